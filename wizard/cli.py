@@ -1,0 +1,191 @@
+"""The command line: argparse over wizard.core. One subcommand per module in wizard/commands/.
+
+Every command takes --json (one object on stdout: ok, results, files; or ok=false and error) and
+the global --home. Exit status: 0 success, 2 wrong input (the message says what, where and what to
+do), 1 only for bugs. Some commands use 3 for a negative answer that is not an input error
+(test-call's verdict other than OK).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import json
+import logging
+import os
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wizard import __version__
+from wizard.core.errors import WizardError
+from wizard.core.profiles import ProfileStore, default_home
+
+if TYPE_CHECKING:
+    from wizard.core.secrets import Secrets
+
+# (subcommand, module in wizard.commands, one-line help). Modules are imported only when used,
+# so `cpi-cert-wizard --help` stays fast.
+COMMANDS: list[tuple[str, str, str]] = [
+    ("profiles", "profiles", "list the sender-system profiles with state and expiry"),
+    ("csr", "csr", "generate the key and the certificate signing request (CSR)"),
+    ("import-reply", "import_reply", "import what the CA sent back, validate and store the chain"),
+    ("import-p12", "import_p12", "bring your own key pair: import a PKCS#12 (.p12/.pfx)"),
+    (
+        "import-service-key",
+        "import_service_key",
+        "import a Cloud Foundry SAP-generated service key",
+    ),
+    ("export-p12", "export_p12", "write the PKCS#12 and .cer/.pem files for the sender system"),
+    ("secret", "secret", "show a stored secret (key passphrase or PKCS#12 password)"),
+    ("fetch-root", "fetch_root", "read the tenant's server chain and resolve its root"),
+    ("mapping", "mapping", "what the tenant needs: Neo mapping or Cloud Foundry service key"),
+    ("test-call", "test_call", "call the endpoint with the client certificate and diagnose"),
+    ("analyze-log", "analyze_log", "explain SAP HTTP access-log lines"),
+    ("sandbox", "sandbox", "run or administer the local sandbox tenant"),
+    ("gui", "gui", "open the wizard (also the default without a subcommand)"),
+]
+
+EXIT_OK, EXIT_BUG, EXIT_INPUT = 0, 1, 2
+
+
+@dataclass
+class Outcome:
+    """What a command produced: text for people, data for --json, files it wrote."""
+
+    text: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    exit_code: int = EXIT_OK
+
+
+@dataclass
+class Context:
+    home: Path
+    json: bool
+    sap_roots: Path | None = None
+    _store: ProfileStore | None = None
+    _secrets: Secrets | None = None
+
+    @property
+    def store(self) -> ProfileStore:
+        if self._store is None:
+            self._store = ProfileStore(self.home)
+        return self._store
+
+    @property
+    def secrets(self) -> Secrets:
+        if self._secrets is None:
+            from wizard.core.secrets import Secrets
+
+            self._secrets = Secrets(ask=self.ask_secret)
+        return self._secrets
+
+    def ask_secret(self, prompt: str) -> str:
+        """Ask the person at the terminal; never echo. Fails clearly when nobody is there."""
+        if not sys.stdin or not sys.stdin.isatty():
+            raise WizardError(
+                "secret.no_terminal",
+                f"{prompt.rstrip(': ')} is needed but there is no terminal to ask on. "
+                "Use the environment variable named in the documentation or a keyring.",
+            )
+        return getpass.getpass(prompt)
+
+    def say(self, message: str) -> None:
+        """Progress for people: stderr, so --json stdout stays one object."""
+        print(message, file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    common.add_argument(
+        "--home",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="data directory (env CPI_CERT_WIZARD_HOME; default: the platform's user data folder)",
+    )
+    common.add_argument(
+        "--sap-roots",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="a newer SAP trust list: PEM bundle or the JSON shipped in resources/",
+    )
+    parser = argparse.ArgumentParser(
+        prog="cpi-cert-wizard",
+        description="Onboard a sender system to SAP Cloud Integration with a client certificate.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module, help_text in COMMANDS:
+        try:
+            mod = importlib.import_module(f"wizard.commands.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"wizard.commands.{module}":
+                raise
+            continue  # not built yet
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+        mod.configure(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def _emit_json(payload: dict[str, Any]) -> None:
+    print(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=os.environ.get("CPI_CERT_WIZARD_LOG", "WARNING"))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    home = getattr(args, "home", None) or default_home()
+    ctx = Context(home=Path(home), json=args.json, sap_roots=getattr(args, "sap_roots", None))
+    run = getattr(args, "_run", None)
+    if run is None:
+        if "wizard.commands.gui" in sys.modules or _has_gui():
+            from wizard.commands import gui
+
+            run = gui.run
+            args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+        else:
+            parser.print_help()
+            return EXIT_OK
+    try:
+        outcome = run(args, ctx)
+    except WizardError as exc:
+        if ctx.json:
+            _emit_json({"ok": False, "error": {"code": exc.code, "message": exc.message}})
+        else:
+            print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so, keep the traceback for the report
+        if ctx.json:
+            _emit_json({"ok": False, "error": {"code": "bug", "message": repr(exc)}})
+        traceback.print_exc()
+        print(
+            "This is a bug in cpi-cert-wizard; please report it with the lines above.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+    if ctx.json:
+        payload = {"ok": outcome.exit_code == EXIT_OK, **outcome.data}
+        payload["files"] = {k: str(Path(v).resolve()) for k, v in outcome.files.items()}
+        _emit_json(payload)
+    elif outcome.text:
+        print(outcome.text)
+    return outcome.exit_code
+
+
+def _has_gui() -> bool:
+    try:
+        importlib.import_module("wizard.commands.gui")
+    except ModuleNotFoundError:
+        return False
+    return True

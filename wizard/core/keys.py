@@ -1,0 +1,79 @@
+"""Private keys: generation by type, encrypted PKCS#8 PEM on disk, loading back."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from wizard.core.errors import WizardError
+
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
+
+
+class KeyType(StrEnum):
+    RSA_2048 = "rsa-2048"
+    RSA_3072 = "rsa-3072"
+    RSA_4096 = "rsa-4096"
+    EC_P256 = "ec-p256"
+    EC_P384 = "ec-p384"
+
+
+DEFAULT_KEY_TYPE = KeyType.RSA_3072
+
+
+def parse_key_type(value: str) -> KeyType:
+    try:
+        return KeyType(value.lower())
+    except ValueError:
+        choices = ", ".join(k.value for k in KeyType)
+        raise WizardError(
+            "key.type", f"{value!r} is not a key type this tool makes; choose one of {choices}."
+        ) from None
+
+
+def generate_key(key_type: KeyType) -> PrivateKey:
+    if key_type.value.startswith("rsa-"):
+        return rsa.generate_private_key(public_exponent=65537, key_size=int(key_type.value[4:]))
+    curve = ec.SECP256R1() if key_type is KeyType.EC_P256 else ec.SECP384R1()
+    return ec.generate_private_key(curve)
+
+
+def key_type_of(key: PrivateKey | PublicKey) -> str:
+    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
+        return f"rsa-{key.key_size}"
+    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
+        return {"secp256r1": "ec-p256", "secp384r1": "ec-p384"}.get(key.curve.name, key.curve.name)
+    return type(key).__name__
+
+
+def encrypt_key(key: PrivateKey, passphrase: str) -> bytes:
+    """Encrypted PKCS#8 PEM (PBES2, AES-256-CBC), readable by openssl and Java."""
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
+    )
+
+
+def load_key(pem: bytes, passphrase: str, *, source: str = "the key file") -> PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(pem, passphrase.encode("utf-8"))
+    except (ValueError, TypeError):
+        raise WizardError(
+            "key.passphrase",
+            f"{source} cannot be decrypted with the stored passphrase. If you changed keyrings or "
+            "machines, the passphrase is in the old keyring; otherwise generate a new key "
+            "(csr --new-key) and request a new certificate.",
+        ) from None
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise WizardError("key.type", f"{source} holds a {type(key).__name__}; use RSA or EC.")
+    return key
+
+
+def same_public_key(a: PublicKey, b: PublicKey) -> bool:
+    spki = serialization.PublicFormat.SubjectPublicKeyInfo
+    der = serialization.Encoding.DER
+    return a.public_bytes(der, spki) == b.public_bytes(der, spki)

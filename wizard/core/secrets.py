@@ -1,0 +1,192 @@
+"""Secrets in the OS keyring: the key passphrase, PKCS#12 passwords, API credentials.
+
+Nothing secret is ever written to a file, a profile, a log or an exception message. When no keyring
+is usable (a headless machine, a locked or missing SecretService) we say so plainly and ask the
+person (or read an environment variable) instead; there is no silent plain-text fallback.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets as _random
+from collections.abc import Callable
+from enum import StrEnum
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+from wizard.core.errors import SecretsUnavailable, WizardError
+
+SERVICE = "cpi-cert-wizard"
+
+# Backends that only pretend to store secrets, or store them in plain files.
+_UNUSABLE = {"keyring.backends.fail", "keyring.backends.null", "keyrings.alt.file"}
+
+
+class SecretKind(StrEnum):
+    KEY_PASSPHRASE = "key"
+    P12_PASSWORD = "p12"
+    TENANT_API = "tenant-api"  # Neo tmn API password / client secret
+    DESTINATION = "destination"  # BTP Destination service client secret
+
+
+# What a person can set instead of a keyring entry (documented in the README).
+ENVIRONMENT = {
+    SecretKind.KEY_PASSPHRASE: "CPI_CERT_WIZARD_KEY_PASSPHRASE",
+    SecretKind.P12_PASSWORD: "CPI_CERT_WIZARD_P12_PASSWORD",
+    SecretKind.TENANT_API: "CPI_CERT_WIZARD_TENANT_SECRET",
+    SecretKind.DESTINATION: "CPI_CERT_WIZARD_DESTINATION_SECRET",
+}
+
+_WHAT = {
+    SecretKind.KEY_PASSPHRASE: "the private-key passphrase",
+    SecretKind.P12_PASSWORD: "the PKCS#12 password",
+    SecretKind.TENANT_API: "the tenant API secret",
+    SecretKind.DESTINATION: "the Destination service client secret",
+}
+
+
+def new_password(nbytes: int = 24) -> str:
+    """A random password people can copy without ambiguity (URL-safe base64)."""
+    return _random.token_urlsafe(nbytes)
+
+
+def _describe(backend: KeyringBackend) -> str:
+    name = getattr(backend, "name", None) or type(backend).__name__
+    return str(name)
+
+
+def _usable(backend: KeyringBackend) -> bool:
+    module = type(backend).__module__
+    if module in _UNUSABLE:
+        return False
+    if module == "keyring.backends.chainer":
+        return any(_usable(b) for b in getattr(backend, "backends", []))
+    try:
+        return float(backend.priority) > 0  # type: ignore[arg-type]
+    except Exception:
+        return False
+
+
+class Secrets:
+    """The profile secrets: where they live and how to get them back."""
+
+    def __init__(
+        self,
+        backend: KeyringBackend | None = None,
+        ask: Callable[[str], str] | None = None,
+    ) -> None:
+        self._backend = backend
+        self._ask = ask
+
+    @property
+    def backend(self) -> KeyringBackend:
+        if self._backend is None:
+            self._backend = keyring.get_keyring()
+        return self._backend
+
+    @property
+    def available(self) -> bool:
+        return _usable(self.backend)
+
+    @property
+    def backend_name(self) -> str:
+        return _describe(self.backend) if self.available else "none (no usable keyring)"
+
+    def unavailable_message(self) -> str:
+        return (
+            "No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or "
+            "KWallet, unlocked). Secrets are not stored; you will be asked for them each time, or "
+            "set them in the environment variables listed in the README."
+        )
+
+    @staticmethod
+    def _account(profile: str, kind: SecretKind) -> str:
+        return f"{profile}/{kind.value}"
+
+    def _call(self, what: str, func, *args):
+        try:
+            return func(*args)
+        except keyring.errors.KeyringLocked:
+            raise SecretsUnavailable(
+                f"The keyring ({_describe(self.backend)}) is locked, so {what} cannot be used. "
+                "Unlock it (log in to the desktop session or unlock 'Login' in Passwords and Keys) "
+                "and try again."
+            ) from None
+        except keyring.errors.KeyringError as exc:
+            raise SecretsUnavailable(
+                f"The keyring ({_describe(self.backend)}) refused to handle {what}: "
+                f"{type(exc).__name__}. Check that it is running and unlocked."
+            ) from None
+
+    def store(self, profile: str, kind: SecretKind, value: str) -> str:
+        """Keep a secret; returns the name of the place it went. Raises if nowhere safe."""
+        if not self.available:
+            raise SecretsUnavailable(self.unavailable_message())
+        self._call(
+            _WHAT[kind], self.backend.set_password, SERVICE, self._account(profile, kind), value
+        )
+        return self.backend_name
+
+    def lookup(self, profile: str, kind: SecretKind) -> str | None:
+        """The stored secret, or None when there is none (or no keyring)."""
+        if not self.available:
+            return None
+        return self._call(
+            _WHAT[kind], self.backend.get_password, SERVICE, self._account(profile, kind)
+        )
+
+    def fetch(self, profile: str, kind: SecretKind) -> str:
+        """The secret from the keyring, else its environment variable, else asked for."""
+        value = self.lookup(profile, kind)
+        if value:
+            return value
+        env = os.environ.get(ENVIRONMENT[kind])
+        if env:
+            return env
+        if self._ask is not None:
+            value = self._ask(f"{_WHAT[kind].capitalize()} of profile {profile}: ")
+            if value:
+                return value
+        raise WizardError(
+            "secret.missing",
+            f"{_WHAT[kind].capitalize()} of profile {profile!r} is not in the keyring "
+            f"({self.backend_name}). Set {ENVIRONMENT[kind]} or store it again.",
+        )
+
+    def create(self, profile: str, kind: SecretKind) -> tuple[str, str]:
+        """A new random secret stored in the keyring; without a keyring, the person's own.
+
+        Returns (value, where it is kept).
+        """
+        if self.available:
+            value = new_password()
+            return value, self.store(profile, kind, value)
+        env = os.environ.get(ENVIRONMENT[kind])
+        if env:
+            return env, f"not stored: taken from {ENVIRONMENT[kind]}"
+        if self._ask is None:
+            raise SecretsUnavailable(self.unavailable_message())
+        value = self._ask(f"No keyring: choose {_WHAT[kind]} for profile {profile}: ")
+        if len(value) < 8:
+            raise WizardError(
+                "secret.weak", f"{_WHAT[kind].capitalize()} needs 8 characters or more."
+            )
+        return value, "not stored: no keyring, you will be asked for it"
+
+    def delete(self, profile: str, kind: SecretKind) -> None:
+        if not self.available:
+            return
+        try:
+            self.backend.delete_password(SERVICE, self._account(profile, kind))
+        except keyring.errors.PasswordDeleteError:
+            pass  # nothing stored
+        except keyring.errors.KeyringError as exc:
+            raise SecretsUnavailable(
+                f"The keyring refused to delete {_WHAT[kind]}: {type(exc).__name__}."
+            ) from None
+
+    def delete_profile(self, profile: str) -> None:
+        for kind in SecretKind:
+            self.delete(profile, kind)
