@@ -1,0 +1,77 @@
+"""PKCS#12 files: writing them for sender systems (modern or legacy) and reading people's own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12
+
+from wizard.core.errors import WizardError
+from wizard.core.keys import PrivateKey
+
+MODERN = "modern"
+LEGACY = "legacy"
+
+# One sentence each, shown by the CLI and the export page.
+ENCRYPTION_EXPLAINED = {
+    MODERN: "AES-256-CBC with a SHA-256 MAC (PBES2): for current Java, OpenSSL 3, SAP "
+    "sapgenpse, Windows 10/Server 2019 and newer, Postman.",
+    LEGACY: "3DES with a SHA-1 MAC: only for old consumers (Windows Server 2012-2016, older "
+    "macOS Keychain, Android 12 and older, old Java or SAP kernels) that otherwise report "
+    "'wrong password' or 'MAC verification failed'.",
+}
+
+
+def export_p12(
+    key: PrivateKey,
+    leaf: x509.Certificate,
+    chain: list[x509.Certificate],
+    password: str,
+    *,
+    legacy: bool = False,
+    alias: str | None = None,
+) -> bytes:
+    """Key + leaf + `chain` (intermediates, and the root if the caller includes it)."""
+    if legacy:
+        algorithm = pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC
+        mac = hashes.SHA1()  # noqa: S303 - what legacy consumers can read; chosen explicitly
+    else:
+        algorithm = pkcs12.PBES.PBESv2SHA256AndAES256CBC
+        mac = hashes.SHA256()
+    encryption = (
+        PrivateFormat.PKCS12.encryption_builder()
+        .kdf_rounds(2048 if legacy else 100_000)
+        .key_cert_algorithm(algorithm)
+        .hmac_hash(mac)
+        .build(password.encode("utf-8"))
+    )
+    name = alias.encode("utf-8") if alias else None
+    return pkcs12.serialize_key_and_certificates(name, key, leaf, chain or None, encryption)
+
+
+@dataclass(frozen=True)
+class P12Contents:
+    key: PrivateKey
+    certificate: x509.Certificate | None
+    additional: tuple[x509.Certificate, ...]
+
+
+def read_p12(data: bytes, password: str, *, source: str) -> P12Contents:
+    try:
+        key, cert, extra = pkcs12.load_key_and_certificates(data, password.encode("utf-8"))
+    except ValueError:
+        raise WizardError(
+            "p12.unreadable",
+            f"{source} could not be opened: the password is wrong, or it is not a PKCS#12 "
+            "(.p12/.pfx) file. Check the password; if the file came from a CA portal, download it "
+            "again as PKCS#12.",
+        ) from None
+    if key is None:
+        raise WizardError(
+            "p12.no_key",
+            f"{source} holds no private key (only certificates). Export it again including the "
+            "private key, or use import-reply for certificates alone.",
+        )
+    return P12Contents(key=key, certificate=cert, additional=tuple(extra))
