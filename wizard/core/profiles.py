@@ -49,6 +49,9 @@ class Artefact(StrEnum):
     TENANT_ROOT_CER = "tenant-root.cer"
     TENANT_ROOT_PEM = "tenant-root.pem"
     TENANT_CHAIN_PEM = "tenant-chain.pem"
+    NEO_MAPPING_JSON = "neo-mapping.json"  # body for POST /api/v1/CertificateUserMappings
+    CF_SERVICE_INSTANCE_JSON = "service-instance.json"  # cf create-service -c
+    CF_SERVICE_KEY_JSON = "service-key.json"  # cf create-service-key -c (leaf only)
 
 
 def now_utc() -> datetime:
