@@ -14,11 +14,12 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from wizard.core.errors import WizardError
 from wizard.core.keys import PrivateKey
 
-# (field, OID, label, max length) in the order people read a DN: most specific first.
+# (field, OID, label, max length) in the order a DN is read (RFC 4514): most specific first;
+# encoded in reverse, so the certificate says C, ST, L, O, OU, CN like every CA's.
 SUBJECT_FIELDS: tuple[tuple[str, x509.ObjectIdentifier, str, int], ...] = (
     ("cn", NameOID.COMMON_NAME, "Common name (CN)", 64),
-    ("org", NameOID.ORGANIZATION_NAME, "Organization (O)", 64),
     ("org_unit", NameOID.ORGANIZATIONAL_UNIT_NAME, "Organizational unit (OU)", 64),
+    ("org", NameOID.ORGANIZATION_NAME, "Organization (O)", 64),
     ("locality", NameOID.LOCALITY_NAME, "Locality (L)", 128),
     ("state", NameOID.STATE_OR_PROVINCE_NAME, "State or province (ST)", 128),
     ("country", NameOID.COUNTRY_NAME, "Country (C)", 2),
