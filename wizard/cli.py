@@ -146,14 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     ctx = Context(home=Path(home), json=args.json, sap_roots=getattr(args, "sap_roots", None))
     run = getattr(args, "_run", None)
     if run is None:
-        if "wizard.commands.gui" in sys.modules or _has_gui():
-            from wizard.commands import gui
-
-            run = gui.run
-            args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
-        else:
+        if not _has_gui():
             parser.print_help()
             return EXIT_OK
+        args = parser.parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
+        run = args._run
     try:
         outcome = run(args, ctx)
     except WizardError as exc:

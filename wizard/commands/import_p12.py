@@ -1,0 +1,63 @@
+"""`cpi-cert-wizard import-p12`: bring your own key pair from a PKCS#12 file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from wizard.cli import Context, Outcome
+from wizard.commands.render import import_outcome
+from wizard.core.errors import WizardError
+from wizard.core.secrets import ENVIRONMENT, SecretKind
+from wizard.core.storage import read_input_file
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", required=True)
+    parser.add_argument("p12", type=Path, help="the .p12/.pfx file")
+    parser.add_argument(
+        "chain_files", nargs="*", type=Path, help="certificates that complete the chain"
+    )
+    parser.add_argument("--ca-file", action="append", type=Path, default=[])
+    parser.add_argument(
+        "--password-file", type=Path, help="file whose first line is the PKCS#12 password"
+    )
+    parser.add_argument("--no-aia", action="store_true", help="do not fetch missing issuers (AIA)")
+
+
+def _password(args: argparse.Namespace, ctx: Context) -> str:
+    if args.password_file:
+        raw = read_input_file(args.password_file, what="a password file", limit=4096)
+        return raw.decode("utf-8", "replace").splitlines()[0] if raw.strip() else ""
+    env = os.environ.get(ENVIRONMENT[SecretKind.P12_PASSWORD])
+    if env is not None:
+        return env
+    try:
+        return ctx.ask_secret(f"Password of {args.p12}: ")
+    except WizardError:
+        raise WizardError(
+            "p12.password",
+            f"The password of {args.p12} is needed: type it at the prompt, or use "
+            f"--password-file or {ENVIRONMENT[SecretKind.P12_PASSWORD]}.",
+        ) from None
+
+
+def run(args: argparse.Namespace, ctx: Context) -> Outcome:
+    from wizard.core.enrollment import import_p12
+
+    result = import_p12(
+        ctx.store,
+        ctx.secrets,
+        args.profile,
+        args.p12,
+        _password(args, ctx),
+        chain_files=args.chain_files,
+        ca_files=args.ca_file,
+        sap_roots=ctx.sap_roots,
+        fetch_aia=not args.no_aia,
+    )
+    text, data = import_outcome(
+        result, next_hint=f"Next: cpi-cert-wizard export-p12 --profile {args.profile}"
+    )
+    return Outcome(text=text, data=data, files=result.files)

@@ -1,0 +1,43 @@
+"""`cpi-cert-wizard import-reply`: what the CA sent back becomes the profile's validated chain."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from wizard.cli import Context, Outcome
+from wizard.commands.render import import_outcome
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", required=True)
+    parser.add_argument(
+        "files", nargs="+", type=Path, help="the CA's reply: .cer/.crt/.pem/.p7b, in any order"
+    )
+    parser.add_argument(
+        "--ca-file",
+        action="append",
+        type=Path,
+        default=[],
+        help="more certificates that may complete the chain (only self-signed roots are trusted)",
+    )
+    parser.add_argument("--no-aia", action="store_true", help="do not fetch missing issuers (AIA)")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> Outcome:
+    from wizard.core.enrollment import import_reply
+
+    result = import_reply(
+        ctx.store,
+        ctx.secrets,
+        args.profile,
+        args.files,
+        ca_files=args.ca_file,
+        sap_roots=ctx.sap_roots,
+        fetch_aia=not args.no_aia,
+    )
+    text, data = import_outcome(
+        result,
+        next_hint=f"Next: cpi-cert-wizard export-p12 --profile {args.profile}",
+    )
+    return Outcome(text=text, data=data, files=result.files)

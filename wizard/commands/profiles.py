@@ -1,0 +1,68 @@
+"""`cpi-cert-wizard profiles`: every sender system with state and expiry."""
+
+from __future__ import annotations
+
+import argparse
+
+from wizard.cli import Context, Outcome
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--remove", metavar="NAME", help="remove a profile and its keyring entries")
+    parser.add_argument("--yes", action="store_true", help="with --remove: do not ask")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> Outcome:
+    if args.remove:
+        return _remove(args, ctx)
+    profiles = ctx.store.all()
+    rows = []
+    for p in profiles:
+        rows.append(
+            {
+                "name": p.name,
+                "state": p.state.value,
+                "subject": p.leaf_subject or p.subject,
+                "environment": p.environment,
+                "tenant_host": p.tenant_host,
+                "not_after": p.not_after,
+                "days_left": p.days_left(),
+                "renewal_due": p.renewal_due(),
+                "last_test": p.last_test_verdict,
+            }
+        )
+    backend = ctx.secrets.backend_name
+    if not rows:
+        text = (
+            f"No profiles yet in {ctx.store.root}.\n"
+            "Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME"
+        )
+    else:
+        width = max(len(r["name"]) for r in rows)
+        lines = [f"{'PROFILE':<{width}}  {'STATE':<20}  {'EXPIRES':<10}  {'DAYS':>5}  SUBJECT"]
+        for r in rows:
+            expires = (r["not_after"] or "")[:10] or "-"
+            days = "-" if r["days_left"] is None else str(r["days_left"])
+            flag = " (renew)" if r["renewal_due"] else ""
+            lines.append(
+                f"{r['name']:<{width}}  {r['state']:<20}  {expires:<10}  {days:>5}  "
+                f"{r['subject'] or '-'}{flag}"
+            )
+        lines.append(f"\nSecrets are kept in: {backend}")
+        text = "\n".join(lines)
+    return Outcome(
+        text=text,
+        data={"profiles": rows, "home": str(ctx.home), "secrets_backend": backend},
+    )
+
+
+def _remove(args: argparse.Namespace, ctx: Context) -> Outcome:
+    name = args.remove
+    ctx.store.load(name)
+    if not args.yes:
+        answer = input(f"Remove profile {name!r}, its key and its keyring entries? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            return Outcome(text="Nothing removed.", data={"removed": False})
+    ctx.secrets.delete_profile(name)
+    ctx.store.remove(name)
+    return Outcome(text=f"Removed profile {name}.", data={"removed": True, "profile": name})

@@ -1,0 +1,413 @@
+"""The steps that give a profile its key and certificate: request, import, export.
+
+Each step validates everything in memory first and writes last (atomic files, the profile JSON
+as the final write), so a refused or interrupted step leaves the profile as it was and can simply
+be run again.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from wizard.core import chain as chains
+from wizard.core import keys, p12, reply, trust
+from wizard.core.csr import SubjectFields, build_csr, csr_pem
+from wizard.core.errors import WizardError
+from wizard.core.profiles import Artefact, Profile, ProfileStore, State, now_utc
+from wizard.core.secrets import SecretKind, Secrets
+from wizard.core.storage import atomic_write, read_input_file
+
+PEM = serialization.Encoding.PEM
+DER = serialization.Encoding.DER
+
+
+class ChainRejected(WizardError):
+    """The CA reply (or PKCS#12) failed validation; `report` has every finding."""
+
+    def __init__(self, report: chains.ChainReport, source: str) -> None:
+        lines = [f"{source} was not imported:"] + [f"- {f.message}" for f in report.errors]
+        super().__init__(
+            report.errors[0].code if report.errors else "chain.invalid", "\n".join(lines)
+        )
+        self.report = report
+
+
+@dataclass(frozen=True)
+class RequestResult:
+    profile: Profile
+    csr_pem: str
+    csr_path: Path
+    key_path: Path
+    passphrase_kept_in: str
+    archived: Path | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    profile: Profile
+    report: chains.ChainReport
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    profile: Profile
+    password: str
+    password_kept_in: str
+    legacy: bool
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def _archive_current(store: ProfileStore, name: str) -> Path | None:
+    """Move the current key and certificate files aside before a new key replaces them."""
+    movable = [Artefact.KEY, Artefact.CSR, Artefact.CHAIN, Artefact.LEAF_CER, Artefact.LEAF_PEM,
+               Artefact.CLIENT_CHAIN_PEM, Artefact.P12]  # fmt: skip
+    present = [a for a in movable if store.path(name, a).exists()]
+    if not present:
+        return None
+    target = store.folder(name) / "archive" / now_utc().strftime("%Y%m%dT%H%M%SZ")
+    target.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for artefact in present:
+        shutil.copy2(store.path(name, artefact), target / artefact.value)
+    return target
+
+
+def create_request(
+    store: ProfileStore,
+    secrets: Secrets,
+    name: str,
+    subject: SubjectFields,
+    key_type: keys.KeyType = keys.DEFAULT_KEY_TYPE,
+    *,
+    new_key: bool = False,
+) -> RequestResult:
+    """Generate the key and the CSR for profile `name` (created if new)."""
+    subject.to_name()  # validate before anything happens
+    profile = store.load(name) if store.exists(name) else None
+    key_path = store.path(name, Artefact.KEY)
+    if profile is not None and key_path.exists() and not new_key:
+        raise WizardError(
+            "key.exists",
+            f"Profile {name!r} already has a key ({key_path}); its CSR is "
+            f"{store.path(name, Artefact.CSR)}. To replace it (renewal, or a lost CSR), run again "
+            "with --new-key; the current certificate keeps working until you deploy the new one.",
+        )
+    key = keys.generate_key(key_type)
+    request = build_csr(key, subject)
+    pem = csr_pem(request)
+    if profile is None:
+        profile = store.create(name)
+    # One passphrase per profile, kept across re-keys, so a crash between writes never leaves a
+    # key whose passphrase is gone.
+    passphrase = secrets.lookup(name, SecretKind.KEY_PASSPHRASE)
+    where = secrets.backend_name
+    if not passphrase:
+        passphrase, where = secrets.create(name, SecretKind.KEY_PASSPHRASE)
+    encrypted = keys.encrypt_key(key, passphrase)
+    archived = _archive_current(store, name) if key_path.exists() else None
+    store.write_artefact(name, Artefact.CSR, pem)
+    store.write_artefact(name, Artefact.KEY, encrypted)
+    if profile.leaf_sha256:
+        profile.previous_leaf_sha256 = profile.leaf_sha256
+    for stale in (Artefact.CHAIN, Artefact.LEAF_CER, Artefact.LEAF_PEM, Artefact.CLIENT_CHAIN_PEM,
+                  Artefact.P12):  # fmt: skip
+        store.path(name, stale).unlink(missing_ok=True)
+    profile.leaf_sha256 = profile.leaf_subject = profile.leaf_issuer = None
+    profile.not_before = profile.not_after = profile.root_subject = None
+    profile.key_type = key_type.value
+    profile.subject = request.subject.rfc4514_string()
+    profile.sans = list(subject.sans)
+    profile.state = State.KEY_GENERATED
+    profile.secrets_backend = secrets.backend_name
+    store.save(profile)
+    return RequestResult(
+        profile=profile,
+        csr_pem=pem.decode("ascii"),
+        csr_path=store.path(name, Artefact.CSR),
+        key_path=key_path,
+        passphrase_kept_in=where,
+        archived=archived,
+    )
+
+
+def load_private_key(store: ProfileStore, secrets: Secrets, name: str) -> keys.PrivateKey:
+    """The profile's private key, decrypted in memory with the passphrase from the keyring."""
+    data = store.read_artefact(name, Artefact.KEY)
+    if data is None:
+        raise WizardError(
+            "key.missing",
+            f"Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} "
+            "--cn …",
+        )
+    passphrase = secrets.fetch(name, SecretKind.KEY_PASSPHRASE)
+    return keys.load_key(data, passphrase, source=str(store.path(name, Artefact.KEY)))
+
+
+def load_chain(store: ProfileStore, name: str) -> list[x509.Certificate]:
+    """The stored validated chain: leaf first, intermediates, root when known."""
+    data = store.read_artefact(name, Artefact.CHAIN)
+    if data is None:
+        raise WizardError(
+            "certificate.missing",
+            f"Profile {name!r} has no certificate yet. Import the CA's reply first: "
+            f"cpi-cert-wizard import-reply --profile {name} FILE",
+        )
+    return x509.load_pem_x509_certificates(data)
+
+
+def _store_certificate(
+    store: ProfileStore,
+    profile: Profile,
+    report: chains.ChainReport,
+) -> dict[str, Path]:
+    name = profile.name
+    leaf = report.leaf
+    client_chain = [leaf, *report.intermediates]
+    full = [link.certificate for link in report.links]
+    files = {
+        "chain": store.write_artefact(
+            name, Artefact.CHAIN, b"".join(c.public_bytes(PEM) for c in full)
+        ),
+        "client_chain": store.write_artefact(
+            name, Artefact.CLIENT_CHAIN_PEM, b"".join(c.public_bytes(PEM) for c in client_chain)
+        ),
+        "leaf_cer": store.write_artefact(name, Artefact.LEAF_CER, leaf.public_bytes(DER)),
+        "leaf_pem": store.write_artefact(name, Artefact.LEAF_PEM, leaf.public_bytes(PEM)),
+    }
+    fingerprint = chains.fingerprint(leaf)
+    if profile.leaf_sha256 and profile.leaf_sha256 != fingerprint:
+        profile.previous_leaf_sha256 = profile.leaf_sha256
+    profile.leaf_sha256 = fingerprint
+    profile.leaf_subject = leaf.subject.rfc4514_string()
+    profile.leaf_issuer = leaf.issuer.rfc4514_string()
+    profile.not_before = leaf.not_valid_before_utc.astimezone(UTC).isoformat()
+    profile.not_after = leaf.not_valid_after_utc.astimezone(UTC).isoformat()
+    profile.root_subject = report.root.subject.rfc4514_string() if report.root else None
+    if (
+        profile.state in (State.NEW, State.KEY_GENERATED)
+        or profile.mapped_leaf_sha256 != fingerprint
+    ):
+        profile.state = State.CERTIFICATE_IMPORTED
+    store.save(profile)
+    return files
+
+
+def _check(
+    certificates: Sequence[x509.Certificate],
+    public_key: keys.PublicKey,
+    ca_files: Sequence[Path],
+    sap_roots: Path | None,
+    source: str,
+    fetch_aia: bool,
+) -> chains.ChainReport:
+    report = chains.check_client_certificate(
+        certificates,
+        public_key=public_key,
+        sources=trust.default_sources(ca_files),
+        sap_list=trust.load_sap_list(sap_roots),
+        fetch_aia=fetch_aia,
+    )
+    if not report.ok:
+        raise ChainRejected(report, source)
+    return report
+
+
+def import_reply(
+    store: ProfileStore,
+    secrets: Secrets,
+    name: str,
+    files: Sequence[Path],
+    *,
+    ca_files: Sequence[Path] = (),
+    sap_roots: Path | None = None,
+    fetch_aia: bool = True,
+) -> ImportResult:
+    """Read the CA's reply, check it belongs to this profile's key, validate, store."""
+    profile = store.load(name)
+    request = store.read_artefact(name, Artefact.CSR)
+    if request is None:
+        raise WizardError(
+            "csr.missing",
+            f"Profile {name!r} has no certificate request, so no CA reply can belong to it. "
+            f"Create one first: cpi-cert-wizard csr --profile {name} --cn …",
+        )
+    # The CSR carries the public key, so the check needs no passphrase.
+    public_key = x509.load_pem_x509_csr(request).public_key()
+    certificates = reply.read_certificate_files(files)
+    source = ", ".join(str(f) for f in files)
+    report = _check(certificates, public_key, ca_files, sap_roots, source, fetch_aia)
+    written = _store_certificate(store, profile, report)
+    return ImportResult(profile=profile, report=report, files=written)
+
+
+def import_p12(
+    store: ProfileStore,
+    secrets: Secrets,
+    name: str,
+    p12_file: Path,
+    password: str,
+    *,
+    chain_files: Sequence[Path] = (),
+    ca_files: Sequence[Path] = (),
+    sap_roots: Path | None = None,
+    fetch_aia: bool = True,
+) -> ImportResult:
+    """Bring your own key pair: a PKCS#12 from elsewhere becomes this profile's key and certificate."""
+    data = read_input_file(p12_file, what="a PKCS#12 file")
+    contents = p12.read_p12(data, password, source=str(p12_file))
+    if contents.certificate is None:
+        raise WizardError("p12.no_certificate", f"{p12_file} holds a key but no certificate.")
+    certificates = [contents.certificate, *contents.additional]
+    if chain_files:
+        certificates += reply.read_certificate_files(chain_files)
+    return _adopt_key_and_chain(
+        store, secrets, name, contents.key, certificates, str(p12_file), ca_files, sap_roots,
+        fetch_aia,
+    )  # fmt: skip
+
+
+def _adopt_key_and_chain(
+    store: ProfileStore,
+    secrets: Secrets,
+    name: str,
+    key: keys.PrivateKey,
+    certificates: Sequence[x509.Certificate],
+    source: str,
+    ca_files: Sequence[Path],
+    sap_roots: Path | None,
+    fetch_aia: bool,
+) -> ImportResult:
+    report = _check(certificates, key.public_key(), ca_files, sap_roots, source, fetch_aia)
+    profile = store.load_or_create(name)
+    passphrase = secrets.lookup(name, SecretKind.KEY_PASSPHRASE)
+    if not passphrase:
+        passphrase, _where = secrets.create(name, SecretKind.KEY_PASSPHRASE)
+    if store.path(name, Artefact.KEY).exists():
+        _archive_current(store, name)
+    store.path(name, Artefact.CSR).unlink(missing_ok=True)
+    store.write_artefact(name, Artefact.KEY, keys.encrypt_key(key, passphrase))
+    profile.key_type = keys.key_type_of(key)
+    profile.subject = report.leaf.subject.rfc4514_string()
+    profile.secrets_backend = secrets.backend_name
+    files = _store_certificate(store, profile, report)
+    files["key"] = store.path(name, Artefact.KEY)
+    return ImportResult(profile=profile, report=report, files=files)
+
+
+def _find_service_key_parts(data: object) -> tuple[str, str, str | None] | None:
+    """(certificate PEM, key PEM, runtime url) from a service key, wherever they are nested."""
+    if isinstance(data, dict):
+        cert, key = data.get("certificate"), data.get("key")
+        if isinstance(cert, str) and isinstance(key, str):
+            url = data.get("url")
+            return cert, key, url if isinstance(url, str) else None
+        for value in data.values():
+            found = _find_service_key_parts(value)
+            if found:
+                return found
+    return None
+
+
+def import_service_key(
+    store: ProfileStore,
+    secrets: Secrets,
+    name: str,
+    key_file: Path,
+    *,
+    ca_files: Sequence[Path] = (),
+    sap_roots: Path | None = None,
+    fetch_aia: bool = True,
+) -> ImportResult:
+    """A Cloud Foundry service key of key-type `certificate` (SAP generated the key pair)."""
+    raw = read_input_file(key_file, what="a service key (JSON)", limit=1024 * 1024)
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WizardError(
+            "service_key.json",
+            f"{key_file} is not JSON ({exc}). Copy the service key as shown in the BTP cockpit "
+            "(Instances and Subscriptions → the instance → Service Keys → View).",
+        ) from None
+    parts = _find_service_key_parts(data)
+    if parts is None:
+        raise WizardError(
+            "service_key.no_certificate",
+            f"{key_file} has no 'certificate' and 'key' fields: it is not a service key of "
+            "key-type 'certificate' (a client-secret key has 'clientsecret' instead). Create the "
+            'key with {"key-type":"certificate"} or use the External Certificate path.',
+        )
+    cert_text, key_text, url = parts
+    # Some copies keep the JSON escapes as literal backslash-n.
+    cert_pem = cert_text.replace("\\n", "\n").encode("ascii", "replace")
+    key_pem = key_text.replace("\\n", "\n").encode("ascii", "replace")
+    certificates = reply.parse_certificates(cert_pem, source=f"{key_file} (certificate)")
+    try:
+        key = serialization.load_pem_private_key(key_pem, None)
+    except (ValueError, TypeError):
+        raise WizardError(
+            "service_key.key", f"The 'key' field of {key_file} is not a readable PEM private key."
+        ) from None
+    result = _adopt_key_and_chain(
+        store, secrets, name, key, certificates, str(key_file), ca_files, sap_roots, fetch_aia
+    )  # type: ignore[arg-type]
+    profile = result.profile
+    profile.environment = "cf"
+    if url and not profile.tenant_url:
+        profile.tenant_url = url
+    store.save(profile)
+    return result
+
+
+def export_p12(
+    store: ProfileStore,
+    secrets: Secrets,
+    name: str,
+    *,
+    out: Path | None = None,
+    legacy: bool = False,
+    include_root: bool = False,
+    alias: str | None = None,
+) -> ExportResult:
+    """The PKCS#12 (key + leaf + intermediates) and the public files, with a new password."""
+    profile = store.load(name)
+    full = load_chain(store, name)
+    key = load_private_key(store, secrets, name)
+    leaf = full[0]
+    if not keys.same_public_key(key.public_key(), leaf.public_key()):
+        raise WizardError(
+            "key.mismatch",
+            f"The key of profile {name!r} does not belong to its stored certificate (the key was "
+            "replaced after the import). Import the certificate for the new key, or export the "
+            "old .p12 from the profile's archive folder.",
+        )
+    rest = full[1:]
+    has_root = bool(rest) and rest[-1].subject == rest[-1].issuer
+    intermediates = rest[:-1] if has_root else rest
+    bundle = intermediates + ([rest[-1]] if include_root and has_root else [])
+    password, where = secrets.create(name, SecretKind.P12_PASSWORD)
+    data = p12.export_p12(key, leaf, bundle, password, legacy=legacy, alias=alias or name)
+    target = Path(out) if out else store.path(name, Artefact.P12)
+    if target.is_dir():
+        target = target / f"{name}.p12"
+    stem = target.with_suffix("")
+    files = {
+        "p12": atomic_write(target, data),
+        "cer": atomic_write(stem.with_suffix(".cer"), leaf.public_bytes(DER), private=False),
+        "pem": atomic_write(stem.with_suffix(".pem"), leaf.public_bytes(PEM), private=False),
+        "chain": atomic_write(
+            Path(f"{stem}-chain.pem"),
+            b"".join(c.public_bytes(PEM) for c in [leaf, *intermediates]),
+            private=False,
+        ),
+    }
+    return ExportResult(
+        profile=profile, password=password, password_kept_in=where, legacy=legacy, files=files
+    )
