@@ -231,6 +231,26 @@ def import_reply(
     fetch_aia: bool = True,
 ) -> ImportResult:
     """Read the CA's reply, check it belongs to this profile's key, validate, store."""
+    store.load(name)  # a missing profile is reported before the files are read
+    certificates = reply.read_certificate_files(files)
+    source = ", ".join(str(f) for f in files)
+    return import_certificates(
+        store, name, certificates, source=source, ca_files=ca_files, sap_roots=sap_roots,
+        fetch_aia=fetch_aia,
+    )  # fmt: skip
+
+
+def import_certificates(
+    store: ProfileStore,
+    name: str,
+    certificates: Sequence[x509.Certificate],
+    *,
+    source: str,
+    ca_files: Sequence[Path] = (),
+    sap_roots: Path | None = None,
+    fetch_aia: bool = True,
+) -> ImportResult:
+    """Certificates already read (pasted PEM, a sandbox CA's answer) into profile `name`."""
     profile = store.load(name)
     request = store.read_artefact(name, Artefact.CSR)
     if request is None:
@@ -241,8 +261,6 @@ def import_reply(
         )
     # The CSR carries the public key, so the check needs no passphrase.
     public_key = x509.load_pem_x509_csr(request).public_key()
-    certificates = reply.read_certificate_files(files)
-    source = ", ".join(str(f) for f in files)
     report = _check(certificates, public_key, ca_files, sap_roots, source, fetch_aia)
     written = _store_certificate(store, profile, report)
     return ImportResult(profile=profile, report=report, files=written)
