@@ -1,0 +1,1025 @@
+"""Ordering, completing and validating a certificate chain, and judging it for SAP's load balancer.
+
+A chain is built upward from the leaf: the issuer of each certificate is looked for among the
+other certificates given, then in the trust sources (in order), then at the certificate's AIA
+caIssuers address. Only a self-signed certificate ends a chain and becomes the trust anchor, so a
+CA's whole bundle never makes an intermediate trusted. Path validation is cryptography's
+`x509.verification`; the lints add what SAP needs on top. `LINTS` is the one catalogue of codes and
+messages that the CLI, the GUI, the docs and the tests read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import ipaddress
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
+from cryptography.x509.verification import (
+    Criticality,
+    DNSName,
+    ExtensionPolicy,
+    IPAddress,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
+
+from wizard.core.errors import WizardError
+from wizard.core.reply import parse_certificates
+from wizard.core.trust import SapStatus, SapTrustList, TrustSource, load_sap_list
+
+AIA_MAX_BYTES = 1024 * 1024  # an issuer certificate or a small PKCS#7 bundle; never more
+MAX_CHAIN_LENGTH = 10
+EXPIRES_SOON_DAYS = 30
+RENEWAL_FRACTION = 2 / 3
+BALTIMORE_SHA1 = "d4de20d05e66fc53fe1a50882c78db2852cae474"
+_RECOMMENDED_CURVES = (ec.SECP256R1, ec.SECP384R1)
+_WEAK_HASHES = ("sha1", "md5")
+_EKU_NAMES = {
+    ExtendedKeyUsageOID.SERVER_AUTH: "serverAuth",
+    ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",
+    ExtendedKeyUsageOID.CODE_SIGNING: "codeSigning",
+    ExtendedKeyUsageOID.EMAIL_PROTECTION: "emailProtection",
+    ExtendedKeyUsageOID.TIME_STAMPING: "timeStamping",
+    ExtendedKeyUsageOID.OCSP_SIGNING: "OCSPSigning",
+    ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE: "anyExtendedKeyUsage",
+}
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # stops the import
+    WARNING = "warning"  # informs
+
+
+@dataclass(frozen=True)
+class Lint:
+    code: str
+    severity: Severity
+    title: str
+    template: str  # str.format fields: {subject} (the certificate concerned) and per-lint values
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+# The lint catalogue: every check, its severity and its message, in the order they are reported.
+LINTS: dict[str, Lint] = {
+    lint.code: lint
+    for lint in (
+        Lint(
+            "wrong_key",
+            _E,
+            "certificate for another key",
+            "'{subject}': this certificate belongs to another key; it was not issued for the CSR "
+            "of {profile}. Import the certificate the CA issued for this CSR (compare subject and "
+            "order number), or send this profile's CSR to the CA.",
+        ),
+        Lint(
+            "self_signed",
+            _E,
+            "self-signed certificate",
+            "'{subject}' is self-signed: self-signed certificates never pass SAP's load "
+            "balancer, which only forwards certificates that chain to a root on SAP's list. Send "
+            "the CSR to a CA whose root is on SAP's list and import the certificate it returns.",
+        ),
+        Lint(
+            "incomplete",
+            _E,
+            "chain cannot be completed",
+            "the chain cannot be completed: issuer '{issuer}' of '{subject}' was not found; add "
+            "it with --ca-file or get the CA's bundle (intermediate and root certificates, "
+            "usually on the CA's download page).{detail}",
+        ),
+        Lint(
+            "invalid",
+            _E,
+            "certificate not valid",
+            "'{subject}' is not valid: {reason}. {fix}",
+        ),
+        Lint(
+            "leaf_is_ca",
+            _E,
+            "CA certificate instead of a client certificate",
+            "'{subject}' is a CA certificate (basicConstraints CA:TRUE), not a client "
+            "certificate. Pick the certificate the CA issued for your CSR, not the CA's own.",
+        ),
+        Lint(
+            "no_client_auth",
+            _E,
+            "not for client authentication",
+            "'{subject}' has an Extended Key Usage without clientAuth ({usages}). Public TLS "
+            "CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP "
+            "Integration Suite rejects client certificates without it. Ask the CA for a "
+            "client-authentication certificate (Extended Key Usage clientAuth).",
+        ),
+        Lint(
+            "no_digital_signature",
+            _E,
+            "key usage forbids signing",
+            "'{subject}' has a Key Usage without digitalSignature ({usages}), so it cannot sign "
+            "the TLS handshake as a client. Ask the CA for a client-authentication certificate "
+            "with Key Usage digitalSignature.",
+        ),
+        Lint(
+            "weak_rsa",
+            _E,
+            "RSA key too short",
+            "'{subject}' has an RSA key of {bits} bits; at least 2048 are required. {fix}",
+        ),
+        Lint(
+            "sha1_signature",
+            _E,
+            "SHA-1 signature",
+            "'{subject}' is signed with {algorithm}, which SAP's load balancer and current TLS "
+            "libraries reject. {fix}",
+        ),
+        Lint(
+            "cn_empty",
+            _E,
+            "empty common name",
+            "'{subject}' has no common name (CN). SAP shows and maps client certificates by "
+            "their CN: create a new CSR with --cn and have it signed again.",
+        ),
+        Lint(
+            "cn_spaces",
+            _E,
+            "common name with spaces at the ends",
+            "the common name '{cn}' of '{subject}' has leading or trailing spaces, which make "
+            "the mapping to a user fail. Create a new CSR with the CN trimmed and have it signed "
+            "again.",
+        ),
+        Lint(
+            "no_eku",
+            _W,
+            "no Extended Key Usage",
+            "'{subject}' has no Extended Key Usage. RFC 5280 treats that as unrestricted, but "
+            "SAP asks for clientAuth explicitly; if the load balancer refuses it, ask the CA for "
+            "a client-authentication certificate.",
+        ),
+        Lint(
+            "unusual_key",
+            _W,
+            "unusual key type",
+            "'{subject}' has a {key} key; SAP documents RSA (2048 bits or more) and EC P-256 or "
+            "P-384 for client certificates. If the load balancer refuses it, create a new CSR "
+            "with --key-type rsa-3072 or ec-p256.",
+        ),
+        Lint(
+            "root_not_on_sap_list",
+            _W,
+            "root not on SAP's list",
+            "the root '{subject}' is not on {version}. SAP's load balancer only accepts client "
+            "certificates that chain to a listed root. Check SAP Note 2801396 (load a newer list "
+            "with --sap-roots) or get the certificate from a CA whose root is listed.",
+        ),
+        Lint(
+            "root_removed_from_sap_list",
+            _W,
+            "root removed from SAP's list",
+            "the root '{subject}' was removed from SAP's list ({version}); the load balancer "
+            "will stop accepting certificates that chain to it. Get a new certificate from a CA "
+            "whose root is on the list.",
+        ),
+        Lint(
+            "expires_soon",
+            _W,
+            "expires soon",
+            "'{subject}' expires on {date} ({days} days left). Renew it now: new CSR, new "
+            "certificate, then a new mapping entry (Neo) or service key (Cloud Foundry).",
+        ),
+        Lint(
+            "renewal_due",
+            _W,
+            "renewal due",
+            "'{subject}' is past two thirds of its lifetime ({days} of {total} days left, "
+            "expires on {date}). Plan the renewal: new CSR, new certificate, new mapping entry "
+            "(Neo) or service key (Cloud Foundry).",
+        ),
+        Lint(
+            "baltimore_root",
+            _W,
+            "chain ends in Baltimore CyberTrust Root",
+            "the chain ends in '{subject}', which expired on {date}. It was the historic root "
+            "of SAP's Neo load balancer and certificates depending on it no longer work. Get a "
+            "new certificate from a CA whose root is on {version}.",
+        ),
+    )
+}
+
+# Errors that already explain why cryptography's path validation fails; no second, vaguer one.
+_EXPLAINING_ERRORS = frozenset(
+    {
+        "invalid",
+        "leaf_is_ca",
+        "no_client_auth",
+        "no_digital_signature",
+        "weak_rsa",
+        "sha1_signature",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    code: str
+    message: str
+    certificate: str | None  # RFC 4514 subject of the certificate it is about
+
+
+def finding(code: str, certificate: str | None, **values: object) -> Finding:
+    """A finding from the catalogue, its message filled in."""
+    lint = LINTS[code]
+    return Finding(
+        lint.severity, code, lint.template.format(subject=certificate, **values), certificate
+    )
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    certificate: x509.Certificate
+    source: (
+        str  # "reply", "server", "--ca-file /abs/x.pem", "certifi", "system store", "AIA http://…"
+    )
+
+    @property
+    def subject(self) -> str:
+        return self.certificate.subject.rfc4514_string()
+
+    @property
+    def issuer(self) -> str:
+        return self.certificate.issuer.rfc4514_string()
+
+    @property
+    def not_after(self) -> dt.datetime:
+        return self.certificate.not_valid_after_utc
+
+    @property
+    def sha256(self) -> str:
+        return fingerprint(self.certificate)
+
+    @property
+    def is_self_signed(self) -> bool:
+        return is_self_signed(self.certificate)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    links: tuple[ChainLink, ...]  # leaf first; root last when resolved
+    complete: bool  # ends in a self-signed certificate that is a trust anchor
+    findings: tuple[Finding, ...]
+    sap_status: SapStatus | None
+    sap_list_version: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def leaf(self) -> x509.Certificate:
+        return self.links[0].certificate
+
+    @property
+    def root(self) -> x509.Certificate | None:
+        return self.links[-1].certificate if self.complete else None
+
+    @property
+    def intermediates(self) -> tuple[x509.Certificate, ...]:
+        between = self.links[1:-1] if self.complete else self.links[1:]
+        return tuple(link.certificate for link in between)
+
+    @property
+    def certificates(self) -> tuple[x509.Certificate, ...]:
+        """Leaf, intermediates and (when resolved) root, in that order."""
+        return tuple(link.certificate for link in self.links)
+
+
+@dataclass(frozen=True)
+class ServerChainReport:
+    host: str
+    links: tuple[ChainLink, ...]  # as presented (source "server") plus what was resolved
+    root: x509.Certificate | None  # the self-signed certificate the chain ends in, if found
+    valid_for_host: bool  # validated to a trusted root and the name matches `host`
+    problems: tuple[str, ...] = field(default=())
+
+
+# ---------------------------------------------------------------------------------------------
+# Basic facts about certificates
+
+
+def fingerprint(cert: x509.Certificate) -> str:
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+def subject_of(cert: x509.Certificate) -> str:
+    return cert.subject.rfc4514_string()
+
+
+def is_issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    """`issuer` names, identifies (AKI/SKI when both present) and signed `cert`."""
+    if cert.issuer != issuer.subject:
+        return False
+    aki, ski = _authority_key_id(cert), _subject_key_id(issuer)
+    if aki is not None and ski is not None and aki != ski:
+        return False
+    return _signature_verifies(cert, issuer)
+
+
+def is_self_signed(cert: x509.Certificate) -> bool:
+    return is_issued_by(cert, cert)
+
+
+def _signature_verifies(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(issuer)
+        return True
+    except InvalidSignature:
+        return False
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        # cryptography refuses SHA-1 signatures here; legacy roots and old chains still use them,
+        # and we must recognise them to report "SHA-1" rather than "issuer not found".
+        return _legacy_signature_verifies(cert, issuer)
+
+
+def _legacy_signature_verifies(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        algorithm = cert.signature_hash_algorithm
+        parameters = cert.signature_algorithm_parameters
+    except UnsupportedAlgorithm:
+        return False
+    if algorithm is None or algorithm.name not in _WEAK_HASHES:
+        return False
+    key = issuer.public_key()
+    try:
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(cert.signature, cert.tbs_certificate_bytes, parameters, algorithm)
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(cert.signature, cert.tbs_certificate_bytes, parameters)
+        elif isinstance(key, dsa.DSAPublicKey):
+            key.verify(cert.signature, cert.tbs_certificate_bytes, algorithm)
+        else:
+            return False
+    except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
+        return False
+    return True
+
+
+def _authority_key_id(cert: x509.Certificate) -> bytes | None:
+    try:
+        return cert.extensions.get_extension_for_class(
+            x509.AuthorityKeyIdentifier
+        ).value.key_identifier
+    except x509.ExtensionNotFound:
+        return None
+
+
+def _subject_key_id(cert: x509.Certificate) -> bytes | None:
+    try:
+        return cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
+    except x509.ExtensionNotFound:
+        return None
+
+
+def _extension(cert: x509.Certificate, kind):
+    try:
+        return cert.extensions.get_extension_for_class(kind).value
+    except x509.ExtensionNotFound:
+        return None
+
+
+def _public_key_der(key) -> bytes:
+    if hasattr(key, "public_key") and not isinstance(key, x509.Certificate):
+        key = key.public_key()  # a private key was given: compare its public half
+    return key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def _unique(certificates: Iterable[x509.Certificate]) -> list[x509.Certificate]:
+    seen: set[str] = set()
+    out = []
+    for cert in certificates:
+        fp = fingerprint(cert)
+        if fp not in seen:
+            seen.add(fp)
+            out.append(cert)
+    return out
+
+
+def _date(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%d")
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    if at is None:
+        return dt.datetime.now(dt.UTC)
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+
+
+# ---------------------------------------------------------------------------------------------
+# Completing a chain
+
+
+@dataclass
+class _Build:
+    links: list[ChainLink]
+    notes: list[str] = field(default_factory=list)  # why the missing issuer was not found
+    impostors: list[tuple[x509.Certificate, str]] = field(
+        default_factory=list
+    )  # right name, wrong signature
+
+
+def complete_chain(
+    start: x509.Certificate,
+    candidates: Sequence[x509.Certificate],
+    sources: Sequence[TrustSource],
+    *,
+    candidate_source: str = "reply",
+    fetch_aia: bool = True,
+    aia_timeout: float = 5.0,
+) -> list[ChainLink]:
+    """The chain from `start` upward, as far as issuers can be found; root last when found.
+
+    Issuers come from `candidates` first, then `sources` in order, then the AIA caIssuers URL
+    (http only, short timeout). A self-signed issuer from a trust source is preferred, so a chain
+    ends at the store's root even when the sender included a cross-signed copy.
+    """
+    return _complete(
+        start,
+        candidates,
+        sources,
+        candidate_source=candidate_source,
+        fetch_aia=fetch_aia,
+        aia_timeout=aia_timeout,
+    ).links
+
+
+def _complete(
+    start: x509.Certificate,
+    candidates: Sequence[x509.Certificate],
+    sources: Sequence[TrustSource],
+    *,
+    candidate_source: str,
+    fetch_aia: bool,
+    aia_timeout: float,
+) -> _Build:
+    build = _Build(links=[ChainLink(start, candidate_source)])
+    used = {fingerprint(start)}
+    while len(build.links) < MAX_CHAIN_LENGTH:
+        current = build.links[-1].certificate
+        if is_self_signed(current):
+            break
+        build.impostors = []
+        issuer = _find_issuer(current, candidates, candidate_source, sources, used, build)
+        if issuer is None and fetch_aia:
+            issuer = _issuer_from_aia(current, aia_timeout, used, build)
+        if issuer is None:
+            break
+        build.links.append(issuer)
+        used.add(fingerprint(issuer.certificate))
+    return build
+
+
+def _find_issuer(
+    cert: x509.Certificate,
+    candidates: Sequence[x509.Certificate],
+    candidate_source: str,
+    sources: Sequence[TrustSource],
+    used: set[str],
+    build: _Build,
+) -> ChainLink | None:
+    named: list[tuple[x509.Certificate, str]] = [
+        (c, candidate_source) for c in candidates if c.subject == cert.issuer
+    ]
+    for source in sources:
+        named.extend((c, source.name) for c in source.by_subject.get(cert.issuer, ()))
+    issuers = []
+    for candidate, origin in named:
+        if fingerprint(candidate) in used:
+            continue
+        if is_issued_by(cert, candidate):
+            issuers.append((candidate, origin))
+        else:
+            build.impostors.append((candidate, origin))
+    if not issuers:
+        return None
+
+    # Prefer a root (self-signed) from a trust source, then any root, then the first in order.
+    def rank(item: tuple[x509.Certificate, str]) -> int:
+        candidate, origin = item
+        if is_self_signed(candidate):
+            return 0 if origin != candidate_source else 1
+        return 2
+
+    best = min(issuers, key=rank)
+    return ChainLink(*best)
+
+
+def _aia_urls(cert: x509.Certificate) -> list[str]:
+    aia = _extension(cert, x509.AuthorityInformationAccess)
+    if aia is None:
+        return []
+    return [
+        d.access_location.value
+        for d in aia
+        if d.access_method == AuthorityInformationAccessOID.CA_ISSUERS
+        and isinstance(d.access_location, x509.UniformResourceIdentifier)
+    ]
+
+
+def _issuer_from_aia(
+    cert: x509.Certificate, timeout: float, used: set[str], build: _Build
+) -> ChainLink | None:
+    for url in _aia_urls(cert):
+        if not url.lower().startswith("http://"):
+            build.notes.append(f"its AIA address {url} is not plain http, so it was not fetched")
+            continue
+        try:
+            fetched = _fetch(url, timeout)
+        except WizardError as exc:
+            build.notes.append(exc.message)
+            continue
+        for candidate in fetched:
+            if fingerprint(candidate) not in used and is_issued_by(cert, candidate):
+                return ChainLink(candidate, f"AIA {url}")
+        build.notes.append(f"the certificate at its AIA address {url} did not sign it")
+    return None
+
+
+def _fetch(url: str, timeout: float) -> list[x509.Certificate]:
+    """GET the issuer certificate at an AIA address: bounded in time and size."""
+    deadline = time.monotonic() + 2 * timeout
+    request = urllib.request.Request(url, headers={"User-Agent": "cpi-cert-wizard"})  # noqa: S310
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http only
+            while chunk := response.read(64 * 1024):
+                size += len(chunk)
+                if size > AIA_MAX_BYTES:
+                    raise WizardError(
+                        "aia.too_large",
+                        f"the AIA address {url} sent more than {AIA_MAX_BYTES // 1024} KB, "
+                        "which is not an issuer certificate",
+                    )
+                if time.monotonic() > deadline:
+                    raise TimeoutError
+                chunks.append(chunk)
+    except WizardError:
+        raise
+    except (TimeoutError, OSError, ValueError) as exc:  # URLError and HTTPError are OSErrors
+        reason = getattr(exc, "reason", exc)
+        if isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError):
+            why = f"did not answer within {timeout:g} s"
+        elif isinstance(exc, urllib.error.HTTPError):
+            why = f"answered HTTP {exc.code}"
+        else:
+            why = f"could not be fetched ({reason})"
+        raise WizardError("aia.fetch", f"the AIA address {url} {why}") from None
+    except http.client.HTTPException as exc:  # not HTTP at all, or cut off
+        raise WizardError(
+            "aia.fetch", f"the AIA address {url} sent no valid answer ({exc})"
+        ) from None
+    return parse_certificates(b"".join(chunks), source=f"the AIA address {url}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Client certificate check
+
+
+def _client_policies() -> tuple[ExtensionPolicy, ExtensionPolicy]:
+    """WebPKI rules, relaxed for CN-only client certificates and enterprise CAs without AKI.
+
+    EKU and key usage are left to the lints, which explain them in SAP's terms.
+    """
+    ee = (
+        ExtensionPolicy.webpki_defaults_ee()
+        .may_be_present(x509.SubjectAlternativeName, Criticality.AGNOSTIC, None)
+        .may_be_present(x509.AuthorityKeyIdentifier, Criticality.AGNOSTIC, None)
+        .may_be_present(x509.ExtendedKeyUsage, Criticality.AGNOSTIC, None)
+        .may_be_present(x509.KeyUsage, Criticality.AGNOSTIC, None)
+    )
+    ca = (
+        ExtensionPolicy.webpki_defaults_ca()
+        .may_be_present(x509.AuthorityKeyIdentifier, Criticality.AGNOSTIC, None)
+        .require_present(x509.BasicConstraints, Criticality.AGNOSTIC, None)
+    )
+    return ee, ca
+
+
+def _pick_leaf(certificates: list[x509.Certificate], public_key) -> tuple[x509.Certificate, bool]:
+    """The certificate for `public_key` if any, else the one that issues none of the others."""
+    if public_key is not None:
+        wanted = _public_key_der(public_key)
+        matching = [c for c in certificates if _public_key_der(c.public_key()) == wanted]
+        if matching:
+            # Several certificates for the same key (a renewal): take the most recent one.
+            return max(matching, key=lambda c: c.not_valid_before_utc), True
+    issuers_of_none = [
+        c
+        for c in certificates
+        if not any(other is not c and is_issued_by(other, c) for other in certificates)
+    ]
+    pool = issuers_of_none or certificates
+    end_entities = [c for c in pool if not _is_ca(c)]
+    return (end_entities or pool)[0], False
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    constraints = _extension(cert, x509.BasicConstraints)
+    return bool(constraints and constraints.ca)
+
+
+def check_client_certificate(
+    certificates: Sequence[x509.Certificate],
+    *,
+    public_key=None,
+    sources: Sequence[TrustSource] = (),
+    sap_list: SapTrustList | None = None,
+    at: dt.datetime | None = None,
+    fetch_aia: bool = True,
+    aia_timeout: float = 5.0,
+    profile: str | None = None,
+    candidate_source: str = "reply",
+) -> ChainReport:
+    """Pick the leaf, complete and validate its chain, lint it, judge its root against SAP's list.
+
+    `public_key` is the profile's key (public or private): the leaf must carry it. `profile`
+    names the profile in the wrong-key message.
+    """
+    given = _unique(certificates)
+    if not given:
+        raise WizardError(
+            "chain.empty", "No certificate was given. Import the file the CA sent back."
+        )
+    when = _now(at)
+    sap_list = sap_list if sap_list is not None else load_sap_list()
+    leaf, matches_key = _pick_leaf(given, public_key)
+    findings: list[Finding] = []
+    if public_key is not None and not matches_key:
+        who = f"profile '{profile}'" if profile else "this profile"
+        findings.append(finding("wrong_key", subject_of(leaf), profile=who))
+
+    build = _complete(
+        leaf,
+        [c for c in given if c is not leaf],
+        sources,
+        candidate_source=candidate_source,
+        fetch_aia=fetch_aia,
+        aia_timeout=aia_timeout,
+    )
+    links = build.links
+    leaf_self_signed = is_self_signed(leaf)
+    complete = len(links) > 1 and links[-1].is_self_signed
+    if leaf_self_signed:
+        findings.append(finding("self_signed", subject_of(leaf)))
+    elif not complete:
+        findings.extend(_incomplete_findings(links[-1], build))
+
+    findings.extend(_validity_findings(links, when))
+    findings.extend(_leaf_findings(leaf, when))
+    findings.extend(_key_and_signature_findings(links, complete))
+
+    sap_status = None
+    if complete:
+        root = links[-1]
+        sap_status = sap_list.status(root.certificate)
+        findings.extend(_sap_findings(root, sap_status, sap_list))
+        if not any(f.code in _EXPLAINING_ERRORS for f in findings):
+            findings.extend(_path_validation(links, when))
+
+    ordered = sorted(findings, key=lambda f: f.severity is not Severity.ERROR)
+    return ChainReport(
+        links=tuple(links),
+        complete=complete,
+        findings=tuple(ordered),
+        sap_status=sap_status,
+        sap_list_version=sap_list.version,
+    )
+
+
+def _incomplete_findings(last: ChainLink, build: _Build) -> list[Finding]:
+    out = []
+    detail = ""
+    if build.notes:
+        detail = " Also tried: " + "; ".join(build.notes) + "."
+    out.append(finding("incomplete", last.subject, issuer=last.issuer, detail=detail))
+    for impostor, origin in build.impostors:
+        out.append(
+            finding(
+                "invalid",
+                last.subject,
+                reason=(
+                    f"its signature does not verify with the key of '{subject_of(impostor)}' "
+                    f"from {origin}, a different CA certificate with the same name"
+                ),
+                fix="Get the issuer certificate that belongs to this certificate from the CA "
+                "(a renewed CA certificate has a new key).",
+            )
+        )
+    return out
+
+
+def _validity_findings(links: Sequence[ChainLink], when: dt.datetime) -> list[Finding]:
+    out = []
+    for position, link in enumerate(links):
+        cert = link.certificate
+        fix = (
+            "Ask the CA for a new certificate."
+            if position == 0
+            else "Get the current CA certificate from the CA (or its bundle)."
+        )
+        if when > cert.not_valid_after_utc:
+            reason = f"expired on {_date(cert.not_valid_after_utc)}"
+        elif when < cert.not_valid_before_utc:
+            reason = f"not valid before {_date(cert.not_valid_before_utc)}"
+            fix = "Check the computer's clock, or wait until that date."
+        else:
+            continue
+        out.append(finding("invalid", link.subject, reason=reason, fix=fix))
+    return out
+
+
+def _leaf_findings(leaf: x509.Certificate, when: dt.datetime) -> list[Finding]:
+    subject = subject_of(leaf)
+    out = []
+    if _is_ca(leaf):
+        out.append(finding("leaf_is_ca", subject))
+    eku = _extension(leaf, x509.ExtendedKeyUsage)
+    if eku is None or list(eku) == [ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE]:
+        out.append(finding("no_eku", subject))
+    elif ExtendedKeyUsageOID.CLIENT_AUTH not in eku:
+        usages = ", ".join(_EKU_NAMES.get(oid, oid.dotted_string) for oid in eku)
+        out.append(finding("no_client_auth", subject, usages=usages))
+    key_usage = _extension(leaf, x509.KeyUsage)
+    if key_usage is not None and not key_usage.digital_signature:
+        out.append(finding("no_digital_signature", subject, usages=_key_usages(key_usage)))
+    names = [a.value for a in leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    text_names = [n if isinstance(n, str) else n.decode("utf-8", "replace") for n in names]
+    if not any(n.strip() for n in text_names):
+        out.append(finding("cn_empty", subject))
+    for name in text_names:
+        if name.strip() and name != name.strip():
+            out.append(finding("cn_spaces", subject, cn=name))
+    start, end = leaf.not_valid_before_utc, leaf.not_valid_after_utc
+    if start <= when <= end:
+        left = end - when
+        lifetime = end - start
+        if left < dt.timedelta(days=EXPIRES_SOON_DAYS):
+            out.append(finding("expires_soon", subject, date=_date(end), days=left.days))
+        elif when - start > lifetime * RENEWAL_FRACTION:
+            out.append(
+                finding(
+                    "renewal_due", subject, date=_date(end), days=left.days, total=lifetime.days
+                )
+            )
+    return out
+
+
+def _key_usages(key_usage: x509.KeyUsage) -> str:
+    names = []
+    for name in (
+        "digital_signature",
+        "content_commitment",
+        "key_encipherment",
+        "data_encipherment",
+        "key_agreement",
+        "key_cert_sign",
+        "crl_sign",
+    ):
+        if getattr(key_usage, name):
+            names.append(name.replace("_", " "))
+    return ", ".join(names) or "none"
+
+
+def _key_and_signature_findings(links: Sequence[ChainLink], complete: bool) -> list[Finding]:
+    out = []
+    for position, link in enumerate(links):
+        cert = link.certificate
+        is_leaf = position == 0
+        key = cert.public_key()
+        if isinstance(key, rsa.RSAPublicKey) and key.key_size < 2048:
+            fix = (
+                "Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again."
+                if is_leaf
+                else "This CA is too weak for SAP; get the certificate from a different CA."
+            )
+            out.append(finding("weak_rsa", link.subject, bits=key.key_size, fix=fix))
+        elif is_leaf and not (
+            isinstance(key, rsa.RSAPublicKey)
+            or (
+                isinstance(key, ec.EllipticCurvePublicKey)
+                and isinstance(key.curve, _RECOMMENDED_CURVES)
+            )
+        ):
+            out.append(finding("unusual_key", link.subject, key=_key_kind(key)))
+        is_root = complete and position == len(links) - 1
+        if is_root:
+            continue  # a trust anchor's own signature is never checked
+        try:
+            algorithm = cert.signature_hash_algorithm
+        except UnsupportedAlgorithm:
+            continue
+        if algorithm is not None and algorithm.name in _WEAK_HASHES:
+            fix = (
+                "Ask the CA to issue it again with SHA-256."
+                if is_leaf
+                else "The CA must give you a CA certificate signed with SHA-256, or use another CA."
+            )
+            out.append(
+                finding("sha1_signature", link.subject, algorithm=algorithm.name.upper(), fix=fix)
+            )
+    return out
+
+
+def _key_kind(key) -> str:
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return f"EC {key.curve.name}"
+    return type(key).__name__.removeprefix("_").replace("PublicKey", "") or "unknown"
+
+
+def _sap_findings(root: ChainLink, status: SapStatus, sap_list: SapTrustList) -> list[Finding]:
+    out = []
+    cert = root.certificate
+    baltimore = cert.fingerprint(hashes.SHA1()).hex() == BALTIMORE_SHA1  # noqa: S303
+    if status is SapStatus.EXPIRED or baltimore:
+        out.append(
+            finding(
+                "baltimore_root",
+                root.subject,
+                date=_date(cert.not_valid_after_utc),
+                version=sap_list.version,
+            )
+        )
+    if status is SapStatus.NOT_LISTED:
+        out.append(finding("root_not_on_sap_list", root.subject, version=sap_list.version))
+    elif status is SapStatus.REMOVED:
+        out.append(finding("root_removed_from_sap_list", root.subject, version=sap_list.version))
+    return out
+
+
+def _path_validation(links: Sequence[ChainLink], when: dt.datetime) -> list[Finding]:
+    ee, ca = _client_policies()
+    leaf, root = links[0], links[-1]
+    try:
+        verifier = (
+            PolicyBuilder()
+            .store(Store([root.certificate]))
+            .time(when)
+            .extension_policies(ee_policy=ee, ca_policy=ca)
+            .build_client_verifier()
+        )
+        verifier.verify(leaf.certificate, [link.certificate for link in links[1:-1]])
+    except (VerificationError, ValueError) as exc:
+        return [
+            finding(
+                "invalid",
+                leaf.subject,
+                reason=f"its chain to '{root.subject}' failed validation ({_verifier_reason(exc)})",
+                fix="Ask the CA for the correct chain, or for a new certificate.",
+            )
+        ]
+    return []
+
+
+def _verifier_reason(exc: Exception) -> str:
+    text = str(exc).removeprefix("validation failed: ")
+    return text.split(" (encountered processing")[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Server chain (fetch-root)
+
+
+def check_server_chain(
+    presented: Sequence[x509.Certificate],
+    host: str,
+    sources: Sequence[TrustSource],
+    *,
+    at: dt.datetime | None = None,
+    fetch_aia: bool = True,
+    aia_timeout: float = 5.0,
+) -> ServerChainReport:
+    """Complete what a server sent to its root and say whether it is valid for `host`."""
+    if not presented:
+        raise WizardError("chain.empty", f"{host} sent no certificate.")
+    when = _now(at)
+    leaf, rest = presented[0], list(presented[1:])
+    build = _complete(
+        leaf,
+        rest,
+        sources,
+        candidate_source="server",
+        fetch_aia=fetch_aia,
+        aia_timeout=aia_timeout,
+    )
+    links = build.links
+    problems: list[str] = []
+    root = links[-1] if links[-1].is_self_signed else None
+    if len(links) == 1 and root is not None:
+        problems.append(
+            f"self-signed: the server's certificate '{root.subject}' is self-signed; "
+            "trust it only if you know this server"
+        )
+    if root is None:
+        last = links[-1]
+        note = (" Also tried: " + "; ".join(build.notes) + ".") if build.notes else ""
+        problems.append(
+            f"incomplete: issuer '{last.issuer}' of '{last.subject}' was not found in the "
+            f"server's chain, {_source_names(sources)} or via AIA.{note}"
+        )
+    for link in links:
+        cert = link.certificate
+        if when > cert.not_valid_after_utc:
+            problems.append(
+                f"expired: '{link.subject}' expired on {_date(cert.not_valid_after_utc)}"
+            )
+        elif when < cert.not_valid_before_utc:
+            problems.append(
+                f"not yet valid: '{link.subject}' is valid from {_date(cert.not_valid_before_utc)}"
+            )
+    trusted_fingerprints = {fingerprint(c) for s in sources for c in s.certificates}
+    if root is not None and root.sha256 not in trusted_fingerprints:
+        problems.append(
+            f"untrusted: the root '{root.subject}' came from the server itself and is in none "
+            f"of {_source_names(sources)}"
+        )
+    valid = False
+    if root is not None and len(links) > 1:
+        valid, reason = _server_validation(links, host, when)
+        if not valid and reason:
+            problems.append(reason)
+    return ServerChainReport(
+        host=host,
+        links=tuple(links),
+        root=root.certificate if root is not None else None,
+        valid_for_host=valid and root.sha256 in trusted_fingerprints,
+        problems=tuple(dict.fromkeys(problems)),
+    )
+
+
+def _source_names(sources: Sequence[TrustSource]) -> str:
+    return ", ".join(s.name for s in sources) or "no trust store"
+
+
+def _subject_for(host: str):
+    try:
+        return IPAddress(ipaddress.ip_address(host))
+    except ValueError:
+        return DNSName(host)
+
+
+def _server_validation(
+    links: Sequence[ChainLink], host: str, when: dt.datetime
+) -> tuple[bool, str]:
+    leaf, root = links[0].certificate, links[-1].certificate
+    intermediates = [link.certificate for link in links[1:-1]]
+
+    def verify(subject) -> None:
+        verifier = PolicyBuilder().store(Store([root])).time(when).build_server_verifier(subject)
+        verifier.verify(leaf, intermediates)
+
+    try:
+        verify(_subject_for(host))
+        return True, ""
+    except ValueError:
+        return False, f"invalid host name '{host}'"
+    except VerificationError as exc:
+        failure = _verifier_reason(exc)
+    names = _leaf_names(leaf)
+    if names:
+        try:
+            verify(_subject_for(names[0].replace("*.", "wildcard.", 1)))
+            return False, (f"name mismatch: the certificate is for {', '.join(names)}, not {host}")
+        except (VerificationError, ValueError):
+            pass
+    if any(p in failure for p in ("not valid at validation time",)):
+        return False, ""  # already reported as expired / not yet valid
+    return False, f"invalid: {failure}"
+
+
+def _leaf_names(leaf: x509.Certificate) -> list[str]:
+    san = _extension(leaf, x509.SubjectAlternativeName)
+    if san is None:
+        return []
+    names = [str(n) for n in san.get_values_for_type(x509.DNSName)]
+    names += [str(ip) for ip in san.get_values_for_type(x509.IPAddress)]
+    return names

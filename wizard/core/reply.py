@@ -1,0 +1,282 @@
+"""Reading whatever a CA sends back: PEM (one or many, any order, any text around), DER, PKCS#7.
+
+Decoding is left to cryptography's loaders; this module only finds the `-----BEGIN …-----` blocks,
+hands each to the right loader, and turns every failure into a `WizardError` that names the file
+and says what it looks like instead ("a private key", "a CSR", "a PKCS#12 keystore", …).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
+
+from wizard.core.errors import WizardError
+from wizard.core.storage import read_input_file
+
+_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 #]+)-----")
+_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 #]+)-----(.*?)-----END \1-----", re.DOTALL)
+_BASE64_TEXT = re.compile(rb"^[A-Za-z0-9+/=\s]+$")
+
+_CERTIFICATE_LABELS = {b"CERTIFICATE", b"X509 CERTIFICATE", b"X.509 CERTIFICATE"}
+_PKCS7_LABELS = {b"PKCS7", b"PKCS #7 SIGNED DATA"}
+
+# What other PEM blocks are, in the user's words, for the "no certificate found" message.
+_OTHER_LABELS = {
+    b"PRIVATE KEY": "a private key",
+    b"ENCRYPTED PRIVATE KEY": "an encrypted private key",
+    b"RSA PRIVATE KEY": "a private key",
+    b"EC PRIVATE KEY": "a private key",
+    b"DSA PRIVATE KEY": "a private key",
+    b"OPENSSH PRIVATE KEY": "an SSH private key",
+    b"CERTIFICATE REQUEST": "a certificate signing request (CSR)",
+    b"NEW CERTIFICATE REQUEST": "a certificate signing request (CSR)",
+    b"PUBLIC KEY": "a public key",
+    b"RSA PUBLIC KEY": "a public key",
+    b"X509 CRL": "a certificate revocation list (CRL)",
+    b"PGP PUBLIC KEY BLOCK": "a PGP key",
+    b"PGP MESSAGE": "a PGP message",
+}
+
+_NEED = "here we need the certificate the CA returned for your CSR (.cer, .crt, .pem or .p7b)"
+
+
+def parse_certificates(data: bytes, *, source: str) -> list[x509.Certificate]:
+    """Every certificate in `data`, in the order found, duplicates (same DER) removed.
+
+    Accepts PEM certificates and PKCS#7 blocks with any text around them (Windows exports,
+    `openssl pkcs12` output with "Bag Attributes"), DER certificates, DER PKCS#7 (.p7b/.p7c),
+    CRLF line ends, a UTF-8 BOM and UTF-16 text. Raises `WizardError` naming `source` otherwise.
+    """
+    if not data or not data.strip():
+        raise WizardError(
+            "reply.empty",
+            f"{source} is empty. Download the certificate the CA returned for your CSR again.",
+        )
+    data = _as_bytes_text(data)
+    if b"-----BEGIN " in data:
+        return _unique(_from_pem_text(data, source))
+    return _unique(_from_binary(data, source))
+
+
+def read_certificate_files(paths: Sequence[Path]) -> list[x509.Certificate]:
+    """All certificates from several files, in file order, duplicates across files removed."""
+    found: list[x509.Certificate] = []
+    for path in paths:
+        data = read_input_file(Path(path), what="a certificate file")
+        found.extend(parse_certificates(data, source=str(path)))
+    return _unique(found)
+
+
+def parse_certificates_lenient(data: bytes) -> list[x509.Certificate]:
+    """Certificates from a trust-store bundle, skipping any entry cryptography cannot read.
+
+    System stores sometimes hold a legacy root that a strict parser refuses; one such entry must
+    not make the whole store unusable.
+    """
+    data = _as_bytes_text(data)
+    try:
+        return _unique(x509.load_pem_x509_certificates(data))
+    except ValueError:
+        pass
+    found = []
+    for label, block in _blocks(data):
+        if label in _CERTIFICATE_LABELS:
+            try:
+                found.append(x509.load_pem_x509_certificate(block))
+            except ValueError:
+                continue
+    return _unique(found)
+
+
+def _as_bytes_text(data: bytes) -> bytes:
+    """Undo what editors do to text files: UTF-8 BOM, UTF-16 (Windows "Unicode")."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return data
+        if "-----BEGIN " in text:
+            return text.encode("ascii", errors="replace")
+    return data
+
+
+def _blocks(data: bytes) -> Iterable[tuple[bytes, bytes]]:
+    for match in _BLOCK.finditer(data):
+        yield match.group(1), match.group(0)
+
+
+def _from_pem_text(data: bytes, source: str) -> list[x509.Certificate]:
+    found: list[x509.Certificate] = []
+    others: list[str] = []
+    complete = 0
+    for number, (label, block) in enumerate(_blocks(data), start=1):
+        complete += 1
+        if label in _CERTIFICATE_LABELS:
+            try:
+                found.append(x509.load_pem_x509_certificate(block))
+            except ValueError as exc:
+                raise WizardError(
+                    "reply.corrupt",
+                    f"{source}: certificate block {number} is damaged ({_reason(exc)}). "
+                    "The file was probably changed or cut while copying; download it again "
+                    "from the CA or copy the whole block including the BEGIN/END lines.",
+                ) from None
+        elif label in _PKCS7_LABELS:
+            try:
+                found.extend(pkcs7.load_pem_pkcs7_certificates(block.replace(label, b"PKCS7")))
+            except ValueError as exc:
+                raise WizardError(
+                    "reply.corrupt",
+                    f"{source}: the PKCS#7 block {number} is damaged ({_reason(exc)}). "
+                    "Download the .p7b again from the CA.",
+                ) from None
+        else:
+            others.append(_OTHER_LABELS.get(label, f"a '{label.decode()}' block"))
+    if len(_BEGIN.findall(data)) > complete:
+        raise WizardError(
+            "reply.truncated",
+            f"{source} is cut off: a '-----BEGIN …-----' line has no matching '-----END …-----' "
+            "line. Copy or download the whole file again.",
+        )
+    if found:
+        return found
+    if others:
+        what = others[0]
+        code = (
+            "reply.csr"
+            if "CSR" in what
+            else "reply.private_key"
+            if "private key" in what
+            else "reply.no_certificate"
+        )
+        raise WizardError(code, f"{source} holds {what}, not a certificate — {_NEED}.")
+    raise WizardError("reply.no_certificate", f"{source} contains no certificate — {_NEED}.")
+
+
+def _from_binary(data: bytes, source: str) -> list[x509.Certificate]:
+    stripped = data.strip()
+    if _BASE64_TEXT.match(stripped):
+        # Some portals offer the certificate as bare base64 without the BEGIN/END lines.
+        try:
+            decoded = base64.b64decode(b"".join(stripped.split()), validate=True)
+        except (binascii.Error, ValueError):
+            decoded = b""
+        if decoded:
+            certificates = _der_certificates(decoded)
+            if certificates is not None:
+                return certificates
+    certificates = _der_certificates(data)
+    if certificates is not None:
+        return certificates
+    raise _explain_not_a_certificate(data, source)
+
+
+def _der_certificates(data: bytes) -> list[x509.Certificate] | None:
+    try:
+        return [x509.load_der_x509_certificate(data)]
+    except ValueError:
+        pass
+    try:
+        certificates = pkcs7.load_der_pkcs7_certificates(data)
+    except ValueError:
+        return None
+    return certificates or None
+
+
+def _explain_not_a_certificate(data: bytes, source: str) -> WizardError:
+    """Say what the file is instead, so the user knows which file to pick."""
+    try:
+        serialization.load_der_private_key(data, password=None)
+        return WizardError(
+            "reply.private_key", f"{source} holds a private key, not a certificate — {_NEED}."
+        )
+    except TypeError:  # an encrypted private key: it parsed far enough to ask for a password
+        return WizardError(
+            "reply.private_key",
+            f"{source} holds an encrypted private key, not a certificate — {_NEED}.",
+        )
+    except (ValueError, UnsupportedAlgorithm):
+        pass
+    try:
+        x509.load_der_x509_csr(data)
+        return WizardError(
+            "reply.csr",
+            f"{source} holds a certificate signing request (CSR), the file you send to the CA, "
+            f"not the certificate it returns — {_NEED}.",
+        )
+    except ValueError:
+        pass
+    if _looks_like_pkcs12(data) or source.lower().endswith((".p12", ".pfx")):
+        return WizardError(
+            "reply.pkcs12",
+            f"{source} looks like a PKCS#12 keystore (.p12/.pfx: key and certificates together). "
+            f"For a key pair you already have, use import-p12 instead; otherwise {_NEED}.",
+        )
+    text = data[:2048].lstrip().lower()
+    if text.startswith((b"<!doctype html", b"<html")) or b"<html" in text:
+        return WizardError(
+            "reply.no_certificate",
+            f"{source} is a web page, not a certificate: the download probably returned a login "
+            f"or error page. Download the certificate again — {_NEED}.",
+        )
+    if text.startswith(b"{"):
+        return WizardError(
+            "reply.no_certificate",
+            f"{source} is a JSON file, not a certificate. A Cloud Foundry service key is "
+            f"imported with import-service-key; otherwise {_NEED}.",
+        )
+    if _is_text(data):
+        return WizardError(
+            "reply.no_certificate",
+            f"{source} is a text file without a '-----BEGIN CERTIFICATE-----' block — {_NEED}.",
+        )
+    return WizardError(
+        "reply.binary",
+        f"{source} is neither a PEM, DER nor PKCS#7 certificate file (unreadable binary data). "
+        f"Check that you picked the right file — {_NEED}.",
+    )
+
+
+def _looks_like_pkcs12(data: bytes) -> bool:
+    try:
+        pkcs12.load_pkcs12(data, None)
+        return True
+    except ValueError as exc:
+        return "password" in str(exc).lower()
+    except (TypeError, UnsupportedAlgorithm):  # an unusual PKCS#12 variant: still not a reply
+        return False
+
+
+def _is_text(data: bytes) -> bool:
+    sample = data[:4096]
+    try:
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return all(ch.isprintable() or ch in "\r\n\t" for ch in text)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).split(". See https://")[0]
+    return text if len(text) < 120 else text[:117] + "…"
+
+
+def _unique(certificates: Iterable[x509.Certificate]) -> list[x509.Certificate]:
+    seen: set[bytes] = set()
+    out = []
+    for cert in certificates:
+        der = cert.public_bytes(serialization.Encoding.DER)
+        if der not in seen:
+            seen.add(der)
+            out.append(cert)
+    return out

@@ -1,0 +1,278 @@
+"""Where trust comes from: certifi's Mozilla bundle, the OS store, --ca-file, and SAP's root list.
+
+A `TrustSource` is a named bag of certificates that may complete a chain; only self-signed ones
+among them ever become trust anchors (chain.py decides that). The SAP list is different: it holds
+fingerprints, not certificates, and judges the root a chain ends in.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import ssl
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import certifi
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+
+from wizard.core.errors import WizardError
+from wizard.core.reply import parse_certificates, parse_certificates_lenient
+from wizard.core.storage import read_input_file
+from wizard.resources import resource
+
+DEFAULT_SAP_LIST = "sap-btp-trust-store-v3.0.0.json"
+
+# Linux distributions keep the OS bundle in different places; ssl's default path covers only one.
+_SYSTEM_BUNDLES = (
+    "/etc/ssl/certs/ca-certificates.crt",  # Debian, Ubuntu, Alpine
+    "/etc/pki/tls/certs/ca-bundle.crt",  # Fedora, RHEL
+    "/etc/ssl/ca-bundle.pem",  # openSUSE
+    "/etc/ssl/cert.pem",  # macOS, BSDs
+)
+
+
+class SapStatus(StrEnum):
+    REQUIRED = "required"  # on the list and in the store every BTP client must trust
+    APPROVED = "approved"  # on the list of roots approved for client certificates
+    REMOVED = "removed"  # was on the list, removed in this version
+    EXPIRED = "expired"  # a historic root that has expired (Baltimore CyberTrust Root)
+    NOT_LISTED = "not-listed"
+
+
+@dataclass(frozen=True)
+class SapRoot:
+    subject: str
+    sha256: str  # lowercase hex without colons; "" when SAP only published SHA-1
+    stores: frozenset[str]  # {"required", "optional"}; empty for removed/expired entries
+    not_after: str
+    sha1: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SapTrustList:
+    """SAP's list of roots for client certificates, and which version of it we judge against."""
+
+    version: str
+    roots: tuple[SapRoot, ...] = ()
+    removed: tuple[SapRoot, ...] = ()
+    expired: tuple[SapRoot, ...] = ()
+    certificates: tuple[x509.Certificate, ...] = field(default=(), compare=False)
+
+    def status(self, cert: x509.Certificate) -> SapStatus:
+        sha256, sha1 = _fingerprints(cert)
+        for root in self.roots:
+            if root.sha256 == sha256 or (not root.sha256 and root.sha1 == sha1):
+                return SapStatus.REQUIRED if "required" in root.stores else SapStatus.APPROVED
+        if any(_matches(r, sha256, sha1) for r in self.removed):
+            return SapStatus.REMOVED
+        if any(_matches(r, sha256, sha1) for r in self.expired):
+            return SapStatus.EXPIRED
+        return SapStatus.NOT_LISTED
+
+    def entry(self, cert: x509.Certificate) -> SapRoot | None:
+        sha256, sha1 = _fingerprints(cert)
+        for root in (*self.roots, *self.removed, *self.expired):
+            if _matches(root, sha256, sha1):
+                return root
+        return None
+
+
+def load_sap_list(path: Path | None = None) -> SapTrustList:
+    """SAP's list: the shipped JSON by default, or a user's newer JSON or PEM bundle of roots."""
+    if path is None:
+        return _shipped_list()
+    path = Path(path)
+    data = read_input_file(path, what="an SAP trust list")
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return _list_from_json(data, source=str(path), fallback_version=path.name)
+    certificates = parse_certificates(data, source=str(path))
+    roots = tuple(
+        SapRoot(
+            subject=cert.subject.rfc4514_string(),
+            sha256=_fingerprints(cert)[0],
+            stores=frozenset({"optional"}),
+            not_after=cert.not_valid_after_utc.strftime("%Y-%m-%d"),
+            sha1=_fingerprints(cert)[1],
+        )
+        for cert in certificates
+    )
+    count = len(roots)
+    return SapTrustList(
+        version=f"PEM bundle {path.name}, {count} root{'s' if count != 1 else ''}",
+        roots=roots,
+        certificates=tuple(certificates),
+    )
+
+
+@functools.cache
+def _shipped_list() -> SapTrustList:
+    path = resource(DEFAULT_SAP_LIST)
+    data = read_input_file(path, what="the SAP trust list shipped with the wizard")
+    return _list_from_json(data, source=str(path), fallback_version=path.name)
+
+
+def _list_from_json(data: bytes, *, source: str, fallback_version: str) -> SapTrustList:
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+        roots = tuple(_sap_root(item) for item in doc["roots"])
+        removed = tuple(
+            _sap_root(item)
+            for key, items in doc.items()
+            if key.startswith("removed")
+            for item in items
+        )
+        expired = tuple(_sap_root(item) for item in doc.get("expired_notable", ()))
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise WizardError(
+            "sap_list.unreadable",
+            f"{source} is not an SAP trust list the wizard can read ({type(exc).__name__}: "
+            f"{exc}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.",
+        ) from None
+    return SapTrustList(
+        version=_version_of(doc, fallback_version), roots=roots, removed=removed, expired=expired
+    )
+
+
+def _sap_root(item: dict) -> SapRoot:
+    stores = item.get("stores") or ()
+    if isinstance(stores, str):
+        stores = [stores]
+    return SapRoot(
+        subject=str(item["subject"]),
+        sha256=_hex(item.get("sha256", "")),
+        stores=frozenset(str(s) for s in stores),
+        not_after=str(item.get("not_after", "")),
+        sha1=_hex(item.get("sha1", "")),
+        note=str(item.get("note", "")),
+    )
+
+
+def _version_of(doc: dict, fallback: str) -> str:
+    if isinstance(doc.get("version"), str):
+        return doc["version"]
+    source = str(doc.get("source", ""))
+    version = re.search(r"version\s+(v?[\d.]+)", source)
+    released = re.search(r"released\s+(\d{4}-\d{2}-\d{2})", source)
+    if version:
+        text = f"SAP BTP trust store {version.group(1)}"
+        return f"{text} ({released.group(1)})" if released else text
+    return fallback
+
+
+def _hex(text: str) -> str:
+    return str(text).replace(":", "").replace(" ", "").lower()
+
+
+def _fingerprints(cert: x509.Certificate) -> tuple[str, str]:
+    return cert.fingerprint(hashes.SHA256()).hex(), cert.fingerprint(hashes.SHA1()).hex()  # noqa: S303
+
+
+def _matches(root: SapRoot, sha256: str, sha1: str) -> bool:
+    return (bool(root.sha256) and root.sha256 == sha256) or (bool(root.sha1) and root.sha1 == sha1)
+
+
+@dataclass(frozen=True)
+class TrustSource:
+    """A named set of certificates that may complete a chain ("certifi", "system store", …)."""
+
+    name: str
+    certificates: tuple[x509.Certificate, ...]
+
+    @functools.cached_property
+    def by_subject(self) -> dict[x509.Name, tuple[x509.Certificate, ...]]:
+        index: dict[x509.Name, list[x509.Certificate]] = {}
+        for cert in self.certificates:
+            index.setdefault(cert.subject, []).append(cert)
+        return {name: tuple(certs) for name, certs in index.items()}
+
+
+def _quietly(load, *args):
+    # Legacy roots (e.g. a negative serial) trigger deprecation warnings that mean nothing to users.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load(*args)
+
+
+@functools.cache
+def certifi_source() -> TrustSource:
+    data = Path(certifi.where()).read_bytes()
+    return TrustSource("certifi", tuple(_quietly(parse_certificates_lenient, data)))
+
+
+@functools.cache
+def system_source() -> TrustSource:
+    """The OS trust store where Python can read it; empty (never an error) where it cannot."""
+    found: list[x509.Certificate] = []
+    paths = ssl.get_default_verify_paths()
+    bundles = [paths.cafile, paths.openssl_cafile, *_SYSTEM_BUNDLES]
+    for bundle in dict.fromkeys(b for b in bundles if b):
+        try:
+            found.extend(_quietly(parse_certificates_lenient, Path(bundle).read_bytes()))
+        except OSError:
+            continue
+    if not found:  # no bundle file: read the hashed folder OpenSSL uses instead
+        for folder in dict.fromkeys(d for d in (paths.capath, paths.openssl_capath) if d):
+            found.extend(_from_hashed_dir(Path(folder)))
+    try:  # Windows and macOS: the store behind load_default_certs
+        context = ssl.create_default_context()
+        for der in context.get_ca_certs(binary_form=True):
+            try:
+                found.append(_quietly(x509.load_der_x509_certificate, der))
+            except ValueError:
+                continue
+    except (ssl.SSLError, OSError):
+        pass
+    unique = {cert.fingerprint(hashes.SHA256()): cert for cert in found}
+    return TrustSource("system store", tuple(unique.values()))
+
+
+def _from_hashed_dir(folder: Path) -> list[x509.Certificate]:
+    found: list[x509.Certificate] = []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return found
+    for entry in entries:
+        if not re.fullmatch(r"[0-9a-f]{8}\.\d+", entry.name):
+            continue
+        try:
+            found.extend(_quietly(parse_certificates_lenient, entry.read_bytes()))
+        except OSError:
+            continue
+    return found
+
+
+def ca_file_source(path: Path) -> TrustSource:
+    """Certificates a user offers to complete a chain (PEM, DER or PKCS#7)."""
+    path = Path(path)
+    data = read_input_file(path, what="a CA certificate file")
+    name = f"--ca-file {path.resolve()}"
+    return TrustSource(name, tuple(parse_certificates(data, source=str(path))))
+
+
+def sap_list_source(sap_list: SapTrustList) -> TrustSource | None:
+    """The roots of a PEM-bundle SAP list as a source; None for the JSON list (no certificates)."""
+    if not sap_list.certificates:
+        return None
+    return TrustSource("SAP list", sap_list.certificates)
+
+
+def default_sources(
+    ca_files: Sequence[Path] = (), *, sap_list: SapTrustList | None = None
+) -> list[TrustSource]:
+    """--ca-file sources first (in the order given), then certifi, the OS store, the SAP list."""
+    sources = [ca_file_source(Path(p)) for p in ca_files]
+    sources.append(certifi_source())
+    system = system_source()
+    if system.certificates:
+        sources.append(system)
+    if sap_list is not None and (extra := sap_list_source(sap_list)) is not None:
+        sources.append(extra)
+    return sources
