@@ -1,0 +1,333 @@
+"""The tenant entry built from a profile's leaf: Neo mapping and Cloud Foundry service key."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+
+from tests import pki
+from wizard.core.errors import WizardError
+from wizard.core.mapping import (
+    DEFAULT_ROLE,
+    Environment,
+    LeafCertificate,
+    build_tenant_entry,
+    colon_hex,
+    leaf_of_profile,
+    parse_environment,
+    validate_roles,
+    validate_user,
+)
+from wizard.core.profiles import Profile, State
+
+
+@pytest.fixture(scope="module")
+def ca():
+    root = pki.root("Mapping Test Root")
+    return root, root.intermediate("Mapping Issuing CA")
+
+
+@pytest.fixture(scope="module")
+def chain(ca):
+    root, issuing = ca
+    leaf = issuing.issue(pki.make_key().public_key(), "ERP-PRD sender")
+    return leaf, issuing.cert, root.cert
+
+
+@pytest.fixture
+def profile() -> Profile:
+    return Profile(name="ERP-PRD", state=State.CERTIFICATE_IMPORTED)
+
+
+def leaf_of(chain) -> LeafCertificate:
+    return LeafCertificate.from_certificate(chain[0])
+
+
+def neo_entry(profile, chain, **kw):
+    return build_tenant_entry(profile, leaf_of(chain), environment=Environment.NEO, **kw)
+
+
+def cf_entry(profile, chain, **kw):
+    return build_tenant_entry(profile, leaf_of(chain), environment=Environment.CF, **kw)
+
+
+# --- Neo ------------------------------------------------------------------------------------
+
+
+def test_neo_body_decodes_back_to_the_exact_leaf_pem(profile, chain):
+    entry = neo_entry(profile, chain, user="ERP_SENDER")
+    body = json.loads(entry.neo.body_json)
+    assert list(body) == ["User", "Certificate"]
+    assert body["User"] == "ERP_SENDER"
+    assert body["Certificate"].startswith("LS0tLS1CRUdJTi")  # SAP's example: base64 of "-----BEGIN"
+    assert base64.b64decode(body["Certificate"]) == pki.pem(chain[0])
+
+
+def test_neo_id_is_the_md5_of_the_der_that_openssl_computes(profile, chain, tmp_path: Path):
+    chain_file = tmp_path / "chain.pem"
+    chain_file.write_bytes(pki.pem(*chain))  # openssl x509 reads the first block: the leaf
+    # `openssl x509 -outform DER | md5sum`, the pipe done by hand
+    der = subprocess.run(
+        ["openssl", "x509", "-in", str(chain_file), "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    md5 = subprocess.run(["md5sum"], input=der, check=True, capture_output=True).stdout.split()[0]
+    md5 = md5.decode()
+    entry = neo_entry(profile, chain)
+    assert entry.neo.entity_id == md5
+    assert entry.neo.cer == pki.der(chain[0])
+
+
+def test_neo_valid_until_is_not_after_in_epoch_milliseconds(profile, chain):
+    entry = neo_entry(profile, chain)
+    assert entry.neo.valid_until_ms == int(chain[0].not_valid_after_utc.timestamp()) * 1000
+
+
+def test_neo_user_defaults_to_the_earlier_user_then_to_the_profile_name(profile, chain):
+    assert neo_entry(profile, chain).neo.user == "ERP-PRD"
+    profile.mapping_user = "ERP_TECH_USER"
+    assert neo_entry(profile, chain).neo.user == "ERP_TECH_USER"
+    assert neo_entry(profile, chain, user="OTHER").neo.user == "OTHER"
+
+
+def test_neo_checklist_uploads_then_assigns_every_role_on_the_iflmap_application(profile, chain):
+    entry = neo_entry(profile, chain, user="ERP_SENDER", roles=["ESBMessaging.send", "Z.orders"])
+    ids = [s.id for s in entry.checklist]
+    assert ids[0] == "neo.upload"
+    assert "client.cer" in entry.checklist[0].text
+    assert entry.neo.entity_id in entry.checklist[0].text
+    assert "neo.role.ESBMessaging.send" in ids and "neo.role.Z.orders" in ids
+    # only the custom role has to be created first
+    assert "neo.custom_role.Z.orders" in ids
+    assert "neo.custom_role.ESBMessaging.send" not in ids
+    role_step = next(s for s in entry.checklist if s.id == "neo.role.Z.orders")
+    assert "iflmap" in role_step.text and "ERP_SENDER" in role_step.text
+    assert ids[-2:] == ["channel.role", "test"]
+
+
+def test_neo_access_log_shows_cn_at_issuer_cn_before_and_the_user_after(profile, chain):
+    entry = neo_entry(profile, chain, user="ERP_SENDER")
+    assert entry.access_log_before == "ERP-PRD sender@Mapping Issuing CA"
+    assert entry.access_log_after == "ERP_SENDER"
+    test_step = entry.checklist[-1]
+    assert "'ERP-PRD sender@Mapping Issuing CA'" in test_step.text
+    assert "'ERP_SENDER'" in test_step.text
+
+
+def test_neo_warns_that_a_reissued_certificate_needs_a_new_entry(profile, chain):
+    warnings = neo_entry(profile, chain).warnings
+    assert any("whole certificate" in w and "new mapping entry" in w for w in warnings)
+
+
+# --- Cloud Foundry --------------------------------------------------------------------------
+
+
+def test_cf_service_key_holds_the_leaf_only_never_the_chain(profile, chain):
+    entry = cf_entry(profile, chain)
+    key = json.loads(entry.cf.service_key_json)
+    assert list(key) == ["key-type", "X.509", "validity"]
+    assert key["key-type"] == "certificate_external"
+    assert key["validity"] == 365
+    certs = x509.load_pem_x509_certificates(key["X.509"].encode())
+    assert certs == [chain[0]]
+
+
+def test_cf_service_instance_grants_client_credentials_with_the_roles(profile, chain):
+    entry = cf_entry(profile, chain, roles=["ESBMessaging.send", "Z.orders"], validity_days=90)
+    assert json.loads(entry.cf.service_instance_json) == {
+        "grant-types": ["client_credentials"],
+        "redirect-uris": [],
+        "roles": ["ESBMessaging.send", "Z.orders"],
+    }
+    assert json.loads(entry.cf.service_key_json)["validity"] == 90
+
+
+def test_cf_commands_are_the_exact_cf_cli_lines(profile, chain):
+    entry = cf_entry(profile, chain, instance="erp-inbound", key_name="erp-2026")
+    assert entry.cf.create_service_command == (
+        "cf create-service it-rt integration-flow erp-inbound -c service-instance.json"
+    )
+    assert entry.cf.create_service_key_command == (
+        "cf create-service-key erp-inbound erp-2026 -c service-key.json"
+    )
+    commands = [s.command for s in entry.checklist if s.command]
+    assert entry.cf.create_service_command in commands
+    assert entry.cf.create_service_key_command in commands
+
+
+def test_cf_default_key_name_carries_the_fingerprint_so_a_renewal_gets_a_new_key(profile, chain):
+    entry = cf_entry(profile, chain)
+    assert entry.cf.instance == "ERP-PRD-inbound"
+    assert entry.cf.key_name == f"ERP-PRD-{entry.leaf.sha256[:8]}"
+
+
+def test_cf_warnings_cover_what_breaks_certificate_login(profile, chain):
+    text = "\n".join(cf_entry(profile, chain).warnings)
+    assert "exactly one service key" in text
+    assert "Pin Certificate is on by default" in text and "new service key" in text
+    assert "up to an hour" in text
+    assert "Trial tenants" in text
+    assert "client_x509" in text
+
+
+@pytest.mark.parametrize("name", ["erp inbound", "erp;rm", "-leading", "ä"])
+def test_cf_names_that_would_need_shell_quoting_are_refused(profile, chain, name):
+    with pytest.raises(WizardError) as err:
+        cf_entry(profile, chain, instance=name)
+    assert err.value.code == "mapping.cf_name"
+    assert repr(name) in err.value.message
+
+
+def test_cf_validity_below_one_day_is_refused(profile, chain):
+    with pytest.raises(WizardError, match="above 0"):
+        cf_entry(profile, chain, validity_days=0)
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        (" ERP", "leading or trailing spaces"),
+        ("ERP ", "leading or trailing spaces"),
+        ("E" * 151, "151 characters long; the tenant allows at most 150"),
+        ("ERP\nX", "control character"),
+    ],
+)
+def test_bad_user_names_are_refused_with_the_reason(user, expected):
+    with pytest.raises(WizardError) as err:
+        validate_user(user)
+    assert err.value.code == "mapping.user"
+    assert expected in err.value.message
+
+
+def test_a_user_name_of_150_characters_and_any_other_character_is_accepted():
+    assert validate_user("E" * 150) == "E" * 150
+    assert validate_user("sender@erp.example (PRD)") == "sender@erp.example (PRD)"
+
+
+@pytest.mark.parametrize(
+    ("role", "bad"),
+    [("ESB Messaging", "' '"), ("z-orders", "'-'"), ("Zähler", "'ä'"), ("", "nothing")],
+)
+def test_role_names_outside_letters_digits_underscore_dot_are_refused(role, bad):
+    with pytest.raises(WizardError) as err:
+        validate_roles([role])
+    assert err.value.code == "mapping.role"
+    assert bad in err.value.message
+    assert "letters, digits, '_' and '.'" in err.value.message
+
+
+def test_roles_default_to_esbmessaging_send_and_duplicates_are_dropped():
+    assert validate_roles([]) == (DEFAULT_ROLE,)
+    assert validate_roles(["Z.a", "Z_b", "Z.a"]) == ("Z.a", "Z_b")
+
+
+def test_environment_comes_from_the_profile_unless_given(profile):
+    with pytest.raises(WizardError) as err:
+        parse_environment(None, profile)
+    assert "--env neo or --env cf" in err.value.message
+    profile.environment = "cf"
+    assert parse_environment(None, profile) is Environment.CF
+    assert parse_environment("neo", profile) is Environment.NEO
+
+
+# --- the profile's certificate --------------------------------------------------------------
+
+
+def test_profile_without_a_certificate_is_told_to_import_the_reply_first(chain):
+    profile = Profile(name="ERP-PRD", state=State.KEY_GENERATED)
+    with pytest.raises(WizardError) as err:
+        leaf_of_profile(profile, pki.pem(*chain))
+    assert err.value.code == "mapping.no_certificate"
+    assert "import-reply --profile ERP-PRD" in err.value.message
+
+
+def test_profile_marked_imported_but_without_chain_file_says_so(profile):
+    with pytest.raises(WizardError) as err:
+        leaf_of_profile(profile, None, source="/x/chain.pem")
+    assert "/x/chain.pem" in err.value.message and "import-reply" in err.value.message
+
+
+def test_the_leaf_is_the_first_certificate_of_chain_pem(profile, chain):
+    leaf = leaf_of_profile(profile, pki.pem(*chain))
+    assert leaf.pem.encode() == pki.pem(chain[0])
+    assert leaf.subject_cn == "ERP-PRD sender"
+
+
+def test_expired_certificate_is_refused_with_its_date(ca, profile):
+    _root, issuing = ca
+    old = issuing.issue(
+        pki.make_key().public_key(),
+        "ERP-PRD sender",
+        not_before=pki.NOW - dt.timedelta(days=400),
+        days=30,
+    )
+    with pytest.raises(WizardError) as err:
+        leaf_of_profile(profile, pki.pem(old, issuing.cert))
+    assert err.value.code == "mapping.expired"
+    assert old.not_valid_after_utc.isoformat() in err.value.message
+    assert "csr --profile ERP-PRD --new-key" in err.value.message
+
+
+def test_chain_file_whose_leaf_is_not_the_recorded_one_is_refused(profile, chain):
+    profile.leaf_sha256 = "00" * 32
+    with pytest.raises(WizardError) as err:
+        leaf_of_profile(profile, pki.pem(*chain))
+    assert "00:00:00" in err.value.message and "import-reply" in err.value.message
+
+
+def test_unreadable_chain_file_is_reported(profile):
+    with pytest.raises(WizardError) as err:
+        leaf_of_profile(profile, b"not a certificate", source="chain.pem")
+    assert err.value.code == "mapping.certificate"
+
+
+# --- renewal --------------------------------------------------------------------------------
+
+
+def test_no_renewal_notice_for_a_first_mapping_or_the_same_certificate(profile, chain):
+    assert neo_entry(profile, chain).renewal is None
+    profile.mapped_leaf_sha256 = leaf_of(chain).sha256
+    assert neo_entry(profile, chain).renewal is None
+
+
+@pytest.mark.parametrize("field", ["mapped_leaf_sha256", "previous_leaf_sha256"])
+@pytest.mark.parametrize("environment", [Environment.NEO, Environment.CF])
+def test_renewed_certificate_says_the_old_entry_must_be_replaced_with_both_fingerprints(
+    profile, chain, field, environment
+):
+    old = "ab" * 32
+    setattr(profile, field, old)
+    entry = build_tenant_entry(profile, leaf_of(chain), environment=environment)
+    assert entry.renewal is not None
+    assert entry.renewal.old_sha256 == old
+    assert entry.renewal.new_sha256 == entry.leaf.sha256
+    assert colon_hex(old) in entry.renewal.text
+    assert colon_hex(entry.leaf.sha256) in entry.renewal.text
+    expected = "old mapping entry" if environment is Environment.NEO else "old service key"
+    assert expected in entry.renewal.text
+
+
+def test_a_certificate_past_two_thirds_of_its_life_gets_a_renewal_warning(ca, profile):
+    _root, issuing = ca
+    aging = issuing.issue(
+        pki.make_key().public_key(),
+        "ERP-PRD sender",
+        not_before=pki.NOW - dt.timedelta(days=80),
+        days=100,
+    )
+    entry = build_tenant_entry(
+        profile, LeafCertificate.from_certificate(aging), environment=Environment.CF
+    )
+    assert any("plan its renewal" in w and "new service key" in w for w in entry.warnings)

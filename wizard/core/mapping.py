@@ -1,0 +1,589 @@
+"""What the tenant administrator needs to turn a client certificate into a user with a role.
+
+Neo: a Certificate-to-User Mapping (the leaf .cer, or the JSON body for the OData API) plus the role
+assignment on the `…iflmap` application. Cloud Foundry: a Process Integration Runtime instance
+(plan `integration-flow`) whose parameters carry the roles, and an External Certificate service key
+holding the leaf PEM. Everything here is a pure builder: certificate and options in, a frozen
+`TenantEntry` out; the caller reads and writes files. Every text a person reads is in `TEXT`.
+
+Issue 11 will add the "certificate in the flow" option (`--flow-certificate`) as a sibling builder
+over the same `LeafCertificate` (which already carries the subject and issuer DNs).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import NameOID
+
+from wizard.core.errors import WizardError
+from wizard.core.profiles import Artefact, Profile, State
+
+DEFAULT_ROLE = "ESBMessaging.send"
+MAX_USER_LENGTH = 150  # the OData entity's limit for `User`
+DEFAULT_VALIDITY_DAYS = 365
+CF_SERVICE = "it-rt"  # Process Integration Runtime
+CF_PLAN = "integration-flow"
+_ROLE = re.compile(r"^[A-Za-z0-9_.]+$")
+# CF names we put into a command line: only characters a shell never needs quoted.
+_CF_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_HAS_CERTIFICATE = (State.CERTIFICATE_IMPORTED, State.MAPPED, State.TESTED)
+
+
+class Environment(StrEnum):
+    NEO = "neo"
+    CF = "cf"
+
+
+ENVIRONMENT_LABEL = {Environment.NEO: "Neo", Environment.CF: "Cloud Foundry"}
+
+# Every text a person reads, in one place (CLI, GUI, docs and tests read from here).
+TEXT: dict[str, str] = {
+    # errors
+    "no_certificate": (
+        "Profile {profile!r} has no certificate yet (state {state}). Import the CA's reply first: "
+        "cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]"
+    ),
+    "chain_missing": (
+        "Profile {profile!r} is marked {state} but its certificate file {file} is missing. "
+        "Import the CA's reply again: cpi-cert-wizard import-reply --profile {profile} FILE"
+    ),
+    "chain_unreadable": (
+        "{file} of profile {profile!r} holds no readable PEM certificate ({reason}). "
+        "Import the CA's reply again: cpi-cert-wizard import-reply --profile {profile} FILE"
+    ),
+    "leaf_mismatch": (
+        "{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile "
+        "records {recorded}. Import the CA's reply again so both agree: "
+        "cpi-cert-wizard import-reply --profile {profile} FILE"
+    ),
+    "expired": (
+        "The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses "
+        "it. Renew it first: cpi-cert-wizard csr --profile {profile} --new-key …, have the CA sign "
+        "the request, then import-reply."
+    ),
+    "environment_unknown": (
+        "Profile {profile!r} does not record whether the tenant runs on Neo or Cloud Foundry "
+        "(cpi-cert-wizard fetch-root records it). Give --env neo or --env cf."
+    ),
+    "environment_invalid": "{value!r} is not an environment; use neo or cf.",
+    "user_empty": "The user name is empty; give --user NAME (any name, up to 150 characters).",
+    "user_spaces": (
+        "The user name {user!r} has leading or trailing spaces; the tenant compares it exactly. "
+        "Remove them."
+    ),
+    "user_too_long": (
+        "The user name is {length} characters long; the tenant allows at most {limit}. "
+        "Choose a shorter name."
+    ),
+    "user_control": "The user name {user!r} contains a control character; remove it.",
+    "role_invalid": (
+        "{role!r} is not a valid role name: SAP allows only letters, digits, '_' and '.' "
+        "(for example ESBMessaging.send); remove {bad}."
+    ),
+    "cf_name_invalid": (
+        "{what} {value!r} may use only letters, digits, '.', '_' and '-', starting with a letter "
+        "or digit, so the cf command can be pasted as it is."
+    ),
+    "validity_invalid": "The service key validity must be a whole number of days above 0, not {value}.",
+    # warnings
+    "neo_whole_certificate": (
+        "The tenant compares the whole certificate, serial number included: a renewed or "
+        "re-issued certificate needs a new mapping entry (keep the same user so its roles stay)."
+    ),
+    "cf_one_key": (
+        "A certificate may sit in exactly one service key across all service instances; a second "
+        "key with the same certificate makes calls fail with 'invalid_client … the client "
+        "certificate is not configured exactly once in a service key'."
+    ),
+    "cf_pinning": (
+        "Pin Certificate is on by default: only this exact certificate is accepted, so a renewed "
+        "certificate needs a new service key (then delete the old one)."
+    ),
+    "cf_role_cache": (
+        "Role changes on the service instance can take up to an hour to take effect; a 403 right "
+        "after a change may only be that."
+    ),
+    "cf_trial": "Trial tenants do not support certificate login at all; use a paid tenant.",
+    "cf_client_x509": (
+        "Do not add the deprecated grant type client_x509 to the instance: it blocks creating new "
+        "service keys. Keep grant-types at client_credentials."
+    ),
+    "not_yet_valid": ("The certificate is valid only from {date}; calls with it fail until then."),
+    "renewal_due": (
+        "The certificate expires on {date} ({days} days left); plan its renewal now: {renewal_how}"
+    ),
+    "renewal_how_neo": "on Neo that means a new mapping entry.",
+    "renewal_how_cf": "on Cloud Foundry that means a new service key.",
+    # renewal notice
+    "renewal_neo": (
+        "This certificate replaces an earlier one. The tenant matches the whole certificate, so "
+        "the old mapping entry does not cover it: add the new entry (this run's files) for user "
+        "{user}, and delete the old entry once the sender uses the new certificate.\n"
+        "  old SHA-256: {old}\n  new SHA-256: {new}"
+    ),
+    "renewal_cf": (
+        "This certificate replaces an earlier one. With pinning on (the default) the old service "
+        "key does not accept it: create the new key (this run's service-key.json), switch the "
+        "sender, then delete the old key.\n  old SHA-256: {old}\n  new SHA-256: {new}"
+    ),
+    # checklist
+    "step_neo_upload": (
+        "Cloud Integration → Monitor → Manage Security → Certificate-to-User Mappings → Add: "
+        "user {user}, certificate {cer} (or let this tool publish it with --publish). "
+        "The tenant will show Id {id}."
+    ),
+    "step_neo_custom_role": (
+        "Create the custom role {role}: SAP BTP cockpit → your Neo subaccount → Applications → "
+        "Subscriptions → the application ending in 'iflmap' → Roles → New Role."
+    ),
+    "step_neo_role": (
+        "Give user {user} the role {role}: SAP BTP cockpit → your Neo subaccount → Security → "
+        "Authorizations → User {user} → Show Assignments → Assign → the application ending in "
+        "'iflmap' → role {role}."
+    ),
+    "step_cf_login": (
+        "Log in to the Cloud Foundry space of the subaccount that holds Cloud Integration: "
+        "cf login -a <API endpoint from the subaccount overview>, then cf target -o <org> -s <space>."
+    ),
+    "step_cf_instance": (
+        "Create the Process Integration Runtime instance {instance} (plan integration-flow) with "
+        "the roles {roles} from {file}. Skip this if an instance with these roles exists already; "
+        "then pass its name with --instance. In the cockpit: Instances and Subscriptions → Create."
+    ),
+    "step_cf_key": (
+        "Create the service key {key} with the certificate from {file} (key type External "
+        "Certificate; in the cockpit: the instance → Create Service Key → upload {pem}, the leaf "
+        "only, never the chain)."
+    ),
+    "step_channel_role": (
+        "In the integration flow's sender channel: Authorization = User Role, user role {roles}; "
+        "deploy the flow."
+    ),
+    "step_test": (
+        "Call the endpoint: cpi-cert-wizard test-call --profile {profile}. In Monitor → System "
+        "Log Files → http_access_<node>_<date>.log the user field shows {before} while the "
+        "certificate reaches the tenant but is not yet mapped, {after} once it works, and '-' "
+        "when no certificate arrived at all (send the whole chain)."
+    ),
+    "after_cf": "the service key's clientid (see: cf service-key {instance} {key})",
+}
+
+
+def text(message_id: str, /, **values: object) -> str:
+    return TEXT[message_id].format(**values)
+
+
+def colon_hex(hex_digest: str) -> str:
+    """`ab12…` → `AB:12:…`, the way openssl and the cockpit print fingerprints."""
+    plain = normalize_fingerprint(hex_digest).upper()
+    return ":".join(plain[i : i + 2] for i in range(0, len(plain), 2))
+
+
+def normalize_fingerprint(value: str) -> str:
+    return value.replace(":", "").replace(" ", "").lower()
+
+
+def _first_cn(name: x509.Name) -> str:
+    values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(values[0].value) if values else name.rfc4514_string()
+
+
+@dataclass(frozen=True)
+class LeafCertificate:
+    """The client certificate as the tenant sees it."""
+
+    pem: str  # the leaf only, as cryptography writes it
+    der: bytes
+    sha256: str  # lowercase hex
+    md5: str  # lowercase hex of the DER: the Neo mapping entity's Id
+    subject: str  # RFC 4514
+    issuer: str
+    subject_cn: str
+    issuer_cn: str
+    not_before: datetime
+    not_after: datetime
+
+    @classmethod
+    def from_certificate(cls, cert: x509.Certificate) -> LeafCertificate:
+        der = cert.public_bytes(serialization.Encoding.DER)
+        return cls(
+            pem=cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+            der=der,
+            sha256=cert.fingerprint(hashes.SHA256()).hex(),
+            md5=hashlib.md5(der, usedforsecurity=False).hexdigest(),
+            subject=cert.subject.rfc4514_string(),
+            issuer=cert.issuer.rfc4514_string(),
+            subject_cn=_first_cn(cert.subject),
+            issuer_cn=_first_cn(cert.issuer),
+            not_before=cert.not_valid_before_utc,
+            not_after=cert.not_valid_after_utc,
+        )
+
+    @property
+    def valid_until_ms(self) -> int:
+        """`ValidUntil` of the Neo mapping entity: epoch milliseconds of not-after."""
+        return int(self.not_after.timestamp()) * 1000
+
+    @property
+    def access_log_user(self) -> str:
+        """What the access log shows for this certificate before it is mapped to a user."""
+        return f"{self.subject_cn}@{self.issuer_cn}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing left to do; `id` lets a GUI tick it and the CLI mark what it did itself."""
+
+    id: str
+    text: str
+    command: str | None = None
+
+
+@dataclass(frozen=True)
+class NeoMapping:
+    user: str
+    roles: tuple[str, ...]
+    cer: bytes  # the leaf, DER: what the Certificate-to-User Mappings page uploads
+    certificate_b64: str  # base64 of the PEM text, as the OData API wants it
+    entity_id: str  # the Id the tenant assigns: lowercase hex MD5 of the DER
+    valid_until_ms: int
+
+    @property
+    def body_json(self) -> str:
+        """The body for POST /api/v1/CertificateUserMappings."""
+        body = {"User": self.user, "Certificate": self.certificate_b64}
+        return json.dumps(body, indent=2) + "\n"
+
+
+@dataclass(frozen=True)
+class CfServiceKey:
+    instance: str
+    key_name: str
+    roles: tuple[str, ...]
+    validity_days: int
+    leaf_pem: str
+
+    @property
+    def service_instance_json(self) -> str:
+        params = {
+            "grant-types": ["client_credentials"],
+            "redirect-uris": [],
+            "roles": list(self.roles),
+        }
+        return json.dumps(params, indent=2) + "\n"
+
+    @property
+    def service_key_json(self) -> str:
+        params = {
+            "key-type": "certificate_external",
+            "X.509": self.leaf_pem,
+            "validity": self.validity_days,
+        }
+        return json.dumps(params, indent=2) + "\n"
+
+    @property
+    def create_service_command(self) -> str:
+        return (
+            f"cf create-service {CF_SERVICE} {CF_PLAN} {self.instance} "
+            f"-c {Artefact.CF_SERVICE_INSTANCE_JSON.value}"
+        )
+
+    @property
+    def create_service_key_command(self) -> str:
+        return (
+            f"cf create-service-key {self.instance} {self.key_name} "
+            f"-c {Artefact.CF_SERVICE_KEY_JSON.value}"
+        )
+
+
+@dataclass(frozen=True)
+class Renewal:
+    old_sha256: str
+    new_sha256: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TenantEntry:
+    """Everything the tenant administrator needs for one profile's certificate."""
+
+    environment: Environment
+    profile: str
+    leaf: LeafCertificate
+    neo: NeoMapping | None
+    cf: CfServiceKey | None
+    warnings: tuple[str, ...]
+    checklist: tuple[Step, ...]
+    renewal: Renewal | None
+    access_log_before: str  # the user field while the certificate is not yet mapped
+    access_log_after: str | None  # the mapped user (Neo); on CF the key's clientid, unknown here
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return self.neo.roles if self.neo else self.cf.roles  # type: ignore[union-attr]
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def parse_environment(value: str | None, profile: Profile) -> Environment:
+    """The environment asked for, else the one fetch-root recorded; an error when neither."""
+    chosen = value or profile.environment
+    if not chosen:
+        raise WizardError("mapping.environment", text("environment_unknown", profile=profile.name))
+    try:
+        return Environment(chosen.strip().lower())
+    except ValueError:
+        raise WizardError(
+            "mapping.environment", text("environment_invalid", value=chosen)
+        ) from None
+
+
+def validate_user(user: str) -> str:
+    if not user or not user.strip():
+        raise WizardError("mapping.user", text("user_empty"))
+    if user != user.strip():
+        raise WizardError("mapping.user", text("user_spaces", user=user))
+    if len(user) > MAX_USER_LENGTH:
+        raise WizardError(
+            "mapping.user", text("user_too_long", length=len(user), limit=MAX_USER_LENGTH)
+        )
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in user):
+        raise WizardError("mapping.user", text("user_control", user=user))
+    return user
+
+
+def validate_roles(roles: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Roles in the order given, duplicates dropped; the default role when none."""
+    out: list[str] = []
+    for role in roles:
+        if not _ROLE.match(role):
+            bad = "".join(sorted({ch for ch in role if not re.match(r"[A-Za-z0-9_.]", ch)}))
+            shown = repr(bad) if bad else "nothing (the name is empty)"
+            raise WizardError("mapping.role", text("role_invalid", role=role, bad=shown))
+        if role not in out:
+            out.append(role)
+    return tuple(out) or (DEFAULT_ROLE,)
+
+
+def _validate_cf_name(value: str, what: str) -> str:
+    if not _CF_NAME.match(value):
+        raise WizardError("mapping.cf_name", text("cf_name_invalid", what=what, value=value))
+    return value
+
+
+# --- reading the profile's certificate (pure: the caller reads the file) -----------------------
+
+
+def leaf_of_profile(
+    profile: Profile,
+    chain_pem: bytes | None,
+    *,
+    source: str = Artefact.CHAIN.value,
+    at: datetime | None = None,
+) -> LeafCertificate:
+    """The profile's leaf from its chain.pem bytes (leaf first); refuses a missing or expired one."""
+    if profile.state not in _HAS_CERTIFICATE:
+        raise WizardError(
+            "mapping.no_certificate",
+            text("no_certificate", profile=profile.name, state=profile.state),
+        )
+    if chain_pem is None:
+        raise WizardError(
+            "mapping.no_certificate",
+            text("chain_missing", profile=profile.name, state=profile.state, file=source),
+        )
+    try:
+        certs = x509.load_pem_x509_certificates(chain_pem)
+    except ValueError as exc:
+        raise WizardError(
+            "mapping.certificate",
+            text("chain_unreadable", profile=profile.name, file=source, reason=exc),
+        ) from None
+    leaf = LeafCertificate.from_certificate(certs[0])
+    if profile.leaf_sha256 and normalize_fingerprint(profile.leaf_sha256) != leaf.sha256:
+        raise WizardError(
+            "mapping.certificate",
+            text(
+                "leaf_mismatch",
+                profile=profile.name,
+                file=source,
+                found=colon_hex(leaf.sha256),
+                recorded=colon_hex(profile.leaf_sha256),
+            ),
+        )
+    now = at or datetime.now(UTC)
+    if leaf.not_after <= now:
+        raise WizardError(
+            "mapping.expired",
+            text(
+                "expired",
+                profile=profile.name,
+                subject=leaf.subject,
+                date=leaf.not_after.isoformat(),
+            ),
+        )
+    return leaf
+
+
+# --- the builder ------------------------------------------------------------------------------
+
+
+def renewal_notice(
+    profile: Profile, leaf: LeafCertificate, environment: Environment, user: str | None
+) -> Renewal | None:
+    """Set when the tenant holds (or held) an entry for a different certificate of this profile."""
+    old = None
+    for candidate in (profile.mapped_leaf_sha256, profile.previous_leaf_sha256):
+        if candidate and normalize_fingerprint(candidate) != leaf.sha256:
+            old = normalize_fingerprint(candidate)
+            break
+    if old is None:
+        return None
+    key = "renewal_neo" if environment is Environment.NEO else "renewal_cf"
+    notice = text(key, user=user, old=colon_hex(old), new=colon_hex(leaf.sha256))
+    return Renewal(old_sha256=old, new_sha256=leaf.sha256, text=notice)
+
+
+def _lifetime_warnings(leaf: LeafCertificate, environment: Environment, at: datetime) -> list[str]:
+    out = []
+    if leaf.not_before > at:
+        out.append(text("not_yet_valid", date=leaf.not_before.isoformat()))
+    lifetime = leaf.not_after - leaf.not_before
+    days_left = (leaf.not_after - at).days
+    if at >= leaf.not_before + lifetime * 2 / 3 or days_left < 30:
+        how = text("renewal_how_neo" if environment is Environment.NEO else "renewal_how_cf")
+        out.append(
+            text(
+                "renewal_due",
+                date=leaf.not_after.date().isoformat(),
+                days=days_left,
+                renewal_how=how,
+            )
+        )
+    return out
+
+
+def build_tenant_entry(
+    profile: Profile,
+    leaf: LeafCertificate,
+    *,
+    environment: Environment,
+    user: str | None = None,
+    roles: list[str] | tuple[str, ...] = (),
+    instance: str | None = None,
+    key_name: str | None = None,
+    validity_days: int = DEFAULT_VALIDITY_DAYS,
+    at: datetime | None = None,
+) -> TenantEntry:
+    """The Neo mapping or the CF service key for `leaf`, with warnings and the checklist.
+
+    Defaults come from the profile (the user and roles of an earlier run), so a renewal keeps
+    the user name and its role assignments.
+    """
+    at = at or datetime.now(UTC)
+    roles_t = validate_roles(list(roles) or profile.mapping_roles)
+    warnings = _lifetime_warnings(leaf, environment, at)
+    channel = Step("channel.role", text("step_channel_role", roles=", ".join(roles_t)))
+
+    if environment is Environment.NEO:
+        user = validate_user(user if user is not None else profile.mapping_user or profile.name)
+        neo = NeoMapping(
+            user=user,
+            roles=roles_t,
+            cer=leaf.der,
+            certificate_b64=base64.b64encode(leaf.pem.encode("ascii")).decode("ascii"),
+            entity_id=leaf.md5,
+            valid_until_ms=leaf.valid_until_ms,
+        )
+        steps = [
+            Step(
+                "neo.upload",
+                text("step_neo_upload", user=user, cer=Artefact.LEAF_CER.value, id=neo.entity_id),
+            )
+        ]
+        steps += [
+            Step(f"neo.custom_role.{r}", text("step_neo_custom_role", role=r))
+            for r in roles_t
+            if r != DEFAULT_ROLE
+        ]
+        steps += [Step(f"neo.role.{r}", text("step_neo_role", user=user, role=r)) for r in roles_t]
+        after, after_shown = user, repr(user)
+        warnings.insert(0, text("neo_whole_certificate"))
+        entry_neo, entry_cf = neo, None
+    else:
+        if validity_days < 1:
+            raise WizardError("mapping.validity", text("validity_invalid", value=validity_days))
+        inst = _validate_cf_name(instance or f"{profile.name}-inbound", "The instance name")
+        key = _validate_cf_name(key_name or f"{profile.name}-{leaf.sha256[:8]}", "The key name")
+        cf = CfServiceKey(
+            instance=inst,
+            key_name=key,
+            roles=roles_t,
+            validity_days=validity_days,
+            leaf_pem=leaf.pem,
+        )
+        steps = [
+            Step("cf.login", text("step_cf_login")),
+            Step(
+                "cf.instance",
+                text(
+                    "step_cf_instance",
+                    instance=inst,
+                    roles=", ".join(roles_t),
+                    file=Artefact.CF_SERVICE_INSTANCE_JSON.value,
+                ),
+                cf.create_service_command,
+            ),
+            Step(
+                "cf.key",
+                text(
+                    "step_cf_key",
+                    key=key,
+                    file=Artefact.CF_SERVICE_KEY_JSON.value,
+                    pem=Artefact.LEAF_PEM.value,
+                ),
+                cf.create_service_key_command,
+            ),
+        ]
+        after, after_shown = None, text("after_cf", instance=inst, key=key)
+        warnings[:0] = [
+            text("cf_one_key"),
+            text("cf_pinning"),
+            text("cf_role_cache"),
+            text("cf_trial"),
+            text("cf_client_x509"),
+        ]
+        entry_neo, entry_cf = None, cf
+
+    before = leaf.access_log_user
+    steps.append(channel)
+    steps.append(
+        Step(
+            "test",
+            text("step_test", profile=profile.name, before=repr(before), after=after_shown),
+            f"cpi-cert-wizard test-call --profile {profile.name}",
+        )
+    )
+    renewal = renewal_notice(profile, leaf, environment, entry_neo.user if entry_neo else None)
+    return TenantEntry(
+        environment=environment,
+        profile=profile.name,
+        leaf=leaf,
+        neo=entry_neo,
+        cf=entry_cf,
+        warnings=tuple(warnings),
+        checklist=tuple(steps),
+        renewal=renewal,
+        access_log_before=before,
+        access_log_after=after,
+    )

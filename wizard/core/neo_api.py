@@ -1,0 +1,400 @@
+"""Publish a Certificate-to-User Mapping through the Neo tenant's OData API (`/api/v1`).
+
+The documented sequence: GET with `X-CSRF-Token: Fetch` (keeping the session cookies), POST the
+mapping (an upsert) with the token and the cookies, then read it back with
+`$filter=User eq '…'&$format=json` to learn the tenant's `Id` and `ValidUntil`. Authentication is a
+basic-auth user or an OAuth client (client credentials against the token endpoint). Only the stdlib
+is used (urllib + http.cookiejar). The server is verified against the OS store and certifi's
+bundle, or only against `ca_file` for a private test server. The secret never reaches a message.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import http.cookiejar
+import json
+import re
+import socket
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from wizard.core.errors import WizardError
+from wizard.core.mapping import NeoMapping
+
+ENTITY_SET = "CertificateUserMappings"
+DEFAULT_TIMEOUT = 30.0
+_DATE = re.compile(r"^/Date\((-?\d+)(?:[+-]\d+)?\)/$")
+
+
+class AuthMethod(StrEnum):
+    BASIC = "basic"
+    OAUTH = "oauth"
+
+
+@dataclass(frozen=True)
+class TenantApiLogin:
+    """Who calls the API. `name` is the user (basic) or the client id (OAuth)."""
+
+    method: AuthMethod
+    name: str
+    secret: str = field(repr=False)
+    token_url: str | None = None
+
+
+@dataclass(frozen=True)
+class PublishedMapping:
+    """The entry as the tenant reports it after the POST."""
+
+    id: str
+    user: str
+    valid_until: datetime
+    valid_until_ms: int
+    id_matches: bool  # the tenant's Id equals the MD5 of the DER we computed
+    url: str  # the entity set, for the record
+
+
+def api_root(tmn: str) -> str:
+    """`https://<account>-tmn.hci.<region>.hana.ondemand.com[/api/v1]` → the `/api/v1` URL."""
+    parsed = urllib.parse.urlsplit(tmn.strip())
+    if parsed.scheme != "https" or not parsed.hostname:
+        raise WizardError(
+            "tenant_api.url",
+            f"{tmn!r} is not an https URL of the tenant's management host; give "
+            "https://<account>-tmn.hci.<region>.hana.ondemand.com.",
+        )
+    if "-iflmap." in parsed.hostname:
+        raise WizardError(
+            "tenant_api.url",
+            f"{parsed.hostname} is the runtime (iflmap) host; the API lives on the management "
+            "host https://<account>-tmn.hci.<region>.hana.ondemand.com.",
+        )
+    path = parsed.path.rstrip("/")
+    if not path.endswith("/api/v1"):
+        path = f"{path}/api/v1"
+    return urllib.parse.urlunsplit(("https", parsed.netloc, path, "", ""))
+
+
+def tls_context(ca_file: Path | None = None) -> ssl.SSLContext:
+    """The OS store plus certifi's bundle; only `ca_file` when given (a private test server)."""
+    if ca_file is not None:
+        try:
+            return ssl.create_default_context(cafile=str(ca_file))
+        except (OSError, ssl.SSLError) as exc:
+            raise WizardError(
+                "tenant_api.ca_file",
+                f"{ca_file} cannot be used as CA file ({exc}); give a PEM file with the CA "
+                "certificate that signed the server's certificate.",
+            ) from None
+    context = ssl.create_default_context()
+    try:
+        import certifi
+
+        context.load_verify_locations(cafile=certifi.where())
+    except (ImportError, OSError, ssl.SSLError):
+        pass  # the OS store alone still verifies public servers
+    return context
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    def json(self, what: str, url: str) -> object:
+        ctype = self.headers.get("Content-Type", "")
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            hint = (
+                " It looks like a login page: check that the URL is the tmn host and that this "
+                "user may log in with a password (or use --tmn-client-id)."
+                if "html" in ctype.lower()
+                else ""
+            )
+            raise WizardError(
+                "tenant_api.not_json",
+                f"{url} answered {what} with {ctype or 'no content type'} that is not JSON "
+                f"(HTTP {self.status}).{hint}",
+            ) from None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are not followed: urllib would resend the Authorization header to the target."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[override]
+        return None
+
+
+class _Session:
+    """One cookie jar and one TLS context for the whole exchange."""
+
+    def __init__(self, context: ssl.SSLContext, timeout: float) -> None:
+        self.jar = http.cookiejar.CookieJar()
+        self.timeout = timeout
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=context),
+            _NoRedirect(),
+            urllib.request.HTTPCookieProcessor(self.jar),
+        )
+
+    def call(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None = None
+    ) -> _Answer:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme != "https":  # secrets travel only over TLS; never file: or http:
+            raise WizardError("tenant_api.url", f"{url!r} is not an https URL.")
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310
+        host = parts.netloc
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                return _Answer(response.status, response.headers, response.read())
+        except urllib.error.HTTPError as exc:
+            with exc:
+                return _Answer(exc.code, exc.headers, exc.read())
+        except urllib.error.URLError as exc:
+            raise _network_error(host, exc.reason) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise _network_error(host, exc) from None
+
+
+def _network_error(host: str, reason: object) -> WizardError:
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return WizardError(
+            "tenant_api.tls",
+            f"The server certificate of {host} is not trusted ({reason.verify_message}). "
+            "For a private test server give its CA with --ca-file; for SAP's hosts check for a "
+            "TLS-inspecting proxy.",
+        )
+    if isinstance(reason, ConnectionRefusedError):
+        detail = "connection refused"
+    elif isinstance(reason, TimeoutError | socket.timeout):
+        detail = "no answer in time"
+    elif isinstance(reason, socket.gaierror):
+        detail = "the host name is unknown"
+    else:
+        detail = str(reason) or type(reason).__name__
+    return WizardError(
+        "tenant_api.network",
+        f"Cannot reach {host}: {detail}. Check the --tmn URL, your network and proxy "
+        "(HTTPS_PROXY), then try again.",
+    )
+
+
+def _auth_header(login: TenantApiLogin, session: _Session) -> str:
+    if login.method is AuthMethod.BASIC:
+        return "Basic " + _basic(login.name, login.secret)
+    return "Bearer " + _oauth_token(login, session)
+
+
+def _basic(name: str, secret: str) -> str:
+    return base64.b64encode(f"{name}:{secret}".encode()).decode("ascii")
+
+
+def _oauth_token(login: TenantApiLogin, session: _Session) -> str:
+    url = login.token_url or ""
+    if urllib.parse.urlsplit(url).scheme != "https":
+        raise WizardError(
+            "tenant_api.url",
+            f"The token URL {url!r} must be an https URL (the OAuth token endpoint of the "
+            "subaccount, …/oauth2/api/v1/token).",
+        )
+    answer = session.call(
+        "POST",
+        url,
+        {
+            "Authorization": "Basic " + _basic(login.name, login.secret),
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+        },
+        b"grant_type=client_credentials",
+    )
+    if answer.status in (400, 401):
+        raise WizardError(
+            "tenant_api.credentials",
+            f"The token endpoint {url} refused client {login.name!r} (HTTP {answer.status}). "
+            "Check the client id and its secret.",
+        )
+    if answer.status >= 300:
+        raise _http_error(answer, url, "the token request")
+    data = answer.json("the token request", url)
+    token = data.get("access_token") if isinstance(data, dict) else None
+    if not isinstance(token, str) or not token:
+        raise WizardError(
+            "tenant_api.not_json",
+            f"{url} answered without an access_token; is it the OAuth token endpoint?",
+        )
+    return token
+
+
+def _http_error(answer: _Answer, url: str, what: str) -> WizardError:
+    if 300 <= answer.status < 400:
+        target = answer.headers.get("Location", "another page")
+        return WizardError(
+            "tenant_api.redirect",
+            f"{url} answered {what} with a redirect to {target} (HTTP {answer.status}), usually "
+            "a login page: check that the URL is the tenant's tmn host and that this user may "
+            "log in with a password (or use --tmn-client-id).",
+        )
+    snippet = answer.body[:200].decode("utf-8", "replace").strip()
+    return WizardError(
+        "tenant_api.http",
+        f"{url} answered {what} with HTTP {answer.status}" + (f": {snippet}" if snippet else "."),
+    )
+
+
+def _check_common(answer: _Answer, url: str, login: TenantApiLogin) -> None:
+    if answer.status == 401:
+        who = "user" if login.method is AuthMethod.BASIC else "OAuth client"
+        raise WizardError(
+            "tenant_api.credentials",
+            f"The tenant {urllib.parse.urlsplit(url).netloc} refused the credentials of {who} "
+            f"{login.name!r} (HTTP 401). Check the name and its secret.",
+        )
+    if answer.status == 404:
+        raise WizardError(
+            "tenant_api.not_found",
+            f"{url} does not exist (HTTP 404). Give the Neo tenant's management host "
+            "(…-tmn.hci.…); Cloud Foundry tenants have no certificate-to-user mappings.",
+        )
+
+
+def _valid_until_ms(value: object) -> int | None:
+    if isinstance(value, int | float):
+        return int(value)
+    if isinstance(value, str):
+        match = _DATE.match(value)
+        if match:
+            return int(match.group(1))
+        if value.isdigit():
+            return int(value)
+    return None
+
+
+def _results(data: object) -> list[dict]:
+    """OData v2 JSON (`{"d": {"results": [...]}}`) or v4 (`{"value": [...]}`)."""
+    if isinstance(data, dict):
+        inner = data.get("d", data)
+        if isinstance(inner, dict):
+            rows = inner.get("results", inner.get("value"))
+            if isinstance(rows, list):
+                return [r for r in rows if isinstance(r, dict)]
+    return []
+
+
+def publish_mapping(
+    tmn: str,
+    mapping: NeoMapping,
+    login: TenantApiLogin,
+    *,
+    ca_file: Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> PublishedMapping:
+    """Create (or update) the mapping on the tenant and read back its Id and ValidUntil."""
+    root = api_root(tmn)
+    session = _Session(tls_context(ca_file), timeout)
+    auth = _auth_header(login, session)
+    host = urllib.parse.urlsplit(root).netloc
+
+    fetch = session.call(
+        "GET",
+        root + "/",
+        {"Authorization": auth, "X-CSRF-Token": "Fetch", "Accept": "application/json"},
+    )
+    _check_common(fetch, root + "/", login)
+    if fetch.status == 403:
+        raise WizardError(
+            "tenant_api.forbidden",
+            f"{host} refused {login.name!r} access to the API (HTTP 403). Give that user the "
+            "permission CertificateUserMappings.Write.",
+        )
+    if fetch.status >= 300:
+        raise _http_error(fetch, root + "/", "the CSRF token request")
+    token = fetch.headers.get("X-CSRF-Token", "")
+    if not token or token.lower() in ("fetch", "required"):
+        page = (
+            " The answer was an HTML page, probably a login page."
+            if "html" in fetch.headers.get("Content-Type", "").lower()
+            else ""
+        )
+        raise WizardError(
+            "tenant_api.csrf",
+            f"{host} did not hand out a CSRF token (HTTP {fetch.status} to 'X-CSRF-Token: "
+            f"Fetch'), so it would refuse the POST with 403.{page} Check that the URL is the "
+            "tenant's tmn host and that no proxy or single sign-on page is in between.",
+        )
+
+    entity_url = f"{root}/{ENTITY_SET}"
+    body = json.dumps({"User": mapping.user, "Certificate": mapping.certificate_b64}).encode()
+    post = session.call(
+        "POST",
+        entity_url,
+        {
+            "Authorization": auth,
+            "X-CSRF-Token": token,
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        },
+        body,
+    )
+    _check_common(post, entity_url, login)
+    if post.status == 403:
+        if post.headers.get("X-CSRF-Token", "").lower() == "required":
+            raise WizardError(
+                "tenant_api.csrf",
+                f"{host} refused the POST because the CSRF token or the session cookie was not "
+                "accepted (HTTP 403, X-CSRF-Token: Required). A proxy may be dropping cookies; "
+                "try again without it.",
+            )
+        raise WizardError(
+            "tenant_api.forbidden",
+            f"{host} refused to store the mapping for {login.name!r} (HTTP 403). That user needs "
+            "the permission CertificateUserMappings.Write.",
+        )
+    if post.status >= 300:
+        raise _http_error(post, entity_url, "the mapping")
+
+    user_literal = mapping.user.replace("'", "''")
+    query = urllib.parse.urlencode(
+        {"$filter": f"User eq '{user_literal}'", "$format": "json"}, quote_via=urllib.parse.quote
+    )
+    read_url = f"{entity_url}?{query}"
+    read = session.call("GET", read_url, {"Authorization": auth, "Accept": "application/json"})
+    _check_common(read, entity_url, login)
+    if read.status >= 300:
+        raise _http_error(read, entity_url, "the read-back")
+    rows = _results(read.json("the read-back", entity_url))
+    ours = [r for r in rows if str(r.get("Id", "")).lower() == mapping.entity_id]
+    if not ours and len(rows) == 1:
+        ours = rows  # the tenant numbers entries differently; there is only one for this user
+    if not ours:
+        ids = ", ".join(str(r.get("Id")) for r in rows) or "none"
+        raise WizardError(
+            "tenant_api.missing",
+            f"After the POST, {host} lists no mapping with Id {mapping.entity_id} for user "
+            f"{mapping.user!r} (entries found: {ids}). Check Certificate-to-User Mappings in the "
+            "tenant.",
+        )
+    row = ours[0]
+    ms = _valid_until_ms(row.get("ValidUntil"))
+    if ms is None:
+        raise WizardError(
+            "tenant_api.not_json",
+            f"{host} returned the mapping without a readable ValidUntil ({row.get('ValidUntil')!r}).",
+        )
+    entity_id = str(row.get("Id", ""))
+    return PublishedMapping(
+        id=entity_id,
+        user=str(row.get("User", mapping.user)),
+        valid_until=datetime.fromtimestamp(ms / 1000, UTC),
+        valid_until_ms=ms,
+        id_matches=entity_id.lower() == mapping.entity_id,
+        url=entity_url,
+    )
