@@ -23,7 +23,7 @@ from enum import StrEnum
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, padding, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 from cryptography.x509.verification import (
     Criticality,
@@ -370,9 +370,10 @@ def _legacy_signature_verifies(cert: x509.Certificate, issuer: x509.Certificate)
     key = issuer.public_key()
     try:
         if isinstance(key, rsa.RSAPublicKey):
-            key.verify(cert.signature, cert.tbs_certificate_bytes, parameters, algorithm)
+            rsa_padding = parameters or padding.PKCS1v15()
+            key.verify(cert.signature, cert.tbs_certificate_bytes, rsa_padding, algorithm)
         elif isinstance(key, ec.EllipticCurvePublicKey):
-            key.verify(cert.signature, cert.tbs_certificate_bytes, parameters)
+            key.verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(algorithm))
         elif isinstance(key, dsa.DSAPublicKey):
             key.verify(cert.signature, cert.tbs_certificate_bytes, algorithm)
         else:
@@ -383,25 +384,19 @@ def _legacy_signature_verifies(cert: x509.Certificate, issuer: x509.Certificate)
 
 
 def _authority_key_id(cert: x509.Certificate) -> bytes | None:
-    try:
-        return cert.extensions.get_extension_for_class(
-            x509.AuthorityKeyIdentifier
-        ).value.key_identifier
-    except x509.ExtensionNotFound:
-        return None
+    aki = _extension(cert, x509.AuthorityKeyIdentifier)
+    return aki.key_identifier if aki is not None else None
 
 
 def _subject_key_id(cert: x509.Certificate) -> bytes | None:
-    try:
-        return cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
-    except x509.ExtensionNotFound:
-        return None
+    ski = _extension(cert, x509.SubjectKeyIdentifier)
+    return ski.digest if ski is not None else None
 
 
 def _extension(cert: x509.Certificate, kind):
     try:
         return cert.extensions.get_extension_for_class(kind).value
-    except x509.ExtensionNotFound:
+    except (x509.ExtensionNotFound, ValueError):  # absent, or too malformed to read: not there
         return None
 
 
@@ -440,11 +435,11 @@ def _now(at: dt.datetime | None) -> dt.datetime:
 
 @dataclass
 class _Build:
+    """The chain so far, and for its top certificate why no issuer was found."""
+
     links: list[ChainLink]
-    notes: list[str] = field(default_factory=list)  # why the missing issuer was not found
-    impostors: list[tuple[x509.Certificate, str]] = field(
-        default_factory=list
-    )  # right name, wrong signature
+    notes: list[str] = field(default_factory=list)  # AIA attempts that failed
+    impostors: list[tuple[x509.Certificate, str]] = field(default_factory=list)  # name, not key
 
 
 def complete_chain(
@@ -487,7 +482,7 @@ def _complete(
         current = build.links[-1].certificate
         if is_self_signed(current):
             break
-        build.impostors = []
+        build.impostors, build.notes = [], []
         issuer = _find_issuer(current, candidates, candidate_source, sources, used, build)
         if issuer is None and fetch_aia:
             issuer = _issuer_from_aia(current, aia_timeout, used, build)
@@ -764,9 +759,11 @@ def _leaf_findings(leaf: x509.Certificate, when: dt.datetime) -> list[Finding]:
     if _is_ca(leaf):
         out.append(finding("leaf_is_ca", subject))
     eku = _extension(leaf, x509.ExtendedKeyUsage)
-    if eku is None or list(eku) == [ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE]:
+    if eku is None:
         out.append(finding("no_eku", subject))
-    elif ExtendedKeyUsageOID.CLIENT_AUTH not in eku:
+    elif not {ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE} & set(
+        eku
+    ):
         usages = ", ".join(_EKU_NAMES.get(oid, oid.dotted_string) for oid in eku)
         out.append(finding("no_client_auth", subject, usages=usages))
     key_usage = _extension(leaf, x509.KeyUsage)

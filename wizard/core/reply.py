@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -133,7 +134,9 @@ def _from_pem_text(data: bytes, source: str) -> list[x509.Certificate]:
                 ) from None
         elif label in _PKCS7_LABELS:
             try:
-                found.extend(pkcs7.load_pem_pkcs7_certificates(block.replace(label, b"PKCS7")))
+                found.extend(
+                    _pkcs7(pkcs7.load_pem_pkcs7_certificates, block.replace(label, b"PKCS7"))
+                )
             except ValueError as exc:
                 raise WizardError(
                     "reply.corrupt",
@@ -187,10 +190,18 @@ def _der_certificates(data: bytes) -> list[x509.Certificate] | None:
     except ValueError:
         pass
     try:
-        certificates = pkcs7.load_der_pkcs7_certificates(data)
+        certificates = _pkcs7(pkcs7.load_der_pkcs7_certificates, data)
     except ValueError:
         return None
     return certificates or None
+
+
+def _pkcs7(load, data: bytes) -> list[x509.Certificate]:
+    # openssl crl2pkcs7 and Windows write the certificate SET unsorted (BER, not DER); cryptography
+    # reads it but warns. Such files are normal CA replies, so the warning is noise here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PKCS#7 certificates could not be parsed as DER")
+        return load(data)
 
 
 def _explain_not_a_certificate(data: bytes, source: str) -> WizardError:
