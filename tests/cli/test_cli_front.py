@@ -1,0 +1,49 @@
+"""The command line's shared conventions: --home, --json, exit statuses, python -m wizard."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from wizard.core.profiles import ProfileStore
+
+
+def test_python_m_wizard_lists_every_step_command():
+    out = subprocess.run(
+        [sys.executable, "-m", "wizard", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for command in ("profiles", "csr", "import-reply", "import-p12", "import-service-key",
+                    "export-p12", "secret"):  # fmt: skip
+        assert command in out
+
+
+def test_home_option_decides_where_profiles_live(cli, tmp_path):
+    other = tmp_path / "elsewhere"
+    result = cli("--home", other, "csr", "--profile", "a", "--cn", "a", "--key-type", "ec-p256")
+    assert result.code == 0, result.err
+    assert ProfileStore(other).exists("a")
+    # --home may also follow the subcommand
+    listing = cli("profiles", "--home", other, "--json").json
+    assert [p["name"] for p in listing["profiles"]] == ["a"]
+
+
+def test_wrong_input_is_exit_2_with_a_json_error_and_no_traceback(cli):
+    result = cli("export-p12", "--profile", "nobody", "--json")
+    assert result.code == 2
+    assert result.json == {
+        "ok": False,
+        "error": {
+            "code": "profile.not_found",
+            "message": result.json["error"]["message"],
+        },
+    }
+    assert "no profile named 'nobody'" in result.json["error"]["message"]
+    assert "Traceback" not in result.err
+
+
+def test_json_lists_written_files_with_absolute_paths(cli, home):
+    data = cli("csr", "--profile", "b", "--cn", "b", "--key-type", "ec-p256", "--json").json
+    assert data["ok"] is True
+    assert set(data["files"]) == {"csr", "key"}
+    assert all(path.startswith("/") for path in data["files"].values())
+    assert data["files"]["csr"].endswith("profiles/b/request.csr")
