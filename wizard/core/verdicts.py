@@ -1,0 +1,234 @@
+"""The verdict vocabulary of a test call: the one place for its names, titles, meanings and advice.
+
+The CLI (test-call, analyze-log), the GUI's test page, the documentation and the tests all read
+from here. A meaning is said in the tenant's terms (load balancer, mapping, role, flow); where Neo
+and Cloud Foundry differ, the advice names the right place (Neo: Certificate-to-User Mapping and
+the role on the `…iflmap` application; CF: the service key and the service instance's roles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from wizard.core.mapping import Environment
+
+
+class Verdict(StrEnum):
+    OK = "OK"
+    SERVER_UNTRUSTED = "SERVER_UNTRUSTED"
+    CLIENT_CERT_REJECTED = "CLIENT_CERT_REJECTED"
+    NO_CERT_FORWARDED = "NO_CERT_FORWARDED"
+    NOT_MAPPED = "NOT_MAPPED"
+    NOT_AUTHORIZED = "NOT_AUTHORIZED"
+    NO_ENDPOINT = "NO_ENDPOINT"
+    TOO_LARGE = "TOO_LARGE"
+    FLOW_FAILED = "FLOW_FAILED"
+    UNAVAILABLE = "UNAVAILABLE"
+    UNREACHABLE = "UNREACHABLE"
+    TIMEOUT = "TIMEOUT"
+    PROXY_ERROR = "PROXY_ERROR"
+    NOT_TLS = "NOT_TLS"
+
+    @property
+    def info(self) -> VerdictInfo:
+        return VERDICTS[self]
+
+    @property
+    def title(self) -> str:
+        return VERDICTS[self].title
+
+    @property
+    def meaning(self) -> str:
+        return VERDICTS[self].meaning
+
+    def next_step(self, environment: str | None = None) -> str:
+        return VERDICTS[self].next_step_for(environment)
+
+
+@dataclass(frozen=True)
+class VerdictInfo:
+    """What a verdict says to a person: a title, what happened, and what to check next."""
+
+    verdict: Verdict
+    title: str
+    meaning: str
+    next_step: str  # both environments, or the environment-neutral advice
+    next_step_neo: str | None = None
+    next_step_cf: str | None = None
+    http_statuses: tuple[int, ...] = ()  # the statuses that lead here (documentation)
+
+    def next_step_for(self, environment: str | None) -> str:
+        env = (environment or "").lower()
+        if env == Environment.NEO and self.next_step_neo:
+            return self.next_step_neo
+        if env == Environment.CF and self.next_step_cf:
+            return self.next_step_cf
+        if self.next_step_neo and self.next_step_cf:
+            return f"Neo: {self.next_step_neo} Cloud Foundry: {self.next_step_cf}"
+        return self.next_step
+
+
+_INFOS = (
+    VerdictInfo(
+        Verdict.OK,
+        "The call went through",
+        "The tenant accepted the certificate, mapped it to a user with the required role and the "
+        "integration flow answered with success.",
+        "Nothing to fix. Configure the sender system with the same key, chain and URL "
+        "(export-p12), and keep an eye on the certificate's expiry.",
+        http_statuses=(200, 201, 202, 204),
+    ),
+    VerdictInfo(
+        Verdict.SERVER_UNTRUSTED,
+        "The tenant's server certificate is not trusted",
+        "The load balancer presented a certificate that does not lead to a root this call trusts "
+        "(or is not valid for this host name), so the call stopped before sending anything.",
+        "Import the tenant's load-balancer root into the trust store (step 1: fetch-root), or "
+        "choose the right one with --trust root|system|FILE. If a company proxy inspects TLS, "
+        "its root is the one to trust.",
+    ),
+    VerdictInfo(
+        Verdict.CLIENT_CERT_REJECTED,
+        "The load balancer rejected the client certificate",
+        "The TLS handshake failed with an alert after the client certificate was sent: the "
+        "chain is incomplete, its root is not one the load balancer accepts, or the certificate "
+        "is expired or not meant for client authentication.",
+        "Send the whole chain (leaf and all intermediates), check the root against SAP's list "
+        "of accepted client roots, and check validity and clientAuth in Extended Key Usage.",
+    ),
+    VerdictInfo(
+        Verdict.NO_CERT_FORWARDED,
+        "No certificate reached the tenant",
+        "The call arrived without usable credentials (HTTP 401): the load balancer dropped the "
+        "client certificate because its chain has a problem (incomplete, root not accepted, "
+        "self-signed, expired, no clientAuth), or the server never asked for one. The access log "
+        "shows '-' as the user.",
+        "Fix the chain problem named in the evidence: send leaf and all intermediates, use a "
+        "certificate from a CA whose root is on SAP's list, never a self-signed one.",
+        http_statuses=(401,),
+    ),
+    VerdictInfo(
+        Verdict.NOT_MAPPED,
+        "The certificate is not mapped to a user",
+        "The chain should pass the load balancer, yet the tenant answered 401: the certificate "
+        "reached the tenant but is not known there. The access log shows "
+        "'<subject CN>@<issuer CN>' as the user.",
+        "Register exactly this certificate in the tenant.",
+        next_step_neo=(
+            "Add this exact certificate (the client .cer, serial included) in the "
+            "Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry."
+        ),
+        next_step_cf=(
+            "Create a service key of type External Certificate (certificate_external) with this "
+            "leaf certificate as PEM on the Process Integration Runtime instance (plan "
+            "integration-flow); the certificate must be in exactly one service key."
+        ),
+        http_statuses=(401,),
+    ),
+    VerdictInfo(
+        Verdict.NOT_AUTHORIZED,
+        "Authenticated, but not allowed",
+        "The tenant knows the certificate's user (HTTP 403) but that user lacks the role the "
+        "flow's sender channel requires, or CSRF protection is on, or the flow's own client "
+        "certificate list does not contain this subject and issuer.",
+        "Give the mapped user the channel's role and check the sender channel's CSRF setting.",
+        next_step_neo=(
+            "Give the mapped user the role the sender channel requires (default "
+            "ESBMessaging.send) on the application ending in 'iflmap' (cockpit → Security → "
+            "Authorizations), and check the channel's CSRF protection setting."
+        ),
+        next_step_cf=(
+            "Add the channel's role (default ESBMessaging.send) to the service instance's "
+            '"roles" parameter (role changes can take up to an hour to apply), and check the '
+            "channel's CSRF protection setting."
+        ),
+        http_statuses=(403,),
+    ),
+    VerdictInfo(
+        Verdict.NO_ENDPOINT,
+        "No integration flow at this address",
+        "Authentication passed but nothing listens at this path (HTTP 404), or the host answered "
+        "with a redirect or 'method not allowed' instead of running a flow: a typo, a flow that is "
+        "not deployed, /http versus /cxf, or the management host instead of the runtime host.",
+        "Check the endpoint address in the deployed flow (Monitor → Manage Integration Content "
+        "shows the endpoint URL) and use the runtime host.",
+        http_statuses=(301, 302, 303, 307, 308, 404, 405, 501),
+    ),
+    VerdictInfo(
+        Verdict.TOO_LARGE,
+        "The message is too large",
+        "The request is larger than the sender channel allows (HTTP 413).",
+        "Send a smaller message or raise the maximum body size of the flow's sender channel.",
+        http_statuses=(413, 414, 431),
+    ),
+    VerdictInfo(
+        Verdict.FLOW_FAILED,
+        "The integration flow ran and failed",
+        "Authentication and authorization passed; the flow itself ended in an error (HTTP 500, "
+        "or another status the flow chose).",
+        "Open the message processing log of this call (Monitor → Monitor Message Processing) "
+        "for the error; the certificate setup is fine.",
+        http_statuses=(400, 500),
+    ),
+    VerdictInfo(
+        Verdict.UNAVAILABLE,
+        "The runtime is not available",
+        "The tenant or the flow's runtime is not available right now (HTTP 502, 503, 504 or "
+        "429): being started, updated, overloaded, or the flow is not started.",
+        "Check the flow's deployment status and the tenant's health, then try again later.",
+        http_statuses=(429, 502, 503, 504),
+    ),
+    VerdictInfo(
+        Verdict.UNREACHABLE,
+        "The host cannot be reached",
+        "No connection could be opened: the host name does not resolve, or the port refuses "
+        "connections, or there is no route.",
+        "Check the host name and port (the runtime host, port 443), DNS, and whether a firewall "
+        "or a company proxy (--proxy, HTTPS_PROXY) is needed.",
+    ),
+    VerdictInfo(
+        Verdict.TIMEOUT,
+        "No answer in time",
+        "The connection or the answer took longer than the time allowed: a firewall silently "
+        "drops the traffic, a proxy is needed, or the flow takes longer than the timeout.",
+        "Check firewalls and proxies (--proxy, HTTPS_PROXY); for a slow flow, raise --timeout.",
+        http_statuses=(408,),
+    ),
+    VerdictInfo(
+        Verdict.PROXY_ERROR,
+        "The proxy refused the connection",
+        "The HTTP proxy could not be used or would not open a tunnel (CONNECT) to the tenant.",
+        "Check the proxy address and credentials, and ask for CONNECT to the tenant host on port "
+        "443 to be allowed; bypass the proxy for this host with NO_PROXY if it is not needed.",
+        http_statuses=(407,),
+    ),
+    VerdictInfo(
+        Verdict.NOT_TLS,
+        "No TLS session with this port",
+        "Something answers at this address, but no TLS session could be set up with it: it "
+        "speaks plain HTTP or another protocol, or closed the connection during the handshake.",
+        "Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that "
+        "intercepts the connection.",
+    ),
+)
+
+VERDICTS: dict[Verdict, VerdictInfo] = {info.verdict: info for info in _INFOS}
+
+
+def verdict_for_status(status: int) -> Verdict:
+    """The verdict an HTTP status leads to, before looking at anything else.
+
+    401 is returned as NOT_MAPPED here; telling it from NO_CERT_FORWARDED needs the chain (the
+    test call) or the access log's user field (analyze-log). Statuses outside the table: other
+    2xx are OK, other 3xx a wrong address, other 4xx the flow's own answer, other 5xx a failed
+    flow.
+    """
+    for info in _INFOS:
+        if status in info.http_statuses and info.verdict is not Verdict.NO_CERT_FORWARDED:
+            return info.verdict
+    if 200 <= status < 300:
+        return Verdict.OK
+    if 300 <= status < 400:
+        return Verdict.NO_ENDPOINT
+    return Verdict.FLOW_FAILED
