@@ -1,0 +1,1233 @@
+"""The test call: call the endpoint the way a sender system would, and say what happened.
+
+The call presents the profile's key, leaf and **all** intermediates, verifies the server against
+the tenant root saved by fetch-root (or the system store, or a file), and turns whatever happens
+(a TLS alert, a status, a timeout) into one verdict from wizard.core.verdicts, with the evidence
+and the next thing to check. Before calling it runs the local pre-checks (chain complete, valid,
+clientAuth, root accepted), because a 401 alone cannot tell "the load balancer dropped the
+certificate" (NO_CERT_FORWARDED) from "the tenant does not know it" (NOT_MAPPED): the chain can.
+
+Why pyOpenSSL and not Python's `ssl`:
+- the private key stays an object in memory (`ssl` loads keys only from files; we never write the
+  decrypted key to disk, and do not want to hand the encrypted one to a second parser either);
+- `Connection.get_client_ca_list()` gives the acceptable-CA names the server sends in its
+  certificate request (the load balancer's client roots); `ssl` never exposes them;
+- `get_peer_cert_chain()` gives the whole server chain on 3.11 even when it is not trusted, for
+  the evidence; the chain is then judged by cryptography's x509.verification (hostname included)
+  before a single byte of the request is sent.
+The TLS bytes go through memory BIOs on a socket we drive ourselves (as tlsprobe does), so one
+deadline covers connect, tunnel, handshake and answer, and the server's first bytes tell a plain
+HTTP port (NOT_TLS) from a TLS failure.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import select
+import shlex
+import socket
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+from cryptography import x509
+from OpenSSL import SSL
+
+from wizard import __version__
+from wizard.core import chain as chainmod
+from wizard.core import tlsprobe
+from wizard.core.accesslog import common_name
+from wizard.core.errors import WizardError
+from wizard.core.keys import PrivateKey, load_key, same_public_key
+from wizard.core.profiles import Artefact, Profile, ProfileStore
+from wizard.core.reply import parse_certificates
+from wizard.core.secrets import SecretKind, Secrets
+from wizard.core.storage import read_input_file
+from wizard.core.trust import (
+    SapStatus,
+    SapTrustList,
+    TrustSource,
+    certifi_source,
+    load_sap_list,
+    system_source,
+)
+from wizard.core.verdicts import Verdict, verdict_for_status
+
+DEFAULT_TIMEOUT = 30.0
+TRUST_ROOT, TRUST_SYSTEM = "root", "system"
+_READ = 65536
+_SETTLE_MIN, _SETTLE_MAX = 0.1, 1.0  # seconds to wait for the server's verdict on our certificate
+_BODY_LIMIT = 64 * 1024  # enough for the evidence; the rest of a large answer is not read
+_EXCERPT = 300
+_WROTE_CERTIFICATE = b"SSLv3/TLS write client certificate"
+_READ_CERT_REQUEST = b"SSLv3/TLS read server certificate request"
+# Alerts a server sends when it does not like the client certificate (OpenSSL's reason texts).
+_CERT_ALERTS = (
+    "unknown ca",
+    "bad certificate",
+    "certificate unknown",
+    "unsupported certificate",
+    "certificate expired",
+    "certificate revoked",
+    "certificate required",
+    "access denied",
+    "handshake failure",
+    "decrypt error",
+)
+
+
+# --- what goes into a call ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientIdentity:
+    """What the sender presents: the key (in memory only), the leaf and the intermediates."""
+
+    key: PrivateKey = field(repr=False)
+    leaf: x509.Certificate
+    intermediates: tuple[x509.Certificate, ...]  # as sent, leaf's issuer first
+    known_chain: tuple[x509.Certificate, ...]  # chain.pem: leaf, intermediates, root if known
+    chain_file: Path  # for the curl line
+    key_file: Path
+
+    @property
+    def sent(self) -> tuple[x509.Certificate, ...]:
+        return (self.leaf, *self.intermediates)
+
+
+@dataclass(frozen=True)
+class ServerTrust:
+    """The roots the server's chain must lead to, and how to say so (and tell curl)."""
+
+    label: str
+    roots: tuple[x509.Certificate, ...] = field(repr=False)
+    cafile: Path | None  # curl --cacert; None = curl's default store
+
+
+@dataclass(frozen=True)
+class AcceptedRoots:
+    """Which client roots the load balancer accepts, and where we learnt it."""
+
+    source: str
+    names: tuple[x509.Name, ...] = ()  # acceptable-CA names (from the server's request or a file)
+    sap_list: SapTrustList | None = None  # when no names are known: SAP's list judges the root
+    certificates: tuple[x509.Certificate, ...] = field(default=(), repr=False)  # --accepted-roots
+
+    @property
+    def described(self) -> str:
+        if self.sap_list is not None:
+            return f"{self.source} ({self.sap_list.version})"
+        return self.source
+
+
+@dataclass(frozen=True)
+class PreCheck:
+    """One local check of the client chain before (and after) the call."""
+
+    name: str  # "chain complete", "valid now", "clientAuth", "root accepted", "key matches"
+    passed: bool | None  # None: could not tell
+    detail: str
+
+    @property
+    def line(self) -> str:
+        mark = {True: "ok", False: "PROBLEM", None: "unknown"}[self.passed]
+        return f"pre-check {self.name}: {mark}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class TestCallResult:
+    """The outcome of one test call: a verdict, why we think so, and what to check next."""
+
+    __test__: ClassVar[bool] = False  # not a pytest test class, despite the name
+
+    verdict: Verdict
+    status: int | None  # HTTP status, when the call got that far
+    evidence: tuple[str, ...]
+    next_step: str
+    curl_command: str  # the same call with curl; no secret in it
+    elapsed: float  # seconds, connect to answer (or to the failure)
+    url: str
+    method: str
+    at: str  # ISO 8601 UTC, when the call started
+    prechecks: tuple[PreCheck, ...] = ()
+    server_trust: str = ""
+    accepted_roots: str = ""
+    client_cert_requested: bool | None = None
+    client_ca_names: tuple[str, ...] = ()  # RFC 4514, as the server listed them in this call
+    server_chain: tuple[str, ...] = ()  # subjects, as the server sent them
+    protocol: str | None = None
+    proxy: str | None = None
+    reason: str | None = None  # HTTP reason phrase
+    response_excerpt: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is Verdict.OK
+
+    @property
+    def title(self) -> str:
+        return self.verdict.title
+
+    @property
+    def meaning(self) -> str:
+        return self.verdict.meaning
+
+
+class _Stop(Exception):
+    """A call outcome reached before an HTTP answer (carries the verdict and the evidence)."""
+
+    def __init__(self, verdict: Verdict, *evidence: str) -> None:
+        super().__init__(verdict.value)
+        self.verdict = verdict
+        self.evidence = evidence
+
+
+# --- reading the profile ------------------------------------------------------------------------
+
+
+def load_client_identity(store: ProfileStore, profile: Profile, secrets: Secrets) -> ClientIdentity:
+    """The profile's key (decrypted in memory), leaf and intermediates; WizardError if missing."""
+    name = profile.name
+    key_pem = store.read_artefact(name, Artefact.KEY)
+    if key_pem is None:
+        raise WizardError(
+            "testcall.no_key",
+            f"Profile {name!r} has no private key ({store.path(name, Artefact.KEY)}). Create the "
+            "key and CSR first (csr), or import a PKCS#12 (import-p12).",
+        )
+    known_pem = store.read_artefact(name, Artefact.CHAIN)
+    sent_pem = store.read_artefact(name, Artefact.CLIENT_CHAIN_PEM)
+    if sent_pem is None and known_pem is None:
+        raise WizardError(
+            "testcall.no_certificate",
+            f"Profile {name!r} has no certificate yet. Import what the CA sent back "
+            "(import-reply) or a PKCS#12 (import-p12) first.",
+        )
+    chain_file = store.path(name, Artefact.CLIENT_CHAIN_PEM)
+    known = (
+        parse_certificates(known_pem, source=str(store.path(name, Artefact.CHAIN)))
+        if (known_pem)
+        else []
+    )
+    if sent_pem is not None:
+        sent = parse_certificates(sent_pem, source=str(chain_file))
+    else:  # older profiles: send chain.pem without its root (servers never need the root)
+        chain_file = store.path(name, Artefact.CHAIN)
+        sent = [c for c in known if not (known.index(c) > 0 and _self_signed(c))]
+    passphrase = secrets.fetch(name, SecretKind.KEY_PASSPHRASE)
+    key = load_key(key_pem, passphrase, source=str(store.path(name, Artefact.KEY)))
+    if not same_public_key(key.public_key(), sent[0].public_key()):  # type: ignore[arg-type]
+        raise WizardError(
+            "testcall.key_mismatch",
+            f"The certificate in {chain_file} ({sent[0].subject.rfc4514_string()}) does not "
+            f"belong to the private key of profile {name!r}. Import the certificate issued for "
+            "this profile's CSR again.",
+        )
+    return ClientIdentity(
+        key=key,
+        leaf=sent[0],
+        intermediates=tuple(sent[1:]),
+        known_chain=tuple(known) if known else tuple(sent),
+        chain_file=chain_file,
+        key_file=store.path(name, Artefact.KEY),
+    )
+
+
+def server_trust(store: ProfileStore, profile: Profile, trust: str | None) -> ServerTrust:
+    """`root` (fetch-root's saved tenant root), `system`, a FILE, or None = root if saved else system."""
+    choice = (trust or "").strip()
+    saved = store.path(profile.name, Artefact.TENANT_ROOT_PEM)
+    if choice.lower() == TRUST_ROOT or (not choice and saved.is_file()):
+        data = store.read_artefact(profile.name, Artefact.TENANT_ROOT_PEM)
+        if data is None:
+            raise WizardError(
+                "testcall.no_tenant_root",
+                f"Profile {profile.name!r} has no saved tenant root ({saved}). Read it with "
+                "fetch-root first, or choose --trust system or --trust FILE.",
+            )
+        roots = tuple(parse_certificates(data, source=str(saved)))
+        subject = roots[0].subject.rfc4514_string()
+        return ServerTrust(
+            label=f"the tenant root saved by fetch-root ({subject})", roots=roots, cafile=saved
+        )
+    if not choice or choice.lower() == TRUST_SYSTEM:
+        roots = system_source().certificates
+        if not roots:
+            raise WizardError(
+                "testcall.no_system_store",
+                "No system trust store could be read on this computer. Save the tenant root with "
+                "fetch-root, or give the root file with --trust FILE.",
+            )
+        return ServerTrust(label="the system trust store", roots=roots, cafile=None)
+    path = Path(choice).expanduser()
+    data = read_input_file(path, what="a root certificate for the tenant")
+    return ServerTrust(
+        label=f"the certificates in {path}",
+        roots=tuple(parse_certificates(data, source=str(path))),
+        cafile=path,
+    )
+
+
+def _names(values: Sequence[str], *, source: str) -> tuple[x509.Name, ...]:
+    names = []
+    for value in values:
+        try:
+            names.append(x509.Name.from_rfc4514_string(value))
+        except ValueError:
+            raise WizardError(
+                "profile.corrupt",
+                f"The acceptable-CA name {value!r} in {source} is not an RFC 4514 name; run "
+                "fetch-root again.",
+            ) from None
+    return tuple(names)
+
+
+def accepted_roots(
+    profile: Profile,
+    *,
+    accepted_file: Path | None = None,
+    sap_list: SapTrustList | None = None,
+) -> AcceptedRoots:
+    """--accepted-roots FILE, else the names fetch-root recorded, else SAP's list."""
+    if accepted_file is not None:
+        path = Path(accepted_file).expanduser()
+        data = read_input_file(path, what="a file of accepted client root certificates")
+        certs = parse_certificates(data, source=str(path))
+        return AcceptedRoots(
+            source=f"the roots in {path}",
+            names=tuple(c.subject for c in certs),
+            certificates=tuple(certs),
+        )
+    if profile.client_ca_names:
+        return AcceptedRoots(
+            source="the acceptable-CA names fetch-root recorded from the server",
+            names=_names(profile.client_ca_names, source=f"profile {profile.name}"),
+        )
+    return AcceptedRoots(source="SAP's list of client roots", sap_list=sap_list or load_sap_list())
+
+
+# --- the pre-checks -----------------------------------------------------------------------------
+
+# chain.py errors that make a TLS verifier (the load balancer) refuse the chain, besides
+# "incomplete" and "self_signed" which have a pre-check of their own.
+_REFUSED_BY_VERIFIER = {
+    "invalid",
+    "weak_rsa",
+    "sha1_signature",
+    "leaf_is_ca",
+    "no_digital_signature",
+}
+
+
+def _self_signed(cert: x509.Certificate) -> bool:
+    return chainmod.is_self_signed(cert)
+
+
+def _short(name: x509.Name) -> str:
+    return name.rfc4514_string()
+
+
+def _root_sources(
+    identity: ClientIdentity, accepted_certs: Sequence[x509.Certificate] = ()
+) -> list[TrustSource]:
+    """Roots only: the chain must reach one of them with what we *send*, not with what we know."""
+    roots = [c for c in (*identity.known_chain, *accepted_certs) if _self_signed(c)]
+    sources = [TrustSource("the profile's chain.pem", tuple(roots))]
+    return [*sources, certifi_source(), system_source()]
+
+
+def client_chain_report(
+    identity: ClientIdentity,
+    *,
+    sap_list: SapTrustList | None = None,
+    accepted_certs: Sequence[x509.Certificate] = (),
+    at: datetime | None = None,
+) -> chainmod.ChainReport:
+    """chain.py's judgement of the chain exactly as the call sends it."""
+    return chainmod.check_client_certificate(
+        list(identity.sent),
+        public_key=identity.key.public_key(),
+        sources=_root_sources(identity, accepted_certs),
+        sap_list=sap_list,
+        at=at,
+        fetch_aia=False,
+    )
+
+
+def run_prechecks(
+    identity: ClientIdentity,
+    accepted: AcceptedRoots,
+    *,
+    at: datetime | None = None,
+    report: chainmod.ChainReport | None = None,
+) -> tuple[PreCheck, ...]:
+    """The chain as we send it: complete, valid now, clientAuth, root accepted by the LB."""
+    at = at or datetime.now(UTC)
+    if report is None:
+        report = client_chain_report(
+            identity, sap_list=accepted.sap_list, accepted_certs=accepted.certificates, at=at
+        )
+    codes = {f.code: f for f in report.errors}
+    leaf = identity.leaf
+    sent_names = " ← ".join(_cn_or_dn(c.subject) for c in identity.sent)
+    checks: list[PreCheck] = []
+    if "self_signed" in codes:
+        checks.append(
+            PreCheck(
+                "chain complete",
+                False,
+                f"the certificate {_short(leaf.subject)} is self-signed; load balancers never "
+                "accept a self-signed client certificate",
+            )
+        )
+    elif report.complete and report.root is not None:
+        root = report.root
+        checks.append(
+            PreCheck(
+                "chain complete",
+                True,
+                f"we send {sent_names}, which reaches the root {_cn_or_dn(root.subject)}",
+            )
+        )
+    else:
+        missing = _short(identity.sent[-1].issuer)
+        checks.append(
+            PreCheck(
+                "chain complete",
+                False,
+                f"we send {sent_names}, but not the certificate of its issuer {missing}: the "
+                "load balancer, which knows only roots, cannot build the chain",
+            )
+        )
+    expired = [c for c in identity.sent if not _valid_at(c, at)]
+    if expired:
+        text = "; ".join(
+            f"{_cn_or_dn(c.subject)} is valid from {c.not_valid_before_utc:%Y-%m-%d} to "
+            f"{c.not_valid_after_utc:%Y-%m-%d}"
+            for c in expired
+        )
+        checks.append(PreCheck("valid now", False, text))
+    else:
+        checks.append(
+            PreCheck(
+                "valid now", True, f"the leaf is valid until {leaf.not_valid_after_utc:%Y-%m-%d}"
+            )
+        )
+    if "no_client_auth" in codes:
+        checks.append(PreCheck("clientAuth", False, codes["no_client_auth"].message))
+    elif any(f.code == "no_eku" for f in report.warnings):
+        checks.append(
+            PreCheck("clientAuth", True, "no Extended Key Usage, which allows clientAuth too")
+        )
+    else:
+        checks.append(PreCheck("clientAuth", True, "clientAuth is in Extended Key Usage"))
+    refused = [f for f in report.errors if f.code in _REFUSED_BY_VERIFIER]
+    expired_texts = ("expired on", "not valid before")
+    refused = [f for f in refused if not any(t in f.message for t in expired_texts)]
+    if refused:
+        checks.append(PreCheck("chain valid", False, " ".join(f.message for f in refused)))
+    checks.append(_root_check(identity, report, accepted))
+    return tuple(checks)
+
+
+def _valid_at(cert: x509.Certificate, at: datetime) -> bool:
+    return cert.not_valid_before_utc <= at <= cert.not_valid_after_utc
+
+
+def _cn_or_dn(name: x509.Name) -> str:
+    return common_name(name) or name.rfc4514_string()
+
+
+def _root_check(
+    identity: ClientIdentity, report: chainmod.ChainReport, accepted: AcceptedRoots
+) -> PreCheck:
+    root = report.root
+    if accepted.names:
+        match = _accepted_name(identity, root, accepted.names)
+        if match is not None:
+            return PreCheck("root accepted", True, f"{_short(match)} is among {accepted.described}")
+        top = root.subject if root is not None else identity.sent[-1].issuer
+        listed = "; ".join(_short(n) for n in accepted.names)
+        return PreCheck(
+            "root accepted",
+            False,
+            f"the chain ends at {_short(top)}, which is not among {accepted.described} ({listed})",
+        )
+    if root is None or report.sap_status is None:
+        return PreCheck(
+            "root accepted", None, "the chain's root is not known, so it cannot be judged"
+        )
+    version = report.sap_list_version
+    if report.sap_status in (SapStatus.REQUIRED, SapStatus.APPROVED):
+        return PreCheck("root accepted", True, f"{_short(root.subject)} is on {version}")
+    why = {
+        SapStatus.REMOVED: "was removed from",
+        SapStatus.EXPIRED: "has expired and is no longer on",
+    }.get(report.sap_status, "is not on")
+    return PreCheck("root accepted", False, f"{_short(root.subject)} {why} {version}")
+
+
+def _accepted_name(
+    identity: ClientIdentity, root: x509.Certificate | None, names: Sequence[x509.Name]
+) -> x509.Name | None:
+    wanted = set(names)
+    candidates = [c.subject for c in identity.known_chain[1:]]
+    candidates += [c.subject for c in identity.intermediates]
+    if root is not None:
+        candidates.append(root.subject)
+    candidates.append(identity.sent[-1].issuer)
+    for name in candidates:
+        if name in wanted:
+            return name
+    return None
+
+
+# --- the connection -----------------------------------------------------------------------------
+
+
+class _Channel:
+    """TLS over memory BIOs on a socket we drive ourselves, under one deadline."""
+
+    def __init__(
+        self, sock: socket.socket, conn: SSL.Connection, deadline: float, where: str
+    ) -> None:
+        self.sock = sock
+        self.conn = conn
+        self.deadline = deadline
+        self.where = where
+        self.first = bytearray()  # the server's first bytes, to recognise a non-TLS answer
+        self.states: set[bytes] = set()
+        self.answered = False  # any application data received
+        self.pending = b""  # application data read early by settle()
+        conn.set_info_callback(lambda c, _w, _r: self.states.add(c.get_state_string()))
+
+    @property
+    def sent_certificate(self) -> bool:
+        return _WROTE_CERTIFICATE in self.states
+
+    @property
+    def certificate_requested(self) -> bool:
+        return _READ_CERT_REQUEST in self.states
+
+    def _remaining(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        return left
+
+    def flush(self) -> None:
+        while True:
+            try:
+                data = self.conn.bio_read(_READ)
+            except SSL.WantReadError:
+                return
+            if not data:
+                return
+            self.sock.settimeout(self._remaining())
+            self.sock.sendall(data)
+
+    def pull(self) -> None:
+        """Move one read's worth of bytes from the socket into OpenSSL; EOFError on close."""
+        self.sock.settimeout(self._remaining())
+        data = self.sock.recv(_READ)
+        if not data:
+            raise EOFError
+        if len(self.first) < 16:
+            self.first += data[: 16 - len(self.first)]
+        self.conn.bio_write(data)
+
+    def handshake(self) -> None:
+        while True:
+            try:
+                self.conn.do_handshake()
+                self.flush()
+                return
+            except SSL.WantReadError:
+                self.flush()
+                self.pull()
+                if self.first and self.first[0] not in (21, 22):  # not a TLS record
+                    raise _NotTls(bytes(self.first)) from None
+
+    def sendall(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            try:
+                sent = self.conn.send(view[:16384])
+            except SSL.WantReadError:
+                self.flush()
+                self.pull()
+                continue
+            view = view[sent:]
+            self.flush()
+
+    def settle(self, window: float) -> None:
+        """Give the server `window` seconds to answer our Finished before we send the request.
+
+        In TLS 1.3 the client's handshake ends before the server has looked at our certificate;
+        a server that refuses it sends an alert and closes. Were the request sent at once, it
+        would meet the closed socket, the reset would discard the alert, and we could only say
+        "closed". A server that accepts sends its session tickets right away, so this costs
+        one round trip, and at most `window` when a server sends nothing.
+        """
+        end = min(self.deadline, time.monotonic() + window)
+        while (left := end - time.monotonic()) > 0:
+            readable, _, _ = select.select([self.sock], [], [], left)
+            if not readable:
+                return
+            self.pull()
+            try:
+                self.pending += self.conn.recv(_READ)
+                return
+            except SSL.WantReadError:
+                return  # post-handshake messages (session tickets): the certificate passed
+            except SSL.ZeroReturnError:
+                raise EOFError from None
+
+    def recv_into(self, buffer) -> int:
+        if self.pending:
+            size = min(len(buffer), len(self.pending))
+            buffer[:size] = self.pending[:size]
+            self.pending = self.pending[size:]
+            self.answered = True
+            return size
+        while True:
+            try:
+                data = self.conn.recv(len(buffer))
+            except SSL.WantReadError:
+                self.flush()
+                try:
+                    self.pull()
+                except EOFError:
+                    return 0
+                continue
+            except SSL.ZeroReturnError:
+                return 0
+            self.answered = True
+            buffer[: len(data)] = data
+            return len(data)
+
+    def close(self) -> None:
+        try:
+            self.conn.shutdown()
+            self.flush()
+        except (SSL.Error, OSError, TimeoutError):
+            pass
+        self.sock.close()
+
+
+class _NotTls(Exception):
+    def __init__(self, first: bytes) -> None:
+        super().__init__("not TLS")
+        self.first = first
+
+
+class _Raw(io.RawIOBase):
+    def __init__(self, channel: _Channel) -> None:
+        self.channel = channel
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        return self.channel.recv_into(memoryview(buffer).cast("B"))
+
+
+class _HttpSocket:
+    """Just enough of a socket for http.client: sendall and makefile."""
+
+    def __init__(self, channel: _Channel) -> None:
+        self.channel = channel
+
+    def sendall(self, data: bytes) -> None:
+        self.channel.sendall(bytes(data))
+
+    def makefile(self, mode: str = "rb", *args, **kwargs):
+        return io.BufferedReader(_Raw(self.channel))
+
+    def close(self) -> None:
+        pass  # the channel is closed by call_endpoint
+
+
+def _reasons(exc: SSL.Error) -> str:
+    args = exc.args[0] if exc.args else None
+    if isinstance(args, list):
+        parts = [str(entry[2]) for entry in args if isinstance(entry, tuple) and len(entry) > 2]
+        if parts:
+            return "; ".join(parts)
+    return str(exc) or type(exc).__name__
+
+
+def _is_cert_alert(reasons: str) -> bool:
+    text = reasons.lower()
+    return "alert" in text and any(a in text for a in _CERT_ALERTS)
+
+
+def _describe_first(first: bytes) -> str:
+    line = first.split(b"\r\n", 1)[0].split(b"\n", 1)[0]
+    if line.startswith(b"HTTP/"):
+        return f"plain HTTP ({line.decode('ascii', 'replace')!r}…)"
+    if line and all(32 <= b < 127 for b in line):
+        return f"something that is not TLS ({line.decode('ascii')!r}…)"
+    return f"something that is not TLS (bytes {first[:8].hex(' ')})"
+
+
+def _verify_server(
+    presented: Sequence[x509.Certificate], target: tlsprobe.Target, trust: ServerTrust
+) -> str | None:
+    """None when the chain leads to a trusted root and names the host; else why not."""
+    if not presented:
+        return "the server sent no certificate"
+    report = chainmod.check_server_chain(
+        presented, target.host, [TrustSource(trust.label, trust.roots)], fetch_aia=False
+    )
+    if report.valid_for_host:
+        return None
+    return "; ".join(report.problems) or "its chain does not validate"
+
+
+# --- the call -----------------------------------------------------------------------------------
+
+
+def _content_type(data: bytes) -> str:
+    head = data.lstrip()[:1]
+    if head == b"<":
+        return "application/xml"
+    if head in (b"{", b"["):
+        return "application/json"
+    return "text/plain; charset=utf-8"
+
+
+def curl_command(
+    *,
+    profile: Profile,
+    identity_chain: Path,
+    key_file: Path,
+    trust: ServerTrust,
+    url: str,
+    method: str,
+    headers: Sequence[tuple[str, str]],
+    data_arg: str | None,
+    proxy: tlsprobe.Proxy | None,
+    timeout: float,
+) -> str:
+    """The same call with curl. The key passphrase is fetched by a command, never written here."""
+    q = shlex.quote
+    parts = [
+        "curl",
+        "--cert",
+        q(str(identity_chain)),
+        "--key",
+        q(str(key_file)),
+        "--pass",
+        f'"$(cpi-cert-wizard secret show key --profile {q(profile.name)})"',
+    ]
+    if trust.cafile is not None:
+        parts += ["--cacert", q(str(trust.cafile))]
+    if proxy is not None:
+        auth = " --proxy-user USER:PASSWORD" if proxy.authorization else ""
+        parts += ["--proxy", q(proxy.display) + auth]
+    for name, value in headers:
+        shown = (
+            "***" if name.lower() in ("authorization", "proxy-authorization", "cookie") else value
+        )
+        parts += ["-H", q(f"{name}: {shown}")]
+    if data_arg is not None:
+        parts += ["--data-binary", q(data_arg)]
+        if method != "POST":
+            parts += ["-X", method]
+    elif method != "GET":
+        parts += ["-X", method]
+    parts += ["--max-time", f"{timeout:g}", q(url)]
+    return " ".join(parts)
+
+
+def call_endpoint(
+    profile: Profile,
+    *,
+    store: ProfileStore,
+    secrets: Secrets,
+    url: str | None = None,
+    method: str = "GET",
+    data: bytes | None = None,
+    data_arg: str | None = None,
+    headers: Sequence[tuple[str, str]] = (),
+    timeout: float = DEFAULT_TIMEOUT,
+    proxy: str | None = None,
+    trust: str | None = None,
+    accepted_roots_file: Path | None = None,
+    sap_list: SapTrustList | None = None,
+) -> TestCallResult:
+    """Call `url` (default: the profile's tenant URL) with the profile's client certificate.
+
+    Input problems (no certificate yet, bad URL, unreadable --trust file, wrong passphrase) raise
+    WizardError; everything the network and the tenant do becomes a verdict in the result.
+    `data_arg` is how the body appears in the curl line (`@file` or the text given).
+    """
+    if timeout <= 0:
+        raise WizardError("testcall.timeout", "The timeout must be a positive number of seconds.")
+    method = method.upper()
+    target_url = _target_url(url or profile.tenant_url, profile)
+    target = tlsprobe.parse_target(target_url)
+    parts = urlsplit(target_url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    identity = load_client_identity(store, profile, secrets)
+    trusted = server_trust(store, profile, trust)
+    accepted = accepted_roots(profile, accepted_file=accepted_roots_file, sap_list=sap_list)
+    via = tlsprobe.proxy_for(target, proxy)
+    started_at = datetime.now(UTC).replace(microsecond=0)
+    report = client_chain_report(
+        identity,
+        sap_list=accepted.sap_list or sap_list,
+        accepted_certs=accepted.certificates,
+        at=started_at,
+    )
+    prechecks = run_prechecks(identity, accepted, at=started_at, report=report)
+    request_headers = _request_headers(target, headers, data)
+    extra_headers = [(k, v) for k, v in request_headers if k.lower() not in _AUTOMATIC]
+    curl = curl_command(
+        profile=profile,
+        identity_chain=identity.chain_file,
+        key_file=identity.key_file,
+        trust=trusted,
+        url=target_url,
+        method=method,
+        headers=extra_headers,
+        data_arg=data_arg if data_arg is not None else (data.decode() if data else None),
+        proxy=via,
+        timeout=timeout,
+    )
+    call = _Call(
+        target=target,
+        path=path,
+        method=method,
+        data=data,
+        headers=request_headers,
+        identity=identity,
+        trusted=trusted,
+        accepted=accepted,
+        report=report,
+        prechecks=prechecks,
+        proxy=via,
+        timeout=timeout,
+        environment=profile.environment,
+    )
+    started = time.monotonic()
+    outcome = call.run()
+    elapsed = time.monotonic() - started
+    verdict = outcome.verdict
+    evidence = [c.line for c in call.prechecks]
+    evidence += list(outcome.evidence)
+    return TestCallResult(
+        verdict=verdict,
+        status=outcome.status,
+        evidence=tuple(evidence),
+        next_step=verdict.next_step(profile.environment),
+        curl_command=curl,
+        elapsed=elapsed,
+        url=target_url,
+        method=method,
+        at=started_at.isoformat(),
+        prechecks=call.prechecks,
+        server_trust=trusted.label,
+        accepted_roots=call.accepted.described,
+        client_cert_requested=call.cert_requested,
+        client_ca_names=call.ca_names,
+        server_chain=call.server_chain,
+        protocol=call.protocol,
+        proxy=via.display if via else None,
+        reason=outcome.reason,
+        response_excerpt=outcome.excerpt,
+    )
+
+
+_AUTOMATIC = {"host", "user-agent", "accept", "content-length"}
+
+
+def _target_url(url: str | None, profile: Profile) -> str:
+    if not url:
+        raise WizardError(
+            "testcall.no_url",
+            f"Profile {profile.name!r} has no tenant URL; give the endpoint with --url "
+            "(for example https://<runtime host>/http/<address>).",
+        )
+    url = url.strip()
+    if "://" not in url:
+        url = "https://" + url
+    scheme = urlsplit(url).scheme.lower()
+    if scheme != "https":
+        raise WizardError(
+            "testcall.url",
+            f"{url!r} is not an https:// URL. The tenant accepts client certificates only over "
+            "TLS: use https://<runtime host>/http/<address>.",
+        )
+    return url
+
+
+def _request_headers(
+    target: tlsprobe.Target, headers: Sequence[tuple[str, str]], data: bytes | None
+) -> list[tuple[str, str]]:
+    host = f"[{target.host}]" if ":" in target.host else target.host
+    out = [
+        ("Host", host if target.port == 443 else f"{host}:{target.port}"),
+        ("User-Agent", f"cpi-cert-wizard/{__version__} (test-call)"),
+        ("Accept", "*/*"),
+    ]
+    given = {k.lower() for k, _ in headers}
+    out = [(k, v) for k, v in out if k.lower() not in given]
+    if data is not None and "content-type" not in given:
+        out.append(("Content-Type", _content_type(data)))
+    return out + list(headers)
+
+
+@dataclass
+class _Outcome:
+    verdict: Verdict
+    evidence: tuple[str, ...]
+    status: int | None = None
+    reason: str | None = None
+    excerpt: str | None = None
+
+
+@dataclass
+class _Call:
+    target: tlsprobe.Target
+    path: str
+    method: str
+    data: bytes | None
+    headers: list[tuple[str, str]]
+    identity: ClientIdentity
+    trusted: ServerTrust
+    accepted: AcceptedRoots
+    report: chainmod.ChainReport
+    prechecks: tuple[PreCheck, ...]
+    proxy: tlsprobe.Proxy | None
+    timeout: float
+    environment: str | None
+    cert_requested: bool | None = None
+    ca_names: tuple[str, ...] = ()
+    server_chain: tuple[str, ...] = ()
+    protocol: str | None = None
+    connect_time: float = 0.0  # the TCP connect, a round-trip estimate
+    log: list[str] = field(default_factory=list)
+
+    def run(self) -> _Outcome:
+        deadline = time.monotonic() + self.timeout
+        where = self.target.address + (
+            f" through the proxy {self.proxy.display}" if self.proxy else ""
+        )
+        try:
+            sock = self._open(deadline)
+        except _Stop as stop:
+            return _Outcome(stop.verdict, (*self.log, *stop.evidence))
+        channel = _Channel(sock, self._tls(), deadline, where)
+        try:
+            return self._exchange(channel)
+        except _Stop as stop:
+            return _Outcome(stop.verdict, (*self.log, *stop.evidence))
+        finally:
+            channel.close()
+
+    # -- connect ------------------------------------------------------------------------------
+
+    def _open(self, deadline: float) -> socket.socket:
+        """TCP to the host or the proxy (and the CONNECT tunnel), mapped onto verdicts."""
+        # tlsprobe owns connecting, DNS under a deadline and the CONNECT tunnel; its error codes
+        # say which step failed.
+        target, proxy = self.target, self.proxy
+        started = time.monotonic()
+        try:
+            if proxy is None:
+                sock = tlsprobe._connect(
+                    target.host, target.port, deadline, self.timeout, target=target
+                )
+                self.log.append(f"Connected to {target.address}.")
+            else:
+                sock = tlsprobe._connect(
+                    proxy.host, proxy.port, deadline, self.timeout, target=target, proxy=proxy
+                )
+                try:
+                    tlsprobe._open_tunnel(sock, target, proxy, deadline, self.timeout)
+                except BaseException:
+                    sock.close()
+                    raise
+                self.log.append(
+                    f"Connected to {target.address} through the proxy {proxy.display} (CONNECT)."
+                )
+        except WizardError as exc:
+            raise _Stop(_connect_verdict(exc.code), exc.message) from None
+        self.connect_time = time.monotonic() - started
+        return sock
+
+    def _tls(self) -> SSL.Connection:
+        context = SSL.Context(SSL.TLS_CLIENT_METHOD)
+        context.set_min_proto_version(SSL.TLS1_2_VERSION)
+        # The server is judged after the handshake by cryptography's verifier (with the evidence
+        # of what it sent); nothing of the request is sent before that.
+        context.set_verify(SSL.VERIFY_NONE)
+        context.use_certificate(self.identity.leaf)
+        context.use_privatekey(self.identity.key)
+        for cert in self.identity.intermediates:
+            context.add_extra_chain_cert(cert)
+        conn = SSL.Connection(context, None)
+        if not self.target.is_ip:
+            conn.set_tlsext_host_name(self.target.host.encode("ascii"))
+        conn.set_connect_state()
+        return conn
+
+    # -- TLS and HTTP -------------------------------------------------------------------------
+
+    def _exchange(self, channel: _Channel) -> _Outcome:
+        where = channel.where
+        try:
+            channel.handshake()
+        except _NotTls as exc:
+            raise _Stop(
+                Verdict.NOT_TLS,
+                f"{where} does not speak TLS: it answered {_describe_first(exc.first)}.",
+            ) from None
+        except TimeoutError:
+            detail = (
+                "started the TLS handshake but did not finish it"
+                if channel.first
+                else "accepted the connection but sent no TLS answer"
+            )
+            raise _Stop(Verdict.TIMEOUT, f"{where} {detail} within {self.timeout:g} s.") from None
+        except (EOFError, OSError) as exc:
+            self._record_handshake(channel)
+            raise self._closed_in_handshake(channel, exc) from None
+        except SSL.Error as exc:
+            self._record_handshake(channel)
+            raise self._handshake_failed(channel, exc) from None
+        self._record_handshake(channel)
+        presented = channel.conn.get_peer_cert_chain(as_cryptography=True) or []
+        problem = _verify_server(presented, self.target, self.trusted)
+        if problem is not None:
+            raise _Stop(
+                Verdict.SERVER_UNTRUSTED,
+                f"The server presented {_chain_text(presented)}.",
+                f"It is not trusted against {self.trusted.label}: {problem}.",
+                "Nothing was sent to the server.",
+            )
+        self.log.append(
+            f"{self.protocol}: the server's certificate {_cn_or_dn(presented[0].subject)} is "
+            f"trusted: it leads to {self.trusted.label}."
+        )
+        self._reconsider_accepted()
+        if channel.sent_certificate and self.protocol == "TLSv1.3":
+            self._settle(channel)
+        return self._http(channel)
+
+    def _settle(self, channel: _Channel) -> None:
+        window = min(max(_SETTLE_MIN, 3 * self.connect_time), _SETTLE_MAX)
+        try:
+            channel.settle(window)
+        except SSL.Error as exc:
+            raise _Stop(
+                Verdict.CLIENT_CERT_REJECTED,
+                f"{channel.where} rejected our client certificate with a TLS alert: "
+                f"{_reasons(exc)}.",
+            ) from None
+        except (EOFError, OSError):
+            raise _Stop(
+                Verdict.CLIENT_CERT_REJECTED,
+                f"{channel.where} closed the connection right after our client certificate, "
+                "without an answer.",
+            ) from None
+        except TimeoutError:
+            return
+
+    def _record_handshake(self, channel: _Channel) -> None:
+        conn = channel.conn
+        self.protocol = conn.get_protocol_version_name()
+        presented = conn.get_peer_cert_chain(as_cryptography=True) or []
+        self.server_chain = tuple(c.subject.rfc4514_string() for c in presented)
+        self.cert_requested = channel.certificate_requested
+        names = conn.get_client_ca_list(as_cryptography=True) or []
+        self.ca_names = tuple(n.rfc4514_string() for n in names)
+        if self.cert_requested:
+            listed = "; ".join(self.ca_names) if self.ca_names else "no names"
+            self.log.append(
+                f"The server asked for a client certificate (acceptable CAs: {listed}); we sent "
+                f"{_chain_text(self.identity.sent)}."
+            )
+        elif presented:
+            self.log.append("The server did not ask for a client certificate, so none was sent.")
+
+    def _reconsider_accepted(self) -> None:
+        """Live acceptable-CA names beat what was recorded earlier; re-judge the root with them."""
+        if not self.ca_names or self.accepted.source.startswith("the roots in "):
+            return
+        live = AcceptedRoots(
+            source="the acceptable-CA names the server sent in this call",
+            names=_names(self.ca_names, source="the server's certificate request"),
+        )
+        check = _root_check(self.identity, self.report, live)
+        self.accepted = live
+        self.prechecks = tuple(check if c.name == "root accepted" else c for c in self.prechecks)
+
+    def _closed_in_handshake(self, channel: _Channel, exc: BaseException) -> _Stop:
+        where = channel.where
+        if channel.sent_certificate:
+            return _Stop(
+                Verdict.CLIENT_CERT_REJECTED,
+                f"{where} closed the connection right after our client certificate, without an "
+                "answer.",
+            )
+        if not channel.first:
+            return _Stop(
+                Verdict.NOT_TLS,
+                f"{where} closed the connection without answering the TLS handshake.",
+            )
+        return _Stop(
+            Verdict.NOT_TLS, f"{where} closed the connection in the middle of the TLS handshake."
+        )
+
+    def _handshake_failed(self, channel: _Channel, exc: SSL.Error) -> _Stop:
+        reasons = _reasons(exc)
+        where = channel.where
+        if channel.sent_certificate or (channel.certificate_requested and _is_cert_alert(reasons)):
+            return _Stop(
+                Verdict.CLIENT_CERT_REJECTED,
+                f"{where} ended the TLS handshake after our client certificate: {reasons}.",
+            )
+        return _Stop(
+            Verdict.NOT_TLS,
+            f"No TLS session with {where}: {reasons} (no protocol version or cipher in common, "
+            "or the server refused this host name).",
+        )
+
+    def _http(self, channel: _Channel) -> _Outcome:
+        http_conn = http.client.HTTPConnection(self.target.host, self.target.port)
+        http_conn.sock = _HttpSocket(channel)  # type: ignore[assignment]
+        try:
+            http_conn.putrequest(self.method, self.path, skip_host=True, skip_accept_encoding=True)
+            for name, value in self.headers:
+                http_conn.putheader(name, value)
+            if self.data is not None or self.method in ("POST", "PUT", "PATCH"):
+                http_conn.putheader("Content-Length", str(len(self.data or b"")))
+            http_conn.endheaders(self.data)
+            response = http_conn.getresponse()
+            body = response.read(_BODY_LIMIT)
+        except TimeoutError:
+            if channel.answered:
+                raise _Stop(
+                    Verdict.TIMEOUT,
+                    f"The answer from {channel.where} did not complete within {self.timeout:g} s.",
+                ) from None
+            raise _Stop(
+                Verdict.TIMEOUT,
+                f"{channel.where} accepted the request but did not answer within "
+                f"{self.timeout:g} s (a slow flow needs a larger --timeout).",
+            ) from None
+        except SSL.Error as exc:
+            reasons = _reasons(exc)
+            if channel.sent_certificate and _is_cert_alert(reasons):
+                raise _Stop(
+                    Verdict.CLIENT_CERT_REJECTED,
+                    f"{channel.where} rejected our client certificate with a TLS alert: {reasons}.",
+                ) from None
+            raise _Stop(
+                Verdict.UNAVAILABLE, f"The TLS connection to {channel.where} failed: {reasons}."
+            ) from None
+        except (http.client.HTTPException, OSError, EOFError) as exc:
+            if channel.sent_certificate and not channel.answered:
+                raise _Stop(
+                    Verdict.CLIENT_CERT_REJECTED,
+                    f"{channel.where} closed the connection after the handshake without an "
+                    f"answer ({type(exc).__name__}); servers do this when they refuse the "
+                    "client certificate without saying why.",
+                ) from None
+            raise _Stop(
+                Verdict.UNAVAILABLE,
+                f"{channel.where} gave no usable HTTP answer ({type(exc).__name__}: {exc}).",
+            ) from None
+        return self._judge(response.status, response.reason, response, body)
+
+    def _judge(self, status: int, reason: str, response, body: bytes) -> _Outcome:
+        excerpt = _excerpt(body)
+        evidence = [*self.log, f"HTTP {status} {reason}".rstrip() + "."]
+        if excerpt:
+            evidence.append(f"The answer begins: {excerpt}")
+        verdict = verdict_for_status(status)
+        if 300 <= status < 400 and response.getheader("Location"):
+            evidence.append(
+                f"Redirected to {response.getheader('Location')}: not an integration flow "
+                "endpoint (a login page or the management host?)."
+            )
+        lower = body[:2048].lower()
+        if status == 400 and b"ssl certificate error" in lower:
+            # nginx-style fronts answer 400 when they verify the client chain and it fails.
+            verdict = Verdict.CLIENT_CERT_REJECTED
+            evidence.append("The server says it could not verify the client certificate.")
+            evidence += self._problems_text()
+        elif status == 400 and b"no required ssl certificate" in lower:
+            verdict = Verdict.NO_CERT_FORWARDED
+            evidence.append("The server says no client certificate arrived.")
+        elif status == 401:
+            verdict, why = self._judge_401()
+            evidence += why
+        elif status == 407:
+            verdict = Verdict.PROXY_ERROR
+        return _Outcome(verdict, tuple(evidence), status=status, reason=reason, excerpt=excerpt)
+
+    def _problems_text(self) -> list[str]:
+        failed = [c.name for c in self.prechecks if c.passed is False]
+        if not failed:
+            return []
+        return [f"The pre-checks found problems with the chain: {', '.join(failed)} (see above)."]
+
+    def _judge_401(self) -> tuple[Verdict, list[str]]:
+        if self.cert_requested is False:
+            return Verdict.NO_CERT_FORWARDED, [
+                "The server never asked for a client certificate, so nothing could be forwarded: "
+                "check that the URL is the runtime host (not the management host) and that no "
+                "proxy or gateway ends TLS in between."
+            ]
+        problems = self._problems_text()
+        if problems:
+            return Verdict.NO_CERT_FORWARDED, [
+                *problems,
+                "A load balancer drops such a chain, so the tenant saw no certificate (the "
+                "access log shows '-' as the user).",
+            ]
+        unknown = [c for c in self.prechecks if c.passed is None]
+        why = [
+            "The chain should pass the load balancer, so the certificate reached the tenant but "
+            "is not known there (the access log shows '<CN>@<issuer CN>' as the user)."
+        ]
+        if unknown:
+            why.append(
+                "Could not tell: " + "; ".join(f"{c.name}: {c.detail}" for c in unknown) + "."
+            )
+        return Verdict.NOT_MAPPED, why
+
+
+def _connect_verdict(code: str) -> Verdict:
+    if code.startswith("proxy."):
+        return Verdict.TIMEOUT if code == "proxy.timeout" else Verdict.PROXY_ERROR
+    if code.endswith(".timeout"):
+        return Verdict.TIMEOUT
+    return Verdict.UNREACHABLE
+
+
+def _chain_text(certs: Sequence[x509.Certificate]) -> str:
+    if not certs:
+        return "no certificate"
+    names = " ← ".join(_cn_or_dn(c.subject) for c in certs)
+    extra = len(certs) - 1
+    if extra == 0:
+        return f"{names} (no intermediate)"
+    return f"{names} ({extra} intermediate{'s' if extra != 1 else ''})"
+
+
+def _excerpt(body: bytes) -> str | None:
+    text = body[:2048].decode("utf-8", "replace")
+    text = " ".join(text.split())
+    if not text:
+        return None
+    return text if len(text) <= _EXCERPT else text[:_EXCERPT] + "…"
