@@ -392,6 +392,9 @@ class TLSFront:
         conn = None
         try:
             sock.setblocking(False)
+            # Headers and body leave as two TLS records; without NODELAY, Nagle holds the second
+            # until the client's delayed ACK (~40 ms a call).
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             state = self.tenant_state()
             roots = self.client_roots(state)
             conn = SSL.Connection(self._ssl_context(roots), sock)
