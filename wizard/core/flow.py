@@ -1,0 +1,406 @@
+"""The wizard's flow as plain Python: the steps, their order, where a profile resumes.
+
+No Qt here (the GUI only renders what this module decides), so the flow is unit-tested without a
+display. A step is *completed* when what it produces exists (a file named by `Artefact`, or a
+profile state); a profile resumes at the step after the furthest completed one, so closing the
+program at any page, or killing it mid-step, loses nothing that was finished.
+
+Texts a person reads are marked with `QT_TRANSLATE_NOOP(context, text)` (a no-op here) so that
+`pyside6-lupdate` extracts them; the GUI translates them with `QCoreApplication.translate`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum, StrEnum
+from pathlib import Path
+
+from wizard.core.profiles import Artefact, Profile, ProfileStore, State, now_utc
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks for
+    """Marks `text` for extraction; translated later by the GUI with the same context."""
+    return text
+
+
+CONTEXT = "flow"
+
+
+class Step(IntEnum):
+    """The wizard's pages; the value is the QWizard page id."""
+
+    START = 0
+    TENANT = 1
+    TRUST = 2
+    KEY = 3
+    WAITING = 4
+    CERTIFICATE = 5
+    EXPORT = 6
+    TENANT_ENTRY = 7
+    TEST_CALL = 8
+    SUMMARY = 9
+
+
+ORDER: tuple[Step, ...] = (
+    Step.TENANT,
+    Step.TRUST,
+    Step.KEY,
+    Step.WAITING,
+    Step.CERTIFICATE,
+    Step.EXPORT,
+    Step.TENANT_ENTRY,
+    Step.TEST_CALL,
+    Step.SUMMARY,
+)
+
+# Steps whose work cannot be undone by going back: a key is never silently made twice, and an
+# exported PKCS#12's password is not replaced by pressing Back and Next.
+COMMIT_STEPS: frozenset[Step] = frozenset({Step.KEY, Step.EXPORT})
+
+TITLES: dict[Step, str] = {
+    Step.START: QT_TRANSLATE_NOOP("flow", "Sender systems"),
+    Step.TENANT: QT_TRANSLATE_NOOP("flow", "Sender system and tenant"),
+    Step.TRUST: QT_TRANSLATE_NOOP("flow", "Trust the tenant"),
+    Step.KEY: QT_TRANSLATE_NOOP("flow", "Key and certificate request"),
+    Step.WAITING: QT_TRANSLATE_NOOP("flow", "Waiting for the CA"),
+    Step.CERTIFICATE: QT_TRANSLATE_NOOP("flow", "Signed certificate"),
+    Step.EXPORT: QT_TRANSLATE_NOOP("flow", "Export for the sender system"),
+    Step.TENANT_ENTRY: QT_TRANSLATE_NOOP("flow", "Tenant entry"),
+    Step.TEST_CALL: QT_TRANSLATE_NOOP("flow", "Test call"),
+    Step.SUMMARY: QT_TRANSLATE_NOOP("flow", "Summary"),
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a profile has so far, read from its state and the artefacts on disk."""
+
+    has_tenant: bool = False
+    has_root: bool = False
+    has_key: bool = False
+    has_request: bool = False
+    has_certificate: bool = False
+    has_p12: bool = False
+    mapped: bool = False
+    tested_ok: bool = False
+
+
+_CERTIFICATE_STATES = (State.CERTIFICATE_IMPORTED, State.MAPPED, State.TESTED)
+
+
+def progress_of(profile: Profile, present: Iterable[Artefact]) -> Progress:
+    """The progress of `profile` given the artefact files that exist in its folder."""
+    files = set(present)
+    has_certificate = profile.state in _CERTIFICATE_STATES and Artefact.CHAIN in files
+    return Progress(
+        has_tenant=bool(profile.tenant_url or profile.tenant_host),
+        has_root=Artefact.TENANT_ROOT_PEM in files or Artefact.TENANT_ROOT_CER in files,
+        has_key=Artefact.KEY in files,
+        has_request=Artefact.CSR in files,
+        has_certificate=has_certificate,
+        has_p12=has_certificate and Artefact.P12 in files,
+        mapped=has_certificate and profile.state in (State.MAPPED, State.TESTED),
+        tested_ok=profile.state is State.TESTED and profile.last_test_verdict == "OK",
+    )
+
+
+def read_progress(store: ProfileStore, profile: Profile) -> Progress:
+    """`progress_of` with the artefacts looked up on disk (I/O: call it off the GUI thread)."""
+    present = [a for a in Artefact if store.path(profile.name, a).exists()]
+    return progress_of(profile, present)
+
+
+def completed(step: Step, progress: Progress) -> bool:
+    """Whether what `step` produces exists already."""
+    return {
+        Step.START: True,
+        Step.TENANT: progress.has_tenant,
+        Step.TRUST: progress.has_root,
+        Step.KEY: (progress.has_key and progress.has_request) or progress.has_certificate,
+        Step.WAITING: progress.has_certificate,
+        Step.CERTIFICATE: progress.has_certificate,
+        Step.EXPORT: progress.has_p12,
+        Step.TENANT_ENTRY: progress.mapped,
+        Step.TEST_CALL: progress.tested_ok,
+        Step.SUMMARY: False,
+    }[step]
+
+
+def resume_step(progress: Progress) -> Step:
+    """Where a profile reopens: the step after the furthest one completed."""
+    furthest = -1
+    for index, step in enumerate(ORDER):
+        if completed(step, progress):
+            furthest = index
+    return ORDER[min(furthest + 1, len(ORDER) - 1)]
+
+
+def next_step(step: Step) -> Step | None:
+    """The page after `step` (None after the summary). The start page leads to the tenant."""
+    if step is Step.START:
+        return Step.TENANT
+    index = ORDER.index(step)
+    return ORDER[index + 1] if index + 1 < len(ORDER) else None
+
+
+def step_number(step: Step) -> int:
+    """1 to 9 as shown to the user ("Step 3 of 9"); 0 for the start page."""
+    return 0 if step is Step.START else ORDER.index(step) + 1
+
+
+# --- the start page's list --------------------------------------------------------------------
+
+
+class Expiry(StrEnum):
+    NONE = "none"  # no certificate yet
+    OK = "ok"
+    DUE = "due"  # past 2/3 of the lifetime or fewer than 30 days left: amber
+    EXPIRED = "expired"  # red
+
+
+def expiry_of(profile: Profile, at: datetime | None = None) -> Expiry:
+    end = profile.not_after_dt
+    if end is None:
+        return Expiry.NONE
+    at = at or now_utc()
+    if end <= at:
+        return Expiry.EXPIRED
+    return Expiry.DUE if profile.renewal_due(at) else Expiry.OK
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """One line of the start page."""
+
+    name: str
+    environment: str | None
+    tenant_host: str | None
+    subject_cn: str | None
+    state: State
+    not_after: datetime | None
+    days_left: int | None
+    expiry: Expiry
+    resume: Step
+
+
+def subject_cn(rfc4514: str | None) -> str | None:
+    """The CN of a stored subject, read with cryptography (imported here: it is slow to load)."""
+    if not rfc4514:
+        return None
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    try:
+        name = x509.Name.from_rfc4514_string(rfc4514)
+    except ValueError:
+        return None
+    values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(values[0].value) if values else None
+
+
+def profile_row(store: ProfileStore, profile: Profile, at: datetime | None = None) -> ProfileRow:
+    return ProfileRow(
+        name=profile.name,
+        environment=profile.environment,
+        tenant_host=profile.tenant_host,
+        subject_cn=subject_cn(profile.leaf_subject or profile.subject),
+        state=profile.state,
+        not_after=profile.not_after_dt,
+        days_left=profile.days_left(at),
+        expiry=expiry_of(profile, at),
+        resume=resume_step(read_progress(store, profile)),
+    )
+
+
+def profile_rows(store: ProfileStore, at: datetime | None = None) -> list[ProfileRow]:
+    """Every profile of `store` as the start page lists it (reads the disk)."""
+    return [profile_row(store, p, at) for p in store.all()]
+
+
+# --- the summary: which file goes where --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileUse:
+    """A file the wizard made, what it holds and where it goes (texts untranslated)."""
+
+    artefact: Artefact
+    contains: str
+    goes_to: str
+
+
+FILE_USES: tuple[FileUse, ...] = (
+    FileUse(
+        Artefact.TENANT_ROOT_CER,
+        QT_TRANSLATE_NOOP("flow", "the tenant's load-balancer root (DER)"),
+        QT_TRANSLATE_NOOP(
+            "flow",
+            "the sender's trust store: STRUST SSL client PSE, Java truststore, Postman CA "
+            "certificates",
+        ),
+    ),
+    FileUse(
+        Artefact.TENANT_ROOT_PEM,
+        QT_TRANSLATE_NOOP("flow", "the same root as PEM text"),
+        QT_TRANSLATE_NOOP("flow", "trust stores that want PEM (curl --cacert, OpenSSL)"),
+    ),
+    FileUse(
+        Artefact.CSR,
+        QT_TRANSLATE_NOOP("flow", "the certificate request: public key and subject"),
+        QT_TRANSLATE_NOOP("flow", "the CA, asking for a client authentication certificate"),
+    ),
+    FileUse(
+        Artefact.P12,
+        QT_TRANSLATE_NOOP(
+            "flow", "private key, certificate and intermediates, protected by a password"
+        ),
+        QT_TRANSLATE_NOOP(
+            "flow",
+            "the sender's keystore: STRUST (sapgenpse import_p12), keytool -importkeystore, "
+            "Postman PFX, Windows",
+        ),
+    ),
+    FileUse(
+        Artefact.LEAF_CER,
+        QT_TRANSLATE_NOOP("flow", "the client certificate only, public (DER)"),
+        QT_TRANSLATE_NOOP("flow", "the tenant: Neo Certificate-to-User Mapping upload"),
+    ),
+    FileUse(
+        Artefact.LEAF_PEM,
+        QT_TRANSLATE_NOOP("flow", "the client certificate only, public (PEM)"),
+        QT_TRANSLATE_NOOP("flow", "the tenant: Cloud Foundry External Certificate service key"),
+    ),
+    FileUse(
+        Artefact.CLIENT_CHAIN_PEM,
+        QT_TRANSLATE_NOOP("flow", "the certificate and its intermediates (PEM)"),
+        QT_TRANSLATE_NOOP("flow", "curl --cert, or senders that take the chain separately"),
+    ),
+    FileUse(
+        Artefact.NEO_MAPPING_JSON,
+        QT_TRANSLATE_NOOP("flow", "the body of the mapping API call"),
+        QT_TRANSLATE_NOOP("flow", "POST /api/v1/CertificateUserMappings on the Neo tenant"),
+    ),
+    FileUse(
+        Artefact.CF_SERVICE_INSTANCE_JSON,
+        QT_TRANSLATE_NOOP("flow", "the service instance's parameters (roles)"),
+        QT_TRANSLATE_NOOP("flow", "cf create-service … -c, or the cockpit's JSON field"),
+    ),
+    FileUse(
+        Artefact.CF_SERVICE_KEY_JSON,
+        QT_TRANSLATE_NOOP("flow", "the External Certificate service key's parameters"),
+        QT_TRANSLATE_NOOP("flow", "cf create-service-key … -c, or the cockpit's JSON field"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class MadeFile:
+    path: Path
+    use: FileUse
+
+
+def made_files(store: ProfileStore, name: str) -> list[MadeFile]:
+    """The files of profile `name` that exist, in the order a user needs them (reads the disk)."""
+    out = []
+    for use in FILE_USES:
+        path = store.path(name, use.artefact)
+        if path.is_file():
+            out.append(MadeFile(path=path, use=use))
+    return out
+
+
+# --- the calendar reminder ----------------------------------------------------------------------
+
+REMINDER_DAYS = 30
+
+
+def _ics_text(value: str) -> str:
+    """RFC 5545 TEXT escaping."""
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _ics_fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def reminder_ics(
+    profile: Profile,
+    *,
+    summary: str,
+    description: str,
+    days_before: int = REMINDER_DAYS,
+    now: datetime | None = None,
+) -> str:
+    """An iCalendar file with one all-day event `days_before` the certificate's expiry.
+
+    `summary` and `description` come from the caller already translated.
+    """
+    end = profile.not_after_dt
+    if end is None:
+        raise ValueError(f"profile {profile.name!r} has no certificate, so no expiry date")
+    when = (end - timedelta(days=days_before)).date()
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    uid = hashlib.sha256(f"{profile.name}/{profile.leaf_sha256}".encode()).hexdigest()[:32]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//cpi-cert-wizard//certificate reminder//EN",
+        "CALSCALE:GREGORIAN",
+        "BEGIN:VEVENT",
+        f"UID:{uid}@cpi-cert-wizard",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{when:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{when + timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{_ics_text(summary)}",
+        f"DESCRIPTION:{_ics_text(description)}",
+        "TRANSP:TRANSPARENT",
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "TRIGGER:PT9H",
+        f"DESCRIPTION:{_ics_text(summary)}",
+        "END:VALARM",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
+
+
+# --- logging: a whitelist, so a secret can never reach a log -----------------------------------
+
+LOGGABLE_FIELDS: frozenset[str] = frozenset(
+    {
+        "profile",
+        "step",
+        "environment",
+        "tenant_url",
+        "key_type",
+        "legacy",
+        "include_root",
+        "alias",
+        "user",
+        "roles",
+        "verdict",
+        "state",
+        "files",
+    }
+)
+
+
+def loggable(fields: Mapping[str, object]) -> dict[str, object]:
+    """`fields` with every value not on the whitelist replaced by "<redacted>"."""
+    return {k: (v if k in LOGGABLE_FIELDS else "<redacted>") for k, v in fields.items()}

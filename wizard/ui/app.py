@@ -1,0 +1,147 @@
+"""Starting the GUI: QApplication, translations, the window at once, heavy imports after it.
+
+The window is painted before cryptography, keyring and the network modules are imported: those
+load on a worker right after the first paint (and the keyring check with them), so the program
+appears at once and stays responsive while they load.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from wizard.resources import resource_dir
+
+log = logging.getLogger(__name__)
+
+# Loaded on a worker after the first paint, so that no page waits for them later.
+HEAVY_MODULES = (
+    "cryptography.x509",
+    "wizard.core.csr",
+    "wizard.core.keys",
+    "wizard.core.secrets",
+    "wizard.core.tlsprobe",
+    "wizard.core.chain",
+    "wizard.core.trust",
+    "wizard.core.reply",
+    "wizard.core.enrollment",
+    "wizard.core.p12",
+    "wizard.core.mapping",
+    "wizard.core.testcall",
+    "wizard.core.accesslog",
+    "wizard.core.fetch_root",
+)
+
+# Started from the bench: print the time of the first paint and quit.
+EXIT_AFTER_PAINT = "CPI_CERT_WIZARD_EXIT_AFTER_PAINT"
+
+
+@dataclass
+class GuiOptions:
+    home: Path
+    sap_roots: Path | None = None
+    lang: str | None = None
+    sandbox: bool = False
+    screenshots: Path | None = None
+    secrets: object | None = None  # a Secrets to use instead of the OS keyring (screenshots)
+    argv: list[str] = field(default_factory=lambda: [sys.argv[0]])
+
+
+def translation_dirs() -> list[Path]:
+    base = resource_dir()
+    return [base.parent / "translations", base / "translations"]
+
+
+def install_translators(app: QCoreApplication, lang: str | None) -> list[QTranslator]:
+    """Qt's own qtbase_<lang>.qm (stock buttons) and ours, when built; kept referenced."""
+    locale = QLocale(lang) if lang else QLocale.system()
+    QLocale.setDefault(locale)
+    installed: list[QTranslator] = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt = QTranslator(app)
+    if qt.load(locale, "qtbase", "_", qt_dir):
+        app.installTranslator(qt)
+        installed.append(qt)
+    for folder in translation_dirs():
+        ours = QTranslator(app)
+        if ours.load(locale, "cpi_cert_wizard", "_", str(folder)):
+            app.installTranslator(ours)
+            installed.append(ours)
+            break
+    return installed
+
+
+def create_application(argv: list[str], lang: str | None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("cpi-cert-wizard")
+    app.setApplicationDisplayName("cpi-cert-wizard")
+    app.setDesktopFileName("cpi-cert-wizard")
+    # The palette is left to the platform: it follows the system's light or dark scheme.
+    app._translators = install_translators(app, lang)  # type: ignore[attr-defined]
+    return app
+
+
+def preload(session) -> tuple[bool, str]:
+    """Worker: import the heavy modules, then look at the keyring."""
+    import importlib
+
+    for name in HEAVY_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a module another part of the project has not built yet
+            log.debug("preload: %s not available", name)
+    return session.check_keyring()
+
+
+def build_window(options: GuiOptions):
+    from wizard.ui import workers
+    from wizard.ui.session import Session
+    from wizard.ui.widgets.icons import icon
+    from wizard.ui.wizard import CertWizard
+
+    session = Session(options.home, sap_roots=options.sap_roots, secrets=options.secrets)
+    window = CertWizard(session)
+    QApplication.instance().setWindowIcon(icon("app"))
+
+    def keyring_known(answer: tuple[bool, str]) -> None:
+        session.keyring_available, session.keyring_name = answer
+        session.keyring_checked.emit(*answer)
+
+    def painted() -> None:
+        workers.start(preload, session, on_done=keyring_known)
+        window.start_page.refresh()
+        if options.sandbox:
+            window.start_page.try_sandbox()
+
+    window.first_painted.connect(painted)
+    return window
+
+
+def run_gui(options: GuiOptions) -> int:
+    started = time.perf_counter()
+    if options.screenshots is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = create_application(options.argv, options.lang)
+    if options.screenshots is not None:
+        from wizard.ui.screenshots import take_screenshots
+
+        return take_screenshots(options)
+    window = build_window(options)
+    if os.environ.get(EXIT_AFTER_PAINT):
+
+        def report() -> None:
+            print(f"first-paint {time.perf_counter() - started:.4f}", flush=True)
+            app.quit()
+
+        window.first_painted.connect(report)
+    window.show()
+    code = app.exec()
+    window.shutdown()
+    return code

@@ -1,0 +1,1 @@
+"""One module per wizard page; `Page` in base.py holds what they share."""

@@ -1,0 +1,199 @@
+"""What every page shares: title from the flow, a busy bar with Cancel, errors on the page.
+
+A page never does crypto, parsing or I/O itself: `run()` hands one core call to a worker; the
+page is not complete while the worker runs (Kleopatra's pattern), and the answer comes back on
+the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from wizard.core.errors import WizardError
+from wizard.core.flow import COMMIT_STEPS, ORDER, TITLES, Step, step_number
+from wizard.ui import workers
+from wizard.ui.session import Session
+from wizard.ui.text import arg, from_core, tr
+from wizard.ui.widgets.banner import Banner, Severity
+from wizard.ui.widgets.busy import BusyBar
+
+CONTEXT = "Page"
+
+
+class Page(QWizardPage):
+    step: Step = Step.START
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setTitle(tr("flow", TITLES[self.step]))
+        if self.step is not Step.START:
+            self.setSubTitle(arg(tr(CONTEXT, "Step %1 of %2"), step_number(self.step), len(ORDER)))
+        self.setCommitPage(self.step in COMMIT_STEPS)
+        self.job: workers.Job | None = None
+        self._token: workers.CancelToken | None = None
+        self._advance = False
+        self.error = Banner(self)
+        self.busy = BusyBar(self)
+        self.busy.cancel_requested.connect(self.cancel_job)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # The page scrolls rather than squeezes when the window is small (or the text long).
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        content = QWidget(self.scroll)
+        self.body = QVBoxLayout(content)
+        self.scroll.setWidget(content)
+        outer.addWidget(self.scroll, 1)
+        outer.addWidget(self.error)
+        outer.addWidget(self.busy)
+
+    # --- work off the GUI thread ---
+
+    @property
+    def running(self) -> bool:
+        return self.job is not None
+
+    def run(
+        self,
+        function: Callable[..., Any],
+        *args: Any,
+        busy: str,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[WizardError], None] | None = None,
+        cancellable: bool = False,
+        token: workers.CancelToken | None = None,
+        **kwargs: Any,
+    ) -> workers.Job:
+        """Start `function` on a worker with the busy bar; the page is incomplete meanwhile."""
+        self.clear_error()
+        self._token = token or workers.CancelToken()
+        job = workers.start(
+            function,
+            *args,
+            token=self._token,
+            on_done=lambda result: self._finish(job, on_done, result),
+            on_error=lambda exc: self._finish(job, on_error or self.show_error, exc),
+            on_cancelled=lambda: self._finish(job, self.on_cancelled, None, call_with=False),
+            **kwargs,
+        )
+        self.job = job
+        self.busy.start(busy, cancellable=cancellable)
+        self.completeChanged.emit()
+        self.work_started()
+        return job
+
+    def _finish(self, job, callback, value, *, call_with: bool = True) -> None:
+        if job is not self.job:
+            return  # an abandoned job (cancelled, or the page was left)
+        self.job = None
+        self.busy.stop()
+        try:
+            callback(value) if call_with else callback()
+        finally:
+            self.work_finished()
+            self.completeChanged.emit()
+
+    def cancel_job(self) -> None:
+        if self._token is None or self.job is None:
+            return
+        if self._token.cancel():
+            self.busy.say(tr(CONTEXT, "Cancelling…"))
+            self.busy.cancel.setEnabled(False)
+        else:
+            self.busy.say(tr(CONTEXT, "Too late to cancel: the result is being saved…"))
+            self.busy.cancel.setEnabled(False)
+
+    def on_cancelled(self) -> None:
+        self.show_message(Severity.INFO, tr(CONTEXT, "Cancelled; nothing was written."))
+
+    def work_started(self) -> None:
+        """Hook: disable inputs while a worker runs."""
+
+    def work_finished(self) -> None:
+        """Hook: enable inputs again."""
+
+    # --- complete / next ---
+
+    def isComplete(self) -> bool:
+        return not self.running and self.ready()
+
+    def ready(self) -> bool:
+        return True
+
+    def advance_after(
+        self, function: Callable[..., Any], *args: Any, busy: str, on_done=None, **kwargs: Any
+    ) -> bool:
+        """For validatePage: run `function`, then move on by itself when it succeeded."""
+        if self._advance:
+            self._advance = False
+            return True
+        if self.running:
+            return False
+
+        def done(result: Any) -> None:
+            if on_done is not None and on_done(result) is False:
+                return
+            self._advance = True
+            wizard = self.wizard()
+            if wizard is not None and wizard.currentPage() is self:
+                wizard.next()
+            self._advance = False
+
+        self.run(function, *args, busy=busy, on_done=done, **kwargs)
+        return False
+
+    # --- messages on the page ---
+
+    def show_error(self, exc: WizardError | str, title: str | None = None) -> None:
+        message = from_core(exc.message) if isinstance(exc, WizardError) else exc
+        self.error.show_message(
+            Severity.ERROR, title or tr(CONTEXT, "This needs your attention"), message
+        )
+
+    def show_message(self, severity: Severity, title: str, text: str = "") -> None:
+        self.error.show_message(severity, title, text)
+
+    def clear_error(self) -> None:
+        self.error.clear()
+
+    @staticmethod
+    def paragraph(text: str, parent: QWidget | None = None) -> QLabel:
+        label = QLabel(text, parent)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        return label
+
+    @staticmethod
+    def field_error(parent: QWidget | None = None) -> QLabel:
+        """The red line under an input that says what is wrong with it."""
+        from wizard.ui.widgets.banner import severity_colour
+
+        label = QLabel(parent)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        palette = label.palette()
+        palette.setColor(label.foregroundRole(), severity_colour(palette, Severity.ERROR))
+        label.setPalette(palette)
+        label.hide()
+        return label
+
+    @staticmethod
+    def set_field_error(label: QLabel, message: str | None) -> None:
+        label.setText(message or "")
+        label.setVisible(bool(message))

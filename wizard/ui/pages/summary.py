@@ -1,0 +1,170 @@
+"""Page 9: what was made, which file goes where, the expiry, and a calendar reminder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+from wizard.core.flow import REMINDER_DAYS, MadeFile, Step, made_files, reminder_ics
+from wizard.core.profiles import Profile, ProfileStore
+from wizard.ui.pages.base import Page
+from wizard.ui.session import Session
+from wizard.ui.text import arg, tr
+from wizard.ui.widgets.banner import Severity
+
+
+def write_reminder(path: Path, profile: Profile, summary: str, description: str) -> Path:
+    """Worker: the .ics file (an all-day event before the expiry)."""
+    from wizard.core.storage import atomic_write
+
+    text = reminder_ics(profile, summary=summary, description=description)
+    return atomic_write(path, text, private=False)
+
+
+def list_files(store: ProfileStore, name: str) -> list[MadeFile]:
+    return made_files(store, name)
+
+
+class SummaryPage(Page):
+    step = Step.SUMMARY
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.headline = self.paragraph("", self)
+        font = self.headline.font()
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.body.addWidget(self.headline)
+        self.table_label = QLabel(self.tr("&Which file goes where:"), self)
+        self.table = QTableWidget(0, 3, self)
+        self.table_label.setBuddy(self.table)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("File"), self.tr("Contains"), self.tr("Goes to")]
+        )
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.body.addWidget(self.table_label)
+        self.body.addWidget(self.table, 1)
+        self.expiry = self.paragraph("", self)
+        self.body.addWidget(self.expiry)
+        row = QHBoxLayout()
+        self.reminder_button = QPushButton(self.tr("Add &reminder to calendar…"), self)
+        self.reminder_button.setAutoDefault(False)
+        self.reminder_button.clicked.connect(self.add_reminder)
+        row.addWidget(self.reminder_button)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        self.files: list[MadeFile] = []
+        self.reminder: Path | None = None
+
+    def initializePage(self) -> None:
+        profile = self.session.profile
+        if profile is None:
+            return
+        verdict = profile.last_test_verdict
+        if verdict == "OK":
+            self.headline.setText(
+                arg(self.tr("%1 is set up: the test call went through."), profile.name)
+            )
+        elif verdict:
+            self.headline.setText(
+                arg(self.tr("%1: the last test call ended with %2."), profile.name, verdict)
+            )
+        else:
+            self.headline.setText(arg(self.tr("%1: not tested yet."), profile.name))
+        until = profile.not_after_dt
+        if until is not None:
+            self.expiry.setText(
+                arg(
+                    self.tr(
+                        "The certificate expires on %1. Renew it before then: Renew on the "
+                        "start page makes a new key and request with the same subject."
+                    ),
+                    until.strftime("%Y-%m-%d"),
+                )
+            )
+        self.reminder_button.setEnabled(until is not None)
+        self.run(
+            list_files,
+            self.session.store,
+            profile.name,
+            busy=self.tr("Listing the files…"),
+            on_done=self._show_files,
+        )
+
+    def _show_files(self, files: list[MadeFile]) -> None:
+        self.files = files
+        self.table.setRowCount(len(files))
+        for row, made in enumerate(files):
+            cells = (
+                str(made.path),
+                tr("flow", made.use.contains),
+                tr("flow", made.use.goes_to),
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
+        self.table.resizeRowsToContents()
+
+    def add_reminder(self, path: Path | None = None) -> None:
+        profile = self.session.profile
+        if profile is None or profile.not_after_dt is None or self.running:
+            return
+        if not path:
+            folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            )
+            name, _filter = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Save the calendar reminder"),
+                str(Path(folder) / f"renew-{profile.name}.ics"),
+                self.tr("Calendar files (*.ics)"),
+            )
+            if not name:
+                return
+            path = Path(name)
+        summary = arg(self.tr("Renew the client certificate of %1"), profile.name)
+        description = arg(
+            self.tr(
+                "The certificate %1 expires on %2 (in %3 days from this reminder). Open "
+                "cpi-cert-wizard, choose %4 and Renew."
+            ),
+            profile.leaf_subject or "",
+            profile.not_after_dt.strftime("%Y-%m-%d"),
+            REMINDER_DAYS,
+            profile.name,
+        )
+        self.run(
+            write_reminder,
+            Path(path),
+            profile,
+            summary,
+            description,
+            busy=self.tr("Writing the reminder…"),
+            on_done=self._reminder_written,
+        )
+
+    def _reminder_written(self, path: Path) -> None:
+        self.reminder = path
+        self.show_message(
+            Severity.OK,
+            self.tr("Reminder saved"),
+            arg(self.tr("Open %1 with your calendar to add it."), str(path)),
+        )

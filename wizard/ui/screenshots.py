@@ -1,0 +1,167 @@
+"""`gui --screenshots DIR`: walk the sandbox flow offscreen and save a PNG of every page.
+
+It runs in a temporary home with an in-memory keyring, so the user's profiles and keyring are
+never touched; the pictures are the same pages a user sees (for the README and for reviewing
+translations).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QThreadPool
+from PySide6.QtWidgets import QWizard
+
+from wizard.core.errors import WizardError
+from wizard.core.flow import Step
+from wizard.ui.app import GuiOptions, build_window
+
+FILE_NAMES: dict[Step, str] = {
+    Step.START: "00-start.png",
+    Step.TENANT: "01-tenant.png",
+    Step.TRUST: "02-trust.png",
+    Step.KEY: "03-key.png",
+    Step.WAITING: "04-waiting.png",
+    Step.CERTIFICATE: "05-certificate.png",
+    Step.EXPORT: "06-export.png",
+    Step.TENANT_ENTRY: "07-tenant-entry.png",
+    Step.TEST_CALL: "08-test-call.png",
+    Step.SUMMARY: "09-summary.png",
+}
+
+
+class MemoryKeyring:
+    """A keyring backend living in this process only (created lazily: keyring loads slowly)."""
+
+    @staticmethod
+    def create():
+        from keyring.backend import KeyringBackend
+        from keyring.errors import PasswordDeleteError
+
+        class _Memory(KeyringBackend):
+            priority = 1  # type: ignore[assignment]
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.entries: dict[tuple[str, str], str] = {}
+
+            @property
+            def name(self) -> str:  # type: ignore[override]
+                return "screenshot memory keyring"
+
+            def get_password(self, service: str, username: str) -> str | None:
+                return self.entries.get((service, username))
+
+            def set_password(self, service: str, username: str, password: str) -> None:
+                self.entries[(service, username)] = password
+
+            def delete_password(self, service: str, username: str) -> None:
+                if self.entries.pop((service, username), None) is None:
+                    raise PasswordDeleteError(username)
+
+        return _Memory()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60.0, what: str = "") -> None:
+    """Run the event loop until `condition()` holds."""
+    deadline = time.monotonic() + timeout
+    loop = QEventLoop()
+    while not condition():
+        if time.monotonic() > deadline:
+            raise WizardError("screenshots.timeout", f"The tour got stuck waiting for {what}.")
+        loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.005)
+
+
+def idle(window) -> Callable[[], bool]:
+    return lambda: window.currentPage() is not None and not window.currentPage().running
+
+
+def tour(window, out: Path, *, shot: Callable[[Step], None]) -> None:
+    """Drive the real wizard through the sandbox flow, calling `shot` on every page."""
+    pages = window.pages
+    nxt = window.button(QWizard.WizardButton.NextButton)
+
+    def go_next(step: Step) -> None:
+        wait_until(idle(window), what="the page to finish its work")
+        wait_until(nxt.isEnabled, what=f"Next to be enabled before {step.name}")
+        nxt.click()
+        wait_until(lambda: window.currentId() == step, what=f"page {step.name}")
+        wait_until(idle(window), what=f"page {step.name} to settle")
+
+    wait_until(lambda: pages[Step.START].rows_loaded_once, what="the profile list")
+    shot(Step.START)
+    pages[Step.START].sandbox_button.click()
+    wait_until(lambda: window.currentId() == Step.TENANT, what="the sandbox to start")
+    wait_until(idle(window))
+    shot(Step.TENANT)
+    go_next(Step.TRUST)
+    shot(Step.TRUST)
+    if not pages[Step.TRUST].isComplete():  # fetch-root failed or is missing: say so, go on
+        pages[Step.TRUST].skip.setChecked(True)
+    go_next(Step.KEY)
+    pages[Step.KEY].generate()
+    wait_until(
+        lambda: pages[Step.KEY].result is not None or pages[Step.KEY].error.message() != "",
+        what="the key",
+    )
+    wait_until(idle(window))
+    shot(Step.KEY)
+    go_next(Step.WAITING)
+    pages[Step.WAITING].sign_with_sandbox()
+    wait_until(idle(window))
+    shot(Step.WAITING)
+    go_next(Step.CERTIFICATE)
+    pages[Step.CERTIFICATE].start_import()
+    wait_until(idle(window))
+    shot(Step.CERTIFICATE)
+    go_next(Step.EXPORT)
+    pages[Step.EXPORT].export()
+    wait_until(idle(window))
+    shot(Step.EXPORT)
+    go_next(Step.TENANT_ENTRY)
+    pages[Step.TENANT_ENTRY].do_in_sandbox()
+    wait_until(idle(window))
+    shot(Step.TENANT_ENTRY)
+    go_next(Step.TEST_CALL)
+    shot(Step.TEST_CALL)
+    go_next(Step.SUMMARY)
+    shot(Step.SUMMARY)
+
+
+def take_screenshots(options: GuiOptions) -> int:
+    out = Path(options.screenshots).expanduser()
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cpi-cert-wizard-tour-") as home:
+        from wizard.core.secrets import Secrets
+
+        tour_options = GuiOptions(
+            home=Path(home),
+            lang=options.lang,
+            secrets=Secrets(backend=MemoryKeyring.create()),
+        )
+        window = build_window(tour_options)
+        window.resize(window.sizeHint())
+        window.show()
+        saved: list[Path] = []
+
+        def shot(step: Step) -> None:
+            QCoreApplication.processEvents()
+            path = out / FILE_NAMES[step]
+            if not window.grab().save(str(path)):
+                raise WizardError("screenshots.write", f"Cannot write {path}.")
+            saved.append(path)
+
+        try:
+            wait_until(lambda: window._painted, what="the first paint")
+            tour(window, out, shot=shot)
+        finally:
+            window.shutdown()
+            QThreadPool.globalInstance().waitForDone(30000)
+            window.close()
+        for path in saved:
+            print(path)
+    return 0

@@ -1,0 +1,32 @@
+"""Filling translated templates: `%1`, `%2`… placeholders as Qt writes them (lupdate keeps them)."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QCoreApplication
+
+_PLACEHOLDER = re.compile(r"%(\d{1,2})")
+
+
+def arg(template: str, *values: object) -> str:
+    """`arg("%1 of %2", 3, 9)` → "3 of 9"; each placeholder is filled once, in one pass."""
+
+    def fill(match: re.Match[str]) -> str:
+        index = int(match.group(1)) - 1
+        return str(values[index]) if 0 <= index < len(values) else match.group(0)
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+def tr(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    """`QCoreApplication.translate` for modules and base classes (an explicit context)."""
+    return QCoreApplication.translate(context, text, disambiguation, n)
+
+
+def from_core(text: str) -> str:
+    """A message made by wizard.core (errors, verdicts, findings, checklists): shown as it is.
+
+    The one hook for the translation issue: core's catalogue is looked up here once it exists.
+    """
+    return text

@@ -1,0 +1,116 @@
+"""A certificate chain, leaf first: who, issued by whom, until when, and where it came from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
+
+from wizard.ui.text import arg, tr
+from wizard.ui.widgets.banner import Severity
+from wizard.ui.widgets.icons import icon
+
+
+@dataclass(frozen=True)
+class ChainRow:
+    """What the view shows of one certificate (pages build these from core's chain links)."""
+
+    role: str  # "leaf", "intermediate", "root" (already translated)
+    subject: str
+    issuer: str
+    not_after: datetime | None
+    sha256: str
+    source: str  # "sent by server", "resolved from certifi", "CA reply", … (translated)
+    severity: Severity = Severity.OK
+
+
+class ChainView(QTreeWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setColumnCount(4)
+        self.setHeaderLabels(
+            [
+                tr("ChainView", "Certificate"),
+                tr("ChainView", "Issued by"),
+                tr("ChainView", "Valid until"),
+                tr("ChainView", "Source"),
+            ]
+        )
+        self.setRootIsDecorated(False)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(True)
+        header = self.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.setMinimumHeight(96)
+        self.rows: list[ChainRow] = []
+
+    def set_rows(self, rows: Sequence[ChainRow]) -> None:
+        self.clear()
+        self.rows = list(rows)
+        for row in rows:
+            until = row.not_after.strftime("%Y-%m-%d") if row.not_after else "—"
+            item = QTreeWidgetItem([f"{row.role}: {row.subject}", row.issuer, until, row.source])
+            item.setIcon(
+                0, icon("certificate" if row.severity is Severity.OK else str(row.severity))
+            )
+            tip = arg(tr("ChainView", "SHA-256 fingerprint: %1"), row.sha256)
+            for column in range(4):
+                item.setToolTip(column, tip)
+            self.addTopLevelItem(item)
+
+
+def source_text(source: str) -> str:
+    """Where a certificate came from, in words (core names it: reply, server, certifi, …)."""
+    known = {
+        "reply": tr("ChainView", "CA reply"),
+        "server": tr("ChainView", "sent by server"),
+        "certifi": tr("ChainView", "resolved from certifi (Mozilla's list)"),
+        "system store": tr("ChainView", "resolved from the system store"),
+        "SAP list": tr("ChainView", "resolved from SAP's list"),
+    }
+    if source in known:
+        return known[source]
+    if source.startswith("--ca-file "):
+        return arg(tr("ChainView", "resolved from %1"), source.removeprefix("--ca-file "))
+    if source.startswith("AIA "):
+        return arg(tr("ChainView", "downloaded from %1"), source.removeprefix("AIA "))
+    return arg(tr("ChainView", "resolved from %1"), source)
+
+
+def rows_from_links(links, *, complete: bool, findings=()) -> list[ChainRow]:
+    """Rows for core's chain links (leaf first); any thread (only reads the certificates)."""
+    worst: dict[str, Severity] = {}
+    for item in findings:
+        subject = getattr(item, "certificate", None)
+        if not subject:
+            continue
+        severity = Severity.ERROR if str(item.severity) == "error" else Severity.WARNING
+        if worst.get(subject) is not Severity.ERROR:
+            worst[subject] = severity
+    rows = []
+    last = len(links) - 1
+    for index, link in enumerate(links):
+        if index == 0:
+            role = tr("ChainView", "leaf")
+        elif index == last and complete:
+            role = tr("ChainView", "root")
+        else:
+            role = tr("ChainView", "intermediate")
+        rows.append(
+            ChainRow(
+                role=role,
+                subject=link.subject,
+                issuer=link.issuer,
+                not_after=link.not_after,
+                sha256=link.sha256,
+                source=source_text(str(link.source)),
+                severity=worst.get(link.subject, Severity.OK),
+            )
+        )
+    return rows
