@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from tests.testcall.conftest import NODE
+from tests.testcall.harness import NODE
 from wizard.core.profiles import ProfileStore
 
 HOST = "acme-iflmap.hcisbp.eu1.hana.ondemand.com:443"

@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from tests.testcall.conftest import NODE, Nginx, World, strict_server
+from tests.testcall.harness import NODE, Nginx, World, strict_server
 from wizard.core import accesslog
 from wizard.core.testcall import TestCallResult, call_endpoint
 from wizard.core.verdicts import Verdict

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.testcall.conftest import Nginx, World
+from tests.testcall.harness import Nginx, World
 from wizard.core.profiles import Artefact, ProfileStore, State
 from wizard.core.secrets import SecretKind, Secrets
 

@@ -337,8 +337,10 @@ def _root_sources(
 ) -> list[TrustSource]:
     """Roots only: the chain must reach one of them with what we *send*, not with what we know."""
     roots = [c for c in (*identity.known_chain, *accepted_certs) if _self_signed(c)]
-    sources = [TrustSource("the profile's chain.pem", tuple(roots))]
-    return [*sources, certifi_source(), system_source()]
+    own = TrustSource("the profile's chain.pem", tuple(roots))
+    if any(_self_signed(c) for c in identity.known_chain):
+        return [own]  # the usual case: import-reply stored the root; no need to read the stores
+    return [own, certifi_source(), system_source()]
 
 
 def client_chain_report(
