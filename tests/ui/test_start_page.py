@@ -121,9 +121,7 @@ def test_renew_is_offered_only_for_profiles_that_have_a_key(home, open_wizard):
 def test_without_a_keyring_a_banner_says_secrets_will_be_asked_for(qtbot, open_wizard):
     from keyring.backends.fail import Keyring as FailKeyring
 
-    from wizard.core.secrets import Secrets
-
-    wizard = open_wizard(secrets=Secrets(backend=FailKeyring()))
+    wizard = open_wizard(keyring=FailKeyring())
     banner = wizard.page_of(Step.START).keyring_banner
     qtbot.waitUntil(lambda: banner.message() != "", timeout=10000)
     assert "No keyring" in banner.message()

@@ -50,7 +50,7 @@ class GuiOptions:
     lang: str | None = None
     sandbox: bool = False
     screenshots: Path | None = None
-    secrets: object | None = None  # a Secrets to use instead of the OS keyring (screenshots)
+    keyring: object | None = None  # a keyring backend instead of the OS keyring (screenshots)
     argv: list[str] = field(default_factory=lambda: [sys.argv[0]])
 
 
@@ -106,7 +106,7 @@ def build_window(options: GuiOptions):
     from wizard.ui.widgets.icons import icon
     from wizard.ui.wizard import CertWizard
 
-    session = Session(options.home, sap_roots=options.sap_roots, secrets=options.secrets)
+    session = Session(options.home, sap_roots=options.sap_roots, keyring=options.keyring)
     window = CertWizard(session)
     QApplication.instance().setWindowIcon(icon("app"))
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QThreadPool
+from PySide6.QtCore import QCoreApplication, QEventLoop, QThreadPool, QTimer
 from PySide6.QtWidgets import QWizard
 
 from wizard.core.errors import WizardError
@@ -66,33 +66,37 @@ class MemoryKeyring:
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 60.0, what: str = "") -> None:
-    """Run the event loop until `condition()` holds."""
+    """Run the event loop (idle, never busy-waiting) until `condition()` holds."""
     deadline = time.monotonic() + timeout
-    loop = QEventLoop()
     while not condition():
         if time.monotonic() > deadline:
             raise WizardError("screenshots.timeout", f"The tour got stuck waiting for {what}.")
-        loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-        time.sleep(0.005)
+        loop = QEventLoop()
+        QTimer.singleShot(10, loop.quit)
+        loop.exec()
 
 
 def idle(window) -> Callable[[], bool]:
     return lambda: window.currentPage() is not None and not window.currentPage().running
 
 
-def tour(window, out: Path, *, shot: Callable[[Step], None]) -> None:
+def tour(window, *, shot: Callable[[Step], None]) -> None:
     """Drive the real wizard through the sandbox flow, calling `shot` on every page."""
     pages = window.pages
-    nxt = window.button(QWizard.WizardButton.NextButton)
 
     def go_next(step: Step) -> None:
         wait_until(idle(window), what="the page to finish its work")
+        commit = window.currentPage().isCommitPage()
+        nxt = window.button(
+            QWizard.WizardButton.CommitButton if commit else QWizard.WizardButton.NextButton
+        )
         wait_until(nxt.isEnabled, what=f"Next to be enabled before {step.name}")
         nxt.click()
         wait_until(lambda: window.currentId() == step, what=f"page {step.name}")
         wait_until(idle(window), what=f"page {step.name} to settle")
 
-    wait_until(lambda: pages[Step.START].rows_loaded_once, what="the profile list")
+    start = pages[Step.START]
+    wait_until(lambda: start.rows_loaded_once and not start.running, what="the profile list")
     shot(Step.START)
     pages[Step.START].sandbox_button.click()
     wait_until(lambda: window.currentId() == Step.TENANT, what="the sandbox to start")
@@ -136,12 +140,8 @@ def take_screenshots(options: GuiOptions) -> int:
     out = Path(options.screenshots).expanduser()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cpi-cert-wizard-tour-") as home:
-        from wizard.core.secrets import Secrets
-
         tour_options = GuiOptions(
-            home=Path(home),
-            lang=options.lang,
-            secrets=Secrets(backend=MemoryKeyring.create()),
+            home=Path(home), lang=options.lang, keyring=MemoryKeyring.create()
         )
         window = build_window(tour_options)
         window.resize(window.sizeHint())
@@ -157,7 +157,7 @@ def take_screenshots(options: GuiOptions) -> int:
 
         try:
             wait_until(lambda: window._painted, what="the first paint")
-            tour(window, out, shot=shot)
+            tour(window, shot=shot)
         finally:
             window.shutdown()
             QThreadPool.globalInstance().waitForDone(30000)

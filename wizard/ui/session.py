@@ -12,6 +12,8 @@ from wizard.core.profiles import Profile, ProfileStore
 from wizard.ui.workers import SecretPrompt
 
 if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
     from wizard.core.secrets import Secrets
     from wizard.sandbox import RunningSandbox
 
@@ -35,7 +37,7 @@ class Session(QObject):
         home: Path,
         *,
         sap_roots: Path | None = None,
-        secrets: Secrets | None = None,
+        keyring: KeyringBackend | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -46,7 +48,8 @@ class Session(QObject):
         self.renew = False
         self.sandbox: RunningSandbox | None = None
         self.prompt = SecretPrompt(self)
-        self._secrets = secrets
+        self._keyring = keyring  # None: the OS keyring (chosen by the keyring library)
+        self._secrets: Secrets | None = None
         self._lock = threading.Lock()
         self.keyring_available: bool | None = None
         self.keyring_name = ""
@@ -59,7 +62,7 @@ class Session(QObject):
             if self._secrets is None:
                 from wizard.core.secrets import Secrets
 
-                self._secrets = Secrets(ask=self.prompt)
+                self._secrets = Secrets(backend=self._keyring, ask=self.prompt)
             return self._secrets
 
     def check_keyring(self) -> tuple[bool, str]:

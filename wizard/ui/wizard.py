@@ -36,6 +36,7 @@ class CertWizard(QWizard):
         from wizard.ui.pages.waiting import WaitingPage
 
         self.session = session
+        self._painted = False
         session.setParent(self)
         self.setWindowTitle(tr("CertWizard", "SAP Cloud Integration: client certificate wizard"))
         self.setWindowIcon(icon("app"))
@@ -62,7 +63,6 @@ class CertWizard(QWizard):
             self.setPage(int(page.step), page)
         self.setStartId(int(Step.START))
         self.currentIdChanged.connect(self._entered)
-        self._painted = False
 
     @property
     def start_page(self):
@@ -79,7 +79,8 @@ class CertWizard(QWizard):
         log.info("page %s", loggable(fields))
         if step is Step.START:
             self.session.renew = False
-            self.start_page.refresh()
+            if self._painted:  # the first list is read after the first paint (app.py)
+                self.start_page.refresh()
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)

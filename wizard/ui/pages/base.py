@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -156,6 +156,10 @@ class Page(QWizardPage):
 
         self.run(function, *args, busy=busy, on_done=done, **kwargs)
         return False
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll so that `widget` (a result that just appeared) is in view."""
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(widget, 0, 24))
 
     # --- messages on the page ---
 

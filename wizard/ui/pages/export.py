@@ -171,6 +171,7 @@ class ExportPage(Page):
         self.session.set_profile(result.profile)
         self._show_result()
         self.show_message(Severity.OK, self.tr("Exported"))
+        self.reveal(self.copy_password)
 
     def _show_result(self) -> None:
         result = self.result

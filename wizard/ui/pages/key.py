@@ -342,6 +342,7 @@ class KeyPage(Page):
         self.session.renew = False
         self.session.set_profile(result.profile)
         self._show_result(result)
+        self.reveal(self.where)
 
     def _failed(self, exc: WizardError) -> None:
         if exc.code.startswith("subject") or exc.code.startswith("san"):

@@ -17,20 +17,10 @@ ENVIRONMENTS = ("", "neo", "cf")
 
 def detect_environment(host: str) -> str | None:
     """Neo or Cloud Foundry from the host name alone (None when it cannot tell)."""
-    try:
-        from wizard.core import fetch_root
-    except ImportError:  # fetch-root not built yet: only the plain patterns
-        fetch_root = None
-    detect = getattr(fetch_root, "detect_environment", None)
-    if detect is not None:
-        found = detect(host)
-        return getattr(found, "value", found) or None
-    host = host.lower()
-    if ".cfapps." in host:
-        return "cf"
-    if ".hana.ondemand.com" in host and ("iflmap" in host or ".hci." in host):
-        return "neo"
-    return None
+    from wizard.core.fetch_root import detect_environment as detect
+
+    found = detect(host)
+    return found.value if found else None
 
 
 def save_tenant(

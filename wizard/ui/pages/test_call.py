@@ -159,6 +159,7 @@ class TestCallPage(Page):
         self.session.set_profile(called.profile)
         self.call_button.setText(self.tr("&Retry"))
         self._show(called)
+        self.reveal(self.verdict)
 
     def _show(self, called: Called | None) -> None:
         for widget in (self.evidence_label, self.evidence, self.curl_label, self.curl):

@@ -8,21 +8,81 @@ saved in the profile as .cer and .pem by core.
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton
 
 from wizard.core.flow import Step
-from wizard.core.profiles import Artefact
+from wizard.core.profiles import Artefact, Profile, ProfileStore
+from wizard.ui import workers
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
-from wizard.ui.text import arg
+from wizard.ui.text import arg, from_core, tr
 from wizard.ui.widgets.banner import Severity
-from wizard.ui.widgets.chain_view import ChainView
+from wizard.ui.widgets.chain_view import ChainRow, ChainView, source_text
+from wizard.ui.widgets.findings import FindingsView
 
 
 def engine_available() -> bool:
     return importlib.util.find_spec("wizard.core.fetch_root") is not None
+
+
+@dataclass(frozen=True)
+class Fetched:
+    profile: Profile
+    rows: tuple[ChainRow, ...]
+    verdict: tuple[tuple[Severity, str], ...]
+    root_subject: str | None
+
+
+def fetch(
+    store: ProfileStore,
+    name: str,
+    url: str,
+    *,
+    ca_files: list[Path],
+    sap_roots: Path | None,
+    cancel: workers.CancelToken,
+) -> Fetched:
+    """Worker: read the tenant's chain, resolve its root, save it into the profile."""
+    from wizard.core.fetch_root import fetch_root, save_root
+
+    report = fetch_root(url, ca_files=ca_files, sap_roots=sap_roots)
+    cancel.check()
+    report = save_root(report, store=workers.GuardedStore(store, cancel), profile=name)
+    rows = tuple(
+        ChainRow(
+            role={
+                "leaf": tr("ChainView", "leaf"),
+                "intermediate": tr("ChainView", "intermediate"),
+                "root": tr("ChainView", "root"),
+            }.get(entry.role, entry.role),
+            subject=entry.subject,
+            issuer=entry.issuer,
+            not_after=entry.not_after,
+            sha256=entry.sha256,
+            source=(
+                tr("ChainView", "sent by server")
+                if entry.sent_by_server
+                else source_text(entry.source)
+            ),
+        )
+        for entry in report.chain
+    )
+    lines = report.verdict_lines()
+    first = Severity.OK if report.valid_for_host else Severity.WARNING
+    verdict = tuple(
+        (first if index == 0 else Severity.INFO, line.strip())
+        for index, line in enumerate(lines)
+        if line.strip()
+    )
+    return Fetched(
+        profile=store.load(name),
+        rows=rows,
+        verdict=verdict,
+        root_subject=report.root_subject,
+    )
 
 
 def copy_file(source: Path, target: Path) -> Path:
@@ -75,6 +135,7 @@ class TrustPage(Page):
         self.chain = ChainView(self)
         self.chain_label.setBuddy(self.chain)
         self.root_text = self.paragraph("", self)
+        self.verdict = FindingsView(self)
         self.skip = QCheckBox(
             self.tr("&Skip for now: I will get the root another way (SAP's Connectivity Test)"),
             self,
@@ -82,10 +143,12 @@ class TrustPage(Page):
         self.skip.toggled.connect(self.completeChanged)
         self.body.addLayout(row)
         self.body.addWidget(self.chain_label)
-        self.body.addWidget(self.chain, 1)
+        self.body.addWidget(self.chain)
+        self.body.addWidget(self.verdict)
         self.body.addWidget(self.root_text)
         self.body.addWidget(self.tips)
         self.body.addWidget(self.skip)
+        self.body.addStretch(1)
         self._fetched_for: str | None = None
         self._show(None)
 
@@ -107,15 +170,84 @@ class TrustPage(Page):
             return
         if key != self._fetched_for:
             self._fetched_for = key
+            self.report = None
+            self.skip.setChecked(False)
+            self._show(None)
             self.fetch()
 
-    def fetch(self) -> None:  # replaced once wizard.core.fetch_root exists
-        pass
+    def fetch(self) -> None:
+        profile = self.session.profile
+        if profile is None or self.running:
+            return
+        self.run(
+            fetch,
+            self.session.store,
+            profile.name,
+            profile.tenant_url or profile.tenant_host or "",
+            ca_files=self.session.tenant_trust,
+            sap_roots=self.session.sap_roots,
+            cancel=(token := workers.CancelToken()),
+            token=token,
+            busy=arg(self.tr("Reading the chain of %1…"), profile.tenant_host or ""),
+            cancellable=True,
+            on_done=self._fetched,
+            on_error=self._failed,
+        )
 
-    def _show(self, report) -> None:
-        has = report is not None
-        for widget in (self.chain_label, self.chain, self.root_text, self.save_cer, self.save_pem):
+    def _fetched(self, fetched: Fetched) -> None:
+        self.session.set_profile(fetched.profile)
+        self.report = fetched
+        self._show(fetched)
+
+    def _failed(self, exc) -> None:
+        self.report = None
+        self._show(None)
+        self.show_error(
+            exc,
+            self.tr("The tenant's chain could not be read"),
+        )
+        self.error.text.setText(
+            self.error.text.text()
+            + "\n"
+            + self.tr("Go Back to correct the URL, fetch again, or tick Skip to go on without it.")
+        )
+
+    def _show(self, fetched: Fetched | None) -> None:
+        has = fetched is not None
+        for widget in (self.chain_label, self.chain, self.verdict, self.tips):
             widget.setVisible(has)
+        has_root = has and fetched.root_subject is not None
+        for widget in (self.root_text, self.save_cer, self.save_pem):
+            widget.setVisible(has_root)
+        if fetched is None:
+            return
+        self.chain.set_rows(list(fetched.rows))
+        self.verdict.set_findings([(s, from_core(t)) for s, t in fetched.verdict])
+        if has_root:
+            folder = self.session.store.folder(self.session.name)
+            self.root_text.setText(
+                arg(
+                    self.tr(
+                        "The root %1 is saved in %2 as tenant-root.cer and tenant-root.pem: it "
+                        "goes into the sender system's trust store."
+                    ),
+                    fetched.root_subject,
+                    str(folder),
+                )
+            )
+
+    def on_cancelled(self) -> None:
+        self.show_message(
+            Severity.INFO,
+            self.tr("Fetching cancelled; nothing was saved."),
+            self.tr("Fetch again, or tick Skip to go on without the root."),
+        )
+
+    def work_started(self) -> None:
+        self.fetch_button.setEnabled(False)
+
+    def work_finished(self) -> None:
+        self.fetch_button.setEnabled(engine_available())
 
     def save_root(self, artefact: Artefact) -> None:
         source = self.session.store.path(self.session.name, artefact)
@@ -136,4 +268,5 @@ class TrustPage(Page):
             )
 
     def ready(self) -> bool:
-        return self.report is not None or self.skip.isChecked()
+        has_root = self.report is not None and self.report.root_subject is not None
+        return has_root or self.skip.isChecked()

@@ -47,7 +47,6 @@ class ChainView(QTreeWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        self.setMinimumHeight(96)
         self.rows: list[ChainRow] = []
 
     def set_rows(self, rows: Sequence[ChainRow]) -> None:
@@ -61,8 +60,16 @@ class ChainView(QTreeWidget):
             )
             tip = arg(tr("ChainView", "SHA-256 fingerprint: %1"), row.sha256)
             for column in range(4):
-                item.setToolTip(column, tip)
+                item.setToolTip(column, f"{item.text(column)}\n{tip}")
             self.addTopLevelItem(item)
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as its rows (a chain has 1 to 5), so the page does not fill with blank list."""
+        rows = max(self.topLevelItemCount(), 2)
+        row_height = self.sizeHintForRow(0) if self.topLevelItemCount() else 20
+        height = self.header().sizeHint().height() + rows * max(row_height, 18)
+        self.setFixedHeight(height + 2 * self.frameWidth() + 4)
 
 
 def source_text(source: str) -> str:

@@ -1,0 +1,220 @@
+"""GUI start-up and responsiveness, side by side with XCA (a Qt 5 C++ certificate manager).
+
+    python3 bench/bench_gui_start.py [--runs N] [--tours M] [--no-xca]
+
+1. Start to first painted window, offscreen (QT_QPA_PLATFORM=offscreen): a new process each run,
+   timed from spawn to the line the wizard prints at its first paint; peak RSS of the whole run
+   (wait4's ru_maxrss; includes the heavy modules loaded right after the first paint).
+2. Under Xvfb (one server for all runs): spawn to window mapped, found with
+   `xdotool search --sync --onlyvisible --pid`, for the wizard and for XCA the same way; peak RSS
+   of each after one more second (the wizard has finished loading by then).
+3. The longest GUI-thread stall while the sandbox flow is walked through all nine pages
+   (a 5 ms timer on the GUI thread; the gap between ticks minus the interval), per page.
+
+Prints medians and the ratios wizard/XCA. Runs start with a warm page cache (the first run is
+not counted), so "cold" means a new process, not an empty disk cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WIZARD = [sys.executable, "-m", "wizard", "gui"]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra)
+    return env
+
+
+def _wait(proc: subprocess.Popen) -> int:
+    """Reap `proc`; return its peak RSS in MiB (ru_maxrss is in KiB on Linux)."""
+    _pid, _status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0
+    return usage.ru_maxrss // 1024
+
+
+def first_paint_offscreen(home: Path) -> tuple[float, int]:
+    env = _env(
+        QT_QPA_PLATFORM="offscreen",
+        CPI_CERT_WIZARD_HOME=str(home),
+        CPI_CERT_WIZARD_EXIT_AFTER_PAINT="1",
+    )
+    started = time.perf_counter()
+    proc = subprocess.Popen(WIZARD, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    line = proc.stdout.readline().decode()
+    elapsed = time.perf_counter() - started
+    if not line.startswith("first-paint"):
+        proc.kill()
+        raise SystemExit(f"the wizard did not report its first paint: {line!r}")
+    proc.stdout.read()
+    return elapsed, _wait(proc)
+
+
+def mapped_under_xvfb(command: list[str], display: str, env: dict[str, str]) -> tuple[float, int]:
+    env = {**env, "DISPLAY": display}
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        ["xdotool", "search", "--sync", "--onlyvisible", "--pid", str(proc.pid)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        check=True,
+        timeout=60,
+    )
+    elapsed = time.perf_counter() - started
+    time.sleep(1.0)  # let both settle (the wizard loads its heavy modules after the paint)
+    proc.send_signal(signal.SIGTERM)
+    try:
+        rss = _wait(proc)
+    except ChildProcessError:
+        rss = 0
+    return elapsed, rss
+
+
+def start_xvfb() -> tuple[subprocess.Popen, str]:
+    for number in range(90, 120):
+        if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
+            continue
+        display = f":{number}"
+        server = subprocess.Popen(
+            ["Xvfb", display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            if Path(f"/tmp/.X11-unix/X{number}").exists():
+                return server, display
+            time.sleep(0.05)
+        server.kill()
+    raise SystemExit("could not start Xvfb")
+
+
+def stall_tour() -> None:
+    """Child mode: walk the sandbox flow with a stall meter; print JSON (ms per page)."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QThreadPool
+
+    from wizard.ui.app import GuiOptions, build_window, create_application
+    from wizard.ui.screenshots import MemoryKeyring, tour, wait_until
+    from wizard.ui.stall import StallMeter
+
+    create_application([sys.argv[0]], None)
+    with tempfile.TemporaryDirectory() as home:
+        window = build_window(GuiOptions(home=Path(home), keyring=MemoryKeyring.create()))
+        window.show()
+        meter = StallMeter(5)
+        wait_until(lambda: window._painted)
+        meter.start()
+        per_page: dict[str, float] = {}
+
+        def shot(step) -> None:  # no picture: only note the longest stall up to this page
+            per_page[step.name] = round(meter.longest_ms, 1)
+            meter.longest_ms = 0.0
+
+        tour(window, shot=shot)
+        meter.stop()
+        window.shutdown()
+        QThreadPool.globalInstance().waitForDone(30000)
+    print(json.dumps({"longest_ms": max(per_page.values()), "per_page": per_page}))
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--tours", type=int, default=3)
+    parser.add_argument("--no-xca", action="store_true")
+    parser.add_argument("--stall-tour", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stall_tour:
+        stall_tour()
+        return
+
+    home = Path(tempfile.mkdtemp(prefix="bench-gui-"))
+    try:
+        first_paint_offscreen(home)  # warm the page cache; not counted
+        offscreen = [first_paint_offscreen(home) for _ in range(args.runs)]
+        paint_s = median([t for t, _ in offscreen])
+        paint_rss = median([r for _, r in offscreen])
+        print(f"runs: {args.runs} (medians)")
+        print(
+            f"offscreen  wizard: first paint {paint_s * 1000:7.0f} ms   peak RSS {paint_rss:5.0f} MiB"
+        )
+
+        have_xca = shutil.which("xca") is not None and not args.no_xca
+        if shutil.which("xdotool") and shutil.which("Xvfb"):
+            server, display = start_xvfb()
+            try:
+                wizard_env = _env(QT_QPA_PLATFORM="xcb", CPI_CERT_WIZARD_HOME=str(home))
+                mapped_under_xvfb(WIZARD, display, wizard_env)
+                ours = [mapped_under_xvfb(WIZARD, display, wizard_env) for _ in range(args.runs)]
+                ours_s, ours_rss = median([t for t, _ in ours]), median([r for _, r in ours])
+                print(
+                    f"Xvfb       wizard: window mapped {ours_s * 1000:5.0f} ms   "
+                    f"peak RSS {ours_rss:5.0f} MiB"
+                )
+                if have_xca:
+                    xca_home = Path(tempfile.mkdtemp(prefix="bench-xca-"))
+                    xca_env = _env(HOME=str(xca_home), QT_QPA_PLATFORM="xcb")
+                    mapped_under_xvfb(["xca"], display, xca_env)
+                    xca = [mapped_under_xvfb(["xca"], display, xca_env) for _ in range(args.runs)]
+                    xca_s, xca_rss = median([t for t, _ in xca]), median([r for _, r in xca])
+                    shutil.rmtree(xca_home, ignore_errors=True)
+                    print(
+                        f"Xvfb       XCA   : window mapped {xca_s * 1000:5.0f} ms   "
+                        f"peak RSS {xca_rss:5.0f} MiB"
+                    )
+                    print(
+                        f"ratio wizard/XCA : start {ours_s / xca_s:.2f}x   "
+                        f"peak RSS {ours_rss / xca_rss:.2f}x"
+                    )
+                else:
+                    print("XCA not measured (apt-get install -y xca, or --no-xca given)")
+            finally:
+                server.terminate()
+                server.wait()
+        else:
+            print("Xvfb part skipped: install xvfb and xdotool")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+    tours = []
+    for _ in range(args.tours):
+        done = subprocess.run(
+            [sys.executable, __file__, "--stall-tour"],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            timeout=600,
+            check=True,
+        )
+        tours.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    longest = median([t["longest_ms"] for t in tours])
+    worst = max(tours, key=lambda t: t["longest_ms"])
+    print(
+        f"sandbox flow, longest GUI-thread stall: median {longest:.1f} ms over {args.tours} tours"
+    )
+    print("  per page (worst tour): " + ", ".join(f"{k} {v}" for k, v in worst["per_page"].items()))
+
+
+if __name__ == "__main__":
+    main()
