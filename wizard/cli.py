@@ -33,6 +33,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("profiles", "profiles", "list the sender-system profiles with state and expiry"),
     ("csr", "csr", "generate the key and the certificate signing request (CSR)"),
     ("import-reply", "import_reply", "import what the CA sent back, validate and store the chain"),
+    ("sap-sign", "sap_sign", "have SAP sign the CSR (SAP Cloud Root CA, BTP Destination service)"),
     ("import-p12", "import_p12", "bring your own key pair: import a PKCS#12 (.p12/.pfx)"),
     (
         "import-service-key",

@@ -107,6 +107,20 @@ class Profile:
     last_test_url: str | None = None
     # where this profile's secrets are kept (keyring backend name), for the user's information
     secrets_backend: str | None = None
+    # certificate signed by SAP Cloud Root CA through the BTP Destination service (sap_sign.py);
+    # the client secret is in the keyring, never here
+    sap_certificate_name: str | None = None  # its name among the subaccount's certificates
+    sap_leaf_sha256: str | None = None  # the certificate SAP last issued, as imported
+    sap_auto_renew: bool | None = None
+    sap_validity: str | None = None  # as requested, e.g. "1 YEARS", "90 DAYS"
+    sap_destination_client_id: str | None = None
+    sap_destination_token_url: str | None = None  # the service key's `url` (token base URL)
+    sap_destination_uri: str | None = None  # the service key's `uri` (service base URL)
+
+    @property
+    def sap_signed(self) -> bool:
+        """The current certificate is SAP's (a new key or another CA's reply ends that)."""
+        return self.sap_leaf_sha256 is not None and self.sap_leaf_sha256 == self.leaf_sha256
 
     def to_json(self) -> str:
         data = asdict(self)

@@ -1,0 +1,891 @@
+"""Have SAP sign it: a client certificate under SAP Cloud Root CA via the BTP Destination service.
+
+SAP's documented way to a client certificate with clientAuth (SAP KBA 3711618): the Destination
+service of a Cloud Foundry subaccount signs *our* CSR, so the private key never leaves this machine.
+
+    POST <url>/oauth/token                                       client credentials → token
+    POST <uri>/destination-configuration/v1/subaccountCertificates
+         {"Name": "<profile>.pem", "Attributes": {"CN", "CSR" (base64 of the PEM CSR),
+          "Validity": {"TimeUnit": "DAYS|MONTHS|YEARS", "Value": n}, "AutomaticRenew"}}
+    GET  <uri>/destination-configuration/v1/subaccountCertificates/<name>
+         {"Name", "Type", "Content": base64 of the PEM chain}
+
+SAP ignores the CSR's subject DN and writes its own (subaccount, region, the CN attribute).
+The chain goes through the normal import (`enrollment.import_certificates`): validation, lints,
+SAP-list judgement. The client secret lives in the keyring only (`SecretKind.DESTINATION`).
+HTTPS uses urllib (so HTTPS_PROXY/NO_PROXY apply), never follows redirects (urllib would resend
+the Authorization header), and trusts the OS store and certifi, or only --ca-file for a test server.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import http.client
+import json
+import re
+import socket
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+
+from wizard.core import chain as chains
+from wizard.core.enrollment import ChainRejected, ImportResult, import_certificates
+from wizard.core.errors import SecretsUnavailable, WizardError
+from wizard.core.neo_api import tls_context
+from wizard.core.profiles import Artefact, Profile, ProfileStore
+from wizard.core.reply import parse_certificates
+from wizard.core.secrets import ENVIRONMENT as SECRET_ENV
+from wizard.core.secrets import SecretKind, Secrets
+from wizard.core.storage import read_input_file
+from wizard.core.trust import SapStatus
+
+TOKEN_PATH = "/oauth/token"
+CERTIFICATES_PATH = "/destination-configuration/v1/subaccountCertificates"
+DEFAULT_TIMEOUT = 30.0
+SAP_ROOT_NAME = "SAP Cloud Root CA"
+
+Progress = Callable[[str], None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Validity: 1 day to 1 year
+
+
+class TimeUnit(StrEnum):
+    DAYS = "DAYS"
+    MONTHS = "MONTHS"
+    YEARS = "YEARS"
+
+
+_MAX = {TimeUnit.DAYS: 365, TimeUnit.MONTHS: 12, TimeUnit.YEARS: 1}
+_UNITS = {
+    "d": TimeUnit.DAYS, "day": TimeUnit.DAYS, "days": TimeUnit.DAYS,
+    "m": TimeUnit.MONTHS, "month": TimeUnit.MONTHS, "months": TimeUnit.MONTHS,
+    "y": TimeUnit.YEARS, "year": TimeUnit.YEARS, "years": TimeUnit.YEARS,
+}  # fmt: skip
+_VALIDITY = re.compile(r"^\s*(\d+)\s*([a-z]*)\s*$")
+
+
+@dataclass(frozen=True)
+class Validity:
+    unit: TimeUnit
+    value: int
+
+    @property
+    def label(self) -> str:
+        word = self.unit.value.lower()
+        return f"{self.value} {word[:-1] if self.value == 1 else word}"
+
+    @property
+    def as_attribute(self) -> dict[str, object]:
+        return {"TimeUnit": self.unit.value, "Value": self.value}
+
+    @property
+    def stored(self) -> str:
+        """How the profile keeps it: "1 YEARS", "90 DAYS"."""
+        return f"{self.value} {self.unit.value}"
+
+
+DEFAULT_VALIDITY = Validity(TimeUnit.YEARS, 1)
+
+
+def parse_validity(text: str) -> Validity:
+    """`1y`, `6m`, `90d`, `90 days`, `12 months`, `1 year`, or a bare number of days."""
+    match = _VALIDITY.match(str(text).lower())
+    unit = _UNITS.get(match.group(2) or "days") if match else None
+    if match is None or unit is None:
+        raise WizardError(
+            "sap_sign.validity",
+            f"{text!r} is not a validity the wizard understands. Give a number with d, m or y "
+            "(90d, 6m, 1y) or words (90 days, 6 months, 1 year); SAP signs for 1 day to 1 year.",
+        )
+    value = int(match.group(1))
+    if not 1 <= value <= _MAX[unit]:
+        raise WizardError(
+            "sap_sign.validity",
+            f"A validity of {value} {unit.value.lower()} is outside what SAP signs: 1 day to "
+            "1 year (at most 365 days, 12 months or 1 year).",
+        )
+    return Validity(unit, value)
+
+
+# ---------------------------------------------------------------------------------------------
+# The service key
+
+
+@dataclass(frozen=True)
+class DestinationKey:
+    """What the wizard needs from a Destination service key (plan lite)."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    token_url: str  # `url`: the subaccount's XSUAA, the token endpoint is <url>/oauth/token
+    service_uri: str  # `uri`: https://destination-configuration.cfapps.<region>.hana.ondemand.com
+    source: str  # the file it came from, or "the profile" for --refresh
+
+    @property
+    def token_endpoint(self) -> str:
+        return self.token_url.rstrip("/") + TOKEN_PATH
+
+    @property
+    def certificates_url(self) -> str:
+        return self.service_uri.rstrip("/") + CERTIFICATES_PATH
+
+
+def _credentials(data: object) -> dict | None:
+    """The object holding `clientid`, wherever `cf service-key` or the btp CLI nested it."""
+    if isinstance(data, dict):
+        if isinstance(data.get("clientid"), str):
+            return data
+        for value in data.values():
+            found = _credentials(value)
+            if found is not None:
+                return found
+    elif isinstance(data, list):
+        for value in data:
+            found = _credentials(value)
+            if found is not None:
+                return found
+    return None
+
+
+def _https(value: object, name: str, source: str) -> str:
+    parts = urllib.parse.urlsplit(value if isinstance(value, str) else "")
+    if parts.scheme != "https" or not parts.hostname:
+        raise WizardError(
+            "sap_sign.service_key",
+            f"The {name!r} of {source} is {value!r}, not an https URL. Copy the service key "
+            "again as the BTP cockpit shows it.",
+        )
+    return str(value).strip()
+
+
+def parse_destination_key(data: bytes, *, source: str) -> DestinationKey:
+    """A Destination service key as the cockpit shows it, or as `cf service-key` / btp print it."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = ""
+    start = text.find("{")
+    try:
+        if start < 0:
+            raise ValueError("no JSON object")
+        # `cf service-key` prints "Getting key … as …" before the JSON
+        document, _end = json.JSONDecoder().raw_decode(text, start)
+    except ValueError as exc:
+        raise WizardError(
+            "sap_sign.service_key",
+            f"{source} is not a service key in JSON ({exc}). In the BTP cockpit open the "
+            "Destination service instance → Service Keys → the key → Download, or save the output "
+            "of 'cf service-key <instance> <key>'.",
+        ) from None
+    creds = _credentials(document)
+    if creds is None:
+        hint = (
+            " It looks like a Process Integration Runtime key (certificate and key), which the "
+            "sender uses to call the tenant."
+            if "certificate" in text and "key-type" not in text
+            else ""
+        )
+        raise WizardError(
+            "sap_sign.service_key",
+            f"{source} has no 'clientid', so it is not a Destination service key.{hint} Create "
+            "an instance of the Destination service (plan lite) in a Cloud Foundry subaccount and "
+            "a service key for it, then give that key.",
+        )
+    secret = creds.get("clientsecret")
+    if not isinstance(secret, str) or not secret:
+        kind = creds.get("credential-type")
+        if "certificate" in creds or kind == "x509":
+            raise WizardError(
+                "sap_sign.service_key",
+                f"{source} is a service key with credential type 'x509' (certificate and key "
+                "instead of a client secret); the wizard needs a key with a client secret. Create "
+                'the service key again with the parameters {"credential-type": "binding-secret"}.',
+            )
+        raise WizardError(
+            "sap_sign.service_key",
+            f"{source} has no 'clientsecret'. Copy the whole service key of the Destination "
+            "service instance.",
+        )
+    missing = [k for k in ("url", "uri") if not isinstance(creds.get(k), str) or not creds[k]]
+    if missing:
+        what = {
+            "url": "'url' (the subaccount's token base URL)",
+            "uri": "'uri' (the Destination service's base URL)",
+        }
+        raise WizardError(
+            "sap_sign.service_key",
+            f"{source} has no {' and no '.join(what[k] for k in missing)}: it is not a "
+            "Destination service key. Create a service key of the Destination service (plan "
+            "lite) and give that file.",
+        )
+    return DestinationKey(
+        client_id=str(creds["clientid"]).strip(),
+        client_secret=secret.strip(),
+        token_url=_https(creds["url"], "url", source),
+        service_uri=_https(creds["uri"], "uri", source),
+        source=source,
+    )
+
+
+def read_destination_key(path: Path) -> DestinationKey:
+    data = read_input_file(Path(path), what="a Destination service key (JSON)", limit=1024 * 1024)
+    return parse_destination_key(data, source=str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# What the user is told before anything is sent
+
+
+def notices_before_sending(cn: str | None, validity: Validity, auto_renew: bool) -> tuple[str, ...]:
+    """The facts a person must know before SAP signs (CLI prints them, the GUI shows them)."""
+    renew = (
+        "on: SAP renews it shortly before it expires; import the renewal with --refresh and update "
+        "the tenant entry"
+        if auto_renew
+        else "off"
+    )
+    return (
+        "Only the CSR (the public key) is sent; the private key stays on this machine.",
+        "SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and region"
+        + (f", CN={cn}" if cn else "")
+        + "): what you typed for O, OU, L or C is not in the certificate.",
+        f"SAP signs for 1 day to 1 year; this request: {validity.label}. Automatic renewal: "
+        f"{renew}.",
+        "The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud Foundry "
+        "subaccount for this one step; the certificate then works for Neo as well.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTPS
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    def message(self) -> str:
+        """SAP's own words for an error, if the body has any."""
+        try:
+            data = json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            text = self.body[:200].decode("utf-8", "replace").strip()
+            return "" if "<" in text else text
+        if isinstance(data, dict):
+            for key in ("ErrorMessage", "error_description", "message", "error"):
+                if isinstance(data.get(key), str):
+                    return data[key]
+        return ""
+
+
+class _KeepAuthorizationHome(urllib.request.HTTPRedirectHandler):
+    """Redirects are reported, not followed: urllib would send the token to the new host."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[override]
+        return None
+
+
+def _proxy_for(url: str) -> str | None:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    proxy = urllib.request.getproxies().get("https")
+    if proxy and not urllib.request.proxy_bypass(host):
+        return proxy
+    return None
+
+
+class _Connection:
+    """One TLS context and timeout for the token and service calls of one run."""
+
+    def __init__(self, ca_files: Sequence[Path], timeout: float) -> None:
+        context = tls_context(Path(ca_files[0]) if ca_files else None)
+        for extra in ca_files[1:]:
+            try:
+                context.load_verify_locations(cafile=str(extra))
+            except (OSError, ssl.SSLError) as exc:
+                raise WizardError(
+                    "sap_sign.ca_file",
+                    f"{extra} cannot be used as CA file ({exc}); give PEM certificates.",
+                ) from None
+        self.timeout = timeout
+        # build_opener keeps urllib's ProxyHandler, so HTTPS_PROXY and NO_PROXY apply
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=context), _KeepAuthorizationHome()
+        )
+
+    def call(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None = None
+    ) -> _Answer:
+        if urllib.parse.urlsplit(url).scheme != "https":  # secrets travel over TLS only
+            raise WizardError("sap_sign.url", f"{url!r} is not an https URL.")
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                return _Answer(response.status, response.headers, response.read())
+        except urllib.error.HTTPError as exc:
+            with exc:
+                return _Answer(exc.code, exc.headers, exc.read())
+        except urllib.error.URLError as exc:
+            raise _network_error(url, exc.reason) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise _network_error(url, exc) from None
+
+
+def _network_error(url: str, reason: object) -> WizardError:
+    host = urllib.parse.urlsplit(url).netloc
+    proxy = _proxy_for(url)
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return WizardError(
+            "sap_sign.tls",
+            f"The server certificate of {host} is not trusted ({reason.verify_message}). For SAP's "
+            "hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for a private "
+            "test server give its CA with --ca-file.",
+        )
+    text = str(reason)
+    if proxy and "Tunnel connection failed" in text:
+        return WizardError(
+            "sap_sign.proxy",
+            f"The proxy {proxy} (HTTPS_PROXY) refused to connect to {host} ({text}). Ask for "
+            f"{host} to be allowed, or set NO_PROXY if it should be reached directly.",
+        )
+    if isinstance(reason, ConnectionRefusedError):
+        detail = "connection refused"
+    elif isinstance(reason, TimeoutError | socket.timeout):
+        detail = "no answer in time"
+    elif isinstance(reason, socket.gaierror):
+        detail = "the host name is unknown"
+    else:
+        detail = text or type(reason).__name__
+    if proxy:
+        return WizardError(
+            "sap_sign.proxy",
+            f"Cannot reach {host} through the proxy {proxy} (HTTPS_PROXY): {detail}. Check the "
+            "proxy address and that it is running, or unset HTTPS_PROXY to connect directly.",
+        )
+    return WizardError(
+        "sap_sign.network",
+        f"Cannot reach {host}: {detail}. Check the service key's 'url' and 'uri', your network "
+        "and, if you need one, the proxy (HTTPS_PROXY); then try again.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The Destination service calls
+
+
+def _basic(key: DestinationKey) -> str:
+    pair = f"{key.client_id}:{key.client_secret}".encode()
+    return "Basic " + base64.b64encode(pair).decode("ascii")
+
+
+def _get_token(conn: _Connection, key: DestinationKey, *, stored_secret: bool) -> str:
+    url = key.token_endpoint
+    answer = conn.call(
+        "POST",
+        url,
+        {
+            "Authorization": _basic(key),
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+        },
+        b"grant_type=client_credentials",
+    )
+    host = urllib.parse.urlsplit(url).netloc
+    if answer.status in (400, 401):
+        env = SECRET_ENV[SecretKind.DESTINATION]
+        where = (
+            f"the client secret kept in the keyring for this profile (or in {env})"
+            if stored_secret
+            else f"the client secret in {key.source}"
+        )
+        raise WizardError(
+            "sap_sign.credentials",
+            f"The token endpoint {host} refused client {key.client_id!r} (HTTP {answer.status}): "
+            f"{where} is wrong or expired, or the service key was deleted. Create a new service "
+            "key for the Destination service instance and run again with --destination-key "
+            "NEW-KEY.json.",
+        )
+    if answer.status >= 300:
+        raise _http_error(answer, url, "the token request")
+    try:
+        data = json.loads(answer.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    token = data.get("access_token") if isinstance(data, dict) else None
+    if not isinstance(token, str) or not token:
+        raise WizardError(
+            "sap_sign.not_json",
+            f"{host} answered the token request without an access_token (HTTP {answer.status}, "
+            f"{answer.headers.get('Content-Type') or 'no content type'}). Check the service key's "
+            "'url': it is the subaccount's authentication URL.",
+        )
+    return token
+
+
+def _http_error(answer: _Answer, url: str, what: str) -> WizardError:
+    host = urllib.parse.urlsplit(url).netloc
+    said = answer.message()
+    quoted = f" SAP said: {said}" if said else ""
+    status = answer.status
+    if 300 <= status < 400:
+        return WizardError(
+            "sap_sign.redirect",
+            f"{host} answered {what} with a redirect to {answer.headers.get('Location', '?')} "
+            f"(HTTP {status}), usually a login page. Check the service key's 'url' and 'uri'.",
+        )
+    if status == 401:
+        return WizardError(
+            "sap_sign.credentials",
+            f"The Destination service at {host} did not accept the token for {what} (HTTP 401)."
+            f"{quoted} The service key may belong to another region's service; download it "
+            "again from the subaccount and retry.",
+        )
+    if status == 403:
+        return WizardError(
+            "sap_sign.forbidden",
+            f"The Destination service at {host} refused {what} (HTTP 403): this service key "
+            f"may not manage the subaccount's certificates.{quoted} Use a key of a Destination "
+            "service instance of plan 'lite' created in the subaccount itself.",
+        )
+    if status == 413:
+        return WizardError(
+            "sap_sign.quota",
+            f"The Destination service at {host} refused {what} as too large or over quota "
+            f"(HTTP 413).{quoted} Delete certificates the subaccount no longer needs (cockpit → "
+            "Connectivity → Destination Certificates) and try again.",
+        )
+    if status == 429:
+        wait = answer.headers.get("Retry-After")
+        after = f" in {wait} seconds" if wait and wait.isdigit() else " in a few minutes"
+        return WizardError(
+            "sap_sign.rate_limited",
+            f"The Destination service at {host} has had too many requests from this subaccount "
+            f"(HTTP 429).{quoted} Try again{after}.",
+        )
+    if status >= 500:
+        return WizardError(
+            "sap_sign.unavailable",
+            f"The Destination service at {host} failed on {what} (HTTP {status}).{quoted} It is "
+            "SAP's side: try again later, and check SAP's status page for the region.",
+        )
+    return WizardError(
+        "sap_sign.refused",
+        f"The Destination service at {host} refused {what} (HTTP {status}).{quoted}",
+    )
+
+
+def _signing_body(
+    name: str, csr_pem: bytes, cn: str | None, validity: Validity, renew: bool
+) -> bytes:
+    attributes: dict[str, object] = {}
+    if cn:
+        attributes["CN"] = cn
+    attributes["CSR"] = base64.b64encode(csr_pem).decode("ascii")
+    attributes["Validity"] = validity.as_attribute
+    attributes["AutomaticRenew"] = renew
+    return json.dumps({"Name": name, "Attributes": attributes}).encode()
+
+
+def _send_csr(
+    conn: _Connection, key: DestinationKey, token: str, body: bytes, name: str, replace: bool
+) -> bool:
+    """POST the request; with `replace`, a taken name is signed again with PUT. True if replaced."""
+    url = key.certificates_url
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
+    answer = conn.call("POST", url, headers, body)
+    if answer.status == 409 and replace:
+        answer = conn.call("PUT", url, headers, body)
+        if answer.status >= 300:
+            raise _http_error(answer, url, f"replacing the certificate {name!r}")
+        return True
+    if answer.status == 409:
+        raise WizardError(
+            "sap_sign.name_taken",
+            f"The subaccount already has a certificate named {name!r} (HTTP 409). Run again with "
+            "--replace to have SAP sign your CSR again under that name (the old certificate is "
+            "replaced there), or with --refresh to import the one that is there.",
+        )
+    if answer.status >= 300:
+        raise _http_error(answer, url, "the signing request")
+    return False
+
+
+def _fetch_chain(
+    conn: _Connection, key: DestinationKey, token: str, name: str
+) -> list[x509.Certificate]:
+    url = f"{key.certificates_url}/{urllib.parse.quote(name, safe='')}"
+    answer = conn.call(
+        "GET", url, {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    )
+    if answer.status == 404:
+        raise WizardError(
+            "sap_sign.not_found",
+            f"The subaccount has no certificate named {name!r} (HTTP 404 from "
+            f"{urllib.parse.urlsplit(url).netloc}). It may have been deleted in the cockpit: "
+            "have SAP sign the CSR again (without --refresh).",
+        )
+    if answer.status >= 300:
+        raise _http_error(answer, url, f"reading the certificate {name!r}")
+    try:
+        data = json.loads(answer.body.decode("utf-8"))
+        content = base64.b64decode(data["Content"], validate=False)
+    except (UnicodeDecodeError, json.JSONDecodeError, TypeError, KeyError, binascii.Error):
+        raise WizardError(
+            "sap_sign.content",
+            f"The Destination service's answer for {name!r} has no readable 'Content' (base64 "
+            "of the certificate chain). Check that the service key's 'uri' is the Destination "
+            "service's.",
+        ) from None
+    return parse_certificates(content, source=f"the certificate {name!r} SAP issued")
+
+
+# ---------------------------------------------------------------------------------------------
+# The one call for the CLI and the GUI
+
+
+class SapSignAction(StrEnum):
+    SIGNED = "signed"  # SAP signed the CSR; the chain is imported
+    REPLACED = "replaced"  # the name was taken; SAP signed again under it (--replace)
+    RENEWED = "renewed"  # --refresh found a new certificate (SAP renewed it) and imported it
+    IMPORTED = "imported"  # --refresh imported SAP's certificate into a profile without one
+    UNCHANGED = "unchanged"  # --refresh found the certificate the profile already has
+
+
+@dataclass(frozen=True)
+class SapSignResult:
+    """What happened, for the CLI text, --json and the wizard page."""
+
+    action: SapSignAction
+    profile: Profile
+    certificate_name: str
+    requested_subject: str  # the CSR's subject
+    issued_subject: str  # the subject SAP wrote
+    issuer: str
+    sha256: str
+    previous_sha256: str | None  # the certificate this one replaces in the profile
+    not_after: datetime
+    auto_renew: bool | None
+    validity: str | None  # label, e.g. "1 year"
+    root_status: SapStatus | None  # SAP's list on the chain's root; REQUIRED for SAP Cloud Root CA
+    secret_kept_in: str  # where the client secret is (never the secret itself)
+    tenant_update_needed: bool  # the tenant entry names another certificate
+    imported: ImportResult | None  # None when nothing changed
+    notes: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.action is not SapSignAction.UNCHANGED
+
+
+def _csr_of(store: ProfileStore, name: str) -> tuple[bytes, x509.CertificateSigningRequest]:
+    data = store.read_artefact(name, Artefact.CSR)
+    if data is None:
+        raise WizardError(
+            "csr.missing",
+            f"Profile {name!r} has no certificate request for SAP to sign. Create one first: "
+            f"cpi-cert-wizard csr --profile {name} --cn …",
+        )
+    return data, x509.load_pem_x509_csr(data)
+
+
+def _cn(request: x509.CertificateSigningRequest) -> str | None:
+    values = request.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(values[0].value) if values else None
+
+
+def requested_cn(store: ProfileStore, name: str) -> str | None:
+    """The CN of the profile's CSR (SAP keeps it; the rest of the subject is SAP's)."""
+    store.load(name)
+    return _cn(_csr_of(store, name)[1])
+
+
+def default_certificate_name(profile: str) -> str:
+    return f"{profile}.pem"
+
+
+def _keep_secret(secrets: Secrets, name: str, key: DestinationKey) -> str:
+    if not secrets.available:
+        return (
+            f"not stored (no keyring): for --refresh give --destination-key again or set "
+            f"{SECRET_ENV[SecretKind.DESTINATION]}"
+        )
+    try:
+        if secrets.lookup(name, SecretKind.DESTINATION) != key.client_secret:
+            secrets.store(name, SecretKind.DESTINATION, key.client_secret)
+    except SecretsUnavailable as exc:
+        return f"not stored ({exc.message})"
+    return f"the keyring ({secrets.backend_name})"
+
+
+def _import(
+    store: ProfileStore,
+    name: str,
+    certificates: list[x509.Certificate],
+    certificate_name: str,
+    ca_files: Sequence[Path],
+    sap_roots: Path | None,
+    fetch_aia: bool,
+) -> ImportResult:
+    source = f"The certificate SAP issued ({certificate_name!r} in the subaccount)"
+    try:
+        return import_certificates(
+            store, name, certificates, source=source, ca_files=ca_files, sap_roots=sap_roots,
+            fetch_aia=fetch_aia,
+        )  # fmt: skip
+    except ChainRejected as exc:
+        # SAP keeps the certificate: after fixing the cause, import it without signing again.
+        exc.message += (
+            f"\nNothing was imported. SAP keeps the certificate as {certificate_name!r}: once the "
+            f"cause is fixed, import it with cpi-cert-wizard sap-sign --profile {name} --refresh"
+        )
+        exc.args = (exc.message,)
+        raise
+
+
+def _remember(
+    store: ProfileStore,
+    profile: Profile,
+    key: DestinationKey,
+    certificate_name: str,
+    leaf_sha256: str,
+    auto_renew: bool | None,
+    validity: Validity | None,
+) -> Profile:
+    profile.sap_certificate_name = certificate_name
+    profile.sap_leaf_sha256 = leaf_sha256
+    if auto_renew is not None:
+        profile.sap_auto_renew = auto_renew
+    if validity is not None:
+        profile.sap_validity = validity.stored
+    profile.sap_destination_client_id = key.client_id
+    profile.sap_destination_token_url = key.token_url
+    profile.sap_destination_uri = key.service_uri
+    return store.save(profile)
+
+
+def _notes(result: ImportResult, requested: str) -> tuple[str, ...]:
+    notes = []
+    leaf_subject = result.report.leaf.subject.rfc4514_string()
+    if leaf_subject != requested:
+        notes.append(
+            f"SAP replaced the subject: the CSR asked for '{requested}', the certificate says "
+            f"'{leaf_subject}'. The tenant's access log shows the certificate's CN."
+        )
+    if result.report.sap_status not in (SapStatus.REQUIRED, SapStatus.APPROVED):
+        root = result.report.root
+        notes.append(
+            f"The chain ends in '{root.subject.rfc4514_string() if root else 'an unknown root'}', "
+            f"not in {SAP_ROOT_NAME} on {result.report.sap_list_version}: this was not SAP's "
+            "Destination service, or the SAP list needs an update (--sap-roots)."
+        )
+    return tuple(notes)
+
+
+def _result(
+    action: SapSignAction,
+    store: ProfileStore,
+    name: str,
+    key: DestinationKey,
+    certificate_name: str,
+    imported: ImportResult,
+    requested: str,
+    previous: str | None,
+    auto_renew: bool | None,
+    validity: Validity | None,
+    secret_kept_in: str,
+) -> SapSignResult:
+    leaf = imported.report.leaf
+    fingerprint = chains.fingerprint(leaf)
+    profile = _remember(
+        store, imported.profile, key, certificate_name, fingerprint, auto_renew, validity
+    )
+    return SapSignResult(
+        action=action,
+        profile=profile,
+        certificate_name=certificate_name,
+        requested_subject=requested,
+        issued_subject=leaf.subject.rfc4514_string(),
+        issuer=leaf.issuer.rfc4514_string(),
+        sha256=fingerprint,
+        previous_sha256=previous if previous != fingerprint else None,
+        not_after=leaf.not_valid_after_utc,
+        auto_renew=profile.sap_auto_renew,
+        validity=_label(profile.sap_validity),
+        root_status=imported.report.sap_status,
+        secret_kept_in=secret_kept_in,
+        # a renewal always needs the tenant entry changed (Neo: new mapping; CF: new service key)
+        tenant_update_needed=action is SapSignAction.RENEWED
+        or bool(profile.mapped_leaf_sha256 and profile.mapped_leaf_sha256 != fingerprint),
+        imported=imported,
+        notes=_notes(imported, requested),
+    )
+
+
+def _label(stored: str | None) -> str | None:
+    if not stored:
+        return None
+    value, _, unit = stored.partition(" ")
+    try:
+        return Validity(TimeUnit(unit), int(value)).label
+    except ValueError:
+        return stored
+
+
+def _say(progress: Progress | None, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def sign_with_sap(
+    store: ProfileStore,
+    secrets: Secrets,
+    name: str,
+    destination_key: Path | DestinationKey,
+    *,
+    validity: Validity = DEFAULT_VALIDITY,
+    auto_renew: bool = False,
+    replace: bool = False,
+    ca_files: Sequence[Path] = (),
+    sap_roots: Path | None = None,
+    fetch_aia: bool = True,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+) -> SapSignResult:
+    """Have SAP sign profile `name`'s CSR and import the chain; one call, nothing half-done.
+
+    `ca_files` are trusted for the service's TLS (only they, when given: a private test server)
+    and offered to complete the returned chain. Raises `WizardError` (a `ChainRejected` when the
+    chain fails validation) and then leaves the profile unchanged.
+    """
+    profile = store.load(name)
+    csr_pem, request = _csr_of(store, name)
+    key = (
+        destination_key
+        if isinstance(destination_key, DestinationKey)
+        else read_destination_key(destination_key)
+    )
+    certificate_name = default_certificate_name(name)
+    conn = _Connection(ca_files, timeout)
+    _say(progress, f"Getting a token from {urllib.parse.urlsplit(key.token_url).netloc} …")
+    token = _get_token(conn, key, stored_secret=False)
+    kept_in = _keep_secret(secrets, name, key)
+    _say(progress, f"Sending the CSR to {urllib.parse.urlsplit(key.service_uri).netloc} …")
+    body = _signing_body(certificate_name, csr_pem, _cn(request), validity, auto_renew)
+    replaced = _send_csr(conn, key, token, body, certificate_name, replace)
+    _say(progress, f"Fetching the certificate {certificate_name!r} …")
+    certificates = _fetch_chain(conn, key, token, certificate_name)
+    _say(progress, "Checking the chain …")
+    previous = profile.leaf_sha256
+    imported = _import(store, name, certificates, certificate_name, ca_files, sap_roots, fetch_aia)
+    return _result(
+        SapSignAction.REPLACED if replaced else SapSignAction.SIGNED,
+        store, name, key, certificate_name, imported, request.subject.rfc4514_string(), previous,
+        auto_renew, validity, kept_in,
+    )  # fmt: skip
+
+
+def _stored_key(secrets: Secrets, profile: Profile) -> DestinationKey:
+    client_id = profile.sap_destination_client_id
+    token_url, uri = profile.sap_destination_token_url, profile.sap_destination_uri
+    if not (client_id and token_url and uri):
+        raise WizardError(
+            "sap_sign.no_service_key",
+            f"Profile {profile.name!r} does not know a Destination service key yet. Give one: "
+            f"cpi-cert-wizard sap-sign --profile {profile.name} --refresh --destination-key "
+            "FILE.json",
+        )
+    secret = secrets.fetch(profile.name, SecretKind.DESTINATION)
+    return DestinationKey(client_id, secret, token_url, uri, source="the profile")
+
+
+def refresh_from_sap(
+    store: ProfileStore,
+    secrets: Secrets,
+    name: str,
+    destination_key: Path | DestinationKey | None = None,
+    *,
+    ca_files: Sequence[Path] = (),
+    sap_roots: Path | None = None,
+    fetch_aia: bool = True,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+) -> SapSignResult:
+    """Fetch SAP's current certificate for the profile; import it if it changed (a renewal).
+
+    Without `destination_key`, the service key the profile was signed with is used (client
+    secret from the keyring or CPI_CERT_WIZARD_DESTINATION_SECRET).
+    """
+    profile = store.load(name)
+    _csr_pem, request = _csr_of(store, name)
+    from_file = destination_key is not None
+    if destination_key is None:
+        key = _stored_key(secrets, profile)
+    elif isinstance(destination_key, DestinationKey):
+        key = destination_key
+    else:
+        key = read_destination_key(destination_key)
+    certificate_name = profile.sap_certificate_name or default_certificate_name(name)
+    conn = _Connection(ca_files, timeout)
+    _say(progress, f"Getting a token from {urllib.parse.urlsplit(key.token_url).netloc} …")
+    token = _get_token(conn, key, stored_secret=not from_file)
+    kept_in = _keep_secret(secrets, name, key) if from_file else _where(secrets, name)
+    _say(progress, f"Fetching the certificate {certificate_name!r} …")
+    certificates = _fetch_chain(conn, key, token, certificate_name)
+    have = profile.leaf_sha256
+    if have and any(chains.fingerprint(c) == have for c in certificates):
+        leaf = next(c for c in certificates if chains.fingerprint(c) == have)
+        if profile.sap_leaf_sha256 != have or from_file:
+            profile = _remember(store, profile, key, certificate_name, have, None, None)
+        return SapSignResult(
+            action=SapSignAction.UNCHANGED,
+            profile=profile,
+            certificate_name=certificate_name,
+            requested_subject=request.subject.rfc4514_string(),
+            issued_subject=leaf.subject.rfc4514_string(),
+            issuer=leaf.issuer.rfc4514_string(),
+            sha256=have,
+            previous_sha256=None,
+            not_after=leaf.not_valid_after_utc,
+            auto_renew=profile.sap_auto_renew,
+            validity=_label(profile.sap_validity),
+            root_status=None,
+            secret_kept_in=kept_in,
+            tenant_update_needed=bool(
+                profile.mapped_leaf_sha256 and profile.mapped_leaf_sha256 != have
+            ),
+            imported=None,
+        )
+    _say(progress, "SAP has a new certificate; checking the chain …")
+    imported = _import(store, name, certificates, certificate_name, ca_files, sap_roots, fetch_aia)
+    renewed = profile.sap_leaf_sha256 is not None
+    return _result(
+        SapSignAction.RENEWED if renewed else SapSignAction.IMPORTED,
+        store, name, key, certificate_name, imported,
+        request.subject.rfc4514_string(), have, None, None, kept_in,
+    )  # fmt: skip
+
+
+def _where(secrets: Secrets, name: str) -> str:
+    try:
+        if secrets.lookup(name, SecretKind.DESTINATION):
+            return f"the keyring ({secrets.backend_name})"
+    except SecretsUnavailable:
+        pass
+    return f"not stored: taken from {SECRET_ENV[SecretKind.DESTINATION]} or asked for"
