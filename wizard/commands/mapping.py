@@ -25,12 +25,13 @@ from wizard.core.mapping import (
     colon_hex,
     leaf_of_profile,
     parse_environment,
+    store_tenant_entry,
+    tenant_entry_files,
 )
 from wizard.core.neo_api import AuthMethod, PublishedMapping, TenantApiLogin, publish_mapping
-from wizard.core.profiles import Artefact, Profile, State
+from wizard.core.profiles import Artefact, Profile
 from wizard.core.secrets import ENVIRONMENT as SECRET_ENV
 from wizard.core.secrets import SecretKind
-from wizard.core.storage import atomic_write
 
 # What each file is for, shown next to its name (label used in --json "files").
 _FILES: dict[Artefact, tuple[str, str]] = {
@@ -183,50 +184,12 @@ def _publish(args: argparse.Namespace, ctx, entry: TenantEntry) -> tuple[Publish
     return published, where
 
 
-def _files(entry: TenantEntry) -> dict[Artefact, bytes]:
-    if entry.neo is not None:
-        return {
-            Artefact.LEAF_CER: entry.neo.cer,
-            Artefact.NEO_MAPPING_JSON: entry.neo.body_json.encode(),
-        }
-    assert entry.cf is not None
-    return {
-        Artefact.CF_SERVICE_INSTANCE_JSON: entry.cf.service_instance_json.encode(),
-        Artefact.CF_SERVICE_KEY_JSON: entry.cf.service_key_json.encode(),
-        Artefact.LEAF_PEM: entry.leaf.pem.encode(),
-    }
-
-
-def _write(ctx, profile: Profile, entry: TenantEntry, out: Path | None) -> dict[str, Path]:
-    files = _files(entry)
-    written: dict[str, Path] = {}
-    if out is not None:
-        if out.exists() and not out.is_dir():
-            raise WizardError("file.write", f"--out {out} is a file; give a folder.")
-        for artefact, data in files.items():
-            written[_FILES[artefact][0]] = atomic_write(out / artefact.value, data, private=False)
-    for artefact, data in files.items():
-        is_leaf = artefact in (Artefact.LEAF_CER, Artefact.LEAF_PEM)
-        if is_leaf and ctx.store.read_artefact(profile.name, artefact) == data:
-            path = ctx.store.path(profile.name, artefact)  # import-reply wrote it already
-        else:
-            path = ctx.store.write_artefact(profile.name, artefact, data)
+def _write(ctx, profile: Profile, entry: TenantEntry, out: Path | None) -> tuple[Profile, dict]:
+    stored = store_tenant_entry(ctx.store, profile, entry, out=out)
+    written = {_FILES[a][0]: path for a, path in stored.out_files.items()}
+    for artefact, path in stored.files.items():
         written.setdefault(_FILES[artefact][0], path)
-    return written
-
-
-def _update_profile(ctx, profile: Profile, entry: TenantEntry) -> Profile:
-    same_certificate = profile.mapped_leaf_sha256 == entry.leaf.sha256
-    if profile.environment is None:
-        profile.environment = entry.environment.value
-    profile.mapping_user = entry.neo.user if entry.neo else None
-    profile.mapping_roles = list(entry.roles)
-    profile.mapped_leaf_sha256 = entry.leaf.sha256
-    if profile.state is State.CERTIFICATE_IMPORTED or (
-        profile.state is State.TESTED and not same_certificate
-    ):
-        profile.state = State.MAPPED
-    return ctx.store.save(profile)
+    return stored.profile, written
 
 
 def run(args: argparse.Namespace, ctx) -> Outcome:
@@ -253,8 +216,7 @@ def run(args: argparse.Namespace, ctx) -> Outcome:
     if args.publish:
         ctx.say(f"Publishing the mapping for {entry.neo.user!r} to {args.tmn} …")
         published, secret_note = _publish(args, ctx, entry)
-    written = _write(ctx, profile, entry, args.out)
-    profile = _update_profile(ctx, profile, entry)
+    profile, written = _write(ctx, profile, entry, args.out)
     folder = args.out.resolve() if args.out else ctx.store.folder(profile.name)
     done = {"neo.upload"} if published else set()
     return Outcome(
@@ -362,7 +324,7 @@ def _text(
             f"Service key: {entry.cf.key_name} (validity {entry.cf.validity_days} days)",
         ]
     lines += ["", f"Files in {folder}:"]
-    for artefact in _files(entry):
+    for artefact in tenant_entry_files(entry):
         lines.append(f"  {artefact.value:<22} {_FILES[artefact][1]}")
     if folder != profile_folder:
         lines.append(f"  (also kept in the profile folder {profile_folder})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from wizard.cli import Context, Outcome
+from wizard.core.profiles import BrokenProfile
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -17,7 +18,10 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         return _remove(args, ctx)
     profiles = ctx.store.all()
     rows = []
+    broken = [p for p in profiles if isinstance(p, BrokenProfile)]
     for p in profiles:
+        if isinstance(p, BrokenProfile):
+            continue
         rows.append(
             {
                 "name": p.name,
@@ -32,13 +36,13 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
             }
         )
     backend = ctx.secrets.backend_name
-    if not rows:
+    if not rows and not broken:
         text = (
             f"No profiles yet in {ctx.store.root}.\n"
             "Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME"
         )
     else:
-        width = max(len(r["name"]) for r in rows)
+        width = max(len(p.name) for p in profiles)
         lines = [f"{'PROFILE':<{width}}  {'STATE':<20}  {'EXPIRES':<10}  {'DAYS':>5}  SUBJECT"]
         for r in rows:
             expires = (r["not_after"] or "")[:10] or "-"
@@ -48,17 +52,28 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
                 f"{r['name']:<{width}}  {r['state']:<20}  {expires:<10}  {days:>5}  "
                 f"{r['subject'] or '-'}{flag}"
             )
+        for b in broken:
+            lines.append(f"{b.name:<{width}}  {'BROKEN':<20}  {'-':<10}  {'-':>5}  {b.message}")
         lines.append(f"\nSecrets are kept in: {backend}")
         text = "\n".join(lines)
     return Outcome(
         text=text,
-        data={"profiles": rows, "home": str(ctx.home), "secrets_backend": backend},
+        data={
+            "profiles": rows,
+            "broken": [
+                {"name": b.name, "file": str(b.path), "code": b.code, "message": b.message}
+                for b in broken
+            ],
+            "home": str(ctx.home),
+            "secrets_backend": backend,
+        },
     )
 
 
 def _remove(args: argparse.Namespace, ctx: Context) -> Outcome:
     name = args.remove
-    ctx.store.load(name)
+    if not ctx.store.folder(name).is_dir():
+        ctx.store.load(name)  # the usual "no profile named …" message
     if not args.yes:
         answer = input(f"Remove profile {name!r}, its key and its keyring entries? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):

@@ -634,11 +634,12 @@ def _pick_leaf(certificates: list[x509.Certificate], public_key) -> tuple[x509.C
         if not any(other is not c and is_issued_by(other, c) for other in certificates)
     ]
     pool = issuers_of_none or certificates
-    end_entities = [c for c in pool if not _is_ca(c)]
+    end_entities = [c for c in pool if not is_ca(c)]
     return (end_entities or pool)[0], False
 
 
-def _is_ca(cert: x509.Certificate) -> bool:
+def is_ca(cert: x509.Certificate) -> bool:
+    """A CA certificate (basicConstraints cA=TRUE)."""
     constraints = _extension(cert, x509.BasicConstraints)
     return bool(constraints and constraints.ca)
 
@@ -756,7 +757,7 @@ def _validity_findings(links: Sequence[ChainLink], when: dt.datetime) -> list[Fi
 def _leaf_findings(leaf: x509.Certificate, when: dt.datetime) -> list[Finding]:
     subject = subject_of(leaf)
     out = []
-    if _is_ca(leaf):
+    if is_ca(leaf):
         out.append(finding("leaf_is_ca", subject))
     eku = _extension(leaf, x509.ExtendedKeyUsage)
     if eku is None:

@@ -1,14 +1,13 @@
 """The steps that give a profile its key and certificate: request, import, export.
 
-Each step validates everything in memory first and writes last (atomic files, the profile JSON
-as the final write), so a refused or interrupted step leaves the profile as it was and can simply
-be run again.
+Each step validates everything in memory first and writes last, all of its files in one
+`ProfileStore.change` (locked, committed together), so a refused, failed or killed step leaves the
+profile exactly as it was, or finished, and can simply be run again.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -67,17 +66,17 @@ class ExportResult:
 
 
 def _archive_current(store: ProfileStore, name: str) -> Path | None:
-    """Move the current key and certificate files aside before a new key replaces them."""
+    """Copy the current key and certificate files aside before a new key replaces them."""
     movable = [Artefact.KEY, Artefact.CSR, Artefact.CHAIN, Artefact.LEAF_CER, Artefact.LEAF_PEM,
                Artefact.CLIENT_CHAIN_PEM, Artefact.P12]  # fmt: skip
     present = [a for a in movable if store.path(name, a).exists()]
     if not present:
         return None
-    target = store.folder(name) / "archive" / now_utc().strftime("%Y%m%dT%H%M%SZ")
-    target.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for artefact in present:
-        shutil.copy2(store.path(name, artefact), target / artefact.value)
-    return target
+    folder = f"archive/{now_utc().strftime('%Y%m%dT%H%M%SZ')}"
+    with store.change(name) as change:  # part of the step's change: archived only if it commits
+        for artefact in present:
+            change.write(f"{folder}/{artefact.value}", store.path(name, artefact).read_bytes())
+    return store.folder(name) / folder
 
 
 def create_request(
@@ -91,6 +90,16 @@ def create_request(
 ) -> RequestResult:
     """Generate the key and the CSR for profile `name` (created if new)."""
     subject.to_name()  # validate before anything happens
+    _existing_profile(store, name, new_key=new_key)  # refuse before the (slow) key generation
+    key = keys.generate_key(key_type)
+    request = build_csr(key, subject)
+    pem = csr_pem(request)
+    with store.change(name):
+        profile = _existing_profile(store, name, new_key=new_key)  # again, now locked
+        return _write_request(store, secrets, name, profile, key, request, pem, subject, key_type)
+
+
+def _existing_profile(store: ProfileStore, name: str, *, new_key: bool) -> Profile | None:
     profile = store.load(name) if store.exists(name) else None
     key_path = store.path(name, Artefact.KEY)
     if profile is not None and key_path.exists() and not new_key:
@@ -100,9 +109,21 @@ def create_request(
             f"{store.path(name, Artefact.CSR)}. To replace it (renewal, or a lost CSR), run again "
             "with --new-key; the current certificate keeps working until you deploy the new one.",
         )
-    key = keys.generate_key(key_type)
-    request = build_csr(key, subject)
-    pem = csr_pem(request)
+    return profile
+
+
+def _write_request(
+    store: ProfileStore,
+    secrets: Secrets,
+    name: str,
+    profile: Profile | None,
+    key: keys.PrivateKey,
+    request: x509.CertificateSigningRequest,
+    pem: bytes,
+    subject: SubjectFields,
+    key_type: keys.KeyType,
+) -> RequestResult:
+    key_path = store.path(name, Artefact.KEY)
     if profile is None:
         profile = store.create(name)
     # One passphrase per profile, kept across re-keys, so a crash between writes never leaves a
@@ -119,7 +140,7 @@ def create_request(
         profile.previous_leaf_sha256 = profile.leaf_sha256
     for stale in (Artefact.CHAIN, Artefact.LEAF_CER, Artefact.LEAF_PEM, Artefact.CLIENT_CHAIN_PEM,
                   Artefact.P12):  # fmt: skip
-        store.path(name, stale).unlink(missing_ok=True)
+        store.remove_artefact(name, stale)
     profile.leaf_sha256 = profile.leaf_subject = profile.leaf_issuer = None
     profile.not_before = profile.not_after = profile.root_subject = None
     profile.key_type = key_type.value
@@ -262,7 +283,15 @@ def import_certificates(
     # The CSR carries the public key, so the check needs no passphrase.
     public_key = x509.load_pem_x509_csr(request).public_key()
     report = _check(certificates, public_key, ca_files, sap_roots, source, fetch_aia)
-    written = _store_certificate(store, profile, report)
+    with store.change(name):
+        profile = store.load(name)  # again, locked: another process may have changed it
+        if store.read_artefact(name, Artefact.CSR) != request:
+            raise WizardError(
+                "csr.changed",
+                f"The key of profile {name!r} was replaced while the reply was being checked; "
+                "this reply belongs to the old key. Import the reply for the new request.",
+            )
+        written = _store_certificate(store, profile, report)
     return ImportResult(profile=profile, report=report, files=written)
 
 
@@ -304,19 +333,20 @@ def _adopt_key_and_chain(
     fetch_aia: bool,
 ) -> ImportResult:
     report = _check(certificates, key.public_key(), ca_files, sap_roots, source, fetch_aia)
-    profile = store.load_or_create(name)
     passphrase = secrets.lookup(name, SecretKind.KEY_PASSPHRASE)
     if not passphrase:
         passphrase, _where = secrets.create(name, SecretKind.KEY_PASSPHRASE)
-    if store.path(name, Artefact.KEY).exists():
-        _archive_current(store, name)
-    store.path(name, Artefact.CSR).unlink(missing_ok=True)
-    store.write_artefact(name, Artefact.KEY, keys.encrypt_key(key, passphrase))
-    profile.key_type = keys.key_type_of(key)
-    profile.subject = report.leaf.subject.rfc4514_string()
-    profile.secrets_backend = secrets.backend_name
-    files = _store_certificate(store, profile, report)
-    files["key"] = store.path(name, Artefact.KEY)
+    with store.change(name):
+        profile = store.load_or_create(name)
+        if store.path(name, Artefact.KEY).exists():
+            _archive_current(store, name)
+        store.remove_artefact(name, Artefact.CSR)
+        store.write_artefact(name, Artefact.KEY, keys.encrypt_key(key, passphrase))
+        profile.key_type = keys.key_type_of(key)
+        profile.subject = report.leaf.subject.rfc4514_string()
+        profile.secrets_backend = secrets.backend_name
+        files = _store_certificate(store, profile, report)
+        files["key"] = store.path(name, Artefact.KEY)
     return ImportResult(profile=profile, report=report, files=files)
 
 
@@ -373,14 +403,15 @@ def import_service_key(
         raise WizardError(
             "service_key.key", f"The 'key' field of {key_file} is not a readable PEM private key."
         ) from None
-    result = _adopt_key_and_chain(
-        store, secrets, name, key, certificates, str(key_file), ca_files, sap_roots, fetch_aia
-    )  # type: ignore[arg-type]
-    profile = result.profile
-    profile.environment = "cf"
-    if url and not profile.tenant_url:
-        profile.tenant_url = url
-    store.save(profile)
+    with store.change(name):
+        result = _adopt_key_and_chain(
+            store, secrets, name, key, certificates, str(key_file), ca_files, sap_roots, fetch_aia
+        )  # type: ignore[arg-type]
+        profile = result.profile
+        profile.environment = "cf"
+        if url and not profile.tenant_url:
+            profile.tenant_url = url
+        store.save(profile)
     return result
 
 
@@ -394,7 +425,24 @@ def export_p12(
     include_root: bool = False,
     alias: str | None = None,
 ) -> ExportResult:
-    """The PKCS#12 (key + leaf + intermediates) and the public files, with a new password."""
+    """The PKCS#12 (key + leaf + intermediates) and the public files.
+
+    The password is the profile's stored one if there is one (a new random one otherwise), so an
+    export interrupted at any point never leaves a .p12 whose password the keyring lost.
+    """
+    with store.lock(name):
+        return _export_p12(store, secrets, name, out, legacy, include_root, alias)
+
+
+def _export_p12(
+    store: ProfileStore,
+    secrets: Secrets,
+    name: str,
+    out: Path | None,
+    legacy: bool,
+    include_root: bool,
+    alias: str | None,
+) -> ExportResult:
     profile = store.load(name)
     full = load_chain(store, name)
     key = load_private_key(store, secrets, name)
@@ -410,22 +458,33 @@ def export_p12(
     has_root = bool(rest) and rest[-1].subject == rest[-1].issuer
     intermediates = rest[:-1] if has_root else rest
     bundle = intermediates + ([rest[-1]] if include_root and has_root else [])
-    password, where = secrets.create(name, SecretKind.P12_PASSWORD)
+    password = secrets.lookup(name, SecretKind.P12_PASSWORD)
+    where = secrets.backend_name
+    if not password:
+        password, where = secrets.create(name, SecretKind.P12_PASSWORD)
     data = p12.export_p12(key, leaf, bundle, password, legacy=legacy, alias=alias or name)
     target = Path(out) if out else store.path(name, Artefact.P12)
     if target.is_dir():
         target = target / f"{name}.p12"
     stem = target.with_suffix("")
-    files = {
-        "p12": atomic_write(target, data),
-        "cer": atomic_write(stem.with_suffix(".cer"), leaf.public_bytes(DER), private=False),
-        "pem": atomic_write(stem.with_suffix(".pem"), leaf.public_bytes(PEM), private=False),
-        "chain": atomic_write(
+    contents = {
+        "p12": (target, data, True),
+        "cer": (stem.with_suffix(".cer"), leaf.public_bytes(DER), False),
+        "pem": (stem.with_suffix(".pem"), leaf.public_bytes(PEM), False),
+        "chain": (
             Path(f"{stem}-chain.pem"),
             b"".join(c.public_bytes(PEM) for c in [leaf, *intermediates]),
-            private=False,
+            False,
         ),
     }
+    files: dict[str, Path] = {}
+    folder = store.folder(name).absolute()
+    with store.change(name) as change:  # the profile's own files: all of them or none
+        for label, (path, content, private) in contents.items():
+            if path.absolute().parent == folder:
+                files[label] = change.write(path.name, content, private=private)
+            else:
+                files[label] = atomic_write(path, content, private=private)
     return ExportResult(
         profile=profile, password=password, password_kept_in=where, legacy=legacy, files=files
     )

@@ -11,14 +11,22 @@ Texts a person reads are marked with `QT_TRANSLATE_NOOP(context, text)` (a no-op
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from enum import IntEnum, StrEnum
+from datetime import UTC, datetime
+from enum import IntEnum
 from pathlib import Path
 
-from wizard.core.profiles import Artefact, Profile, ProfileStore, State, now_utc
+from wizard.core.expiry import (
+    REMINDER_DAYS,
+    Expiry,
+    Reminder,
+    calendar_ics,
+    expiry_of,
+    reminder_day,
+    reminder_uid,
+)
+from wizard.core.profiles import Artefact, BrokenProfile, Profile, ProfileStore, State
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks for
@@ -154,21 +162,7 @@ def step_number(step: Step) -> int:
 # --- the start page's list --------------------------------------------------------------------
 
 
-class Expiry(StrEnum):
-    NONE = "none"  # no certificate yet
-    OK = "ok"
-    DUE = "due"  # past 2/3 of the lifetime or fewer than 30 days left: amber
-    EXPIRED = "expired"  # red
-
-
-def expiry_of(profile: Profile, at: datetime | None = None) -> Expiry:
-    end = profile.not_after_dt
-    if end is None:
-        return Expiry.NONE
-    at = at or now_utc()
-    if end <= at:
-        return Expiry.EXPIRED
-    return Expiry.DUE if profile.renewal_due(at) else Expiry.OK
+# Expiry and expiry_of live in wizard.core.expiry (the expiry command uses the same rule).
 
 
 @dataclass(frozen=True)
@@ -184,6 +178,7 @@ class ProfileRow:
     days_left: int | None
     expiry: Expiry
     resume: Step
+    problem: str | None = None  # profile.json cannot be read: what is wrong, how to restore it
 
 
 def subject_cn(rfc4514: str | None) -> str | None:
@@ -215,9 +210,28 @@ def profile_row(store: ProfileStore, profile: Profile, at: datetime | None = Non
     )
 
 
+def broken_row(broken: BrokenProfile) -> ProfileRow:
+    """A profile whose profile.json cannot be read: listed with the reason, never resumed."""
+    return ProfileRow(
+        name=broken.name,
+        environment=None,
+        tenant_host=None,
+        subject_cn=None,
+        state=State.NEW,
+        not_after=None,
+        days_left=None,
+        expiry=Expiry.NONE,
+        resume=Step.START,
+        problem=broken.message,
+    )
+
+
 def profile_rows(store: ProfileStore, at: datetime | None = None) -> list[ProfileRow]:
     """Every profile of `store` as the start page lists it (reads the disk)."""
-    return [profile_row(store, p, at) for p in store.all()]
+    return [
+        broken_row(p) if isinstance(p, BrokenProfile) else profile_row(store, p, at)
+        for p in store.all()
+    ]
 
 
 # --- the summary: which file goes where --------------------------------------------------------
@@ -313,29 +327,7 @@ def made_files(store: ProfileStore, name: str) -> list[MadeFile]:
 
 
 # --- the calendar reminder ----------------------------------------------------------------------
-
-REMINDER_DAYS = 30
-
-
-def _ics_text(value: str) -> str:
-    """RFC 5545 TEXT escaping."""
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _ics_fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > (75 if not parts else 74):
-            parts.append(current.decode("utf-8"))
-            current = b""
-        current += encoded
-    parts.append(current.decode("utf-8"))
-    return "\r\n ".join(parts)
+# REMINDER_DAYS and the RFC 5545 writer live in wizard.core.expiry (shared with `expiry --ics`).
 
 
 def reminder_ics(
@@ -353,31 +345,14 @@ def reminder_ics(
     end = profile.not_after_dt
     if end is None:
         raise ValueError(f"profile {profile.name!r} has no certificate, so no expiry date")
-    when = (end - timedelta(days=days_before)).date()
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-    uid = hashlib.sha256(f"{profile.name}/{profile.leaf_sha256}".encode()).hexdigest()[:32]
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//cpi-cert-wizard//certificate reminder//EN",
-        "CALSCALE:GREGORIAN",
-        "BEGIN:VEVENT",
-        f"UID:{uid}@cpi-cert-wizard",
-        f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{when:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{when + timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{_ics_text(summary)}",
-        f"DESCRIPTION:{_ics_text(description)}",
-        "TRANSP:TRANSPARENT",
-        "BEGIN:VALARM",
-        "ACTION:DISPLAY",
-        "TRIGGER:PT9H",
-        f"DESCRIPTION:{_ics_text(summary)}",
-        "END:VALARM",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
+    now = now or datetime.now(UTC)
+    event = Reminder(
+        uid=reminder_uid(profile.name, profile.leaf_sha256),
+        day=reminder_day(end, days_before=days_before, today=now.date()),
+        summary=summary,
+        description=description,
+    )
+    return calendar_ics([event], now=now)
 
 
 # --- logging: a whitelist, so a secret can never reach a log -----------------------------------

@@ -3,8 +3,9 @@
 Neo: a Certificate-to-User Mapping (the leaf .cer, or the JSON body for the OData API) plus the role
 assignment on the `…iflmap` application. Cloud Foundry: a Process Integration Runtime instance
 (plan `integration-flow`) whose parameters carry the roles, and an External Certificate service key
-holding the leaf PEM. Everything here is a pure builder: certificate and options in, a frozen
-`TenantEntry` out; the caller reads and writes files. Every text a person reads is in `TEXT`.
+holding the leaf PEM. The builders are pure: certificate and options in, a frozen `TenantEntry`
+out. `store_tenant_entry` then writes an entry's files and records it in the profile (one place
+for the mapping command, the batch and the GUI). Every text a person reads is in `TEXT`.
 
 Issue 11 will add the "certificate in the flow" option (`--flow-certificate`) as a sibling builder
 over the same `LeafCertificate` (which already carries the subject and issuer DNs).
@@ -19,13 +20,15 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 
 from wizard.core.errors import WizardError
-from wizard.core.profiles import Artefact, Profile, State
+from wizard.core.profiles import Artefact, Profile, ProfileStore, State
+from wizard.core.storage import atomic_write
 
 DEFAULT_ROLE = "ESBMessaging.send"
 MAX_USER_LENGTH = 150  # the OData entity's limit for `User`
@@ -587,3 +590,64 @@ def build_tenant_entry(
         access_log_before=before,
         access_log_after=after,
     )
+
+
+# --- storing an entry (the mapping command, batch mapping) ---------------------------------------
+
+
+def tenant_entry_files(entry: TenantEntry) -> dict[Artefact, bytes]:
+    """The files the tenant administrator needs for `entry`, by artefact name."""
+    if entry.neo is not None:
+        return {
+            Artefact.LEAF_CER: entry.neo.cer,
+            Artefact.NEO_MAPPING_JSON: entry.neo.body_json.encode(),
+        }
+    assert entry.cf is not None
+    return {
+        Artefact.CF_SERVICE_INSTANCE_JSON: entry.cf.service_instance_json.encode(),
+        Artefact.CF_SERVICE_KEY_JSON: entry.cf.service_key_json.encode(),
+        Artefact.LEAF_PEM: entry.leaf.pem.encode(),
+    }
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    profile: Profile
+    files: dict[Artefact, Path]  # in the profile folder
+    out_files: dict[Artefact, Path]  # copies in the --out folder (empty without one)
+
+
+def store_tenant_entry(
+    store: ProfileStore, profile: Profile, entry: TenantEntry, *, out: Path | None = None
+) -> StoredEntry:
+    """Write `entry`'s files into the profile (and `out`), then record user, roles and certificate.
+
+    The profile's files and profile.json change together (one locked change); the copies in
+    `out` are public files written first, each atomically.
+    """
+    contents = tenant_entry_files(entry)
+    out_files: dict[Artefact, Path] = {}
+    if out is not None:
+        if out.exists() and not out.is_dir():
+            raise WizardError("file.write", f"--out {out} is a file; give a folder.")
+        for artefact, data in contents.items():
+            out_files[artefact] = atomic_write(out / artefact.value, data, private=False)
+    files: dict[Artefact, Path] = {}
+    with store.change(profile.name):
+        for artefact, data in contents.items():
+            if store.read_artefact(profile.name, artefact) == data:  # import-reply wrote it
+                files[artefact] = store.path(profile.name, artefact)
+            else:
+                files[artefact] = store.write_artefact(profile.name, artefact, data)
+        same_certificate = profile.mapped_leaf_sha256 == entry.leaf.sha256
+        if profile.environment is None:
+            profile.environment = entry.environment.value
+        profile.mapping_user = entry.neo.user if entry.neo else None
+        profile.mapping_roles = list(entry.roles)
+        profile.mapped_leaf_sha256 = entry.leaf.sha256
+        if profile.state is State.CERTIFICATE_IMPORTED or (
+            profile.state is State.TESTED and not same_certificate
+        ):
+            profile.state = State.MAPPED
+        store.save(profile)
+    return StoredEntry(profile=profile, files=files, out_files=out_files)

@@ -3,27 +3,41 @@
 Layout under the home directory::
 
     profiles/<name>/profile.json     this module's data (schema-versioned, no secrets)
+    profiles/<name>/profile.json.bak the profile as it was before the last change
     profiles/<name>/<artefact>       files named by `Artefact` (the one place for file names)
+    profiles/.locks/<name>.lock      held by whoever changes the profile (one process at a time)
+    profiles/.changes/<name>/        a change being written (see storage.StagedChange)
 
-Every write is atomic; profile folders are 0700 and private files 0600.
+Every write is atomic; profile folders are 0700 and private files 0600. A step that writes several
+files does so in one `ProfileStore.change`, so a crash leaves the profile as before or as after.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import threading
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
 from wizard.core.errors import WizardError
-from wizard.core.storage import atomic_write, ensure_private_dir
+from wizard.core.storage import (
+    StagedChange,
+    ensure_private_dir,
+    exclusive_lock,
+    recover_change,
+)
 
 SCHEMA_VERSION = 1
 HOME_ENV = "CPI_CERT_WIZARD_HOME"
+LOCK_TIMEOUT = 60.0  # seconds a step waits for another process working on the same profile
+_LOCKS, _CHANGES = ".locks", ".changes"  # under profiles/; never a profile name (leading dot)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -39,6 +53,7 @@ class Artefact(StrEnum):
     """File names of a profile's artefacts (relative to the profile folder)."""
 
     PROFILE = "profile.json"
+    PROFILE_BACKUP = "profile.json.bak"  # the profile before the last change
     KEY = "key.pem"  # encrypted PKCS#8; passphrase in the keyring
     CSR = "request.csr"
     CHAIN = "chain.pem"  # validated chain: leaf, intermediates, root (when known)
@@ -136,15 +151,17 @@ class Profile:
                 f"{source} was written by a newer cpi-cert-wizard (schema {version}); "
                 "update the program to open it.",
             )
-        known = {f.name for f in fields(cls)}
+        known = {f.name: f.type for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         try:
+            for key, value in values.items():
+                _check_value(key, str(known[key]), value)
             values["state"] = State(values.get("state", State.NEW))
             profile = cls(**values)
         except (TypeError, ValueError) as exc:
             raise WizardError(
                 "profile.corrupt",
-                f"{source} is not a valid profile ({exc}). Restore it or remove it.",
+                f"{source} is not a valid profile ({exc}). {restore_hint(source)}",
             ) from None
         if profile.name != source.parent.name:
             raise WizardError(
@@ -177,6 +194,69 @@ class Profile:
         return at >= start + (end - start) * 2 / 3 or (end - at).days < days
 
 
+_DATES = ("not_before", "not_after")  # compared with the clock: must carry a time zone
+
+
+def _check_value(key: str, annotation: str, value: object) -> None:
+    """Raise ValueError when a hand-edited `value` does not fit the field's annotation."""
+    if not _fits(annotation, value):
+        raise ValueError(f"{key!r} is {json.dumps(value)[:60]}, which is not a {annotation}")
+    if key in _DATES and value is not None:
+        moment = datetime.fromisoformat(str(value))
+        if moment.tzinfo is None:
+            raise ValueError(f"{key!r} is {value!r}, a time without a time zone")
+
+
+def _fits(annotation: str, value: object) -> bool:
+    for option in (part.strip() for part in annotation.split("|")):
+        if option == "None":
+            if value is None:
+                return True
+        elif option in ("str", "State"):
+            if isinstance(value, str):
+                return True
+        elif option == "int":
+            if isinstance(value, int) and not isinstance(value, bool):
+                return True
+        elif option == "bool":
+            if isinstance(value, bool):
+                return True
+        elif option.startswith("list[") and option.endswith("]"):
+            if isinstance(value, list) and all(_fits(option[5:-1], v) for v in value):
+                return True
+        else:
+            return True  # a type this check does not know: left to the dataclass
+    return False
+
+
+def restore_hint(path: Path) -> str:
+    """How to get a damaged profile.json back: from its backup if there is one."""
+    backup = path.with_name(Artefact.PROFILE_BACKUP.value)
+    if backup.is_file():
+        return (
+            f"The profile as it was before its last change is kept in {backup}: copy it over "
+            f"{path.name} to restore it, or remove the profile."
+        )
+    return "Restore it from a backup, or remove the profile (its folder) and create it again."
+
+
+@dataclass(frozen=True)
+class BrokenProfile:
+    """A profile whose profile.json cannot be used; listed so the others keep working."""
+
+    name: str
+    path: Path
+    code: str
+    message: str  # names the file, says what is wrong and how to restore it
+
+
+_changes = threading.local()  # this thread's open changes: profile folder -> StagedChange
+
+
+def _open_changes() -> dict[str, StagedChange]:
+    return _changes.__dict__.setdefault("open", {})
+
+
 def validate_profile_name(name: str) -> str:
     if not isinstance(name, str) or not _NAME.match(name):
         raise WizardError(
@@ -190,9 +270,10 @@ def validate_profile_name(name: str) -> str:
 class ProfileStore:
     """The profiles under one home directory."""
 
-    def __init__(self, home: Path | None = None) -> None:
+    def __init__(self, home: Path | None = None, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.home = Path(home) if home is not None else default_home()
         self.root = self.home / "profiles"
+        self.lock_timeout = lock_timeout
 
     def folder(self, name: str) -> Path:
         return self.root / validate_profile_name(name)
@@ -206,7 +287,72 @@ class ProfileStore:
     def names(self) -> list[str]:
         if not self.root.is_dir():
             return []
+        pending = self.root / _CHANGES
+        if pending.is_dir():
+            for entry in pending.iterdir():
+                self._settle(entry.name)
         return sorted(p.name for p in self.root.iterdir() if (p / Artefact.PROFILE.value).is_file())
+
+    # --- one writer at a time, all or nothing --------------------------------------------------
+
+    def _lock_path(self, name: str) -> Path:
+        return self.root / _LOCKS / f"{validate_profile_name(name)}.lock"
+
+    def _staging(self, name: str) -> Path:
+        return self.root / _CHANGES / validate_profile_name(name)
+
+    @contextlib.contextmanager
+    def lock(self, name: str, *, timeout: float | None = None) -> Iterator[None]:
+        """Hold profile `name` against other processes and threads (re-entrant in a thread)."""
+        ensure_private_dir(self.home)
+        ensure_private_dir(self.root)
+        with exclusive_lock(
+            self._lock_path(name),
+            what=f"Profile {name!r}",
+            timeout=self.lock_timeout if timeout is None else timeout,
+        ) as outermost:
+            if outermost:
+                recover_change(self.folder(name), self._staging(name))
+            yield
+
+    @contextlib.contextmanager
+    def change(self, name: str) -> Iterator[StagedChange]:
+        """One step's writes to profile `name`: committed together when the block ends normally,
+        thrown away on any exception (or a crash), with the profile locked throughout.
+
+        `save`, `write_artefact` and `remove_artefact` inside the block join it.
+        """
+        key = str(self.folder(name).absolute())
+        open_changes = _open_changes()
+        if key in open_changes:
+            yield open_changes[key]
+            return
+        with self.lock(name):
+            change = StagedChange(self.folder(name), self._staging(name))
+            open_changes[key] = change
+            try:
+                yield change
+            except BaseException:
+                change.discard()
+                raise
+            else:
+                change.commit()
+            finally:
+                del open_changes[key]
+
+    def _settle(self, name: str) -> None:
+        """Finish or forget a change a crashed process left, unless someone is working on it."""
+        try:
+            folder = self.folder(name)
+        except WizardError:
+            return
+        if not self._staging(name).exists() or str(folder.absolute()) in _open_changes():
+            return
+        with contextlib.suppress(WizardError):  # busy: its owner finishes it
+            with self.lock(name, timeout=0):
+                pass
+
+    # --- reading and writing ---------------------------------------------------------------------
 
     def create(self, name: str) -> Profile:
         if self.exists(name):
@@ -215,7 +361,6 @@ class ProfileStore:
             )
         ensure_private_dir(self.home)
         ensure_private_dir(self.root)
-        ensure_private_dir(self.folder(name))
         stamp = now_utc().isoformat()
         profile = Profile(name=name, created=stamp, updated=stamp)
         self.save(profile)
@@ -223,6 +368,7 @@ class ProfileStore:
 
     def load(self, name: str) -> Profile:
         path = self.path(name, Artefact.PROFILE)
+        self._settle(name)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -235,30 +381,58 @@ class ProfileStore:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise WizardError(
                 "profile.corrupt",
-                f"{path} cannot be read ({exc}). Restore it or remove the profile.",
+                f"{path} cannot be read ({exc}). {restore_hint(path)}",
             ) from None
         if not isinstance(data, dict):
-            raise WizardError(
-                "profile.corrupt", f"{path} is not a profile. Restore it or remove it."
-            )
+            raise WizardError("profile.corrupt", f"{path} is not a profile. {restore_hint(path)}")
         return Profile.from_dict(data, source=path)
 
     def load_or_create(self, name: str) -> Profile:
         return self.load(name) if self.exists(name) else self.create(name)
 
-    def all(self) -> list[Profile]:
-        return [self.load(n) for n in self.names()]
+    def all(self) -> list[Profile | BrokenProfile]:
+        """Every profile; one that cannot be read is a `BrokenProfile` and the rest still load."""
+        out: list[Profile | BrokenProfile] = []
+        for name in self.names():
+            try:
+                out.append(self.load(name))
+            except WizardError as exc:
+                out.append(
+                    BrokenProfile(
+                        name=name,
+                        path=self.path(name, Artefact.PROFILE),
+                        code=exc.code,
+                        message=exc.message,
+                    )
+                )
+        return out
+
+    def _last_good(self, name: str) -> bytes | None:
+        """The current profile.json if it is a JSON object (never back up a damaged file)."""
+        data = self.read_artefact(name, Artefact.PROFILE)
+        try:
+            return data if data is not None and isinstance(json.loads(data), dict) else None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return None
 
     def save(self, profile: Profile) -> Profile:
         validate_profile_name(profile.name)
-        ensure_private_dir(self.folder(profile.name))
         profile.updated = now_utc().isoformat()
-        atomic_write(self.path(profile.name, Artefact.PROFILE), profile.to_json())
+        with self.change(profile.name) as change:
+            if not change.staged(Artefact.PROFILE_BACKUP.value):
+                previous = self._last_good(profile.name)
+                if previous is not None:
+                    change.write(Artefact.PROFILE_BACKUP.value, previous)
+            change.write(Artefact.PROFILE.value, profile.to_json())
         return profile
 
     def write_artefact(self, name: str, artefact: Artefact, data: bytes | str) -> Path:
-        ensure_private_dir(self.folder(name))
-        return atomic_write(self.path(name, artefact), data)
+        with self.change(name) as change:
+            return change.write(artefact.value, data)
+
+    def remove_artefact(self, name: str, artefact: Artefact) -> None:
+        with self.change(name) as change:
+            change.remove(artefact.value)
 
     def read_artefact(self, name: str, artefact: Artefact) -> bytes | None:
         try:
@@ -268,6 +442,7 @@ class ProfileStore:
 
     def remove(self, name: str) -> None:
         folder = self.folder(name)
-        if not folder.is_dir():
-            raise WizardError("profile.not_found", f"There is no profile named {name!r}.")
-        shutil.rmtree(folder)
+        with self.lock(name):
+            if not folder.is_dir():
+                raise WizardError("profile.not_found", f"There is no profile named {name!r}.")
+            shutil.rmtree(folder)
