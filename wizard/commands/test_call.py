@@ -13,9 +13,8 @@ from pathlib import Path
 
 from wizard.cli import Context, Outcome
 from wizard.core.errors import WizardError
-from wizard.core.profiles import State, now_utc
 from wizard.core.storage import read_input_file
-from wizard.core.testcall import DEFAULT_TIMEOUT, TestCallResult, call_endpoint
+from wizard.core.testcall import DEFAULT_TIMEOUT, TestCallResult, call_endpoint, record_result
 from wizard.core.trust import load_sap_list
 
 EXIT_NEGATIVE = 3
@@ -130,12 +129,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
 
 def _record(ctx: Context, name: str, result: TestCallResult) -> None:
     profile = ctx.store.load(name)  # fresh: the call may have taken a while
-    profile.last_test_verdict = result.verdict.value
-    profile.last_test_at = result.at or now_utc().isoformat()
-    profile.last_test_url = result.url
-    if result.ok:
-        profile.state = State.TESTED
-    ctx.store.save(profile)
+    ctx.store.save(record_result(profile, result))
 
 
 def render(result: TestCallResult) -> str:

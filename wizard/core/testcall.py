@@ -44,7 +44,7 @@ from wizard.core import tlsprobe
 from wizard.core.accesslog import common_name
 from wizard.core.errors import WizardError
 from wizard.core.keys import PrivateKey, load_key, same_public_key
-from wizard.core.profiles import Artefact, Profile, ProfileStore
+from wizard.core.profiles import Artefact, Profile, ProfileStore, State
 from wizard.core.reply import parse_certificates
 from wizard.core.secrets import SecretKind, Secrets
 from wizard.core.storage import read_input_file
@@ -61,7 +61,7 @@ from wizard.core.verdicts import Verdict, verdict_for_status
 DEFAULT_TIMEOUT = 30.0
 TRUST_ROOT, TRUST_SYSTEM = "root", "system"
 _READ = 65536
-_SETTLE_MIN, _SETTLE_MAX = 0.1, 1.0  # seconds to wait for the server's verdict on our certificate
+_SETTLE_MIN, _SETTLE_MAX = 0.05, 1.0  # seconds to wait for the server to judge our certificate
 _BODY_LIMIT = 64 * 1024  # enough for the evidence; the rest of a large answer is not read
 _EXCERPT = 300
 _WROTE_CERTIFICATE = b"SSLv3/TLS write client certificate"
@@ -129,7 +129,7 @@ class AcceptedRoots:
 class PreCheck:
     """One local check of the client chain before (and after) the call."""
 
-    name: str  # "chain complete", "valid now", "clientAuth", "root accepted", "key matches"
+    name: str  # "chain complete", "valid now", "clientAuth", "chain valid", "root accepted"
     passed: bool | None  # None: could not tell
     detail: str
 
@@ -187,6 +187,16 @@ class _Stop(Exception):
         self.evidence = evidence
 
 
+def record_result(profile: Profile, result: TestCallResult) -> Profile:
+    """Note the outcome in the profile (the caller saves it); OK moves it to State.TESTED."""
+    profile.last_test_verdict = result.verdict.value
+    profile.last_test_at = result.at
+    profile.last_test_url = result.url
+    if result.ok:
+        profile.state = State.TESTED
+    return profile
+
+
 # --- reading the profile ------------------------------------------------------------------------
 
 
@@ -209,16 +219,14 @@ def load_client_identity(store: ProfileStore, profile: Profile, secrets: Secrets
             "(import-reply) or a PKCS#12 (import-p12) first.",
         )
     chain_file = store.path(name, Artefact.CLIENT_CHAIN_PEM)
-    known = (
-        parse_certificates(known_pem, source=str(store.path(name, Artefact.CHAIN)))
-        if (known_pem)
-        else []
-    )
+    known: list[x509.Certificate] = []
+    if known_pem is not None:
+        known = parse_certificates(known_pem, source=str(store.path(name, Artefact.CHAIN)))
     if sent_pem is not None:
         sent = parse_certificates(sent_pem, source=str(chain_file))
     else:  # older profiles: send chain.pem without its root (servers never need the root)
         chain_file = store.path(name, Artefact.CHAIN)
-        sent = [c for c in known if not (known.index(c) > 0 and _self_signed(c))]
+        sent = [known[0], *(c for c in known[1:] if not _self_signed(c))]
     passphrase = secrets.fetch(name, SecretKind.KEY_PASSPHRASE)
     key = load_key(key_pem, passphrase, source=str(store.path(name, Artefact.KEY)))
     if not same_public_key(key.public_key(), sent[0].public_key()):  # type: ignore[arg-type]
@@ -1106,6 +1114,7 @@ class _Call:
     def _http(self, channel: _Channel) -> _Outcome:
         http_conn = http.client.HTTPConnection(self.target.host, self.target.port)
         http_conn.sock = _HttpSocket(channel)  # type: ignore[assignment]
+        send_failure: Exception | None = None
         try:
             http_conn.putrequest(self.method, self.path, skip_host=True, skip_accept_encoding=True)
             for name, value in self.headers:
@@ -1113,42 +1122,53 @@ class _Call:
             if self.data is not None or self.method in ("POST", "PUT", "PATCH"):
                 http_conn.putheader("Content-Length", str(len(self.data or b"")))
             http_conn.endheaders(self.data)
-            response = http_conn.getresponse()
-            body = response.read(_BODY_LIMIT)
         except TimeoutError:
-            if channel.answered:
-                raise _Stop(
-                    Verdict.TIMEOUT,
-                    f"The answer from {channel.where} did not complete within {self.timeout:g} s.",
-                ) from None
-            raise _Stop(
-                Verdict.TIMEOUT,
-                f"{channel.where} accepted the request but did not answer within "
-                f"{self.timeout:g} s (a slow flow needs a larger --timeout).",
-            ) from None
-        except SSL.Error as exc:
+            raise self._no_answer_in_time(channel) from None
+        except (SSL.Error, OSError, EOFError) as exc:
+            # A server may answer (413) and stop reading before the body is all sent: the
+            # answer may still be there to read.
+            send_failure = exc
+        try:
+            response = http_conn.getresponse()
+        except TimeoutError:
+            raise self._no_answer_in_time(channel) from None
+        except (SSL.Error, http.client.HTTPException, OSError, EOFError) as exc:
+            raise self._no_answer(channel, send_failure or exc) from None
+        try:
+            body = response.read(_BODY_LIMIT)
+        except (TimeoutError, SSL.Error, http.client.HTTPException, OSError, EOFError):
+            body = b""  # the status is what counts; the body is only evidence
+        return self._judge(response.status, response.reason, response, body)
+
+    def _no_answer_in_time(self, channel: _Channel) -> _Stop:
+        return _Stop(
+            Verdict.TIMEOUT,
+            f"{channel.where} accepted the request but did not answer within {self.timeout:g} s "
+            "(a slow flow needs a larger --timeout).",
+        )
+
+    def _no_answer(self, channel: _Channel, exc: BaseException) -> _Stop:
+        if isinstance(exc, SSL.Error):
             reasons = _reasons(exc)
             if channel.sent_certificate and _is_cert_alert(reasons):
-                raise _Stop(
+                return _Stop(
                     Verdict.CLIENT_CERT_REJECTED,
                     f"{channel.where} rejected our client certificate with a TLS alert: {reasons}.",
-                ) from None
-            raise _Stop(
+                )
+            return _Stop(
                 Verdict.UNAVAILABLE, f"The TLS connection to {channel.where} failed: {reasons}."
-            ) from None
-        except (http.client.HTTPException, OSError, EOFError) as exc:
-            if channel.sent_certificate and not channel.answered:
-                raise _Stop(
-                    Verdict.CLIENT_CERT_REJECTED,
-                    f"{channel.where} closed the connection after the handshake without an "
-                    f"answer ({type(exc).__name__}); servers do this when they refuse the "
-                    "client certificate without saying why.",
-                ) from None
-            raise _Stop(
-                Verdict.UNAVAILABLE,
-                f"{channel.where} gave no usable HTTP answer ({type(exc).__name__}: {exc}).",
-            ) from None
-        return self._judge(response.status, response.reason, response, body)
+            )
+        if channel.sent_certificate and not channel.answered:
+            return _Stop(
+                Verdict.CLIENT_CERT_REJECTED,
+                f"{channel.where} closed the connection after the handshake without an answer "
+                f"({type(exc).__name__}); servers do this when they refuse the client "
+                "certificate without saying why.",
+            )
+        return _Stop(
+            Verdict.UNAVAILABLE,
+            f"{channel.where} gave no usable HTTP answer ({type(exc).__name__}: {exc}).",
+        )
 
     def _judge(self, status: int, reason: str, response, body: bytes) -> _Outcome:
         excerpt = _excerpt(body)
