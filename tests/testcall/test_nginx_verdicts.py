@@ -7,6 +7,8 @@ evidence that explains it, and what the tenant's access log says about the same 
 from __future__ import annotations
 
 import itertools
+import socket
+import threading
 import time
 import uuid
 
@@ -271,6 +273,24 @@ def test_silent_listener_times_out(make_profile, profile_for, silent_port):
     result = call(make_profile, profile, timeout=0.5)
     assert result.verdict is Verdict.TIMEOUT
     assert "sent no TLS answer" in evidence(result)
+
+
+def test_listener_that_hangs_up_at_once_is_not_tls(make_profile, profile_for):
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+
+        def hang_up() -> None:
+            conn, _ = listener.accept()
+            conn.close()
+
+        thread = threading.Thread(target=hang_up, daemon=True)
+        thread.start()
+        result = call(make_profile, profile_for("alice", url=f"https://127.0.0.1:{port}/http/x"))
+        thread.join(5)
+    assert result.verdict is Verdict.NOT_TLS
+    assert "without answering the TLS handshake" in evidence(result)
 
 
 def test_plain_http_port_is_not_tls(make_profile, profile_for, nginx):

@@ -154,3 +154,22 @@ def test_proxy_none_ignores_https_proxy(cli, ready, monkeypatch):
     assert cli("test-call", "--profile", "erp", "--proxy", "none").code == 0
     result = cli("test-call", "--profile", "erp", "--json")
     assert result.json["verdict"] == "PROXY_ERROR"
+
+
+def test_proxy_password_and_authorization_header_never_appear_in_the_output(
+    cli, ready, closed_port
+):
+    result = cli(
+        "test-call",
+        "--profile",
+        "erp",
+        "--proxy",
+        f"http://proxyuser:pr0xy-s3cret@127.0.0.1:{closed_port}",
+        "--header",
+        "Authorization: Basic dXNlcjpzM2NyZXQ=",
+        "--json",
+    )
+    assert result.json["verdict"] == "PROXY_ERROR"
+    assert "pr0xy-s3cret" not in result.out + result.err
+    assert "dXNlcjpzM2NyZXQ=" not in result.out + result.err
+    assert "--proxy-user USER:PASSWORD" in result.json["curl"]

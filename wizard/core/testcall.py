@@ -807,7 +807,7 @@ def call_endpoint(
         url=target_url,
         method=method,
         headers=extra_headers,
-        data_arg=data_arg if data_arg is not None else (data.decode() if data else None),
+        data_arg=data_arg if data_arg is not None else _data_for_curl(data),
         proxy=via,
         timeout=timeout,
     )
@@ -824,7 +824,6 @@ def call_endpoint(
         prechecks=prechecks,
         proxy=via,
         timeout=timeout,
-        environment=profile.environment,
     )
     started = time.monotonic()
     outcome = call.run()
@@ -856,6 +855,16 @@ def call_endpoint(
 
 
 _AUTOMATIC = {"host", "user-agent", "accept", "content-length"}
+
+
+def _data_for_curl(data: bytes | None) -> str | None:
+    if data is None:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "@BODY_FILE"
+    return text if len(text) <= 2000 and text.isprintable() else "@BODY_FILE"
 
 
 def _target_url(url: str | None, profile: Profile) -> str:
@@ -917,7 +926,6 @@ class _Call:
     prechecks: tuple[PreCheck, ...]
     proxy: tlsprobe.Proxy | None
     timeout: float
-    environment: str | None
     cert_requested: bool | None = None
     ca_names: tuple[str, ...] = ()
     server_chain: tuple[str, ...] = ()
