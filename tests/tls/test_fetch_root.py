@@ -355,3 +355,22 @@ def test_nothing_is_written_when_no_root_was_found(serve, tmp_path: Path) -> Non
     assert saved.files == {}
     assert not store.exists("ERP-PRD")
     assert not out.exists()
+
+
+def test_a_server_that_requires_a_client_certificate_still_gives_its_root(serve, ca_file) -> None:
+    server = server_pki()
+    running = serve(
+        server,
+        by="openssl",
+        client_ca_names=[pki.root("Required Client Root").cert],
+        require_client_cert=True,
+        extra=("-tls1_2",),
+    )
+
+    report = fetch_root(
+        f"localhost:{running.port}", ca_files=[ca_file(server.root.cert)], timeout=5
+    )
+
+    assert report.root_sha256 == fingerprint(server.root.cert)
+    assert report.valid_for_host is True
+    assert any("it requires a client certificate" in line for line in report.verdict_lines())

@@ -157,9 +157,14 @@ class FetchRootReport:
         lines.extend(self.notes)
         lines.extend(self._client_certificate_lines())
         if self.handshake_error:
+            why = (
+                "; it requires a client certificate, and none is sent when fetching the root"
+                if self.client_cert_requested
+                else ""
+            )
             lines.append(
                 f"The server ended the handshake after sending its chain ({self.handshake_error})"
-                "; it most likely requires a client certificate. The chain was read before that."
+                f"{why}. The chain above was read before that."
             )
         return tuple(lines)
 
