@@ -68,3 +68,22 @@ def test_an_unreachable_tenant_is_a_verdict_on_the_test_page(wizard):
     wizard.idle()
     assert page.verdict.code == "UNREACHABLE"
     assert page.verdict.title.text() == "The host cannot be reached"
+
+
+def test_an_unreachable_tenant_is_explained_on_the_trust_page_and_can_be_skipped(wizard):
+    port = closed_port()
+    wizard.click(wizard.page_of(Step.START).new_button)
+    wizard.qtbot.waitUntil(lambda: wizard.at() is Step.TENANT)
+    tenant = wizard.page_of(Step.TENANT)
+    tenant.name.setText("ERP-PRD")
+    tenant.url.setText(f"https://127.0.0.1:{port}/http/orders")
+    wizard.next(Step.TRUST)
+    page = wizard.page_of(Step.TRUST)
+    assert page.error.isVisible()
+    assert f"127.0.0.1:{port}" in page.error.message()
+    assert "refused" in page.error.message()
+    assert "Go Back to correct the URL" in page.error.message()
+    assert not page.isComplete()
+    page.skip.setChecked(True)
+    assert page.isComplete()
+    wizard.next(Step.KEY)

@@ -107,13 +107,13 @@ def tour(window, *, shot: Callable[[Step], None]) -> None:
     if not pages[Step.TRUST].isComplete():  # fetch-root failed or is missing: say so, go on
         pages[Step.TRUST].skip.setChecked(True)
     go_next(Step.KEY)
+    shot(Step.KEY)  # the subject form, filled in (the request itself shows on the next page)
     pages[Step.KEY].generate()
     wait_until(
         lambda: pages[Step.KEY].result is not None or pages[Step.KEY].error.message() != "",
         what="the key",
     )
     wait_until(idle(window))
-    shot(Step.KEY)
     go_next(Step.WAITING)
     pages[Step.WAITING].sign_with_sandbox()
     wait_until(idle(window))

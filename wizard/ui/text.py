@@ -19,7 +19,7 @@ def arg(template: str, *values: object) -> str:
     return _PLACEHOLDER.sub(fill, template)
 
 
-def tr(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
     """`QCoreApplication.translate` for modules and base classes (an explicit context)."""
     return QCoreApplication.translate(context, text, disambiguation, n)
 

@@ -11,7 +11,7 @@ from wizard.core.flow import Step, loggable
 from wizard.ui import workers
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
-from wizard.ui.text import tr
+from wizard.ui.text import translate
 from wizard.ui.widgets.icons import icon
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,9 @@ class CertWizard(QWizard):
         self.session = session
         self._painted = False
         session.setParent(self)
-        self.setWindowTitle(tr("CertWizard", "SAP Cloud Integration: client certificate wizard"))
+        self.setWindowTitle(
+            translate("CertWizard", "SAP Cloud Integration: client certificate wizard")
+        )
         self.setWindowIcon(icon("app"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)

@@ -25,11 +25,9 @@ from wizard.core.errors import WizardError
 from wizard.core.flow import COMMIT_STEPS, ORDER, TITLES, Step, step_number
 from wizard.ui import workers
 from wizard.ui.session import Session
-from wizard.ui.text import arg, from_core, tr
+from wizard.ui.text import arg, from_core, translate
 from wizard.ui.widgets.banner import Banner, Severity
 from wizard.ui.widgets.busy import BusyBar
-
-CONTEXT = "Page"
 
 
 class Page(QWizardPage):
@@ -38,9 +36,11 @@ class Page(QWizardPage):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setTitle(tr("flow", TITLES[self.step]))
+        self.setTitle(translate("flow", TITLES[self.step]))
         if self.step is not Step.START:
-            self.setSubTitle(arg(tr(CONTEXT, "Step %1 of %2"), step_number(self.step), len(ORDER)))
+            self.setSubTitle(
+                arg(translate("Page", "Step %1 of %2"), step_number(self.step), len(ORDER))
+            )
         self.setCommitPage(self.step in COMMIT_STEPS)
         self.job: workers.Job | None = None
         self._token: workers.CancelToken | None = None
@@ -112,14 +112,14 @@ class Page(QWizardPage):
         if self._token is None or self.job is None:
             return
         if self._token.cancel():
-            self.busy.say(tr(CONTEXT, "Cancelling…"))
+            self.busy.say(translate("Page", "Cancelling…"))
             self.busy.cancel.setEnabled(False)
         else:
-            self.busy.say(tr(CONTEXT, "Too late to cancel: the result is being saved…"))
+            self.busy.say(translate("Page", "Too late to cancel: the result is being saved…"))
             self.busy.cancel.setEnabled(False)
 
     def on_cancelled(self) -> None:
-        self.show_message(Severity.INFO, tr(CONTEXT, "Cancelled; nothing was written."))
+        self.show_message(Severity.INFO, translate("Page", "Cancelled; nothing was written."))
 
     def work_started(self) -> None:
         """Hook: disable inputs while a worker runs."""
@@ -166,7 +166,7 @@ class Page(QWizardPage):
     def show_error(self, exc: WizardError | str, title: str | None = None) -> None:
         message = from_core(exc.message) if isinstance(exc, WizardError) else exc
         self.error.show_message(
-            Severity.ERROR, title or tr(CONTEXT, "This needs your attention"), message
+            Severity.ERROR, title or translate("Page", "This needs your attention"), message
         )
 
     def show_message(self, severity: Severity, title: str, text: str = "") -> None:

@@ -28,7 +28,7 @@ from wizard.ui import workers
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
 from wizard.ui.text import arg, from_core
-from wizard.ui.widgets.banner import Severity
+from wizard.ui.widgets.banner import Banner, Severity
 from wizard.ui.widgets.copyable import CopyableText
 
 # (field, label) in the order of wizard.core.csr.SUBJECT_FIELDS; labels translated here.
@@ -132,6 +132,7 @@ class KeyPage(Page):
     def __init__(self, session: Session) -> None:
         super().__init__(session)
         self.result: KeyAndRequest | None = None
+        self._entered = False
         self._tried = False
         self._loaded_for: str | None = None
         self.intro = self.paragraph(
@@ -143,13 +144,15 @@ class KeyPage(Page):
             self,
         )
         self.body.addWidget(self.intro)
+        self.notice = Banner(self)
+        self.body.addWidget(self.notice)
         labels = {
             "cn": self.tr("&Common name (CN):"),
             "org_unit": self.tr("Organizational &unit (OU):"),
             "org": self.tr("&Organization (O):"),
             "locality": self.tr("&Locality (L):"),
             "state": self.tr("&State or province (ST):"),
-            "country": self.tr("Co&untry (C):"),
+            "country": self.tr("Cou&ntry (C):"),
             "email": self.tr("E-&mail address:"),
         }
         group = QGroupBox(self.tr("Subject"), self)
@@ -225,6 +228,7 @@ class KeyPage(Page):
     # --- entering ---
 
     def initializePage(self) -> None:
+        self._entered = True
         profile = self.session.profile
         if profile is None:
             return
@@ -251,8 +255,10 @@ class KeyPage(Page):
         self._validate()
 
     def intro_renew(self, renewing: bool) -> None:
-        if renewing:
-            self.show_message(
+        if not renewing:
+            self.notice.clear()
+        else:
+            self.notice.show_message(
                 Severity.INFO,
                 self.tr("Renewal: a new key with the same subject"),
                 self.tr(
@@ -294,6 +300,8 @@ class KeyPage(Page):
         return tuple(s.strip() for s in self.sans.text().split(",") if s.strip())
 
     def problems(self) -> dict[str, str]:
+        if not self._entered:  # before the page is first shown: csr.py is not loaded yet
+            return {}
         out: dict[str, str] = {}
         for problem in self.subject().problems():
             out.setdefault(problem.field, from_core(problem.message))
@@ -340,6 +348,7 @@ class KeyPage(Page):
 
     def _generated(self, result: KeyAndRequest) -> None:
         self.session.renew = False
+        self.notice.clear()
         self.session.set_profile(result.profile)
         self._show_result(result)
         self.reveal(self.where)

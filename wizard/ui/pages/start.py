@@ -187,7 +187,9 @@ class StartPage(Page):
             item = QTreeWidgetItem(
                 [
                     row.name,
-                    {"neo": "Neo", "cf": "Cloud Foundry"}.get(row.environment or "", "—"),
+                    {"neo": self.tr("Neo"), "cf": self.tr("Cloud Foundry")}.get(
+                        row.environment or "", "—"
+                    ),
                     row.tenant_host or "—",
                     row.subject_cn or "—",
                     self.state_text(row.state),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -20,7 +21,7 @@ from wizard.core.flow import REMINDER_DAYS, MadeFile, Step, made_files, reminder
 from wizard.core.profiles import Profile, ProfileStore
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
-from wizard.ui.text import arg, tr
+from wizard.ui.text import arg, translate
 from wizard.ui.widgets.banner import Severity
 
 
@@ -61,13 +62,20 @@ class SummaryPage(Page):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.body.addWidget(self.table_label)
         self.body.addWidget(self.table, 1)
+        self.folder = self.paragraph("", self)
+        self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body.addWidget(self.folder)
         self.expiry = self.paragraph("", self)
         self.body.addWidget(self.expiry)
         row = QHBoxLayout()
         self.reminder_button = QPushButton(self.tr("Add &reminder to calendar…"), self)
         self.reminder_button.setAutoDefault(False)
         self.reminder_button.clicked.connect(self.add_reminder)
+        self.open_folder = QPushButton(self.tr("&Open the folder"), self)
+        self.open_folder.setAutoDefault(False)
+        self.open_folder.clicked.connect(self._open_folder)
         row.addWidget(self.reminder_button)
+        row.addWidget(self.open_folder)
         row.addStretch(1)
         self.body.addLayout(row)
         self.files: list[MadeFile] = []
@@ -100,6 +108,9 @@ class SummaryPage(Page):
                 )
             )
         self.reminder_button.setEnabled(until is not None)
+        self.folder.setText(
+            arg(self.tr("All files are in %1."), str(self.session.store.folder(profile.name)))
+        )
         self.run(
             list_files,
             self.session.store,
@@ -113,15 +124,19 @@ class SummaryPage(Page):
         self.table.setRowCount(len(files))
         for row, made in enumerate(files):
             cells = (
-                str(made.path),
-                tr("flow", made.use.contains),
-                tr("flow", made.use.goes_to),
+                made.path.name,
+                translate("flow", made.use.contains),
+                translate("flow", made.use.goes_to),
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
+
+    def _open_folder(self) -> None:
+        folder = self.session.store.folder(self.session.name)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def add_reminder(self, path: Path | None = None) -> None:
         profile = self.session.profile

@@ -156,7 +156,14 @@ class TenantPage(Page):
             return
         found = detect_environment(host)
         label = {"neo": self.tr("Neo"), "cf": self.tr("Cloud Foundry")}
-        if found:
+        chosen = self.chosen_environment()
+        if chosen and found and chosen != found:
+            self.detected.setText(
+                arg(self.tr("Note: the host looks like %1, not %2."), label[found], label[chosen])
+            )
+        elif chosen:
+            self.detected.clear()
+        elif found:
             self.detected.setText(arg(self.tr("Detected from the host: %1."), label[found]))
         else:
             self.detected.setText(

@@ -112,10 +112,10 @@ class TestCallPage(Page):
         self.verdict = VerdictBanner(self)
         self.body.addWidget(self.verdict)
         self.evidence_label = QLabel(self.tr("E&vidence:"), self)
-        self.evidence = CopyableText(self, lines=5)
+        self.evidence = CopyableText(self, lines=7, wrap=True)
         self.evidence_label.setBuddy(self.evidence.edit)
         self.curl_label = QLabel(self.tr("The same call with c&url:"), self)
-        self.curl = CopyableText(self, lines=2)
+        self.curl = CopyableText(self, lines=3, wrap=True)
         self.curl_label.setBuddy(self.curl.edit)
         self.log_findings = FindingsView(self)
         for widget in (

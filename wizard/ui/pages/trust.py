@@ -18,7 +18,7 @@ from wizard.core.profiles import Artefact, Profile, ProfileStore
 from wizard.ui import workers
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
-from wizard.ui.text import arg, from_core, tr
+from wizard.ui.text import arg, from_core, translate
 from wizard.ui.widgets.banner import Severity
 from wizard.ui.widgets.chain_view import ChainRow, ChainView, source_text
 from wizard.ui.widgets.findings import FindingsView
@@ -54,16 +54,16 @@ def fetch(
     rows = tuple(
         ChainRow(
             role={
-                "leaf": tr("ChainView", "leaf"),
-                "intermediate": tr("ChainView", "intermediate"),
-                "root": tr("ChainView", "root"),
+                "leaf": translate("ChainView", "leaf"),
+                "intermediate": translate("ChainView", "intermediate"),
+                "root": translate("ChainView", "root"),
             }.get(entry.role, entry.role),
             subject=entry.subject,
             issuer=entry.issuer,
             not_after=entry.not_after,
             sha256=entry.sha256,
             source=(
-                tr("ChainView", "sent by server")
+                translate("ChainView", "sent by server")
                 if entry.sent_by_server
                 else source_text(entry.source)
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from wizard.ui.text import tr
+from wizard.ui.text import translate
 
 
 class BusyBar(QWidget):
@@ -18,8 +18,8 @@ class BusyBar(QWidget):
         self.bar.setRange(0, 0)  # indeterminate: core reports no percentages
         self.bar.setTextVisible(False)
         self.bar.setMaximumWidth(160)
-        self.bar.setAccessibleName(tr("BusyBar", "Working"))
-        self.cancel = QPushButton(tr("BusyBar", "Cancel"), self)
+        self.bar.setAccessibleName(translate("BusyBar", "Working"))
+        self.cancel = QPushButton(translate("BusyBar", "Cancel"), self)
         self.cancel.setAutoDefault(False)
         self.cancel.clicked.connect(self.cancel_requested)
         row = QHBoxLayout(self)

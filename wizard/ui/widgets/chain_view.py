@@ -8,7 +8,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
-from wizard.ui.text import arg, tr
+from wizard.ui.text import arg, translate
 from wizard.ui.widgets.banner import Severity
 from wizard.ui.widgets.icons import icon
 
@@ -32,10 +32,10 @@ class ChainView(QTreeWidget):
         self.setColumnCount(4)
         self.setHeaderLabels(
             [
-                tr("ChainView", "Certificate"),
-                tr("ChainView", "Issued by"),
-                tr("ChainView", "Valid until"),
-                tr("ChainView", "Source"),
+                translate("ChainView", "Certificate"),
+                translate("ChainView", "Issued by"),
+                translate("ChainView", "Valid until"),
+                translate("ChainView", "Source"),
             ]
         )
         self.setRootIsDecorated(False)
@@ -58,7 +58,7 @@ class ChainView(QTreeWidget):
             item.setIcon(
                 0, icon("certificate" if row.severity is Severity.OK else str(row.severity))
             )
-            tip = arg(tr("ChainView", "SHA-256 fingerprint: %1"), row.sha256)
+            tip = arg(translate("ChainView", "SHA-256 fingerprint: %1"), row.sha256)
             for column in range(4):
                 item.setToolTip(column, f"{item.text(column)}\n{tip}")
             self.addTopLevelItem(item)
@@ -75,19 +75,19 @@ class ChainView(QTreeWidget):
 def source_text(source: str) -> str:
     """Where a certificate came from, in words (core names it: reply, server, certifi, …)."""
     known = {
-        "reply": tr("ChainView", "CA reply"),
-        "server": tr("ChainView", "sent by server"),
-        "certifi": tr("ChainView", "resolved from certifi (Mozilla's list)"),
-        "system store": tr("ChainView", "resolved from the system store"),
-        "SAP list": tr("ChainView", "resolved from SAP's list"),
+        "reply": translate("ChainView", "CA reply"),
+        "server": translate("ChainView", "sent by server"),
+        "certifi": translate("ChainView", "resolved from certifi (Mozilla's list)"),
+        "system store": translate("ChainView", "resolved from the system store"),
+        "SAP list": translate("ChainView", "resolved from SAP's list"),
     }
     if source in known:
         return known[source]
     if source.startswith("--ca-file "):
-        return arg(tr("ChainView", "resolved from %1"), source.removeprefix("--ca-file "))
+        return arg(translate("ChainView", "resolved from %1"), source.removeprefix("--ca-file "))
     if source.startswith("AIA "):
-        return arg(tr("ChainView", "downloaded from %1"), source.removeprefix("AIA "))
-    return arg(tr("ChainView", "resolved from %1"), source)
+        return arg(translate("ChainView", "downloaded from %1"), source.removeprefix("AIA "))
+    return arg(translate("ChainView", "resolved from %1"), source)
 
 
 def rows_from_links(links, *, complete: bool, findings=()) -> list[ChainRow]:
@@ -104,11 +104,11 @@ def rows_from_links(links, *, complete: bool, findings=()) -> list[ChainRow]:
     last = len(links) - 1
     for index, link in enumerate(links):
         if index == 0:
-            role = tr("ChainView", "leaf")
+            role = translate("ChainView", "leaf")
         elif index == last and complete:
-            role = tr("ChainView", "root")
+            role = translate("ChainView", "root")
         else:
-            role = tr("ChainView", "intermediate")
+            role = translate("ChainView", "intermediate")
         rows.append(
             ChainRow(
                 role=role,

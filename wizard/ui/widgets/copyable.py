@@ -6,26 +6,30 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from wizard.ui.text import tr
+from wizard.ui.text import translate
 
 
 class CopyableText(QWidget):
     save_requested = Signal()
     copied = Signal()
 
-    def __init__(self, parent=None, *, save: bool = False, lines: int = 6) -> None:
+    def __init__(
+        self, parent=None, *, save: bool = False, lines: int = 6, wrap: bool = False
+    ) -> None:
         super().__init__(parent)
         self.edit = QPlainTextEdit(self)
         self.edit.setReadOnly(True)
         self.edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.edit.setLineWrapMode(
+            QPlainTextEdit.LineWrapMode.WidgetWidth if wrap else QPlainTextEdit.LineWrapMode.NoWrap
+        )
         self.edit.setTabChangesFocus(True)
         height = self.edit.fontMetrics().lineSpacing() * lines + 12
         self.edit.setMinimumHeight(min(height, 200))
-        self.copy = QPushButton(tr("CopyableText", "Copy"), self)
+        self.copy = QPushButton(translate("CopyableText", "Copy"), self)
         self.copy.setAutoDefault(False)
         self.copy.clicked.connect(self._copy)
-        self.save = QPushButton(tr("CopyableText", "Save…"), self)
+        self.save = QPushButton(translate("CopyableText", "Save…"), self)
         self.save.setAutoDefault(False)
         self.save.setVisible(save)
         self.save.clicked.connect(self.save_requested)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.ui.text import tr
+from wizard.ui.text import translate
 
 
 class _DropList(QListWidget):
@@ -51,18 +51,16 @@ class _DropList(QListWidget):
 class FileDropList(QWidget):
     changed = Signal()
 
-    FILTER = "Certificates (*.cer *.crt *.pem *.der *.p7b *.p7c *.p7 *.txt);;All files (*)"
-
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.list = _DropList(self)
         self.list.setMinimumHeight(64)
         self.list.dropped.connect(self.add_files)
-        self.list.setToolTip(tr("FileDropList", "Drop the CA's files here"))
-        self.choose = QPushButton(tr("FileDropList", "Choose files…"), self)
+        self.list.setToolTip(translate("FileDropList", "Drop the CA's files here"))
+        self.choose = QPushButton(translate("FileDropList", "Choose files…"), self)
         self.choose.setAutoDefault(False)
         self.choose.clicked.connect(self._choose)
-        self.remove = QPushButton(tr("FileDropList", "Remove"), self)
+        self.remove = QPushButton(translate("FileDropList", "Remove"), self)
         self.remove.setAutoDefault(False)
         self.remove.clicked.connect(self._remove)
         buttons = QVBoxLayout()
@@ -96,7 +94,13 @@ class FileDropList(QWidget):
 
     def _choose(self) -> None:
         names, _filter = QFileDialog.getOpenFileNames(
-            self, tr("FileDropList", "The CA's reply"), "", self.FILTER
+            self,
+            translate("FileDropList", "The CA's reply"),
+            "",
+            translate(
+                "FileDropList",
+                "Certificates (*.cer *.crt *.pem *.der *.p7b *.p7c *.p7 *.txt);;All files (*)",
+            ),
         )
         if names:
             self.add_files([Path(n) for n in names])

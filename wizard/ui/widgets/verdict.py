@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
-from wizard.ui.text import tr
+from wizard.ui.text import translate
 from wizard.ui.widgets.banner import Severity, tinted
 from wizard.ui.widgets.icons import icon
 
@@ -45,7 +45,7 @@ class VerdictBanner(QFrame):
         self._icon.setPixmap(icon(str(severity)).pixmap(48, 48))
         self.title.setText(title)
         self.meaning.setText(meaning)
-        self.next_step.setText(tr("VerdictBanner", "Next step: ") + next_step)
+        self.next_step.setText(translate("VerdictBanner", "Next step: ") + next_step)
         palette = self.palette()
         palette.setColor(palette.ColorRole.Window, tinted(self.parentWidget().palette(), severity))
         self.setPalette(palette)
