@@ -52,7 +52,9 @@ def _sandbox_sender(sandbox: Sandbox, cn: str, *, client_auth: bool = True) -> C
     return Client(cn, leaf, key, chain[:2], chain)
 
 
-@pytest.fixture(scope="session")
+# Module scope: the sandbox's threads end with this module (the sandbox's own tests check that
+# no sandbox thread is left in the process).
+@pytest.fixture(scope="module")
 def sandbox_tenant(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tenant]:
     sandbox = Sandbox(tmp_path_factory.mktemp("sandbox"))
     for path in ("/http/orders", "/cxf/orders"):
@@ -89,7 +91,7 @@ def sandbox_tenant(world: World, tmp_path_factory: pytest.TempPathFactory) -> It
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def nginx_tenant(world: World, nginx: Nginx) -> Tenant:
     clients = {
         "mapped": world["alice"],
