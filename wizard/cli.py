@@ -46,6 +46,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("mapping", "mapping", "what the tenant needs: Neo mapping or Cloud Foundry service key"),
     ("test-call", "test_call", "call the endpoint with the client certificate and diagnose"),
     ("analyze-log", "analyze_log", "explain SAP HTTP access-log lines"),
+    ("batch", "batch", "one step for many sender systems: csr, import, export, mapping, test-call"),
+    ("expiry", "expiry", "every certificate's days left and renewal advice; --ics for a calendar"),
     ("sandbox", "sandbox", "run or administer the local sandbox tenant"),
     ("gui", "gui", "open the wizard (also the default without a subcommand)"),
 ]
@@ -100,7 +102,14 @@ class Context:
         print(message, file=sys.stderr)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def chosen_command(argv: list[str]) -> str | None:
+    """The subcommand named in `argv` (the first word that is one), if any."""
+    names = {name for name, _module, _help in COMMANDS}
+    return next((arg for arg in argv if arg in names), None)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only `command`'s module is imported, so start-up and --help stay fast."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     common.add_argument(
@@ -123,15 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module, help_text in COMMANDS:
-        try:
-            mod = importlib.import_module(f"wizard.commands.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"wizard.commands.{module}":
-                raise
-            continue  # not built yet
         p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
-        mod.configure(p)
-        p.set_defaults(_run=mod.run)
+        if name == command:
+            mod = importlib.import_module(f"wizard.commands.{module}")
+            mod.configure(p)
+            p.set_defaults(_run=mod.run)
     return parser
 
 
@@ -141,17 +146,15 @@ def _emit_json(payload: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("CPI_CERT_WIZARD_LOG", "WARNING"))
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = chosen_command(argv)
+    if command is None and not {"-h", "--help", "--version"} & set(argv):
+        command, argv = "gui", ["gui", *argv]  # no subcommand: open the wizard
+    parser = build_parser(command)
     args = parser.parse_args(argv)
     home = getattr(args, "home", None) or default_home()
     ctx = Context(home=Path(home), json=args.json, sap_roots=getattr(args, "sap_roots", None))
-    run = getattr(args, "_run", None)
-    if run is None:
-        if not _has_gui():
-            parser.print_help()
-            return EXIT_OK
-        args = parser.parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
-        run = args._run
+    run = args._run
     try:
         outcome = run(args, ctx)
     except WizardError as exc:
@@ -179,11 +182,3 @@ def main(argv: list[str] | None = None) -> int:
     elif outcome.text:
         print(outcome.text)
     return outcome.exit_code
-
-
-def _has_gui() -> bool:
-    try:
-        importlib.import_module("wizard.commands.gui")
-    except ModuleNotFoundError:
-        return False
-    return True
