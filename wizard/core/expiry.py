@@ -122,7 +122,7 @@ def check_expiry(
     day = end.date().isoformat()
     if status is Expiry.EXPIRED:
         advice = ADVICE["expired"].format(
-            date=day, days=-days, how=_how(profile.name, profile.environment)
+            date=day, days=(at - end).days, how=_how(profile.name, profile.environment)
         )
     elif status is Expiry.DUE and (days < within or not start or not lifetime):
         advice = ADVICE["due_days"].format(

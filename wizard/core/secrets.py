@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets as _random
+import threading
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -79,6 +80,9 @@ class Secrets:
     ) -> None:
         self._backend = backend
         self._ask = ask
+        # Keyring backends (SecretService over D-Bus) are not documented as thread-safe, and a
+        # person answers one prompt at a time: batch test calls share one Secrets across threads.
+        self._lock = threading.RLock()
 
     @property
     def backend(self) -> KeyringBackend:
@@ -107,7 +111,8 @@ class Secrets:
 
     def _call(self, what: str, func, *args):
         try:
-            return func(*args)
+            with self._lock:
+                return func(*args)
         except keyring.errors.KeyringLocked:
             raise SecretsUnavailable(
                 f"The keyring ({_describe(self.backend)}) is locked, so {what} cannot be used. "
@@ -146,7 +151,8 @@ class Secrets:
         if env:
             return env
         if self._ask is not None:
-            value = self._ask(f"{_WHAT[kind].capitalize()} of profile {profile}: ")
+            with self._lock:
+                value = self._ask(f"{_WHAT[kind].capitalize()} of profile {profile}: ")
             if value:
                 return value
         raise WizardError(

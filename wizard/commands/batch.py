@@ -1,0 +1,268 @@
+"""`cpi-cert-wizard batch csr|import|export|mapping|test-call`: one step for many sender systems.
+
+One bad CSV row or profile is reported and the others go on; running a step again skips what is
+done. Exit status 0 when nothing failed, 2 when any row or profile failed (the summary says which).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from wizard.cli import EXIT_INPUT, EXIT_OK, Context, Outcome
+from wizard.core import keys
+from wizard.core.batch import DEFAULT_CONCURRENCY, BatchReport, ProfileResult, Status
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    """The global options, accepted after the batch step too (`batch csr … --json`)."""
+    parser.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON object"
+    )
+    parser.add_argument("--home", type=Path, default=argparse.SUPPRESS, help="data directory")
+    parser.add_argument(
+        "--sap-roots", type=Path, default=argparse.SUPPRESS, help="a newer SAP trust list"
+    )
+
+
+def _profiles(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--profiles",
+        metavar="GLOB",
+        help="only profiles whose name matches, e.g. 'ERP-*' (default: all)",
+    )
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    steps = parser.add_subparsers(dest="step", metavar="STEP", required=True)
+
+    csr = steps.add_parser(
+        "csr",
+        help="a key and CSR for every system of a CSV",
+        description="Create every profile, key and CSR listed in a CSV (columns: profile, cn, o, "
+        "ou, l, st, c, env, url, user, role; header required; ';' or ','; UTF-8) and put all "
+        "requests into one folder and a zip for the CA.",
+    )
+    csr.add_argument("--from", dest="csv", type=Path, required=True, metavar="CSV")
+    csr.add_argument(
+        "--out",
+        type=Path,
+        default=Path("csr-requests"),
+        metavar="DIR",
+        help="folder for the CSRs and requests.zip (default: ./csr-requests)",
+    )
+    csr.add_argument(
+        "--key-type",
+        default=keys.DEFAULT_KEY_TYPE.value,
+        choices=[k.value for k in keys.KeyType],
+        help=f"for rows without a key_type column (default {keys.DEFAULT_KEY_TYPE.value})",
+    )
+    _common(csr)
+
+    imp = steps.add_parser(
+        "import",
+        help="import the CA's replies, matched to profiles by public key",
+        description="Read every reply (files or folders; PEM, DER, PKCS#7, bundles; any names), "
+        "match each certificate to the profile whose request has its public key, validate and "
+        "import it.",
+    )
+    imp.add_argument("paths", nargs="+", type=Path, metavar="DIR_OR_FILE")
+    imp.add_argument(
+        "--ca-file",
+        action="append",
+        type=Path,
+        default=[],
+        help="more certificates that may complete the chains (only self-signed roots are trusted)",
+    )
+    imp.add_argument("--no-aia", action="store_true", help="do not fetch missing issuers (AIA)")
+    _common(imp)
+
+    exp = steps.add_parser("export", help="the PKCS#12 and public files of many profiles")
+    _profiles(exp)
+    exp.add_argument("--out", type=Path, metavar="DIR", help="write <profile>.p12 … into DIR")
+    exp.add_argument("--legacy", action="store_true", help="3DES + SHA-1 MAC for old consumers")
+    exp.add_argument("--include-root", action="store_true", help="also put the root in")
+    exp.add_argument(
+        "--again", action="store_true", help="export even where the .p12 is up to date"
+    )
+    _common(exp)
+
+    mapping = steps.add_parser("mapping", help="the tenant entries of many profiles")
+    _profiles(mapping)
+    mapping.add_argument(
+        "--out",
+        type=Path,
+        default=Path("tenant-entries"),
+        metavar="DIR",
+        help="folder for <profile>/ files and tenant-entries.json (default: ./tenant-entries)",
+    )
+    mapping.add_argument(
+        "--env", choices=["neo", "cf"], help="for profiles that do not record their environment"
+    )
+    mapping.add_argument(
+        "--role",
+        dest="roles",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="ROLE",
+        help="role(s) for every entry (default: each profile's, else ESBMessaging.send)",
+    )
+    _common(mapping)
+
+    call = steps.add_parser("test-call", help="test calls for many profiles, a few at a time")
+    _profiles(call)
+    call.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help=f"calls at the same time (default {DEFAULT_CONCURRENCY})",
+    )
+    call.add_argument("--timeout", type=float, metavar="S", help="per call (default 30)")
+    call.add_argument("--proxy", metavar="URL", help="HTTP proxy (CONNECT); 'none' = direct")
+    call.add_argument(
+        "--trust", metavar="root|system|FILE", help="what the servers' certificates lead to"
+    )
+    _common(call)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> Outcome:
+    from wizard.core import batch
+
+    progress = _progress(ctx)
+    if args.step == "csr":
+        systems = batch.read_systems_csv(args.csv)
+        if not ctx.secrets.available and not ctx.json:
+            ctx.say(ctx.secrets.unavailable_message())
+        report = batch.request_all(
+            ctx.store,
+            ctx.secrets,
+            systems,
+            out=args.out,
+            key_type=keys.KeyType(args.key_type),
+            progress=progress,
+        )
+        hint = (
+            "Send the requests (the folder or requests.zip) to the CA, then run: "
+            "cpi-cert-wizard batch import REPLY-FOLDER"
+        )
+    elif args.step == "import":
+        report = batch.import_replies(
+            ctx.store,
+            args.paths,
+            ca_files=args.ca_file,
+            sap_roots=ctx.sap_roots,
+            fetch_aia=not args.no_aia,
+            progress=progress,
+        )
+        hint = "Next: cpi-cert-wizard batch export, then batch mapping"
+    elif args.step == "export":
+        report = batch.export_all(
+            ctx.store,
+            ctx.secrets,
+            args.profiles,
+            out=args.out,
+            legacy=args.legacy,
+            include_root=args.include_root,
+            again=args.again,
+            progress=progress,
+        )
+        hint = "Passwords: cpi-cert-wizard secret show --profile NAME p12"
+    elif args.step == "mapping":
+        report = batch.map_all(
+            ctx.store,
+            args.profiles,
+            out=args.out,
+            environment=args.env,
+            roles=args.roles,
+            progress=progress,
+        )
+        hint = f"Per profile: {args.out}/<profile>/; all entries: {args.out}/tenant-entries.json"
+    else:
+        report = batch.test_all(
+            ctx.store,
+            ctx.secrets,
+            args.profiles,
+            concurrency=args.concurrency,
+            timeout=args.timeout,
+            proxy=args.proxy,
+            trust=args.trust,
+            sap_roots=ctx.sap_roots,
+            progress=progress,
+        )
+        hint = "Details of one call: cpi-cert-wizard test-call --profile NAME"
+    return Outcome(
+        text=render(report, hint),
+        data=report_json(report),
+        files=dict(report.files),
+        exit_code=EXIT_OK if report.ok else EXIT_INPUT,
+    )
+
+
+def _progress(ctx: Context):
+    if not sys.stderr.isatty():
+        return None
+    return lambda r: ctx.say(f"  {r.profile or r.source or '-'}: {r.status.value}")
+
+
+def _label(result: ProfileResult) -> str:
+    if result.profile:
+        return result.profile
+    return Path(result.source).name if result.source else "-"
+
+
+def render(report: BatchReport, hint: str = "") -> str:
+    """The combined table: one line per profile (or row, or reply file), then the summary."""
+    rows = report.results
+    width = max([len(_label(r)) for r in rows] + [7])
+    extra = {"csr": "LINE", "test-call": "VERDICT"}.get(report.step)
+    extra_width = max([len(r.verdict or "") for r in rows] + [7]) if extra == "VERDICT" else 5
+    head = f"{'PROFILE':<{width}}  {'STATUS':<7}  "
+    if extra:
+        head += f"{extra:<{extra_width}}  "
+    lines = [head + ("MESSAGE" if report.step != "import" else "FROM / MESSAGE")]
+    for r in rows:
+        line = f"{_label(r):<{width}}  {r.status.value:<7}  "
+        if extra == "LINE":
+            line += f"{r.line if r.line is not None else '-':<{extra_width}}  "
+        elif extra:
+            line += f"{r.verdict or '-':<{extra_width}}  "
+        if report.step == "import" and r.source and r.profile:
+            line += f"{r.source}: "
+        lines.append(line + r.message)
+    if not rows:
+        lines.append("(nothing to do)")
+    lines += ["", report.summary]
+    lines += list(report.notes)
+    for label, path in report.files:
+        lines.append(f"{label}: {path}")
+    failed = report.count(Status.FAILED)
+    if failed:
+        lines.append(f"{failed} failed: see their lines above; the others are done.")
+    elif hint:
+        lines.append(hint)
+    return "\n".join(lines)
+
+
+def report_json(report: BatchReport) -> dict:
+    return {
+        "step": report.step,
+        "summary": {s.value: report.count(s) for s in Status},
+        "results": [
+            {
+                "profile": r.profile or None,
+                "status": r.status.value,
+                "message": r.message,
+                "line": r.line,
+                "source": r.source,
+                "subject": r.subject,
+                "not_after": r.not_after,
+                "verdict": r.verdict,
+                "files": [str(f) for f in r.files],
+            }
+            for r in report.results
+        ],
+        "notes": list(report.notes),
+    }

@@ -1,0 +1,933 @@
+"""Many sender systems at once: a CSV of systems, the requests for all, the CA's replies matched
+to their profiles by public key, and export, tenant entries and test calls for many profiles.
+
+Every step runs profile by profile: one bad row or profile is reported (with its CSV line or its
+profile name) and the others go on. Each profile's work is one locked `ProfileStore.change`, so an
+interrupted batch leaves every profile as before or as after, and running it again skips what is
+done. Results are small frozen dataclasses; the CLI and the GUI render them.
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from wizard.core import chain as chains
+from wizard.core import keys
+from wizard.core.csr import SubjectFields
+from wizard.core.errors import WizardError
+from wizard.core.profiles import (
+    Artefact,
+    BrokenProfile,
+    Profile,
+    ProfileStore,
+    State,
+    validate_profile_name,
+)
+from wizard.core.secrets import Secrets
+from wizard.core.storage import atomic_write, ensure_private_dir, read_input_file
+
+# --- the systems file ------------------------------------------------------------------------------
+
+# (column, what it fills); `profile` and `cn` are required, the others may be missing or empty.
+COLUMNS: dict[str, str] = {
+    "profile": "the profile name (letters, digits, '.', '_', '-')",
+    "cn": "common name (CN) of the certificate",
+    "o": "organization (O)",
+    "ou": "organizational unit (OU)",
+    "l": "locality (L)",
+    "st": "state or province (ST)",
+    "c": "two-letter country code (C)",
+    "env": "the tenant's environment: neo or cf",
+    "url": "the endpoint (or runtime host) the sender calls",
+    "user": "Neo: the user the certificate maps to",
+    "role": "role(s) the sender channel checks, separated by spaces or '|'",
+    "key_type": "key type for this system (default: --key-type)",
+}
+REQUIRED_COLUMNS = ("profile", "cn")
+MAX_CSV_BYTES = 2 * 1024 * 1024
+_SUBJECT_COLUMNS = {
+    "cn": "cn",
+    "o": "org",
+    "ou": "org_unit",
+    "l": "locality",
+    "st": "state",
+    "c": "country",
+}
+_REPLY_SUFFIXES = {".cer", ".crt", ".pem", ".der", ".p7b", ".p7c", ".cert", ".txt"}
+DEFAULT_CONCURRENCY = 4
+MAX_CONCURRENCY = 32
+
+
+@dataclass(frozen=True)
+class SystemRow:
+    """One sender system from the CSV, validated."""
+
+    line: int
+    profile: str
+    subject: SubjectFields
+    environment: str | None = None
+    url: str | None = None
+    user: str | None = None
+    roles: tuple[str, ...] = ()
+    key_type: keys.KeyType | None = None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    profile: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class SystemsFile:
+    source: str
+    delimiter: str
+    rows: tuple[SystemRow, ...]
+    problems: tuple[RowProblem, ...]
+
+
+def read_systems_csv(path: Path) -> SystemsFile:
+    data = read_input_file(Path(path), what="a CSV of sender systems", limit=MAX_CSV_BYTES)
+    return parse_systems_csv(data, source=str(path))
+
+
+def _csv_error(source: str, line: int, what: str) -> WizardError:
+    return WizardError("batch.csv", f"{source}, line {line}: {what}")
+
+
+def _decode(data: bytes, source: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _csv_error(
+            source,
+            1,
+            "the file is UTF-16 ('Unicode text'). Save it as 'CSV UTF-8' (Excel) or as UTF-8 text.",
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _csv_error(
+            source,
+            line,
+            f"byte 0x{data[exc.start]:02x} is not UTF-8 (the file is probably in a Windows code "
+            "page). Save it as 'CSV UTF-8' (Excel) or as UTF-8 text.",
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise _csv_error(source, line, "contains a NUL byte: this is not a text CSV file.")
+    return text
+
+
+def _delimiter(header: str) -> str:
+    return ";" if header.count(";") >= header.count(",") and ";" in header else ","
+
+
+def _header(cells: list[str], source: str, line: int) -> list[str]:
+    names = [c.strip().lower().lstrip("\ufeff") for c in cells]
+    known = ", ".join(COLUMNS)
+    seen: set[str] = set()
+    for name in names:
+        if name not in COLUMNS:
+            shown = repr(name) if name else "an empty name"
+            raise _csv_error(
+                source,
+                line,
+                f"the header names column {shown}, which is not one of: {known}. The first line "
+                "must name the columns (profile and cn are required).",
+            )
+        if name in seen:
+            raise _csv_error(source, line, f"the header names column {name!r} twice.")
+        seen.add(name)
+    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+    if missing:
+        raise _csv_error(
+            source,
+            line,
+            f"the header has no column {' and '.join(missing)}; the first line must name the "
+            f"columns, for example: profile;cn;o;c;env;url (known: {known}).",
+        )
+    return names
+
+
+def _split_roles(value: str) -> list[str]:
+    return [r for r in value.replace("|", " ").split() if r]
+
+
+def _row(values: dict[str, str], line: int) -> SystemRow:
+    """Validate one row; raise WizardError with every problem of the row in one message."""
+    from wizard.core.mapping import validate_roles, validate_user
+    from wizard.core.tlsprobe import parse_target
+
+    problems: list[str] = []
+    profile = values.get("profile", "")
+    try:
+        validate_profile_name(profile)
+    except WizardError as exc:
+        problems.append(exc.message)
+    subject = SubjectFields(**{_SUBJECT_COLUMNS[k]: values.get(k, "") for k in _SUBJECT_COLUMNS})
+    problems += [p.message for p in subject.problems()]
+    env = values.get("env", "").lower() or None
+    if env is not None and env not in ("neo", "cf"):
+        problems.append(f"env {values['env']!r} is neither neo nor cf.")
+    url = values.get("url") or None
+    if url is not None:
+        try:
+            parse_target(url)
+        except WizardError as exc:
+            problems.append(exc.message)
+    user = values.get("user") or None
+    roles: tuple[str, ...] = ()
+    key_type = None
+    try:
+        if user is not None:
+            validate_user(user)
+    except WizardError as exc:
+        problems.append(exc.message)
+    try:
+        if values.get("role"):
+            roles = validate_roles(_split_roles(values["role"]))
+    except WizardError as exc:
+        problems.append(exc.message)
+    try:
+        if values.get("key_type"):
+            key_type = keys.parse_key_type(values["key_type"])
+    except WizardError as exc:
+        problems.append(exc.message)
+    if problems:
+        raise WizardError("batch.row", " ".join(problems))
+    return SystemRow(
+        line=line,
+        profile=profile,
+        subject=subject,
+        environment=env,
+        url=url,
+        user=user,
+        roles=roles,
+        key_type=key_type,
+    )
+
+
+def parse_systems_csv(data: bytes, *, source: str) -> SystemsFile:
+    """Rows and per-row problems of a systems CSV (UTF-8 with or without BOM, ';' or ',').
+
+    Problems with the whole file (encoding, header) raise WizardError naming the line.
+    """
+    text = _decode(data, source)
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise _csv_error(
+            source, 1, "the file is empty. The first line must name the columns: profile;cn;…"
+        )
+    delimiter = _delimiter(lines[first])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    names: list[str] | None = None
+    rows: list[SystemRow] = []
+    problems: list[RowProblem] = []
+    first_line: dict[str, int] = {}
+    line = 0
+    try:
+        while True:
+            line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+                continue
+            if names is None:
+                names = _header(cells, source, line)
+                continue
+            values = {n: c.strip() for n, c in zip(names, cells, strict=False)}
+            profile = values.get("profile") or None
+            if len(cells) > len(names):
+                problems.append(
+                    RowProblem(
+                        line,
+                        profile,
+                        f"{len(cells)} fields but the header names {len(names)}: a value holds "
+                        f"the separator {delimiter!r}? Put such a value in double quotes.",
+                    )
+                )
+                continue
+            if profile is not None and profile in first_line:
+                problems.append(
+                    RowProblem(
+                        line,
+                        profile,
+                        f"profile {profile} is on line {first_line[profile]} already; list each "
+                        "system once.",
+                    )
+                )
+                continue
+            try:
+                rows.append(_row(values, line))
+            except WizardError as exc:
+                problems.append(RowProblem(line, profile, exc.message))
+            if profile is not None:
+                first_line.setdefault(profile, line)
+    except csv.Error as exc:  # cannot resynchronise after this: report it and keep what was read
+        problems.append(RowProblem(line, None, f"unreadable CSV ({exc}); rows after it skipped."))
+    if names is None:
+        raise _csv_error(source, 1, "there is no header line naming the columns (profile;cn;…).")
+    return SystemsFile(
+        source=source, delimiter=delimiter, rows=tuple(rows), problems=tuple(problems)
+    )
+
+
+# --- results ---------------------------------------------------------------------------------------
+
+
+class Status(StrEnum):
+    DONE = "done"
+    SKIPPED = "skipped"  # done before, or nothing to do yet
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ProfileResult:
+    """What happened to one profile (or one CSV row, or one reply file) in a batch step."""
+
+    profile: str  # "" for a reply file or certificate that matches no profile
+    status: Status
+    message: str
+    line: int | None = None  # in the CSV
+    source: str | None = None  # reply file(s)
+    subject: str | None = None
+    not_after: str | None = None
+    verdict: str | None = None  # test-call
+    files: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    step: str
+    results: tuple[ProfileResult, ...]
+    files: tuple[tuple[str, Path], ...] = ()  # combined outputs: (label, path)
+    notes: tuple[str, ...] = ()
+
+    def count(self, status: Status) -> int:
+        return sum(1 for r in self.results if r.status is status)
+
+    @property
+    def ok(self) -> bool:
+        return self.count(Status.FAILED) == 0
+
+    @property
+    def summary(self) -> str:
+        parts = [f"{self.count(s)} {s.value}" for s in Status]
+        return f"{self.step}: {len(self.results)} profiles: " + ", ".join(parts)
+
+
+Progress = Callable[[ProfileResult], None]
+
+
+def _failed(profile: str, exc: WizardError, **extra) -> ProfileResult:
+    return ProfileResult(profile=profile, status=Status.FAILED, message=exc.message, **extra)
+
+
+def _each(results: list[ProfileResult], result: ProfileResult, progress: Progress | None) -> None:
+    results.append(result)
+    if progress is not None:
+        progress(result)
+
+
+# --- batch csr -------------------------------------------------------------------------------------
+
+
+def _apply_row(profile: Profile, row: SystemRow) -> None:
+    """The CSV's tenant columns into the profile; empty cells keep what the profile has."""
+    from wizard.core.tlsprobe import parse_target
+
+    if row.environment:
+        profile.environment = row.environment
+    if row.url:
+        target = parse_target(row.url)
+        profile.tenant_url = target.url or f"https://{target.address}"
+        profile.tenant_host = target.host
+        profile.tenant_port = target.port
+    if row.user:
+        profile.mapping_user = row.user
+    if row.roles:
+        profile.mapping_roles = list(row.roles)
+
+
+def _request_one(
+    store: ProfileStore, secrets: Secrets, row: SystemRow, key_type: keys.KeyType
+) -> tuple[ProfileResult, bytes | None]:
+    from wizard.core.enrollment import create_request
+
+    name = row.profile
+    wanted = row.subject.to_name().rfc4514_string()
+    if store.exists(name) and store.path(name, Artefact.KEY).exists():
+        profile = store.load(name)
+        differs = (
+            f" The CSV asks for {wanted}; the profile keeps {profile.subject} (csr --new-key "
+            "to change it)."
+            if profile.subject and profile.subject != wanted
+            else ""
+        )
+        request = store.read_artefact(name, Artefact.CSR)
+        if profile.state is State.KEY_GENERATED and request is not None:
+            return ProfileResult(
+                name,
+                Status.SKIPPED,
+                "has its key and request already; waiting for the CA." + differs,
+                line=row.line,
+                subject=profile.subject,
+            ), request
+        return ProfileResult(
+            name,
+            Status.SKIPPED,
+            f"has a key and certificate already (state {profile.state.value}); nothing to do."
+            + differs,
+            line=row.line,
+            subject=profile.subject,
+        ), None
+    with store.change(name):
+        result = create_request(store, secrets, name, row.subject, row.key_type or key_type)
+        profile = result.profile
+        _apply_row(profile, row)
+        store.save(profile)
+    return ProfileResult(
+        name,
+        Status.DONE,
+        f"key ({profile.key_type}) and request made; passphrase kept in {result.passphrase_kept_in}.",
+        line=row.line,
+        subject=profile.subject,
+    ), result.csr_pem.encode("ascii")
+
+
+def request_all(
+    store: ProfileStore,
+    secrets: Secrets,
+    systems: SystemsFile,
+    *,
+    out: Path,
+    key_type: keys.KeyType = keys.DEFAULT_KEY_TYPE,
+    progress: Progress | None = None,
+) -> BatchReport:
+    """A key and CSR for every system of the CSV; all pending CSRs into `out` and out/requests.zip."""
+    if out.exists() and not out.is_dir():
+        raise WizardError("file.write", f"--out {out} is a file; give a folder for the requests.")
+    results: list[ProfileResult] = []
+    requests: dict[str, bytes] = {}
+    for problem in systems.problems:
+        _each(
+            results,
+            ProfileResult(problem.profile or "", Status.FAILED, problem.message, line=problem.line),
+            progress,
+        )
+    for row in systems.rows:
+        try:
+            result, request = _request_one(store, secrets, row, key_type)
+        except WizardError as exc:
+            result, request = _failed(row.profile, exc, line=row.line), None
+        if request is not None:
+            path = atomic_write(out / f"{row.profile}.csr", request, private=False)
+            requests[row.profile] = request
+            result = _with_files(result, path)
+        _each(results, result, progress)
+    results.sort(key=lambda r: r.line or 0)
+    files: list[tuple[str, Path]] = []
+    if requests:
+        files.append(("zip", atomic_write(out / "requests.zip", _zip(requests), private=False)))
+        files.insert(0, ("folder", out))
+    return BatchReport(step="csr", results=tuple(results), files=tuple(files))
+
+
+def _with_files(result: ProfileResult, *paths: Path) -> ProfileResult:
+    from dataclasses import replace
+
+    return replace(result, files=(*result.files, *paths))
+
+
+def _zip(requests: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    stamp = datetime.now(UTC).timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(requests):
+            info = zipfile.ZipInfo(f"{name}.csr", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, requests[name])
+    return buffer.getvalue()
+
+
+# --- batch import ----------------------------------------------------------------------------------
+
+
+def _spki(key) -> bytes:
+    return key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def reply_files(paths: Iterable[Path]) -> tuple[list[Path], list[ProfileResult]]:
+    """The files to read: given files as they are, folders' certificate files (by extension)."""
+    files: list[Path] = []
+    problems: list[ProfileResult] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in _REPLY_SUFFIXES
+                and not p.name.startswith(".")
+            )
+            if not found:
+                problems.append(
+                    ProfileResult(
+                        "",
+                        Status.FAILED,
+                        f"{path} holds no certificate files ({', '.join(sorted(_REPLY_SUFFIXES))}).",
+                        source=str(path),
+                    )
+                )
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(
+                ProfileResult(
+                    "", Status.FAILED, f"{path} does not exist. Check the path.", source=str(path)
+                )
+            )
+    return files, problems
+
+
+@dataclass
+class _Pool:
+    """Every certificate read, once, with the files it came from."""
+
+    certificates: dict[bytes, x509.Certificate] = field(default_factory=dict)
+    sources: dict[bytes, list[str]] = field(default_factory=dict)
+
+    def add(self, cert: x509.Certificate, source: str) -> None:
+        der = cert.public_bytes(serialization.Encoding.DER)
+        self.certificates.setdefault(der, cert)
+        self.sources.setdefault(der, [])
+        if source not in self.sources[der]:
+            self.sources[der].append(source)
+
+    def source_of(self, cert: x509.Certificate) -> str:
+        return ", ".join(self.sources[cert.public_bytes(serialization.Encoding.DER)])
+
+
+def _waiting_requests(store: ProfileStore) -> dict[bytes, str]:
+    """Public key (SPKI DER) of every profile's request -> profile name."""
+    out: dict[bytes, str] = {}
+    for name in store.names():
+        request = store.read_artefact(name, Artefact.CSR)
+        if request is None:
+            continue
+        try:
+            out[_spki(x509.load_pem_x509_csr(request).public_key())] = name
+        except ValueError:
+            continue  # a damaged request: import-reply for that profile explains it
+    return out
+
+
+def import_replies(
+    store: ProfileStore,
+    paths: Sequence[Path],
+    *,
+    ca_files: Sequence[Path] = (),
+    sap_roots: Path | None = None,
+    fetch_aia: bool = True,
+    progress: Progress | None = None,
+) -> BatchReport:
+    """Read every reply, match each certificate to the profile whose request has its public key
+    (file names do not matter), and import and validate it there."""
+    from wizard.core.enrollment import import_certificates
+    from wizard.core.reply import parse_certificates
+
+    files, results = reply_files(paths)
+    for problem in results:
+        if progress:
+            progress(problem)
+    pool = _Pool()
+    for path in files:
+        try:
+            data = read_input_file(path, what="a certificate file")
+            for cert in parse_certificates(data, source=str(path)):
+                pool.add(cert, str(path))
+        except WizardError as exc:
+            _each(results, _failed("", exc, source=str(path)), progress)
+    wanted = _waiting_requests(store)
+    certificates = list(pool.certificates.values())
+    issuers = [c for c in certificates if chains.is_ca(c)]
+    by_profile: dict[str, list[x509.Certificate]] = {}
+    for cert in certificates:
+        if chains.is_ca(cert):
+            continue
+        name = wanted.get(_spki(cert.public_key()))
+        if name is None:
+            _each(
+                results,
+                ProfileResult(
+                    "",
+                    Status.FAILED,
+                    f"{chains.subject_of(cert)} (SHA-256 {chains.fingerprint(cert)[:16]}…) matches "
+                    "no profile's request: its public key belongs to none of them (a reply for a "
+                    "key that was replaced, or for another home folder). Nothing imported.",
+                    source=pool.source_of(cert),
+                    subject=cert.subject.rfc4514_string(),
+                ),
+                progress,
+            )
+            continue
+        by_profile.setdefault(name, []).append(cert)
+    for name in sorted(by_profile):
+        leaves = by_profile[name]
+        newest = max(leaves, key=lambda c: c.not_valid_before_utc)
+        source = ", ".join(dict.fromkeys(pool.source_of(c) for c in leaves))
+        try:
+            profile = store.load(name)
+            if profile.leaf_sha256 == chains.fingerprint(newest):
+                result = ProfileResult(
+                    name,
+                    Status.SKIPPED,
+                    "this certificate is imported already.",
+                    source=source,
+                    subject=profile.leaf_subject,
+                    not_after=profile.not_after,
+                )
+            else:
+                imported = import_certificates(
+                    store,
+                    name,
+                    [*leaves, *issuers],
+                    source=source,
+                    ca_files=ca_files,
+                    sap_roots=sap_roots,
+                    fetch_aia=fetch_aia,
+                )
+                warnings = [f.message for f in imported.report.warnings]
+                result = ProfileResult(
+                    name,
+                    Status.DONE,
+                    "imported and validated"
+                    + (f" ({len(warnings)} notes: {warnings[0]})" if warnings else "."),
+                    source=source,
+                    subject=imported.profile.leaf_subject,
+                    not_after=imported.profile.not_after,
+                    files=tuple(imported.files.values()),
+                )
+        except WizardError as exc:
+            result = _failed(name, exc, source=source)
+        _each(results, result, progress)
+    still = sorted(
+        n for n in set(wanted.values()) - set(by_profile) if _state(store, n) is State.KEY_GENERATED
+    )
+    notes = (f"{len(still)} profiles still wait for a reply: {', '.join(still)}",) if still else ()
+    return BatchReport(step="import", results=tuple(results), notes=notes)
+
+
+def _state(store: ProfileStore, name: str) -> State | None:
+    try:
+        return store.load(name).state
+    except WizardError:
+        return None
+
+
+# --- selecting profiles ----------------------------------------------------------------------------
+
+
+def select_profiles(
+    store: ProfileStore, pattern: str | None = None
+) -> list[Profile | BrokenProfile]:
+    """The profiles whose name matches the shell pattern (all without one); broken ones included."""
+    names = store.names()
+    chosen = [n for n in names if pattern is None or fnmatch.fnmatchcase(n, pattern)]
+    if not chosen:
+        known = ", ".join(names) or "none yet"
+        raise WizardError(
+            "batch.no_profiles",
+            f"No profile matches {pattern!r} (profiles: {known}). Patterns use * and ?, "
+            "for example --profiles 'ERP-*'."
+            if pattern
+            else f"There are no profiles in {store.root} yet. Start with: cpi-cert-wizard batch csr "
+            "--from systems.csv",
+        )
+    out: list[Profile | BrokenProfile] = []
+    for name in chosen:
+        try:
+            out.append(store.load(name))
+        except WizardError as exc:
+            out.append(
+                BrokenProfile(name, store.path(name, Artefact.PROFILE), exc.code, exc.message)
+            )
+    return out
+
+
+_HAS_CERTIFICATE = (State.CERTIFICATE_IMPORTED, State.MAPPED, State.TESTED)
+
+
+def _not_ready(profile: Profile | BrokenProfile, store: ProfileStore) -> ProfileResult | None:
+    if isinstance(profile, BrokenProfile):
+        return ProfileResult(profile.name, Status.FAILED, profile.message)
+    if (
+        profile.state not in _HAS_CERTIFICATE
+        or not store.path(profile.name, Artefact.CHAIN).exists()
+    ):
+        return ProfileResult(
+            profile.name,
+            Status.SKIPPED,
+            f"no certificate yet (state {profile.state.value}); import the CA's reply first.",
+        )
+    return None
+
+
+# --- batch export ----------------------------------------------------------------------------------
+
+
+def export_all(
+    store: ProfileStore,
+    secrets: Secrets,
+    pattern: str | None = None,
+    *,
+    out: Path | None = None,
+    legacy: bool = False,
+    include_root: bool = False,
+    again: bool = False,
+    progress: Progress | None = None,
+) -> BatchReport:
+    """The PKCS#12 and public files of every selected profile that has a certificate.
+
+    Skipped when the .p12 is newer than the certificate, unless `again`.
+    """
+    from wizard.core.enrollment import export_p12
+
+    if out is not None:
+        if out.exists() and not out.is_dir():
+            raise WizardError("file.write", f"--out {out} is a file; give a folder.")
+        ensure_private_dir(out)
+    results: list[ProfileResult] = []
+    for profile in select_profiles(store, pattern):
+        result = _not_ready(profile, store)
+        if result is None:
+            assert isinstance(profile, Profile)
+            name = profile.name
+            target = out / f"{name}.p12" if out else store.path(name, Artefact.P12)
+            chain_file = store.path(name, Artefact.CHAIN)
+            if (
+                not again
+                and target.exists()
+                and target.stat().st_mtime >= chain_file.stat().st_mtime
+            ):
+                result = ProfileResult(
+                    name,
+                    Status.SKIPPED,
+                    f"{target} is newer than the certificate already.",
+                    subject=profile.leaf_subject,
+                    not_after=profile.not_after,
+                    files=(target,),
+                )
+            else:
+                try:
+                    exported = export_p12(
+                        store,
+                        secrets,
+                        name,
+                        out=target,
+                        legacy=legacy,
+                        include_root=include_root,
+                    )
+                    result = ProfileResult(
+                        name,
+                        Status.DONE,
+                        f"written; the password is kept in {exported.password_kept_in}.",
+                        subject=profile.leaf_subject,
+                        not_after=profile.not_after,
+                        files=tuple(exported.files.values()),
+                    )
+                except WizardError as exc:
+                    result = _failed(name, exc)
+        _each(results, result, progress)
+    return BatchReport(step="export", results=tuple(results))
+
+
+# --- batch mapping ---------------------------------------------------------------------------------
+
+
+def _entry_json(entry) -> dict:
+    if entry.neo is not None:
+        return {
+            "profile": entry.profile,
+            "user": entry.neo.user,
+            "roles": list(entry.neo.roles),
+            "id": entry.neo.entity_id,
+            "valid_until_ms": entry.neo.valid_until_ms,
+            "body": json.loads(entry.neo.body_json),
+        }
+    return {
+        "profile": entry.profile,
+        "instance": entry.cf.instance,
+        "key_name": entry.cf.key_name,
+        "roles": list(entry.cf.roles),
+        "service_instance": json.loads(entry.cf.service_instance_json),
+        "service_key": json.loads(entry.cf.service_key_json),
+        "commands": [entry.cf.create_service_command, entry.cf.create_service_key_command],
+    }
+
+
+def map_all(
+    store: ProfileStore,
+    pattern: str | None = None,
+    *,
+    out: Path,
+    environment: str | None = None,
+    roles: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> BatchReport:
+    """Every selected profile's tenant entry: its files (in the profile and out/<profile>/) and one
+    combined out/tenant-entries.json (Neo mapping bodies, Cloud Foundry service keys)."""
+    from wizard.core import mapping
+
+    if out.exists() and not out.is_dir():
+        raise WizardError("file.write", f"--out {out} is a file; give a folder.")
+    results: list[ProfileResult] = []
+    combined: dict[str, list[dict]] = {"neo": [], "cf": []}
+    for profile in select_profiles(store, pattern):
+        result = _not_ready(profile, store)
+        if result is None:
+            assert isinstance(profile, Profile)
+            name = profile.name
+            try:
+                env = mapping.parse_environment(environment, profile)
+                chain_path = store.path(name, Artefact.CHAIN)
+                leaf = mapping.leaf_of_profile(
+                    profile, store.read_artefact(name, Artefact.CHAIN), source=str(chain_path)
+                )
+                entry = mapping.build_tenant_entry(profile, leaf, environment=env, roles=roles)
+                combined[env.value].append(_entry_json(entry))
+                done_before = (
+                    profile.mapped_leaf_sha256 == leaf.sha256
+                    and profile.state in (State.MAPPED, State.TESTED)
+                    and (out / name).is_dir()
+                )
+                if done_before:
+                    result = ProfileResult(
+                        name,
+                        Status.SKIPPED,
+                        "mapped already for this certificate; its entry is in the combined file.",
+                        subject=leaf.subject,
+                        not_after=leaf.not_after.isoformat(),
+                    )
+                else:
+                    stored = mapping.store_tenant_entry(store, profile, entry, out=out / name)
+                    who = (
+                        f"user {entry.neo.user}"
+                        if entry.neo
+                        else f"service key {entry.cf.key_name}"
+                    )
+                    result = ProfileResult(
+                        name,
+                        Status.DONE,
+                        f"{mapping.ENVIRONMENT_LABEL[env]} entry for {who}, roles "
+                        f"{', '.join(entry.roles)}.",
+                        subject=leaf.subject,
+                        not_after=leaf.not_after.isoformat(),
+                        files=tuple(stored.out_files.values()),
+                    )
+            except WizardError as exc:
+                result = _failed(name, exc)
+        _each(results, result, progress)
+    files: list[tuple[str, Path]] = []
+    if combined["neo"] or combined["cf"]:
+        text = json.dumps(combined, indent=2) + "\n"
+        files.append(("combined", atomic_write(out / "tenant-entries.json", text, private=False)))
+    if combined["neo"]:  # the bodies alone, for a script that POSTs each to the OData API
+        bodies = json.dumps([e["body"] for e in combined["neo"]], indent=2) + "\n"
+        files.append(("neo_bodies", atomic_write(out / "neo-mappings.json", bodies, private=False)))
+    return BatchReport(step="mapping", results=tuple(results), files=tuple(files))
+
+
+# --- batch test-call -------------------------------------------------------------------------------
+
+
+def test_all(
+    store: ProfileStore,
+    secrets: Secrets,
+    pattern: str | None = None,
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    timeout: float | None = None,
+    proxy: str | None = None,
+    trust: str | None = None,
+    sap_roots: Path | None = None,
+    progress: Progress | None = None,
+) -> BatchReport:
+    """A test call for every selected profile with a certificate and a URL, at most
+    `concurrency` at a time; each verdict recorded in its profile."""
+    from wizard.core import testcall
+    from wizard.core.trust import load_sap_list
+
+    if not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise WizardError(
+            "batch.concurrency",
+            f"--concurrency must be between 1 and {MAX_CONCURRENCY}, not {concurrency}.",
+        )
+    sap_list = load_sap_list(sap_roots) if sap_roots else None
+    results: list[ProfileResult] = []
+    todo: list[Profile] = []
+    for profile in select_profiles(store, pattern):
+        result = _not_ready(profile, store)
+        if result is None and not profile.tenant_url:  # type: ignore[union-attr]
+            result = ProfileResult(
+                profile.name,
+                Status.SKIPPED,
+                "no tenant URL; set it (fetch-root, or the url column of batch csr) first.",
+            )
+        if result is None:
+            todo.append(profile)  # type: ignore[arg-type]
+        else:
+            _each(results, result, progress)
+
+    def call(profile: Profile) -> ProfileResult:
+        try:
+            outcome = testcall.call_endpoint(
+                profile,
+                store=store,
+                secrets=secrets,
+                timeout=timeout or testcall.DEFAULT_TIMEOUT,
+                proxy=proxy,
+                trust=trust,
+                sap_list=sap_list,
+            )
+            with store.change(profile.name):  # fresh: the call may have taken a while
+                store.save(testcall.record_result(store.load(profile.name), outcome))
+        except WizardError as exc:
+            return _failed(profile.name, exc)
+        return ProfileResult(
+            profile.name,
+            Status.DONE if outcome.ok else Status.FAILED,
+            f"{outcome.title}. {outcome.next_step}" if not outcome.ok else outcome.title + ".",
+            verdict=outcome.verdict.value,
+            subject=profile.leaf_subject,
+            source=outcome.url,
+        )
+
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="test-call") as pool:
+        for result in pool.map(call, todo):
+            _each(results, result, progress)
+    results.sort(key=lambda r: r.profile)
+    return BatchReport(step="test-call", results=tuple(results))
