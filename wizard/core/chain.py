@@ -954,7 +954,7 @@ def check_server_chain(
             problems.append(
                 f"not yet valid: '{link.subject}' is valid from {_date(cert.not_valid_before_utc)}"
             )
-    trusted_fingerprints = {fingerprint(c) for s in sources for c in s.certificates}
+    trusted_fingerprints = frozenset().union(*(s.fingerprints for s in sources))
     if root is not None and root.sha256 not in trusted_fingerprints:
         problems.append(
             f"untrusted: the root '{root.subject}' came from the server itself and is in none "

@@ -192,6 +192,11 @@ class TrustSource:
             index.setdefault(cert.subject, []).append(cert)
         return {name: tuple(certs) for name, certs in index.items()}
 
+    @functools.cached_property
+    def fingerprints(self) -> frozenset[str]:
+        """SHA-256 (lowercase hex) of every certificate, computed once per source."""
+        return frozenset(c.fingerprint(hashes.SHA256()).hex() for c in self.certificates)
+
 
 def _quietly(load, *args):
     # Legacy roots (e.g. a negative serial) trigger deprecation warnings that mean nothing to users.
