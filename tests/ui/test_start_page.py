@@ -20,7 +20,7 @@ def make_profile(home, name, *, days_left=None, lifetime=365, state=State.NEW, h
         profile.tenant_host, profile.tenant_url = host, f"https://{host}/http/x"
         profile.environment = "cf"
     if days_left is not None:
-        end = now_utc() + timedelta(days=days_left)
+        end = now_utc() + timedelta(days=days_left, hours=12)  # mid-day: a stable day count
         profile.not_after = end.isoformat()
         profile.not_before = (end - timedelta(days=lifetime)).isoformat()
         profile.leaf_subject = f"CN={name}.example.com,O=ACME AG,C=DE"

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QThreadPool, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from wizard.resources import resource_dir
@@ -84,6 +84,9 @@ def create_application(argv: list[str], lang: str | None) -> QApplication:
     app.setApplicationDisplayName("cpi-cert-wizard")
     app.setDesktopFileName("cpi-cert-wizard")
     # The palette is left to the platform: it follows the system's light or dark scheme.
+    # A fetch (network) must not queue behind a key generation (CPU) on a two-core machine.
+    pool = QThreadPool.globalInstance()
+    pool.setMaxThreadCount(max(4, pool.maxThreadCount()))
     app._translators = install_translators(app, lang)  # type: ignore[attr-defined]
     return app
 
