@@ -959,25 +959,17 @@ class _Call:
         target, proxy = self.target, self.proxy
         started = time.monotonic()
         try:
-            if proxy is None:
-                sock = tlsprobe._connect(
-                    target.host, target.port, deadline, self.timeout, target=target
-                )
-                self.log.append(f"Connected to {target.address}.")
-            else:
-                sock = tlsprobe._connect(
-                    proxy.host, proxy.port, deadline, self.timeout, target=target, proxy=proxy
-                )
-                try:
-                    tlsprobe._open_tunnel(sock, target, proxy, deadline, self.timeout)
-                except BaseException:
-                    sock.close()
-                    raise
-                self.log.append(
-                    f"Connected to {target.address} through the proxy {proxy.display} (CONNECT)."
-                )
+            sock = tlsprobe.open_connection(
+                target, deadline=deadline, timeout=self.timeout, proxy=proxy
+            )
         except WizardError as exc:
             raise _Stop(_connect_verdict(exc.code), exc.message) from None
+        if proxy is None:
+            self.log.append(f"Connected to {target.address}.")
+        else:
+            self.log.append(
+                f"Connected to {target.address} through the proxy {proxy.display} (CONNECT)."
+            )
         self.connect_time = time.monotonic() - started
         return sock
 
