@@ -13,7 +13,7 @@ RUN_PACKAGES  = python3 python3-venv python3-pip openssl ca-certificates \
                 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
                 libglib2.0-0 libx11-6 libfreetype6 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 \
                 gnome-keyring
-TEST_PACKAGES = $(RUN_PACKAGES) default-jre-headless nginx dbus dbus-x11 curl xvfb
+TEST_PACKAGES = $(RUN_PACKAGES) default-jre-headless nginx tinyproxy dbus dbus-x11 curl xvfb
 
 .PHONY: run test setup setup-test system-packages system-test-packages lint translations clean
 
