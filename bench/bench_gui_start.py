@@ -142,22 +142,14 @@ def stall_tour() -> None:
     print(json.dumps({"longest_ms": max(per_page.values()), "per_page": per_page}))
 
 
-def startup_parts(runs: int) -> dict[str, float]:
-    """Where start-up goes before the GUI code runs: the interpreter, then wizard.cli building
-    its parser (it imports every subcommand's module, and with them core and cryptography)."""
-
-    def timed(code: str) -> float:
-        samples = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], env=_env(), check=True)
-            samples.append(time.perf_counter() - started)
-        return median(samples)
-
-    python = timed("pass")
-    cli = timed("import wizard.cli")
-    parser = timed("from wizard.cli import build_parser; build_parser()")
-    return {"python": python, "parser": parser - cli}
+def interpreter_start(runs: int) -> float:
+    """`python -c pass`: the part of every start-up that is Python's own (site, .pth files)."""
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], env=_env(), check=True)
+        samples.append(time.perf_counter() - started)
+    return median(samples)
 
 
 def median(values: list[float]) -> float:
@@ -186,6 +178,9 @@ def main() -> None:
             f"offscreen  wizard: first paint {paint_s * 1000:7.0f} ms   peak RSS {paint_rss:5.0f} MiB"
         )
 
+        print(
+            f"  of which the Python interpreter itself: {interpreter_start(args.runs) * 1000:.0f} ms"
+        )
         have_xca = shutil.which("xca") is not None and not args.no_xca
         if shutil.which("xdotool") and shutil.which("Xvfb"):
             server, display = start_xvfb()

@@ -80,7 +80,7 @@ def open_window(qtbot, home: Path, keyring, **options):
     window = build_window(GuiOptions(home=home, keyring=keyring, **options))
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window._painted, timeout=10000)
+    qtbot.waitUntil(lambda: window._painted and window.ready, timeout=10000)
     return window
 
 

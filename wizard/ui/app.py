@@ -120,8 +120,9 @@ def build_window(options: GuiOptions):
     def painted() -> None:
         workers.start(preload, session, on_done=keyring_known)
         window.start_page.refresh()
+        window.add_step_pages()
         if options.sandbox:
-            window.start_page.try_sandbox()
+            window.when_ready(window.start_page.try_sandbox)
 
     window.first_painted.connect(painted)
     return window

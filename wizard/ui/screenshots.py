@@ -96,6 +96,7 @@ def tour(window, *, shot: Callable[[Step], None]) -> None:
         wait_until(idle(window), what=f"page {step.name} to settle")
 
     start = pages[Step.START]
+    wait_until(lambda: window.ready, what="the pages")
     wait_until(lambda: start.rows_loaded_once and not start.running, what="the profile list")
     shot(Step.START)
     pages[Step.START].sandbox_button.click()

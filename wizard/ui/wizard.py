@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -16,27 +17,33 @@ from wizard.ui.widgets.icons import icon
 
 log = logging.getLogger(__name__)
 
+# The step pages in flow order: (module, class), imported when added.
+STEP_PAGES: tuple[tuple[str, str], ...] = (
+    ("wizard.ui.pages.tenant", "TenantPage"),
+    ("wizard.ui.pages.trust", "TrustPage"),
+    ("wizard.ui.pages.key", "KeyPage"),
+    ("wizard.ui.pages.waiting", "WaitingPage"),
+    ("wizard.ui.pages.certificate", "CertificatePage"),
+    ("wizard.ui.pages.export", "ExportPage"),
+    ("wizard.ui.pages.tenant_entry", "TenantEntryPage"),
+    ("wizard.ui.pages.test_call", "TestCallPage"),
+    ("wizard.ui.pages.summary", "SummaryPage"),
+)
+
 
 class CertWizard(QWizard):
     """One window: pick a sender system, then walk it from tenant to test call."""
 
     first_painted = Signal()
+    pages_ready = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from wizard.ui.pages.certificate import CertificatePage
-        from wizard.ui.pages.export import ExportPage
-        from wizard.ui.pages.key import KeyPage
         from wizard.ui.pages.start import StartPage
-        from wizard.ui.pages.summary import SummaryPage
-        from wizard.ui.pages.tenant import TenantPage
-        from wizard.ui.pages.tenant_entry import TenantEntryPage
-        from wizard.ui.pages.test_call import TestCallPage
-        from wizard.ui.pages.trust import TrustPage
-        from wizard.ui.pages.waiting import WaitingPage
 
         self.session = session
         self._painted = False
+        self.ready = False  # all nine steps added (right after the first paint)
         session.setParent(self)
         self.setWindowTitle(
             translate("CertWizard", "SAP Cloud Integration: client certificate wizard")
@@ -48,23 +55,33 @@ class CertWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.CommitButton, self.buttonText(QWizard.NextButton))
         self.setMinimumSize(QSize(720, 540))
         self.pages: dict[Step, Page] = {}
-        for page_class in (
-            StartPage,
-            TenantPage,
-            TrustPage,
-            KeyPage,
-            WaitingPage,
-            CertificatePage,
-            ExportPage,
-            TenantEntryPage,
-            TestCallPage,
-            SummaryPage,
-        ):
-            page = page_class(session)
-            self.pages[page.step] = page
-            self.setPage(int(page.step), page)
+        self._pending = list(STEP_PAGES)
+        self._add(StartPage)
         self.setStartId(int(Step.START))
         self.currentIdChanged.connect(self._entered)
+
+    def _add(self, page_class: type[Page]) -> None:
+        page = page_class(self.session)
+        self.pages[page.step] = page
+        self.setPage(int(page.step), page)
+
+    def add_step_pages(self) -> None:
+        """Add the nine steps one per event-loop turn, after the first paint: the window shows
+        at once, and no turn holds the GUI thread for long."""
+        if not self._pending:
+            self.ready = True
+            self.pages_ready.emit()
+            return
+        module, name = self._pending.pop(0)
+        self._add(getattr(importlib.import_module(module), name))
+        QTimer.singleShot(0, self.add_step_pages)
+
+    def when_ready(self, action) -> None:
+        """Run `action` once every page is there (at once if they are)."""
+        if self.ready:
+            action()
+        else:
+            self.pages_ready.connect(action, Qt.ConnectionType.SingleShotConnection)
 
     @property
     def start_page(self):

@@ -244,12 +244,28 @@ class StartPage(Page):
 
     def _selection_changed(self) -> None:
         row = self.selected_row()
-        busy = self.running
+        busy = self.running or not self.steps_ready()
         self.resume_button.setEnabled(row is not None and not busy)
         self.renew_button.setEnabled(row is not None and row.state is not State.NEW and not busy)
         self.remove_button.setEnabled(row is not None and not busy)
         self.new_button.setEnabled(not busy)
         self.sandbox_button.setEnabled(not busy and self.session.sandbox is None)
+
+    def steps_ready(self) -> bool:
+        wizard = self.wizard()
+        return wizard is not None and getattr(wizard, "ready", False)
+
+    def ready(self) -> bool:
+        return self.steps_ready()
+
+    def initializePage(self) -> None:
+        wizard = self.wizard()
+        if wizard is not None and not wizard.ready:
+            wizard.pages_ready.connect(self._steps_added, Qt.ConnectionType.SingleShotConnection)
+
+    def _steps_added(self) -> None:
+        self._selection_changed()
+        self.completeChanged.emit()
 
     def work_started(self) -> None:
         self._selection_changed()
