@@ -118,11 +118,16 @@ def build_window(options: GuiOptions):
         session.keyring_checked.emit(*answer)
 
     def painted() -> None:
-        workers.start(preload, session, on_done=keyring_known)
-        window.start_page.refresh()
+        # First the pages (short turns on the GUI thread), then the workers: importing on both
+        # threads at once makes each turn several times longer (the GIL and the import lock).
+        window.when_ready(loaded)
         window.add_step_pages()
+
+    def loaded() -> None:
+        window.start_page.refresh()
+        workers.start(preload, session, on_done=keyring_known)
         if options.sandbox:
-            window.when_ready(window.start_page.try_sandbox)
+            window.start_page.try_sandbox()
 
     window.first_painted.connect(painted)
     return window
