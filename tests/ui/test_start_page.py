@@ -126,3 +126,20 @@ def test_without_a_keyring_a_banner_says_secrets_will_be_asked_for(qtbot, open_w
     qtbot.waitUntil(lambda: banner.message() != "", timeout=10000)
     assert "No keyring" in banner.message()
     assert banner.severity is Severity.WARNING
+
+
+def test_a_profile_that_cannot_be_read_is_listed_with_the_reason_and_can_only_be_removed(
+    home, open_wizard
+):
+    make_profile(home, "ERP-PRD")
+    make_profile(home, "BROKEN")
+    (home / "profiles" / "BROKEN" / "profile.json").write_text("{ not json")
+    wizard = open_wizard()
+    page = wizard.page_of(Step.START)
+    broken = row_of(page, "BROKEN")
+    assert broken.text(4) == "cannot be read"
+    assert "profile.json" in broken.toolTip(0)
+    page.select("BROKEN")
+    assert not page.resume_button.isEnabled() and not page.renew_button.isEnabled()
+    assert page.remove_button.isEnabled()
+    assert row_of(page, "ERP-PRD").text(4) == "new"  # the others still load

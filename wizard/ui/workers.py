@@ -73,10 +73,14 @@ class CancelToken:
 
 
 class GuardedStore(ProfileStore):
-    """A ProfileStore whose first write commits the job's token (the point of no return)."""
+    """A ProfileStore whose first write commits the job's token (the point of no return).
+
+    Core runs each step as one staged change (all or nothing): a Cancelled raised at the first
+    write throws the whole step away, so a cancelled job has written nothing at all.
+    """
 
     def __init__(self, store: ProfileStore, token: CancelToken) -> None:
-        super().__init__(store.home)
+        super().__init__(store.home, lock_timeout=store.lock_timeout)
         self._token = token
 
     def create(self, name: str) -> Profile:
@@ -90,6 +94,10 @@ class GuardedStore(ProfileStore):
     def write_artefact(self, name: str, artefact: Artefact, data: bytes | str):
         self._token.commit()
         return super().write_artefact(name, artefact, data)
+
+    def remove_artefact(self, name: str, artefact: Artefact) -> None:
+        self._token.commit()
+        super().remove_artefact(name, artefact)
 
     def remove(self, name: str) -> None:
         self._token.commit()

@@ -22,7 +22,7 @@ from wizard.core.flow import Expiry, ProfileRow, Step, profile_rows
 from wizard.core.profiles import Profile, ProfileStore, State
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session, is_sandbox_host
-from wizard.ui.text import arg
+from wizard.ui.text import arg, from_core
 from wizard.ui.widgets.banner import Banner, Severity, severity_colour
 from wizard.ui.widgets.icons import icon
 
@@ -197,6 +197,11 @@ class StartPage(Page):
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, row.name)
+            if row.problem:  # profile.json cannot be read: say why, offer only Remove
+                item.setText(4, self.tr("cannot be read"))
+                item.setIcon(4, icon("error"))
+                for column in range(6):
+                    item.setToolTip(column, from_core(row.problem))
             severity = {Expiry.EXPIRED: Severity.ERROR, Expiry.DUE: Severity.WARNING}.get(
                 row.expiry
             )
@@ -245,8 +250,9 @@ class StartPage(Page):
     def _selection_changed(self) -> None:
         row = self.selected_row()
         busy = self.running or not self.steps_ready()
-        self.resume_button.setEnabled(row is not None and not busy)
-        self.renew_button.setEnabled(row is not None and row.state is not State.NEW and not busy)
+        usable = row is not None and not row.problem
+        self.resume_button.setEnabled(usable and not busy)
+        self.renew_button.setEnabled(usable and row.state is not State.NEW and not busy)
         self.remove_button.setEnabled(row is not None and not busy)
         self.new_button.setEnabled(not busy)
         self.sandbox_button.setEnabled(not busy and self.session.sandbox is None)
@@ -299,7 +305,10 @@ class StartPage(Page):
             return True
         if self.running:
             return False
-        if self.selected_row() is not None:
+        row = self.selected_row()
+        if row is not None and row.problem:
+            self.show_error(from_core(row.problem))
+        elif row is not None:
             self.resume()
         else:
             self.new()
@@ -319,7 +328,7 @@ class StartPage(Page):
 
     def resume(self) -> None:
         row = self.selected_row()
-        if row is None or self.running:
+        if row is None or row.problem or self.running:
             return
         self.session.renew = False
         self.session.prefill = {}
@@ -327,7 +336,7 @@ class StartPage(Page):
 
     def renew(self) -> None:
         row = self.selected_row()
-        if row is None or self.running:
+        if row is None or row.problem or self.running:
             return
         self.session.renew = True
         self.session.prefill = {}

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from wizard.core.errors import WizardError
 from wizard.core.flow import Step
-from wizard.core.profiles import Artefact, Profile, ProfileStore, State
+from wizard.core.profiles import Artefact, Profile, ProfileStore
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
 from wizard.ui.text import arg, from_core
@@ -57,10 +57,8 @@ def prepare_entry(
     key_name: str | None,
     validity: int,
 ) -> Prepared:
-    """Worker: build the tenant entry, write its files into the profile, record it (MAPPED).
-
-    The same steps as `cpi-cert-wizard mapping`: everything is validated before the first write.
-    """
+    """Worker: build the tenant entry, write its files into the profile, record it (MAPPED):
+    the same core calls as `cpi-cert-wizard mapping`, validated before the first write."""
     from wizard.core import mapping
 
     profile = store.load(name)
@@ -79,32 +77,9 @@ def prepare_entry(
         key_name=key_name,
         validity_days=validity,
     )
-    if entry.neo is not None:
-        contents = {
-            Artefact.LEAF_CER: entry.neo.cer,
-            Artefact.NEO_MAPPING_JSON: entry.neo.body_json.encode(),
-        }
-    else:
-        contents = {
-            Artefact.CF_SERVICE_INSTANCE_JSON: entry.cf.service_instance_json.encode(),
-            Artefact.CF_SERVICE_KEY_JSON: entry.cf.service_key_json.encode(),
-            Artefact.LEAF_PEM: entry.leaf.pem.encode(),
-        }
-    files = {}
-    for artefact, data in contents.items():
-        if store.read_artefact(name, artefact) != data:
-            store.write_artefact(name, artefact, data)
-        files[artefact.value] = store.path(name, artefact)
-    same_certificate = profile.mapped_leaf_sha256 == entry.leaf.sha256
-    profile.environment = profile.environment or env.value
-    profile.mapping_user = entry.neo.user if entry.neo else None
-    profile.mapping_roles = list(entry.roles)
-    profile.mapped_leaf_sha256 = entry.leaf.sha256
-    if profile.state is State.CERTIFICATE_IMPORTED or (
-        profile.state is State.TESTED and not same_certificate
-    ):
-        profile.state = State.MAPPED
-    store.save(profile)
+    stored = mapping.store_tenant_entry(store, profile, entry)
+    files = {artefact.value: path for artefact, path in stored.files.items()}
+    profile = stored.profile
     return Prepared(profile=profile, entry=entry, files=files)
 
 
