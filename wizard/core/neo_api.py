@@ -3,33 +3,29 @@
 The documented sequence: GET with `X-CSRF-Token: Fetch` (keeping the session cookies), POST the
 mapping (an upsert) with the token and the cookies, then read it back with
 `$filter=User eq '…'&$format=json` to learn the tenant's `Id` and `ValidUntil`. Authentication is a
-basic-auth user or an OAuth client (client credentials against the token endpoint). Only the stdlib
-is used (urllib + http.cookiejar). The server is verified against the OS store and certifi's
-bundle, or only against `ca_file` for a private test server. The secret never reaches a message.
+basic-auth user or an OAuth client (client credentials against the token endpoint). The calls go
+through `wizard.core.https` with a cookie jar. The server is verified against the OS store and
+certifi's bundle, or only against `ca_file` for a private test server. The secret never reaches a
+message.
 """
 
 from __future__ import annotations
 
-import base64
-import http.client
-import http.cookiejar
 import json
 import re
-import socket
 import ssl
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from wizard.core import https
 from wizard.core.errors import WizardError
 from wizard.core.mapping import NeoMapping
 
 ENTITY_SET = "CertificateUserMappings"
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = https.DEFAULT_TIMEOUT
 _DATE = re.compile(r"^/Date\((-?\d+)(?:[+-]\d+)?\)/$")
 
 
@@ -81,124 +77,32 @@ def api_root(tmn: str) -> str:
     return urllib.parse.urlunsplit(("https", parsed.netloc, path, "", ""))
 
 
+_NEO = https.Caller(
+    area="tenant_api",
+    check="Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.",
+    tls_advice="For a private test server give its CA with --ca-file; for SAP's hosts check for "
+    "a TLS-inspecting proxy.",
+    login_page_advice="It looks like a login page: check that the URL is the tmn host and that "
+    "this user may log in with a password (or use --tmn-client-id).",
+)
+
+
 def tls_context(ca_file: Path | None = None) -> ssl.SSLContext:
     """The OS store plus certifi's bundle; only `ca_file` when given (a private test server)."""
-    if ca_file is not None:
-        try:
-            return ssl.create_default_context(cafile=str(ca_file))
-        except (OSError, ssl.SSLError) as exc:
-            raise WizardError(
-                "tenant_api.ca_file",
-                f"{ca_file} cannot be used as CA file ({exc}); give a PEM file with the CA "
-                "certificate that signed the server's certificate.",
-            ) from None
-    context = ssl.create_default_context()
-    try:
-        import certifi
-
-        context.load_verify_locations(cafile=certifi.where())
-    except (ImportError, OSError, ssl.SSLError):
-        pass  # the OS store alone still verifies public servers
-    return context
+    return https.tls_context(_ca_files(ca_file), area=_NEO.area)
 
 
-@dataclass(frozen=True)
-class _Answer:
-    status: int
-    headers: http.client.HTTPMessage
-    body: bytes
-
-    def json(self, what: str, url: str) -> object:
-        ctype = self.headers.get("Content-Type", "")
-        try:
-            return json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            hint = (
-                " It looks like a login page: check that the URL is the tmn host and that this "
-                "user may log in with a password (or use --tmn-client-id)."
-                if "html" in ctype.lower()
-                else ""
-            )
-            raise WizardError(
-                "tenant_api.not_json",
-                f"{url} answered {what} with {ctype or 'no content type'} that is not JSON "
-                f"(HTTP {self.status}).{hint}",
-            ) from None
+def _ca_files(ca_file: Path | None) -> tuple[Path, ...]:
+    return () if ca_file is None else (ca_file,)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Redirects are not followed: urllib would resend the Authorization header to the target."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[override]
-        return None
-
-
-class _Session:
-    """One cookie jar and one TLS context for the whole exchange."""
-
-    def __init__(self, context: ssl.SSLContext, timeout: float) -> None:
-        self.jar = http.cookiejar.CookieJar()
-        self.timeout = timeout
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPSHandler(context=context),
-            _NoRedirect(),
-            urllib.request.HTTPCookieProcessor(self.jar),
-        )
-
-    def call(
-        self, method: str, url: str, headers: dict[str, str], body: bytes | None = None
-    ) -> _Answer:
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme != "https":  # secrets travel only over TLS; never file: or http:
-            raise WizardError("tenant_api.url", f"{url!r} is not an https URL.")
-        request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310
-        host = parts.netloc
-        try:
-            with self.opener.open(request, timeout=self.timeout) as response:
-                return _Answer(response.status, response.headers, response.read())
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return _Answer(exc.code, exc.headers, exc.read())
-        except urllib.error.URLError as exc:
-            raise _network_error(host, exc.reason) from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise _network_error(host, exc) from None
-
-
-def _network_error(host: str, reason: object) -> WizardError:
-    if isinstance(reason, ssl.SSLCertVerificationError):
-        return WizardError(
-            "tenant_api.tls",
-            f"The server certificate of {host} is not trusted ({reason.verify_message}). "
-            "For a private test server give its CA with --ca-file; for SAP's hosts check for a "
-            "TLS-inspecting proxy.",
-        )
-    if isinstance(reason, ConnectionRefusedError):
-        detail = "connection refused"
-    elif isinstance(reason, TimeoutError | socket.timeout):
-        detail = "no answer in time"
-    elif isinstance(reason, socket.gaierror):
-        detail = "the host name is unknown"
-    else:
-        detail = str(reason) or type(reason).__name__
-    return WizardError(
-        "tenant_api.network",
-        f"Cannot reach {host}: {detail}. Check the --tmn URL, your network and proxy "
-        "(HTTPS_PROXY), then try again.",
-    )
-
-
-def _auth_header(login: TenantApiLogin, session: _Session) -> str:
+def _auth_header(login: TenantApiLogin, session: https.Session) -> str:
     if login.method is AuthMethod.BASIC:
-        return "Basic " + _basic(login.name, login.secret)
+        return https.basic_auth(login.name, login.secret)
     return "Bearer " + _oauth_token(login, session)
 
 
-def _basic(name: str, secret: str) -> str:
-    return base64.b64encode(f"{name}:{secret}".encode()).decode("ascii")
-
-
-def _oauth_token(login: TenantApiLogin, session: _Session) -> str:
+def _oauth_token(login: TenantApiLogin, session: https.Session) -> str:
     url = login.token_url or ""
     if urllib.parse.urlsplit(url).scheme != "https":
         raise WizardError(
@@ -210,7 +114,7 @@ def _oauth_token(login: TenantApiLogin, session: _Session) -> str:
         "POST",
         url,
         {
-            "Authorization": "Basic " + _basic(login.name, login.secret),
+            "Authorization": https.basic_auth(login.name, login.secret),
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": "application/json",
         },
@@ -234,7 +138,7 @@ def _oauth_token(login: TenantApiLogin, session: _Session) -> str:
     return token
 
 
-def _http_error(answer: _Answer, url: str, what: str) -> WizardError:
+def _http_error(answer: https.Answer, url: str, what: str) -> WizardError:
     if 300 <= answer.status < 400:
         target = answer.headers.get("Location", "another page")
         return WizardError(
@@ -250,7 +154,7 @@ def _http_error(answer: _Answer, url: str, what: str) -> WizardError:
     )
 
 
-def _check_common(answer: _Answer, url: str, login: TenantApiLogin) -> None:
+def _check_common(answer: https.Answer, url: str, login: TenantApiLogin) -> None:
     if answer.status == 401:
         who = "user" if login.method is AuthMethod.BASIC else "OAuth client"
         raise WizardError(
@@ -299,7 +203,8 @@ def publish_mapping(
 ) -> PublishedMapping:
     """Create (or update) the mapping on the tenant and read back its Id and ValidUntil."""
     root = api_root(tmn)
-    session = _Session(tls_context(ca_file), timeout)
+    # cookies: the CSRF token is only good together with the session cookie it came with
+    session = https.Session(_NEO, ca_files=_ca_files(ca_file), timeout=timeout, cookies=True)
     auth = _auth_header(login, session)
     host = urllib.parse.urlsplit(root).netloc
 

@@ -13,22 +13,18 @@ service of a Cloud Foundry subaccount signs *our* CSR, so the private key never 
 SAP ignores the CSR's subject DN and writes its own (subaccount, region, the CN attribute).
 The chain goes through the normal import (`enrollment.import_certificates`): validation, lints,
 SAP-list judgement. The client secret lives in the keyring only (`SecretKind.DESTINATION`).
-HTTPS uses urllib (so HTTPS_PROXY/NO_PROXY apply), never follows redirects (urllib would resend
-the Authorization header), and trusts the OS store and certifi, or only --ca-file for a test server.
+HTTPS goes through `wizard.core.https`: HTTPS_PROXY/NO_PROXY apply, redirects are never followed
+(urllib would resend the Authorization header), and the OS store and certifi are trusted, or only
+--ca-file for a test server.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import http.client
 import json
 import re
-import socket
-import ssl
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,9 +35,9 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from wizard.core import chain as chains
+from wizard.core import https
 from wizard.core.enrollment import ChainRejected, ImportResult, import_certificates
 from wizard.core.errors import SecretsUnavailable, WizardError
-from wizard.core.neo_api import tls_context
 from wizard.core.profiles import Artefact, Profile, ProfileStore
 from wizard.core.reply import parse_certificates
 from wizard.core.secrets import ENVIRONMENT as SECRET_ENV
@@ -51,7 +47,7 @@ from wizard.core.trust import SapStatus
 
 TOKEN_PATH = "/oauth/token"
 CERTIFICATES_PATH = "/destination-configuration/v1/subaccountCertificates"
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = https.DEFAULT_TIMEOUT
 SAP_ROOT_NAME = "SAP Cloud Root CA"
 
 Progress = Callable[[str], None]
@@ -272,132 +268,41 @@ def notices_before_sending(cn: str | None, validity: Validity, auto_renew: bool)
 # HTTPS
 
 
-@dataclass(frozen=True)
-class _Answer:
-    status: int
-    headers: http.client.HTTPMessage
-    body: bytes
-
-    def message(self) -> str:
-        """SAP's own words for an error, if the body has any."""
-        try:
-            data = json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            text = self.body[:200].decode("utf-8", "replace").strip()
-            return "" if "<" in text else text
-        if isinstance(data, dict):
-            for key in ("ErrorMessage", "error_description", "message", "error"):
-                if isinstance(data.get(key), str):
-                    return data[key]
-        return ""
+_SAP = https.Caller(
+    area="sap_sign",
+    check="Check the service key's 'url' and 'uri', your network and, if you need one, the proxy "
+    "(HTTPS_PROXY); then try again.",
+    tls_advice="For SAP's hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for "
+    "a private test server give its CA with --ca-file.",
+    name_proxy=True,
+)
 
 
-class _KeepAuthorizationHome(urllib.request.HTTPRedirectHandler):
-    """Redirects are reported, not followed: urllib would send the token to the new host."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[override]
-        return None
-
-
-def _proxy_for(url: str) -> str | None:
-    host = urllib.parse.urlsplit(url).hostname or ""
-    proxy = urllib.request.getproxies().get("https")
-    if proxy and not urllib.request.proxy_bypass(host):
-        return proxy
-    return None
-
-
-class _Connection:
-    """One TLS context and timeout for the token and service calls of one run."""
-
-    def __init__(self, ca_files: Sequence[Path], timeout: float) -> None:
-        context = tls_context(Path(ca_files[0]) if ca_files else None)
-        for extra in ca_files[1:]:
-            try:
-                context.load_verify_locations(cafile=str(extra))
-            except (OSError, ssl.SSLError) as exc:
-                raise WizardError(
-                    "sap_sign.ca_file",
-                    f"{extra} cannot be used as CA file ({exc}); give PEM certificates.",
-                ) from None
-        self.timeout = timeout
-        # build_opener keeps urllib's ProxyHandler, so HTTPS_PROXY and NO_PROXY apply
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPSHandler(context=context), _KeepAuthorizationHome()
-        )
-
-    def call(
-        self, method: str, url: str, headers: dict[str, str], body: bytes | None = None
-    ) -> _Answer:
-        if urllib.parse.urlsplit(url).scheme != "https":  # secrets travel over TLS only
-            raise WizardError("sap_sign.url", f"{url!r} is not an https URL.")
-        request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310
-        try:
-            with self.opener.open(request, timeout=self.timeout) as response:
-                return _Answer(response.status, response.headers, response.read())
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return _Answer(exc.code, exc.headers, exc.read())
-        except urllib.error.URLError as exc:
-            raise _network_error(url, exc.reason) from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise _network_error(url, exc) from None
-
-
-def _network_error(url: str, reason: object) -> WizardError:
-    host = urllib.parse.urlsplit(url).netloc
-    proxy = _proxy_for(url)
-    if isinstance(reason, ssl.SSLCertVerificationError):
-        return WizardError(
-            "sap_sign.tls",
-            f"The server certificate of {host} is not trusted ({reason.verify_message}). For SAP's "
-            "hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for a private "
-            "test server give its CA with --ca-file.",
-        )
-    text = str(reason)
-    if proxy and "Tunnel connection failed" in text:
-        return WizardError(
-            "sap_sign.proxy",
-            f"The proxy {proxy} (HTTPS_PROXY) refused to connect to {host} ({text}). Ask for "
-            f"{host} to be allowed, or set NO_PROXY if it should be reached directly.",
-        )
-    if isinstance(reason, ConnectionRefusedError):
-        detail = "connection refused"
-    elif isinstance(reason, TimeoutError | socket.timeout):
-        detail = "no answer in time"
-    elif isinstance(reason, socket.gaierror):
-        detail = "the host name is unknown"
-    else:
-        detail = text or type(reason).__name__
-    if proxy:
-        return WizardError(
-            "sap_sign.proxy",
-            f"Cannot reach {host} through the proxy {proxy} (HTTPS_PROXY): {detail}. Check the "
-            "proxy address and that it is running, or unset HTTPS_PROXY to connect directly.",
-        )
-    return WizardError(
-        "sap_sign.network",
-        f"Cannot reach {host}: {detail}. Check the service key's 'url' and 'uri', your network "
-        "and, if you need one, the proxy (HTTPS_PROXY); then try again.",
-    )
+def _said(answer: https.Answer) -> str:
+    """SAP's own words for an error, if the body has any."""
+    try:
+        data = json.loads(answer.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        text = answer.body[:200].decode("utf-8", "replace").strip()
+        return "" if "<" in text else text
+    if isinstance(data, dict):
+        for key in ("ErrorMessage", "error_description", "message", "error"):
+            if isinstance(data.get(key), str):
+                return data[key]
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------
 # The Destination service calls
 
 
-def _basic(key: DestinationKey) -> str:
-    pair = f"{key.client_id}:{key.client_secret}".encode()
-    return "Basic " + base64.b64encode(pair).decode("ascii")
-
-
-def _get_token(conn: _Connection, key: DestinationKey, *, stored_secret: bool) -> str:
+def _get_token(conn: https.Session, key: DestinationKey, *, stored_secret: bool) -> str:
     url = key.token_endpoint
     answer = conn.call(
         "POST",
         url,
         {
-            "Authorization": _basic(key),
+            "Authorization": https.basic_auth(key.client_id, key.client_secret),
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": "application/json",
         },
@@ -435,9 +340,9 @@ def _get_token(conn: _Connection, key: DestinationKey, *, stored_secret: bool) -
     return token
 
 
-def _http_error(answer: _Answer, url: str, what: str) -> WizardError:
+def _http_error(answer: https.Answer, url: str, what: str) -> WizardError:
     host = urllib.parse.urlsplit(url).netloc
-    said = answer.message()
+    said = _said(answer)
     quoted = f" SAP said: {said}" if said else ""
     status = answer.status
     if 300 <= status < 400:
@@ -500,7 +405,7 @@ def _signing_body(
 
 
 def _send_csr(
-    conn: _Connection, key: DestinationKey, token: str, body: bytes, name: str, replace: bool
+    conn: https.Session, key: DestinationKey, token: str, body: bytes, name: str, replace: bool
 ) -> bool:
     """POST the request; with `replace`, a taken name is signed again with PUT. True if replaced."""
     url = key.certificates_url
@@ -528,7 +433,7 @@ def _send_csr(
 
 
 def _fetch_chain(
-    conn: _Connection, key: DestinationKey, token: str, name: str
+    conn: https.Session, key: DestinationKey, token: str, name: str
 ) -> list[x509.Certificate]:
     url = f"{key.certificates_url}/{urllib.parse.quote(name, safe='')}"
     answer = conn.call(
@@ -782,7 +687,7 @@ def sign_with_sap(
         else read_destination_key(destination_key)
     )
     certificate_name = default_certificate_name(name)
-    conn = _Connection(ca_files, timeout)
+    conn = https.Session(_SAP, ca_files=ca_files, timeout=timeout)
     _say(progress, f"Getting a token from {urllib.parse.urlsplit(key.token_url).netloc} …")
     token = _get_token(conn, key, stored_secret=False)
     kept_in = _keep_secret(secrets, name, key)
@@ -842,7 +747,7 @@ def refresh_from_sap(
     else:
         key = read_destination_key(destination_key)
     certificate_name = profile.sap_certificate_name or default_certificate_name(name)
-    conn = _Connection(ca_files, timeout)
+    conn = https.Session(_SAP, ca_files=ca_files, timeout=timeout)
     _say(progress, f"Getting a token from {urllib.parse.urlsplit(key.token_url).netloc} …")
     token = _get_token(conn, key, stored_secret=not from_file)
     kept_in = _keep_secret(secrets, name, key) if from_file else _where(secrets, name)

@@ -1,0 +1,191 @@
+"""HTTPS calls that carry credentials: the one small urllib client of the tenant API and sap-sign.
+
+- TLS is verified against the OS store plus certifi's bundle, or only against the CA files given
+  (a private test server).
+- Only https: URLs are called, and redirects are reported as answers, never followed: urllib
+  would resend the Authorization header to wherever the redirect points.
+- HTTPS_PROXY and NO_PROXY apply (urllib's ProxyHandler, as in other Python tools).
+- A session keeps cookies when asked (Neo's CSRF token is bound to the session cookie).
+- An HTTP status is an answer, not an exception (the caller knows what its 401 or 409 means);
+  getting no answer at all is a `WizardError` in words, coded `<area>.network`, `<area>.tls` or
+  `<area>.proxy`, with the caller's advice on what to check.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import http.cookiejar
+import json
+import socket
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wizard.core.errors import WizardError
+
+DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Whose calls these are: the prefix of their error codes and what their users should check."""
+
+    area: str  # "tenant_api" → tenant_api.url, .ca_file, .tls, .network, .not_json (.proxy)
+    check: str  # advice after "Cannot reach <host>: <why>."
+    tls_advice: str  # advice after "The server certificate of <host> is not trusted (<why>)."
+    login_page_advice: str = ""  # added when an HTML page came where JSON was expected
+    # sap-sign names the proxy that failed (<area>.proxy); the Neo API's messages do not
+    name_proxy: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the server answered: any status, redirects included."""
+
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+    caller: Caller = field(repr=False, compare=False)
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "")
+
+    def json(self, what: str, url: str) -> object:
+        """The body as JSON; `<area>.not_json` naming `url` and `what` was asked when it is not."""
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            advice = self.caller.login_page_advice
+            hint = f" {advice}" if advice and "html" in self.content_type.lower() else ""
+            raise WizardError(
+                f"{self.caller.area}.not_json",
+                f"{url} answered {what} with {self.content_type or 'no content type'} that is not "
+                f"JSON (HTTP {self.status}).{hint}",
+            ) from None
+
+
+def tls_context(ca_files: Sequence[Path] = (), *, area: str) -> ssl.SSLContext:
+    """The OS store plus certifi's bundle; only `ca_files` when given (a private test server)."""
+    if not ca_files:
+        context = ssl.create_default_context()
+        try:
+            import certifi
+
+            context.load_verify_locations(cafile=certifi.where())
+        except (ImportError, OSError, ssl.SSLError):
+            pass  # the OS store alone still verifies public servers
+        return context
+    path = ca_files[0]
+    try:
+        context = ssl.create_default_context(cafile=str(path))  # these files, not the OS store
+        for path in ca_files[1:]:  # `path` then names the file that failed
+            context.load_verify_locations(cafile=str(path))
+    except (OSError, ssl.SSLError) as exc:
+        raise WizardError(
+            f"{area}.ca_file",
+            f"{path} cannot be used as CA file ({exc}); give a PEM file with the CA "
+            "certificate that signed the server's certificate.",
+        ) from None
+    return context
+
+
+def basic_auth(user: str, secret: str) -> str:
+    """The `Authorization` value for HTTP Basic: "Basic " and base64 of user:secret (UTF-8)."""
+    return "Basic " + base64.b64encode(f"{user}:{secret}".encode()).decode("ascii")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are reported, not followed: urllib would send the credentials to the new host."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[override]
+        return None
+
+
+class Session:
+    """One TLS context, timeout and (when asked) cookie jar for all calls of one run."""
+
+    def __init__(
+        self,
+        caller: Caller,
+        *,
+        ca_files: Sequence[Path] = (),
+        timeout: float = DEFAULT_TIMEOUT,
+        cookies: bool = False,
+    ) -> None:
+        self.caller = caller
+        self.timeout = timeout
+        handlers: list[urllib.request.BaseHandler] = [
+            urllib.request.HTTPSHandler(context=tls_context(ca_files, area=caller.area)),
+            _NoRedirect(),
+        ]
+        if cookies:
+            handlers.append(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        # build_opener keeps urllib's ProxyHandler, so HTTPS_PROXY and NO_PROXY apply
+        self.opener = urllib.request.build_opener(*handlers)
+
+    def call(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None = None
+    ) -> Answer:
+        """Send one request; any HTTP status comes back as an `Answer`, no answer as WizardError."""
+        if urllib.parse.urlsplit(url).scheme != "https":  # secrets travel only over TLS
+            raise WizardError(f"{self.caller.area}.url", f"{url!r} is not an https URL.")
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                return Answer(response.status, response.headers, response.read(), self.caller)
+        except urllib.error.HTTPError as exc:
+            with exc:
+                return Answer(exc.code, exc.headers, exc.read(), self.caller)
+        except urllib.error.URLError as exc:
+            raise network_error(url, exc.reason, self.caller) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise network_error(url, exc, self.caller) from None
+
+
+def proxy_for(url: str) -> str | None:
+    """The proxy urllib uses for `url` (HTTPS_PROXY unless NO_PROXY names the host), or None."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    proxy = urllib.request.getproxies().get("https")
+    if proxy and not urllib.request.proxy_bypass(host):
+        return proxy
+    return None
+
+
+def network_error(url: str, reason: object, caller: Caller) -> WizardError:
+    """Why `url` gave no answer, in words, with the caller's code prefix and advice."""
+    host = urllib.parse.urlsplit(url).netloc
+    proxy = proxy_for(url) if caller.name_proxy else None
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return WizardError(
+            f"{caller.area}.tls",
+            f"The server certificate of {host} is not trusted ({reason.verify_message}). "
+            + caller.tls_advice,
+        )
+    text = str(reason)
+    if proxy and "Tunnel connection failed" in text:
+        return WizardError(
+            f"{caller.area}.proxy",
+            f"The proxy {proxy} (HTTPS_PROXY) refused to connect to {host} ({text}). Ask for "
+            f"{host} to be allowed, or set NO_PROXY if it should be reached directly.",
+        )
+    if isinstance(reason, ConnectionRefusedError):
+        detail = "connection refused"
+    elif isinstance(reason, TimeoutError | socket.timeout):
+        detail = "no answer in time"
+    elif isinstance(reason, socket.gaierror):
+        detail = "the host name is unknown"
+    else:
+        detail = text or type(reason).__name__
+    if proxy:
+        return WizardError(
+            f"{caller.area}.proxy",
+            f"Cannot reach {host} through the proxy {proxy} (HTTPS_PROXY): {detail}. Check the "
+            "proxy address and that it is running, or unset HTTPS_PROXY to connect directly.",
+        )
+    return WizardError(f"{caller.area}.network", f"Cannot reach {host}: {detail}. {caller.check}")
