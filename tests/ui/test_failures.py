@@ -87,3 +87,14 @@ def test_an_unreachable_tenant_is_explained_on_the_trust_page_and_can_be_skipped
     page.skip.setChecked(True)
     assert page.isComplete()
     wizard.next(Step.KEY)
+
+
+def test_the_access_log_of_an_unmapped_call_is_explained_on_the_test_page(wizard):
+    sandbox_walk(wizard, Step.TEST_CALL, map_it=False)
+    page = wizard.page_of(Step.TEST_CALL)
+    log = wizard.window.session.sandbox.access_log_path
+    page.analyze([log])
+    wizard.idle()
+    text = page.log_findings.text()
+    assert "/http/demo" in text and "401" in text
+    assert "reached the tenant" in text and "not mapped" in text
