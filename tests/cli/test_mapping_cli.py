@@ -377,3 +377,99 @@ def test_publish_needs_exactly_one_way_to_log_in(cli, home, ca, tenant):
     assert "exactly one of --tmn-user" in result.err
     result = cli(*publish_args(tenant, "--tmn-client-id", "api-client"))
     assert "--tmn-client-id needs --tmn-token-url" in result.err
+
+
+# --- the certificate in the integration flow --------------------------------------------------
+
+
+def openssl_subject_issuer(crt: Path) -> list[str]:
+    out = subprocess.run(
+        [
+            "openssl",
+            "x509",
+            "-in",
+            str(crt),
+            "-noout",
+            "-subject",
+            "-issuer",
+            "-nameopt",
+            "RFC2253",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [line.split("=", 1)[1] for line in out.splitlines()]
+
+
+def test_flow_certificate_writes_client_crt_and_prints_the_dns_openssl_reads_from_it(
+    cli, home, ca, tmp_path
+):
+    leaf, store = certified(home, ca, environment="neo")
+    profile = store.load("ERP")
+    profile.mapping_user = "ERP_SENDER"  # an earlier mapping stays as it was
+    store.save(profile)
+    out = tmp_path / "for-the-developer"
+    result = cli("mapping", "--profile", "ERP", "--flow-certificate", "--out", out)
+    assert result.code == 0, result.err
+    crt = out / "client.crt"
+    assert x509.load_pem_x509_certificates(crt.read_bytes()) == [leaf]
+    assert (store.folder("ERP") / "client.crt").read_bytes() == crt.read_bytes()
+    subject_dn, issuer_dn = openssl_subject_issuer(crt)
+    assert f"  Subject DN: {subject_dn}\n" in result.out
+    assert f"  Issuer DN:  {issuer_dn}\n" in result.out
+    assert "the second option, not recommended" in result.out
+    assert "redeploy" in result.out and "downtime" in result.out
+    assert "Authorization = Client Certificate → Add → Select client.crt" in result.out
+    assert "$ cpi-cert-wizard test-call --profile ERP" in result.out
+    saved = store.load("ERP")
+    assert saved.state is State.MAPPED
+    assert saved.mapped_leaf_sha256 == leaf.fingerprint(hashes.SHA256()).hex()
+    assert saved.mapping_user == "ERP_SENDER"
+    assert not (out / "neo-mapping.json").exists()
+
+
+def test_flow_certificate_json_names_the_file_the_dns_and_the_warning(cli, home, ca, tmp_path):
+    _leaf, store = certified(home, ca, environment="cf")
+    result = cli("mapping", "--profile", "ERP", "--flow-certificate", "--json")
+    assert result.code == 0, result.err
+    results = data = result.json
+    assert data["ok"] is True and data["state"] == "mapped"
+    crt = Path(data["files"]["flow_crt"])
+    assert crt == store.folder("ERP") / "client.crt"
+    assert results["option"] == "flow-certificate" and results["recommended"] is False
+    assert results["environment"] == "cf"
+    channel = results["channel"]
+    assert [channel["subject_dn"], channel["issuer_dn"]] == openssl_subject_issuer(crt)
+    assert channel["authorization"] == "Client Certificate"
+    assert "downtime" in results["warnings"][0]
+    assert any("not confirmed" in w for w in results["warnings"])  # CF: service key?
+    assert [s["id"] for s in results["checklist"]] == ["flow.channel", "flow.deploy", "test"]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--user", "ERP_SENDER"],
+        ["--role", "Custom.send"],
+        ["--publish", "--tmn", "https://x-tmn.example", "--tmn-user", "u"],
+        ["--instance", "erp-inbound"],
+    ],
+)
+def test_flow_certificate_refuses_the_mapping_flags_and_writes_nothing(
+    cli, home, ca, tmp_path, extra
+):
+    _leaf, store = certified(home, ca, environment="neo")
+    before = folder_state(store.folder("ERP"))
+    result = cli("mapping", "--profile", "ERP", "--flow-certificate", *extra)
+    assert result.code == 2
+    assert extra[0] in result.err and "--flow-certificate" in result.err
+    assert folder_state(store.folder("ERP")) == before
+
+
+def test_flow_certificate_needs_to_know_the_environment(cli, home, ca):
+    certified(home, ca)
+    result = cli("mapping", "--profile", "ERP", "--flow-certificate")
+    assert result.code == 2
+    assert "--env neo or --env cf" in result.err
+    assert cli("mapping", "--profile", "ERP", "--flow-certificate", "--env", "neo").code == 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
+from cryptography.x509.oid import NameOID
 
 from tests import pki
 from wizard.core.errors import WizardError
@@ -17,7 +18,9 @@ from wizard.core.mapping import (
     DEFAULT_ROLE,
     Environment,
     LeafCertificate,
+    build_flow_certificate,
     build_tenant_entry,
+    channel_dn,
     colon_hex,
     leaf_of_profile,
     parse_environment,
@@ -331,3 +334,164 @@ def test_a_certificate_past_two_thirds_of_its_life_gets_a_renewal_warning(ca, pr
         profile, LeafCertificate.from_certificate(aging), environment=Environment.CF
     )
     assert any("plan its renewal" in w and "new service key" in w for w in entry.warnings)
+
+
+# --- the certificate in the integration flow (second option, not recommended) ------------------
+
+
+def _rdn(*pairs) -> x509.RelativeDistinguishedName:
+    return x509.RelativeDistinguishedName([x509.NameAttribute(oid, value) for oid, value in pairs])
+
+
+def _name(*rdns) -> x509.Name:
+    return x509.Name(list(rdns))
+
+
+@pytest.fixture(scope="module")
+def rich_chain():
+    """A leaf and an issuing CA whose names use every usual attribute, a multi-valued RDN and
+    values that need RFC 2253 escaping."""
+    root = pki.root("Flow Test Root")
+    ca_key = pki.make_key()
+    ca_name = _name(
+        _rdn((NameOID.DOMAIN_COMPONENT, "com")),
+        _rdn((NameOID.DOMAIN_COMPONENT, "acme")),
+        _rdn((NameOID.COUNTRY_NAME, "DE")),
+        _rdn((NameOID.ORGANIZATION_NAME, "ACME, Inc.")),
+        _rdn((NameOID.COMMON_NAME, "ACME Issuing CA 2")),
+    )
+    ca_cert = root.issue(ca_key.public_key(), ca_name, ca=True, eku=None)
+    issuing = pki.Authority(cert=ca_cert, key=ca_key, parent=root)
+    leaf_name = _name(
+        _rdn((NameOID.COUNTRY_NAME, "DE")),
+        _rdn((NameOID.STATE_OR_PROVINCE_NAME, "Baden-Wuerttemberg")),
+        _rdn((NameOID.LOCALITY_NAME, "Walldorf")),
+        _rdn((NameOID.ORGANIZATION_NAME, "ACME, Inc.")),
+        _rdn(
+            (NameOID.ORGANIZATIONAL_UNIT_NAME, "IT+Ops"), (NameOID.ORGANIZATIONAL_UNIT_NAME, "B2B")
+        ),
+        _rdn((NameOID.STREET_ADDRESS, "Main Street 1")),
+        _rdn((NameOID.USER_ID, "erp-prd")),
+        _rdn((NameOID.SERIAL_NUMBER, "0042")),
+        _rdn((NameOID.EMAIL_ADDRESS, "it@acme.example")),
+        _rdn((NameOID.COMMON_NAME, '#ERP <PRD>; "sender" \\ 01')),
+    )
+    leaf = issuing.issue(pki.make_key().public_key(), leaf_name)
+    return leaf, issuing.cert, root.cert
+
+
+def openssl_dns(cert: x509.Certificate, tmp_path: Path, nameopt: str = "RFC2253") -> list[str]:
+    path = tmp_path / "leaf.pem"
+    path.write_bytes(pki.pem(cert))
+    out = subprocess.run(
+        ["openssl", "x509", "-in", str(path), "-noout", "-subject", "-issuer", "-nameopt", nameopt],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [line.split("=", 1)[1] for line in out.splitlines()]
+
+
+def flow_entry(profile, chain, environment=Environment.NEO, **kw):
+    return build_flow_certificate(profile, leaf_of(chain), environment=environment, **kw)
+
+
+def test_flow_certificate_dns_are_what_openssl_prints_with_rfc2253(profile, rich_chain, tmp_path):
+    entry = flow_entry(profile, rich_chain)
+    assert [entry.subject_dn, entry.issuer_dn] == openssl_dns(rich_chain[0], tmp_path)
+    assert entry.subject_dn.startswith('CN=\\#ERP \\<PRD\\>\\; \\"sender\\" \\\\ 01,')
+    assert entry.subject_dn.endswith(",O=ACME\\, Inc.,L=Walldorf,ST=Baden-Wuerttemberg,C=DE")
+    assert entry.issuer_dn == "CN=ACME Issuing CA 2,O=ACME\\, Inc.,C=DE,DC=acme,DC=com"
+
+
+def test_flow_certificate_dns_of_the_plain_test_chain_match_openssl(profile, chain, tmp_path):
+    entry = flow_entry(profile, chain)
+    assert [entry.subject_dn, entry.issuer_dn] == openssl_dns(chain[0], tmp_path)
+    assert entry.subject_dn == "CN=ERP-PRD sender,O=Test PKI,C=DE"
+
+
+def test_non_ascii_names_stay_readable_and_mean_what_openssl_means(ca, profile, tmp_path):
+    _root, issuing = ca
+    name = _name(
+        _rdn((NameOID.COUNTRY_NAME, "DE")),
+        _rdn((NameOID.LOCALITY_NAME, "Müllheim")),
+        _rdn((NameOID.COMMON_NAME, "Zürich Sender ✓")),
+    )
+    leaf = issuing.issue(pki.make_key().public_key(), name)
+    entry = flow_entry(profile, (leaf,))
+    assert entry.subject_dn == "CN=Zürich Sender ✓,L=Müllheim,C=DE"
+    assert [entry.subject_dn, entry.issuer_dn] == openssl_dns(leaf, tmp_path, "RFC2253,-esc_msb")
+    escaped = openssl_dns(leaf, tmp_path)[0]  # plain RFC2253 escapes each UTF-8 byte as \XX
+    assert escaped == "CN=Z\\C3\\BCrich Sender \\E2\\9C\\93,L=M\\C3\\BCllheim,C=DE"
+
+
+def test_flow_certificate_crt_is_the_leaf_only_as_pem(profile, chain):
+    entry = flow_entry(profile, chain)
+    certs = x509.load_pem_x509_certificates(entry.crt)
+    assert certs == [chain[0]]
+
+
+@pytest.mark.parametrize(
+    ("environment", "recommended"),
+    [(Environment.NEO, "Certificate-to-User Mapping"), (Environment.CF, "service key")],
+)
+def test_flow_certificate_warns_that_every_renewal_needs_a_redeploy(
+    profile, chain, environment, recommended
+):
+    entry = flow_entry(profile, chain, environment)
+    first = entry.warnings[0]
+    assert "not recommended" in first and "redeploy" in first and "downtime" in first
+    assert recommended in first
+    assert "cpi-cert-wizard mapping --profile ERP-PRD" in first
+    assert any("next to the old one" in w for w in entry.warnings)
+    assert [s.id for s in entry.checklist] == ["flow.channel", "flow.deploy", "test"]
+    assert "Authorization = Client Certificate" in entry.checklist[0].text
+    assert "client.crt" in entry.checklist[0].text
+
+
+def test_flow_certificate_on_cloud_foundry_says_a_service_key_may_still_be_needed(profile, chain):
+    cf = flow_entry(profile, chain, Environment.CF)
+    assert any("not confirmed" in w and "--env cf" in w for w in cf.warnings)
+    neo = flow_entry(profile, chain, Environment.NEO)
+    assert not any("not confirmed" in w for w in neo.warnings)
+
+
+def test_uncommon_attribute_types_advise_uploading_the_crt(ca, profile, tmp_path):
+    _root, issuing = ca
+    name = _name(
+        _rdn((NameOID.COUNTRY_NAME, "DE")),
+        _rdn((NameOID.SURNAME, "Doe")),
+        _rdn((NameOID.GIVEN_NAME, "Jo")),
+        _rdn((NameOID.COMMON_NAME, "Jo Doe")),
+    )
+    leaf = issuing.issue(pki.make_key().public_key(), name)
+    entry = flow_entry(profile, (leaf,))
+    assert entry.subject_dn == openssl_dns(leaf, tmp_path)[0] == "CN=Jo Doe,GN=Jo,SN=Doe,C=DE"
+    assert any("Subject DN holds attribute types (GN, SN)" in w for w in entry.warnings)
+    assert not any("Issuer DN holds" in w for w in entry.warnings)
+
+
+def test_channel_dn_reads_any_name_without_a_certificate():
+    name = x509.Name.from_rfc4514_string("CN=a,OU=b+OU=c,O=d")
+    assert channel_dn(name) == "CN=a,OU=c+OU=b,O=d"  # openssl's order within the RDN, too
+
+
+def test_renewed_certificate_in_the_flow_is_added_next_to_the_old_one(profile, chain):
+    profile.mapped_leaf_sha256 = "ab" * 32
+    entry = flow_entry(profile, chain)
+    assert entry.renewal is not None
+    assert "next to the old one" in entry.renewal.text
+    assert colon_hex("ab" * 32) in entry.renewal.text
+    assert flow_entry(Profile(name="new", state=State.CERTIFICATE_IMPORTED), chain).renewal is None
+
+
+def test_flow_certificate_near_its_end_says_the_renewal_means_a_redeploy(ca, profile):
+    _root, issuing = ca
+    aging = issuing.issue(
+        pki.make_key().public_key(),
+        "ERP-PRD sender",
+        not_before=pki.NOW - dt.timedelta(days=80),
+        days=100,
+    )
+    entry = flow_entry(profile, (aging,))
+    assert any("plan its renewal" in w and "redeploy" in w for w in entry.warnings)

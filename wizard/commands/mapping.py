@@ -1,8 +1,11 @@
 """`cpi-cert-wizard mapping`: what the tenant needs for the profile's certificate.
 
 Neo: the leaf .cer and the OData body for a Certificate-to-User Mapping (optionally published with
---publish). Cloud Foundry: service-instance.json, service-key.json and the cf commands. Everything
-is validated before the first file is written; an error writes nothing.
+--publish). Cloud Foundry: service-instance.json, service-key.json and the cf commands. With
+--flow-certificate (either environment; the second, not recommended option): client.crt for the
+sender channel's Authorization = Client Certificate, its Subject DN and Issuer DN as typed into the
+channel, and the downtime warning. Everything is validated before the first file is written; an
+error writes nothing.
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ from wizard.core.mapping import (
     DEFAULT_VALIDITY_DAYS,
     ENVIRONMENT_LABEL,
     Environment,
+    FlowCertificate,
     TenantEntry,
+    build_flow_certificate,
     build_tenant_entry,
     colon_hex,
     leaf_of_profile,
     parse_environment,
+    store_flow_certificate,
     store_tenant_entry,
     tenant_entry_files,
 )
@@ -40,6 +46,10 @@ _FILES: dict[Artefact, tuple[str, str]] = {
     Artefact.CF_SERVICE_INSTANCE_JSON: ("service_instance", "parameters of cf create-service"),
     Artefact.CF_SERVICE_KEY_JSON: ("service_key", "parameters of cf create-service-key"),
     Artefact.LEAF_PEM: ("leaf_pem", "the leaf certificate, for the cockpit's upload"),
+    Artefact.FLOW_CRT: (
+        "flow_crt",
+        "upload in the sender channel: Authorization = Client Certificate → Add → Select",
+    ),
 }
 
 
@@ -64,6 +74,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"role(s) the sender channel checks (default: {DEFAULT_ROLE})",
     )
     parser.add_argument("--out", type=Path, help="also write the files into this folder")
+    parser.add_argument(
+        "--flow-certificate",
+        action="store_true",
+        help="the second, not recommended option: client.crt and its Subject/Issuer DN for the "
+        "integration flow's sender channel (Authorization = Client Certificate); every renewal "
+        "then needs a redeploy",
+    )
     cf = parser.add_argument_group("Cloud Foundry")
     cf.add_argument("--instance", help="service instance name (default: <profile>-inbound)")
     cf.add_argument(
@@ -90,7 +107,38 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _check_flow_flags(args: argparse.Namespace) -> None:
+    given = [
+        flag
+        for flag, value in (
+            ("--user", args.user),
+            ("--role", args.roles),
+            ("--instance", args.instance),
+            ("--key-name", args.key_name),
+            ("--validity", args.validity is not None),
+            ("--publish", args.publish),
+            ("--tmn", args.tmn),
+            ("--tmn-user", args.tmn_user),
+            ("--tmn-client-id", args.tmn_client_id),
+            ("--tmn-token-url", args.tmn_token_url),
+            ("--ca-file", args.ca_file),
+        )
+        if value
+    ]
+    if given:
+        raise WizardError(
+            "mapping.flags",
+            f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for the mapping or service "
+            "key; with --flow-certificate the integration flow itself checks the certificate "
+            "(no user, no role). Drop "
+            f"{'it' if len(given) == 1 else 'them'}, or drop --flow-certificate.",
+        )
+
+
 def _check_flags(args: argparse.Namespace, env: Environment) -> None:
+    if args.flow_certificate:
+        _check_flow_flags(args)
+        return
     if env is Environment.NEO:
         cf_only = [
             f for f, v in (("--instance", args.instance), ("--key-name", args.key_name)) if v
@@ -202,6 +250,8 @@ def run(args: argparse.Namespace, ctx) -> Outcome:
         chain = ctx.store.read_artefact(profile.name, Artefact.LEAF_PEM)
         source = ctx.store.path(profile.name, Artefact.LEAF_PEM)
     leaf = leaf_of_profile(profile, chain, source=str(source))
+    if args.flow_certificate:
+        return _run_flow_certificate(args, ctx, profile, env, leaf)
     entry = build_tenant_entry(
         profile,
         leaf,
@@ -350,6 +400,96 @@ def _text(
     for number, step in enumerate(entry.checklist, 1):
         box = "[x]" if step.id in done else "[ ]"
         lines.append(f"  {box} {number}. {step.text}")
+        if step.command:
+            lines.append(f"        $ {step.command}")
+    return "\n".join(lines)
+
+
+# --- the certificate in the integration flow ----------------------------------------------------
+
+
+def _run_flow_certificate(args, ctx, profile: Profile, env: Environment, leaf) -> Outcome:
+    entry = build_flow_certificate(profile, leaf, environment=env)
+    stored = store_flow_certificate(ctx.store, profile, entry, out=args.out)
+    written = {_FILES[a][0]: path for a, path in stored.out_files.items()}
+    for artefact, path in stored.files.items():
+        written.setdefault(_FILES[artefact][0], path)
+    profile_folder = ctx.store.folder(profile.name)
+    folder = args.out.resolve() if args.out else profile_folder
+    return Outcome(
+        text=_flow_text(entry, folder, profile_folder),
+        data=_flow_data(entry, folder, profile_folder, stored.profile),
+        files=written,
+    )
+
+
+def _flow_data(
+    entry: FlowCertificate, folder: Path, profile_folder: Path, profile: Profile
+) -> dict:
+    leaf = entry.leaf
+    return {
+        "profile": entry.profile,
+        "environment": entry.environment.value,
+        "option": "flow-certificate",
+        "recommended": False,
+        "state": profile.state.value,
+        "certificate": {
+            "subject": leaf.subject,
+            "issuer": leaf.issuer,
+            "sha256": leaf.sha256,
+            "not_after": leaf.not_after.isoformat(),
+        },
+        "channel": {
+            "authorization": "Client Certificate",
+            "crt": Artefact.FLOW_CRT.value,
+            "subject_dn": entry.subject_dn,
+            "issuer_dn": entry.issuer_dn,
+        },
+        "warnings": list(entry.warnings),
+        "renewal": (
+            {
+                "old_sha256": entry.renewal.old_sha256,
+                "new_sha256": entry.renewal.new_sha256,
+                "text": entry.renewal.text,
+            }
+            if entry.renewal
+            else None
+        ),
+        "checklist": [
+            {"id": s.id, "text": s.text, "command": s.command, "done": False}
+            for s in entry.checklist
+        ],
+        "folder": str(folder),
+        "profile_folder": str(profile_folder),
+    }
+
+
+def _flow_text(entry: FlowCertificate, folder: Path, profile_folder: Path) -> str:
+    leaf = entry.leaf
+    lines = [
+        f"Certificate in the integration flow for profile {entry.profile} "
+        f"({ENVIRONMENT_LABEL[entry.environment]}): the second option, not recommended",
+        f"Certificate: {leaf.subject}",
+        f"  issued by {leaf.issuer}, valid until {leaf.not_after:%Y-%m-%d %H:%M} UTC",
+        f"  SHA-256 {colon_hex(leaf.sha256)}",
+        "",
+        f"Files in {folder}:",
+        f"  {Artefact.FLOW_CRT.value:<22} {_FILES[Artefact.FLOW_CRT][1]}",
+    ]
+    if folder != profile_folder:
+        lines.append(f"  (also kept in the profile folder {profile_folder})")
+    lines += [
+        "",
+        "Or type them into the same dialog (Add → Subject DN and Issuer DN), exactly as here:",
+        f"  Subject DN: {entry.subject_dn}",
+        f"  Issuer DN:  {entry.issuer_dn}",
+    ]
+    if entry.renewal is not None:
+        lines += ["", "Renewal:", *("  " + line for line in entry.renewal.text.splitlines())]
+    lines += ["", "Mind:", *(f"  ! {w}" for w in entry.warnings)]
+    lines += ["", "Checklist:"]
+    for number, step in enumerate(entry.checklist, 1):
+        lines.append(f"  [ ] {number}. {step.text}")
         if step.command:
             lines.append(f"        $ {step.command}")
     return "\n".join(lines)

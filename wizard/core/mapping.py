@@ -7,8 +7,10 @@ holding the leaf PEM. The builders are pure: certificate and options in, a froze
 out. `store_tenant_entry` then writes an entry's files and records it in the profile (one place
 for the mapping command, the batch and the GUI). Every text a person reads is in `TEXT`.
 
-Issue 11 will add the "certificate in the flow" option (`--flow-certificate`) as a sibling builder
-over the same `LeafCertificate` (which already carries the subject and issuer DNs).
+The second, not recommended option, the certificate in the integration flow itself (the sender
+channel's Authorization = Client Certificate), is the sibling builder `build_flow_certificate` over
+the same `LeafCertificate`: the leaf as `client.crt` and its Subject DN and Issuer DN as the channel
+takes them typed in (`channel_dn`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -178,6 +181,51 @@ TEXT: dict[str, str] = {
         "when no certificate arrived at all (send the whole chain)."
     ),
     "after_cf": "the service key's clientid (see: cf service-key {instance} {key})",
+    # the certificate in the integration flow (second option, not recommended)
+    "flow_downtime": (
+        "Second option, not recommended by SAP: the certificate is part of the integration flow, "
+        "so every certificate change (each renewal, a new issuing CA) means editing the flow and "
+        "redeploying it, and calls with the new certificate fail until then (downtime). The "
+        "recommended option is {recommended}: cpi-cert-wizard mapping --profile {profile}"
+    ),
+    "flow_recommended_neo": "a Certificate-to-User Mapping",
+    "flow_recommended_cf": "a service key holding the certificate",
+    "flow_no_gap": (
+        "To renew without refusing calls: add the new certificate to the channel next to the old "
+        "one and redeploy, switch the sender to the new certificate, then remove the old one and "
+        "redeploy again."
+    ),
+    "flow_rare_names": (
+        "The {which} DN holds attribute types ({names}) that not every program knows by these "
+        "names; if the channel does not take the typed DN, upload {crt} instead."
+    ),
+    "flow_cf_service_key": (
+        "Cloud Foundry: SAP documents certificate login through a service key of the Process "
+        "Integration Runtime; whether a call also needs one when the channel checks the "
+        "certificate itself is not confirmed. If the test call gets 401, create the External "
+        "Certificate service key as well: cpi-cert-wizard mapping --profile {profile} --env cf"
+    ),
+    "renewal_how_flow": "here that means the new certificate in the flow and a redeploy.",
+    "renewal_flow": (
+        "This certificate replaces an earlier one. The channel accepts only the certificates in "
+        "its list: add this one ({crt}) next to the old one, redeploy, switch the sender, then "
+        "remove the old one and redeploy again.\n  old SHA-256: {old}\n  new SHA-256: {new}"
+    ),
+    "step_flow_channel": (
+        "Open the integration flow (Design), select the sender channel (HTTPS, SOAP, IDoc, AS2 …) "
+        "→ Connection → Authorization = Client Certificate → Add → Select {crt}; or, in the same "
+        "dialog, type the Subject DN and Issuer DN exactly as printed."
+    ),
+    "step_flow_deploy": (
+        "Save and deploy the integration flow; the channel knows the certificate only once the "
+        "flow runs again."
+    ),
+    "step_flow_test": (
+        "Call the endpoint: cpi-cert-wizard test-call --profile {profile}. A 403 whose default "
+        "trace (ljs_trace_<node>_<date>.log) says the subject and issuer are not contained in the "
+        "accepted subjectAndIssuers list means the channel's list lacks this certificate: compare "
+        "the DNs (cpi-cert-wizard analyze-log reads the trace)."
+    ),
 }
 
 
@@ -445,11 +493,7 @@ def renewal_notice(
     profile: Profile, leaf: LeafCertificate, environment: Environment, user: str | None
 ) -> Renewal | None:
     """Set when the tenant holds (or held) an entry for a different certificate of this profile."""
-    old = None
-    for candidate in (profile.mapped_leaf_sha256, profile.previous_leaf_sha256):
-        if candidate and normalize_fingerprint(candidate) != leaf.sha256:
-            old = normalize_fingerprint(candidate)
-            break
+    old = _replaced_fingerprint(profile, leaf)
     if old is None:
         return None
     key = "renewal_neo" if environment is Environment.NEO else "renewal_cf"
@@ -457,14 +501,24 @@ def renewal_notice(
     return Renewal(old_sha256=old, new_sha256=leaf.sha256, text=notice)
 
 
-def _lifetime_warnings(leaf: LeafCertificate, environment: Environment, at: datetime) -> list[str]:
+def _replaced_fingerprint(profile: Profile, leaf: LeafCertificate) -> str | None:
+    """The SHA-256 of the profile's earlier certificate that the tenant holds (or held), if any."""
+    for candidate in (profile.mapped_leaf_sha256, profile.previous_leaf_sha256):
+        if candidate and normalize_fingerprint(candidate) != leaf.sha256:
+            return normalize_fingerprint(candidate)
+    return None
+
+
+def _lifetime_warnings(
+    leaf: LeafCertificate, environment: Environment, at: datetime, *, how: str | None = None
+) -> list[str]:
     out = []
     if leaf.not_before > at:
         out.append(text("not_yet_valid", date=leaf.not_before.isoformat()))
     lifetime = leaf.not_after - leaf.not_before
     days_left = (leaf.not_after - at).days
     if at >= leaf.not_before + lifetime * 2 / 3 or days_left < 30:
-        how = text("renewal_how_neo" if environment is Environment.NEO else "renewal_how_cf")
+        how = how or text("renewal_how_neo" if environment is Environment.NEO else "renewal_how_cf")
         out.append(
             text(
                 "renewal_due",
@@ -592,6 +646,131 @@ def build_tenant_entry(
     )
 
 
+# --- the certificate in the integration flow (second option, not recommended) -------------------
+
+# openssl's names (`openssl x509 -nameopt RFC2253`) for attribute types whose RFC 4514 form would be
+# a dotted OID; CN, O, OU, L, ST, C, DC and UID print alike anyway.
+_CHANNEL_NAMES: dict[x509.ObjectIdentifier, str] = {
+    NameOID.STREET_ADDRESS: "street",
+    NameOID.SERIAL_NUMBER: "serialNumber",
+    NameOID.EMAIL_ADDRESS: "emailAddress",
+    NameOID.SURNAME: "SN",
+    NameOID.GIVEN_NAME: "GN",
+    NameOID.TITLE: "title",
+    NameOID.INITIALS: "initials",
+    NameOID.GENERATION_QUALIFIER: "generationQualifier",
+    NameOID.DN_QUALIFIER: "dnQualifier",
+    NameOID.PSEUDONYM: "pseudonym",
+    NameOID.BUSINESS_CATEGORY: "businessCategory",
+    NameOID.POSTAL_ADDRESS: "postalAddress",
+    NameOID.POSTAL_CODE: "postalCode",
+    NameOID.JURISDICTION_COUNTRY_NAME: "jurisdictionC",
+    NameOID.JURISDICTION_STATE_OR_PROVINCE_NAME: "jurisdictionST",
+    NameOID.JURISDICTION_LOCALITY_NAME: "jurisdictionL",
+    NameOID.ORGANIZATION_IDENTIFIER: "organizationIdentifier",
+    NameOID.UNSTRUCTURED_NAME: "unstructuredName",
+    NameOID.INN: "INN",
+    NameOID.OGRN: "OGRN",
+    NameOID.SNILS: "SNILS",
+}
+# Attribute names any DN parser reads (RFC 4514's table plus emailAddress and serialNumber).
+_COMMON_NAMES = frozenset(
+    {"CN", "O", "OU", "L", "ST", "C", "DC", "UID", "street", "emailAddress", "serialNumber"}
+)
+
+
+def channel_dn(name: x509.Name) -> str:
+    """`name` as typed into the sender channel's Subject DN / Issuer DN: RFC 2253 (most specific
+    first, commas without spaces, RFC 2253 escapes), worded like `openssl x509 -nameopt RFC2253`
+    but with UTF-8 left as it is (openssl escapes it as \\XX bytes unless `-nameopt -esc_msb`)."""
+    return ",".join(
+        "+".join(attribute.rfc4514_string(_CHANNEL_NAMES) for attribute in reversed(list(rdn)))
+        for rdn in reversed(name.rdns)
+    )
+
+
+def _uncommon_names(dn_name: x509.Name) -> list[str]:
+    names = []
+    for attribute in reversed(list(dn_name)):  # in the order the DN is printed
+        shown = attribute.rfc4514_string(_CHANNEL_NAMES).split("=", 1)[0]
+        if shown not in _COMMON_NAMES and shown not in names:
+            names.append(shown)
+    return names
+
+
+@dataclass(frozen=True)
+class FlowCertificate:
+    """The certificate placed in the integration flow's sender channel (Authorization = Client
+    Certificate): secure, but every certificate change needs a redeploy (downtime)."""
+
+    environment: Environment
+    profile: str
+    leaf: LeafCertificate
+    subject_dn: str  # as the channel takes it typed in
+    issuer_dn: str
+    warnings: tuple[str, ...]
+    checklist: tuple[Step, ...]
+    renewal: Renewal | None
+
+    @property
+    def crt(self) -> bytes:
+        """The file the channel's Add → Select uploads: the leaf only, PEM."""
+        return self.leaf.pem.encode("ascii")
+
+
+def build_flow_certificate(
+    profile: Profile,
+    leaf: LeafCertificate,
+    *,
+    environment: Environment,
+    at: datetime | None = None,
+) -> FlowCertificate:
+    """The leaf and its DNs for the sender channel, with the downtime warning and a checklist."""
+    at = at or datetime.now(UTC)
+    cert = x509.load_der_x509_certificate(leaf.der)
+    crt = Artefact.FLOW_CRT.value
+    recommended = text(
+        "flow_recommended_neo" if environment is Environment.NEO else "flow_recommended_cf"
+    )
+    warnings = [
+        text("flow_downtime", recommended=recommended, profile=profile.name),
+        text("flow_no_gap"),
+    ]
+    for which, dn_name in (("Subject", cert.subject), ("Issuer", cert.issuer)):
+        uncommon = _uncommon_names(dn_name)
+        if uncommon:
+            warnings.append(
+                text("flow_rare_names", which=which, names=", ".join(uncommon), crt=crt)
+            )
+    if environment is Environment.CF:
+        warnings.append(text("flow_cf_service_key", profile=profile.name))
+    warnings += _lifetime_warnings(leaf, environment, at, how=text("renewal_how_flow"))
+    steps = (
+        Step("flow.channel", text("step_flow_channel", crt=crt)),
+        Step("flow.deploy", text("step_flow_deploy")),
+        Step(
+            "test",
+            text("step_flow_test", profile=profile.name),
+            f"cpi-cert-wizard test-call --profile {profile.name}",
+        ),
+    )
+    old = _replaced_fingerprint(profile, leaf)
+    renewal = None
+    if old is not None:
+        notice = text("renewal_flow", crt=crt, old=colon_hex(old), new=colon_hex(leaf.sha256))
+        renewal = Renewal(old_sha256=old, new_sha256=leaf.sha256, text=notice)
+    return FlowCertificate(
+        environment=environment,
+        profile=profile.name,
+        leaf=leaf,
+        subject_dn=channel_dn(cert.subject),
+        issuer_dn=channel_dn(cert.issuer),
+        warnings=tuple(warnings),
+        checklist=steps,
+        renewal=renewal,
+    )
+
+
 # --- storing an entry (the mapping command, batch mapping) ---------------------------------------
 
 
@@ -625,7 +804,32 @@ def store_tenant_entry(
     The profile's files and profile.json change together (one locked change); the copies in
     `out` are public files written first, each atomically.
     """
+
+    def record_user_and_roles(changed: Profile) -> None:
+        changed.mapping_user = entry.neo.user if entry.neo else None
+        changed.mapping_roles = list(entry.roles)
+
     contents = tenant_entry_files(entry)
+    return _store(store, profile, contents, entry, out=out, record=record_user_and_roles)
+
+
+def store_flow_certificate(
+    store: ProfileStore, profile: Profile, entry: FlowCertificate, *, out: Path | None = None
+) -> StoredEntry:
+    """Write `client.crt` into the profile (and `out`) and record the certificate as known to the
+    tenant (MAPPED); the user and roles of an earlier mapping stay as they were."""
+    return _store(store, profile, {Artefact.FLOW_CRT: entry.crt}, entry, out=out)
+
+
+def _store(
+    store: ProfileStore,
+    profile: Profile,
+    contents: dict[Artefact, bytes],
+    entry: TenantEntry | FlowCertificate,
+    *,
+    out: Path | None,
+    record: Callable[[Profile], None] | None = None,
+) -> StoredEntry:
     out_files: dict[Artefact, Path] = {}
     if out is not None:
         if out.exists() and not out.is_dir():
@@ -642,8 +846,8 @@ def store_tenant_entry(
         same_certificate = profile.mapped_leaf_sha256 == entry.leaf.sha256
         if profile.environment is None:
             profile.environment = entry.environment.value
-        profile.mapping_user = entry.neo.user if entry.neo else None
-        profile.mapping_roles = list(entry.roles)
+        if record is not None:
+            record(profile)
         profile.mapped_leaf_sha256 = entry.leaf.sha256
         if profile.state is State.CERTIFICATE_IMPORTED or (
             profile.state is State.TESTED and not same_certificate

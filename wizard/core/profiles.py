@@ -67,6 +67,7 @@ class Artefact(StrEnum):
     NEO_MAPPING_JSON = "neo-mapping.json"  # body for POST /api/v1/CertificateUserMappings
     CF_SERVICE_INSTANCE_JSON = "service-instance.json"  # cf create-service -c
     CF_SERVICE_KEY_JSON = "service-key.json"  # cf create-service-key -c (leaf only)
+    FLOW_CRT = "client.crt"  # PEM leaf for a sender channel with Authorization = Client Certificate
 
 
 def now_utc() -> datetime:
