@@ -45,7 +45,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("fetch-root", "fetch_root", "read the tenant's server chain and resolve its root"),
     ("mapping", "mapping", "what the tenant needs: Neo mapping or Cloud Foundry service key"),
     ("test-call", "test_call", "call the endpoint with the client certificate and diagnose"),
-    ("analyze-log", "analyze_log", "explain SAP HTTP access-log lines"),
+    ("analyze-log", "analyze_log", "explain SAP access-log lines and default-trace errors"),
     ("batch", "batch", "one step for many sender systems: csr, import, export, mapping, test-call"),
     ("expiry", "expiry", "every certificate's days left and renewal advice; --ics for a calendar"),
     ("sandbox", "sandbox", "run or administer the local sandbox tenant"),

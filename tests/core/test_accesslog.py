@@ -284,3 +284,41 @@ def test_since_that_is_not_a_time_says_what_is_understood():
     with pytest.raises(WizardError) as caught:
         parse_since("last tuesday")
     assert "30m" in caught.value.message and "2021-04-12" in caught.value.message
+
+
+# --- the trace file of the node that answered (issue 11) -------------------------------------
+
+
+def test_refused_call_names_the_trace_file_of_its_node_and_day(tmp_path):
+    log = write(
+        tmp_path,
+        "http_access_a40a97f_2021-04-12.log",
+        [line("BOB", 403, when="12/Apr/2021:23:59:59"), line("BOB", 200)],
+    )
+    refused, ok = sorted(analyze([log]).calls, key=lambda c: c.entry.status, reverse=True)
+    assert refused.verdict is Verdict.NOT_AUTHORIZED
+    assert "ljs_trace_a40a97f_2021-04-12.log" in refused.next_step
+    assert "node a40a97f" in refused.next_step
+    assert "ljs_trace" not in ok.next_step
+
+
+def test_a_file_without_a_node_in_its_name_gives_the_general_trace_advice(tmp_path):
+    log = write(tmp_path, "downloaded.log", [line("BOB", 403)])
+    (call,) = analyze([log]).calls
+    assert "ljs_trace_<node>_<date>.log" in call.next_step
+    assert "http_access_<node>_<date>.log" in call.next_step
+
+
+def test_until_ends_the_window(tmp_path):
+    log = write(
+        tmp_path,
+        "http_access_n1_2021-04-12.log",
+        [line("BOB", 403, when=f"12/Apr/2021:09:{m:02d}:00") for m in (0, 10, 20)],
+    )
+    analysis = analyze(
+        [log],
+        since=datetime(2021, 4, 12, 9, 5, tzinfo=UTC),
+        until=datetime(2021, 4, 12, 9, 15, tzinfo=UTC),
+    )
+    assert [c.entry.time.minute for c in analysis.calls] == [10]
+    assert analysis.filter.until == datetime(2021, 4, 12, 9, 15, tzinfo=UTC)

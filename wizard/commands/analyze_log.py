@@ -1,17 +1,32 @@
-"""`cpi-cert-wizard analyze-log`: explain the calls in SAP HTTP access logs."""
+"""`cpi-cert-wizard analyze-log`: explain the calls in SAP HTTP access logs and, from the default
+traces, why the tenant refused them.
+
+Files are told apart by name (`http_access_…`, `ljs_trace_…`), else by their first record. With
+both kinds, each refused call is shown with the trace records of the same node that explain it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import re
+import zlib
 from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from wizard.cli import Context, Outcome
+from wizard.core import tracelog
 from wizard.core.accesslog import LogAnalysis, analyze, certificate_user, parse_since
 from wizard.core.errors import WizardError
-from wizard.core.verdicts import Verdict
+from wizard.core.logjoin import JOIN_SECONDS, JoinedLogs, join_logs
+from wizard.core.tracelog import TraceAnalysis, TraceFinding, analyze_traces
+from wizard.core.verdicts import Verdict, trace_file
 
 _SHOWN = 200  # calls listed in the text output; --json has them all
+DEFAULT_WINDOW = "2m"
+_SPAN = re.compile(r"^(?P<n>\d+)\s*(?P<unit>[smh])$", re.IGNORECASE)
+_TRACE_RECORD = re.compile(r"^(?:FILE_TYPE:|\d{4} \d{2} \d{2} \d{2}:\d{2}:\d{2})")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +35,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         type=Path,
         metavar="FILE",
-        help="http_access_<node>_<date>.log files (plain or .gz), several nodes at once",
+        help="http_access_<node>_<date>.log and ljs_trace_<node>_<date>.log files (plain or .gz), "
+        "several nodes at once",
     )
     parser.add_argument(
         "--since",
@@ -33,6 +49,67 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--profile",
         help="only calls of this profile's certificate ('<CN>@<issuer CN>' or its mapped user)",
     )
+    parser.add_argument(
+        "--around",
+        metavar="TIME",
+        help="only what happened around this time (a test call's): same forms as --since, or "
+        "'last-test' for the profile's last test call (with --profile)",
+    )
+    parser.add_argument(
+        "--window",
+        metavar="SPAN",
+        default=DEFAULT_WINDOW,
+        help=f"how far around --around to look: 90s, 5m, 1h (default {DEFAULT_WINDOW})",
+    )
+
+
+def _span(text: str) -> timedelta:
+    m = _SPAN.match(text.strip())
+    if not m:
+        raise WizardError(
+            "log.window",
+            f"{text!r} is not a span; give seconds, minutes or hours like 90s, 5m or 1h.",
+        )
+    return timedelta(seconds=int(m["n"]) * {"s": 1, "m": 60, "h": 3600}[m["unit"].lower()])
+
+
+def _is_trace(path: Path) -> bool:
+    """By name (ljs_trace_…), else by the first non-empty line (a trace header or record)."""
+    if tracelog.is_trace_name(path):
+        return True
+    if path.name.lower().startswith("http_access"):
+        return False
+    try:
+        with path.open("rb") as probe:
+            gzipped = probe.read(2) == b"\x1f\x8b"
+        opener = gzip.open if gzipped else open
+        with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle):
+                if line.strip():
+                    return bool(_TRACE_RECORD.match(line))
+                if number > 50:
+                    break
+    except (OSError, EOFError, zlib.error):
+        return False  # the access-log reader says what is wrong with it
+    return False
+
+
+def _around(args: argparse.Namespace, profile) -> datetime | None:
+    if not args.around:
+        return None
+    if args.around.strip().lower() == "last-test":
+        if profile is None:
+            raise WizardError(
+                "log.around", "--around last-test needs --profile (whose last test call counts)."
+            )
+        if not profile.last_test_at:
+            raise WizardError(
+                "log.around",
+                f"Profile {profile.name!r} has no test call yet. Run cpi-cert-wizard test-call "
+                f"--profile {profile.name}, or give the time: --around 2021-04-12T10:30.",
+            )
+        return parse_since(profile.last_test_at)
+    return parse_since(args.around)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
@@ -40,6 +117,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     users: list[str] = []
     certificate_users: list[str] = []
     environment = None
+    profile = None
     if args.profile:
         profile = ctx.store.load(args.profile)
         cert_user = certificate_user(profile.leaf_subject, profile.leaf_issuer)
@@ -55,15 +133,41 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         if profile.mapping_user:
             users.append(profile.mapping_user)
         environment = profile.environment
+    window = _span(args.window)
+    around = _around(args, profile)
+    until = None
+    if around is not None:
+        since = max(since, around - window) if since else around - window
+        until = around + window
+    trace_files = [f for f in args.files if _is_trace(f)]
+    access_files = [f for f in args.files if f not in trace_files]
     analysis = analyze(
-        args.files,
+        access_files,
         since=since,
         path=args.path,
         users=users,
         certificate_users=certificate_users,
         environment=environment,
+        until=until,
     )
-    return Outcome(text=render(analysis), data=analysis_json(analysis))
+    if not trace_files:
+        return Outcome(text=render(analysis), data=analysis_json(analysis))
+    # Trace records of a call can lie a little outside the access-log window.
+    slack = timedelta(seconds=JOIN_SECONDS if access_files else 0)
+    traces = analyze_traces(
+        trace_files,
+        since=since - slack if since else None,
+        until=until + slack if until else None,
+        environment=environment,
+        profile=profile.name if profile else None,
+        users=users,
+    )
+    joined = join_logs(analysis, traces)
+    data = analysis_json(analysis, joined)
+    data["traces"] = traces_json(traces, joined)
+    text = render(analysis, joined) if access_files else ""
+    text = "\n\n".join(part for part in (text, render_traces(traces, joined)) if part)
+    return Outcome(text=text, data=data)
 
 
 def _filter_text(analysis: LogAnalysis) -> str:
@@ -78,7 +182,51 @@ def _filter_text(analysis: LogAnalysis) -> str:
     return ", ".join(parts) or "all calls"
 
 
-def render(analysis: LogAnalysis) -> str:
+def _finding_line(finding: TraceFinding) -> list[str]:
+    record = finding.record
+    return [
+        f"{record.time:%Y-%m-%d %H:%M:%S %z}  {record.node}  {finding.problem.value}: "
+        f"{finding.title} ({record.source} line {record.line_no})",
+        f"    {finding.explanation}",
+        f"    Fix: {finding.fix}",
+    ]
+
+
+def render_traces(traces: TraceAnalysis, joined: JoinedLogs) -> str:
+    files = len(traces.files)
+    nodes = len({f.node for f in traces.files})
+    lines = [
+        f"Default trace: {files} file{'s' if files != 1 else ''} "
+        f"({nodes} node{'s' if nodes != 1 else ''}): {traces.records} records, "
+        f"{traces.malformed} unreadable line{'s' if traces.malformed != 1 else ''} skipped.",
+    ]
+    for f in traces.files:
+        note = f"  {f.path.name}: node {f.node}, {f.records} records"
+        if f.malformed:
+            note += f", {f.malformed} unreadable"
+        if f.error:
+            note += f"; {f.error}"
+        lines.append(note)
+    window = ""
+    if traces.since or traces.until:
+        window = " between " + " and ".join(
+            t.isoformat() if t else "…" for t in (traces.since, traces.until)
+        )
+    shown = joined.unmatched if joined.calls else traces.findings
+    joined_count = len(traces.findings) - len(joined.unmatched)
+    lines += ["", f"Authentication and authorization errors{window}: {len(traces.findings)}"]
+    if joined_count:
+        lines.append(f"  ({joined_count} shown with their calls above)")
+    for finding in shown:
+        lines += _finding_line(finding)
+    if joined.refused_nodes_without_trace:
+        lines += ["", "Refused calls answered by nodes without a trace file here:"]
+        lines += [f"  {trace_file(node)}" for node in joined.refused_nodes_without_trace]
+    return "\n".join(lines)
+
+
+def render(analysis: LogAnalysis, joined: JoinedLogs | None = None) -> str:
+    traced = {id(c.call): c.findings for c in joined.calls} if joined else {}
     nodes = len({f.node for f in analysis.files})
     lines = [
         f"Read {len(analysis.files)} file{'s' if len(analysis.files) != 1 else ''} "
@@ -103,6 +251,12 @@ def render(analysis: LogAnalysis) -> str:
             f"user {e.user}"
         )
         lines.append(f"    {call.verdict.value}: {call.explanation}")
+        for finding in traced.get(id(call), ()):
+            lines.append(
+                f"    trace {finding.record.source} line {finding.record.line_no}: "
+                f"{finding.problem.value}: {finding.explanation}"
+            )
+            lines.append(f"      Fix: {finding.fix}")
     if analysis.calls:
         counts = Counter(c.verdict for c in analysis.calls)
         lines += ["", "Summary:"]
@@ -123,7 +277,55 @@ def render(analysis: LogAnalysis) -> str:
     return "\n".join(lines)
 
 
-def analysis_json(analysis: LogAnalysis) -> dict:
+def finding_json(finding: TraceFinding) -> dict:
+    record = finding.record
+    return {
+        "time": record.time.isoformat(),
+        "node": record.node,
+        "file": record.source,
+        "line": record.line_no,
+        "severity": record.severity,
+        "logger": record.logger,
+        "problem": finding.problem.value,
+        "title": finding.title,
+        "verdict": finding.verdict.value,
+        "user": finding.user,
+        "role": finding.role,
+        "subject": finding.subject,
+        "issuer": finding.issuer,
+        "text": record.text,
+        "explanation": finding.explanation,
+        "fix": finding.fix,
+    }
+
+
+def traces_json(traces: TraceAnalysis, joined: JoinedLogs) -> dict:
+    return {
+        "logs": [
+            {
+                "path": str(f.path),
+                "node": f.node,
+                "date": f.date,
+                "lines": f.lines,
+                "records": f.records,
+                "malformed": f.malformed,
+                "error": f.error,
+            }
+            for f in traces.files
+        ],
+        "since": traces.since.isoformat() if traces.since else None,
+        "until": traces.until.isoformat() if traces.until else None,
+        "records": traces.records,
+        "malformed": traces.malformed,
+        "findings": [finding_json(f) for f in traces.findings],
+        "unmatched": [finding_json(f) for f in joined.unmatched],
+        "nodes_without_trace": list(joined.refused_nodes_without_trace),
+        "summary": dict(Counter(f.problem.value for f in traces.findings)),
+    }
+
+
+def analysis_json(analysis: LogAnalysis, joined: JoinedLogs | None = None) -> dict:
+    traced = {id(c.call): c.findings for c in joined.calls} if joined else {}
     flt = analysis.filter
     return {
         "logs": [
@@ -140,6 +342,7 @@ def analysis_json(analysis: LogAnalysis) -> dict:
         ],
         "filter": {
             "since": flt.since.isoformat() if flt.since else None,
+            "until": flt.until.isoformat() if flt.until else None,
             "path": flt.path,
             "users": list(flt.users),
         },
@@ -165,6 +368,7 @@ def analysis_json(analysis: LogAnalysis) -> dict:
                 "next_step": c.next_step,
                 "certificate_cn": c.certificate_cn,
                 "issuer_cn": c.issuer_cn,
+                "trace": [finding_json(f) for f in traced.get(id(c), ())],
             }
             for c in analysis.calls
         ],

@@ -120,6 +120,7 @@ class LogFilter:
     since: datetime | None = None
     path: str | None = None
     users: tuple[str, ...] = ()  # any of these user fields (exact)
+    until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -168,10 +169,10 @@ def parse_log_time(text: str) -> datetime | None:
     if month is None:
         return None
     tz = UTC
-    if m["sign"]:
-        offset = timedelta(hours=int(m["oh"]), minutes=int(m["om"]))
-        tz = timezone(offset if m["sign"] == "+" else -offset)
     try:
+        if m["sign"]:  # an offset of a day or more is no time zone: not a log time
+            offset = timedelta(hours=int(m["oh"]), minutes=int(m["om"]))
+            tz = timezone(offset if m["sign"] == "+" else -offset)
         return datetime(
             int(m["y"]), month, int(m["d"]), int(m["H"]), int(m["M"]), int(m["S"]), tzinfo=tz
         )
@@ -394,14 +395,21 @@ def explain(
         user_kind=kind,
         verdict=verdict,
         explanation=text,
-        next_step=verdict.next_step(environment),
+        next_step=verdict.next_step(environment, node=node_of(entry), day=entry.time.date()),
         certificate_cn=cn,
         issuer_cn=issuer_cn,
     )
 
 
+def node_of(entry: AccessLogEntry) -> str | None:
+    """The runtime node that answered, when the file name said it."""
+    return entry.node if entry.node and entry.node != entry.source else None
+
+
 def _matches_window(entry: AccessLogEntry, flt: LogFilter) -> bool:
     if flt.since is not None and entry.time < flt.since:
+        return False
+    if flt.until is not None and entry.time > flt.until:
         return False
     if flt.path is not None:
         wanted = normalise_path(flt.path)
@@ -419,13 +427,19 @@ def analyze(
     users: Iterable[str] = (),
     certificate_users: Iterable[str] = (),
     environment: str | None = None,
+    until: datetime | None = None,
 ) -> LogAnalysis:
     """Read the files and explain the calls matching the filters.
 
     `users` selects calls by their user field (a profile gives its '<CN>@<issuer CN>' and its
     mapped user name); `certificate_users` are user fields known to be unmapped certificates.
     """
-    flt = LogFilter(since=since, path=normalise_path(path) if path else None, users=tuple(users))
+    flt = LogFilter(
+        since=since,
+        path=normalise_path(path) if path else None,
+        users=tuple(users),
+        until=until,
+    )
     cert_users = tuple(certificate_users)
     entries, summaries = read_logs(paths)
     calls: list[ExplainedCall] = []

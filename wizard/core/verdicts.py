@@ -9,6 +9,7 @@ the role on the `…iflmap` application; CF: the service key and the service ins
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from wizard.core.mapping import Environment
@@ -42,8 +43,11 @@ class Verdict(StrEnum):
     def meaning(self) -> str:
         return VERDICTS[self].meaning
 
-    def next_step(self, environment: str | None = None) -> str:
-        return VERDICTS[self].next_step_for(environment)
+    def next_step(
+        self, environment: str | None = None, *, node: str | None = None, day: date | None = None
+    ) -> str:
+        """What to check next; `node` (and `day`) name the trace file where one helps."""
+        return VERDICTS[self].next_step_for(environment, node=node, day=day)
 
 
 @dataclass(frozen=True)
@@ -57,16 +61,48 @@ class VerdictInfo:
     next_step_neo: str | None = None
     next_step_cf: str | None = None
     http_statuses: tuple[int, ...] = ()  # the statuses that lead here (documentation)
+    see_trace: bool = False  # the default trace of the node that answered names the cause
 
-    def next_step_for(self, environment: str | None) -> str:
+    def next_step_for(
+        self, environment: str | None, *, node: str | None = None, day: date | None = None
+    ) -> str:
         env = (environment or "").lower()
         if env == Environment.NEO and self.next_step_neo:
-            return self.next_step_neo
-        if env == Environment.CF and self.next_step_cf:
-            return self.next_step_cf
-        if self.next_step_neo and self.next_step_cf:
-            return f"Neo: {self.next_step_neo} Cloud Foundry: {self.next_step_cf}"
-        return self.next_step
+            step = self.next_step_neo
+        elif env == Environment.CF and self.next_step_cf:
+            step = self.next_step_cf
+        elif self.next_step_neo and self.next_step_cf:
+            step = f"Neo: {self.next_step_neo} Cloud Foundry: {self.next_step_cf}"
+        else:
+            step = self.next_step
+        return f"{step} {trace_hint(node, day)}" if self.see_trace else step
+
+
+TRACE_FILE = "ljs_trace_{node}_{date}.log"  # Monitor → System Log Files, one per node and day
+ACCESS_LOG_FILE = "http_access_{node}_{date}.log"
+
+
+def trace_file(node: str | None = None, day: date | None = None) -> str:
+    """The default trace's file name: `ljs_trace_<node>_<date>.log`, with what is known filled in."""
+    return TRACE_FILE.format(
+        node=node or "<node>", date=day.isoformat() if day is not None else "<date>"
+    )
+
+
+def trace_hint(node: str | None = None, day: date | None = None) -> str:
+    """Where the cause of a refused call is written: the trace of the node that answered."""
+    where = "Monitor → System Log Files"
+    if node:
+        return (
+            f"The default trace of node {node}, which answered, names the cause: open "
+            f"{trace_file(node, day)} ({where}), or give it to cpi-cert-wizard analyze-log "
+            "together with the access log."
+        )
+    return (
+        f"The default trace of the node that answered names the cause: open {trace_file()} "
+        f"({where}) of the node whose {ACCESS_LOG_FILE.format(node='<node>', date='<date>')} "
+        "shows this call, or give both files to cpi-cert-wizard analyze-log."
+    )
 
 
 _INFOS = (
@@ -144,6 +180,7 @@ _INFOS = (
             "channel's CSRF protection setting."
         ),
         http_statuses=(403,),
+        see_trace=True,
     ),
     VerdictInfo(
         Verdict.NO_ENDPOINT,
