@@ -203,3 +203,43 @@ def test_a_killed_holder_never_leaves_a_stale_lock(tmp_path):
     os.kill(holder.pid, 9)
     holder.join(30)
     store.save(store.load("erp"))  # the kernel dropped the dead process's lock
+
+
+def test_two_batch_runs_started_together_make_exactly_one_key_per_system(tmp_path):
+    import subprocess
+    import sys
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    from tests.fleet.conftest import systems, write_csv
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if "PROXY" not in k.upper()}
+    env.update(
+        PYTHONPATH=str(root),
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        CPI_CERT_WIZARD_KEY_PASSPHRASE="two-processes-passphrase",
+    )
+    home, out = tmp_path / "home", tmp_path / "requests"
+    csv_file = write_csv(tmp_path / "s.csv", systems(12))
+    argv = [sys.executable, "-m", "wizard", "--home", str(home), "batch", "csr", "--from",
+            str(csv_file), "--out", str(out), "--key-type", "ec-p256", "--json"]  # fmt: skip
+    runs = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True) for _ in (1, 2)]
+    results = []
+    for run in runs:
+        stdout, _ = run.communicate(timeout=120)
+        assert run.returncode == 0, stdout
+        results.append({r["profile"]: r["status"] for r in json.loads(stdout)["results"]})
+    store = ProfileStore(home)
+    assert len(store.names()) == 12
+    for name in store.names():
+        assert sorted([results[0][name], results[1][name]]) == ["done", "skipped"], name
+        key = serialization.load_pem_private_key(
+            store.read_artefact(name, Artefact.KEY), b"two-processes-passphrase"
+        )
+        for request in (
+            store.read_artefact(name, Artefact.CSR),
+            (out / f"{name}.csr").read_bytes(),
+        ):
+            assert x509.load_pem_x509_csr(request).public_key() == key.public_key()

@@ -371,47 +371,50 @@ def _apply_row(profile: Profile, row: SystemRow) -> None:
 def _request_one(
     store: ProfileStore, secrets: Secrets, row: SystemRow, key_type: keys.KeyType
 ) -> tuple[ProfileResult, bytes | None]:
-    from wizard.core.enrollment import create_request
+    """Under the profile's lock, so two batches started at once make one key per system."""
+    with store.change(row.profile):
+        done = _requested_before(store, row)
+        if done is not None:
+            return done
+        from wizard.core.enrollment import create_request
 
-    name = row.profile
-    wanted = row.subject.to_name().rfc4514_string()
-    if store.exists(name) and store.path(name, Artefact.KEY).exists():
-        profile = store.load(name)
-        differs = (
-            f" The CSV asks for {wanted}; the profile keeps {profile.subject} (csr --new-key "
-            "to change it)."
-            if profile.subject and profile.subject != wanted
-            else ""
-        )
-        request = store.read_artefact(name, Artefact.CSR)
-        if profile.state is State.KEY_GENERATED and request is not None:
-            return ProfileResult(
-                name,
-                Status.SKIPPED,
-                "has its key and request already; waiting for the CA." + differs,
-                line=row.line,
-                subject=profile.subject,
-            ), request
-        return ProfileResult(
-            name,
-            Status.SKIPPED,
-            f"has a key and certificate already (state {profile.state.value}); nothing to do."
-            + differs,
-            line=row.line,
-            subject=profile.subject,
-        ), None
-    with store.change(name):
-        result = create_request(store, secrets, name, row.subject, row.key_type or key_type)
+        result = create_request(store, secrets, row.profile, row.subject, row.key_type or key_type)
         profile = result.profile
         _apply_row(profile, row)
         store.save(profile)
     return ProfileResult(
-        name,
+        row.profile,
         Status.DONE,
         f"key ({profile.key_type}) and request made; passphrase kept in {result.passphrase_kept_in}.",
         line=row.line,
         subject=profile.subject,
     ), result.csr_pem.encode("ascii")
+
+
+def _requested_before(
+    store: ProfileStore, row: SystemRow
+) -> tuple[ProfileResult, bytes | None] | None:
+    """The result for a profile that has its key already (None when it has none)."""
+    name = row.profile
+    if not (store.exists(name) and store.path(name, Artefact.KEY).exists()):
+        return None
+    profile = store.load(name)
+    wanted = row.subject.to_name().rfc4514_string()
+    differs = (
+        f" The CSV asks for {wanted}; the profile keeps {profile.subject} (csr --new-key "
+        "to change it)."
+        if profile.subject and profile.subject != wanted
+        else ""
+    )
+    request = store.read_artefact(name, Artefact.CSR)
+    if profile.state is State.KEY_GENERATED and request is not None:
+        message = "has its key and request already; waiting for the CA."
+    else:
+        message = f"has a key and certificate already (state {profile.state.value}); nothing to do."
+        request = None
+    return ProfileResult(
+        name, Status.SKIPPED, message + differs, line=row.line, subject=profile.subject
+    ), request
 
 
 def request_all(

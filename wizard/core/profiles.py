@@ -15,6 +15,7 @@ files does so in one `ProfileStore.change`, so a crash leaves the profile as bef
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -208,8 +209,13 @@ def _check_value(key: str, annotation: str, value: object) -> None:
             raise ValueError(f"{key!r} is {value!r}, a time without a time zone")
 
 
+@functools.cache
+def _options(annotation: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in annotation.split("|"))
+
+
 def _fits(annotation: str, value: object) -> bool:
-    for option in (part.strip() for part in annotation.split("|")):
+    for option in _options(annotation):
         if option == "None":
             if value is None:
                 return True

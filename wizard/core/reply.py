@@ -63,8 +63,8 @@ def parse_certificates(data: bytes, *, source: str) -> list[x509.Certificate]:
         )
     data = _as_bytes_text(data)
     if b"-----BEGIN " in data:
-        return _unique(_from_pem_text(data, source))
-    return _unique(_from_binary(data, source))
+        return _readable(_unique(_from_pem_text(data, source)), source)
+    return _readable(_unique(_from_binary(data, source)), source)
 
 
 def read_certificate_files(paths: Sequence[Path]) -> list[x509.Certificate]:
@@ -137,7 +137,7 @@ def _from_pem_text(data: bytes, source: str) -> list[x509.Certificate]:
                 found.extend(
                     _pkcs7(pkcs7.load_pem_pkcs7_certificates, block.replace(label, b"PKCS7"))
                 )
-            except ValueError as exc:
+            except (ValueError, UnsupportedAlgorithm) as exc:  # damaged, or not signed-data
                 raise WizardError(
                     "reply.corrupt",
                     f"{source}: the PKCS#7 block {number} is damaged ({_reason(exc)}). "
@@ -191,7 +191,7 @@ def _der_certificates(data: bytes) -> list[x509.Certificate] | None:
         pass
     try:
         certificates = _pkcs7(pkcs7.load_der_pkcs7_certificates, data)
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):  # not PKCS#7, or PKCS#7 without certificates
         return None
     return certificates or None
 
@@ -280,6 +280,29 @@ def _is_text(data: bytes) -> bool:
 def _reason(exc: Exception) -> str:
     text = str(exc).split(". See https://")[0]
     return text if len(text) < 120 else text[:117] + "…"
+
+
+def _readable(certificates: list[x509.Certificate], source: str) -> list[x509.Certificate]:
+    """cryptography decodes parts of a certificate only when asked: ask now, so a damaged one is
+    refused here, naming the file, instead of failing somewhere in the chain check."""
+    for number, cert in enumerate(certificates, 1):
+        try:
+            cert.public_key()
+            cert.subject.rfc4514_string()
+            cert.issuer.rfc4514_string()
+            _ = cert.not_valid_before_utc, cert.not_valid_after_utc, cert.extensions
+        except (
+            ValueError,
+            UnsupportedAlgorithm,
+            x509.DuplicateExtension,  # RFC 5280 allows each extension once
+            x509.UnsupportedGeneralNameType,
+        ) as exc:
+            raise WizardError(
+                "reply.damaged",
+                f"Certificate {number} in {source} is damaged or uses an algorithm this program "
+                f"cannot read ({_reason(exc)}). Download the CA's reply again.",
+            ) from None
+    return certificates
 
 
 def _unique(certificates: Iterable[x509.Certificate]) -> list[x509.Certificate]:

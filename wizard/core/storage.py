@@ -31,11 +31,14 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
-def atomic_write(path: Path, data: bytes | str, *, private: bool = True) -> Path:
+def atomic_write(
+    path: Path, data: bytes | str, *, private: bool = True, sync_dir: bool = True
+) -> Path:
     """Write `data` to `path` via a temporary file in the same folder and a rename.
 
     Private files are created 0600 from the start, so the content is never readable by others,
-    not even for a moment.
+    not even for a moment. `sync_dir=False` leaves the folder's fsync to the caller (who writes
+    several files into it and syncs it once).
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -61,12 +64,8 @@ def atomic_write(path: Path, data: bytes | str, *, private: bool = True) -> Path
         raise WizardError(
             "file.write", f"Cannot write {path}: {exc.strerror}. Nothing was changed."
         ) from None
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    if sync_dir:
+        _fsync_dir(path.parent)
     return path
 
 
@@ -184,9 +183,8 @@ def exclusive_lock(path: Path, *, what: str, timeout: float) -> Iterator[bool]:
                 )
             time.sleep(pause)
             pause = min(pause * 2, 0.2)
-        with contextlib.suppress(OSError):  # who holds it, for the message above
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        with contextlib.suppress(OSError):  # who holds it, for the message above (fixed width:
+            os.pwrite(fd, f"{os.getpid():>10}\n".encode("ascii"), 0)  # no truncate needed)
         depths[key] = 1
         try:
             yield True
@@ -233,7 +231,7 @@ class StagedChange:
         rel = _relative(name)
         if not self._writes and not self._removes:
             ensure_private_dir(self.staging)
-        atomic_write(self.staging / _STAGED / rel, data, private=private)
+        atomic_write(self.staging / _STAGED / rel, data, private=private, sync_dir=False)
         self._writes[rel.as_posix()] = private
         self._removes.discard(rel.as_posix())
         return self.target / rel
@@ -255,6 +253,8 @@ class StagedChange:
             self.discard()
             return
         journal = {"writes": sorted(self._writes), "removes": sorted(self._removes)}
+        for folder in {(self.staging / _STAGED / name).parent for name in self._writes}:
+            _fsync_dir(folder)  # the staged files' names are durable before the commit point
         atomic_write(self.staging / _JOURNAL, json.dumps(journal))  # the commit point
         _apply(self.target, self.staging, journal)
 
