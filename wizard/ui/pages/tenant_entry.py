@@ -3,7 +3,8 @@
 The entry is prepared by core (wizard.core.mapping) on a worker and its files are written into
 the profile; Copy buttons hand each text over; the remaining clicks in the tenant are a checklist
 the user ticks. Neo mappings can be published through the tenant's API; the sandbox tenant can
-be set up with one click.
+be set up with one click. The second, not recommended option puts the certificate into the
+integration flow's sender channel instead (client.crt and its DNs; every renewal needs a redeploy).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from wizard.ui.widgets.copyable import CopyableText
 from wizard.ui.widgets.findings import FindingsView
 
 ENVIRONMENTS = ("neo", "cf")
+OPTIONS = ("entry", "flow")  # recommended: mapping / service key; second: certificate in the flow
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,7 @@ def prepare_entry(
     the same core calls as `cpi-cert-wizard mapping`, validated before the first write."""
     from wizard.core import mapping
 
-    profile = store.load(name)
-    env = mapping.parse_environment(environment, profile)
-    chain_path = store.path(name, Artefact.CHAIN)
-    leaf = mapping.leaf_of_profile(
-        profile, store.read_artefact(name, Artefact.CHAIN), source=str(chain_path)
-    )
+    profile, env, leaf = _profile_and_leaf(store, name, environment)
     entry = mapping.build_tenant_entry(
         profile,
         leaf,
@@ -81,6 +78,30 @@ def prepare_entry(
     files = {artefact.value: path for artefact, path in stored.files.items()}
     profile = stored.profile
     return Prepared(profile=profile, entry=entry, files=files)
+
+
+def prepare_flow_certificate(store: ProfileStore, name: str, *, environment: str) -> Prepared:
+    """Worker: the second, not recommended option: client.crt and its DNs for the integration
+    flow's sender channel, as `cpi-cert-wizard mapping --flow-certificate` writes them."""
+    from wizard.core import mapping
+
+    profile, env, leaf = _profile_and_leaf(store, name, environment)
+    entry = mapping.build_flow_certificate(profile, leaf, environment=env)
+    stored = mapping.store_flow_certificate(store, profile, entry)
+    files = {artefact.value: path for artefact, path in stored.files.items()}
+    return Prepared(profile=stored.profile, entry=entry, files=files)
+
+
+def _profile_and_leaf(store: ProfileStore, name: str, environment: str):
+    from wizard.core import mapping
+
+    profile = store.load(name)
+    env = mapping.parse_environment(environment, profile)
+    chain_path = store.path(name, Artefact.CHAIN)
+    leaf = mapping.leaf_of_profile(
+        profile, store.read_artefact(name, Artefact.CHAIN), source=str(chain_path)
+    )
+    return profile, env, leaf
 
 
 def map_in_sandbox(running, entry) -> tuple[str, ...]:
@@ -115,13 +136,25 @@ class TenantEntryPage(Page):
         self.environment.addItems([self.tr("Neo"), self.tr("Cloud Foundry")])
         env_label = QLabel(self.tr("En&vironment:"), self)
         env_label.setBuddy(self.environment)
+        self.option = QComboBox(self)
+        self.option.addItems(
+            [
+                self.tr("Certificate-to-User Mapping or service key (recommended)"),
+                self.tr(
+                    "Certificate in the integration flow (not recommended: every renewal needs "
+                    "a redeploy)"
+                ),
+            ]
+        )
+        option_label = QLabel(self.tr("&How the tenant checks the certificate:"), self)
+        option_label.setBuddy(self.option)
         self.user = QLineEdit(self)
         self.user.setMaxLength(150)
         self.user_label = QLabel(self.tr("&User the certificate maps to:"), self)
         self.user_label.setBuddy(self.user)
         self.roles = QLineEdit(self)
-        roles_label = QLabel(self.tr("&Roles of the sender channel:"), self)
-        roles_label.setBuddy(self.roles)
+        self.roles_label = QLabel(self.tr("&Roles of the sender channel:"), self)
+        self.roles_label.setBuddy(self.roles)
         self.instance = QLineEdit(self)
         self.instance_label = QLabel(self.tr("Service &instance:"), self)
         self.instance_label.setBuddy(self.instance)
@@ -136,8 +169,9 @@ class TenantEntryPage(Page):
         self.validity_label.setBuddy(self.validity)
         self.input_error = self.field_error(self)
         form.addRow(env_label, self.environment)
+        form.addRow(option_label, self.option)
         form.addRow(self.user_label, self.user)
-        form.addRow(roles_label, self.roles)
+        form.addRow(self.roles_label, self.roles)
         form.addRow(self.instance_label, self.instance)
         form.addRow(self.key_label, self.key_name)
         form.addRow(self.validity_label, self.validity)
@@ -193,6 +227,7 @@ class TenantEntryPage(Page):
         self.body.addWidget(self.publish_box)
         self.body.addStretch(1)
         self.environment.currentIndexChanged.connect(self._environment_changed)
+        self.option.currentIndexChanged.connect(self._environment_changed)
         self._loaded_for: str | None = None
         self._show(None)
 
@@ -208,6 +243,9 @@ class TenantEntryPage(Page):
             self.environment.blockSignals(True)
             self.environment.setCurrentIndex(ENVIRONMENTS.index(profile.environment or "neo"))
             self.environment.blockSignals(False)
+            self.option.blockSignals(True)
+            self.option.setCurrentIndex(OPTIONS.index("entry"))  # the recommended one first
+            self.option.blockSignals(False)
             self.user.setText(
                 profile.mapping_user or self.session.prefill.get("user") or profile.name
             )
@@ -222,10 +260,17 @@ class TenantEntryPage(Page):
     def env(self) -> str:
         return ENVIRONMENTS[self.environment.currentIndex()]
 
+    def in_flow(self) -> bool:
+        """The second option: the certificate goes into the integration flow's sender channel."""
+        return OPTIONS[self.option.currentIndex()] == "flow"
+
     def _environment_changed(self, *_args, prepare: bool = True) -> None:
         neo = self.env() == "neo"
+        flow = self.in_flow()
         for widget in (self.user, self.user_label):
-            widget.setVisible(neo)
+            widget.setVisible(neo and not flow)
+        for widget in (self.roles, self.roles_label):
+            widget.setVisible(not flow)
         for widget in (
             self.instance,
             self.instance_label,
@@ -234,9 +279,19 @@ class TenantEntryPage(Page):
             self.validity,
             self.validity_label,
         ):
-            widget.setVisible(not neo)
-        self.publish_box.setVisible(neo and not self.session.is_sandbox_profile)
-        if neo:
+            widget.setVisible(not neo and not flow)
+        self.publish_box.setVisible(neo and not flow and not self.session.is_sandbox_profile)
+        self.sandbox_button.setVisible(self.session.is_sandbox_profile and not flow)
+        if flow:
+            self.intro.setText(
+                self.tr(
+                    "Second option, not recommended: the integration flow's sender channel "
+                    "checks the certificate itself (Authorization = Client Certificate). Upload "
+                    "client.crt there or type its Subject DN and Issuer DN, then deploy the "
+                    "flow. Every renewal means editing and redeploying the flow."
+                )
+            )
+        elif neo:
             self.intro.setText(
                 self.tr(
                     "Neo: upload the client certificate in Certificate-to-User Mappings with a "
@@ -261,6 +316,17 @@ class TenantEntryPage(Page):
             return
         roles = [r.strip() for r in self.roles.text().replace(";", ",").split(",") if r.strip()]
         self.set_field_error(self.input_error, None)
+        if self.in_flow():
+            self.run(
+                prepare_flow_certificate,
+                self.session.store,
+                self.session.name,
+                environment=self.env(),
+                busy=self.tr("Preparing the certificate for the integration flow…"),
+                on_done=self._prepared,
+                on_error=self._prepare_failed,
+            )
+            return
         self.run(
             prepare_entry,
             self.session.store,
@@ -292,7 +358,25 @@ class TenantEntryPage(Page):
         if prepared is None:
             return
         entry = prepared.entry
-        if entry.neo is not None:
+        notes = []
+        if getattr(entry, "subject_dn", None) is not None:  # the certificate in the flow
+            self.text_label.setText(self.tr("Sub&ject DN to type into the sender channel:"))
+            self.text.set_text(entry.subject_dn)
+            self.second_label.setText(self.tr("&Issuer DN:"))
+            self.second.set_text(entry.issuer_dn)
+            notes.append(
+                (
+                    Severity.INFO,
+                    arg(
+                        self.tr(
+                            "Or upload this file in the sender channel (Authorization = Client "
+                            "Certificate → Add → Select): %1"
+                        ),
+                        str(prepared.files[Artefact.FLOW_CRT.value]),
+                    ),
+                )
+            )
+        elif entry.neo is not None:
             self.text_label.setText(
                 arg(
                     self.tr("&Body for the mapping API (the tenant will show Id %1):"),
@@ -315,7 +399,7 @@ class TenantEntryPage(Page):
                     ]
                 )
             )
-        notes = [(Severity.WARNING, from_core(w)) for w in entry.warnings]
+        notes += [(Severity.WARNING, from_core(w)) for w in entry.warnings]
         if entry.renewal is not None:
             notes.insert(0, (Severity.INFO, from_core(entry.renewal.text)))
         self.warnings.set_findings(notes)
@@ -351,7 +435,11 @@ class TenantEntryPage(Page):
     # --- the sandbox and the API ---
 
     def do_in_sandbox(self) -> None:
-        if self.prepared is None or self.session.sandbox is None or self.prepared.entry.neo is None:
+        if (
+            self.prepared is None
+            or self.session.sandbox is None
+            or getattr(self.prepared.entry, "neo", None) is None
+        ):
             return
         self.run(
             map_in_sandbox,
@@ -377,7 +465,7 @@ class TenantEntryPage(Page):
         )
 
     def publish(self) -> None:
-        if self.prepared is None or self.prepared.entry.neo is None:
+        if self.prepared is None or getattr(self.prepared.entry, "neo", None) is None:
             return
         if not (self.tmn.text().strip() and self.api_user.text() and self.api_secret.text()):
             self.show_error(
@@ -419,6 +507,7 @@ class TenantEntryPage(Page):
     def _inputs(self) -> list[QWidget]:
         return [
             self.environment,
+            self.option,
             self.user,
             self.roles,
             self.instance,
