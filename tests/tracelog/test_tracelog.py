@@ -312,3 +312,13 @@ def test_a_profile_sees_its_own_findings_and_those_that_name_nobody(tmp_path: Pa
     )
     analysis = analyze_traces([path], users=["BOB", "ERP sender@ACME Issuing CA"])
     assert [f.record.time.second for f in analysis.findings] == [1, 2, 4]
+
+
+def test_two_days_put_together_into_one_file_are_read_header_and_all(tmp_path: Path):
+    first = write_trace(tmp_path, "a.log", [record(at("23:59:59", "2021-04-11"), ROLE_MISSING)])
+    second = write_trace(tmp_path, "b.log", [record(at("00:00:01"), CSRF_FAILED)])
+    both = tmp_path / NAME
+    both.write_text(first.read_text() + second.read_text(), encoding="utf-8")
+    records, summary = read_trace(both)
+    assert [r.time for r in records] == [at("23:59:59", "2021-04-11"), at("00:00:01")]
+    assert summary.malformed == 0

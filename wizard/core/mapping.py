@@ -682,7 +682,11 @@ _COMMON_NAMES = frozenset(
 def channel_dn(name: x509.Name) -> str:
     """`name` as typed into the sender channel's Subject DN / Issuer DN: RFC 2253 (most specific
     first, commas without spaces, RFC 2253 escapes), worded like `openssl x509 -nameopt RFC2253`
-    but with UTF-8 left as it is (openssl escapes it as \\XX bytes unless `-nameopt -esc_msb`)."""
+    but with UTF-8 left as it is (openssl escapes it as \\XX bytes unless `-nameopt -esc_msb`).
+
+    SAP's help names the fields only; the runtime's own message (KBA 3538749: "subject: cn=…,…;
+    issuer: cn=…") suggests it compares DNs in this order, normalised to lowercase (unconfirmed).
+    """
     return ",".join(
         "+".join(attribute.rfc4514_string(_CHANNEL_NAMES) for attribute in reversed(list(rdn)))
         for rdn in reversed(name.rdns)

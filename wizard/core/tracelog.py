@@ -410,7 +410,6 @@ class _Reader:
     escape: str = ESCAPE
     malformed: int = 0
     skipped: int = 0  # well-formed records `wanted` turned down
-    seen_record: bool = False
     wanted: Callable[[str], bool] | None = None
 
     def records(self, lines: Iterable[tuple[int, str]]) -> Iterator[TraceRecord]:
@@ -419,7 +418,8 @@ class _Reader:
         record_start = self._record_start()
         for line_no, raw in lines:
             line = raw.rstrip("\r\n")
-            if not pending and not self.seen_record and self._header_line(line):
+            # A header may also follow records: trace files of several days put together.
+            if not pending and self._header_line(line):
                 record_start = self._record_start()
                 continue
             if not pending:
@@ -429,7 +429,6 @@ class _Reader:
                     self.malformed += 1  # a line outside any record
                     continue
                 start = line_no
-                self.seen_record = True
             elif record_start.match(line):  # the open record never ended: take what it has
                 yield from self._finish(pending, start)
                 pending, start = [], line_no
