@@ -393,10 +393,11 @@ def _open_text(path: Path):
 
 
 def _separator(value: str, default: str) -> str:
+    """An ASCII code as SAP's header gives it ('124'); anything else keeps the default."""
     value = value.strip()
     if value.isdigit() and 0 < int(value) < 128:
         return chr(int(value))
-    return value[:1] or default
+    return default
 
 
 @dataclass
