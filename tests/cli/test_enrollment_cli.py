@@ -298,3 +298,22 @@ def test_no_secret_reaches_a_file_or_log_in_a_whole_cycle(home, tmp_path, ca, ca
 
         Secrets(backend=backend).delete_profile("leak")
         keyring.set_keyring(previous)
+
+
+def test_new_key_retires_every_file_made_from_the_old_certificate(cli, home, tmp_path, ca):
+    csr = make_request(cli)
+    reply = write(tmp_path / "r.pem", pki.pem(ca.sign_csr(csr), ca.cert, ca.parent.cert))
+    assert cli("import-reply", "--profile", "erp", reply).code == 0
+    assert cli("export-p12", "--profile", "erp").code == 0
+    assert cli("mapping", "--profile", "erp", "--env", "neo", "--user", "ERP_PRD").code == 0
+    assert cli("mapping", "--profile", "erp", "--env", "neo", "--flow-certificate").code == 0
+    folder = ProfileStore(home).folder("erp")
+    made = ["client.p12", "client.cer", "neo-mapping.json", "client.crt", "chain.pem"]
+    assert all((folder / f).exists() for f in made)
+
+    make_request(cli, "erp", "--new-key")
+    assert not any((folder / f).exists() for f in made)
+    (archive,) = (folder / "archive").iterdir()
+    assert all((archive / f).exists() for f in made)
+    again = cli("mapping", "--profile", "erp", "--env", "neo")
+    assert again.code == 2 and "import-reply" in again.err

@@ -20,7 +20,14 @@ from wizard.core import chain as chains
 from wizard.core import keys, p12, reply, trust
 from wizard.core.csr import SubjectFields, build_csr, csr_pem
 from wizard.core.errors import WizardError
-from wizard.core.profiles import Artefact, Profile, ProfileStore, State, now_utc
+from wizard.core.profiles import (
+    CERTIFICATE_FILES,
+    Artefact,
+    Profile,
+    ProfileStore,
+    State,
+    now_utc,
+)
 from wizard.core.secrets import SecretKind, Secrets
 from wizard.core.storage import atomic_write, read_input_file
 
@@ -67,8 +74,7 @@ class ExportResult:
 
 def _archive_current(store: ProfileStore, name: str) -> Path | None:
     """Copy the current key and certificate files aside before a new key replaces them."""
-    movable = [Artefact.KEY, Artefact.CSR, Artefact.CHAIN, Artefact.LEAF_CER, Artefact.LEAF_PEM,
-               Artefact.CLIENT_CHAIN_PEM, Artefact.P12]  # fmt: skip
+    movable = (Artefact.KEY, Artefact.CSR, *CERTIFICATE_FILES)
     present = [a for a in movable if store.path(name, a).exists()]
     if not present:
         return None
@@ -138,8 +144,7 @@ def _write_request(
     store.write_artefact(name, Artefact.KEY, encrypted)
     if profile.leaf_sha256:
         profile.previous_leaf_sha256 = profile.leaf_sha256
-    for stale in (Artefact.CHAIN, Artefact.LEAF_CER, Artefact.LEAF_PEM, Artefact.CLIENT_CHAIN_PEM,
-                  Artefact.P12):  # fmt: skip
+    for stale in CERTIFICATE_FILES:
         store.remove_artefact(name, stale)
     profile.leaf_sha256 = profile.leaf_subject = profile.leaf_issuer = None
     profile.not_before = profile.not_after = profile.root_subject = None

@@ -71,6 +71,20 @@ class Artefact(StrEnum):
     FLOW_CRT = "client.crt"  # PEM leaf for a sender channel with Authorization = Client Certificate
 
 
+# Files made from the current certificate: archived with the key, and removed, when a new key
+# replaces it (an old .p12, mapping body or flow certificate must not look current).
+CERTIFICATE_FILES: tuple[Artefact, ...] = (
+    Artefact.CHAIN,
+    Artefact.LEAF_CER,
+    Artefact.LEAF_PEM,
+    Artefact.CLIENT_CHAIN_PEM,
+    Artefact.P12,
+    Artefact.NEO_MAPPING_JSON,
+    Artefact.CF_SERVICE_KEY_JSON,
+    Artefact.FLOW_CRT,
+)
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
