@@ -79,7 +79,8 @@ def first_paint_offscreen(home: Path) -> tuple[float, int]:
 def mapped_under_xvfb(command: list[str], display: str, env: dict[str, str]) -> tuple[float, int]:
     env = {**env, "DISPLAY": display}
     started = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    errors = tempfile.TemporaryFile()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
     # xdotool's own --sync polls every half second; asking every 10 ms resolves much finer.
     while True:
         found = subprocess.run(
@@ -90,9 +91,11 @@ def mapped_under_xvfb(command: list[str], display: str, env: dict[str, str]) -> 
         )
         if found.returncode == 0:
             break
-        if time.perf_counter() - started > 60:
+        if proc.poll() is not None or time.perf_counter() - started > 60:
             proc.kill()
-            raise SystemExit(f"{command[0]} mapped no window within 60 s")
+            errors.seek(0)
+            tail = errors.read().decode(errors="replace")[-2000:]
+            raise SystemExit(f"{' '.join(command)} mapped no window (exit {proc.poll()}):\n{tail}")
         time.sleep(0.01)
     elapsed = time.perf_counter() - started
     time.sleep(1.0)  # let both settle (the wizard loads its heavy modules after the paint)
