@@ -40,9 +40,11 @@ def export_p12(
     else:
         algorithm = pkcs12.PBES.PBESv2SHA256AndAES256CBC
         mac = hashes.SHA256()
+    # 10,000 rounds as Java's keytool: the generated password is random (192 bits), so more rounds
+    # would add no protection, only a longer export that holds Python's GIL (GUI stalls).
     encryption = (
         PrivateFormat.PKCS12.encryption_builder()
-        .kdf_rounds(2048 if legacy else 100_000)
+        .kdf_rounds(2048 if legacy else 10_000)
         .key_cert_algorithm(algorithm)
         .hmac_hash(mac)
         .build(password.encode("utf-8"))
