@@ -130,6 +130,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check this installation (Qt, OpenSSL, keyring, translations, resources); "
+        "exit 3 if something is missing",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module, help_text in COMMANDS:
         p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
@@ -147,6 +153,10 @@ def _emit_json(payload: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("CPI_CERT_WIZARD_LOG", "WARNING"))
     argv = list(sys.argv[1:] if argv is None else argv)
+    if "--self-check" in argv and not {"-h", "--help"} & set(argv):
+        from wizard.selfcheck import run as self_check
+
+        return self_check(json_output="--json" in argv)
     command = chosen_command(argv)
     if command is None and not {"-h", "--help", "--version"} & set(argv):
         command, argv = "gui", ["gui", *argv]  # no subcommand: open the wizard
