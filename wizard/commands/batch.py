@@ -241,7 +241,7 @@ def render(report: BatchReport, hint: str = "") -> str:
     failed = report.count(Status.FAILED)
     if failed:
         lines.append(f"{failed} failed: see their lines above; the others are done.")
-    elif hint:
+    elif hint and report.count(Status.DONE):
         lines.append(hint)
     return "\n".join(lines)
 

@@ -385,7 +385,7 @@ def _request_one(
     return ProfileResult(
         row.profile,
         Status.DONE,
-        f"key ({profile.key_type}) and request made; passphrase kept in {result.passphrase_kept_in}.",
+        f"key ({profile.key_type}) and request made (passphrase: {result.passphrase_kept_in}).",
         line=row.line,
         subject=profile.subject,
     ), result.csr_pem.encode("ascii")
@@ -628,7 +628,7 @@ def import_replies(
                     name,
                     Status.DONE,
                     "imported and validated"
-                    + (f" ({len(warnings)} notes: {warnings[0]})" if warnings else "."),
+                    + (f" ({_notes(len(warnings))}: {warnings[0]})" if warnings else "."),
                     source=source,
                     subject=imported.profile.leaf_subject,
                     not_after=imported.profile.not_after,
@@ -642,6 +642,10 @@ def import_replies(
     )
     notes = (f"{len(still)} profiles still wait for a reply: {', '.join(still)}",) if still else ()
     return BatchReport(step="import", results=tuple(results), notes=notes)
+
+
+def _notes(count: int) -> str:
+    return "1 note" if count == 1 else f"{count} notes, the first"
 
 
 def _state(store: ProfileStore, name: str) -> State | None:
@@ -757,7 +761,7 @@ def export_all(
                     result = ProfileResult(
                         name,
                         Status.DONE,
-                        f"written; the password is kept in {exported.password_kept_in}.",
+                        f"written (password: {exported.password_kept_in}).",
                         subject=profile.leaf_subject,
                         not_after=profile.not_after,
                         files=tuple(exported.files.values()),

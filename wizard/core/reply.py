@@ -62,9 +62,16 @@ def parse_certificates(data: bytes, *, source: str) -> list[x509.Certificate]:
             f"{source} is empty. Download the certificate the CA returned for your CSR again.",
         )
     data = _as_bytes_text(data)
-    if b"-----BEGIN " in data:
-        return _readable(_unique(_from_pem_text(data, source)), source)
-    return _readable(_unique(_from_binary(data, source)), source)
+    try:
+        if b"-----BEGIN " in data:
+            return _readable(_unique(_from_pem_text(data, source)), source)
+        return _readable(_unique(_from_binary(data, source)), source)
+    except x509.InvalidVersion as exc:  # not a ValueError: the loaders raise it as they read
+        raise WizardError(
+            "reply.corrupt",
+            f"{source} holds a damaged certificate ({_reason(exc)}). The file was probably "
+            "changed while copying; download it again from the CA.",
+        ) from None
 
 
 def read_certificate_files(paths: Sequence[Path]) -> list[x509.Certificate]:
@@ -290,10 +297,12 @@ def _readable(certificates: list[x509.Certificate], source: str) -> list[x509.Ce
             cert.public_key()
             cert.subject.rfc4514_string()
             cert.issuer.rfc4514_string()
-            _ = cert.not_valid_before_utc, cert.not_valid_after_utc, cert.extensions
+            _ = cert.version, cert.not_valid_before_utc, cert.not_valid_after_utc, cert.extensions
         except (
             ValueError,
+            TypeError,  # a name attribute whose value type does not fit its OID
             UnsupportedAlgorithm,
+            x509.InvalidVersion,
             x509.DuplicateExtension,  # RFC 5280 allows each extension once
             x509.UnsupportedGeneralNameType,
         ) as exc:
