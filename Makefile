@@ -13,9 +13,18 @@ RUN_PACKAGES  = python3 python3-venv python3-pip openssl ca-certificates \
                 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
                 libglib2.0-0 libx11-6 libfreetype6 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 \
                 gnome-keyring
-TEST_PACKAGES = $(RUN_PACKAGES) default-jre-headless nginx tinyproxy dbus dbus-x11 curl xvfb
+TEST_PACKAGES = $(RUN_PACKAGES) default-jre-headless nginx tinyproxy dbus dbus-x11 curl xvfb \
+                fonts-noto-cjk
 
-.PHONY: run test setup setup-test system-packages system-test-packages lint translations clean
+# Translations: the .ts sources are kept current by `make translations` (lupdate keeps what is
+# translated); the .qm catalogues are built by lrelease on setup and never committed.
+LANGUAGES = de fr es ja
+TS_FILES  = $(foreach lang,$(LANGUAGES),translations/cpi_cert_wizard_$(lang).ts)
+QM_FILES  = $(TS_FILES:.ts=.qm)
+LUPDATE  ?= $(BIN)/pyside6-lupdate
+LRELEASE ?= $(BIN)/pyside6-lrelease
+
+.PHONY: run test setup setup-test system-packages system-test-packages lint translations qm clean
 
 run: setup
 	$(BIN)/cpi-cert-wizard
@@ -27,8 +36,20 @@ lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-setup: system-packages $(BIN)/cpi-cert-wizard
-setup-test: system-test-packages $(VENV)/.test-deps
+setup: system-packages $(BIN)/cpi-cert-wizard qm
+setup-test: system-test-packages $(VENV)/.test-deps qm
+
+translations: | $(BIN)/cpi-cert-wizard
+	for lang in $(LANGUAGES); do \
+	  $(LUPDATE) $$(find wizard -name '*.py' | sort) -locations relative -source-language en \
+	    -target-language $$lang -ts translations/cpi_cert_wizard_$$lang.ts || exit 1; \
+	done
+	$(MAKE) qm
+
+qm: $(QM_FILES)
+
+translations/%.qm: translations/%.ts | $(BIN)/cpi-cert-wizard
+	$(LRELEASE) -silent $< -qm $@
 
 system-packages:
 	@dpkg -s $(RUN_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \

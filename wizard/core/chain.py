@@ -36,8 +36,11 @@ from cryptography.x509.verification import (
 )
 
 from wizard.core.errors import WizardError
+from wizard.core.i18n import QT_TRANSLATE_NOOP, tr
 from wizard.core.reply import parse_certificates
 from wizard.core.trust import SapStatus, SapTrustList, TrustSource, load_sap_list
+
+LINTS_CONTEXT = "lints"  # tr() context of this module's texts
 
 AIA_MAX_BYTES = 1024 * 1024  # an issuer certificate or a small PKCS#7 bundle; never more
 MAX_CHAIN_LENGTH = 10
@@ -79,139 +82,190 @@ LINTS: dict[str, Lint] = {
         Lint(
             "wrong_key",
             _E,
-            "certificate for another key",
-            "'{subject}': this certificate belongs to another key; it was not issued for the CSR "
-            "of {profile}. Import the certificate the CA issued for this CSR (compare subject and "
-            "order number), or send this profile's CSR to the CA.",
+            QT_TRANSLATE_NOOP("lints", "certificate for another key"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}': this certificate belongs to another key; it was not issued for the CSR "
+                "of {profile}. Import the certificate the CA issued for this CSR (compare subject and "
+                "order number), or send this profile's CSR to the CA.",
+            ),
         ),
         Lint(
             "self_signed",
             _E,
-            "self-signed certificate",
-            "'{subject}' is self-signed: self-signed certificates never pass SAP's load "
-            "balancer, which only forwards certificates that chain to a root on SAP's list. Send "
-            "the CSR to a CA whose root is on SAP's list and import the certificate it returns.",
+            QT_TRANSLATE_NOOP("lints", "self-signed certificate"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' is self-signed: self-signed certificates never pass SAP's load "
+                "balancer, which only forwards certificates that chain to a root on SAP's list. Send "
+                "the CSR to a CA whose root is on SAP's list and import the certificate it returns.",
+            ),
         ),
         Lint(
             "incomplete",
             _E,
-            "chain cannot be completed",
-            "the chain cannot be completed: issuer '{issuer}' of '{subject}' was not found; add "
-            "it with --ca-file or get the CA's bundle (intermediate and root certificates, "
-            "usually on the CA's download page).{detail}",
+            QT_TRANSLATE_NOOP("lints", "chain cannot be completed"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "the chain cannot be completed: issuer '{issuer}' of '{subject}' was not found; add "
+                "it with --ca-file or get the CA's bundle (intermediate and root certificates, "
+                "usually on the CA's download page).{detail}",
+            ),
         ),
         Lint(
             "invalid",
             _E,
-            "certificate not valid",
-            "'{subject}' is not valid: {reason}. {fix}",
+            QT_TRANSLATE_NOOP("lints", "certificate not valid"),
+            QT_TRANSLATE_NOOP("lints", "'{subject}' is not valid: {reason}. {fix}"),
         ),
         Lint(
             "leaf_is_ca",
             _E,
-            "CA certificate instead of a client certificate",
-            "'{subject}' is a CA certificate (basicConstraints CA:TRUE), not a client "
-            "certificate. Pick the certificate the CA issued for your CSR, not the CA's own.",
+            QT_TRANSLATE_NOOP("lints", "CA certificate instead of a client certificate"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' is a CA certificate (basicConstraints CA:TRUE), not a client "
+                "certificate. Pick the certificate the CA issued for your CSR, not the CA's own.",
+            ),
         ),
         Lint(
             "no_client_auth",
             _E,
-            "not for client authentication",
-            "'{subject}' has an Extended Key Usage without clientAuth ({usages}). Public TLS "
-            "CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP "
-            "Integration Suite rejects client certificates without it. Ask the CA for a "
-            "client-authentication certificate (Extended Key Usage clientAuth).",
+            QT_TRANSLATE_NOOP("lints", "not for client authentication"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' has an Extended Key Usage without clientAuth ({usages}). Public TLS "
+                "CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP "
+                "Integration Suite rejects client certificates without it. Ask the CA for a "
+                "client-authentication certificate (Extended Key Usage clientAuth).",
+            ),
         ),
         Lint(
             "no_digital_signature",
             _E,
-            "key usage forbids signing",
-            "'{subject}' has a Key Usage without digitalSignature ({usages}), so it cannot sign "
-            "the TLS handshake as a client. Ask the CA for a client-authentication certificate "
-            "with Key Usage digitalSignature.",
+            QT_TRANSLATE_NOOP("lints", "key usage forbids signing"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' has a Key Usage without digitalSignature ({usages}), so it cannot sign "
+                "the TLS handshake as a client. Ask the CA for a client-authentication certificate "
+                "with Key Usage digitalSignature.",
+            ),
         ),
         Lint(
             "weak_rsa",
             _E,
-            "RSA key too short",
-            "'{subject}' has an RSA key of {bits} bits; at least 2048 are required. {fix}",
+            QT_TRANSLATE_NOOP("lints", "RSA key too short"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' has an RSA key of {bits} bits; at least 2048 are required. {fix}",
+            ),
         ),
         Lint(
             "sha1_signature",
             _E,
-            "SHA-1 signature",
-            "'{subject}' is signed with {algorithm}, which SAP's load balancer and current TLS "
-            "libraries reject. {fix}",
+            QT_TRANSLATE_NOOP("lints", "SHA-1 signature"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' is signed with {algorithm}, which SAP's load balancer and current TLS "
+                "libraries reject. {fix}",
+            ),
         ),
         Lint(
             "cn_empty",
             _E,
-            "empty common name",
-            "'{subject}' has no common name (CN). SAP shows and maps client certificates by "
-            "their CN: create a new CSR with --cn and have it signed again.",
+            QT_TRANSLATE_NOOP("lints", "empty common name"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' has no common name (CN). SAP shows and maps client certificates by "
+                "their CN: create a new CSR with --cn and have it signed again.",
+            ),
         ),
         Lint(
             "cn_spaces",
             _E,
-            "common name with spaces at the ends",
-            "the common name '{cn}' of '{subject}' has leading or trailing spaces, which make "
-            "the mapping to a user fail. Create a new CSR with the CN trimmed and have it signed "
-            "again.",
+            QT_TRANSLATE_NOOP("lints", "common name with spaces at the ends"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "the common name '{cn}' of '{subject}' has leading or trailing spaces, which make "
+                "the mapping to a user fail. Create a new CSR with the CN trimmed and have it signed "
+                "again.",
+            ),
         ),
         Lint(
             "no_eku",
             _W,
-            "no Extended Key Usage",
-            "'{subject}' has no Extended Key Usage. RFC 5280 treats that as unrestricted, but "
-            "SAP asks for clientAuth explicitly; if the load balancer refuses it, ask the CA for "
-            "a client-authentication certificate.",
+            QT_TRANSLATE_NOOP("lints", "no Extended Key Usage"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' has no Extended Key Usage. RFC 5280 treats that as unrestricted, but "
+                "SAP asks for clientAuth explicitly; if the load balancer refuses it, ask the CA for "
+                "a client-authentication certificate.",
+            ),
         ),
         Lint(
             "unusual_key",
             _W,
-            "unusual key type",
-            "'{subject}' has a {key} key; SAP documents RSA (2048 bits or more) and EC P-256 or "
-            "P-384 for client certificates. If the load balancer refuses it, create a new CSR "
-            "with --key-type rsa-3072 or ec-p256.",
+            QT_TRANSLATE_NOOP("lints", "unusual key type"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' has a {key} key; SAP documents RSA (2048 bits or more) and EC P-256 or "
+                "P-384 for client certificates. If the load balancer refuses it, create a new CSR "
+                "with --key-type rsa-3072 or ec-p256.",
+            ),
         ),
         Lint(
             "root_not_on_sap_list",
             _W,
-            "root not on SAP's list",
-            "the root '{subject}' is not on {version}. SAP's load balancer only accepts client "
-            "certificates that chain to a listed root. Check SAP Note 2801396 (load a newer list "
-            "with --sap-roots) or get the certificate from a CA whose root is listed.",
+            QT_TRANSLATE_NOOP("lints", "root not on SAP's list"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "the root '{subject}' is not on {version}. SAP's load balancer only accepts client "
+                "certificates that chain to a listed root. Check SAP Note 2801396 (load a newer list "
+                "with --sap-roots) or get the certificate from a CA whose root is listed.",
+            ),
         ),
         Lint(
             "root_removed_from_sap_list",
             _W,
-            "root removed from SAP's list",
-            "the root '{subject}' was removed from SAP's list ({version}); the load balancer "
-            "will stop accepting certificates that chain to it. Get a new certificate from a CA "
-            "whose root is on the list.",
+            QT_TRANSLATE_NOOP("lints", "root removed from SAP's list"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "the root '{subject}' was removed from SAP's list ({version}); the load balancer "
+                "will stop accepting certificates that chain to it. Get a new certificate from a CA "
+                "whose root is on the list.",
+            ),
         ),
         Lint(
             "expires_soon",
             _W,
-            "expires soon",
-            "'{subject}' expires on {date} ({days} days left). Renew it now: new CSR, new "
-            "certificate, then a new mapping entry (Neo) or service key (Cloud Foundry).",
+            QT_TRANSLATE_NOOP("lints", "expires soon"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' expires on {date} ({days} days left). Renew it now: new CSR, new "
+                "certificate, then a new mapping entry (Neo) or service key (Cloud Foundry).",
+            ),
         ),
         Lint(
             "renewal_due",
             _W,
-            "renewal due",
-            "'{subject}' is past two thirds of its lifetime ({days} of {total} days left, "
-            "expires on {date}). Plan the renewal: new CSR, new certificate, new mapping entry "
-            "(Neo) or service key (Cloud Foundry).",
+            QT_TRANSLATE_NOOP("lints", "renewal due"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' is past two thirds of its lifetime ({days} of {total} days left, "
+                "expires on {date}). Plan the renewal: new CSR, new certificate, new mapping entry "
+                "(Neo) or service key (Cloud Foundry).",
+            ),
         ),
         Lint(
             "baltimore_root",
             _W,
-            "chain ends in Baltimore CyberTrust Root",
-            "the chain ends in '{subject}', which expired on {date}. It was the historic root "
-            "of SAP's Neo load balancer and certificates depending on it no longer work. Get a "
-            "new certificate from a CA whose root is on {version}.",
+            QT_TRANSLATE_NOOP("lints", "chain ends in Baltimore CyberTrust Root"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "the chain ends in '{subject}', which expired on {date}. It was the historic root "
+                "of SAP's Neo load balancer and certificates depending on it no longer work. Get a "
+                "new certificate from a CA whose root is on {version}.",
+            ),
         ),
     )
 }
@@ -241,7 +295,10 @@ def finding(code: str, certificate: str | None, **values: object) -> Finding:
     """A finding from the catalogue, its message filled in."""
     lint = LINTS[code]
     return Finding(
-        lint.severity, code, lint.template.format(subject=certificate, **values), certificate
+        lint.severity,
+        code,
+        tr(LINTS_CONTEXT, lint.template).format(subject=certificate, **values),
+        certificate,
     )
 
 

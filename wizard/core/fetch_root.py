@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from wizard.core import tlsprobe, trust
 from wizard.core.chain import ChainLink, check_server_chain, fingerprint
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.profiles import Artefact, ProfileStore, validate_profile_name
 from wizard.core.storage import atomic_write
 from wizard.core.tlsprobe import DEFAULT_TIMEOUT, ProbeResult, Target
@@ -148,24 +149,37 @@ class FetchRootReport:
         """The verdict for people, one statement a line (CLI and GUI show the same text)."""
         lines: list[str] = []
         if self.valid_for_host:
-            lines.append(f"Server chain: valid for {self.checked_name}.")
+            lines.append(
+                translate("fetch_root", "Server chain: valid for {name}.").format(
+                    name=self.checked_name
+                )
+            )
         else:
-            lines.append(f"Server chain: NOT valid for {self.checked_name}:")
+            lines.append(
+                translate("fetch_root", "Server chain: NOT valid for {name}:").format(
+                    name=self.checked_name
+                )
+            )
             lines.extend(f"  - {problem}" for problem in self.problems)
         lines.extend(self._root_lines())
         lines.append(self._environment_line())
         lines.extend(self.notes)
         lines.extend(self._client_certificate_lines())
         if self.handshake_error:
-            why = (
-                "; it requires a client certificate, and none is sent when fetching the root"
-                if self.client_cert_requested
-                else ""
-            )
-            lines.append(
-                f"The server ended the handshake after sending its chain ({self.handshake_error})"
-                f"{why}. The chain above was read before that."
-            )
+            if self.client_cert_requested:
+                ended = translate(
+                    "fetch_root",
+                    "The server ended the handshake after sending its chain ({error}); it "
+                    "requires a client certificate, and none is sent when fetching the root. "
+                    "The chain above was read before that.",
+                )
+            else:
+                ended = translate(
+                    "fetch_root",
+                    "The server ended the handshake after sending its chain ({error}). "
+                    "The chain above was read before that.",
+                )
+            lines.append(ended.format(error=self.handshake_error))
         return tuple(lines)
 
     def _root_lines(self) -> list[str]:
@@ -173,50 +187,92 @@ class FetchRootReport:
         if entry is None:
             top = self.chain[-1]
             return [
-                f"Root: not found, so nothing was saved. The chain stops at '{top.subject}', "
-                f"issued by '{top.issuer}': get that CA's root certificate (from the CA's "
-                "website, or SAP's Connectivity Test) and pass it with --ca-file."
+                translate(
+                    "fetch_root",
+                    "Root: not found, so nothing was saved. The chain stops at '{subject}', "
+                    "issued by '{issuer}': get that CA's root certificate (from the CA's "
+                    "website, or SAP's Connectivity Test) and pass it with --ca-file.",
+                ).format(subject=top.subject, issuer=top.issuer)
             ]
-        lines = [f"Root: {entry.subject} (SHA-256 {entry.sha256}), {entry.origin}."]
-        version = self.sap_list_version
+        if entry.sent_by_server:
+            origin = translate("fetch_root", "sent by server")
+        else:
+            origin = translate("fetch_root", "resolved from {source}").format(source=entry.source)
+        lines = [
+            translate("fetch_root", "Root: {subject} (SHA-256 {sha256}), {origin}.").format(
+                subject=entry.subject, sha256=entry.sha256, origin=origin
+            )
+        ]
         status_line = {
-            SapStatus.REQUIRED: f"SAP's list, {version}: the root is on the required list "
-            "(the roots every BTP client must trust).",
-            SapStatus.APPROVED: f"SAP's list, {version}: the root is approved, but not on the "
-            "required list.",
-            SapStatus.REMOVED: f"SAP's list, {version}: the root was removed from the list; "
-            "SAP's hosts are moving away from it.",
-            SapStatus.EXPIRED: f"SAP's list, {version}: the root is an expired historic root.",
-            SapStatus.NOT_LISTED: f"SAP's list, {version}: the root is not on it. That is "
-            "unusual for an SAP Cloud Integration host: check that this is the tenant's runtime "
-            "host, and whether a proxy or firewall that inspects TLS put its own root in front.",
+            SapStatus.REQUIRED: translate(
+                "fetch_root",
+                "SAP's list, {version}: the root is on the required list "
+                "(the roots every BTP client must trust).",
+            ),
+            SapStatus.APPROVED: translate(
+                "fetch_root",
+                "SAP's list, {version}: the root is approved, but not on the required list.",
+            ),
+            SapStatus.REMOVED: translate(
+                "fetch_root",
+                "SAP's list, {version}: the root was removed from the list; "
+                "SAP's hosts are moving away from it.",
+            ),
+            SapStatus.EXPIRED: translate(
+                "fetch_root", "SAP's list, {version}: the root is an expired historic root."
+            ),
+            SapStatus.NOT_LISTED: translate(
+                "fetch_root",
+                "SAP's list, {version}: the root is not on it. That is "
+                "unusual for an SAP Cloud Integration host: check that this is the tenant's "
+                "runtime host, and whether a proxy or firewall that inspects TLS put its own "
+                "root in front.",
+            ),
         }
         if self.sap_status is not None:
-            lines.append(status_line[self.sap_status])
+            lines.append(status_line[self.sap_status].format(version=self.sap_list_version))
         return lines
 
     def _environment_line(self) -> str:
         if self.environment is Environment.NEO:
-            return "Environment: Neo (the host is an -iflmap. runtime host)."
+            return translate(
+                "fetch_root", "Environment: Neo (the host is an -iflmap. runtime host)."
+            )
         if self.environment is Environment.CF:
-            return "Environment: Cloud Foundry (the host is an -rt.cfapps. runtime host)."
-        return (
+            return translate(
+                "fetch_root",
+                "Environment: Cloud Foundry (the host is an -rt.cfapps. runtime host).",
+            )
+        return translate(
+            "fetch_root",
             "Environment: not recognised from the host name (neither Neo -iflmap. nor Cloud "
-            "Foundry -rt.cfapps.); choose it in the profile."
+            "Foundry -rt.cfapps.); choose it in the profile.",
         )
 
     def _client_certificate_lines(self) -> list[str]:
         if not self.client_cert_requested:
-            return ["Client certificates: the server did not ask for one during the handshake."]
+            return [
+                translate(
+                    "fetch_root",
+                    "Client certificates: the server did not ask for one during the handshake.",
+                )
+            ]
         if not self.client_ca_names:
             return [
-                "Client certificates: the server asks for one and lists no CA names "
-                "(it does not say which CAs it accepts)."
+                translate(
+                    "fetch_root",
+                    "Client certificates: the server asks for one and lists no CA names "
+                    "(it does not say which CAs it accepts).",
+                )
             ]
-        count = len(self.client_ca_names)
         lines = [
-            f"Client certificates: the server asks for one and lists {count} acceptable CA "
-            f"name{'s' if count != 1 else ''}; your certificate must chain to one of them:"
+            translate(
+                "fetch_root",
+                "Client certificates: the server asks for one and lists %n acceptable CA "
+                "name(s); your certificate must chain to one of them:",
+                None,
+                len(self.client_ca_names),
+            )
         ]
         lines.extend(f"  - {name}" for name in self.client_ca_names)
         return lines

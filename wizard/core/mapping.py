@@ -30,8 +30,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 
 from wizard.core.errors import WizardError
+from wizard.core.i18n import QT_TRANSLATE_NOOP, tr
 from wizard.core.profiles import Artefact, Profile, ProfileStore, State
 from wizard.core.storage import atomic_write
+
+CONTEXT = "mapping"  # tr() context of this module's texts
 
 DEFAULT_ROLE = "ESBMessaging.send"
 MAX_USER_LENGTH = 150  # the OData entity's limit for `User`
@@ -55,182 +58,304 @@ ENVIRONMENT_LABEL = {Environment.NEO: "Neo", Environment.CF: "Cloud Foundry"}
 TEXT: dict[str, str] = {
     # errors
     "no_certificate": (
-        "Profile {profile!r} has no certificate yet (state {state}). Import the CA's reply first: "
-        "cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]"
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Profile {profile!r} has no certificate yet (state {state}). Import the CA's reply first: "
+            "cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]",
+        )
     ),
     "chain_missing": (
-        "Profile {profile!r} is marked {state} but its certificate file {file} is missing. "
-        "Import the CA's reply again: cpi-cert-wizard import-reply --profile {profile} FILE"
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Profile {profile!r} is marked {state} but its certificate file {file} is missing. "
+            "Import the CA's reply again: cpi-cert-wizard import-reply --profile {profile} FILE",
+        )
     ),
     "chain_unreadable": (
-        "{file} of profile {profile!r} holds no readable PEM certificate ({reason}). "
-        "Import the CA's reply again: cpi-cert-wizard import-reply --profile {profile} FILE"
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "{file} of profile {profile!r} holds no readable PEM certificate ({reason}). "
+            "Import the CA's reply again: cpi-cert-wizard import-reply --profile {profile} FILE",
+        )
     ),
     "leaf_mismatch": (
-        "{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile "
-        "records {recorded}. Import the CA's reply again so both agree: "
-        "cpi-cert-wizard import-reply --profile {profile} FILE"
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile "
+            "records {recorded}. Import the CA's reply again so both agree: "
+            "cpi-cert-wizard import-reply --profile {profile} FILE",
+        )
     ),
     "expired": (
-        "The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses "
-        "it. Renew it first: cpi-cert-wizard csr --profile {profile} --new-key …, have the CA sign "
-        "the request, then import-reply."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses "
+            "it. Renew it first: cpi-cert-wizard csr --profile {profile} --new-key …, have the CA sign "
+            "the request, then import-reply.",
+        )
     ),
     "environment_unknown": (
-        "Profile {profile!r} does not record whether the tenant runs on Neo or Cloud Foundry "
-        "(cpi-cert-wizard fetch-root records it). Give --env neo or --env cf."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Profile {profile!r} does not record whether the tenant runs on Neo or Cloud Foundry "
+            "(cpi-cert-wizard fetch-root records it). Give --env neo or --env cf.",
+        )
     ),
-    "environment_invalid": "{value!r} is not an environment; use neo or cf.",
-    "user_empty": "The user name is empty; give --user NAME (any name, up to 150 characters).",
+    "environment_invalid": QT_TRANSLATE_NOOP(
+        "mapping", "{value!r} is not an environment; use neo or cf."
+    ),
+    "user_empty": QT_TRANSLATE_NOOP(
+        "mapping", "The user name is empty; give --user NAME (any name, up to 150 characters)."
+    ),
     "user_spaces": (
-        "The user name {user!r} has leading or trailing spaces; the tenant compares it exactly. "
-        "Remove them."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "The user name {user!r} has leading or trailing spaces; the tenant compares it exactly. "
+            "Remove them.",
+        )
     ),
     "user_too_long": (
-        "The user name is {length} characters long; the tenant allows at most {limit}. "
-        "Choose a shorter name."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "The user name is {length} characters long; the tenant allows at most {limit}. "
+            "Choose a shorter name.",
+        )
     ),
-    "user_control": "The user name {user!r} contains a control character; remove it.",
+    "user_control": QT_TRANSLATE_NOOP(
+        "mapping", "The user name {user!r} contains a control character; remove it."
+    ),
     "role_invalid": (
-        "{role!r} is not a valid role name: SAP allows only letters, digits, '_' and '.' "
-        "(for example ESBMessaging.send); remove {bad}."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "{role!r} is not a valid role name: SAP allows only letters, digits, '_' and '.' "
+            "(for example ESBMessaging.send); remove {bad}.",
+        )
     ),
     "cf_name_invalid": (
-        "{what} {value!r} may use only letters, digits, '.', '_' and '-', starting with a letter "
-        "or digit, so the cf command can be pasted as it is."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "{what} {value!r} may use only letters, digits, '.', '_' and '-', starting with a letter "
+            "or digit, so the cf command can be pasted as it is.",
+        )
     ),
-    "validity_invalid": "The service key validity must be a whole number of days above 0, not {value}.",
+    "validity_invalid": QT_TRANSLATE_NOOP(
+        "mapping", "The service key validity must be a whole number of days above 0, not {value}."
+    ),
     # warnings
     "neo_whole_certificate": (
-        "The tenant compares the whole certificate, serial number included: a renewed or "
-        "re-issued certificate needs a new mapping entry (keep the same user so its roles stay)."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "The tenant compares the whole certificate, serial number included: a renewed or "
+            "re-issued certificate needs a new mapping entry (keep the same user so its roles stay).",
+        )
     ),
     "cf_one_key": (
-        "A certificate may sit in exactly one service key across all service instances; a second "
-        "key with the same certificate makes calls fail with 'invalid_client … the client "
-        "certificate is not configured exactly once in a service key'."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "A certificate may sit in exactly one service key across all service instances; a second "
+            "key with the same certificate makes calls fail with 'invalid_client … the client "
+            "certificate is not configured exactly once in a service key'.",
+        )
     ),
     "cf_pinning": (
-        "Pin Certificate is on by default: only this exact certificate is accepted, so a renewed "
-        "certificate needs a new service key (then delete the old one)."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Pin Certificate is on by default: only this exact certificate is accepted, so a renewed "
+            "certificate needs a new service key (then delete the old one).",
+        )
     ),
     "cf_role_cache": (
-        "Role changes on the service instance can take up to an hour to take effect; a 403 right "
-        "after a change may only be that."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Role changes on the service instance can take up to an hour to take effect; a 403 right "
+            "after a change may only be that.",
+        )
     ),
-    "cf_trial": "Trial tenants do not support certificate login at all; use a paid tenant.",
+    "cf_trial": QT_TRANSLATE_NOOP(
+        "mapping", "Trial tenants do not support certificate login at all; use a paid tenant."
+    ),
     "cf_client_x509": (
-        "Do not add the deprecated grant type client_x509 to the instance: it blocks creating new "
-        "service keys. Keep grant-types at client_credentials."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Do not add the deprecated grant type client_x509 to the instance: it blocks creating new "
+            "service keys. Keep grant-types at client_credentials.",
+        )
     ),
-    "not_yet_valid": ("The certificate is valid only from {date}; calls with it fail until then."),
+    "not_yet_valid": (
+        QT_TRANSLATE_NOOP(
+            "mapping", "The certificate is valid only from {date}; calls with it fail until then."
+        )
+    ),
     "renewal_due": (
-        "The certificate expires on {date} ({days} days left); plan its renewal now: {renewal_how}"
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "The certificate expires on {date} ({days} days left); plan its renewal now: {renewal_how}",
+        )
     ),
-    "renewal_how_neo": "on Neo that means a new mapping entry.",
-    "renewal_how_cf": "on Cloud Foundry that means a new service key.",
+    "renewal_how_neo": QT_TRANSLATE_NOOP("mapping", "on Neo that means a new mapping entry."),
+    "renewal_how_cf": QT_TRANSLATE_NOOP(
+        "mapping", "on Cloud Foundry that means a new service key."
+    ),
     # renewal notice
     "renewal_neo": (
-        "This certificate replaces an earlier one. The tenant matches the whole certificate, so "
-        "the old mapping entry does not cover it: add the new entry (this run's files) for user "
-        "{user}, and delete the old entry once the sender uses the new certificate.\n"
-        "  old SHA-256: {old}\n  new SHA-256: {new}"
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "This certificate replaces an earlier one. The tenant matches the whole certificate, so "
+            "the old mapping entry does not cover it: add the new entry (this run's files) for user "
+            "{user}, and delete the old entry once the sender uses the new certificate.\n"
+            "  old SHA-256: {old}\n  new SHA-256: {new}",
+        )
     ),
     "renewal_cf": (
-        "This certificate replaces an earlier one. With pinning on (the default) the old service "
-        "key does not accept it: create the new key (this run's service-key.json), switch the "
-        "sender, then delete the old key.\n  old SHA-256: {old}\n  new SHA-256: {new}"
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "This certificate replaces an earlier one. With pinning on (the default) the old service "
+            "key does not accept it: create the new key (this run's service-key.json), switch the "
+            "sender, then delete the old key.\n  old SHA-256: {old}\n  new SHA-256: {new}",
+        )
     ),
     # checklist
     "step_neo_upload": (
-        "Cloud Integration → Monitor → Manage Security → Certificate-to-User Mappings → Add: "
-        "user {user}, certificate {cer} (or let this tool publish it with --publish). "
-        "The tenant will show Id {id}."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Cloud Integration → Monitor → Manage Security → Certificate-to-User Mappings → Add: "
+            "user {user}, certificate {cer} (or let this tool publish it with --publish). "
+            "The tenant will show Id {id}.",
+        )
     ),
     "step_neo_custom_role": (
-        "Create the custom role {role}: SAP BTP cockpit → your Neo subaccount → Applications → "
-        "Subscriptions → the application ending in 'iflmap' → Roles → New Role."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Create the custom role {role}: SAP BTP cockpit → your Neo subaccount → Applications → "
+            "Subscriptions → the application ending in 'iflmap' → Roles → New Role.",
+        )
     ),
     "step_neo_role": (
-        "Give user {user} the role {role}: SAP BTP cockpit → your Neo subaccount → Security → "
-        "Authorizations → User {user} → Show Assignments → Assign → the application ending in "
-        "'iflmap' → role {role}."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Give user {user} the role {role}: SAP BTP cockpit → your Neo subaccount → Security → "
+            "Authorizations → User {user} → Show Assignments → Assign → the application ending in "
+            "'iflmap' → role {role}.",
+        )
     ),
     "step_cf_login": (
-        "Log in to the Cloud Foundry space of the subaccount that holds Cloud Integration: "
-        "cf login -a <API endpoint from the subaccount overview>, then cf target -o <org> -s <space>."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Log in to the Cloud Foundry space of the subaccount that holds Cloud Integration: "
+            "cf login -a <API endpoint from the subaccount overview>, then cf target -o <org> -s <space>.",
+        )
     ),
     "step_cf_instance": (
-        "Create the Process Integration Runtime instance {instance} (plan integration-flow) with "
-        "the roles {roles} from {file}. Skip this if an instance with these roles exists already; "
-        "then pass its name with --instance. In the cockpit: Instances and Subscriptions → Create."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Create the Process Integration Runtime instance {instance} (plan integration-flow) with "
+            "the roles {roles} from {file}. Skip this if an instance with these roles exists already; "
+            "then pass its name with --instance. In the cockpit: Instances and Subscriptions → Create.",
+        )
     ),
     "step_cf_key": (
-        "Create the service key {key} with the certificate from {file} (key type External "
-        "Certificate; in the cockpit: the instance → Create Service Key → upload {pem}, the leaf "
-        "only, never the chain)."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Create the service key {key} with the certificate from {file} (key type External "
+            "Certificate; in the cockpit: the instance → Create Service Key → upload {pem}, the leaf "
+            "only, never the chain).",
+        )
     ),
     "step_channel_role": (
-        "In the integration flow's sender channel: Authorization = User Role, user role {roles}; "
-        "deploy the flow."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "In the integration flow's sender channel: Authorization = User Role, user role {roles}; "
+            "deploy the flow.",
+        )
     ),
     "step_test": (
-        "Call the endpoint: cpi-cert-wizard test-call --profile {profile}. In Monitor → System "
-        "Log Files → http_access_<node>_<date>.log the user field shows {before} while the "
-        "certificate reaches the tenant but is not yet mapped, {after} once it works, and '-' "
-        "when no certificate arrived at all (send the whole chain)."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Call the endpoint: cpi-cert-wizard test-call --profile {profile}. In Monitor → System "
+            "Log Files → http_access_<node>_<date>.log the user field shows {before} while the "
+            "certificate reaches the tenant but is not yet mapped, {after} once it works, and '-' "
+            "when no certificate arrived at all (send the whole chain).",
+        )
     ),
-    "after_cf": "the service key's clientid (see: cf service-key {instance} {key})",
+    "after_cf": QT_TRANSLATE_NOOP(
+        "mapping", "the service key's clientid (see: cf service-key {instance} {key})"
+    ),
     # the certificate in the integration flow (second option, not recommended)
     "flow_downtime": (
-        "Second option, not recommended by SAP: the certificate is part of the integration flow, "
-        "so every certificate change (each renewal, a new issuing CA) means editing the flow and "
-        "redeploying it, and calls with the new certificate fail until then (downtime). The "
-        "recommended option is {recommended}: cpi-cert-wizard mapping --profile {profile}"
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Second option, not recommended by SAP: the certificate is part of the integration flow, "
+            "so every certificate change (each renewal, a new issuing CA) means editing the flow and "
+            "redeploying it, and calls with the new certificate fail until then (downtime). The "
+            "recommended option is {recommended}: cpi-cert-wizard mapping --profile {profile}",
+        )
     ),
-    "flow_recommended_neo": "a Certificate-to-User Mapping",
-    "flow_recommended_cf": "a service key holding the certificate",
+    "flow_recommended_neo": QT_TRANSLATE_NOOP("mapping", "a Certificate-to-User Mapping"),
+    "flow_recommended_cf": QT_TRANSLATE_NOOP("mapping", "a service key holding the certificate"),
     "flow_no_gap": (
-        "To renew without refusing calls: add the new certificate to the channel next to the old "
-        "one and redeploy, switch the sender to the new certificate, then remove the old one and "
-        "redeploy again."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "To renew without refusing calls: add the new certificate to the channel next to the old "
+            "one and redeploy, switch the sender to the new certificate, then remove the old one and "
+            "redeploy again.",
+        )
     ),
     "flow_rare_names": (
-        "The {which} DN holds attribute types ({names}) that not every program knows by these "
-        "names; if the channel does not take the typed DN, upload {crt} instead."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "The {which} DN holds attribute types ({names}) that not every program knows by these "
+            "names; if the channel does not take the typed DN, upload {crt} instead.",
+        )
     ),
     "flow_cf_service_key": (
-        "Cloud Foundry: SAP documents certificate login through a service key of the Process "
-        "Integration Runtime; whether a call also needs one when the channel checks the "
-        "certificate itself is not confirmed. If the test call gets 401, create the External "
-        "Certificate service key as well: cpi-cert-wizard mapping --profile {profile} --env cf"
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Cloud Foundry: SAP documents certificate login through a service key of the Process "
+            "Integration Runtime; whether a call also needs one when the channel checks the "
+            "certificate itself is not confirmed. If the test call gets 401, create the External "
+            "Certificate service key as well: cpi-cert-wizard mapping --profile {profile} --env cf",
+        )
     ),
-    "renewal_how_flow": "here that means the new certificate in the flow and a redeploy.",
+    "renewal_how_flow": QT_TRANSLATE_NOOP(
+        "mapping", "here that means the new certificate in the flow and a redeploy."
+    ),
     "renewal_flow": (
-        "This certificate replaces an earlier one. The channel accepts only the certificates in "
-        "its list: add this one ({crt}) next to the old one, redeploy, switch the sender, then "
-        "remove the old one and redeploy again.\n  old SHA-256: {old}\n  new SHA-256: {new}"
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "This certificate replaces an earlier one. The channel accepts only the certificates in "
+            "its list: add this one ({crt}) next to the old one, redeploy, switch the sender, then "
+            "remove the old one and redeploy again.\n  old SHA-256: {old}\n  new SHA-256: {new}",
+        )
     ),
     "step_flow_channel": (
-        "Open the integration flow (Design), select the sender channel (HTTPS, SOAP, IDoc, AS2 …) "
-        "→ Connection → Authorization = Client Certificate → Add → Select {crt}; or, in the same "
-        "dialog, type the Subject DN and Issuer DN exactly as printed."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Open the integration flow (Design), select the sender channel (HTTPS, SOAP, IDoc, AS2 …) "
+            "→ Connection → Authorization = Client Certificate → Add → Select {crt}; or, in the same "
+            "dialog, type the Subject DN and Issuer DN exactly as printed.",
+        )
     ),
     "step_flow_deploy": (
-        "Save and deploy the integration flow; the channel knows the certificate only once the "
-        "flow runs again."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Save and deploy the integration flow; the channel knows the certificate only once the "
+            "flow runs again.",
+        )
     ),
     "step_flow_test": (
-        "Call the endpoint: cpi-cert-wizard test-call --profile {profile}. A 403 whose default "
-        "trace (ljs_trace_<node>_<date>.log) says the subject and issuer are not contained in the "
-        "accepted subjectAndIssuers list means the channel's list lacks this certificate: compare "
-        "the DNs (cpi-cert-wizard analyze-log reads the trace)."
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Call the endpoint: cpi-cert-wizard test-call --profile {profile}. A 403 whose default "
+            "trace (ljs_trace_<node>_<date>.log) says the subject and issuer are not contained in the "
+            "accepted subjectAndIssuers list means the channel's list lacks this certificate: compare "
+            "the DNs (cpi-cert-wizard analyze-log reads the trace).",
+        )
     ),
 }
 
 
 def text(message_id: str, /, **values: object) -> str:
-    return TEXT[message_id].format(**values)
+    return tr(CONTEXT, TEXT[message_id]).format(**values)
 
 
 def colon_hex(hex_digest: str) -> str:

@@ -9,19 +9,33 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12
 
 from wizard.core.errors import WizardError
+from wizard.core.i18n import QT_TRANSLATE_NOOP, tr
 from wizard.core.keys import PrivateKey
+
+CONTEXT = "p12"  # tr() context of this module's texts
 
 MODERN = "modern"
 LEGACY = "legacy"
 
 # One sentence each, shown by the CLI and the export page.
 ENCRYPTION_EXPLAINED = {
-    MODERN: "AES-256-CBC with a SHA-256 MAC (PBES2): for current Java, OpenSSL 3, SAP "
-    "sapgenpse, Windows 10/Server 2019 and newer, Postman.",
-    LEGACY: "3DES with a SHA-1 MAC: only for old consumers (Windows Server 2012-2016, older "
-    "macOS Keychain, Android 12 and older, old Java or SAP kernels) that otherwise report "
-    "'wrong password' or 'MAC verification failed'.",
+    MODERN: QT_TRANSLATE_NOOP(
+        "p12",
+        "AES-256-CBC with a SHA-256 MAC (PBES2): for current Java, OpenSSL 3, SAP "
+        "sapgenpse, Windows 10/Server 2019 and newer, Postman.",
+    ),
+    LEGACY: QT_TRANSLATE_NOOP(
+        "p12",
+        "3DES with a SHA-1 MAC: only for old consumers (Windows Server 2012-2016, older "
+        "macOS Keychain, Android 12 and older, old Java or SAP kernels) that otherwise report "
+        "'wrong password' or 'MAC verification failed'.",
+    ),
 }
+
+
+def explained(kind: str) -> str:
+    """ENCRYPTION_EXPLAINED[kind] in the user's language."""
+    return tr(CONTEXT, ENCRYPTION_EXPLAINED[kind])
 
 
 def export_p12(

@@ -38,6 +38,7 @@ from wizard.core import chain as chains
 from wizard.core import https
 from wizard.core.enrollment import ChainRejected, ImportResult, import_certificates
 from wizard.core.errors import SecretsUnavailable, WizardError
+from wizard.core.i18n import translate
 from wizard.core.profiles import Artefact, Profile, ProfileStore
 from wizard.core.reply import parse_certificates
 from wizard.core.secrets import ENVIRONMENT as SECRET_ENV
@@ -79,8 +80,11 @@ class Validity:
 
     @property
     def label(self) -> str:
-        word = self.unit.value.lower()
-        return f"{self.value} {word[:-1] if self.value == 1 else word}"
+        if self.unit is TimeUnit.DAYS:
+            return translate("sap_sign", "%n day(s)", None, self.value)
+        if self.unit is TimeUnit.MONTHS:
+            return translate("sap_sign", "%n month(s)", None, self.value)
+        return translate("sap_sign", "%n year(s)", None, self.value)
 
     @property
     def as_attribute(self) -> dict[str, object]:
@@ -246,21 +250,41 @@ def read_destination_key(path: Path) -> DestinationKey:
 
 def notices_before_sending(cn: str | None, validity: Validity, auto_renew: bool) -> tuple[str, ...]:
     """The facts a person must know before SAP signs (CLI prints them, the GUI shows them)."""
-    renew = (
-        "on: SAP renews it shortly before it expires; import the renewal with --refresh and update "
-        "the tenant entry"
-        if auto_renew
-        else "off"
-    )
+    if auto_renew:
+        renew = translate(
+            "sap_sign",
+            "on: SAP renews it shortly before it expires; import the renewal with --refresh and "
+            "update the tenant entry",
+        )
+    else:
+        renew = translate("sap_sign", "off")
+    if cn:
+        subject = translate(
+            "sap_sign",
+            "SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and "
+            "region, CN={cn}): what you typed for O, OU, L or C is not in the certificate.",
+        ).format(cn=cn)
+    else:
+        subject = translate(
+            "sap_sign",
+            "SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and "
+            "region): what you typed for O, OU, L or C is not in the certificate.",
+        )
     return (
-        "Only the CSR (the public key) is sent; the private key stays on this machine.",
-        "SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and region"
-        + (f", CN={cn}" if cn else "")
-        + "): what you typed for O, OU, L or C is not in the certificate.",
-        f"SAP signs for 1 day to 1 year; this request: {validity.label}. Automatic renewal: "
-        f"{renew}.",
-        "The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud Foundry "
-        "subaccount for this one step; the certificate then works for Neo as well.",
+        translate(
+            "sap_sign",
+            "Only the CSR (the public key) is sent; the private key stays on this machine.",
+        ),
+        subject,
+        translate(
+            "sap_sign",
+            "SAP signs for 1 day to 1 year; this request: {validity}. Automatic renewal: {renew}.",
+        ).format(validity=validity.label, renew=renew),
+        translate(
+            "sap_sign",
+            "The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud "
+            "Foundry subaccount for this one step; the certificate then works for Neo as well.",
+        ),
     )
 
 

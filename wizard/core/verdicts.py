@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 from wizard.core.mapping import Environment
+
+CONTEXT = "verdicts"  # tr() context of this module's texts
 
 
 class Verdict(StrEnum):
@@ -37,11 +40,11 @@ class Verdict(StrEnum):
 
     @property
     def title(self) -> str:
-        return VERDICTS[self].title
+        return tr(CONTEXT, VERDICTS[self].title)
 
     @property
     def meaning(self) -> str:
-        return VERDICTS[self].meaning
+        return tr(CONTEXT, VERDICTS[self].meaning)
 
     def next_step(
         self, environment: str | None = None, *, node: str | None = None, day: date | None = None
@@ -68,13 +71,15 @@ class VerdictInfo:
     ) -> str:
         env = (environment or "").lower()
         if env == Environment.NEO and self.next_step_neo:
-            step = self.next_step_neo
+            step = tr(CONTEXT, self.next_step_neo)
         elif env == Environment.CF and self.next_step_cf:
-            step = self.next_step_cf
+            step = tr(CONTEXT, self.next_step_cf)
         elif self.next_step_neo and self.next_step_cf:
-            step = f"Neo: {self.next_step_neo} Cloud Foundry: {self.next_step_cf}"
+            step = translate("verdicts", "Neo: {neo} Cloud Foundry: {cf}").format(
+                neo=tr(CONTEXT, self.next_step_neo), cf=tr(CONTEXT, self.next_step_cf)
+            )
         else:
-            step = self.next_step
+            step = tr(CONTEXT, self.next_step)
         return f"{step} {trace_hint(node, day)}" if self.see_trace else step
 
 
@@ -91,162 +96,260 @@ def trace_file(node: str | None = None, day: date | None = None) -> str:
 
 def trace_hint(node: str | None = None, day: date | None = None) -> str:
     """Where the cause of a refused call is written: the trace of the node that answered."""
-    where = "Monitor → System Log Files"
+    where = translate("verdicts", "Monitor → System Log Files")
     if node:
-        return (
-            f"The default trace of node {node}, which answered, names the cause: open "
-            f"{trace_file(node, day)} ({where}), or give it to cpi-cert-wizard analyze-log "
-            "together with the access log."
-        )
-    return (
-        f"The default trace of the node that answered names the cause: open {trace_file()} "
-        f"({where}) of the node whose {ACCESS_LOG_FILE.format(node='<node>', date='<date>')} "
-        "shows this call, or give both files to cpi-cert-wizard analyze-log."
+        return translate(
+            "verdicts",
+            "The default trace of node {node}, which answered, names the cause: open "
+            "{trace} ({where}), or give it to cpi-cert-wizard analyze-log "
+            "together with the access log.",
+        ).format(node=node, trace=trace_file(node, day), where=where)
+    return translate(
+        "verdicts",
+        "The default trace of the node that answered names the cause: open {trace} "
+        "({where}) of the node whose {access_log} "
+        "shows this call, or give both files to cpi-cert-wizard analyze-log.",
+    ).format(
+        trace=trace_file(),
+        where=where,
+        access_log=ACCESS_LOG_FILE.format(node="<node>", date="<date>"),
     )
 
 
 _INFOS = (
     VerdictInfo(
         Verdict.OK,
-        "The call went through",
-        "The tenant accepted the certificate, mapped it to a user with the required role and the "
-        "integration flow answered with success.",
-        "Nothing to fix. Configure the sender system with the same key, chain and URL "
-        "(export-p12), and keep an eye on the certificate's expiry.",
+        QT_TRANSLATE_NOOP("verdicts", "The call went through"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "The tenant accepted the certificate, mapped it to a user with the required role and the "
+            "integration flow answered with success.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Nothing to fix. Configure the sender system with the same key, chain and URL "
+            "(export-p12), and keep an eye on the certificate's expiry.",
+        ),
         http_statuses=(200, 201, 202, 204),
     ),
     VerdictInfo(
         Verdict.SERVER_UNTRUSTED,
-        "The tenant's server certificate is not trusted",
-        "The load balancer presented a certificate that does not lead to a root this call trusts "
-        "(or is not valid for this host name), so the call stopped before sending anything.",
-        "Import the tenant's load-balancer root into the trust store (step 1: fetch-root), or "
-        "choose the right one with --trust root|system|FILE. If a company proxy inspects TLS, "
-        "its root is the one to trust.",
+        QT_TRANSLATE_NOOP("verdicts", "The tenant's server certificate is not trusted"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "The load balancer presented a certificate that does not lead to a root this call trusts "
+            "(or is not valid for this host name), so the call stopped before sending anything.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Import the tenant's load-balancer root into the trust store (step 1: fetch-root), or "
+            "choose the right one with --trust root|system|FILE. If a company proxy inspects TLS, "
+            "its root is the one to trust.",
+        ),
     ),
     VerdictInfo(
         Verdict.CLIENT_CERT_REJECTED,
-        "The load balancer rejected the client certificate",
-        "The TLS handshake failed with an alert after the client certificate was sent: the "
-        "chain is incomplete, its root is not one the load balancer accepts, or the certificate "
-        "is expired or not meant for client authentication.",
-        "Send the whole chain (leaf and all intermediates), check the root against SAP's list "
-        "of accepted client roots, and check validity and clientAuth in Extended Key Usage.",
+        QT_TRANSLATE_NOOP("verdicts", "The load balancer rejected the client certificate"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "The TLS handshake failed with an alert after the client certificate was sent: the "
+            "chain is incomplete, its root is not one the load balancer accepts, or the certificate "
+            "is expired or not meant for client authentication.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Send the whole chain (leaf and all intermediates), check the root against SAP's list "
+            "of accepted client roots, and check validity and clientAuth in Extended Key Usage.",
+        ),
     ),
     VerdictInfo(
         Verdict.NO_CERT_FORWARDED,
-        "No certificate reached the tenant",
-        "The call arrived without usable credentials (HTTP 401): the load balancer dropped the "
-        "client certificate because its chain has a problem (incomplete, root not accepted, "
-        "self-signed, expired, no clientAuth), or the server never asked for one. The access log "
-        "shows '-' as the user.",
-        "Fix the chain problem named in the evidence: send leaf and all intermediates, use a "
-        "certificate from a CA whose root is on SAP's list, never a self-signed one.",
+        QT_TRANSLATE_NOOP("verdicts", "No certificate reached the tenant"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "The call arrived without usable credentials (HTTP 401): the load balancer dropped the "
+            "client certificate because its chain has a problem (incomplete, root not accepted, "
+            "self-signed, expired, no clientAuth), or the server never asked for one. The access log "
+            "shows '-' as the user.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Fix the chain problem named in the evidence: send leaf and all intermediates, use a "
+            "certificate from a CA whose root is on SAP's list, never a self-signed one.",
+        ),
         http_statuses=(401,),
     ),
     VerdictInfo(
         Verdict.NOT_MAPPED,
-        "The certificate is not mapped to a user",
-        "The chain should pass the load balancer, yet the tenant answered 401: the certificate "
-        "reached the tenant but is not known there. The access log shows "
-        "'<subject CN>@<issuer CN>' as the user.",
-        "Register exactly this certificate in the tenant.",
+        QT_TRANSLATE_NOOP("verdicts", "The certificate is not mapped to a user"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "The chain should pass the load balancer, yet the tenant answered 401: the certificate "
+            "reached the tenant but is not known there. The access log shows "
+            "'<subject CN>@<issuer CN>' as the user.",
+        ),
+        QT_TRANSLATE_NOOP("verdicts", "Register exactly this certificate in the tenant."),
         next_step_neo=(
-            "Add this exact certificate (the client .cer, serial included) in the "
-            "Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry."
+            QT_TRANSLATE_NOOP(
+                "verdicts",
+                "Add this exact certificate (the client .cer, serial included) in the "
+                "Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry.",
+            )
         ),
         next_step_cf=(
-            "Create a service key of type External Certificate (certificate_external) with this "
-            "leaf certificate as PEM on the Process Integration Runtime instance (plan "
-            "integration-flow); the certificate must be in exactly one service key."
+            QT_TRANSLATE_NOOP(
+                "verdicts",
+                "Create a service key of type External Certificate (certificate_external) with this "
+                "leaf certificate as PEM on the Process Integration Runtime instance (plan "
+                "integration-flow); the certificate must be in exactly one service key.",
+            )
         ),
         http_statuses=(401,),
     ),
     VerdictInfo(
         Verdict.NOT_AUTHORIZED,
-        "Authenticated, but not allowed",
-        "The tenant knows the certificate's user (HTTP 403) but that user lacks the role the "
-        "flow's sender channel requires, or CSRF protection is on, or the flow's own client "
-        "certificate list does not contain this subject and issuer.",
-        "Give the mapped user the channel's role and check the sender channel's CSRF setting.",
+        QT_TRANSLATE_NOOP("verdicts", "Authenticated, but not allowed"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "The tenant knows the certificate's user (HTTP 403) but that user lacks the role the "
+            "flow's sender channel requires, or CSRF protection is on, or the flow's own client "
+            "certificate list does not contain this subject and issuer.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Give the mapped user the channel's role and check the sender channel's CSRF setting.",
+        ),
         next_step_neo=(
-            "Give the mapped user the role the sender channel requires (default "
-            "ESBMessaging.send) on the application ending in 'iflmap' (cockpit → Security → "
-            "Authorizations), and check the channel's CSRF protection setting."
+            QT_TRANSLATE_NOOP(
+                "verdicts",
+                "Give the mapped user the role the sender channel requires (default "
+                "ESBMessaging.send) on the application ending in 'iflmap' (cockpit → Security → "
+                "Authorizations), and check the channel's CSRF protection setting.",
+            )
         ),
         next_step_cf=(
-            "Add the channel's role (default ESBMessaging.send) to the service instance's "
-            '"roles" parameter (role changes can take up to an hour to apply), and check the '
-            "channel's CSRF protection setting."
+            QT_TRANSLATE_NOOP(
+                "verdicts",
+                "Add the channel's role (default ESBMessaging.send) to the service instance's "
+                '"roles" parameter (role changes can take up to an hour to apply), and check the '
+                "channel's CSRF protection setting.",
+            )
         ),
         http_statuses=(403,),
         see_trace=True,
     ),
     VerdictInfo(
         Verdict.NO_ENDPOINT,
-        "No integration flow at this address",
-        "Authentication passed but nothing listens at this path (HTTP 404), or the host answered "
-        "with a redirect or 'method not allowed' instead of running a flow: a typo, a flow that is "
-        "not deployed, /http versus /cxf, or the management host instead of the runtime host.",
-        "Check the endpoint address in the deployed flow (Monitor → Manage Integration Content "
-        "shows the endpoint URL) and use the runtime host.",
+        QT_TRANSLATE_NOOP("verdicts", "No integration flow at this address"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Authentication passed but nothing listens at this path (HTTP 404), or the host answered "
+            "with a redirect or 'method not allowed' instead of running a flow: a typo, a flow that is "
+            "not deployed, /http versus /cxf, or the management host instead of the runtime host.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Check the endpoint address in the deployed flow (Monitor → Manage Integration Content "
+            "shows the endpoint URL) and use the runtime host.",
+        ),
         http_statuses=(301, 302, 303, 307, 308, 404, 405, 501),
     ),
     VerdictInfo(
         Verdict.TOO_LARGE,
-        "The message is too large",
-        "The request is larger than the sender channel allows (HTTP 413).",
-        "Send a smaller message or raise the maximum body size of the flow's sender channel.",
+        QT_TRANSLATE_NOOP("verdicts", "The message is too large"),
+        QT_TRANSLATE_NOOP(
+            "verdicts", "The request is larger than the sender channel allows (HTTP 413)."
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Send a smaller message or raise the maximum body size of the flow's sender channel.",
+        ),
         http_statuses=(413, 414, 431),
     ),
     VerdictInfo(
         Verdict.FLOW_FAILED,
-        "The integration flow ran and failed",
-        "Authentication and authorization passed; the flow itself ended in an error (HTTP 500, "
-        "or another status the flow chose).",
-        "Open the message processing log of this call (Monitor → Monitor Message Processing) "
-        "for the error; the certificate setup is fine.",
+        QT_TRANSLATE_NOOP("verdicts", "The integration flow ran and failed"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Authentication and authorization passed; the flow itself ended in an error (HTTP 500, "
+            "or another status the flow chose).",
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Open the message processing log of this call (Monitor → Monitor Message Processing) "
+            "for the error; the certificate setup is fine.",
+        ),
         http_statuses=(400, 500),
     ),
     VerdictInfo(
         Verdict.UNAVAILABLE,
-        "The runtime is not available",
-        "The tenant or the flow's runtime is not available right now (HTTP 502, 503, 504 or "
-        "429): being started, updated, overloaded, or the flow is not started.",
-        "Check the flow's deployment status and the tenant's health, then try again later.",
+        QT_TRANSLATE_NOOP("verdicts", "The runtime is not available"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "The tenant or the flow's runtime is not available right now (HTTP 502, 503, 504 or "
+            "429): being started, updated, overloaded, or the flow is not started.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Check the flow's deployment status and the tenant's health, then try again later.",
+        ),
         http_statuses=(429, 502, 503, 504),
     ),
     VerdictInfo(
         Verdict.UNREACHABLE,
-        "The host cannot be reached",
-        "No connection could be opened: the host name does not resolve, or the port refuses "
-        "connections, or there is no route.",
-        "Check the host name and port (the runtime host, port 443), DNS, and whether a firewall "
-        "or a company proxy (--proxy, HTTPS_PROXY) is needed.",
+        QT_TRANSLATE_NOOP("verdicts", "The host cannot be reached"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "No connection could be opened: the host name does not resolve, or the port refuses "
+            "connections, or there is no route.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Check the host name and port (the runtime host, port 443), DNS, and whether a firewall "
+            "or a company proxy (--proxy, HTTPS_PROXY) is needed.",
+        ),
     ),
     VerdictInfo(
         Verdict.TIMEOUT,
-        "No answer in time",
-        "The connection or the answer took longer than the time allowed: a firewall silently "
-        "drops the traffic, a proxy is needed, or the flow takes longer than the timeout.",
-        "Check firewalls and proxies (--proxy, HTTPS_PROXY); for a slow flow, raise --timeout.",
+        QT_TRANSLATE_NOOP("verdicts", "No answer in time"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "The connection or the answer took longer than the time allowed: a firewall silently "
+            "drops the traffic, a proxy is needed, or the flow takes longer than the timeout.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Check firewalls and proxies (--proxy, HTTPS_PROXY); for a slow flow, raise --timeout.",
+        ),
         http_statuses=(408,),
     ),
     VerdictInfo(
         Verdict.PROXY_ERROR,
-        "The proxy refused the connection",
-        "The HTTP proxy could not be used or would not open a tunnel (CONNECT) to the tenant.",
-        "Check the proxy address and credentials, and ask for CONNECT to the tenant host on port "
-        "443 to be allowed; bypass the proxy for this host with NO_PROXY if it is not needed.",
+        QT_TRANSLATE_NOOP("verdicts", "The proxy refused the connection"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "The HTTP proxy could not be used or would not open a tunnel (CONNECT) to the tenant.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Check the proxy address and credentials, and ask for CONNECT to the tenant host on port "
+            "443 to be allowed; bypass the proxy for this host with NO_PROXY if it is not needed.",
+        ),
         http_statuses=(407,),
     ),
     VerdictInfo(
         Verdict.NOT_TLS,
-        "No TLS session with this port",
-        "Something answers at this address, but no TLS session could be set up with it: it "
-        "speaks plain HTTP or another protocol, or closed the connection during the handshake.",
-        "Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that "
-        "intercepts the connection.",
+        QT_TRANSLATE_NOOP("verdicts", "No TLS session with this port"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Something answers at this address, but no TLS session could be set up with it: it "
+            "speaks plain HTTP or another protocol, or closed the connection during the handshake.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that "
+            "intercepts the connection.",
+        ),
     ),
 )
 

@@ -60,9 +60,9 @@ def export(
 
 
 def explanations() -> dict[str, str]:
-    from wizard.core.p12 import ENCRYPTION_EXPLAINED, LEGACY, MODERN
+    from wizard.core.p12 import LEGACY, MODERN, explained
 
-    return {"modern": ENCRYPTION_EXPLAINED[MODERN], "legacy": ENCRYPTION_EXPLAINED[LEGACY]}
+    return {"modern": explained(MODERN), "legacy": explained(LEGACY)}
 
 
 class ExportPage(Page):
