@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.profiles import ProfileStore, default_home
 
 if TYPE_CHECKING:
@@ -108,6 +109,15 @@ def chosen_command(argv: list[str]) -> str | None:
     return next((arg for arg in argv if arg in names), None)
 
 
+def _language(code: str) -> str:
+    from wizard.language import LANGUAGES, normalize
+
+    found = normalize(code)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"{code!r}: not one of {', '.join(LANGUAGES)}")
+    return found
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; only `command`'s module is imported, so start-up and --help stay fast."""
     common = argparse.ArgumentParser(add_help=False)
@@ -123,6 +133,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         type=Path,
         default=argparse.SUPPRESS,
         help="a newer SAP trust list: PEM bundle or the JSON shipped in resources/",
+    )
+    common.add_argument(
+        "--lang",
+        type=_language,
+        metavar="CODE",
+        default=argparse.SUPPRESS,
+        help="language of messages and the wizard: en, de, fr, es, ja (default: the setting in "
+        "settings.json, else the system's)",
     )
     parser = argparse.ArgumentParser(
         prog="cpi-cert-wizard",
@@ -164,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     home = getattr(args, "home", None) or default_home()
     ctx = Context(home=Path(home), json=args.json, sap_roots=getattr(args, "sap_roots", None))
+    from wizard.language import choose_language, install_for_command_line
+
+    args.lang = choose_language(getattr(args, "lang", None), ctx.home)
+    install_for_command_line(args.lang)
     run = args._run
     try:
         outcome = run(args, ctx)
@@ -171,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         if ctx.json:
             _emit_json({"ok": False, "error": {"code": exc.code, "message": exc.message}})
         else:
-            print(f"error: {exc.message}", file=sys.stderr)
+            print(translate("cli", "error: {message}").format(message=exc.message), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was kept", file=sys.stderr)

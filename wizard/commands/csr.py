@@ -7,6 +7,7 @@ import argparse
 from wizard.cli import Context, Outcome
 from wizard.core import keys
 from wizard.core.csr import SubjectFields
+from wizard.core.i18n import translate
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +40,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
 
     if args.subject and args.cn:
         raise WizardError(
-            "subject.twice", "Give either --subject or --cn (with --org …), not both."
+            "subject.twice",
+            translate("csr", "Give either --subject or --cn (with --org …), not both."),
         )
     if args.subject:
         subject = SubjectFields.from_rfc4514(args.subject, tuple(args.san))
@@ -56,7 +58,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         )
     else:
         raise WizardError(
-            "subject.missing", "Say what the certificate is for: --cn NAME (or --subject DN)."
+            "subject.missing",
+            translate("csr", "Say what the certificate is for: --cn NAME (or --subject DN)."),
         )
     if not ctx.secrets.available and not ctx.json:
         ctx.say(ctx.secrets.unavailable_message())
@@ -67,15 +70,24 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     lines = [
         result.csr_pem.rstrip(),
         "",
-        f"Request: {result.csr_path}",
-        f"Key:     {result.key_path} (encrypted; passphrase kept in {result.passphrase_kept_in})",
+        translate("csr", "Request: {file}").format(file=result.csr_path),
+        translate("csr", "Key:     {file} (encrypted; passphrase kept in {where})").format(
+            file=result.key_path, where=result.passphrase_kept_in
+        ),
     ]
     if result.archived:
-        lines.append(f"The previous key and certificate were copied to {result.archived}.")
+        lines.append(
+            translate("csr", "The previous key and certificate were copied to {folder}.").format(
+                folder=result.archived
+            )
+        )
     lines += [
         "",
-        "Send the request to your CA and ask for a client-authentication certificate (Extended",
-        "Key Usage clientAuth) with the whole chain, from a CA on SAP's trust list. Then run:",
+        translate(
+            "csr",
+            "Send the request to your CA and ask for a client-authentication certificate (Extended\n"
+            "Key Usage clientAuth) with the whole chain, from a CA on SAP's trust list. Then run:",
+        ),
         f"  cpi-cert-wizard import-reply --profile {args.profile} REPLY-FILE…",
     ]
     return Outcome(

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from wizard.cli import Context, Outcome
-from wizard.core.p12 import ENCRYPTION_EXPLAINED, LEGACY, MODERN
+from wizard.core.i18n import translate
+from wizard.core.p12 import LEGACY, MODERN, explained
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -33,21 +34,36 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     )
     kind = LEGACY if result.legacy else MODERN
     shown = ctx.secrets.available
+    files = result.files
     lines = [
-        f"PKCS#12 ({kind}: {ENCRYPTION_EXPLAINED[kind]})",
-        f"  {result.files['p12']}",
-        f"Password: {result.password}" if shown else "Password: the one you typed",
-        f"  kept in {result.password_kept_in}; show it again with "
-        f"'cpi-cert-wizard secret show --profile {args.profile} p12'",
+        f"PKCS#12 ({kind}: {explained(kind)})",
+        f"  {files['p12']}",
+        translate("export_p12", "Password: {password}").format(password=result.password)
+        if shown
+        else translate("export_p12", "Password: the one you typed"),
+        translate(
+            "export_p12",
+            "  kept in {where}; show it again with "
+            "'cpi-cert-wizard secret show --profile {profile} p12'",
+        ).format(where=result.password_kept_in, profile=args.profile),
         "",
-        "Which file goes where:",
-        f"  {result.files['p12'].name:<28} the sender system's keystore (STRUST: sapgenpse "
-        "import_p12; Java: keytool -importkeystore; Postman: PFX)",
-        f"  {result.files['cer'].name:<28} the tenant (Neo Certificate-to-User Mapping)",
-        f"  {result.files['pem'].name:<28} the tenant (Cloud Foundry External Certificate key)",
-        f"  {result.files['chain'].name:<28} curl --cert / Postman: leaf + intermediates",
+        translate("export_p12", "Which file goes where:"),
+        f"  {files['p12'].name:<28} "
+        + translate(
+            "export_p12",
+            "the sender system's keystore (STRUST: sapgenpse import_p12; Java: keytool "
+            "-importkeystore; Postman: PFX)",
+        ),
+        f"  {files['cer'].name:<28} "
+        + translate("export_p12", "the tenant (Neo Certificate-to-User Mapping)"),
+        f"  {files['pem'].name:<28} "
+        + translate("export_p12", "the tenant (Cloud Foundry External Certificate key)"),
+        f"  {files['chain'].name:<28} "
+        + translate("export_p12", "curl --cert / Postman: leaf + intermediates"),
         "",
-        f"Next: cpi-cert-wizard mapping --profile {args.profile}",
+        translate("export_p12", "Next: {command}").format(
+            command=f"cpi-cert-wizard mapping --profile {args.profile}"
+        ),
     ]
     return Outcome(
         text="\n".join(lines),

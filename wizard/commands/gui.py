@@ -17,9 +17,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "of the start page and of every step into DIR",
     )
     parser.add_argument(
-        "--lang", metavar="CODE", help="language, e.g. de, fr, es, ja (default: the system's)"
-    )
-    parser.add_argument(
         "--sandbox",
         action="store_true",
         help="start with the sandbox tenant (runs on this computer; no SAP account needed)",

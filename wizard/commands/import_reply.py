@@ -7,6 +7,7 @@ from pathlib import Path
 
 from wizard.cli import Context, Outcome
 from wizard.commands.render import import_outcome
+from wizard.core.i18n import translate
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +39,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     )
     text, data = import_outcome(
         result,
-        next_hint=f"Next: cpi-cert-wizard export-p12 --profile {args.profile}",
+        next_hint=translate("import_reply", "Next: {command}").format(
+            command=f"cpi-cert-wizard export-p12 --profile {args.profile}"
+        ),
     )
     return Outcome(text=text, data=data, files=result.files)

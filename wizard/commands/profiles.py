@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from wizard.cli import Context, Outcome
+from wizard.core.i18n import translate
 from wizard.core.profiles import BrokenProfile
 
 
@@ -37,24 +38,27 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         )
     backend = ctx.secrets.backend_name
     if not rows and not broken:
-        text = (
-            f"No profiles yet in {ctx.store.root}.\n"
-            "Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME"
-        )
+        text = translate(
+            "profiles",
+            "No profiles yet in {folder}.\n"
+            "Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME",
+        ).format(folder=ctx.store.root)
     else:
         width = max(len(p.name) for p in profiles)
         lines = [f"{'PROFILE':<{width}}  {'STATE':<20}  {'EXPIRES':<10}  {'DAYS':>5}  SUBJECT"]
         for r in rows:
             expires = (r["not_after"] or "")[:10] or "-"
             days = "-" if r["days_left"] is None else str(r["days_left"])
-            flag = " (renew)" if r["renewal_due"] else ""
+            flag = translate("profiles", " (renew)") if r["renewal_due"] else ""
             lines.append(
                 f"{r['name']:<{width}}  {r['state']:<20}  {expires:<10}  {days:>5}  "
                 f"{r['subject'] or '-'}{flag}"
             )
         for b in broken:
             lines.append(f"{b.name:<{width}}  {'BROKEN':<20}  {'-':<10}  {'-':>5}  {b.message}")
-        lines.append(f"\nSecrets are kept in: {backend}")
+        lines.append(
+            "\n" + translate("profiles", "Secrets are kept in: {where}").format(where=backend)
+        )
         text = "\n".join(lines)
     return Outcome(
         text=text,
@@ -75,9 +79,16 @@ def _remove(args: argparse.Namespace, ctx: Context) -> Outcome:
     if not ctx.store.folder(name).is_dir():
         ctx.store.load(name)  # the usual "no profile named …" message
     if not args.yes:
-        answer = input(f"Remove profile {name!r}, its key and its keyring entries? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            return Outcome(text="Nothing removed.", data={"removed": False})
+        answer = input(
+            translate(
+                "profiles", "Remove profile {name!r}, its key and its keyring entries? [y/N] "
+            ).format(name=name)
+        )
+        if answer.strip().lower() not in ("y", "yes", translate("profiles", "y")):
+            return Outcome(text=translate("profiles", "Nothing removed."), data={"removed": False})
     ctx.secrets.delete_profile(name)
     ctx.store.remove(name)
-    return Outcome(text=f"Removed profile {name}.", data={"removed": True, "profile": name})
+    return Outcome(
+        text=translate("profiles", "Removed profile {name}.").format(name=name),
+        data={"removed": True, "profile": name},
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from wizard.core.i18n import translate
+
 if TYPE_CHECKING:
     from wizard.core.chain import ChainReport
 
@@ -11,10 +13,18 @@ if TYPE_CHECKING:
 def chain_table(report: ChainReport) -> str:
     rows = []
     for index, link in enumerate(report.links):
-        role = "leaf" if index == 0 else ("root" if link.is_self_signed else "intermediate")
+        if index == 0:
+            role = translate("render", "leaf")
+        elif link.is_self_signed:
+            role = translate("render", "root")
+        else:
+            role = translate("render", "intermediate")
+        issued = translate("render", "issued by {issuer}; valid until {date}").format(
+            issuer=link.issuer, date=f"{link.not_after:%Y-%m-%d}"
+        )
         rows.append(
             f"  {role:<12} {link.subject}\n"
-            f"  {'':<12} issued by {link.issuer}; valid until {link.not_after:%Y-%m-%d}\n"
+            f"  {'':<12} {issued}\n"
             f"  {'':<12} SHA-256 {link.sha256}  ({link.source})"
         )
     return "\n".join(rows)
@@ -23,7 +33,12 @@ def chain_table(report: ChainReport) -> str:
 def findings_text(report: ChainReport) -> str:
     lines = []
     for finding in report.findings:
-        lines.append(f"{finding.severity.value}: {finding.message}")
+        severity = (
+            translate("render", "error")
+            if finding.severity.value == "error"
+            else translate("render", "warning")
+        )
+        lines.append(f"{severity}: {finding.message}")
     return "\n".join(lines)
 
 
@@ -58,9 +73,16 @@ def import_outcome(result, *, next_hint: str) -> tuple[str, dict[str, Any]]:
     """Text and JSON for a successful import (reply, PKCS#12 or service key)."""
     report = result.report
     profile = result.profile
-    lines = [f"Imported the certificate into profile {profile.name}:", chain_table(report)]
+    lines = [
+        translate("render", "Imported the certificate into profile {profile}:").format(
+            profile=profile.name
+        ),
+        chain_table(report),
+    ]
     if report.sap_list_version:
-        lines.append(f"Judged against {report.sap_list_version}.")
+        lines.append(
+            translate("render", "Judged against {version}.").format(version=report.sap_list_version)
+        )
     if report.findings:
         lines += ["", findings_text(report)]
     lines += ["", next_hint]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from wizard.cli import Context, Outcome
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.storage import read_input_file
 from wizard.core.testcall import DEFAULT_TIMEOUT, TestCallResult, call_endpoint, record_result
 from wizard.core.trust import load_sap_list
@@ -134,21 +135,27 @@ def _record(ctx: Context, name: str, result: TestCallResult) -> None:
 
 def render(result: TestCallResult) -> str:
     bar = "=" * _WIDTH
-    status = f"HTTP {result.status}" if result.status is not None else "no HTTP answer"
+    status = (
+        f"HTTP {result.status}"
+        if result.status is not None
+        else translate("test_call", "no HTTP answer")
+    )
     lines = [
         bar,
         f"  {result.verdict.value}: {result.title}",
         bar,
-        f"{result.method} {result.url}: {status} after {result.elapsed:.2f} s",
+        translate("test_call", "{method} {url}: {status} after {seconds} s").format(
+            method=result.method, url=result.url, status=status, seconds=f"{result.elapsed:.2f}"
+        ),
         "",
         result.meaning,
         "",
-        "Evidence:",
+        translate("test_call", "Evidence:"),
         *(f"  - {line}" for line in result.evidence),
         "",
-        f"Next: {result.next_step}",
+        translate("test_call", "Next: {step}").format(step=result.next_step),
         "",
-        "The same call with curl (the passphrase is fetched, not shown):",
+        translate("test_call", "The same call with curl (the passphrase is fetched, not shown):"),
         f"  {result.curl_command}",
     ]
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12
 
 from wizard.core.errors import WizardError
-from wizard.core.i18n import QT_TRANSLATE_NOOP, tr
+from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 from wizard.core.keys import PrivateKey
 
 CONTEXT = "p12"  # tr() context of this module's texts
@@ -80,14 +80,20 @@ def read_p12(data: bytes, password: str, *, source: str) -> P12Contents:
     except ValueError:
         raise WizardError(
             "p12.unreadable",
-            f"{source} could not be opened: the password is wrong, or it is not a PKCS#12 "
-            "(.p12/.pfx) file. Check the password; if the file came from a CA portal, download it "
-            "again as PKCS#12.",
+            translate(
+                "p12",
+                "{source} could not be opened: the password is wrong, or it is not a PKCS#12 "
+                "(.p12/.pfx) file. Check the password; if the file came from a CA portal, download "
+                "it again as PKCS#12.",
+            ).format(source=source),
         ) from None
     if key is None:
         raise WizardError(
             "p12.no_key",
-            f"{source} holds no private key (only certificates). Export it again including the "
-            "private key, or use import-reply for certificates alone.",
+            translate(
+                "p12",
+                "{source} holds no private key (only certificates). Export it again including the "
+                "private key, or use import-reply for certificates alone.",
+            ).format(source=source),
         )
     return P12Contents(key=key, certificate=cert, additional=tuple(extra))

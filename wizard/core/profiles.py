@@ -28,6 +28,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.storage import (
     StagedChange,
     ensure_private_dir,
@@ -254,11 +255,15 @@ def restore_hint(path: Path) -> str:
     """How to get a damaged profile.json back: from its backup if there is one."""
     backup = path.with_name(Artefact.PROFILE_BACKUP.value)
     if backup.is_file():
-        return (
-            f"The profile as it was before its last change is kept in {backup}: copy it over "
-            f"{path.name} to restore it, or remove the profile."
-        )
-    return "Restore it from a backup, or remove the profile (its folder) and create it again."
+        return translate(
+            "profiles",
+            "The profile as it was before its last change is kept in {backup}: copy it over "
+            "{file} to restore it, or remove the profile.",
+        ).format(backup=backup, file=path.name)
+    return translate(
+        "profiles",
+        "Restore it from a backup, or remove the profile (its folder) and create it again.",
+    )
 
 
 @dataclass(frozen=True)
@@ -393,19 +398,29 @@ class ProfileStore:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            known = ", ".join(self.names()) or "none yet"
+            known = ", ".join(self.names()) or translate("profiles", "none yet")
             raise WizardError(
                 "profile.not_found",
-                f"There is no profile named {name!r} in {self.root} (profiles: {known}). "
-                "Create it with 'cpi-cert-wizard csr --profile NAME …'.",
+                translate(
+                    "profiles",
+                    "There is no profile named {name!r} in {folder} (profiles: {known}). "
+                    "Create it with 'cpi-cert-wizard csr --profile NAME …'.",
+                ).format(name=name, folder=self.root, known=known),
             ) from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise WizardError(
                 "profile.corrupt",
-                f"{path} cannot be read ({exc}). {restore_hint(path)}",
+                translate("profiles", "{file} cannot be read ({reason}). {restore}").format(
+                    file=path, reason=exc, restore=restore_hint(path)
+                ),
             ) from None
         if not isinstance(data, dict):
-            raise WizardError("profile.corrupt", f"{path} is not a profile. {restore_hint(path)}")
+            raise WizardError(
+                "profile.corrupt",
+                translate("profiles", "{file} is not a profile. {restore}").format(
+                    file=path, restore=restore_hint(path)
+                ),
+            )
         return Profile.from_dict(data, source=path)
 
     def load_or_create(self, name: str) -> Profile:

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
 from wizard.core.errors import WizardError
+from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 from wizard.core.storage import read_input_file
 
 _BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 #]+)-----")
@@ -31,22 +32,29 @@ _PKCS7_LABELS = {b"PKCS7", b"PKCS #7 SIGNED DATA"}
 
 # What other PEM blocks are, in the user's words, for the "no certificate found" message.
 _OTHER_LABELS = {
-    b"PRIVATE KEY": "a private key",
-    b"ENCRYPTED PRIVATE KEY": "an encrypted private key",
-    b"RSA PRIVATE KEY": "a private key",
-    b"EC PRIVATE KEY": "a private key",
-    b"DSA PRIVATE KEY": "a private key",
-    b"OPENSSH PRIVATE KEY": "an SSH private key",
-    b"CERTIFICATE REQUEST": "a certificate signing request (CSR)",
-    b"NEW CERTIFICATE REQUEST": "a certificate signing request (CSR)",
-    b"PUBLIC KEY": "a public key",
-    b"RSA PUBLIC KEY": "a public key",
-    b"X509 CRL": "a certificate revocation list (CRL)",
-    b"PGP PUBLIC KEY BLOCK": "a PGP key",
-    b"PGP MESSAGE": "a PGP message",
+    b"PRIVATE KEY": QT_TRANSLATE_NOOP("reply", "a private key"),
+    b"ENCRYPTED PRIVATE KEY": QT_TRANSLATE_NOOP("reply", "an encrypted private key"),
+    b"RSA PRIVATE KEY": QT_TRANSLATE_NOOP("reply", "a private key"),
+    b"EC PRIVATE KEY": QT_TRANSLATE_NOOP("reply", "a private key"),
+    b"DSA PRIVATE KEY": QT_TRANSLATE_NOOP("reply", "a private key"),
+    b"OPENSSH PRIVATE KEY": QT_TRANSLATE_NOOP("reply", "an SSH private key"),
+    b"CERTIFICATE REQUEST": QT_TRANSLATE_NOOP("reply", "a certificate signing request (CSR)"),
+    b"NEW CERTIFICATE REQUEST": QT_TRANSLATE_NOOP("reply", "a certificate signing request (CSR)"),
+    b"PUBLIC KEY": QT_TRANSLATE_NOOP("reply", "a public key"),
+    b"RSA PUBLIC KEY": QT_TRANSLATE_NOOP("reply", "a public key"),
+    b"X509 CRL": QT_TRANSLATE_NOOP("reply", "a certificate revocation list (CRL)"),
+    b"PGP PUBLIC KEY BLOCK": QT_TRANSLATE_NOOP("reply", "a PGP key"),
+    b"PGP MESSAGE": QT_TRANSLATE_NOOP("reply", "a PGP message"),
 }
 
-_NEED = "here we need the certificate the CA returned for your CSR (.cer, .crt, .pem or .p7b)"
+_NEED = QT_TRANSLATE_NOOP(
+    "reply", "here we need the certificate the CA returned for your CSR (.cer, .crt, .pem or .p7b)"
+)
+_CONTEXT = "reply"
+
+
+def _need() -> str:
+    return tr(_CONTEXT, _NEED)
 
 
 def parse_certificates(data: bytes, *, source: str) -> list[x509.Certificate]:
@@ -59,7 +67,10 @@ def parse_certificates(data: bytes, *, source: str) -> list[x509.Certificate]:
     if not data or not data.strip():
         raise WizardError(
             "reply.empty",
-            f"{source} is empty. Download the certificate the CA returned for your CSR again.",
+            translate(
+                "reply",
+                "{source} is empty. Download the certificate the CA returned for your CSR again.",
+            ).format(source=source),
         )
     data = _as_bytes_text(data)
     try:
@@ -69,8 +80,11 @@ def parse_certificates(data: bytes, *, source: str) -> list[x509.Certificate]:
     except x509.InvalidVersion as exc:  # not a ValueError: the loaders raise it as they read
         raise WizardError(
             "reply.corrupt",
-            f"{source} holds a damaged certificate ({_reason(exc)}). The file was probably "
-            "changed while copying; download it again from the CA.",
+            translate(
+                "reply",
+                "{source} holds a damaged certificate ({reason}). The file was probably "
+                "changed while copying; download it again from the CA.",
+            ).format(source=source, reason=_reason(exc)),
         ) from None
 
 
@@ -135,9 +149,12 @@ def _from_pem_text(data: bytes, source: str) -> list[x509.Certificate]:
             except ValueError as exc:
                 raise WizardError(
                     "reply.corrupt",
-                    f"{source}: certificate block {number} is damaged ({_reason(exc)}). "
-                    "The file was probably changed or cut while copying; download it again "
-                    "from the CA or copy the whole block including the BEGIN/END lines.",
+                    translate(
+                        "reply",
+                        "{source}: certificate block {number} is damaged ({reason}). "
+                        "The file was probably changed or cut while copying; download it again "
+                        "from the CA or copy the whole block including the BEGIN/END lines.",
+                    ).format(source=source, number=number, reason=_reason(exc)),
                 ) from None
         elif label in _PKCS7_LABELS:
             try:
@@ -147,16 +164,22 @@ def _from_pem_text(data: bytes, source: str) -> list[x509.Certificate]:
             except (ValueError, UnsupportedAlgorithm) as exc:  # damaged, or not signed-data
                 raise WizardError(
                     "reply.corrupt",
-                    f"{source}: the PKCS#7 block {number} is damaged ({_reason(exc)}). "
-                    "Download the .p7b again from the CA.",
+                    translate(
+                        "reply",
+                        "{source}: the PKCS#7 block {number} is damaged ({reason}). "
+                        "Download the .p7b again from the CA.",
+                    ).format(source=source, number=number, reason=_reason(exc)),
                 ) from None
         else:
             others.append(_OTHER_LABELS.get(label, f"a '{label.decode()}' block"))
     if len(_BEGIN.findall(data)) > complete:
         raise WizardError(
             "reply.truncated",
-            f"{source} is cut off: a '-----BEGIN …-----' line has no matching '-----END …-----' "
-            "line. Copy or download the whole file again.",
+            translate(
+                "reply",
+                "{source} is cut off: a '-----BEGIN …-----' line has no matching '-----END …-----' "
+                "line. Copy or download the whole file again.",
+            ).format(source=source),
         )
     if found:
         return found
@@ -169,8 +192,18 @@ def _from_pem_text(data: bytes, source: str) -> list[x509.Certificate]:
             if "private key" in what
             else "reply.no_certificate"
         )
-        raise WizardError(code, f"{source} holds {what}, not a certificate — {_NEED}.")
-    raise WizardError("reply.no_certificate", f"{source} contains no certificate — {_NEED}.")
+        raise WizardError(
+            code,
+            translate("reply", "{source} holds {what}, not a certificate — {need}.").format(
+                source=source, what=tr(_CONTEXT, what), need=_need()
+            ),
+        )
+    raise WizardError(
+        "reply.no_certificate",
+        translate("reply", "{source} contains no certificate — {need}.").format(
+            source=source, need=_need()
+        ),
+    )
 
 
 def _from_binary(data: bytes, source: str) -> list[x509.Certificate]:
@@ -216,12 +249,17 @@ def _explain_not_a_certificate(data: bytes, source: str) -> WizardError:
     try:
         serialization.load_der_private_key(data, password=None)
         return WizardError(
-            "reply.private_key", f"{source} holds a private key, not a certificate — {_NEED}."
+            "reply.private_key",
+            translate("reply", "{source} holds a private key, not a certificate — {need}.").format(
+                source=source, need=_need()
+            ),
         )
     except TypeError:  # an encrypted private key: it parsed far enough to ask for a password
         return WizardError(
             "reply.private_key",
-            f"{source} holds an encrypted private key, not a certificate — {_NEED}.",
+            translate(
+                "reply", "{source} holds an encrypted private key, not a certificate — {need}."
+            ).format(source=source, need=_need()),
         )
     except (ValueError, UnsupportedAlgorithm):
         pass
@@ -229,39 +267,58 @@ def _explain_not_a_certificate(data: bytes, source: str) -> WizardError:
         x509.load_der_x509_csr(data)
         return WizardError(
             "reply.csr",
-            f"{source} holds a certificate signing request (CSR), the file you send to the CA, "
-            f"not the certificate it returns — {_NEED}.",
+            translate(
+                "reply",
+                "{source} holds a certificate signing request (CSR), the file you send to the CA, "
+                "not the certificate it returns — {need}.",
+            ).format(source=source, need=_need()),
         )
     except ValueError:
         pass
     if _looks_like_pkcs12(data) or source.lower().endswith((".p12", ".pfx")):
         return WizardError(
             "reply.pkcs12",
-            f"{source} looks like a PKCS#12 keystore (.p12/.pfx: key and certificates together). "
-            f"For a key pair you already have, use import-p12 instead; otherwise {_NEED}.",
+            translate(
+                "reply",
+                "{source} looks like a PKCS#12 keystore (.p12/.pfx: key and certificates "
+                "together). For a key pair you already have, use import-p12 instead; otherwise "
+                "{need}.",
+            ).format(source=source, need=_need()),
         )
     text = data[:2048].lstrip().lower()
     if text.startswith((b"<!doctype html", b"<html")) or b"<html" in text:
         return WizardError(
             "reply.no_certificate",
-            f"{source} is a web page, not a certificate: the download probably returned a login "
-            f"or error page. Download the certificate again — {_NEED}.",
+            translate(
+                "reply",
+                "{source} is a web page, not a certificate: the download probably returned a "
+                "login or error page. Download the certificate again — {need}.",
+            ).format(source=source, need=_need()),
         )
     if text.startswith(b"{"):
         return WizardError(
             "reply.no_certificate",
-            f"{source} is a JSON file, not a certificate. A Cloud Foundry service key is "
-            f"imported with import-service-key; otherwise {_NEED}.",
+            translate(
+                "reply",
+                "{source} is a JSON file, not a certificate. A Cloud Foundry service key is "
+                "imported with import-service-key; otherwise {need}.",
+            ).format(source=source, need=_need()),
         )
     if _is_text(data):
         return WizardError(
             "reply.no_certificate",
-            f"{source} is a text file without a '-----BEGIN CERTIFICATE-----' block — {_NEED}.",
+            translate(
+                "reply",
+                "{source} is a text file without a '-----BEGIN CERTIFICATE-----' block — {need}.",
+            ).format(source=source, need=_need()),
         )
     return WizardError(
         "reply.binary",
-        f"{source} is neither a PEM, DER nor PKCS#7 certificate file (unreadable binary data). "
-        f"Check that you picked the right file — {_NEED}.",
+        translate(
+            "reply",
+            "{source} is neither a PEM, DER nor PKCS#7 certificate file (unreadable binary data). "
+            "Check that you picked the right file — {need}.",
+        ).format(source=source, need=_need()),
     )
 
 
@@ -308,8 +365,11 @@ def _readable(certificates: list[x509.Certificate], source: str) -> list[x509.Ce
         ) as exc:
             raise WizardError(
                 "reply.damaged",
-                f"Certificate {number} in {source} is damaged or uses an algorithm this program "
-                f"cannot read ({_reason(exc)}). Download the CA's reply again.",
+                translate(
+                    "reply",
+                    "Certificate {number} in {source} is damaged or uses an algorithm this program "
+                    "cannot read ({reason}). Download the CA's reply again.",
+                ).format(number=number, source=source, reason=_reason(exc)),
             ) from None
     return certificates
 

@@ -18,6 +18,7 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 from wizard.core.errors import SecretsUnavailable, WizardError
+from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 
 SERVICE = "cpi-cert-wizard"
 
@@ -41,11 +42,21 @@ ENVIRONMENT = {
 }
 
 _WHAT = {
-    SecretKind.KEY_PASSPHRASE: "the private-key passphrase",
-    SecretKind.P12_PASSWORD: "the PKCS#12 password",
-    SecretKind.TENANT_API: "the tenant API secret",
-    SecretKind.DESTINATION: "the Destination service client secret",
+    SecretKind.KEY_PASSPHRASE: QT_TRANSLATE_NOOP("secrets", "the private-key passphrase"),
+    SecretKind.P12_PASSWORD: QT_TRANSLATE_NOOP("secrets", "the PKCS#12 password"),
+    SecretKind.TENANT_API: QT_TRANSLATE_NOOP("secrets", "the tenant API secret"),
+    SecretKind.DESTINATION: QT_TRANSLATE_NOOP("secrets", "the Destination service client secret"),
 }
+_WHAT_CONTEXT = "secrets"
+
+
+def _what(kind: SecretKind) -> str:
+    return tr(_WHAT_CONTEXT, _WHAT[kind])
+
+
+def _capitalized(text: str) -> str:
+    """The first letter in capitals (str.capitalize would lower the rest: PKCS#12 → pkcs#12)."""
+    return text[:1].upper() + text[1:]
 
 
 def new_password(nbytes: int = 24) -> str:
@@ -99,10 +110,11 @@ class Secrets:
         return _describe(self.backend) if self.available else "none (no usable keyring)"
 
     def unavailable_message(self) -> str:
-        return (
+        return translate(
+            "secrets",
             "No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or "
             "KWallet, unlocked). Secrets are not stored; you will be asked for them each time, or "
-            "set them in the environment variables listed in the README."
+            "set them in the environment variables listed in the README.",
         )
 
     @staticmethod
@@ -115,14 +127,24 @@ class Secrets:
                 return func(*args)
         except keyring.errors.KeyringLocked:
             raise SecretsUnavailable(
-                f"The keyring ({_describe(self.backend)}) is locked, so {what} cannot be used. "
-                "Unlock it (log in to the desktop session or unlock 'Login' in Passwords and Keys) "
-                "and try again."
+                translate(
+                    "secrets",
+                    "The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log "
+                    "in to the desktop session or unlock 'Login' in Passwords and Keys) and try "
+                    "again.",
+                ).format(keyring=_describe(self.backend), what=tr(_WHAT_CONTEXT, what))
             ) from None
         except keyring.errors.KeyringError as exc:
             raise SecretsUnavailable(
-                f"The keyring ({_describe(self.backend)}) refused to handle {what}: "
-                f"{type(exc).__name__}. Check that it is running and unlocked."
+                translate(
+                    "secrets",
+                    "The keyring ({keyring}) refused to handle {what}: {error}. Check that it is "
+                    "running and unlocked.",
+                ).format(
+                    keyring=_describe(self.backend),
+                    what=tr(_WHAT_CONTEXT, what),
+                    error=type(exc).__name__,
+                )
             ) from None
 
     def store(self, profile: str, kind: SecretKind, value: str) -> str:
@@ -152,13 +174,25 @@ class Secrets:
             return env
         if self._ask is not None:
             with self._lock:
-                value = self._ask(f"{_WHAT[kind].capitalize()} of profile {profile}: ")
+                value = self._ask(
+                    translate("secrets", "{What} of profile {profile}: ").format(
+                        What=_capitalized(_what(kind)), profile=profile
+                    )
+                )
             if value:
                 return value
         raise WizardError(
             "secret.missing",
-            f"{_WHAT[kind].capitalize()} of profile {profile!r} is not in the keyring "
-            f"({self.backend_name}). Set {ENVIRONMENT[kind]} or store it again.",
+            translate(
+                "secrets",
+                "{What} of profile {profile!r} is not in the keyring ({keyring}). Set {variable} "
+                "or store it again.",
+            ).format(
+                What=_capitalized(_what(kind)),
+                profile=profile,
+                keyring=self.backend_name,
+                variable=ENVIRONMENT[kind],
+            ),
         )
 
     def create(self, profile: str, kind: SecretKind) -> tuple[str, str]:
@@ -171,15 +205,24 @@ class Secrets:
             return value, self.store(profile, kind, value)
         env = os.environ.get(ENVIRONMENT[kind])
         if env:
-            return env, f"not stored: taken from {ENVIRONMENT[kind]}"
+            return env, translate("secrets", "not stored: taken from {variable}").format(
+                variable=ENVIRONMENT[kind]
+            )
         if self._ask is None:
             raise SecretsUnavailable(self.unavailable_message())
-        value = self._ask(f"No keyring: choose {_WHAT[kind]} for profile {profile}: ")
+        value = self._ask(
+            translate("secrets", "No keyring: choose {what} for profile {profile}: ").format(
+                what=_what(kind), profile=profile
+            )
+        )
         if len(value) < 8:
             raise WizardError(
-                "secret.weak", f"{_WHAT[kind].capitalize()} needs 8 characters or more."
+                "secret.weak",
+                translate("secrets", "{What} needs 8 characters or more.").format(
+                    What=_capitalized(_what(kind))
+                ),
             )
-        return value, "not stored: no keyring, you will be asked for it"
+        return value, translate("secrets", "not stored: no keyring, you will be asked for it")
 
     def delete(self, profile: str, kind: SecretKind) -> None:
         if not self.available:
@@ -190,7 +233,9 @@ class Secrets:
             pass  # nothing stored
         except keyring.errors.KeyringError as exc:
             raise SecretsUnavailable(
-                f"The keyring refused to delete {_WHAT[kind]}: {type(exc).__name__}."
+                translate("secrets", "The keyring refused to delete {what}: {error}.").format(
+                    what=_what(kind), error=type(exc).__name__
+                )
             ) from None
 
     def delete_profile(self, profile: str) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -49,7 +50,10 @@ def atomic_write(
     except OSError as exc:
         raise WizardError(
             "file.write",
-            f"Cannot write {path}: {exc.strerror}. Check that the folder exists and is writable.",
+            translate(
+                "storage",
+                "Cannot write {file}: {reason}. Check that the folder exists and is writable.",
+            ).format(file=path, reason=exc.strerror),
         ) from None
     try:
         os.fchmod(fd, PRIVATE_FILE if private else 0o644)
@@ -62,7 +66,10 @@ def atomic_write(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise WizardError(
-            "file.write", f"Cannot write {path}: {exc.strerror}. Nothing was changed."
+            "file.write",
+            translate("storage", "Cannot write {file}: {reason}. Nothing was changed.").format(
+                file=path, reason=exc.strerror
+            ),
         ) from None
     if sync_dir:
         _fsync_dir(path.parent)
@@ -79,23 +86,40 @@ def read_input_file(path: Path, *, what: str, limit: int = MAX_INPUT_BYTES) -> b
         size = path.stat().st_size
         if path.is_dir():
             raise WizardError(
-                "file.is_dir", f"{path} is a folder, not {what}. Give the file itself."
+                "file.is_dir",
+                translate(
+                    "storage", "{file} is a folder, not {what}. Give the file itself."
+                ).format(file=path, what=what),
             )
         if size > limit:
             raise WizardError(
                 "file.too_large",
-                f"{path} is {size // (1024 * 1024)} MB; {what} is never that large "
-                f"(limit {limit // (1024 * 1024)} MB). Check that you picked the right file.",
+                translate(
+                    "storage",
+                    "{file} is {size} MB; {what} is never that large "
+                    "(limit {limit} MB). Check that you picked the right file.",
+                ).format(
+                    file=path, size=size // (1024 * 1024), what=what, limit=limit // (1024 * 1024)
+                ),
             )
         return path.read_bytes()
     except FileNotFoundError:
-        raise WizardError("file.not_found", f"{path} does not exist. Check the path.") from None
+        raise WizardError(
+            "file.not_found",
+            translate("storage", "{file} does not exist. Check the path.").format(file=path),
+        ) from None
     except PermissionError:
         raise WizardError(
-            "file.unreadable", f"{path} cannot be read (permission denied)."
+            "file.unreadable",
+            translate("storage", "{file} cannot be read (permission denied).").format(file=path),
         ) from None
     except OSError as exc:
-        raise WizardError("file.unreadable", f"{path} cannot be read: {exc.strerror}.") from None
+        raise WizardError(
+            "file.unreadable",
+            translate("storage", "{file} cannot be read: {reason}.").format(
+                file=path, reason=exc.strerror
+            ),
+        ) from None
 
 
 # --- several files at once, and one writer at a time ---------------------------------------------
@@ -168,7 +192,10 @@ def exclusive_lock(path: Path, *, what: str, timeout: float) -> Iterator[bool]:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
     except OSError as exc:
         raise WizardError(
-            "file.write", f"Cannot create the lock file {path}: {exc.strerror}."
+            "file.write",
+            translate("storage", "Cannot create the lock file {file}: {reason}.").format(
+                file=path, reason=exc.strerror
+            ),
         ) from None
     try:
         deadline = time.monotonic() + timeout
@@ -177,9 +204,12 @@ def exclusive_lock(path: Path, *, what: str, timeout: float) -> Iterator[bool]:
             if time.monotonic() >= deadline:
                 raise WizardError(
                     "profile.locked",
-                    f"{what} is being changed by {_holder(Path(path))}, which did not finish within "
-                    f"{timeout:g} s. Wait for it to finish (or close the other cpi-cert-wizard) "
-                    "and try again.",
+                    translate(
+                        "storage",
+                        "{what} is being changed by {holder}, which did not finish within "
+                        "{seconds} s. Wait for it to finish (or close the other cpi-cert-wizard) "
+                        "and try again.",
+                    ).format(what=what, holder=_holder(Path(path)), seconds=f"{timeout:g}"),
                 )
             time.sleep(pause)
             pause = min(pause * 2, 0.2)

@@ -14,10 +14,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QThreadPool, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QThreadPool, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from wizard.resources import resource_dir
+from wizard.language import (
+    SOURCE_LANGUAGE,
+    install_for_application,
+    normalize,
+    system_language,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,27 +59,15 @@ class GuiOptions:
     argv: list[str] = field(default_factory=lambda: [sys.argv[0]])
 
 
-def translation_dirs() -> list[Path]:
-    base = resource_dir()
-    return [base.parent / "translations", base / "translations"]
-
-
 def install_translators(app: QCoreApplication, lang: str | None) -> list[QTranslator]:
-    """Qt's own qtbase_<lang>.qm (stock buttons) and ours, when built; kept referenced."""
-    locale = QLocale(lang) if lang else QLocale.system()
-    QLocale.setDefault(locale)
-    installed: list[QTranslator] = []
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    qt = QTranslator(app)
-    if qt.load(locale, "qtbase", "_", qt_dir):
-        app.installTranslator(qt)
-        installed.append(qt)
-    for folder in translation_dirs():
-        ours = QTranslator(app)
-        if ours.load(locale, "cpi_cert_wizard", "_", str(folder)):
-            app.installTranslator(ours)
-            installed.append(ours)
-            break
+    """Qt's own qtbase_<lang>.qm (stock buttons) and ours, when built; kept referenced.
+
+    `lang` None: the system's language (wizard.language: locale variables); core's texts follow.
+    """
+    language = normalize(lang) or system_language() or SOURCE_LANGUAGE
+    installed = install_for_application(app, language)
+    if language == SOURCE_LANGUAGE and not lang:
+        QLocale.setDefault(QLocale.system())  # English texts, the system's number and date formats
     return installed
 
 

@@ -27,6 +27,7 @@ def translate(context: str, text: str, disambiguation: str | None = None, n: int
 def from_core(text: str) -> str:
     """A message made by wizard.core (errors, verdicts, findings, checklists): shown as it is.
 
-    The one hook for the translation issue: core's catalogue is looked up here once it exists.
+    Core translates its own texts (wizard.core.i18n, routed to the application's catalogues by
+    wizard.language), so they arrive here in the user's language; one place to adapt them.
     """
     return text

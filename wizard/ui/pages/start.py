@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from wizard.core.errors import WizardError
 from wizard.core.flow import Expiry, ProfileRow, Step, profile_rows
 from wizard.core.profiles import Profile, ProfileStore, State
+from wizard.language import LANGUAGES, NATIVE_NAMES, language_setting, save_language_setting
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session, is_sandbox_host
 from wizard.ui.text import arg, from_core
@@ -160,8 +162,42 @@ class StartPage(Page):
         self.renew_button.clicked.connect(self.renew)
         self.remove_button.clicked.connect(self.remove)
         self.sandbox_button.clicked.connect(self.try_sandbox)
+        self._add_language_choice()
         session.keyring_checked.connect(self._keyring_checked)
         self._selection_changed()
+
+    # --- the language (a setting; takes effect at the next start) ---
+
+    def _add_language_choice(self) -> None:
+        self.language_label = QLabel(self.tr("&Language:"), self)
+        self.language = QComboBox(self)
+        self.language.setObjectName("language")
+        self.language_label.setBuddy(self.language)
+        self.language.addItem(self.tr("System default"), None)
+        for code in LANGUAGES:
+            self.language.addItem(NATIVE_NAMES[code], code)
+        chosen = language_setting(self.session.home)
+        self.language.setCurrentIndex(max(0, self.language.findData(chosen)) if chosen else 0)
+        self.language_note = QLabel(self)
+        self.language_note.setWordWrap(True)
+        self.language_note.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.language_label)
+        row.addWidget(self.language)
+        row.addWidget(self.language_note, 1)
+        self.body.addLayout(row)
+        self.language.currentIndexChanged.connect(self._language_chosen)
+
+    def _language_chosen(self) -> None:
+        try:
+            save_language_setting(self.session.home, self.language.currentData())
+        except WizardError as exc:
+            self.show_error(exc)
+            return
+        self.language_note.setText(
+            self.tr("Saved. The new language is used the next time the wizard starts.")
+        )
+        self.language_note.show()
 
     # --- the list ---
 
