@@ -7,8 +7,12 @@ files, systems CSVs, SAP access logs, and hand-edited profile.json files.
 
 from __future__ import annotations
 
+import atexit
+import base64
 import gzip
 import json
+import os
+import shutil
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -26,7 +30,7 @@ from wizard.core.flow import profile_row
 from wizard.core.profiles import Artefact, Profile, ProfileStore, State, now_utc
 
 FUZZ = settings(
-    max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "150")),
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),  # more when hunting: 5000
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -80,7 +84,7 @@ def pem_blocks() -> st.SearchStrategy[bytes]:
     """Random base64 inside PEM armour of every label a reply may carry."""
     labels = st.sampled_from(["CERTIFICATE", "PKCS7", "X509 CERTIFICATE", "CERTIFICATE REQUEST",
                               "PRIVATE KEY", "PKCS #7 SIGNED DATA"])  # fmt: skip
-    body = st.binary(max_size=300).map(lambda b: __import__("base64").encodebytes(b))
+    body = st.binary(max_size=300).map(lambda b: base64.encodebytes(b))
     return st.builds(
         lambda label, body: (
             b"-----BEGIN %s-----\n%s-----END %s-----\n" % (label.encode(), body, label.encode())
@@ -220,6 +224,7 @@ def hand_edited(draw) -> bytes:
 
 
 _HOME = Path(tempfile.mkdtemp(prefix="fuzz-home-"))
+atexit.register(shutil.rmtree, _HOME, True)
 _STORE = ProfileStore(_HOME)
 _STORE.create("erp")
 
