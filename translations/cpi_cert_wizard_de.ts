@@ -6,12 +6,12 @@
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+21"/>
         <source>Working</source>
-        <translation type="unfinished"></translation>
+        <translation>In Arbeit</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>
@@ -19,7 +19,7 @@
     <message>
         <location filename="../wizard/ui/wizard.py" line="+49"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP Cloud Integration: Assistent für Client-Zertifikate</translation>
     </message>
 </context>
 <context>
@@ -27,52 +27,52 @@
     <message>
         <location filename="../wizard/ui/pages/certificate.py" line="+115"/>
         <source>Give the files your CA sent (drop them here or choose them: .cer, .crt, .pem, .p7b, in any order), or paste the PEM text. The wizard checks that the certificate belongs to this profile&apos;s key, completes and checks the chain, and stores it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie die Dateien an, die Ihre Zertifizierungsstelle (CA) geschickt hat (hier ablegen oder auswählen: .cer, .crt, .pem, .p7b, in beliebiger Reihenfolge), oder fügen Sie den PEM-Text ein. Der Assistent prüft, ob das Zertifikat zum Schlüssel dieses Profils gehört, vervollständigt und prüft die Kette und speichert sie.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The CA&apos;s &amp;files:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dateien der CA:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Or &amp;paste the PEM text:</source>
-        <translation type="unfinished"></translation>
+        <translation>Oder PEM-Text &amp;einfügen:</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Import and check</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Importieren und prüfen</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>C&amp;hain:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kette:</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Reading the stored chain…</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeicherte Kette wird gelesen…</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Checking the chain…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kette wird geprüft…</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The certificate is stored in the profile</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat ist im Profil gespeichert</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%1, valid until %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, gültig bis %2.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>This reply was not imported; the profile is unchanged. Each problem and its fix is listed below.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Antwort wurde nicht importiert; das Profil ist unverändert. Jedes Problem und seine Lösung stehen unten.</translation>
     </message>
 </context>
 <context>
@@ -81,81 +81,81 @@
         <location filename="../wizard/ui/pages/trust.py" line="+57"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="+107"/>
         <source>leaf</source>
-        <translation type="unfinished"></translation>
+        <translation>Endzertifikat</translation>
     </message>
     <message>
         <location line="+1"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="+4"/>
         <source>intermediate</source>
-        <translation type="unfinished"></translation>
+        <translation>Zwischenzertifikat</translation>
     </message>
     <message>
         <location line="+1"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="-2"/>
         <source>root</source>
-        <translation type="unfinished"></translation>
+        <translation>Root</translation>
     </message>
     <message>
         <location line="+7"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="-30"/>
         <source>sent by server</source>
-        <translation type="unfinished"></translation>
+        <translation>vom Server gesendet</translation>
     </message>
     <message>
         <location filename="../wizard/ui/widgets/chain_view.py" line="-44"/>
         <source>Certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issued by</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgestellt von</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Valid until</source>
-        <translation type="unfinished"></translation>
+        <translation>Gültig bis</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelle</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>SHA-256 fingerprint: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256-Fingerabdruck: %1</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>CA reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Antwort der CA</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>resolved from certifi (Mozilla&apos;s list)</source>
-        <translation type="unfinished"></translation>
+        <translation>ermittelt aus certifi (Mozilla-Liste)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>resolved from the system store</source>
-        <translation type="unfinished"></translation>
+        <translation>ermittelt aus dem Systemspeicher</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>resolved from SAP&apos;s list</source>
-        <translation type="unfinished"></translation>
+        <translation>ermittelt aus der SAP-Liste</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+3"/>
         <source>resolved from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>ermittelt aus %1</translation>
     </message>
     <message>
         <location line="-1"/>
         <source>downloaded from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>heruntergeladen von %1</translation>
     </message>
 </context>
 <context>
@@ -163,12 +163,12 @@
     <message>
         <location filename="../wizard/ui/widgets/copyable.py" line="+29"/>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopieren</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Save…</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern…</translation>
     </message>
 </context>
 <context>
@@ -176,112 +176,112 @@
     <message>
         <location filename="../wizard/ui/pages/export.py" line="+77"/>
         <source>The PKCS#12 file (.p12) holds the private key, the certificate and the intermediates: it goes into the sender system&apos;s keystore. Its password only wraps it for the transport; keep the file itself safe.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die PKCS#12-Datei (.p12) enthält den privaten Schlüssel, das Zertifikat und die Zwischenzertifikate: Sie gehört in den Keystore des Sendersystems. Ihr Passwort schützt sie nur für den Transport; bewahren Sie die Datei selbst sicher auf.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Encryption</source>
-        <translation type="unfinished"></translation>
+        <translation>Verschlüsselung</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Modern (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Modern (empfohlen)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Legacy, for old consumers</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Legacy, für alte Empfänger</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Include the &amp;root certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Root-Zertifikat einschließen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Servers never need the root; some keystores want it to show a full chain.</source>
-        <translation type="unfinished"></translation>
+        <translation>Server brauchen das Root-Zertifikat nie; manche Keystores wollen es, um die vollständige Kette anzuzeigen.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Alias (friendly name):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Alias (Anzeigename):</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Export</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Exportieren</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Copy password</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort &amp;kopieren</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Open folder</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ordner öffnen</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Preparing…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorbereitung…</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Writing the PKCS#12 and the certificate files…</source>
-        <translation type="unfinished"></translation>
+        <translation>PKCS#12 und Zertifikatsdateien werden geschrieben…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Exported</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportiert</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The password is kept in: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Passwort liegt in: %1.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Files:</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>key, certificate and intermediates, for the sender&apos;s keystore</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel, Zertifikat und Zwischenzertifikate, für den Keystore des Senders</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the certificate (DER), for the tenant (Neo mapping)</source>
-        <translation type="unfinished"></translation>
+        <translation>das Zertifikat (DER), für den Tenant (Neo-Zuordnung)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the certificate (PEM), for the tenant (Cloud Foundry service key)</source>
-        <translation type="unfinished"></translation>
+        <translation>das Zertifikat (PEM), für den Tenant (Cloud-Foundry-Serviceschlüssel)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>certificate and intermediates (PEM), for curl and Postman</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat und Zwischenzertifikate (PEM), für curl und Postman</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>• %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>• %1: %2</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Password copied</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort kopiert</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Paste it where the sender system asks for the PKCS#12 password.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fügen Sie es dort ein, wo das Sendersystem nach dem PKCS#12-Passwort fragt.</translation>
     </message>
 </context>
 <context>
@@ -289,27 +289,27 @@
     <message>
         <location filename="../wizard/ui/widgets/file_drop.py" line="+59"/>
         <source>Drop the CA&apos;s files here</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien der CA hier ablegen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Choose files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien auswählen…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>The CA&apos;s reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Antwort der CA</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificates (*.cer *.crt *.pem *.der *.p7b *.p7c *.p7 *.txt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikate (*.cer *.crt *.pem *.der *.p7b *.p7c *.p7 *.txt);;Alle Dateien (*)</translation>
     </message>
 </context>
 <context>
@@ -317,167 +317,167 @@
     <message>
         <location filename="../wizard/ui/pages/key.py" line="+140"/>
         <source>The key pair is made on this computer and never leaves it; the CA only sees the request (CSR). Only the common name is required: it may be any name the tenant administrators recognise, without leading or trailing spaces.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Schlüsselpaar wird auf diesem Computer erzeugt und verlässt ihn nie; die CA sieht nur die Anforderung (CSR). Nur der Common Name ist Pflicht: Er darf jeder Name sein, den die Tenant-Administratoren wiedererkennen, ohne Leerzeichen am Anfang oder Ende.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Common name (CN):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Common Name (CN):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Organizational &amp;unit (OU):</source>
-        <translation type="unfinished"></translation>
+        <translation>Organisationsein&amp;heit (OU):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Organization (O):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Organisation (O):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Locality (L):</source>
-        <translation type="unfinished"></translation>
+        <translation>O&amp;rt (L):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;State or province (ST):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bundesland oder Region (ST):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Cou&amp;ntry (C):</source>
-        <translation type="unfinished"></translation>
+        <translation>La&amp;nd (C):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>E-&amp;mail address:</source>
-        <translation type="unfinished"></translation>
+        <translation>E-&amp;Mail-Adresse:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Subject</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>optional, e.g. DNS:erp.example.com, email:it@x.com</source>
-        <translation type="unfinished"></translation>
+        <translation>optional, z. B. DNS:erp.example.com, email:it@x.com</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Subject &amp;alternative names:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Alternative Namen (SAN):</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>RSA 2048 bits (oldest senders)</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 2048 Bit (älteste Sender)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>RSA 3072 bits (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 3072 Bit (empfohlen)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>RSA 4096 bits</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 4096 Bit</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>EC P-256</source>
-        <translation type="unfinished"></translation>
+        <translation>EC P-256</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>EC P-384</source>
-        <translation type="unfinished"></translation>
+        <translation>EC P-384</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;Key type:</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel&amp;typ:</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Generate key and request</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel und Anforderung &amp;erzeugen</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Certificate &amp;request (CSR):</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikatsan&amp;forderung (CSR):</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Send this request to your CA and ask for a client authentication certificate (Extended Key Usage clientAuth), delivered with the whole chain, from a CA whose root is on SAP&apos;s list of trusted client roots. A certificate sold as a TLS/SSL server certificate may lack clientAuth: SAP then rejects it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Senden Sie diese Anforderung an Ihre CA und verlangen Sie ein Zertifikat für die Client-Authentifizierung (Extended Key Usage clientAuth), geliefert mit der ganzen Kette, von einer CA, deren Root-Zertifikat auf der SAP-Liste vertrauenswürdiger Client-Roots steht. Ein als TLS/SSL-Serverzertifikat verkauftes Zertifikat hat womöglich kein clientAuth: SAP lehnt es dann ab.</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Reading the profile…</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil wird gelesen…</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Renewal: a new key with the same subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneuerung: ein neuer Schlüssel mit demselben Subject</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The current key, request and certificate are moved to the profile&apos;s archive folder; the current certificate keeps working until the sender uses the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der aktuelle Schlüssel, die Anforderung und das Zertifikat werden in den Archivordner des Profils verschoben; das aktuelle Zertifikat funktioniert weiter, bis der Sender das neue verwendet.</translation>
     </message>
     <message>
         <location line="+74"/>
         <source>Generating the key pair…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselpaar wird erzeugt…</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>Subject: %1. Key: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Subject: %1. Schlüssel: %2.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Saved: the request in %1, the encrypted key in %2; its passphrase is kept in %3. Once you go on, this key stays; for another one later, use Renew on the start page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert: die Anforderung in %1, der verschlüsselte Schlüssel in %2; seine Passphrase liegt in %3. Sobald Sie weitergehen, bleibt dieser Schlüssel; für einen anderen später nutzen Sie „Erneuern“ auf der Startseite.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>the keyring</source>
-        <translation type="unfinished"></translation>
+        <translation>dem Schlüsselbund</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Save the certificate request</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikatsanforderung speichern</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificate requests (*.csr *.pem)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikatsanforderungen (*.csr *.pem)</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gespeichert…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Saved %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gespeichert</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Key generation cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselerzeugung abgebrochen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>No key and no request were written. Change what you like and generate again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Weder Schlüssel noch Anforderung wurden geschrieben. Ändern Sie, was Sie möchten, und erzeugen Sie erneut.</translation>
     </message>
 </context>
 <context>
@@ -485,27 +485,27 @@
     <message>
         <location filename="../wizard/ui/pages/base.py" line="+42"/>
         <source>Step %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt %1 von %2</translation>
     </message>
     <message>
         <location line="+73"/>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird abgebrochen…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Too late to cancel: the result is being saved…</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu spät zum Abbrechen: Das Ergebnis wird gespeichert…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Cancelled; nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen; nichts wurde geschrieben.</translation>
     </message>
     <message>
         <location line="+47"/>
         <source>This needs your attention</source>
-        <translation type="unfinished"></translation>
+        <translation>Das braucht Ihre Aufmerksamkeit</translation>
     </message>
 </context>
 <context>
@@ -513,7 +513,7 @@
     <message>
         <location filename="../wizard/ui/workers.py" line="+247"/>
         <source>Passphrase needed</source>
-        <translation type="unfinished"></translation>
+        <translation>Passphrase erforderlich</translation>
     </message>
 </context>
 <context>
@@ -521,195 +521,195 @@
     <message>
         <location filename="../wizard/ui/pages/start.py" line="+94"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jedes Sendersystem (ein SAP-System, eine Java- oder .NET-Anwendung, Postman…) erhält ein Profil: seinen Schlüssel, sein Zertifikat und den Tenant, den es aufruft.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Sender systems:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Sendersysteme:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Environment</source>
-        <translation type="unfinished"></translation>
+        <translation>Umgebung</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Tenant host</source>
-        <translation type="unfinished"></translation>
+        <translation>Tenant-Host</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Subject CN</source>
-        <translation type="unfinished"></translation>
+        <translation>Subject-CN</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Expires</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft ab</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>No sender systems yet. Start with a new one, or try the whole flow first with the sandbox tenant: it runs on this computer and needs no SAP account.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Sendersysteme. Beginnen Sie mit einem neuen, oder probieren Sie den ganzen Ablauf zuerst mit dem Sandbox-Tenant aus: Er läuft auf diesem Computer und braucht kein SAP-Konto.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;New sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Neues Sendersystem</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Re&amp;new</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Erneuern</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Re&amp;move…</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfe&amp;rnen…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Try it with the sandbox tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit dem Sandbox-Tenant &amp;ausprobieren</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A new key and request with the same subject, for a new certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein neuer Schlüssel und eine neue Anforderung mit demselben Subject, für ein neues Zertifikat</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Deletes the profile&apos;s folder and its keyring entries</source>
-        <translation type="unfinished"></translation>
+        <translation>Löscht den Ordner des Profils und seine Einträge im Schlüsselbund</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>&amp;Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sprac&amp;he:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>System default</source>
-        <translation type="unfinished"></translation>
+        <translation>Systemstandard</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Saved. The new language is used the next time the wizard starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert. Die neue Sprache gilt beim nächsten Start des Assistenten.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Reading the profiles…</source>
-        <translation type="unfinished"></translation>
+        <translation>Profile werden gelesen…</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>%1 (expired)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (abgelaufen)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Neo</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Cloud Foundry</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht lesbar</translation>
     </message>
     <message numerus="yes">
         <location line="+25"/>
         <source>%n day(s) left</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>noch %n Tag</numerusform>
+            <numerusform>noch %n Tage</numerusform>
         </translation>
     </message>
     <message>
         <location line="+4"/>
         <source>new</source>
-        <translation type="unfinished"></translation>
+        <translation>neu</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>waiting for the CA</source>
-        <translation type="unfinished"></translation>
+        <translation>wartet auf die CA</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>certificate imported</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat importiert</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>entered in the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>im Tenant eingetragen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>tested</source>
-        <translation type="unfinished"></translation>
+        <translation>getestet</translation>
     </message>
     <message>
         <location line="+54"/>
         <source>No keyring: secrets are not stored</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Schlüsselbund: Geheimnisse werden nicht gespeichert</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>No usable OS keyring was found (on Linux a SecretService such as GNOME Keyring or KWallet, unlocked). The wizard will ask you for the key passphrase and the PKCS#12 password when it needs them; keep them somewhere safe.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es wurde kein nutzbarer Schlüsselbund des Betriebssystems gefunden (unter Linux ein entsperrter SecretService wie GNOME Keyring oder KWallet). Der Assistent fragt Sie nach der Passphrase des Schlüssels und dem PKCS#12-Passwort, wenn er sie braucht; bewahren Sie sie sicher auf.</translation>
     </message>
     <message>
         <location line="+68"/>
         <source>Opening %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird geöffnet…</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Remove sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>Sendersystem entfernen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Remove the profile %1? Its folder (key, certificate, PKCS#12 and the other files) and its keyring entries are deleted. Copies you gave to the sender system or the tenant are not touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Profil %1 entfernen? Sein Ordner (Schlüssel, Zertifikat, PKCS#12 und die anderen Dateien) und seine Einträge im Schlüsselbund werden gelöscht. Kopien, die Sie dem Sendersystem oder dem Tenant gegeben haben, bleiben unberührt.</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Removing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird entfernt…</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Starting the sandbox tenant…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sandbox-Tenant wird gestartet…</translation>
     </message>
 </context>
 <context>
@@ -717,97 +717,97 @@
     <message>
         <location filename="../wizard/ui/pages/summary.py" line="+50"/>
         <source>&amp;Which file goes where:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Welche Datei wohin gehört:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Contains</source>
-        <translation type="unfinished"></translation>
+        <translation>Inhalt</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Goes to</source>
-        <translation type="unfinished"></translation>
+        <translation>Gehört zu</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Add &amp;reminder to calendar…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Erinnerung im Kalender eintragen…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Open the folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner ö&amp;ffnen</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>%1 is set up: the test call went through.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist eingerichtet: Der Testaufruf war erfolgreich.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>%1: the last test call ended with %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: Der letzte Testaufruf endete mit %2.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>%1: not tested yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: noch nicht getestet.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The certificate expires on %1. Renew it before then: Renew on the start page makes a new key and request with the same subject.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat läuft am %1 ab. Erneuern Sie es vorher: „Erneuern“ auf der Startseite erzeugt einen neuen Schlüssel und eine neue Anforderung mit demselben Subject.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>All files are in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Dateien liegen in %1.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Listing the files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien werden aufgelistet…</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>Save the calendar reminder</source>
-        <translation type="unfinished"></translation>
+        <translation>Kalendererinnerung speichern</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Calendar files (*.ics)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kalenderdateien (*.ics)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Renew the client certificate of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Client-Zertifikat von %1 erneuern</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The certificate %1 expires on %2 (in %3 days from this reminder). Open cpi-cert-wizard, choose %4 and Renew.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat %1 läuft am %2 ab (%3 Tage nach dieser Erinnerung). Öffnen Sie cpi-cert-wizard, wählen Sie %4 und „Erneuern“.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Writing the reminder…</source>
-        <translation type="unfinished"></translation>
+        <translation>Erinnerung wird geschrieben…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Reminder saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Erinnerung gespeichert</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Open %1 with your calendar to add it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie %1 mit Ihrem Kalender, um sie hinzuzufügen.</translation>
     </message>
 </context>
 <context>
@@ -815,197 +815,197 @@
     <message>
         <location filename="../wizard/ui/pages/tenant_entry.py" line="+136"/>
         <source>Neo</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Cloud Foundry</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>En&amp;vironment:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Umgebung:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Certificate-to-User Mapping or service key (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat-zu-Benutzer-Zuordnung oder Serviceschlüssel (empfohlen)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificate in the integration flow (not recommended: every renewal needs a redeploy)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat im Integrationsfluss (nicht empfohlen: jede Erneuerung erfordert ein erneutes Deployment)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;How the tenant checks the certificate:</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie der &amp;Tenant das Zertifikat prüft:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;User the certificate maps to:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Benutzer, dem das Zertifikat zugeordnet wird:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Roles of the sender channel:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Rollen des Sender-Kanals:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;instance:</source>
-        <translation type="unfinished"></translation>
+        <translation>Service-&amp;Instanz:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;key name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Name des Service&amp;schlüssels:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source> days</source>
-        <translation type="unfinished"></translation>
+        <translation> Tage</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Key va&amp;lidity:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Gültigkeit des Schlüssels:</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>&amp;Update</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Do it in the sandbox tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Sandbox-Tenant &amp;erledigen</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Checklist: tick what you have done</source>
-        <translation type="unfinished"></translation>
+        <translation>Checkliste: Haken Sie ab, was erledigt ist</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Publish through the tenant&apos;s API (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Über die API des Tenants veröffentlichen (optional)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Management host:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Management-Host:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>API u&amp;ser:</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Be&amp;nutzer:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>API pass&amp;word:</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Pass&amp;wort:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;Publish</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Veröffentlichen</translation>
     </message>
     <message>
         <location line="+65"/>
         <source>Second option, not recommended: the integration flow&apos;s sender channel checks the certificate itself (Authorization = Client Certificate). Upload client.crt there or type its Subject DN and Issuer DN, then deploy the flow. Every renewal means editing and redeploying the flow.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zweite, nicht empfohlene Möglichkeit: Der Sender-Kanal des Integrationsflusses prüft das Zertifikat selbst (Berechtigung = Client-Zertifikat). Laden Sie dort client.crt hoch oder geben Sie Subject-DN und Issuer-DN ein und deployen Sie dann den Integrationsfluss. Jede Erneuerung bedeutet Bearbeiten und erneutes Deployment des Integrationsflusses.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Neo: upload the client certificate in Certificate-to-User Mappings with a user name (any name), then give that user the sender channel&apos;s role.</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo: Laden Sie das Client-Zertifikat in der Zertifikat-zu-Benutzer-Zuordnung mit einem Benutzernamen (beliebig) hoch und geben Sie diesem Benutzer dann die Rolle des Sender-Kanals.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Cloud Foundry: a Process Integration Runtime instance (plan integration-flow) holds the roles; a service key of type External Certificate holds the leaf certificate. The key&apos;s client id becomes the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry: Eine Instanz von Process Integration Runtime (Plan integration-flow) enthält die Rollen; ein Serviceschlüssel vom Typ External Certificate enthält das Endzertifikat. Die Client-ID des Schlüssels wird zum Benutzer.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Preparing the certificate for the integration flow…</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat für den Integrationsfluss wird vorbereitet…</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Preparing the tenant entry…</source>
-        <translation type="unfinished"></translation>
+        <translation>Eintrag im Tenant wird vorbereitet…</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Sub&amp;ject DN to type into the sender channel:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sub&amp;ject-DN zum Eintragen im Sender-Kanal:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Issuer DN:</source>
-        <translation type="unfinished"></translation>
+        <translation>Issuer-&amp;DN:</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Or upload this file in the sender channel (Authorization = Client Certificate → Add → Select): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Oder laden Sie diese Datei im Sender-Kanal hoch (Berechtigung = Client-Zertifikat → Hinzufügen → Auswählen): %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Body for the mapping API (the tenant will show Id %1):</source>
-        <translation type="unfinished"></translation>
+        <translation>B&amp;ody für die Mapping-API (der Tenant zeigt die Id %1):</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Certificate &amp;file to upload:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hochzuladende Zertifikatsdatei:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;key parameters (External Certificate):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Parameter des Serviceschlüssels (External Certificate):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>cf &amp;commands (run them in the profile folder):</source>
-        <translation type="unfinished"></translation>
+        <translation>cf-Be&amp;fehle (im Profilordner ausführen):</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>Mapping the certificate in the sandbox…</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat wird in der Sandbox zugeordnet…</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The sandbox tenant knows the certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Sandbox-Tenant kennt das Zertifikat</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Mapped to user %1 with the roles %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dem Benutzer %1 mit den Rollen %2 zugeordnet.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Give the management host, the API user and its password to publish.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie Management-Host, API-Benutzer und sein Passwort an, um zu veröffentlichen.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Publishing the mapping…</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuordnung wird veröffentlicht…</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Published</source>
-        <translation type="unfinished"></translation>
+        <translation>Veröffentlicht</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The tenant stored the mapping with Id %1 for user %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Tenant hat die Zuordnung mit der Id %1 für den Benutzer %2 gespeichert.</translation>
     </message>
 </context>
 <context>
@@ -1013,79 +1013,79 @@
     <message>
         <location filename="../wizard/ui/pages/tenant.py" line="+48"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>Benennen Sie das Sendersystem (das System, das den Tenant aufrufen wird) und fügen Sie die Endpunkt-URL des Integrationsflusses ein, oder nur den Runtime-Host des Tenants.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>for example ERP-PRD</source>
-        <translation type="unfinished"></translation>
+        <translation>zum Beispiel ERP-PRD</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Detect from the host</source>
-        <translation type="unfinished"></translation>
+        <translation>Am Host erkennen</translation>
     </message>
     <message>
         <location line="+0"/>
         <location line="+92"/>
         <source>Neo</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo</translation>
     </message>
     <message>
         <location line="-92"/>
         <location line="+92"/>
         <source>Cloud Foundry</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry</translation>
     </message>
     <message>
         <location line="-88"/>
         <source>&amp;Profile name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Profilname:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Endpoint URL or host:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Endpunkt-URL oder Host:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>En&amp;vironment:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Umgebung:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>This is the sandbox tenant: it runs inside this program on 127.0.0.1 and behaves like a Neo tenant, with its own demo CA. Nothing leaves this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das ist der Sandbox-Tenant: Er läuft in diesem Programm auf 127.0.0.1 und verhält sich wie ein Neo-Tenant, mit eigener Demo-CA. Nichts verlässt diesen Computer.</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>Give the profile a name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie dem Profil einen Namen.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Paste the endpoint URL or the host.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fügen Sie die Endpunkt-URL oder den Host ein.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Note: the host looks like %1, not %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinweis: Der Host sieht nach %1 aus, nicht nach %2.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Detected from the host: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Am Host erkannt: %1.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The host does not tell; fetching the tenant&apos;s root on the next page may, or choose it here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Host verrät es nicht; das Abrufen des Tenant-Roots auf der nächsten Seite vielleicht, oder wählen Sie es hier.</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Saving the profile…</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil wird gespeichert…</translation>
     </message>
 </context>
 <context>
@@ -1093,74 +1093,74 @@
     <message>
         <location filename="../wizard/ui/pages/test_call.py" line="+89"/>
         <source>The wizard calls the endpoint the way the sender system will: with the key, the certificate and all intermediates, trusting the tenant&apos;s root.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Assistent ruft den Endpunkt so auf, wie es das Sendersystem tun wird: mit dem Schlüssel, dem Zertifikat und allen Zwischenzertifikaten, und vertraut dem Root-Zertifikat des Tenants.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Endpoint URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Endpunkt-URL:</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+34"/>
         <source>&amp;Call</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Aufrufen</translation>
     </message>
     <message>
         <location line="-31"/>
         <source>Open an &amp;access log…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zugriffsprotokoll öffnen…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>E&amp;vidence:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Belege:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The same call with c&amp;url:</source>
-        <translation type="unfinished"></translation>
+        <translation>Derselbe Aufruf mit c&amp;url:</translation>
     </message>
     <message>
         <location line="+19"/>
         <location line="+24"/>
         <source>&amp;Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Wiederholen</translation>
     </message>
     <message>
         <location line="-8"/>
         <source>Calling the endpoint…</source>
-        <translation type="unfinished"></translation>
+        <translation>Endpunkt wird aufgerufen…</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>The call was abandoned.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Aufruf wurde abgebrochen.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>SAP HTTP access log</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP-HTTP-Zugriffsprotokoll</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Access logs (http_access_*.log *.log *.gz);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugriffsprotokolle (http_access_*.log *.log *.gz);;Alle Dateien (*)</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Reading the access log…</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugriffsprotokoll wird gelesen…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The log has no calls to this endpoint.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Protokoll enthält keine Aufrufe dieses Endpunkts.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>%1 %2 %3 → %4: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 %3 → %4: %5</translation>
     </message>
 </context>
 <context>
@@ -1168,97 +1168,97 @@
     <message>
         <location filename="../wizard/ui/pages/trust.py" line="+38"/>
         <source>The sender system must trust the tenant&apos;s load balancer. The wizard reads the certificate chain the tenant presents and finds its root: that root goes into the sender&apos;s trust store.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Sendersystem muss dem Load Balancer des Tenants vertrauen. Der Assistent liest die Zertifikatskette, die der Tenant vorlegt, und findet ihr Root-Zertifikat: Dieses gehört in den Truststore des Senders.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Where the root goes: SAP ABAP (STRUST): SSL client PSE → Import certificate → Add to Certificate List. Java: keytool -importcert -keystore truststore.jks -file tenant-root.cer. Postman: Settings → Certificates → CA certificates → tenant-root.pem.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wohin das Root-Zertifikat gehört: SAP ABAP (STRUST): SSL-Client-PSE → Zertifikat importieren → In Zertifikatsliste aufnehmen. Java: keytool -importcert -keystore truststore.jks -file tenant-root.cer. Postman: Settings → Certificates → CA certificates → tenant-root.pem.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Fetch the chain again</source>
-        <translation type="unfinished"></translation>
+        <translation>Kette erneut ab&amp;rufen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Save root as .&amp;cer…</source>
-        <translation type="unfinished"></translation>
+        <translation>Root als .&amp;cer speichern…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Save root as .&amp;pem…</source>
-        <translation type="unfinished"></translation>
+        <translation>Root als .&amp;pem speichern…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;Chain presented by the tenant:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vom Tenant vorgelegte &amp;Kette:</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Skip for now: I will get the root another way (SAP&apos;s Connectivity Test)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vorerst überspringen: Ich besorge das Root-Zertifikat anders (Konnektivitätstest von SAP)</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Fetching the root is not available in this build</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Abrufen des Root-Zertifikats ist in diesem Build nicht verfügbar</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The fetch-root engine (wizard.core.fetch_root) is missing. Get the root with SAP&apos;s Connectivity Test (Monitor → Manage Security → Connectivity Tests → TLS, untick Validate Server Certificate, download the root .cer) and tick Skip to go on.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die fetch-root-Komponente (wizard.core.fetch_root) fehlt. Holen Sie das Root-Zertifikat mit dem Konnektivitätstest von SAP (Überwachen → Sicherheit verwalten → Konnektivitätstests → TLS, „Serverzertifikat validieren“ abwählen, das Root-.cer herunterladen) und setzen Sie den Haken bei „Überspringen“, um fortzufahren.</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Reading the chain of %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kette von %1 wird gelesen…</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>The tenant&apos;s chain could not be read</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Kette des Tenants konnte nicht gelesen werden</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Go Back to correct the URL, fetch again, or tick Skip to go on without it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gehen Sie zurück, um die URL zu korrigieren, rufen Sie erneut ab, oder setzen Sie den Haken bei „Überspringen“, um ohne sie fortzufahren.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>The root %1 is saved in %2 as tenant-root.cer and tenant-root.pem: it goes into the sender system&apos;s trust store.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Root-Zertifikat %1 ist in %2 als tenant-root.cer und tenant-root.pem gespeichert: Es gehört in den Truststore des Sendersystems.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Fetching cancelled; nothing was saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abruf abgebrochen; nichts wurde gespeichert.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Fetch again, or tick Skip to go on without the root.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rufen Sie erneut ab, oder setzen Sie den Haken bei „Überspringen“, um ohne Root-Zertifikat fortzufahren.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Save the tenant root</source>
-        <translation type="unfinished"></translation>
+        <translation>Root-Zertifikat des Tenants speichern</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificates (*%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikate (*%1)</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gespeichert…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Saved %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gespeichert</translation>
     </message>
 </context>
 <context>
@@ -1266,7 +1266,7 @@
     <message>
         <location filename="../wizard/ui/widgets/verdict.py" line="+48"/>
         <source>Next step: </source>
-        <translation type="unfinished"></translation>
+        <translation>Nächster Schritt: </translation>
     </message>
 </context>
 <context>
@@ -1274,52 +1274,52 @@
     <message>
         <location filename="../wizard/ui/pages/waiting.py" line="+47"/>
         <source>Send the request to your CA and wait for the signed certificate. This can take days: you can close the program now. When you open it again, choose this sender system and Resume; you will come back to this page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Senden Sie die Anforderung an Ihre CA und warten Sie auf das signierte Zertifikat. Das kann Tage dauern: Sie können das Programm jetzt schließen. Wenn Sie es wieder öffnen, wählen Sie dieses Sendersystem und „Fortsetzen“; Sie kommen dann auf diese Seite zurück.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Certificate &amp;request (CSR):</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikatsan&amp;forderung (CSR):</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Ask for: a client authentication certificate (Extended Key Usage clientAuth), with the whole chain (intermediates), from a CA whose root is on SAP&apos;s list. Any file format the CA sends is fine: .cer, .crt, .pem, .p7b.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verlangen Sie: ein Zertifikat für die Client-Authentifizierung (Extended Key Usage clientAuth), mit der ganzen Kette (Zwischenzertifikate), von einer CA, deren Root-Zertifikat auf der SAP-Liste steht. Jedes Dateiformat, das die CA schickt, ist recht: .cer, .crt, .pem, .p7b.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;Open the profile folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil&amp;ordner öffnen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Sign with the sandbox CA</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit der Sandbox-CA &amp;signieren</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>The request is %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Anforderung ist %1.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Reading the request…</source>
-        <translation type="unfinished"></translation>
+        <translation>Anforderung wird gelesen…</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>The sandbox CA is signing…</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sandbox-CA signiert…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The sandbox CA answered</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sandbox-CA hat geantwortet</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Its reply is %1 (leaf and intermediate, PKCS#7). Next imports it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Antwort ist %1 (End- und Zwischenzertifikat, PKCS#7). „Weiter“ importiert sie.</translation>
     </message>
 </context>
 <context>
@@ -1327,7 +1327,7 @@
     <message>
         <location filename="../wizard/cli.py" line="+196"/>
         <source>error: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler: {message}</translation>
     </message>
 </context>
 <context>
@@ -1335,33 +1335,35 @@
     <message>
         <location filename="../wizard/commands/csr.py" line="+44"/>
         <source>Give either --subject or --cn (with --org …), not both.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie entweder --subject oder --cn (mit --org …) an, nicht beides.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Say what the certificate is for: --cn NAME (or --subject DN).</source>
-        <translation type="unfinished"></translation>
+        <translation>Sagen Sie, wofür das Zertifikat ist: --cn NAME (oder --subject DN).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Request: {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>Anforderung: {file}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Key:     {file} (encrypted; passphrase kept in {where})</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel:   {file} (verschlüsselt; Passphrase liegt in {where})</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The previous key and certificate were copied to {folder}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der bisherige Schlüssel und das Zertifikat wurden nach {folder} kopiert.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Send the request to your CA and ask for a client-authentication certificate (Extended
 Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. Then run:</source>
-        <translation type="unfinished"></translation>
+        <translation>Senden Sie die Anforderung an Ihre CA und verlangen Sie ein Zertifikat für die Client-
+Authentifizierung (Extended Key Usage clientAuth) mit der ganzen Kette, von einer CA auf der
+SAP-Vertrauensliste. Dann:</translation>
     </message>
 </context>
 <context>
@@ -1369,47 +1371,47 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/commands/export_p12.py" line="+41"/>
         <source>Password: {password}</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort: {password}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Password: the one you typed</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort: das von Ihnen eingegebene</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  kept in {where}; show it again with &apos;cpi-cert-wizard secret show --profile {profile} p12&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>  liegt in {where}; erneut anzeigen mit &apos;cpi-cert-wizard secret show --profile {profile} p12&apos;</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Which file goes where:</source>
-        <translation type="unfinished"></translation>
+        <translation>Welche Datei wohin gehört:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the sender system&apos;s keystore (STRUST: sapgenpse import_p12; Java: keytool -importkeystore; Postman: PFX)</source>
-        <translation type="unfinished"></translation>
+        <translation>Keystore des Sendersystems (STRUST: sapgenpse import_p12; Java: keytool -importkeystore; Postman: PFX)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>the tenant (Neo Certificate-to-User Mapping)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tenant (Neo: Zertifikat-zu-Benutzer-Zuordnung)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the tenant (Cloud Foundry External Certificate key)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tenant (Cloud Foundry: Serviceschlüssel External Certificate)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>curl --cert / Postman: leaf + intermediates</source>
-        <translation type="unfinished"></translation>
+        <translation>curl --cert / Postman: End- und Zwischenzertifikate</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Next: {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiter: {command}</translation>
     </message>
 </context>
 <context>
@@ -1417,99 +1419,99 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/fetch_root.py" line="+153"/>
         <source>Server chain: valid for {name}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Serverkette: gültig für {name}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Server chain: NOT valid for {name}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Serverkette: NICHT gültig für {name}:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The server ended the handshake after sending its chain ({error}); it requires a client certificate, and none is sent when fetching the root. The chain above was read before that.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server hat den Handshake nach dem Senden seiner Kette beendet ({error}); er verlangt ein Client-Zertifikat, und beim Abrufen des Root-Zertifikats wird keines gesendet. Die Kette oben wurde vorher gelesen.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The server ended the handshake after sending its chain ({error}). The chain above was read before that.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server hat den Handshake nach dem Senden seiner Kette beendet ({error}). Die Kette oben wurde vorher gelesen.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and pass it with --ca-file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Root-Zertifikat: nicht gefunden, daher wurde nichts gespeichert. Die Kette endet bei &apos;{subject}&apos;, ausgestellt von &apos;{issuer}&apos;: Besorgen Sie das Root-Zertifikat dieser CA (von der Website der CA oder über den Konnektivitätstest von SAP) und geben Sie es mit --ca-file an.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>sent by server</source>
-        <translation type="unfinished"></translation>
+        <translation>vom Server gesendet</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>resolved from {source}</source>
-        <translation type="unfinished"></translation>
+        <translation>ermittelt aus {source}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Root: {subject} (SHA-256 {sha256}), {origin}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Root-Zertifikat: {subject} (SHA-256 {sha256}), {origin}.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is on the required list (the roots every BTP client must trust).</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP-Liste, {version}: Das Root-Zertifikat steht auf der Pflichtliste (die Roots, denen jeder BTP-Client vertrauen muss).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is approved, but not on the required list.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP-Liste, {version}: Das Root-Zertifikat ist zugelassen, steht aber nicht auf der Pflichtliste.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>SAP&apos;s list, {version}: the root was removed from the list; SAP&apos;s hosts are moving away from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP-Liste, {version}: Das Root-Zertifikat wurde von der Liste entfernt; die SAP-Hosts wenden sich davon ab.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is an expired historic root.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP-Liste, {version}: Das Root-Zertifikat ist ein abgelaufenes historisches Root-Zertifikat.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>SAP&apos;s list, {version}: the root is not on it. That is unusual for an SAP Cloud Integration host: check that this is the tenant&apos;s runtime host, and whether a proxy or firewall that inspects TLS put its own root in front.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP-Liste, {version}: Das Root-Zertifikat steht nicht darauf. Das ist für einen Host von SAP Cloud Integration ungewöhnlich: Prüfen Sie, ob dies der Runtime-Host des Tenants ist und ob ein Proxy oder eine Firewall, die TLS untersucht, ihr eigenes Root-Zertifikat vorgeschaltet hat.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Environment: Neo (the host is an -iflmap. runtime host).</source>
-        <translation type="unfinished"></translation>
+        <translation>Umgebung: Neo (der Host ist ein -iflmap.-Runtime-Host).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Environment: Cloud Foundry (the host is an -rt.cfapps. runtime host).</source>
-        <translation type="unfinished"></translation>
+        <translation>Umgebung: Cloud Foundry (der Host ist ein -rt.cfapps.-Runtime-Host).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Environment: not recognised from the host name (neither Neo -iflmap. nor Cloud Foundry -rt.cfapps.); choose it in the profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>Umgebung: am Hostnamen nicht erkannt (weder Neo -iflmap. noch Cloud Foundry -rt.cfapps.); wählen Sie sie im Profil.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Client certificates: the server did not ask for one during the handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>Client-Zertifikate: Der Server hat während des Handshakes keines verlangt.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Client certificates: the server asks for one and lists no CA names (it does not say which CAs it accepts).</source>
-        <translation type="unfinished"></translation>
+        <translation>Client-Zertifikate: Der Server verlangt eines und nennt keine CA-Namen (er sagt nicht, welche CAs er akzeptiert).</translation>
     </message>
     <message numerus="yes">
         <location line="+7"/>
         <source>Client certificates: the server asks for one and lists %n acceptable CA name(s); your certificate must chain to one of them:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Client-Zertifikate: Der Server verlangt eines und nennt %n akzeptierten CA-Namen; Ihr Zertifikat muss zu diesem führen:</numerusform>
+            <numerusform>Client-Zertifikate: Der Server verlangt eines und nennt %n akzeptierte CA-Namen; Ihr Zertifikat muss zu einem davon führen:</numerusform>
         </translation>
     </message>
 </context>
@@ -1518,152 +1520,152 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/flow.py" line="+72"/>
         <source>Sender systems</source>
-        <translation type="unfinished"></translation>
+        <translation>Sendersysteme</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Sender system and tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Sendersystem und Tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Trust the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Dem Tenant vertrauen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Key and certificate request</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel und Zertifikatsanforderung</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Waiting for the CA</source>
-        <translation type="unfinished"></translation>
+        <translation>Warten auf die CA</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Signed certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Signiertes Zertifikat</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Export for the sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>Export für das Sendersystem</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Tenant entry</source>
-        <translation type="unfinished"></translation>
+        <translation>Eintrag im Tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Test call</source>
-        <translation type="unfinished"></translation>
+        <translation>Testaufruf</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusammenfassung</translation>
     </message>
     <message>
         <location line="+171"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
-        <translation type="unfinished"></translation>
+        <translation>das Root-Zertifikat des Load Balancers des Tenants (DER)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the sender&apos;s trust store: STRUST SSL client PSE, Java truststore, Postman CA certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>der Truststore des Senders: STRUST SSL-Client-PSE, Java-Truststore, CA-Zertifikate in Postman</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the same root as PEM text</source>
-        <translation type="unfinished"></translation>
+        <translation>dasselbe Root-Zertifikat als PEM-Text</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>trust stores that want PEM (curl --cacert, OpenSSL)</source>
-        <translation type="unfinished"></translation>
+        <translation>Truststores, die PEM erwarten (curl --cacert, OpenSSL)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the certificate request: public key and subject</source>
-        <translation type="unfinished"></translation>
+        <translation>die Zertifikatsanforderung: öffentlicher Schlüssel und Subject</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the CA, asking for a client authentication certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>die CA, mit der Bitte um ein Zertifikat für die Client-Authentifizierung</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>private key, certificate and intermediates, protected by a password</source>
-        <translation type="unfinished"></translation>
+        <translation>privater Schlüssel, Zertifikat und Zwischenzertifikate, durch ein Passwort geschützt</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the sender&apos;s keystore: STRUST (sapgenpse import_p12), keytool -importkeystore, Postman PFX, Windows</source>
-        <translation type="unfinished"></translation>
+        <translation>der Keystore des Senders: STRUST (sapgenpse import_p12), keytool -importkeystore, Postman PFX, Windows</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the client certificate only, public (DER)</source>
-        <translation type="unfinished"></translation>
+        <translation>nur das Client-Zertifikat, öffentlich (DER)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the tenant: Neo Certificate-to-User Mapping upload</source>
-        <translation type="unfinished"></translation>
+        <translation>der Tenant: Upload in der Neo-Zertifikat-zu-Benutzer-Zuordnung</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the client certificate only, public (PEM)</source>
-        <translation type="unfinished"></translation>
+        <translation>nur das Client-Zertifikat, öffentlich (PEM)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the tenant: Cloud Foundry External Certificate service key</source>
-        <translation type="unfinished"></translation>
+        <translation>der Tenant: Cloud-Foundry-Serviceschlüssel External Certificate</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the certificate and its intermediates (PEM)</source>
-        <translation type="unfinished"></translation>
+        <translation>das Zertifikat und seine Zwischenzertifikate (PEM)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>curl --cert, or senders that take the chain separately</source>
-        <translation type="unfinished"></translation>
+        <translation>curl --cert, oder Sender, die die Kette getrennt annehmen</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the body of the mapping API call</source>
-        <translation type="unfinished"></translation>
+        <translation>der Body des Aufrufs der Mapping-API</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>POST /api/v1/CertificateUserMappings on the Neo tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>POST /api/v1/CertificateUserMappings auf dem Neo-Tenant</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the service instance&apos;s parameters (roles)</source>
-        <translation type="unfinished"></translation>
+        <translation>die Parameter der Service-Instanz (Rollen)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>cf create-service … -c, or the cockpit&apos;s JSON field</source>
-        <translation type="unfinished"></translation>
+        <translation>cf create-service … -c, oder das JSON-Feld im Cockpit</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the External Certificate service key&apos;s parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>die Parameter des Serviceschlüssels External Certificate</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>cf create-service-key … -c, or the cockpit&apos;s JSON field</source>
-        <translation type="unfinished"></translation>
+        <translation>cf create-service-key … -c, oder das JSON-Feld im Cockpit</translation>
     </message>
 </context>
 <context>
@@ -1671,7 +1673,7 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/commands/import_reply.py" line="+42"/>
         <source>Next: {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiter: {command}</translation>
     </message>
 </context>
 <context>
@@ -1679,7 +1681,7 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/language.py" line="+99"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{code!r} ist keine Sprache dieses Programms; verwenden Sie eine von {codes}.</translation>
     </message>
 </context>
 <context>
@@ -1687,182 +1689,182 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/chain.py" line="+85"/>
         <source>certificate for another key</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat für einen anderen Schlüssel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos;: this certificate belongs to another key; it was not issued for the CSR of {profile}. Import the certificate the CA issued for this CSR (compare subject and order number), or send this profile&apos;s CSR to the CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos;: Dieses Zertifikat gehört zu einem anderen Schlüssel; es wurde nicht für die CSR von {profile} ausgestellt. Importieren Sie das Zertifikat, das die CA für diese CSR ausgestellt hat (vergleichen Sie Subject und Auftragsnummer), oder senden Sie die CSR dieses Profils an die CA.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>self-signed certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>selbstsigniertes Zertifikat</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is self-signed: self-signed certificates never pass SAP&apos;s load balancer, which only forwards certificates that chain to a root on SAP&apos;s list. Send the CSR to a CA whose root is on SAP&apos;s list and import the certificate it returns.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; ist selbstsigniert: Selbstsignierte Zertifikate passieren den Load Balancer von SAP nie, denn er leitet nur Zertifikate weiter, die zu einem Root-Zertifikat auf der SAP-Liste führen. Senden Sie die CSR an eine CA, deren Root-Zertifikat auf der SAP-Liste steht, und importieren Sie das Zertifikat, das sie zurückgibt.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>chain cannot be completed</source>
-        <translation type="unfinished"></translation>
+        <translation>Kette kann nicht vervollständigt werden</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the chain cannot be completed: issuer &apos;{issuer}&apos; of &apos;{subject}&apos; was not found; add it with --ca-file or get the CA&apos;s bundle (intermediate and root certificates, usually on the CA&apos;s download page).{detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Kette kann nicht vervollständigt werden: Der Aussteller &apos;{issuer}&apos; von &apos;{subject}&apos; wurde nicht gefunden; fügen Sie ihn mit --ca-file hinzu oder besorgen Sie das Bundle der CA (Zwischen- und Root-Zertifikate, meist auf der Download-Seite der CA).{detail}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>certificate not valid</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat nicht gültig</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is not valid: {reason}. {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; ist nicht gültig: {reason}. {fix}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>CA certificate instead of a client certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>CA-Zertifikat statt eines Client-Zertifikats</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is a CA certificate (basicConstraints CA:TRUE), not a client certificate. Pick the certificate the CA issued for your CSR, not the CA&apos;s own.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; ist ein CA-Zertifikat (basicConstraints CA:TRUE), kein Client-Zertifikat. Wählen Sie das Zertifikat, das die CA für Ihre CSR ausgestellt hat, nicht das eigene der CA.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>not for client authentication</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht für die Client-Authentifizierung</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has an Extended Key Usage without clientAuth ({usages}). Public TLS CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP Integration Suite rejects client certificates without it. Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; hat eine Extended Key Usage ohne clientAuth ({usages}). Öffentliche TLS-CAs stellen seit 2026 keine TLS/SSL-Serverzertifikate mit clientAuth mehr aus, und SAP Integration Suite lehnt Client-Zertifikate ohne clientAuth ab. Verlangen Sie von der CA ein Zertifikat für die Client-Authentifizierung (Extended Key Usage clientAuth).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>key usage forbids signing</source>
-        <translation type="unfinished"></translation>
+        <translation>Key Usage verbietet das Signieren</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has a Key Usage without digitalSignature ({usages}), so it cannot sign the TLS handshake as a client. Ask the CA for a client-authentication certificate with Key Usage digitalSignature.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; hat eine Key Usage ohne digitalSignature ({usages}) und kann den TLS-Handshake daher nicht als Client signieren. Verlangen Sie von der CA ein Zertifikat für die Client-Authentifizierung mit Key Usage digitalSignature.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>RSA key too short</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA-Schlüssel zu kurz</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has an RSA key of {bits} bits; at least 2048 are required. {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; hat einen RSA-Schlüssel mit {bits} Bit; mindestens 2048 sind nötig. {fix}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>SHA-1 signature</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-1-Signatur</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is signed with {algorithm}, which SAP&apos;s load balancer and current TLS libraries reject. {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; ist mit {algorithm} signiert, was der Load Balancer von SAP und aktuelle TLS-Bibliotheken ablehnen. {fix}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>empty common name</source>
-        <translation type="unfinished"></translation>
+        <translation>leerer Common Name</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has no common name (CN). SAP shows and maps client certificates by their CN: create a new CSR with --cn and have it signed again.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; hat keinen Common Name (CN). SAP zeigt Client-Zertifikate mit ihrem CN an und ordnet sie darüber zu: Erstellen Sie eine neue CSR mit --cn und lassen Sie sie erneut signieren.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>common name with spaces at the ends</source>
-        <translation type="unfinished"></translation>
+        <translation>Common Name mit Leerzeichen an den Enden</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the common name &apos;{cn}&apos; of &apos;{subject}&apos; has leading or trailing spaces, which make the mapping to a user fail. Create a new CSR with the CN trimmed and have it signed again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Common Name &apos;{cn}&apos; von &apos;{subject}&apos; hat Leerzeichen am Anfang oder Ende, wodurch die Zuordnung zu einem Benutzer scheitert. Erstellen Sie eine neue CSR mit bereinigtem CN und lassen Sie sie erneut signieren.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>no Extended Key Usage</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Extended Key Usage</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has no Extended Key Usage. RFC 5280 treats that as unrestricted, but SAP asks for clientAuth explicitly; if the load balancer refuses it, ask the CA for a client-authentication certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; hat keine Extended Key Usage. RFC 5280 wertet das als uneingeschränkt, aber SAP verlangt clientAuth ausdrücklich; lehnt der Load Balancer es ab, verlangen Sie von der CA ein Zertifikat für die Client-Authentifizierung.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>unusual key type</source>
-        <translation type="unfinished"></translation>
+        <translation>ungewöhnlicher Schlüsseltyp</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has a {key} key; SAP documents RSA (2048 bits or more) and EC P-256 or P-384 for client certificates. If the load balancer refuses it, create a new CSR with --key-type rsa-3072 or ec-p256.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; hat einen {key}-Schlüssel; SAP dokumentiert für Client-Zertifikate RSA (2048 Bit oder mehr) und EC P-256 oder P-384. Lehnt der Load Balancer es ab, erstellen Sie eine neue CSR mit --key-type rsa-3072 oder ec-p256.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>root not on SAP&apos;s list</source>
-        <translation type="unfinished"></translation>
+        <translation>Root-Zertifikat nicht auf der SAP-Liste</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the root &apos;{subject}&apos; is not on {version}. SAP&apos;s load balancer only accepts client certificates that chain to a listed root. Check SAP Note 2801396 (load a newer list with --sap-roots) or get the certificate from a CA whose root is listed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Root-Zertifikat &apos;{subject}&apos; steht nicht auf {version}. Der Load Balancer von SAP akzeptiert nur Client-Zertifikate, die zu einem gelisteten Root-Zertifikat führen. Prüfen Sie SAP-Hinweis 2801396 (eine neuere Liste laden Sie mit --sap-roots) oder besorgen Sie das Zertifikat von einer CA, deren Root-Zertifikat gelistet ist.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>root removed from SAP&apos;s list</source>
-        <translation type="unfinished"></translation>
+        <translation>Root-Zertifikat von der SAP-Liste entfernt</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the root &apos;{subject}&apos; was removed from SAP&apos;s list ({version}); the load balancer will stop accepting certificates that chain to it. Get a new certificate from a CA whose root is on the list.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Root-Zertifikat &apos;{subject}&apos; wurde von der SAP-Liste entfernt ({version}); der Load Balancer wird Zertifikate, die zu ihm führen, nicht mehr akzeptieren. Besorgen Sie ein neues Zertifikat von einer CA, deren Root-Zertifikat auf der Liste steht.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>expires soon</source>
-        <translation type="unfinished"></translation>
+        <translation>läuft bald ab</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; expires on {date} ({days} days left). Renew it now: new CSR, new certificate, then a new mapping entry (Neo) or service key (Cloud Foundry).</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; läuft am {date} ab (noch {days} Tage). Erneuern Sie es jetzt: neue CSR, neues Zertifikat, dann ein neuer Zuordnungseintrag (Neo) oder Serviceschlüssel (Cloud Foundry).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>renewal due</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneuerung fällig</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is past two thirds of its lifetime ({days} of {total} days left, expires on {date}). Plan the renewal: new CSR, new certificate, new mapping entry (Neo) or service key (Cloud Foundry).</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; hat zwei Drittel seiner Laufzeit überschritten (noch {days} von {total} Tagen, läuft am {date} ab). Planen Sie die Erneuerung: neue CSR, neues Zertifikat, neuer Zuordnungseintrag (Neo) oder Serviceschlüssel (Cloud Foundry).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>chain ends in Baltimore CyberTrust Root</source>
-        <translation type="unfinished"></translation>
+        <translation>Kette endet bei Baltimore CyberTrust Root</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the chain ends in &apos;{subject}&apos;, which expired on {date}. It was the historic root of SAP&apos;s Neo load balancer and certificates depending on it no longer work. Get a new certificate from a CA whose root is on {version}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Kette endet bei &apos;{subject}&apos;, das am {date} abgelaufen ist. Es war das historische Root-Zertifikat des Neo-Load-Balancers von SAP, und davon abhängige Zertifikate funktionieren nicht mehr. Besorgen Sie ein neues Zertifikat von einer CA, deren Root-Zertifikat auf {version} steht.</translation>
     </message>
 </context>
 <context>
@@ -1870,238 +1872,244 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/mapping.py" line="+61"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {profile!r} hat noch kein Zertifikat (Status {state}). Importieren Sie zuerst die Antwort der CA: cpi-cert-wizard import-reply --profile {profile} DATEI [DATEI ...]</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Profile {profile!r} is marked {state} but its certificate file {file} is missing. Import the CA&apos;s reply again: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {profile!r} hat den Status {state}, aber seine Zertifikatsdatei {file} fehlt. Importieren Sie die Antwort der CA erneut: cpi-cert-wizard import-reply --profile {profile} DATEI</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} of profile {profile!r} holds no readable PEM certificate ({reason}). Import the CA&apos;s reply again: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} von Profil {profile!r} enthält kein lesbares PEM-Zertifikat ({reason}). Importieren Sie die Antwort der CA erneut: cpi-cert-wizard import-reply --profile {profile} DATEI</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile records {recorded}. Import the CA&apos;s reply again so both agree: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} von Profil {profile!r} beginnt mit dem Zertifikat SHA-256 {found}, aber das Profil verzeichnet {recorded}. Importieren Sie die Antwort der CA erneut, damit beide übereinstimmen: cpi-cert-wizard import-reply --profile {profile} DATEI</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses it. Renew it first: cpi-cert-wizard csr --profile {profile} --new-key …, have the CA sign the request, then import-reply.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat von Profil {profile!r} ({subject}) ist am {date} abgelaufen; der Tenant lehnt es ab. Erneuern Sie es zuerst: cpi-cert-wizard csr --profile {profile} --new-key …, lassen Sie die Anforderung von der CA signieren, dann import-reply.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Profile {profile!r} does not record whether the tenant runs on Neo or Cloud Foundry (cpi-cert-wizard fetch-root records it). Give --env neo or --env cf.</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {profile!r} verzeichnet nicht, ob der Tenant auf Neo oder Cloud Foundry läuft (cpi-cert-wizard fetch-root verzeichnet es). Geben Sie --env neo oder --env cf an.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{value!r} is not an environment; use neo or cf.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} ist keine Umgebung; verwenden Sie neo oder cf.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The user name is empty; give --user NAME (any name, up to 150 characters).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Benutzername ist leer; geben Sie --user NAME an (beliebiger Name, bis zu 150 Zeichen).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The user name {user!r} has leading or trailing spaces; the tenant compares it exactly. Remove them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Benutzername {user!r} hat Leerzeichen am Anfang oder Ende; der Tenant vergleicht ihn exakt. Entfernen Sie sie.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The user name is {length} characters long; the tenant allows at most {limit}. Choose a shorter name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Benutzername ist {length} Zeichen lang; der Tenant erlaubt höchstens {limit}. Wählen Sie einen kürzeren Namen.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The user name {user!r} contains a control character; remove it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Benutzername {user!r} enthält ein Steuerzeichen; entfernen Sie es.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{role!r} is not a valid role name: SAP allows only letters, digits, &apos;_&apos; and &apos;.&apos; (for example ESBMessaging.send); remove {bad}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{role!r} ist kein gültiger Rollenname: SAP erlaubt nur Buchstaben, Ziffern, &apos;_&apos; und &apos;.&apos; (zum Beispiel ESBMessaging.send); entfernen Sie {bad}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{what} {value!r} may use only letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, starting with a letter or digit, so the cf command can be pasted as it is.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} {value!r} darf nur Buchstaben, Ziffern, &apos;.&apos;, &apos;_&apos; und &apos;-&apos; enthalten und muss mit einem Buchstaben oder einer Ziffer beginnen, damit der cf-Befehl unverändert eingefügt werden kann.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The service key validity must be a whole number of days above 0, not {value}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Gültigkeit des Serviceschlüssels muss eine ganze Zahl von Tagen über 0 sein, nicht {value}.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The tenant compares the whole certificate, serial number included: a renewed or re-issued certificate needs a new mapping entry (keep the same user so its roles stay).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Tenant vergleicht das ganze Zertifikat einschließlich der Seriennummer: Ein erneuertes oder neu ausgestelltes Zertifikat braucht einen neuen Zuordnungseintrag (behalten Sie denselben Benutzer, damit seine Rollen bleiben).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>A certificate may sit in exactly one service key across all service instances; a second key with the same certificate makes calls fail with &apos;invalid_client … the client certificate is not configured exactly once in a service key&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Zertifikat darf in genau einem Serviceschlüssel über alle Service-Instanzen hinweg stehen; ein zweiter Schlüssel mit demselben Zertifikat lässt Aufrufe scheitern mit &apos;invalid_client … the client certificate is not configured exactly once in a service key&apos;.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Pin Certificate is on by default: only this exact certificate is accepted, so a renewed certificate needs a new service key (then delete the old one).</source>
-        <translation type="unfinished"></translation>
+        <translation>„Pin Certificate“ ist standardmäßig eingeschaltet: Nur genau dieses Zertifikat wird akzeptiert, ein erneuertes Zertifikat braucht daher einen neuen Serviceschlüssel (danach den alten löschen).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Role changes on the service instance can take up to an hour to take effect; a 403 right after a change may only be that.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rollenänderungen an der Service-Instanz können bis zu einer Stunde brauchen, bis sie wirken; ein 403 direkt nach einer Änderung kann nur daran liegen.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Trial tenants do not support certificate login at all; use a paid tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Trial-Tenants unterstützen die Anmeldung mit Zertifikat überhaupt nicht; verwenden Sie einen kostenpflichtigen Tenant.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Do not add the deprecated grant type client_x509 to the instance: it blocks creating new service keys. Keep grant-types at client_credentials.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fügen Sie der Instanz nicht den veralteten Grant-Typ client_x509 hinzu: Er verhindert das Anlegen neuer Serviceschlüssel. Lassen Sie grant-types bei client_credentials.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The certificate is valid only from {date}; calls with it fail until then.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat ist erst ab {date} gültig; Aufrufe damit scheitern bis dahin.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The certificate expires on {date} ({days} days left); plan its renewal now: {renewal_how}</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat läuft am {date} ab (noch {days} Tage); planen Sie jetzt seine Erneuerung: {renewal_how}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>on Neo that means a new mapping entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf Neo bedeutet das einen neuen Zuordnungseintrag.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>on Cloud Foundry that means a new service key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf Cloud Foundry bedeutet das einen neuen Serviceschlüssel.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>This certificate replaces an earlier one. The tenant matches the whole certificate, so the old mapping entry does not cover it: add the new entry (this run&apos;s files) for user {user}, and delete the old entry once the sender uses the new certificate.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieses Zertifikat ersetzt ein früheres. Der Tenant vergleicht das ganze Zertifikat, daher deckt der alte Zuordnungseintrag es nicht ab: Fügen Sie den neuen Eintrag (die Dateien dieses Laufs) für den Benutzer {user} hinzu und löschen Sie den alten Eintrag, sobald der Sender das neue Zertifikat verwendet.
+  alter SHA-256: {old}
+  neuer SHA-256: {new}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>This certificate replaces an earlier one. With pinning on (the default) the old service key does not accept it: create the new key (this run&apos;s service-key.json), switch the sender, then delete the old key.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieses Zertifikat ersetzt ein früheres. Mit eingeschaltetem Pinning (Standard) akzeptiert der alte Serviceschlüssel es nicht: Legen Sie den neuen Schlüssel an (service-key.json dieses Laufs), stellen Sie den Sender um und löschen Sie dann den alten Schlüssel.
+  alter SHA-256: {old}
+  neuer SHA-256: {new}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Cloud Integration → Monitor → Manage Security → Certificate-to-User Mappings → Add: user {user}, certificate {cer} (or let this tool publish it with --publish). The tenant will show Id {id}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Integration → Überwachen → Sicherheit verwalten → Zertifikat-zu-Benutzer-Zuordnungen → Hinzufügen: Benutzer {user}, Zertifikat {cer} (oder lassen Sie dieses Programm es mit --publish veröffentlichen). Der Tenant zeigt die Id {id}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Create the custom role {role}: SAP BTP cockpit → your Neo subaccount → Applications → Subscriptions → the application ending in &apos;iflmap&apos; → Roles → New Role.</source>
-        <translation type="unfinished"></translation>
+        <translation>Legen Sie die eigene Rolle {role} an: SAP BTP Cockpit → Ihr Neo-Subaccount → Anwendungen → Abonnements → die Anwendung, die auf &apos;iflmap&apos; endet → Rollen → Neue Rolle.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Give user {user} the role {role}: SAP BTP cockpit → your Neo subaccount → Security → Authorizations → User {user} → Show Assignments → Assign → the application ending in &apos;iflmap&apos; → role {role}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie dem Benutzer {user} die Rolle {role}: SAP BTP Cockpit → Ihr Neo-Subaccount → Sicherheit → Berechtigungen → Benutzer {user} → Zuordnungen anzeigen → Zuordnen → die Anwendung, die auf &apos;iflmap&apos; endet → Rolle {role}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Log in to the Cloud Foundry space of the subaccount that holds Cloud Integration: cf login -a &lt;API endpoint from the subaccount overview&gt;, then cf target -o &lt;org&gt; -s &lt;space&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Melden Sie sich im Cloud-Foundry-Space des Subaccounts an, der Cloud Integration enthält: cf login -a &lt;API-Endpunkt aus der Subaccount-Übersicht&gt;, dann cf target -o &lt;org&gt; -s &lt;space&gt;.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Create the Process Integration Runtime instance {instance} (plan integration-flow) with the roles {roles} from {file}. Skip this if an instance with these roles exists already; then pass its name with --instance. In the cockpit: Instances and Subscriptions → Create.</source>
-        <translation type="unfinished"></translation>
+        <translation>Legen Sie die Instanz {instance} von Process Integration Runtime (Plan integration-flow) mit den Rollen {roles} aus {file} an. Überspringen Sie das, wenn bereits eine Instanz mit diesen Rollen existiert; geben Sie dann ihren Namen mit --instance an. Im Cockpit: Instanzen und Abonnements → Anlegen.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Create the service key {key} with the certificate from {file} (key type External Certificate; in the cockpit: the instance → Create Service Key → upload {pem}, the leaf only, never the chain).</source>
-        <translation type="unfinished"></translation>
+        <translation>Legen Sie den Serviceschlüssel {key} mit dem Zertifikat aus {file} an (Schlüsseltyp External Certificate; im Cockpit: die Instanz → Serviceschlüssel anlegen → {pem} hochladen, nur das Endzertifikat, nie die Kette).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>In the integration flow&apos;s sender channel: Authorization = User Role, user role {roles}; deploy the flow.</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Sender-Kanal des Integrationsflusses: Berechtigung = Benutzerrolle, Benutzerrolle {roles}; den Integrationsfluss deployen.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Call the endpoint: cpi-cert-wizard test-call --profile {profile}. In Monitor → System Log Files → http_access_&lt;node&gt;_&lt;date&gt;.log the user field shows {before} while the certificate reaches the tenant but is not yet mapped, {after} once it works, and &apos;-&apos; when no certificate arrived at all (send the whole chain).</source>
-        <translation type="unfinished"></translation>
+        <translation>Rufen Sie den Endpunkt auf: cpi-cert-wizard test-call --profile {profile}. Unter Überwachen → Systemprotokolldateien → http_access_&lt;node&gt;_&lt;date&gt;.log zeigt das Benutzerfeld {before}, solange das Zertifikat den Tenant erreicht, aber noch nicht zugeordnet ist, {after}, sobald es funktioniert, und &apos;-&apos;, wenn gar kein Zertifikat ankam (senden Sie die ganze Kette).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the service key&apos;s clientid (see: cf service-key {instance} {key})</source>
-        <translation type="unfinished"></translation>
+        <translation>die clientid des Serviceschlüssels (siehe: cf service-key {instance} {key})</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Second option, not recommended by SAP: the certificate is part of the integration flow, so every certificate change (each renewal, a new issuing CA) means editing the flow and redeploying it, and calls with the new certificate fail until then (downtime). The recommended option is {recommended}: cpi-cert-wizard mapping --profile {profile}</source>
-        <translation type="unfinished"></translation>
+        <translation>Zweite, von SAP nicht empfohlene Möglichkeit: Das Zertifikat ist Teil des Integrationsflusses, daher bedeutet jede Zertifikatsänderung (jede Erneuerung, eine neue ausstellende CA) Bearbeiten und erneutes Deployment des Integrationsflusses, und Aufrufe mit dem neuen Zertifikat scheitern bis dahin (Ausfallzeit). Die empfohlene Möglichkeit ist {recommended}: cpi-cert-wizard mapping --profile {profile}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>a Certificate-to-User Mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Zertifikat-zu-Benutzer-Zuordnung</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a service key holding the certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Serviceschlüssel mit dem Zertifikat</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>To renew without refusing calls: add the new certificate to the channel next to the old one and redeploy, switch the sender to the new certificate, then remove the old one and redeploy again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneuern ohne abgelehnte Aufrufe: Fügen Sie das neue Zertifikat neben dem alten im Kanal hinzu und deployen Sie, stellen Sie den Sender auf das neue Zertifikat um, entfernen Sie dann das alte und deployen Sie erneut.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The {which} DN holds attribute types ({names}) that not every program knows by these names; if the channel does not take the typed DN, upload {crt} instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der {which}-DN enthält Attributtypen ({names}), die nicht jedes Programm unter diesen Namen kennt; nimmt der Kanal den eingegebenen DN nicht an, laden Sie stattdessen {crt} hoch.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Cloud Foundry: SAP documents certificate login through a service key of the Process Integration Runtime; whether a call also needs one when the channel checks the certificate itself is not confirmed. If the test call gets 401, create the External Certificate service key as well: cpi-cert-wizard mapping --profile {profile} --env cf</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry: SAP dokumentiert die Anmeldung mit Zertifikat über einen Serviceschlüssel von Process Integration Runtime; ob ein Aufruf auch dann einen braucht, wenn der Kanal das Zertifikat selbst prüft, ist nicht bestätigt. Bekommt der Testaufruf 401, legen Sie zusätzlich den Serviceschlüssel External Certificate an: cpi-cert-wizard mapping --profile {profile} --env cf</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>here that means the new certificate in the flow and a redeploy.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hier bedeutet das das neue Zertifikat im Integrationsfluss und ein erneutes Deployment.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>This certificate replaces an earlier one. The channel accepts only the certificates in its list: add this one ({crt}) next to the old one, redeploy, switch the sender, then remove the old one and redeploy again.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieses Zertifikat ersetzt ein früheres. Der Kanal akzeptiert nur die Zertifikate in seiner Liste: Fügen Sie dieses ({crt}) neben dem alten hinzu, deployen Sie, stellen Sie den Sender um, entfernen Sie dann das alte und deployen Sie erneut.
+  alter SHA-256: {old}
+  neuer SHA-256: {new}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Open the integration flow (Design), select the sender channel (HTTPS, SOAP, IDoc, AS2 …) → Connection → Authorization = Client Certificate → Add → Select {crt}; or, in the same dialog, type the Subject DN and Issuer DN exactly as printed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie den Integrationsfluss (Design), wählen Sie den Sender-Kanal (HTTPS, SOAP, IDoc, AS2 …) → Verbindung → Berechtigung = Client-Zertifikat → Hinzufügen → {crt} auswählen; oder geben Sie im selben Dialog Subject-DN und Issuer-DN genau wie ausgegeben ein.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Save and deploy the integration flow; the channel knows the certificate only once the flow runs again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sichern und deployen Sie den Integrationsfluss; der Kanal kennt das Zertifikat erst, wenn der Integrationsfluss wieder läuft.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Call the endpoint: cpi-cert-wizard test-call --profile {profile}. A 403 whose default trace (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) says the subject and issuer are not contained in the accepted subjectAndIssuers list means the channel&apos;s list lacks this certificate: compare the DNs (cpi-cert-wizard analyze-log reads the trace).</source>
-        <translation type="unfinished"></translation>
+        <translation>Rufen Sie den Endpunkt auf: cpi-cert-wizard test-call --profile {profile}. Ein 403, dessen Standard-Trace (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) sagt, dass Subject und Issuer nicht in der akzeptierten subjectAndIssuers-Liste enthalten sind, bedeutet, dass diesem Kanal das Zertifikat in seiner Liste fehlt: Vergleichen Sie die DNs (cpi-cert-wizard analyze-log liest den Trace).</translation>
     </message>
 </context>
 <context>
@@ -2109,22 +2117,22 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/p12.py" line="+22"/>
         <source>AES-256-CBC with a SHA-256 MAC (PBES2): for current Java, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 and newer, Postman.</source>
-        <translation type="unfinished"></translation>
+        <translation>AES-256-CBC mit SHA-256-MAC (PBES2): für aktuelles Java, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 und neuer, Postman.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>3DES with a SHA-1 MAC: only for old consumers (Windows Server 2012-2016, older macOS Keychain, Android 12 and older, old Java or SAP kernels) that otherwise report &apos;wrong password&apos; or &apos;MAC verification failed&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>3DES mit SHA-1-MAC: nur für alte Empfänger (Windows Server 2012–2016, ältere macOS-Schlüsselbundverwaltung, Android 12 und älter, altes Java oder alte SAP-Kernel), die sonst „falsches Passwort“ oder „MAC verification failed“ melden.</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>{source} could not be opened: the password is wrong, or it is not a PKCS#12 (.p12/.pfx) file. Check the password; if the file came from a CA portal, download it again as PKCS#12.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} konnte nicht geöffnet werden: Das Passwort ist falsch, oder es ist keine PKCS#12-Datei (.p12/.pfx). Prüfen Sie das Passwort; stammt die Datei aus einem CA-Portal, laden Sie sie erneut als PKCS#12 herunter.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} holds no private key (only certificates). Export it again including the private key, or use import-reply for certificates alone.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} enthält keinen privaten Schlüssel (nur Zertifikate). Exportieren Sie sie erneut einschließlich des privaten Schlüssels, oder verwenden Sie import-reply für reine Zertifikate.</translation>
     </message>
 </context>
 <context>
@@ -2133,67 +2141,68 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
         <location filename="../wizard/commands/profiles.py" line="+41"/>
         <source>No profiles yet in {folder}.
 Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Profile in {folder}.
+Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
         <location line="+11"/>
         <source> (renew)</source>
-        <translation type="unfinished"></translation>
+        <translation> (erneuern)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Secrets are kept in: {where}</source>
-        <translation type="unfinished"></translation>
+        <translation>Geheimnisse liegen in: {where}</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Remove profile {name!r}, its key and its keyring entries? [y/N] </source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {name!r}, seinen Schlüssel und seine Einträge im Schlüsselbund entfernen? [j/N] </translation>
     </message>
     <message>
         <location line="+4"/>
         <source>y</source>
-        <translation type="unfinished"></translation>
+        <translation>j</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Nothing removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts entfernt.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Removed profile {name}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {name} entfernt.</translation>
     </message>
     <message>
         <location filename="../wizard/core/profiles.py" line="+258"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Profil, wie es vor seiner letzten Änderung war, liegt in {backup}: Kopieren Sie es über {file}, um es wiederherzustellen, oder entfernen Sie das Profil.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Restore it from a backup, or remove the profile (its folder) and create it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stellen Sie es aus einer Sicherung wieder her, oder entfernen Sie das Profil (seinen Ordner) und legen Sie es neu an.</translation>
     </message>
     <message>
         <location line="+138"/>
         <source>none yet</source>
-        <translation type="unfinished"></translation>
+        <translation>noch keine</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>There is no profile named {name!r} in {folder} (profiles: {known}). Create it with &apos;cpi-cert-wizard csr --profile NAME …&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt kein Profil namens {name!r} in {folder} (Profile: {known}). Legen Sie es an mit &apos;cpi-cert-wizard csr --profile NAME …&apos;.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{file} cannot be read ({reason}). {restore}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} kann nicht gelesen werden ({reason}). {restore}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} is not a profile. {restore}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} ist kein Profil. {restore}</translation>
     </message>
 </context>
 <context>
@@ -2201,42 +2210,42 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/commands/render.py" line="+17"/>
         <source>leaf</source>
-        <translation type="unfinished"></translation>
+        <translation>End</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>root</source>
-        <translation type="unfinished"></translation>
+        <translation>Root</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>intermediate</source>
-        <translation type="unfinished"></translation>
+        <translation>Zwischen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>issued by {issuer}; valid until {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>ausgestellt von {issuer}; gültig bis {date}</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>warning</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>Imported the certificate into profile {profile}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat in das Profil {profile} importiert:</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Judged against {version}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geprüft gegen {version}.</translation>
     </message>
 </context>
 <context>
@@ -2247,129 +2256,129 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <location line="+1"/>
         <location line="+1"/>
         <source>a private key</source>
-        <translation type="unfinished"></translation>
+        <translation>einen privaten Schlüssel</translation>
     </message>
     <message>
         <location line="-3"/>
         <source>an encrypted private key</source>
-        <translation type="unfinished"></translation>
+        <translation>einen verschlüsselten privaten Schlüssel</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>an SSH private key</source>
-        <translation type="unfinished"></translation>
+        <translation>einen privaten SSH-Schlüssel</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+1"/>
         <source>a certificate signing request (CSR)</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Zertifikatsanforderung (CSR)</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+1"/>
         <source>a public key</source>
-        <translation type="unfinished"></translation>
+        <translation>einen öffentlichen Schlüssel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a certificate revocation list (CRL)</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Zertifikatssperrliste (CRL)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a PGP key</source>
-        <translation type="unfinished"></translation>
+        <translation>einen PGP-Schlüssel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a PGP message</source>
-        <translation type="unfinished"></translation>
+        <translation>eine PGP-Nachricht</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>here we need the certificate the CA returned for your CSR (.cer, .crt, .pem or .p7b)</source>
-        <translation type="unfinished"></translation>
+        <translation>hier brauchen wir das Zertifikat, das die CA für Ihre CSR zurückgegeben hat (.cer, .crt, .pem oder .p7b)</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{source} is empty. Download the certificate the CA returned for your CSR again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} ist leer. Laden Sie das Zertifikat, das die CA für Ihre CSR zurückgegeben hat, erneut herunter.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{source} holds a damaged certificate ({reason}). The file was probably changed while copying; download it again from the CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} enthält ein beschädigtes Zertifikat ({reason}). Die Datei wurde wahrscheinlich beim Kopieren verändert; laden Sie sie erneut von der CA herunter.</translation>
     </message>
     <message>
         <location line="+69"/>
         <source>{source}: certificate block {number} is damaged ({reason}). The file was probably changed or cut while copying; download it again from the CA or copy the whole block including the BEGIN/END lines.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source}: Zertifikatsblock {number} ist beschädigt ({reason}). Die Datei wurde wahrscheinlich beim Kopieren verändert oder abgeschnitten; laden Sie sie erneut von der CA herunter oder kopieren Sie den ganzen Block einschließlich der BEGIN/END-Zeilen.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>{source}: the PKCS#7 block {number} is damaged ({reason}). Download the .p7b again from the CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source}: Der PKCS#7-Block {number} ist beschädigt ({reason}). Laden Sie die .p7b erneut von der CA herunter.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} is cut off: a &apos;-----BEGIN …-----&apos; line has no matching &apos;-----END …-----&apos; line. Copy or download the whole file again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} ist abgeschnitten: Zu einer Zeile &apos;-----BEGIN …-----&apos; fehlt die passende Zeile &apos;-----END …-----&apos;. Kopieren oder laden Sie die ganze Datei erneut.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>{source} holds {what}, not a certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} enthält {what}, kein Zertifikat — {need}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{source} contains no certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} enthält kein Zertifikat — {need}.</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>{source} holds a private key, not a certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} enthält einen privaten Schlüssel, kein Zertifikat — {need}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{source} holds an encrypted private key, not a certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} enthält einen verschlüsselten privaten Schlüssel, kein Zertifikat — {need}.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} holds a certificate signing request (CSR), the file you send to the CA, not the certificate it returns — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} enthält eine Zertifikatsanforderung (CSR), also die Datei, die Sie an die CA senden, nicht das Zertifikat, das sie zurückgibt — {need}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} looks like a PKCS#12 keystore (.p12/.pfx: key and certificates together). For a key pair you already have, use import-p12 instead; otherwise {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} sieht nach einem PKCS#12-Keystore aus (.p12/.pfx: Schlüssel und Zertifikate zusammen). Für ein vorhandenes Schlüsselpaar verwenden Sie stattdessen import-p12; sonst {need}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} is a web page, not a certificate: the download probably returned a login or error page. Download the certificate again — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} ist eine Webseite, kein Zertifikat: Der Download hat wahrscheinlich eine Anmelde- oder Fehlerseite geliefert. Laden Sie das Zertifikat erneut herunter — {need}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} is a JSON file, not a certificate. A Cloud Foundry service key is imported with import-service-key; otherwise {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} ist eine JSON-Datei, kein Zertifikat. Ein Cloud-Foundry-Serviceschlüssel wird mit import-service-key importiert; sonst {need}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} is a text file without a &apos;-----BEGIN CERTIFICATE-----&apos; block — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} ist eine Textdatei ohne Block &apos;-----BEGIN CERTIFICATE-----&apos; — {need}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{source} is neither a PEM, DER nor PKCS#7 certificate file (unreadable binary data). Check that you picked the right file — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} ist weder eine PEM-, DER- noch PKCS#7-Zertifikatsdatei (unlesbare Binärdaten). Prüfen Sie, ob Sie die richtige Datei gewählt haben — {need}.</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>Certificate {number} in {source} is damaged or uses an algorithm this program cannot read ({reason}). Download the CA&apos;s reply again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat {number} in {source} ist beschädigt oder verwendet einen Algorithmus, den dieses Programm nicht lesen kann ({reason}). Laden Sie die Antwort der CA erneut herunter.</translation>
     </message>
 </context>
 <context>
@@ -2377,61 +2386,61 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message numerus="yes">
         <location filename="../wizard/core/sap_sign.py" line="+84"/>
         <source>%n day(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Tag</numerusform>
+            <numerusform>%n Tage</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>%n month(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Monat</numerusform>
+            <numerusform>%n Monate</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>%n year(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Jahr</numerusform>
+            <numerusform>%n Jahre</numerusform>
         </translation>
     </message>
     <message>
         <location line="+167"/>
         <source>on: SAP renews it shortly before it expires; import the renewal with --refresh and update the tenant entry</source>
-        <translation type="unfinished"></translation>
+        <translation>ein: SAP erneuert es kurz vor dem Ablauf; importieren Sie die Erneuerung mit --refresh und aktualisieren Sie den Eintrag im Tenant</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>aus</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and region, CN={cn}): what you typed for O, OU, L or C is not in the certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP ersetzt das Subject Ihrer CSR durch ein eigenes (SAP SE, Ihr Subaccount und Ihre Region, CN={cn}): Was Sie für O, OU, L oder C eingegeben haben, steht nicht im Zertifikat.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and region): what you typed for O, OU, L or C is not in the certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP ersetzt das Subject Ihrer CSR durch ein eigenes (SAP SE, Ihr Subaccount und Ihre Region): Was Sie für O, OU, L oder C eingegeben haben, steht nicht im Zertifikat.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Only the CSR (the public key) is sent; the private key stays on this machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur die CSR (der öffentliche Schlüssel) wird gesendet; der private Schlüssel bleibt auf diesem Rechner.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP signs for 1 day to 1 year; this request: {validity}. Automatic renewal: {renew}.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP signiert für 1 Tag bis 1 Jahr; diese Anforderung: {validity}. Automatische Erneuerung: {renew}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Destination-Service läuft auf Cloud Foundry: Neo-Benutzer brauchen für diesen einen Schritt einen (kostenlosen) Cloud-Foundry-Subaccount; das Zertifikat funktioniert danach auch für Neo.</translation>
     </message>
 </context>
 <context>
@@ -2439,72 +2448,72 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/secrets.py" line="+45"/>
         <source>the private-key passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>die Passphrase des privaten Schlüssels</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the PKCS#12 password</source>
-        <translation type="unfinished"></translation>
+        <translation>das PKCS#12-Passwort</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the tenant API secret</source>
-        <translation type="unfinished"></translation>
+        <translation>das API-Geheimnis des Tenants</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the Destination service client secret</source>
-        <translation type="unfinished"></translation>
+        <translation>das Client-Secret des Destination-Service</translation>
     </message>
     <message>
         <location line="+65"/>
         <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored; you will be asked for them each time, or set them in the environment variables listed in the README.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es wurde kein nutzbarer Schlüsselbund des Betriebssystems gefunden (unter Linux: ein entsperrter SecretService wie GNOME Keyring oder KWallet). Geheimnisse werden nicht gespeichert; Sie werden jedes Mal danach gefragt, oder Sie setzen sie in den Umgebungsvariablen, die in der README stehen.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log in to the desktop session or unlock &apos;Login&apos; in Passwords and Keys) and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüsselbund ({keyring}) ist gesperrt, daher kann {what} nicht verwendet werden. Entsperren Sie ihn (melden Sie sich an der Desktop-Sitzung an oder entsperren Sie „Anmeldung“ in „Passwörter und Schlüssel“) und versuchen Sie es erneut.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The keyring ({keyring}) refused to handle {what}: {error}. Check that it is running and unlocked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüsselbund ({keyring}) hat die Verarbeitung von {what} verweigert: {error}. Prüfen Sie, ob er läuft und entsperrt ist.</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>{What} of profile {profile}: </source>
-        <translation type="unfinished"></translation>
+        <translation>{What} von Profil {profile}: </translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{What} of profile {profile!r} is not in the keyring ({keyring}). Set {variable} or store it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{What} von Profil {profile!r} ist nicht im Schlüsselbund ({keyring}). Setzen Sie {variable} oder speichern Sie es erneut.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>not stored: taken from {variable}</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gespeichert: aus {variable} übernommen</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>No keyring: choose {what} for profile {profile}: </source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Schlüsselbund: Wählen Sie {what} für Profil {profile}: </translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{What} needs 8 characters or more.</source>
-        <translation type="unfinished"></translation>
+        <translation>{What} braucht 8 oder mehr Zeichen.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>not stored: no keyring, you will be asked for it</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gespeichert: kein Schlüsselbund, Sie werden danach gefragt</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The keyring refused to delete {what}: {error}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüsselbund hat das Löschen von {what} verweigert: {error}.</translation>
     </message>
 </context>
 <context>
@@ -2512,47 +2521,47 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/storage.py" line="+53"/>
         <source>Cannot write {file}: {reason}. Check that the folder exists and is writable.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} kann nicht geschrieben werden: {reason}. Prüfen Sie, ob der Ordner existiert und beschreibbar ist.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Cannot write {file}: {reason}. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} kann nicht geschrieben werden: {reason}. Nichts wurde geändert.</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{file} is a folder, not {what}. Give the file itself.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} ist ein Ordner, nicht {what}. Geben Sie die Datei selbst an.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} is {size} MB; {what} is never that large (limit {limit} MB). Check that you picked the right file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} ist {size} MB groß; {what} ist nie so groß (Grenze {limit} MB). Prüfen Sie, ob Sie die richtige Datei gewählt haben.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{file} does not exist. Check the path.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} existiert nicht. Prüfen Sie den Pfad.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} cannot be read (permission denied).</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} kann nicht gelesen werden (Zugriff verweigert).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} cannot be read: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} kann nicht gelesen werden: {reason}.</translation>
     </message>
     <message>
         <location line="+77"/>
         <source>Cannot create the lock file {file}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sperrdatei {file} kann nicht angelegt werden: {reason}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{what} is being changed by {holder}, which did not finish within {seconds} s. Wait for it to finish (or close the other cpi-cert-wizard) and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} wird gerade von {holder} geändert, der nicht innerhalb von {seconds} s fertig wurde. Warten Sie, bis er fertig ist (oder schließen Sie den anderen cpi-cert-wizard), und versuchen Sie es erneut.</translation>
     </message>
 </context>
 <context>
@@ -2560,27 +2569,27 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/commands/test_call.py" line="+141"/>
         <source>no HTTP answer</source>
-        <translation type="unfinished"></translation>
+        <translation>keine HTTP-Antwort</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{method} {url}: {status} after {seconds} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{method} {url}: {status} nach {seconds} s</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Evidence:</source>
-        <translation type="unfinished"></translation>
+        <translation>Belege:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Next: {step}</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiter: {step}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The same call with curl (the passphrase is fetched, not shown):</source>
-        <translation type="unfinished"></translation>
+        <translation>Derselbe Aufruf mit curl (die Passphrase wird abgerufen, nicht angezeigt):</translation>
     </message>
 </context>
 <context>
@@ -2588,252 +2597,252 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/verdicts.py" line="+78"/>
         <source>Neo: {neo} Cloud Foundry: {cf}</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo: {neo} Cloud Foundry: {cf}</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Monitor → System Log Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Überwachen → Systemprotokolldateien</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The default trace of node {node}, which answered, names the cause: open {trace} ({where}), or give it to cpi-cert-wizard analyze-log together with the access log.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Standard-Trace des Knotens {node}, der geantwortet hat, nennt die Ursache: Öffnen Sie {trace} ({where}), oder geben Sie ihn zusammen mit dem Zugriffsprotokoll an cpi-cert-wizard analyze-log.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The default trace of the node that answered names the cause: open {trace} ({where}) of the node whose {access_log} shows this call, or give both files to cpi-cert-wizard analyze-log.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Standard-Trace des Knotens, der geantwortet hat, nennt die Ursache: Öffnen Sie {trace} ({where}) des Knotens, dessen {access_log} diesen Aufruf zeigt, oder geben Sie beide Dateien an cpi-cert-wizard analyze-log.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>The call went through</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Aufruf war erfolgreich</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The tenant accepted the certificate, mapped it to a user with the required role and the integration flow answered with success.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Tenant hat das Zertifikat akzeptiert, es einem Benutzer mit der nötigen Rolle zugeordnet, und der Integrationsfluss hat mit Erfolg geantwortet.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Nothing to fix. Configure the sender system with the same key, chain and URL (export-p12), and keep an eye on the certificate&apos;s expiry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts zu beheben. Richten Sie das Sendersystem mit demselben Schlüssel, derselben Kette und derselben URL ein (export-p12), und behalten Sie den Ablauf des Zertifikats im Blick.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The tenant&apos;s server certificate is not trusted</source>
-        <translation type="unfinished"></translation>
+        <translation>Dem Serverzertifikat des Tenants wird nicht vertraut</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The load balancer presented a certificate that does not lead to a root this call trusts (or is not valid for this host name), so the call stopped before sending anything.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Load Balancer hat ein Zertifikat vorgelegt, das zu keinem Root-Zertifikat führt, dem dieser Aufruf vertraut (oder das für diesen Hostnamen nicht gültig ist), daher hat der Aufruf gestoppt, bevor etwas gesendet wurde.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Import the tenant&apos;s load-balancer root into the trust store (step 1: fetch-root), or choose the right one with --trust root|system|FILE. If a company proxy inspects TLS, its root is the one to trust.</source>
-        <translation type="unfinished"></translation>
+        <translation>Importieren Sie das Root-Zertifikat des Load Balancers des Tenants in den Truststore (Schritt 1: fetch-root), oder wählen Sie das richtige mit --trust root|system|FILE. Untersucht ein Firmen-Proxy TLS, ist sein Root-Zertifikat das, dem vertraut werden muss.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The load balancer rejected the client certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Load Balancer hat das Client-Zertifikat abgelehnt</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The TLS handshake failed with an alert after the client certificate was sent: the chain is incomplete, its root is not one the load balancer accepts, or the certificate is expired or not meant for client authentication.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der TLS-Handshake ist nach dem Senden des Client-Zertifikats mit einem Alert gescheitert: Die Kette ist unvollständig, ihr Root-Zertifikat ist keines, das der Load Balancer akzeptiert, oder das Zertifikat ist abgelaufen oder nicht für die Client-Authentifizierung gedacht.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Send the whole chain (leaf and all intermediates), check the root against SAP&apos;s list of accepted client roots, and check validity and clientAuth in Extended Key Usage.</source>
-        <translation type="unfinished"></translation>
+        <translation>Senden Sie die ganze Kette (End- und alle Zwischenzertifikate), prüfen Sie das Root-Zertifikat gegen die SAP-Liste akzeptierter Client-Roots, und prüfen Sie die Gültigkeit und clientAuth in der Extended Key Usage.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>No certificate reached the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Zertifikat hat den Tenant erreicht</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The call arrived without usable credentials (HTTP 401): the load balancer dropped the client certificate because its chain has a problem (incomplete, root not accepted, self-signed, expired, no clientAuth), or the server never asked for one. The access log shows &apos;-&apos; as the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Aufruf kam ohne nutzbare Anmeldedaten an (HTTP 401): Der Load Balancer hat das Client-Zertifikat verworfen, weil seine Kette ein Problem hat (unvollständig, Root-Zertifikat nicht akzeptiert, selbstsigniert, abgelaufen, kein clientAuth), oder der Server hat nie eines verlangt. Das Zugriffsprotokoll zeigt &apos;-&apos; als Benutzer.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Fix the chain problem named in the evidence: send leaf and all intermediates, use a certificate from a CA whose root is on SAP&apos;s list, never a self-signed one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Beheben Sie das in den Belegen genannte Problem der Kette: Senden Sie End- und alle Zwischenzertifikate, verwenden Sie ein Zertifikat einer CA, deren Root-Zertifikat auf der SAP-Liste steht, nie ein selbstsigniertes.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The certificate is not mapped to a user</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat ist keinem Benutzer zugeordnet</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The chain should pass the load balancer, yet the tenant answered 401: the certificate reached the tenant but is not known there. The access log shows &apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos; as the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Kette sollte den Load Balancer passieren, trotzdem hat der Tenant 401 geantwortet: Das Zertifikat hat den Tenant erreicht, ist dort aber nicht bekannt. Das Zugriffsprotokoll zeigt &apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos; als Benutzer.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Register exactly this certificate in the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Registrieren Sie genau dieses Zertifikat im Tenant.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Add this exact certificate (the client .cer, serial included) in the Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fügen Sie genau dieses Zertifikat (die Client-.cer, samt Seriennummer) mit einem Benutzernamen in der Zertifikat-zu-Benutzer-Zuordnung hinzu; ein erneuertes Zertifikat braucht einen neuen Eintrag.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Create a service key of type External Certificate (certificate_external) with this leaf certificate as PEM on the Process Integration Runtime instance (plan integration-flow); the certificate must be in exactly one service key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Legen Sie auf der Instanz von Process Integration Runtime (Plan integration-flow) einen Serviceschlüssel vom Typ External Certificate (certificate_external) mit diesem Endzertifikat als PEM an; das Zertifikat muss in genau einem Serviceschlüssel stehen.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Authenticated, but not allowed</source>
-        <translation type="unfinished"></translation>
+        <translation>Authentifiziert, aber nicht berechtigt</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The tenant knows the certificate&apos;s user (HTTP 403) but that user lacks the role the flow&apos;s sender channel requires, or CSRF protection is on, or the flow&apos;s own client certificate list does not contain this subject and issuer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Tenant kennt den Benutzer des Zertifikats (HTTP 403), aber diesem Benutzer fehlt die Rolle, die der Sender-Kanal des Integrationsflusses verlangt, oder der CSRF-Schutz ist eingeschaltet, oder die eigene Client-Zertifikatsliste des Integrationsflusses enthält dieses Subject und diesen Issuer nicht.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Give the mapped user the channel&apos;s role and check the sender channel&apos;s CSRF setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie dem zugeordneten Benutzer die Rolle des Kanals und prüfen Sie die CSRF-Einstellung des Sender-Kanals.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Give the mapped user the role the sender channel requires (default ESBMessaging.send) on the application ending in &apos;iflmap&apos; (cockpit → Security → Authorizations), and check the channel&apos;s CSRF protection setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie dem zugeordneten Benutzer die Rolle, die der Sender-Kanal verlangt (Standard ESBMessaging.send), auf der Anwendung, die auf &apos;iflmap&apos; endet (Cockpit → Sicherheit → Berechtigungen), und prüfen Sie die Einstellung des CSRF-Schutzes im Kanal.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Add the channel&apos;s role (default ESBMessaging.send) to the service instance&apos;s &quot;roles&quot; parameter (role changes can take up to an hour to apply), and check the channel&apos;s CSRF protection setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fügen Sie die Rolle des Kanals (Standard ESBMessaging.send) dem Parameter &quot;roles&quot; der Service-Instanz hinzu (Rollenänderungen können bis zu einer Stunde brauchen, bis sie wirken), und prüfen Sie die Einstellung des CSRF-Schutzes im Kanal.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>No integration flow at this address</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Integrationsfluss unter dieser Adresse</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Authentication passed but nothing listens at this path (HTTP 404), or the host answered with a redirect or &apos;method not allowed&apos; instead of running a flow: a typo, a flow that is not deployed, /http versus /cxf, or the management host instead of the runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Authentifizierung war erfolgreich, aber unter diesem Pfad lauscht nichts (HTTP 404), oder der Host hat mit einer Umleitung oder &apos;method not allowed&apos; geantwortet, statt einen Integrationsfluss auszuführen: ein Tippfehler, ein nicht deployter Integrationsfluss, /http statt /cxf, oder der Management-Host statt des Runtime-Hosts.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Check the endpoint address in the deployed flow (Monitor → Manage Integration Content shows the endpoint URL) and use the runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie die Endpunktadresse im deployten Integrationsfluss (Überwachen → Integrationsinhalt verwalten zeigt die Endpunkt-URL) und verwenden Sie den Runtime-Host.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The message is too large</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Nachricht ist zu groß</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The request is larger than the sender channel allows (HTTP 413).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Anforderung ist größer, als der Sender-Kanal erlaubt (HTTP 413).</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Send a smaller message or raise the maximum body size of the flow&apos;s sender channel.</source>
-        <translation type="unfinished"></translation>
+        <translation>Senden Sie eine kleinere Nachricht oder erhöhen Sie die maximale Body-Größe im Sender-Kanal des Integrationsflusses.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The integration flow ran and failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Integrationsfluss lief und ist gescheitert</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Authentication and authorization passed; the flow itself ended in an error (HTTP 500, or another status the flow chose).</source>
-        <translation type="unfinished"></translation>
+        <translation>Authentifizierung und Berechtigung waren erfolgreich; der Integrationsfluss selbst endete mit einem Fehler (HTTP 500 oder ein anderer Status, den der Integrationsfluss gewählt hat).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Open the message processing log of this call (Monitor → Monitor Message Processing) for the error; the certificate setup is fine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie das Nachrichtenverarbeitungsprotokoll dieses Aufrufs (Überwachen → Nachrichtenverarbeitung überwachen), um den Fehler zu sehen; die Zertifikatseinrichtung ist in Ordnung.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The runtime is not available</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Runtime ist nicht verfügbar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The tenant or the flow&apos;s runtime is not available right now (HTTP 502, 503, 504 or 429): being started, updated, overloaded, or the flow is not started.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Tenant oder die Runtime des Integrationsflusses ist gerade nicht verfügbar (HTTP 502, 503, 504 oder 429): wird gestartet, aktualisiert, ist überlastet, oder der Integrationsfluss ist nicht gestartet.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Check the flow&apos;s deployment status and the tenant&apos;s health, then try again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie den Deployment-Status des Integrationsflusses und den Zustand des Tenants, und versuchen Sie es später erneut.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The host cannot be reached</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Host ist nicht erreichbar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>No connection could be opened: the host name does not resolve, or the port refuses connections, or there is no route.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es konnte keine Verbindung geöffnet werden: Der Hostname lässt sich nicht auflösen, der Port verweigert Verbindungen, oder es gibt keine Route.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Check the host name and port (the runtime host, port 443), DNS, and whether a firewall or a company proxy (--proxy, HTTPS_PROXY) is needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie Hostname und Port (der Runtime-Host, Port 443), DNS, und ob eine Firewall oder ein Firmen-Proxy (--proxy, HTTPS_PROXY) im Spiel ist.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>No answer in time</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Antwort in der vorgesehenen Zeit</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The connection or the answer took longer than the time allowed: a firewall silently drops the traffic, a proxy is needed, or the flow takes longer than the timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Verbindung oder die Antwort hat länger gedauert als erlaubt: Eine Firewall verwirft den Verkehr stillschweigend, ein Proxy ist nötig, oder der Integrationsfluss braucht länger als das Timeout.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Check firewalls and proxies (--proxy, HTTPS_PROXY); for a slow flow, raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie Firewalls und Proxys (--proxy, HTTPS_PROXY); für einen langsamen Integrationsfluss erhöhen Sie --timeout.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The proxy refused the connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Proxy hat die Verbindung abgelehnt</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The HTTP proxy could not be used or would not open a tunnel (CONNECT) to the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der HTTP-Proxy konnte nicht verwendet werden oder wollte keinen Tunnel (CONNECT) zum Tenant öffnen.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Check the proxy address and credentials, and ask for CONNECT to the tenant host on port 443 to be allowed; bypass the proxy for this host with NO_PROXY if it is not needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie Proxy-Adresse und Anmeldedaten, und lassen Sie CONNECT zum Tenant-Host auf Port 443 freischalten; umgehen Sie den Proxy für diesen Host mit NO_PROXY, wenn er nicht nötig ist.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>No TLS session with this port</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine TLS-Sitzung mit diesem Port</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Something answers at this address, but no TLS session could be set up with it: it speaks plain HTTP or another protocol, or closed the connection during the handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unter dieser Adresse antwortet etwas, aber es ließ sich keine TLS-Sitzung damit aufbauen: Es spricht unverschlüsseltes HTTP oder ein anderes Protokoll, oder es hat die Verbindung während des Handshakes geschlossen.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that intercepts the connection.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwenden Sie eine https://-URL des Runtime-Hosts auf Port 443; prüfen Sie, ob ein Proxy oder Gateway die Verbindung abfängt.</translation>
     </message>
 </context>
 <context>
@@ -2841,12 +2850,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/ui/workers.py" line="-215"/>
         <source>Cancelled; nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen; nichts wurde geschrieben.</translation>
     </message>
     <message>
         <location line="+86"/>
         <source>Something went wrong that is not your fault (%1). Please report it with the log; nothing half-written was kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>Etwas ist schiefgegangen, wofür Sie nichts können (%1). Bitte melden Sie es mit dem Protokoll; nichts halb Geschriebenes wurde behalten.</translation>
     </message>
 </context>
 </TS>
