@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from wizard import __version__
-from wizard.resources import LANGUAGES, resource, resource_dir, translations_dir
+from wizard.resources import resource, resource_dir
 
 # The keyring entry point that must be registered for the OS keyring to be found at all (a frozen
 # app without keyring's package metadata silently falls back to "no keyring").
@@ -85,7 +85,7 @@ def needed_plugins() -> tuple[str, ...]:
 def _check_qt(found: _Findings) -> None:
     try:
         import PySide6
-        from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator, qVersion
+        from PySide6.QtCore import QCoreApplication, QLibraryInfo, qVersion
     except ImportError as exc:
         found.problems.append(f"Qt (PySide6) cannot be loaded: {exc}. Reinstall the program.")
         return
@@ -109,36 +109,39 @@ def _check_qt(found: _Findings) -> None:
             "Without them no window opens or the icons are blank; reinstall the program."
         )
 
-    qt_dir = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
-    loaded, missing = [], []
-    for lang in LANGUAGES:
-        path = qt_dir / f"qtbase_{lang}.qm"
-        (loaded if path.is_file() and QTranslator().load(str(path)) else missing).append(lang)
-    found.values["qt_translations"] = tuple(loaded)
-    if missing:
+    _check_translations(found, Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)))
+
+
+def _check_translations(found: _Findings, qt_dir: Path) -> None:
+    """The catalogues the program loads, asked for the way it asks (wizard.language)."""
+    from PySide6.QtCore import QTranslator
+
+    from wizard import language
+
+    qt_loaded = [lang for lang in language.TRANSLATED if language.load_qt_catalogue(lang)]
+    found.values["qt_translations"] = tuple(qt_loaded)
+    if missing := [lang for lang in language.TRANSLATED if lang not in qt_loaded]:
         found.problems.append(
             f"Qt's own translations (qtbase_<lang>.qm) missing for {', '.join(missing)} in "
             f"{qt_dir}: stock buttons stay in English. Reinstall the program."
         )
-
-    _check_our_translations(found, QTranslator)
-
-
-def _check_our_translations(found: _Findings, translator_type) -> None:
-    folder = translations_dir()
-    compiled = sorted(folder.glob("*.qm")) if folder.is_dir() else []
-    broken = [qm.name for qm in compiled if not translator_type().load(str(qm))]
-    found.values["translations"] = tuple(qm.stem for qm in compiled if qm.name not in broken)
-    if broken:
-        found.problems.append(f"Unreadable translations in {folder}: {', '.join(broken)}.")
-    # Translations are required once they exist in the source tree: every translations/*.ts needs
-    # its .qm. A frozen bundle carries no .ts; the spec refuses to build one with a .qm missing.
-    sources = sorted(folder.glob("*.ts")) if folder.is_dir() else []
-    missing = [ts.with_suffix(".qm").name for ts in sources if not ts.with_suffix(".qm").is_file()]
-    if missing:
+    found.values["translations"] = tuple(
+        lang for lang in language.TRANSLATED if language.load_catalogue(lang)
+    )
+    # Our translations are required once they exist in the source tree: every translations/*.ts
+    # needs its .qm. A frozen bundle carries no .ts; the spec refuses to build one with a .qm
+    # missing, so there the check is what loads (reported above).
+    folders = [folder for folder in language.catalogue_dirs() if folder.is_dir()]
+    sources = sorted(ts for folder in folders for ts in folder.glob("*.ts"))
+    unusable = [
+        ts.with_suffix(".qm")
+        for ts in sources
+        if not QTranslator().load(str(ts.with_suffix(".qm")))
+    ]
+    if unusable:
         found.problems.append(
-            f"Compiled translations missing in {folder}: {', '.join(missing)}. Build them with "
-            "`pyside6-lrelease translations/*.ts`."
+            f"Compiled translations missing or unreadable: {', '.join(map(str, unusable))}. "
+            "Build them with `make qm` or `pyside6-lrelease translations/*.ts`."
         )
 
 
@@ -253,7 +256,7 @@ def render_text(report: SelfCheckReport) -> str:
         f"{listed(tuple(p for p in needed_plugins() if p in report.qt_plugins))}",
         f"  OpenSSL        {report.openssl_cryptography or 'missing'} (cryptography); "
         f"{report.openssl_python} (Python ssl)",
-        f"  keyring        {report.keyring or 'none'} (backends: {listed(report.keyring_backends)})",
+        f"  keyring        {report.keyring or 'none'}; backends: {listed(report.keyring_backends)}",
         f"  translations   {listed(report.translations)}; Qt's own: "
         f"{listed(report.qt_translations)}",
         f"  resources      {report.resources}",

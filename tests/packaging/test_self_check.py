@@ -12,7 +12,7 @@ from PySide6.QtCore import qVersion
 
 import wizard
 from wizard.core import trust
-from wizard.resources import LANGUAGES
+from wizard.language import TRANSLATED
 
 MINIMAL_TS = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
@@ -49,7 +49,8 @@ def test_self_check_from_source_reports_every_part_and_passes(cli):
     assert report["openssl_python"].startswith("OpenSSL")
     assert "SecretService" in report["keyring_backends"]
     assert report["keyring"] == "test memory keyring"  # the backend actually in use
-    assert tuple(report["qt_translations"]) == LANGUAGES
+    assert tuple(report["qt_translations"]) == TRANSLATED
+    assert tuple(report["translations"]) == TRANSLATED  # built by `make qm` on setup
     assert report["certifi"] == certifi.where()
     assert report["certifi_certificates"] > 100
     assert report["sap_list"] == trust.load_sap_list().version
@@ -77,11 +78,11 @@ def test_a_translation_source_without_its_compiled_catalogue_fails_until_lreleas
     folder = tmp_path / "translations"
     folder.mkdir()
     (folder / "cpi_cert_wizard_de.ts").write_text(MINIMAL_TS, encoding="utf-8")
-    monkeypatch.setattr("wizard.selfcheck.translations_dir", lambda: folder)
+    monkeypatch.setattr("wizard.language.catalogue_dirs", lambda: [folder])
 
     missing = cli("--self-check")
     assert missing.code == 3
-    assert "MISSING: Compiled translations missing" in missing.out
+    assert "MISSING: Compiled translations missing or unreadable" in missing.out
     assert "cpi_cert_wizard_de.qm" in missing.out and "pyside6-lrelease" in missing.out
 
     lrelease = "from PySide6.scripts.pyside_tool import lrelease; lrelease()"
@@ -89,7 +90,7 @@ def test_a_translation_source_without_its_compiled_catalogue_fails_until_lreleas
     subprocess.run([sys.executable, "-c", lrelease, "-silent", ts], check=True)
     compiled = cli("--self-check", "--json")
     assert compiled.code == 0, compiled.json["problems"]
-    assert compiled.json["translations"] == ["cpi_cert_wizard_de"]
+    assert compiled.json["translations"] == ["de"]
 
 
 def test_a_bundle_without_its_resources_fails_and_names_what_is_missing(
