@@ -6,12 +6,12 @@
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+21"/>
         <source>Working</source>
-        <translation type="unfinished"></translation>
+        <translation>Procesando</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelar</translation>
     </message>
 </context>
 <context>
@@ -19,7 +19,7 @@
     <message>
         <location filename="../wizard/ui/wizard.py" line="+49"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP Cloud Integration: asistente de certificados de cliente</translation>
     </message>
 </context>
 <context>
@@ -27,52 +27,52 @@
     <message>
         <location filename="../wizard/ui/pages/certificate.py" line="+115"/>
         <source>Give the files your CA sent (drop them here or choose them: .cer, .crt, .pem, .p7b, in any order), or paste the PEM text. The wizard checks that the certificate belongs to this profile&apos;s key, completes and checks the chain, and stores it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indique los archivos que le envió la CA (arrástrelos aquí o selecciónelos: .cer, .crt, .pem, .p7b, en cualquier orden) o pegue el texto PEM. El asistente comprueba que el certificado corresponde a la clave de este perfil, completa y comprueba la cadena, y lo guarda.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The CA&apos;s &amp;files:</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivos de la &amp;CA:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Or &amp;paste the PEM text:</source>
-        <translation type="unfinished"></translation>
+        <translation>O &amp;pegue el texto PEM:</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Import and check</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Importar y comprobar</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>C&amp;hain:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ca&amp;dena:</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Reading the stored chain…</source>
-        <translation type="unfinished"></translation>
+        <translation>Leyendo la cadena guardada…</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Checking the chain…</source>
-        <translation type="unfinished"></translation>
+        <translation>Comprobando la cadena…</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The certificate is stored in the profile</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado está guardado en el perfil</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%1, valid until %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, válido hasta %2.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>This reply was not imported; the profile is unchanged. Each problem and its fix is listed below.</source>
-        <translation type="unfinished"></translation>
+        <translation>Esta respuesta no se ha importado; el perfil no ha cambiado. Abajo se indica cada problema y su solución.</translation>
     </message>
 </context>
 <context>
@@ -81,81 +81,81 @@
         <location filename="../wizard/ui/pages/trust.py" line="+57"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="+107"/>
         <source>leaf</source>
-        <translation type="unfinished"></translation>
+        <translation>hoja</translation>
     </message>
     <message>
         <location line="+1"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="+4"/>
         <source>intermediate</source>
-        <translation type="unfinished"></translation>
+        <translation>intermedio</translation>
     </message>
     <message>
         <location line="+1"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="-2"/>
         <source>root</source>
-        <translation type="unfinished"></translation>
+        <translation>raíz</translation>
     </message>
     <message>
         <location line="+7"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="-30"/>
         <source>sent by server</source>
-        <translation type="unfinished"></translation>
+        <translation>enviado por el servidor</translation>
     </message>
     <message>
         <location filename="../wizard/ui/widgets/chain_view.py" line="-44"/>
         <source>Certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificado</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issued by</source>
-        <translation type="unfinished"></translation>
+        <translation>Emitido por</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Valid until</source>
-        <translation type="unfinished"></translation>
+        <translation>Válido hasta</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Origen</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>SHA-256 fingerprint: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Huella digital SHA-256: %1</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>CA reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Respuesta de la CA</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>resolved from certifi (Mozilla&apos;s list)</source>
-        <translation type="unfinished"></translation>
+        <translation>obtenido de certifi (lista de Mozilla)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>resolved from the system store</source>
-        <translation type="unfinished"></translation>
+        <translation>obtenido del almacén del sistema</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>resolved from SAP&apos;s list</source>
-        <translation type="unfinished"></translation>
+        <translation>obtenido de la lista de SAP</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+3"/>
         <source>resolved from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>obtenido de %1</translation>
     </message>
     <message>
         <location line="-1"/>
         <source>downloaded from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>descargado de %1</translation>
     </message>
 </context>
 <context>
@@ -163,12 +163,12 @@
     <message>
         <location filename="../wizard/ui/widgets/copyable.py" line="+29"/>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Copiar</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Save…</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar…</translation>
     </message>
 </context>
 <context>
@@ -176,112 +176,112 @@
     <message>
         <location filename="../wizard/ui/pages/export.py" line="+77"/>
         <source>The PKCS#12 file (.p12) holds the private key, the certificate and the intermediates: it goes into the sender system&apos;s keystore. Its password only wraps it for the transport; keep the file itself safe.</source>
-        <translation type="unfinished"></translation>
+        <translation>El archivo PKCS#12 (.p12) contiene la clave privada, el certificado y los intermedios: va al almacén de claves del sistema emisor. Su contraseña solo lo protege durante el transporte; guarde el archivo en un lugar seguro.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Encryption</source>
-        <translation type="unfinished"></translation>
+        <translation>Cifrado</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Modern (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Moderno (recomendado)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Legacy, for old consumers</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Heredado, para programas antiguos</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Include the &amp;root certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Incluir el certificado &amp;raíz</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Servers never need the root; some keystores want it to show a full chain.</source>
-        <translation type="unfinished"></translation>
+        <translation>Los servidores nunca necesitan la raíz; algunos almacenes de claves la piden para mostrar la cadena completa.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Alias (friendly name):</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;lias (nombre descriptivo):</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Export</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Exportar</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Copy password</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Copiar contraseña</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Open folder</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;brir carpeta</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Preparing…</source>
-        <translation type="unfinished"></translation>
+        <translation>Preparando…</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Writing the PKCS#12 and the certificate files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Escribiendo el PKCS#12 y los archivos de certificado…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Exported</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportado</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The password is kept in: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>La contraseña se guarda en: %1.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Files:</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivos:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>key, certificate and intermediates, for the sender&apos;s keystore</source>
-        <translation type="unfinished"></translation>
+        <translation>clave, certificado e intermedios, para el almacén de claves del emisor</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the certificate (DER), for the tenant (Neo mapping)</source>
-        <translation type="unfinished"></translation>
+        <translation>el certificado (DER), para el tenant (asignación en Neo)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the certificate (PEM), for the tenant (Cloud Foundry service key)</source>
-        <translation type="unfinished"></translation>
+        <translation>el certificado (PEM), para el tenant (clave de servicio de Cloud Foundry)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>certificate and intermediates (PEM), for curl and Postman</source>
-        <translation type="unfinished"></translation>
+        <translation>certificado e intermedios (PEM), para curl y Postman</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>• %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>• %1: %2</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Password copied</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña copiada</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Paste it where the sender system asks for the PKCS#12 password.</source>
-        <translation type="unfinished"></translation>
+        <translation>Péguela donde el sistema emisor pida la contraseña del PKCS#12.</translation>
     </message>
 </context>
 <context>
@@ -289,27 +289,27 @@
     <message>
         <location filename="../wizard/ui/widgets/file_drop.py" line="+59"/>
         <source>Drop the CA&apos;s files here</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrastre aquí los archivos de la CA</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Choose files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Seleccionar archivos…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Quitar</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>The CA&apos;s reply</source>
-        <translation type="unfinished"></translation>
+        <translation>La respuesta de la CA</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificates (*.cer *.crt *.pem *.der *.p7b *.p7c *.p7 *.txt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificados (*.cer *.crt *.pem *.der *.p7b *.p7c *.p7 *.txt);;Todos los archivos (*)</translation>
     </message>
 </context>
 <context>
@@ -317,167 +317,167 @@
     <message>
         <location filename="../wizard/ui/pages/key.py" line="+140"/>
         <source>The key pair is made on this computer and never leaves it; the CA only sees the request (CSR). Only the common name is required: it may be any name the tenant administrators recognise, without leading or trailing spaces.</source>
-        <translation type="unfinished"></translation>
+        <translation>El par de claves se genera en este ordenador y nunca sale de él; la CA solo ve la solicitud (CSR). Solo el nombre común es obligatorio: puede ser cualquier nombre que reconozcan los administradores del tenant, sin espacios al principio ni al final.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Common name (CN):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nombre común (CN):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Organizational &amp;unit (OU):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Unidad organizativa (OU):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Organization (O):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Organización (O):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Locality (L):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Localidad (L):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;State or province (ST):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Estado o provincia (ST):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Cou&amp;ntry (C):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;País (C):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>E-&amp;mail address:</source>
-        <translation type="unfinished"></translation>
+        <translation>Co&amp;rreo electrónico:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Sujeto</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>optional, e.g. DNS:erp.example.com, email:it@x.com</source>
-        <translation type="unfinished"></translation>
+        <translation>opcional, p. ej. DNS:erp.example.com, email:it@x.com</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Subject &amp;alternative names:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombres alternati&amp;vos del sujeto:</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>RSA 2048 bits (oldest senders)</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 2048 bits (emisores más antiguos)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>RSA 3072 bits (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 3072 bits (recomendado)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>RSA 4096 bits</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 4096 bits</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>EC P-256</source>
-        <translation type="unfinished"></translation>
+        <translation>EC P-256</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>EC P-384</source>
-        <translation type="unfinished"></translation>
+        <translation>EC P-384</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;Key type:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tipo de clave:</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Generate key and request</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Generar clave y solicitud</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Certificate &amp;request (CSR):</source>
-        <translation type="unfinished"></translation>
+        <translation>Solicitud de certificado (&amp;CSR):</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Send this request to your CA and ask for a client authentication certificate (Extended Key Usage clientAuth), delivered with the whole chain, from a CA whose root is on SAP&apos;s list of trusted client roots. A certificate sold as a TLS/SSL server certificate may lack clientAuth: SAP then rejects it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Envíe esta solicitud a su CA y pida un certificado de autenticación de cliente (Extended Key Usage clientAuth), entregado con la cadena completa, de una CA cuya raíz figure en la lista de raíces de cliente de confianza de SAP. Un certificado vendido como certificado de servidor TLS/SSL puede carecer de clientAuth: SAP lo rechaza.</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Reading the profile…</source>
-        <translation type="unfinished"></translation>
+        <translation>Leyendo el perfil…</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Renewal: a new key with the same subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Renovación: una clave nueva con el mismo sujeto</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The current key, request and certificate are moved to the profile&apos;s archive folder; the current certificate keeps working until the sender uses the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>La clave, la solicitud y el certificado actuales se mueven a la carpeta de archivado del perfil; el certificado actual sigue funcionando hasta que el emisor use el nuevo.</translation>
     </message>
     <message>
         <location line="+74"/>
         <source>Generating the key pair…</source>
-        <translation type="unfinished"></translation>
+        <translation>Generando el par de claves…</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>Subject: %1. Key: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sujeto: %1. Clave: %2.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Saved: the request in %1, the encrypted key in %2; its passphrase is kept in %3. Once you go on, this key stays; for another one later, use Renew on the start page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardado: la solicitud en %1, la clave cifrada en %2; su frase de contraseña se guarda en %3. Al continuar, esta clave se mantiene; para otra más adelante, use Renovar en la página de inicio.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>the keyring</source>
-        <translation type="unfinished"></translation>
+        <translation>el llavero</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Save the certificate request</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar la solicitud de certificado</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificate requests (*.csr *.pem)</source>
-        <translation type="unfinished"></translation>
+        <translation>Solicitudes de certificado (*.csr *.pem)</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardando…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Saved %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardado %1</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Key generation cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Generación de clave cancelada</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>No key and no request were written. Change what you like and generate again.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha escrito ninguna clave ni solicitud. Cambie lo que quiera y vuelva a generar.</translation>
     </message>
 </context>
 <context>
@@ -485,27 +485,27 @@
     <message>
         <location filename="../wizard/ui/pages/base.py" line="+42"/>
         <source>Step %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Paso %1 de %2</translation>
     </message>
     <message>
         <location line="+73"/>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelando…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Too late to cancel: the result is being saved…</source>
-        <translation type="unfinished"></translation>
+        <translation>Demasiado tarde para cancelar: se está guardando el resultado…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Cancelled; nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelado; no se ha escrito nada.</translation>
     </message>
     <message>
         <location line="+47"/>
         <source>This needs your attention</source>
-        <translation type="unfinished"></translation>
+        <translation>Esto requiere su atención</translation>
     </message>
 </context>
 <context>
@@ -513,7 +513,7 @@
     <message>
         <location filename="../wizard/ui/workers.py" line="+247"/>
         <source>Passphrase needed</source>
-        <translation type="unfinished"></translation>
+        <translation>Se necesita la frase de contraseña</translation>
     </message>
 </context>
 <context>
@@ -521,195 +521,195 @@
     <message>
         <location filename="../wizard/ui/pages/start.py" line="+94"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cada sistema emisor (un sistema SAP, una aplicación Java o .NET, Postman…) tiene un perfil: su clave, su certificado y el tenant al que llama.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Sender systems:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sistemas &amp;emisores:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Environment</source>
-        <translation type="unfinished"></translation>
+        <translation>Entorno</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Tenant host</source>
-        <translation type="unfinished"></translation>
+        <translation>Host del tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Subject CN</source>
-        <translation type="unfinished"></translation>
+        <translation>CN del sujeto</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Estado</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Expires</source>
-        <translation type="unfinished"></translation>
+        <translation>Caduca</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>No sender systems yet. Start with a new one, or try the whole flow first with the sandbox tenant: it runs on this computer and needs no SAP account.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aún no hay sistemas emisores. Cree uno nuevo o pruebe antes todo el proceso con el tenant sandbox: se ejecuta en este ordenador y no necesita cuenta de SAP.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;New sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nuevo sistema emisor</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Reanudar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Re&amp;new</source>
-        <translation type="unfinished"></translation>
+        <translation>Reno&amp;var</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Re&amp;move…</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;liminar…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Try it with the sandbox tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Probar con el tenant sandbox</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A new key and request with the same subject, for a new certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Una clave y una solicitud nuevas con el mismo sujeto, para un certificado nuevo</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Deletes the profile&apos;s folder and its keyring entries</source>
-        <translation type="unfinished"></translation>
+        <translation>Borra la carpeta del perfil y sus entradas del llavero</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>&amp;Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Idioma:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>System default</source>
-        <translation type="unfinished"></translation>
+        <translation>Idioma del sistema</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Saved. The new language is used the next time the wizard starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardado. El nuevo idioma se usará la próxima vez que se inicie el asistente.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Reading the profiles…</source>
-        <translation type="unfinished"></translation>
+        <translation>Leyendo los perfiles…</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>%1 (expired)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (caducado)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Neo</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Cloud Foundry</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>no se puede leer</translation>
     </message>
     <message numerus="yes">
         <location line="+25"/>
         <source>%n day(s) left</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>queda %n día</numerusform>
+            <numerusform>quedan %n días</numerusform>
         </translation>
     </message>
     <message>
         <location line="+4"/>
         <source>new</source>
-        <translation type="unfinished"></translation>
+        <translation>nuevo</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>waiting for the CA</source>
-        <translation type="unfinished"></translation>
+        <translation>esperando a la CA</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>certificate imported</source>
-        <translation type="unfinished"></translation>
+        <translation>certificado importado</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>entered in the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>registrado en el tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>tested</source>
-        <translation type="unfinished"></translation>
+        <translation>probado</translation>
     </message>
     <message>
         <location line="+54"/>
         <source>No keyring: secrets are not stored</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin llavero: los secretos no se guardan</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>No usable OS keyring was found (on Linux a SecretService such as GNOME Keyring or KWallet, unlocked). The wizard will ask you for the key passphrase and the PKCS#12 password when it needs them; keep them somewhere safe.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha encontrado ningún llavero del sistema operativo utilizable (en Linux, un SecretService como GNOME Keyring o KWallet, desbloqueado). El asistente le pedirá la frase de contraseña de la clave y la contraseña del PKCS#12 cuando las necesite; guárdelas en un lugar seguro.</translation>
     </message>
     <message>
         <location line="+68"/>
         <source>Opening %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Abriendo %1…</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Remove sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar sistema emisor</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Remove the profile %1? Its folder (key, certificate, PKCS#12 and the other files) and its keyring entries are deleted. Copies you gave to the sender system or the tenant are not touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Eliminar el perfil %1? Se borran su carpeta (clave, certificado, PKCS#12 y demás archivos) y sus entradas del llavero. Las copias entregadas al sistema emisor o al tenant no se tocan.</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Removing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminando %1…</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Starting the sandbox tenant…</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciando el tenant sandbox…</translation>
     </message>
 </context>
 <context>
@@ -717,97 +717,97 @@
     <message>
         <location filename="../wizard/ui/pages/summary.py" line="+50"/>
         <source>&amp;Which file goes where:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Qué archivo va dónde:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivo</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Contains</source>
-        <translation type="unfinished"></translation>
+        <translation>Contiene</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Goes to</source>
-        <translation type="unfinished"></translation>
+        <translation>Destino</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Add &amp;reminder to calendar…</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir &amp;recordatorio al calendario…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Open the folder</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;brir la carpeta</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>%1 is set up: the test call went through.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 está configurado: la llamada de prueba ha funcionado.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>%1: the last test call ended with %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: la última llamada de prueba terminó con %2.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>%1: not tested yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: aún sin probar.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The certificate expires on %1. Renew it before then: Renew on the start page makes a new key and request with the same subject.</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado caduca el %1. Renuévelo antes: Renovar en la página de inicio genera una clave y una solicitud nuevas con el mismo sujeto.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>All files are in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Todos los archivos están en %1.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Listing the files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Listando los archivos…</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>Save the calendar reminder</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar el recordatorio de calendario</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Calendar files (*.ics)</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivos de calendario (*.ics)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Renew the client certificate of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Renovar el certificado de cliente de %1</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The certificate %1 expires on %2 (in %3 days from this reminder). Open cpi-cert-wizard, choose %4 and Renew.</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado %1 caduca el %2 (%3 días después de este recordatorio). Abra cpi-cert-wizard, seleccione %4 y Renovar.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Writing the reminder…</source>
-        <translation type="unfinished"></translation>
+        <translation>Escribiendo el recordatorio…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Reminder saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Recordatorio guardado</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Open %1 with your calendar to add it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abra %1 con su calendario para añadirlo.</translation>
     </message>
 </context>
 <context>
@@ -815,197 +815,197 @@
     <message>
         <location filename="../wizard/ui/pages/tenant_entry.py" line="+136"/>
         <source>Neo</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Cloud Foundry</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>En&amp;vironment:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Entorno:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Certificate-to-User Mapping or service key (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>Asignación de certificado a usuario o clave de servicio (recomendado)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificate in the integration flow (not recommended: every renewal needs a redeploy)</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificado en el flujo de integración (no recomendado: cada renovación exige volver a desplegar)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;How the tenant checks the certificate:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Cómo comprueba el tenant el certificado:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;User the certificate maps to:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Usuario asignado al certificado:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Roles of the sender channel:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Roles del canal emisor:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;instance:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Instancia de servicio:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;key name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de la c&amp;lave de servicio:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source> days</source>
-        <translation type="unfinished"></translation>
+        <translation> días</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Key va&amp;lidity:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Validez de la clave:</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>&amp;Update</source>
-        <translation type="unfinished"></translation>
+        <translation>Ac&amp;tualizar</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Do it in the sandbox tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hacerlo en el tenant sandbox</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Checklist: tick what you have done</source>
-        <translation type="unfinished"></translation>
+        <translation>Lista de comprobación: marque lo que ya ha hecho</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Publish through the tenant&apos;s API (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Publicar mediante la API del tenant (opcional)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Management host:</source>
-        <translation type="unfinished"></translation>
+        <translation>Host de &amp;gestión:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>API u&amp;ser:</source>
-        <translation type="unfinished"></translation>
+        <translation>Usuari&amp;o de API:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>API pass&amp;word:</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña &amp;de API:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;Publish</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Publicar</translation>
     </message>
     <message>
         <location line="+65"/>
         <source>Second option, not recommended: the integration flow&apos;s sender channel checks the certificate itself (Authorization = Client Certificate). Upload client.crt there or type its Subject DN and Issuer DN, then deploy the flow. Every renewal means editing and redeploying the flow.</source>
-        <translation type="unfinished"></translation>
+        <translation>Segunda opción, no recomendada: el canal emisor del flujo de integración comprueba él mismo el certificado (Autorización = Certificado de cliente). Cargue allí client.crt o introduzca su Subject DN e Issuer DN, y despliegue el flujo. Cada renovación obliga a editar el flujo y volver a desplegarlo.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Neo: upload the client certificate in Certificate-to-User Mappings with a user name (any name), then give that user the sender channel&apos;s role.</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo: cargue el certificado de cliente en Asignaciones de certificado a usuario con un nombre de usuario (cualquiera) y asigne a ese usuario el rol del canal emisor.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Cloud Foundry: a Process Integration Runtime instance (plan integration-flow) holds the roles; a service key of type External Certificate holds the leaf certificate. The key&apos;s client id becomes the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry: una instancia de Process Integration Runtime (plan integration-flow) contiene los roles; una clave de servicio de tipo External Certificate contiene el certificado de hoja. El ID de cliente de la clave pasa a ser el usuario.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Preparing the certificate for the integration flow…</source>
-        <translation type="unfinished"></translation>
+        <translation>Preparando el certificado para el flujo de integración…</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Preparing the tenant entry…</source>
-        <translation type="unfinished"></translation>
+        <translation>Preparando el registro en el tenant…</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Sub&amp;ject DN to type into the sender channel:</source>
-        <translation type="unfinished"></translation>
+        <translation>Su&amp;bject DN para el canal emisor:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Issuer DN:</source>
-        <translation type="unfinished"></translation>
+        <translation>Issuer D&amp;N:</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Or upload this file in the sender channel (Authorization = Client Certificate → Add → Select): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>O cargue este archivo en el canal emisor (Autorización = Certificado de cliente → Añadir → Seleccionar): %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Body for the mapping API (the tenant will show Id %1):</source>
-        <translation type="unfinished"></translation>
+        <translation>Cuerpo para la &amp;API de asignación (el tenant mostrará el Id %1):</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Certificate &amp;file to upload:</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivo de certi&amp;ficado que cargar:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;key parameters (External Certificate):</source>
-        <translation type="unfinished"></translation>
+        <translation>Pará&amp;metros de la clave de servicio (External Certificate):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>cf &amp;commands (run them in the profile folder):</source>
-        <translation type="unfinished"></translation>
+        <translation>Comandos cf (e&amp;jecútelos en la carpeta del perfil):</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>Mapping the certificate in the sandbox…</source>
-        <translation type="unfinished"></translation>
+        <translation>Asignando el certificado en el sandbox…</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The sandbox tenant knows the certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>El tenant sandbox conoce el certificado</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Mapped to user %1 with the roles %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Asignado al usuario %1 con los roles %2.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Give the management host, the API user and its password to publish.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indique el host de gestión, el usuario de API y su contraseña para publicar.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Publishing the mapping…</source>
-        <translation type="unfinished"></translation>
+        <translation>Publicando la asignación…</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Published</source>
-        <translation type="unfinished"></translation>
+        <translation>Publicado</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The tenant stored the mapping with Id %1 for user %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>El tenant guardó la asignación con el Id %1 para el usuario %2.</translation>
     </message>
 </context>
 <context>
@@ -1013,79 +1013,79 @@
     <message>
         <location filename="../wizard/ui/pages/tenant.py" line="+48"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dé un nombre al sistema emisor (el sistema que llamará al tenant) y pegue la URL del punto final del flujo de integración, o solo el host de tiempo de ejecución del tenant.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>for example ERP-PRD</source>
-        <translation type="unfinished"></translation>
+        <translation>por ejemplo ERP-PRD</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Detect from the host</source>
-        <translation type="unfinished"></translation>
+        <translation>Detectar a partir del host</translation>
     </message>
     <message>
         <location line="+0"/>
         <location line="+92"/>
         <source>Neo</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo</translation>
     </message>
     <message>
         <location line="-92"/>
         <location line="+92"/>
         <source>Cloud Foundry</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry</translation>
     </message>
     <message>
         <location line="-88"/>
         <source>&amp;Profile name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre del &amp;perfil:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Endpoint URL or host:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;URL del punto final o host:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>En&amp;vironment:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Entorno:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>This is the sandbox tenant: it runs inside this program on 127.0.0.1 and behaves like a Neo tenant, with its own demo CA. Nothing leaves this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Este es el tenant sandbox: se ejecuta dentro de este programa en 127.0.0.1 y se comporta como un tenant Neo, con su propia CA de demostración. Nada sale de este ordenador.</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>Give the profile a name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dé un nombre al perfil.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Paste the endpoint URL or the host.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pegue la URL del punto final o el host.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Note: the host looks like %1, not %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nota: el host parece %1, no %2.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Detected from the host: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Detectado a partir del host: %1.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The host does not tell; fetching the tenant&apos;s root on the next page may, or choose it here.</source>
-        <translation type="unfinished"></translation>
+        <translation>El host no lo indica; puede indicarlo la obtención de la raíz del tenant en la página siguiente, o selecciónelo aquí.</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Saving the profile…</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardando el perfil…</translation>
     </message>
 </context>
 <context>
@@ -1093,74 +1093,74 @@
     <message>
         <location filename="../wizard/ui/pages/test_call.py" line="+89"/>
         <source>The wizard calls the endpoint the way the sender system will: with the key, the certificate and all intermediates, trusting the tenant&apos;s root.</source>
-        <translation type="unfinished"></translation>
+        <translation>El asistente llama al punto final igual que lo hará el sistema emisor: con la clave, el certificado y todos los intermedios, confiando en la raíz del tenant.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Endpoint URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;URL del punto final:</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+34"/>
         <source>&amp;Call</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Llamar</translation>
     </message>
     <message>
         <location line="-31"/>
         <source>Open an &amp;access log…</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir un log de &amp;acceso…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>E&amp;vidence:</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;videncias:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The same call with c&amp;url:</source>
-        <translation type="unfinished"></translation>
+        <translation>La misma llamada con cu&amp;rl:</translation>
     </message>
     <message>
         <location line="+19"/>
         <location line="+24"/>
         <source>&amp;Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Rein&amp;tentar</translation>
     </message>
     <message>
         <location line="-8"/>
         <source>Calling the endpoint…</source>
-        <translation type="unfinished"></translation>
+        <translation>Llamando al punto final…</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>The call was abandoned.</source>
-        <translation type="unfinished"></translation>
+        <translation>Se ha abandonado la llamada.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>SAP HTTP access log</source>
-        <translation type="unfinished"></translation>
+        <translation>Log de acceso HTTP de SAP</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Access logs (http_access_*.log *.log *.gz);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Logs de acceso (http_access_*.log *.log *.gz);;Todos los archivos (*)</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Reading the access log…</source>
-        <translation type="unfinished"></translation>
+        <translation>Leyendo el log de acceso…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The log has no calls to this endpoint.</source>
-        <translation type="unfinished"></translation>
+        <translation>El log no contiene llamadas a este punto final.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>%1 %2 %3 → %4: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 %3 → %4: %5</translation>
     </message>
 </context>
 <context>
@@ -1168,97 +1168,97 @@
     <message>
         <location filename="../wizard/ui/pages/trust.py" line="+38"/>
         <source>The sender system must trust the tenant&apos;s load balancer. The wizard reads the certificate chain the tenant presents and finds its root: that root goes into the sender&apos;s trust store.</source>
-        <translation type="unfinished"></translation>
+        <translation>El sistema emisor debe confiar en el equilibrador de carga del tenant. El asistente lee la cadena de certificados que presenta el tenant y encuentra su raíz: esa raíz va al almacén de confianza del emisor.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Where the root goes: SAP ABAP (STRUST): SSL client PSE → Import certificate → Add to Certificate List. Java: keytool -importcert -keystore truststore.jks -file tenant-root.cer. Postman: Settings → Certificates → CA certificates → tenant-root.pem.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dónde va la raíz: SAP ABAP (STRUST): PSE de cliente SSL → Importar certificado → Añadir a lista de certificados. Java: keytool -importcert -keystore truststore.jks -file tenant-root.cer. Postman: Settings → Certificates → CA certificates → tenant-root.pem.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Fetch the chain again</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Volver a obtener la cadena</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Save root as .&amp;cer…</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar raíz como .&amp;cer…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Save root as .&amp;pem…</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar raíz como .&amp;pem…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;Chain presented by the tenant:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ca&amp;dena presentada por el tenant:</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Skip for now: I will get the root another way (SAP&apos;s Connectivity Test)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Omitir por ahora: obtendré la raíz de otro modo (prueba de conectividad de SAP)</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Fetching the root is not available in this build</source>
-        <translation type="unfinished"></translation>
+        <translation>La obtención de la raíz no está disponible en esta versión</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The fetch-root engine (wizard.core.fetch_root) is missing. Get the root with SAP&apos;s Connectivity Test (Monitor → Manage Security → Connectivity Tests → TLS, untick Validate Server Certificate, download the root .cer) and tick Skip to go on.</source>
-        <translation type="unfinished"></translation>
+        <translation>Falta el motor fetch-root (wizard.core.fetch_root). Obtenga la raíz con la prueba de conectividad de SAP (Supervisar → Gestionar seguridad → Pruebas de conectividad → TLS, desmarque Validar certificado de servidor, descargue el .cer raíz) y marque Omitir para continuar.</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Reading the chain of %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Leyendo la cadena de %1…</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>The tenant&apos;s chain could not be read</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha podido leer la cadena del tenant</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Go Back to correct the URL, fetch again, or tick Skip to go on without it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vuelva Atrás para corregir la URL, vuelva a obtener la cadena o marque Omitir para continuar sin ella.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>The root %1 is saved in %2 as tenant-root.cer and tenant-root.pem: it goes into the sender system&apos;s trust store.</source>
-        <translation type="unfinished"></translation>
+        <translation>La raíz %1 está guardada en %2 como tenant-root.cer y tenant-root.pem: va al almacén de confianza del sistema emisor.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Fetching cancelled; nothing was saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Obtención cancelada; no se ha guardado nada.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Fetch again, or tick Skip to go on without the root.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vuelva a obtener la cadena o marque Omitir para continuar sin la raíz.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Save the tenant root</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar la raíz del tenant</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificates (*%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificados (*%1)</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardando…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Saved %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardado %1</translation>
     </message>
 </context>
 <context>
@@ -1266,7 +1266,7 @@
     <message>
         <location filename="../wizard/ui/widgets/verdict.py" line="+48"/>
         <source>Next step: </source>
-        <translation type="unfinished"></translation>
+        <translation>Siguiente paso: </translation>
     </message>
 </context>
 <context>
@@ -1274,52 +1274,52 @@
     <message>
         <location filename="../wizard/ui/pages/waiting.py" line="+47"/>
         <source>Send the request to your CA and wait for the signed certificate. This can take days: you can close the program now. When you open it again, choose this sender system and Resume; you will come back to this page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Envíe la solicitud a su CA y espere el certificado firmado. Puede tardar días: ya puede cerrar el programa. Cuando vuelva a abrirlo, seleccione este sistema emisor y Reanudar; volverá a esta página.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Certificate &amp;request (CSR):</source>
-        <translation type="unfinished"></translation>
+        <translation>Solicitud de certificado (&amp;CSR):</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Ask for: a client authentication certificate (Extended Key Usage clientAuth), with the whole chain (intermediates), from a CA whose root is on SAP&apos;s list. Any file format the CA sends is fine: .cer, .crt, .pem, .p7b.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pida: un certificado de autenticación de cliente (Extended Key Usage clientAuth), con la cadena completa (intermedios), de una CA cuya raíz figure en la lista de SAP. Sirve cualquier formato de archivo que envíe la CA: .cer, .crt, .pem, .p7b.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;Open the profile folder</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;brir la carpeta del perfil</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Sign with the sandbox CA</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Firmar con la CA sandbox</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>The request is %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>La solicitud es %1.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Reading the request…</source>
-        <translation type="unfinished"></translation>
+        <translation>Leyendo la solicitud…</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>The sandbox CA is signing…</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA sandbox está firmando…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The sandbox CA answered</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA sandbox ha respondido</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Its reply is %1 (leaf and intermediate, PKCS#7). Next imports it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Su respuesta es %1 (hoja e intermedio, PKCS#7). Pulse Siguiente para importarla.</translation>
     </message>
 </context>
 <context>
@@ -1327,7 +1327,7 @@
     <message>
         <location filename="../wizard/cli.py" line="+196"/>
         <source>error: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>error: {message}</translation>
     </message>
 </context>
 <context>
@@ -1335,33 +1335,34 @@
     <message>
         <location filename="../wizard/commands/csr.py" line="+44"/>
         <source>Give either --subject or --cn (with --org …), not both.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indique --subject o --cn (con --org …), no ambos.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Say what the certificate is for: --cn NAME (or --subject DN).</source>
-        <translation type="unfinished"></translation>
+        <translation>Indique para qué es el certificado: --cn NAME (o --subject DN).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Request: {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>Solicitud: {file}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Key:     {file} (encrypted; passphrase kept in {where})</source>
-        <translation type="unfinished"></translation>
+        <translation>Clave:     {file} (cifrada; frase de contraseña guardada en {where})</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The previous key and certificate were copied to {folder}.</source>
-        <translation type="unfinished"></translation>
+        <translation>La clave y el certificado anteriores se han copiado en {folder}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Send the request to your CA and ask for a client-authentication certificate (Extended
 Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. Then run:</source>
-        <translation type="unfinished"></translation>
+        <translation>Envíe la solicitud a su CA y pida un certificado de autenticación de cliente (Extended
+Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza de SAP. Después ejecute:</translation>
     </message>
 </context>
 <context>
@@ -1369,47 +1370,47 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/commands/export_p12.py" line="+41"/>
         <source>Password: {password}</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña: {password}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Password: the one you typed</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña: la que introdujo</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  kept in {where}; show it again with &apos;cpi-cert-wizard secret show --profile {profile} p12&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>  guardada en {where}; vuelva a mostrarla con &apos;cpi-cert-wizard secret show --profile {profile} p12&apos;</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Which file goes where:</source>
-        <translation type="unfinished"></translation>
+        <translation>Qué archivo va dónde:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the sender system&apos;s keystore (STRUST: sapgenpse import_p12; Java: keytool -importkeystore; Postman: PFX)</source>
-        <translation type="unfinished"></translation>
+        <translation>el almacén de claves del sistema emisor (STRUST: sapgenpse import_p12; Java: keytool -importkeystore; Postman: PFX)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>the tenant (Neo Certificate-to-User Mapping)</source>
-        <translation type="unfinished"></translation>
+        <translation>el tenant (asignación de certificado a usuario en Neo)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the tenant (Cloud Foundry External Certificate key)</source>
-        <translation type="unfinished"></translation>
+        <translation>el tenant (clave External Certificate en Cloud Foundry)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>curl --cert / Postman: leaf + intermediates</source>
-        <translation type="unfinished"></translation>
+        <translation>curl --cert / Postman: hoja + intermedios</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Next: {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>Siguiente paso: {command}</translation>
     </message>
 </context>
 <context>
@@ -1417,99 +1418,99 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/fetch_root.py" line="+153"/>
         <source>Server chain: valid for {name}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadena del servidor: válida para {name}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Server chain: NOT valid for {name}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadena del servidor: NO válida para {name}:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The server ended the handshake after sending its chain ({error}); it requires a client certificate, and none is sent when fetching the root. The chain above was read before that.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servidor terminó el handshake tras enviar su cadena ({error}); exige un certificado de cliente y al obtener la raíz no se envía ninguno. La cadena anterior se leyó antes de eso.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The server ended the handshake after sending its chain ({error}). The chain above was read before that.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servidor terminó el handshake tras enviar su cadena ({error}). La cadena anterior se leyó antes de eso.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and pass it with --ca-file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Raíz: no encontrada, así que no se ha guardado nada. La cadena termina en &apos;{subject}&apos;, emitido por &apos;{issuer}&apos;: obtenga el certificado raíz de esa CA (en su sitio web o con la prueba de conectividad de SAP) e indíquelo con --ca-file.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>sent by server</source>
-        <translation type="unfinished"></translation>
+        <translation>enviado por el servidor</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>resolved from {source}</source>
-        <translation type="unfinished"></translation>
+        <translation>obtenido de {source}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Root: {subject} (SHA-256 {sha256}), {origin}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Raíz: {subject} (SHA-256 {sha256}), {origin}.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is on the required list (the roots every BTP client must trust).</source>
-        <translation type="unfinished"></translation>
+        <translation>Lista de SAP, {version}: la raíz está en la lista de obligatorias (las raíces en las que debe confiar todo cliente de BTP).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is approved, but not on the required list.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lista de SAP, {version}: la raíz está aprobada, pero no figura en la lista de obligatorias.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>SAP&apos;s list, {version}: the root was removed from the list; SAP&apos;s hosts are moving away from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lista de SAP, {version}: la raíz se ha retirado de la lista; los hosts de SAP están dejando de usarla.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is an expired historic root.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lista de SAP, {version}: la raíz es una raíz histórica caducada.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>SAP&apos;s list, {version}: the root is not on it. That is unusual for an SAP Cloud Integration host: check that this is the tenant&apos;s runtime host, and whether a proxy or firewall that inspects TLS put its own root in front.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lista de SAP, {version}: la raíz no figura en ella. Es inusual en un host de SAP Cloud Integration: compruebe que es el host de tiempo de ejecución del tenant y si un proxy o cortafuegos que inspecciona TLS ha antepuesto su propia raíz.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Environment: Neo (the host is an -iflmap. runtime host).</source>
-        <translation type="unfinished"></translation>
+        <translation>Entorno: Neo (el host es un host de tiempo de ejecución -iflmap.).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Environment: Cloud Foundry (the host is an -rt.cfapps. runtime host).</source>
-        <translation type="unfinished"></translation>
+        <translation>Entorno: Cloud Foundry (el host es un host de tiempo de ejecución -rt.cfapps.).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Environment: not recognised from the host name (neither Neo -iflmap. nor Cloud Foundry -rt.cfapps.); choose it in the profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>Entorno: no reconocido por el nombre de host (ni Neo -iflmap. ni Cloud Foundry -rt.cfapps.); selecciónelo en el perfil.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Client certificates: the server did not ask for one during the handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificados de cliente: el servidor no pidió ninguno durante el handshake.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Client certificates: the server asks for one and lists no CA names (it does not say which CAs it accepts).</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificados de cliente: el servidor pide uno y no indica nombres de CA (no dice qué CA acepta).</translation>
     </message>
     <message numerus="yes">
         <location line="+7"/>
         <source>Client certificates: the server asks for one and lists %n acceptable CA name(s); your certificate must chain to one of them:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Certificados de cliente: el servidor pide uno e indica %n nombre de CA aceptable; su certificado debe encadenar con ella:</numerusform>
+            <numerusform>Certificados de cliente: el servidor pide uno e indica %n nombres de CA aceptables; su certificado debe encadenar con una de ellas:</numerusform>
         </translation>
     </message>
 </context>
@@ -1518,152 +1519,152 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/flow.py" line="+72"/>
         <source>Sender systems</source>
-        <translation type="unfinished"></translation>
+        <translation>Sistemas emisores</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Sender system and tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Sistema emisor y tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Trust the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Confiar en el tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Key and certificate request</source>
-        <translation type="unfinished"></translation>
+        <translation>Clave y solicitud de certificado</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Waiting for the CA</source>
-        <translation type="unfinished"></translation>
+        <translation>Esperando a la CA</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Signed certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificado firmado</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Export for the sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportar para el sistema emisor</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Tenant entry</source>
-        <translation type="unfinished"></translation>
+        <translation>Registro en el tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Test call</source>
-        <translation type="unfinished"></translation>
+        <translation>Llamada de prueba</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Resumen</translation>
     </message>
     <message>
         <location line="+171"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
-        <translation type="unfinished"></translation>
+        <translation>la raíz del equilibrador de carga del tenant (DER)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the sender&apos;s trust store: STRUST SSL client PSE, Java truststore, Postman CA certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>el almacén de confianza del emisor: PSE de cliente SSL en STRUST, truststore de Java, certificados de CA de Postman</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the same root as PEM text</source>
-        <translation type="unfinished"></translation>
+        <translation>la misma raíz como texto PEM</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>trust stores that want PEM (curl --cacert, OpenSSL)</source>
-        <translation type="unfinished"></translation>
+        <translation>almacenes de confianza que piden PEM (curl --cacert, OpenSSL)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the certificate request: public key and subject</source>
-        <translation type="unfinished"></translation>
+        <translation>la solicitud de certificado: clave pública y sujeto</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the CA, asking for a client authentication certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>la CA, pidiendo un certificado de autenticación de cliente</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>private key, certificate and intermediates, protected by a password</source>
-        <translation type="unfinished"></translation>
+        <translation>clave privada, certificado e intermedios, protegidos con contraseña</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the sender&apos;s keystore: STRUST (sapgenpse import_p12), keytool -importkeystore, Postman PFX, Windows</source>
-        <translation type="unfinished"></translation>
+        <translation>el almacén de claves del emisor: STRUST (sapgenpse import_p12), keytool -importkeystore, PFX de Postman, Windows</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the client certificate only, public (DER)</source>
-        <translation type="unfinished"></translation>
+        <translation>solo el certificado de cliente, público (DER)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the tenant: Neo Certificate-to-User Mapping upload</source>
-        <translation type="unfinished"></translation>
+        <translation>el tenant: carga en la asignación de certificado a usuario de Neo</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the client certificate only, public (PEM)</source>
-        <translation type="unfinished"></translation>
+        <translation>solo el certificado de cliente, público (PEM)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the tenant: Cloud Foundry External Certificate service key</source>
-        <translation type="unfinished"></translation>
+        <translation>el tenant: clave de servicio External Certificate de Cloud Foundry</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the certificate and its intermediates (PEM)</source>
-        <translation type="unfinished"></translation>
+        <translation>el certificado y sus intermedios (PEM)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>curl --cert, or senders that take the chain separately</source>
-        <translation type="unfinished"></translation>
+        <translation>curl --cert, o emisores que reciben la cadena por separado</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the body of the mapping API call</source>
-        <translation type="unfinished"></translation>
+        <translation>el cuerpo de la llamada a la API de asignación</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>POST /api/v1/CertificateUserMappings on the Neo tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>POST /api/v1/CertificateUserMappings en el tenant Neo</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the service instance&apos;s parameters (roles)</source>
-        <translation type="unfinished"></translation>
+        <translation>los parámetros de la instancia de servicio (roles)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>cf create-service … -c, or the cockpit&apos;s JSON field</source>
-        <translation type="unfinished"></translation>
+        <translation>cf create-service … -c, o el campo JSON del cockpit</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the External Certificate service key&apos;s parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>los parámetros de la clave de servicio External Certificate</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>cf create-service-key … -c, or the cockpit&apos;s JSON field</source>
-        <translation type="unfinished"></translation>
+        <translation>cf create-service-key … -c, o el campo JSON del cockpit</translation>
     </message>
 </context>
 <context>
@@ -1671,7 +1672,7 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/commands/import_reply.py" line="+42"/>
         <source>Next: {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>Siguiente paso: {command}</translation>
     </message>
 </context>
 <context>
@@ -1679,7 +1680,7 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/language.py" line="+99"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{code!r} no es un idioma de este programa; use uno de estos: {codes}.</translation>
     </message>
 </context>
 <context>
@@ -1687,182 +1688,182 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/chain.py" line="+85"/>
         <source>certificate for another key</source>
-        <translation type="unfinished"></translation>
+        <translation>certificado de otra clave</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos;: this certificate belongs to another key; it was not issued for the CSR of {profile}. Import the certificate the CA issued for this CSR (compare subject and order number), or send this profile&apos;s CSR to the CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos;: este certificado pertenece a otra clave; no se emitió para la CSR de {profile}. Importe el certificado que la CA emitió para esta CSR (compare sujeto y número de pedido) o envíe a la CA la CSR de este perfil.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>self-signed certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>certificado autofirmado</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is self-signed: self-signed certificates never pass SAP&apos;s load balancer, which only forwards certificates that chain to a root on SAP&apos;s list. Send the CSR to a CA whose root is on SAP&apos;s list and import the certificate it returns.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; es autofirmado: los certificados autofirmados nunca pasan el equilibrador de carga de SAP, que solo reenvía certificados que encadenan con una raíz de la lista de SAP. Envíe la CSR a una CA cuya raíz figure en la lista de SAP e importe el certificado que devuelva.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>chain cannot be completed</source>
-        <translation type="unfinished"></translation>
+        <translation>no se puede completar la cadena</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the chain cannot be completed: issuer &apos;{issuer}&apos; of &apos;{subject}&apos; was not found; add it with --ca-file or get the CA&apos;s bundle (intermediate and root certificates, usually on the CA&apos;s download page).{detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>no se puede completar la cadena: no se ha encontrado el emisor &apos;{issuer}&apos; de &apos;{subject}&apos;; añádalo con --ca-file u obtenga el paquete de la CA (certificados intermedios y raíz, normalmente en la página de descargas de la CA).{detail}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>certificate not valid</source>
-        <translation type="unfinished"></translation>
+        <translation>certificado no válido</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is not valid: {reason}. {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; no es válido: {reason}. {fix}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>CA certificate instead of a client certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>certificado de CA en lugar de certificado de cliente</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is a CA certificate (basicConstraints CA:TRUE), not a client certificate. Pick the certificate the CA issued for your CSR, not the CA&apos;s own.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; es un certificado de CA (basicConstraints CA:TRUE), no un certificado de cliente. Elija el certificado que la CA emitió para su CSR, no el de la propia CA.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>not for client authentication</source>
-        <translation type="unfinished"></translation>
+        <translation>no apto para autenticación de cliente</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has an Extended Key Usage without clientAuth ({usages}). Public TLS CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP Integration Suite rejects client certificates without it. Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; tiene un Extended Key Usage sin clientAuth ({usages}). Las CA TLS públicas dejaron de incluir clientAuth en sus certificados de servidor TLS/SSL en 2026, y SAP Integration Suite rechaza los certificados de cliente que no lo tienen. Pida a la CA un certificado de autenticación de cliente (Extended Key Usage clientAuth).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>key usage forbids signing</source>
-        <translation type="unfinished"></translation>
+        <translation>el uso de clave impide firmar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has a Key Usage without digitalSignature ({usages}), so it cannot sign the TLS handshake as a client. Ask the CA for a client-authentication certificate with Key Usage digitalSignature.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; tiene un Key Usage sin digitalSignature ({usages}), por lo que no puede firmar el handshake TLS como cliente. Pida a la CA un certificado de autenticación de cliente con Key Usage digitalSignature.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>RSA key too short</source>
-        <translation type="unfinished"></translation>
+        <translation>clave RSA demasiado corta</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has an RSA key of {bits} bits; at least 2048 are required. {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; tiene una clave RSA de {bits} bits; se requieren al menos 2048. {fix}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>SHA-1 signature</source>
-        <translation type="unfinished"></translation>
+        <translation>firma SHA-1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is signed with {algorithm}, which SAP&apos;s load balancer and current TLS libraries reject. {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; está firmado con {algorithm}, que rechazan el equilibrador de carga de SAP y las bibliotecas TLS actuales. {fix}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>empty common name</source>
-        <translation type="unfinished"></translation>
+        <translation>nombre común vacío</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has no common name (CN). SAP shows and maps client certificates by their CN: create a new CSR with --cn and have it signed again.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; no tiene nombre común (CN). SAP muestra y asigna los certificados de cliente por su CN: cree una CSR nueva con --cn y pida que la firmen de nuevo.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>common name with spaces at the ends</source>
-        <translation type="unfinished"></translation>
+        <translation>nombre común con espacios en los extremos</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the common name &apos;{cn}&apos; of &apos;{subject}&apos; has leading or trailing spaces, which make the mapping to a user fail. Create a new CSR with the CN trimmed and have it signed again.</source>
-        <translation type="unfinished"></translation>
+        <translation>el nombre común &apos;{cn}&apos; de &apos;{subject}&apos; tiene espacios al principio o al final, que hacen fallar la asignación a un usuario. Cree una CSR nueva con el CN sin esos espacios y pida que la firmen de nuevo.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>no Extended Key Usage</source>
-        <translation type="unfinished"></translation>
+        <translation>sin Extended Key Usage</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has no Extended Key Usage. RFC 5280 treats that as unrestricted, but SAP asks for clientAuth explicitly; if the load balancer refuses it, ask the CA for a client-authentication certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; no tiene Extended Key Usage. La RFC 5280 lo trata como sin restricciones, pero SAP exige clientAuth explícitamente; si el equilibrador de carga lo rechaza, pida a la CA un certificado de autenticación de cliente.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>unusual key type</source>
-        <translation type="unfinished"></translation>
+        <translation>tipo de clave inusual</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has a {key} key; SAP documents RSA (2048 bits or more) and EC P-256 or P-384 for client certificates. If the load balancer refuses it, create a new CSR with --key-type rsa-3072 or ec-p256.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; tiene una clave {key}; SAP documenta RSA (2048 bits o más) y EC P-256 o P-384 para certificados de cliente. Si el equilibrador de carga lo rechaza, cree una CSR nueva con --key-type rsa-3072 o ec-p256.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>root not on SAP&apos;s list</source>
-        <translation type="unfinished"></translation>
+        <translation>raíz fuera de la lista de SAP</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the root &apos;{subject}&apos; is not on {version}. SAP&apos;s load balancer only accepts client certificates that chain to a listed root. Check SAP Note 2801396 (load a newer list with --sap-roots) or get the certificate from a CA whose root is listed.</source>
-        <translation type="unfinished"></translation>
+        <translation>la raíz &apos;{subject}&apos; no figura en {version}. El equilibrador de carga de SAP solo acepta certificados de cliente que encadenan con una raíz de la lista. Consulte la nota SAP 2801396 (cargue una lista más reciente con --sap-roots) u obtenga el certificado de una CA cuya raíz figure en ella.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>root removed from SAP&apos;s list</source>
-        <translation type="unfinished"></translation>
+        <translation>raíz retirada de la lista de SAP</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the root &apos;{subject}&apos; was removed from SAP&apos;s list ({version}); the load balancer will stop accepting certificates that chain to it. Get a new certificate from a CA whose root is on the list.</source>
-        <translation type="unfinished"></translation>
+        <translation>la raíz &apos;{subject}&apos; se ha retirado de la lista de SAP ({version}); el equilibrador de carga dejará de aceptar los certificados que encadenan con ella. Obtenga un certificado nuevo de una CA cuya raíz figure en la lista.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>expires soon</source>
-        <translation type="unfinished"></translation>
+        <translation>caduca pronto</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; expires on {date} ({days} days left). Renew it now: new CSR, new certificate, then a new mapping entry (Neo) or service key (Cloud Foundry).</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; caduca el {date} (quedan {days} días). Renuévelo ya: CSR nueva, certificado nuevo y después una entrada de asignación nueva (Neo) o una clave de servicio nueva (Cloud Foundry).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>renewal due</source>
-        <translation type="unfinished"></translation>
+        <translation>renovación pendiente</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is past two thirds of its lifetime ({days} of {total} days left, expires on {date}). Plan the renewal: new CSR, new certificate, new mapping entry (Neo) or service key (Cloud Foundry).</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; ha superado dos tercios de su vida útil (quedan {days} de {total} días, caduca el {date}). Planifique la renovación: CSR nueva, certificado nuevo, entrada de asignación nueva (Neo) o clave de servicio nueva (Cloud Foundry).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>chain ends in Baltimore CyberTrust Root</source>
-        <translation type="unfinished"></translation>
+        <translation>la cadena termina en Baltimore CyberTrust Root</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the chain ends in &apos;{subject}&apos;, which expired on {date}. It was the historic root of SAP&apos;s Neo load balancer and certificates depending on it no longer work. Get a new certificate from a CA whose root is on {version}.</source>
-        <translation type="unfinished"></translation>
+        <translation>la cadena termina en &apos;{subject}&apos;, que caducó el {date}. Era la raíz histórica del equilibrador de carga de Neo de SAP y los certificados que dependen de ella ya no funcionan. Obtenga un certificado nuevo de una CA cuya raíz figure en {version}.</translation>
     </message>
 </context>
 <context>
@@ -1870,238 +1871,244 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/mapping.py" line="+61"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {profile!r} aún no tiene certificado (estado {state}). Importe primero la respuesta de la CA: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Profile {profile!r} is marked {state} but its certificate file {file} is missing. Import the CA&apos;s reply again: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {profile!r} está marcado como {state}, pero falta su archivo de certificado {file}. Vuelva a importar la respuesta de la CA: cpi-cert-wizard import-reply --profile {profile} FILE</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} of profile {profile!r} holds no readable PEM certificate ({reason}). Import the CA&apos;s reply again: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} del perfil {profile!r} no contiene ningún certificado PEM legible ({reason}). Vuelva a importar la respuesta de la CA: cpi-cert-wizard import-reply --profile {profile} FILE</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile records {recorded}. Import the CA&apos;s reply again so both agree: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} del perfil {profile!r} empieza por el certificado con SHA-256 {found}, pero el perfil registra {recorded}. Vuelva a importar la respuesta de la CA para que coincidan: cpi-cert-wizard import-reply --profile {profile} FILE</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses it. Renew it first: cpi-cert-wizard csr --profile {profile} --new-key …, have the CA sign the request, then import-reply.</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado del perfil {profile!r} ({subject}) caducó el {date}; el tenant lo rechaza. Renuévelo primero: cpi-cert-wizard csr --profile {profile} --new-key …, haga que la CA firme la solicitud y después import-reply.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Profile {profile!r} does not record whether the tenant runs on Neo or Cloud Foundry (cpi-cert-wizard fetch-root records it). Give --env neo or --env cf.</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {profile!r} no registra si el tenant se ejecuta en Neo o en Cloud Foundry (cpi-cert-wizard fetch-root lo registra). Indique --env neo o --env cf.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{value!r} is not an environment; use neo or cf.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} no es un entorno; use neo o cf.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The user name is empty; give --user NAME (any name, up to 150 characters).</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre de usuario está vacío; indique --user NAME (cualquier nombre, hasta 150 caracteres).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The user name {user!r} has leading or trailing spaces; the tenant compares it exactly. Remove them.</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre de usuario {user!r} tiene espacios al principio o al final; el tenant lo compara de forma exacta. Elimínelos.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The user name is {length} characters long; the tenant allows at most {limit}. Choose a shorter name.</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre de usuario tiene {length} caracteres; el tenant admite como máximo {limit}. Elija un nombre más corto.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The user name {user!r} contains a control character; remove it.</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre de usuario {user!r} contiene un carácter de control; elimínelo.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{role!r} is not a valid role name: SAP allows only letters, digits, &apos;_&apos; and &apos;.&apos; (for example ESBMessaging.send); remove {bad}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{role!r} no es un nombre de rol válido: SAP solo admite letras, dígitos, &apos;_&apos; y &apos;.&apos; (por ejemplo, ESBMessaging.send); elimine {bad}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{what} {value!r} may use only letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, starting with a letter or digit, so the cf command can be pasted as it is.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} {value!r} solo puede contener letras, dígitos, &apos;.&apos;, &apos;_&apos; y &apos;-&apos;, y debe empezar por letra o dígito, para poder pegar el comando cf tal cual.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The service key validity must be a whole number of days above 0, not {value}.</source>
-        <translation type="unfinished"></translation>
+        <translation>La validez de la clave de servicio debe ser un número entero de días mayor que 0, no {value}.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The tenant compares the whole certificate, serial number included: a renewed or re-issued certificate needs a new mapping entry (keep the same user so its roles stay).</source>
-        <translation type="unfinished"></translation>
+        <translation>El tenant compara el certificado completo, número de serie incluido: un certificado renovado o reemitido necesita una entrada de asignación nueva (mantenga el mismo usuario para conservar sus roles).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>A certificate may sit in exactly one service key across all service instances; a second key with the same certificate makes calls fail with &apos;invalid_client … the client certificate is not configured exactly once in a service key&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un certificado solo puede estar en una única clave de servicio entre todas las instancias de servicio; una segunda clave con el mismo certificado hace fallar las llamadas con &apos;invalid_client … the client certificate is not configured exactly once in a service key&apos;.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Pin Certificate is on by default: only this exact certificate is accepted, so a renewed certificate needs a new service key (then delete the old one).</source>
-        <translation type="unfinished"></translation>
+        <translation>Pin Certificate está activado por defecto: solo se acepta exactamente este certificado, así que un certificado renovado necesita una clave de servicio nueva (después borre la antigua).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Role changes on the service instance can take up to an hour to take effect; a 403 right after a change may only be that.</source>
-        <translation type="unfinished"></translation>
+        <translation>Los cambios de rol en la instancia de servicio pueden tardar hasta una hora en aplicarse; un 403 justo después de un cambio puede deberse solo a eso.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Trial tenants do not support certificate login at all; use a paid tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Los tenants trial no admiten en absoluto el inicio de sesión con certificado; use un tenant de pago.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Do not add the deprecated grant type client_x509 to the instance: it blocks creating new service keys. Keep grant-types at client_credentials.</source>
-        <translation type="unfinished"></translation>
+        <translation>No añada a la instancia el tipo de concesión obsoleto client_x509: impide crear claves de servicio nuevas. Mantenga grant-types en client_credentials.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The certificate is valid only from {date}; calls with it fail until then.</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado solo es válido a partir del {date}; hasta entonces, las llamadas con él fallan.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The certificate expires on {date} ({days} days left); plan its renewal now: {renewal_how}</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado caduca el {date} (quedan {days} días); planifique ya su renovación: {renewal_how}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>on Neo that means a new mapping entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>en Neo eso supone una entrada de asignación nueva.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>on Cloud Foundry that means a new service key.</source>
-        <translation type="unfinished"></translation>
+        <translation>en Cloud Foundry eso supone una clave de servicio nueva.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>This certificate replaces an earlier one. The tenant matches the whole certificate, so the old mapping entry does not cover it: add the new entry (this run&apos;s files) for user {user}, and delete the old entry once the sender uses the new certificate.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>Este certificado sustituye a uno anterior. El tenant compara el certificado completo, así que la entrada de asignación antigua no lo cubre: añada la entrada nueva (archivos de esta ejecución) para el usuario {user} y borre la antigua cuando el emisor use el certificado nuevo.
+  SHA-256 antiguo: {old}
+  SHA-256 nuevo:   {new}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>This certificate replaces an earlier one. With pinning on (the default) the old service key does not accept it: create the new key (this run&apos;s service-key.json), switch the sender, then delete the old key.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>Este certificado sustituye a uno anterior. Con el pinning activado (lo predeterminado), la clave de servicio antigua no lo acepta: cree la clave nueva (service-key.json de esta ejecución), cambie el emisor al nuevo certificado y después borre la clave antigua.
+  SHA-256 antiguo: {old}
+  SHA-256 nuevo:   {new}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Cloud Integration → Monitor → Manage Security → Certificate-to-User Mappings → Add: user {user}, certificate {cer} (or let this tool publish it with --publish). The tenant will show Id {id}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Integration → Supervisar → Gestionar seguridad → Asignaciones de certificado a usuario → Añadir: usuario {user}, certificado {cer} (o deje que esta herramienta lo publique con --publish). El tenant mostrará el Id {id}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Create the custom role {role}: SAP BTP cockpit → your Neo subaccount → Applications → Subscriptions → the application ending in &apos;iflmap&apos; → Roles → New Role.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cree el rol personalizado {role}: cockpit de SAP BTP → su subcuenta Neo → Aplicaciones → Suscripciones → la aplicación que termina en &apos;iflmap&apos; → Roles → Nuevo rol.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Give user {user} the role {role}: SAP BTP cockpit → your Neo subaccount → Security → Authorizations → User {user} → Show Assignments → Assign → the application ending in &apos;iflmap&apos; → role {role}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Asigne al usuario {user} el rol {role}: cockpit de SAP BTP → su subcuenta Neo → Seguridad → Autorizaciones → Usuario {user} → Mostrar asignaciones → Asignar → la aplicación que termina en &apos;iflmap&apos; → rol {role}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Log in to the Cloud Foundry space of the subaccount that holds Cloud Integration: cf login -a &lt;API endpoint from the subaccount overview&gt;, then cf target -o &lt;org&gt; -s &lt;space&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Inicie sesión en el espacio de Cloud Foundry de la subcuenta que contiene Cloud Integration: cf login -a &lt;punto final de API de la vista general de la subcuenta&gt;; después, cf target -o &lt;org&gt; -s &lt;espacio&gt;.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Create the Process Integration Runtime instance {instance} (plan integration-flow) with the roles {roles} from {file}. Skip this if an instance with these roles exists already; then pass its name with --instance. In the cockpit: Instances and Subscriptions → Create.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cree la instancia de Process Integration Runtime {instance} (plan integration-flow) con los roles {roles} de {file}. Omita este paso si ya existe una instancia con estos roles; en ese caso, indique su nombre con --instance. En el cockpit: Instancias y suscripciones → Crear.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Create the service key {key} with the certificate from {file} (key type External Certificate; in the cockpit: the instance → Create Service Key → upload {pem}, the leaf only, never the chain).</source>
-        <translation type="unfinished"></translation>
+        <translation>Cree la clave de servicio {key} con el certificado de {file} (tipo de clave External Certificate; en el cockpit: la instancia → Crear clave de servicio → cargue {pem}, solo la hoja, nunca la cadena).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>In the integration flow&apos;s sender channel: Authorization = User Role, user role {roles}; deploy the flow.</source>
-        <translation type="unfinished"></translation>
+        <translation>En el canal emisor del flujo de integración: Autorización = Rol de usuario, rol de usuario {roles}; despliegue el flujo.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Call the endpoint: cpi-cert-wizard test-call --profile {profile}. In Monitor → System Log Files → http_access_&lt;node&gt;_&lt;date&gt;.log the user field shows {before} while the certificate reaches the tenant but is not yet mapped, {after} once it works, and &apos;-&apos; when no certificate arrived at all (send the whole chain).</source>
-        <translation type="unfinished"></translation>
+        <translation>Llame al punto final: cpi-cert-wizard test-call --profile {profile}. En Supervisar → Archivos de log del sistema → http_access_&lt;node&gt;_&lt;date&gt;.log, el campo de usuario muestra {before} mientras el certificado llega al tenant pero aún no está asignado, {after} cuando ya funciona, y &apos;-&apos; cuando no llega ningún certificado (envíe la cadena completa).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the service key&apos;s clientid (see: cf service-key {instance} {key})</source>
-        <translation type="unfinished"></translation>
+        <translation>el clientid de la clave de servicio (véase: cf service-key {instance} {key})</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Second option, not recommended by SAP: the certificate is part of the integration flow, so every certificate change (each renewal, a new issuing CA) means editing the flow and redeploying it, and calls with the new certificate fail until then (downtime). The recommended option is {recommended}: cpi-cert-wizard mapping --profile {profile}</source>
-        <translation type="unfinished"></translation>
+        <translation>Segunda opción, no recomendada por SAP: el certificado forma parte del flujo de integración, así que cada cambio de certificado (cada renovación, una CA emisora nueva) obliga a editar el flujo y volver a desplegarlo, y hasta entonces las llamadas con el certificado nuevo fallan (tiempo de inactividad). La opción recomendada es {recommended}: cpi-cert-wizard mapping --profile {profile}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>a Certificate-to-User Mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>una asignación de certificado a usuario</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a service key holding the certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>una clave de servicio que contenga el certificado</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>To renew without refusing calls: add the new certificate to the channel next to the old one and redeploy, switch the sender to the new certificate, then remove the old one and redeploy again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Para renovar sin rechazar llamadas: añada el certificado nuevo al canal junto al antiguo y vuelva a desplegar, cambie el emisor al certificado nuevo y, después, quite el antiguo y vuelva a desplegar.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The {which} DN holds attribute types ({names}) that not every program knows by these names; if the channel does not take the typed DN, upload {crt} instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>El {which} DN contiene tipos de atributo ({names}) que no todos los programas conocen por esos nombres; si el canal no acepta el DN introducido, cargue {crt} en su lugar.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Cloud Foundry: SAP documents certificate login through a service key of the Process Integration Runtime; whether a call also needs one when the channel checks the certificate itself is not confirmed. If the test call gets 401, create the External Certificate service key as well: cpi-cert-wizard mapping --profile {profile} --env cf</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry: SAP documenta el inicio de sesión con certificado mediante una clave de servicio de Process Integration Runtime; no está confirmado si una llamada también la necesita cuando el canal comprueba él mismo el certificado. Si la llamada de prueba obtiene 401, cree también la clave de servicio External Certificate: cpi-cert-wizard mapping --profile {profile} --env cf</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>here that means the new certificate in the flow and a redeploy.</source>
-        <translation type="unfinished"></translation>
+        <translation>aquí eso supone el certificado nuevo en el flujo y volver a desplegarlo.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>This certificate replaces an earlier one. The channel accepts only the certificates in its list: add this one ({crt}) next to the old one, redeploy, switch the sender, then remove the old one and redeploy again.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>Este certificado sustituye a uno anterior. El canal solo acepta los certificados de su lista: añada este ({crt}) junto al antiguo, vuelva a desplegar, cambie el emisor al nuevo y, después, quite el antiguo y vuelva a desplegar.
+  SHA-256 antiguo: {old}
+  SHA-256 nuevo:   {new}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Open the integration flow (Design), select the sender channel (HTTPS, SOAP, IDoc, AS2 …) → Connection → Authorization = Client Certificate → Add → Select {crt}; or, in the same dialog, type the Subject DN and Issuer DN exactly as printed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abra el flujo de integración (Diseñar), seleccione el canal emisor (HTTPS, SOAP, IDoc, AS2 …) → Conexión → Autorización = Certificado de cliente → Añadir → Seleccionar {crt}; o, en el mismo diálogo, introduzca el Subject DN y el Issuer DN exactamente como se muestran.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Save and deploy the integration flow; the channel knows the certificate only once the flow runs again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Guarde y despliegue el flujo de integración; el canal solo conoce el certificado cuando el flujo vuelve a ejecutarse.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Call the endpoint: cpi-cert-wizard test-call --profile {profile}. A 403 whose default trace (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) says the subject and issuer are not contained in the accepted subjectAndIssuers list means the channel&apos;s list lacks this certificate: compare the DNs (cpi-cert-wizard analyze-log reads the trace).</source>
-        <translation type="unfinished"></translation>
+        <translation>Llame al punto final: cpi-cert-wizard test-call --profile {profile}. Un 403 cuya traza por defecto (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) indica que el sujeto y el emisor no están en la lista subjectAndIssuers aceptada significa que a la lista del canal le falta este certificado: compare los DN (cpi-cert-wizard analyze-log lee la traza).</translation>
     </message>
 </context>
 <context>
@@ -2109,22 +2116,22 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/p12.py" line="+22"/>
         <source>AES-256-CBC with a SHA-256 MAC (PBES2): for current Java, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 and newer, Postman.</source>
-        <translation type="unfinished"></translation>
+        <translation>AES-256-CBC con MAC SHA-256 (PBES2): para Java actual, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 y posteriores, Postman.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>3DES with a SHA-1 MAC: only for old consumers (Windows Server 2012-2016, older macOS Keychain, Android 12 and older, old Java or SAP kernels) that otherwise report &apos;wrong password&apos; or &apos;MAC verification failed&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>3DES con MAC SHA-1: solo para programas antiguos (Windows Server 2012-2016, Llavero de macOS antiguo, Android 12 y anteriores, Java o kernels SAP antiguos) que, de lo contrario, indican &apos;wrong password&apos; o &apos;MAC verification failed&apos;.</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>{source} could not be opened: the password is wrong, or it is not a PKCS#12 (.p12/.pfx) file. Check the password; if the file came from a CA portal, download it again as PKCS#12.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha podido abrir {source}: la contraseña es incorrecta o no es un archivo PKCS#12 (.p12/.pfx). Compruebe la contraseña; si el archivo procede de un portal de CA, vuelva a descargarlo como PKCS#12.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} holds no private key (only certificates). Export it again including the private key, or use import-reply for certificates alone.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} no contiene ninguna clave privada (solo certificados). Vuelva a exportarlo incluyendo la clave privada, o use import-reply si solo tiene certificados.</translation>
     </message>
 </context>
 <context>
@@ -2133,67 +2140,68 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
         <location filename="../wizard/commands/profiles.py" line="+41"/>
         <source>No profiles yet in {folder}.
 Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>Aún no hay perfiles en {folder}.
+Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
         <location line="+11"/>
         <source> (renew)</source>
-        <translation type="unfinished"></translation>
+        <translation> (renovar)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Secrets are kept in: {where}</source>
-        <translation type="unfinished"></translation>
+        <translation>Los secretos se guardan en: {where}</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Remove profile {name!r}, its key and its keyring entries? [y/N] </source>
-        <translation type="unfinished"></translation>
+        <translation>¿Eliminar el perfil {name!r}, su clave y sus entradas del llavero? [s/N] </translation>
     </message>
     <message>
         <location line="+4"/>
         <source>y</source>
-        <translation type="unfinished"></translation>
+        <translation>s</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Nothing removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha eliminado nada.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Removed profile {name}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Perfil {name} eliminado.</translation>
     </message>
     <message>
         <location filename="../wizard/core/profiles.py" line="+258"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil tal como estaba antes de su último cambio se conserva en {backup}: cópielo sobre {file} para restaurarlo, o elimine el perfil.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Restore it from a backup, or remove the profile (its folder) and create it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Restáurelo desde una copia de seguridad, o elimine el perfil (su carpeta) y vuelva a crearlo.</translation>
     </message>
     <message>
         <location line="+138"/>
         <source>none yet</source>
-        <translation type="unfinished"></translation>
+        <translation>ninguno todavía</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>There is no profile named {name!r} in {folder} (profiles: {known}). Create it with &apos;cpi-cert-wizard csr --profile NAME …&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay ningún perfil llamado {name!r} en {folder} (perfiles: {known}). Créelo con &apos;cpi-cert-wizard csr --profile NAME …&apos;.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{file} cannot be read ({reason}). {restore}</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede leer {file} ({reason}). {restore}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} is not a profile. {restore}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} no es un perfil. {restore}</translation>
     </message>
 </context>
 <context>
@@ -2201,42 +2209,42 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/commands/render.py" line="+17"/>
         <source>leaf</source>
-        <translation type="unfinished"></translation>
+        <translation>hoja</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>root</source>
-        <translation type="unfinished"></translation>
+        <translation>raíz</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>intermediate</source>
-        <translation type="unfinished"></translation>
+        <translation>intermedio</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>issued by {issuer}; valid until {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>emitido por {issuer}; válido hasta {date}</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>error</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>warning</source>
-        <translation type="unfinished"></translation>
+        <translation>advertencia</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>Imported the certificate into profile {profile}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificado importado en el perfil {profile}:</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Judged against {version}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Evaluado según {version}.</translation>
     </message>
 </context>
 <context>
@@ -2247,129 +2255,129 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <location line="+1"/>
         <location line="+1"/>
         <source>a private key</source>
-        <translation type="unfinished"></translation>
+        <translation>una clave privada</translation>
     </message>
     <message>
         <location line="-3"/>
         <source>an encrypted private key</source>
-        <translation type="unfinished"></translation>
+        <translation>una clave privada cifrada</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>an SSH private key</source>
-        <translation type="unfinished"></translation>
+        <translation>una clave privada SSH</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+1"/>
         <source>a certificate signing request (CSR)</source>
-        <translation type="unfinished"></translation>
+        <translation>una solicitud de firma de certificado (CSR)</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+1"/>
         <source>a public key</source>
-        <translation type="unfinished"></translation>
+        <translation>una clave pública</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a certificate revocation list (CRL)</source>
-        <translation type="unfinished"></translation>
+        <translation>una lista de revocación de certificados (CRL)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a PGP key</source>
-        <translation type="unfinished"></translation>
+        <translation>una clave PGP</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a PGP message</source>
-        <translation type="unfinished"></translation>
+        <translation>un mensaje PGP</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>here we need the certificate the CA returned for your CSR (.cer, .crt, .pem or .p7b)</source>
-        <translation type="unfinished"></translation>
+        <translation>aquí se necesita el certificado que la CA devolvió para su CSR (.cer, .crt, .pem o .p7b)</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{source} is empty. Download the certificate the CA returned for your CSR again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} está vacío. Vuelva a descargar el certificado que la CA devolvió para su CSR.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{source} holds a damaged certificate ({reason}). The file was probably changed while copying; download it again from the CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contiene un certificado dañado ({reason}). Probablemente el archivo se modificó al copiarlo; vuelva a descargarlo de la CA.</translation>
     </message>
     <message>
         <location line="+69"/>
         <source>{source}: certificate block {number} is damaged ({reason}). The file was probably changed or cut while copying; download it again from the CA or copy the whole block including the BEGIN/END lines.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source}: el bloque de certificado {number} está dañado ({reason}). Probablemente el archivo se modificó o se cortó al copiarlo; vuelva a descargarlo de la CA o copie el bloque completo, incluidas las líneas BEGIN/END.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>{source}: the PKCS#7 block {number} is damaged ({reason}). Download the .p7b again from the CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source}: el bloque PKCS#7 {number} está dañado ({reason}). Vuelva a descargar el .p7b de la CA.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} is cut off: a &apos;-----BEGIN …-----&apos; line has no matching &apos;-----END …-----&apos; line. Copy or download the whole file again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} está truncado: una línea &apos;-----BEGIN …-----&apos; no tiene su línea &apos;-----END …-----&apos;. Vuelva a copiar o descargar el archivo completo.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>{source} holds {what}, not a certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contiene {what}, no un certificado — {need}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{source} contains no certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} no contiene ningún certificado — {need}.</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>{source} holds a private key, not a certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contiene una clave privada, no un certificado — {need}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{source} holds an encrypted private key, not a certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contiene una clave privada cifrada, no un certificado — {need}.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} holds a certificate signing request (CSR), the file you send to the CA, not the certificate it returns — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contiene una solicitud de firma de certificado (CSR), el archivo que se envía a la CA, no el certificado que esta devuelve — {need}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} looks like a PKCS#12 keystore (.p12/.pfx: key and certificates together). For a key pair you already have, use import-p12 instead; otherwise {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} parece un almacén de claves PKCS#12 (.p12/.pfx: clave y certificados juntos). Para un par de claves que ya tiene, use import-p12; si no, {need}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} is a web page, not a certificate: the download probably returned a login or error page. Download the certificate again — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} es una página web, no un certificado: probablemente la descarga devolvió una página de inicio de sesión o de error. Vuelva a descargar el certificado — {need}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} is a JSON file, not a certificate. A Cloud Foundry service key is imported with import-service-key; otherwise {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} es un archivo JSON, no un certificado. Una clave de servicio de Cloud Foundry se importa con import-service-key; si no, {need}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} is a text file without a &apos;-----BEGIN CERTIFICATE-----&apos; block — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} es un archivo de texto sin bloque &apos;-----BEGIN CERTIFICATE-----&apos; — {need}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{source} is neither a PEM, DER nor PKCS#7 certificate file (unreadable binary data). Check that you picked the right file — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} no es un archivo de certificado PEM, DER ni PKCS#7 (datos binarios ilegibles). Compruebe que ha elegido el archivo correcto — {need}.</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>Certificate {number} in {source} is damaged or uses an algorithm this program cannot read ({reason}). Download the CA&apos;s reply again.</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado {number} de {source} está dañado o usa un algoritmo que este programa no puede leer ({reason}). Vuelva a descargar la respuesta de la CA.</translation>
     </message>
 </context>
 <context>
@@ -2377,61 +2385,61 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message numerus="yes">
         <location filename="../wizard/core/sap_sign.py" line="+84"/>
         <source>%n day(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n día</numerusform>
+            <numerusform>%n días</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>%n month(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n mes</numerusform>
+            <numerusform>%n meses</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>%n year(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n año</numerusform>
+            <numerusform>%n años</numerusform>
         </translation>
     </message>
     <message>
         <location line="+167"/>
         <source>on: SAP renews it shortly before it expires; import the renewal with --refresh and update the tenant entry</source>
-        <translation type="unfinished"></translation>
+        <translation>activada: SAP lo renueva poco antes de que caduque; importe la renovación con --refresh y actualice el registro en el tenant</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>desactivada</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and region, CN={cn}): what you typed for O, OU, L or C is not in the certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP sustituye el sujeto de su CSR por el suyo propio (SAP SE, su subcuenta y región, CN={cn}): lo que introdujo en O, OU, L o C no aparece en el certificado.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and region): what you typed for O, OU, L or C is not in the certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP sustituye el sujeto de su CSR por el suyo propio (SAP SE, su subcuenta y región): lo que introdujo en O, OU, L o C no aparece en el certificado.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Only the CSR (the public key) is sent; the private key stays on this machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Solo se envía la CSR (la clave pública); la clave privada se queda en este equipo.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP signs for 1 day to 1 year; this request: {validity}. Automatic renewal: {renew}.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP firma por un plazo de 1 día a 1 año; esta solicitud: {validity}. Renovación automática: {renew}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servicio Destination se ejecuta en Cloud Foundry: los usuarios de Neo necesitan una subcuenta de Cloud Foundry (gratuita) para este único paso; después, el certificado también funciona para Neo.</translation>
     </message>
 </context>
 <context>
@@ -2439,72 +2447,72 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/secrets.py" line="+45"/>
         <source>the private-key passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>la frase de contraseña de la clave privada</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the PKCS#12 password</source>
-        <translation type="unfinished"></translation>
+        <translation>la contraseña del PKCS#12</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the tenant API secret</source>
-        <translation type="unfinished"></translation>
+        <translation>el secreto de la API del tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the Destination service client secret</source>
-        <translation type="unfinished"></translation>
+        <translation>el secreto de cliente del servicio Destination</translation>
     </message>
     <message>
         <location line="+65"/>
         <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored; you will be asked for them each time, or set them in the environment variables listed in the README.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha encontrado ningún llavero del sistema operativo utilizable (en Linux: un SecretService como GNOME Keyring o KWallet, desbloqueado). Los secretos no se guardan; se le pedirán cada vez, o puede definirlos en las variables de entorno indicadas en el README.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log in to the desktop session or unlock &apos;Login&apos; in Passwords and Keys) and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>El llavero ({keyring}) está bloqueado, así que no se puede usar {what}. Desbloquéelo (inicie sesión en el escritorio o desbloquee &apos;Inicio de sesión&apos; en Contraseñas y claves) e inténtelo de nuevo.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The keyring ({keyring}) refused to handle {what}: {error}. Check that it is running and unlocked.</source>
-        <translation type="unfinished"></translation>
+        <translation>El llavero ({keyring}) se negó a gestionar {what}: {error}. Compruebe que está en ejecución y desbloqueado.</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>{What} of profile {profile}: </source>
-        <translation type="unfinished"></translation>
+        <translation>{What} del perfil {profile}: </translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{What} of profile {profile!r} is not in the keyring ({keyring}). Set {variable} or store it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{What} del perfil {profile!r} no está en el llavero ({keyring}). Defina {variable} o vuelva a guardar el valor.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>not stored: taken from {variable}</source>
-        <translation type="unfinished"></translation>
+        <translation>no guardado: tomado de {variable}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>No keyring: choose {what} for profile {profile}: </source>
-        <translation type="unfinished"></translation>
+        <translation>Sin llavero: elija {what} para el perfil {profile}: </translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{What} needs 8 characters or more.</source>
-        <translation type="unfinished"></translation>
+        <translation>{What} necesita 8 caracteres o más.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>not stored: no keyring, you will be asked for it</source>
-        <translation type="unfinished"></translation>
+        <translation>no guardado: sin llavero, se le pedirá</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The keyring refused to delete {what}: {error}.</source>
-        <translation type="unfinished"></translation>
+        <translation>El llavero se negó a borrar {what}: {error}.</translation>
     </message>
 </context>
 <context>
@@ -2512,47 +2520,47 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/storage.py" line="+53"/>
         <source>Cannot write {file}: {reason}. Check that the folder exists and is writable.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede escribir {file}: {reason}. Compruebe que la carpeta existe y admite escritura.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Cannot write {file}: {reason}. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede escribir {file}: {reason}. No se ha cambiado nada.</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{file} is a folder, not {what}. Give the file itself.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} es una carpeta, no {what}. Indique el propio archivo.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} is {size} MB; {what} is never that large (limit {limit} MB). Check that you picked the right file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} ocupa {size} MB; {what} nunca es tan grande (límite: {limit} MB). Compruebe que ha elegido el archivo correcto.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{file} does not exist. Check the path.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} no existe. Compruebe la ruta.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} cannot be read (permission denied).</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede leer {file} (permiso denegado).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} cannot be read: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede leer {file}: {reason}.</translation>
     </message>
     <message>
         <location line="+77"/>
         <source>Cannot create the lock file {file}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede crear el archivo de bloqueo {file}: {reason}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{what} is being changed by {holder}, which did not finish within {seconds} s. Wait for it to finish (or close the other cpi-cert-wizard) and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} lo está modificando {holder}, que no ha terminado en {seconds} s. Espere a que termine (o cierre el otro cpi-cert-wizard) e inténtelo de nuevo.</translation>
     </message>
 </context>
 <context>
@@ -2560,27 +2568,27 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/commands/test_call.py" line="+141"/>
         <source>no HTTP answer</source>
-        <translation type="unfinished"></translation>
+        <translation>sin respuesta HTTP</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{method} {url}: {status} after {seconds} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{method} {url}: {status} tras {seconds} s</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Evidence:</source>
-        <translation type="unfinished"></translation>
+        <translation>Evidencias:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Next: {step}</source>
-        <translation type="unfinished"></translation>
+        <translation>Siguiente paso: {step}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The same call with curl (the passphrase is fetched, not shown):</source>
-        <translation type="unfinished"></translation>
+        <translation>La misma llamada con curl (la frase de contraseña se obtiene, no se muestra):</translation>
     </message>
 </context>
 <context>
@@ -2588,252 +2596,252 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/verdicts.py" line="+78"/>
         <source>Neo: {neo} Cloud Foundry: {cf}</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo: {neo} Cloud Foundry: {cf}</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Monitor → System Log Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Supervisar → Archivos de log del sistema</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The default trace of node {node}, which answered, names the cause: open {trace} ({where}), or give it to cpi-cert-wizard analyze-log together with the access log.</source>
-        <translation type="unfinished"></translation>
+        <translation>La traza por defecto del nodo {node}, que respondió, indica la causa: abra {trace} ({where}) o páselo a cpi-cert-wizard analyze-log junto con el log de acceso.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The default trace of the node that answered names the cause: open {trace} ({where}) of the node whose {access_log} shows this call, or give both files to cpi-cert-wizard analyze-log.</source>
-        <translation type="unfinished"></translation>
+        <translation>La traza por defecto del nodo que respondió indica la causa: abra {trace} ({where}) del nodo cuyo {access_log} muestra esta llamada, o pase ambos archivos a cpi-cert-wizard analyze-log.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>The call went through</source>
-        <translation type="unfinished"></translation>
+        <translation>La llamada ha funcionado</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The tenant accepted the certificate, mapped it to a user with the required role and the integration flow answered with success.</source>
-        <translation type="unfinished"></translation>
+        <translation>El tenant aceptó el certificado, lo asignó a un usuario con el rol necesario y el flujo de integración respondió correctamente.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Nothing to fix. Configure the sender system with the same key, chain and URL (export-p12), and keep an eye on the certificate&apos;s expiry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nada que corregir. Configure el sistema emisor con la misma clave, cadena y URL (export-p12) y vigile la caducidad del certificado.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The tenant&apos;s server certificate is not trusted</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado de servidor del tenant no es de confianza</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The load balancer presented a certificate that does not lead to a root this call trusts (or is not valid for this host name), so the call stopped before sending anything.</source>
-        <translation type="unfinished"></translation>
+        <translation>El equilibrador de carga presentó un certificado que no lleva a una raíz de confianza para esta llamada (o no es válido para este nombre de host), así que la llamada se detuvo antes de enviar nada.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Import the tenant&apos;s load-balancer root into the trust store (step 1: fetch-root), or choose the right one with --trust root|system|FILE. If a company proxy inspects TLS, its root is the one to trust.</source>
-        <translation type="unfinished"></translation>
+        <translation>Importe la raíz del equilibrador de carga del tenant en el almacén de confianza (paso 1: fetch-root) o elija la correcta con --trust root|system|FILE. Si un proxy de la empresa inspecciona TLS, la raíz en la que hay que confiar es la suya.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The load balancer rejected the client certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>El equilibrador de carga rechazó el certificado de cliente</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The TLS handshake failed with an alert after the client certificate was sent: the chain is incomplete, its root is not one the load balancer accepts, or the certificate is expired or not meant for client authentication.</source>
-        <translation type="unfinished"></translation>
+        <translation>El handshake TLS falló con una alerta tras enviar el certificado de cliente: la cadena está incompleta, su raíz no es una que acepte el equilibrador de carga, o el certificado ha caducado o no es apto para autenticación de cliente.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Send the whole chain (leaf and all intermediates), check the root against SAP&apos;s list of accepted client roots, and check validity and clientAuth in Extended Key Usage.</source>
-        <translation type="unfinished"></translation>
+        <translation>Envíe la cadena completa (hoja y todos los intermedios), compruebe la raíz con la lista de raíces de cliente aceptadas de SAP, y compruebe la validez y clientAuth en Extended Key Usage.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>No certificate reached the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Ningún certificado llegó al tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The call arrived without usable credentials (HTTP 401): the load balancer dropped the client certificate because its chain has a problem (incomplete, root not accepted, self-signed, expired, no clientAuth), or the server never asked for one. The access log shows &apos;-&apos; as the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>La llamada llegó sin credenciales utilizables (HTTP 401): el equilibrador de carga descartó el certificado de cliente porque su cadena tiene un problema (incompleta, raíz no aceptada, autofirmado, caducado, sin clientAuth), o el servidor nunca pidió uno. El log de acceso muestra &apos;-&apos; como usuario.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Fix the chain problem named in the evidence: send leaf and all intermediates, use a certificate from a CA whose root is on SAP&apos;s list, never a self-signed one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Corrija el problema de la cadena indicado en las evidencias: envíe la hoja y todos los intermedios, use un certificado de una CA cuya raíz figure en la lista de SAP, nunca uno autofirmado.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The certificate is not mapped to a user</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado no está asignado a un usuario</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The chain should pass the load balancer, yet the tenant answered 401: the certificate reached the tenant but is not known there. The access log shows &apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos; as the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>La cadena debería pasar el equilibrador de carga, pero el tenant respondió 401: el certificado llegó al tenant, pero allí no se conoce. El log de acceso muestra &apos;&lt;CN del sujeto&gt;@&lt;CN del emisor&gt;&apos; como usuario.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Register exactly this certificate in the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Registre exactamente este certificado en el tenant.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Add this exact certificate (the client .cer, serial included) in the Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Añada exactamente este certificado (el .cer de cliente, número de serie incluido) en la asignación de certificado a usuario con un nombre de usuario; un certificado renovado necesita una entrada nueva.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Create a service key of type External Certificate (certificate_external) with this leaf certificate as PEM on the Process Integration Runtime instance (plan integration-flow); the certificate must be in exactly one service key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cree una clave de servicio de tipo External Certificate (certificate_external) con este certificado de hoja en PEM en la instancia de Process Integration Runtime (plan integration-flow); el certificado debe estar en una única clave de servicio.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Authenticated, but not allowed</source>
-        <translation type="unfinished"></translation>
+        <translation>Autenticado, pero sin permiso</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The tenant knows the certificate&apos;s user (HTTP 403) but that user lacks the role the flow&apos;s sender channel requires, or CSRF protection is on, or the flow&apos;s own client certificate list does not contain this subject and issuer.</source>
-        <translation type="unfinished"></translation>
+        <translation>El tenant conoce el usuario del certificado (HTTP 403), pero a ese usuario le falta el rol que exige el canal emisor del flujo, o la protección CSRF está activada, o la lista de certificados de cliente del propio flujo no contiene este sujeto y emisor.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Give the mapped user the channel&apos;s role and check the sender channel&apos;s CSRF setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Otorgue al usuario asignado el rol del canal y compruebe la configuración CSRF del canal emisor.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Give the mapped user the role the sender channel requires (default ESBMessaging.send) on the application ending in &apos;iflmap&apos; (cockpit → Security → Authorizations), and check the channel&apos;s CSRF protection setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Otorgue al usuario asignado el rol que exige el canal emisor (por defecto, ESBMessaging.send) en la aplicación que termina en &apos;iflmap&apos; (cockpit → Seguridad → Autorizaciones) y compruebe la configuración de protección CSRF del canal.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Add the channel&apos;s role (default ESBMessaging.send) to the service instance&apos;s &quot;roles&quot; parameter (role changes can take up to an hour to apply), and check the channel&apos;s CSRF protection setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Añada el rol del canal (por defecto, ESBMessaging.send) al parámetro &quot;roles&quot; de la instancia de servicio (los cambios de rol pueden tardar hasta una hora en aplicarse) y compruebe la configuración de protección CSRF del canal.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>No integration flow at this address</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay ningún flujo de integración en esta dirección</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Authentication passed but nothing listens at this path (HTTP 404), or the host answered with a redirect or &apos;method not allowed&apos; instead of running a flow: a typo, a flow that is not deployed, /http versus /cxf, or the management host instead of the runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>La autenticación se superó, pero nada escucha en esta ruta (HTTP 404), o el host respondió con una redirección o &apos;method not allowed&apos; en lugar de ejecutar un flujo: una errata, un flujo no desplegado, /http en vez de /cxf, o el host de gestión en lugar del host de tiempo de ejecución.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Check the endpoint address in the deployed flow (Monitor → Manage Integration Content shows the endpoint URL) and use the runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe la dirección del punto final en el flujo desplegado (Supervisar → Gestionar contenido de integración muestra la URL del punto final) y use el host de tiempo de ejecución.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The message is too large</source>
-        <translation type="unfinished"></translation>
+        <translation>El mensaje es demasiado grande</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The request is larger than the sender channel allows (HTTP 413).</source>
-        <translation type="unfinished"></translation>
+        <translation>La solicitud supera el tamaño que admite el canal emisor (HTTP 413).</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Send a smaller message or raise the maximum body size of the flow&apos;s sender channel.</source>
-        <translation type="unfinished"></translation>
+        <translation>Envíe un mensaje más pequeño o aumente el tamaño máximo del cuerpo en el canal emisor del flujo.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The integration flow ran and failed</source>
-        <translation type="unfinished"></translation>
+        <translation>El flujo de integración se ejecutó y falló</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Authentication and authorization passed; the flow itself ended in an error (HTTP 500, or another status the flow chose).</source>
-        <translation type="unfinished"></translation>
+        <translation>La autenticación y la autorización se superaron; el propio flujo terminó con un error (HTTP 500 u otro estado que eligió el flujo).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Open the message processing log of this call (Monitor → Monitor Message Processing) for the error; the certificate setup is fine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abra el log de procesamiento de mensajes de esta llamada (Supervisar → Supervisar procesamiento de mensajes) para ver el error; la configuración del certificado es correcta.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The runtime is not available</source>
-        <translation type="unfinished"></translation>
+        <translation>El tiempo de ejecución no está disponible</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The tenant or the flow&apos;s runtime is not available right now (HTTP 502, 503, 504 or 429): being started, updated, overloaded, or the flow is not started.</source>
-        <translation type="unfinished"></translation>
+        <translation>El tenant o el tiempo de ejecución del flujo no está disponible en este momento (HTTP 502, 503, 504 o 429): se está iniciando o actualizando, está sobrecargado, o el flujo no está iniciado.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Check the flow&apos;s deployment status and the tenant&apos;s health, then try again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe el estado de despliegue del flujo y el estado del tenant, y vuelva a intentarlo más tarde.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The host cannot be reached</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede acceder al host</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>No connection could be opened: the host name does not resolve, or the port refuses connections, or there is no route.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha podido abrir ninguna conexión: el nombre de host no se resuelve, el puerto rechaza conexiones o no hay ruta.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Check the host name and port (the runtime host, port 443), DNS, and whether a firewall or a company proxy (--proxy, HTTPS_PROXY) is needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe el nombre de host y el puerto (el host de tiempo de ejecución, puerto 443), el DNS, y si interviene un cortafuegos o hace falta un proxy de la empresa (--proxy, HTTPS_PROXY).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>No answer in time</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin respuesta a tiempo</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The connection or the answer took longer than the time allowed: a firewall silently drops the traffic, a proxy is needed, or the flow takes longer than the timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>La conexión o la respuesta ha tardado más de lo permitido: un cortafuegos descarta el tráfico sin avisar, hace falta un proxy, o el flujo tarda más que el tiempo de espera.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Check firewalls and proxies (--proxy, HTTPS_PROXY); for a slow flow, raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe cortafuegos y proxies (--proxy, HTTPS_PROXY); para un flujo lento, aumente --timeout.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The proxy refused the connection</source>
-        <translation type="unfinished"></translation>
+        <translation>El proxy rechazó la conexión</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The HTTP proxy could not be used or would not open a tunnel (CONNECT) to the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo usar el proxy HTTP o este no quiso abrir un túnel (CONNECT) hacia el tenant.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Check the proxy address and credentials, and ask for CONNECT to the tenant host on port 443 to be allowed; bypass the proxy for this host with NO_PROXY if it is not needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe la dirección y las credenciales del proxy, y pida que se permita CONNECT al host del tenant en el puerto 443; si el proxy no hace falta, omítalo para este host con NO_PROXY.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>No TLS session with this port</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay sesión TLS con este puerto</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Something answers at this address, but no TLS session could be set up with it: it speaks plain HTTP or another protocol, or closed the connection during the handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>Algo responde en esta dirección, pero no se ha podido establecer una sesión TLS: habla HTTP sin cifrar u otro protocolo, o cerró la conexión durante el handshake.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that intercepts the connection.</source>
-        <translation type="unfinished"></translation>
+        <translation>Use una URL https:// del host de tiempo de ejecución en el puerto 443; compruebe si hay un proxy o gateway que intercepte la conexión.</translation>
     </message>
 </context>
 <context>
@@ -2841,12 +2849,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/ui/workers.py" line="-215"/>
         <source>Cancelled; nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelado; no se ha escrito nada.</translation>
     </message>
     <message>
         <location line="+86"/>
         <source>Something went wrong that is not your fault (%1). Please report it with the log; nothing half-written was kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>Algo ha fallado y no es culpa suya (%1). Notifíquelo adjuntando el log; no se ha conservado nada a medio escribir.</translation>
     </message>
 </context>
 </TS>
