@@ -6,12 +6,12 @@
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+21"/>
         <source>Working</source>
-        <translation type="unfinished"></translation>
+        <translation>処理中</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>キャンセル</translation>
     </message>
 </context>
 <context>
@@ -19,7 +19,7 @@
     <message>
         <location filename="../wizard/ui/wizard.py" line="+49"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP Cloud Integration: クライアント証明書ウィザード</translation>
     </message>
 </context>
 <context>
@@ -27,52 +27,52 @@
     <message>
         <location filename="../wizard/ui/pages/certificate.py" line="+115"/>
         <source>Give the files your CA sent (drop them here or choose them: .cer, .crt, .pem, .p7b, in any order), or paste the PEM text. The wizard checks that the certificate belongs to this profile&apos;s key, completes and checks the chain, and stores it.</source>
-        <translation type="unfinished"></translation>
+        <translation>CA から受け取ったファイル (.cer、.crt、.pem、.p7b。順序は問いません) をここにドロップするか選択してください。または PEM テキストを貼り付けてください。ウィザードは、証明書がこのプロファイルの鍵に対応していることを確認し、チェーンを補完・検証して保存します。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The CA&apos;s &amp;files:</source>
-        <translation type="unfinished"></translation>
+        <translation>CA のファイル(&amp;F):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Or &amp;paste the PEM text:</source>
-        <translation type="unfinished"></translation>
+        <translation>または PEM テキストを貼り付け(&amp;P):</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Import and check</source>
-        <translation type="unfinished"></translation>
+        <translation>インポートして確認(&amp;I)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>C&amp;hain:</source>
-        <translation type="unfinished"></translation>
+        <translation>チェーン(&amp;H):</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Reading the stored chain…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存済みのチェーンを読み込んでいます…</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Checking the chain…</source>
-        <translation type="unfinished"></translation>
+        <translation>チェーンを確認しています…</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The certificate is stored in the profile</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書をプロファイルに保存しました</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%1, valid until %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1、%2 まで有効です。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>This reply was not imported; the profile is unchanged. Each problem and its fix is listed below.</source>
-        <translation type="unfinished"></translation>
+        <translation>この応答はインポートされませんでした。プロファイルは変更されていません。各問題とその対処方法を以下に示します。</translation>
     </message>
 </context>
 <context>
@@ -81,81 +81,81 @@
         <location filename="../wizard/ui/pages/trust.py" line="+57"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="+107"/>
         <source>leaf</source>
-        <translation type="unfinished"></translation>
+        <translation>リーフ</translation>
     </message>
     <message>
         <location line="+1"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="+4"/>
         <source>intermediate</source>
-        <translation type="unfinished"></translation>
+        <translation>中間</translation>
     </message>
     <message>
         <location line="+1"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="-2"/>
         <source>root</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート</translation>
     </message>
     <message>
         <location line="+7"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="-30"/>
         <source>sent by server</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーから送信</translation>
     </message>
     <message>
         <location filename="../wizard/ui/widgets/chain_view.py" line="-44"/>
         <source>Certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issued by</source>
-        <translation type="unfinished"></translation>
+        <translation>発行者</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Valid until</source>
-        <translation type="unfinished"></translation>
+        <translation>有効期限</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>取得元</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>SHA-256 fingerprint: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256 フィンガープリント: %1</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>CA reply</source>
-        <translation type="unfinished"></translation>
+        <translation>CA の応答</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>resolved from certifi (Mozilla&apos;s list)</source>
-        <translation type="unfinished"></translation>
+        <translation>certifi (Mozilla のリスト) から解決</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>resolved from the system store</source>
-        <translation type="unfinished"></translation>
+        <translation>システムストアから解決</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>resolved from SAP&apos;s list</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP のリストから解決</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+3"/>
         <source>resolved from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 から解決</translation>
     </message>
     <message>
         <location line="-1"/>
         <source>downloaded from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 からダウンロード</translation>
     </message>
 </context>
 <context>
@@ -163,12 +163,12 @@
     <message>
         <location filename="../wizard/ui/widgets/copyable.py" line="+29"/>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>コピー</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Save…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存…</translation>
     </message>
 </context>
 <context>
@@ -176,112 +176,112 @@
     <message>
         <location filename="../wizard/ui/pages/export.py" line="+77"/>
         <source>The PKCS#12 file (.p12) holds the private key, the certificate and the intermediates: it goes into the sender system&apos;s keystore. Its password only wraps it for the transport; keep the file itself safe.</source>
-        <translation type="unfinished"></translation>
+        <translation>PKCS#12 ファイル (.p12) には秘密鍵、証明書、中間証明書が含まれ、送信側システムのキーストアに取り込みます。パスワードは転送時の保護にすぎないため、ファイル自体を安全に保管してください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Encryption</source>
-        <translation type="unfinished"></translation>
+        <translation>暗号化</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Modern (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>最新方式 (推奨)(&amp;M)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Legacy, for old consumers</source>
-        <translation type="unfinished"></translation>
+        <translation>レガシー方式 (古いシステム向け)(&amp;L)</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Include the &amp;root certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書を含める(&amp;R)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Servers never need the root; some keystores want it to show a full chain.</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーはルート証明書を必要としませんが、完全なチェーンを表示するためにルート証明書を求めるキーストアもあります。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Alias (friendly name):</source>
-        <translation type="unfinished"></translation>
+        <translation>エイリアス (フレンドリ名)(&amp;A):</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Export</source>
-        <translation type="unfinished"></translation>
+        <translation>エクスポート(&amp;E)</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Copy password</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワードをコピー(&amp;C)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Open folder</source>
-        <translation type="unfinished"></translation>
+        <translation>フォルダーを開く(&amp;O)</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Preparing…</source>
-        <translation type="unfinished"></translation>
+        <translation>準備しています…</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Writing the PKCS#12 and the certificate files…</source>
-        <translation type="unfinished"></translation>
+        <translation>PKCS#12 と証明書ファイルを書き込んでいます…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Exported</source>
-        <translation type="unfinished"></translation>
+        <translation>エクスポートしました</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The password is kept in: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワードの保管場所: %1。</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Files:</source>
-        <translation type="unfinished"></translation>
+        <translation>ファイル:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>key, certificate and intermediates, for the sender&apos;s keystore</source>
-        <translation type="unfinished"></translation>
+        <translation>鍵、証明書、中間証明書 (送信側のキーストア用)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the certificate (DER), for the tenant (Neo mapping)</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書 (DER)、テナント用 (Neo のマッピング)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the certificate (PEM), for the tenant (Cloud Foundry service key)</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書 (PEM)、テナント用 (Cloud Foundry のサービスキー)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>certificate and intermediates (PEM), for curl and Postman</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書と中間証明書 (PEM)、curl と Postman 用</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>• %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>• %1: %2</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Password copied</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワードをコピーしました</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Paste it where the sender system asks for the PKCS#12 password.</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システムで PKCS#12 パスワードを求められる箇所に貼り付けてください。</translation>
     </message>
 </context>
 <context>
@@ -289,27 +289,27 @@
     <message>
         <location filename="../wizard/ui/widgets/file_drop.py" line="+59"/>
         <source>Drop the CA&apos;s files here</source>
-        <translation type="unfinished"></translation>
+        <translation>CA のファイルをここにドロップ</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Choose files…</source>
-        <translation type="unfinished"></translation>
+        <translation>ファイルを選択…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>削除</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>The CA&apos;s reply</source>
-        <translation type="unfinished"></translation>
+        <translation>CA の応答</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificates (*.cer *.crt *.pem *.der *.p7b *.p7c *.p7 *.txt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書 (*.cer *.crt *.pem *.der *.p7b *.p7c *.p7 *.txt);;すべてのファイル (*)</translation>
     </message>
 </context>
 <context>
@@ -317,167 +317,167 @@
     <message>
         <location filename="../wizard/ui/pages/key.py" line="+140"/>
         <source>The key pair is made on this computer and never leaves it; the CA only sees the request (CSR). Only the common name is required: it may be any name the tenant administrators recognise, without leading or trailing spaces.</source>
-        <translation type="unfinished"></translation>
+        <translation>鍵ペアはこのコンピューター上で生成され、外部に出ることはありません。CA が受け取るのは要求 (CSR) だけです。必須項目はコモンネームのみで、テナント管理者が識別できる任意の名前を指定できます (先頭と末尾に空白は使用できません)。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Common name (CN):</source>
-        <translation type="unfinished"></translation>
+        <translation>コモンネーム (CN)(&amp;C):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Organizational &amp;unit (OU):</source>
-        <translation type="unfinished"></translation>
+        <translation>部門名 (OU)(&amp;U):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Organization (O):</source>
-        <translation type="unfinished"></translation>
+        <translation>組織名 (O)(&amp;O):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Locality (L):</source>
-        <translation type="unfinished"></translation>
+        <translation>市区町村 (L)(&amp;L):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;State or province (ST):</source>
-        <translation type="unfinished"></translation>
+        <translation>都道府県 (ST)(&amp;S):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Cou&amp;ntry (C):</source>
-        <translation type="unfinished"></translation>
+        <translation>国 (C)(&amp;N):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>E-&amp;mail address:</source>
-        <translation type="unfinished"></translation>
+        <translation>メールアドレス(&amp;M):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>サブジェクト</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>optional, e.g. DNS:erp.example.com, email:it@x.com</source>
-        <translation type="unfinished"></translation>
+        <translation>任意。例: DNS:erp.example.com, email:it@x.com</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Subject &amp;alternative names:</source>
-        <translation type="unfinished"></translation>
+        <translation>サブジェクト代替名(&amp;A):</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>RSA 2048 bits (oldest senders)</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 2048 ビット (古い送信側向け)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>RSA 3072 bits (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 3072 ビット (推奨)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>RSA 4096 bits</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 4096 ビット</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>EC P-256</source>
-        <translation type="unfinished"></translation>
+        <translation>EC P-256</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>EC P-384</source>
-        <translation type="unfinished"></translation>
+        <translation>EC P-384</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;Key type:</source>
-        <translation type="unfinished"></translation>
+        <translation>鍵の種類(&amp;K):</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Generate key and request</source>
-        <translation type="unfinished"></translation>
+        <translation>鍵と要求を生成(&amp;G)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Certificate &amp;request (CSR):</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書署名要求 (CSR)(&amp;R):</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Send this request to your CA and ask for a client authentication certificate (Extended Key Usage clientAuth), delivered with the whole chain, from a CA whose root is on SAP&apos;s list of trusted client roots. A certificate sold as a TLS/SSL server certificate may lack clientAuth: SAP then rejects it.</source>
-        <translation type="unfinished"></translation>
+        <translation>この要求を CA に送付し、クライアント認証用証明書 (拡張キー使用法 (EKU) に clientAuth を含むもの) をチェーン全体とともに発行するよう依頼してください。CA のルート証明書は、SAP の信頼済みクライアントルートのリストに含まれている必要があります。TLS/SSL サーバー証明書として販売されている証明書には clientAuth が含まれていないことがあり、その場合 SAP に拒否されます。</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Reading the profile…</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイルを読み込んでいます…</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Renewal: a new key with the same subject</source>
-        <translation type="unfinished"></translation>
+        <translation>更新: 同じサブジェクトで新しい鍵を作成</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The current key, request and certificate are moved to the profile&apos;s archive folder; the current certificate keeps working until the sender uses the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>現在の鍵、要求、証明書はプロファイルのアーカイブフォルダーに移動されます。現在の証明書は、送信側が新しい証明書を使い始めるまで引き続き使用できます。</translation>
     </message>
     <message>
         <location line="+74"/>
         <source>Generating the key pair…</source>
-        <translation type="unfinished"></translation>
+        <translation>鍵ペアを生成しています…</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>Subject: %1. Key: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>サブジェクト: %1。鍵: %2。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Saved: the request in %1, the encrypted key in %2; its passphrase is kept in %3. Once you go on, this key stays; for another one later, use Renew on the start page.</source>
-        <translation type="unfinished"></translation>
+        <translation>保存しました: 要求は %1、暗号化された鍵は %2 にあり、そのパスフレーズは %3 に保管されています。先に進むとこの鍵で確定します。後で別の鍵が必要になった場合は、開始ページの「更新」を使用してください。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>the keyring</source>
-        <translation type="unfinished"></translation>
+        <translation>キーリング</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Save the certificate request</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書署名要求を保存</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificate requests (*.csr *.pem)</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書署名要求 (*.csr *.pem)</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存しています…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Saved %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 を保存しました</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Key generation cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>鍵の生成をキャンセルしました</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>No key and no request were written. Change what you like and generate again.</source>
-        <translation type="unfinished"></translation>
+        <translation>鍵も要求も書き込まれていません。必要に応じて変更し、もう一度生成してください。</translation>
     </message>
 </context>
 <context>
@@ -485,27 +485,27 @@
     <message>
         <location filename="../wizard/ui/pages/base.py" line="+42"/>
         <source>Step %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>ステップ %1/%2</translation>
     </message>
     <message>
         <location line="+73"/>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>キャンセルしています…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Too late to cancel: the result is being saved…</source>
-        <translation type="unfinished"></translation>
+        <translation>キャンセルできません。結果を保存しています…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Cancelled; nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>キャンセルしました。何も書き込まれていません。</translation>
     </message>
     <message>
         <location line="+47"/>
         <source>This needs your attention</source>
-        <translation type="unfinished"></translation>
+        <translation>確認が必要です</translation>
     </message>
 </context>
 <context>
@@ -513,7 +513,7 @@
     <message>
         <location filename="../wizard/ui/workers.py" line="+247"/>
         <source>Passphrase needed</source>
-        <translation type="unfinished"></translation>
+        <translation>パスフレーズが必要です</translation>
     </message>
 </context>
 <context>
@@ -521,194 +521,194 @@
     <message>
         <location filename="../wizard/ui/pages/start.py" line="+94"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システム (SAP、Java/.NET、Postman など) ごとに、鍵・証明書・テナントのプロファイルを作成します。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Sender systems:</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システム(&amp;S):</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名前</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Environment</source>
-        <translation type="unfinished"></translation>
+        <translation>環境</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Tenant host</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントホスト</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Subject CN</source>
-        <translation type="unfinished"></translation>
+        <translation>サブジェクト CN</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状態</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Expires</source>
-        <translation type="unfinished"></translation>
+        <translation>有効期限</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>No sender systems yet. Start with a new one, or try the whole flow first with the sandbox tenant: it runs on this computer and needs no SAP account.</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システムはまだありません。新規作成するか、まずサンドボックステナントで全体の流れを試してください。サンドボックスはこのコンピューター上で動作し、SAP アカウントは不要です。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;New sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>新しい送信側システム(&amp;N)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>再開(&amp;R)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Re&amp;new</source>
-        <translation type="unfinished"></translation>
+        <translation>更新(&amp;N)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Re&amp;move…</source>
-        <translation type="unfinished"></translation>
+        <translation>削除(&amp;M)…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Try it with the sandbox tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックステナントで試す(&amp;T)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A new key and request with the same subject, for a new certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>同じサブジェクトで新しい鍵と要求を作成し、新しい証明書を取得します</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Deletes the profile&apos;s folder and its keyring entries</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイルのフォルダーとキーリングのエントリを削除します</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>&amp;Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>言語(&amp;L):</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>System default</source>
-        <translation type="unfinished"></translation>
+        <translation>システムの既定</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Saved. The new language is used the next time the wizard starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>保存しました。新しい言語は次回ウィザードを起動したときに適用されます。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Reading the profiles…</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイルを読み込んでいます…</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>%1 (expired)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (期限切れ)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Neo</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Cloud Foundry</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>読み取れません</translation>
     </message>
     <message numerus="yes">
         <location line="+25"/>
         <source>%n day(s) left</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>残り %n 日</numerusform>
         </translation>
     </message>
     <message>
         <location line="+4"/>
         <source>new</source>
-        <translation type="unfinished"></translation>
+        <translation>新規</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>waiting for the CA</source>
-        <translation type="unfinished"></translation>
+        <translation>CA の応答待ち</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>certificate imported</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書インポート済み</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>entered in the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントに登録済み</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>tested</source>
-        <translation type="unfinished"></translation>
+        <translation>テスト済み</translation>
     </message>
     <message>
         <location line="+54"/>
         <source>No keyring: secrets are not stored</source>
-        <translation type="unfinished"></translation>
+        <translation>キーリングなし: シークレットは保存されません</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>No usable OS keyring was found (on Linux a SecretService such as GNOME Keyring or KWallet, unlocked). The wizard will ask you for the key passphrase and the PKCS#12 password when it needs them; keep them somewhere safe.</source>
-        <translation type="unfinished"></translation>
+        <translation>使用可能な OS のキーリングが見つかりません (Linux では、ロック解除された GNOME Keyring や KWallet などの SecretService が必要です)。鍵のパスフレーズと PKCS#12 パスワードは必要なときにウィザードが尋ねますので、安全な場所に保管してください。</translation>
     </message>
     <message>
         <location line="+68"/>
         <source>Opening %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 を開いています…</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Remove sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システムの削除</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Remove the profile %1? Its folder (key, certificate, PKCS#12 and the other files) and its keyring entries are deleted. Copies you gave to the sender system or the tenant are not touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル %1 を削除しますか? フォルダー (鍵、証明書、PKCS#12 などのファイル) とキーリングのエントリが削除されます。送信側システムやテナントに渡したコピーには影響しません。</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Removing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 を削除しています…</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Starting the sandbox tenant…</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックステナントを起動しています…</translation>
     </message>
 </context>
 <context>
@@ -716,97 +716,97 @@
     <message>
         <location filename="../wizard/ui/pages/summary.py" line="+50"/>
         <source>&amp;Which file goes where:</source>
-        <translation type="unfinished"></translation>
+        <translation>各ファイルの配置先(&amp;W):</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>ファイル</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Contains</source>
-        <translation type="unfinished"></translation>
+        <translation>内容</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Goes to</source>
-        <translation type="unfinished"></translation>
+        <translation>配置先</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Add &amp;reminder to calendar…</source>
-        <translation type="unfinished"></translation>
+        <translation>カレンダーにリマインダーを追加(&amp;R)…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Open the folder</source>
-        <translation type="unfinished"></translation>
+        <translation>フォルダーを開く(&amp;O)</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>%1 is set up: the test call went through.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 の設定が完了しました。テスト呼び出しは成功しています。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>%1: the last test call ended with %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: 前回のテスト呼び出しの結果は %2 でした。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>%1: not tested yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: まだテストしていません。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The certificate expires on %1. Renew it before then: Renew on the start page makes a new key and request with the same subject.</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書の有効期限は %1 です。それまでに更新してください。開始ページの「更新」で、同じサブジェクトの新しい鍵と要求を作成できます。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>All files are in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>すべてのファイルは %1 にあります。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Listing the files…</source>
-        <translation type="unfinished"></translation>
+        <translation>ファイルを一覧表示しています…</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>Save the calendar reminder</source>
-        <translation type="unfinished"></translation>
+        <translation>カレンダーのリマインダーを保存</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Calendar files (*.ics)</source>
-        <translation type="unfinished"></translation>
+        <translation>カレンダーファイル (*.ics)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Renew the client certificate of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 のクライアント証明書を更新</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The certificate %1 expires on %2 (in %3 days from this reminder). Open cpi-cert-wizard, choose %4 and Renew.</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書 %1 の有効期限は %2 です (このリマインダーの %3 日後)。cpi-cert-wizard を開き、%4 を選択して「更新」を選んでください。</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Writing the reminder…</source>
-        <translation type="unfinished"></translation>
+        <translation>リマインダーを書き込んでいます…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Reminder saved</source>
-        <translation type="unfinished"></translation>
+        <translation>リマインダーを保存しました</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Open %1 with your calendar to add it.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 をカレンダーアプリで開いて追加してください。</translation>
     </message>
 </context>
 <context>
@@ -814,197 +814,197 @@
     <message>
         <location filename="../wizard/ui/pages/tenant_entry.py" line="+136"/>
         <source>Neo</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Cloud Foundry</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>En&amp;vironment:</source>
-        <translation type="unfinished"></translation>
+        <translation>環境(&amp;V):</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Certificate-to-User Mapping or service key (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書とユーザーのマッピング、またはサービスキー (推奨)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificate in the integration flow (not recommended: every renewal needs a redeploy)</source>
-        <translation type="unfinished"></translation>
+        <translation>統合フロー内の証明書 (非推奨: 更新のたびに再デプロイが必要)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;How the tenant checks the certificate:</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントでの証明書の確認方法(&amp;H):</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;User the certificate maps to:</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書のマッピング先ユーザー(&amp;U):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Roles of the sender channel:</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側チャネルのロール(&amp;R):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;instance:</source>
-        <translation type="unfinished"></translation>
+        <translation>サービスインスタンス(&amp;I):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;key name:</source>
-        <translation type="unfinished"></translation>
+        <translation>サービスキー名(&amp;K):</translation>
     </message>
     <message>
         <location line="+5"/>
         <source> days</source>
-        <translation type="unfinished"></translation>
+        <translation> 日</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Key va&amp;lidity:</source>
-        <translation type="unfinished"></translation>
+        <translation>キーの有効期間(&amp;L):</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>&amp;Update</source>
-        <translation type="unfinished"></translation>
+        <translation>反映(&amp;U)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Do it in the sandbox tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックステナントで実行(&amp;D)</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Checklist: tick what you have done</source>
-        <translation type="unfinished"></translation>
+        <translation>チェックリスト: 完了した項目にチェックを入れてください</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Publish through the tenant&apos;s API (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントの API で公開 (任意)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Management host:</source>
-        <translation type="unfinished"></translation>
+        <translation>管理ホスト(&amp;M):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>API u&amp;ser:</source>
-        <translation type="unfinished"></translation>
+        <translation>API ユーザー(&amp;S):</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>API pass&amp;word:</source>
-        <translation type="unfinished"></translation>
+        <translation>API パスワード(&amp;W):</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;Publish</source>
-        <translation type="unfinished"></translation>
+        <translation>公開(&amp;P)</translation>
     </message>
     <message>
         <location line="+65"/>
         <source>Second option, not recommended: the integration flow&apos;s sender channel checks the certificate itself (Authorization = Client Certificate). Upload client.crt there or type its Subject DN and Issuer DN, then deploy the flow. Every renewal means editing and redeploying the flow.</source>
-        <translation type="unfinished"></translation>
+        <translation>2 つ目の方法 (非推奨): 統合フローの送信側チャネル自体が証明書を確認します (Authorization = Client Certificate)。そこで client.crt をアップロードするか Subject DN と Issuer DN を入力し、フローをデプロイします。証明書を更新するたびに、フローの編集と再デプロイが必要です。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Neo: upload the client certificate in Certificate-to-User Mappings with a user name (any name), then give that user the sender channel&apos;s role.</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo: 証明書とユーザーのマッピングでクライアント証明書をユーザー名 (任意の名前) とともにアップロードし、そのユーザーに送信側チャネルのロールを割り当てます。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Cloud Foundry: a Process Integration Runtime instance (plan integration-flow) holds the roles; a service key of type External Certificate holds the leaf certificate. The key&apos;s client id becomes the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry: Process Integration Runtime インスタンス (プラン integration-flow) がロールを保持し、External Certificate タイプのサービスキーがリーフ証明書を保持します。キーのクライアント ID がユーザーになります。</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Preparing the certificate for the integration flow…</source>
-        <translation type="unfinished"></translation>
+        <translation>統合フロー用の証明書を準備しています…</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Preparing the tenant entry…</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントへの登録内容を準備しています…</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Sub&amp;ject DN to type into the sender channel:</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側チャネルに入力するサブジェクト DN(&amp;J):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Issuer DN:</source>
-        <translation type="unfinished"></translation>
+        <translation>発行者 DN(&amp;I):</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Or upload this file in the sender channel (Authorization = Client Certificate → Add → Select): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>または、送信側チャネルでこのファイルをアップロードします (Authorization = Client Certificate → Add → Select): %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Body for the mapping API (the tenant will show Id %1):</source>
-        <translation type="unfinished"></translation>
+        <translation>マッピング API の本文 (テナントには Id %1 と表示されます)(&amp;B):</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Certificate &amp;file to upload:</source>
-        <translation type="unfinished"></translation>
+        <translation>アップロードする証明書ファイル(&amp;F):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;key parameters (External Certificate):</source>
-        <translation type="unfinished"></translation>
+        <translation>サービスキーのパラメーター (External Certificate)(&amp;K):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>cf &amp;commands (run them in the profile folder):</source>
-        <translation type="unfinished"></translation>
+        <translation>cf コマンド (プロファイルフォルダーで実行してください)(&amp;C):</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>Mapping the certificate in the sandbox…</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックスで証明書をマッピングしています…</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The sandbox tenant knows the certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックステナントに証明書を登録しました</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Mapped to user %1 with the roles %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー %1 (ロール %2) にマッピングしました。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Give the management host, the API user and its password to publish.</source>
-        <translation type="unfinished"></translation>
+        <translation>公開するには、管理ホスト、API ユーザー、そのパスワードを入力してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Publishing the mapping…</source>
-        <translation type="unfinished"></translation>
+        <translation>マッピングを公開しています…</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Published</source>
-        <translation type="unfinished"></translation>
+        <translation>公開しました</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The tenant stored the mapping with Id %1 for user %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントはユーザー %2 のマッピングを Id %1 で保存しました。</translation>
     </message>
 </context>
 <context>
@@ -1012,79 +1012,79 @@
     <message>
         <location filename="../wizard/ui/pages/tenant.py" line="+48"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システム (テナントを呼び出すシステム) に名前を付け、統合フローのエンドポイント URL、またはテナントのランタイムホストだけを貼り付けてください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>for example ERP-PRD</source>
-        <translation type="unfinished"></translation>
+        <translation>例: ERP-PRD</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Detect from the host</source>
-        <translation type="unfinished"></translation>
+        <translation>ホストから判定</translation>
     </message>
     <message>
         <location line="+0"/>
         <location line="+92"/>
         <source>Neo</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo</translation>
     </message>
     <message>
         <location line="-92"/>
         <location line="+92"/>
         <source>Cloud Foundry</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry</translation>
     </message>
     <message>
         <location line="-88"/>
         <source>&amp;Profile name:</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル名(&amp;P):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Endpoint URL or host:</source>
-        <translation type="unfinished"></translation>
+        <translation>エンドポイント URL またはホスト(&amp;E):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>En&amp;vironment:</source>
-        <translation type="unfinished"></translation>
+        <translation>環境(&amp;V):</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>This is the sandbox tenant: it runs inside this program on 127.0.0.1 and behaves like a Neo tenant, with its own demo CA. Nothing leaves this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>これはサンドボックステナントです。このプログラム内の 127.0.0.1 で動作し、独自のデモ CA を持つ Neo テナントとして振る舞います。このコンピューターの外には何も送信されません。</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>Give the profile a name.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイルに名前を付けてください。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Paste the endpoint URL or the host.</source>
-        <translation type="unfinished"></translation>
+        <translation>エンドポイント URL またはホストを貼り付けてください。</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Note: the host looks like %1, not %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>注意: ホストは %2 ではなく %1 のようです。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Detected from the host: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>ホストから判定: %1。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The host does not tell; fetching the tenant&apos;s root on the next page may, or choose it here.</source>
-        <translation type="unfinished"></translation>
+        <translation>ホストからは判定できません。次のページでテナントのルート証明書を取得すると判定できる場合があります。ここで選択することもできます。</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Saving the profile…</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイルを保存しています…</translation>
     </message>
 </context>
 <context>
@@ -1092,74 +1092,74 @@
     <message>
         <location filename="../wizard/ui/pages/test_call.py" line="+89"/>
         <source>The wizard calls the endpoint the way the sender system will: with the key, the certificate and all intermediates, trusting the tenant&apos;s root.</source>
-        <translation type="unfinished"></translation>
+        <translation>ウィザードは送信側システムと同じ方法でエンドポイントを呼び出します。鍵、証明書、すべての中間証明書を使用し、テナントのルート証明書を信頼します。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Endpoint URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>エンドポイント URL(&amp;E):</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+34"/>
         <source>&amp;Call</source>
-        <translation type="unfinished"></translation>
+        <translation>呼び出し(&amp;C)</translation>
     </message>
     <message>
         <location line="-31"/>
         <source>Open an &amp;access log…</source>
-        <translation type="unfinished"></translation>
+        <translation>アクセスログを開く(&amp;A)…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>E&amp;vidence:</source>
-        <translation type="unfinished"></translation>
+        <translation>根拠(&amp;V):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The same call with c&amp;url:</source>
-        <translation type="unfinished"></translation>
+        <translation>curl での同じ呼び出し(&amp;U):</translation>
     </message>
     <message>
         <location line="+19"/>
         <location line="+24"/>
         <source>&amp;Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>再試行(&amp;R)</translation>
     </message>
     <message>
         <location line="-8"/>
         <source>Calling the endpoint…</source>
-        <translation type="unfinished"></translation>
+        <translation>エンドポイントを呼び出しています…</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>The call was abandoned.</source>
-        <translation type="unfinished"></translation>
+        <translation>呼び出しを中止しました。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>SAP HTTP access log</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP HTTP アクセスログ</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Access logs (http_access_*.log *.log *.gz);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>アクセスログ (http_access_*.log *.log *.gz);;すべてのファイル (*)</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Reading the access log…</source>
-        <translation type="unfinished"></translation>
+        <translation>アクセスログを読み込んでいます…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The log has no calls to this endpoint.</source>
-        <translation type="unfinished"></translation>
+        <translation>ログにこのエンドポイントへの呼び出しはありません。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>%1 %2 %3 → %4: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 %3 → %4: %5</translation>
     </message>
 </context>
 <context>
@@ -1167,97 +1167,97 @@
     <message>
         <location filename="../wizard/ui/pages/trust.py" line="+38"/>
         <source>The sender system must trust the tenant&apos;s load balancer. The wizard reads the certificate chain the tenant presents and finds its root: that root goes into the sender&apos;s trust store.</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システムはテナントのロードバランサーを信頼する必要があります。ウィザードはテナントが提示する証明書チェーンを読み取り、そのルート証明書を特定します。このルート証明書を送信側のトラストストアに登録します。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Where the root goes: SAP ABAP (STRUST): SSL client PSE → Import certificate → Add to Certificate List. Java: keytool -importcert -keystore truststore.jks -file tenant-root.cer. Postman: Settings → Certificates → CA certificates → tenant-root.pem.</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書の登録先: SAP ABAP (STRUST): SSL client PSE → Import certificate → Add to Certificate List。Java: keytool -importcert -keystore truststore.jks -file tenant-root.cer。Postman: Settings → Certificates → CA certificates → tenant-root.pem。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Fetch the chain again</source>
-        <translation type="unfinished"></translation>
+        <translation>チェーンを再取得(&amp;F)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Save root as .&amp;cer…</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書を .cer で保存(&amp;C)…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Save root as .&amp;pem…</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書を .pem で保存(&amp;P)…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;Chain presented by the tenant:</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントが提示したチェーン(&amp;C):</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Skip for now: I will get the root another way (SAP&apos;s Connectivity Test)</source>
-        <translation type="unfinished"></translation>
+        <translation>今はスキップ: ルート証明書は別の方法 (SAP の接続テスト) で取得します(&amp;S)</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Fetching the root is not available in this build</source>
-        <translation type="unfinished"></translation>
+        <translation>このビルドではルート証明書を取得できません</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The fetch-root engine (wizard.core.fetch_root) is missing. Get the root with SAP&apos;s Connectivity Test (Monitor → Manage Security → Connectivity Tests → TLS, untick Validate Server Certificate, download the root .cer) and tick Skip to go on.</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書の取得エンジン (wizard.core.fetch_root) がありません。SAP の接続テスト (Monitor → Manage Security → Connectivity Tests → TLS で「Validate Server Certificate」のチェックを外し、ルート証明書の .cer をダウンロード) で取得し、「スキップ」にチェックを入れて先に進んでください。</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Reading the chain of %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 のチェーンを読み込んでいます…</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>The tenant&apos;s chain could not be read</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントのチェーンを読み取れませんでした</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Go Back to correct the URL, fetch again, or tick Skip to go on without it.</source>
-        <translation type="unfinished"></translation>
+        <translation>「戻る」で URL を修正して再取得するか、「スキップ」にチェックを入れてルート証明書なしで先に進んでください。</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>The root %1 is saved in %2 as tenant-root.cer and tenant-root.pem: it goes into the sender system&apos;s trust store.</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書 %1 を %2 に tenant-root.cer と tenant-root.pem として保存しました。これを送信側システムのトラストストアに登録します。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Fetching cancelled; nothing was saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>取得をキャンセルしました。何も保存されていません。</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Fetch again, or tick Skip to go on without the root.</source>
-        <translation type="unfinished"></translation>
+        <translation>再取得するか、「スキップ」にチェックを入れてルート証明書なしで先に進んでください。</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Save the tenant root</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントのルート証明書を保存</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificates (*%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書 (*%1)</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存しています…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Saved %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 を保存しました</translation>
     </message>
 </context>
 <context>
@@ -1265,7 +1265,7 @@
     <message>
         <location filename="../wizard/ui/widgets/verdict.py" line="+48"/>
         <source>Next step: </source>
-        <translation type="unfinished"></translation>
+        <translation>次の手順: </translation>
     </message>
 </context>
 <context>
@@ -1273,52 +1273,52 @@
     <message>
         <location filename="../wizard/ui/pages/waiting.py" line="+47"/>
         <source>Send the request to your CA and wait for the signed certificate. This can take days: you can close the program now. When you open it again, choose this sender system and Resume; you will come back to this page.</source>
-        <translation type="unfinished"></translation>
+        <translation>要求を CA に送付し、署名済み証明書が届くまでお待ちください。数日かかることもあるため、ここでプログラムを閉じてもかまいません。再度開いたら、この送信側システムを選択して「再開」を選ぶと、このページに戻ります。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Certificate &amp;request (CSR):</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書署名要求 (CSR)(&amp;R):</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Ask for: a client authentication certificate (Extended Key Usage clientAuth), with the whole chain (intermediates), from a CA whose root is on SAP&apos;s list. Any file format the CA sends is fine: .cer, .crt, .pem, .p7b.</source>
-        <translation type="unfinished"></translation>
+        <translation>依頼内容: クライアント認証用証明書 (拡張キー使用法 (EKU) に clientAuth を含むもの) を、チェーン全体 (中間証明書) 付きで、ルート証明書が SAP のリストにある CA に依頼します。CA から届くファイル形式は .cer、.crt、.pem、.p7b のいずれでもかまいません。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;Open the profile folder</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイルフォルダーを開く(&amp;O)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Sign with the sandbox CA</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックス CA で署名(&amp;S)</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>The request is %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>要求は %1 にあります。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Reading the request…</source>
-        <translation type="unfinished"></translation>
+        <translation>要求を読み込んでいます…</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>The sandbox CA is signing…</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックス CA が署名しています…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The sandbox CA answered</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックス CA が応答しました</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Its reply is %1 (leaf and intermediate, PKCS#7). Next imports it.</source>
-        <translation type="unfinished"></translation>
+        <translation>応答は %1 です (リーフと中間証明書、PKCS#7)。「次へ」でインポートします。</translation>
     </message>
 </context>
 <context>
@@ -1326,7 +1326,7 @@
     <message>
         <location filename="../wizard/cli.py" line="+196"/>
         <source>error: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>エラー: {message}</translation>
     </message>
 </context>
 <context>
@@ -1334,33 +1334,34 @@
     <message>
         <location filename="../wizard/commands/csr.py" line="+44"/>
         <source>Give either --subject or --cn (with --org …), not both.</source>
-        <translation type="unfinished"></translation>
+        <translation>--subject と --cn (--org などと併用) のどちらか一方を指定してください。両方は指定できません。</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Say what the certificate is for: --cn NAME (or --subject DN).</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書の用途を指定してください: --cn NAME (または --subject DN)。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Request: {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>要求: {file}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Key:     {file} (encrypted; passphrase kept in {where})</source>
-        <translation type="unfinished"></translation>
+        <translation>鍵:   {file} (暗号化済み。パスフレーズの保管場所: {where})</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The previous key and certificate were copied to {folder}.</source>
-        <translation type="unfinished"></translation>
+        <translation>以前の鍵と証明書を {folder} にコピーしました。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Send the request to your CA and ask for a client-authentication certificate (Extended
 Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. Then run:</source>
-        <translation type="unfinished"></translation>
+        <translation>要求を CA に送付し、クライアント認証用証明書 (拡張キー使用法 (EKU) に clientAuth を含むもの) を、
+SAP のトラストリストにある CA にチェーン全体付きで依頼してください。その後、次を実行します:</translation>
     </message>
 </context>
 <context>
@@ -1368,47 +1369,47 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/commands/export_p12.py" line="+41"/>
         <source>Password: {password}</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワード: {password}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Password: the one you typed</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワード: 入力したもの</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  kept in {where}; show it again with &apos;cpi-cert-wizard secret show --profile {profile} p12&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>  保管場所: {where}。再表示するには &apos;cpi-cert-wizard secret show --profile {profile} p12&apos; を実行します</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Which file goes where:</source>
-        <translation type="unfinished"></translation>
+        <translation>各ファイルの配置先:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the sender system&apos;s keystore (STRUST: sapgenpse import_p12; Java: keytool -importkeystore; Postman: PFX)</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システムのキーストア (STRUST: sapgenpse import_p12、Java: keytool -importkeystore、Postman: PFX)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>the tenant (Neo Certificate-to-User Mapping)</source>
-        <translation type="unfinished"></translation>
+        <translation>テナント (Neo の証明書とユーザーのマッピング)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the tenant (Cloud Foundry External Certificate key)</source>
-        <translation type="unfinished"></translation>
+        <translation>テナント (Cloud Foundry の External Certificate キー)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>curl --cert / Postman: leaf + intermediates</source>
-        <translation type="unfinished"></translation>
+        <translation>curl --cert / Postman: リーフ + 中間証明書</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Next: {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>次の手順: {command}</translation>
     </message>
 </context>
 <context>
@@ -1416,98 +1417,98 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/fetch_root.py" line="+153"/>
         <source>Server chain: valid for {name}.</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーチェーン: {name} に対して有効です。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Server chain: NOT valid for {name}:</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーチェーン: {name} に対して有効ではありません:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The server ended the handshake after sending its chain ({error}); it requires a client certificate, and none is sent when fetching the root. The chain above was read before that.</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーはチェーンの送信後にハンドシェイクを終了しました ({error})。サーバーはクライアント証明書を要求していますが、ルート証明書の取得時にはクライアント証明書を送信しません。上記のチェーンはその前に読み取ったものです。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The server ended the handshake after sending its chain ({error}). The chain above was read before that.</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーはチェーンの送信後にハンドシェイクを終了しました ({error})。上記のチェーンはその前に読み取ったものです。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and pass it with --ca-file.</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書: 見つからないため、何も保存していません。チェーンは &apos;{subject}&apos; (発行者 &apos;{issuer}&apos;) で途切れています。その CA のルート証明書を (CA の Web サイトまたは SAP の接続テストで) 入手し、--ca-file で指定してください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>sent by server</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーから送信</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>resolved from {source}</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} から解決</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Root: {subject} (SHA-256 {sha256}), {origin}.</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書: {subject} (SHA-256 {sha256})、{origin}。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is on the required list (the roots every BTP client must trust).</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP のリスト ({version}): このルート証明書は必須リスト (すべての BTP クライアントが信頼する必要があるルート) に含まれています。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is approved, but not on the required list.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP のリスト ({version}): このルート証明書は承認済みですが、必須リストには含まれていません。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>SAP&apos;s list, {version}: the root was removed from the list; SAP&apos;s hosts are moving away from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP のリスト ({version}): このルート証明書はリストから削除されています。SAP のホストはこのルートからの移行を進めています。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is an expired historic root.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP のリスト ({version}): このルート証明書は有効期限切れの旧ルートです。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>SAP&apos;s list, {version}: the root is not on it. That is unusual for an SAP Cloud Integration host: check that this is the tenant&apos;s runtime host, and whether a proxy or firewall that inspects TLS put its own root in front.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP のリスト ({version}): このルート証明書は含まれていません。SAP Cloud Integration のホストとしては通常ありえません。テナントのランタイムホストであること、また TLS を検査するプロキシやファイアウォールが独自のルート証明書を差し込んでいないかを確認してください。</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Environment: Neo (the host is an -iflmap. runtime host).</source>
-        <translation type="unfinished"></translation>
+        <translation>環境: Neo (ホストは -iflmap. のランタイムホストです)。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Environment: Cloud Foundry (the host is an -rt.cfapps. runtime host).</source>
-        <translation type="unfinished"></translation>
+        <translation>環境: Cloud Foundry (ホストは -rt.cfapps. のランタイムホストです)。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Environment: not recognised from the host name (neither Neo -iflmap. nor Cloud Foundry -rt.cfapps.); choose it in the profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>環境: ホスト名から判別できません (Neo の -iflmap. でも Cloud Foundry の -rt.cfapps. でもありません)。プロファイルで選択してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Client certificates: the server did not ask for one during the handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント証明書: サーバーはハンドシェイク中にクライアント証明書を要求しませんでした。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Client certificates: the server asks for one and lists no CA names (it does not say which CAs it accepts).</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント証明書: サーバーは要求していますが、CA 名を提示していません (受け入れる CA を示していません)。</translation>
     </message>
     <message numerus="yes">
         <location line="+7"/>
         <source>Client certificates: the server asks for one and lists %n acceptable CA name(s); your certificate must chain to one of them:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>クライアント証明書: サーバーは要求しており、受け入れ可能な CA 名を %n 件提示しています。証明書はそのいずれかにつながる必要があります:</numerusform>
         </translation>
     </message>
 </context>
@@ -1516,152 +1517,152 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/flow.py" line="+72"/>
         <source>Sender systems</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システム</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Sender system and tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システムとテナント</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Trust the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントの信頼</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Key and certificate request</source>
-        <translation type="unfinished"></translation>
+        <translation>鍵と証明書署名要求</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Waiting for the CA</source>
-        <translation type="unfinished"></translation>
+        <translation>CA の応答待ち</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Signed certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>署名済み証明書</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Export for the sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システム用エクスポート</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Tenant entry</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントへの登録</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Test call</source>
-        <translation type="unfinished"></translation>
+        <translation>テスト呼び出し</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>概要</translation>
     </message>
     <message>
         <location line="+171"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントのロードバランサーのルート証明書 (DER)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the sender&apos;s trust store: STRUST SSL client PSE, Java truststore, Postman CA certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側のトラストストア: STRUST の SSL client PSE、Java トラストストア、Postman の CA certificates</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the same root as PEM text</source>
-        <translation type="unfinished"></translation>
+        <translation>同じルート証明書の PEM テキスト</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>trust stores that want PEM (curl --cacert, OpenSSL)</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM 形式を求めるトラストストア (curl --cacert、OpenSSL)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the certificate request: public key and subject</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書署名要求: 公開鍵とサブジェクト</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the CA, asking for a client authentication certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>CA (クライアント認証用証明書を依頼)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>private key, certificate and intermediates, protected by a password</source>
-        <translation type="unfinished"></translation>
+        <translation>秘密鍵、証明書、中間証明書 (パスワードで保護)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the sender&apos;s keystore: STRUST (sapgenpse import_p12), keytool -importkeystore, Postman PFX, Windows</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側のキーストア: STRUST (sapgenpse import_p12)、keytool -importkeystore、Postman の PFX、Windows</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the client certificate only, public (DER)</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント証明書のみ、公開情報 (DER)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the tenant: Neo Certificate-to-User Mapping upload</source>
-        <translation type="unfinished"></translation>
+        <translation>テナント: Neo の証明書とユーザーのマッピングにアップロード</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the client certificate only, public (PEM)</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント証明書のみ、公開情報 (PEM)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the tenant: Cloud Foundry External Certificate service key</source>
-        <translation type="unfinished"></translation>
+        <translation>テナント: Cloud Foundry の External Certificate サービスキー</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the certificate and its intermediates (PEM)</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書とその中間証明書 (PEM)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>curl --cert, or senders that take the chain separately</source>
-        <translation type="unfinished"></translation>
+        <translation>curl --cert、またはチェーンを個別に受け取る送信側</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the body of the mapping API call</source>
-        <translation type="unfinished"></translation>
+        <translation>マッピング API 呼び出しの本文</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>POST /api/v1/CertificateUserMappings on the Neo tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo テナントへの POST /api/v1/CertificateUserMappings</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the service instance&apos;s parameters (roles)</source>
-        <translation type="unfinished"></translation>
+        <translation>サービスインスタンスのパラメーター (ロール)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>cf create-service … -c, or the cockpit&apos;s JSON field</source>
-        <translation type="unfinished"></translation>
+        <translation>cf create-service … -c、またはコックピットの JSON フィールド</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the External Certificate service key&apos;s parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>External Certificate サービスキーのパラメーター</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>cf create-service-key … -c, or the cockpit&apos;s JSON field</source>
-        <translation type="unfinished"></translation>
+        <translation>cf create-service-key … -c、またはコックピットの JSON フィールド</translation>
     </message>
 </context>
 <context>
@@ -1669,7 +1670,7 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/commands/import_reply.py" line="+42"/>
         <source>Next: {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>次の手順: {command}</translation>
     </message>
 </context>
 <context>
@@ -1677,7 +1678,7 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/language.py" line="+99"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{code!r} はこのプログラムの言語ではありません。{codes} のいずれかを使用してください。</translation>
     </message>
 </context>
 <context>
@@ -1685,182 +1686,182 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/chain.py" line="+85"/>
         <source>certificate for another key</source>
-        <translation type="unfinished"></translation>
+        <translation>別の鍵の証明書</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos;: this certificate belongs to another key; it was not issued for the CSR of {profile}. Import the certificate the CA issued for this CSR (compare subject and order number), or send this profile&apos;s CSR to the CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos;: この証明書は別の鍵のものであり、{profile} の CSR に対して発行されたものではありません。CA がこの CSR に対して発行した証明書をインポートする (サブジェクトと注文番号を確認してください) か、このプロファイルの CSR を CA に送付してください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>self-signed certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>自己署名証明書</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is self-signed: self-signed certificates never pass SAP&apos;s load balancer, which only forwards certificates that chain to a root on SAP&apos;s list. Send the CSR to a CA whose root is on SAP&apos;s list and import the certificate it returns.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; は自己署名証明書です。SAP のロードバランサーは SAP のリストにあるルート証明書につながる証明書のみを転送するため、自己署名証明書は通過しません。ルート証明書が SAP のリストにある CA に CSR を送付し、返送された証明書をインポートしてください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>chain cannot be completed</source>
-        <translation type="unfinished"></translation>
+        <translation>チェーンを完成できません</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the chain cannot be completed: issuer &apos;{issuer}&apos; of &apos;{subject}&apos; was not found; add it with --ca-file or get the CA&apos;s bundle (intermediate and root certificates, usually on the CA&apos;s download page).{detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>チェーンを完成できません: &apos;{subject}&apos; の発行者 &apos;{issuer}&apos; が見つかりません。--ca-file で追加するか、CA のバンドル (中間証明書とルート証明書。通常は CA のダウンロードページにあります) を入手してください。{detail}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>certificate not valid</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書が無効です</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is not valid: {reason}. {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; は無効です: {reason}。{fix}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>CA certificate instead of a client certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント証明書ではなく CA 証明書</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is a CA certificate (basicConstraints CA:TRUE), not a client certificate. Pick the certificate the CA issued for your CSR, not the CA&apos;s own.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; は CA 証明書 (basicConstraints CA:TRUE) であり、クライアント証明書ではありません。CA 自身の証明書ではなく、CSR に対して CA が発行した証明書を選択してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>not for client authentication</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント認証用ではありません</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has an Extended Key Usage without clientAuth ({usages}). Public TLS CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP Integration Suite rejects client certificates without it. Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; の拡張キー使用法 (EKU) に clientAuth が含まれていません ({usages})。公開 TLS CA は 2026 年に TLS/SSL サーバー証明書への clientAuth の付与を終了しており、SAP Integration Suite は clientAuth のないクライアント証明書を拒否します。CA にクライアント認証用証明書 (拡張キー使用法 (EKU) に clientAuth を含むもの) を依頼してください。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>key usage forbids signing</source>
-        <translation type="unfinished"></translation>
+        <translation>キー使用法で署名が禁止されています</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has a Key Usage without digitalSignature ({usages}), so it cannot sign the TLS handshake as a client. Ask the CA for a client-authentication certificate with Key Usage digitalSignature.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; のキー使用法 (Key Usage) に digitalSignature が含まれていないため ({usages})、クライアントとして TLS ハンドシェイクに署名できません。キー使用法に digitalSignature を含むクライアント認証用証明書を CA に依頼してください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>RSA key too short</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 鍵が短すぎます</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has an RSA key of {bits} bits; at least 2048 are required. {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; の RSA 鍵は {bits} ビットです。2048 ビット以上が必要です。{fix}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>SHA-1 signature</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-1 署名</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is signed with {algorithm}, which SAP&apos;s load balancer and current TLS libraries reject. {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; は {algorithm} で署名されており、SAP のロードバランサーと現在の TLS ライブラリーでは拒否されます。{fix}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>empty common name</source>
-        <translation type="unfinished"></translation>
+        <translation>コモンネームが空です</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has no common name (CN). SAP shows and maps client certificates by their CN: create a new CSR with --cn and have it signed again.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; にはコモンネーム (CN) がありません。SAP はクライアント証明書を CN で表示・マッピングします。--cn を指定して新しい CSR を作成し、再度署名を受けてください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>common name with spaces at the ends</source>
-        <translation type="unfinished"></translation>
+        <translation>コモンネームの前後に空白があります</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the common name &apos;{cn}&apos; of &apos;{subject}&apos; has leading or trailing spaces, which make the mapping to a user fail. Create a new CSR with the CN trimmed and have it signed again.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; のコモンネーム &apos;{cn}&apos; の先頭または末尾に空白があるため、ユーザーへのマッピングが失敗します。CN の前後の空白を取り除いて新しい CSR を作成し、再度署名を受けてください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>no Extended Key Usage</source>
-        <translation type="unfinished"></translation>
+        <translation>拡張キー使用法 (EKU) なし</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has no Extended Key Usage. RFC 5280 treats that as unrestricted, but SAP asks for clientAuth explicitly; if the load balancer refuses it, ask the CA for a client-authentication certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; には拡張キー使用法 (EKU) がありません。RFC 5280 では制限なしとして扱われますが、SAP は clientAuth を明示的に求めています。ロードバランサーに拒否された場合は、CA にクライアント認証用証明書を依頼してください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>unusual key type</source>
-        <translation type="unfinished"></translation>
+        <translation>一般的でない鍵の種類</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has a {key} key; SAP documents RSA (2048 bits or more) and EC P-256 or P-384 for client certificates. If the load balancer refuses it, create a new CSR with --key-type rsa-3072 or ec-p256.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; の鍵は {key} です。SAP がクライアント証明書用に記載しているのは RSA (2048 ビット以上) と EC P-256/P-384 です。ロードバランサーに拒否された場合は、--key-type rsa-3072 または ec-p256 で新しい CSR を作成してください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>root not on SAP&apos;s list</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書が SAP のリストにありません</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the root &apos;{subject}&apos; is not on {version}. SAP&apos;s load balancer only accepts client certificates that chain to a listed root. Check SAP Note 2801396 (load a newer list with --sap-roots) or get the certificate from a CA whose root is listed.</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書 &apos;{subject}&apos; は {version} に含まれていません。SAP のロードバランサーは、リストにあるルート証明書につながるクライアント証明書のみを受け入れます。SAP Note 2801396 を確認する (新しいリストは --sap-roots で読み込めます) か、ルート証明書がリストにある CA から証明書を入手してください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>root removed from SAP&apos;s list</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書が SAP のリストから削除されています</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the root &apos;{subject}&apos; was removed from SAP&apos;s list ({version}); the load balancer will stop accepting certificates that chain to it. Get a new certificate from a CA whose root is on the list.</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書 &apos;{subject}&apos; は SAP のリスト ({version}) から削除されています。ロードバランサーは今後、このルートにつながる証明書を受け入れなくなります。ルート証明書がリストにある CA から新しい証明書を入手してください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>expires soon</source>
-        <translation type="unfinished"></translation>
+        <translation>まもなく期限切れ</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; expires on {date} ({days} days left). Renew it now: new CSR, new certificate, then a new mapping entry (Neo) or service key (Cloud Foundry).</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; の有効期限は {date} です (残り {days} 日)。今すぐ更新してください: 新しい CSR と新しい証明書を用意し、新しいマッピングエントリ (Neo) またはサービスキー (Cloud Foundry) を作成します。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>renewal due</source>
-        <translation type="unfinished"></translation>
+        <translation>更新時期</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is past two thirds of its lifetime ({days} of {total} days left, expires on {date}). Plan the renewal: new CSR, new certificate, new mapping entry (Neo) or service key (Cloud Foundry).</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; は有効期間の 3 分の 2 を過ぎています (残り {days} 日/全 {total} 日、有効期限 {date})。更新を計画してください: 新しい CSR、新しい証明書、新しいマッピングエントリ (Neo) またはサービスキー (Cloud Foundry) が必要です。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>chain ends in Baltimore CyberTrust Root</source>
-        <translation type="unfinished"></translation>
+        <translation>チェーンの終端が Baltimore CyberTrust Root</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the chain ends in &apos;{subject}&apos;, which expired on {date}. It was the historic root of SAP&apos;s Neo load balancer and certificates depending on it no longer work. Get a new certificate from a CA whose root is on {version}.</source>
-        <translation type="unfinished"></translation>
+        <translation>チェーンの終端は &apos;{subject}&apos; で、{date} に有効期限が切れています。これは SAP の Neo ロードバランサーの旧ルートであり、これに依存する証明書はもう使用できません。ルート証明書が {version} にある CA から新しい証明書を入手してください。</translation>
     </message>
 </context>
 <context>
@@ -1868,238 +1869,244 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/mapping.py" line="+61"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} にはまだ証明書がありません (状態 {state})。先に CA の応答をインポートしてください: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Profile {profile!r} is marked {state} but its certificate file {file} is missing. Import the CA&apos;s reply again: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} は {state} となっていますが、証明書ファイル {file} がありません。CA の応答を再度インポートしてください: cpi-cert-wizard import-reply --profile {profile} FILE</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} of profile {profile!r} holds no readable PEM certificate ({reason}). Import the CA&apos;s reply again: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} の {file} に読み取り可能な PEM 証明書がありません ({reason})。CA の応答を再度インポートしてください: cpi-cert-wizard import-reply --profile {profile} FILE</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile records {recorded}. Import the CA&apos;s reply again so both agree: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} の {file} の先頭の証明書は SHA-256 {found} ですが、プロファイルには {recorded} が記録されています。両者を一致させるため、CA の応答を再度インポートしてください: cpi-cert-wizard import-reply --profile {profile} FILE</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses it. Renew it first: cpi-cert-wizard csr --profile {profile} --new-key …, have the CA sign the request, then import-reply.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} の証明書 ({subject}) は {date} に有効期限が切れており、テナントに拒否されます。先に更新してください: cpi-cert-wizard csr --profile {profile} --new-key … を実行し、CA に要求への署名を依頼してから import-reply を実行します。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Profile {profile!r} does not record whether the tenant runs on Neo or Cloud Foundry (cpi-cert-wizard fetch-root records it). Give --env neo or --env cf.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} には、テナントが Neo と Cloud Foundry のどちらで動作しているかが記録されていません (cpi-cert-wizard fetch-root で記録されます)。--env neo または --env cf を指定してください。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{value!r} is not an environment; use neo or cf.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} は環境ではありません。neo または cf を使用してください。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The user name is empty; give --user NAME (any name, up to 150 characters).</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー名が空です。--user NAME を指定してください (任意の名前、150 文字以内)。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The user name {user!r} has leading or trailing spaces; the tenant compares it exactly. Remove them.</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー名 {user!r} の先頭または末尾に空白があります。テナントは完全一致で比較するため、空白を削除してください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The user name is {length} characters long; the tenant allows at most {limit}. Choose a shorter name.</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー名が {length} 文字です。テナントで使用できるのは {limit} 文字までです。短い名前を選択してください。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The user name {user!r} contains a control character; remove it.</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー名 {user!r} に制御文字が含まれています。削除してください。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{role!r} is not a valid role name: SAP allows only letters, digits, &apos;_&apos; and &apos;.&apos; (for example ESBMessaging.send); remove {bad}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{role!r} は有効なロール名ではありません。SAP で使用できるのは英字、数字、&apos;_&apos;、&apos;.&apos; のみです (例: ESBMessaging.send)。{bad} を削除してください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{what} {value!r} may use only letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, starting with a letter or digit, so the cf command can be pasted as it is.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} {value!r} に使用できるのは英字、数字、&apos;.&apos;、&apos;_&apos;、&apos;-&apos; のみで、先頭は英字または数字にする必要があります (cf コマンドをそのまま貼り付けられるようにするため)。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The service key validity must be a whole number of days above 0, not {value}.</source>
-        <translation type="unfinished"></translation>
+        <translation>サービスキーの有効期間は 0 より大きい整数の日数で指定してください ({value} は指定できません)。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The tenant compares the whole certificate, serial number included: a renewed or re-issued certificate needs a new mapping entry (keep the same user so its roles stay).</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントはシリアル番号を含めて証明書全体を比較します。更新または再発行した証明書には新しいマッピングエントリが必要です (ロールを引き継ぐため、同じユーザーを使用してください)。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>A certificate may sit in exactly one service key across all service instances; a second key with the same certificate makes calls fail with &apos;invalid_client … the client certificate is not configured exactly once in a service key&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>1 つの証明書を登録できるのは、すべてのサービスインスタンスを通じて 1 つのサービスキーのみです。同じ証明書で 2 つ目のキーを作成すると、呼び出しが &apos;invalid_client … the client certificate is not configured exactly once in a service key&apos; で失敗します。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Pin Certificate is on by default: only this exact certificate is accepted, so a renewed certificate needs a new service key (then delete the old one).</source>
-        <translation type="unfinished"></translation>
+        <translation>Pin Certificate はデフォルトでオンです。この証明書そのものしか受け入れられないため、更新した証明書には新しいサービスキーが必要です (その後、古いキーを削除してください)。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Role changes on the service instance can take up to an hour to take effect; a 403 right after a change may only be that.</source>
-        <translation type="unfinished"></translation>
+        <translation>サービスインスタンスのロールの変更が反映されるまで、最大 1 時間かかることがあります。変更直後の 403 はそれだけが原因の場合があります。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Trial tenants do not support certificate login at all; use a paid tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>トライアルテナントは証明書によるログインを一切サポートしていません。有償のテナントを使用してください。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Do not add the deprecated grant type client_x509 to the instance: it blocks creating new service keys. Keep grant-types at client_credentials.</source>
-        <translation type="unfinished"></translation>
+        <translation>非推奨のグラントタイプ client_x509 をインスタンスに追加しないでください。新しいサービスキーを作成できなくなります。grant-types は client_credentials のままにしてください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The certificate is valid only from {date}; calls with it fail until then.</source>
-        <translation type="unfinished"></translation>
+        <translation>この証明書は {date} 以降にのみ有効です。それまでは、この証明書を使用した呼び出しは失敗します。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The certificate expires on {date} ({days} days left); plan its renewal now: {renewal_how}</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書の有効期限は {date} です (残り {days} 日)。今すぐ更新を計画してください: {renewal_how}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>on Neo that means a new mapping entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo では新しいマッピングエントリが必要です。</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>on Cloud Foundry that means a new service key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry では新しいサービスキーが必要です。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>This certificate replaces an earlier one. The tenant matches the whole certificate, so the old mapping entry does not cover it: add the new entry (this run&apos;s files) for user {user}, and delete the old entry once the sender uses the new certificate.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>この証明書は以前の証明書を置き換えるものです。テナントは証明書全体で照合するため、古いマッピングエントリではこの証明書は対象外です。ユーザー {user} に新しいエントリ (今回のファイル) を追加し、送信側が新しい証明書を使い始めたら古いエントリを削除してください。
+  旧 SHA-256: {old}
+  新 SHA-256: {new}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>This certificate replaces an earlier one. With pinning on (the default) the old service key does not accept it: create the new key (this run&apos;s service-key.json), switch the sender, then delete the old key.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>この証明書は以前の証明書を置き換えるものです。ピン留めがオン (デフォルト) の場合、古いサービスキーはこの証明書を受け入れません。新しいキーを作成し (今回の service-key.json)、送信側を切り替えてから、古いキーを削除してください。
+  旧 SHA-256: {old}
+  新 SHA-256: {new}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Cloud Integration → Monitor → Manage Security → Certificate-to-User Mappings → Add: user {user}, certificate {cer} (or let this tool publish it with --publish). The tenant will show Id {id}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Integration → Monitor → Manage Security → Certificate-to-User Mappings → Add: ユーザー {user}、証明書 {cer} (または --publish でこのツールから公開)。テナントには Id {id} と表示されます。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Create the custom role {role}: SAP BTP cockpit → your Neo subaccount → Applications → Subscriptions → the application ending in &apos;iflmap&apos; → Roles → New Role.</source>
-        <translation type="unfinished"></translation>
+        <translation>カスタムロール {role} を作成します: SAP BTP cockpit → 該当の Neo サブアカウント → Applications → Subscriptions → &apos;iflmap&apos; で終わるアプリケーション → Roles → New Role。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Give user {user} the role {role}: SAP BTP cockpit → your Neo subaccount → Security → Authorizations → User {user} → Show Assignments → Assign → the application ending in &apos;iflmap&apos; → role {role}.</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー {user} にロール {role} を割り当てます: SAP BTP cockpit → 該当の Neo サブアカウント → Security → Authorizations → User {user} → Show Assignments → Assign → &apos;iflmap&apos; で終わるアプリケーション → ロール {role}。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Log in to the Cloud Foundry space of the subaccount that holds Cloud Integration: cf login -a &lt;API endpoint from the subaccount overview&gt;, then cf target -o &lt;org&gt; -s &lt;space&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Integration を含むサブアカウントの Cloud Foundry スペースにログインします: cf login -a &lt;サブアカウントの概要に表示される API エンドポイント&gt;、次に cf target -o &lt;org&gt; -s &lt;space&gt;。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Create the Process Integration Runtime instance {instance} (plan integration-flow) with the roles {roles} from {file}. Skip this if an instance with these roles exists already; then pass its name with --instance. In the cockpit: Instances and Subscriptions → Create.</source>
-        <translation type="unfinished"></translation>
+        <translation>Process Integration Runtime インスタンス {instance} (プラン integration-flow) を、{file} のロール {roles} で作成します。これらのロールを持つインスタンスが既にある場合はこの手順を省略し、その名前を --instance で指定してください。コックピットでは: Instances and Subscriptions → Create。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Create the service key {key} with the certificate from {file} (key type External Certificate; in the cockpit: the instance → Create Service Key → upload {pem}, the leaf only, never the chain).</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} の証明書でサービスキー {key} を作成します (キータイプ External Certificate。コックピットでは: インスタンス → Create Service Key → {pem} をアップロード。リーフ証明書のみで、チェーンは含めないでください)。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>In the integration flow&apos;s sender channel: Authorization = User Role, user role {roles}; deploy the flow.</source>
-        <translation type="unfinished"></translation>
+        <translation>統合フローの送信側チャネルで Authorization = User Role、ユーザーロール {roles} を設定し、フローをデプロイします。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Call the endpoint: cpi-cert-wizard test-call --profile {profile}. In Monitor → System Log Files → http_access_&lt;node&gt;_&lt;date&gt;.log the user field shows {before} while the certificate reaches the tenant but is not yet mapped, {after} once it works, and &apos;-&apos; when no certificate arrived at all (send the whole chain).</source>
-        <translation type="unfinished"></translation>
+        <translation>エンドポイントを呼び出します: cpi-cert-wizard test-call --profile {profile}。Monitor → System Log Files → http_access_&lt;node&gt;_&lt;date&gt;.log のユーザー欄には、証明書がテナントに届いているがまだマッピングされていない間は {before}、正常に動作すると {after}、証明書がまったく届いていない場合は &apos;-&apos; (チェーン全体を送信してください) が表示されます。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the service key&apos;s clientid (see: cf service-key {instance} {key})</source>
-        <translation type="unfinished"></translation>
+        <translation>サービスキーの clientid (参照: cf service-key {instance} {key})</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Second option, not recommended by SAP: the certificate is part of the integration flow, so every certificate change (each renewal, a new issuing CA) means editing the flow and redeploying it, and calls with the new certificate fail until then (downtime). The recommended option is {recommended}: cpi-cert-wizard mapping --profile {profile}</source>
-        <translation type="unfinished"></translation>
+        <translation>2 つ目の方法 (SAP は非推奨): 証明書が統合フローの一部になるため、証明書を変更する (更新のたび、発行 CA の変更時など) たびにフローを編集して再デプロイする必要があり、それまでは新しい証明書での呼び出しが失敗します (ダウンタイム)。推奨される方法は「{recommended}」です: cpi-cert-wizard mapping --profile {profile}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>a Certificate-to-User Mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書とユーザーのマッピング</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a service key holding the certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書を保持するサービスキー</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>To renew without refusing calls: add the new certificate to the channel next to the old one and redeploy, switch the sender to the new certificate, then remove the old one and redeploy again.</source>
-        <translation type="unfinished"></translation>
+        <translation>呼び出しを拒否せずに更新するには: 新しい証明書をチャネルに古い証明書と並べて追加して再デプロイし、送信側を新しい証明書に切り替えてから、古い証明書を削除して再度デプロイします。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The {which} DN holds attribute types ({names}) that not every program knows by these names; if the channel does not take the typed DN, upload {crt} instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>{which} DN には、すべてのプログラムがこの名前で認識するとは限らない属性タイプ ({names}) が含まれています。チャネルが入力した DN を受け付けない場合は、代わりに {crt} をアップロードしてください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Cloud Foundry: SAP documents certificate login through a service key of the Process Integration Runtime; whether a call also needs one when the channel checks the certificate itself is not confirmed. If the test call gets 401, create the External Certificate service key as well: cpi-cert-wizard mapping --profile {profile} --env cf</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry: SAP は Process Integration Runtime のサービスキーによる証明書ログインを記載していますが、チャネル自体が証明書を確認する場合にもサービスキーが必要かどうかは確認されていません。テスト呼び出しで 401 が返る場合は、External Certificate サービスキーも作成してください: cpi-cert-wizard mapping --profile {profile} --env cf</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>here that means the new certificate in the flow and a redeploy.</source>
-        <translation type="unfinished"></translation>
+        <translation>この場合は、フローへの新しい証明書の追加と再デプロイが必要です。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>This certificate replaces an earlier one. The channel accepts only the certificates in its list: add this one ({crt}) next to the old one, redeploy, switch the sender, then remove the old one and redeploy again.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>この証明書は以前の証明書を置き換えるものです。チャネルはリストにある証明書のみを受け入れます。この証明書 ({crt}) を古い証明書と並べて追加して再デプロイし、送信側を切り替えてから、古い証明書を削除して再度デプロイしてください。
+  旧 SHA-256: {old}
+  新 SHA-256: {new}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Open the integration flow (Design), select the sender channel (HTTPS, SOAP, IDoc, AS2 …) → Connection → Authorization = Client Certificate → Add → Select {crt}; or, in the same dialog, type the Subject DN and Issuer DN exactly as printed.</source>
-        <translation type="unfinished"></translation>
+        <translation>統合フローを開き (Design)、送信側チャネル (HTTPS、SOAP、IDoc、AS2 …) を選択して Connection → Authorization = Client Certificate → Add → Select {crt} を実行します。または同じダイアログで、Subject DN と Issuer DN を表示されているとおり正確に入力します。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Save and deploy the integration flow; the channel knows the certificate only once the flow runs again.</source>
-        <translation type="unfinished"></translation>
+        <translation>統合フローを保存してデプロイします。チャネルが証明書を認識するのは、フローが再び稼働してからです。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Call the endpoint: cpi-cert-wizard test-call --profile {profile}. A 403 whose default trace (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) says the subject and issuer are not contained in the accepted subjectAndIssuers list means the channel&apos;s list lacks this certificate: compare the DNs (cpi-cert-wizard analyze-log reads the trace).</source>
-        <translation type="unfinished"></translation>
+        <translation>エンドポイントを呼び出します: cpi-cert-wizard test-call --profile {profile}。403 が返り、デフォルトトレース (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) に「サブジェクトと発行者が受け入れ可能な subjectAndIssuers リストに含まれていない」と記録されている場合は、チャネルのリストにこの証明書がありません。DN を比較してください (cpi-cert-wizard analyze-log でトレースを読み取れます)。</translation>
     </message>
 </context>
 <context>
@@ -2107,22 +2114,22 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/p12.py" line="+22"/>
         <source>AES-256-CBC with a SHA-256 MAC (PBES2): for current Java, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 and newer, Postman.</source>
-        <translation type="unfinished"></translation>
+        <translation>AES-256-CBC と SHA-256 MAC (PBES2): 最新の Java、OpenSSL 3、SAP sapgenpse、Windows 10/Server 2019 以降、Postman 向け。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>3DES with a SHA-1 MAC: only for old consumers (Windows Server 2012-2016, older macOS Keychain, Android 12 and older, old Java or SAP kernels) that otherwise report &apos;wrong password&apos; or &apos;MAC verification failed&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>3DES と SHA-1 MAC: 古いシステム (Windows Server 2012-2016、古い macOS キーチェーン、Android 12 以前、古い Java や SAP カーネル) 専用です。これらのシステムでは、この方式でないと &apos;wrong password&apos; や &apos;MAC verification failed&apos; が報告されます。</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>{source} could not be opened: the password is wrong, or it is not a PKCS#12 (.p12/.pfx) file. Check the password; if the file came from a CA portal, download it again as PKCS#12.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} を開けませんでした。パスワードが間違っているか、PKCS#12 (.p12/.pfx) ファイルではありません。パスワードを確認してください。ファイルを CA のポータルから取得した場合は、PKCS#12 形式で再度ダウンロードしてください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} holds no private key (only certificates). Export it again including the private key, or use import-reply for certificates alone.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} には秘密鍵が含まれていません (証明書のみ)。秘密鍵を含めて再度エクスポートするか、証明書のみの場合は import-reply を使用してください。</translation>
     </message>
 </context>
 <context>
@@ -2131,67 +2138,68 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
         <location filename="../wizard/commands/profiles.py" line="+41"/>
         <source>No profiles yet in {folder}.
 Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>{folder} にプロファイルはまだありません。
+次のコマンドで開始してください: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
         <location line="+11"/>
         <source> (renew)</source>
-        <translation type="unfinished"></translation>
+        <translation> (要更新)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Secrets are kept in: {where}</source>
-        <translation type="unfinished"></translation>
+        <translation>シークレットの保管場所: {where}</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Remove profile {name!r}, its key and its keyring entries? [y/N] </source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r}、その鍵、キーリングのエントリを削除しますか? [y/N] </translation>
     </message>
     <message>
         <location line="+4"/>
         <source>y</source>
-        <translation type="unfinished"></translation>
+        <translation>はい</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Nothing removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>何も削除していません。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Removed profile {name}.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name} を削除しました。</translation>
     </message>
     <message>
         <location filename="../wizard/core/profiles.py" line="+258"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>最後に変更する前のプロファイルは {backup} に保存されています。復元するにはこれを {file} に上書きコピーするか、プロファイルを削除してください。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Restore it from a backup, or remove the profile (its folder) and create it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>バックアップから復元するか、プロファイル (そのフォルダー) を削除して作成し直してください。</translation>
     </message>
     <message>
         <location line="+138"/>
         <source>none yet</source>
-        <translation type="unfinished"></translation>
+        <translation>まだありません</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>There is no profile named {name!r} in {folder} (profiles: {known}). Create it with &apos;cpi-cert-wizard csr --profile NAME …&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{folder} に {name!r} という名前のプロファイルはありません (プロファイル: {known})。&apos;cpi-cert-wizard csr --profile NAME …&apos; で作成してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{file} cannot be read ({reason}). {restore}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} を読み取れません ({reason})。{restore}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} is not a profile. {restore}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} はプロファイルではありません。{restore}</translation>
     </message>
 </context>
 <context>
@@ -2199,42 +2207,42 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/commands/render.py" line="+17"/>
         <source>leaf</source>
-        <translation type="unfinished"></translation>
+        <translation>リーフ</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>root</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>intermediate</source>
-        <translation type="unfinished"></translation>
+        <translation>中間</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>issued by {issuer}; valid until {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>発行者 {issuer}、{date} まで有効</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>エラー</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>warning</source>
-        <translation type="unfinished"></translation>
+        <translation>警告</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>Imported the certificate into profile {profile}:</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書をプロファイル {profile} にインポートしました:</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Judged against {version}.</source>
-        <translation type="unfinished"></translation>
+        <translation>判定基準: {version}。</translation>
     </message>
 </context>
 <context>
@@ -2245,129 +2253,129 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <location line="+1"/>
         <location line="+1"/>
         <source>a private key</source>
-        <translation type="unfinished"></translation>
+        <translation>秘密鍵</translation>
     </message>
     <message>
         <location line="-3"/>
         <source>an encrypted private key</source>
-        <translation type="unfinished"></translation>
+        <translation>暗号化された秘密鍵</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>an SSH private key</source>
-        <translation type="unfinished"></translation>
+        <translation>SSH 秘密鍵</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+1"/>
         <source>a certificate signing request (CSR)</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書署名要求 (CSR)</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+1"/>
         <source>a public key</source>
-        <translation type="unfinished"></translation>
+        <translation>公開鍵</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a certificate revocation list (CRL)</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書失効リスト (CRL)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a PGP key</source>
-        <translation type="unfinished"></translation>
+        <translation>PGP 鍵</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a PGP message</source>
-        <translation type="unfinished"></translation>
+        <translation>PGP メッセージ</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>here we need the certificate the CA returned for your CSR (.cer, .crt, .pem or .p7b)</source>
-        <translation type="unfinished"></translation>
+        <translation>ここで必要なのは、CSR に対して CA が返送した証明書 (.cer、.crt、.pem、.p7b) です</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{source} is empty. Download the certificate the CA returned for your CSR again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} は空です。CSR に対して CA が返送した証明書を再度ダウンロードしてください。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{source} holds a damaged certificate ({reason}). The file was probably changed while copying; download it again from the CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} の証明書は破損しています ({reason})。コピー中にファイルが変更された可能性があります。CA から再度ダウンロードしてください。</translation>
     </message>
     <message>
         <location line="+69"/>
         <source>{source}: certificate block {number} is damaged ({reason}). The file was probably changed or cut while copying; download it again from the CA or copy the whole block including the BEGIN/END lines.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source}: 証明書ブロック {number} が破損しています ({reason})。コピー中にファイルが変更されたか途切れた可能性があります。CA から再度ダウンロードするか、BEGIN/END 行を含めてブロック全体をコピーしてください。</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>{source}: the PKCS#7 block {number} is damaged ({reason}). Download the .p7b again from the CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source}: PKCS#7 ブロック {number} が破損しています ({reason})。CA から .p7b を再度ダウンロードしてください。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} is cut off: a &apos;-----BEGIN …-----&apos; line has no matching &apos;-----END …-----&apos; line. Copy or download the whole file again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} は途中で切れています。&apos;-----BEGIN …-----&apos; 行に対応する &apos;-----END …-----&apos; 行がありません。ファイル全体を再度コピーまたはダウンロードしてください。</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>{source} holds {what}, not a certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} に含まれているのは証明書ではなく{what}です。{need}。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{source} contains no certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} に証明書が含まれていません。{need}。</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>{source} holds a private key, not a certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} に含まれているのは証明書ではなく秘密鍵です。{need}。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{source} holds an encrypted private key, not a certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} に含まれているのは証明書ではなく暗号化された秘密鍵です。{need}。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} holds a certificate signing request (CSR), the file you send to the CA, not the certificate it returns — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} に含まれているのは証明書署名要求 (CSR) です。これは CA に送付するファイルであり、CA が返送する証明書ではありません。{need}。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} looks like a PKCS#12 keystore (.p12/.pfx: key and certificates together). For a key pair you already have, use import-p12 instead; otherwise {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} は PKCS#12 キーストア (.p12/.pfx: 鍵と証明書のセット) のようです。既存の鍵ペアの場合は import-p12 を使用してください。そうでない場合、{need}。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} is a web page, not a certificate: the download probably returned a login or error page. Download the certificate again — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} は Web ページであり、証明書ではありません。ダウンロード時にログインページやエラーページが返された可能性があります。証明書を再度ダウンロードしてください。{need}。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} is a JSON file, not a certificate. A Cloud Foundry service key is imported with import-service-key; otherwise {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} は JSON ファイルであり、証明書ではありません。Cloud Foundry のサービスキーは import-service-key でインポートします。そうでない場合、{need}。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} is a text file without a &apos;-----BEGIN CERTIFICATE-----&apos; block — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} は &apos;-----BEGIN CERTIFICATE-----&apos; ブロックのないテキストファイルです。{need}。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{source} is neither a PEM, DER nor PKCS#7 certificate file (unreadable binary data). Check that you picked the right file — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} は PEM、DER、PKCS#7 のいずれの証明書ファイルでもありません (読み取れないバイナリデータ)。正しいファイルを選択したか確認してください。{need}。</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>Certificate {number} in {source} is damaged or uses an algorithm this program cannot read ({reason}). Download the CA&apos;s reply again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} の証明書 {number} が破損しているか、このプログラムで読み取れないアルゴリズムを使用しています ({reason})。CA の応答を再度ダウンロードしてください。</translation>
     </message>
 </context>
 <context>
@@ -2375,58 +2383,58 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message numerus="yes">
         <location filename="../wizard/core/sap_sign.py" line="+84"/>
         <source>%n day(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 日</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>%n month(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n か月</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>%n year(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 年</numerusform>
         </translation>
     </message>
     <message>
         <location line="+167"/>
         <source>on: SAP renews it shortly before it expires; import the renewal with --refresh and update the tenant entry</source>
-        <translation type="unfinished"></translation>
+        <translation>オン: 有効期限の少し前に SAP が更新します。更新された証明書を --refresh でインポートし、テナントへの登録を更新してください</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>オフ</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and region, CN={cn}): what you typed for O, OU, L or C is not in the certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP は CSR のサブジェクトを独自のもの (SAP SE、サブアカウントとリージョン、CN={cn}) に置き換えます。O、OU、L、C に入力した内容は証明書に含まれません。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and region): what you typed for O, OU, L or C is not in the certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP は CSR のサブジェクトを独自のもの (SAP SE、サブアカウントとリージョン) に置き換えます。O、OU、L、C に入力した内容は証明書に含まれません。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Only the CSR (the public key) is sent; the private key stays on this machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>送信されるのは CSR (公開鍵) のみです。秘密鍵はこのマシンから外に出ません。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP signs for 1 day to 1 year; this request: {validity}. Automatic renewal: {renew}.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP による署名の有効期間は 1 日～1 年です。今回の要求: {validity}。自動更新: {renew}。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
-        <translation type="unfinished"></translation>
+        <translation>Destination サービスは Cloud Foundry で動作します。Neo のユーザーは、この手順のためだけに (無料の) Cloud Foundry サブアカウントが必要です。取得した証明書は Neo でも使用できます。</translation>
     </message>
 </context>
 <context>
@@ -2434,72 +2442,72 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/secrets.py" line="+45"/>
         <source>the private-key passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>秘密鍵のパスフレーズ</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the PKCS#12 password</source>
-        <translation type="unfinished"></translation>
+        <translation>PKCS#12 パスワード</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the tenant API secret</source>
-        <translation type="unfinished"></translation>
+        <translation>テナント API シークレット</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the Destination service client secret</source>
-        <translation type="unfinished"></translation>
+        <translation>Destination サービスのクライアントシークレット</translation>
     </message>
     <message>
         <location line="+65"/>
         <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored; you will be asked for them each time, or set them in the environment variables listed in the README.</source>
-        <translation type="unfinished"></translation>
+        <translation>使用可能な OS のキーリングが見つかりません (Linux では、ロック解除された GNOME Keyring や KWallet などの SecretService が必要です)。シークレットは保存されないため、毎回入力を求められます。README に記載されている環境変数で設定することもできます。</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log in to the desktop session or unlock &apos;Login&apos; in Passwords and Keys) and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>キーリング ({keyring}) がロックされているため、{what}を使用できません。ロックを解除してから (デスクトップセッションにログインするか、「パスワードと鍵」で &apos;Login&apos; キーリングのロックを解除)、再試行してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The keyring ({keyring}) refused to handle {what}: {error}. Check that it is running and unlocked.</source>
-        <translation type="unfinished"></translation>
+        <translation>キーリング ({keyring}) が{what}の処理を拒否しました: {error}。キーリングが実行中でロック解除されていることを確認してください。</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>{What} of profile {profile}: </source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile} の{What}: </translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{What} of profile {profile!r} is not in the keyring ({keyring}). Set {variable} or store it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} の{What}がキーリング ({keyring}) にありません。{variable} を設定するか、再度保存してください。</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>not stored: taken from {variable}</source>
-        <translation type="unfinished"></translation>
+        <translation>保存なし: {variable} から取得</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>No keyring: choose {what} for profile {profile}: </source>
-        <translation type="unfinished"></translation>
+        <translation>キーリングなし: プロファイル {profile} の{what}を設定してください: </translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{What} needs 8 characters or more.</source>
-        <translation type="unfinished"></translation>
+        <translation>{What}は 8 文字以上必要です。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>not stored: no keyring, you will be asked for it</source>
-        <translation type="unfinished"></translation>
+        <translation>保存なし: キーリングがないため、必要なときに入力を求められます</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The keyring refused to delete {what}: {error}.</source>
-        <translation type="unfinished"></translation>
+        <translation>キーリングが{what}の削除を拒否しました: {error}。</translation>
     </message>
 </context>
 <context>
@@ -2507,47 +2515,47 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/storage.py" line="+53"/>
         <source>Cannot write {file}: {reason}. Check that the folder exists and is writable.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} に書き込めません: {reason}。フォルダーが存在し、書き込み可能であることを確認してください。</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Cannot write {file}: {reason}. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} に書き込めません: {reason}。何も変更していません。</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{file} is a folder, not {what}. Give the file itself.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} はフォルダーです ({what} ではありません)。ファイル自体を指定してください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} is {size} MB; {what} is never that large (limit {limit} MB). Check that you picked the right file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} のサイズは {size} MB です。{what} がこれほど大きくなることはありません (上限 {limit} MB)。正しいファイルを選択したか確認してください。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{file} does not exist. Check the path.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} は存在しません。パスを確認してください。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} cannot be read (permission denied).</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} を読み取れません (アクセス権がありません)。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} cannot be read: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} を読み取れません: {reason}。</translation>
     </message>
     <message>
         <location line="+77"/>
         <source>Cannot create the lock file {file}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>ロックファイル {file} を作成できません: {reason}。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{what} is being changed by {holder}, which did not finish within {seconds} s. Wait for it to finish (or close the other cpi-cert-wizard) and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} は {holder} によって変更中で、{seconds} 秒以内に終了しませんでした。終了するまで待ってから (または別の cpi-cert-wizard を閉じてから)、再試行してください。</translation>
     </message>
 </context>
 <context>
@@ -2555,27 +2563,27 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/commands/test_call.py" line="+141"/>
         <source>no HTTP answer</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP 応答なし</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{method} {url}: {status} after {seconds} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{method} {url}: {seconds} 秒後に {status}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Evidence:</source>
-        <translation type="unfinished"></translation>
+        <translation>根拠:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Next: {step}</source>
-        <translation type="unfinished"></translation>
+        <translation>次の手順: {step}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The same call with curl (the passphrase is fetched, not shown):</source>
-        <translation type="unfinished"></translation>
+        <translation>curl での同じ呼び出し (パスフレーズは表示せずに取得します):</translation>
     </message>
 </context>
 <context>
@@ -2583,252 +2591,252 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/verdicts.py" line="+78"/>
         <source>Neo: {neo} Cloud Foundry: {cf}</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo: {neo} Cloud Foundry: {cf}</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Monitor → System Log Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Monitor → System Log Files</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The default trace of node {node}, which answered, names the cause: open {trace} ({where}), or give it to cpi-cert-wizard analyze-log together with the access log.</source>
-        <translation type="unfinished"></translation>
+        <translation>応答したノード {node} のデフォルトトレースに原因が記録されています。{trace} ({where}) を開くか、アクセスログとともに cpi-cert-wizard analyze-log に渡してください。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The default trace of the node that answered names the cause: open {trace} ({where}) of the node whose {access_log} shows this call, or give both files to cpi-cert-wizard analyze-log.</source>
-        <translation type="unfinished"></translation>
+        <translation>応答したノードのデフォルトトレースに原因が記録されています。{access_log} にこの呼び出しが記録されているノードの {trace} ({where}) を開くか、両方のファイルを cpi-cert-wizard analyze-log に渡してください。</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>The call went through</source>
-        <translation type="unfinished"></translation>
+        <translation>呼び出しは成功しました</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The tenant accepted the certificate, mapped it to a user with the required role and the integration flow answered with success.</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントは証明書を受け入れて必要なロールを持つユーザーにマッピングし、統合フローは成功を返しました。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Nothing to fix. Configure the sender system with the same key, chain and URL (export-p12), and keep an eye on the certificate&apos;s expiry.</source>
-        <translation type="unfinished"></translation>
+        <translation>修正は不要です。送信側システムを同じ鍵、チェーン、URL で設定し (export-p12)、証明書の有効期限に注意してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The tenant&apos;s server certificate is not trusted</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントのサーバー証明書が信頼されていません</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The load balancer presented a certificate that does not lead to a root this call trusts (or is not valid for this host name), so the call stopped before sending anything.</source>
-        <translation type="unfinished"></translation>
+        <translation>ロードバランサーが提示した証明書が、この呼び出しで信頼しているルート証明書につながらない (またはこのホスト名に対して有効でない) ため、何も送信せずに呼び出しを停止しました。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Import the tenant&apos;s load-balancer root into the trust store (step 1: fetch-root), or choose the right one with --trust root|system|FILE. If a company proxy inspects TLS, its root is the one to trust.</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントのロードバランサーのルート証明書をトラストストアにインポートするか (ステップ 1: fetch-root)、--trust root|system|FILE で適切なものを選択してください。社内プロキシが TLS を検査している場合は、そのプロキシのルート証明書を信頼する必要があります。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The load balancer rejected the client certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>ロードバランサーがクライアント証明書を拒否しました</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The TLS handshake failed with an alert after the client certificate was sent: the chain is incomplete, its root is not one the load balancer accepts, or the certificate is expired or not meant for client authentication.</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント証明書の送信後、TLS ハンドシェイクがアラートで失敗しました。チェーンが不完全である、ルート証明書がロードバランサーで受け入れられない、または証明書が期限切れかクライアント認証用ではない、のいずれかです。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Send the whole chain (leaf and all intermediates), check the root against SAP&apos;s list of accepted client roots, and check validity and clientAuth in Extended Key Usage.</source>
-        <translation type="unfinished"></translation>
+        <translation>チェーン全体 (リーフとすべての中間証明書) を送信し、ルート証明書が SAP の受け入れ済みクライアントルートのリストにあること、有効期間、拡張キー使用法 (EKU) の clientAuth を確認してください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>No certificate reached the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントに証明書が届いていません</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The call arrived without usable credentials (HTTP 401): the load balancer dropped the client certificate because its chain has a problem (incomplete, root not accepted, self-signed, expired, no clientAuth), or the server never asked for one. The access log shows &apos;-&apos; as the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>呼び出しは有効な資格情報なしで到着しました (HTTP 401)。チェーンに問題 (不完全、ルート証明書が受け入れられない、自己署名、期限切れ、clientAuth なし) があるためロードバランサーがクライアント証明書を破棄したか、サーバーがクライアント証明書を要求しませんでした。アクセスログのユーザー欄は &apos;-&apos; になります。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Fix the chain problem named in the evidence: send leaf and all intermediates, use a certificate from a CA whose root is on SAP&apos;s list, never a self-signed one.</source>
-        <translation type="unfinished"></translation>
+        <translation>根拠に示されたチェーンの問題を修正してください: リーフとすべての中間証明書を送信し、ルート証明書が SAP のリストにある CA の証明書を使用してください。自己署名証明書は使用できません。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The certificate is not mapped to a user</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書がユーザーにマッピングされていません</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The chain should pass the load balancer, yet the tenant answered 401: the certificate reached the tenant but is not known there. The access log shows &apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos; as the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>チェーンはロードバランサーを通過するはずですが、テナントは 401 を返しました。証明書はテナントに届いていますが、テナントに登録されていません。アクセスログのユーザー欄は &apos;&lt;サブジェクトの CN&gt;@&lt;発行者の CN&gt;&apos; になります。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Register exactly this certificate in the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>この証明書そのものをテナントに登録してください。</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Add this exact certificate (the client .cer, serial included) in the Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>この証明書そのもの (クライアントの .cer、シリアル番号を含む) を、ユーザー名とともに証明書とユーザーのマッピングに追加してください。更新した証明書には新しいエントリが必要です。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Create a service key of type External Certificate (certificate_external) with this leaf certificate as PEM on the Process Integration Runtime instance (plan integration-flow); the certificate must be in exactly one service key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Process Integration Runtime インスタンス (プラン integration-flow) に、このリーフ証明書を PEM として指定した External Certificate タイプ (certificate_external) のサービスキーを作成してください。証明書は 1 つのサービスキーにのみ登録する必要があります。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Authenticated, but not allowed</source>
-        <translation type="unfinished"></translation>
+        <translation>認証済みですが、許可されていません</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The tenant knows the certificate&apos;s user (HTTP 403) but that user lacks the role the flow&apos;s sender channel requires, or CSRF protection is on, or the flow&apos;s own client certificate list does not contain this subject and issuer.</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントは証明書のユーザーを認識していますが (HTTP 403)、そのユーザーにフローの送信側チャネルが要求するロールがないか、CSRF 保護がオンになっているか、フロー自体のクライアント証明書リストにこのサブジェクトと発行者が含まれていません。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Give the mapped user the channel&apos;s role and check the sender channel&apos;s CSRF setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>マッピングされたユーザーにチャネルのロールを割り当て、送信側チャネルの CSRF 設定を確認してください。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Give the mapped user the role the sender channel requires (default ESBMessaging.send) on the application ending in &apos;iflmap&apos; (cockpit → Security → Authorizations), and check the channel&apos;s CSRF protection setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>マッピングされたユーザーに、送信側チャネルが要求するロール (デフォルトは ESBMessaging.send) を &apos;iflmap&apos; で終わるアプリケーションで割り当て (cockpit → Security → Authorizations)、チャネルの CSRF 保護の設定を確認してください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Add the channel&apos;s role (default ESBMessaging.send) to the service instance&apos;s &quot;roles&quot; parameter (role changes can take up to an hour to apply), and check the channel&apos;s CSRF protection setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>チャネルのロール (デフォルトは ESBMessaging.send) をサービスインスタンスの &quot;roles&quot; パラメーターに追加し (ロールの変更が反映されるまで最大 1 時間かかることがあります)、チャネルの CSRF 保護の設定を確認してください。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>No integration flow at this address</source>
-        <translation type="unfinished"></translation>
+        <translation>このアドレスに統合フローがありません</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Authentication passed but nothing listens at this path (HTTP 404), or the host answered with a redirect or &apos;method not allowed&apos; instead of running a flow: a typo, a flow that is not deployed, /http versus /cxf, or the management host instead of the runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>認証は成功しましたが、このパスで待ち受けているものがない (HTTP 404) か、ホストがフローを実行せずにリダイレクトや &apos;method not allowed&apos; を返しました。原因として、入力ミス、フローが未デプロイ、/http と /cxf の取り違え、ランタイムホストではなく管理ホストの指定が考えられます。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Check the endpoint address in the deployed flow (Monitor → Manage Integration Content shows the endpoint URL) and use the runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>デプロイ済みフローのエンドポイントアドレスを確認し (Monitor → Manage Integration Content にエンドポイント URL が表示されます)、ランタイムホストを使用してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The message is too large</source>
-        <translation type="unfinished"></translation>
+        <translation>メッセージが大きすぎます</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The request is larger than the sender channel allows (HTTP 413).</source>
-        <translation type="unfinished"></translation>
+        <translation>要求が送信側チャネルで許可されているサイズを超えています (HTTP 413)。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Send a smaller message or raise the maximum body size of the flow&apos;s sender channel.</source>
-        <translation type="unfinished"></translation>
+        <translation>より小さいメッセージを送信するか、フローの送信側チャネルの最大本文サイズを引き上げてください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The integration flow ran and failed</source>
-        <translation type="unfinished"></translation>
+        <translation>統合フローが実行され、失敗しました</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Authentication and authorization passed; the flow itself ended in an error (HTTP 500, or another status the flow chose).</source>
-        <translation type="unfinished"></translation>
+        <translation>認証と認可は成功しましたが、フロー自体がエラーで終了しました (HTTP 500、またはフローが選択した別のステータス)。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Open the message processing log of this call (Monitor → Monitor Message Processing) for the error; the certificate setup is fine.</source>
-        <translation type="unfinished"></translation>
+        <translation>この呼び出しのメッセージ処理ログ (Monitor → Monitor Message Processing) でエラーを確認してください。証明書の設定に問題はありません。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The runtime is not available</source>
-        <translation type="unfinished"></translation>
+        <translation>ランタイムを使用できません</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The tenant or the flow&apos;s runtime is not available right now (HTTP 502, 503, 504 or 429): being started, updated, overloaded, or the flow is not started.</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントまたはフローのランタイムが現在使用できません (HTTP 502、503、504、429)。起動中、更新中、過負荷、またはフローが開始されていない可能性があります。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Check the flow&apos;s deployment status and the tenant&apos;s health, then try again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>フローのデプロイ状況とテナントの状態を確認し、しばらくしてから再試行してください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The host cannot be reached</source>
-        <translation type="unfinished"></translation>
+        <translation>ホストに接続できません</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>No connection could be opened: the host name does not resolve, or the port refuses connections, or there is no route.</source>
-        <translation type="unfinished"></translation>
+        <translation>接続を確立できませんでした。ホスト名を解決できない、ポートが接続を拒否している、またはルートがない可能性があります。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Check the host name and port (the runtime host, port 443), DNS, and whether a firewall or a company proxy (--proxy, HTTPS_PROXY) is needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>ホスト名とポート (ランタイムホスト、ポート 443)、DNS、およびファイアウォールや社内プロキシ (--proxy、HTTPS_PROXY) が必要かどうかを確認してください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>No answer in time</source>
-        <translation type="unfinished"></translation>
+        <translation>時間内に応答がありません</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The connection or the answer took longer than the time allowed: a firewall silently drops the traffic, a proxy is needed, or the flow takes longer than the timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>接続または応答が許容時間を超えました。ファイアウォールが通信を通知なしに破棄している、プロキシが必要である、またはフローの処理がタイムアウトより長くかかっている可能性があります。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Check firewalls and proxies (--proxy, HTTPS_PROXY); for a slow flow, raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>ファイアウォールとプロキシ (--proxy、HTTPS_PROXY) を確認してください。フローの処理が遅い場合は --timeout を引き上げてください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The proxy refused the connection</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシが接続を拒否しました</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The HTTP proxy could not be used or would not open a tunnel (CONNECT) to the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP プロキシを使用できないか、プロキシがテナントへのトンネル (CONNECT) を開きませんでした。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Check the proxy address and credentials, and ask for CONNECT to the tenant host on port 443 to be allowed; bypass the proxy for this host with NO_PROXY if it is not needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシのアドレスと資格情報を確認し、テナントホストのポート 443 への CONNECT を許可するよう依頼してください。プロキシが不要な場合は、NO_PROXY でこのホストのプロキシを回避してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>No TLS session with this port</source>
-        <translation type="unfinished"></translation>
+        <translation>このポートと TLS セッションを確立できません</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Something answers at this address, but no TLS session could be set up with it: it speaks plain HTTP or another protocol, or closed the connection during the handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>このアドレスで何かが応答していますが、TLS セッションを確立できませんでした。プレーン HTTP や別のプロトコルを使用しているか、ハンドシェイク中に接続が切断されました。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that intercepts the connection.</source>
-        <translation type="unfinished"></translation>
+        <translation>ランタイムホストのポート 443 の https:// URL を使用してください。接続を傍受するプロキシやゲートウェイがないか確認してください。</translation>
     </message>
 </context>
 <context>
@@ -2836,12 +2844,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/ui/workers.py" line="-215"/>
         <source>Cancelled; nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>キャンセルしました。何も書き込まれていません。</translation>
     </message>
     <message>
         <location line="+86"/>
         <source>Something went wrong that is not your fault (%1). Please report it with the log; nothing half-written was kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>お客様の操作に起因しない問題が発生しました (%1)。ログを添えてご報告ください。書きかけのファイルは残していません。</translation>
     </message>
 </context>
 </TS>
