@@ -1367,6 +1367,54 @@ SAP-Vertrauensliste. Dann:</translation>
     </message>
 </context>
 <context>
+    <name>enrollment</name>
+    <message>
+        <location filename="../wizard/core/enrollment.py" line="+115"/>
+        <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
+        <translation>Profil {name!r} hat bereits einen Schlüssel ({key}); seine CSR ist {csr}. Um ihn zu ersetzen (Erneuerung oder verlorene CSR), führen Sie den Befehl erneut mit --new-key aus; das aktuelle Zertifikat funktioniert weiter, bis Sie das neue einsetzen.</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
+        <translation>Profil {name!r} hat noch keinen Schlüssel. Erzeugen Sie einen: cpi-cert-wizard csr --profile {name} --cn …</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Profile {name!r} has no certificate yet. Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {name} FILE</source>
+        <translation>Profil {name!r} hat noch kein Zertifikat. Importieren Sie zuerst die Antwort der CA: cpi-cert-wizard import-reply --profile {name} DATEI</translation>
+    </message>
+    <message>
+        <location line="+102"/>
+        <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
+        <translation>Profil {name!r} hat keine Zertifikatsanforderung, daher kann keine Antwort einer CA dazu gehören. Erstellen Sie zuerst eine: cpi-cert-wizard csr --profile {name} --cn …</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The key of profile {name!r} was replaced while the reply was being checked; this reply belongs to the old key. Import the reply for the new request.</source>
+        <translation>Der Schlüssel von Profil {name!r} wurde ersetzt, während die Antwort geprüft wurde; diese Antwort gehört zum alten Schlüssel. Importieren Sie die Antwort auf die neue Anforderung.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>{file} holds a key but no certificate.</source>
+        <translation>{file} enthält einen Schlüssel, aber kein Zertifikat.</translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>{file} is not JSON ({reason}). Copy the service key as shown in the BTP cockpit (Instances and Subscriptions → the instance → Service Keys → View).</source>
+        <translation>{file} ist kein JSON ({reason}). Kopieren Sie den Serviceschlüssel so, wie das BTP Cockpit ihn zeigt (Instanzen und Abonnements → die Instanz → Serviceschlüssel → Anzeigen).</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The &apos;key&apos; field of {file} is not a readable PEM private key.</source>
+        <translation>Das Feld &apos;key&apos; in {file} ist kein lesbarer privater PEM-Schlüssel.</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
+        <translation>Der Schlüssel von Profil {name!r} gehört nicht zu seinem gespeicherten Zertifikat (der Schlüssel wurde nach dem Import ersetzt). Importieren Sie das Zertifikat für den neuen Schlüssel, oder exportieren Sie die alte .p12 aus dem Archivordner des Profils.</translation>
+    </message>
+</context>
+<context>
     <name>export_p12</name>
     <message>
         <location filename="../wizard/commands/export_p12.py" line="+41"/>
@@ -1442,17 +1490,59 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Root-Zertifikat: nicht gefunden, daher wurde nichts gespeichert. Die Kette endet bei &apos;{subject}&apos;, ausgestellt von &apos;{issuer}&apos;: Besorgen Sie das Root-Zertifikat dieser CA (von der Website der CA oder über den Konnektivitätstest von SAP) und geben Sie es mit --ca-file an.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location filename="../wizard/commands/fetch_root.py" line="+69"/>
+        <source>--timeout must be a positive number of seconds.</source>
+        <translation>--timeout muss eine positive Anzahl Sekunden sein.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reading the certificate chain of {address}…</source>
+        <translation>Zertifikatskette von {address} wird gelesen…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Chain of {address} ({protocol}, through the proxy {proxy}):</source>
+        <translation>Kette von {address} ({protocol}, über den Proxy {proxy}):</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Chain of {address} ({protocol}):</source>
+        <translation>Kette von {address} ({protocol}):</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location filename="../wizard/core/fetch_root.py" line="+8"/>
         <source>sent by server</source>
         <translation>vom Server gesendet</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../wizard/core/fetch_root.py" line="+2"/>
         <source>resolved from {source}</source>
         <translation>ermittelt aus {source}</translation>
     </message>
     <message>
+        <location line="+12"/>
+        <source>Saved (profile {profile}):</source>
+        <translation>Gespeichert (Profil {profile}):</translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <source>Saved:</source>
+        <translation>Gespeichert:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Next: import {cer} into the sender&apos;s trust store (STRUST: SSL client PSE → Import certificate → Add to Certificate List; Java: keytool -importcert -file {cer}; Postman: Settings → Certificates → CA certificates → {pem}).</source>
+        <translation>Weiter: Importieren Sie {cer} in den Truststore des Senders (STRUST: SSL-Client-PSE → Zertifikat importieren → In Zertifikatsliste aufnehmen; Java: keytool -importcert -file {cer}; Postman: Settings → Certificates → CA certificates → {pem}).</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Not saved: add --profile NAME and/or --out DIR to save the root.</source>
+        <translation>Nicht gespeichert: Geben Sie --profile NAME und/oder --out ORDNER an, um das Root-Zertifikat zu speichern.</translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/fetch_root.py" line="+2"/>
         <source>Root: {subject} (SHA-256 {sha256}), {origin}.</source>
         <translation>Root-Zertifikat: {subject} (SHA-256 {sha256}), {origin}.</translation>
     </message>
@@ -1669,11 +1759,38 @@ SAP-Vertrauensliste. Dann:</translation>
     </message>
 </context>
 <context>
+    <name>import_p12</name>
+    <message>
+        <location filename="../wizard/commands/import_p12.py" line="+33"/>
+        <source>a password file</source>
+        <translation>eine Passwortdatei</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Password of {file}: </source>
+        <translation>Passwort von {file}: </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The password of {file} is needed: type it at the prompt, or use --password-file or {variable}.</source>
+        <translation>Das Passwort von {file} wird gebraucht: Geben Sie es an der Eingabeaufforderung ein, oder verwenden Sie --password-file oder {variable}.</translation>
+    </message>
+</context>
+<context>
     <name>import_reply</name>
     <message>
+        <location line="+24"/>
         <location filename="../wizard/commands/import_reply.py" line="+42"/>
         <source>Next: {command}</source>
         <translation>Weiter: {command}</translation>
+    </message>
+</context>
+<context>
+    <name>import_service_key</name>
+    <message>
+        <location filename="../wizard/commands/import_service_key.py" line="+34"/>
+        <source>The key is stored encrypted in the profile; its passphrase is in the keyring. Next: {command}</source>
+        <translation>Der Schlüssel ist verschlüsselt im Profil gespeichert; seine Passphrase liegt im Schlüsselbund. Weiter: {command}</translation>
     </message>
 </context>
 <context>
@@ -1865,6 +1982,76 @@ SAP-Vertrauensliste. Dann:</translation>
         <location line="+1"/>
         <source>the chain ends in &apos;{subject}&apos;, which expired on {date}. It was the historic root of SAP&apos;s Neo load balancer and certificates depending on it no longer work. Get a new certificate from a CA whose root is on {version}.</source>
         <translation>Die Kette endet bei &apos;{subject}&apos;, das am {date} abgelaufen ist. Es war das historische Root-Zertifikat des Neo-Load-Balancers von SAP, und davon abhängige Zertifikate funktionieren nicht mehr. Besorgen Sie ein neues Zertifikat von einer CA, deren Root-Zertifikat auf {version} steht.</translation>
+    </message>
+    <message>
+        <location line="+513"/>
+        <source> Also tried: {sources}.</source>
+        <translation> Ebenfalls versucht: {sources}.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
+        <translation>seine Signatur lässt sich mit dem Schlüssel von &apos;{issuer}&apos; aus {origin} nicht prüfen, einem anderen CA-Zertifikat mit demselben Namen</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Get the issuer certificate that belongs to this certificate from the CA (a renewed CA certificate has a new key).</source>
+        <translation>Besorgen Sie bei der CA das Ausstellerzertifikat, das zu diesem Zertifikat gehört (ein erneuertes CA-Zertifikat hat einen neuen Schlüssel).</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Ask the CA for a new certificate.</source>
+        <translation>Verlangen Sie von der CA ein neues Zertifikat.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Get the current CA certificate from the CA (or its bundle).</source>
+        <translation>Besorgen Sie das aktuelle CA-Zertifikat bei der CA (oder ihr Bundle).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>expired on {date}</source>
+        <translation>am {date} abgelaufen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>not valid before {date}</source>
+        <translation>nicht gültig vor dem {date}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Check the computer&apos;s clock, or wait until that date.</source>
+        <translation>Prüfen Sie die Uhr des Computers, oder warten Sie bis zu diesem Datum.</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
+        <translation>Erstellen Sie eine neue CSR mit --key-type rsa-3072 (oder ec-p256) und lassen Sie sie erneut signieren.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This CA is too weak for SAP; get the certificate from a different CA.</source>
+        <translation>Diese CA ist für SAP zu schwach; besorgen Sie das Zertifikat bei einer anderen CA.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Ask the CA to issue it again with SHA-256.</source>
+        <translation>Bitten Sie die CA, es mit SHA-256 neu auszustellen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The CA must give you a CA certificate signed with SHA-256, or use another CA.</source>
+        <translation>Die CA muss Ihnen ein mit SHA-256 signiertes CA-Zertifikat geben, oder verwenden Sie eine andere CA.</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
+        <translation>seine Kette zu &apos;{root}&apos; hat die Validierung nicht bestanden ({reason})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ask the CA for the correct chain, or for a new certificate.</source>
+        <translation>Verlangen Sie von der CA die richtige Kette oder ein neues Zertifikat.</translation>
     </message>
 </context>
 <context>
@@ -2208,27 +2395,31 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>render</name>
     <message>
+        <location filename="../wizard/commands/fetch_root.py" line="-37"/>
         <location filename="../wizard/commands/render.py" line="+17"/>
         <source>leaf</source>
         <translation>End</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../wizard/commands/render.py" line="+2"/>
         <source>root</source>
         <translation>Root</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-1"/>
+        <location filename="../wizard/commands/render.py" line="+2"/>
         <source>intermediate</source>
         <translation>Zwischen</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+8"/>
+        <location filename="../wizard/commands/render.py" line="+1"/>
         <source>issued by {issuer}; valid until {date}</source>
         <translation>ausgestellt von {issuer}; gültig bis {date}</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location filename="../wizard/commands/render.py" line="+15"/>
         <source>error</source>
         <translation>Fehler</translation>
     </message>
@@ -2441,6 +2632,14 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <location line="+4"/>
         <source>The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
         <translation>Der Destination-Service läuft auf Cloud Foundry: Neo-Benutzer brauchen für diesen einen Schritt einen (kostenlosen) Cloud-Foundry-Subaccount; das Zertifikat funktioniert danach auch für Neo.</translation>
+    </message>
+</context>
+<context>
+    <name>secret</name>
+    <message>
+        <location filename="../wizard/commands/secret.py" line="+30"/>
+        <source>No {kind} secret of profile {profile!r} is in the keyring ({keyring}).</source>
+        <translation>Kein {kind}-Geheimnis von Profil {profile!r} ist im Schlüsselbund ({keyring}).</translation>
     </message>
 </context>
 <context>

@@ -13,6 +13,7 @@ from pathlib import Path
 from wizard.cli import EXIT_OK, Context, Outcome
 from wizard.core.errors import WizardError
 from wizard.core.fetch_root import FetchRootReport, fetch_root, save_root
+from wizard.core.i18n import translate
 from wizard.core.profiles import Artefact, validate_profile_name
 from wizard.core.tlsprobe import DEFAULT_TIMEOUT, parse_target
 
@@ -63,9 +64,16 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     if args.profile is not None:
         validate_profile_name(args.profile)  # before the network: a typo costs no timeout
     if not args.timeout > 0:
-        raise WizardError("target.timeout", "--timeout must be a positive number of seconds.")
+        raise WizardError(
+            "target.timeout",
+            translate("fetch_root", "--timeout must be a positive number of seconds."),
+        )
     target = parse_target(args.target)
-    ctx.say(f"Reading the certificate chain of {target.address}…")
+    ctx.say(
+        translate("fetch_root", "Reading the certificate chain of {address}…").format(
+            address=target.address
+        )
+    )
     report = fetch_root(
         target,
         ca_files=args.ca_file,
@@ -89,25 +97,55 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
 
 
 def render(report: FetchRootReport, *, saving: bool) -> str:
-    via = f", through the proxy {report.proxy}" if report.proxy else ""
-    lines = [f"Chain of {report.target.address} ({report.protocol}{via}):"]
+    if report.proxy:
+        heading = translate(
+            "fetch_root", "Chain of {address} ({protocol}, through the proxy {proxy}):"
+        )
+    else:
+        heading = translate("fetch_root", "Chain of {address} ({protocol}):")
+    lines = [
+        heading.format(address=report.target.address, protocol=report.protocol, proxy=report.proxy)
+    ]
+    roles = {
+        "leaf": translate("render", "leaf"),
+        "intermediate": translate("render", "intermediate"),
+        "root": translate("render", "root"),
+    }
     for entry in report.chain:
-        lines.append(f"  {entry.role:<12} {entry.subject}")
-        lines.append(f"  {'':<12} issued by {entry.issuer}; valid until {entry.not_after:%Y-%m-%d}")
-        lines.append(f"  {'':<12} SHA-256 {entry.sha256}  ({entry.origin})")
+        if entry.sent_by_server:
+            origin = translate("fetch_root", "sent by server")
+        else:
+            origin = translate("fetch_root", "resolved from {source}").format(source=entry.source)
+        issued = translate("render", "issued by {issuer}; valid until {date}").format(
+            issuer=entry.issuer, date=f"{entry.not_after:%Y-%m-%d}"
+        )
+        lines.append(f"  {roles.get(entry.role, entry.role):<12} {entry.subject}")
+        lines.append(f"  {'':<12} {issued}")
+        lines.append(f"  {'':<12} SHA-256 {entry.sha256}  ({origin})")
     lines.append("")
     lines.extend(report.verdict_lines())
     if report.files:
         lines.append("")
-        lines.append("Saved:" + (f" (profile {report.profile})" if report.profile else ""))
+        lines.append(
+            translate("fetch_root", "Saved (profile {profile}):").format(profile=report.profile)
+            if report.profile
+            else translate("fetch_root", "Saved:")
+        )
         width = max(len(label) for label in report.files)
         lines.extend(f"  {label:<{width}}  {path}" for label, path in report.files.items())
         lines.append(
-            f"Next: import {Artefact.TENANT_ROOT_CER.value} into the sender's trust store "
-            "(STRUST: SSL client PSE → Import certificate → Add to Certificate List; Java: "
-            f"keytool -importcert -file {Artefact.TENANT_ROOT_CER.value}; Postman: Settings → "
-            f"Certificates → CA certificates → {Artefact.TENANT_ROOT_PEM.value})."
+            translate(
+                "fetch_root",
+                "Next: import {cer} into the sender's trust store "
+                "(STRUST: SSL client PSE → Import certificate → Add to Certificate List; Java: "
+                "keytool -importcert -file {cer}; Postman: Settings → "
+                "Certificates → CA certificates → {pem}).",
+            ).format(cer=Artefact.TENANT_ROOT_CER.value, pem=Artefact.TENANT_ROOT_PEM.value)
         )
     elif report.root is not None and not saving:
-        lines.append("Not saved: add --profile NAME and/or --out DIR to save the root.")
+        lines.append(
+            translate(
+                "fetch_root", "Not saved: add --profile NAME and/or --out DIR to save the root."
+            )
+        )
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from pathlib import Path
 from wizard.cli import Context, Outcome
 from wizard.commands.render import import_outcome
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.secrets import ENVIRONMENT, SecretKind
 from wizard.core.storage import read_input_file
 
@@ -28,18 +29,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def _password(args: argparse.Namespace, ctx: Context) -> str:
     if args.password_file:
-        raw = read_input_file(args.password_file, what="a password file", limit=4096)
+        raw = read_input_file(
+            args.password_file, what=translate("import_p12", "a password file"), limit=4096
+        )
         return raw.decode("utf-8", "replace").splitlines()[0] if raw.strip() else ""
     env = os.environ.get(ENVIRONMENT[SecretKind.P12_PASSWORD])
     if env is not None:
         return env
     try:
-        return ctx.ask_secret(f"Password of {args.p12}: ")
+        return ctx.ask_secret(translate("import_p12", "Password of {file}: ").format(file=args.p12))
     except WizardError:
         raise WizardError(
             "p12.password",
-            f"The password of {args.p12} is needed: type it at the prompt, or use "
-            f"--password-file or {ENVIRONMENT[SecretKind.P12_PASSWORD]}.",
+            translate(
+                "import_p12",
+                "The password of {file} is needed: type it at the prompt, or use "
+                "--password-file or {variable}.",
+            ).format(file=args.p12, variable=ENVIRONMENT[SecretKind.P12_PASSWORD]),
         ) from None
 
 
@@ -58,6 +64,9 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         fetch_aia=not args.no_aia,
     )
     text, data = import_outcome(
-        result, next_hint=f"Next: cpi-cert-wizard export-p12 --profile {args.profile}"
+        result,
+        next_hint=translate("import_reply", "Next: {command}").format(
+            command=f"cpi-cert-wizard export-p12 --profile {args.profile}"
+        ),
     )
     return Outcome(text=text, data=data, files=result.files)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from wizard.cli import Context, Outcome
 from wizard.commands.render import import_outcome
+from wizard.core.i18n import translate
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +31,10 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     )
     text, data = import_outcome(
         result,
-        next_hint="The key is stored encrypted in the profile; its passphrase is in the keyring. "
-        f"Next: cpi-cert-wizard export-p12 --profile {args.profile}",
+        next_hint=translate(
+            "import_service_key",
+            "The key is stored encrypted in the profile; its passphrase is in the keyring. "
+            "Next: {command}",
+        ).format(command=f"cpi-cert-wizard export-p12 --profile {args.profile}"),
     )
     return Outcome(text=text, data=data, files=result.files)

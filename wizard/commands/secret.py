@@ -6,6 +6,7 @@ import argparse
 
 from wizard.cli import Context, Outcome
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.secrets import SecretKind
 
 
@@ -26,7 +27,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     if value is None:
         raise WizardError(
             "secret.missing",
-            f"No {kind.value} secret of profile {args.profile!r} is in the keyring "
-            f"({ctx.secrets.backend_name}).",
+            translate(
+                "secret", "No {kind} secret of profile {profile!r} is in the keyring ({keyring})."
+            ).format(kind=kind.value, profile=args.profile, keyring=ctx.secrets.backend_name),
         )
     return Outcome(text=value, data={"profile": args.profile, "kind": kind.value, "secret": value})

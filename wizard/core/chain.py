@@ -36,7 +36,7 @@ from cryptography.x509.verification import (
 )
 
 from wizard.core.errors import WizardError
-from wizard.core.i18n import QT_TRANSLATE_NOOP, tr
+from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 from wizard.core.reply import parse_certificates
 from wizard.core.trust import SapStatus, SapTrustList, TrustSource, load_sap_list
 
@@ -773,19 +773,25 @@ def _incomplete_findings(last: ChainLink, build: _Build) -> list[Finding]:
     out = []
     detail = ""
     if build.notes:
-        detail = " Also tried: " + "; ".join(build.notes) + "."
+        detail = translate("lints", " Also tried: {sources}.").format(
+            sources="; ".join(build.notes)
+        )
     out.append(finding("incomplete", last.subject, issuer=last.issuer, detail=detail))
     for impostor, origin in build.impostors:
         out.append(
             finding(
                 "invalid",
                 last.subject,
-                reason=(
-                    f"its signature does not verify with the key of '{subject_of(impostor)}' "
-                    f"from {origin}, a different CA certificate with the same name"
+                reason=translate(
+                    "lints",
+                    "its signature does not verify with the key of '{issuer}' from {origin}, a "
+                    "different CA certificate with the same name",
+                ).format(issuer=subject_of(impostor), origin=origin),
+                fix=translate(
+                    "lints",
+                    "Get the issuer certificate that belongs to this certificate from the CA "
+                    "(a renewed CA certificate has a new key).",
                 ),
-                fix="Get the issuer certificate that belongs to this certificate from the CA "
-                "(a renewed CA certificate has a new key).",
             )
         )
     return out
@@ -796,15 +802,19 @@ def _validity_findings(links: Sequence[ChainLink], when: dt.datetime) -> list[Fi
     for position, link in enumerate(links):
         cert = link.certificate
         fix = (
-            "Ask the CA for a new certificate."
+            translate("lints", "Ask the CA for a new certificate.")
             if position == 0
-            else "Get the current CA certificate from the CA (or its bundle)."
+            else translate("lints", "Get the current CA certificate from the CA (or its bundle).")
         )
         if when > cert.not_valid_after_utc:
-            reason = f"expired on {_date(cert.not_valid_after_utc)}"
+            reason = translate("lints", "expired on {date}").format(
+                date=_date(cert.not_valid_after_utc)
+            )
         elif when < cert.not_valid_before_utc:
-            reason = f"not valid before {_date(cert.not_valid_before_utc)}"
-            fix = "Check the computer's clock, or wait until that date."
+            reason = translate("lints", "not valid before {date}").format(
+                date=_date(cert.not_valid_before_utc)
+            )
+            fix = translate("lints", "Check the computer's clock, or wait until that date.")
         else:
             continue
         out.append(finding("invalid", link.subject, reason=reason, fix=fix))
@@ -873,9 +883,15 @@ def _key_and_signature_findings(links: Sequence[ChainLink], complete: bool) -> l
         key = cert.public_key()
         if isinstance(key, rsa.RSAPublicKey) and key.key_size < 2048:
             fix = (
-                "Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again."
+                translate(
+                    "lints",
+                    "Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed "
+                    "again.",
+                )
                 if is_leaf
-                else "This CA is too weak for SAP; get the certificate from a different CA."
+                else translate(
+                    "lints", "This CA is too weak for SAP; get the certificate from a different CA."
+                )
             )
             out.append(finding("weak_rsa", link.subject, bits=key.key_size, fix=fix))
         elif is_leaf and not (
@@ -895,9 +911,12 @@ def _key_and_signature_findings(links: Sequence[ChainLink], complete: bool) -> l
             continue
         if algorithm is not None and algorithm.name in _WEAK_HASHES:
             fix = (
-                "Ask the CA to issue it again with SHA-256."
+                translate("lints", "Ask the CA to issue it again with SHA-256.")
                 if is_leaf
-                else "The CA must give you a CA certificate signed with SHA-256, or use another CA."
+                else translate(
+                    "lints",
+                    "The CA must give you a CA certificate signed with SHA-256, or use another CA.",
+                )
             )
             out.append(
                 finding("sha1_signature", link.subject, algorithm=algorithm.name.upper(), fix=fix)
@@ -948,8 +967,12 @@ def _path_validation(links: Sequence[ChainLink], when: dt.datetime) -> list[Find
             finding(
                 "invalid",
                 leaf.subject,
-                reason=f"its chain to '{root.subject}' failed validation ({_verifier_reason(exc)})",
-                fix="Ask the CA for the correct chain, or for a new certificate.",
+                reason=translate(
+                    "lints", "its chain to '{root}' failed validation ({reason})"
+                ).format(root=root.subject, reason=_verifier_reason(exc)),
+                fix=translate(
+                    "lints", "Ask the CA for the correct chain, or for a new certificate."
+                ),
             )
         ]
     return []

@@ -20,6 +20,7 @@ from wizard.core import chain as chains
 from wizard.core import keys, p12, reply, trust
 from wizard.core.csr import SubjectFields, build_csr, csr_pem
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.profiles import (
     CERTIFICATE_FILES,
     Artefact,
@@ -111,9 +112,12 @@ def _existing_profile(store: ProfileStore, name: str, *, new_key: bool) -> Profi
     if profile is not None and key_path.exists() and not new_key:
         raise WizardError(
             "key.exists",
-            f"Profile {name!r} already has a key ({key_path}); its CSR is "
-            f"{store.path(name, Artefact.CSR)}. To replace it (renewal, or a lost CSR), run again "
-            "with --new-key; the current certificate keeps working until you deploy the new one.",
+            translate(
+                "enrollment",
+                "Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it "
+                "(renewal, or a lost CSR), run again with --new-key; the current certificate "
+                "keeps working until you deploy the new one.",
+            ).format(name=name, key=key_path, csr=store.path(name, Artefact.CSR)),
         )
     return profile
 
@@ -170,8 +174,11 @@ def load_private_key(store: ProfileStore, secrets: Secrets, name: str) -> keys.P
     if data is None:
         raise WizardError(
             "key.missing",
-            f"Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} "
-            "--cn …",
+            translate(
+                "enrollment",
+                "Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile "
+                "{name} --cn …",
+            ).format(name=name),
         )
     passphrase = secrets.fetch(name, SecretKind.KEY_PASSPHRASE)
     return keys.load_key(data, passphrase, source=str(store.path(name, Artefact.KEY)))
@@ -183,8 +190,11 @@ def load_chain(store: ProfileStore, name: str) -> list[x509.Certificate]:
     if data is None:
         raise WizardError(
             "certificate.missing",
-            f"Profile {name!r} has no certificate yet. Import the CA's reply first: "
-            f"cpi-cert-wizard import-reply --profile {name} FILE",
+            translate(
+                "enrollment",
+                "Profile {name!r} has no certificate yet. Import the CA's reply first: "
+                "cpi-cert-wizard import-reply --profile {name} FILE",
+            ).format(name=name),
         )
     return x509.load_pem_x509_certificates(data)
 
@@ -282,8 +292,11 @@ def import_certificates(
     if request is None:
         raise WizardError(
             "csr.missing",
-            f"Profile {name!r} has no certificate request, so no CA reply can belong to it. "
-            f"Create one first: cpi-cert-wizard csr --profile {name} --cn …",
+            translate(
+                "enrollment",
+                "Profile {name!r} has no certificate request, so no CA reply can belong to it. "
+                "Create one first: cpi-cert-wizard csr --profile {name} --cn …",
+            ).format(name=name),
         )
     # The CSR carries the public key, so the check needs no passphrase.
     public_key = x509.load_pem_x509_csr(request).public_key()
@@ -293,8 +306,11 @@ def import_certificates(
         if store.read_artefact(name, Artefact.CSR) != request:
             raise WizardError(
                 "csr.changed",
-                f"The key of profile {name!r} was replaced while the reply was being checked; "
-                "this reply belongs to the old key. Import the reply for the new request.",
+                translate(
+                    "enrollment",
+                    "The key of profile {name!r} was replaced while the reply was being checked; "
+                    "this reply belongs to the old key. Import the reply for the new request.",
+                ).format(name=name),
             )
         written = _store_certificate(store, profile, report)
     return ImportResult(profile=profile, report=report, files=written)
@@ -316,7 +332,10 @@ def import_p12(
     data = read_input_file(p12_file, what="a PKCS#12 file")
     contents = p12.read_p12(data, password, source=str(p12_file))
     if contents.certificate is None:
-        raise WizardError("p12.no_certificate", f"{p12_file} holds a key but no certificate.")
+        raise WizardError(
+            "p12.no_certificate",
+            translate("enrollment", "{file} holds a key but no certificate.").format(file=p12_file),
+        )
     certificates = [contents.certificate, *contents.additional]
     if chain_files:
         certificates += reply.read_certificate_files(chain_files)
@@ -386,8 +405,11 @@ def import_service_key(
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WizardError(
             "service_key.json",
-            f"{key_file} is not JSON ({exc}). Copy the service key as shown in the BTP cockpit "
-            "(Instances and Subscriptions → the instance → Service Keys → View).",
+            translate(
+                "enrollment",
+                "{file} is not JSON ({reason}). Copy the service key as shown in the BTP cockpit "
+                "(Instances and Subscriptions → the instance → Service Keys → View).",
+            ).format(file=key_file, reason=exc),
         ) from None
     parts = _find_service_key_parts(data)
     if parts is None:
@@ -406,7 +428,10 @@ def import_service_key(
         key = serialization.load_pem_private_key(key_pem, None)
     except (ValueError, TypeError):
         raise WizardError(
-            "service_key.key", f"The 'key' field of {key_file} is not a readable PEM private key."
+            "service_key.key",
+            translate(
+                "enrollment", "The 'key' field of {file} is not a readable PEM private key."
+            ).format(file=key_file),
         ) from None
     with store.change(name):
         result = _adopt_key_and_chain(
@@ -455,9 +480,12 @@ def _export_p12(
     if not keys.same_public_key(key.public_key(), leaf.public_key()):
         raise WizardError(
             "key.mismatch",
-            f"The key of profile {name!r} does not belong to its stored certificate (the key was "
-            "replaced after the import). Import the certificate for the new key, or export the "
-            "old .p12 from the profile's archive folder.",
+            translate(
+                "enrollment",
+                "The key of profile {name!r} does not belong to its stored certificate (the key "
+                "was replaced after the import). Import the certificate for the new key, or export "
+                "the old .p12 from the profile's archive folder.",
+            ).format(name=name),
         )
     rest = full[1:]
     has_root = bool(rest) and rest[-1].subject == rest[-1].issuer
