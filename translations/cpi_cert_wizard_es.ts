@@ -1366,6 +1366,54 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     </message>
 </context>
 <context>
+    <name>enrollment</name>
+    <message>
+        <location filename="../wizard/core/enrollment.py" line="+115"/>
+        <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Profile {name!r} has no certificate yet. Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {name} FILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+102"/>
+        <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The key of profile {name!r} was replaced while the reply was being checked; this reply belongs to the old key. Import the reply for the new request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>{file} holds a key but no certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>{file} is not JSON ({reason}). Copy the service key as shown in the BTP cockpit (Instances and Subscriptions → the instance → Service Keys → View).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The &apos;key&apos; field of {file} is not a readable PEM private key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>export_p12</name>
     <message>
         <location filename="../wizard/commands/export_p12.py" line="+41"/>
@@ -1441,17 +1489,59 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Raíz: no encontrada, así que no se ha guardado nada. La cadena termina en &apos;{subject}&apos;, emitido por &apos;{issuer}&apos;: obtenga el certificado raíz de esa CA (en su sitio web o con la prueba de conectividad de SAP) e indíquelo con --ca-file.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location filename="../wizard/commands/fetch_root.py" line="+69"/>
+        <source>--timeout must be a positive number of seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reading the certificate chain of {address}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Chain of {address} ({protocol}, through the proxy {proxy}):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Chain of {address} ({protocol}):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location filename="../wizard/core/fetch_root.py" line="+8"/>
         <source>sent by server</source>
         <translation>enviado por el servidor</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../wizard/core/fetch_root.py" line="+2"/>
         <source>resolved from {source}</source>
         <translation>obtenido de {source}</translation>
     </message>
     <message>
+        <location line="+12"/>
+        <source>Saved (profile {profile}):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <source>Saved:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Next: import {cer} into the sender&apos;s trust store (STRUST: SSL client PSE → Import certificate → Add to Certificate List; Java: keytool -importcert -file {cer}; Postman: Settings → Certificates → CA certificates → {pem}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Not saved: add --profile NAME and/or --out DIR to save the root.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/fetch_root.py" line="+2"/>
         <source>Root: {subject} (SHA-256 {sha256}), {origin}.</source>
         <translation>Raíz: {subject} (SHA-256 {sha256}), {origin}.</translation>
     </message>
@@ -1668,11 +1758,38 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     </message>
 </context>
 <context>
+    <name>import_p12</name>
+    <message>
+        <location filename="../wizard/commands/import_p12.py" line="+33"/>
+        <source>a password file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Password of {file}: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The password of {file} is needed: type it at the prompt, or use --password-file or {variable}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>import_reply</name>
     <message>
+        <location line="+24"/>
         <location filename="../wizard/commands/import_reply.py" line="+42"/>
         <source>Next: {command}</source>
         <translation>Siguiente paso: {command}</translation>
+    </message>
+</context>
+<context>
+    <name>import_service_key</name>
+    <message>
+        <location filename="../wizard/commands/import_service_key.py" line="+34"/>
+        <source>The key is stored encrypted in the profile; its passphrase is in the keyring. Next: {command}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1864,6 +1981,76 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <location line="+1"/>
         <source>the chain ends in &apos;{subject}&apos;, which expired on {date}. It was the historic root of SAP&apos;s Neo load balancer and certificates depending on it no longer work. Get a new certificate from a CA whose root is on {version}.</source>
         <translation>la cadena termina en &apos;{subject}&apos;, que caducó el {date}. Era la raíz histórica del equilibrador de carga de Neo de SAP y los certificados que dependen de ella ya no funcionan. Obtenga un certificado nuevo de una CA cuya raíz figure en {version}.</translation>
+    </message>
+    <message>
+        <location line="+513"/>
+        <source> Also tried: {sources}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Get the issuer certificate that belongs to this certificate from the CA (a renewed CA certificate has a new key).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Ask the CA for a new certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Get the current CA certificate from the CA (or its bundle).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>expired on {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>not valid before {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Check the computer&apos;s clock, or wait until that date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This CA is too weak for SAP; get the certificate from a different CA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Ask the CA to issue it again with SHA-256.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The CA must give you a CA certificate signed with SHA-256, or use another CA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ask the CA for the correct chain, or for a new certificate.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2207,27 +2394,31 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>render</name>
     <message>
+        <location filename="../wizard/commands/fetch_root.py" line="-37"/>
         <location filename="../wizard/commands/render.py" line="+17"/>
         <source>leaf</source>
         <translation>hoja</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../wizard/commands/render.py" line="+2"/>
         <source>root</source>
         <translation>raíz</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-1"/>
+        <location filename="../wizard/commands/render.py" line="+2"/>
         <source>intermediate</source>
         <translation>intermedio</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+8"/>
+        <location filename="../wizard/commands/render.py" line="+1"/>
         <source>issued by {issuer}; valid until {date}</source>
         <translation>emitido por {issuer}; válido hasta {date}</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location filename="../wizard/commands/render.py" line="+15"/>
         <source>error</source>
         <translation>error</translation>
     </message>
@@ -2440,6 +2631,14 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <location line="+4"/>
         <source>The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
         <translation>El servicio Destination se ejecuta en Cloud Foundry: los usuarios de Neo necesitan una subcuenta de Cloud Foundry (gratuita) para este único paso; después, el certificado también funciona para Neo.</translation>
+    </message>
+</context>
+<context>
+    <name>secret</name>
+    <message>
+        <location filename="../wizard/commands/secret.py" line="+30"/>
+        <source>No {kind} secret of profile {profile!r} is in the keyring ({keyring}).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
