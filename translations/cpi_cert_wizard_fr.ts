@@ -6,12 +6,12 @@
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+21"/>
         <source>Working</source>
-        <translation type="unfinished"></translation>
+        <translation>Traitement en cours</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuler</translation>
     </message>
 </context>
 <context>
@@ -19,7 +19,7 @@
     <message>
         <location filename="../wizard/ui/wizard.py" line="+49"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP Cloud Integration : assistant de certificat client</translation>
     </message>
 </context>
 <context>
@@ -27,52 +27,52 @@
     <message>
         <location filename="../wizard/ui/pages/certificate.py" line="+115"/>
         <source>Give the files your CA sent (drop them here or choose them: .cer, .crt, .pem, .p7b, in any order), or paste the PEM text. The wizard checks that the certificate belongs to this profile&apos;s key, completes and checks the chain, and stores it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fournissez les fichiers envoyés par votre AC (déposez-les ici ou choisissez-les : .cer, .crt, .pem, .p7b, dans n&apos;importe quel ordre), ou collez le texte PEM. L&apos;assistant vérifie que le certificat correspond à la clé de ce profil, complète et contrôle la chaîne, puis l&apos;enregistre.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The CA&apos;s &amp;files:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fichiers de l&apos;AC :</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Or &amp;paste the PEM text:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ou collez le te&amp;xte PEM :</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Import and check</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Importer et vérifier</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>C&amp;hain:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Chaîne :</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Reading the stored chain…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture de la chaîne enregistrée…</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Checking the chain…</source>
-        <translation type="unfinished"></translation>
+        <translation>Contrôle de la chaîne…</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The certificate is stored in the profile</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat est enregistré dans le profil</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%1, valid until %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, valide jusqu&apos;au %2.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>This reply was not imported; the profile is unchanged. Each problem and its fix is listed below.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette réponse n&apos;a pas été importée ; le profil est inchangé. Chaque problème et sa solution sont indiqués ci-dessous.</translation>
     </message>
 </context>
 <context>
@@ -81,81 +81,81 @@
         <location filename="../wizard/ui/pages/trust.py" line="+57"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="+107"/>
         <source>leaf</source>
-        <translation type="unfinished"></translation>
+        <translation>feuille</translation>
     </message>
     <message>
         <location line="+1"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="+4"/>
         <source>intermediate</source>
-        <translation type="unfinished"></translation>
+        <translation>intermédiaire</translation>
     </message>
     <message>
         <location line="+1"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="-2"/>
         <source>root</source>
-        <translation type="unfinished"></translation>
+        <translation>racine</translation>
     </message>
     <message>
         <location line="+7"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="-30"/>
         <source>sent by server</source>
-        <translation type="unfinished"></translation>
+        <translation>envoyé par le serveur</translation>
     </message>
     <message>
         <location filename="../wizard/ui/widgets/chain_view.py" line="-44"/>
         <source>Certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificat</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issued by</source>
-        <translation type="unfinished"></translation>
+        <translation>Émis par</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Valid until</source>
-        <translation type="unfinished"></translation>
+        <translation>Valide jusqu&apos;au</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Origine</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>SHA-256 fingerprint: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Empreinte SHA-256 : %1</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>CA reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Réponse de l&apos;AC</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>resolved from certifi (Mozilla&apos;s list)</source>
-        <translation type="unfinished"></translation>
+        <translation>trouvé dans certifi (liste de Mozilla)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>resolved from the system store</source>
-        <translation type="unfinished"></translation>
+        <translation>trouvé dans le magasin système</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>resolved from SAP&apos;s list</source>
-        <translation type="unfinished"></translation>
+        <translation>trouvé dans la liste SAP</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+3"/>
         <source>resolved from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>trouvé dans %1</translation>
     </message>
     <message>
         <location line="-1"/>
         <source>downloaded from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>téléchargé depuis %1</translation>
     </message>
 </context>
 <context>
@@ -163,12 +163,12 @@
     <message>
         <location filename="../wizard/ui/widgets/copyable.py" line="+29"/>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Save…</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer…</translation>
     </message>
 </context>
 <context>
@@ -176,112 +176,112 @@
     <message>
         <location filename="../wizard/ui/pages/export.py" line="+77"/>
         <source>The PKCS#12 file (.p12) holds the private key, the certificate and the intermediates: it goes into the sender system&apos;s keystore. Its password only wraps it for the transport; keep the file itself safe.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le fichier PKCS#12 (.p12) contient la clé privée, le certificat et les intermédiaires : il va dans le magasin de clés du système émetteur. Son mot de passe ne le protège que pendant le transport ; conservez le fichier lui-même en lieu sûr.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Encryption</source>
-        <translation type="unfinished"></translation>
+        <translation>Chiffrement</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Modern (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Moderne (recommandé)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Legacy, for old consumers</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Historique, pour les anciens logiciels</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Include the &amp;root certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Inclure le certificat &amp;racine</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Servers never need the root; some keystores want it to show a full chain.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les serveurs n&apos;ont jamais besoin de la racine ; certains magasins de clés la demandent pour afficher une chaîne complète.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Alias (friendly name):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Alias (nom convivial) :</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Export</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Exporter</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Copy password</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Copier le mot de passe</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Open folder</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ouvrir le dossier</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Preparing…</source>
-        <translation type="unfinished"></translation>
+        <translation>Préparation…</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Writing the PKCS#12 and the certificate files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Écriture du PKCS#12 et des fichiers de certificat…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Exported</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporté</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The password is kept in: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le mot de passe est conservé dans : %1.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Files:</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichiers :</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>key, certificate and intermediates, for the sender&apos;s keystore</source>
-        <translation type="unfinished"></translation>
+        <translation>clé, certificat et intermédiaires, pour le magasin de clés de l&apos;émetteur</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the certificate (DER), for the tenant (Neo mapping)</source>
-        <translation type="unfinished"></translation>
+        <translation>le certificat (DER), pour le tenant (mappage Neo)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the certificate (PEM), for the tenant (Cloud Foundry service key)</source>
-        <translation type="unfinished"></translation>
+        <translation>le certificat (PEM), pour le tenant (clé de service Cloud Foundry)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>certificate and intermediates (PEM), for curl and Postman</source>
-        <translation type="unfinished"></translation>
+        <translation>certificat et intermédiaires (PEM), pour curl et Postman</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>• %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>• %1 : %2</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Password copied</source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de passe copié</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Paste it where the sender system asks for the PKCS#12 password.</source>
-        <translation type="unfinished"></translation>
+        <translation>Collez-le là où le système émetteur demande le mot de passe PKCS#12.</translation>
     </message>
 </context>
 <context>
@@ -289,27 +289,27 @@
     <message>
         <location filename="../wizard/ui/widgets/file_drop.py" line="+59"/>
         <source>Drop the CA&apos;s files here</source>
-        <translation type="unfinished"></translation>
+        <translation>Déposez ici les fichiers de l&apos;AC</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Choose files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisir des fichiers…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Retirer</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>The CA&apos;s reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Réponse de l&apos;AC</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificates (*.cer *.crt *.pem *.der *.p7b *.p7c *.p7 *.txt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificats (*.cer *.crt *.pem *.der *.p7b *.p7c *.p7 *.txt);;Tous les fichiers (*)</translation>
     </message>
 </context>
 <context>
@@ -317,167 +317,167 @@
     <message>
         <location filename="../wizard/ui/pages/key.py" line="+140"/>
         <source>The key pair is made on this computer and never leaves it; the CA only sees the request (CSR). Only the common name is required: it may be any name the tenant administrators recognise, without leading or trailing spaces.</source>
-        <translation type="unfinished"></translation>
+        <translation>La paire de clés est générée sur cet ordinateur et ne le quitte jamais ; l&apos;AC ne voit que la demande (CSR). Seul le nom commun est obligatoire : tout nom que les administrateurs du tenant reconnaîtront, sans espace au début ni à la fin.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Common name (CN):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nom commun (CN) :</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Organizational &amp;unit (OU):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Unité d&apos;organisation (OU) :</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Organization (O):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Organisation (O) :</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Locality (L):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Localité (L) :</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;State or province (ST):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Région ou province (ST) :</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Cou&amp;ntry (C):</source>
-        <translation type="unfinished"></translation>
+        <translation>Pa&amp;ys (C) :</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>E-&amp;mail address:</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse e-&amp;mail :</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Sujet</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>optional, e.g. DNS:erp.example.com, email:it@x.com</source>
-        <translation type="unfinished"></translation>
+        <translation>facultatif, p. ex. DNS:erp.example.com, email:it@x.com</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Subject &amp;alternative names:</source>
-        <translation type="unfinished"></translation>
+        <translation>Noms de sujet &amp;alternatifs :</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>RSA 2048 bits (oldest senders)</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 2048 bits (émetteurs les plus anciens)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>RSA 3072 bits (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 3072 bits (recommandé)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>RSA 4096 bits</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 4096 bits</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>EC P-256</source>
-        <translation type="unfinished"></translation>
+        <translation>EC P-256</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>EC P-384</source>
-        <translation type="unfinished"></translation>
+        <translation>EC P-384</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;Key type:</source>
-        <translation type="unfinished"></translation>
+        <translation>Type de &amp;clé :</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Generate key and request</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Générer la clé et la demande</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Certificate &amp;request (CSR):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Demande de certificat (CSR) :</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Send this request to your CA and ask for a client authentication certificate (Extended Key Usage clientAuth), delivered with the whole chain, from a CA whose root is on SAP&apos;s list of trusted client roots. A certificate sold as a TLS/SSL server certificate may lack clientAuth: SAP then rejects it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoyez cette demande à votre AC et demandez un certificat d&apos;authentification client (Extended Key Usage clientAuth), livré avec toute la chaîne, émis par une AC dont la racine figure sur la liste SAP des racines client approuvées. Un certificat vendu comme certificat serveur TLS/SSL peut ne pas comporter clientAuth : SAP le refuse alors.</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Reading the profile…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture du profil…</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Renewal: a new key with the same subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Renouvellement : nouvelle clé, même sujet</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The current key, request and certificate are moved to the profile&apos;s archive folder; the current certificate keeps working until the sender uses the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>La clé, la demande et le certificat actuels sont déplacés dans le dossier d&apos;archive du profil ; le certificat actuel continue de fonctionner jusqu&apos;à ce que l&apos;émetteur utilise le nouveau.</translation>
     </message>
     <message>
         <location line="+74"/>
         <source>Generating the key pair…</source>
-        <translation type="unfinished"></translation>
+        <translation>Génération de la paire de clés…</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>Subject: %1. Key: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sujet : %1. Clé : %2.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Saved: the request in %1, the encrypted key in %2; its passphrase is kept in %3. Once you go on, this key stays; for another one later, use Renew on the start page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistré : la demande dans %1, la clé chiffrée dans %2 ; sa phrase secrète est conservée dans %3. Une fois que vous continuez, cette clé est conservée ; pour en créer une autre plus tard, utilisez Renouveler sur la page d&apos;accueil.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>the keyring</source>
-        <translation type="unfinished"></translation>
+        <translation>le trousseau de clés</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Save the certificate request</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer la demande de certificat</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificate requests (*.csr *.pem)</source>
-        <translation type="unfinished"></translation>
+        <translation>Demandes de certificat (*.csr *.pem)</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrement…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Saved %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enregistré</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Key generation cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Génération de la clé annulée</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>No key and no request were written. Change what you like and generate again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune clé ni demande n&apos;a été écrite. Modifiez ce que vous voulez et relancez la génération.</translation>
     </message>
 </context>
 <context>
@@ -485,27 +485,27 @@
     <message>
         <location filename="../wizard/ui/pages/base.py" line="+42"/>
         <source>Step %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Étape %1 sur %2</translation>
     </message>
     <message>
         <location line="+73"/>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>Annulation…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Too late to cancel: the result is being saved…</source>
-        <translation type="unfinished"></translation>
+        <translation>Trop tard pour annuler : le résultat est en cours d&apos;enregistrement…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Cancelled; nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Annulé ; rien n&apos;a été écrit.</translation>
     </message>
     <message>
         <location line="+47"/>
         <source>This needs your attention</source>
-        <translation type="unfinished"></translation>
+        <translation>Votre attention est requise</translation>
     </message>
 </context>
 <context>
@@ -513,7 +513,7 @@
     <message>
         <location filename="../wizard/ui/workers.py" line="+247"/>
         <source>Passphrase needed</source>
-        <translation type="unfinished"></translation>
+        <translation>Phrase secrète requise</translation>
     </message>
 </context>
 <context>
@@ -521,195 +521,195 @@
     <message>
         <location filename="../wizard/ui/pages/start.py" line="+94"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
-        <translation type="unfinished"></translation>
+        <translation>Chaque système émetteur (système SAP, application Java ou .NET, Postman…) a son profil : sa clé, son certificat et le tenant qu&apos;il appelle.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Sender systems:</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;ystèmes émetteurs :</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Environment</source>
-        <translation type="unfinished"></translation>
+        <translation>Environnement</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Tenant host</source>
-        <translation type="unfinished"></translation>
+        <translation>Hôte du tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Subject CN</source>
-        <translation type="unfinished"></translation>
+        <translation>CN du sujet</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>État</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Expires</source>
-        <translation type="unfinished"></translation>
+        <translation>Expiration</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>No sender systems yet. Start with a new one, or try the whole flow first with the sandbox tenant: it runs on this computer and needs no SAP account.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun système émetteur pour l&apos;instant. Commencez par en créer un, ou essayez d&apos;abord tout le processus avec le tenant bac à sable : il s&apos;exécute sur cet ordinateur et ne nécessite aucun compte SAP.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;New sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nouveau système émetteur</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Reprendre</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Re&amp;new</source>
-        <translation type="unfinished"></translation>
+        <translation>Reno&amp;uveler</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Re&amp;move…</source>
-        <translation type="unfinished"></translation>
+        <translation>Suppri&amp;mer…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Try it with the sandbox tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Essayer avec le tenant bac à sable</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A new key and request with the same subject, for a new certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouvelle clé et nouvelle demande avec le même sujet, pour un nouveau certificat</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Deletes the profile&apos;s folder and its keyring entries</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprime le dossier du profil et ses entrées du trousseau</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>&amp;Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Langue :</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>System default</source>
-        <translation type="unfinished"></translation>
+        <translation>Langue du système</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Saved. The new language is used the next time the wizard starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistré. La nouvelle langue sera utilisée au prochain démarrage de l&apos;assistant.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Reading the profiles…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture des profils…</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>%1 (expired)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (expiré)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Neo</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Cloud Foundry</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>illisible</translation>
     </message>
     <message numerus="yes">
         <location line="+25"/>
         <source>%n day(s) left</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n jour restant</numerusform>
+            <numerusform>%n jours restants</numerusform>
         </translation>
     </message>
     <message>
         <location line="+4"/>
         <source>new</source>
-        <translation type="unfinished"></translation>
+        <translation>nouveau</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>waiting for the CA</source>
-        <translation type="unfinished"></translation>
+        <translation>en attente de l&apos;AC</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>certificate imported</source>
-        <translation type="unfinished"></translation>
+        <translation>certificat importé</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>entered in the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>saisi dans le tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>tested</source>
-        <translation type="unfinished"></translation>
+        <translation>testé</translation>
     </message>
     <message>
         <location line="+54"/>
         <source>No keyring: secrets are not stored</source>
-        <translation type="unfinished"></translation>
+        <translation>Pas de trousseau : les secrets ne sont pas enregistrés</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>No usable OS keyring was found (on Linux a SecretService such as GNOME Keyring or KWallet, unlocked). The wizard will ask you for the key passphrase and the PKCS#12 password when it needs them; keep them somewhere safe.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun trousseau de clés utilisable n&apos;a été trouvé (sous Linux, un service SecretService tel que GNOME Keyring ou KWallet, déverrouillé). L&apos;assistant vous demandera la phrase secrète de la clé et le mot de passe PKCS#12 quand il en aura besoin ; conservez-les en lieu sûr.</translation>
     </message>
     <message>
         <location line="+68"/>
         <source>Opening %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouverture de %1…</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Remove sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer le système émetteur</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Remove the profile %1? Its folder (key, certificate, PKCS#12 and the other files) and its keyring entries are deleted. Copies you gave to the sender system or the tenant are not touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer le profil %1 ? Son dossier (clé, certificat, PKCS#12 et autres fichiers) et ses entrées du trousseau sont supprimés. Les copies remises au système émetteur ou au tenant ne sont pas touchées.</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Removing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Suppression de %1…</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Starting the sandbox tenant…</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrage du tenant bac à sable…</translation>
     </message>
 </context>
 <context>
@@ -717,97 +717,97 @@
     <message>
         <location filename="../wizard/ui/pages/summary.py" line="+50"/>
         <source>&amp;Which file goes where:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Quel fichier va où :</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichier</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Contains</source>
-        <translation type="unfinished"></translation>
+        <translation>Contenu</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Goes to</source>
-        <translation type="unfinished"></translation>
+        <translation>Destination</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Add &amp;reminder to calendar…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajouter un &amp;rappel au calendrier…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Open the folder</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ouvrir le dossier</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>%1 is set up: the test call went through.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est configuré : l&apos;appel de test a abouti.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>%1: the last test call ended with %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 : le dernier appel de test s&apos;est terminé par %2.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>%1: not tested yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 : pas encore testé.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The certificate expires on %1. Renew it before then: Renew on the start page makes a new key and request with the same subject.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat expire le %1. Renouvelez-le d&apos;ici là : Renouveler, sur la page d&apos;accueil, crée une nouvelle clé et une nouvelle demande avec le même sujet.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>All files are in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tous les fichiers sont dans %1.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Listing the files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste des fichiers…</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>Save the calendar reminder</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer le rappel de calendrier</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Calendar files (*.ics)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichiers de calendrier (*.ics)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Renew the client certificate of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Renouveler le certificat client de %1</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The certificate %1 expires on %2 (in %3 days from this reminder). Open cpi-cert-wizard, choose %4 and Renew.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat %1 expire le %2 (dans %3 jours à compter de ce rappel). Ouvrez cpi-cert-wizard, choisissez %4, puis Renouveler.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Writing the reminder…</source>
-        <translation type="unfinished"></translation>
+        <translation>Écriture du rappel…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Reminder saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Rappel enregistré</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Open %1 with your calendar to add it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrez %1 avec votre calendrier pour l&apos;ajouter.</translation>
     </message>
 </context>
 <context>
@@ -815,197 +815,197 @@
     <message>
         <location filename="../wizard/ui/pages/tenant_entry.py" line="+136"/>
         <source>Neo</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Cloud Foundry</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>En&amp;vironment:</source>
-        <translation type="unfinished"></translation>
+        <translation>En&amp;vironnement :</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Certificate-to-User Mapping or service key (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>Mappage certificat-utilisateur ou clé de service (recommandé)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificate in the integration flow (not recommended: every renewal needs a redeploy)</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificat dans le flux d&apos;intégration (déconseillé : chaque renouvellement impose un redéploiement)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;How the tenant checks the certificate:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Contrôle du certificat par le tenant :</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;User the certificate maps to:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Utilisateur associé au certificat :</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Roles of the sender channel:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Rôles du canal émetteur :</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;instance:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Instance de service :</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;key name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nom de la clé de service :</translation>
     </message>
     <message>
         <location line="+5"/>
         <source> days</source>
-        <translation type="unfinished"></translation>
+        <translation> jours</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Key va&amp;lidity:</source>
-        <translation type="unfinished"></translation>
+        <translation>Va&amp;lidité de la clé :</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>&amp;Update</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Mettre à jour</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Do it in the sandbox tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Faire dans le tenant bac à sable</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Checklist: tick what you have done</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste de contrôle : cochez ce que vous avez fait</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Publish through the tenant&apos;s API (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Publier via l&apos;API du tenant (facultatif)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Management host:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hôte de gestion :</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>API u&amp;ser:</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisateur &amp;API :</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>API pass&amp;word:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de pass&amp;e API :</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;Publish</source>
-        <translation type="unfinished"></translation>
+        <translation>Pu&amp;blier</translation>
     </message>
     <message>
         <location line="+65"/>
         <source>Second option, not recommended: the integration flow&apos;s sender channel checks the certificate itself (Authorization = Client Certificate). Upload client.crt there or type its Subject DN and Issuer DN, then deploy the flow. Every renewal means editing and redeploying the flow.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seconde option, déconseillée : le canal émetteur du flux d&apos;intégration vérifie lui-même le certificat (Autorisation = Certificat client). Chargez-y client.crt ou saisissez son DN de sujet et son DN d&apos;émetteur, puis déployez le flux. Chaque renouvellement impose de modifier et de redéployer le flux.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Neo: upload the client certificate in Certificate-to-User Mappings with a user name (any name), then give that user the sender channel&apos;s role.</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo : chargez le certificat client dans Mappages certificat-utilisateur avec un nom d&apos;utilisateur (au choix), puis attribuez à cet utilisateur le rôle du canal émetteur.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Cloud Foundry: a Process Integration Runtime instance (plan integration-flow) holds the roles; a service key of type External Certificate holds the leaf certificate. The key&apos;s client id becomes the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry : une instance Process Integration Runtime (plan integration-flow) porte les rôles ; une clé de service de type External Certificate contient le certificat feuille. L&apos;ID client de la clé devient l&apos;utilisateur.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Preparing the certificate for the integration flow…</source>
-        <translation type="unfinished"></translation>
+        <translation>Préparation du certificat pour le flux d&apos;intégration…</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Preparing the tenant entry…</source>
-        <translation type="unfinished"></translation>
+        <translation>Préparation de l&apos;entrée dans le tenant…</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Sub&amp;ject DN to type into the sender channel:</source>
-        <translation type="unfinished"></translation>
+        <translation>DN du su&amp;jet à saisir dans le canal émetteur :</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Issuer DN:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;DN de l&apos;émetteur :</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Or upload this file in the sender channel (Authorization = Client Certificate → Add → Select): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ou chargez ce fichier dans le canal émetteur (Autorisation = Certificat client → Ajouter → Sélectionner) : %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Body for the mapping API (the tenant will show Id %1):</source>
-        <translation type="unfinished"></translation>
+        <translation>C&amp;orps pour l&apos;API de mappage (le tenant affichera l&apos;Id %1) :</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Certificate &amp;file to upload:</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichier de certificat à char&amp;ger :</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;key parameters (External Certificate):</source>
-        <translation type="unfinished"></translation>
+        <translation>Paramètres de la clé de service (E&amp;xternal Certificate) :</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>cf &amp;commands (run them in the profile folder):</source>
-        <translation type="unfinished"></translation>
+        <translation>Commandes cf (à exécuter dans le &amp;dossier du profil) :</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>Mapping the certificate in the sandbox…</source>
-        <translation type="unfinished"></translation>
+        <translation>Mappage du certificat dans le bac à sable…</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The sandbox tenant knows the certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Le tenant bac à sable connaît le certificat</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Mapped to user %1 with the roles %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Associé à l&apos;utilisateur %1 avec les rôles %2.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Give the management host, the API user and its password to publish.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indiquez l&apos;hôte de gestion, l&apos;utilisateur API et son mot de passe pour publier.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Publishing the mapping…</source>
-        <translation type="unfinished"></translation>
+        <translation>Publication du mappage…</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Published</source>
-        <translation type="unfinished"></translation>
+        <translation>Publié</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The tenant stored the mapping with Id %1 for user %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le tenant a enregistré le mappage avec l&apos;Id %1 pour l&apos;utilisateur %2.</translation>
     </message>
 </context>
 <context>
@@ -1013,79 +1013,79 @@
     <message>
         <location filename="../wizard/ui/pages/tenant.py" line="+48"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nommez le système émetteur (celui qui appellera le tenant) et collez l&apos;URL du point de terminaison du flux d&apos;intégration, ou simplement l&apos;hôte d&apos;exécution du tenant.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>for example ERP-PRD</source>
-        <translation type="unfinished"></translation>
+        <translation>par exemple ERP-PRD</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Detect from the host</source>
-        <translation type="unfinished"></translation>
+        <translation>Détecter d&apos;après l&apos;hôte</translation>
     </message>
     <message>
         <location line="+0"/>
         <location line="+92"/>
         <source>Neo</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo</translation>
     </message>
     <message>
         <location line="-92"/>
         <location line="+92"/>
         <source>Cloud Foundry</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry</translation>
     </message>
     <message>
         <location line="-88"/>
         <source>&amp;Profile name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nom du profil :</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Endpoint URL or host:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;URL du point de terminaison ou hôte :</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>En&amp;vironment:</source>
-        <translation type="unfinished"></translation>
+        <translation>En&amp;vironnement :</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>This is the sandbox tenant: it runs inside this program on 127.0.0.1 and behaves like a Neo tenant, with its own demo CA. Nothing leaves this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Voici le tenant bac à sable : il s&apos;exécute dans ce programme sur 127.0.0.1 et se comporte comme un tenant Neo, avec sa propre AC de démonstration. Rien ne quitte cet ordinateur.</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>Give the profile a name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Donnez un nom au profil.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Paste the endpoint URL or the host.</source>
-        <translation type="unfinished"></translation>
+        <translation>Collez l&apos;URL du point de terminaison ou l&apos;hôte.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Note: the host looks like %1, not %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Remarque : l&apos;hôte ressemble à %1, pas à %2.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Detected from the host: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Détecté d&apos;après l&apos;hôte : %1.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The host does not tell; fetching the tenant&apos;s root on the next page may, or choose it here.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;hôte ne l&apos;indique pas ; la lecture de la racine du tenant (page suivante) le dira peut-être, sinon choisissez-le ici.</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Saving the profile…</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrement du profil…</translation>
     </message>
 </context>
 <context>
@@ -1093,74 +1093,74 @@
     <message>
         <location filename="../wizard/ui/pages/test_call.py" line="+89"/>
         <source>The wizard calls the endpoint the way the sender system will: with the key, the certificate and all intermediates, trusting the tenant&apos;s root.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;assistant appelle le point de terminaison comme le fera le système émetteur : avec la clé, le certificat et tous les intermédiaires, en faisant confiance à la racine du tenant.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Endpoint URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;URL du point de terminaison :</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+34"/>
         <source>&amp;Call</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Appeler</translation>
     </message>
     <message>
         <location line="-31"/>
         <source>Open an &amp;access log…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ouvrir un journal d&apos;accès…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>E&amp;vidence:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Constats :</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The same call with c&amp;url:</source>
-        <translation type="unfinished"></translation>
+        <translation>Le même appel avec cu&amp;rl :</translation>
     </message>
     <message>
         <location line="+19"/>
         <location line="+24"/>
         <source>&amp;Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Ré&amp;essayer</translation>
     </message>
     <message>
         <location line="-8"/>
         <source>Calling the endpoint…</source>
-        <translation type="unfinished"></translation>
+        <translation>Appel du point de terminaison…</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>The call was abandoned.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;appel a été abandonné.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>SAP HTTP access log</source>
-        <translation type="unfinished"></translation>
+        <translation>Journal d&apos;accès HTTP SAP</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Access logs (http_access_*.log *.log *.gz);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Journaux d&apos;accès (http_access_*.log *.log *.gz);;Tous les fichiers (*)</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Reading the access log…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture du journal d&apos;accès…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The log has no calls to this endpoint.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le journal ne contient aucun appel à ce point de terminaison.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>%1 %2 %3 → %4: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 %3 → %4 : %5</translation>
     </message>
 </context>
 <context>
@@ -1168,97 +1168,97 @@
     <message>
         <location filename="../wizard/ui/pages/trust.py" line="+38"/>
         <source>The sender system must trust the tenant&apos;s load balancer. The wizard reads the certificate chain the tenant presents and finds its root: that root goes into the sender&apos;s trust store.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le système émetteur doit faire confiance au répartiteur de charge du tenant. L&apos;assistant lit la chaîne de certificats présentée par le tenant et en trouve la racine : c&apos;est elle qui va dans le magasin de confiance de l&apos;émetteur.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Where the root goes: SAP ABAP (STRUST): SSL client PSE → Import certificate → Add to Certificate List. Java: keytool -importcert -keystore truststore.jks -file tenant-root.cer. Postman: Settings → Certificates → CA certificates → tenant-root.pem.</source>
-        <translation type="unfinished"></translation>
+        <translation>Où va la racine : SAP ABAP (STRUST) : PSE client SSL → Importer le certificat → Ajouter à la liste des certificats. Java : keytool -importcert -keystore truststore.jks -file tenant-root.cer. Postman : Settings → Certificates → CA certificates → tenant-root.pem.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Fetch the chain again</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Relire la chaîne</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Save root as .&amp;cer…</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer la racine en .&amp;cer…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Save root as .&amp;pem…</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer la racine en .pe&amp;m…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;Chain presented by the tenant:</source>
-        <translation type="unfinished"></translation>
+        <translation>C&amp;haîne présentée par le tenant :</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Skip for now: I will get the root another way (SAP&apos;s Connectivity Test)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ignorer pour l&apos;instant : j&apos;obtiendrai la racine autrement (test de connectivité SAP)</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Fetching the root is not available in this build</source>
-        <translation type="unfinished"></translation>
+        <translation>La lecture de la racine n&apos;est pas disponible dans cette version</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The fetch-root engine (wizard.core.fetch_root) is missing. Get the root with SAP&apos;s Connectivity Test (Monitor → Manage Security → Connectivity Tests → TLS, untick Validate Server Certificate, download the root .cer) and tick Skip to go on.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le module fetch-root (wizard.core.fetch_root) est absent. Obtenez la racine avec le test de connectivité SAP (Surveiller → Gérer la sécurité → Tests de connectivité → TLS, décochez Valider le certificat de serveur, téléchargez le .cer racine) et cochez Ignorer pour continuer.</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Reading the chain of %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture de la chaîne de %1…</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>The tenant&apos;s chain could not be read</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de lire la chaîne du tenant</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Go Back to correct the URL, fetch again, or tick Skip to go on without it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Revenez en arrière (Précédent) pour corriger l&apos;URL, relancez la lecture, ou cochez Ignorer pour continuer sans elle.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>The root %1 is saved in %2 as tenant-root.cer and tenant-root.pem: it goes into the sender system&apos;s trust store.</source>
-        <translation type="unfinished"></translation>
+        <translation>La racine %1 est enregistrée dans %2 sous tenant-root.cer et tenant-root.pem : elle va dans le magasin de confiance du système émetteur.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Fetching cancelled; nothing was saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture annulée ; rien n&apos;a été enregistré.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Fetch again, or tick Skip to go on without the root.</source>
-        <translation type="unfinished"></translation>
+        <translation>Relancez la lecture, ou cochez Ignorer pour continuer sans la racine.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Save the tenant root</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer la racine du tenant</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificates (*%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificats (*%1)</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrement…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Saved %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enregistré</translation>
     </message>
 </context>
 <context>
@@ -1266,7 +1266,7 @@
     <message>
         <location filename="../wizard/ui/widgets/verdict.py" line="+48"/>
         <source>Next step: </source>
-        <translation type="unfinished"></translation>
+        <translation>Étape suivante : </translation>
     </message>
 </context>
 <context>
@@ -1274,52 +1274,52 @@
     <message>
         <location filename="../wizard/ui/pages/waiting.py" line="+47"/>
         <source>Send the request to your CA and wait for the signed certificate. This can take days: you can close the program now. When you open it again, choose this sender system and Resume; you will come back to this page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoyez la demande à votre AC et attendez le certificat signé. Cela peut prendre des jours : vous pouvez fermer le programme. À la réouverture, choisissez ce système émetteur puis Reprendre ; vous reviendrez sur cette page.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Certificate &amp;request (CSR):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Demande de certificat (CSR) :</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Ask for: a client authentication certificate (Extended Key Usage clientAuth), with the whole chain (intermediates), from a CA whose root is on SAP&apos;s list. Any file format the CA sends is fine: .cer, .crt, .pem, .p7b.</source>
-        <translation type="unfinished"></translation>
+        <translation>Demandez un certificat d&apos;authentification client (Extended Key Usage clientAuth), avec toute la chaîne (intermédiaires), émis par une AC dont la racine figure sur la liste SAP. Tout format de fichier envoyé par l&apos;AC convient : .cer, .crt, .pem, .p7b.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&amp;Open the profile folder</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ouvrir le dossier du profil</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Sign with the sandbox CA</source>
-        <translation type="unfinished"></translation>
+        <translation>Si&amp;gner avec l&apos;AC du bac à sable</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>The request is %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>La demande se trouve dans %1.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Reading the request…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture de la demande…</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>The sandbox CA is signing…</source>
-        <translation type="unfinished"></translation>
+        <translation>Signature par l&apos;AC du bac à sable…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The sandbox CA answered</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;AC du bac à sable a répondu</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Its reply is %1 (leaf and intermediate, PKCS#7). Next imports it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sa réponse se trouve dans %1 (feuille et intermédiaire, PKCS#7). Suivant l&apos;importe.</translation>
     </message>
 </context>
 <context>
@@ -1327,7 +1327,7 @@
     <message>
         <location filename="../wizard/cli.py" line="+196"/>
         <source>error: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>erreur : {message}</translation>
     </message>
 </context>
 <context>
@@ -1335,33 +1335,34 @@
     <message>
         <location filename="../wizard/commands/csr.py" line="+44"/>
         <source>Give either --subject or --cn (with --org …), not both.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indiquez soit --subject, soit --cn (avec --org …), pas les deux.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Say what the certificate is for: --cn NAME (or --subject DN).</source>
-        <translation type="unfinished"></translation>
+        <translation>Indiquez à quoi sert le certificat : --cn NOM (ou --subject DN).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Request: {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>Demande : {file}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Key:     {file} (encrypted; passphrase kept in {where})</source>
-        <translation type="unfinished"></translation>
+        <translation>Clé :     {file} (chiffrée ; phrase secrète conservée dans {where})</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The previous key and certificate were copied to {folder}.</source>
-        <translation type="unfinished"></translation>
+        <translation>La clé et le certificat précédents ont été copiés dans {folder}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Send the request to your CA and ask for a client-authentication certificate (Extended
 Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. Then run:</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoyez la demande à votre AC et demandez un certificat d&apos;authentification client (Extended
+Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de confiance SAP. Puis exécutez :</translation>
     </message>
 </context>
 <context>
@@ -1369,47 +1370,47 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/commands/export_p12.py" line="+41"/>
         <source>Password: {password}</source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de passe : {password}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Password: the one you typed</source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de passe : celui que vous avez saisi</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  kept in {where}; show it again with &apos;cpi-cert-wizard secret show --profile {profile} p12&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>  conservé dans {where} ; réaffichez-le avec : cpi-cert-wizard secret show --profile {profile} p12</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Which file goes where:</source>
-        <translation type="unfinished"></translation>
+        <translation>Quel fichier va où :</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the sender system&apos;s keystore (STRUST: sapgenpse import_p12; Java: keytool -importkeystore; Postman: PFX)</source>
-        <translation type="unfinished"></translation>
+        <translation>le magasin de clés du système émetteur (STRUST : sapgenpse import_p12 ; Java : keytool -importkeystore ; Postman : PFX)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>the tenant (Neo Certificate-to-User Mapping)</source>
-        <translation type="unfinished"></translation>
+        <translation>le tenant (mappage certificat-utilisateur Neo)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the tenant (Cloud Foundry External Certificate key)</source>
-        <translation type="unfinished"></translation>
+        <translation>le tenant (clé External Certificate Cloud Foundry)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>curl --cert / Postman: leaf + intermediates</source>
-        <translation type="unfinished"></translation>
+        <translation>curl --cert / Postman : feuille + intermédiaires</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Next: {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>Ensuite : {command}</translation>
     </message>
 </context>
 <context>
@@ -1417,99 +1418,99 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/fetch_root.py" line="+153"/>
         <source>Server chain: valid for {name}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Chaîne du serveur : valide pour {name}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Server chain: NOT valid for {name}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Chaîne du serveur : NON valide pour {name} :</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The server ended the handshake after sending its chain ({error}); it requires a client certificate, and none is sent when fetching the root. The chain above was read before that.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur a mis fin à la négociation TLS après avoir envoyé sa chaîne ({error}) ; il exige un certificat client, et aucun n&apos;est envoyé lors de la lecture de la racine. La chaîne ci-dessus a été lue avant.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The server ended the handshake after sending its chain ({error}). The chain above was read before that.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur a mis fin à la négociation TLS après avoir envoyé sa chaîne ({error}). La chaîne ci-dessus a été lue avant.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and pass it with --ca-file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Racine : introuvable, rien n&apos;a donc été enregistré. La chaîne s&apos;arrête à « {subject} », émis par « {issuer} » : procurez-vous le certificat racine de cette AC (sur son site web ou via le test de connectivité SAP) et passez-le avec --ca-file.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>sent by server</source>
-        <translation type="unfinished"></translation>
+        <translation>envoyé par le serveur</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>resolved from {source}</source>
-        <translation type="unfinished"></translation>
+        <translation>trouvé dans {source}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Root: {subject} (SHA-256 {sha256}), {origin}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Racine : {subject} (SHA-256 {sha256}), {origin}.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is on the required list (the roots every BTP client must trust).</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste SAP, {version} : la racine figure sur la liste obligatoire (les racines que tout client BTP doit approuver).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is approved, but not on the required list.</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste SAP, {version} : la racine est approuvée, mais ne figure pas sur la liste obligatoire.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>SAP&apos;s list, {version}: the root was removed from the list; SAP&apos;s hosts are moving away from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste SAP, {version} : la racine a été retirée de la liste ; les hôtes SAP l&apos;abandonnent progressivement.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is an expired historic root.</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste SAP, {version} : la racine est une ancienne racine expirée.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>SAP&apos;s list, {version}: the root is not on it. That is unusual for an SAP Cloud Integration host: check that this is the tenant&apos;s runtime host, and whether a proxy or firewall that inspects TLS put its own root in front.</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste SAP, {version} : la racine n&apos;y figure pas. C&apos;est inhabituel pour un hôte SAP Cloud Integration : vérifiez qu&apos;il s&apos;agit bien de l&apos;hôte d&apos;exécution du tenant, et qu&apos;aucun proxy ou pare-feu inspectant le TLS n&apos;a placé sa propre racine devant.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Environment: Neo (the host is an -iflmap. runtime host).</source>
-        <translation type="unfinished"></translation>
+        <translation>Environnement : Neo (l&apos;hôte est un hôte d&apos;exécution -iflmap.).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Environment: Cloud Foundry (the host is an -rt.cfapps. runtime host).</source>
-        <translation type="unfinished"></translation>
+        <translation>Environnement : Cloud Foundry (l&apos;hôte est un hôte d&apos;exécution -rt.cfapps.).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Environment: not recognised from the host name (neither Neo -iflmap. nor Cloud Foundry -rt.cfapps.); choose it in the profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>Environnement : non reconnu d&apos;après le nom d&apos;hôte (ni Neo -iflmap., ni Cloud Foundry -rt.cfapps.) ; choisissez-le dans le profil.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Client certificates: the server did not ask for one during the handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificats client : le serveur n&apos;en a pas demandé pendant la négociation TLS.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Client certificates: the server asks for one and lists no CA names (it does not say which CAs it accepts).</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificats client : le serveur en demande un sans indiquer de noms d&apos;AC (il ne dit pas quelles AC il accepte).</translation>
     </message>
     <message numerus="yes">
         <location line="+7"/>
         <source>Client certificates: the server asks for one and lists %n acceptable CA name(s); your certificate must chain to one of them:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Certificats client : le serveur en demande un et indique %n nom d&apos;AC accepté ; la chaîne de votre certificat doit y aboutir :</numerusform>
+            <numerusform>Certificats client : le serveur en demande un et indique %n noms d&apos;AC acceptés ; la chaîne de votre certificat doit aboutir à l&apos;un d&apos;eux :</numerusform>
         </translation>
     </message>
 </context>
@@ -1518,152 +1519,152 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/flow.py" line="+72"/>
         <source>Sender systems</source>
-        <translation type="unfinished"></translation>
+        <translation>Systèmes émetteurs</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Sender system and tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Système émetteur et tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Trust the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Faire confiance au tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Key and certificate request</source>
-        <translation type="unfinished"></translation>
+        <translation>Clé et demande de certificat</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Waiting for the CA</source>
-        <translation type="unfinished"></translation>
+        <translation>Attente de l&apos;AC</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Signed certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificat signé</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Export for the sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>Export pour le système émetteur</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Tenant entry</source>
-        <translation type="unfinished"></translation>
+        <translation>Saisie dans le tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Test call</source>
-        <translation type="unfinished"></translation>
+        <translation>Appel de test</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Récapitulatif</translation>
     </message>
     <message>
         <location line="+171"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
-        <translation type="unfinished"></translation>
+        <translation>la racine du répartiteur de charge du tenant (DER)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the sender&apos;s trust store: STRUST SSL client PSE, Java truststore, Postman CA certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>le magasin de confiance de l&apos;émetteur : PSE client SSL de STRUST, truststore Java, certificats d&apos;AC Postman</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the same root as PEM text</source>
-        <translation type="unfinished"></translation>
+        <translation>la même racine en texte PEM</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>trust stores that want PEM (curl --cacert, OpenSSL)</source>
-        <translation type="unfinished"></translation>
+        <translation>magasins de confiance qui attendent du PEM (curl --cacert, OpenSSL)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the certificate request: public key and subject</source>
-        <translation type="unfinished"></translation>
+        <translation>la demande de certificat : clé publique et sujet</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the CA, asking for a client authentication certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>l&apos;AC, en demandant un certificat d&apos;authentification client</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>private key, certificate and intermediates, protected by a password</source>
-        <translation type="unfinished"></translation>
+        <translation>clé privée, certificat et intermédiaires, protégés par un mot de passe</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the sender&apos;s keystore: STRUST (sapgenpse import_p12), keytool -importkeystore, Postman PFX, Windows</source>
-        <translation type="unfinished"></translation>
+        <translation>le magasin de clés de l&apos;émetteur : STRUST (sapgenpse import_p12), keytool -importkeystore, PFX Postman, Windows</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the client certificate only, public (DER)</source>
-        <translation type="unfinished"></translation>
+        <translation>le certificat client seul, public (DER)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the tenant: Neo Certificate-to-User Mapping upload</source>
-        <translation type="unfinished"></translation>
+        <translation>le tenant : chargement dans le mappage certificat-utilisateur Neo</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the client certificate only, public (PEM)</source>
-        <translation type="unfinished"></translation>
+        <translation>le certificat client seul, public (PEM)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the tenant: Cloud Foundry External Certificate service key</source>
-        <translation type="unfinished"></translation>
+        <translation>le tenant : clé de service External Certificate Cloud Foundry</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the certificate and its intermediates (PEM)</source>
-        <translation type="unfinished"></translation>
+        <translation>le certificat et ses intermédiaires (PEM)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>curl --cert, or senders that take the chain separately</source>
-        <translation type="unfinished"></translation>
+        <translation>curl --cert, ou les émetteurs qui prennent la chaîne séparément</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the body of the mapping API call</source>
-        <translation type="unfinished"></translation>
+        <translation>le corps de l&apos;appel à l&apos;API de mappage</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>POST /api/v1/CertificateUserMappings on the Neo tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>POST /api/v1/CertificateUserMappings sur le tenant Neo</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the service instance&apos;s parameters (roles)</source>
-        <translation type="unfinished"></translation>
+        <translation>les paramètres de l&apos;instance de service (rôles)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>cf create-service … -c, or the cockpit&apos;s JSON field</source>
-        <translation type="unfinished"></translation>
+        <translation>cf create-service … -c, ou le champ JSON du cockpit</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the External Certificate service key&apos;s parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>les paramètres de la clé de service External Certificate</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>cf create-service-key … -c, or the cockpit&apos;s JSON field</source>
-        <translation type="unfinished"></translation>
+        <translation>cf create-service-key … -c, ou le champ JSON du cockpit</translation>
     </message>
 </context>
 <context>
@@ -1671,7 +1672,7 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/commands/import_reply.py" line="+42"/>
         <source>Next: {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>Ensuite : {command}</translation>
     </message>
 </context>
 <context>
@@ -1679,7 +1680,7 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/language.py" line="+99"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{code!r} n&apos;est pas une langue de ce programme ; utilisez l&apos;une des suivantes : {codes}.</translation>
     </message>
 </context>
 <context>
@@ -1687,182 +1688,182 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/chain.py" line="+85"/>
         <source>certificate for another key</source>
-        <translation type="unfinished"></translation>
+        <translation>certificat d&apos;une autre clé</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos;: this certificate belongs to another key; it was not issued for the CSR of {profile}. Import the certificate the CA issued for this CSR (compare subject and order number), or send this profile&apos;s CSR to the CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>« {subject} » : ce certificat correspond à une autre clé ; il n&apos;a pas été émis pour la CSR de {profile}. Importez le certificat que l&apos;AC a émis pour cette CSR (comparez le sujet et le numéro de commande), ou envoyez la CSR de ce profil à l&apos;AC.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>self-signed certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>certificat auto-signé</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is self-signed: self-signed certificates never pass SAP&apos;s load balancer, which only forwards certificates that chain to a root on SAP&apos;s list. Send the CSR to a CA whose root is on SAP&apos;s list and import the certificate it returns.</source>
-        <translation type="unfinished"></translation>
+        <translation>« {subject} » est auto-signé : les certificats auto-signés ne passent jamais le répartiteur de charge SAP, qui ne transmet que les certificats rattachés à une racine de la liste SAP. Envoyez la CSR à une AC dont la racine figure sur la liste SAP et importez le certificat qu&apos;elle renvoie.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>chain cannot be completed</source>
-        <translation type="unfinished"></translation>
+        <translation>chaîne impossible à compléter</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the chain cannot be completed: issuer &apos;{issuer}&apos; of &apos;{subject}&apos; was not found; add it with --ca-file or get the CA&apos;s bundle (intermediate and root certificates, usually on the CA&apos;s download page).{detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>la chaîne ne peut pas être complétée : l&apos;émetteur « {issuer} » de « {subject} » est introuvable ; ajoutez-le avec --ca-file ou récupérez le bundle de l&apos;AC (certificats intermédiaires et racine, en général sur sa page de téléchargement).{detail}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>certificate not valid</source>
-        <translation type="unfinished"></translation>
+        <translation>certificat non valide</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is not valid: {reason}. {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>« {subject} » n&apos;est pas valide : {reason}. {fix}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>CA certificate instead of a client certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>certificat d&apos;AC au lieu d&apos;un certificat client</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is a CA certificate (basicConstraints CA:TRUE), not a client certificate. Pick the certificate the CA issued for your CSR, not the CA&apos;s own.</source>
-        <translation type="unfinished"></translation>
+        <translation>« {subject} » est un certificat d&apos;AC (basicConstraints CA:TRUE), pas un certificat client. Choisissez le certificat que l&apos;AC a émis pour votre CSR, pas celui de l&apos;AC elle-même.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>not for client authentication</source>
-        <translation type="unfinished"></translation>
+        <translation>pas pour l&apos;authentification client</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has an Extended Key Usage without clientAuth ({usages}). Public TLS CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP Integration Suite rejects client certificates without it. Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
-        <translation type="unfinished"></translation>
+        <translation>« {subject} » a un Extended Key Usage sans clientAuth ({usages}). Les AC TLS publiques ont cessé en 2026 d&apos;inclure clientAuth dans leurs certificats serveur TLS/SSL, et SAP Integration Suite refuse les certificats client qui ne l&apos;ont pas. Demandez à l&apos;AC un certificat d&apos;authentification client (Extended Key Usage clientAuth).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>key usage forbids signing</source>
-        <translation type="unfinished"></translation>
+        <translation>Key Usage interdit la signature</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has a Key Usage without digitalSignature ({usages}), so it cannot sign the TLS handshake as a client. Ask the CA for a client-authentication certificate with Key Usage digitalSignature.</source>
-        <translation type="unfinished"></translation>
+        <translation>« {subject} » a un Key Usage sans digitalSignature ({usages}) : il ne peut donc pas signer la négociation TLS en tant que client. Demandez à l&apos;AC un certificat d&apos;authentification client avec Key Usage digitalSignature.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>RSA key too short</source>
-        <translation type="unfinished"></translation>
+        <translation>clé RSA trop courte</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has an RSA key of {bits} bits; at least 2048 are required. {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>« {subject} » a une clé RSA de {bits} bits ; il en faut au moins 2048. {fix}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>SHA-1 signature</source>
-        <translation type="unfinished"></translation>
+        <translation>signature SHA-1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is signed with {algorithm}, which SAP&apos;s load balancer and current TLS libraries reject. {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>« {subject} » est signé avec {algorithm}, que le répartiteur de charge SAP et les bibliothèques TLS actuelles refusent. {fix}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>empty common name</source>
-        <translation type="unfinished"></translation>
+        <translation>nom commun vide</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has no common name (CN). SAP shows and maps client certificates by their CN: create a new CSR with --cn and have it signed again.</source>
-        <translation type="unfinished"></translation>
+        <translation>« {subject} » n&apos;a pas de nom commun (CN). SAP affiche et mappe les certificats client d&apos;après leur CN : créez une nouvelle CSR avec --cn et faites-la signer à nouveau.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>common name with spaces at the ends</source>
-        <translation type="unfinished"></translation>
+        <translation>nom commun avec des espaces aux extrémités</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the common name &apos;{cn}&apos; of &apos;{subject}&apos; has leading or trailing spaces, which make the mapping to a user fail. Create a new CSR with the CN trimmed and have it signed again.</source>
-        <translation type="unfinished"></translation>
+        <translation>le nom commun « {cn} » de « {subject} » commence ou se termine par des espaces, ce qui fait échouer le mappage vers un utilisateur. Créez une nouvelle CSR avec le CN sans ces espaces et faites-la signer à nouveau.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>no Extended Key Usage</source>
-        <translation type="unfinished"></translation>
+        <translation>pas d&apos;Extended Key Usage</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has no Extended Key Usage. RFC 5280 treats that as unrestricted, but SAP asks for clientAuth explicitly; if the load balancer refuses it, ask the CA for a client-authentication certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>« {subject} » n&apos;a pas d&apos;Extended Key Usage. La RFC 5280 considère alors l&apos;usage comme illimité, mais SAP exige explicitement clientAuth ; si le répartiteur de charge le refuse, demandez à l&apos;AC un certificat d&apos;authentification client.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>unusual key type</source>
-        <translation type="unfinished"></translation>
+        <translation>type de clé inhabituel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has a {key} key; SAP documents RSA (2048 bits or more) and EC P-256 or P-384 for client certificates. If the load balancer refuses it, create a new CSR with --key-type rsa-3072 or ec-p256.</source>
-        <translation type="unfinished"></translation>
+        <translation>« {subject} » a une clé {key} ; SAP documente RSA (2048 bits ou plus) et EC P-256 ou P-384 pour les certificats client. Si le répartiteur de charge la refuse, créez une nouvelle CSR avec --key-type rsa-3072 ou ec-p256.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>root not on SAP&apos;s list</source>
-        <translation type="unfinished"></translation>
+        <translation>racine absente de la liste SAP</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the root &apos;{subject}&apos; is not on {version}. SAP&apos;s load balancer only accepts client certificates that chain to a listed root. Check SAP Note 2801396 (load a newer list with --sap-roots) or get the certificate from a CA whose root is listed.</source>
-        <translation type="unfinished"></translation>
+        <translation>la racine « {subject} » ne figure pas dans {version}. Le répartiteur de charge SAP n&apos;accepte que les certificats client rattachés à une racine de la liste. Consultez la note SAP 2801396 (chargez une liste plus récente avec --sap-roots) ou obtenez le certificat auprès d&apos;une AC dont la racine figure sur la liste.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>root removed from SAP&apos;s list</source>
-        <translation type="unfinished"></translation>
+        <translation>racine retirée de la liste SAP</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the root &apos;{subject}&apos; was removed from SAP&apos;s list ({version}); the load balancer will stop accepting certificates that chain to it. Get a new certificate from a CA whose root is on the list.</source>
-        <translation type="unfinished"></translation>
+        <translation>la racine « {subject} » a été retirée de la liste SAP ({version}) ; le répartiteur de charge cessera d&apos;accepter les certificats qui y sont rattachés. Obtenez un nouveau certificat auprès d&apos;une AC dont la racine figure sur la liste.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>expires soon</source>
-        <translation type="unfinished"></translation>
+        <translation>expire bientôt</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; expires on {date} ({days} days left). Renew it now: new CSR, new certificate, then a new mapping entry (Neo) or service key (Cloud Foundry).</source>
-        <translation type="unfinished"></translation>
+        <translation>« {subject} » expire le {date} ({days} jours restants). Renouvelez-le maintenant : nouvelle CSR, nouveau certificat, puis nouvelle entrée de mappage (Neo) ou nouvelle clé de service (Cloud Foundry).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>renewal due</source>
-        <translation type="unfinished"></translation>
+        <translation>renouvellement à prévoir</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is past two thirds of its lifetime ({days} of {total} days left, expires on {date}). Plan the renewal: new CSR, new certificate, new mapping entry (Neo) or service key (Cloud Foundry).</source>
-        <translation type="unfinished"></translation>
+        <translation>« {subject} » a dépassé les deux tiers de sa durée de vie ({days} jours restants sur {total}, expire le {date}). Planifiez le renouvellement : nouvelle CSR, nouveau certificat, nouvelle entrée de mappage (Neo) ou nouvelle clé de service (Cloud Foundry).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>chain ends in Baltimore CyberTrust Root</source>
-        <translation type="unfinished"></translation>
+        <translation>chaîne aboutissant à Baltimore CyberTrust Root</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the chain ends in &apos;{subject}&apos;, which expired on {date}. It was the historic root of SAP&apos;s Neo load balancer and certificates depending on it no longer work. Get a new certificate from a CA whose root is on {version}.</source>
-        <translation type="unfinished"></translation>
+        <translation>la chaîne aboutit à « {subject} », qui a expiré le {date}. C&apos;était l&apos;ancienne racine du répartiteur de charge SAP Neo, et les certificats qui en dépendent ne fonctionnent plus. Obtenez un nouveau certificat auprès d&apos;une AC dont la racine figure dans {version}.</translation>
     </message>
 </context>
 <context>
@@ -1870,238 +1871,244 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/mapping.py" line="+61"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {profile!r} n&apos;a pas encore de certificat (état {state}). Importez d&apos;abord la réponse de l&apos;AC : cpi-cert-wizard import-reply --profile {profile} FICHIER [FICHIER ...]</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Profile {profile!r} is marked {state} but its certificate file {file} is missing. Import the CA&apos;s reply again: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {profile!r} est à l&apos;état {state}, mais son fichier de certificat {file} est absent. Importez à nouveau la réponse de l&apos;AC : cpi-cert-wizard import-reply --profile {profile} FICHIER</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} of profile {profile!r} holds no readable PEM certificate ({reason}). Import the CA&apos;s reply again: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} du profil {profile!r} ne contient aucun certificat PEM lisible ({reason}). Importez à nouveau la réponse de l&apos;AC : cpi-cert-wizard import-reply --profile {profile} FICHIER</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile records {recorded}. Import the CA&apos;s reply again so both agree: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} du profil {profile!r} commence par un certificat de SHA-256 {found}, mais le profil indique {recorded}. Importez à nouveau la réponse de l&apos;AC pour qu&apos;ils concordent : cpi-cert-wizard import-reply --profile {profile} FICHIER</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses it. Renew it first: cpi-cert-wizard csr --profile {profile} --new-key …, have the CA sign the request, then import-reply.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat du profil {profile!r} ({subject}) a expiré le {date} ; le tenant le refuse. Renouvelez-le d&apos;abord : cpi-cert-wizard csr --profile {profile} --new-key …, faites signer la demande par l&apos;AC, puis import-reply.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Profile {profile!r} does not record whether the tenant runs on Neo or Cloud Foundry (cpi-cert-wizard fetch-root records it). Give --env neo or --env cf.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {profile!r} n&apos;indique pas si le tenant tourne sur Neo ou sur Cloud Foundry (cpi-cert-wizard fetch-root l&apos;enregistre). Indiquez --env neo ou --env cf.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{value!r} is not an environment; use neo or cf.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} n&apos;est pas un environnement ; utilisez neo ou cf.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The user name is empty; give --user NAME (any name, up to 150 characters).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le nom d&apos;utilisateur est vide ; indiquez --user NOM (n&apos;importe quel nom, 150 caractères au maximum).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The user name {user!r} has leading or trailing spaces; the tenant compares it exactly. Remove them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le nom d&apos;utilisateur {user!r} commence ou se termine par des espaces ; le tenant le compare à l&apos;identique. Supprimez-les.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The user name is {length} characters long; the tenant allows at most {limit}. Choose a shorter name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le nom d&apos;utilisateur fait {length} caractères ; le tenant en autorise au maximum {limit}. Choisissez un nom plus court.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The user name {user!r} contains a control character; remove it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le nom d&apos;utilisateur {user!r} contient un caractère de contrôle ; supprimez-le.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{role!r} is not a valid role name: SAP allows only letters, digits, &apos;_&apos; and &apos;.&apos; (for example ESBMessaging.send); remove {bad}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{role!r} n&apos;est pas un nom de rôle valide : SAP n&apos;autorise que les lettres, les chiffres, « _ » et « . » (par exemple ESBMessaging.send) ; supprimez {bad}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{what} {value!r} may use only letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, starting with a letter or digit, so the cf command can be pasted as it is.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} {value!r} : uniquement des lettres, des chiffres, « . », « _ » et « - », en commençant par une lettre ou un chiffre, pour que la commande cf puisse être collée telle quelle.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The service key validity must be a whole number of days above 0, not {value}.</source>
-        <translation type="unfinished"></translation>
+        <translation>La validité de la clé de service doit être un nombre entier de jours supérieur à 0, et non {value}.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The tenant compares the whole certificate, serial number included: a renewed or re-issued certificate needs a new mapping entry (keep the same user so its roles stay).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le tenant compare le certificat entier, numéro de série compris : un certificat renouvelé ou réémis nécessite une nouvelle entrée de mappage (gardez le même utilisateur pour conserver ses rôles).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>A certificate may sit in exactly one service key across all service instances; a second key with the same certificate makes calls fail with &apos;invalid_client … the client certificate is not configured exactly once in a service key&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un certificat ne peut figurer que dans une seule clé de service, toutes instances confondues ; une seconde clé avec le même certificat fait échouer les appels avec « invalid_client … the client certificate is not configured exactly once in a service key ».</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Pin Certificate is on by default: only this exact certificate is accepted, so a renewed certificate needs a new service key (then delete the old one).</source>
-        <translation type="unfinished"></translation>
+        <translation>Pin Certificate est activé par défaut : seul ce certificat précis est accepté ; un certificat renouvelé nécessite donc une nouvelle clé de service (supprimez ensuite l&apos;ancienne).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Role changes on the service instance can take up to an hour to take effect; a 403 right after a change may only be that.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les modifications de rôles sur l&apos;instance de service peuvent mettre jusqu&apos;à une heure à s&apos;appliquer ; un 403 juste après une modification peut n&apos;avoir que cette cause.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Trial tenants do not support certificate login at all; use a paid tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les tenants d&apos;essai ne prennent pas du tout en charge la connexion par certificat ; utilisez un tenant payant.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Do not add the deprecated grant type client_x509 to the instance: it blocks creating new service keys. Keep grant-types at client_credentials.</source>
-        <translation type="unfinished"></translation>
+        <translation>N&apos;ajoutez pas à l&apos;instance le type d&apos;octroi obsolète client_x509 : il empêche de créer de nouvelles clés de service. Laissez grant-types à client_credentials.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The certificate is valid only from {date}; calls with it fail until then.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat n&apos;est valide qu&apos;à partir du {date} ; les appels qui l&apos;utilisent échouent jusque-là.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The certificate expires on {date} ({days} days left); plan its renewal now: {renewal_how}</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat expire le {date} ({days} jours restants) ; planifiez dès maintenant son renouvellement : {renewal_how}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>on Neo that means a new mapping entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>sur Neo, cela signifie une nouvelle entrée de mappage.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>on Cloud Foundry that means a new service key.</source>
-        <translation type="unfinished"></translation>
+        <translation>sur Cloud Foundry, cela signifie une nouvelle clé de service.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>This certificate replaces an earlier one. The tenant matches the whole certificate, so the old mapping entry does not cover it: add the new entry (this run&apos;s files) for user {user}, and delete the old entry once the sender uses the new certificate.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce certificat en remplace un précédent. Le tenant compare le certificat entier : l&apos;ancienne entrée de mappage ne le couvre donc pas. Ajoutez la nouvelle entrée (fichiers de cette exécution) pour l&apos;utilisateur {user}, puis supprimez l&apos;ancienne dès que l&apos;émetteur utilise le nouveau certificat.
+  ancien SHA-256  : {old}
+  nouveau SHA-256 : {new}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>This certificate replaces an earlier one. With pinning on (the default) the old service key does not accept it: create the new key (this run&apos;s service-key.json), switch the sender, then delete the old key.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce certificat en remplace un précédent. Avec Pin Certificate activé (par défaut), l&apos;ancienne clé de service ne l&apos;accepte pas : créez la nouvelle clé (service-key.json de cette exécution), basculez l&apos;émetteur, puis supprimez l&apos;ancienne clé.
+  ancien SHA-256  : {old}
+  nouveau SHA-256 : {new}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Cloud Integration → Monitor → Manage Security → Certificate-to-User Mappings → Add: user {user}, certificate {cer} (or let this tool publish it with --publish). The tenant will show Id {id}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Integration → Surveiller → Gérer la sécurité → Mappages certificat-utilisateur → Ajouter : utilisateur {user}, certificat {cer} (ou laissez cet outil le publier avec --publish). Le tenant affichera l&apos;Id {id}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Create the custom role {role}: SAP BTP cockpit → your Neo subaccount → Applications → Subscriptions → the application ending in &apos;iflmap&apos; → Roles → New Role.</source>
-        <translation type="unfinished"></translation>
+        <translation>Créez le rôle personnalisé {role} : cockpit SAP BTP → votre sous-compte Neo → Applications → Abonnements → l&apos;application se terminant par « iflmap » → Rôles → Nouveau rôle.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Give user {user} the role {role}: SAP BTP cockpit → your Neo subaccount → Security → Authorizations → User {user} → Show Assignments → Assign → the application ending in &apos;iflmap&apos; → role {role}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Attribuez le rôle {role} à l&apos;utilisateur {user} : cockpit SAP BTP → votre sous-compte Neo → Sécurité → Autorisations → Utilisateur {user} → Afficher les affectations → Affecter → l&apos;application se terminant par « iflmap » → rôle {role}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Log in to the Cloud Foundry space of the subaccount that holds Cloud Integration: cf login -a &lt;API endpoint from the subaccount overview&gt;, then cf target -o &lt;org&gt; -s &lt;space&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Connectez-vous à l&apos;espace Cloud Foundry du sous-compte qui héberge Cloud Integration : cf login -a &lt;point de terminaison API de l&apos;aperçu du sous-compte&gt;, puis cf target -o &lt;org&gt; -s &lt;espace&gt;.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Create the Process Integration Runtime instance {instance} (plan integration-flow) with the roles {roles} from {file}. Skip this if an instance with these roles exists already; then pass its name with --instance. In the cockpit: Instances and Subscriptions → Create.</source>
-        <translation type="unfinished"></translation>
+        <translation>Créez l&apos;instance Process Integration Runtime {instance} (plan integration-flow) avec les rôles {roles} à partir de {file}. Ignorez cette étape si une instance avec ces rôles existe déjà ; indiquez alors son nom avec --instance. Dans le cockpit : Instances et abonnements → Créer.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Create the service key {key} with the certificate from {file} (key type External Certificate; in the cockpit: the instance → Create Service Key → upload {pem}, the leaf only, never the chain).</source>
-        <translation type="unfinished"></translation>
+        <translation>Créez la clé de service {key} avec le certificat de {file} (type de clé External Certificate ; dans le cockpit : l&apos;instance → Créer une clé de service → chargez {pem}, le certificat feuille seul, jamais la chaîne).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>In the integration flow&apos;s sender channel: Authorization = User Role, user role {roles}; deploy the flow.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dans le canal émetteur du flux d&apos;intégration : Autorisation = Rôle utilisateur, rôle utilisateur {roles} ; déployez le flux.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Call the endpoint: cpi-cert-wizard test-call --profile {profile}. In Monitor → System Log Files → http_access_&lt;node&gt;_&lt;date&gt;.log the user field shows {before} while the certificate reaches the tenant but is not yet mapped, {after} once it works, and &apos;-&apos; when no certificate arrived at all (send the whole chain).</source>
-        <translation type="unfinished"></translation>
+        <translation>Appelez le point de terminaison : cpi-cert-wizard test-call --profile {profile}. Dans Surveiller → Fichiers journaux système → http_access_&lt;node&gt;_&lt;date&gt;.log, le champ utilisateur affiche {before} tant que le certificat atteint le tenant sans y être mappé, {after} une fois que tout fonctionne, et « - » quand aucun certificat n&apos;est arrivé (envoyez toute la chaîne).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the service key&apos;s clientid (see: cf service-key {instance} {key})</source>
-        <translation type="unfinished"></translation>
+        <translation>le clientid de la clé de service (voir : cf service-key {instance} {key})</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Second option, not recommended by SAP: the certificate is part of the integration flow, so every certificate change (each renewal, a new issuing CA) means editing the flow and redeploying it, and calls with the new certificate fail until then (downtime). The recommended option is {recommended}: cpi-cert-wizard mapping --profile {profile}</source>
-        <translation type="unfinished"></translation>
+        <translation>Seconde option, déconseillée par SAP : le certificat fait partie du flux d&apos;intégration ; chaque changement de certificat (chaque renouvellement, une nouvelle AC émettrice) impose de modifier et de redéployer le flux, et les appels avec le nouveau certificat échouent jusque-là (interruption de service). L&apos;option recommandée est {recommended} : cpi-cert-wizard mapping --profile {profile}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>a Certificate-to-User Mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>un mappage certificat-utilisateur</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a service key holding the certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>une clé de service contenant le certificat</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>To renew without refusing calls: add the new certificate to the channel next to the old one and redeploy, switch the sender to the new certificate, then remove the old one and redeploy again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pour renouveler sans refuser d&apos;appels : ajoutez le nouveau certificat au canal à côté de l&apos;ancien et redéployez, basculez l&apos;émetteur sur le nouveau certificat, puis retirez l&apos;ancien et redéployez à nouveau.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The {which} DN holds attribute types ({names}) that not every program knows by these names; if the channel does not take the typed DN, upload {crt} instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le DN {which} contient des types d&apos;attribut ({names}) que tous les programmes ne connaissent pas sous ces noms ; si le canal n&apos;accepte pas le DN saisi, chargez plutôt {crt}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Cloud Foundry: SAP documents certificate login through a service key of the Process Integration Runtime; whether a call also needs one when the channel checks the certificate itself is not confirmed. If the test call gets 401, create the External Certificate service key as well: cpi-cert-wizard mapping --profile {profile} --env cf</source>
-        <translation type="unfinished"></translation>
+        <translation>Cloud Foundry : SAP documente la connexion par certificat via une clé de service du Process Integration Runtime ; il n&apos;est pas confirmé qu&apos;un appel en ait aussi besoin lorsque le canal vérifie lui-même le certificat. Si l&apos;appel de test renvoie 401, créez aussi la clé de service External Certificate : cpi-cert-wizard mapping --profile {profile} --env cf</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>here that means the new certificate in the flow and a redeploy.</source>
-        <translation type="unfinished"></translation>
+        <translation>ici, cela signifie le nouveau certificat dans le flux et un redéploiement.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>This certificate replaces an earlier one. The channel accepts only the certificates in its list: add this one ({crt}) next to the old one, redeploy, switch the sender, then remove the old one and redeploy again.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce certificat en remplace un précédent. Le canal n&apos;accepte que les certificats de sa liste : ajoutez celui-ci ({crt}) à côté de l&apos;ancien, redéployez, basculez l&apos;émetteur, puis retirez l&apos;ancien et redéployez à nouveau.
+  ancien SHA-256  : {old}
+  nouveau SHA-256 : {new}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Open the integration flow (Design), select the sender channel (HTTPS, SOAP, IDoc, AS2 …) → Connection → Authorization = Client Certificate → Add → Select {crt}; or, in the same dialog, type the Subject DN and Issuer DN exactly as printed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrez le flux d&apos;intégration (Concevoir), sélectionnez le canal émetteur (HTTPS, SOAP, IDoc, AS2 …) → Connexion → Autorisation = Certificat client → Ajouter → Sélectionner {crt} ; ou, dans la même boîte de dialogue, saisissez le DN du sujet et le DN de l&apos;émetteur exactement tels qu&apos;affichés.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Save and deploy the integration flow; the channel knows the certificate only once the flow runs again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrez et déployez le flux d&apos;intégration ; le canal ne connaît le certificat qu&apos;une fois le flux relancé.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Call the endpoint: cpi-cert-wizard test-call --profile {profile}. A 403 whose default trace (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) says the subject and issuer are not contained in the accepted subjectAndIssuers list means the channel&apos;s list lacks this certificate: compare the DNs (cpi-cert-wizard analyze-log reads the trace).</source>
-        <translation type="unfinished"></translation>
+        <translation>Appelez le point de terminaison : cpi-cert-wizard test-call --profile {profile}. Un 403 dont la trace par défaut (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) indique que le sujet et l&apos;émetteur ne figurent pas dans la liste subjectAndIssuers acceptée signifie que ce certificat manque dans la liste du canal : comparez les DN (cpi-cert-wizard analyze-log lit la trace).</translation>
     </message>
 </context>
 <context>
@@ -2109,22 +2116,22 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
     <message>
         <location filename="../wizard/core/p12.py" line="+22"/>
         <source>AES-256-CBC with a SHA-256 MAC (PBES2): for current Java, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 and newer, Postman.</source>
-        <translation type="unfinished"></translation>
+        <translation>AES-256-CBC avec MAC SHA-256 (PBES2) : pour Java actuel, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 et versions ultérieures, Postman.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>3DES with a SHA-1 MAC: only for old consumers (Windows Server 2012-2016, older macOS Keychain, Android 12 and older, old Java or SAP kernels) that otherwise report &apos;wrong password&apos; or &apos;MAC verification failed&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>3DES avec MAC SHA-1 : uniquement pour les anciens logiciels (Windows Server 2012-2016, anciennes versions du Trousseau d&apos;accès macOS, Android 12 et antérieur, anciens Java ou noyaux SAP) qui sinon signalent « wrong password » ou « MAC verification failed ».</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>{source} could not be opened: the password is wrong, or it is not a PKCS#12 (.p12/.pfx) file. Check the password; if the file came from a CA portal, download it again as PKCS#12.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d&apos;ouvrir {source} : le mot de passe est erroné, ou ce n&apos;est pas un fichier PKCS#12 (.p12/.pfx). Vérifiez le mot de passe ; si le fichier provient d&apos;un portail d&apos;AC, téléchargez-le de nouveau au format PKCS#12.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} holds no private key (only certificates). Export it again including the private key, or use import-reply for certificates alone.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} ne contient aucune clé privée (uniquement des certificats). Exportez-le de nouveau en incluant la clé privée, ou utilisez import-reply pour des certificats seuls.</translation>
     </message>
 </context>
 <context>
@@ -2133,67 +2140,68 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
         <location filename="../wizard/commands/profiles.py" line="+41"/>
         <source>No profiles yet in {folder}.
 Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun profil pour l&apos;instant dans {folder}.
+Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation>
     </message>
     <message>
         <location line="+11"/>
         <source> (renew)</source>
-        <translation type="unfinished"></translation>
+        <translation> (renouvellement)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Secrets are kept in: {where}</source>
-        <translation type="unfinished"></translation>
+        <translation>Secrets conservés dans : {where}</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Remove profile {name!r}, its key and its keyring entries? [y/N] </source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer le profil {name!r}, sa clé et ses entrées du trousseau ? [o/N] </translation>
     </message>
     <message>
         <location line="+4"/>
         <source>y</source>
-        <translation type="unfinished"></translation>
+        <translation>o</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Nothing removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rien n&apos;a été supprimé.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Removed profile {name}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {name} supprimé.</translation>
     </message>
     <message>
         <location filename="../wizard/core/profiles.py" line="+258"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil tel qu&apos;il était avant sa dernière modification est conservé dans {backup} : copiez-le sur {file} pour le restaurer, ou supprimez le profil.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Restore it from a backup, or remove the profile (its folder) and create it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurez-le à partir d&apos;une sauvegarde, ou supprimez le profil (son dossier) et recréez-le.</translation>
     </message>
     <message>
         <location line="+138"/>
         <source>none yet</source>
-        <translation type="unfinished"></translation>
+        <translation>aucun pour l&apos;instant</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>There is no profile named {name!r} in {folder} (profiles: {known}). Create it with &apos;cpi-cert-wizard csr --profile NAME …&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Il n&apos;existe aucun profil nommé {name!r} dans {folder} (profils : {known}). Créez-le avec cpi-cert-wizard csr --profile NOM …</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{file} cannot be read ({reason}). {restore}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} est illisible ({reason}). {restore}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} is not a profile. {restore}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} n&apos;est pas un profil. {restore}</translation>
     </message>
 </context>
 <context>
@@ -2201,42 +2209,42 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/commands/render.py" line="+17"/>
         <source>leaf</source>
-        <translation type="unfinished"></translation>
+        <translation>feuille</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>root</source>
-        <translation type="unfinished"></translation>
+        <translation>racine</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>intermediate</source>
-        <translation type="unfinished"></translation>
+        <translation>intermédiaire</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>issued by {issuer}; valid until {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>émis par {issuer} ; valide jusqu&apos;au {date}</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>erreur</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>warning</source>
-        <translation type="unfinished"></translation>
+        <translation>avertissement</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>Imported the certificate into profile {profile}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificat importé dans le profil {profile} :</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Judged against {version}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifié par rapport à {version}.</translation>
     </message>
 </context>
 <context>
@@ -2247,129 +2255,129 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <location line="+1"/>
         <location line="+1"/>
         <source>a private key</source>
-        <translation type="unfinished"></translation>
+        <translation>une clé privée</translation>
     </message>
     <message>
         <location line="-3"/>
         <source>an encrypted private key</source>
-        <translation type="unfinished"></translation>
+        <translation>une clé privée chiffrée</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>an SSH private key</source>
-        <translation type="unfinished"></translation>
+        <translation>une clé privée SSH</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+1"/>
         <source>a certificate signing request (CSR)</source>
-        <translation type="unfinished"></translation>
+        <translation>une demande de signature de certificat (CSR)</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+1"/>
         <source>a public key</source>
-        <translation type="unfinished"></translation>
+        <translation>une clé publique</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a certificate revocation list (CRL)</source>
-        <translation type="unfinished"></translation>
+        <translation>une liste de révocation de certificats (CRL)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a PGP key</source>
-        <translation type="unfinished"></translation>
+        <translation>une clé PGP</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a PGP message</source>
-        <translation type="unfinished"></translation>
+        <translation>un message PGP</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>here we need the certificate the CA returned for your CSR (.cer, .crt, .pem or .p7b)</source>
-        <translation type="unfinished"></translation>
+        <translation>il faut ici le certificat que l&apos;AC a renvoyé pour votre CSR (.cer, .crt, .pem ou .p7b)</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{source} is empty. Download the certificate the CA returned for your CSR again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} est vide. Téléchargez de nouveau le certificat que l&apos;AC a renvoyé pour votre CSR.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{source} holds a damaged certificate ({reason}). The file was probably changed while copying; download it again from the CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contient un certificat endommagé ({reason}). Le fichier a probablement été modifié lors de la copie ; téléchargez-le de nouveau auprès de l&apos;AC.</translation>
     </message>
     <message>
         <location line="+69"/>
         <source>{source}: certificate block {number} is damaged ({reason}). The file was probably changed or cut while copying; download it again from the CA or copy the whole block including the BEGIN/END lines.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} : le bloc de certificat {number} est endommagé ({reason}). Le fichier a probablement été modifié ou tronqué lors de la copie ; téléchargez-le de nouveau auprès de l&apos;AC ou copiez le bloc entier, lignes BEGIN/END comprises.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>{source}: the PKCS#7 block {number} is damaged ({reason}). Download the .p7b again from the CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} : le bloc PKCS#7 {number} est endommagé ({reason}). Téléchargez de nouveau le .p7b auprès de l&apos;AC.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} is cut off: a &apos;-----BEGIN …-----&apos; line has no matching &apos;-----END …-----&apos; line. Copy or download the whole file again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} est tronqué : une ligne « -----BEGIN …----- » n&apos;a pas de ligne « -----END …----- » correspondante. Copiez ou téléchargez de nouveau le fichier entier.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>{source} holds {what}, not a certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contient {what}, pas un certificat — {need}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{source} contains no certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} ne contient aucun certificat — {need}.</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>{source} holds a private key, not a certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contient une clé privée, pas un certificat — {need}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{source} holds an encrypted private key, not a certificate — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contient une clé privée chiffrée, pas un certificat — {need}.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} holds a certificate signing request (CSR), the file you send to the CA, not the certificate it returns — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contient une demande de signature de certificat (CSR), le fichier que vous envoyez à l&apos;AC, et non le certificat qu&apos;elle renvoie — {need}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} looks like a PKCS#12 keystore (.p12/.pfx: key and certificates together). For a key pair you already have, use import-p12 instead; otherwise {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} semble être un magasin de clés PKCS#12 (.p12/.pfx : clé et certificats ensemble). Pour une paire de clés existante, utilisez plutôt import-p12 ; sinon, {need}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} is a web page, not a certificate: the download probably returned a login or error page. Download the certificate again — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} est une page web, pas un certificat : le téléchargement a sans doute renvoyé une page de connexion ou d&apos;erreur. Téléchargez de nouveau le certificat — {need}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} is a JSON file, not a certificate. A Cloud Foundry service key is imported with import-service-key; otherwise {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} est un fichier JSON, pas un certificat. Une clé de service Cloud Foundry s&apos;importe avec import-service-key ; sinon, {need}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} is a text file without a &apos;-----BEGIN CERTIFICATE-----&apos; block — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} est un fichier texte sans bloc « -----BEGIN CERTIFICATE----- » — {need}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{source} is neither a PEM, DER nor PKCS#7 certificate file (unreadable binary data). Check that you picked the right file — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} n&apos;est ni un fichier de certificat PEM, ni DER, ni PKCS#7 (données binaires illisibles). Vérifiez que vous avez choisi le bon fichier — {need}.</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>Certificate {number} in {source} is damaged or uses an algorithm this program cannot read ({reason}). Download the CA&apos;s reply again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat {number} de {source} est endommagé ou utilise un algorithme que ce programme ne sait pas lire ({reason}). Téléchargez de nouveau la réponse de l&apos;AC.</translation>
     </message>
 </context>
 <context>
@@ -2377,61 +2385,61 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message numerus="yes">
         <location filename="../wizard/core/sap_sign.py" line="+84"/>
         <source>%n day(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n jour</numerusform>
+            <numerusform>%n jours</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>%n month(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n mois</numerusform>
+            <numerusform>%n mois</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>%n year(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n an</numerusform>
+            <numerusform>%n ans</numerusform>
         </translation>
     </message>
     <message>
         <location line="+167"/>
         <source>on: SAP renews it shortly before it expires; import the renewal with --refresh and update the tenant entry</source>
-        <translation type="unfinished"></translation>
+        <translation>activé (SAP le renouvelle peu avant son expiration ; importez le renouvellement avec --refresh et mettez à jour l&apos;entrée dans le tenant)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>désactivé</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and region, CN={cn}): what you typed for O, OU, L or C is not in the certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP remplace le sujet de votre CSR par le sien (SAP SE, votre sous-compte et votre région, CN={cn}) : ce que vous avez saisi pour O, OU, L ou C ne figure pas dans le certificat.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and region): what you typed for O, OU, L or C is not in the certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP remplace le sujet de votre CSR par le sien (SAP SE, votre sous-compte et votre région) : ce que vous avez saisi pour O, OU, L ou C ne figure pas dans le certificat.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Only the CSR (the public key) is sent; the private key stays on this machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seule la CSR (la clé publique) est envoyée ; la clé privée reste sur cette machine.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP signs for 1 day to 1 year; this request: {validity}. Automatic renewal: {renew}.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP signe pour une durée de 1 jour à 1 an ; cette demande : {validity}. Renouvellement automatique : {renew}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le service Destination fonctionne sur Cloud Foundry : les utilisateurs Neo ont besoin d&apos;un sous-compte Cloud Foundry (gratuit) pour cette seule étape ; le certificat fonctionne ensuite aussi pour Neo.</translation>
     </message>
 </context>
 <context>
@@ -2439,72 +2447,72 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/secrets.py" line="+45"/>
         <source>the private-key passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>la phrase secrète de la clé privée</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the PKCS#12 password</source>
-        <translation type="unfinished"></translation>
+        <translation>le mot de passe PKCS#12</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the tenant API secret</source>
-        <translation type="unfinished"></translation>
+        <translation>le secret de l&apos;API du tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the Destination service client secret</source>
-        <translation type="unfinished"></translation>
+        <translation>le secret client du service Destination</translation>
     </message>
     <message>
         <location line="+65"/>
         <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored; you will be asked for them each time, or set them in the environment variables listed in the README.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun trousseau de clés utilisable n&apos;a été trouvé (sous Linux : un service SecretService tel que GNOME Keyring ou KWallet, déverrouillé). Les secrets ne sont pas enregistrés ; ils vous seront demandés à chaque fois, sauf si vous les définissez dans les variables d&apos;environnement indiquées dans le README.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log in to the desktop session or unlock &apos;Login&apos; in Passwords and Keys) and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le trousseau ({keyring}) est verrouillé : {what} est donc inutilisable. Déverrouillez-le (ouvrez la session de bureau, ou déverrouillez le trousseau « Connexion » (Login) dans Mots de passe et clés) et réessayez.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The keyring ({keyring}) refused to handle {what}: {error}. Check that it is running and unlocked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le trousseau ({keyring}) a refusé de traiter {what} : {error}. Vérifiez qu&apos;il fonctionne et qu&apos;il est déverrouillé.</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>{What} of profile {profile}: </source>
-        <translation type="unfinished"></translation>
+        <translation>{What} du profil {profile} : </translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{What} of profile {profile!r} is not in the keyring ({keyring}). Set {variable} or store it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{What} du profil {profile!r} ne se trouve pas dans le trousseau ({keyring}). Définissez {variable} ou enregistrez ce secret de nouveau.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>not stored: taken from {variable}</source>
-        <translation type="unfinished"></translation>
+        <translation>non enregistré : lu dans {variable}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>No keyring: choose {what} for profile {profile}: </source>
-        <translation type="unfinished"></translation>
+        <translation>Pas de trousseau : choisissez {what} du profil {profile} : </translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{What} needs 8 characters or more.</source>
-        <translation type="unfinished"></translation>
+        <translation>{What} doit comporter au moins 8 caractères.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>not stored: no keyring, you will be asked for it</source>
-        <translation type="unfinished"></translation>
+        <translation>non enregistré : pas de trousseau, il vous sera demandé</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The keyring refused to delete {what}: {error}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le trousseau a refusé de supprimer {what} : {error}.</translation>
     </message>
 </context>
 <context>
@@ -2512,47 +2520,47 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/storage.py" line="+53"/>
         <source>Cannot write {file}: {reason}. Check that the folder exists and is writable.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d&apos;écrire {file} : {reason}. Vérifiez que le dossier existe et qu&apos;il est accessible en écriture.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Cannot write {file}: {reason}. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d&apos;écrire {file} : {reason}. Rien n&apos;a été modifié.</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{file} is a folder, not {what}. Give the file itself.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} est un dossier ; il faut ici un fichier ({what}). Indiquez le fichier lui-même.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} is {size} MB; {what} is never that large (limit {limit} MB). Check that you picked the right file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} fait {size} Mo, bien trop pour ce type de fichier ({what} ; limite {limit} Mo). Vérifiez que vous avez choisi le bon fichier.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{file} does not exist. Check the path.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} n&apos;existe pas. Vérifiez le chemin.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} cannot be read (permission denied).</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} est illisible (autorisation refusée).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} cannot be read: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} est illisible : {reason}.</translation>
     </message>
     <message>
         <location line="+77"/>
         <source>Cannot create the lock file {file}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de créer le fichier de verrou {file} : {reason}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{what} is being changed by {holder}, which did not finish within {seconds} s. Wait for it to finish (or close the other cpi-cert-wizard) and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Modification en cours ({what}) par {holder}, qui n&apos;a pas terminé dans les {seconds} s. Attendez la fin (ou fermez l&apos;autre cpi-cert-wizard) et réessayez.</translation>
     </message>
 </context>
 <context>
@@ -2560,27 +2568,27 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/commands/test_call.py" line="+141"/>
         <source>no HTTP answer</source>
-        <translation type="unfinished"></translation>
+        <translation>aucune réponse HTTP</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{method} {url}: {status} after {seconds} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{method} {url} : {status} après {seconds} s</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Evidence:</source>
-        <translation type="unfinished"></translation>
+        <translation>Constats :</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Next: {step}</source>
-        <translation type="unfinished"></translation>
+        <translation>Étape suivante : {step}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The same call with curl (the passphrase is fetched, not shown):</source>
-        <translation type="unfinished"></translation>
+        <translation>Le même appel avec curl (la phrase secrète est récupérée, pas affichée) :</translation>
     </message>
 </context>
 <context>
@@ -2588,252 +2596,252 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/verdicts.py" line="+78"/>
         <source>Neo: {neo} Cloud Foundry: {cf}</source>
-        <translation type="unfinished"></translation>
+        <translation>Neo : {neo} Cloud Foundry : {cf}</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Monitor → System Log Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Surveiller → Fichiers journaux système</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The default trace of node {node}, which answered, names the cause: open {trace} ({where}), or give it to cpi-cert-wizard analyze-log together with the access log.</source>
-        <translation type="unfinished"></translation>
+        <translation>La trace par défaut du nœud {node}, qui a répondu, indique la cause : ouvrez {trace} ({where}), ou transmettez-la à cpi-cert-wizard analyze-log avec le journal d&apos;accès.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The default trace of the node that answered names the cause: open {trace} ({where}) of the node whose {access_log} shows this call, or give both files to cpi-cert-wizard analyze-log.</source>
-        <translation type="unfinished"></translation>
+        <translation>La trace par défaut du nœud qui a répondu indique la cause : ouvrez {trace} ({where}) du nœud dont le fichier {access_log} contient cet appel, ou transmettez les deux fichiers à cpi-cert-wizard analyze-log.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>The call went through</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;appel a abouti</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The tenant accepted the certificate, mapped it to a user with the required role and the integration flow answered with success.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le tenant a accepté le certificat, l&apos;a mappé à un utilisateur doté du rôle requis, et le flux d&apos;intégration a répondu avec succès.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Nothing to fix. Configure the sender system with the same key, chain and URL (export-p12), and keep an eye on the certificate&apos;s expiry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rien à corriger. Configurez le système émetteur avec la même clé, la même chaîne et la même URL (export-p12), et surveillez l&apos;expiration du certificat.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The tenant&apos;s server certificate is not trusted</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat serveur du tenant n&apos;est pas approuvé</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The load balancer presented a certificate that does not lead to a root this call trusts (or is not valid for this host name), so the call stopped before sending anything.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le répartiteur de charge a présenté un certificat qui ne mène à aucune racine approuvée par cet appel (ou qui n&apos;est pas valide pour ce nom d&apos;hôte) : l&apos;appel s&apos;est donc arrêté avant tout envoi.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Import the tenant&apos;s load-balancer root into the trust store (step 1: fetch-root), or choose the right one with --trust root|system|FILE. If a company proxy inspects TLS, its root is the one to trust.</source>
-        <translation type="unfinished"></translation>
+        <translation>Importez la racine du répartiteur de charge du tenant dans le magasin de confiance (étape 1 : fetch-root), ou choisissez la bonne avec --trust root|system|FICHIER. Si un proxy d&apos;entreprise inspecte le TLS, c&apos;est sa racine qu&apos;il faut approuver.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The load balancer rejected the client certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Le répartiteur de charge a refusé le certificat client</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The TLS handshake failed with an alert after the client certificate was sent: the chain is incomplete, its root is not one the load balancer accepts, or the certificate is expired or not meant for client authentication.</source>
-        <translation type="unfinished"></translation>
+        <translation>La négociation TLS a échoué avec une alerte après l&apos;envoi du certificat client : la chaîne est incomplète, sa racine n&apos;est pas acceptée par le répartiteur de charge, ou le certificat a expiré ou n&apos;est pas destiné à l&apos;authentification client.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Send the whole chain (leaf and all intermediates), check the root against SAP&apos;s list of accepted client roots, and check validity and clientAuth in Extended Key Usage.</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoyez toute la chaîne (feuille et tous les intermédiaires), vérifiez la racine par rapport à la liste SAP des racines client acceptées, et contrôlez la validité ainsi que clientAuth dans l&apos;Extended Key Usage.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>No certificate reached the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun certificat n&apos;a atteint le tenant</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The call arrived without usable credentials (HTTP 401): the load balancer dropped the client certificate because its chain has a problem (incomplete, root not accepted, self-signed, expired, no clientAuth), or the server never asked for one. The access log shows &apos;-&apos; as the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;appel est arrivé sans identifiants utilisables (HTTP 401) : le répartiteur de charge a écarté le certificat client parce que sa chaîne pose problème (incomplète, racine non acceptée, auto-signé, expiré, sans clientAuth), ou le serveur n&apos;en a jamais demandé. Le journal d&apos;accès affiche « - » comme utilisateur.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Fix the chain problem named in the evidence: send leaf and all intermediates, use a certificate from a CA whose root is on SAP&apos;s list, never a self-signed one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Corrigez le problème de chaîne indiqué dans les constats : envoyez la feuille et tous les intermédiaires, utilisez un certificat d&apos;une AC dont la racine figure sur la liste SAP, jamais un certificat auto-signé.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The certificate is not mapped to a user</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat n&apos;est mappé à aucun utilisateur</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The chain should pass the load balancer, yet the tenant answered 401: the certificate reached the tenant but is not known there. The access log shows &apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos; as the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>La chaîne devrait passer le répartiteur de charge, mais le tenant a répondu 401 : le certificat a atteint le tenant mais n&apos;y est pas connu. Le journal d&apos;accès affiche « &lt;subject CN&gt;@&lt;issuer CN&gt; » comme utilisateur.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Register exactly this certificate in the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrez exactement ce certificat dans le tenant.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Add this exact certificate (the client .cer, serial included) in the Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajoutez exactement ce certificat (le .cer client, numéro de série compris) dans le mappage certificat-utilisateur avec un nom d&apos;utilisateur ; un certificat renouvelé nécessite une nouvelle entrée.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Create a service key of type External Certificate (certificate_external) with this leaf certificate as PEM on the Process Integration Runtime instance (plan integration-flow); the certificate must be in exactly one service key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Créez une clé de service de type External Certificate (certificate_external) avec ce certificat feuille au format PEM sur l&apos;instance Process Integration Runtime (plan integration-flow) ; le certificat doit figurer dans une seule et unique clé de service.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Authenticated, but not allowed</source>
-        <translation type="unfinished"></translation>
+        <translation>Authentifié, mais non autorisé</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The tenant knows the certificate&apos;s user (HTTP 403) but that user lacks the role the flow&apos;s sender channel requires, or CSRF protection is on, or the flow&apos;s own client certificate list does not contain this subject and issuer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le tenant connaît l&apos;utilisateur du certificat (HTTP 403), mais cet utilisateur n&apos;a pas le rôle exigé par le canal émetteur du flux, ou la protection CSRF est activée, ou la liste de certificats client du flux ne contient pas ce sujet et cet émetteur.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Give the mapped user the channel&apos;s role and check the sender channel&apos;s CSRF setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Attribuez à l&apos;utilisateur mappé le rôle du canal et vérifiez le paramètre CSRF du canal émetteur.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Give the mapped user the role the sender channel requires (default ESBMessaging.send) on the application ending in &apos;iflmap&apos; (cockpit → Security → Authorizations), and check the channel&apos;s CSRF protection setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Attribuez à l&apos;utilisateur mappé le rôle exigé par le canal émetteur (par défaut ESBMessaging.send) sur l&apos;application se terminant par « iflmap » (cockpit → Sécurité → Autorisations), et vérifiez le paramètre de protection CSRF du canal.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Add the channel&apos;s role (default ESBMessaging.send) to the service instance&apos;s &quot;roles&quot; parameter (role changes can take up to an hour to apply), and check the channel&apos;s CSRF protection setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajoutez le rôle du canal (par défaut ESBMessaging.send) au paramètre « roles » de l&apos;instance de service (les modifications de rôles peuvent mettre jusqu&apos;à une heure à s&apos;appliquer), et vérifiez le paramètre de protection CSRF du canal.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>No integration flow at this address</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun flux d&apos;intégration à cette adresse</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Authentication passed but nothing listens at this path (HTTP 404), or the host answered with a redirect or &apos;method not allowed&apos; instead of running a flow: a typo, a flow that is not deployed, /http versus /cxf, or the management host instead of the runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;authentification a réussi, mais rien n&apos;écoute sur ce chemin (HTTP 404), ou l&apos;hôte a répondu par une redirection ou « method not allowed » au lieu d&apos;exécuter un flux : faute de frappe, flux non déployé, /http au lieu de /cxf (ou l&apos;inverse), ou hôte de gestion au lieu de l&apos;hôte d&apos;exécution.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Check the endpoint address in the deployed flow (Monitor → Manage Integration Content shows the endpoint URL) and use the runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez l&apos;adresse du point de terminaison dans le flux déployé (Surveiller → Gérer le contenu d&apos;intégration affiche l&apos;URL du point de terminaison) et utilisez l&apos;hôte d&apos;exécution.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The message is too large</source>
-        <translation type="unfinished"></translation>
+        <translation>Le message est trop volumineux</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The request is larger than the sender channel allows (HTTP 413).</source>
-        <translation type="unfinished"></translation>
+        <translation>La requête dépasse la taille autorisée par le canal émetteur (HTTP 413).</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Send a smaller message or raise the maximum body size of the flow&apos;s sender channel.</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoyez un message plus petit ou augmentez la taille maximale du corps dans le canal émetteur du flux.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The integration flow ran and failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Le flux d&apos;intégration s&apos;est exécuté et a échoué</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Authentication and authorization passed; the flow itself ended in an error (HTTP 500, or another status the flow chose).</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;authentification et l&apos;autorisation ont réussi ; le flux lui-même s&apos;est terminé par une erreur (HTTP 500, ou un autre statut choisi par le flux).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Open the message processing log of this call (Monitor → Monitor Message Processing) for the error; the certificate setup is fine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrez le journal de traitement des messages de cet appel (Surveiller → Surveiller le traitement des messages) pour voir l&apos;erreur ; la configuration du certificat est correcte.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The runtime is not available</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;environnement d&apos;exécution n&apos;est pas disponible</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The tenant or the flow&apos;s runtime is not available right now (HTTP 502, 503, 504 or 429): being started, updated, overloaded, or the flow is not started.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le tenant ou l&apos;environnement d&apos;exécution du flux n&apos;est pas disponible pour le moment (HTTP 502, 503, 504 ou 429) : démarrage, mise à jour, surcharge, ou flux non démarré.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Check the flow&apos;s deployment status and the tenant&apos;s health, then try again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez l&apos;état de déploiement du flux et l&apos;état du tenant, puis réessayez plus tard.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The host cannot be reached</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;hôte est injoignable</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>No connection could be opened: the host name does not resolve, or the port refuses connections, or there is no route.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune connexion n&apos;a pu être établie : le nom d&apos;hôte ne se résout pas, le port refuse les connexions, ou il n&apos;existe pas de route.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Check the host name and port (the runtime host, port 443), DNS, and whether a firewall or a company proxy (--proxy, HTTPS_PROXY) is needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez le nom d&apos;hôte et le port (l&apos;hôte d&apos;exécution, port 443), le DNS, et si un pare-feu ou un proxy d&apos;entreprise (--proxy, HTTPS_PROXY) doit être pris en compte.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>No answer in time</source>
-        <translation type="unfinished"></translation>
+        <translation>Pas de réponse à temps</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The connection or the answer took longer than the time allowed: a firewall silently drops the traffic, a proxy is needed, or the flow takes longer than the timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>La connexion ou la réponse a dépassé le délai imparti : un pare-feu bloque le trafic sans rien signaler, un proxy est nécessaire, ou le flux dure plus longtemps que le délai d&apos;attente.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Check firewalls and proxies (--proxy, HTTPS_PROXY); for a slow flow, raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez les pare-feu et les proxys (--proxy, HTTPS_PROXY) ; pour un flux lent, augmentez --timeout.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The proxy refused the connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Le proxy a refusé la connexion</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The HTTP proxy could not be used or would not open a tunnel (CONNECT) to the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le proxy HTTP n&apos;a pas pu être utilisé ou n&apos;a pas voulu ouvrir de tunnel (CONNECT) vers le tenant.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Check the proxy address and credentials, and ask for CONNECT to the tenant host on port 443 to be allowed; bypass the proxy for this host with NO_PROXY if it is not needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez l&apos;adresse et les identifiants du proxy, et demandez à autoriser CONNECT vers l&apos;hôte du tenant sur le port 443 ; contournez le proxy pour cet hôte avec NO_PROXY s&apos;il n&apos;est pas nécessaire.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>No TLS session with this port</source>
-        <translation type="unfinished"></translation>
+        <translation>Pas de session TLS sur ce port</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Something answers at this address, but no TLS session could be set up with it: it speaks plain HTTP or another protocol, or closed the connection during the handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelque chose répond à cette adresse, mais aucune session TLS n&apos;a pu être établie : il parle HTTP en clair ou un autre protocole, ou a fermé la connexion pendant la négociation TLS.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that intercepts the connection.</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisez une URL https:// de l&apos;hôte d&apos;exécution sur le port 443 ; vérifiez si un proxy ou une passerelle intercepte la connexion.</translation>
     </message>
 </context>
 <context>
@@ -2841,12 +2849,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/ui/workers.py" line="-215"/>
         <source>Cancelled; nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Annulé ; rien n&apos;a été écrit.</translation>
     </message>
     <message>
         <location line="+86"/>
         <source>Something went wrong that is not your fault (%1). Please report it with the log; nothing half-written was kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une erreur s&apos;est produite, qui n&apos;est pas de votre fait (%1). Merci de la signaler avec le journal ; rien de partiellement écrit n&apos;a été conservé.</translation>
     </message>
 </context>
 </TS>
