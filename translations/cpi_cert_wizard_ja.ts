@@ -1369,47 +1369,47 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location filename="../wizard/core/enrollment.py" line="+115"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r} には既に鍵 ({key}) があり、その CSR は {csr} です。置き換える場合 (更新、または CSR の紛失) は --new-key を付けて再実行してください。新しい証明書を配置するまで、現在の証明書は引き続き使用できます。</translation>
     </message>
     <message>
         <location line="+62"/>
         <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r} にはまだ鍵がありません。生成してください: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Profile {name!r} has no certificate yet. Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {name} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r} にはまだ証明書がありません。先に CA の応答をインポートしてください: cpi-cert-wizard import-reply --profile {name} FILE</translation>
     </message>
     <message>
         <location line="+102"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r} には証明書署名要求がないため、対応する CA の応答もありません。先に作成してください: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The key of profile {name!r} was replaced while the reply was being checked; this reply belongs to the old key. Import the reply for the new request.</source>
-        <translation type="unfinished"></translation>
+        <translation>応答の確認中にプロファイル {name!r} の鍵が置き換えられました。この応答は古い鍵のものです。新しい要求に対する応答をインポートしてください。</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>{file} holds a key but no certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} には鍵が含まれていますが、証明書がありません。</translation>
     </message>
     <message>
         <location line="+71"/>
         <source>{file} is not JSON ({reason}). Copy the service key as shown in the BTP cockpit (Instances and Subscriptions → the instance → Service Keys → View).</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} は JSON ではありません ({reason})。BTP cockpit に表示されるとおりにサービスキーをコピーしてください (Instances and Subscriptions → 該当のインスタンス → Service Keys → View)。</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>The &apos;key&apos; field of {file} is not a readable PEM private key.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} の &apos;key&apos; フィールドは読み取り可能な PEM 秘密鍵ではありません。</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r} の鍵が、保存されている証明書に対応していません (インポート後に鍵が置き換えられました)。新しい鍵に対する証明書をインポートするか、プロファイルのアーカイブフォルダーから古い .p12 をエクスポートしてください。</translation>
     </message>
 </context>
 <context>
@@ -1490,22 +1490,22 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location filename="../wizard/commands/fetch_root.py" line="+69"/>
         <source>--timeout must be a positive number of seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>--timeout には正の秒数を指定してください。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Reading the certificate chain of {address}…</source>
-        <translation type="unfinished"></translation>
+        <translation>{address} の証明書チェーンを読み込んでいます…</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Chain of {address} ({protocol}, through the proxy {proxy}):</source>
-        <translation type="unfinished"></translation>
+        <translation>{address} のチェーン ({protocol}、プロキシ {proxy} 経由):</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Chain of {address} ({protocol}):</source>
-        <translation type="unfinished"></translation>
+        <translation>{address} のチェーン ({protocol}):</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -1522,22 +1522,22 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+12"/>
         <source>Saved (profile {profile}):</source>
-        <translation type="unfinished"></translation>
+        <translation>保存しました (プロファイル {profile}):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Saved:</source>
-        <translation type="unfinished"></translation>
+        <translation>保存しました:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Next: import {cer} into the sender&apos;s trust store (STRUST: SSL client PSE → Import certificate → Add to Certificate List; Java: keytool -importcert -file {cer}; Postman: Settings → Certificates → CA certificates → {pem}).</source>
-        <translation type="unfinished"></translation>
+        <translation>次の手順: {cer} を送信側のトラストストアにインポートします (STRUST: SSL client PSE → Import certificate → Add to Certificate List、Java: keytool -importcert -file {cer}、Postman: Settings → Certificates → CA certificates → {pem})。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Not saved: add --profile NAME and/or --out DIR to save the root.</source>
-        <translation type="unfinished"></translation>
+        <translation>保存していません: ルート証明書を保存するには --profile NAME と --out DIR の一方または両方を指定してください。</translation>
     </message>
     <message>
         <location filename="../wizard/core/fetch_root.py" line="+2"/>
@@ -1760,17 +1760,17 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location filename="../wizard/commands/import_p12.py" line="+33"/>
         <source>a password file</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワードファイル</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Password of {file}: </source>
-        <translation type="unfinished"></translation>
+        <translation>{file} のパスワード: </translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The password of {file} is needed: type it at the prompt, or use --password-file or {variable}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} のパスワードが必要です。プロンプトで入力するか、--password-file または {variable} を使用してください。</translation>
     </message>
 </context>
 <context>
@@ -1787,7 +1787,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location filename="../wizard/commands/import_service_key.py" line="+34"/>
         <source>The key is stored encrypted in the profile; its passphrase is in the keyring. Next: {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>鍵は暗号化してプロファイルに保存され、そのパスフレーズはキーリングにあります。次の手順: {command}</translation>
     </message>
 </context>
 <context>
@@ -1983,72 +1983,72 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+513"/>
         <source> Also tried: {sources}.</source>
-        <translation type="unfinished"></translation>
+        <translation> 試行した取得元: {sources}。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
-        <translation type="unfinished"></translation>
+        <translation>署名が {origin} から取得した &apos;{issuer}&apos; の鍵で検証できません (同じ名前の別の CA 証明書です)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Get the issuer certificate that belongs to this certificate from the CA (a renewed CA certificate has a new key).</source>
-        <translation type="unfinished"></translation>
+        <translation>この証明書に対応する発行者の証明書を CA から入手してください (更新された CA 証明書は鍵が変わっています)。</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Ask the CA for a new certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>CA に新しい証明書を依頼してください。</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Get the current CA certificate from the CA (or its bundle).</source>
-        <translation type="unfinished"></translation>
+        <translation>CA から現在の CA 証明書 (またはそのバンドル) を入手してください。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>expired on {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>{date} に有効期限切れ</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>not valid before {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>有効期間の開始は {date}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Check the computer&apos;s clock, or wait until that date.</source>
-        <translation type="unfinished"></translation>
+        <translation>コンピューターの時刻を確認するか、その日付までお待ちください。</translation>
     </message>
     <message>
         <location line="+69"/>
         <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
-        <translation type="unfinished"></translation>
+        <translation>--key-type rsa-3072 (または ec-p256) で新しい CSR を作成し、再度署名を受けてください。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>This CA is too weak for SAP; get the certificate from a different CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>この CA は SAP の要件に対して強度が不足しています。別の CA から証明書を入手してください。</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Ask the CA to issue it again with SHA-256.</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256 で再発行するよう CA に依頼してください。</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The CA must give you a CA certificate signed with SHA-256, or use another CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256 で署名された CA 証明書を CA から入手するか、別の CA を使用してください。</translation>
     </message>
     <message>
         <location line="+54"/>
         <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{root}&apos; までのチェーンの検証に失敗しました ({reason})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Ask the CA for the correct chain, or for a new certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>正しいチェーン、または新しい証明書を CA に依頼してください。</translation>
     </message>
 </context>
 <context>
@@ -2633,7 +2633,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/commands/secret.py" line="+30"/>
         <source>No {kind} secret of profile {profile!r} is in the keyring ({keyring}).</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} の {kind} シークレットはキーリング ({keyring}) にありません。</translation>
     </message>
 </context>
 <context>
