@@ -19,7 +19,7 @@
     <message>
         <location filename="../wizard/ui/wizard.py" line="+49"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
-        <translation>SAP Cloud Integration : assistant de certificat client</translation>
+        <translation>SAP Cloud Integration&#xa0;: assistant de certificat client</translation>
     </message>
 </context>
 <context>
@@ -27,17 +27,17 @@
     <message>
         <location filename="../wizard/ui/pages/certificate.py" line="+115"/>
         <source>Give the files your CA sent (drop them here or choose them: .cer, .crt, .pem, .p7b, in any order), or paste the PEM text. The wizard checks that the certificate belongs to this profile&apos;s key, completes and checks the chain, and stores it.</source>
-        <translation>Fournissez les fichiers envoyés par votre AC (déposez-les ici ou choisissez-les : .cer, .crt, .pem, .p7b, dans n&apos;importe quel ordre), ou collez le texte PEM. L&apos;assistant vérifie que le certificat correspond à la clé de ce profil, complète et contrôle la chaîne, puis l&apos;enregistre.</translation>
+        <translation>Fournissez les fichiers envoyés par votre AC (déposez-les ici ou choisissez-les&#xa0;: .cer, .crt, .pem, .p7b, dans n&apos;importe quel ordre), ou collez le texte PEM. L&apos;assistant vérifie que le certificat correspond à la clé de ce profil, complète et contrôle la chaîne, puis l&apos;enregistre.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The CA&apos;s &amp;files:</source>
-        <translation>&amp;Fichiers de l&apos;AC :</translation>
+        <translation>&amp;Fichiers de l&apos;AC&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Or &amp;paste the PEM text:</source>
-        <translation>Ou collez le te&amp;xte PEM :</translation>
+        <translation>Ou collez le te&amp;xte PEM&#xa0;:</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -47,7 +47,7 @@
     <message>
         <location line="+6"/>
         <source>C&amp;hain:</source>
-        <translation>&amp;Chaîne :</translation>
+        <translation>&amp;Chaîne&#xa0;:</translation>
     </message>
     <message>
         <location line="+37"/>
@@ -72,7 +72,7 @@
     <message>
         <location line="+10"/>
         <source>This reply was not imported; the profile is unchanged. Each problem and its fix is listed below.</source>
-        <translation>Cette réponse n&apos;a pas été importée ; le profil est inchangé. Chaque problème et sa solution sont indiqués ci-dessous.</translation>
+        <translation>Cette réponse n&apos;a pas été importée&#xa0;; le profil est inchangé. Chaque problème et sa solution sont indiqués ci-dessous.</translation>
     </message>
 </context>
 <context>
@@ -124,7 +124,7 @@
     <message>
         <location line="+23"/>
         <source>SHA-256 fingerprint: %1</source>
-        <translation>Empreinte SHA-256 : %1</translation>
+        <translation>Empreinte SHA-256&#xa0;: %1</translation>
     </message>
     <message>
         <location line="+17"/>
@@ -176,7 +176,7 @@
     <message>
         <location filename="../wizard/ui/pages/export.py" line="+77"/>
         <source>The PKCS#12 file (.p12) holds the private key, the certificate and the intermediates: it goes into the sender system&apos;s keystore. Its password only wraps it for the transport; keep the file itself safe.</source>
-        <translation>Le fichier PKCS#12 (.p12) contient la clé privée, le certificat et les intermédiaires : il va dans le magasin de clés du système émetteur. Son mot de passe ne le protège que pendant le transport ; conservez le fichier lui-même en lieu sûr.</translation>
+        <translation>Le fichier PKCS#12 (.p12) contient la clé privée, le certificat et les intermédiaires&#xa0;: il va dans le magasin de clés du système émetteur. Son mot de passe ne le protège que pendant le transport&#xa0;; conservez le fichier lui-même en lieu sûr.</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -201,12 +201,12 @@
     <message>
         <location line="+2"/>
         <source>Servers never need the root; some keystores want it to show a full chain.</source>
-        <translation>Les serveurs n&apos;ont jamais besoin de la racine ; certains magasins de clés la demandent pour afficher une chaîne complète.</translation>
+        <translation>Les serveurs n&apos;ont jamais besoin de la racine&#xa0;; certains magasins de clés la demandent pour afficher une chaîne complète.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Alias (friendly name):</source>
-        <translation>&amp;Alias (nom convivial) :</translation>
+        <translation>&amp;Alias (nom convivial)&#xa0;:</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -241,12 +241,12 @@
     <message>
         <location line="+11"/>
         <source>The password is kept in: %1.</source>
-        <translation>Le mot de passe est conservé dans : %1.</translation>
+        <translation>Le mot de passe est conservé dans&#xa0;: %1.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Files:</source>
-        <translation>Fichiers :</translation>
+        <translation>Fichiers&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -271,7 +271,7 @@
     <message>
         <location line="+3"/>
         <source>• %1: %2</source>
-        <translation>• %1 : %2</translation>
+        <translation>• %1&#xa0;: %2</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -317,42 +317,42 @@
     <message>
         <location filename="../wizard/ui/pages/key.py" line="+140"/>
         <source>The key pair is made on this computer and never leaves it; the CA only sees the request (CSR). Only the common name is required: it may be any name the tenant administrators recognise, without leading or trailing spaces.</source>
-        <translation>La paire de clés est générée sur cet ordinateur et ne le quitte jamais ; l&apos;AC ne voit que la demande (CSR). Seul le nom commun est obligatoire : tout nom que les administrateurs du tenant reconnaîtront, sans espace au début ni à la fin.</translation>
+        <translation>La paire de clés est générée sur cet ordinateur et ne le quitte jamais&#xa0;; l&apos;AC ne voit que la demande (CSR). Seul le nom commun est obligatoire&#xa0;: tout nom que les administrateurs du tenant reconnaîtront, sans espace au début ni à la fin.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Common name (CN):</source>
-        <translation>&amp;Nom commun (CN) :</translation>
+        <translation>&amp;Nom commun (CN)&#xa0;:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Organizational &amp;unit (OU):</source>
-        <translation>&amp;Unité d&apos;organisation (OU) :</translation>
+        <translation>&amp;Unité d&apos;organisation (OU)&#xa0;:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Organization (O):</source>
-        <translation>&amp;Organisation (O) :</translation>
+        <translation>&amp;Organisation (O)&#xa0;:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Locality (L):</source>
-        <translation>&amp;Localité (L) :</translation>
+        <translation>&amp;Localité (L)&#xa0;:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;State or province (ST):</source>
-        <translation>&amp;Région ou province (ST) :</translation>
+        <translation>&amp;Région ou province (ST)&#xa0;:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Cou&amp;ntry (C):</source>
-        <translation>Pa&amp;ys (C) :</translation>
+        <translation>Pa&amp;ys (C)&#xa0;:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>E-&amp;mail address:</source>
-        <translation>Adresse e-&amp;mail :</translation>
+        <translation>Adresse e-&amp;mail&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -367,7 +367,7 @@
     <message>
         <location line="+3"/>
         <source>Subject &amp;alternative names:</source>
-        <translation>Noms de sujet &amp;alternatifs :</translation>
+        <translation>Noms de sujet &amp;alternatifs&#xa0;:</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -397,7 +397,7 @@
     <message>
         <location line="+4"/>
         <source>&amp;Key type:</source>
-        <translation>Type de &amp;clé :</translation>
+        <translation>Type de &amp;clé&#xa0;:</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -407,12 +407,12 @@
     <message>
         <location line="+8"/>
         <source>Certificate &amp;request (CSR):</source>
-        <translation>&amp;Demande de certificat (CSR) :</translation>
+        <translation>&amp;Demande de certificat (CSR)&#xa0;:</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Send this request to your CA and ask for a client authentication certificate (Extended Key Usage clientAuth), delivered with the whole chain, from a CA whose root is on SAP&apos;s list of trusted client roots. A certificate sold as a TLS/SSL server certificate may lack clientAuth: SAP then rejects it.</source>
-        <translation>Envoyez cette demande à votre AC et demandez un certificat d&apos;authentification client (Extended Key Usage clientAuth), livré avec toute la chaîne, émis par une AC dont la racine figure sur la liste SAP des racines client approuvées. Un certificat vendu comme certificat serveur TLS/SSL peut ne pas comporter clientAuth : SAP le refuse alors.</translation>
+        <translation>Envoyez cette demande à votre AC et demandez un certificat d&apos;authentification client (Extended Key Usage clientAuth), livré avec toute la chaîne, émis par une AC dont la racine figure sur la liste SAP des racines client approuvées. Un certificat vendu comme certificat serveur TLS/SSL peut ne pas comporter clientAuth&#xa0;: SAP le refuse alors.</translation>
     </message>
     <message>
         <location line="+37"/>
@@ -422,12 +422,12 @@
     <message>
         <location line="+11"/>
         <source>Renewal: a new key with the same subject</source>
-        <translation>Renouvellement : nouvelle clé, même sujet</translation>
+        <translation>Renouvellement&#xa0;: nouvelle clé, même sujet</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The current key, request and certificate are moved to the profile&apos;s archive folder; the current certificate keeps working until the sender uses the new one.</source>
-        <translation>La clé, la demande et le certificat actuels sont déplacés dans le dossier d&apos;archive du profil ; le certificat actuel continue de fonctionner jusqu&apos;à ce que l&apos;émetteur utilise le nouveau.</translation>
+        <translation>La clé, la demande et le certificat actuels sont déplacés dans le dossier d&apos;archive du profil&#xa0;; le certificat actuel continue de fonctionner jusqu&apos;à ce que l&apos;émetteur utilise le nouveau.</translation>
     </message>
     <message>
         <location line="+74"/>
@@ -437,12 +437,12 @@
     <message>
         <location line="+38"/>
         <source>Subject: %1. Key: %2.</source>
-        <translation>Sujet : %1. Clé : %2.</translation>
+        <translation>Sujet&#xa0;: %1. Clé&#xa0;: %2.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Saved: the request in %1, the encrypted key in %2; its passphrase is kept in %3. Once you go on, this key stays; for another one later, use Renew on the start page.</source>
-        <translation>Enregistré : la demande dans %1, la clé chiffrée dans %2 ; sa phrase secrète est conservée dans %3. Une fois que vous continuez, cette clé est conservée ; pour en créer une autre plus tard, utilisez Renouveler sur la page d&apos;accueil.</translation>
+        <translation>Enregistré&#xa0;: la demande dans %1, la clé chiffrée dans %2&#xa0;; sa phrase secrète est conservée dans %3. Une fois que vous continuez, cette clé est conservée&#xa0;; pour en créer une autre plus tard, utilisez Renouveler sur la page d&apos;accueil.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -495,12 +495,12 @@
     <message>
         <location line="+3"/>
         <source>Too late to cancel: the result is being saved…</source>
-        <translation>Trop tard pour annuler : le résultat est en cours d&apos;enregistrement…</translation>
+        <translation>Trop tard pour annuler&#xa0;: le résultat est en cours d&apos;enregistrement…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Cancelled; nothing was written.</source>
-        <translation>Annulé ; rien n&apos;a été écrit.</translation>
+        <translation>Annulé&#xa0;; rien n&apos;a été écrit.</translation>
     </message>
     <message>
         <location line="+47"/>
@@ -521,12 +521,12 @@
     <message>
         <location filename="../wizard/ui/pages/start.py" line="+94"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
-        <translation>Chaque système émetteur (système SAP, application Java ou .NET, Postman…) a son profil : sa clé, son certificat et le tenant qu&apos;il appelle.</translation>
+        <translation>Chaque système émetteur (système SAP, application Java ou .NET, Postman…) a son profil&#xa0;: sa clé, son certificat et le tenant qu&apos;il appelle.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Sender systems:</source>
-        <translation>S&amp;ystèmes émetteurs :</translation>
+        <translation>S&amp;ystèmes émetteurs&#xa0;:</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -561,7 +561,7 @@
     <message>
         <location line="+12"/>
         <source>No sender systems yet. Start with a new one, or try the whole flow first with the sandbox tenant: it runs on this computer and needs no SAP account.</source>
-        <translation>Aucun système émetteur pour l&apos;instant. Commencez par en créer un, ou essayez d&apos;abord tout le processus avec le tenant bac à sable : il s&apos;exécute sur cet ordinateur et ne nécessite aucun compte SAP.</translation>
+        <translation>Aucun système émetteur pour l&apos;instant. Commencez par en créer un, ou essayez d&apos;abord tout le processus avec le tenant bac à sable&#xa0;: il s&apos;exécute sur cet ordinateur et ne nécessite aucun compte SAP.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -601,7 +601,7 @@
     <message>
         <location line="+27"/>
         <source>&amp;Language:</source>
-        <translation>&amp;Langue :</translation>
+        <translation>&amp;Langue&#xa0;:</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -679,12 +679,12 @@
     <message>
         <location line="+54"/>
         <source>No keyring: secrets are not stored</source>
-        <translation>Pas de trousseau : les secrets ne sont pas enregistrés</translation>
+        <translation>Pas de trousseau&#xa0;: les secrets ne sont pas enregistrés</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>No usable OS keyring was found (on Linux a SecretService such as GNOME Keyring or KWallet, unlocked). The wizard will ask you for the key passphrase and the PKCS#12 password when it needs them; keep them somewhere safe.</source>
-        <translation>Aucun trousseau de clés utilisable n&apos;a été trouvé (sous Linux, un service SecretService tel que GNOME Keyring ou KWallet, déverrouillé). L&apos;assistant vous demandera la phrase secrète de la clé et le mot de passe PKCS#12 quand il en aura besoin ; conservez-les en lieu sûr.</translation>
+        <translation>Aucun trousseau de clés utilisable n&apos;a été trouvé (sous Linux, un service SecretService tel que GNOME Keyring ou KWallet, déverrouillé). L&apos;assistant vous demandera la phrase secrète de la clé et le mot de passe PKCS#12 quand il en aura besoin&#xa0;; conservez-les en lieu sûr.</translation>
     </message>
     <message>
         <location line="+68"/>
@@ -699,7 +699,7 @@
     <message>
         <location line="+3"/>
         <source>Remove the profile %1? Its folder (key, certificate, PKCS#12 and the other files) and its keyring entries are deleted. Copies you gave to the sender system or the tenant are not touched.</source>
-        <translation>Supprimer le profil %1 ? Son dossier (clé, certificat, PKCS#12 et autres fichiers) et ses entrées du trousseau sont supprimés. Les copies remises au système émetteur ou au tenant ne sont pas touchées.</translation>
+        <translation>Supprimer le profil %1&#xa0;? Son dossier (clé, certificat, PKCS#12 et autres fichiers) et ses entrées du trousseau sont supprimés. Les copies remises au système émetteur ou au tenant ne sont pas touchées.</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -717,7 +717,7 @@
     <message>
         <location filename="../wizard/ui/pages/summary.py" line="+50"/>
         <source>&amp;Which file goes where:</source>
-        <translation>&amp;Quel fichier va où :</translation>
+        <translation>&amp;Quel fichier va où&#xa0;:</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -747,22 +747,22 @@
     <message>
         <location line="+17"/>
         <source>%1 is set up: the test call went through.</source>
-        <translation>%1 est configuré : l&apos;appel de test a abouti.</translation>
+        <translation>%1 est configuré&#xa0;: l&apos;appel de test a abouti.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>%1: the last test call ended with %2.</source>
-        <translation>%1 : le dernier appel de test s&apos;est terminé par %2.</translation>
+        <translation>%1&#xa0;: le dernier appel de test s&apos;est terminé par %2.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>%1: not tested yet.</source>
-        <translation>%1 : pas encore testé.</translation>
+        <translation>%1&#xa0;: pas encore testé.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The certificate expires on %1. Renew it before then: Renew on the start page makes a new key and request with the same subject.</source>
-        <translation>Le certificat expire le %1. Renouvelez-le d&apos;ici là : Renouveler, sur la page d&apos;accueil, crée une nouvelle clé et une nouvelle demande avec le même sujet.</translation>
+        <translation>Le certificat expire le %1. Renouvelez-le d&apos;ici là&#xa0;: Renouveler, sur la page d&apos;accueil, crée une nouvelle clé et une nouvelle demande avec le même sujet.</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -825,7 +825,7 @@
     <message>
         <location line="+1"/>
         <source>En&amp;vironment:</source>
-        <translation>En&amp;vironnement :</translation>
+        <translation>En&amp;vironnement&#xa0;:</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -835,32 +835,32 @@
     <message>
         <location line="+2"/>
         <source>Certificate in the integration flow (not recommended: every renewal needs a redeploy)</source>
-        <translation>Certificat dans le flux d&apos;intégration (déconseillé : chaque renouvellement impose un redéploiement)</translation>
+        <translation>Certificat dans le flux d&apos;intégration (déconseillé&#xa0;: chaque renouvellement impose un redéploiement)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;How the tenant checks the certificate:</source>
-        <translation>&amp;Contrôle du certificat par le tenant :</translation>
+        <translation>&amp;Contrôle du certificat par le tenant&#xa0;:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;User the certificate maps to:</source>
-        <translation>&amp;Utilisateur associé au certificat :</translation>
+        <translation>&amp;Utilisateur associé au certificat&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Roles of the sender channel:</source>
-        <translation>&amp;Rôles du canal émetteur :</translation>
+        <translation>&amp;Rôles du canal émetteur&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;instance:</source>
-        <translation>&amp;Instance de service :</translation>
+        <translation>&amp;Instance de service&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;key name:</source>
-        <translation>&amp;Nom de la clé de service :</translation>
+        <translation>&amp;Nom de la clé de service&#xa0;:</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -870,7 +870,7 @@
     <message>
         <location line="+1"/>
         <source>Key va&amp;lidity:</source>
-        <translation>Va&amp;lidité de la clé :</translation>
+        <translation>Va&amp;lidité de la clé&#xa0;:</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -885,7 +885,7 @@
     <message>
         <location line="+20"/>
         <source>Checklist: tick what you have done</source>
-        <translation>Liste de contrôle : cochez ce que vous avez fait</translation>
+        <translation>Liste de contrôle&#xa0;: cochez ce que vous avez fait</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -895,17 +895,17 @@
     <message>
         <location line="+8"/>
         <source>&amp;Management host:</source>
-        <translation>&amp;Hôte de gestion :</translation>
+        <translation>&amp;Hôte de gestion&#xa0;:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>API u&amp;ser:</source>
-        <translation>Utilisateur &amp;API :</translation>
+        <translation>Utilisateur &amp;API&#xa0;:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>API pass&amp;word:</source>
-        <translation>Mot de pass&amp;e API :</translation>
+        <translation>Mot de pass&amp;e API&#xa0;:</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -915,17 +915,17 @@
     <message>
         <location line="+65"/>
         <source>Second option, not recommended: the integration flow&apos;s sender channel checks the certificate itself (Authorization = Client Certificate). Upload client.crt there or type its Subject DN and Issuer DN, then deploy the flow. Every renewal means editing and redeploying the flow.</source>
-        <translation>Seconde option, déconseillée : le canal émetteur du flux d&apos;intégration vérifie lui-même le certificat (Autorisation = Certificat client). Chargez-y client.crt ou saisissez son DN de sujet et son DN d&apos;émetteur, puis déployez le flux. Chaque renouvellement impose de modifier et de redéployer le flux.</translation>
+        <translation>Seconde option, déconseillée&#xa0;: le canal émetteur du flux d&apos;intégration vérifie lui-même le certificat (Autorisation = Certificat client). Chargez-y client.crt ou saisissez son DN de sujet et son DN d&apos;émetteur, puis déployez le flux. Chaque renouvellement impose de modifier et de redéployer le flux.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Neo: upload the client certificate in Certificate-to-User Mappings with a user name (any name), then give that user the sender channel&apos;s role.</source>
-        <translation>Neo : chargez le certificat client dans Mappages certificat-utilisateur avec un nom d&apos;utilisateur (au choix), puis attribuez à cet utilisateur le rôle du canal émetteur.</translation>
+        <translation>Neo&#xa0;: chargez le certificat client dans Mappages certificat-utilisateur avec un nom d&apos;utilisateur (au choix), puis attribuez à cet utilisateur le rôle du canal émetteur.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Cloud Foundry: a Process Integration Runtime instance (plan integration-flow) holds the roles; a service key of type External Certificate holds the leaf certificate. The key&apos;s client id becomes the user.</source>
-        <translation>Cloud Foundry : une instance Process Integration Runtime (plan integration-flow) porte les rôles ; une clé de service de type External Certificate contient le certificat feuille. L&apos;ID client de la clé devient l&apos;utilisateur.</translation>
+        <translation>Cloud Foundry&#xa0;: une instance Process Integration Runtime (plan integration-flow) porte les rôles&#xa0;; une clé de service de type External Certificate contient le certificat feuille. L&apos;ID client de la clé devient l&apos;utilisateur.</translation>
     </message>
     <message>
         <location line="+21"/>
@@ -940,37 +940,37 @@
     <message>
         <location line="+23"/>
         <source>Sub&amp;ject DN to type into the sender channel:</source>
-        <translation>DN du su&amp;jet à saisir dans le canal émetteur :</translation>
+        <translation>DN du su&amp;jet à saisir dans le canal émetteur&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Issuer DN:</source>
-        <translation>&amp;DN de l&apos;émetteur :</translation>
+        <translation>&amp;DN de l&apos;émetteur&#xa0;:</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Or upload this file in the sender channel (Authorization = Client Certificate → Add → Select): %1</source>
-        <translation>Ou chargez ce fichier dans le canal émetteur (Autorisation = Certificat client → Ajouter → Sélectionner) : %1</translation>
+        <translation>Ou chargez ce fichier dans le canal émetteur (Autorisation = Certificat client → Ajouter → Sélectionner)&#xa0;: %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>&amp;Body for the mapping API (the tenant will show Id %1):</source>
-        <translation>C&amp;orps pour l&apos;API de mappage (le tenant affichera l&apos;Id %1) :</translation>
+        <translation>C&amp;orps pour l&apos;API de mappage (le tenant affichera l&apos;Id %1)&#xa0;:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Certificate &amp;file to upload:</source>
-        <translation>Fichier de certificat à char&amp;ger :</translation>
+        <translation>Fichier de certificat à char&amp;ger&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service &amp;key parameters (External Certificate):</source>
-        <translation>Paramètres de la clé de service (E&amp;xternal Certificate) :</translation>
+        <translation>Paramètres de la clé de service (E&amp;xternal Certificate)&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>cf &amp;commands (run them in the profile folder):</source>
-        <translation>Commandes cf (à exécuter dans le &amp;dossier du profil) :</translation>
+        <translation>Commandes cf (à exécuter dans le &amp;dossier du profil)&#xa0;:</translation>
     </message>
     <message>
         <location line="+56"/>
@@ -1040,22 +1040,22 @@
     <message>
         <location line="-88"/>
         <source>&amp;Profile name:</source>
-        <translation>&amp;Nom du profil :</translation>
+        <translation>&amp;Nom du profil&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Endpoint URL or host:</source>
-        <translation>&amp;URL du point de terminaison ou hôte :</translation>
+        <translation>&amp;URL du point de terminaison ou hôte&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>En&amp;vironment:</source>
-        <translation>En&amp;vironnement :</translation>
+        <translation>En&amp;vironnement&#xa0;:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>This is the sandbox tenant: it runs inside this program on 127.0.0.1 and behaves like a Neo tenant, with its own demo CA. Nothing leaves this computer.</source>
-        <translation>Voici le tenant bac à sable : il s&apos;exécute dans ce programme sur 127.0.0.1 et se comporte comme un tenant Neo, avec sa propre AC de démonstration. Rien ne quitte cet ordinateur.</translation>
+        <translation>Voici le tenant bac à sable&#xa0;: il s&apos;exécute dans ce programme sur 127.0.0.1 et se comporte comme un tenant Neo, avec sa propre AC de démonstration. Rien ne quitte cet ordinateur.</translation>
     </message>
     <message>
         <location line="+38"/>
@@ -1070,17 +1070,17 @@
     <message>
         <location line="+26"/>
         <source>Note: the host looks like %1, not %2.</source>
-        <translation>Remarque : l&apos;hôte ressemble à %1, pas à %2.</translation>
+        <translation>Remarque&#xa0;: l&apos;hôte ressemble à %1, pas à %2.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Detected from the host: %1.</source>
-        <translation>Détecté d&apos;après l&apos;hôte : %1.</translation>
+        <translation>Détecté d&apos;après l&apos;hôte&#xa0;: %1.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The host does not tell; fetching the tenant&apos;s root on the next page may, or choose it here.</source>
-        <translation>L&apos;hôte ne l&apos;indique pas ; la lecture de la racine du tenant (page suivante) le dira peut-être, sinon choisissez-le ici.</translation>
+        <translation>L&apos;hôte ne l&apos;indique pas&#xa0;; la lecture de la racine du tenant (page suivante) le dira peut-être, sinon choisissez-le ici.</translation>
     </message>
     <message>
         <location line="+27"/>
@@ -1093,12 +1093,12 @@
     <message>
         <location filename="../wizard/ui/pages/test_call.py" line="+89"/>
         <source>The wizard calls the endpoint the way the sender system will: with the key, the certificate and all intermediates, trusting the tenant&apos;s root.</source>
-        <translation>L&apos;assistant appelle le point de terminaison comme le fera le système émetteur : avec la clé, le certificat et tous les intermédiaires, en faisant confiance à la racine du tenant.</translation>
+        <translation>L&apos;assistant appelle le point de terminaison comme le fera le système émetteur&#xa0;: avec la clé, le certificat et tous les intermédiaires, en faisant confiance à la racine du tenant.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Endpoint URL:</source>
-        <translation>&amp;URL du point de terminaison :</translation>
+        <translation>&amp;URL du point de terminaison&#xa0;:</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1114,12 +1114,12 @@
     <message>
         <location line="+9"/>
         <source>E&amp;vidence:</source>
-        <translation>&amp;Constats :</translation>
+        <translation>&amp;Constats&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The same call with c&amp;url:</source>
-        <translation>Le même appel avec cu&amp;rl :</translation>
+        <translation>Le même appel avec cu&amp;rl&#xa0;:</translation>
     </message>
     <message>
         <location line="+19"/>
@@ -1160,7 +1160,7 @@
     <message>
         <location line="+7"/>
         <source>%1 %2 %3 → %4: %5</source>
-        <translation>%1 %2 %3 → %4 : %5</translation>
+        <translation>%1 %2 %3 → %4&#xa0;: %5</translation>
     </message>
 </context>
 <context>
@@ -1168,12 +1168,12 @@
     <message>
         <location filename="../wizard/ui/pages/trust.py" line="+38"/>
         <source>The sender system must trust the tenant&apos;s load balancer. The wizard reads the certificate chain the tenant presents and finds its root: that root goes into the sender&apos;s trust store.</source>
-        <translation>Le système émetteur doit faire confiance au répartiteur de charge du tenant. L&apos;assistant lit la chaîne de certificats présentée par le tenant et en trouve la racine : c&apos;est elle qui va dans le magasin de confiance de l&apos;émetteur.</translation>
+        <translation>Le système émetteur doit faire confiance au répartiteur de charge du tenant. L&apos;assistant lit la chaîne de certificats présentée par le tenant et en trouve la racine&#xa0;: c&apos;est elle qui va dans le magasin de confiance de l&apos;émetteur.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Where the root goes: SAP ABAP (STRUST): SSL client PSE → Import certificate → Add to Certificate List. Java: keytool -importcert -keystore truststore.jks -file tenant-root.cer. Postman: Settings → Certificates → CA certificates → tenant-root.pem.</source>
-        <translation>Où va la racine : SAP ABAP (STRUST) : PSE client SSL → Importer le certificat → Ajouter à la liste des certificats. Java : keytool -importcert -keystore truststore.jks -file tenant-root.cer. Postman : Settings → Certificates → CA certificates → tenant-root.pem.</translation>
+        <translation>Où va la racine&#xa0;: SAP ABAP (STRUST)&#xa0;: PSE client SSL → Importer le certificat → Ajouter à la liste des certificats. Java&#xa0;: keytool -importcert -keystore truststore.jks -file tenant-root.cer. Postman&#xa0;: Settings → Certificates → CA certificates → tenant-root.pem.</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -1193,12 +1193,12 @@
     <message>
         <location line="+9"/>
         <source>&amp;Chain presented by the tenant:</source>
-        <translation>C&amp;haîne présentée par le tenant :</translation>
+        <translation>C&amp;haîne présentée par le tenant&#xa0;:</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>&amp;Skip for now: I will get the root another way (SAP&apos;s Connectivity Test)</source>
-        <translation>&amp;Ignorer pour l&apos;instant : j&apos;obtiendrai la racine autrement (test de connectivité SAP)</translation>
+        <translation>&amp;Ignorer pour l&apos;instant&#xa0;: j&apos;obtiendrai la racine autrement (test de connectivité SAP)</translation>
     </message>
     <message>
         <location line="+22"/>
@@ -1228,12 +1228,12 @@
     <message>
         <location line="+19"/>
         <source>The root %1 is saved in %2 as tenant-root.cer and tenant-root.pem: it goes into the sender system&apos;s trust store.</source>
-        <translation>La racine %1 est enregistrée dans %2 sous tenant-root.cer et tenant-root.pem : elle va dans le magasin de confiance du système émetteur.</translation>
+        <translation>La racine %1 est enregistrée dans %2 sous tenant-root.cer et tenant-root.pem&#xa0;: elle va dans le magasin de confiance du système émetteur.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Fetching cancelled; nothing was saved.</source>
-        <translation>Lecture annulée ; rien n&apos;a été enregistré.</translation>
+        <translation>Lecture annulée&#xa0;; rien n&apos;a été enregistré.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1266,7 +1266,7 @@
     <message>
         <location filename="../wizard/ui/widgets/verdict.py" line="+48"/>
         <source>Next step: </source>
-        <translation>Étape suivante : </translation>
+        <translation>Étape suivante&#xa0;: </translation>
     </message>
 </context>
 <context>
@@ -1274,17 +1274,17 @@
     <message>
         <location filename="../wizard/ui/pages/waiting.py" line="+47"/>
         <source>Send the request to your CA and wait for the signed certificate. This can take days: you can close the program now. When you open it again, choose this sender system and Resume; you will come back to this page.</source>
-        <translation>Envoyez la demande à votre AC et attendez le certificat signé. Cela peut prendre des jours : vous pouvez fermer le programme. À la réouverture, choisissez ce système émetteur puis Reprendre ; vous reviendrez sur cette page.</translation>
+        <translation>Envoyez la demande à votre AC et attendez le certificat signé. Cela peut prendre des jours&#xa0;: vous pouvez fermer le programme. À la réouverture, choisissez ce système émetteur puis Reprendre&#xa0;; vous reviendrez sur cette page.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Certificate &amp;request (CSR):</source>
-        <translation>&amp;Demande de certificat (CSR) :</translation>
+        <translation>&amp;Demande de certificat (CSR)&#xa0;:</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Ask for: a client authentication certificate (Extended Key Usage clientAuth), with the whole chain (intermediates), from a CA whose root is on SAP&apos;s list. Any file format the CA sends is fine: .cer, .crt, .pem, .p7b.</source>
-        <translation>Demandez un certificat d&apos;authentification client (Extended Key Usage clientAuth), avec toute la chaîne (intermédiaires), émis par une AC dont la racine figure sur la liste SAP. Tout format de fichier envoyé par l&apos;AC convient : .cer, .crt, .pem, .p7b.</translation>
+        <translation>Demandez un certificat d&apos;authentification client (Extended Key Usage clientAuth), avec toute la chaîne (intermédiaires), émis par une AC dont la racine figure sur la liste SAP. Tout format de fichier envoyé par l&apos;AC convient&#xa0;: .cer, .crt, .pem, .p7b.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -1327,7 +1327,7 @@
     <message>
         <location filename="../wizard/cli.py" line="+196"/>
         <source>error: {message}</source>
-        <translation>erreur : {message}</translation>
+        <translation>erreur&#xa0;: {message}</translation>
     </message>
 </context>
 <context>
@@ -1340,17 +1340,17 @@
     <message>
         <location line="+18"/>
         <source>Say what the certificate is for: --cn NAME (or --subject DN).</source>
-        <translation>Indiquez à quoi sert le certificat : --cn NOM (ou --subject DN).</translation>
+        <translation>Indiquez à quoi sert le certificat&#xa0;: --cn NOM (ou --subject DN).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Request: {file}</source>
-        <translation>Demande : {file}</translation>
+        <translation>Demande&#xa0;: {file}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Key:     {file} (encrypted; passphrase kept in {where})</source>
-        <translation>Clé :     {file} (chiffrée ; phrase secrète conservée dans {where})</translation>
+        <translation>Clé&#xa0;:     {file} (chiffrée&#xa0;; phrase secrète conservée dans {where})</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -1362,7 +1362,55 @@
         <source>Send the request to your CA and ask for a client-authentication certificate (Extended
 Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. Then run:</source>
         <translation>Envoyez la demande à votre AC et demandez un certificat d&apos;authentification client (Extended
-Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de confiance SAP. Puis exécutez :</translation>
+Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de confiance SAP. Puis exécutez&#xa0;:</translation>
+    </message>
+</context>
+<context>
+    <name>enrollment</name>
+    <message>
+        <location filename="../wizard/core/enrollment.py" line="+115"/>
+        <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Profile {name!r} has no certificate yet. Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {name} FILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+102"/>
+        <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The key of profile {name!r} was replaced while the reply was being checked; this reply belongs to the old key. Import the reply for the new request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>{file} holds a key but no certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>{file} is not JSON ({reason}). Copy the service key as shown in the BTP cockpit (Instances and Subscriptions → the instance → Service Keys → View).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The &apos;key&apos; field of {file} is not a readable PEM private key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1370,27 +1418,27 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/commands/export_p12.py" line="+41"/>
         <source>Password: {password}</source>
-        <translation>Mot de passe : {password}</translation>
+        <translation>Mot de passe&#xa0;: {password}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Password: the one you typed</source>
-        <translation>Mot de passe : celui que vous avez saisi</translation>
+        <translation>Mot de passe&#xa0;: celui que vous avez saisi</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  kept in {where}; show it again with &apos;cpi-cert-wizard secret show --profile {profile} p12&apos;</source>
-        <translation>  conservé dans {where} ; réaffichez-le avec : cpi-cert-wizard secret show --profile {profile} p12</translation>
+        <translation>  conservé dans {where}&#xa0;; réaffichez-le avec&#xa0;: cpi-cert-wizard secret show --profile {profile} p12</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Which file goes where:</source>
-        <translation>Quel fichier va où :</translation>
+        <translation>Quel fichier va où&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the sender system&apos;s keystore (STRUST: sapgenpse import_p12; Java: keytool -importkeystore; Postman: PFX)</source>
-        <translation>le magasin de clés du système émetteur (STRUST : sapgenpse import_p12 ; Java : keytool -importkeystore ; Postman : PFX)</translation>
+        <translation>le magasin de clés du système émetteur (STRUST&#xa0;: sapgenpse import_p12&#xa0;; Java&#xa0;: keytool -importkeystore&#xa0;; Postman&#xa0;: PFX)</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -1405,12 +1453,12 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+2"/>
         <source>curl --cert / Postman: leaf + intermediates</source>
-        <translation>curl --cert / Postman : feuille + intermédiaires</translation>
+        <translation>curl --cert / Postman&#xa0;: feuille + intermédiaires</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Next: {command}</source>
-        <translation>Ensuite : {command}</translation>
+        <translation>Ensuite&#xa0;: {command}</translation>
     </message>
 </context>
 <context>
@@ -1418,17 +1466,17 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/core/fetch_root.py" line="+153"/>
         <source>Server chain: valid for {name}.</source>
-        <translation>Chaîne du serveur : valide pour {name}.</translation>
+        <translation>Chaîne du serveur&#xa0;: valide pour {name}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Server chain: NOT valid for {name}:</source>
-        <translation>Chaîne du serveur : NON valide pour {name} :</translation>
+        <translation>Chaîne du serveur&#xa0;: NON valide pour {name}&#xa0;:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The server ended the handshake after sending its chain ({error}); it requires a client certificate, and none is sent when fetching the root. The chain above was read before that.</source>
-        <translation>Le serveur a mis fin à la négociation TLS après avoir envoyé sa chaîne ({error}) ; il exige un certificat client, et aucun n&apos;est envoyé lors de la lecture de la racine. La chaîne ci-dessus a été lue avant.</translation>
+        <translation>Le serveur a mis fin à la négociation TLS après avoir envoyé sa chaîne ({error})&#xa0;; il exige un certificat client, et aucun n&apos;est envoyé lors de la lecture de la racine. La chaîne ci-dessus a été lue avant.</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1438,79 +1486,121 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+13"/>
         <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and pass it with --ca-file.</source>
-        <translation>Racine : introuvable, rien n&apos;a donc été enregistré. La chaîne s&apos;arrête à « {subject} », émis par « {issuer} » : procurez-vous le certificat racine de cette AC (sur son site web ou via le test de connectivité SAP) et passez-le avec --ca-file.</translation>
+        <translation>Racine&#xa0;: introuvable, rien n&apos;a donc été enregistré. La chaîne s&apos;arrête à «&#xa0;{subject}&#xa0;», émis par «&#xa0;{issuer}&#xa0;»&#xa0;: procurez-vous le certificat racine de cette AC (sur son site web ou via le test de connectivité SAP) et passez-le avec --ca-file.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location filename="../wizard/commands/fetch_root.py" line="+69"/>
+        <source>--timeout must be a positive number of seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reading the certificate chain of {address}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Chain of {address} ({protocol}, through the proxy {proxy}):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Chain of {address} ({protocol}):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location filename="../wizard/core/fetch_root.py" line="+8"/>
         <source>sent by server</source>
         <translation>envoyé par le serveur</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../wizard/core/fetch_root.py" line="+2"/>
         <source>resolved from {source}</source>
         <translation>trouvé dans {source}</translation>
     </message>
     <message>
+        <location line="+12"/>
+        <source>Saved (profile {profile}):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <source>Saved:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Next: import {cer} into the sender&apos;s trust store (STRUST: SSL client PSE → Import certificate → Add to Certificate List; Java: keytool -importcert -file {cer}; Postman: Settings → Certificates → CA certificates → {pem}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Not saved: add --profile NAME and/or --out DIR to save the root.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/fetch_root.py" line="+2"/>
         <source>Root: {subject} (SHA-256 {sha256}), {origin}.</source>
-        <translation>Racine : {subject} (SHA-256 {sha256}), {origin}.</translation>
+        <translation>Racine&#xa0;: {subject} (SHA-256 {sha256}), {origin}.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is on the required list (the roots every BTP client must trust).</source>
-        <translation>Liste SAP, {version} : la racine figure sur la liste obligatoire (les racines que tout client BTP doit approuver).</translation>
+        <translation>Liste SAP, {version}&#xa0;: la racine figure sur la liste obligatoire (les racines que tout client BTP doit approuver).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is approved, but not on the required list.</source>
-        <translation>Liste SAP, {version} : la racine est approuvée, mais ne figure pas sur la liste obligatoire.</translation>
+        <translation>Liste SAP, {version}&#xa0;: la racine est approuvée, mais ne figure pas sur la liste obligatoire.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>SAP&apos;s list, {version}: the root was removed from the list; SAP&apos;s hosts are moving away from it.</source>
-        <translation>Liste SAP, {version} : la racine a été retirée de la liste ; les hôtes SAP l&apos;abandonnent progressivement.</translation>
+        <translation>Liste SAP, {version}&#xa0;: la racine a été retirée de la liste&#xa0;; les hôtes SAP l&apos;abandonnent progressivement.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s list, {version}: the root is an expired historic root.</source>
-        <translation>Liste SAP, {version} : la racine est une ancienne racine expirée.</translation>
+        <translation>Liste SAP, {version}&#xa0;: la racine est une ancienne racine expirée.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>SAP&apos;s list, {version}: the root is not on it. That is unusual for an SAP Cloud Integration host: check that this is the tenant&apos;s runtime host, and whether a proxy or firewall that inspects TLS put its own root in front.</source>
-        <translation>Liste SAP, {version} : la racine n&apos;y figure pas. C&apos;est inhabituel pour un hôte SAP Cloud Integration : vérifiez qu&apos;il s&apos;agit bien de l&apos;hôte d&apos;exécution du tenant, et qu&apos;aucun proxy ou pare-feu inspectant le TLS n&apos;a placé sa propre racine devant.</translation>
+        <translation>Liste SAP, {version}&#xa0;: la racine n&apos;y figure pas. C&apos;est inhabituel pour un hôte SAP Cloud Integration&#xa0;: vérifiez qu&apos;il s&apos;agit bien de l&apos;hôte d&apos;exécution du tenant, et qu&apos;aucun proxy ou pare-feu inspectant le TLS n&apos;a placé sa propre racine devant.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Environment: Neo (the host is an -iflmap. runtime host).</source>
-        <translation>Environnement : Neo (l&apos;hôte est un hôte d&apos;exécution -iflmap.).</translation>
+        <translation>Environnement&#xa0;: Neo (l&apos;hôte est un hôte d&apos;exécution -iflmap.).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Environment: Cloud Foundry (the host is an -rt.cfapps. runtime host).</source>
-        <translation>Environnement : Cloud Foundry (l&apos;hôte est un hôte d&apos;exécution -rt.cfapps.).</translation>
+        <translation>Environnement&#xa0;: Cloud Foundry (l&apos;hôte est un hôte d&apos;exécution -rt.cfapps.).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Environment: not recognised from the host name (neither Neo -iflmap. nor Cloud Foundry -rt.cfapps.); choose it in the profile.</source>
-        <translation>Environnement : non reconnu d&apos;après le nom d&apos;hôte (ni Neo -iflmap., ni Cloud Foundry -rt.cfapps.) ; choisissez-le dans le profil.</translation>
+        <translation>Environnement&#xa0;: non reconnu d&apos;après le nom d&apos;hôte (ni Neo -iflmap., ni Cloud Foundry -rt.cfapps.)&#xa0;; choisissez-le dans le profil.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Client certificates: the server did not ask for one during the handshake.</source>
-        <translation>Certificats client : le serveur n&apos;en a pas demandé pendant la négociation TLS.</translation>
+        <translation>Certificats client&#xa0;: le serveur n&apos;en a pas demandé pendant la négociation TLS.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Client certificates: the server asks for one and lists no CA names (it does not say which CAs it accepts).</source>
-        <translation>Certificats client : le serveur en demande un sans indiquer de noms d&apos;AC (il ne dit pas quelles AC il accepte).</translation>
+        <translation>Certificats client&#xa0;: le serveur en demande un sans indiquer de noms d&apos;AC (il ne dit pas quelles AC il accepte).</translation>
     </message>
     <message numerus="yes">
         <location line="+7"/>
         <source>Client certificates: the server asks for one and lists %n acceptable CA name(s); your certificate must chain to one of them:</source>
         <translation>
-            <numerusform>Certificats client : le serveur en demande un et indique %n nom d&apos;AC accepté ; la chaîne de votre certificat doit y aboutir :</numerusform>
-            <numerusform>Certificats client : le serveur en demande un et indique %n noms d&apos;AC acceptés ; la chaîne de votre certificat doit aboutir à l&apos;un d&apos;eux :</numerusform>
+            <numerusform>Certificats client&#xa0;: le serveur en demande un et indique %n nom d&apos;AC accepté&#xa0;; la chaîne de votre certificat doit y aboutir&#xa0;:</numerusform>
+            <numerusform>Certificats client&#xa0;: le serveur en demande un et indique %n noms d&apos;AC acceptés&#xa0;; la chaîne de votre certificat doit aboutir à l&apos;un d&apos;eux&#xa0;:</numerusform>
         </translation>
     </message>
 </context>
@@ -1574,7 +1664,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>the sender&apos;s trust store: STRUST SSL client PSE, Java truststore, Postman CA certificates</source>
-        <translation>le magasin de confiance de l&apos;émetteur : PSE client SSL de STRUST, truststore Java, certificats d&apos;AC Postman</translation>
+        <translation>le magasin de confiance de l&apos;émetteur&#xa0;: PSE client SSL de STRUST, truststore Java, certificats d&apos;AC Postman</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -1589,7 +1679,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+4"/>
         <source>the certificate request: public key and subject</source>
-        <translation>la demande de certificat : clé publique et sujet</translation>
+        <translation>la demande de certificat&#xa0;: clé publique et sujet</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1604,7 +1694,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+3"/>
         <source>the sender&apos;s keystore: STRUST (sapgenpse import_p12), keytool -importkeystore, Postman PFX, Windows</source>
-        <translation>le magasin de clés de l&apos;émetteur : STRUST (sapgenpse import_p12), keytool -importkeystore, PFX Postman, Windows</translation>
+        <translation>le magasin de clés de l&apos;émetteur&#xa0;: STRUST (sapgenpse import_p12), keytool -importkeystore, PFX Postman, Windows</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -1614,7 +1704,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>the tenant: Neo Certificate-to-User Mapping upload</source>
-        <translation>le tenant : chargement dans le mappage certificat-utilisateur Neo</translation>
+        <translation>le tenant&#xa0;: chargement dans le mappage certificat-utilisateur Neo</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1624,7 +1714,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>the tenant: Cloud Foundry External Certificate service key</source>
-        <translation>le tenant : clé de service External Certificate Cloud Foundry</translation>
+        <translation>le tenant&#xa0;: clé de service External Certificate Cloud Foundry</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1668,11 +1758,38 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     </message>
 </context>
 <context>
+    <name>import_p12</name>
+    <message>
+        <location filename="../wizard/commands/import_p12.py" line="+33"/>
+        <source>a password file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Password of {file}: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The password of {file} is needed: type it at the prompt, or use --password-file or {variable}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>import_reply</name>
     <message>
+        <location line="+24"/>
         <location filename="../wizard/commands/import_reply.py" line="+42"/>
         <source>Next: {command}</source>
-        <translation>Ensuite : {command}</translation>
+        <translation>Ensuite&#xa0;: {command}</translation>
+    </message>
+</context>
+<context>
+    <name>import_service_key</name>
+    <message>
+        <location filename="../wizard/commands/import_service_key.py" line="+34"/>
+        <source>The key is stored encrypted in the profile; its passphrase is in the keyring. Next: {command}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1680,7 +1797,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/language.py" line="+99"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
-        <translation>{code!r} n&apos;est pas une langue de ce programme ; utilisez l&apos;une des suivantes : {codes}.</translation>
+        <translation>{code!r} n&apos;est pas une langue de ce programme&#xa0;; utilisez l&apos;une des suivantes&#xa0;: {codes}.</translation>
     </message>
 </context>
 <context>
@@ -1693,7 +1810,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos;: this certificate belongs to another key; it was not issued for the CSR of {profile}. Import the certificate the CA issued for this CSR (compare subject and order number), or send this profile&apos;s CSR to the CA.</source>
-        <translation>« {subject} » : ce certificat correspond à une autre clé ; il n&apos;a pas été émis pour la CSR de {profile}. Importez le certificat que l&apos;AC a émis pour cette CSR (comparez le sujet et le numéro de commande), ou envoyez la CSR de ce profil à l&apos;AC.</translation>
+        <translation>«&#xa0;{subject}&#xa0;»&#xa0;: ce certificat correspond à une autre clé&#xa0;; il n&apos;a pas été émis pour la CSR de {profile}. Importez le certificat que l&apos;AC a émis pour cette CSR (comparez le sujet et le numéro de commande), ou envoyez la CSR de ce profil à l&apos;AC.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -1703,7 +1820,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is self-signed: self-signed certificates never pass SAP&apos;s load balancer, which only forwards certificates that chain to a root on SAP&apos;s list. Send the CSR to a CA whose root is on SAP&apos;s list and import the certificate it returns.</source>
-        <translation>« {subject} » est auto-signé : les certificats auto-signés ne passent jamais le répartiteur de charge SAP, qui ne transmet que les certificats rattachés à une racine de la liste SAP. Envoyez la CSR à une AC dont la racine figure sur la liste SAP et importez le certificat qu&apos;elle renvoie.</translation>
+        <translation>«&#xa0;{subject}&#xa0;» est auto-signé&#xa0;: les certificats auto-signés ne passent jamais le répartiteur de charge SAP, qui ne transmet que les certificats rattachés à une racine de la liste SAP. Envoyez la CSR à une AC dont la racine figure sur la liste SAP et importez le certificat qu&apos;elle renvoie.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -1713,7 +1830,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>the chain cannot be completed: issuer &apos;{issuer}&apos; of &apos;{subject}&apos; was not found; add it with --ca-file or get the CA&apos;s bundle (intermediate and root certificates, usually on the CA&apos;s download page).{detail}</source>
-        <translation>la chaîne ne peut pas être complétée : l&apos;émetteur « {issuer} » de « {subject} » est introuvable ; ajoutez-le avec --ca-file ou récupérez le bundle de l&apos;AC (certificats intermédiaires et racine, en général sur sa page de téléchargement).{detail}</translation>
+        <translation>la chaîne ne peut pas être complétée&#xa0;: l&apos;émetteur «&#xa0;{issuer}&#xa0;» de «&#xa0;{subject}&#xa0;» est introuvable&#xa0;; ajoutez-le avec --ca-file ou récupérez le bundle de l&apos;AC (certificats intermédiaires et racine, en général sur sa page de téléchargement).{detail}</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -1723,7 +1840,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is not valid: {reason}. {fix}</source>
-        <translation>« {subject} » n&apos;est pas valide : {reason}. {fix}</translation>
+        <translation>«&#xa0;{subject}&#xa0;» n&apos;est pas valide&#xa0;: {reason}. {fix}</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1733,7 +1850,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is a CA certificate (basicConstraints CA:TRUE), not a client certificate. Pick the certificate the CA issued for your CSR, not the CA&apos;s own.</source>
-        <translation>« {subject} » est un certificat d&apos;AC (basicConstraints CA:TRUE), pas un certificat client. Choisissez le certificat que l&apos;AC a émis pour votre CSR, pas celui de l&apos;AC elle-même.</translation>
+        <translation>«&#xa0;{subject}&#xa0;» est un certificat d&apos;AC (basicConstraints CA:TRUE), pas un certificat client. Choisissez le certificat que l&apos;AC a émis pour votre CSR, pas celui de l&apos;AC elle-même.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -1743,7 +1860,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has an Extended Key Usage without clientAuth ({usages}). Public TLS CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP Integration Suite rejects client certificates without it. Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
-        <translation>« {subject} » a un Extended Key Usage sans clientAuth ({usages}). Les AC TLS publiques ont cessé en 2026 d&apos;inclure clientAuth dans leurs certificats serveur TLS/SSL, et SAP Integration Suite refuse les certificats client qui ne l&apos;ont pas. Demandez à l&apos;AC un certificat d&apos;authentification client (Extended Key Usage clientAuth).</translation>
+        <translation>«&#xa0;{subject}&#xa0;» a un Extended Key Usage sans clientAuth ({usages}). Les AC TLS publiques ont cessé en 2026 d&apos;inclure clientAuth dans leurs certificats serveur TLS/SSL, et SAP Integration Suite refuse les certificats client qui ne l&apos;ont pas. Demandez à l&apos;AC un certificat d&apos;authentification client (Extended Key Usage clientAuth).</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -1753,7 +1870,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has a Key Usage without digitalSignature ({usages}), so it cannot sign the TLS handshake as a client. Ask the CA for a client-authentication certificate with Key Usage digitalSignature.</source>
-        <translation>« {subject} » a un Key Usage sans digitalSignature ({usages}) : il ne peut donc pas signer la négociation TLS en tant que client. Demandez à l&apos;AC un certificat d&apos;authentification client avec Key Usage digitalSignature.</translation>
+        <translation>«&#xa0;{subject}&#xa0;» a un Key Usage sans digitalSignature ({usages})&#xa0;: il ne peut donc pas signer la négociation TLS en tant que client. Demandez à l&apos;AC un certificat d&apos;authentification client avec Key Usage digitalSignature.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -1763,7 +1880,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has an RSA key of {bits} bits; at least 2048 are required. {fix}</source>
-        <translation>« {subject} » a une clé RSA de {bits} bits ; il en faut au moins 2048. {fix}</translation>
+        <translation>«&#xa0;{subject}&#xa0;» a une clé RSA de {bits} bits&#xa0;; il en faut au moins 2048. {fix}</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -1773,7 +1890,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is signed with {algorithm}, which SAP&apos;s load balancer and current TLS libraries reject. {fix}</source>
-        <translation>« {subject} » est signé avec {algorithm}, que le répartiteur de charge SAP et les bibliothèques TLS actuelles refusent. {fix}</translation>
+        <translation>«&#xa0;{subject}&#xa0;» est signé avec {algorithm}, que le répartiteur de charge SAP et les bibliothèques TLS actuelles refusent. {fix}</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -1783,7 +1900,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has no common name (CN). SAP shows and maps client certificates by their CN: create a new CSR with --cn and have it signed again.</source>
-        <translation>« {subject} » n&apos;a pas de nom commun (CN). SAP affiche et mappe les certificats client d&apos;après leur CN : créez une nouvelle CSR avec --cn et faites-la signer à nouveau.</translation>
+        <translation>«&#xa0;{subject}&#xa0;» n&apos;a pas de nom commun (CN). SAP affiche et mappe les certificats client d&apos;après leur CN&#xa0;: créez une nouvelle CSR avec --cn et faites-la signer à nouveau.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -1793,7 +1910,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>the common name &apos;{cn}&apos; of &apos;{subject}&apos; has leading or trailing spaces, which make the mapping to a user fail. Create a new CSR with the CN trimmed and have it signed again.</source>
-        <translation>le nom commun « {cn} » de « {subject} » commence ou se termine par des espaces, ce qui fait échouer le mappage vers un utilisateur. Créez une nouvelle CSR avec le CN sans ces espaces et faites-la signer à nouveau.</translation>
+        <translation>le nom commun «&#xa0;{cn}&#xa0;» de «&#xa0;{subject}&#xa0;» commence ou se termine par des espaces, ce qui fait échouer le mappage vers un utilisateur. Créez une nouvelle CSR avec le CN sans ces espaces et faites-la signer à nouveau.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -1803,7 +1920,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has no Extended Key Usage. RFC 5280 treats that as unrestricted, but SAP asks for clientAuth explicitly; if the load balancer refuses it, ask the CA for a client-authentication certificate.</source>
-        <translation>« {subject} » n&apos;a pas d&apos;Extended Key Usage. La RFC 5280 considère alors l&apos;usage comme illimité, mais SAP exige explicitement clientAuth ; si le répartiteur de charge le refuse, demandez à l&apos;AC un certificat d&apos;authentification client.</translation>
+        <translation>«&#xa0;{subject}&#xa0;» n&apos;a pas d&apos;Extended Key Usage. La RFC 5280 considère alors l&apos;usage comme illimité, mais SAP exige explicitement clientAuth&#xa0;; si le répartiteur de charge le refuse, demandez à l&apos;AC un certificat d&apos;authentification client.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -1813,7 +1930,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; has a {key} key; SAP documents RSA (2048 bits or more) and EC P-256 or P-384 for client certificates. If the load balancer refuses it, create a new CSR with --key-type rsa-3072 or ec-p256.</source>
-        <translation>« {subject} » a une clé {key} ; SAP documente RSA (2048 bits ou plus) et EC P-256 ou P-384 pour les certificats client. Si le répartiteur de charge la refuse, créez une nouvelle CSR avec --key-type rsa-3072 ou ec-p256.</translation>
+        <translation>«&#xa0;{subject}&#xa0;» a une clé {key}&#xa0;; SAP documente RSA (2048 bits ou plus) et EC P-256 ou P-384 pour les certificats client. Si le répartiteur de charge la refuse, créez une nouvelle CSR avec --key-type rsa-3072 ou ec-p256.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -1823,7 +1940,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>the root &apos;{subject}&apos; is not on {version}. SAP&apos;s load balancer only accepts client certificates that chain to a listed root. Check SAP Note 2801396 (load a newer list with --sap-roots) or get the certificate from a CA whose root is listed.</source>
-        <translation>la racine « {subject} » ne figure pas dans {version}. Le répartiteur de charge SAP n&apos;accepte que les certificats client rattachés à une racine de la liste. Consultez la note SAP 2801396 (chargez une liste plus récente avec --sap-roots) ou obtenez le certificat auprès d&apos;une AC dont la racine figure sur la liste.</translation>
+        <translation>la racine «&#xa0;{subject}&#xa0;» ne figure pas dans {version}. Le répartiteur de charge SAP n&apos;accepte que les certificats client rattachés à une racine de la liste. Consultez la note SAP 2801396 (chargez une liste plus récente avec --sap-roots) ou obtenez le certificat auprès d&apos;une AC dont la racine figure sur la liste.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -1833,7 +1950,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>the root &apos;{subject}&apos; was removed from SAP&apos;s list ({version}); the load balancer will stop accepting certificates that chain to it. Get a new certificate from a CA whose root is on the list.</source>
-        <translation>la racine « {subject} » a été retirée de la liste SAP ({version}) ; le répartiteur de charge cessera d&apos;accepter les certificats qui y sont rattachés. Obtenez un nouveau certificat auprès d&apos;une AC dont la racine figure sur la liste.</translation>
+        <translation>la racine «&#xa0;{subject}&#xa0;» a été retirée de la liste SAP ({version})&#xa0;; le répartiteur de charge cessera d&apos;accepter les certificats qui y sont rattachés. Obtenez un nouveau certificat auprès d&apos;une AC dont la racine figure sur la liste.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -1843,7 +1960,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; expires on {date} ({days} days left). Renew it now: new CSR, new certificate, then a new mapping entry (Neo) or service key (Cloud Foundry).</source>
-        <translation>« {subject} » expire le {date} ({days} jours restants). Renouvelez-le maintenant : nouvelle CSR, nouveau certificat, puis nouvelle entrée de mappage (Neo) ou nouvelle clé de service (Cloud Foundry).</translation>
+        <translation>«&#xa0;{subject}&#xa0;» expire le {date} ({days} jours restants). Renouvelez-le maintenant&#xa0;: nouvelle CSR, nouveau certificat, puis nouvelle entrée de mappage (Neo) ou nouvelle clé de service (Cloud Foundry).</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -1853,7 +1970,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; is past two thirds of its lifetime ({days} of {total} days left, expires on {date}). Plan the renewal: new CSR, new certificate, new mapping entry (Neo) or service key (Cloud Foundry).</source>
-        <translation>« {subject} » a dépassé les deux tiers de sa durée de vie ({days} jours restants sur {total}, expire le {date}). Planifiez le renouvellement : nouvelle CSR, nouveau certificat, nouvelle entrée de mappage (Neo) ou nouvelle clé de service (Cloud Foundry).</translation>
+        <translation>«&#xa0;{subject}&#xa0;» a dépassé les deux tiers de sa durée de vie ({days} jours restants sur {total}, expire le {date}). Planifiez le renouvellement&#xa0;: nouvelle CSR, nouveau certificat, nouvelle entrée de mappage (Neo) ou nouvelle clé de service (Cloud Foundry).</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -1863,7 +1980,77 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+1"/>
         <source>the chain ends in &apos;{subject}&apos;, which expired on {date}. It was the historic root of SAP&apos;s Neo load balancer and certificates depending on it no longer work. Get a new certificate from a CA whose root is on {version}.</source>
-        <translation>la chaîne aboutit à « {subject} », qui a expiré le {date}. C&apos;était l&apos;ancienne racine du répartiteur de charge SAP Neo, et les certificats qui en dépendent ne fonctionnent plus. Obtenez un nouveau certificat auprès d&apos;une AC dont la racine figure dans {version}.</translation>
+        <translation>la chaîne aboutit à «&#xa0;{subject}&#xa0;», qui a expiré le {date}. C&apos;était l&apos;ancienne racine du répartiteur de charge SAP Neo, et les certificats qui en dépendent ne fonctionnent plus. Obtenez un nouveau certificat auprès d&apos;une AC dont la racine figure dans {version}.</translation>
+    </message>
+    <message>
+        <location line="+513"/>
+        <source> Also tried: {sources}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Get the issuer certificate that belongs to this certificate from the CA (a renewed CA certificate has a new key).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Ask the CA for a new certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Get the current CA certificate from the CA (or its bundle).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>expired on {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>not valid before {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Check the computer&apos;s clock, or wait until that date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This CA is too weak for SAP; get the certificate from a different CA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Ask the CA to issue it again with SHA-256.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The CA must give you a CA certificate signed with SHA-256, or use another CA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ask the CA for the correct chain, or for a new certificate.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1871,27 +2058,27 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/core/mapping.py" line="+61"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</source>
-        <translation>Le profil {profile!r} n&apos;a pas encore de certificat (état {state}). Importez d&apos;abord la réponse de l&apos;AC : cpi-cert-wizard import-reply --profile {profile} FICHIER [FICHIER ...]</translation>
+        <translation>Le profil {profile!r} n&apos;a pas encore de certificat (état {state}). Importez d&apos;abord la réponse de l&apos;AC&#xa0;: cpi-cert-wizard import-reply --profile {profile} FICHIER [FICHIER ...]</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Profile {profile!r} is marked {state} but its certificate file {file} is missing. Import the CA&apos;s reply again: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation>Le profil {profile!r} est à l&apos;état {state}, mais son fichier de certificat {file} est absent. Importez à nouveau la réponse de l&apos;AC : cpi-cert-wizard import-reply --profile {profile} FICHIER</translation>
+        <translation>Le profil {profile!r} est à l&apos;état {state}, mais son fichier de certificat {file} est absent. Importez à nouveau la réponse de l&apos;AC&#xa0;: cpi-cert-wizard import-reply --profile {profile} FICHIER</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} of profile {profile!r} holds no readable PEM certificate ({reason}). Import the CA&apos;s reply again: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation>{file} du profil {profile!r} ne contient aucun certificat PEM lisible ({reason}). Importez à nouveau la réponse de l&apos;AC : cpi-cert-wizard import-reply --profile {profile} FICHIER</translation>
+        <translation>{file} du profil {profile!r} ne contient aucun certificat PEM lisible ({reason}). Importez à nouveau la réponse de l&apos;AC&#xa0;: cpi-cert-wizard import-reply --profile {profile} FICHIER</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile records {recorded}. Import the CA&apos;s reply again so both agree: cpi-cert-wizard import-reply --profile {profile} FILE</source>
-        <translation>{file} du profil {profile!r} commence par un certificat de SHA-256 {found}, mais le profil indique {recorded}. Importez à nouveau la réponse de l&apos;AC pour qu&apos;ils concordent : cpi-cert-wizard import-reply --profile {profile} FICHIER</translation>
+        <translation>{file} du profil {profile!r} commence par un certificat de SHA-256 {found}, mais le profil indique {recorded}. Importez à nouveau la réponse de l&apos;AC pour qu&apos;ils concordent&#xa0;: cpi-cert-wizard import-reply --profile {profile} FICHIER</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses it. Renew it first: cpi-cert-wizard csr --profile {profile} --new-key …, have the CA sign the request, then import-reply.</source>
-        <translation>Le certificat du profil {profile!r} ({subject}) a expiré le {date} ; le tenant le refuse. Renouvelez-le d&apos;abord : cpi-cert-wizard csr --profile {profile} --new-key …, faites signer la demande par l&apos;AC, puis import-reply.</translation>
+        <translation>Le certificat du profil {profile!r} ({subject}) a expiré le {date}&#xa0;; le tenant le refuse. Renouvelez-le d&apos;abord&#xa0;: cpi-cert-wizard csr --profile {profile} --new-key …, faites signer la demande par l&apos;AC, puis import-reply.</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -1901,37 +2088,37 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+6"/>
         <source>{value!r} is not an environment; use neo or cf.</source>
-        <translation>{value!r} n&apos;est pas un environnement ; utilisez neo ou cf.</translation>
+        <translation>{value!r} n&apos;est pas un environnement&#xa0;; utilisez neo ou cf.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The user name is empty; give --user NAME (any name, up to 150 characters).</source>
-        <translation>Le nom d&apos;utilisateur est vide ; indiquez --user NOM (n&apos;importe quel nom, 150 caractères au maximum).</translation>
+        <translation>Le nom d&apos;utilisateur est vide&#xa0;; indiquez --user NOM (n&apos;importe quel nom, 150 caractères au maximum).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The user name {user!r} has leading or trailing spaces; the tenant compares it exactly. Remove them.</source>
-        <translation>Le nom d&apos;utilisateur {user!r} commence ou se termine par des espaces ; le tenant le compare à l&apos;identique. Supprimez-les.</translation>
+        <translation>Le nom d&apos;utilisateur {user!r} commence ou se termine par des espaces&#xa0;; le tenant le compare à l&apos;identique. Supprimez-les.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The user name is {length} characters long; the tenant allows at most {limit}. Choose a shorter name.</source>
-        <translation>Le nom d&apos;utilisateur fait {length} caractères ; le tenant en autorise au maximum {limit}. Choisissez un nom plus court.</translation>
+        <translation>Le nom d&apos;utilisateur fait {length} caractères&#xa0;; le tenant en autorise au maximum {limit}. Choisissez un nom plus court.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The user name {user!r} contains a control character; remove it.</source>
-        <translation>Le nom d&apos;utilisateur {user!r} contient un caractère de contrôle ; supprimez-le.</translation>
+        <translation>Le nom d&apos;utilisateur {user!r} contient un caractère de contrôle&#xa0;; supprimez-le.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{role!r} is not a valid role name: SAP allows only letters, digits, &apos;_&apos; and &apos;.&apos; (for example ESBMessaging.send); remove {bad}.</source>
-        <translation>{role!r} n&apos;est pas un nom de rôle valide : SAP n&apos;autorise que les lettres, les chiffres, « _ » et « . » (par exemple ESBMessaging.send) ; supprimez {bad}.</translation>
+        <translation>{role!r} n&apos;est pas un nom de rôle valide&#xa0;: SAP n&apos;autorise que les lettres, les chiffres, «&#xa0;_&#xa0;» et «&#xa0;.&#xa0;» (par exemple ESBMessaging.send)&#xa0;; supprimez {bad}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{what} {value!r} may use only letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, starting with a letter or digit, so the cf command can be pasted as it is.</source>
-        <translation>{what} {value!r} : uniquement des lettres, des chiffres, « . », « _ » et « - », en commençant par une lettre ou un chiffre, pour que la commande cf puisse être collée telle quelle.</translation>
+        <translation>{what} {value!r}&#xa0;: uniquement des lettres, des chiffres, «&#xa0;.&#xa0;», «&#xa0;_&#xa0;» et «&#xa0;-&#xa0;», en commençant par une lettre ou un chiffre, pour que la commande cf puisse être collée telle quelle.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -1941,42 +2128,42 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+5"/>
         <source>The tenant compares the whole certificate, serial number included: a renewed or re-issued certificate needs a new mapping entry (keep the same user so its roles stay).</source>
-        <translation>Le tenant compare le certificat entier, numéro de série compris : un certificat renouvelé ou réémis nécessite une nouvelle entrée de mappage (gardez le même utilisateur pour conserver ses rôles).</translation>
+        <translation>Le tenant compare le certificat entier, numéro de série compris&#xa0;: un certificat renouvelé ou réémis nécessite une nouvelle entrée de mappage (gardez le même utilisateur pour conserver ses rôles).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>A certificate may sit in exactly one service key across all service instances; a second key with the same certificate makes calls fail with &apos;invalid_client … the client certificate is not configured exactly once in a service key&apos;.</source>
-        <translation>Un certificat ne peut figurer que dans une seule clé de service, toutes instances confondues ; une seconde clé avec le même certificat fait échouer les appels avec « invalid_client … the client certificate is not configured exactly once in a service key ».</translation>
+        <translation>Un certificat ne peut figurer que dans une seule clé de service, toutes instances confondues&#xa0;; une seconde clé avec le même certificat fait échouer les appels avec «&#xa0;invalid_client … the client certificate is not configured exactly once in a service key&#xa0;».</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Pin Certificate is on by default: only this exact certificate is accepted, so a renewed certificate needs a new service key (then delete the old one).</source>
-        <translation>Pin Certificate est activé par défaut : seul ce certificat précis est accepté ; un certificat renouvelé nécessite donc une nouvelle clé de service (supprimez ensuite l&apos;ancienne).</translation>
+        <translation>Pin Certificate est activé par défaut&#xa0;: seul ce certificat précis est accepté&#xa0;; un certificat renouvelé nécessite donc une nouvelle clé de service (supprimez ensuite l&apos;ancienne).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Role changes on the service instance can take up to an hour to take effect; a 403 right after a change may only be that.</source>
-        <translation>Les modifications de rôles sur l&apos;instance de service peuvent mettre jusqu&apos;à une heure à s&apos;appliquer ; un 403 juste après une modification peut n&apos;avoir que cette cause.</translation>
+        <translation>Les modifications de rôles sur l&apos;instance de service peuvent mettre jusqu&apos;à une heure à s&apos;appliquer&#xa0;; un 403 juste après une modification peut n&apos;avoir que cette cause.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Trial tenants do not support certificate login at all; use a paid tenant.</source>
-        <translation>Les tenants d&apos;essai ne prennent pas du tout en charge la connexion par certificat ; utilisez un tenant payant.</translation>
+        <translation>Les tenants d&apos;essai ne prennent pas du tout en charge la connexion par certificat&#xa0;; utilisez un tenant payant.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Do not add the deprecated grant type client_x509 to the instance: it blocks creating new service keys. Keep grant-types at client_credentials.</source>
-        <translation>N&apos;ajoutez pas à l&apos;instance le type d&apos;octroi obsolète client_x509 : il empêche de créer de nouvelles clés de service. Laissez grant-types à client_credentials.</translation>
+        <translation>N&apos;ajoutez pas à l&apos;instance le type d&apos;octroi obsolète client_x509&#xa0;: il empêche de créer de nouvelles clés de service. Laissez grant-types à client_credentials.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The certificate is valid only from {date}; calls with it fail until then.</source>
-        <translation>Le certificat n&apos;est valide qu&apos;à partir du {date} ; les appels qui l&apos;utilisent échouent jusque-là.</translation>
+        <translation>Le certificat n&apos;est valide qu&apos;à partir du {date}&#xa0;; les appels qui l&apos;utilisent échouent jusque-là.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The certificate expires on {date} ({days} days left); plan its renewal now: {renewal_how}</source>
-        <translation>Le certificat expire le {date} ({days} jours restants) ; planifiez dès maintenant son renouvellement : {renewal_how}</translation>
+        <translation>Le certificat expire le {date} ({days} jours restants)&#xa0;; planifiez dès maintenant son renouvellement&#xa0;: {renewal_how}</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1993,68 +2180,68 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <source>This certificate replaces an earlier one. The tenant matches the whole certificate, so the old mapping entry does not cover it: add the new entry (this run&apos;s files) for user {user}, and delete the old entry once the sender uses the new certificate.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation>Ce certificat en remplace un précédent. Le tenant compare le certificat entier : l&apos;ancienne entrée de mappage ne le couvre donc pas. Ajoutez la nouvelle entrée (fichiers de cette exécution) pour l&apos;utilisateur {user}, puis supprimez l&apos;ancienne dès que l&apos;émetteur utilise le nouveau certificat.
-  ancien SHA-256  : {old}
-  nouveau SHA-256 : {new}</translation>
+        <translation>Ce certificat en remplace un précédent. Le tenant compare le certificat entier&#xa0;: l&apos;ancienne entrée de mappage ne le couvre donc pas. Ajoutez la nouvelle entrée (fichiers de cette exécution) pour l&apos;utilisateur {user}, puis supprimez l&apos;ancienne dès que l&apos;émetteur utilise le nouveau certificat.
+  ancien SHA-256 &#xa0;: {old}
+  nouveau SHA-256&#xa0;: {new}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>This certificate replaces an earlier one. With pinning on (the default) the old service key does not accept it: create the new key (this run&apos;s service-key.json), switch the sender, then delete the old key.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation>Ce certificat en remplace un précédent. Avec Pin Certificate activé (par défaut), l&apos;ancienne clé de service ne l&apos;accepte pas : créez la nouvelle clé (service-key.json de cette exécution), basculez l&apos;émetteur, puis supprimez l&apos;ancienne clé.
-  ancien SHA-256  : {old}
-  nouveau SHA-256 : {new}</translation>
+        <translation>Ce certificat en remplace un précédent. Avec Pin Certificate activé (par défaut), l&apos;ancienne clé de service ne l&apos;accepte pas&#xa0;: créez la nouvelle clé (service-key.json de cette exécution), basculez l&apos;émetteur, puis supprimez l&apos;ancienne clé.
+  ancien SHA-256 &#xa0;: {old}
+  nouveau SHA-256&#xa0;: {new}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Cloud Integration → Monitor → Manage Security → Certificate-to-User Mappings → Add: user {user}, certificate {cer} (or let this tool publish it with --publish). The tenant will show Id {id}.</source>
-        <translation>Cloud Integration → Surveiller → Gérer la sécurité → Mappages certificat-utilisateur → Ajouter : utilisateur {user}, certificat {cer} (ou laissez cet outil le publier avec --publish). Le tenant affichera l&apos;Id {id}.</translation>
+        <translation>Cloud Integration → Surveiller → Gérer la sécurité → Mappages certificat-utilisateur → Ajouter&#xa0;: utilisateur {user}, certificat {cer} (ou laissez cet outil le publier avec --publish). Le tenant affichera l&apos;Id {id}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Create the custom role {role}: SAP BTP cockpit → your Neo subaccount → Applications → Subscriptions → the application ending in &apos;iflmap&apos; → Roles → New Role.</source>
-        <translation>Créez le rôle personnalisé {role} : cockpit SAP BTP → votre sous-compte Neo → Applications → Abonnements → l&apos;application se terminant par « iflmap » → Rôles → Nouveau rôle.</translation>
+        <translation>Créez le rôle personnalisé {role}&#xa0;: cockpit SAP BTP → votre sous-compte Neo → Applications → Abonnements → l&apos;application se terminant par «&#xa0;iflmap&#xa0;» → Rôles → Nouveau rôle.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Give user {user} the role {role}: SAP BTP cockpit → your Neo subaccount → Security → Authorizations → User {user} → Show Assignments → Assign → the application ending in &apos;iflmap&apos; → role {role}.</source>
-        <translation>Attribuez le rôle {role} à l&apos;utilisateur {user} : cockpit SAP BTP → votre sous-compte Neo → Sécurité → Autorisations → Utilisateur {user} → Afficher les affectations → Affecter → l&apos;application se terminant par « iflmap » → rôle {role}.</translation>
+        <translation>Attribuez le rôle {role} à l&apos;utilisateur {user}&#xa0;: cockpit SAP BTP → votre sous-compte Neo → Sécurité → Autorisations → Utilisateur {user} → Afficher les affectations → Affecter → l&apos;application se terminant par «&#xa0;iflmap&#xa0;» → rôle {role}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Log in to the Cloud Foundry space of the subaccount that holds Cloud Integration: cf login -a &lt;API endpoint from the subaccount overview&gt;, then cf target -o &lt;org&gt; -s &lt;space&gt;.</source>
-        <translation>Connectez-vous à l&apos;espace Cloud Foundry du sous-compte qui héberge Cloud Integration : cf login -a &lt;point de terminaison API de l&apos;aperçu du sous-compte&gt;, puis cf target -o &lt;org&gt; -s &lt;espace&gt;.</translation>
+        <translation>Connectez-vous à l&apos;espace Cloud Foundry du sous-compte qui héberge Cloud Integration&#xa0;: cf login -a &lt;point de terminaison API de l&apos;aperçu du sous-compte&gt;, puis cf target -o &lt;org&gt; -s &lt;espace&gt;.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Create the Process Integration Runtime instance {instance} (plan integration-flow) with the roles {roles} from {file}. Skip this if an instance with these roles exists already; then pass its name with --instance. In the cockpit: Instances and Subscriptions → Create.</source>
-        <translation>Créez l&apos;instance Process Integration Runtime {instance} (plan integration-flow) avec les rôles {roles} à partir de {file}. Ignorez cette étape si une instance avec ces rôles existe déjà ; indiquez alors son nom avec --instance. Dans le cockpit : Instances et abonnements → Créer.</translation>
+        <translation>Créez l&apos;instance Process Integration Runtime {instance} (plan integration-flow) avec les rôles {roles} à partir de {file}. Ignorez cette étape si une instance avec ces rôles existe déjà&#xa0;; indiquez alors son nom avec --instance. Dans le cockpit&#xa0;: Instances et abonnements → Créer.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Create the service key {key} with the certificate from {file} (key type External Certificate; in the cockpit: the instance → Create Service Key → upload {pem}, the leaf only, never the chain).</source>
-        <translation>Créez la clé de service {key} avec le certificat de {file} (type de clé External Certificate ; dans le cockpit : l&apos;instance → Créer une clé de service → chargez {pem}, le certificat feuille seul, jamais la chaîne).</translation>
+        <translation>Créez la clé de service {key} avec le certificat de {file} (type de clé External Certificate&#xa0;; dans le cockpit&#xa0;: l&apos;instance → Créer une clé de service → chargez {pem}, le certificat feuille seul, jamais la chaîne).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>In the integration flow&apos;s sender channel: Authorization = User Role, user role {roles}; deploy the flow.</source>
-        <translation>Dans le canal émetteur du flux d&apos;intégration : Autorisation = Rôle utilisateur, rôle utilisateur {roles} ; déployez le flux.</translation>
+        <translation>Dans le canal émetteur du flux d&apos;intégration&#xa0;: Autorisation = Rôle utilisateur, rôle utilisateur {roles}&#xa0;; déployez le flux.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Call the endpoint: cpi-cert-wizard test-call --profile {profile}. In Monitor → System Log Files → http_access_&lt;node&gt;_&lt;date&gt;.log the user field shows {before} while the certificate reaches the tenant but is not yet mapped, {after} once it works, and &apos;-&apos; when no certificate arrived at all (send the whole chain).</source>
-        <translation>Appelez le point de terminaison : cpi-cert-wizard test-call --profile {profile}. Dans Surveiller → Fichiers journaux système → http_access_&lt;node&gt;_&lt;date&gt;.log, le champ utilisateur affiche {before} tant que le certificat atteint le tenant sans y être mappé, {after} une fois que tout fonctionne, et « - » quand aucun certificat n&apos;est arrivé (envoyez toute la chaîne).</translation>
+        <translation>Appelez le point de terminaison&#xa0;: cpi-cert-wizard test-call --profile {profile}. Dans Surveiller → Fichiers journaux système → http_access_&lt;node&gt;_&lt;date&gt;.log, le champ utilisateur affiche {before} tant que le certificat atteint le tenant sans y être mappé, {after} une fois que tout fonctionne, et «&#xa0;-&#xa0;» quand aucun certificat n&apos;est arrivé (envoyez toute la chaîne).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the service key&apos;s clientid (see: cf service-key {instance} {key})</source>
-        <translation>le clientid de la clé de service (voir : cf service-key {instance} {key})</translation>
+        <translation>le clientid de la clé de service (voir&#xa0;: cf service-key {instance} {key})</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Second option, not recommended by SAP: the certificate is part of the integration flow, so every certificate change (each renewal, a new issuing CA) means editing the flow and redeploying it, and calls with the new certificate fail until then (downtime). The recommended option is {recommended}: cpi-cert-wizard mapping --profile {profile}</source>
-        <translation>Seconde option, déconseillée par SAP : le certificat fait partie du flux d&apos;intégration ; chaque changement de certificat (chaque renouvellement, une nouvelle AC émettrice) impose de modifier et de redéployer le flux, et les appels avec le nouveau certificat échouent jusque-là (interruption de service). L&apos;option recommandée est {recommended} : cpi-cert-wizard mapping --profile {profile}</translation>
+        <translation>Seconde option, déconseillée par SAP&#xa0;: le certificat fait partie du flux d&apos;intégration&#xa0;; chaque changement de certificat (chaque renouvellement, une nouvelle AC émettrice) impose de modifier et de redéployer le flux, et les appels avec le nouveau certificat échouent jusque-là (interruption de service). L&apos;option recommandée est {recommended}&#xa0;: cpi-cert-wizard mapping --profile {profile}</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -2069,17 +2256,17 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+2"/>
         <source>To renew without refusing calls: add the new certificate to the channel next to the old one and redeploy, switch the sender to the new certificate, then remove the old one and redeploy again.</source>
-        <translation>Pour renouveler sans refuser d&apos;appels : ajoutez le nouveau certificat au canal à côté de l&apos;ancien et redéployez, basculez l&apos;émetteur sur le nouveau certificat, puis retirez l&apos;ancien et redéployez à nouveau.</translation>
+        <translation>Pour renouveler sans refuser d&apos;appels&#xa0;: ajoutez le nouveau certificat au canal à côté de l&apos;ancien et redéployez, basculez l&apos;émetteur sur le nouveau certificat, puis retirez l&apos;ancien et redéployez à nouveau.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The {which} DN holds attribute types ({names}) that not every program knows by these names; if the channel does not take the typed DN, upload {crt} instead.</source>
-        <translation>Le DN {which} contient des types d&apos;attribut ({names}) que tous les programmes ne connaissent pas sous ces noms ; si le canal n&apos;accepte pas le DN saisi, chargez plutôt {crt}.</translation>
+        <translation>Le DN {which} contient des types d&apos;attribut ({names}) que tous les programmes ne connaissent pas sous ces noms&#xa0;; si le canal n&apos;accepte pas le DN saisi, chargez plutôt {crt}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Cloud Foundry: SAP documents certificate login through a service key of the Process Integration Runtime; whether a call also needs one when the channel checks the certificate itself is not confirmed. If the test call gets 401, create the External Certificate service key as well: cpi-cert-wizard mapping --profile {profile} --env cf</source>
-        <translation>Cloud Foundry : SAP documente la connexion par certificat via une clé de service du Process Integration Runtime ; il n&apos;est pas confirmé qu&apos;un appel en ait aussi besoin lorsque le canal vérifie lui-même le certificat. Si l&apos;appel de test renvoie 401, créez aussi la clé de service External Certificate : cpi-cert-wizard mapping --profile {profile} --env cf</translation>
+        <translation>Cloud Foundry&#xa0;: SAP documente la connexion par certificat via une clé de service du Process Integration Runtime&#xa0;; il n&apos;est pas confirmé qu&apos;un appel en ait aussi besoin lorsque le canal vérifie lui-même le certificat. Si l&apos;appel de test renvoie 401, créez aussi la clé de service External Certificate&#xa0;: cpi-cert-wizard mapping --profile {profile} --env cf</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -2091,24 +2278,24 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <source>This certificate replaces an earlier one. The channel accepts only the certificates in its list: add this one ({crt}) next to the old one, redeploy, switch the sender, then remove the old one and redeploy again.
   old SHA-256: {old}
   new SHA-256: {new}</source>
-        <translation>Ce certificat en remplace un précédent. Le canal n&apos;accepte que les certificats de sa liste : ajoutez celui-ci ({crt}) à côté de l&apos;ancien, redéployez, basculez l&apos;émetteur, puis retirez l&apos;ancien et redéployez à nouveau.
-  ancien SHA-256  : {old}
-  nouveau SHA-256 : {new}</translation>
+        <translation>Ce certificat en remplace un précédent. Le canal n&apos;accepte que les certificats de sa liste&#xa0;: ajoutez celui-ci ({crt}) à côté de l&apos;ancien, redéployez, basculez l&apos;émetteur, puis retirez l&apos;ancien et redéployez à nouveau.
+  ancien SHA-256 &#xa0;: {old}
+  nouveau SHA-256&#xa0;: {new}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Open the integration flow (Design), select the sender channel (HTTPS, SOAP, IDoc, AS2 …) → Connection → Authorization = Client Certificate → Add → Select {crt}; or, in the same dialog, type the Subject DN and Issuer DN exactly as printed.</source>
-        <translation>Ouvrez le flux d&apos;intégration (Concevoir), sélectionnez le canal émetteur (HTTPS, SOAP, IDoc, AS2 …) → Connexion → Autorisation = Certificat client → Ajouter → Sélectionner {crt} ; ou, dans la même boîte de dialogue, saisissez le DN du sujet et le DN de l&apos;émetteur exactement tels qu&apos;affichés.</translation>
+        <translation>Ouvrez le flux d&apos;intégration (Concevoir), sélectionnez le canal émetteur (HTTPS, SOAP, IDoc, AS2 …) → Connexion → Autorisation = Certificat client → Ajouter → Sélectionner {crt}&#xa0;; ou, dans la même boîte de dialogue, saisissez le DN du sujet et le DN de l&apos;émetteur exactement tels qu&apos;affichés.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Save and deploy the integration flow; the channel knows the certificate only once the flow runs again.</source>
-        <translation>Enregistrez et déployez le flux d&apos;intégration ; le canal ne connaît le certificat qu&apos;une fois le flux relancé.</translation>
+        <translation>Enregistrez et déployez le flux d&apos;intégration&#xa0;; le canal ne connaît le certificat qu&apos;une fois le flux relancé.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Call the endpoint: cpi-cert-wizard test-call --profile {profile}. A 403 whose default trace (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) says the subject and issuer are not contained in the accepted subjectAndIssuers list means the channel&apos;s list lacks this certificate: compare the DNs (cpi-cert-wizard analyze-log reads the trace).</source>
-        <translation>Appelez le point de terminaison : cpi-cert-wizard test-call --profile {profile}. Un 403 dont la trace par défaut (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) indique que le sujet et l&apos;émetteur ne figurent pas dans la liste subjectAndIssuers acceptée signifie que ce certificat manque dans la liste du canal : comparez les DN (cpi-cert-wizard analyze-log lit la trace).</translation>
+        <translation>Appelez le point de terminaison&#xa0;: cpi-cert-wizard test-call --profile {profile}. Un 403 dont la trace par défaut (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) indique que le sujet et l&apos;émetteur ne figurent pas dans la liste subjectAndIssuers acceptée signifie que ce certificat manque dans la liste du canal&#xa0;: comparez les DN (cpi-cert-wizard analyze-log lit la trace).</translation>
     </message>
 </context>
 <context>
@@ -2116,17 +2303,17 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/core/p12.py" line="+22"/>
         <source>AES-256-CBC with a SHA-256 MAC (PBES2): for current Java, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 and newer, Postman.</source>
-        <translation>AES-256-CBC avec MAC SHA-256 (PBES2) : pour Java actuel, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 et versions ultérieures, Postman.</translation>
+        <translation>AES-256-CBC avec MAC SHA-256 (PBES2)&#xa0;: pour Java actuel, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 et versions ultérieures, Postman.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>3DES with a SHA-1 MAC: only for old consumers (Windows Server 2012-2016, older macOS Keychain, Android 12 and older, old Java or SAP kernels) that otherwise report &apos;wrong password&apos; or &apos;MAC verification failed&apos;.</source>
-        <translation>3DES avec MAC SHA-1 : uniquement pour les anciens logiciels (Windows Server 2012-2016, anciennes versions du Trousseau d&apos;accès macOS, Android 12 et antérieur, anciens Java ou noyaux SAP) qui sinon signalent « wrong password » ou « MAC verification failed ».</translation>
+        <translation>3DES avec MAC SHA-1&#xa0;: uniquement pour les anciens logiciels (Windows Server 2012-2016, anciennes versions du Trousseau d&apos;accès macOS, Android 12 et antérieur, anciens Java ou noyaux SAP) qui sinon signalent «&#xa0;wrong password&#xa0;» ou «&#xa0;MAC verification failed&#xa0;».</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>{source} could not be opened: the password is wrong, or it is not a PKCS#12 (.p12/.pfx) file. Check the password; if the file came from a CA portal, download it again as PKCS#12.</source>
-        <translation>Impossible d&apos;ouvrir {source} : le mot de passe est erroné, ou ce n&apos;est pas un fichier PKCS#12 (.p12/.pfx). Vérifiez le mot de passe ; si le fichier provient d&apos;un portail d&apos;AC, téléchargez-le de nouveau au format PKCS#12.</translation>
+        <translation>Impossible d&apos;ouvrir {source}&#xa0;: le mot de passe est erroné, ou ce n&apos;est pas un fichier PKCS#12 (.p12/.pfx). Vérifiez le mot de passe&#xa0;; si le fichier provient d&apos;un portail d&apos;AC, téléchargez-le de nouveau au format PKCS#12.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -2141,7 +2328,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <source>No profiles yet in {folder}.
 Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>Aucun profil pour l&apos;instant dans {folder}.
-Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation>
+Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -2151,12 +2338,12 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+8"/>
         <source>Secrets are kept in: {where}</source>
-        <translation>Secrets conservés dans : {where}</translation>
+        <translation>Secrets conservés dans&#xa0;: {where}</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Remove profile {name!r}, its key and its keyring entries? [y/N] </source>
-        <translation>Supprimer le profil {name!r}, sa clé et ses entrées du trousseau ? [o/N] </translation>
+        <translation>Supprimer le profil {name!r}, sa clé et ses entrées du trousseau&#xa0;? [o/N] </translation>
     </message>
     <message>
         <location line="+4"/>
@@ -2176,7 +2363,7 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location filename="../wizard/core/profiles.py" line="+258"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
-        <translation>Le profil tel qu&apos;il était avant sa dernière modification est conservé dans {backup} : copiez-le sur {file} pour le restaurer, ou supprimez le profil.</translation>
+        <translation>Le profil tel qu&apos;il était avant sa dernière modification est conservé dans {backup}&#xa0;: copiez-le sur {file} pour le restaurer, ou supprimez le profil.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2191,7 +2378,7 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+3"/>
         <source>There is no profile named {name!r} in {folder} (profiles: {known}). Create it with &apos;cpi-cert-wizard csr --profile NAME …&apos;.</source>
-        <translation>Il n&apos;existe aucun profil nommé {name!r} dans {folder} (profils : {known}). Créez-le avec cpi-cert-wizard csr --profile NOM …</translation>
+        <translation>Il n&apos;existe aucun profil nommé {name!r} dans {folder} (profils&#xa0;: {known}). Créez-le avec cpi-cert-wizard csr --profile NOM …</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -2207,27 +2394,31 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
 <context>
     <name>render</name>
     <message>
+        <location filename="../wizard/commands/fetch_root.py" line="-37"/>
         <location filename="../wizard/commands/render.py" line="+17"/>
         <source>leaf</source>
         <translation>feuille</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../wizard/commands/render.py" line="+2"/>
         <source>root</source>
         <translation>racine</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-1"/>
+        <location filename="../wizard/commands/render.py" line="+2"/>
         <source>intermediate</source>
         <translation>intermédiaire</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+8"/>
+        <location filename="../wizard/commands/render.py" line="+1"/>
         <source>issued by {issuer}; valid until {date}</source>
-        <translation>émis par {issuer} ; valide jusqu&apos;au {date}</translation>
+        <translation>émis par {issuer}&#xa0;; valide jusqu&apos;au {date}</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location filename="../wizard/commands/render.py" line="+15"/>
         <source>error</source>
         <translation>erreur</translation>
     </message>
@@ -2239,7 +2430,7 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+38"/>
         <source>Imported the certificate into profile {profile}:</source>
-        <translation>Certificat importé dans le profil {profile} :</translation>
+        <translation>Certificat importé dans le profil {profile}&#xa0;:</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -2307,22 +2498,22 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+13"/>
         <source>{source} holds a damaged certificate ({reason}). The file was probably changed while copying; download it again from the CA.</source>
-        <translation>{source} contient un certificat endommagé ({reason}). Le fichier a probablement été modifié lors de la copie ; téléchargez-le de nouveau auprès de l&apos;AC.</translation>
+        <translation>{source} contient un certificat endommagé ({reason}). Le fichier a probablement été modifié lors de la copie&#xa0;; téléchargez-le de nouveau auprès de l&apos;AC.</translation>
     </message>
     <message>
         <location line="+69"/>
         <source>{source}: certificate block {number} is damaged ({reason}). The file was probably changed or cut while copying; download it again from the CA or copy the whole block including the BEGIN/END lines.</source>
-        <translation>{source} : le bloc de certificat {number} est endommagé ({reason}). Le fichier a probablement été modifié ou tronqué lors de la copie ; téléchargez-le de nouveau auprès de l&apos;AC ou copiez le bloc entier, lignes BEGIN/END comprises.</translation>
+        <translation>{source}&#xa0;: le bloc de certificat {number} est endommagé ({reason}). Le fichier a probablement été modifié ou tronqué lors de la copie&#xa0;; téléchargez-le de nouveau auprès de l&apos;AC ou copiez le bloc entier, lignes BEGIN/END comprises.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>{source}: the PKCS#7 block {number} is damaged ({reason}). Download the .p7b again from the CA.</source>
-        <translation>{source} : le bloc PKCS#7 {number} est endommagé ({reason}). Téléchargez de nouveau le .p7b auprès de l&apos;AC.</translation>
+        <translation>{source}&#xa0;: le bloc PKCS#7 {number} est endommagé ({reason}). Téléchargez de nouveau le .p7b auprès de l&apos;AC.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} is cut off: a &apos;-----BEGIN …-----&apos; line has no matching &apos;-----END …-----&apos; line. Copy or download the whole file again.</source>
-        <translation>{source} est tronqué : une ligne « -----BEGIN …----- » n&apos;a pas de ligne « -----END …----- » correspondante. Copiez ou téléchargez de nouveau le fichier entier.</translation>
+        <translation>{source} est tronqué&#xa0;: une ligne «&#xa0;-----BEGIN …-----&#xa0;» n&apos;a pas de ligne «&#xa0;-----END …-----&#xa0;» correspondante. Copiez ou téléchargez de nouveau le fichier entier.</translation>
     </message>
     <message>
         <location line="+19"/>
@@ -2352,22 +2543,22 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+11"/>
         <source>{source} looks like a PKCS#12 keystore (.p12/.pfx: key and certificates together). For a key pair you already have, use import-p12 instead; otherwise {need}.</source>
-        <translation>{source} semble être un magasin de clés PKCS#12 (.p12/.pfx : clé et certificats ensemble). Pour une paire de clés existante, utilisez plutôt import-p12 ; sinon, {need}.</translation>
+        <translation>{source} semble être un magasin de clés PKCS#12 (.p12/.pfx&#xa0;: clé et certificats ensemble). Pour une paire de clés existante, utilisez plutôt import-p12&#xa0;; sinon, {need}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{source} is a web page, not a certificate: the download probably returned a login or error page. Download the certificate again — {need}.</source>
-        <translation>{source} est une page web, pas un certificat : le téléchargement a sans doute renvoyé une page de connexion ou d&apos;erreur. Téléchargez de nouveau le certificat — {need}.</translation>
+        <translation>{source} est une page web, pas un certificat&#xa0;: le téléchargement a sans doute renvoyé une page de connexion ou d&apos;erreur. Téléchargez de nouveau le certificat — {need}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} is a JSON file, not a certificate. A Cloud Foundry service key is imported with import-service-key; otherwise {need}.</source>
-        <translation>{source} est un fichier JSON, pas un certificat. Une clé de service Cloud Foundry s&apos;importe avec import-service-key ; sinon, {need}.</translation>
+        <translation>{source} est un fichier JSON, pas un certificat. Une clé de service Cloud Foundry s&apos;importe avec import-service-key&#xa0;; sinon, {need}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} is a text file without a &apos;-----BEGIN CERTIFICATE-----&apos; block — {need}.</source>
-        <translation>{source} est un fichier texte sans bloc « -----BEGIN CERTIFICATE----- » — {need}.</translation>
+        <translation>{source} est un fichier texte sans bloc «&#xa0;-----BEGIN CERTIFICATE-----&#xa0;» — {need}.</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -2409,7 +2600,7 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+167"/>
         <source>on: SAP renews it shortly before it expires; import the renewal with --refresh and update the tenant entry</source>
-        <translation>activé (SAP le renouvelle peu avant son expiration ; importez le renouvellement avec --refresh et mettez à jour l&apos;entrée dans le tenant)</translation>
+        <translation>activé (SAP le renouvelle peu avant son expiration&#xa0;; importez le renouvellement avec --refresh et mettez à jour l&apos;entrée dans le tenant)</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -2419,27 +2610,35 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+2"/>
         <source>SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and region, CN={cn}): what you typed for O, OU, L or C is not in the certificate.</source>
-        <translation>SAP remplace le sujet de votre CSR par le sien (SAP SE, votre sous-compte et votre région, CN={cn}) : ce que vous avez saisi pour O, OU, L ou C ne figure pas dans le certificat.</translation>
+        <translation>SAP remplace le sujet de votre CSR par le sien (SAP SE, votre sous-compte et votre région, CN={cn})&#xa0;: ce que vous avez saisi pour O, OU, L ou C ne figure pas dans le certificat.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and region): what you typed for O, OU, L or C is not in the certificate.</source>
-        <translation>SAP remplace le sujet de votre CSR par le sien (SAP SE, votre sous-compte et votre région) : ce que vous avez saisi pour O, OU, L ou C ne figure pas dans le certificat.</translation>
+        <translation>SAP remplace le sujet de votre CSR par le sien (SAP SE, votre sous-compte et votre région)&#xa0;: ce que vous avez saisi pour O, OU, L ou C ne figure pas dans le certificat.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Only the CSR (the public key) is sent; the private key stays on this machine.</source>
-        <translation>Seule la CSR (la clé publique) est envoyée ; la clé privée reste sur cette machine.</translation>
+        <translation>Seule la CSR (la clé publique) est envoyée&#xa0;; la clé privée reste sur cette machine.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP signs for 1 day to 1 year; this request: {validity}. Automatic renewal: {renew}.</source>
-        <translation>SAP signe pour une durée de 1 jour à 1 an ; cette demande : {validity}. Renouvellement automatique : {renew}.</translation>
+        <translation>SAP signe pour une durée de 1 jour à 1 an&#xa0;; cette demande&#xa0;: {validity}. Renouvellement automatique&#xa0;: {renew}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
-        <translation>Le service Destination fonctionne sur Cloud Foundry : les utilisateurs Neo ont besoin d&apos;un sous-compte Cloud Foundry (gratuit) pour cette seule étape ; le certificat fonctionne ensuite aussi pour Neo.</translation>
+        <translation>Le service Destination fonctionne sur Cloud Foundry&#xa0;: les utilisateurs Neo ont besoin d&apos;un sous-compte Cloud Foundry (gratuit) pour cette seule étape&#xa0;; le certificat fonctionne ensuite aussi pour Neo.</translation>
+    </message>
+</context>
+<context>
+    <name>secret</name>
+    <message>
+        <location filename="../wizard/commands/secret.py" line="+30"/>
+        <source>No {kind} secret of profile {profile!r} is in the keyring ({keyring}).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2467,22 +2666,22 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+65"/>
         <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored; you will be asked for them each time, or set them in the environment variables listed in the README.</source>
-        <translation>Aucun trousseau de clés utilisable n&apos;a été trouvé (sous Linux : un service SecretService tel que GNOME Keyring ou KWallet, déverrouillé). Les secrets ne sont pas enregistrés ; ils vous seront demandés à chaque fois, sauf si vous les définissez dans les variables d&apos;environnement indiquées dans le README.</translation>
+        <translation>Aucun trousseau de clés utilisable n&apos;a été trouvé (sous Linux&#xa0;: un service SecretService tel que GNOME Keyring ou KWallet, déverrouillé). Les secrets ne sont pas enregistrés&#xa0;; ils vous seront demandés à chaque fois, sauf si vous les définissez dans les variables d&apos;environnement indiquées dans le README.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log in to the desktop session or unlock &apos;Login&apos; in Passwords and Keys) and try again.</source>
-        <translation>Le trousseau ({keyring}) est verrouillé : {what} est donc inutilisable. Déverrouillez-le (ouvrez la session de bureau, ou déverrouillez le trousseau « Connexion » (Login) dans Mots de passe et clés) et réessayez.</translation>
+        <translation>Le trousseau ({keyring}) est verrouillé&#xa0;: {what} est donc inutilisable. Déverrouillez-le (ouvrez la session de bureau, ou déverrouillez le trousseau «&#xa0;Connexion&#xa0;» (Login) dans Mots de passe et clés) et réessayez.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The keyring ({keyring}) refused to handle {what}: {error}. Check that it is running and unlocked.</source>
-        <translation>Le trousseau ({keyring}) a refusé de traiter {what} : {error}. Vérifiez qu&apos;il fonctionne et qu&apos;il est déverrouillé.</translation>
+        <translation>Le trousseau ({keyring}) a refusé de traiter {what}&#xa0;: {error}. Vérifiez qu&apos;il fonctionne et qu&apos;il est déverrouillé.</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>{What} of profile {profile}: </source>
-        <translation>{What} du profil {profile} : </translation>
+        <translation>{What} du profil {profile}&#xa0;: </translation>
     </message>
     <message>
         <location line="+8"/>
@@ -2492,12 +2691,12 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+22"/>
         <source>not stored: taken from {variable}</source>
-        <translation>non enregistré : lu dans {variable}</translation>
+        <translation>non enregistré&#xa0;: lu dans {variable}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>No keyring: choose {what} for profile {profile}: </source>
-        <translation>Pas de trousseau : choisissez {what} du profil {profile} : </translation>
+        <translation>Pas de trousseau&#xa0;: choisissez {what} du profil {profile}&#xa0;: </translation>
     </message>
     <message>
         <location line="+7"/>
@@ -2507,12 +2706,12 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+4"/>
         <source>not stored: no keyring, you will be asked for it</source>
-        <translation>non enregistré : pas de trousseau, il vous sera demandé</translation>
+        <translation>non enregistré&#xa0;: pas de trousseau, il vous sera demandé</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The keyring refused to delete {what}: {error}.</source>
-        <translation>Le trousseau a refusé de supprimer {what} : {error}.</translation>
+        <translation>Le trousseau a refusé de supprimer {what}&#xa0;: {error}.</translation>
     </message>
 </context>
 <context>
@@ -2520,22 +2719,22 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location filename="../wizard/core/storage.py" line="+53"/>
         <source>Cannot write {file}: {reason}. Check that the folder exists and is writable.</source>
-        <translation>Impossible d&apos;écrire {file} : {reason}. Vérifiez que le dossier existe et qu&apos;il est accessible en écriture.</translation>
+        <translation>Impossible d&apos;écrire {file}&#xa0;: {reason}. Vérifiez que le dossier existe et qu&apos;il est accessible en écriture.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Cannot write {file}: {reason}. Nothing was changed.</source>
-        <translation>Impossible d&apos;écrire {file} : {reason}. Rien n&apos;a été modifié.</translation>
+        <translation>Impossible d&apos;écrire {file}&#xa0;: {reason}. Rien n&apos;a été modifié.</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{file} is a folder, not {what}. Give the file itself.</source>
-        <translation>{file} est un dossier ; il faut ici un fichier ({what}). Indiquez le fichier lui-même.</translation>
+        <translation>{file} est un dossier&#xa0;; il faut ici un fichier ({what}). Indiquez le fichier lui-même.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} is {size} MB; {what} is never that large (limit {limit} MB). Check that you picked the right file.</source>
-        <translation>{file} fait {size} Mo, bien trop pour ce type de fichier ({what} ; limite {limit} Mo). Vérifiez que vous avez choisi le bon fichier.</translation>
+        <translation>{file} fait {size} Mo, bien trop pour ce type de fichier ({what}&#xa0;; limite {limit} Mo). Vérifiez que vous avez choisi le bon fichier.</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -2550,12 +2749,12 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+5"/>
         <source>{file} cannot be read: {reason}.</source>
-        <translation>{file} est illisible : {reason}.</translation>
+        <translation>{file} est illisible&#xa0;: {reason}.</translation>
     </message>
     <message>
         <location line="+77"/>
         <source>Cannot create the lock file {file}: {reason}.</source>
-        <translation>Impossible de créer le fichier de verrou {file} : {reason}.</translation>
+        <translation>Impossible de créer le fichier de verrou {file}&#xa0;: {reason}.</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -2573,22 +2772,22 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+6"/>
         <source>{method} {url}: {status} after {seconds} s</source>
-        <translation>{method} {url} : {status} après {seconds} s</translation>
+        <translation>{method} {url}&#xa0;: {status} après {seconds} s</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Evidence:</source>
-        <translation>Constats :</translation>
+        <translation>Constats&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Next: {step}</source>
-        <translation>Étape suivante : {step}</translation>
+        <translation>Étape suivante&#xa0;: {step}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The same call with curl (the passphrase is fetched, not shown):</source>
-        <translation>Le même appel avec curl (la phrase secrète est récupérée, pas affichée) :</translation>
+        <translation>Le même appel avec curl (la phrase secrète est récupérée, pas affichée)&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -2596,7 +2795,7 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location filename="../wizard/core/verdicts.py" line="+78"/>
         <source>Neo: {neo} Cloud Foundry: {cf}</source>
-        <translation>Neo : {neo} Cloud Foundry : {cf}</translation>
+        <translation>Neo&#xa0;: {neo} Cloud Foundry&#xa0;: {cf}</translation>
     </message>
     <message>
         <location line="+21"/>
@@ -2606,12 +2805,12 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+2"/>
         <source>The default trace of node {node}, which answered, names the cause: open {trace} ({where}), or give it to cpi-cert-wizard analyze-log together with the access log.</source>
-        <translation>La trace par défaut du nœud {node}, qui a répondu, indique la cause : ouvrez {trace} ({where}), ou transmettez-la à cpi-cert-wizard analyze-log avec le journal d&apos;accès.</translation>
+        <translation>La trace par défaut du nœud {node}, qui a répondu, indique la cause&#xa0;: ouvrez {trace} ({where}), ou transmettez-la à cpi-cert-wizard analyze-log avec le journal d&apos;accès.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The default trace of the node that answered names the cause: open {trace} ({where}) of the node whose {access_log} shows this call, or give both files to cpi-cert-wizard analyze-log.</source>
-        <translation>La trace par défaut du nœud qui a répondu indique la cause : ouvrez {trace} ({where}) du nœud dont le fichier {access_log} contient cet appel, ou transmettez les deux fichiers à cpi-cert-wizard analyze-log.</translation>
+        <translation>La trace par défaut du nœud qui a répondu indique la cause&#xa0;: ouvrez {trace} ({where}) du nœud dont le fichier {access_log} contient cet appel, ou transmettez les deux fichiers à cpi-cert-wizard analyze-log.</translation>
     </message>
     <message>
         <location line="+15"/>
@@ -2636,12 +2835,12 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+1"/>
         <source>The load balancer presented a certificate that does not lead to a root this call trusts (or is not valid for this host name), so the call stopped before sending anything.</source>
-        <translation>Le répartiteur de charge a présenté un certificat qui ne mène à aucune racine approuvée par cet appel (ou qui n&apos;est pas valide pour ce nom d&apos;hôte) : l&apos;appel s&apos;est donc arrêté avant tout envoi.</translation>
+        <translation>Le répartiteur de charge a présenté un certificat qui ne mène à aucune racine approuvée par cet appel (ou qui n&apos;est pas valide pour ce nom d&apos;hôte)&#xa0;: l&apos;appel s&apos;est donc arrêté avant tout envoi.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Import the tenant&apos;s load-balancer root into the trust store (step 1: fetch-root), or choose the right one with --trust root|system|FILE. If a company proxy inspects TLS, its root is the one to trust.</source>
-        <translation>Importez la racine du répartiteur de charge du tenant dans le magasin de confiance (étape 1 : fetch-root), ou choisissez la bonne avec --trust root|system|FICHIER. Si un proxy d&apos;entreprise inspecte le TLS, c&apos;est sa racine qu&apos;il faut approuver.</translation>
+        <translation>Importez la racine du répartiteur de charge du tenant dans le magasin de confiance (étape 1&#xa0;: fetch-root), ou choisissez la bonne avec --trust root|system|FICHIER. Si un proxy d&apos;entreprise inspecte le TLS, c&apos;est sa racine qu&apos;il faut approuver.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -2651,7 +2850,7 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+1"/>
         <source>The TLS handshake failed with an alert after the client certificate was sent: the chain is incomplete, its root is not one the load balancer accepts, or the certificate is expired or not meant for client authentication.</source>
-        <translation>La négociation TLS a échoué avec une alerte après l&apos;envoi du certificat client : la chaîne est incomplète, sa racine n&apos;est pas acceptée par le répartiteur de charge, ou le certificat a expiré ou n&apos;est pas destiné à l&apos;authentification client.</translation>
+        <translation>La négociation TLS a échoué avec une alerte après l&apos;envoi du certificat client&#xa0;: la chaîne est incomplète, sa racine n&apos;est pas acceptée par le répartiteur de charge, ou le certificat a expiré ou n&apos;est pas destiné à l&apos;authentification client.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -2666,12 +2865,12 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+1"/>
         <source>The call arrived without usable credentials (HTTP 401): the load balancer dropped the client certificate because its chain has a problem (incomplete, root not accepted, self-signed, expired, no clientAuth), or the server never asked for one. The access log shows &apos;-&apos; as the user.</source>
-        <translation>L&apos;appel est arrivé sans identifiants utilisables (HTTP 401) : le répartiteur de charge a écarté le certificat client parce que sa chaîne pose problème (incomplète, racine non acceptée, auto-signé, expiré, sans clientAuth), ou le serveur n&apos;en a jamais demandé. Le journal d&apos;accès affiche « - » comme utilisateur.</translation>
+        <translation>L&apos;appel est arrivé sans identifiants utilisables (HTTP 401)&#xa0;: le répartiteur de charge a écarté le certificat client parce que sa chaîne pose problème (incomplète, racine non acceptée, auto-signé, expiré, sans clientAuth), ou le serveur n&apos;en a jamais demandé. Le journal d&apos;accès affiche «&#xa0;-&#xa0;» comme utilisateur.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Fix the chain problem named in the evidence: send leaf and all intermediates, use a certificate from a CA whose root is on SAP&apos;s list, never a self-signed one.</source>
-        <translation>Corrigez le problème de chaîne indiqué dans les constats : envoyez la feuille et tous les intermédiaires, utilisez un certificat d&apos;une AC dont la racine figure sur la liste SAP, jamais un certificat auto-signé.</translation>
+        <translation>Corrigez le problème de chaîne indiqué dans les constats&#xa0;: envoyez la feuille et tous les intermédiaires, utilisez un certificat d&apos;une AC dont la racine figure sur la liste SAP, jamais un certificat auto-signé.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -2681,7 +2880,7 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+1"/>
         <source>The chain should pass the load balancer, yet the tenant answered 401: the certificate reached the tenant but is not known there. The access log shows &apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos; as the user.</source>
-        <translation>La chaîne devrait passer le répartiteur de charge, mais le tenant a répondu 401 : le certificat a atteint le tenant mais n&apos;y est pas connu. Le journal d&apos;accès affiche « &lt;subject CN&gt;@&lt;issuer CN&gt; » comme utilisateur.</translation>
+        <translation>La chaîne devrait passer le répartiteur de charge, mais le tenant a répondu 401&#xa0;: le certificat a atteint le tenant mais n&apos;y est pas connu. Le journal d&apos;accès affiche «&#xa0;&lt;subject CN&gt;@&lt;issuer CN&gt;&#xa0;» comme utilisateur.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -2691,12 +2890,12 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+2"/>
         <source>Add this exact certificate (the client .cer, serial included) in the Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry.</source>
-        <translation>Ajoutez exactement ce certificat (le .cer client, numéro de série compris) dans le mappage certificat-utilisateur avec un nom d&apos;utilisateur ; un certificat renouvelé nécessite une nouvelle entrée.</translation>
+        <translation>Ajoutez exactement ce certificat (le .cer client, numéro de série compris) dans le mappage certificat-utilisateur avec un nom d&apos;utilisateur&#xa0;; un certificat renouvelé nécessite une nouvelle entrée.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Create a service key of type External Certificate (certificate_external) with this leaf certificate as PEM on the Process Integration Runtime instance (plan integration-flow); the certificate must be in exactly one service key.</source>
-        <translation>Créez une clé de service de type External Certificate (certificate_external) avec ce certificat feuille au format PEM sur l&apos;instance Process Integration Runtime (plan integration-flow) ; le certificat doit figurer dans une seule et unique clé de service.</translation>
+        <translation>Créez une clé de service de type External Certificate (certificate_external) avec ce certificat feuille au format PEM sur l&apos;instance Process Integration Runtime (plan integration-flow)&#xa0;; le certificat doit figurer dans une seule et unique clé de service.</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -2716,12 +2915,12 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+5"/>
         <source>Give the mapped user the role the sender channel requires (default ESBMessaging.send) on the application ending in &apos;iflmap&apos; (cockpit → Security → Authorizations), and check the channel&apos;s CSRF protection setting.</source>
-        <translation>Attribuez à l&apos;utilisateur mappé le rôle exigé par le canal émetteur (par défaut ESBMessaging.send) sur l&apos;application se terminant par « iflmap » (cockpit → Sécurité → Autorisations), et vérifiez le paramètre de protection CSRF du canal.</translation>
+        <translation>Attribuez à l&apos;utilisateur mappé le rôle exigé par le canal émetteur (par défaut ESBMessaging.send) sur l&apos;application se terminant par «&#xa0;iflmap&#xa0;» (cockpit → Sécurité → Autorisations), et vérifiez le paramètre de protection CSRF du canal.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Add the channel&apos;s role (default ESBMessaging.send) to the service instance&apos;s &quot;roles&quot; parameter (role changes can take up to an hour to apply), and check the channel&apos;s CSRF protection setting.</source>
-        <translation>Ajoutez le rôle du canal (par défaut ESBMessaging.send) au paramètre « roles » de l&apos;instance de service (les modifications de rôles peuvent mettre jusqu&apos;à une heure à s&apos;appliquer), et vérifiez le paramètre de protection CSRF du canal.</translation>
+        <translation>Ajoutez le rôle du canal (par défaut ESBMessaging.send) au paramètre «&#xa0;roles&#xa0;» de l&apos;instance de service (les modifications de rôles peuvent mettre jusqu&apos;à une heure à s&apos;appliquer), et vérifiez le paramètre de protection CSRF du canal.</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -2731,7 +2930,7 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+1"/>
         <source>Authentication passed but nothing listens at this path (HTTP 404), or the host answered with a redirect or &apos;method not allowed&apos; instead of running a flow: a typo, a flow that is not deployed, /http versus /cxf, or the management host instead of the runtime host.</source>
-        <translation>L&apos;authentification a réussi, mais rien n&apos;écoute sur ce chemin (HTTP 404), ou l&apos;hôte a répondu par une redirection ou « method not allowed » au lieu d&apos;exécuter un flux : faute de frappe, flux non déployé, /http au lieu de /cxf (ou l&apos;inverse), ou hôte de gestion au lieu de l&apos;hôte d&apos;exécution.</translation>
+        <translation>L&apos;authentification a réussi, mais rien n&apos;écoute sur ce chemin (HTTP 404), ou l&apos;hôte a répondu par une redirection ou «&#xa0;method not allowed&#xa0;» au lieu d&apos;exécuter un flux&#xa0;: faute de frappe, flux non déployé, /http au lieu de /cxf (ou l&apos;inverse), ou hôte de gestion au lieu de l&apos;hôte d&apos;exécution.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -2761,12 +2960,12 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+1"/>
         <source>Authentication and authorization passed; the flow itself ended in an error (HTTP 500, or another status the flow chose).</source>
-        <translation>L&apos;authentification et l&apos;autorisation ont réussi ; le flux lui-même s&apos;est terminé par une erreur (HTTP 500, ou un autre statut choisi par le flux).</translation>
+        <translation>L&apos;authentification et l&apos;autorisation ont réussi&#xa0;; le flux lui-même s&apos;est terminé par une erreur (HTTP 500, ou un autre statut choisi par le flux).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Open the message processing log of this call (Monitor → Monitor Message Processing) for the error; the certificate setup is fine.</source>
-        <translation>Ouvrez le journal de traitement des messages de cet appel (Surveiller → Surveiller le traitement des messages) pour voir l&apos;erreur ; la configuration du certificat est correcte.</translation>
+        <translation>Ouvrez le journal de traitement des messages de cet appel (Surveiller → Surveiller le traitement des messages) pour voir l&apos;erreur&#xa0;; la configuration du certificat est correcte.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -2776,7 +2975,7 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+1"/>
         <source>The tenant or the flow&apos;s runtime is not available right now (HTTP 502, 503, 504 or 429): being started, updated, overloaded, or the flow is not started.</source>
-        <translation>Le tenant ou l&apos;environnement d&apos;exécution du flux n&apos;est pas disponible pour le moment (HTTP 502, 503, 504 ou 429) : démarrage, mise à jour, surcharge, ou flux non démarré.</translation>
+        <translation>Le tenant ou l&apos;environnement d&apos;exécution du flux n&apos;est pas disponible pour le moment (HTTP 502, 503, 504 ou 429)&#xa0;: démarrage, mise à jour, surcharge, ou flux non démarré.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2791,7 +2990,7 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+1"/>
         <source>No connection could be opened: the host name does not resolve, or the port refuses connections, or there is no route.</source>
-        <translation>Aucune connexion n&apos;a pu être établie : le nom d&apos;hôte ne se résout pas, le port refuse les connexions, ou il n&apos;existe pas de route.</translation>
+        <translation>Aucune connexion n&apos;a pu être établie&#xa0;: le nom d&apos;hôte ne se résout pas, le port refuse les connexions, ou il n&apos;existe pas de route.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2806,12 +3005,12 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+1"/>
         <source>The connection or the answer took longer than the time allowed: a firewall silently drops the traffic, a proxy is needed, or the flow takes longer than the timeout.</source>
-        <translation>La connexion ou la réponse a dépassé le délai imparti : un pare-feu bloque le trafic sans rien signaler, un proxy est nécessaire, ou le flux dure plus longtemps que le délai d&apos;attente.</translation>
+        <translation>La connexion ou la réponse a dépassé le délai imparti&#xa0;: un pare-feu bloque le trafic sans rien signaler, un proxy est nécessaire, ou le flux dure plus longtemps que le délai d&apos;attente.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Check firewalls and proxies (--proxy, HTTPS_PROXY); for a slow flow, raise --timeout.</source>
-        <translation>Vérifiez les pare-feu et les proxys (--proxy, HTTPS_PROXY) ; pour un flux lent, augmentez --timeout.</translation>
+        <translation>Vérifiez les pare-feu et les proxys (--proxy, HTTPS_PROXY)&#xa0;; pour un flux lent, augmentez --timeout.</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -2826,7 +3025,7 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+4"/>
         <source>Check the proxy address and credentials, and ask for CONNECT to the tenant host on port 443 to be allowed; bypass the proxy for this host with NO_PROXY if it is not needed.</source>
-        <translation>Vérifiez l&apos;adresse et les identifiants du proxy, et demandez à autoriser CONNECT vers l&apos;hôte du tenant sur le port 443 ; contournez le proxy pour cet hôte avec NO_PROXY s&apos;il n&apos;est pas nécessaire.</translation>
+        <translation>Vérifiez l&apos;adresse et les identifiants du proxy, et demandez à autoriser CONNECT vers l&apos;hôte du tenant sur le port 443&#xa0;; contournez le proxy pour cet hôte avec NO_PROXY s&apos;il n&apos;est pas nécessaire.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -2836,12 +3035,12 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location line="+1"/>
         <source>Something answers at this address, but no TLS session could be set up with it: it speaks plain HTTP or another protocol, or closed the connection during the handshake.</source>
-        <translation>Quelque chose répond à cette adresse, mais aucune session TLS n&apos;a pu être établie : il parle HTTP en clair ou un autre protocole, ou a fermé la connexion pendant la négociation TLS.</translation>
+        <translation>Quelque chose répond à cette adresse, mais aucune session TLS n&apos;a pu être établie&#xa0;: il parle HTTP en clair ou un autre protocole, ou a fermé la connexion pendant la négociation TLS.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that intercepts the connection.</source>
-        <translation>Utilisez une URL https:// de l&apos;hôte d&apos;exécution sur le port 443 ; vérifiez si un proxy ou une passerelle intercepte la connexion.</translation>
+        <translation>Utilisez une URL https:// de l&apos;hôte d&apos;exécution sur le port 443&#xa0;; vérifiez si un proxy ou une passerelle intercepte la connexion.</translation>
     </message>
 </context>
 <context>
@@ -2849,12 +3048,12 @@ Pour commencer : cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation
     <message>
         <location filename="../wizard/ui/workers.py" line="-215"/>
         <source>Cancelled; nothing was written.</source>
-        <translation>Annulé ; rien n&apos;a été écrit.</translation>
+        <translation>Annulé&#xa0;; rien n&apos;a été écrit.</translation>
     </message>
     <message>
         <location line="+86"/>
         <source>Something went wrong that is not your fault (%1). Please report it with the log; nothing half-written was kept.</source>
-        <translation>Une erreur s&apos;est produite, qui n&apos;est pas de votre fait (%1). Merci de la signaler avec le journal ; rien de partiellement écrit n&apos;a été conservé.</translation>
+        <translation>Une erreur s&apos;est produite, qui n&apos;est pas de votre fait (%1). Merci de la signaler avec le journal&#xa0;; rien de partiellement écrit n&apos;a été conservé.</translation>
     </message>
 </context>
 </TS>
