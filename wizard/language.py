@@ -53,10 +53,8 @@ def system_language(environ: Mapping[str, str] | None = None) -> str | None:
             continue
         if variable == "LANGUAGE":
             # a list of preferences, used only with a real locale (not C/POSIX)
-            if (env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG", "")) in (
-                "C",
-                "POSIX",
-            ):
+            locale = env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG", "")
+            if locale.split(".")[0] in ("C", "POSIX"):
                 continue
             for choice in value.split(":"):
                 if found := normalize(choice):
@@ -65,7 +63,7 @@ def system_language(environ: Mapping[str, str] | None = None) -> str | None:
         if value.split(".")[0] in ("C", "POSIX"):
             return SOURCE_LANGUAGE
         return normalize(value) or SOURCE_LANGUAGE
-    if environ is None and os.name == "nt":  # no POSIX variables: Windows's UI language
+    if environ is None:  # no POSIX variables (Windows, a macOS app): the desktop's language
         from PySide6.QtCore import QLocale
 
         return normalize(QLocale.system().name())

@@ -50,6 +50,7 @@ def test_the_language_follows_the_system_locale(cli, catalogues, no_locale, monk
 def test_language_list_takes_the_first_language_we_have(monkeypatch, no_locale):
     assert system_language({"LANGUAGE": "pt_BR:de:en", "LANG": "pt_BR.UTF-8"}) == "de"
     assert system_language({"LANGUAGE": "de", "LANG": "C"}) == "en"  # C ignores LANGUAGE
+    assert system_language({"LANGUAGE": "de", "LANG": "C.UTF-8"}) == "en"
     assert system_language({"LC_MESSAGES": "ja_JP.UTF-8", "LANG": "de_DE.UTF-8"}) == "ja"
     assert system_language({"LANG": "nl_NL.UTF-8"}) == "en"  # not translated: English
     assert system_language({}) is None
