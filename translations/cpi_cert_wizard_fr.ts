@@ -1370,47 +1370,47 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/core/enrollment.py" line="+115"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {name!r} a déjà une clé ({key})&#xa0;; sa CSR est {csr}. Pour la remplacer (renouvellement, ou CSR perdue), relancez avec --new-key&#xa0;; le certificat actuel continue de fonctionner jusqu&apos;à ce que vous déployiez le nouveau.</translation>
     </message>
     <message>
         <location line="+62"/>
         <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {name!r} n&apos;a pas encore de clé. Générez-en une&#xa0;: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Profile {name!r} has no certificate yet. Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {name} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {name!r} n&apos;a pas encore de certificat. Importez d&apos;abord la réponse de l&apos;AC&#xa0;: cpi-cert-wizard import-reply --profile {name} FICHIER</translation>
     </message>
     <message>
         <location line="+102"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {name!r} n&apos;a pas de demande de certificat&#xa0;: aucune réponse d&apos;AC ne peut donc lui correspondre. Créez-en d&apos;abord une&#xa0;: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The key of profile {name!r} was replaced while the reply was being checked; this reply belongs to the old key. Import the reply for the new request.</source>
-        <translation type="unfinished"></translation>
+        <translation>La clé du profil {name!r} a été remplacée pendant le contrôle de la réponse&#xa0;; cette réponse correspond à l&apos;ancienne clé. Importez la réponse à la nouvelle demande.</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>{file} holds a key but no certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} contient une clé, mais aucun certificat.</translation>
     </message>
     <message>
         <location line="+71"/>
         <source>{file} is not JSON ({reason}). Copy the service key as shown in the BTP cockpit (Instances and Subscriptions → the instance → Service Keys → View).</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} n&apos;est pas du JSON ({reason}). Copiez la clé de service telle qu&apos;affichée dans le cockpit BTP (Instances et abonnements → l&apos;instance → Clés de service → Afficher).</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>The &apos;key&apos; field of {file} is not a readable PEM private key.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le champ «&#xa0;key&#xa0;» de {file} n&apos;est pas une clé privée PEM lisible.</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>La clé du profil {name!r} ne correspond pas à son certificat enregistré (la clé a été remplacée après l&apos;import). Importez le certificat de la nouvelle clé, ou exportez l&apos;ancien .p12 depuis le dossier d&apos;archive du profil.</translation>
     </message>
 </context>
 <context>
@@ -1491,22 +1491,22 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/commands/fetch_root.py" line="+69"/>
         <source>--timeout must be a positive number of seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>--timeout doit être un nombre de secondes positif.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Reading the certificate chain of {address}…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture de la chaîne de certificats de {address}…</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Chain of {address} ({protocol}, through the proxy {proxy}):</source>
-        <translation type="unfinished"></translation>
+        <translation>Chaîne de {address} ({protocol}, via le proxy {proxy})&#xa0;:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Chain of {address} ({protocol}):</source>
-        <translation type="unfinished"></translation>
+        <translation>Chaîne de {address} ({protocol})&#xa0;:</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -1523,22 +1523,22 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+12"/>
         <source>Saved (profile {profile}):</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistré (profil {profile})&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Saved:</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistré&#xa0;:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Next: import {cer} into the sender&apos;s trust store (STRUST: SSL client PSE → Import certificate → Add to Certificate List; Java: keytool -importcert -file {cer}; Postman: Settings → Certificates → CA certificates → {pem}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ensuite&#xa0;: importez {cer} dans le magasin de confiance de l&apos;émetteur (STRUST&#xa0;: PSE client SSL → Importer le certificat → Ajouter à la liste des certificats&#xa0;; Java&#xa0;: keytool -importcert -file {cer}&#xa0;; Postman&#xa0;: Settings → Certificates → CA certificates → {pem}).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Not saved: add --profile NAME and/or --out DIR to save the root.</source>
-        <translation type="unfinished"></translation>
+        <translation>Non enregistré&#xa0;: ajoutez --profile NOM et/ou --out DOSSIER pour enregistrer la racine.</translation>
     </message>
     <message>
         <location filename="../wizard/core/fetch_root.py" line="+2"/>
@@ -1762,17 +1762,17 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/commands/import_p12.py" line="+33"/>
         <source>a password file</source>
-        <translation type="unfinished"></translation>
+        <translation>un fichier de mot de passe</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Password of {file}: </source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de passe de {file}&#xa0;: </translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The password of {file} is needed: type it at the prompt, or use --password-file or {variable}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le mot de passe de {file} est nécessaire&#xa0;: saisissez-le à l&apos;invite, ou utilisez --password-file ou {variable}.</translation>
     </message>
 </context>
 <context>
@@ -1789,7 +1789,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/commands/import_service_key.py" line="+34"/>
         <source>The key is stored encrypted in the profile; its passphrase is in the keyring. Next: {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>La clé est enregistrée chiffrée dans le profil&#xa0;; sa phrase secrète est dans le trousseau. Ensuite&#xa0;: {command}</translation>
     </message>
 </context>
 <context>
@@ -1985,72 +1985,72 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+513"/>
         <source> Also tried: {sources}.</source>
-        <translation type="unfinished"></translation>
+        <translation> Sources également essayées&#xa0;: {sources}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
-        <translation type="unfinished"></translation>
+        <translation>sa signature ne se vérifie pas avec la clé de «&#xa0;{issuer}&#xa0;» provenant de {origin}, un autre certificat d&apos;AC portant le même nom</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Get the issuer certificate that belongs to this certificate from the CA (a renewed CA certificate has a new key).</source>
-        <translation type="unfinished"></translation>
+        <translation>Procurez-vous auprès de l&apos;AC le certificat émetteur qui correspond à ce certificat (un certificat d&apos;AC renouvelé a une nouvelle clé).</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Ask the CA for a new certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Demandez un nouveau certificat à l&apos;AC.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Get the current CA certificate from the CA (or its bundle).</source>
-        <translation type="unfinished"></translation>
+        <translation>Procurez-vous le certificat d&apos;AC actuel auprès de l&apos;AC (ou son bundle).</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>expired on {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>expiré le {date}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>not valid before {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>valide seulement à partir du {date}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Check the computer&apos;s clock, or wait until that date.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez l&apos;horloge de l&apos;ordinateur, ou attendez cette date.</translation>
     </message>
     <message>
         <location line="+69"/>
         <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Créez une nouvelle CSR avec --key-type rsa-3072 (ou ec-p256) et faites-la signer à nouveau.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>This CA is too weak for SAP; get the certificate from a different CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette AC est trop faible pour SAP&#xa0;; obtenez le certificat auprès d&apos;une autre AC.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Ask the CA to issue it again with SHA-256.</source>
-        <translation type="unfinished"></translation>
+        <translation>Demandez à l&apos;AC de le réémettre avec SHA-256.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The CA must give you a CA certificate signed with SHA-256, or use another CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;AC doit vous fournir un certificat d&apos;AC signé avec SHA-256&#xa0;; sinon, changez d&apos;AC.</translation>
     </message>
     <message>
         <location line="+54"/>
         <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>sa chaîne vers «&#xa0;{root}&#xa0;» n&apos;a pas passé la validation ({reason})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Ask the CA for the correct chain, or for a new certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Demandez à l&apos;AC la bonne chaîne, ou un nouveau certificat.</translation>
     </message>
 </context>
 <context>
@@ -2638,7 +2638,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location filename="../wizard/commands/secret.py" line="+30"/>
         <source>No {kind} secret of profile {profile!r} is in the keyring ({keyring}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun secret {kind} du profil {profile!r} dans le trousseau ({keyring}).</translation>
     </message>
 </context>
 <context>
