@@ -11,6 +11,7 @@ Texts a person reads are marked with `QT_TRANSLATE_NOOP(context, text)` (a no-op
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -115,10 +116,30 @@ def progress_of(profile: Profile, present: Iterable[Artefact]) -> Progress:
     )
 
 
+_ARTEFACT_FILES = frozenset(a.value for a in Artefact)
+
+
+def present_artefacts(folder: Path) -> list[Artefact]:
+    """The artefacts that exist in `folder` (as Path.exists sees them: a dangling link does not).
+
+    One directory listing, not a stat per artefact: a thousand profiles are listed in a blink.
+    """
+    try:
+        with os.scandir(folder) as entries:
+            found = {
+                entry.name
+                for entry in entries
+                if entry.name in _ARTEFACT_FILES
+                and (not entry.is_symlink() or os.path.exists(entry.path))
+            }
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [a for a in Artefact if a.value in found]
+
+
 def read_progress(store: ProfileStore, profile: Profile) -> Progress:
     """`progress_of` with the artefacts looked up on disk (I/O: call it off the GUI thread)."""
-    present = [a for a in Artefact if store.path(profile.name, a).exists()]
-    return progress_of(profile, present)
+    return progress_of(profile, present_artefacts(store.folder(profile.name)))
 
 
 def completed(step: Step, progress: Progress) -> bool:
@@ -179,6 +200,8 @@ class ProfileRow:
     expiry: Expiry
     resume: Step
     problem: str | None = None  # profile.json cannot be read: what is wrong, how to restore it
+    sap_signed: bool = False  # the current certificate is SAP's (Destination service)
+    sap_auto_renew: bool | None = None  # SAP renews it by itself (None: not known)
 
 
 def subject_cn(rfc4514: str | None) -> str | None:
@@ -207,6 +230,8 @@ def profile_row(store: ProfileStore, profile: Profile, at: datetime | None = Non
         days_left=profile.days_left(at),
         expiry=expiry_of(profile, at),
         resume=resume_step(read_progress(store, profile)),
+        sap_signed=profile.sap_signed,
+        sap_auto_renew=profile.sap_auto_renew if profile.sap_signed else None,
     )
 
 
@@ -226,11 +251,13 @@ def broken_row(broken: BrokenProfile) -> ProfileRow:
     )
 
 
-def profile_rows(store: ProfileStore, at: datetime | None = None) -> list[ProfileRow]:
-    """Every profile of `store` as the start page lists it (reads the disk)."""
+def profile_rows(
+    store: ProfileStore, at: datetime | None = None, *, names: Iterable[str] | None = None
+) -> list[ProfileRow]:
+    """Every profile of `store` (or those in `names`) as the start page lists it (reads the disk)."""
     return [
         broken_row(p) if isinstance(p, BrokenProfile) else profile_row(store, p, at)
-        for p in store.all()
+        for p in store.all(names)
     ]
 
 

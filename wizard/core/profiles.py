@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -426,10 +426,11 @@ class ProfileStore:
     def load_or_create(self, name: str) -> Profile:
         return self.load(name) if self.exists(name) else self.create(name)
 
-    def all(self) -> list[Profile | BrokenProfile]:
-        """Every profile; one that cannot be read is a `BrokenProfile` and the rest still load."""
+    def all(self, names: Iterable[str] | None = None) -> list[Profile | BrokenProfile]:
+        """Every profile (or those in `names`); one that cannot be read is a `BrokenProfile` and
+        the rest still load."""
         out: list[Profile | BrokenProfile] = []
-        for name in self.names():
+        for name in self.names() if names is None else names:
             try:
                 out.append(self.load(name))
             except WizardError as exc:
