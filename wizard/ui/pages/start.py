@@ -4,31 +4,39 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
 )
 
 from wizard.core.errors import WizardError
 from wizard.core.flow import Expiry, ProfileRow, Step, profile_rows
 from wizard.core.profiles import Profile, ProfileStore, State
 from wizard.language import LANGUAGES, NATIVE_NAMES, language_setting, save_language_setting
+from wizard.ui import workers
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session, is_sandbox_host
 from wizard.ui.text import arg, from_core
-from wizard.ui.widgets.banner import Banner, Severity, severity_colour
+from wizard.ui.widgets.banner import Banner, Severity
 from wizard.ui.widgets.icons import icon
+from wizard.ui.widgets.profile_table import (
+    NAME_ROLE,
+    Column,
+    ProfileFilter,
+    ProfileListView,
+    ProfileTableModel,
+    RowTexts,
+)
 
 SANDBOX_PROFILE = "sandbox-demo"
+CHUNK = 100  # profiles per worker job: each answer is one short turn of the GUI thread
+PAINT_WAIT_MS = 100  # the next chunk at the latest this long after the last, painted or not
 
 
 def remove_profile(store: ProfileStore, secrets, name: str) -> str:
@@ -96,15 +104,26 @@ class StartPage(Page):
             )
         )
         self.target: Step = Step.TENANT
-        self.rows: list[ProfileRow] = []
-        self.rows_loaded_once = False
+        self.rows_loaded_once = False  # every row has been read once
+        self.loading = False  # rows are being read (the list is usable meanwhile)
+        self._generation = 0  # answers for an earlier refresh are dropped
+        self._unread: list[str] = []
+        self._paint_awaited: int | None = None  # the refresh whose next chunk waits for a paint
+        self._paint_ticket = 0  # the latest wait (an older wait's timeout does not count)
+        self._fitted = False
         self.keyring_banner = Banner(self)
         self.body.addWidget(self.keyring_banner)
 
         self.list_label = QLabel(self.tr("&Sender systems:"), self)
-        self.list = QTreeWidget(self)
-        self.list_label.setBuddy(self.list)
-        self.list.setHeaderLabels(
+        self.filter_label = QLabel(self.tr("&Filter:"), self)
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("filter")
+        self.filter.setPlaceholderText(self.tr("name, host, subject, state…"))
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setMinimumWidth(self.filter.fontMetrics().averageCharWidth() * 24)
+        self.filter_label.setBuddy(self.filter)
+        self.count = QLabel(self)
+        self.model = ProfileTableModel(
             [
                 self.tr("Name"),
                 self.tr("Environment"),
@@ -112,15 +131,22 @@ class StartPage(Page):
                 self.tr("Subject CN"),
                 self.tr("State"),
                 self.tr("Expires"),
-            ]
+                self.tr("SAP-signed"),
+            ],
+            self._describe,
+            self.palette(),
+            self,
         )
-        self.list.setRootIsDecorated(False)
-        self.list.setAlternatingRowColors(True)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.list.header().setStretchLastSection(True)
-        self.list.itemSelectionChanged.connect(self._selection_changed)
-        self.list.itemActivated.connect(lambda *_: self.resume())
+        self.proxy = ProfileFilter(self.model, self)
+        self.list = ProfileListView(self)
+        self.list.setModel(self.proxy)
+        self.list_label.setBuddy(self.list)
+        self.list.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.list.activated.connect(lambda *_: self.resume())
+        self.list.painted.connect(self._list_painted)
+        self.filter.textChanged.connect(self._filter_changed)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.filter.setFocus)
+        self.problem = self.field_error(self)  # why the selected profile cannot be read
         self.empty = self.paragraph(
             self.tr(
                 "No sender systems yet. Start with a new one, or try the whole flow first with "
@@ -128,8 +154,15 @@ class StartPage(Page):
             ),
             self,
         )
-        self.body.addWidget(self.list_label)
+        heading = QHBoxLayout()
+        heading.addWidget(self.list_label)
+        heading.addStretch(1)
+        heading.addWidget(self.count)
+        heading.addWidget(self.filter_label)
+        heading.addWidget(self.filter)
+        self.body.addLayout(heading)
         self.body.addWidget(self.list, 1)
+        self.body.addWidget(self.problem)
         self.body.addWidget(self.empty)
 
         self.new_button = QPushButton(self.tr("&New sender system"), self)
@@ -199,64 +232,157 @@ class StartPage(Page):
         )
         self.language_note.show()
 
-    # --- the list ---
+    # --- the list: the names at once, then the rows, a chunk per worker job ---
+
+    @property
+    def rows(self) -> list[ProfileRow]:
+        """The rows read so far, in the order the list shows them."""
+        return self.model.rows()
 
     def refresh(self) -> None:
-        """Reload the list (a worker reads the profiles)."""
-        self.run(
-            profile_rows,
-            self.session.store,
-            busy=self.tr("Reading the profiles…"),
-            on_done=self._show_rows,
+        """Reload the list. The page stays usable: nothing waits for the rows."""
+        self._generation += 1
+        generation = self._generation
+        self.loading = True
+        workers.start(
+            self.session.store.names,
+            on_done=lambda names: self._names_read(generation, names),
+            on_error=lambda exc: self._read_failed(generation, exc),
         )
 
-    def _show_rows(self, rows: list[ProfileRow]) -> None:
+    def _names_read(self, generation: int, names: list[str]) -> None:
+        if generation != self._generation:
+            return
         selected = self.selected_name()
-        self.rows = rows
-        self.list.clear()
-        for row in rows:
-            expires = row.not_after.strftime("%Y-%m-%d") if row.not_after else "—"
-            if row.expiry is Expiry.EXPIRED:
-                expires = arg(self.tr("%1 (expired)"), expires)
-            elif row.days_left is not None and row.expiry is Expiry.DUE:
-                expires = arg(self.tr("%1 (%2)"), expires, self._days(row.days_left))
-            item = QTreeWidgetItem(
-                [
-                    row.name,
-                    {"neo": self.tr("Neo"), "cf": self.tr("Cloud Foundry")}.get(
-                        row.environment or "", "—"
-                    ),
-                    row.tenant_host or "—",
-                    row.subject_cn or "—",
-                    self.state_text(row.state),
-                    expires,
-                ]
-            )
-            item.setData(0, Qt.ItemDataRole.UserRole, row.name)
-            if row.problem:  # profile.json cannot be read: say why, offer only Remove
-                item.setText(4, self.tr("cannot be read"))
-                item.setIcon(4, icon("error"))
-                for column in range(6):
-                    item.setToolTip(column, from_core(row.problem))
-            severity = {Expiry.EXPIRED: Severity.ERROR, Expiry.DUE: Severity.WARNING}.get(
-                row.expiry
-            )
-            if severity is not None:
-                item.setForeground(5, QBrush(severity_colour(self.palette(), severity)))
-                item.setIcon(5, icon(str(severity)))
-            item.setIcon(0, icon("certificate" if row.not_after else "key"))
-            self.list.addTopLevelItem(item)
-            if row.name == selected:
-                item.setSelected(True)
-        if rows and not self.list.selectedItems():
-            self.list.topLevelItem(0).setSelected(True)
-        has_rows = bool(rows)
-        self.list.setVisible(has_rows)
-        self.list_label.setVisible(has_rows)
+        if self.model.set_names(names) or selected is None:
+            self._select_again(selected)
+        has_rows = bool(names)
+        for widget in (self.list, self.list_label, self.filter, self.filter_label):
+            widget.setVisible(has_rows)
         self.empty.setVisible(not has_rows)
+        self._unread = self.model.names()  # in the order shown: the first screenful fills first
+        self._show_count()
+        self._read_after_paint(generation)
+
+    def _read_next(self, generation: int) -> None:
+        if not self._unread:
+            self.loading = False
+            self._show_count()
+            self._selection_changed()
+            self.rows_loaded_once = True
+            self.rows_loaded.emit()
+            return
+        chunk, self._unread = self._unread[:CHUNK], self._unread[CHUNK:]
+        self._show_count()
+        workers.start(
+            profile_rows,
+            self.session.store,
+            names=chunk,
+            on_done=lambda rows: self._rows_read(generation, rows),
+            on_error=lambda exc: self._read_failed(generation, exc),
+        )
+
+    def _rows_read(self, generation: int, rows: list[ProfileRow]) -> None:
+        if generation != self._generation:
+            return
+        self.model.fill(rows)
+        if not self._fitted:
+            self._fitted = True
+            self.list.fit_columns()
         self._selection_changed()
-        self.rows_loaded_once = True
-        self.rows_loaded.emit()
+        self._read_after_paint(generation)
+
+    def _read_after_paint(self, generation: int) -> None:
+        """Read on once the list has painted what came in. A paint calls the Python model
+        hundreds of times; beside a worker running Python each call waits for the GIL (measured:
+        a 9 ms paint took 250 ms), so paint and read take turns."""
+        self._paint_awaited = generation
+        self._paint_ticket += 1
+        ticket = self._paint_ticket
+        self.list.viewport().update()
+        QTimer.singleShot(  # a hidden window does not paint
+            PAINT_WAIT_MS, self, lambda: ticket == self._paint_ticket and self._list_painted()
+        )
+
+    def _list_painted(self) -> None:
+        generation, self._paint_awaited = self._paint_awaited, None
+        if generation is not None and generation == self._generation:
+            QTimer.singleShot(0, self, lambda: self._read_next(generation))
+
+    def _read_failed(self, generation: int, exc: WizardError) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        self._show_count()
+        self.show_error(exc)
+
+    def stop_reading(self) -> None:
+        """Drop the answers still to come (the window closes)."""
+        self._generation += 1
+        self.loading = False
+
+    def cancel_job(self) -> None:
+        self.stop_reading()
+        super().cancel_job()
+
+    def _select_again(self, name: str | None) -> None:
+        index = self.model.index_of(name) if name is not None else QModelIndex()
+        if index.isValid():
+            self.select(name)
+        elif self.proxy.rowCount():
+            self.list.setCurrentIndex(self.proxy.index(0, 0))
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._show_count()
+        if not self.list.selectionModel().hasSelection() and self.proxy.rowCount():
+            self.list.setCurrentIndex(self.proxy.index(0, 0))
+        self._selection_changed()
+
+    def _show_count(self) -> None:
+        total = self.model.rowCount()
+        if self.loading and total:
+            text = arg(self.tr("Reading the profiles… %1 of %2"), self.model.loaded(), total)
+        elif self.proxy.filtering:
+            text = arg(self.tr("%1 of %2 shown"), self.proxy.rowCount(), total)
+        else:
+            text = ""
+        self.count.setText(text)
+        self.count.setVisible(bool(text))
+
+    def _describe(self, row: ProfileRow) -> RowTexts:
+        """A row in words (the model calls this once per row read)."""
+        expires = row.not_after.strftime("%Y-%m-%d") if row.not_after else "—"
+        if row.expiry is Expiry.EXPIRED:
+            expires = arg(self.tr("%1 (expired)"), expires)
+        elif row.days_left is not None and row.expiry is Expiry.DUE:
+            expires = arg(self.tr("%1 (%2)"), expires, self._days(row.days_left))
+        if row.problem:  # profile.json cannot be read: say why, offer only Remove
+            cells = (row.name, "—", "—", "—", self.tr("cannot be read"), expires, "")
+            return RowTexts(cells, (from_core(row.problem),) * len(cells))
+        if not row.sap_signed:
+            sap = sap_tip = ""
+        else:
+            sap = {
+                True: self.tr("yes, SAP renews it"),
+                False: self.tr("yes, renewed by hand"),
+                None: self.tr("yes", "signed by SAP"),
+            }[row.sap_auto_renew]
+            sap_tip = self.tr("Signed by SAP through the subaccount's Destination service")
+        cells = (
+            row.name,
+            {"neo": self.tr("Neo"), "cf": self.tr("Cloud Foundry")}.get(row.environment or "", "—"),
+            row.tenant_host or "—",
+            row.subject_cn or "—",
+            self.state_text(row.state),
+            expires,
+            sap,
+        )
+        tooltips = [""] * len(cells)
+        tooltips[Column.TENANT_HOST] = row.tenant_host or ""  # in full where it is elided
+        tooltips[Column.SUBJECT_CN] = row.subject_cn or ""
+        tooltips[Column.SAP] = sap_tip
+        return RowTexts(cells, tuple(tooltips))
 
     def _days(self, days: int) -> str:
         return self.tr("%n day(s) left", "", days)
@@ -270,28 +396,39 @@ class StartPage(Page):
             State.TESTED: self.tr("tested"),
         }[state]
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # light/dark switched: expiry colours follow
+            self.model.set_palette(self.palette())
+        super().changeEvent(event)
+
     def selected_name(self) -> str | None:
-        items = self.list.selectedItems()
-        return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+        rows = self.list.selectionModel().selectedRows()
+        return rows[0].data(NAME_ROLE) if rows else None
 
     def selected_row(self) -> ProfileRow | None:
+        """The selected profile's row; None also while it is still being read."""
         name = self.selected_name()
-        return next((r for r in self.rows if r.name == name), None)
+        return self.model.profile_row(name) if name is not None else None
 
     def select(self, name: str) -> None:
-        for index in range(self.list.topLevelItemCount()):
-            item = self.list.topLevelItem(index)
-            item.setSelected(item.data(0, Qt.ItemDataRole.UserRole) == name)
+        index = self.proxy.mapFromSource(self.model.index_of(name))
+        if index.isValid():
+            self.list.setCurrentIndex(index)
+            self.list.scrollTo(index)
+        else:
+            self.list.clearSelection()
 
     def _selection_changed(self) -> None:
+        name = self.selected_name()
         row = self.selected_row()
         busy = self.running or not self.steps_ready()
         usable = row is not None and not row.problem
         self.resume_button.setEnabled(usable and not busy)
         self.renew_button.setEnabled(usable and row.state is not State.NEW and not busy)
-        self.remove_button.setEnabled(row is not None and not busy)
+        self.remove_button.setEnabled(name is not None and not busy)
         self.new_button.setEnabled(not busy)
         self.sandbox_button.setEnabled(not busy and self.session.sandbox is None)
+        self.set_field_error(self.problem, from_core(row.problem) if row and row.problem else None)
 
     def steps_ready(self) -> bool:
         wizard = self.wizard()
@@ -346,9 +483,9 @@ class StartPage(Page):
             self.show_error(from_core(row.problem))
         elif row is not None:
             self.resume()
-        else:
+        elif self.selected_name() is None:
             self.new()
-        return False
+        return False  # a selected profile not read yet: nothing to resume for a moment
 
     def _go(self, target: Step) -> None:
         self.target = target
