@@ -42,7 +42,7 @@ setup-test: system-test-packages $(VENV)/.test-deps qm
 translations: | $(BIN)/cpi-cert-wizard
 	for lang in $(LANGUAGES); do \
 	  $(LUPDATE) $$(find wizard -name '*.py' | sort) -locations relative -source-language en \
-	    -target-language $$lang -ts translations/cpi_cert_wizard_$$lang.ts || exit 1; \
+	    -target-language $$lang -no-obsolete -ts translations/cpi_cert_wizard_$$lang.ts || exit 1; \
 	done
 	$(MAKE) qm
 

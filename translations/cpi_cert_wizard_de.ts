@@ -519,17 +519,27 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+94"/>
+        <location filename="../wizard/ui/pages/start.py" line="+102"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Jedes Sendersystem (ein SAP-System, eine Java- oder .NET-Anwendung, Postman…) erhält ein Profil: seinen Schlüssel, sein Zertifikat und den Tenant, den es aufruft.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+15"/>
         <source>&amp;Sender systems:</source>
         <translation>&amp;Sendersysteme:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
+        <source>&amp;Filter:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>name, host, subject, state…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
@@ -559,12 +569,17 @@
         <translation>Läuft ab</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+1"/>
+        <source>SAP-signed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>No sender systems yet. Start with a new one, or try the whole flow first with the sandbox tenant: it runs on this computer and needs no SAP account.</source>
         <translation>Noch keine Sendersysteme. Beginnen Sie mit einem neuen, oder probieren Sie den ganzen Ablauf zuerst mit dem Sandbox-Tenant aus: Er läuft auf diesem Computer und braucht kein SAP-Konto.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+16"/>
         <source>&amp;New sender system</source>
         <translation>&amp;Neues Sendersystem</translation>
     </message>
@@ -614,12 +629,7 @@
         <translation>Gespeichert. Die neue Sprache gilt beim nächsten Start des Assistenten.</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>Reading the profiles…</source>
-        <translation>Profile werden gelesen…</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+126"/>
         <source>%1 (expired)</source>
         <translation>%1 (abgelaufen)</translation>
     </message>
@@ -629,7 +639,7 @@
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+15"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
@@ -639,12 +649,43 @@
         <translation>Cloud Foundry</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-13"/>
         <source>cannot be read</source>
         <translation>nicht lesbar</translation>
     </message>
+    <message>
+        <location line="-16"/>
+        <source>Reading the profiles… %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 of %2 shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>yes, SAP renews it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>yes, renewed by hand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>yes</source>
+        <comment>signed by SAP</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Signed by SAP through the subaccount&apos;s Destination service</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location line="+25"/>
+        <location line="+17"/>
         <source>%n day(s) left</source>
         <translation>
             <numerusform>noch %n Tag</numerusform>
@@ -677,7 +718,7 @@
         <translation>getestet</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+65"/>
         <source>No keyring: secrets are not stored</source>
         <translation>Kein Schlüsselbund: Geheimnisse werden nicht gespeichert</translation>
     </message>
@@ -1608,7 +1649,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+72"/>
+        <location filename="../wizard/core/flow.py" line="+73"/>
         <source>Sender systems</source>
         <translation>Sendersysteme</translation>
     </message>
@@ -1658,7 +1699,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location line="+171"/>
+        <location line="+197"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>das Root-Zertifikat des Load Balancers des Tenants (DER)</translation>
     </message>
@@ -1796,7 +1837,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>language</name>
     <message>
-        <location filename="../wizard/language.py" line="+99"/>
+        <location filename="../wizard/language.py" line="+97"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
         <translation>{code!r} ist keine Sprache dieses Programms; verwenden Sie eine von {codes}.</translation>
     </message>

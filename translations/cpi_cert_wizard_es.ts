@@ -519,17 +519,27 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+94"/>
+        <location filename="../wizard/ui/pages/start.py" line="+102"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Cada sistema emisor (un sistema SAP, una aplicación Java o .NET, Postman…) tiene un perfil: su clave, su certificado y el tenant al que llama.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+15"/>
         <source>&amp;Sender systems:</source>
         <translation>Sistemas &amp;emisores:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
+        <source>&amp;Filter:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>name, host, subject, state…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
@@ -559,12 +569,17 @@
         <translation>Caduca</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+1"/>
+        <source>SAP-signed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>No sender systems yet. Start with a new one, or try the whole flow first with the sandbox tenant: it runs on this computer and needs no SAP account.</source>
         <translation>Aún no hay sistemas emisores. Cree uno nuevo o pruebe antes todo el proceso con el tenant sandbox: se ejecuta en este ordenador y no necesita cuenta de SAP.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+16"/>
         <source>&amp;New sender system</source>
         <translation>&amp;Nuevo sistema emisor</translation>
     </message>
@@ -614,12 +629,7 @@
         <translation>Guardado. El nuevo idioma se usará la próxima vez que se inicie el asistente.</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>Reading the profiles…</source>
-        <translation>Leyendo los perfiles…</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+126"/>
         <source>%1 (expired)</source>
         <translation>%1 (caducado)</translation>
     </message>
@@ -629,7 +639,7 @@
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+15"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
@@ -639,12 +649,43 @@
         <translation>Cloud Foundry</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-13"/>
         <source>cannot be read</source>
         <translation>no se puede leer</translation>
     </message>
+    <message>
+        <location line="-16"/>
+        <source>Reading the profiles… %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 of %2 shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>yes, SAP renews it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>yes, renewed by hand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>yes</source>
+        <comment>signed by SAP</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Signed by SAP through the subaccount&apos;s Destination service</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location line="+25"/>
+        <location line="+17"/>
         <source>%n day(s) left</source>
         <translation>
             <numerusform>queda %n día</numerusform>
@@ -677,7 +718,7 @@
         <translation>probado</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+65"/>
         <source>No keyring: secrets are not stored</source>
         <translation>Sin llavero: los secretos no se guardan</translation>
     </message>
@@ -1607,7 +1648,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+72"/>
+        <location filename="../wizard/core/flow.py" line="+73"/>
         <source>Sender systems</source>
         <translation>Sistemas emisores</translation>
     </message>
@@ -1657,7 +1698,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Resumen</translation>
     </message>
     <message>
-        <location line="+171"/>
+        <location line="+197"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>la raíz del equilibrador de carga del tenant (DER)</translation>
     </message>
@@ -1795,7 +1836,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>language</name>
     <message>
-        <location filename="../wizard/language.py" line="+99"/>
+        <location filename="../wizard/language.py" line="+97"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
         <translation>{code!r} no es un idioma de este programa; use uno de estos: {codes}.</translation>
     </message>

@@ -519,17 +519,27 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+94"/>
+        <location filename="../wizard/ui/pages/start.py" line="+102"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Chaque système émetteur (système SAP, application Java ou .NET, Postman…) a son profil&#xa0;: sa clé, son certificat et le tenant qu&apos;il appelle.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+15"/>
         <source>&amp;Sender systems:</source>
         <translation>S&amp;ystèmes émetteurs&#xa0;:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
+        <source>&amp;Filter:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>name, host, subject, state…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
@@ -559,12 +569,17 @@
         <translation>Expiration</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+1"/>
+        <source>SAP-signed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>No sender systems yet. Start with a new one, or try the whole flow first with the sandbox tenant: it runs on this computer and needs no SAP account.</source>
         <translation>Aucun système émetteur pour l&apos;instant. Commencez par en créer un, ou essayez d&apos;abord tout le processus avec le tenant bac à sable&#xa0;: il s&apos;exécute sur cet ordinateur et ne nécessite aucun compte SAP.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+16"/>
         <source>&amp;New sender system</source>
         <translation>&amp;Nouveau système émetteur</translation>
     </message>
@@ -614,12 +629,7 @@
         <translation>Enregistré. La nouvelle langue sera utilisée au prochain démarrage de l&apos;assistant.</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>Reading the profiles…</source>
-        <translation>Lecture des profils…</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+126"/>
         <source>%1 (expired)</source>
         <translation>%1 (expiré)</translation>
     </message>
@@ -629,7 +639,7 @@
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+15"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
@@ -639,12 +649,43 @@
         <translation>Cloud Foundry</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-13"/>
         <source>cannot be read</source>
         <translation>illisible</translation>
     </message>
+    <message>
+        <location line="-16"/>
+        <source>Reading the profiles… %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 of %2 shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>yes, SAP renews it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>yes, renewed by hand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>yes</source>
+        <comment>signed by SAP</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Signed by SAP through the subaccount&apos;s Destination service</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location line="+25"/>
+        <location line="+17"/>
         <source>%n day(s) left</source>
         <translation>
             <numerusform>%n jour restant</numerusform>
@@ -677,7 +718,7 @@
         <translation>testé</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+65"/>
         <source>No keyring: secrets are not stored</source>
         <translation>Pas de trousseau&#xa0;: les secrets ne sont pas enregistrés</translation>
     </message>
@@ -1607,7 +1648,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+72"/>
+        <location filename="../wizard/core/flow.py" line="+73"/>
         <source>Sender systems</source>
         <translation>Systèmes émetteurs</translation>
     </message>
@@ -1657,7 +1698,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Récapitulatif</translation>
     </message>
     <message>
-        <location line="+171"/>
+        <location line="+197"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>la racine du répartiteur de charge du tenant (DER)</translation>
     </message>
@@ -1795,7 +1836,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>language</name>
     <message>
-        <location filename="../wizard/language.py" line="+99"/>
+        <location filename="../wizard/language.py" line="+97"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
         <translation>{code!r} n&apos;est pas une langue de ce programme&#xa0;; utilisez l&apos;une des suivantes&#xa0;: {codes}.</translation>
     </message>

@@ -519,17 +519,27 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+94"/>
+        <location filename="../wizard/ui/pages/start.py" line="+102"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>送信側システム (SAP、Java/.NET、Postman など) ごとに、鍵・証明書・テナントのプロファイルを作成します。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+15"/>
         <source>&amp;Sender systems:</source>
         <translation>送信側システム(&amp;S):</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
+        <source>&amp;Filter:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>name, host, subject, state…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Name</source>
         <translation>名前</translation>
     </message>
@@ -559,12 +569,17 @@
         <translation>有効期限</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+1"/>
+        <source>SAP-signed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>No sender systems yet. Start with a new one, or try the whole flow first with the sandbox tenant: it runs on this computer and needs no SAP account.</source>
         <translation>送信側システムはまだありません。新規作成するか、まずサンドボックステナントで全体の流れを試してください。サンドボックスはこのコンピューター上で動作し、SAP アカウントは不要です。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+16"/>
         <source>&amp;New sender system</source>
         <translation>新しい送信側システム(&amp;N)</translation>
     </message>
@@ -614,12 +629,7 @@
         <translation>保存しました。新しい言語は次回ウィザードを起動したときに適用されます。</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>Reading the profiles…</source>
-        <translation>プロファイルを読み込んでいます…</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+126"/>
         <source>%1 (expired)</source>
         <translation>%1 (期限切れ)</translation>
     </message>
@@ -629,7 +639,7 @@
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+15"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
@@ -639,12 +649,43 @@
         <translation>Cloud Foundry</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-13"/>
         <source>cannot be read</source>
         <translation>読み取れません</translation>
     </message>
+    <message>
+        <location line="-16"/>
+        <source>Reading the profiles… %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 of %2 shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>yes, SAP renews it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>yes, renewed by hand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>yes</source>
+        <comment>signed by SAP</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Signed by SAP through the subaccount&apos;s Destination service</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location line="+25"/>
+        <location line="+17"/>
         <source>%n day(s) left</source>
         <translation>
             <numerusform>残り %n 日</numerusform>
@@ -676,7 +717,7 @@
         <translation>テスト済み</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+65"/>
         <source>No keyring: secrets are not stored</source>
         <translation>キーリングなし: シークレットは保存されません</translation>
     </message>
@@ -1605,7 +1646,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+72"/>
+        <location filename="../wizard/core/flow.py" line="+73"/>
         <source>Sender systems</source>
         <translation>送信側システム</translation>
     </message>
@@ -1655,7 +1696,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>概要</translation>
     </message>
     <message>
-        <location line="+171"/>
+        <location line="+197"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>テナントのロードバランサーのルート証明書 (DER)</translation>
     </message>
@@ -1793,7 +1834,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>language</name>
     <message>
-        <location filename="../wizard/language.py" line="+99"/>
+        <location filename="../wizard/language.py" line="+97"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
         <translation>{code!r} はこのプログラムの言語ではありません。{codes} のいずれかを使用してください。</translation>
     </message>
