@@ -531,12 +531,12 @@
     <message>
         <location line="+1"/>
         <source>&amp;Filter:</source>
-        <translation type="unfinished"></translation>
+        <translation>絞り込み(&amp;F):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>name, host, subject, state…</source>
-        <translation type="unfinished"></translation>
+        <translation>名前、ホスト、サブジェクト、状態…</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -571,7 +571,7 @@
     <message>
         <location line="+1"/>
         <source>SAP-signed</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP 署名</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -656,33 +656,33 @@
     <message>
         <location line="-16"/>
         <source>Reading the profiles… %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイルを読み込んでいます… %1/%2</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%1 of %2 shown</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/%2 件を表示</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>yes, SAP renews it</source>
-        <translation type="unfinished"></translation>
+        <translation>はい (SAP が更新)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>yes, renewed by hand</source>
-        <translation type="unfinished"></translation>
+        <translation>はい (手動で更新)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>yes</source>
         <comment>signed by SAP</comment>
-        <translation type="unfinished"></translation>
+        <translation>はい</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Signed by SAP through the subaccount&apos;s Destination service</source>
-        <translation type="unfinished"></translation>
+        <translation>サブアカウントの Destination サービスを通じて SAP が署名</translation>
     </message>
     <message numerus="yes">
         <location line="+17"/>
