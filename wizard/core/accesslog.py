@@ -13,7 +13,6 @@ Lines that do not have this shape are counted and skipped, never fatal.
 
 from __future__ import annotations
 
-import gzip
 import re
 import zlib
 from collections.abc import Iterable
@@ -27,6 +26,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from wizard.core.errors import WizardError
+from wizard.core.storage import open_log_text
 from wizard.core.verdicts import Verdict, verdict_for_status
 
 _MONTHS = {
@@ -255,31 +255,12 @@ def node_and_date(path: Path) -> tuple[str, str | None]:
     return path.name, None
 
 
-def _open_text(path: Path):
-    try:
-        with path.open("rb") as probe:
-            magic = probe.read(2)
-    except FileNotFoundError:
-        raise WizardError("file.not_found", f"{path} does not exist. Check the path.") from None
-    except IsADirectoryError:
-        raise WizardError(
-            "file.is_dir", f"{path} is a folder; give the http_access_*.log files in it."
-        ) from None
-    except PermissionError:
-        raise WizardError(
-            "file.unreadable", f"{path} cannot be read (permission denied)."
-        ) from None
-    if magic == b"\x1f\x8b":  # gzip, whatever the name says
-        return gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="")
-    return path.open("rt", encoding="utf-8", errors="replace", newline="")
-
-
 def _read_file(path: Path) -> tuple[list[AccessLogEntry], LogFileSummary]:
     node, date = node_and_date(path)
     entries: list[AccessLogEntry] = []
     lines = malformed = 0
     error = None
-    handle = _open_text(path)
+    handle = open_log_text(path, what="an http_access_*.log file")
     try:
         with handle:
             for lines, raw in enumerate(handle, 1):

@@ -7,6 +7,7 @@ crash) and an advisory lock so two processes never change the same folder at onc
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import TextIO
 
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
@@ -103,23 +105,47 @@ def read_input_file(path: Path, *, what: str, limit: int = MAX_INPUT_BYTES) -> b
                 ),
             )
         return path.read_bytes()
-    except FileNotFoundError:
-        raise WizardError(
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: OSError) -> WizardError:
+    if isinstance(exc, FileNotFoundError):
+        return WizardError(
             "file.not_found",
             translate("storage", "{file} does not exist. Check the path.").format(file=path),
-        ) from None
-    except PermissionError:
-        raise WizardError(
+        )
+    if isinstance(exc, PermissionError):
+        return WizardError(
             "file.unreadable",
             translate("storage", "{file} cannot be read (permission denied).").format(file=path),
-        ) from None
-    except OSError as exc:
+        )
+    return WizardError(
+        "file.unreadable",
+        translate("storage", "{file} cannot be read: {reason}.").format(
+            file=path, reason=exc.strerror
+        ),
+    )
+
+
+def open_log_text(path: Path, *, what: str) -> TextIO:
+    """A log file as text, gzip-compressed or not whatever its name says; errors in words."""
+    path = Path(path)
+    try:
+        with path.open("rb") as probe:
+            magic = probe.read(2)
+    except IsADirectoryError:
         raise WizardError(
-            "file.unreadable",
-            translate("storage", "{file} cannot be read: {reason}.").format(
-                file=path, reason=exc.strerror
+            "file.is_dir",
+            translate("storage", "{file} is a folder, not {what}. Give the file itself.").format(
+                file=path, what=what
             ),
         ) from None
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="")
+    return path.open("rt", encoding="utf-8", errors="replace", newline="")
 
 
 # --- several files at once, and one writer at a time ---------------------------------------------

@@ -25,7 +25,6 @@ recognised by the words they must contain. Lines that are no record are counted 
 from __future__ import annotations
 
 import functools
-import gzip
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -34,7 +33,7 @@ from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 
-from wizard.core.errors import WizardError
+from wizard.core.storage import open_log_text
 from wizard.core.verdicts import Verdict
 
 RECORD_SEPARATOR = "|"
@@ -373,25 +372,6 @@ def _parse(
     )
 
 
-def _open_text(path: Path):
-    try:
-        with path.open("rb") as probe:
-            magic = probe.read(2)
-    except FileNotFoundError:
-        raise WizardError("file.not_found", f"{path} does not exist. Check the path.") from None
-    except IsADirectoryError:
-        raise WizardError(
-            "file.is_dir", f"{path} is a folder; give the ljs_trace_*.log files in it."
-        ) from None
-    except PermissionError:
-        raise WizardError(
-            "file.unreadable", f"{path} cannot be read (permission denied)."
-        ) from None
-    if magic == b"\x1f\x8b":  # gzip, whatever the name says
-        return gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="")
-    return path.open("rt", encoding="utf-8", errors="replace", newline="")
-
-
 def _separator(value: str, default: str) -> str:
     """An ASCII code as SAP's header gives it ('124'); anything else keeps the default."""
     value = value.strip()
@@ -498,7 +478,7 @@ def _scan(
             lines = number  # kept outside: a cut-off .gz says where reading stopped
             yield number, raw
 
-    handle = _open_text(path)
+    handle = open_log_text(path, what="an ljs_trace_*.log file")
     try:
         with handle:
             records.extend(reader.records(numbered(handle)))
