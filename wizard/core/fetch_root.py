@@ -72,29 +72,11 @@ def host_notes(host: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class ChainEntry:
-    """One certificate of the server's chain and where it came from."""
+class ChainEntry(ChainLink):
+    """One certificate of the server's chain, its place in it and where it came from."""
 
-    certificate: x509.Certificate
-    role: str  # "leaf" | "intermediate" | "root"
-    sent_by_server: bool
-    source: str  # "server", "certifi", "system store", "--ca-file /abs/x.pem", "AIA http://…"
-
-    @property
-    def subject(self) -> str:
-        return self.certificate.subject.rfc4514_string()
-
-    @property
-    def issuer(self) -> str:
-        return self.certificate.issuer.rfc4514_string()
-
-    @property
-    def not_after(self) -> dt.datetime:
-        return self.certificate.not_valid_after_utc
-
-    @property
-    def sha256(self) -> str:
-        return fingerprint(self.certificate)
+    role: str = "intermediate"  # "leaf" | "intermediate" | "root"
+    sent_by_server: bool = False
 
     @property
     def origin(self) -> str:
