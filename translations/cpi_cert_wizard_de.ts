@@ -531,12 +531,12 @@
     <message>
         <location line="+1"/>
         <source>&amp;Filter:</source>
-        <translation type="unfinished"></translation>
+        <translation>F&amp;ilter:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>name, host, subject, state…</source>
-        <translation type="unfinished"></translation>
+        <translation>Name, Host, Subject, Status…</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -571,7 +571,7 @@
     <message>
         <location line="+1"/>
         <source>SAP-signed</source>
-        <translation type="unfinished"></translation>
+        <translation>Von SAP signiert</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -656,33 +656,33 @@
     <message>
         <location line="-16"/>
         <source>Reading the profiles… %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Profile werden gelesen… %1 von %2</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%1 of %2 shown</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 angezeigt</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>yes, SAP renews it</source>
-        <translation type="unfinished"></translation>
+        <translation>ja, SAP erneuert es</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>yes, renewed by hand</source>
-        <translation type="unfinished"></translation>
+        <translation>ja, wird manuell erneuert</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>yes</source>
         <comment>signed by SAP</comment>
-        <translation type="unfinished"></translation>
+        <translation>ja</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Signed by SAP through the subaccount&apos;s Destination service</source>
-        <translation type="unfinished"></translation>
+        <translation>Von SAP über den Destination-Service des Subaccounts signiert</translation>
     </message>
     <message numerus="yes">
         <location line="+17"/>

@@ -531,12 +531,12 @@
     <message>
         <location line="+1"/>
         <source>&amp;Filter:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Filtro:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>name, host, subject, state…</source>
-        <translation type="unfinished"></translation>
+        <translation>nombre, host, sujeto, estado…</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -571,7 +571,7 @@
     <message>
         <location line="+1"/>
         <source>SAP-signed</source>
-        <translation type="unfinished"></translation>
+        <translation>Firmado por SAP</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -656,33 +656,33 @@
     <message>
         <location line="-16"/>
         <source>Reading the profiles… %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Leyendo los perfiles… %1 de %2</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%1 of %2 shown</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrando %1 de %2</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>yes, SAP renews it</source>
-        <translation type="unfinished"></translation>
+        <translation>sí, SAP lo renueva</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>yes, renewed by hand</source>
-        <translation type="unfinished"></translation>
+        <translation>sí, se renueva manualmente</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>yes</source>
         <comment>signed by SAP</comment>
-        <translation type="unfinished"></translation>
+        <translation>sí</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Signed by SAP through the subaccount&apos;s Destination service</source>
-        <translation type="unfinished"></translation>
+        <translation>Firmado por SAP mediante el servicio Destination de la subcuenta</translation>
     </message>
     <message numerus="yes">
         <location line="+17"/>
@@ -1411,47 +1411,47 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location filename="../wizard/core/enrollment.py" line="+115"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {name!r} ya tiene una clave ({key}); su CSR es {csr}. Para sustituirla (renovación o CSR perdida), vuelva a ejecutar el comando con --new-key; el certificado actual sigue funcionando hasta que instale el nuevo.</translation>
     </message>
     <message>
         <location line="+62"/>
         <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {name!r} aún no tiene clave. Genere una: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Profile {name!r} has no certificate yet. Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {name} FILE</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {name!r} aún no tiene certificado. Importe primero la respuesta de la CA: cpi-cert-wizard import-reply --profile {name} FILE</translation>
     </message>
     <message>
         <location line="+102"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {name!r} no tiene ninguna solicitud de certificado, así que ninguna respuesta de la CA puede corresponderle. Cree primero una: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The key of profile {name!r} was replaced while the reply was being checked; this reply belongs to the old key. Import the reply for the new request.</source>
-        <translation type="unfinished"></translation>
+        <translation>La clave del perfil {name!r} se sustituyó mientras se comprobaba la respuesta; esta respuesta corresponde a la clave anterior. Importe la respuesta a la nueva solicitud.</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>{file} holds a key but no certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} contiene una clave, pero ningún certificado.</translation>
     </message>
     <message>
         <location line="+71"/>
         <source>{file} is not JSON ({reason}). Copy the service key as shown in the BTP cockpit (Instances and Subscriptions → the instance → Service Keys → View).</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} no es JSON ({reason}). Copie la clave de servicio tal como la muestra el cockpit de BTP (Instancias y suscripciones → la instancia → Claves de servicio → Ver).</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>The &apos;key&apos; field of {file} is not a readable PEM private key.</source>
-        <translation type="unfinished"></translation>
+        <translation>El campo &apos;key&apos; de {file} no es una clave privada PEM legible.</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>La clave del perfil {name!r} no corresponde a su certificado guardado (la clave se sustituyó después de la importación). Importe el certificado de la clave nueva o exporte el .p12 anterior desde la carpeta de archivado del perfil.</translation>
     </message>
 </context>
 <context>
@@ -1532,22 +1532,22 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location filename="../wizard/commands/fetch_root.py" line="+69"/>
         <source>--timeout must be a positive number of seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>--timeout debe ser un número positivo de segundos.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Reading the certificate chain of {address}…</source>
-        <translation type="unfinished"></translation>
+        <translation>Leyendo la cadena de certificados de {address}…</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Chain of {address} ({protocol}, through the proxy {proxy}):</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadena de {address} ({protocol}, a través del proxy {proxy}):</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Chain of {address} ({protocol}):</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadena de {address} ({protocol}):</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -1564,22 +1564,22 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+12"/>
         <source>Saved (profile {profile}):</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardado (perfil {profile}):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Saved:</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardado:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Next: import {cer} into the sender&apos;s trust store (STRUST: SSL client PSE → Import certificate → Add to Certificate List; Java: keytool -importcert -file {cer}; Postman: Settings → Certificates → CA certificates → {pem}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Siguiente paso: importe {cer} en el almacén de confianza del emisor (STRUST: PSE de cliente SSL → Importar certificado → Añadir a lista de certificados; Java: keytool -importcert -file {cer}; Postman: Settings → Certificates → CA certificates → {pem}).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Not saved: add --profile NAME and/or --out DIR to save the root.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha guardado: añada --profile NAME y/o --out DIR para guardar la raíz.</translation>
     </message>
     <message>
         <location filename="../wizard/core/fetch_root.py" line="+2"/>
@@ -1803,17 +1803,17 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location filename="../wizard/commands/import_p12.py" line="+33"/>
         <source>a password file</source>
-        <translation type="unfinished"></translation>
+        <translation>un archivo de contraseña</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Password of {file}: </source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña de {file}: </translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The password of {file} is needed: type it at the prompt, or use --password-file or {variable}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Se necesita la contraseña de {file}: escríbala cuando se le solicite, o use --password-file o {variable}.</translation>
     </message>
 </context>
 <context>
@@ -1830,7 +1830,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location filename="../wizard/commands/import_service_key.py" line="+34"/>
         <source>The key is stored encrypted in the profile; its passphrase is in the keyring. Next: {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>La clave se guarda cifrada en el perfil; su frase de contraseña está en el llavero. Siguiente paso: {command}</translation>
     </message>
 </context>
 <context>
@@ -2026,72 +2026,72 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+513"/>
         <source> Also tried: {sources}.</source>
-        <translation type="unfinished"></translation>
+        <translation> También se ha probado: {sources}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
-        <translation type="unfinished"></translation>
+        <translation>su firma no se puede verificar con la clave de &apos;{issuer}&apos; de {origin}, otro certificado de CA con el mismo nombre</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Get the issuer certificate that belongs to this certificate from the CA (a renewed CA certificate has a new key).</source>
-        <translation type="unfinished"></translation>
+        <translation>Obtenga de la CA el certificado del emisor que corresponde a este certificado (un certificado de CA renovado tiene una clave nueva).</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Ask the CA for a new certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pida a la CA un certificado nuevo.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Get the current CA certificate from the CA (or its bundle).</source>
-        <translation type="unfinished"></translation>
+        <translation>Obtenga de la CA el certificado de CA actual (o su paquete).</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>expired on {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>caducó el {date}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>not valid before {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>válido solo a partir del {date}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Check the computer&apos;s clock, or wait until that date.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe el reloj del ordenador o espere hasta esa fecha.</translation>
     </message>
     <message>
         <location line="+69"/>
         <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cree una CSR nueva con --key-type rsa-3072 (o ec-p256) y pida que la firmen de nuevo.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>This CA is too weak for SAP; get the certificate from a different CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>Esta CA es demasiado débil para SAP; obtenga el certificado de otra CA.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Ask the CA to issue it again with SHA-256.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pida a la CA que lo vuelva a emitir con SHA-256.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The CA must give you a CA certificate signed with SHA-256, or use another CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA debe proporcionarle un certificado de CA firmado con SHA-256; si no, use otra CA.</translation>
     </message>
     <message>
         <location line="+54"/>
         <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>su cadena hasta &apos;{root}&apos; no ha superado la validación ({reason})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Ask the CA for the correct chain, or for a new certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pida a la CA la cadena correcta o un certificado nuevo.</translation>
     </message>
 </context>
 <context>
@@ -2679,7 +2679,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location filename="../wizard/commands/secret.py" line="+30"/>
         <source>No {kind} secret of profile {profile!r} is in the keyring ({keyring}).</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay ningún secreto {kind} del perfil {profile!r} en el llavero ({keyring}).</translation>
     </message>
 </context>
 <context>

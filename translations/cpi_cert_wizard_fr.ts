@@ -531,12 +531,12 @@
     <message>
         <location line="+1"/>
         <source>&amp;Filter:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Filtrer&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>name, host, subject, state…</source>
-        <translation type="unfinished"></translation>
+        <translation>nom, hôte, sujet, état…</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -571,7 +571,7 @@
     <message>
         <location line="+1"/>
         <source>SAP-signed</source>
-        <translation type="unfinished"></translation>
+        <translation>Signé par SAP</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -656,33 +656,33 @@
     <message>
         <location line="-16"/>
         <source>Reading the profiles… %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture des profils… %1 sur %2</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%1 of %2 shown</source>
-        <translation type="unfinished"></translation>
+        <translation>Affichage&#xa0;: %1 sur %2</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>yes, SAP renews it</source>
-        <translation type="unfinished"></translation>
+        <translation>oui, SAP le renouvelle</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>yes, renewed by hand</source>
-        <translation type="unfinished"></translation>
+        <translation>oui, renouvelé manuellement</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>yes</source>
         <comment>signed by SAP</comment>
-        <translation type="unfinished"></translation>
+        <translation>oui</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Signed by SAP through the subaccount&apos;s Destination service</source>
-        <translation type="unfinished"></translation>
+        <translation>Signé par SAP via le service Destination du sous-compte</translation>
     </message>
     <message numerus="yes">
         <location line="+17"/>
