@@ -247,13 +247,14 @@ class FetchRootReport:
                     "(it does not say which CAs it accepts).",
                 )
             ]
+        count = len(self.client_ca_names)  # a plain name, so lupdate sees the plural call
         lines = [
             translate(
                 "fetch_root",
                 "Client certificates: the server asks for one and lists %n acceptable CA "
                 "name(s); your certificate must chain to one of them:",
                 None,
-                len(self.client_ca_names),
+                count,
             )
         ]
         lines.extend(f"  - {name}" for name in self.client_ca_names)
