@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from wizard.cli import Context, Outcome
+from wizard.core.i18n import translate
 from wizard.core.storage import atomic_write, read_input_file
 from wizard.sandbox import Sandbox
 from wizard.sandbox.state import DEFAULT_MAX_BYTES, DEFAULT_ROLE, EXAMPLE_ENDPOINT
@@ -174,7 +175,9 @@ def _run_foreground(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) ->
 
 
 def _sign(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outcome:
-    csr = read_input_file(args.csr, what="a certificate signing request", limit=1024 * 1024)
+    csr = read_input_file(
+        args.csr, what=translate("sandbox", "a certificate signing request"), limit=1024 * 1024
+    )
     pem = args.pem or args.out.suffix.lower() in _PEM_SUFFIXES
     reply = sandbox.sign_csr(
         csr, p7b=not pem, client_auth=args.eku == "client", include_root=args.with_root
@@ -228,7 +231,7 @@ def _read_reply(reply: bytes, pem: bool) -> list[x509.Certificate]:
 
 
 def _map(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outcome:
-    data = read_input_file(args.cert, what="a certificate", limit=1024 * 1024)
+    data = read_input_file(args.cert, what=translate("sandbox", "a certificate"), limit=1024 * 1024)
     row = sandbox.map_certificate(data, args.user)
     roles = sandbox.state().roles_of(row.user)
     text = f"Mapped {row.subject} (issued by {row.issuer}) to user {row.user}."
@@ -272,7 +275,9 @@ def _endpoint(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outco
 
 
 def _trust_root(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outcome:
-    data = read_input_file(args.root, what="a root certificate", limit=1024 * 1024)
+    data = read_input_file(
+        args.root, what=translate("sandbox", "a root certificate"), limit=1024 * 1024
+    )
     row = sandbox.trust_client_root(data)
     return Outcome(
         text=f"The load balancer now also accepts client chains ending at {row.subject}.",

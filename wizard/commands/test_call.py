@@ -95,7 +95,7 @@ def _body(value: str | None) -> tuple[bytes | None, str | None]:
         return None, None
     if value.startswith("@"):
         path = Path(value[1:]).expanduser()
-        data = read_input_file(path, what="the message body")
+        data = read_input_file(path, what=translate("test_call", "the message body"))
         return data, f"@{path.resolve()}"
     return value.encode("utf-8"), value
 

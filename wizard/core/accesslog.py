@@ -26,6 +26,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.storage import open_log_text
 from wizard.core.verdicts import Verdict, verdict_for_status
 
@@ -260,7 +261,7 @@ def _read_file(path: Path) -> tuple[list[AccessLogEntry], LogFileSummary]:
     entries: list[AccessLogEntry] = []
     lines = malformed = 0
     error = None
-    handle = open_log_text(path, what="an http_access_*.log file")
+    handle = open_log_text(path, what=translate("accesslog", "an http_access_*.log file"))
     try:
         with handle:
             for lines, raw in enumerate(handle, 1):

@@ -28,6 +28,7 @@ from wizard.core import chain as chains
 from wizard.core import keys
 from wizard.core.csr import SubjectFields
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.profiles import (
     Artefact,
     BrokenProfile,
@@ -101,7 +102,9 @@ class SystemsFile:
 
 
 def read_systems_csv(path: Path) -> SystemsFile:
-    data = read_input_file(Path(path), what="a CSV of sender systems", limit=MAX_CSV_BYTES)
+    data = read_input_file(
+        Path(path), what=translate("batch", "a CSV of sender systems"), limit=MAX_CSV_BYTES
+    )
     return parse_systems_csv(data, source=str(path))
 
 
@@ -569,7 +572,7 @@ def import_replies(
     pool = _Pool()
     for path in files:
         try:
-            data = read_input_file(path, what="a certificate file")
+            data = read_input_file(path, what=translate("batch", "a certificate file"))
             for cert in parse_certificates(data, source=str(path)):
                 pool.add(cert, str(path))
         except WizardError as exc:

@@ -1019,7 +1019,11 @@ def check_server_chain(
         )
     if root is None:
         last = links[-1]
-        note = (" Also tried: " + "; ".join(build.notes) + ".") if build.notes else ""
+        note = (
+            translate("lints", " Also tried: {sources}.").format(sources="; ".join(build.notes))
+            if build.notes
+            else ""
+        )
         problems.append(
             f"incomplete: issuer '{last.issuer}' of '{last.subject}' was not found in the "
             f"server's chain, {_source_names(sources)} or via AIA.{note}"

@@ -329,7 +329,7 @@ def import_p12(
     fetch_aia: bool = True,
 ) -> ImportResult:
     """Bring your own key pair: a PKCS#12 from elsewhere becomes this profile's key and certificate."""
-    data = read_input_file(p12_file, what="a PKCS#12 file")
+    data = read_input_file(p12_file, what=translate("enrollment", "a PKCS#12 file"))
     contents = p12.read_p12(data, password, source=str(p12_file))
     if contents.certificate is None:
         raise WizardError(
@@ -399,7 +399,9 @@ def import_service_key(
     fetch_aia: bool = True,
 ) -> ImportResult:
     """A Cloud Foundry service key of key-type `certificate` (SAP generated the key pair)."""
-    raw = read_input_file(key_file, what="a service key (JSON)", limit=1024 * 1024)
+    raw = read_input_file(
+        key_file, what=translate("enrollment", "a service key (JSON)"), limit=1024 * 1024
+    )
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

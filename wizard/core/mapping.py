@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 
 from wizard.core.errors import WizardError
-from wizard.core.i18n import QT_TRANSLATE_NOOP, tr
+from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 from wizard.core.profiles import Artefact, Profile, ProfileStore, State
 from wizard.core.storage import atomic_write
 
@@ -544,7 +544,7 @@ def validate_roles(roles: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     for role in roles:
         if not _ROLE.match(role):
             bad = "".join(sorted({ch for ch in role if not re.match(r"[A-Za-z0-9_.]", ch)}))
-            shown = repr(bad) if bad else "nothing (the name is empty)"
+            shown = repr(bad) if bad else translate("mapping", "nothing (the name is empty)")
             raise WizardError("mapping.role", text("role_invalid", role=role, bad=shown))
         if role not in out:
             out.append(role)
@@ -705,8 +705,12 @@ def build_tenant_entry(
     else:
         if validity_days < 1:
             raise WizardError("mapping.validity", text("validity_invalid", value=validity_days))
-        inst = _validate_cf_name(instance or f"{profile.name}-inbound", "The instance name")
-        key = _validate_cf_name(key_name or f"{profile.name}-{leaf.sha256[:8]}", "The key name")
+        inst = _validate_cf_name(
+            instance or f"{profile.name}-inbound", translate("mapping", "The instance name")
+        )
+        key = _validate_cf_name(
+            key_name or f"{profile.name}-{leaf.sha256[:8]}", translate("mapping", "The key name")
+        )
         cf = CfServiceKey(
             instance=inst,
             key_name=key,
@@ -865,7 +869,10 @@ def build_flow_certificate(
         text("flow_downtime", recommended=recommended, profile=profile.name),
         text("flow_no_gap"),
     ]
-    for which, dn_name in (("Subject", cert.subject), ("Issuer", cert.issuer)):
+    for which, dn_name in (
+        (translate("mapping", "Subject"), cert.subject),
+        (translate("mapping", "Issuer"), cert.issuer),
+    ):
         uncommon = _uncommon_names(dn_name)
         if uncommon:
             warnings.append(

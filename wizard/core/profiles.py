@@ -334,7 +334,7 @@ class ProfileStore:
         ensure_private_dir(self.root)
         with exclusive_lock(
             self._lock_path(name),
-            what=f"Profile {name!r}",
+            what=translate("profiles", "Profile {name!r}").format(name=name),
             timeout=self.lock_timeout if timeout is None else timeout,
         ) as outermost:
             if outermost:

@@ -92,7 +92,7 @@ def read_certificate_files(paths: Sequence[Path]) -> list[x509.Certificate]:
     """All certificates from several files, in file order, duplicates across files removed."""
     found: list[x509.Certificate] = []
     for path in paths:
-        data = read_input_file(Path(path), what="a certificate file")
+        data = read_input_file(Path(path), what=translate("reply", "a certificate file"))
         found.extend(parse_certificates(data, source=str(path)))
     return _unique(found)
 

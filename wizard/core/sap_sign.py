@@ -240,7 +240,11 @@ def parse_destination_key(data: bytes, *, source: str) -> DestinationKey:
 
 
 def read_destination_key(path: Path) -> DestinationKey:
-    data = read_input_file(Path(path), what="a Destination service key (JSON)", limit=1024 * 1024)
+    data = read_input_file(
+        Path(path),
+        what=translate("sap_sign", "a Destination service key (JSON)"),
+        limit=1024 * 1024,
+    )
     return parse_destination_key(data, source=str(path))
 
 

@@ -43,6 +43,7 @@ from wizard.core import chain as chainmod
 from wizard.core import tlsprobe
 from wizard.core.accesslog import common_name
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.keys import PrivateKey, load_key, same_public_key
 from wizard.core.profiles import Artefact, Profile, ProfileStore, State
 from wizard.core.reply import parse_certificates
@@ -273,7 +274,7 @@ def server_trust(store: ProfileStore, profile: Profile, trust: str | None) -> Se
             )
         return ServerTrust(label="the system trust store", roots=roots, cafile=None)
     path = Path(choice).expanduser()
-    data = read_input_file(path, what="a root certificate for the tenant")
+    data = read_input_file(path, what=translate("testcall", "a root certificate for the tenant"))
     return ServerTrust(
         label=f"the certificates in {path}",
         roots=tuple(parse_certificates(data, source=str(path))),
@@ -304,7 +305,9 @@ def accepted_roots(
     """--accepted-roots FILE, else the names fetch-root recorded, else SAP's list."""
     if accepted_file is not None:
         path = Path(accepted_file).expanduser()
-        data = read_input_file(path, what="a file of accepted client root certificates")
+        data = read_input_file(
+            path, what=translate("testcall", "a file of accepted client root certificates")
+        )
         certs = parse_certificates(data, source=str(path))
         return AcceptedRoots(
             source=f"the roots in {path}",

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 
+from wizard.core.i18n import translate
 from wizard.core.storage import open_log_text
 from wizard.core.verdicts import Verdict
 
@@ -478,7 +479,7 @@ def _scan(
             lines = number  # kept outside: a cut-off .gz says where reading stopped
             yield number, raw
 
-    handle = open_log_text(path, what="an ljs_trace_*.log file")
+    handle = open_log_text(path, what=translate("tracelog", "an ljs_trace_*.log file"))
     try:
         with handle:
             records.extend(reader.records(numbered(handle)))

@@ -22,6 +22,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.reply import parse_certificates, parse_certificates_lenient
 from wizard.core.storage import read_input_file
 from wizard.resources import resource
@@ -89,7 +90,7 @@ def load_sap_list(path: Path | None = None) -> SapTrustList:
     if path is None:
         return _shipped_list()
     path = Path(path)
-    data = read_input_file(path, what="an SAP trust list")
+    data = read_input_file(path, what=translate("trust", "an SAP trust list"))
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return _list_from_json(data, source=str(path), fallback_version=path.name)
     certificates = parse_certificates(data, source=str(path))
@@ -114,7 +115,9 @@ def load_sap_list(path: Path | None = None) -> SapTrustList:
 @functools.cache
 def _shipped_list() -> SapTrustList:
     path = resource(DEFAULT_SAP_LIST)
-    data = read_input_file(path, what="the SAP trust list shipped with the wizard")
+    data = read_input_file(
+        path, what=translate("trust", "the SAP trust list shipped with the wizard")
+    )
     return _list_from_json(data, source=str(path), fallback_version=path.name)
 
 
@@ -257,7 +260,7 @@ def _from_hashed_dir(folder: Path) -> list[x509.Certificate]:
 def ca_file_source(path: Path) -> TrustSource:
     """Certificates a user offers to complete a chain (PEM, DER or PKCS#7)."""
     path = Path(path)
-    data = read_input_file(path, what="a CA certificate file")
+    data = read_input_file(path, what=translate("trust", "a CA certificate file"))
     name = f"--ca-file {path.resolve()}"
     return TrustSource(name, tuple(parse_certificates(data, source=str(path))))
 
