@@ -27,8 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.core.errors import WizardError
+from wizard.core.i18n import tr, translate
 
 DEFAULT_TIMEOUT = 30.0
+CONTEXT = (
+    "https"  # tr() context of this module's texts and of the Caller advice (QT_TRANSLATE_NOOP)
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Caller:
     """Whose calls these are: the prefix of their error codes and what their users should check."""
 
     area: str  # "tenant_api" → tenant_api.url, .ca_file, .tls, .network, .not_json (.proxy)
+    # the three advice texts are marked with QT_TRANSLATE_NOOP("https", ...) by each caller
     check: str  # advice after "Cannot reach <host>: <why>."
     tls_advice: str  # advice after "The server certificate of <host> is not trusted (<why>)."
     login_page_advice: str = ""  # added when an HTML page came where JSON was expected
@@ -62,11 +67,20 @@ class Answer:
             return json.loads(self.body.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             advice = self.caller.login_page_advice
-            hint = f" {advice}" if advice and "html" in self.content_type.lower() else ""
+            html = advice and "html" in self.content_type.lower()
+            hint = " " + tr(CONTEXT, advice) if html else ""
             raise WizardError(
                 f"{self.caller.area}.not_json",
-                f"{url} answered {what} with {self.content_type or 'no content type'} that is not "
-                f"JSON (HTTP {self.status}).{hint}",
+                translate(
+                    "https",
+                    "{url} answered {what} with {content_type} that is not JSON (HTTP {status}).",
+                ).format(
+                    url=url,
+                    what=what,
+                    content_type=self.content_type or translate("https", "no content type"),
+                    status=self.status,
+                )
+                + hint,
             ) from None
 
 
@@ -89,8 +103,11 @@ def tls_context(ca_files: Sequence[Path] = (), *, area: str) -> ssl.SSLContext:
     except (OSError, ssl.SSLError) as exc:
         raise WizardError(
             f"{area}.ca_file",
-            f"{path} cannot be used as CA file ({exc}); give a PEM file with the CA "
-            "certificate that signed the server's certificate.",
+            translate(
+                "https",
+                "{file} cannot be used as CA file ({reason}); give a PEM file with the CA "
+                "certificate that signed the server's certificate.",
+            ).format(file=path, reason=exc),
         ) from None
     return context
 
@@ -134,7 +151,10 @@ class Session:
     ) -> Answer:
         """Send one request; any HTTP status comes back as an `Answer`, no answer as WizardError."""
         if urllib.parse.urlsplit(url).scheme != "https":  # secrets travel only over TLS
-            raise WizardError(f"{self.caller.area}.url", f"{url!r} is not an https URL.")
+            raise WizardError(
+                f"{self.caller.area}.url",
+                translate("https", "{url!r} is not an https URL.").format(url=url),
+            )
         request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310
         try:
             with self.opener.open(request, timeout=self.timeout) as response:
@@ -164,28 +184,42 @@ def network_error(url: str, reason: object, caller: Caller) -> WizardError:
     if isinstance(reason, ssl.SSLCertVerificationError):
         return WizardError(
             f"{caller.area}.tls",
-            f"The server certificate of {host} is not trusted ({reason.verify_message}). "
-            + caller.tls_advice,
+            translate(
+                "https", "The server certificate of {host} is not trusted ({reason}). {advice}"
+            ).format(
+                host=host, reason=reason.verify_message, advice=tr(CONTEXT, caller.tls_advice)
+            ),
         )
     text = str(reason)
     if proxy and "Tunnel connection failed" in text:
         return WizardError(
             f"{caller.area}.proxy",
-            f"The proxy {proxy} (HTTPS_PROXY) refused to connect to {host} ({text}). Ask for "
-            f"{host} to be allowed, or set NO_PROXY if it should be reached directly.",
+            translate(
+                "https",
+                "The proxy {proxy} (HTTPS_PROXY) refused to connect to {host} ({reason}). Ask for "
+                "{host} to be allowed, or set NO_PROXY if it should be reached directly.",
+            ).format(proxy=proxy, host=host, reason=text),
         )
     if isinstance(reason, ConnectionRefusedError):
-        detail = "connection refused"
+        detail = translate("https", "connection refused")
     elif isinstance(reason, TimeoutError | socket.timeout):
-        detail = "no answer in time"
+        detail = translate("https", "no answer in time")
     elif isinstance(reason, socket.gaierror):
-        detail = "the host name is unknown"
+        detail = translate("https", "the host name is unknown")
     else:
         detail = text or type(reason).__name__
     if proxy:
         return WizardError(
             f"{caller.area}.proxy",
-            f"Cannot reach {host} through the proxy {proxy} (HTTPS_PROXY): {detail}. Check the "
-            "proxy address and that it is running, or unset HTTPS_PROXY to connect directly.",
+            translate(
+                "https",
+                "Cannot reach {host} through the proxy {proxy} (HTTPS_PROXY): {detail}. Check the "
+                "proxy address and that it is running, or unset HTTPS_PROXY to connect directly.",
+            ).format(host=host, proxy=proxy, detail=detail),
         )
-    return WizardError(f"{caller.area}.network", f"Cannot reach {host}: {detail}. {caller.check}")
+    return WizardError(
+        f"{caller.area}.network",
+        translate("https", "Cannot reach {host}: {detail}. {check}").format(
+            host=host, detail=detail, check=tr(CONTEXT, caller.check)
+        ),
+    )

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from wizard.core import https
 from wizard.core.errors import WizardError
+from wizard.core.i18n import QT_TRANSLATE_NOOP, translate
 from wizard.core.mapping import NeoMapping
 
 ENTITY_SET = "CertificateUserMappings"
@@ -62,14 +63,20 @@ def api_root(tmn: str) -> str:
     if parsed.scheme != "https" or not parsed.hostname:
         raise WizardError(
             "tenant_api.url",
-            f"{tmn!r} is not an https URL of the tenant's management host; give "
-            "https://<account>-tmn.hci.<region>.hana.ondemand.com.",
+            translate(
+                "neo_api",
+                "{tmn!r} is not an https URL of the tenant's management host; give "
+                "https://<account>-tmn.hci.<region>.hana.ondemand.com.",
+            ).format(tmn=tmn),
         )
     if "-iflmap." in parsed.hostname:
         raise WizardError(
             "tenant_api.url",
-            f"{parsed.hostname} is the runtime (iflmap) host; the API lives on the management "
-            "host https://<account>-tmn.hci.<region>.hana.ondemand.com.",
+            translate(
+                "neo_api",
+                "{host} is the runtime (iflmap) host; the API lives on the management "
+                "host https://<account>-tmn.hci.<region>.hana.ondemand.com.",
+            ).format(host=parsed.hostname),
         )
     path = parsed.path.rstrip("/")
     if not path.endswith("/api/v1"):
@@ -79,11 +86,19 @@ def api_root(tmn: str) -> str:
 
 _NEO = https.Caller(
     area="tenant_api",
-    check="Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.",
-    tls_advice="For a private test server give its CA with --ca-file; for SAP's hosts check for "
-    "a TLS-inspecting proxy.",
-    login_page_advice="It looks like a login page: check that the URL is the tmn host and that "
-    "this user may log in with a password (or use --tmn-client-id).",
+    check=QT_TRANSLATE_NOOP(
+        "https", "Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again."
+    ),
+    tls_advice=QT_TRANSLATE_NOOP(
+        "https",
+        "For a private test server give its CA with --ca-file; for SAP's hosts check for "
+        "a TLS-inspecting proxy.",
+    ),
+    login_page_advice=QT_TRANSLATE_NOOP(
+        "https",
+        "It looks like a login page: check that the URL is the tmn host and that "
+        "this user may log in with a password (or use --tmn-client-id).",
+    ),
 )
 
 
@@ -107,8 +122,11 @@ def _oauth_token(login: TenantApiLogin, session: https.Session) -> str:
     if urllib.parse.urlsplit(url).scheme != "https":
         raise WizardError(
             "tenant_api.url",
-            f"The token URL {url!r} must be an https URL (the OAuth token endpoint of the "
-            "subaccount, …/oauth2/api/v1/token).",
+            translate(
+                "neo_api",
+                "The token URL {url!r} must be an https URL (the OAuth token endpoint of the "
+                "subaccount, …/oauth2/api/v1/token).",
+            ).format(url=url),
         )
     answer = session.call(
         "POST",
@@ -123,50 +141,77 @@ def _oauth_token(login: TenantApiLogin, session: https.Session) -> str:
     if answer.status in (400, 401):
         raise WizardError(
             "tenant_api.credentials",
-            f"The token endpoint {url} refused client {login.name!r} (HTTP {answer.status}). "
-            "Check the client id and its secret.",
+            translate(
+                "neo_api",
+                "The token endpoint {url} refused client {client!r} (HTTP {status}). "
+                "Check the client id and its secret.",
+            ).format(url=url, client=login.name, status=answer.status),
         )
     if answer.status >= 300:
-        raise _http_error(answer, url, "the token request")
-    data = answer.json("the token request", url)
+        raise _http_error(answer, url, translate("neo_api", "the token request"))
+    data = answer.json(translate("neo_api", "the token request"), url)
     token = data.get("access_token") if isinstance(data, dict) else None
     if not isinstance(token, str) or not token:
         raise WizardError(
             "tenant_api.not_json",
-            f"{url} answered without an access_token; is it the OAuth token endpoint?",
+            translate(
+                "neo_api", "{url} answered without an access_token; is it the OAuth token endpoint?"
+            ).format(url=url),
         )
     return token
 
 
 def _http_error(answer: https.Answer, url: str, what: str) -> WizardError:
     if 300 <= answer.status < 400:
-        target = answer.headers.get("Location", "another page")
+        target = answer.headers.get("Location")
+        if target is None:
+            target = translate("neo_api", "another page")
         return WizardError(
             "tenant_api.redirect",
-            f"{url} answered {what} with a redirect to {target} (HTTP {answer.status}), usually "
-            "a login page: check that the URL is the tenant's tmn host and that this user may "
-            "log in with a password (or use --tmn-client-id).",
+            translate(
+                "neo_api",
+                "{url} answered {what} with a redirect to {target} (HTTP {status}), usually "
+                "a login page: check that the URL is the tenant's tmn host and that this user may "
+                "log in with a password (or use --tmn-client-id).",
+            ).format(url=url, what=what, target=target, status=answer.status),
         )
     snippet = answer.body[:200].decode("utf-8", "replace").strip()
     return WizardError(
         "tenant_api.http",
-        f"{url} answered {what} with HTTP {answer.status}" + (f": {snippet}" if snippet else "."),
+        (
+            translate("neo_api", "{url} answered {what} with HTTP {status}: {snippet}")
+            if snippet
+            else translate("neo_api", "{url} answered {what} with HTTP {status}.")
+        ).format(url=url, what=what, status=answer.status, snippet=snippet),
     )
 
 
 def _check_common(answer: https.Answer, url: str, login: TenantApiLogin) -> None:
     if answer.status == 401:
-        who = "user" if login.method is AuthMethod.BASIC else "OAuth client"
+        if login.method is AuthMethod.BASIC:
+            message = translate(
+                "neo_api",
+                "The tenant {host} refused the credentials of user {name!r} (HTTP 401). "
+                "Check the name and its secret.",
+            )
+        else:
+            message = translate(
+                "neo_api",
+                "The tenant {host} refused the credentials of OAuth client {name!r} (HTTP 401). "
+                "Check the name and its secret.",
+            )
         raise WizardError(
             "tenant_api.credentials",
-            f"The tenant {urllib.parse.urlsplit(url).netloc} refused the credentials of {who} "
-            f"{login.name!r} (HTTP 401). Check the name and its secret.",
+            message.format(host=urllib.parse.urlsplit(url).netloc, name=login.name),
         )
     if answer.status == 404:
         raise WizardError(
             "tenant_api.not_found",
-            f"{url} does not exist (HTTP 404). Give the Neo tenant's management host "
-            "(…-tmn.hci.…); Cloud Foundry tenants have no certificate-to-user mappings.",
+            translate(
+                "neo_api",
+                "{url} does not exist (HTTP 404). Give the Neo tenant's management host "
+                "(…-tmn.hci.…); Cloud Foundry tenants have no certificate-to-user mappings.",
+            ).format(url=url),
         )
 
 
@@ -217,23 +262,29 @@ def publish_mapping(
     if fetch.status == 403:
         raise WizardError(
             "tenant_api.forbidden",
-            f"{host} refused {login.name!r} access to the API (HTTP 403). Give that user the "
-            "permission CertificateUserMappings.Write.",
+            translate(
+                "neo_api",
+                "{host} refused {name!r} access to the API (HTTP 403). Give that user the "
+                "permission CertificateUserMappings.Write.",
+            ).format(host=host, name=login.name),
         )
     if fetch.status >= 300:
-        raise _http_error(fetch, root + "/", "the CSRF token request")
+        raise _http_error(fetch, root + "/", translate("neo_api", "the CSRF token request"))
     token = fetch.headers.get("X-CSRF-Token", "")
     if not token or token.lower() in ("fetch", "required"):
         page = (
-            " The answer was an HTML page, probably a login page."
+            translate("neo_api", " The answer was an HTML page, probably a login page.")
             if "html" in fetch.headers.get("Content-Type", "").lower()
             else ""
         )
         raise WizardError(
             "tenant_api.csrf",
-            f"{host} did not hand out a CSRF token (HTTP {fetch.status} to 'X-CSRF-Token: "
-            f"Fetch'), so it would refuse the POST with 403.{page} Check that the URL is the "
-            "tenant's tmn host and that no proxy or single sign-on page is in between.",
+            translate(
+                "neo_api",
+                "{host} did not hand out a CSRF token (HTTP {status} to 'X-CSRF-Token: "
+                "Fetch'), so it would refuse the POST with 403.{page} Check that the URL is the "
+                "tenant's tmn host and that no proxy or single sign-on page is in between.",
+            ).format(host=host, status=fetch.status, page=page),
         )
 
     entity_url = f"{root}/{ENTITY_SET}"
@@ -254,17 +305,23 @@ def publish_mapping(
         if post.headers.get("X-CSRF-Token", "").lower() == "required":
             raise WizardError(
                 "tenant_api.csrf",
-                f"{host} refused the POST because the CSRF token or the session cookie was not "
-                "accepted (HTTP 403, X-CSRF-Token: Required). A proxy may be dropping cookies; "
-                "try again without it.",
+                translate(
+                    "neo_api",
+                    "{host} refused the POST because the CSRF token or the session cookie was not "
+                    "accepted (HTTP 403, X-CSRF-Token: Required). A proxy may be dropping cookies; "
+                    "try again without it.",
+                ).format(host=host),
             )
         raise WizardError(
             "tenant_api.forbidden",
-            f"{host} refused to store the mapping for {login.name!r} (HTTP 403). That user needs "
-            "the permission CertificateUserMappings.Write.",
+            translate(
+                "neo_api",
+                "{host} refused to store the mapping for {name!r} (HTTP 403). That user needs "
+                "the permission CertificateUserMappings.Write.",
+            ).format(host=host, name=login.name),
         )
     if post.status >= 300:
-        raise _http_error(post, entity_url, "the mapping")
+        raise _http_error(post, entity_url, translate("neo_api", "the mapping"))
 
     user_literal = mapping.user.replace("'", "''")
     query = urllib.parse.urlencode(
@@ -274,25 +331,30 @@ def publish_mapping(
     read = session.call("GET", read_url, {"Authorization": auth, "Accept": "application/json"})
     _check_common(read, entity_url, login)
     if read.status >= 300:
-        raise _http_error(read, entity_url, "the read-back")
-    rows = _results(read.json("the read-back", entity_url))
+        raise _http_error(read, entity_url, translate("neo_api", "the read-back"))
+    rows = _results(read.json(translate("neo_api", "the read-back"), entity_url))
     ours = [r for r in rows if str(r.get("Id", "")).lower() == mapping.entity_id]
     if not ours and len(rows) == 1:
         ours = rows  # the tenant numbers entries differently; there is only one for this user
     if not ours:
-        ids = ", ".join(str(r.get("Id")) for r in rows) or "none"
+        ids = ", ".join(str(r.get("Id")) for r in rows) or translate("neo_api", "none")
         raise WizardError(
             "tenant_api.missing",
-            f"After the POST, {host} lists no mapping with Id {mapping.entity_id} for user "
-            f"{mapping.user!r} (entries found: {ids}). Check Certificate-to-User Mappings in the "
-            "tenant.",
+            translate(
+                "neo_api",
+                "After the POST, {host} lists no mapping with Id {id} for user "
+                "{user!r} (entries found: {ids}). Check Certificate-to-User Mappings in the "
+                "tenant.",
+            ).format(host=host, id=mapping.entity_id, user=mapping.user, ids=ids),
         )
     row = ours[0]
     ms = _valid_until_ms(row.get("ValidUntil"))
     if ms is None:
         raise WizardError(
             "tenant_api.not_json",
-            f"{host} returned the mapping without a readable ValidUntil ({row.get('ValidUntil')!r}).",
+            translate(
+                "neo_api", "{host} returned the mapping without a readable ValidUntil ({value!r})."
+            ).format(host=host, value=row.get("ValidUntil")),
         )
     entity_id = str(row.get("Id", ""))
     return PublishedMapping(

@@ -38,7 +38,7 @@ from wizard.core import chain as chains
 from wizard.core import https
 from wizard.core.enrollment import ChainRejected, ImportResult, import_certificates
 from wizard.core.errors import SecretsUnavailable, WizardError
-from wizard.core.i18n import translate
+from wizard.core.i18n import QT_TRANSLATE_NOOP, translate
 from wizard.core.profiles import Artefact, Profile, ProfileStore
 from wizard.core.reply import parse_certificates
 from wizard.core.secrets import ENVIRONMENT as SECRET_ENV
@@ -298,10 +298,16 @@ def notices_before_sending(cn: str | None, validity: Validity, auto_renew: bool)
 
 _SAP = https.Caller(
     area="sap_sign",
-    check="Check the service key's 'url' and 'uri', your network and, if you need one, the proxy "
-    "(HTTPS_PROXY); then try again.",
-    tls_advice="For SAP's hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for "
-    "a private test server give its CA with --ca-file.",
+    check=QT_TRANSLATE_NOOP(
+        "https",
+        "Check the service key's 'url' and 'uri', your network and, if you need one, the proxy "
+        "(HTTPS_PROXY); then try again.",
+    ),
+    tls_advice=QT_TRANSLATE_NOOP(
+        "https",
+        "For SAP's hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for "
+        "a private test server give its CA with --ca-file.",
+    ),
     name_proxy=True,
 )
 

@@ -30,6 +30,7 @@ from cryptography import x509
 from OpenSSL import SSL
 
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 
 DEFAULT_PORT = 443
 DEFAULT_TIMEOUT = 10.0
@@ -66,8 +67,11 @@ def parse_target(text: str) -> Target:
     if not raw:
         raise WizardError(
             "target.invalid",
-            "No target given: pass the tenant's runtime URL or host, for example "
-            "https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.",
+            translate(
+                "tlsprobe",
+                "No target given: pass the tenant's runtime URL or host, for example "
+                "https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.",
+            ),
         )
     url = None
     if "://" in raw:
@@ -75,8 +79,11 @@ def parse_target(text: str) -> Target:
         if parts.scheme.lower() not in ("https", "http"):
             raise WizardError(
                 "target.invalid",
-                f"{raw!r} is a {parts.scheme}:// address; give an https:// URL, a host name "
-                "or host:port.",
+                translate(
+                    "tlsprobe",
+                    "{raw!r} is a {scheme}:// address; give an https:// URL, a host name "
+                    "or host:port.",
+                ).format(raw=raw, scheme=parts.scheme),
             )
         url = raw
         netloc = parts.netloc.rpartition("@")[2]
@@ -91,7 +98,12 @@ def _split_host_port(netloc: str, raw: str) -> tuple[str, int]:
     if netloc.startswith("["):
         host, sep, rest = netloc[1:].partition("]")
         if not sep or (rest and not rest.startswith(":")):
-            raise WizardError("target.invalid", f"{raw!r}: the IPv6 address has no closing ']'.")
+            raise WizardError(
+                "target.invalid",
+                translate("tlsprobe", "{raw!r}: the IPv6 address has no closing ']'.").format(
+                    raw=raw
+                ),
+            )
         port_text = rest[1:]
     elif netloc.count(":") == 1:
         host, _, port_text = netloc.partition(":")
@@ -101,25 +113,34 @@ def _split_host_port(netloc: str, raw: str) -> tuple[str, int]:
         return host, DEFAULT_PORT
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise WizardError(
-            "target.invalid", f"{raw!r}: {port_text!r} is not a port number (1 to 65535)."
+            "target.invalid",
+            translate("tlsprobe", "{raw!r}: {port!r} is not a port number (1 to 65535).").format(
+                raw=raw, port=port_text
+            ),
         )
     return host, int(port_text)
+
+
+def _bad_host(raw: str, host: str) -> str:
+    return translate("tlsprobe", "{raw!r}: {host!r} is not a valid host name.").format(
+        raw=raw, host=host
+    )
 
 
 def _ascii_host(host: str, raw: str) -> str:
     host = host.strip().rstrip(".").lower()
     if not host:
-        raise WizardError("target.invalid", f"{raw!r} has no host name.")
+        raise WizardError(
+            "target.invalid", translate("tlsprobe", "{raw!r} has no host name.").format(raw=raw)
+        )
     if _is_ip(host):
         return host
     try:
         ascii_host = host.encode("idna").decode("ascii")
     except UnicodeError:
-        raise WizardError(
-            "target.invalid", f"{raw!r}: {host!r} is not a valid host name."
-        ) from None
+        raise WizardError("target.invalid", _bad_host(raw, host)) from None
     if any(c in ascii_host for c in " /\\?#@"):
-        raise WizardError("target.invalid", f"{raw!r}: {host!r} is not a valid host name.")
+        raise WizardError("target.invalid", _bad_host(raw, host))
     return ascii_host
 
 
@@ -155,8 +176,11 @@ def parse_proxy(text: str) -> Proxy:
     if parts.scheme.lower() != "http":
         raise WizardError(
             "proxy.invalid",
-            f"Proxy scheme {parts.scheme}:// is not supported; give an http:// proxy URL "
-            "(the usual kind: it tunnels TLS with CONNECT), for example http://proxy.corp:3128.",
+            translate(
+                "tlsprobe",
+                "Proxy scheme {scheme}:// is not supported; give an http:// proxy URL "
+                "(the usual kind: it tunnels TLS with CONNECT), for example http://proxy.corp:3128.",
+            ).format(scheme=parts.scheme),
         )
     try:
         host, port = parts.hostname, parts.port or 80
@@ -165,7 +189,10 @@ def parse_proxy(text: str) -> Proxy:
     if not host:
         raise WizardError(
             "proxy.invalid",
-            "The proxy address has no usable host and port; write it like http://proxy.corp:3128.",
+            translate(
+                "tlsprobe",
+                "The proxy address has no usable host and port; write it like http://proxy.corp:3128.",
+            ),
         )
     authorization = None
     if parts.username is not None:
@@ -224,7 +251,10 @@ def probe(
     sends a client certificate. Raises WizardError naming host:port for every failure.
     """
     if timeout <= 0:
-        raise WizardError("target.timeout", "The timeout must be a positive number of seconds.")
+        raise WizardError(
+            "target.timeout",
+            translate("tlsprobe", "The timeout must be a positive number of seconds."),
+        )
     deadline = time.monotonic() + timeout
     sni = _sni_name(target, servername)
     sock = open_connection(target, deadline=deadline, timeout=timeout, proxy=proxy)
@@ -292,27 +322,40 @@ def _connect(
     target: Target,
     proxy: Proxy | None = None,
 ) -> socket.socket:
-    where = f"the proxy {proxy.display}" if proxy else target.address
+    where = (
+        translate("tlsprobe", "the proxy {proxy}").format(proxy=proxy.display)
+        if proxy
+        else target.address
+    )
     prefix = "proxy" if proxy else "tls"
     try:
         infos = _resolve(host, port, deadline)
     except TimeoutError:
         raise WizardError(
             f"{prefix}.timeout",
-            f"Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network "
-            "and DNS settings, or raise --timeout.",
+            translate(
+                "tlsprobe",
+                "Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network "
+                "and DNS settings, or raise --timeout.",
+            ).format(host=host, where=where, timeout=timeout),
         ) from None
     except OSError as exc:
         hint = (
-            "Check the proxy address in --proxy or HTTPS_PROXY."
+            translate("tlsprobe", "Check the proxy address in --proxy or HTTPS_PROXY.")
             if proxy
-            else "Check the spelling (copy the host from the tenant's URL or service key); "
-            "if this computer reaches the internet only through a proxy, give it with --proxy "
-            "or HTTPS_PROXY."
+            else translate(
+                "tlsprobe",
+                "Check the spelling (copy the host from the tenant's URL or service key); "
+                "if this computer reaches the internet only through a proxy, give it with --proxy "
+                "or HTTPS_PROXY.",
+            )
         )
         reason = getattr(exc, "strerror", None) or str(exc)
         raise WizardError(
-            f"{prefix}.dns", f"The name {host} (for {where}) cannot be resolved: {reason}. {hint}"
+            f"{prefix}.dns",
+            translate(
+                "tlsprobe", "The name {host} (for {where}) cannot be resolved: {reason}. {hint}"
+            ).format(host=host, where=where, reason=reason, hint=hint),
         ) from None
     last: OSError | None = None
     for family, kind, proto, _, address in infos:
@@ -331,23 +374,37 @@ def _connect(
         return sock
     if isinstance(last, ConnectionRefusedError):
         what = (
-            "Check the proxy address and that the proxy is running."
+            translate("tlsprobe", "Check the proxy address and that the proxy is running.")
             if proxy
-            else "Nothing listens on that port: check the port (the tenant's runtime uses 443) "
-            "and the host."
+            else translate(
+                "tlsprobe",
+                "Nothing listens on that port: check the port (the tenant's runtime uses 443) "
+                "and the host.",
+            )
         )
-        raise WizardError(f"{prefix}.refused", f"{where} refused the connection. {what}")
+        raise WizardError(
+            f"{prefix}.refused",
+            translate("tlsprobe", "{where} refused the connection. {what}").format(
+                where=where, what=what
+            ),
+        )
     if isinstance(last, TimeoutError) or last is None:
         raise WizardError(
             f"{prefix}.timeout",
-            f"Connecting to {where} took longer than {timeout:g} s. A firewall may drop the "
-            "connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if the "
-            "line is slow.",
+            translate(
+                "tlsprobe",
+                "Connecting to {where} took longer than {timeout:g} s. A firewall may drop the "
+                "connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if the "
+                "line is slow.",
+            ).format(where=where, timeout=timeout),
         )
     raise WizardError(
         f"{prefix}.unreachable",
-        f"{where} cannot be reached: {last.strerror or last}. Check the network, the host, "
-        "and whether a proxy is needed (--proxy or HTTPS_PROXY).",
+        translate(
+            "tlsprobe",
+            "{where} cannot be reached: {reason}. Check the network, the host, "
+            "and whether a proxy is needed (--proxy or HTTPS_PROXY).",
+        ).format(where=where, reason=last.strerror or last),
     )
 
 
@@ -373,30 +430,53 @@ def _open_tunnel(
     except TimeoutError:
         raise WizardError(
             "proxy.timeout",
-            f"The proxy {proxy.display} did not answer the tunnel request to {target.address} "
-            f"within {timeout:g} s. Check the proxy, or raise --timeout.",
+            translate(
+                "tlsprobe",
+                "The proxy {proxy} did not answer the tunnel request to {target} "
+                "within {timeout:g} s. Check the proxy, or raise --timeout.",
+            ).format(proxy=proxy.display, target=target.address, timeout=timeout),
         ) from None
     except (OSError, http.client.HTTPException) as exc:
         raise WizardError(
             "proxy.refused",
-            f"The proxy {proxy.display} did not open a tunnel to {target.address}: it "
-            f"answered the CONNECT request unlike an HTTP proxy ({type(exc).__name__}). Check "
-            "that this address is an HTTP proxy.",
+            translate(
+                "tlsprobe",
+                "The proxy {proxy} did not open a tunnel to {target}: it "
+                "answered the CONNECT request unlike an HTTP proxy ({error}). Check "
+                "that this address is an HTTP proxy.",
+            ).format(proxy=proxy.display, target=target.address, error=type(exc).__name__),
         ) from None
     if status == 200:
         return
     hints = {
-        407: "It wants credentials: give them in the proxy URL (http://user:password@proxy:port).",
-        403: f"Its rules do not allow a tunnel to {target.address}; ask the proxy's "
-        "administrators to allow CONNECT to this host and port.",
-        502: f"The proxy could not reach {target.address}: check the host name and port.",
-        503: f"The proxy could not reach {target.address}: check the host name and port.",
-        504: f"The proxy could not reach {target.address} in time.",
+        407: translate(
+            "tlsprobe",
+            "It wants credentials: give them in the proxy URL (http://user:password@proxy:port).",
+        ),
+        403: translate(
+            "tlsprobe",
+            "Its rules do not allow a tunnel to {target}; ask the proxy's "
+            "administrators to allow CONNECT to this host and port.",
+        ),
+        502: translate(
+            "tlsprobe", "The proxy could not reach {target}: check the host name and port."
+        ),
+        504: translate("tlsprobe", "The proxy could not reach {target} in time."),
     }
+    hints[503] = hints[502]
+    hint = hints.get(status) or translate("tlsprobe", "Check the proxy settings.")
     raise WizardError(
         "proxy.refused",
-        f"The proxy {proxy.display} refused to open a tunnel to {target.address}: "
-        f"{status} {reason}. {hints.get(status, 'Check the proxy settings.')}",
+        translate(
+            "tlsprobe",
+            "The proxy {proxy} refused to open a tunnel to {target}: {status} {reason}. {hint}",
+        ).format(
+            proxy=proxy.display,
+            target=target.address,
+            status=status,
+            reason=reason,
+            hint=hint.format(target=target.address),
+        ),
     )
 
 
@@ -418,7 +498,13 @@ def _handshake(
         conn.set_tlsext_host_name(sni.encode("ascii"))
     conn.set_connect_state()
     first = bytearray()
-    where = target.address + (f" (through the proxy {proxy.display})" if proxy else "")
+    where = (
+        translate("tlsprobe", "{target} (through the proxy {proxy})").format(
+            target=target.address, proxy=proxy.display
+        )
+        if proxy
+        else target.address
+    )
     failure: SSL.Error | None = None
     while True:
         try:
@@ -501,15 +587,22 @@ def _receive(
         data = sock.recv(_READ)
     except TimeoutError:
         if first:
-            detail = "started the TLS handshake but did not finish it"
+            message = translate(
+                "tlsprobe",
+                "{where} started the TLS handshake but did not finish it within {timeout:g} s. "
+                "The port may speak another protocol that waits for the client, or a firewall "
+                "holds the connection; check host and port (the tenant's runtime uses 443), or "
+                "raise --timeout.",
+            )
         else:
-            detail = "accepted the connection but sent no TLS answer"
-        raise WizardError(
-            "tls.timeout",
-            f"{where} {detail} within {timeout:g} s. The port may speak another protocol that "
-            "waits for the client, or a firewall holds the connection; check host and port "
-            "(the tenant's runtime uses 443), or raise --timeout.",
-        ) from None
+            message = translate(
+                "tlsprobe",
+                "{where} accepted the connection but sent no TLS answer within {timeout:g} s. "
+                "The port may speak another protocol that waits for the client, or a firewall "
+                "holds the connection; check host and port (the tenant's runtime uses 443), or "
+                "raise --timeout.",
+            )
+        raise WizardError("tls.timeout", message.format(where=where, timeout=timeout)) from None
     except OSError:
         raise _closed_error(where, first, sni) from None
     if not data:
@@ -524,31 +617,46 @@ def _require_tls(first: bytearray, where: str) -> None:
         return
     text = bytes(first).split(b"\r\n", 1)[0].split(b"\n", 1)[0]
     if text.startswith((b"HTTP/", b"<")):
-        what = f"plain HTTP ({text.decode('ascii', 'replace')!r})"
-        hint = "This is an http:// port; the tenant's runtime speaks TLS on 443."
+        what = translate("tlsprobe", "plain HTTP ({line!r})").format(
+            line=text.decode("ascii", "replace")
+        )
+        hint = translate(
+            "tlsprobe", "This is an http:// port; the tenant's runtime speaks TLS on 443."
+        )
     else:
         printable = all(32 <= b < 127 for b in text) and text
         what = repr(text.decode("ascii")) if printable else bytes(first[:16]).hex(" ")
-        what = f"something that is not TLS: {what}"
-        hint = "Check the port: the tenant's runtime speaks TLS on 443."
-    raise WizardError("tls.not_tls", f"{where} does not speak TLS: it answered {what}. {hint}")
+        what = translate("tlsprobe", "something that is not TLS: {what}").format(what=what)
+        hint = translate("tlsprobe", "Check the port: the tenant's runtime speaks TLS on 443.")
+    raise WizardError(
+        "tls.not_tls",
+        translate("tlsprobe", "{where} does not speak TLS: it answered {what}. {hint}").format(
+            where=where, what=what, hint=hint
+        ),
+    )
 
 
 def _closed_error(where: str, first: bytearray, sni: str | None) -> WizardError:
     if first:
-        detail = "closed the connection in the middle of the TLS handshake"
+        detail = translate(
+            "tlsprobe", "{where} closed the connection in the middle of the TLS handshake."
+        )
     else:
-        detail = "closed the connection without answering the TLS handshake"
-    name = (
-        f", or does not serve the name {sni!r} (give the right one with --servername)"
-        if sni
-        else ""
-    )
-    return WizardError(
-        "tls.closed",
-        f"{where} {detail}. The port may not speak TLS{name}; check host and port (the "
-        "tenant's runtime uses 443).",
-    )
+        detail = translate(
+            "tlsprobe", "{where} closed the connection without answering the TLS handshake."
+        )
+    if sni:
+        advice = translate(
+            "tlsprobe",
+            " The port may not speak TLS, or does not serve the name {sni!r} (give the right one "
+            "with --servername); check host and port (the tenant's runtime uses 443).",
+        )
+    else:
+        advice = translate(
+            "tlsprobe",
+            " The port may not speak TLS; check host and port (the tenant's runtime uses 443).",
+        )
+    return WizardError("tls.closed", detail.format(where=where) + advice.format(sni=sni))
 
 
 def _reasons(exc: SSL.Error) -> str:
@@ -574,9 +682,12 @@ def _handshake_error(exc: SSL.Error, where: str, sni: str | None, first: bytearr
     ):
         return WizardError(
             "tls.version",
-            f"{where} and this program have no TLS version in common ({reasons}). The server "
-            "offers only versions this program does not use (it needs TLS 1.2 or 1.3, as SAP "
-            "Cloud Integration does): check that this is the tenant's runtime host.",
+            translate(
+                "tlsprobe",
+                "{where} and this program have no TLS version in common ({reasons}). The server "
+                "offers only versions this program does not use (it needs TLS 1.2 or 1.3, as SAP "
+                "Cloud Integration does): check that this is the tenant's runtime host.",
+            ).format(where=where, reasons=reasons),
         )
     if any(
         k in text
@@ -584,18 +695,27 @@ def _handshake_error(exc: SSL.Error, where: str, sni: str | None, first: bytearr
     ):
         return WizardError(
             "tls.cipher",
-            f"{where} refused the TLS handshake ({reasons}): no cipher suite or key exchange "
-            "in common with this program's TLS 1.2/1.3 defaults. Check that this is the "
-            "tenant's runtime host and port.",
+            translate(
+                "tlsprobe",
+                "{where} refused the TLS handshake ({reasons}): no cipher suite or key exchange "
+                "in common with this program's TLS 1.2/1.3 defaults. Check that this is the "
+                "tenant's runtime host and port.",
+            ).format(where=where, reasons=reasons),
         )
     if "unrecognized name" in text:
         return WizardError(
             "tls.servername",
-            f"{where} does not serve the name {sni!r} ({reasons}). Check the host, or give the "
-            "name it expects with --servername.",
+            translate(
+                "tlsprobe",
+                "{where} does not serve the name {sni!r} ({reasons}). Check the host, or give the "
+                "name it expects with --servername.",
+            ).format(where=where, sni=sni, reasons=reasons),
         )
     return WizardError(
         "tls.handshake",
-        f"The TLS handshake with {where} failed: {reasons}. Check host and port (the tenant's "
-        "runtime uses 443).",
+        translate(
+            "tlsprobe",
+            "The TLS handshake with {where} failed: {reasons}. Check host and port (the tenant's "
+            "runtime uses 443).",
+        ).format(where=where, reasons=reasons),
     )
