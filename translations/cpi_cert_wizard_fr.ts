@@ -2154,12 +2154,12 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+4"/>
         <source>{role!r} is not a valid role name: SAP allows only letters, digits, &apos;_&apos; and &apos;.&apos; (for example ESBMessaging.send); remove {bad}.</source>
-        <translation>{role!r} n&apos;est pas un nom de rôle valide&#xa0;: SAP n&apos;autorise que les lettres, les chiffres, «&#xa0;_&#xa0;» et «&#xa0;.&#xa0;» (par exemple ESBMessaging.send)&#xa0;; supprimez {bad}.</translation>
+        <translation>{role!r} n&apos;est pas un nom de rôle valide&#xa0;: SAP n&apos;autorise que les lettres, les chiffres, «&#xa0;_&#xa0;» et «&#xa0;.&#xa0;» (par exemple ESBMessaging.send)&#xa0;; à retirer&#xa0;: {bad}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{what} {value!r} may use only letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, starting with a letter or digit, so the cf command can be pasted as it is.</source>
-        <translation>{what} {value!r}&#xa0;: uniquement des lettres, des chiffres, «&#xa0;.&#xa0;», «&#xa0;_&#xa0;» et «&#xa0;-&#xa0;», en commençant par une lettre ou un chiffre, pour que la commande cf puisse être collée telle quelle.</translation>
+        <translation>{what} {value!r} ne peut contenir que des lettres, des chiffres, «&#xa0;.&#xa0;», «&#xa0;_&#xa0;» et «&#xa0;-&#xa0;», et doit commencer par une lettre ou un chiffre, pour que la commande cf puisse être collée telle quelle.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -2770,12 +2770,12 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+20"/>
         <source>{file} is a folder, not {what}. Give the file itself.</source>
-        <translation>{file} est un dossier&#xa0;; il faut ici un fichier ({what}). Indiquez le fichier lui-même.</translation>
+        <translation>{file} est un dossier, et non {what}. Indiquez le fichier lui-même.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} is {size} MB; {what} is never that large (limit {limit} MB). Check that you picked the right file.</source>
-        <translation>{file} fait {size} Mo, bien trop pour ce type de fichier ({what}&#xa0;; limite {limit} Mo). Vérifiez que vous avez choisi le bon fichier.</translation>
+        <translation>{file} fait {size} Mo&#xa0;; {what} ne fait jamais cette taille (limite&#xa0;: {limit} Mo). Vérifiez que vous avez choisi le bon fichier.</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -2800,7 +2800,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+11"/>
         <source>{what} is being changed by {holder}, which did not finish within {seconds} s. Wait for it to finish (or close the other cpi-cert-wizard) and try again.</source>
-        <translation>Modification en cours ({what}) par {holder}, qui n&apos;a pas terminé dans les {seconds} s. Attendez la fin (ou fermez l&apos;autre cpi-cert-wizard) et réessayez.</translation>
+        <translation>{what} est en cours de modification par {holder}, qui n&apos;a pas terminé en {seconds} s. Attendez la fin (ou fermez l&apos;autre cpi-cert-wizard) et réessayez.</translation>
     </message>
 </context>
 <context>
