@@ -8,6 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
@@ -30,7 +31,10 @@ def parse_key_type(value: str) -> KeyType:
     except ValueError:
         choices = ", ".join(k.value for k in KeyType)
         raise WizardError(
-            "key.type", f"{value!r} is not a key type this tool makes; choose one of {choices}."
+            "key.type",
+            translate(
+                "keys", "{value!r} is not a key type this tool makes; choose one of {choices}."
+            ).format(value=value, choices=choices),
         ) from None
 
 
@@ -72,12 +76,20 @@ def load_key(pem: bytes, passphrase: str, *, source: str = "the key file") -> Pr
     except (ValueError, TypeError):
         raise WizardError(
             "key.passphrase",
-            f"{source} cannot be decrypted with the stored passphrase. If you changed keyrings or "
-            "machines, the passphrase is in the old keyring; otherwise generate a new key "
-            "(csr --new-key) and request a new certificate.",
+            translate(
+                "keys",
+                "{source} cannot be decrypted with the stored passphrase. If you changed keyrings "
+                "or machines, the passphrase is in the old keyring; otherwise generate a new key "
+                "(csr --new-key) and request a new certificate.",
+            ).format(source=source),
         ) from None
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-        raise WizardError("key.type", f"{source} holds a {type(key).__name__}; use RSA or EC.")
+        raise WizardError(
+            "key.type",
+            translate("keys", "{source} holds a {kind}; use RSA or EC.").format(
+                source=source, kind=type(key).__name__
+            ),
+        )
     return key
 
 

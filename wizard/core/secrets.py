@@ -107,7 +107,9 @@ class Secrets:
 
     @property
     def backend_name(self) -> str:
-        return _describe(self.backend) if self.available else "none (no usable keyring)"
+        if self.available:
+            return _describe(self.backend)
+        return translate("secrets", "none (no usable keyring)")
 
     def unavailable_message(self) -> str:
         return translate(
