@@ -18,6 +18,7 @@ from pathlib import Path
 
 from wizard.cli import Outcome
 from wizard.core.errors import WizardError
+from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 from wizard.core.mapping import (
     DEFAULT_ROLE,
     DEFAULT_VALIDITY_DAYS,
@@ -41,16 +42,35 @@ from wizard.core.secrets import SecretKind
 
 # What each file is for, shown next to its name (label used in --json "files").
 _FILES: dict[Artefact, tuple[str, str]] = {
-    Artefact.LEAF_CER: ("leaf_cer", "upload in Certificate-to-User Mappings"),
-    Artefact.NEO_MAPPING_JSON: ("neo_mapping", "body for POST /api/v1/CertificateUserMappings"),
-    Artefact.CF_SERVICE_INSTANCE_JSON: ("service_instance", "parameters of cf create-service"),
-    Artefact.CF_SERVICE_KEY_JSON: ("service_key", "parameters of cf create-service-key"),
-    Artefact.LEAF_PEM: ("leaf_pem", "the leaf certificate, for the cockpit's upload"),
+    Artefact.LEAF_CER: (
+        "leaf_cer",
+        QT_TRANSLATE_NOOP("mapping", "upload in Certificate-to-User Mappings"),
+    ),
+    Artefact.NEO_MAPPING_JSON: (
+        "neo_mapping",
+        QT_TRANSLATE_NOOP("mapping", "body for POST /api/v1/CertificateUserMappings"),
+    ),
+    Artefact.CF_SERVICE_INSTANCE_JSON: (
+        "service_instance",
+        QT_TRANSLATE_NOOP("mapping", "parameters of cf create-service"),
+    ),
+    Artefact.CF_SERVICE_KEY_JSON: (
+        "service_key",
+        QT_TRANSLATE_NOOP("mapping", "parameters of cf create-service-key"),
+    ),
+    Artefact.LEAF_PEM: (
+        "leaf_pem",
+        QT_TRANSLATE_NOOP("mapping", "the leaf certificate, for the cockpit's upload"),
+    ),
     Artefact.FLOW_CRT: (
         "flow_crt",
-        "upload in the sender channel: Authorization = Client Certificate → Add → Select",
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "upload in the sender channel: Authorization = Client Certificate → Add → Select",
+        ),
     ),
 }
+CONTEXT = "mapping"  # tr() context of this module's texts (shared with wizard.core.mapping)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -126,12 +146,22 @@ def _check_flow_flags(args: argparse.Namespace) -> None:
         if value
     ]
     if given:
+        count = len(given)
         raise WizardError(
             "mapping.flags",
-            f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for the mapping or service "
-            "key; with --flow-certificate the integration flow itself checks the certificate "
-            "(no user, no role). Drop "
-            f"{'it' if len(given) == 1 else 'them'}, or drop --flow-certificate.",
+            translate(
+                "mapping",
+                "{flags} is for the mapping or service key; with --flow-certificate the "
+                "integration flow itself checks the certificate (no user, no role). Drop it, "
+                "or drop --flow-certificate.",
+            ).format(flags=", ".join(given))
+            if count == 1
+            else translate(
+                "mapping",
+                "{flags} are for the mapping or service key; with --flow-certificate the "
+                "integration flow itself checks the certificate (no user, no role). Drop them, "
+                "or drop --flow-certificate.",
+            ).format(flags=", ".join(given)),
         )
 
 
@@ -148,12 +178,19 @@ def _check_flags(args: argparse.Namespace, env: Environment) -> None:
         if cf_only:
             flags = ", ".join(cf_only)
             raise WizardError(
-                "mapping.flags", f"{flags} is for Cloud Foundry service keys; drop it for Neo."
+                "mapping.flags",
+                translate(
+                    "mapping", "{flags} is for Cloud Foundry service keys; drop it for Neo."
+                ).format(flags=flags),
             )
     elif args.user is not None:
         raise WizardError(
             "mapping.flags",
-            "--user is for Neo mappings; on Cloud Foundry the service key's clientid is the user.",
+            translate(
+                "mapping",
+                "--user is for Neo mappings; on Cloud Foundry the service key's clientid is the "
+                "user.",
+            ),
         )
     publish_flags = [
         flag
@@ -169,34 +206,52 @@ def _check_flags(args: argparse.Namespace, env: Environment) -> None:
     if not args.publish:
         if publish_flags:
             raise WizardError(
-                "mapping.flags", f"{', '.join(publish_flags)} only work with --publish."
+                "mapping.flags",
+                translate("mapping", "{flags} only work with --publish.").format(
+                    flags=", ".join(publish_flags)
+                ),
             )
         return
     if env is not Environment.NEO:
         raise WizardError(
             "mapping.flags",
-            "--publish is for Neo (the CertificateUserMappings API); on Cloud Foundry run the "
-            "printed cf commands instead.",
+            translate(
+                "mapping",
+                "--publish is for Neo (the CertificateUserMappings API); on Cloud Foundry run the "
+                "printed cf commands instead.",
+            ),
         )
     if not args.tmn:
         raise WizardError(
             "mapping.flags",
-            "--publish needs --tmn https://<account>-tmn.hci.<region>.hana.ondemand.com.",
+            translate(
+                "mapping",
+                "--publish needs --tmn https://<account>-tmn.hci.<region>.hana.ondemand.com.",
+            ),
         )
     if bool(args.tmn_user) == bool(args.tmn_client_id):
         raise WizardError(
             "mapping.flags",
-            "--publish needs exactly one of --tmn-user USER (basic authentication) or "
-            "--tmn-client-id ID with --tmn-token-url URL (OAuth client credentials).",
+            translate(
+                "mapping",
+                "--publish needs exactly one of --tmn-user USER (basic authentication) or "
+                "--tmn-client-id ID with --tmn-token-url URL (OAuth client credentials).",
+            ),
         )
     if args.tmn_client_id and not args.tmn_token_url:
         raise WizardError(
             "mapping.flags",
-            "--tmn-client-id needs --tmn-token-url (the subaccount's OAuth token endpoint, "
-            "…/oauth2/api/v1/token).",
+            translate(
+                "mapping",
+                "--tmn-client-id needs --tmn-token-url (the subaccount's OAuth token endpoint, "
+                "…/oauth2/api/v1/token).",
+            ),
         )
     if args.tmn_token_url and not args.tmn_client_id:
-        raise WizardError("mapping.flags", "--tmn-token-url only works with --tmn-client-id.")
+        raise WizardError(
+            "mapping.flags",
+            translate("mapping", "--tmn-token-url only works with --tmn-client-id."),
+        )
 
 
 def _publish(args: argparse.Namespace, ctx, entry: TenantEntry) -> tuple[PublishedMapping, str]:
@@ -217,18 +272,27 @@ def _publish(args: argparse.Namespace, ctx, entry: TenantEntry) -> tuple[Publish
             secrets.delete(name, SecretKind.TENANT_API)
             raise WizardError(
                 exc.code,
-                f"{exc.message} The stored secret was removed from the keyring; run again to "
-                "enter the right one.",
+                translate(
+                    "mapping",
+                    "{message} The stored secret was removed from the keyring; run again to "
+                    "enter the right one.",
+                ).format(message=exc.message),
             ) from None
         raise
     if stored:
-        where = f"secret from the keyring ({secrets.backend_name})"
+        where = translate("mapping", "secret from the keyring ({keyring})").format(
+            keyring=secrets.backend_name
+        )
     elif from_env:
-        where = f"secret from {SECRET_ENV[SecretKind.TENANT_API]} (not stored)"
+        where = translate("mapping", "secret from {variable} (not stored)").format(
+            variable=SECRET_ENV[SecretKind.TENANT_API]
+        )
     elif secrets.available:
-        where = f"secret stored in {secrets.store(name, SecretKind.TENANT_API, secret)}"
+        where = translate("mapping", "secret stored in {place}").format(
+            place=secrets.store(name, SecretKind.TENANT_API, secret)
+        )
     else:
-        where = "secret not stored (no keyring); you will be asked again"
+        where = translate("mapping", "secret not stored (no keyring); you will be asked again")
     return published, where
 
 
@@ -264,7 +328,11 @@ def run(args: argparse.Namespace, ctx) -> Outcome:
     )
     published, secret_note = None, None
     if args.publish:
-        ctx.say(f"Publishing the mapping for {entry.neo.user!r} to {args.tmn} …")
+        ctx.say(
+            translate("mapping", "Publishing the mapping for {user!r} to {tmn} …").format(
+                user=entry.neo.user, tmn=args.tmn
+            )
+        )
         published, secret_note = _publish(args, ctx, entry)
     profile, written = _write(ctx, profile, entry, args.out)
     folder = args.out.resolve() if args.out else ctx.store.folder(profile.name)
@@ -347,6 +415,34 @@ def _data(
     }
 
 
+def _certificate_lines(leaf) -> list[str]:
+    return [
+        translate("mapping", "Certificate: {subject}").format(subject=leaf.subject),
+        translate("mapping", "  issued by {issuer}, valid until {until} UTC").format(
+            issuer=leaf.issuer, until=f"{leaf.not_after:%Y-%m-%d %H:%M}"
+        ),
+        f"  SHA-256 {colon_hex(leaf.sha256)}",
+    ]
+
+
+def _also_kept(profile_folder: Path) -> str:
+    return translate("mapping", "  (also kept in the profile folder {folder})").format(
+        folder=profile_folder
+    )
+
+
+def _heading_renewal() -> str:
+    return translate("mapping", "Renewal:")
+
+
+def _heading_mind() -> str:
+    return translate("mapping", "Mind:")
+
+
+def _heading_checklist() -> str:
+    return translate("mapping", "Checklist:")
+
+
 def _text(
     entry: TenantEntry,
     folder: Path,
@@ -357,46 +453,71 @@ def _text(
 ) -> str:
     leaf = entry.leaf
     lines = [
-        f"Tenant entry for profile {entry.profile} ({ENVIRONMENT_LABEL[entry.environment]})",
-        f"Certificate: {leaf.subject}",
-        f"  issued by {leaf.issuer}, valid until {leaf.not_after:%Y-%m-%d %H:%M} UTC",
-        f"  SHA-256 {colon_hex(leaf.sha256)}",
+        translate("mapping", "Tenant entry for profile {profile} ({environment})").format(
+            profile=entry.profile, environment=ENVIRONMENT_LABEL[entry.environment]
+        ),
+        *_certificate_lines(leaf),
     ]
     if entry.neo is not None:
         lines += [
-            f"User: {entry.neo.user}    Roles: {', '.join(entry.neo.roles)}",
-            f"Mapping Id the tenant assigns: {entry.neo.entity_id}",
+            translate("mapping", "User: {user}    Roles: {roles}").format(
+                user=entry.neo.user, roles=", ".join(entry.neo.roles)
+            ),
+            translate("mapping", "Mapping Id the tenant assigns: {id}").format(
+                id=entry.neo.entity_id
+            ),
         ]
     else:
         assert entry.cf is not None
         lines += [
-            f"Service instance: {entry.cf.instance}    Roles: {', '.join(entry.cf.roles)}",
-            f"Service key: {entry.cf.key_name} (validity {entry.cf.validity_days} days)",
+            translate("mapping", "Service instance: {instance}    Roles: {roles}").format(
+                instance=entry.cf.instance, roles=", ".join(entry.cf.roles)
+            ),
+            translate("mapping", "Service key: {key} (validity {days} days)").format(
+                key=entry.cf.key_name, days=entry.cf.validity_days
+            ),
         ]
-    lines += ["", f"Files in {folder}:"]
+    lines += ["", translate("mapping", "Files in {folder}:").format(folder=folder)]
     for artefact in tenant_entry_files(entry):
-        lines.append(f"  {artefact.value:<22} {_FILES[artefact][1]}")
+        lines.append(f"  {artefact.value:<22} {tr(CONTEXT, _FILES[artefact][1])}")
     if folder != profile_folder:
-        lines.append(f"  (also kept in the profile folder {profile_folder})")
+        lines.append(_also_kept(profile_folder))
     if published is not None:
         lines += [
             "",
-            f"Published: Id {published.id}, user {published.user}, valid until "
-            f"{published.valid_until:%Y-%m-%d %H:%M} UTC ({secret_note}).",
+            translate(
+                "mapping", "Published: Id {id}, user {user}, valid until {until} UTC ({note})."
+            ).format(
+                id=published.id,
+                user=published.user,
+                until=f"{published.valid_until:%Y-%m-%d %H:%M}",
+                note=secret_note,
+            ),
         ]
         if not published.id_matches:
             lines.append(
-                f"  note: the tenant's Id differs from the MD5 of the certificate "
-                f"({entry.neo.entity_id}); check the entry in the tenant."
+                translate(
+                    "mapping",
+                    "  note: the tenant's Id differs from the MD5 of the certificate "
+                    "({id}); check the entry in the tenant.",
+                ).format(id=entry.neo.entity_id)
             )
     if entry.renewal is not None:
-        lines += ["", "Renewal:", *("  " + line for line in entry.renewal.text.splitlines())]
+        lines += [
+            "",
+            _heading_renewal(),
+            *("  " + line for line in entry.renewal.text.splitlines()),
+        ]
     if entry.warnings:
-        lines += ["", "Mind:"]
+        lines += ["", _heading_mind()]
         lines += [f"  ! {w}" for w in entry.warnings]
-    lines += ["", "Checklist:"]
+    lines += ["", _heading_checklist()]
     if entry.cf is not None:
-        lines.append(f"  (run the cf commands in that folder: cd {shlex.quote(str(folder))})")
+        lines.append(
+            translate("mapping", "  (run the cf commands in that folder: cd {folder})").format(
+                folder=shlex.quote(str(folder))
+            )
+        )
     for number, step in enumerate(entry.checklist, 1):
         box = "[x]" if step.id in done else "[ ]"
         lines.append(f"  {box} {number}. {step.text}")
@@ -467,27 +588,35 @@ def _flow_data(
 def _flow_text(entry: FlowCertificate, folder: Path, profile_folder: Path) -> str:
     leaf = entry.leaf
     lines = [
-        f"Certificate in the integration flow for profile {entry.profile} "
-        f"({ENVIRONMENT_LABEL[entry.environment]}): the second option, not recommended",
-        f"Certificate: {leaf.subject}",
-        f"  issued by {leaf.issuer}, valid until {leaf.not_after:%Y-%m-%d %H:%M} UTC",
-        f"  SHA-256 {colon_hex(leaf.sha256)}",
+        translate(
+            "mapping",
+            "Certificate in the integration flow for profile {profile} ({environment}): the "
+            "second option, not recommended",
+        ).format(profile=entry.profile, environment=ENVIRONMENT_LABEL[entry.environment]),
+        *_certificate_lines(leaf),
         "",
-        f"Files in {folder}:",
-        f"  {Artefact.FLOW_CRT.value:<22} {_FILES[Artefact.FLOW_CRT][1]}",
+        translate("mapping", "Files in {folder}:").format(folder=folder),
+        f"  {Artefact.FLOW_CRT.value:<22} {tr(CONTEXT, _FILES[Artefact.FLOW_CRT][1])}",
     ]
     if folder != profile_folder:
-        lines.append(f"  (also kept in the profile folder {profile_folder})")
+        lines.append(_also_kept(profile_folder))
     lines += [
         "",
-        "Or type them into the same dialog (Add → Subject DN and Issuer DN), exactly as here:",
-        f"  Subject DN: {entry.subject_dn}",
-        f"  Issuer DN:  {entry.issuer_dn}",
+        translate(
+            "mapping",
+            "Or type them into the same dialog (Add → Subject DN and Issuer DN), exactly as here:",
+        ),
+        translate("mapping", "  Subject DN: {dn}").format(dn=entry.subject_dn),
+        translate("mapping", "  Issuer DN:  {dn}").format(dn=entry.issuer_dn),
     ]
     if entry.renewal is not None:
-        lines += ["", "Renewal:", *("  " + line for line in entry.renewal.text.splitlines())]
-    lines += ["", "Mind:", *(f"  ! {w}" for w in entry.warnings)]
-    lines += ["", "Checklist:"]
+        lines += [
+            "",
+            _heading_renewal(),
+            *("  " + line for line in entry.renewal.text.splitlines()),
+        ]
+    lines += ["", _heading_mind(), *(f"  ! {w}" for w in entry.warnings)]
+    lines += ["", _heading_checklist()]
     for number, step in enumerate(entry.checklist, 1):
         lines.append(f"  [ ] {number}. {step.text}")
         if step.command:
