@@ -19,6 +19,7 @@ from wizard.cli import Context, Outcome
 from wizard.core import tracelog
 from wizard.core.accesslog import LogAnalysis, analyze, certificate_user, parse_since
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.logjoin import JOIN_SECONDS, JoinedLogs, join_logs
 from wizard.core.tracelog import TraceAnalysis, TraceFinding, analyze_traces
 from wizard.core.verdicts import Verdict, trace_file
@@ -68,7 +69,10 @@ def _span(text: str) -> timedelta:
     if not m:
         raise WizardError(
             "log.window",
-            f"{text!r} is not a span; give seconds, minutes or hours like 90s, 5m or 1h.",
+            translate(
+                "analyze_log",
+                "{text!r} is not a span; give seconds, minutes or hours like 90s, 5m or 1h.",
+            ).format(text=text),
         )
     return timedelta(seconds=int(m["n"]) * {"s": 1, "m": 60, "h": 3600}[m["unit"].lower()])
 
@@ -100,13 +104,20 @@ def _around(args: argparse.Namespace, profile) -> datetime | None:
     if args.around.strip().lower() == "last-test":
         if profile is None:
             raise WizardError(
-                "log.around", "--around last-test needs --profile (whose last test call counts)."
+                "log.around",
+                translate(
+                    "analyze_log",
+                    "--around last-test needs --profile (whose last test call counts).",
+                ),
             )
         if not profile.last_test_at:
             raise WizardError(
                 "log.around",
-                f"Profile {profile.name!r} has no test call yet. Run cpi-cert-wizard test-call "
-                f"--profile {profile.name}, or give the time: --around 2021-04-12T10:30.",
+                translate(
+                    "analyze_log",
+                    "Profile {profile!r} has no test call yet. Run cpi-cert-wizard test-call "
+                    "--profile {name}, or give the time: --around 2021-04-12T10:30.",
+                ).format(profile=profile.name, name=profile.name),
             )
         return parse_since(profile.last_test_at)
     return parse_since(args.around)
@@ -124,9 +135,12 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         if cert_user is None:
             raise WizardError(
                 "log.profile",
-                f"Profile {profile.name!r} has no certificate with a common name yet, so its "
-                "calls cannot be recognised in a log. Import the certificate first, or filter "
-                "with --path and --since instead.",
+                translate(
+                    "analyze_log",
+                    "Profile {profile!r} has no certificate with a common name yet, so its "
+                    "calls cannot be recognised in a log. Import the certificate first, or filter "
+                    "with --path and --since instead.",
+                ).format(profile=profile.name),
             )
         users = [cert_user]
         certificate_users = [cert_user]
@@ -174,53 +188,83 @@ def _filter_text(analysis: LogAnalysis) -> str:
     flt = analysis.filter
     parts = []
     if flt.path:
-        parts.append(f"path {flt.path}")
+        parts.append(translate("analyze_log", "path {path}").format(path=flt.path))
     if flt.since:
-        parts.append(f"since {flt.since.isoformat()}")
+        parts.append(translate("analyze_log", "since {time}").format(time=flt.since.isoformat()))
     if flt.users:
-        parts.append("user " + " or ".join(repr(u) for u in flt.users))
-    return ", ".join(parts) or "all calls"
+        parts.append(
+            translate("analyze_log", "user {users}").format(
+                users=translate("analyze_log", " or ").join(repr(u) for u in flt.users)
+            )
+        )
+    return ", ".join(parts) or translate("analyze_log", "all calls")
+
+
+def _fix_line(indent: str, fix: str) -> str:
+    return indent + translate("analyze_log", "Fix: {fix}").format(fix=fix)
 
 
 def _finding_line(finding: TraceFinding) -> list[str]:
     record = finding.record
     return [
         f"{record.time:%Y-%m-%d %H:%M:%S %z}  {record.node}  {finding.problem.value}: "
-        f"{finding.title} ({record.source} line {record.line_no})",
+        + translate("analyze_log", "{title} ({file} line {line})").format(
+            title=finding.title, file=record.source, line=record.line_no
+        ),
         f"    {finding.explanation}",
-        f"    Fix: {finding.fix}",
+        _fix_line("    ", finding.fix),
     ]
 
 
 def render_traces(traces: TraceAnalysis, joined: JoinedLogs) -> str:
     files = len(traces.files)
     nodes = len({f.node for f in traces.files})
+    malformed = traces.malformed
     lines = [
-        f"Default trace: {files} file{'s' if files != 1 else ''} "
-        f"({nodes} node{'s' if nodes != 1 else ''}): {traces.records} records, "
-        f"{traces.malformed} unreadable line{'s' if traces.malformed != 1 else ''} skipped.",
+        translate(
+            "analyze_log",
+            "Default trace: {files} ({nodes}): {records} records, {unreadable} skipped.",
+        ).format(
+            files=translate("analyze_log", "%n file(s)", None, files),
+            nodes=translate("analyze_log", "%n node(s)", None, nodes),
+            records=traces.records,
+            unreadable=translate("analyze_log", "%n unreadable line(s)", None, malformed),
+        ),
     ]
     for f in traces.files:
-        note = f"  {f.path.name}: node {f.node}, {f.records} records"
+        note = translate("analyze_log", "  {file}: node {node}, {records} records").format(
+            file=f.path.name, node=f.node, records=f.records
+        )
         if f.malformed:
-            note += f", {f.malformed} unreadable"
+            note += translate("analyze_log", ", {count} unreadable").format(count=f.malformed)
         if f.error:
             note += f"; {f.error}"
         lines.append(note)
     window = ""
     if traces.since or traces.until:
-        window = " between " + " and ".join(
-            t.isoformat() if t else "…" for t in (traces.since, traces.until)
-        )
+        start, end = (t.isoformat() if t else "…" for t in (traces.since, traces.until))
+        window = translate("analyze_log", " between {start} and {end}").format(start=start, end=end)
     shown = joined.unmatched if joined.calls else traces.findings
     joined_count = len(traces.findings) - len(joined.unmatched)
-    lines += ["", f"Authentication and authorization errors{window}: {len(traces.findings)}"]
+    lines += [
+        "",
+        translate("analyze_log", "Authentication and authorization errors{window}: {count}").format(
+            window=window, count=len(traces.findings)
+        ),
+    ]
     if joined_count:
-        lines.append(f"  ({joined_count} shown with their calls above)")
+        lines.append(
+            translate("analyze_log", "  ({count} shown with their calls above)").format(
+                count=joined_count
+            )
+        )
     for finding in shown:
         lines += _finding_line(finding)
     if joined.refused_nodes_without_trace:
-        lines += ["", "Refused calls answered by nodes without a trace file here:"]
+        lines += [
+            "",
+            translate("analyze_log", "Refused calls answered by nodes without a trace file here:"),
+        ]
         lines += [f"  {trace_file(node)}" for node in joined.refused_nodes_without_trace]
     return "\n".join(lines)
 
@@ -228,51 +272,75 @@ def render_traces(traces: TraceAnalysis, joined: JoinedLogs) -> str:
 def render(analysis: LogAnalysis, joined: JoinedLogs | None = None) -> str:
     traced = {id(c.call): c.findings for c in joined.calls} if joined else {}
     nodes = len({f.node for f in analysis.files})
+    files, malformed = len(analysis.files), analysis.malformed
     lines = [
-        f"Read {len(analysis.files)} file{'s' if len(analysis.files) != 1 else ''} "
-        f"({nodes} node{'s' if nodes != 1 else ''}): {analysis.parsed} calls, "
-        f"{analysis.malformed} malformed line{'s' if analysis.malformed != 1 else ''} skipped.",
+        translate(
+            "analyze_log", "Read {files} ({nodes}): {calls} calls, {malformed} skipped."
+        ).format(
+            files=translate("analyze_log", "%n file(s)", None, files),
+            nodes=translate("analyze_log", "%n node(s)", None, nodes),
+            calls=analysis.parsed,
+            malformed=translate("analyze_log", "%n malformed line(s)", None, malformed),
+        ),
     ]
     for f in analysis.files:
-        note = f"  {f.path.name}: node {f.node}, {f.parsed} calls"
+        note = translate("analyze_log", "  {file}: node {node}, {calls} calls").format(
+            file=f.path.name, node=f.node, calls=f.parsed
+        )
         if f.malformed:
-            note += f", {f.malformed} malformed"
+            note += translate("analyze_log", ", {count} malformed").format(count=f.malformed)
         if f.error:
             note += f"; {f.error}"
         lines.append(note)
-    lines += ["", f"Matching ({_filter_text(analysis)}): {len(analysis.calls)}"]
+    lines += [
+        "",
+        translate("analyze_log", "Matching ({filter}): {count}").format(
+            filter=_filter_text(analysis), count=len(analysis.calls)
+        ),
+    ]
     shown = analysis.calls[-_SHOWN:]
     if len(analysis.calls) > len(shown):
-        lines.append(f"(the last {len(shown)} are listed; --json gives all)")
+        lines.append(
+            translate("analyze_log", "(the last {count} are listed; --json gives all)").format(
+                count=len(shown)
+            )
+        )
     for call in shown:
         e = call.entry
         lines.append(
             f"{e.time:%Y-%m-%d %H:%M:%S %z}  {e.node}  {e.method} {e.path}  {e.status}  "
-            f"user {e.user}"
+            + translate("analyze_log", "user {user}").format(user=e.user)
         )
         lines.append(f"    {call.verdict.value}: {call.explanation}")
         for finding in traced.get(id(call), ()):
             lines.append(
-                f"    trace {finding.record.source} line {finding.record.line_no}: "
-                f"{finding.problem.value}: {finding.explanation}"
+                translate("analyze_log", "    trace {file} line {line}: ").format(
+                    file=finding.record.source, line=finding.record.line_no
+                )
+                + f"{finding.problem.value}: {finding.explanation}"
             )
-            lines.append(f"      Fix: {finding.fix}")
+            lines.append(_fix_line("      ", finding.fix))
     if analysis.calls:
         counts = Counter(c.verdict for c in analysis.calls)
-        lines += ["", "Summary:"]
+        lines += ["", translate("analyze_log", "Summary:")]
         for verdict, count in counts.most_common():
             step = next(c.next_step for c in analysis.calls if c.verdict is verdict)
             lines.append(f"  {verdict.value} × {count}: {verdict.title}.")
             if verdict is not Verdict.OK:
-                lines.append(f"      Next: {step}")
+                lines.append(translate("analyze_log", "      Next: {step}").format(step=step))
     if analysis.filter.users and analysis.unattributed_no_credentials:
         n = analysis.unattributed_no_credentials
         lines += [
             "",
-            f"Also {n} call{'s' if n != 1 else ''} in the same window arrived with no "
-            "credentials at all (user '-', 401). They cannot be told apart by user; if your "
-            "sender made them, its certificate was not forwarded (chain incomplete, root not on "
-            "SAP's list, or self-signed).",
+            translate(
+                "analyze_log",
+                "Also %n call(s) in the same window arrived with no "
+                "credentials at all (user '-', 401). They cannot be told apart by user; if your "
+                "sender made them, its certificate was not forwarded (chain incomplete, root not on "
+                "SAP's list, or self-signed).",
+                None,
+                n,
+            ),
         ]
     return "\n".join(lines)
 
