@@ -21,6 +21,7 @@ from wizard.core.expiry import (
     reminders,
     store_expiry,
 )
+from wizard.core.i18n import translate
 from wizard.core.profiles import now_utc
 from wizard.core.storage import atomic_write
 
@@ -41,7 +42,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
     if args.within is not None and args.within < 0:
-        raise WizardError("expiry.within", "--within needs a number of days, 0 or more.")
+        raise WizardError(
+            "expiry.within", translate("expiry", "--within needs a number of days, 0 or more.")
+        )
     within = RENEW_WITHIN_DAYS if args.within is None else args.within
     at = now_utc()
     every = store_expiry(ctx.store, at, within=within)
@@ -86,7 +89,10 @@ def _json(row: CertificateExpiry) -> dict:
 
 def _text(rows: list[CertificateExpiry], every: list[CertificateExpiry], args, files) -> str:
     if not every:
-        return "No profiles yet. Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME"
+        return translate(
+            "expiry",
+            "No profiles yet. Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME",
+        )
     lines = []
     if rows:
         width = max(len(r.profile) for r in [*rows, CertificateExpiry("PROFILE", Expiry.OK, "")])
@@ -97,9 +103,22 @@ def _text(rows: list[CertificateExpiry], every: list[CertificateExpiry], args, f
             days = "-" if r.days_left is None else str(r.days_left)
             lines.append(f"{r.profile:<{width}}  {status:<8}  {expires:<10}  {days:>5}  {r.advice}")
     else:
-        lines.append(f"No certificate expires within {args.within} days.")
+        lines.append(
+            translate("expiry", "No certificate expires within {days} days.").format(
+                days=args.within
+            )
+        )
     due = sum(1 for r in every if r.status in (Expiry.DUE, Expiry.EXPIRED))
-    lines += ["", f"{len(every)} profiles; {due} to renew now."]
+    lines += [
+        "",
+        translate("expiry", "{profiles} profiles; {due} to renew now.").format(
+            profiles=len(every), due=due
+        ),
+    ]
     if "ics" in files:
-        lines.append(f"Calendar reminders: {files['ics']} (import it into your calendar).")
+        lines.append(
+            translate(
+                "expiry", "Calendar reminders: {file} (import it into your calendar)."
+            ).format(file=files["ics"])
+        )
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from pathlib import Path
 from wizard.cli import Context, Outcome
 from wizard.commands.render import import_outcome
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.mapping import colon_hex
 
 
@@ -69,15 +70,21 @@ def _check_flags(args: argparse.Namespace) -> None:
         if extra:
             raise WizardError(
                 "sap_sign.flags",
-                f"{', '.join(extra)} only work when SAP signs; --refresh only fetches the "
-                "certificate SAP has (the renewal setting stays as it was).",
+                translate(
+                    "sap_sign",
+                    "{flags} only work when SAP signs; --refresh only fetches the "
+                    "certificate SAP has (the renewal setting stays as it was).",
+                ).format(flags=", ".join(extra)),
             )
     elif args.destination_key is None:
         raise WizardError(
             "sap_sign.flags",
-            "Give the Destination service key: --destination-key FILE.json (BTP cockpit → "
-            "the Cloud Foundry subaccount → Instances and Subscriptions → the Destination service "
-            "instance → Service Keys → Download).",
+            translate(
+                "sap_sign",
+                "Give the Destination service key: --destination-key FILE.json (BTP cockpit → "
+                "the Cloud Foundry subaccount → Instances and Subscriptions → the Destination "
+                "service instance → Service Keys → Download).",
+            ),
         )
 
 
@@ -105,7 +112,11 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         cn = sap_sign.requested_cn(ctx.store, args.profile)
         key = sap_sign.read_destination_key(args.destination_key)
         notices = sap_sign.notices_before_sending(cn, validity, args.auto_renew)
-        ctx.say("Before SAP signs:\n" + "\n".join(f"  - {n}" for n in notices))
+        ctx.say(
+            translate("sap_sign", "Before SAP signs:")
+            + "\n"
+            + "\n".join(f"  - {n}" for n in notices)
+        )
         result = sap_sign.sign_with_sap(
             ctx.store,
             ctx.secrets,
@@ -150,14 +161,18 @@ def _outcome(result, notices: tuple[str, ...]) -> Outcome:
         lines += ["", text.rstrip()]
     else:
         lines.append(
-            f"  SHA-256 {colon_hex(result.sha256)}, valid until "
-            f"{result.not_after:%Y-%m-%d %H:%M} UTC"
+            translate("sap_sign", "  SHA-256 {sha256}, valid until {until} UTC").format(
+                sha256=colon_hex(result.sha256), until=f"{result.not_after:%Y-%m-%d %H:%M}"
+            )
         )
     if result.notes:
-        lines += ["", "Mind:", *(f"  ! {n}" for n in result.notes)]
+        lines += ["", translate("sap_sign", "Mind:"), *(f"  ! {n}" for n in result.notes)]
     if result.tenant_update_needed:
         lines += ["", _tenant_update(result)]
-    lines += ["", f"Client secret: {result.secret_kept_in}."]
+    lines += [
+        "",
+        translate("sap_sign", "Client secret: {where}.").format(where=result.secret_kept_in),
+    ]
     if result.changed:
         lines += ["", _next(result)]
     files = dict(result.imported.files) if result.imported is not None else {}
@@ -167,45 +182,70 @@ def _outcome(result, notices: tuple[str, ...]) -> Outcome:
 def _headline(result) -> str:
     from wizard.core.sap_sign import SapSignAction
 
-    renew = {True: "on", False: "off", None: "unknown"}[result.auto_renew]
-    where = f"'{result.certificate_name}' in the subaccount's Destination certificates"
-    if result.action is SapSignAction.UNCHANGED:
-        return (
-            f"SAP's certificate {where} is the one profile {result.profile.name} already has; "
-            f"nothing changed (automatic renewal {renew})."
-        )
-    if result.action is SapSignAction.IMPORTED:
-        return (
-            f"Imported SAP's certificate {where} into profile {result.profile.name} "
-            f"(automatic renewal {renew})."
-        )
-    if result.action is SapSignAction.RENEWED:
-        return (
-            f"SAP renewed the certificate {where}; profile {result.profile.name} now has the new "
-            f"one (automatic renewal {renew})."
-        )
-    verb = "signed the CSR again" if result.action is SapSignAction.REPLACED else "signed the CSR"
-    return (
-        f"SAP {verb} of profile {result.profile.name}: {where}, valid {result.validity}, "
-        f"automatic renewal {renew}."
+    renew = {
+        True: translate("sap_sign", "on"),
+        False: translate("sap_sign", "off"),
+        None: translate("sap_sign", "unknown"),
+    }[result.auto_renew]
+    where = translate("sap_sign", "'{name}' in the subaccount's Destination certificates").format(
+        name=result.certificate_name
     )
+    values = {"where": where, "profile": result.profile.name, "renew": renew}
+    if result.action is SapSignAction.UNCHANGED:
+        return translate(
+            "sap_sign",
+            "SAP's certificate {where} is the one profile {profile} already has; "
+            "nothing changed (automatic renewal {renew}).",
+        ).format(**values)
+    if result.action is SapSignAction.IMPORTED:
+        return translate(
+            "sap_sign",
+            "Imported SAP's certificate {where} into profile {profile} (automatic renewal {renew}).",
+        ).format(**values)
+    if result.action is SapSignAction.RENEWED:
+        return translate(
+            "sap_sign",
+            "SAP renewed the certificate {where}; profile {profile} now has the new "
+            "one (automatic renewal {renew}).",
+        ).format(**values)
+    if result.action is SapSignAction.REPLACED:
+        headline = translate(
+            "sap_sign",
+            "SAP signed the CSR again of profile {profile}: {where}, valid {validity}, "
+            "automatic renewal {renew}.",
+        )
+    else:
+        headline = translate(
+            "sap_sign",
+            "SAP signed the CSR of profile {profile}: {where}, valid {validity}, "
+            "automatic renewal {renew}.",
+        )
+    return headline.format(validity=result.validity, **values)
 
 
 def _tenant_update(result) -> str:
     profile = result.profile
     lines = [
-        "The tenant entry must be updated: it names an earlier certificate.",
-        f"  new SHA-256 {colon_hex(result.sha256)}",
+        translate("sap_sign", "The tenant entry must be updated: it names an earlier certificate."),
+        translate("sap_sign", "  new SHA-256 {sha256}").format(sha256=colon_hex(result.sha256)),
     ]
     tenant_has = profile.mapped_leaf_sha256 or result.previous_sha256
     if tenant_has:
-        lines.append(f"  was SHA-256 {colon_hex(tenant_has)}")
+        lines.append(
+            translate("sap_sign", "  was SHA-256 {sha256}").format(sha256=colon_hex(tenant_has))
+        )
     lines += [
-        "  Neo: a new Certificate-to-User mapping for the new certificate; Cloud Foundry: a new "
-        "service key with it (unless pinning is off).",
+        translate(
+            "sap_sign",
+            "  Neo: a new Certificate-to-User mapping for the new certificate; Cloud Foundry: a "
+            "new service key with it (unless pinning is off).",
+        ),
         f"  $ cpi-cert-wizard mapping --profile {profile.name}",
-        "  The sender needs the new certificate too (same key): "
-        f"cpi-cert-wizard export-p12 --profile {profile.name}",
+        translate(
+            "sap_sign",
+            "  The sender needs the new certificate too (same key): "
+            "cpi-cert-wizard export-p12 --profile {profile}",
+        ).format(profile=profile.name),
     ]
     return "\n".join(lines)
 
@@ -213,8 +253,12 @@ def _tenant_update(result) -> str:
 def _next(result) -> str:
     name = result.profile.name
     if result.tenant_update_needed:
-        return f"Next: cpi-cert-wizard export-p12 --profile {name}, then update the tenant entry."
-    return (
-        f"Next: cpi-cert-wizard export-p12 --profile {name} (for the sender), then "
-        f"cpi-cert-wizard mapping --profile {name} (for the tenant)."
-    )
+        return translate(
+            "sap_sign",
+            "Next: cpi-cert-wizard export-p12 --profile {profile}, then update the tenant entry.",
+        ).format(profile=name)
+    return translate(
+        "sap_sign",
+        "Next: cpi-cert-wizard export-p12 --profile {profile} (for the sender), then "
+        "cpi-cert-wizard mapping --profile {profile} (for the tenant).",
+    ).format(profile=name)
