@@ -13,6 +13,7 @@ from pathlib import Path
 from wizard.cli import EXIT_INPUT, EXIT_OK, Context, Outcome
 from wizard.core import keys
 from wizard.core.batch import DEFAULT_CONCURRENCY, BatchReport, ProfileResult, Status
+from wizard.core.i18n import translate
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -144,9 +145,10 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
             key_type=keys.KeyType(args.key_type),
             progress=progress,
         )
-        hint = (
+        hint = translate(
+            "batch",
             "Send the requests (the folder or requests.zip) to the CA, then run: "
-            "cpi-cert-wizard batch import REPLY-FOLDER"
+            "cpi-cert-wizard batch import REPLY-FOLDER",
         )
     elif args.step == "import":
         report = batch.import_replies(
@@ -157,7 +159,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
             fetch_aia=not args.no_aia,
             progress=progress,
         )
-        hint = "Next: cpi-cert-wizard batch export, then batch mapping"
+        hint = translate("batch", "Next: cpi-cert-wizard batch export, then batch mapping")
     elif args.step == "export":
         report = batch.export_all(
             ctx.store,
@@ -169,7 +171,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
             again=args.again,
             progress=progress,
         )
-        hint = "Passwords: cpi-cert-wizard secret show --profile NAME p12"
+        hint = translate("batch", "Passwords: cpi-cert-wizard secret show --profile NAME p12")
     elif args.step == "mapping":
         report = batch.map_all(
             ctx.store,
@@ -179,7 +181,9 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
             roles=args.roles,
             progress=progress,
         )
-        hint = f"Per profile: {args.out}/<profile>/; all entries: {args.out}/tenant-entries.json"
+        hint = translate(
+            "batch", "Per profile: {out}/<profile>/; all entries: {out}/tenant-entries.json"
+        ).format(out=args.out)
     else:
         report = batch.test_all(
             ctx.store,
@@ -192,7 +196,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
             sap_roots=ctx.sap_roots,
             progress=progress,
         )
-        hint = "Details of one call: cpi-cert-wizard test-call --profile NAME"
+        hint = translate("batch", "Details of one call: cpi-cert-wizard test-call --profile NAME")
     return Outcome(
         text=render(report, hint),
         data=report_json(report),
@@ -233,14 +237,18 @@ def render(report: BatchReport, hint: str = "") -> str:
             line += f"{r.source}: "
         lines.append(line + r.message)
     if not rows:
-        lines.append("(nothing to do)")
+        lines.append(translate("batch", "(nothing to do)"))
     lines += ["", report.summary]
     lines += list(report.notes)
     for label, path in report.files:
         lines.append(f"{label}: {path}")
     failed = report.count(Status.FAILED)
     if failed:
-        lines.append(f"{failed} failed: see their lines above; the others are done.")
+        lines.append(
+            translate(
+                "batch", "{count} failed: see their lines above; the others are done."
+            ).format(count=failed)
+        )
     elif hint and report.count(Status.DONE):
         lines.append(hint)
     return "\n".join(lines)
