@@ -152,14 +152,24 @@ def _run_foreground(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) ->
             print(json.dumps(ready), flush=True)
         else:
             print(
-                f"Sandbox tenant running at {running.url} (Ctrl-C to stop)\n"
-                f"  trust this load-balancer root: {sandbox.lb_root_pem_path}"
-                f" (DER: {sandbox.lb_root_cer_path.name})\n"
-                f"  demo CA root (issues client certificates): {sandbox.ca_root_pem_path}\n"
-                f"  example endpoint: {example} (role {DEFAULT_ROLE})\n"
-                f"  access log: {running.access_log_path}\n"
-                f"  try: curl --cacert {sandbox.lb_root_pem_path} --cert client-chain.pem "
-                f"--key key.pem {example}",
+                translate(
+                    "sandbox",
+                    "Sandbox tenant running at {url} (Ctrl-C to stop)\n"
+                    "  trust this load-balancer root: {lb_root} (DER: {lb_root_cer})\n"
+                    "  demo CA root (issues client certificates): {ca_root}\n"
+                    "  example endpoint: {example} (role {role})\n"
+                    "  access log: {access_log}\n"
+                    "  try: curl --cacert {lb_root} --cert client-chain.pem "
+                    "--key key.pem {example}",
+                ).format(
+                    url=running.url,
+                    lb_root=sandbox.lb_root_pem_path,
+                    lb_root_cer=sandbox.lb_root_cer_path.name,
+                    ca_root=sandbox.ca_root_pem_path,
+                    example=example,
+                    role=DEFAULT_ROLE,
+                    access_log=running.access_log_path,
+                ),
                 flush=True,
             )
         forever = threading.Event()
@@ -167,7 +177,11 @@ def _run_foreground(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) ->
             pass
     except KeyboardInterrupt:
         running.stop()
-        ctx.say(f"Sandbox stopped; its certificates, tables and logs stay in {sandbox.directory}.")
+        ctx.say(
+            translate(
+                "sandbox", "Sandbox stopped; its certificates, tables and logs stay in {folder}."
+            ).format(folder=sandbox.directory)
+        )
         raise
     finally:
         running.stop()
@@ -187,16 +201,29 @@ def _sign(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outcome:
     leaf = chain[0]
     eku = leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
     usages = [_EKU_NAMES.get(u, u.dotted_string) for u in eku]
-    fmt = "PEM bundle" if pem else "PKCS#7 (DER)"
-    text = (
-        f"Signed by the sandbox demo CA: {leaf.subject.rfc4514_string()}\n"
-        f"  valid until {leaf.not_valid_after_utc:%Y-%m-%d}, extended key usage: "
-        f"{', '.join(usages)}\n"
-        f"  reply ({fmt}, {len(chain)} certificates: leaf, intermediate"
-        f"{', root' if args.with_root else ''}): {args.out}"
+    fmt = translate("sandbox", "PEM bundle") if pem else "PKCS#7 (DER)"
+    if args.with_root:
+        contents = translate("sandbox", "{count} certificates: leaf, intermediate, root")
+    else:
+        contents = translate("sandbox", "{count} certificates: leaf, intermediate")
+    text = translate(
+        "sandbox",
+        "Signed by the sandbox demo CA: {subject}\n"
+        "  valid until {until}, extended key usage: {usages}\n"
+        "  reply ({format}, {contents}): {file}",
+    ).format(
+        subject=leaf.subject.rfc4514_string(),
+        until=f"{leaf.not_valid_after_utc:%Y-%m-%d}",
+        usages=", ".join(usages),
+        format=fmt,
+        contents=contents.format(count=len(chain)),
+        file=args.out,
     )
     if args.eku == "server":
-        text += "\n  note: no clientAuth, so SAP (and this sandbox) will not accept it as a client."
+        text += "\n" + translate(
+            "sandbox",
+            "  note: no clientAuth, so SAP (and this sandbox) will not accept it as a client.",
+        )
     return Outcome(
         text=text,
         data={
@@ -234,9 +261,13 @@ def _map(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outcome:
     data = read_input_file(args.cert, what=translate("sandbox", "a certificate"), limit=1024 * 1024)
     row = sandbox.map_certificate(data, args.user)
     roles = sandbox.state().roles_of(row.user)
-    text = f"Mapped {row.subject} (issued by {row.issuer}) to user {row.user}."
+    text = translate("sandbox", "Mapped {subject} (issued by {issuer}) to user {user}.").format(
+        subject=row.subject, issuer=row.issuer, user=row.user
+    )
     if not roles:
-        text += f"\n  {row.user} has no role yet: `sandbox grant {row.user} {DEFAULT_ROLE}`."
+        text += "\n" + translate(
+            "sandbox", "  {user} has no role yet: `sandbox grant {user} {role}`."
+        ).format(user=row.user, role=DEFAULT_ROLE)
     mapping = {k: v for k, v in asdict(row).items() if k != "pem"}
     return Outcome(text=text, data={"mapping": mapping, "roles": list(roles)})
 
@@ -244,7 +275,9 @@ def _map(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outcome:
 def _grant(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outcome:
     roles = sandbox.grant(args.user, args.role)
     return Outcome(
-        text=f"{args.user} now has: {', '.join(roles)}.",
+        text=translate("sandbox", "{user} now has: {roles}.").format(
+            user=args.user, roles=", ".join(roles)
+        ),
         data={"user": args.user, "roles": list(roles)},
     )
 
@@ -252,7 +285,9 @@ def _grant(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outcome:
 def _revoke(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outcome:
     roles = sandbox.revoke(args.user, args.role)
     return Outcome(
-        text=f"{args.user} now has: {', '.join(roles) or 'no roles'}.",
+        text=translate("sandbox", "{user} now has: {roles}.").format(
+            user=args.user, roles=", ".join(roles) or translate("sandbox", "no roles")
+        ),
         data={"user": args.user, "roles": list(roles)},
     )
 
@@ -265,11 +300,13 @@ def _endpoint(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outco
         fail=args.fail,
         unavailable=args.unavailable,
     )
-    extra = " (fails with 500)" if endpoint.fail else ""
-    extra += " (answers 503: runtime unavailable)" if endpoint.unavailable else ""
+    extra = translate("sandbox", " (fails with 500)") if endpoint.fail else ""
+    if endpoint.unavailable:
+        extra += translate("sandbox", " (answers 503: runtime unavailable)")
     return Outcome(
-        text=f"Endpoint {endpoint.path}: role {endpoint.role}, at most {endpoint.max_bytes} "
-        f"bytes{extra}.",
+        text=translate(
+            "sandbox", "Endpoint {path}: role {role}, at most {max_bytes} bytes{extra}."
+        ).format(path=endpoint.path, role=endpoint.role, max_bytes=endpoint.max_bytes, extra=extra),
         data={"endpoint": asdict(endpoint)},
     )
 
@@ -280,7 +317,9 @@ def _trust_root(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Out
     )
     row = sandbox.trust_client_root(data)
     return Outcome(
-        text=f"The load balancer now also accepts client chains ending at {row.subject}.",
+        text=translate(
+            "sandbox", "The load balancer now also accepts client chains ending at {subject}."
+        ).format(subject=row.subject),
         data={"trusted_root": {"subject": row.subject, "sha256": row.sha256}},
     )
 
@@ -290,21 +329,32 @@ def _status(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outcome
     roots = [c.subject.rfc4514_string() for c in sandbox.client_roots()]
     mappings = [{k: v for k, v in asdict(m).items() if k != "pem"} for m in state.mappings]
     lines = [
-        f"Sandbox folder: {sandbox.directory} (node {state.node})",
-        f"  load-balancer root (senders trust it): {sandbox.lb_root_pem_path}",
-        f"  demo CA root: {sandbox.ca_root_pem_path}",
-        f"  access logs: {sandbox.logs_dir}",
-        "Client roots accepted by the load balancer:",
+        translate("sandbox", "Sandbox folder: {folder} (node {node})").format(
+            folder=sandbox.directory, node=state.node
+        ),
+        translate("sandbox", "  load-balancer root (senders trust it): {file}").format(
+            file=sandbox.lb_root_pem_path
+        ),
+        translate("sandbox", "  demo CA root: {file}").format(file=sandbox.ca_root_pem_path),
+        translate("sandbox", "  access logs: {folder}").format(folder=sandbox.logs_dir),
+        translate("sandbox", "Client roots accepted by the load balancer:"),
         *_listed(roots),
-        "Certificate-to-user mappings:",
-        *_listed(f"{m.user} <- {m.subject} (serial {m.serial})" for m in state.mappings),
-        "Roles:",
-        *_listed(f"{user}: {', '.join(roles)}" for user, roles in state.roles),
-        "Endpoints:",
+        translate("sandbox", "Certificate-to-user mappings:"),
         *_listed(
-            f"{e.path}: role {e.role}, max {e.max_bytes} bytes"
-            + (", fails (500)" if e.fail else "")
-            + (", unavailable (503)" if e.unavailable else "")
+            translate("sandbox", "{user} <- {subject} (serial {serial})").format(
+                user=m.user, subject=m.subject, serial=m.serial
+            )
+            for m in state.mappings
+        ),
+        translate("sandbox", "Roles:"),
+        *_listed(f"{user}: {', '.join(roles)}" for user, roles in state.roles),
+        translate("sandbox", "Endpoints:"),
+        *_listed(
+            translate("sandbox", "{path}: role {role}, max {max_bytes} bytes").format(
+                path=e.path, role=e.role, max_bytes=e.max_bytes
+            )
+            + (translate("sandbox", ", fails (500)") if e.fail else "")
+            + (translate("sandbox", ", unavailable (503)") if e.unavailable else "")
             for e in state.endpoints
         ),
     ]
@@ -329,4 +379,4 @@ def _status(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outcome
 
 def _listed(items) -> list[str]:
     rows = [f"  {item}" for item in items]
-    return rows or ["  (none)"]
+    return rows or [translate("sandbox", "  (none)")]
