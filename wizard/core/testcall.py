@@ -968,10 +968,14 @@ class _Call:
         except WizardError as exc:
             raise _Stop(_connect_verdict(exc.code), exc.message) from None
         if proxy is None:
-            self.log.append(f"Connected to {target.address}.")
+            self.log.append(
+                translate("testcall", "Connected to {target}.").format(target=target.address)
+            )
         else:
             self.log.append(
-                f"Connected to {target.address} through the proxy {proxy.display} (CONNECT)."
+                translate(
+                    "testcall", "Connected to {target} through the proxy {proxy} (CONNECT)."
+                ).format(target=target.address, proxy=proxy.display)
             )
         self.connect_time = time.monotonic() - started
         return sock
@@ -1001,15 +1005,25 @@ class _Call:
         except _NotTls as exc:
             raise _Stop(
                 Verdict.NOT_TLS,
-                f"{where} does not speak TLS: it answered {_describe_first(exc.first)}.",
+                translate("testcall", "{where} does not speak TLS: it answered {what}.").format(
+                    where=where, what=_describe_first(exc.first)
+                ),
             ) from None
         except TimeoutError:
-            detail = (
-                "started the TLS handshake but did not finish it"
+            message = (
+                translate(
+                    "testcall",
+                    "{where} started the TLS handshake but did not finish it within {timeout:g} s.",
+                )
                 if channel.first
-                else "accepted the connection but sent no TLS answer"
+                else translate(
+                    "testcall",
+                    "{where} accepted the connection but sent no TLS answer within {timeout:g} s.",
+                )
             )
-            raise _Stop(Verdict.TIMEOUT, f"{where} {detail} within {self.timeout:g} s.") from None
+            raise _Stop(
+                Verdict.TIMEOUT, message.format(where=where, timeout=self.timeout)
+            ) from None
         except (EOFError, OSError) as exc:
             self._record_handshake(channel)
             raise self._closed_in_handshake(channel, exc) from None
@@ -1022,13 +1036,23 @@ class _Call:
         if problem is not None:
             raise _Stop(
                 Verdict.SERVER_UNTRUSTED,
-                f"The server presented {_chain_text(presented)}.",
-                f"It is not trusted against {self.trusted.label}: {problem}.",
-                "Nothing was sent to the server.",
+                translate("testcall", "The server presented {chain}.").format(
+                    chain=_chain_text(presented)
+                ),
+                translate("testcall", "It is not trusted against {trusted}: {problem}.").format(
+                    trusted=self.trusted.label, problem=problem
+                ),
+                translate("testcall", "Nothing was sent to the server."),
             )
         self.log.append(
-            f"{self.protocol}: the server's certificate {_cn_or_dn(presented[0].subject)} is "
-            f"trusted: it leads to {self.trusted.label}."
+            translate(
+                "testcall",
+                "{protocol}: the server's certificate {name} is trusted: it leads to {trusted}.",
+            ).format(
+                protocol=self.protocol,
+                name=_cn_or_dn(presented[0].subject),
+                trusted=self.trusted.label,
+            )
         )
         self._reconsider_accepted()
         if channel.sent_certificate and self.protocol == "TLSv1.3":
@@ -1042,15 +1066,10 @@ class _Call:
         except SSL.Error as exc:
             raise _Stop(
                 Verdict.CLIENT_CERT_REJECTED,
-                f"{channel.where} rejected our client certificate with a TLS alert: "
-                f"{_reasons(exc)}.",
+                _rejected_with_alert(channel.where, _reasons(exc)),
             ) from None
         except (EOFError, OSError):
-            raise _Stop(
-                Verdict.CLIENT_CERT_REJECTED,
-                f"{channel.where} closed the connection right after our client certificate, "
-                "without an answer.",
-            ) from None
+            raise _Stop(Verdict.CLIENT_CERT_REJECTED, _closed_after_cert(channel.where)) from None
         except TimeoutError:
             return
 
@@ -1063,13 +1082,22 @@ class _Call:
         names = conn.get_client_ca_list(as_cryptography=True) or []
         self.ca_names = tuple(n.rfc4514_string() for n in names)
         if self.cert_requested:
-            listed = "; ".join(self.ca_names) if self.ca_names else "no names"
+            listed = (
+                "; ".join(self.ca_names) if self.ca_names else translate("testcall", "no names")
+            )
             self.log.append(
-                f"The server asked for a client certificate (acceptable CAs: {listed}); we sent "
-                f"{_chain_text(self.identity.sent)}."
+                translate(
+                    "testcall",
+                    "The server asked for a client certificate (acceptable CAs: {listed}); we sent "
+                    "{chain}.",
+                ).format(listed=listed, chain=_chain_text(self.identity.sent))
             )
         elif presented:
-            self.log.append("The server did not ask for a client certificate, so none was sent.")
+            self.log.append(
+                translate(
+                    "testcall", "The server did not ask for a client certificate, so none was sent."
+                )
+            )
 
     def _reconsider_accepted(self) -> None:
         """Live acceptable-CA names beat what was recorded earlier; re-judge the root with them."""
@@ -1086,18 +1114,19 @@ class _Call:
     def _closed_in_handshake(self, channel: _Channel, exc: BaseException) -> _Stop:
         where = channel.where
         if channel.sent_certificate:
-            return _Stop(
-                Verdict.CLIENT_CERT_REJECTED,
-                f"{where} closed the connection right after our client certificate, without an "
-                "answer.",
-            )
+            return _Stop(Verdict.CLIENT_CERT_REJECTED, _closed_after_cert(where))
         if not channel.first:
             return _Stop(
                 Verdict.NOT_TLS,
-                f"{where} closed the connection without answering the TLS handshake.",
+                translate(
+                    "testcall", "{where} closed the connection without answering the TLS handshake."
+                ).format(where=where),
             )
         return _Stop(
-            Verdict.NOT_TLS, f"{where} closed the connection in the middle of the TLS handshake."
+            Verdict.NOT_TLS,
+            translate(
+                "testcall", "{where} closed the connection in the middle of the TLS handshake."
+            ).format(where=where),
         )
 
     def _handshake_failed(self, channel: _Channel, exc: SSL.Error) -> _Stop:
@@ -1106,12 +1135,18 @@ class _Call:
         if channel.sent_certificate or (channel.certificate_requested and _is_cert_alert(reasons)):
             return _Stop(
                 Verdict.CLIENT_CERT_REJECTED,
-                f"{where} ended the TLS handshake after our client certificate: {reasons}.",
+                translate(
+                    "testcall",
+                    "{where} ended the TLS handshake after our client certificate: {reasons}.",
+                ).format(where=where, reasons=reasons),
             )
         return _Stop(
             Verdict.NOT_TLS,
-            f"No TLS session with {where}: {reasons} (no protocol version or cipher in common, "
-            "or the server refused this host name).",
+            translate(
+                "testcall",
+                "No TLS session with {where}: {reasons} (no protocol version or cipher in common, "
+                "or the server refused this host name).",
+            ).format(where=where, reasons=reasons),
         )
 
     def _http(self, channel: _Channel) -> _Outcome:
@@ -1146,8 +1181,11 @@ class _Call:
     def _no_answer_in_time(self, channel: _Channel) -> _Stop:
         return _Stop(
             Verdict.TIMEOUT,
-            f"{channel.where} accepted the request but did not answer within {self.timeout:g} s "
-            "(a slow flow needs a larger --timeout).",
+            translate(
+                "testcall",
+                "{where} accepted the request but did not answer within {timeout:g} s "
+                "(a slow flow needs a larger --timeout).",
+            ).format(where=channel.where, timeout=self.timeout),
         )
 
     def _no_answer(self, channel: _Channel, exc: BaseException) -> _Stop:
@@ -1155,44 +1193,58 @@ class _Call:
             reasons = _reasons(exc)
             if channel.sent_certificate and _is_cert_alert(reasons):
                 return _Stop(
-                    Verdict.CLIENT_CERT_REJECTED,
-                    f"{channel.where} rejected our client certificate with a TLS alert: {reasons}.",
+                    Verdict.CLIENT_CERT_REJECTED, _rejected_with_alert(channel.where, reasons)
                 )
             return _Stop(
-                Verdict.UNAVAILABLE, f"The TLS connection to {channel.where} failed: {reasons}."
+                Verdict.UNAVAILABLE,
+                translate("testcall", "The TLS connection to {where} failed: {reasons}.").format(
+                    where=channel.where, reasons=reasons
+                ),
             )
         if channel.sent_certificate and not channel.answered:
             return _Stop(
                 Verdict.CLIENT_CERT_REJECTED,
-                f"{channel.where} closed the connection after the handshake without an answer "
-                f"({type(exc).__name__}); servers do this when they refuse the client "
-                "certificate without saying why.",
+                translate(
+                    "testcall",
+                    "{where} closed the connection after the handshake without an answer "
+                    "({error}); servers do this when they refuse the client "
+                    "certificate without saying why.",
+                ).format(where=channel.where, error=type(exc).__name__),
             )
         return _Stop(
             Verdict.UNAVAILABLE,
-            f"{channel.where} gave no usable HTTP answer ({type(exc).__name__}: {exc}).",
+            translate("testcall", "{where} gave no usable HTTP answer ({error}: {reason}).").format(
+                where=channel.where, error=type(exc).__name__, reason=exc
+            ),
         )
 
     def _judge(self, status: int, reason: str, response, body: bytes) -> _Outcome:
         excerpt = _excerpt(body)
         evidence = [*self.log, f"HTTP {status} {reason}".rstrip() + "."]
         if excerpt:
-            evidence.append(f"The answer begins: {excerpt}")
+            evidence.append(
+                translate("testcall", "The answer begins: {excerpt}").format(excerpt=excerpt)
+            )
         verdict = verdict_for_status(status)
         if 300 <= status < 400 and response.getheader("Location"):
             evidence.append(
-                f"Redirected to {response.getheader('Location')}: not an integration flow "
-                "endpoint (a login page or the management host?)."
+                translate(
+                    "testcall",
+                    "Redirected to {location}: not an integration flow "
+                    "endpoint (a login page or the management host?).",
+                ).format(location=response.getheader("Location"))
             )
         lower = body[:2048].lower()
         if status == 400 and b"ssl certificate error" in lower:
             # nginx-style fronts answer 400 when they verify the client chain and it fails.
             verdict = Verdict.CLIENT_CERT_REJECTED
-            evidence.append("The server says it could not verify the client certificate.")
+            evidence.append(
+                translate("testcall", "The server says it could not verify the client certificate.")
+            )
             evidence += self._problems_text()
         elif status == 400 and b"no required ssl certificate" in lower:
             verdict = Verdict.NO_CERT_FORWARDED
-            evidence.append("The server says no client certificate arrived.")
+            evidence.append(translate("testcall", "The server says no client certificate arrived."))
         elif status == 401:
             verdict, why = self._judge_401()
             evidence += why
@@ -1204,30 +1256,45 @@ class _Call:
         failed = [c.name for c in self.prechecks if c.passed is False]
         if not failed:
             return []
-        return [f"The pre-checks found problems with the chain: {', '.join(failed)} (see above)."]
+        return [
+            translate(
+                "testcall", "The pre-checks found problems with the chain: {checks} (see above)."
+            ).format(checks=", ".join(failed))
+        ]
 
     def _judge_401(self) -> tuple[Verdict, list[str]]:
         if self.cert_requested is False:
             return Verdict.NO_CERT_FORWARDED, [
-                "The server never asked for a client certificate, so nothing could be forwarded: "
-                "check that the URL is the runtime host (not the management host) and that no "
-                "proxy or gateway ends TLS in between."
+                translate(
+                    "testcall",
+                    "The server never asked for a client certificate, so nothing could be "
+                    "forwarded: check that the URL is the runtime host (not the management host) "
+                    "and that no proxy or gateway ends TLS in between.",
+                )
             ]
         problems = self._problems_text()
         if problems:
             return Verdict.NO_CERT_FORWARDED, [
                 *problems,
-                "A load balancer drops such a chain, so the tenant saw no certificate (the "
-                "access log shows '-' as the user).",
+                translate(
+                    "testcall",
+                    "A load balancer drops such a chain, so the tenant saw no certificate (the "
+                    "access log shows '-' as the user).",
+                ),
             ]
         unknown = [c for c in self.prechecks if c.passed is None]
         why = [
-            "The chain should pass the load balancer, so the certificate reached the tenant but "
-            "is not known there (the access log shows '<CN>@<issuer CN>' as the user)."
+            translate(
+                "testcall",
+                "The chain should pass the load balancer, so the certificate reached the tenant "
+                "but is not known there (the access log shows '<CN>@<issuer CN>' as the user).",
+            )
         ]
         if unknown:
             why.append(
-                "Could not tell: " + "; ".join(f"{c.name}: {c.detail}" for c in unknown) + "."
+                translate("testcall", "Could not tell: {checks}.").format(
+                    checks="; ".join(f"{c.name}: {c.detail}" for c in unknown)
+                )
             )
         return Verdict.NOT_MAPPED, why
 
@@ -1242,12 +1309,25 @@ def _connect_verdict(code: str) -> Verdict:
 
 def _chain_text(certs: Sequence[x509.Certificate]) -> str:
     if not certs:
-        return "no certificate"
+        return translate("testcall", "no certificate")
     names = " ← ".join(_cn_or_dn(c.subject) for c in certs)
     extra = len(certs) - 1
     if extra == 0:
-        return f"{names} (no intermediate)"
-    return f"{names} ({extra} intermediate{'s' if extra != 1 else ''})"
+        return translate("testcall", "{names} (no intermediate)").format(names=names)
+    return translate("testcall", "{names} (%n intermediate(s))", None, extra).format(names=names)
+
+
+def _rejected_with_alert(where: str, reasons: str) -> str:
+    return translate(
+        "testcall", "{where} rejected our client certificate with a TLS alert: {reasons}."
+    ).format(where=where, reasons=reasons)
+
+
+def _closed_after_cert(where: str) -> str:
+    return translate(
+        "testcall",
+        "{where} closed the connection right after our client certificate, without an answer.",
+    ).format(where=where)
 
 
 def _excerpt(body: bytes) -> str | None:
