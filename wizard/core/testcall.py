@@ -208,16 +208,22 @@ def load_client_identity(store: ProfileStore, profile: Profile, secrets: Secrets
     if key_pem is None:
         raise WizardError(
             "testcall.no_key",
-            f"Profile {name!r} has no private key ({store.path(name, Artefact.KEY)}). Create the "
-            "key and CSR first (csr), or import a PKCS#12 (import-p12).",
+            translate(
+                "testcall",
+                "Profile {profile!r} has no private key ({file}). Create the "
+                "key and CSR first (csr), or import a PKCS#12 (import-p12).",
+            ).format(profile=name, file=store.path(name, Artefact.KEY)),
         )
     known_pem = store.read_artefact(name, Artefact.CHAIN)
     sent_pem = store.read_artefact(name, Artefact.CLIENT_CHAIN_PEM)
     if sent_pem is None and known_pem is None:
         raise WizardError(
             "testcall.no_certificate",
-            f"Profile {name!r} has no certificate yet. Import what the CA sent back "
-            "(import-reply) or a PKCS#12 (import-p12) first.",
+            translate(
+                "testcall",
+                "Profile {profile!r} has no certificate yet. Import what the CA sent back "
+                "(import-reply) or a PKCS#12 (import-p12) first.",
+            ).format(profile=name),
         )
     chain_file = store.path(name, Artefact.CLIENT_CHAIN_PEM)
     known: list[x509.Certificate] = []
@@ -233,9 +239,12 @@ def load_client_identity(store: ProfileStore, profile: Profile, secrets: Secrets
     if not same_public_key(key.public_key(), sent[0].public_key()):  # type: ignore[arg-type]
         raise WizardError(
             "testcall.key_mismatch",
-            f"The certificate in {chain_file} ({sent[0].subject.rfc4514_string()}) does not "
-            f"belong to the private key of profile {name!r}. Import the certificate issued for "
-            "this profile's CSR again.",
+            translate(
+                "testcall",
+                "The certificate in {file} ({subject}) does not "
+                "belong to the private key of profile {profile!r}. Import the certificate issued "
+                "for this profile's CSR again.",
+            ).format(file=chain_file, subject=sent[0].subject.rfc4514_string(), profile=name),
         )
     return ClientIdentity(
         key=key,
@@ -256,27 +265,39 @@ def server_trust(store: ProfileStore, profile: Profile, trust: str | None) -> Se
         if data is None:
             raise WizardError(
                 "testcall.no_tenant_root",
-                f"Profile {profile.name!r} has no saved tenant root ({saved}). Read it with "
-                "fetch-root first, or choose --trust system or --trust FILE.",
+                translate(
+                    "testcall",
+                    "Profile {profile!r} has no saved tenant root ({file}). Read it with "
+                    "fetch-root first, or choose --trust system or --trust FILE.",
+                ).format(profile=profile.name, file=saved),
             )
         roots = tuple(parse_certificates(data, source=str(saved)))
         subject = roots[0].subject.rfc4514_string()
         return ServerTrust(
-            label=f"the tenant root saved by fetch-root ({subject})", roots=roots, cafile=saved
+            label=translate("testcall", "the tenant root saved by fetch-root ({subject})").format(
+                subject=subject
+            ),
+            roots=roots,
+            cafile=saved,
         )
     if not choice or choice.lower() == TRUST_SYSTEM:
         roots = system_source().certificates
         if not roots:
             raise WizardError(
                 "testcall.no_system_store",
-                "No system trust store could be read on this computer. Save the tenant root with "
-                "fetch-root, or give the root file with --trust FILE.",
+                translate(
+                    "testcall",
+                    "No system trust store could be read on this computer. Save the tenant root "
+                    "with fetch-root, or give the root file with --trust FILE.",
+                ),
             )
-        return ServerTrust(label="the system trust store", roots=roots, cafile=None)
+        return ServerTrust(
+            label=translate("testcall", "the system trust store"), roots=roots, cafile=None
+        )
     path = Path(choice).expanduser()
     data = read_input_file(path, what=translate("testcall", "a root certificate for the tenant"))
     return ServerTrust(
-        label=f"the certificates in {path}",
+        label=translate("testcall", "the certificates in {file}").format(file=path),
         roots=tuple(parse_certificates(data, source=str(path))),
         cafile=path,
     )
@@ -290,8 +311,11 @@ def _names(values: Sequence[str], *, source: str) -> tuple[x509.Name, ...]:
         except ValueError:
             raise WizardError(
                 "profile.corrupt",
-                f"The acceptable-CA name {value!r} in {source} is not an RFC 4514 name; run "
-                "fetch-root again.",
+                translate(
+                    "testcall",
+                    "The acceptable-CA name {value!r} in {source} is not an RFC 4514 name; run "
+                    "fetch-root again.",
+                ).format(value=value, source=source),
             ) from None
     return tuple(names)
 
@@ -874,8 +898,11 @@ def _target_url(url: str | None, profile: Profile) -> str:
     if not url:
         raise WizardError(
             "testcall.no_url",
-            f"Profile {profile.name!r} has no tenant URL; give the endpoint with --url "
-            "(for example https://<runtime host>/http/<address>).",
+            translate(
+                "testcall",
+                "Profile {profile!r} has no tenant URL; give the endpoint with --url "
+                "(for example https://<runtime host>/http/<address>).",
+            ).format(profile=profile.name),
         )
     url = url.strip()
     if "://" not in url:
@@ -884,8 +911,11 @@ def _target_url(url: str | None, profile: Profile) -> str:
     if scheme != "https":
         raise WizardError(
             "testcall.url",
-            f"{url!r} is not an https:// URL. The tenant accepts client certificates only over "
-            "TLS: use https://<runtime host>/http/<address>.",
+            translate(
+                "testcall",
+                "{url!r} is not an https:// URL. The tenant accepts client certificates only over "
+                "TLS: use https://<runtime host>/http/<address>.",
+            ).format(url=url),
         )
     return url
 

@@ -89,7 +89,8 @@ def copy_file(source: Path, target: Path) -> Path:
     """Worker: Save root as… (a public certificate: readable by others is fine)."""
     from wizard.core.storage import atomic_write, read_input_file
 
-    return atomic_write(target, read_input_file(source, what="the tenant root"), private=False)
+    what = translate("TrustPage", "the tenant root")
+    return atomic_write(target, read_input_file(source, what=what), private=False)
 
 
 class TrustPage(Page):
