@@ -998,7 +998,9 @@ def check_server_chain(
 ) -> ServerChainReport:
     """Complete what a server sent to its root and say whether it is valid for `host`."""
     if not presented:
-        raise WizardError("chain.empty", f"{host} sent no certificate.")
+        raise WizardError(
+            "chain.empty", translate("lints", "{host} sent no certificate.").format(host=host)
+        )
     when = _now(at)
     leaf, rest = presented[0], list(presented[1:])
     build = _complete(
@@ -1014,8 +1016,12 @@ def check_server_chain(
     root = links[-1] if links[-1].is_self_signed else None
     if len(links) == 1 and root is not None:
         problems.append(
-            f"self-signed: the server's certificate '{root.subject}' is self-signed; "
-            "trust it only if you know this server"
+            "self-signed: "
+            + translate(
+                "lints",
+                "the server's certificate '{subject}' is self-signed; "
+                "trust it only if you know this server",
+            ).format(subject=root.subject)
         )
     if root is None:
         last = links[-1]
@@ -1025,24 +1031,38 @@ def check_server_chain(
             else ""
         )
         problems.append(
-            f"incomplete: issuer '{last.issuer}' of '{last.subject}' was not found in the "
-            f"server's chain, {_source_names(sources)} or via AIA.{note}"
+            "incomplete: "
+            + translate(
+                "lints",
+                "issuer '{issuer}' of '{subject}' was not found in the "
+                "server's chain, {sources} or via AIA.",
+            ).format(issuer=last.issuer, subject=last.subject, sources=_source_names(sources))
+            + note
         )
     for link in links:
         cert = link.certificate
         if when > cert.not_valid_after_utc:
             problems.append(
-                f"expired: '{link.subject}' expired on {_date(cert.not_valid_after_utc)}"
+                "expired: "
+                + translate("lints", "'{subject}' expired on {date}").format(
+                    subject=link.subject, date=_date(cert.not_valid_after_utc)
+                )
             )
         elif when < cert.not_valid_before_utc:
             problems.append(
-                f"not yet valid: '{link.subject}' is valid from {_date(cert.not_valid_before_utc)}"
+                "not yet valid: "
+                + translate("lints", "'{subject}' is valid from {date}").format(
+                    subject=link.subject, date=_date(cert.not_valid_before_utc)
+                )
             )
     trusted_fingerprints = frozenset().union(*(s.fingerprints for s in sources))
     if root is not None and root.sha256 not in trusted_fingerprints:
         problems.append(
-            f"untrusted: the root '{root.subject}' came from the server itself and is in none "
-            f"of {_source_names(sources)}"
+            "untrusted: "
+            + translate(
+                "lints",
+                "the root '{subject}' came from the server itself and is in none of {sources}",
+            ).format(subject=root.subject, sources=_source_names(sources))
         )
     valid = False
     if root is not None and len(links) > 1:
@@ -1059,7 +1079,7 @@ def check_server_chain(
 
 
 def _source_names(sources: Sequence[TrustSource]) -> str:
-    return ", ".join(s.name for s in sources) or "no trust store"
+    return ", ".join(s.name for s in sources) or translate("lints", "no trust store")
 
 
 def _subject_for(host: str):
@@ -1083,14 +1103,16 @@ def _server_validation(
         verify(_subject_for(host))
         return True, ""
     except ValueError:
-        return False, f"invalid host name '{host}'"
+        return False, translate("lints", "invalid host name '{host}'").format(host=host)
     except VerificationError as exc:
         failure = _verifier_reason(exc)
     names = _leaf_names(leaf)
     if names:
         try:
             verify(_subject_for(names[0].replace("*.", "wildcard.", 1)))
-            return False, (f"name mismatch: the certificate is for {', '.join(names)}, not {host}")
+            return False, "name mismatch: " + translate(
+                "lints", "the certificate is for {names}, not {host}"
+            ).format(names=", ".join(names), host=host)
         except (VerificationError, ValueError):
             pass
     if any(p in failure for p in ("not valid at validation time",)):
