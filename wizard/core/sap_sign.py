@@ -80,11 +80,12 @@ class Validity:
 
     @property
     def label(self) -> str:
+        count = self.value  # lupdate only sees a plural call whose count is a plain name
         if self.unit is TimeUnit.DAYS:
-            return translate("sap_sign", "%n day(s)", None, self.value)
+            return translate("sap_sign", "%n day(s)", None, count)
         if self.unit is TimeUnit.MONTHS:
-            return translate("sap_sign", "%n month(s)", None, self.value)
-        return translate("sap_sign", "%n year(s)", None, self.value)
+            return translate("sap_sign", "%n month(s)", None, count)
+        return translate("sap_sign", "%n year(s)", None, count)
 
     @property
     def as_attribute(self) -> dict[str, object]:
