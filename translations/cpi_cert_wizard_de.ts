@@ -1207,7 +1207,12 @@
 <context>
     <name>TrustPage</name>
     <message>
-        <location filename="../wizard/ui/pages/trust.py" line="+38"/>
+        <location filename="../wizard/ui/pages/trust.py" line="+26"/>
+        <source>the tenant root</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>The sender system must trust the tenant&apos;s load balancer. The wizard reads the certificate chain the tenant presents and finds its root: that root goes into the sender&apos;s trust store.</source>
         <translation>Das Sendersystem muss dem Load Balancer des Tenants vertrauen. Der Assistent liest die Zertifikatskette, die der Tenant vorlegt, und findet ihr Root-Zertifikat: Dieses gehört in den Truststore des Senders.</translation>
     </message>
@@ -1364,6 +1369,227 @@
     </message>
 </context>
 <context>
+    <name>accesslog</name>
+    <message>
+        <location filename="../wizard/core/accesslog.py" line="+264"/>
+        <source>an http_access_*.log file</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>analyze_log</name>
+    <message>
+        <location filename="../wizard/commands/analyze_log.py" line="+72"/>
+        <source>{text!r} is not a span; give seconds, minutes or hours like 90s, 5m or 1h.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>--around last-test needs --profile (whose last test call counts).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Profile {profile!r} has no test call yet. Run cpi-cert-wizard test-call --profile {name}, or give the time: --around 2021-04-12T10:30.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Profile {profile!r} has no certificate with a common name yet, so its calls cannot be recognised in a log. Import the certificate first, or filter with --path and --since instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>path {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>since {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>user {users}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> or </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>all calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Fix: {fix}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{title} ({file} line {line})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Default trace: {files} ({nodes}): {records} records, {unreadable} skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+52"/>
+        <source>%n file(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-51"/>
+        <location line="+52"/>
+        <source>%n node(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-50"/>
+        <source>%n unreadable line(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>  {file}: node {node}, {records} records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>, {count} unreadable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source> between {start} and {end}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Authentication and authorization errors{window}: {count}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>  ({count} shown with their calls above)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Refused calls answered by nodes without a trace file here:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Read {files} ({nodes}): {calls} calls, {malformed} skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%n malformed line(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>  {file}: node {node}, {calls} calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>, {count} malformed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Matching ({filter}): {count}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>(the last {count} are listed; --json gives all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>user {user}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>    trace {file} line {line}: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Summary:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>      Next: {step}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Also %n call(s) in the same window arrived with no credentials at all (user &apos;-&apos;, 401). They cannot be told apart by user; if your sender made them, its certificate was not forwarded (chain incomplete, root not on SAP&apos;s list, or self-signed).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>batch</name>
+    <message>
+        <location filename="../wizard/commands/batch.py" line="+148"/>
+        <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Next: cpi-cert-wizard batch export, then batch mapping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Passwords: cpi-cert-wizard secret show --profile NAME p12</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Per profile: {out}/&lt;profile&gt;/; all entries: {out}/tenant-entries.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Details of one call: cpi-cert-wizard test-call --profile NAME</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>(nothing to do)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{count} failed: see their lines above; the others are done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/batch.py" line="+106"/>
+        <source>a CSV of sender systems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+469"/>
+        <source>a certificate file</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>cli</name>
     <message>
         <location filename="../wizard/cli.py" line="+196"/>
@@ -1406,6 +1632,111 @@ Key Usage clientAuth) with the whole chain, from a CA on SAP&apos;s trust list. 
 Authentifizierung (Extended Key Usage clientAuth) mit der ganzen Kette, von einer CA auf der
 SAP-Vertrauensliste. Dann:</translation>
     </message>
+    <message>
+        <location filename="../wizard/core/csr.py" line="+21"/>
+        <source>Common name (CN)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Organizational unit (OU)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Organization (O)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Locality (L)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>State or province (ST)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Country (C)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{value!r} is not an e-mail address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>The common name (CN) is required.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{label} has leading or trailing spaces; SAP compares the DN exactly, so remove them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Country must be a two-letter ISO 3166 code in capitals, e.g. DE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{label} is {length} characters; at most {limit}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{label} contains control characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>{label} appears more than once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The subject attribute {attribute!r} is not supported here; use CN, O, OU, L, ST, C and emailAddress.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>{text!r} is not a distinguished name ({reason}). Write it like &quot;CN=erp-prd,O=ACME AG,C=DE&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>{text!r} is not a SAN; write DNS:host, email:a@b, URI:… or IP:…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{value!r} is not a DNS name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{value!r} is not a URI.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{value!r} is not an IP address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{kind!r} is not a SAN type here; use DNS, email, URI or IP ({text!r}).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>enrollment</name>
@@ -1435,12 +1766,22 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Der Schlüssel von Profil {name!r} wurde ersetzt, während die Antwort geprüft wurde; diese Antwort gehört zum alten Schlüssel. Importieren Sie die Antwort auf die neue Anforderung.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+23"/>
+        <source>a PKCS#12 file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>{file} holds a key but no certificate.</source>
         <translation>{file} enthält einen Schlüssel, aber kein Zertifikat.</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+66"/>
+        <source>a service key (JSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>{file} is not JSON ({reason}). Copy the service key as shown in the BTP cockpit (Instances and Subscriptions → the instance → Service Keys → View).</source>
         <translation>{file} ist kein JSON ({reason}). Kopieren Sie den Serviceschlüssel so, wie das BTP Cockpit ihn zeigt (Instanzen und Abonnements → die Instanz → Serviceschlüssel → Anzeigen).</translation>
     </message>
@@ -1453,6 +1794,34 @@ SAP-Vertrauensliste. Dann:</translation>
         <location line="+51"/>
         <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
         <translation>Der Schlüssel von Profil {name!r} gehört nicht zu seinem gespeicherten Zertifikat (der Schlüssel wurde nach dem Import ersetzt). Importieren Sie das Zertifikat für den neuen Schlüssel, oder exportieren Sie die alte .p12 aus dem Archivordner des Profils.</translation>
+    </message>
+</context>
+<context>
+    <name>expiry</name>
+    <message>
+        <location filename="../wizard/commands/expiry.py" line="+46"/>
+        <source>--within needs a number of days, 0 or more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>No profiles yet. Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>No certificate expires within {days} days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{profiles} profiles; {due} to renew now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Calendar reminders: {file} (import it into your calendar).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1506,7 +1875,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>fetch_root</name>
     <message>
-        <location filename="../wizard/core/fetch_root.py" line="+153"/>
+        <location filename="../wizard/core/fetch_root.py" line="+135"/>
         <source>Server chain: valid for {name}.</source>
         <translation>Serverkette: gültig für {name}.</translation>
     </message>
@@ -1637,13 +2006,10 @@ SAP-Vertrauensliste. Dann:</translation>
         <source>Client certificates: the server asks for one and lists no CA names (it does not say which CAs it accepts).</source>
         <translation>Client-Zertifikate: Der Server verlangt eines und nennt keine CA-Namen (er sagt nicht, welche CAs er akzeptiert).</translation>
     </message>
-    <message numerus="yes">
-        <location line="+7"/>
+    <message>
+        <location line="+8"/>
         <source>Client certificates: the server asks for one and lists %n acceptable CA name(s); your certificate must chain to one of them:</source>
-        <translation>
-            <numerusform>Client-Zertifikate: Der Server verlangt eines und nennt %n akzeptierten CA-Namen; Ihr Zertifikat muss zu diesem führen:</numerusform>
-            <numerusform>Client-Zertifikate: Der Server verlangt eines und nennt %n akzeptierte CA-Namen; Ihr Zertifikat muss zu einem davon führen:</numerusform>
-        </translation>
+        <translation type="unfinished">Client-Zertifikate: Der Server verlangt eines und nennt %n akzeptierten CA-Namen; Ihr Zertifikat muss zu diesem führen:</translation>
     </message>
 </context>
 <context>
@@ -1800,6 +2166,89 @@ SAP-Vertrauensliste. Dann:</translation>
     </message>
 </context>
 <context>
+    <name>https</name>
+    <message>
+        <location filename="../wizard/core/https.py" line="+74"/>
+        <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>no content type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>{file} cannot be used as CA file ({reason}); give a PEM file with the CA certificate that signed the server&apos;s certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>{url!r} is not an https URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The proxy {proxy} (HTTPS_PROXY) refused to connect to {host} ({reason}). Ask for {host} to be allowed, or set NO_PROXY if it should be reached directly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>connection refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>no answer in time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the host name is unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Cannot reach {host} through the proxy {proxy} (HTTPS_PROXY): {detail}. Check the proxy address and that it is running, or unset HTTPS_PROXY to connect directly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Cannot reach {host}: {detail}. {check}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/neo_api.py" line="+89"/>
+        <source>Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>For a private test server give its CA with --ca-file; for SAP&apos;s hosts check for a TLS-inspecting proxy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>It looks like a login page: check that the URL is the tmn host and that this user may log in with a password (or use --tmn-client-id).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/sap_sign.py" line="+302"/>
+        <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>For SAP&apos;s hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for a private test server give its CA with --ca-file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>import_p12</name>
     <message>
         <location filename="../wizard/commands/import_p12.py" line="+33"/>
@@ -1832,6 +2281,24 @@ SAP-Vertrauensliste. Dann:</translation>
         <location filename="../wizard/commands/import_service_key.py" line="+34"/>
         <source>The key is stored encrypted in the profile; its passphrase is in the keyring. Next: {command}</source>
         <translation>Der Schlüssel ist verschlüsselt im Profil gespeichert; seine Passphrase liegt im Schlüsselbund. Weiter: {command}</translation>
+    </message>
+</context>
+<context>
+    <name>keys</name>
+    <message>
+        <location filename="../wizard/core/keys.py" line="+35"/>
+        <source>{value!r} is not a key type this tool makes; choose one of {choices}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>{source} cannot be decrypted with the stored passphrase. If you changed keyrings or machines, the passphrase is in the old keyring; otherwise generate a new key (csr --new-key) and request a new certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{source} holds a {kind}; use RSA or EC.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2026,11 +2493,12 @@ SAP-Vertrauensliste. Dann:</translation>
     </message>
     <message>
         <location line="+513"/>
+        <location line="+253"/>
         <source> Also tried: {sources}.</source>
         <translation> Ebenfalls versucht: {sources}.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-244"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>seine Signatur lässt sich mit dem Schlüssel von &apos;{issuer}&apos; aus {origin} nicht prüfen, einem anderen CA-Zertifikat mit demselben Namen</translation>
     </message>
@@ -2093,6 +2561,51 @@ SAP-Vertrauensliste. Dann:</translation>
         <location line="+3"/>
         <source>Ask the CA for the correct chain, or for a new certificate.</source>
         <translation>Verlangen Sie von der CA die richtige Kette oder ein neues Zertifikat.</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>{host} sent no certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>the server&apos;s certificate &apos;{subject}&apos; is self-signed; trust it only if you know this server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>issuer &apos;{issuer}&apos; of &apos;{subject}&apos; was not found in the server&apos;s chain, {sources} or via AIA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>&apos;{subject}&apos; expired on {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&apos;{subject}&apos; is valid from {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the root &apos;{subject}&apos; came from the server itself and is in none of {sources}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>no trust store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>invalid host name &apos;{host}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the certificate is for {names}, not {host}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2339,6 +2852,362 @@ SAP-Vertrauensliste. Dann:</translation>
         <source>Call the endpoint: cpi-cert-wizard test-call --profile {profile}. A 403 whose default trace (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) says the subject and issuer are not contained in the accepted subjectAndIssuers list means the channel&apos;s list lacks this certificate: compare the DNs (cpi-cert-wizard analyze-log reads the trace).</source>
         <translation>Rufen Sie den Endpunkt auf: cpi-cert-wizard test-call --profile {profile}. Ein 403, dessen Standard-Trace (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) sagt, dass Subject und Issuer nicht in der akzeptierten subjectAndIssuers-Liste enthalten sind, bedeutet, dass diesem Kanal das Zertifikat in seiner Liste fehlt: Vergleichen Sie die DNs (cpi-cert-wizard analyze-log liest den Trace).</translation>
     </message>
+    <message>
+        <location line="+201"/>
+        <source>nothing (the name is empty)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+162"/>
+        <source>The instance name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The key name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+161"/>
+        <source>Subject</source>
+        <translation type="unfinished">Subject</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issuer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/commands/mapping.py" line="+47"/>
+        <source>upload in Certificate-to-User Mappings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>body for POST /api/v1/CertificateUserMappings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>parameters of cf create-service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>parameters of cf create-service-key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the leaf certificate, for the cockpit&apos;s upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>upload in the sender channel: Authorization = Client Certificate → Add → Select</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+85"/>
+        <source>{flags} is for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop it, or drop --flow-certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{flags} are for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop them, or drop --flow-certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>{flags} is for Cloud Foundry service keys; drop it for Neo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>--user is for Neo mappings; on Cloud Foundry the service key&apos;s clientid is the user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>{flags} only work with --publish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>--publish is for Neo (the CertificateUserMappings API); on Cloud Foundry run the printed cf commands instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>--publish needs --tmn https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>--publish needs exactly one of --tmn-user USER (basic authentication) or --tmn-client-id ID with --tmn-token-url URL (OAuth client credentials).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>--tmn-client-id needs --tmn-token-url (the subaccount&apos;s OAuth token endpoint, …/oauth2/api/v1/token).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>--tmn-token-url only works with --tmn-client-id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>{message} The stored secret was removed from the keyring; run again to enter the right one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>secret from the keyring ({keyring})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>secret from {variable} (not stored)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>secret stored in {place}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>secret not stored (no keyring); you will be asked again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Publishing the mapping for {user!r} to {tmn} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+88"/>
+        <source>Certificate: {subject}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  issued by {issuer}, valid until {until} UTC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>  (also kept in the profile folder {folder})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Renewal:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Mind:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Checklist:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Tenant entry for profile {profile} ({environment})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>User: {user}    Roles: {roles}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mapping Id the tenant assigns: {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Service instance: {instance}    Roles: {roles}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Service key: {key} (validity {days} days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+118"/>
+        <source>Files in {folder}:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-110"/>
+        <source>Published: Id {id}, user {user}, valid until {until} UTC ({note}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>  note: the tenant&apos;s Id differs from the MD5 of the certificate ({id}); check the entry in the tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>  (run the cf commands in that folder: cd {folder})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+74"/>
+        <source>Certificate in the integration flow for profile {profile} ({environment}): the second option, not recommended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Or type them into the same dialog (Add → Subject DN and Issuer DN), exactly as here:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>  Subject DN: {dn}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  Issuer DN:  {dn}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>neo_api</name>
+    <message>
+        <location filename="../wizard/core/neo_api.py" line="-31"/>
+        <source>{tmn!r} is not an https URL of the tenant&apos;s management host; give https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} is the runtime (iflmap) host; the API lives on the management host https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>The token URL {url!r} must be an https URL (the OAuth token endpoint of the subaccount, …/oauth2/api/v1/token).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The token endpoint {url} refused client {client!r} (HTTP {status}). Check the client id and its secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+1"/>
+        <source>the token request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{url} answered without an access_token; is it the OAuth token endpoint?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>another page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{url} answered {what} with a redirect to {target} (HTTP {status}), usually a login page: check that the URL is the tenant&apos;s tmn host and that this user may log in with a password (or use --tmn-client-id).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{url} answered {what} with HTTP {status}: {snippet}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{url} answered {what} with HTTP {status}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The tenant {host} refused the credentials of user {name!r} (HTTP 401). Check the name and its secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The tenant {host} refused the credentials of OAuth client {name!r} (HTTP 401). Check the name and its secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>{url} does not exist (HTTP 404). Give the Neo tenant&apos;s management host (…-tmn.hci.…); Cloud Foundry tenants have no certificate-to-user mappings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>{host} refused {name!r} access to the API (HTTP 403). Give that user the permission CertificateUserMappings.Write.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the CSRF token request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> The answer was an HTML page, probably a login page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{host} did not hand out a CSRF token (HTTP {status} to &apos;X-CSRF-Token: Fetch&apos;), so it would refuse the POST with 403.{page} Check that the URL is the tenant&apos;s tmn host and that no proxy or single sign-on page is in between.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>{host} refused the POST because the CSRF token or the session cookie was not accepted (HTTP 403, X-CSRF-Token: Required). A proxy may be dropping cookies; try again without it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} refused to store the mapping for {name!r} (HTTP 403). That user needs the permission CertificateUserMappings.Write.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the mapping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+1"/>
+        <source>the read-back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>After the POST, {host} lists no mapping with Id {id} for user {user!r} (entries found: {ids}). Check Certificate-to-User Mappings in the tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>{host} returned the mapping without a readable ValidUntil ({value!r}).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>p12</name>
@@ -2413,7 +3282,12 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Stellen Sie es aus einer Sicherung wieder her, oder entfernen Sie das Profil (seinen Ordner) und legen Sie es neu an.</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+74"/>
+        <source>Profile {name!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+64"/>
         <source>none yet</source>
         <translation>noch keine</translation>
     </message>
@@ -2543,7 +3417,12 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{source} enthält ein beschädigtes Zertifikat ({reason}). Die Datei wurde wahrscheinlich beim Kopieren verändert; laden Sie sie erneut von der CA herunter.</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+12"/>
+        <source>a certificate file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>{source}: certificate block {number} is damaged ({reason}). The file was probably changed or cut while copying; download it again from the CA or copy the whole block including the BEGIN/END lines.</source>
         <translation>{source}: Zertifikatsblock {number} ist beschädigt ({reason}). Die Datei wurde wahrscheinlich beim Kopieren verändert oder abgeschnitten; laden Sie sie erneut von der CA herunter oder kopieren Sie den ganzen Block einschließlich der BEGIN/END-Zeilen.</translation>
     </message>
@@ -2614,43 +3493,311 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     </message>
 </context>
 <context>
-    <name>sap_sign</name>
-    <message numerus="yes">
-        <location filename="../wizard/core/sap_sign.py" line="+84"/>
-        <source>%n day(s)</source>
-        <translation>
-            <numerusform>%n Tag</numerusform>
-            <numerusform>%n Tage</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>%n month(s)</source>
-        <translation>
-            <numerusform>%n Monat</numerusform>
-            <numerusform>%n Monate</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+1"/>
-        <source>%n year(s)</source>
-        <translation>
-            <numerusform>%n Jahr</numerusform>
-            <numerusform>%n Jahre</numerusform>
-        </translation>
+    <name>sandbox</name>
+    <message>
+        <location filename="../wizard/commands/sandbox.py" line="+155"/>
+        <source>Sandbox tenant running at {url} (Ctrl-C to stop)
+  trust this load-balancer root: {lb_root} (DER: {lb_root_cer})
+  demo CA root (issues client certificates): {ca_root}
+  example endpoint: {example} (role {role})
+  access log: {access_log}
+  try: curl --cacert {lb_root} --cert client-chain.pem --key key.pem {example}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+167"/>
+        <location line="+26"/>
+        <source>Sandbox stopped; its certificates, tables and logs stay in {folder}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>a certificate signing request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>PEM bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{count} certificates: leaf, intermediate, root</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{count} certificates: leaf, intermediate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signed by the sandbox demo CA: {subject}
+  valid until {until}, extended key usage: {usages}
+  reply ({format}, {contents}): {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>  note: no clientAuth, so SAP (and this sandbox) will not accept it as a client.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>a certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mapped {subject} (issued by {issuer}) to user {user}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>  {user} has no role yet: `sandbox grant {user} {role}`.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+10"/>
+        <source>{user} now has: {roles}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no roles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source> (fails with 500)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> (answers 503: runtime unavailable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Endpoint {path}: role {role}, at most {max_bytes} bytes{extra}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>a root certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The load balancer now also accepts client chains ending at {subject}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Sandbox folder: {folder} (node {node})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>  load-balancer root (senders trust it): {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>  demo CA root: {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  access logs: {folder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Client roots accepted by the load balancer:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Certificate-to-user mappings:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{user} &lt;- {subject} (serial {serial})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Roles:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Endpoints:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{path}: role {role}, max {max_bytes} bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>, fails (500)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>, unavailable (503)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>  (none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sap_sign</name>
+    <message>
+        <location filename="../wizard/core/sap_sign.py" line="-222"/>
+        <source>%n day(s)</source>
+        <translation type="unfinished">%n Tag</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n month(s)</source>
+        <translation type="unfinished">%n Monat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%n year(s)</source>
+        <translation type="unfinished">%n Jahr</translation>
+    </message>
+    <message>
+        <location line="+158"/>
+        <source>a Destination service key (JSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>on: SAP renews it shortly before it expires; import the renewal with --refresh and update the tenant entry</source>
         <translation>ein: SAP erneuert es kurz vor dem Ablauf; importieren Sie die Erneuerung mit --refresh und aktualisieren Sie den Eintrag im Tenant</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../wizard/commands/sap_sign.py" line="+73"/>
+        <source>{flags} only work when SAP signs; --refresh only fetches the certificate SAP has (the renewal setting stays as it was).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Give the Destination service key: --destination-key FILE.json (BTP cockpit → the Cloud Foundry subaccount → Instances and Subscriptions → the Destination service instance → Service Keys → Download).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Before SAP signs:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>  SHA-256 {sha256}, valid until {until} UTC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Mind:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Client secret: {where}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location filename="../wizard/core/sap_sign.py" line="+6"/>
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <source>&apos;{name}&apos; in the subaccount&apos;s Destination certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>SAP&apos;s certificate {where} is the one profile {profile} already has; nothing changed (automatic renewal {renew}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Imported SAP&apos;s certificate {where} into profile {profile} (automatic renewal {renew}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>SAP renewed the certificate {where}; profile {profile} now has the new one (automatic renewal {renew}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>SAP signed the CSR again of profile {profile}: {where}, valid {validity}, automatic renewal {renew}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>SAP signed the CSR of profile {profile}: {where}, valid {validity}, automatic renewal {renew}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The tenant entry must be updated: it names an earlier certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  new SHA-256 {sha256}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>  was SHA-256 {sha256}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>  Neo: a new Certificate-to-User mapping for the new certificate; Cloud Foundry: a new service key with it (unless pinning is off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>  The sender needs the new certificate too (same key): cpi-cert-wizard export-p12 --profile {profile}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Next: cpi-cert-wizard export-p12 --profile {profile}, then update the tenant entry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Next: cpi-cert-wizard export-p12 --profile {profile} (for the sender), then cpi-cert-wizard mapping --profile {profile} (for the tenant).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/sap_sign.py" line="+2"/>
         <source>SAP replaces the subject of your CSR with its own (SAP SE, your subaccount and region, CN={cn}): what you typed for O, OU, L or C is not in the certificate.</source>
         <translation>SAP ersetzt das Subject Ihrer CSR durch ein eigenes (SAP SE, Ihr Subaccount und Ihre Region, CN={cn}): Was Sie für O, OU, L oder C eingegeben haben, steht nicht im Zertifikat.</translation>
     </message>
@@ -2706,7 +3853,12 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>das Client-Secret des Destination-Service</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+64"/>
+        <source>none (no usable keyring)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored; you will be asked for them each time, or set them in the environment variables listed in the README.</source>
         <translation>Es wurde kein nutzbarer Schlüsselbund des Betriebssystems gefunden (unter Linux: ein entsperrter SecretService wie GNOME Keyring oder KWallet). Geheimnisse werden nicht gespeichert; Sie werden jedes Mal danach gefragt, oder Sie setzen sie in den Umgebungsvariablen, die in der README stehen.</translation>
     </message>
@@ -2759,7 +3911,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>storage</name>
     <message>
-        <location filename="../wizard/core/storage.py" line="+53"/>
+        <location filename="../wizard/core/storage.py" line="+55"/>
         <source>Cannot write {file}: {reason}. Check that the folder exists and is writable.</source>
         <translation>{file} kann nicht geschrieben werden: {reason}. Prüfen Sie, ob der Ordner existiert und beschreibbar ist.</translation>
     </message>
@@ -2770,16 +3922,17 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     </message>
     <message>
         <location line="+20"/>
+        <location line="+48"/>
         <source>{file} is a folder, not {what}. Give the file itself.</source>
         <translation>{file} ist ein Ordner, nicht {what}. Geben Sie die Datei selbst an.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-41"/>
         <source>{file} is {size} MB; {what} is never that large (limit {limit} MB). Check that you picked the right file.</source>
         <translation>{file} ist {size} MB groß; {what} ist nie so groß (Grenze {limit} MB). Prüfen Sie, ob Sie die richtige Datei gewählt haben.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+17"/>
         <source>{file} does not exist. Check the path.</source>
         <translation>{file} existiert nicht. Prüfen Sie den Pfad.</translation>
     </message>
@@ -2789,12 +3942,12 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{file} kann nicht gelesen werden (Zugriff verweigert).</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>{file} cannot be read: {reason}.</source>
         <translation>{file} kann nicht gelesen werden: {reason}.</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+97"/>
         <source>Cannot create the lock file {file}: {reason}.</source>
         <translation>Die Sperrdatei {file} kann nicht angelegt werden: {reason}.</translation>
     </message>
@@ -2807,7 +3960,12 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>test_call</name>
     <message>
-        <location filename="../wizard/commands/test_call.py" line="+141"/>
+        <location filename="../wizard/commands/test_call.py" line="+98"/>
+        <source>the message body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>no HTTP answer</source>
         <translation>keine HTTP-Antwort</translation>
     </message>
@@ -2830,6 +3988,488 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <location line="+2"/>
         <source>The same call with curl (the passphrase is fetched, not shown):</source>
         <translation>Derselbe Aufruf mit curl (die Passphrase wird abgerufen, nicht angezeigt):</translation>
+    </message>
+</context>
+<context>
+    <name>testcall</name>
+    <message>
+        <location filename="../wizard/core/testcall.py" line="+211"/>
+        <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Profile {profile!r} has no certificate yet. Import what the CA sent back (import-reply) or a PKCS#12 (import-p12) first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>The certificate in {file} ({subject}) does not belong to the private key of profile {profile!r}. Import the certificate issued for this profile&apos;s CSR again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Profile {profile!r} has no saved tenant root ({file}). Read it with fetch-root first, or choose --trust system or --trust FILE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the tenant root saved by fetch-root ({subject})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>No system trust store could be read on this computer. Save the tenant root with fetch-root, or give the root file with --trust FILE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the system trust store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a root certificate for the tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the certificates in {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The acceptable-CA name {value!r} in {source} is not an RFC 4514 name; run fetch-root again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>a file of accepted client root certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+568"/>
+        <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{url!r} is not an https:// URL. The tenant accepts client certificates only over TLS: use https://&lt;runtime host&gt;/http/&lt;address&gt;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+88"/>
+        <source>Connected to {target}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Connected to {target} through the proxy {proxy} (CONNECT).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>{where} does not speak TLS: it answered {what}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{where} started the TLS handshake but did not finish it within {timeout:g} s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>The server presented {chain}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>It is not trusted against {trusted}: {problem}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Nothing was sent to the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{protocol}: the server&apos;s certificate {name} is trusted: it leads to {trusted}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>no names</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server asked for a client certificate (acceptable CAs: {listed}); we sent {chain}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The server did not ask for a client certificate, so none was sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>{where} closed the connection without answering the TLS handshake.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{where} closed the connection in the middle of the TLS handshake.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{where} ended the TLS handshake after our client certificate: {reasons}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No TLS session with {where}: {reasons} (no protocol version or cipher in common, or the server refused this host name).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>{where} accepted the request but did not answer within {timeout:g} s (a slow flow needs a larger --timeout).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>The TLS connection to {where} failed: {reasons}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{where} closed the connection after the handshake without an answer ({error}); servers do this when they refuse the client certificate without saying why.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{where} gave no usable HTTP answer ({error}: {reason}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The answer begins: {excerpt}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Redirected to {location}: not an integration flow endpoint (a login page or the management host?).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The server says it could not verify the client certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The server says no client certificate arrived.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The pre-checks found problems with the chain: {checks} (see above).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The server never asked for a client certificate, so nothing could be forwarded: check that the URL is the runtime host (not the management host) and that no proxy or gateway ends TLS in between.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>A load balancer drops such a chain, so the tenant saw no certificate (the access log shows &apos;-&apos; as the user).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The chain should pass the load balancer, so the certificate reached the tenant but is not known there (the access log shows &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; as the user).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Could not tell: {checks}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>no certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{names} (no intermediate)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{names} (%n intermediate(s))</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{where} rejected our client certificate with a TLS alert: {reasons}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{where} closed the connection right after our client certificate, without an answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tlsprobe</name>
+    <message>
+        <location filename="../wizard/core/tlsprobe.py" line="+70"/>
+        <source>No target given: pass the tenant&apos;s runtime URL or host, for example https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>{raw!r} is a {scheme}:// address; give an https:// URL, a host name or host:port.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>{raw!r}: the IPv6 address has no closing &apos;]&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>{raw!r}: {port!r} is not a port number (1 to 65535).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{raw!r}: {host!r} is not a valid host name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{raw!r} has no host name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Proxy scheme {scheme}:// is not supported; give an http:// proxy URL (the usual kind: it tunnels TLS with CONNECT), for example http://proxy.corp:3128.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The proxy address has no usable host and port; write it like http://proxy.corp:3128.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>The timeout must be a positive number of seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>the proxy {proxy}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, or raise --timeout.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Check the proxy address in --proxy or HTTPS_PROXY.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Check the spelling (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, give it with --proxy or HTTPS_PROXY.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The name {host} (for {where}) cannot be resolved: {reason}. {hint}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Check the proxy address and that the proxy is running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing listens on that port: check the port (the tenant&apos;s runtime uses 443) and the host.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{where} refused the connection. {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if the line is slow.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{where} cannot be reached: {reason}. Check the network, the host, and whether a proxy is needed (--proxy or HTTPS_PROXY).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, or raise --timeout.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The proxy {proxy} did not open a tunnel to {target}: it answered the CONNECT request unlike an HTTP proxy ({error}). Check that this address is an HTTP proxy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>It wants credentials: give them in the proxy URL (http://user:password@proxy:port).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Its rules do not allow a tunnel to {target}; ask the proxy&apos;s administrators to allow CONNECT to this host and port.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The proxy could not reach {target}: check the host name and port.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The proxy could not reach {target} in time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Check the proxy settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The proxy {proxy} refused to open a tunnel to {target}: {status} {reason}. {hint}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>{target} (through the proxy {proxy})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+88"/>
+        <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>plain HTTP ({line!r})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This is an http:// port; the tenant&apos;s runtime speaks TLS on 443.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>something that is not TLS: {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check the port: the tenant&apos;s runtime speaks TLS on 443.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{where} does not speak TLS: it answered {what}. {hint}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{where} closed the connection in the middle of the TLS handshake.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{where} closed the connection without answering the TLS handshake.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> The port may not speak TLS, or does not serve the name {sni!r} (give the right one with --servername); check host and port (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source> The port may not speak TLS; check host and port (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>{where} and this program have no TLS version in common ({reasons}). The server offers only versions this program does not use (it needs TLS 1.2 or 1.3, as SAP Cloud Integration does): check that this is the tenant&apos;s runtime host.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{where} refused the TLS handshake ({reasons}): no cipher suite or key exchange in common with this program&apos;s TLS 1.2/1.3 defaults. Check that this is the tenant&apos;s runtime host and port.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{where} does not serve the name {sni!r} ({reasons}). Check the host, or give the name it expects with --servername.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The TLS handshake with {where} failed: {reasons}. Check host and port (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tracelog</name>
+    <message>
+        <location filename="../wizard/core/tracelog.py" line="+482"/>
+        <source>an ljs_trace_*.log file</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>trust</name>
+    <message>
+        <location filename="../wizard/core/trust.py" line="+93"/>
+        <source>an SAP trust list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>the SAP trust list shipped with the wizard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+144"/>
+        <source>a CA certificate file</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
