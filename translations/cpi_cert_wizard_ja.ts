@@ -1208,7 +1208,7 @@
     <message>
         <location filename="../wizard/ui/pages/trust.py" line="+26"/>
         <source>the tenant root</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントのルート証明書</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1372,7 +1372,7 @@
     <message>
         <location filename="../wizard/core/accesslog.py" line="+264"/>
         <source>an http_access_*.log file</source>
-        <translation type="unfinished"></translation>
+        <translation>http_access_*.log ファイル</translation>
     </message>
 </context>
 <context>
@@ -1380,164 +1380,164 @@
     <message>
         <location filename="../wizard/commands/analyze_log.py" line="+72"/>
         <source>{text!r} is not a span; give seconds, minutes or hours like 90s, 5m or 1h.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} は期間ではありません。90s、5m、1h のように秒、分、時間で指定してください。</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>--around last-test needs --profile (whose last test call counts).</source>
-        <translation type="unfinished"></translation>
+        <translation>--around last-test には --profile が必要です (そのプロファイルの最後のテスト呼び出しが基準になります)。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Profile {profile!r} has no test call yet. Run cpi-cert-wizard test-call --profile {name}, or give the time: --around 2021-04-12T10:30.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} にはまだテスト呼び出しがありません。cpi-cert-wizard test-call --profile {name} を実行するか、時刻を指定してください: --around 2021-04-12T10:30。</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Profile {profile!r} has no certificate with a common name yet, so its calls cannot be recognised in a log. Import the certificate first, or filter with --path and --since instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} にはまだコモンネームを持つ証明書がないため、ログ内でその呼び出しを識別できません。先に証明書をインポートするか、代わりに --path と --since で絞り込んでください。</translation>
     </message>
     <message>
         <location line="+53"/>
         <source>path {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>パス {path}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>since {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>{time} 以降</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>user {users}</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー {users}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source> or </source>
-        <translation type="unfinished"></translation>
+        <translation> または </translation>
     </message>
     <message>
         <location line="+3"/>
         <source>all calls</source>
-        <translation type="unfinished"></translation>
+        <translation>すべての呼び出し</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Fix: {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>対処方法: {fix}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{title} ({file} line {line})</source>
-        <translation type="unfinished"></translation>
+        <translation>{title} ({file} の {line} 行目)</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Default trace: {files} ({nodes}): {records} records, {unreadable} skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>デフォルトトレース: {files} ({nodes}): レコード {records} 件、{unreadable}をスキップしました。</translation>
     </message>
     <message>
         <location line="+4"/>
         <location line="+52"/>
         <source>%n file(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>ファイル %n 個</translation>
     </message>
     <message>
         <location line="-51"/>
         <location line="+52"/>
         <source>%n node(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>ノード %n 個</translation>
     </message>
     <message>
         <location line="-50"/>
         <source>%n unreadable line(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>読み取れない行 %n 行</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  {file}: node {node}, {records} records</source>
-        <translation type="unfinished"></translation>
+        <translation>  {file}: ノード {node}、レコード {records} 件</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>, {count} unreadable</source>
-        <translation type="unfinished"></translation>
+        <translation>、読み取り不可 {count} 件</translation>
     </message>
     <message>
         <location line="+7"/>
         <source> between {start} and {end}</source>
-        <translation type="unfinished"></translation>
+        <translation> ({start} から {end} まで)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Authentication and authorization errors{window}: {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>認証および認可のエラー{window}: {count} 件</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>  ({count} shown with their calls above)</source>
-        <translation type="unfinished"></translation>
+        <translation>  (うち {count} 件は上記の呼び出しとともに表示)</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Refused calls answered by nodes without a trace file here:</source>
-        <translation type="unfinished"></translation>
+        <translation>このフォルダーにトレースファイルがないノードが応答した、拒否された呼び出し:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Read {files} ({nodes}): {calls} calls, {malformed} skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>{files} ({nodes}) を読み込みました: 呼び出し {calls} 件、{malformed}をスキップしました。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>%n malformed line(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>不正な形式の行 %n 行</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  {file}: node {node}, {calls} calls</source>
-        <translation type="unfinished"></translation>
+        <translation>  {file}: ノード {node}、呼び出し {calls} 件</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>, {count} malformed</source>
-        <translation type="unfinished"></translation>
+        <translation>、不正な形式 {count} 件</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Matching ({filter}): {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>一致 ({filter}): {count} 件</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>(the last {count} are listed; --json gives all)</source>
-        <translation type="unfinished"></translation>
+        <translation>(最新の {count} 件を表示しています。すべて表示するには --json を使用してください)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>user {user}</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー {user}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>    trace {file} line {line}: </source>
-        <translation type="unfinished"></translation>
+        <translation>    トレース {file} の {line} 行目: </translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Summary:</source>
-        <translation type="unfinished"></translation>
+        <translation>概要:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>      Next: {step}</source>
-        <translation type="unfinished"></translation>
+        <translation>      次の手順: {step}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Also %n call(s) in the same window arrived with no credentials at all (user &apos;-&apos;, 401). They cannot be told apart by user; if your sender made them, its certificate was not forwarded (chain incomplete, root not on SAP&apos;s list, or self-signed).</source>
-        <translation type="unfinished"></translation>
+        <translation>また、同じ時間帯に %n 件の呼び出しが資格情報なしで届いています (ユーザー &apos;-&apos;、401)。これらはユーザーでは区別できません。送信側システムからの呼び出しであれば、その証明書は転送されていません (チェーンが不完全、ルート証明書が SAP のリストにない、または自己署名)。</translation>
     </message>
 </context>
 <context>
@@ -1545,47 +1545,47 @@
     <message>
         <location filename="../wizard/commands/batch.py" line="+148"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
-        <translation type="unfinished"></translation>
+        <translation>要求 (フォルダーまたは requests.zip) を CA に送付してから、次を実行してください: cpi-cert-wizard batch import REPLY-FOLDER</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Next: cpi-cert-wizard batch export, then batch mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>次の手順: cpi-cert-wizard batch export、その後 batch mapping</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Passwords: cpi-cert-wizard secret show --profile NAME p12</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワード: cpi-cert-wizard secret show --profile NAME p12</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Per profile: {out}/&lt;profile&gt;/; all entries: {out}/tenant-entries.json</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイルごと: {out}/&lt;profile&gt;/、全エントリ: {out}/tenant-entries.json</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Details of one call: cpi-cert-wizard test-call --profile NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>個々の呼び出しの詳細: cpi-cert-wizard test-call --profile NAME</translation>
     </message>
     <message>
         <location line="+41"/>
         <source>(nothing to do)</source>
-        <translation type="unfinished"></translation>
+        <translation>(処理対象なし)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{count} failed: see their lines above; the others are done.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 件が失敗しました。上の該当行を参照してください。その他は完了しています。</translation>
     </message>
     <message>
         <location filename="../wizard/core/batch.py" line="+106"/>
         <source>a CSV of sender systems</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システムの CSV</translation>
     </message>
     <message>
         <location line="+469"/>
         <source>a certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書ファイル</translation>
     </message>
 </context>
 <context>
@@ -1633,107 +1633,107 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location filename="../wizard/core/csr.py" line="+21"/>
         <source>Common name (CN)</source>
-        <translation type="unfinished"></translation>
+        <translation>コモンネーム (CN)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Organizational unit (OU)</source>
-        <translation type="unfinished"></translation>
+        <translation>組織単位 (OU)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Organization (O)</source>
-        <translation type="unfinished"></translation>
+        <translation>組織 (O)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Locality (L)</source>
-        <translation type="unfinished"></translation>
+        <translation>市区町村 (L)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>State or province (ST)</source>
-        <translation type="unfinished"></translation>
+        <translation>都道府県 (ST)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Country (C)</source>
-        <translation type="unfinished"></translation>
+        <translation>国 (C)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>E-mail address</source>
-        <translation type="unfinished"></translation>
+        <translation>メールアドレス</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{value!r} is not an e-mail address.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} はメールアドレスではありません。</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>The common name (CN) is required.</source>
-        <translation type="unfinished"></translation>
+        <translation>コモンネーム (CN) は必須です。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{label} has leading or trailing spaces; SAP compares the DN exactly, so remove them.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} の先頭または末尾に空白があります。SAP は DN を厳密に比較するため、空白を削除してください。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Country must be a two-letter ISO 3166 code in capitals, e.g. DE.</source>
-        <translation type="unfinished"></translation>
+        <translation>国は ISO 3166 の 2 文字の大文字コードで指定してください (例: DE)。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{label} is {length} characters; at most {limit}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} は {length} 文字です。最大 {limit} 文字までです。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{label} contains control characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} に制御文字が含まれています。</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>{label} appears more than once.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} が複数回指定されています。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The subject attribute {attribute!r} is not supported here; use CN, O, OU, L, ST, C and emailAddress.</source>
-        <translation type="unfinished"></translation>
+        <translation>サブジェクト属性 {attribute!r} はここではサポートされていません。CN、O、OU、L、ST、C、emailAddress を使用してください。</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>{text!r} is not a distinguished name ({reason}). Write it like &quot;CN=erp-prd,O=ACME AG,C=DE&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} は識別名 (DN) ではありません ({reason})。&quot;CN=erp-prd,O=ACME AG,C=DE&quot; のように記述してください。</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>{text!r} is not a SAN; write DNS:host, email:a@b, URI:… or IP:…</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} は SAN ではありません。DNS:host、email:a@b、URI:…、IP:… のように記述してください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{value!r} is not a DNS name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} は DNS 名ではありません。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{value!r} is not a URI.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} は URI ではありません。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{value!r} is not an IP address.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} は IP アドレスではありません。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{kind!r} is not a SAN type here; use DNS, email, URI or IP ({text!r}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind!r} はここで使用できる SAN タイプではありません。DNS、email、URI、IP のいずれかを使用してください ({text!r})。</translation>
     </message>
 </context>
 <context>
@@ -1766,7 +1766,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+23"/>
         <source>a PKCS#12 file</source>
-        <translation type="unfinished"></translation>
+        <translation>PKCS#12 ファイル</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1776,7 +1776,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+66"/>
         <source>a service key (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>サービスキー (JSON)</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1799,27 +1799,27 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location filename="../wizard/commands/expiry.py" line="+46"/>
         <source>--within needs a number of days, 0 or more.</source>
-        <translation type="unfinished"></translation>
+        <translation>--within には 0 以上の日数を指定してください。</translation>
     </message>
     <message>
         <location line="+46"/>
         <source>No profiles yet. Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイルはまだありません。次のコマンドで始めてください: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>No certificate expires within {days} days.</source>
-        <translation type="unfinished"></translation>
+        <translation>{days} 日以内に有効期限が切れる証明書はありません。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{profiles} profiles; {due} to renew now.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profiles} 件、うち今すぐ更新が必要なもの {due} 件。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Calendar reminders: {file} (import it into your calendar).</source>
-        <translation type="unfinished"></translation>
+        <translation>カレンダーのリマインダー: {file} (カレンダーにインポートしてください)。</translation>
     </message>
 </context>
 <context>
@@ -2007,7 +2007,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+8"/>
         <source>Client certificates: the server asks for one and lists %n acceptable CA name(s); your certificate must chain to one of them:</source>
-        <translation type="unfinished">クライアント証明書: サーバーは要求しており、受け入れ可能な CA 名を %n 件提示しています。証明書はそのいずれかにつながる必要があります:</translation>
+        <translation>クライアント証明書: サーバーは証明書を要求しており、受け入れ可能な CA 名を %n 件提示しています。証明書はそのいずれかにつながる必要があります:</translation>
     </message>
 </context>
 <context>
@@ -2168,82 +2168,82 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location filename="../wizard/core/https.py" line="+74"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} は{what}に対して JSON ではない {content_type} で応答しました (HTTP {status})。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>no content type</source>
-        <translation type="unfinished"></translation>
+        <translation>コンテンツタイプなし</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>{file} cannot be used as CA file ({reason}); give a PEM file with the CA certificate that signed the server&apos;s certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} は CA ファイルとして使用できません ({reason})。サーバー証明書に署名した CA 証明書を含む PEM ファイルを指定してください。</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>{url!r} is not an https URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url!r} は https URL ではありません。</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} のサーバー証明書は信頼されていません ({reason})。{advice}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The proxy {proxy} (HTTPS_PROXY) refused to connect to {host} ({reason}). Ask for {host} to be allowed, or set NO_PROXY if it should be reached directly.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシ {proxy} (HTTPS_PROXY) が {host} への接続を拒否しました ({reason})。{host} への接続の許可を依頼するか、直接接続すべき場合は NO_PROXY を設定してください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>connection refused</source>
-        <translation type="unfinished"></translation>
+        <translation>接続が拒否されました</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>no answer in time</source>
-        <translation type="unfinished"></translation>
+        <translation>時間内に応答がありません</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the host name is unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>ホスト名が不明です</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Cannot reach {host} through the proxy {proxy} (HTTPS_PROXY): {detail}. Check the proxy address and that it is running, or unset HTTPS_PROXY to connect directly.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシ {proxy} (HTTPS_PROXY) 経由で {host} に到達できません: {detail}。プロキシのアドレスとプロキシが実行中であることを確認するか、HTTPS_PROXY の設定を解除して直接接続してください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Cannot reach {host}: {detail}. {check}</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} に到達できません: {detail}。{check}</translation>
     </message>
     <message>
         <location filename="../wizard/core/neo_api.py" line="+89"/>
         <source>Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>--tmn の URL、ネットワーク、プロキシ (HTTPS_PROXY) を確認してから、もう一度実行してください。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>For a private test server give its CA with --ca-file; for SAP&apos;s hosts check for a TLS-inspecting proxy.</source>
-        <translation type="unfinished"></translation>
+        <translation>プライベートなテストサーバーの場合は --ca-file でその CA を指定してください。SAP のホストの場合は、TLS インスペクションを行うプロキシがないか確認してください。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>It looks like a login page: check that the URL is the tmn host and that this user may log in with a password (or use --tmn-client-id).</source>
-        <translation type="unfinished"></translation>
+        <translation>ログインページのようです。URL が tmn ホストであること、およびこのユーザーがパスワードでログインできることを確認してください (または --tmn-client-id を使用してください)。</translation>
     </message>
     <message>
         <location filename="../wizard/core/sap_sign.py" line="+302"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>サービスキーの &apos;url&apos; と &apos;uri&apos;、ネットワーク、必要に応じてプロキシ (HTTPS_PROXY) を確認してから、もう一度実行してください。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>For SAP&apos;s hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for a private test server give its CA with --ca-file.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP のホストの場合は、TLS インスペクションを行うプロキシがないか確認してください (その CA を --ca-file で指定します)。プライベートなテストサーバーの場合は --ca-file でその CA を指定してください。</translation>
     </message>
 </context>
 <context>
@@ -2286,17 +2286,17 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location filename="../wizard/core/keys.py" line="+35"/>
         <source>{value!r} is not a key type this tool makes; choose one of {choices}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} はこのツールで作成できる鍵タイプではありません。{choices} のいずれかを選択してください。</translation>
     </message>
     <message>
         <location line="+44"/>
         <source>{source} cannot be decrypted with the stored passphrase. If you changed keyrings or machines, the passphrase is in the old keyring; otherwise generate a new key (csr --new-key) and request a new certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} は保存されているパスフレーズで復号できません。キーリングまたはマシンを変更した場合、パスフレーズは以前のキーリングにあります。それ以外の場合は、新しい鍵を生成し (csr --new-key)、新しい証明書を要求してください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} holds a {kind}; use RSA or EC.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} には {kind} が含まれています。RSA または EC を使用してください。</translation>
     </message>
 </context>
 <context>
@@ -2563,47 +2563,47 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+29"/>
         <source>{host} sent no certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} は証明書を送信しませんでした。</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>the server&apos;s certificate &apos;{subject}&apos; is self-signed; trust it only if you know this server</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーの証明書 &apos;{subject}&apos; は自己署名です。このサーバーを把握している場合にのみ信頼してください</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>issuer &apos;{issuer}&apos; of &apos;{subject}&apos; was not found in the server&apos;s chain, {sources} or via AIA.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; の発行者 &apos;{issuer}&apos; が、サーバーのチェーン、{sources}、AIA のいずれにも見つかりませんでした。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>&apos;{subject}&apos; expired on {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; は {date} に有効期限が切れています</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>&apos;{subject}&apos; is valid from {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; の有効期間は {date} からです</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the root &apos;{subject}&apos; came from the server itself and is in none of {sources}</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書 &apos;{subject}&apos; はサーバー自身から送られたもので、{sources} のいずれにも含まれていません</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>no trust store</source>
-        <translation type="unfinished"></translation>
+        <translation>トラストストアなし</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>invalid host name &apos;{host}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>無効なホスト名 &apos;{host}&apos;</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the certificate is for {names}, not {host}</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書は {host} ではなく {names} 用です</translation>
     </message>
 </context>
 <context>
