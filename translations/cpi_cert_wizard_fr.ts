@@ -1209,7 +1209,7 @@
     <message>
         <location filename="../wizard/ui/pages/trust.py" line="+26"/>
         <source>the tenant root</source>
-        <translation type="unfinished"></translation>
+        <translation>la racine du tenant</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1373,7 +1373,7 @@
     <message>
         <location filename="../wizard/core/accesslog.py" line="+264"/>
         <source>an http_access_*.log file</source>
-        <translation type="unfinished"></translation>
+        <translation>un fichier http_access_*.log</translation>
     </message>
 </context>
 <context>
@@ -1381,164 +1381,164 @@
     <message>
         <location filename="../wizard/commands/analyze_log.py" line="+72"/>
         <source>{text!r} is not a span; give seconds, minutes or hours like 90s, 5m or 1h.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} n&apos;est pas une durée&#xa0;; indiquez des secondes, des minutes ou des heures, p. ex. 90s, 5m ou 1h.</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>--around last-test needs --profile (whose last test call counts).</source>
-        <translation type="unfinished"></translation>
+        <translation>--around last-test nécessite --profile (le profil dont le dernier appel de test fait foi).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Profile {profile!r} has no test call yet. Run cpi-cert-wizard test-call --profile {name}, or give the time: --around 2021-04-12T10:30.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {profile!r} n&apos;a encore aucun appel de test. Exécutez cpi-cert-wizard test-call --profile {name}, ou indiquez l&apos;heure&#xa0;: --around 2021-04-12T10:30.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Profile {profile!r} has no certificate with a common name yet, so its calls cannot be recognised in a log. Import the certificate first, or filter with --path and --since instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {profile!r} n&apos;a pas encore de certificat avec un nom commun&#xa0;: ses appels ne peuvent donc pas être reconnus dans un journal. Importez d&apos;abord le certificat, ou filtrez plutôt avec --path et --since.</translation>
     </message>
     <message>
         <location line="+53"/>
         <source>path {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>chemin {path}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>since {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>depuis {time}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>user {users}</source>
-        <translation type="unfinished"></translation>
+        <translation>utilisateur {users}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source> or </source>
-        <translation type="unfinished"></translation>
+        <translation> ou </translation>
     </message>
     <message>
         <location line="+3"/>
         <source>all calls</source>
-        <translation type="unfinished"></translation>
+        <translation>tous les appels</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Fix: {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>Correctif&#xa0;: {fix}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{title} ({file} line {line})</source>
-        <translation type="unfinished"></translation>
+        <translation>{title} ({file} ligne {line})</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Default trace: {files} ({nodes}): {records} records, {unreadable} skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>Trace par défaut&#xa0;: {files} ({nodes})&#xa0;: {records} enregistrements, {unreadable} ignorée(s).</translation>
     </message>
     <message>
         <location line="+4"/>
         <location line="+52"/>
         <source>%n file(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%n fichier(s)</translation>
     </message>
     <message>
         <location line="-51"/>
         <location line="+52"/>
         <source>%n node(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%n nœud(s)</translation>
     </message>
     <message>
         <location line="-50"/>
         <source>%n unreadable line(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%n ligne(s) illisible(s)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  {file}: node {node}, {records} records</source>
-        <translation type="unfinished"></translation>
+        <translation>  {file}&#xa0;: nœud {node}, {records} enregistrements</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>, {count} unreadable</source>
-        <translation type="unfinished"></translation>
+        <translation>, {count} illisible(s)</translation>
     </message>
     <message>
         <location line="+7"/>
         <source> between {start} and {end}</source>
-        <translation type="unfinished"></translation>
+        <translation> entre {start} et {end}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Authentication and authorization errors{window}: {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreurs d&apos;authentification et d&apos;autorisation{window}&#xa0;: {count}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>  ({count} shown with their calls above)</source>
-        <translation type="unfinished"></translation>
+        <translation>  ({count} affichée(s) avec leurs appels ci-dessus)</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Refused calls answered by nodes without a trace file here:</source>
-        <translation type="unfinished"></translation>
+        <translation>Appels refusés auxquels ont répondu des nœuds dont le fichier de trace n&apos;est pas ici&#xa0;:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Read {files} ({nodes}): {calls} calls, {malformed} skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lu {files} ({nodes})&#xa0;: {calls} appels, {malformed} ignorée(s).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>%n malformed line(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%n ligne(s) mal formée(s)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  {file}: node {node}, {calls} calls</source>
-        <translation type="unfinished"></translation>
+        <translation>  {file}&#xa0;: nœud {node}, {calls} appels</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>, {count} malformed</source>
-        <translation type="unfinished"></translation>
+        <translation>, {count} mal formée(s)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Matching ({filter}): {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>Correspondances ({filter})&#xa0;: {count}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>(the last {count} are listed; --json gives all)</source>
-        <translation type="unfinished"></translation>
+        <translation>(les {count} derniers sont listés&#xa0;; --json les donne tous)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>user {user}</source>
-        <translation type="unfinished"></translation>
+        <translation>utilisateur {user}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>    trace {file} line {line}: </source>
-        <translation type="unfinished"></translation>
+        <translation>    trace {file} ligne {line}&#xa0;: </translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Summary:</source>
-        <translation type="unfinished"></translation>
+        <translation>Récapitulatif&#xa0;:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>      Next: {step}</source>
-        <translation type="unfinished"></translation>
+        <translation>      Ensuite&#xa0;: {step}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Also %n call(s) in the same window arrived with no credentials at all (user &apos;-&apos;, 401). They cannot be told apart by user; if your sender made them, its certificate was not forwarded (chain incomplete, root not on SAP&apos;s list, or self-signed).</source>
-        <translation type="unfinished"></translation>
+        <translation>De plus, %n appel(s) dans la même période sont arrivés sans aucune information d&apos;identification (utilisateur «&#xa0;-&#xa0;», 401). Ils ne peuvent pas être distingués par utilisateur&#xa0;; si votre émetteur les a envoyés, son certificat n&apos;a pas été transmis (chaîne incomplète, racine absente de la liste SAP, ou certificat auto-signé).</translation>
     </message>
 </context>
 <context>
@@ -1546,47 +1546,47 @@
     <message>
         <location filename="../wizard/commands/batch.py" line="+148"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoyez les demandes (le dossier ou requests.zip) à l&apos;AC, puis exécutez&#xa0;: cpi-cert-wizard batch import DOSSIER-RÉPONSES</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Next: cpi-cert-wizard batch export, then batch mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>Ensuite&#xa0;: cpi-cert-wizard batch export, puis batch mapping</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Passwords: cpi-cert-wizard secret show --profile NAME p12</source>
-        <translation type="unfinished"></translation>
+        <translation>Mots de passe&#xa0;: cpi-cert-wizard secret show --profile NOM p12</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Per profile: {out}/&lt;profile&gt;/; all entries: {out}/tenant-entries.json</source>
-        <translation type="unfinished"></translation>
+        <translation>Par profil&#xa0;: {out}/&lt;profil&gt;/&#xa0;; toutes les entrées&#xa0;: {out}/tenant-entries.json</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Details of one call: cpi-cert-wizard test-call --profile NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>Détails d&apos;un appel&#xa0;: cpi-cert-wizard test-call --profile NOM</translation>
     </message>
     <message>
         <location line="+41"/>
         <source>(nothing to do)</source>
-        <translation type="unfinished"></translation>
+        <translation>(rien à faire)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{count} failed: see their lines above; the others are done.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} en échec&#xa0;: voir leurs lignes ci-dessus&#xa0;; les autres sont terminés.</translation>
     </message>
     <message>
         <location filename="../wizard/core/batch.py" line="+106"/>
         <source>a CSV of sender systems</source>
-        <translation type="unfinished"></translation>
+        <translation>un fichier CSV de systèmes émetteurs</translation>
     </message>
     <message>
         <location line="+469"/>
         <source>a certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>un fichier de certificat</translation>
     </message>
 </context>
 <context>
@@ -1634,107 +1634,107 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/core/csr.py" line="+21"/>
         <source>Common name (CN)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom commun (CN)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Organizational unit (OU)</source>
-        <translation type="unfinished"></translation>
+        <translation>Unité d&apos;organisation (OU)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Organization (O)</source>
-        <translation type="unfinished"></translation>
+        <translation>Organisation (O)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Locality (L)</source>
-        <translation type="unfinished"></translation>
+        <translation>Localité (L)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>State or province (ST)</source>
-        <translation type="unfinished"></translation>
+        <translation>État ou province (ST)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Country (C)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pays (C)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>E-mail address</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse e-mail</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{value!r} is not an e-mail address.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} n&apos;est pas une adresse e-mail.</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>The common name (CN) is required.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le nom commun (CN) est obligatoire.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{label} has leading or trailing spaces; SAP compares the DN exactly, so remove them.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} comporte des espaces au début ou à la fin&#xa0;; SAP compare le DN à l&apos;identique, supprimez-les donc.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Country must be a two-letter ISO 3166 code in capitals, e.g. DE.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le pays doit être un code ISO 3166 à deux lettres majuscules, p. ex. DE.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{label} is {length} characters; at most {limit}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} compte {length} caractères&#xa0;; {limit} au maximum.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{label} contains control characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} contient des caractères de contrôle.</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>{label} appears more than once.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} apparaît plusieurs fois.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The subject attribute {attribute!r} is not supported here; use CN, O, OU, L, ST, C and emailAddress.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;attribut de sujet {attribute!r} n&apos;est pas pris en charge ici&#xa0;; utilisez CN, O, OU, L, ST, C et emailAddress.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>{text!r} is not a distinguished name ({reason}). Write it like &quot;CN=erp-prd,O=ACME AG,C=DE&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} n&apos;est pas un nom distinctif ({reason}). Écrivez-le sous la forme «&#xa0;CN=erp-prd,O=ACME AG,C=DE&#xa0;».</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>{text!r} is not a SAN; write DNS:host, email:a@b, URI:… or IP:…</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} n&apos;est pas un SAN&#xa0;; écrivez DNS:hôte, email:a@b, URI:… ou IP:…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{value!r} is not a DNS name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} n&apos;est pas un nom DNS.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{value!r} is not a URI.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} n&apos;est pas un URI.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{value!r} is not an IP address.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} n&apos;est pas une adresse IP.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{kind!r} is not a SAN type here; use DNS, email, URI or IP ({text!r}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind!r} n&apos;est pas un type de SAN accepté ici&#xa0;; utilisez DNS, email, URI ou IP ({text!r}).</translation>
     </message>
 </context>
 <context>
@@ -1767,7 +1767,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+23"/>
         <source>a PKCS#12 file</source>
-        <translation type="unfinished"></translation>
+        <translation>un fichier PKCS#12</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1777,7 +1777,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+66"/>
         <source>a service key (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>une clé de service (JSON)</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1800,27 +1800,27 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/commands/expiry.py" line="+46"/>
         <source>--within needs a number of days, 0 or more.</source>
-        <translation type="unfinished"></translation>
+        <translation>--within nécessite un nombre de jours, 0 ou plus.</translation>
     </message>
     <message>
         <location line="+46"/>
         <source>No profiles yet. Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun profil pour l&apos;instant. Commencez par&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>No certificate expires within {days} days.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun certificat n&apos;expire dans les {days} jours.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{profiles} profiles; {due} to renew now.</source>
-        <translation type="unfinished"></translation>
+        <translation>{profiles} profils&#xa0;; {due} à renouveler maintenant.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Calendar reminders: {file} (import it into your calendar).</source>
-        <translation type="unfinished"></translation>
+        <translation>Rappels de calendrier&#xa0;: {file} (importez-le dans votre calendrier).</translation>
     </message>
 </context>
 <context>
@@ -2008,7 +2008,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+8"/>
         <source>Client certificates: the server asks for one and lists %n acceptable CA name(s); your certificate must chain to one of them:</source>
-        <translation type="unfinished">Certificats client&#xa0;: le serveur en demande un et indique %n nom d&apos;AC accepté&#xa0;; la chaîne de votre certificat doit y aboutir&#xa0;:</translation>
+        <translation>Certificats client&#xa0;: le serveur en demande un et indique %n nom(s) d&apos;AC accepté(s)&#xa0;; la chaîne de votre certificat doit aboutir à l&apos;un d&apos;eux&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -2169,82 +2169,82 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/core/https.py" line="+74"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} a répondu à {what} avec {content_type}, qui n&apos;est pas du JSON (HTTP {status}).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>no content type</source>
-        <translation type="unfinished"></translation>
+        <translation>aucun type de contenu</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>{file} cannot be used as CA file ({reason}); give a PEM file with the CA certificate that signed the server&apos;s certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} ne peut pas servir de fichier d&apos;AC ({reason})&#xa0;; indiquez un fichier PEM contenant le certificat de l&apos;AC qui a signé le certificat du serveur.</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>{url!r} is not an https URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url!r} n&apos;est pas une URL https.</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat serveur de {host} n&apos;est pas approuvé ({reason}). {advice}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The proxy {proxy} (HTTPS_PROXY) refused to connect to {host} ({reason}). Ask for {host} to be allowed, or set NO_PROXY if it should be reached directly.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le proxy {proxy} (HTTPS_PROXY) a refusé de se connecter à {host} ({reason}). Demandez que {host} soit autorisé, ou définissez NO_PROXY s&apos;il doit être joint directement.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>connection refused</source>
-        <translation type="unfinished"></translation>
+        <translation>connexion refusée</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>no answer in time</source>
-        <translation type="unfinished"></translation>
+        <translation>pas de réponse dans le délai imparti</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the host name is unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>le nom d&apos;hôte est inconnu</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Cannot reach {host} through the proxy {proxy} (HTTPS_PROXY): {detail}. Check the proxy address and that it is running, or unset HTTPS_PROXY to connect directly.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de joindre {host} via le proxy {proxy} (HTTPS_PROXY)&#xa0;: {detail}. Vérifiez l&apos;adresse du proxy et qu&apos;il fonctionne, ou supprimez HTTPS_PROXY pour vous connecter directement.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Cannot reach {host}: {detail}. {check}</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de joindre {host}&#xa0;: {detail}. {check}</translation>
     </message>
     <message>
         <location filename="../wizard/core/neo_api.py" line="+89"/>
         <source>Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez l&apos;URL --tmn, votre réseau et le proxy (HTTPS_PROXY), puis réessayez.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>For a private test server give its CA with --ca-file; for SAP&apos;s hosts check for a TLS-inspecting proxy.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pour un serveur de test privé, indiquez son AC avec --ca-file&#xa0;; pour les hôtes SAP, vérifiez la présence d&apos;un proxy qui inspecte le TLS.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>It looks like a login page: check that the URL is the tmn host and that this user may log in with a password (or use --tmn-client-id).</source>
-        <translation type="unfinished"></translation>
+        <translation>Cela ressemble à une page de connexion&#xa0;: vérifiez que l&apos;URL est bien celle de l&apos;hôte tmn et que cet utilisateur peut se connecter avec un mot de passe (ou utilisez --tmn-client-id).</translation>
     </message>
     <message>
         <location filename="../wizard/core/sap_sign.py" line="+302"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez «&#xa0;url&#xa0;» et «&#xa0;uri&#xa0;» dans la clé de service, votre réseau et, si nécessaire, le proxy (HTTPS_PROXY)&#xa0;; puis réessayez.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>For SAP&apos;s hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for a private test server give its CA with --ca-file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pour les hôtes SAP, vérifiez la présence d&apos;un proxy qui inspecte le TLS (indiquez son AC avec --ca-file)&#xa0;; pour un serveur de test privé, indiquez son AC avec --ca-file.</translation>
     </message>
 </context>
 <context>
@@ -2287,17 +2287,17 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/core/keys.py" line="+35"/>
         <source>{value!r} is not a key type this tool makes; choose one of {choices}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} n&apos;est pas un type de clé que cet outil génère&#xa0;; choisissez parmi {choices}.</translation>
     </message>
     <message>
         <location line="+44"/>
         <source>{source} cannot be decrypted with the stored passphrase. If you changed keyrings or machines, the passphrase is in the old keyring; otherwise generate a new key (csr --new-key) and request a new certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} ne peut pas être déchiffré avec la phrase secrète enregistrée. Si vous avez changé de trousseau de clés ou de machine, la phrase secrète se trouve dans l&apos;ancien trousseau&#xa0;; sinon, générez une nouvelle clé (csr --new-key) et demandez un nouveau certificat.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} holds a {kind}; use RSA or EC.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contient une clé de type {kind}&#xa0;; utilisez RSA ou EC.</translation>
     </message>
 </context>
 <context>
@@ -2564,47 +2564,47 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+29"/>
         <source>{host} sent no certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} n&apos;a envoyé aucun certificat.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>the server&apos;s certificate &apos;{subject}&apos; is self-signed; trust it only if you know this server</source>
-        <translation type="unfinished"></translation>
+        <translation>le certificat du serveur «&#xa0;{subject}&#xa0;» est auto-signé&#xa0;; ne lui faites confiance que si vous connaissez ce serveur</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>issuer &apos;{issuer}&apos; of &apos;{subject}&apos; was not found in the server&apos;s chain, {sources} or via AIA.</source>
-        <translation type="unfinished"></translation>
+        <translation>l&apos;émetteur «&#xa0;{issuer}&#xa0;» de «&#xa0;{subject}&#xa0;» est introuvable dans la chaîne du serveur, dans {sources} ou via AIA.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>&apos;{subject}&apos; expired on {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;{subject}&#xa0;» a expiré le {date}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>&apos;{subject}&apos; is valid from {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;{subject}&#xa0;» n&apos;est valide qu&apos;à partir du {date}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the root &apos;{subject}&apos; came from the server itself and is in none of {sources}</source>
-        <translation type="unfinished"></translation>
+        <translation>la racine «&#xa0;{subject}&#xa0;» provient du serveur lui-même et ne figure dans aucune de ces sources&#xa0;: {sources}</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>no trust store</source>
-        <translation type="unfinished"></translation>
+        <translation>aucun magasin de confiance</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>invalid host name &apos;{host}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>nom d&apos;hôte «&#xa0;{host}&#xa0;» non valide</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the certificate is for {names}, not {host}</source>
-        <translation type="unfinished"></translation>
+        <translation>le certificat est établi pour {names}, et non pour {host}</translation>
     </message>
 </context>
 <context>
@@ -2854,52 +2854,52 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+201"/>
         <source>nothing (the name is empty)</source>
-        <translation type="unfinished"></translation>
+        <translation>rien (le nom est vide)</translation>
     </message>
     <message>
         <location line="+162"/>
         <source>The instance name</source>
-        <translation type="unfinished"></translation>
+        <translation>Le nom de l&apos;instance</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The key name</source>
-        <translation type="unfinished"></translation>
+        <translation>Le nom de la clé</translation>
     </message>
     <message>
         <location line="+161"/>
         <source>Subject</source>
-        <translation type="unfinished">Sujet</translation>
+        <translation>Sujet</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issuer</source>
-        <translation type="unfinished"></translation>
+        <translation>Émetteur</translation>
     </message>
     <message>
         <location filename="../wizard/commands/mapping.py" line="+47"/>
         <source>upload in Certificate-to-User Mappings</source>
-        <translation type="unfinished"></translation>
+        <translation>à charger dans Mappages certificat-utilisateur</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>body for POST /api/v1/CertificateUserMappings</source>
-        <translation type="unfinished"></translation>
+        <translation>corps pour POST /api/v1/CertificateUserMappings</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>parameters of cf create-service</source>
-        <translation type="unfinished"></translation>
+        <translation>paramètres de cf create-service</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>parameters of cf create-service-key</source>
-        <translation type="unfinished"></translation>
+        <translation>paramètres de cf create-service-key</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the leaf certificate, for the cockpit&apos;s upload</source>
-        <translation type="unfinished"></translation>
+        <translation>le certificat feuille, pour le chargement dans le cockpit</translation>
     </message>
     <message>
         <location line="+4"/>
