@@ -1209,7 +1209,7 @@
     <message>
         <location filename="../wizard/ui/pages/trust.py" line="+26"/>
         <source>the tenant root</source>
-        <translation type="unfinished"></translation>
+        <translation>la raíz del tenant</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1373,7 +1373,7 @@
     <message>
         <location filename="../wizard/core/accesslog.py" line="+264"/>
         <source>an http_access_*.log file</source>
-        <translation type="unfinished"></translation>
+        <translation>un archivo http_access_*.log</translation>
     </message>
 </context>
 <context>
@@ -1381,164 +1381,164 @@
     <message>
         <location filename="../wizard/commands/analyze_log.py" line="+72"/>
         <source>{text!r} is not a span; give seconds, minutes or hours like 90s, 5m or 1h.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} no es un intervalo de tiempo; indique segundos, minutos u horas, como 90s, 5m o 1h.</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>--around last-test needs --profile (whose last test call counts).</source>
-        <translation type="unfinished"></translation>
+        <translation>--around last-test necesita --profile (el perfil cuya última llamada de prueba se toma).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Profile {profile!r} has no test call yet. Run cpi-cert-wizard test-call --profile {name}, or give the time: --around 2021-04-12T10:30.</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {profile!r} aún no tiene ninguna llamada de prueba. Ejecute cpi-cert-wizard test-call --profile {name} o indique la hora: --around 2021-04-12T10:30.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Profile {profile!r} has no certificate with a common name yet, so its calls cannot be recognised in a log. Import the certificate first, or filter with --path and --since instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {profile!r} aún no tiene un certificado con nombre común, así que sus llamadas no se pueden reconocer en un log. Importe primero el certificado o filtre con --path y --since.</translation>
     </message>
     <message>
         <location line="+53"/>
         <source>path {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>ruta {path}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>since {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>desde {time}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>user {users}</source>
-        <translation type="unfinished"></translation>
+        <translation>usuario {users}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source> or </source>
-        <translation type="unfinished"></translation>
+        <translation> o </translation>
     </message>
     <message>
         <location line="+3"/>
         <source>all calls</source>
-        <translation type="unfinished"></translation>
+        <translation>todas las llamadas</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Fix: {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>Solución: {fix}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{title} ({file} line {line})</source>
-        <translation type="unfinished"></translation>
+        <translation>{title} ({file}, línea {line})</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Default trace: {files} ({nodes}): {records} records, {unreadable} skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>Default trace: {files} ({nodes}): {records} registros, {unreadable} omitidos.</translation>
     </message>
     <message>
         <location line="+4"/>
         <location line="+52"/>
         <source>%n file(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%n archivo(s)</translation>
     </message>
     <message>
         <location line="-51"/>
         <location line="+52"/>
         <source>%n node(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%n nodo(s)</translation>
     </message>
     <message>
         <location line="-50"/>
         <source>%n unreadable line(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%n línea(s) ilegible(s)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  {file}: node {node}, {records} records</source>
-        <translation type="unfinished"></translation>
+        <translation>  {file}: nodo {node}, {records} registros</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>, {count} unreadable</source>
-        <translation type="unfinished"></translation>
+        <translation>, {count} ilegibles</translation>
     </message>
     <message>
         <location line="+7"/>
         <source> between {start} and {end}</source>
-        <translation type="unfinished"></translation>
+        <translation> entre {start} y {end}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Authentication and authorization errors{window}: {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>Errores de autenticación y autorización{window}: {count}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>  ({count} shown with their calls above)</source>
-        <translation type="unfinished"></translation>
+        <translation>  ({count} mostrados con sus llamadas más arriba)</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Refused calls answered by nodes without a trace file here:</source>
-        <translation type="unfinished"></translation>
+        <translation>Llamadas rechazadas respondidas por nodos sin archivo de trace aquí:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Read {files} ({nodes}): {calls} calls, {malformed} skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>Leídos {files} ({nodes}): {calls} llamadas, {malformed} omitidas.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>%n malformed line(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%n línea(s) mal formada(s)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  {file}: node {node}, {calls} calls</source>
-        <translation type="unfinished"></translation>
+        <translation>  {file}: nodo {node}, {calls} llamadas</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>, {count} malformed</source>
-        <translation type="unfinished"></translation>
+        <translation>, {count} mal formadas</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Matching ({filter}): {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>Coincidencias ({filter}): {count}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>(the last {count} are listed; --json gives all)</source>
-        <translation type="unfinished"></translation>
+        <translation>(se muestran las últimas {count}; --json las da todas)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>user {user}</source>
-        <translation type="unfinished"></translation>
+        <translation>usuario {user}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>    trace {file} line {line}: </source>
-        <translation type="unfinished"></translation>
+        <translation>    trace {file}, línea {line}: </translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Summary:</source>
-        <translation type="unfinished"></translation>
+        <translation>Resumen:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>      Next: {step}</source>
-        <translation type="unfinished"></translation>
+        <translation>      Siguiente paso: {step}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Also %n call(s) in the same window arrived with no credentials at all (user &apos;-&apos;, 401). They cannot be told apart by user; if your sender made them, its certificate was not forwarded (chain incomplete, root not on SAP&apos;s list, or self-signed).</source>
-        <translation type="unfinished"></translation>
+        <translation>Además, %n llamada(s) en la misma ventana de tiempo llegaron sin ninguna credencial (usuario &apos;-&apos;, 401). No se pueden distinguir por usuario; si las hizo su sistema emisor, su certificado no se reenvió (cadena incompleta, raíz fuera de la lista de SAP o autofirmado).</translation>
     </message>
 </context>
 <context>
@@ -1546,47 +1546,47 @@
     <message>
         <location filename="../wizard/commands/batch.py" line="+148"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
-        <translation type="unfinished"></translation>
+        <translation>Envíe las solicitudes (la carpeta o requests.zip) a la CA y después ejecute: cpi-cert-wizard batch import CARPETA-RESPUESTAS</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Next: cpi-cert-wizard batch export, then batch mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>Siguiente paso: cpi-cert-wizard batch export y después batch mapping</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Passwords: cpi-cert-wizard secret show --profile NAME p12</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseñas: cpi-cert-wizard secret show --profile NAME p12</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Per profile: {out}/&lt;profile&gt;/; all entries: {out}/tenant-entries.json</source>
-        <translation type="unfinished"></translation>
+        <translation>Por perfil: {out}/&lt;perfil&gt;/; todos los registros: {out}/tenant-entries.json</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Details of one call: cpi-cert-wizard test-call --profile NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>Detalles de una llamada: cpi-cert-wizard test-call --profile NAME</translation>
     </message>
     <message>
         <location line="+41"/>
         <source>(nothing to do)</source>
-        <translation type="unfinished"></translation>
+        <translation>(nada que hacer)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{count} failed: see their lines above; the others are done.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} con error: vea sus líneas más arriba; los demás están terminados.</translation>
     </message>
     <message>
         <location filename="../wizard/core/batch.py" line="+106"/>
         <source>a CSV of sender systems</source>
-        <translation type="unfinished"></translation>
+        <translation>un CSV de sistemas emisores</translation>
     </message>
     <message>
         <location line="+469"/>
         <source>a certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>un archivo de certificado</translation>
     </message>
 </context>
 <context>
@@ -1634,107 +1634,107 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location filename="../wizard/core/csr.py" line="+21"/>
         <source>Common name (CN)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre común (CN)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Organizational unit (OU)</source>
-        <translation type="unfinished"></translation>
+        <translation>Unidad organizativa (OU)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Organization (O)</source>
-        <translation type="unfinished"></translation>
+        <translation>Organización (O)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Locality (L)</source>
-        <translation type="unfinished"></translation>
+        <translation>Localidad (L)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>State or province (ST)</source>
-        <translation type="unfinished"></translation>
+        <translation>Estado o provincia (ST)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Country (C)</source>
-        <translation type="unfinished"></translation>
+        <translation>País (C)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>E-mail address</source>
-        <translation type="unfinished"></translation>
+        <translation>Dirección de correo electrónico</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{value!r} is not an e-mail address.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} no es una dirección de correo electrónico.</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>The common name (CN) is required.</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre común (CN) es obligatorio.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{label} has leading or trailing spaces; SAP compares the DN exactly, so remove them.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} tiene espacios al principio o al final; SAP compara el DN de forma exacta, así que elimínelos.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Country must be a two-letter ISO 3166 code in capitals, e.g. DE.</source>
-        <translation type="unfinished"></translation>
+        <translation>El país debe ser un código ISO 3166 de dos letras en mayúsculas, p. ej., ES.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{label} is {length} characters; at most {limit}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} tiene {length} caracteres; como máximo {limit}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{label} contains control characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} contiene caracteres de control.</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>{label} appears more than once.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} aparece más de una vez.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The subject attribute {attribute!r} is not supported here; use CN, O, OU, L, ST, C and emailAddress.</source>
-        <translation type="unfinished"></translation>
+        <translation>El atributo del sujeto {attribute!r} no se admite aquí; use CN, O, OU, L, ST, C y emailAddress.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>{text!r} is not a distinguished name ({reason}). Write it like &quot;CN=erp-prd,O=ACME AG,C=DE&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} no es un nombre distintivo ({reason}). Escríbalo así: &quot;CN=erp-prd,O=ACME AG,C=DE&quot;.</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>{text!r} is not a SAN; write DNS:host, email:a@b, URI:… or IP:…</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} no es un SAN; escriba DNS:host, email:a@b, URI:… o IP:…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{value!r} is not a DNS name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} no es un nombre DNS.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{value!r} is not a URI.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} no es un URI.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{value!r} is not an IP address.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} no es una dirección IP.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{kind!r} is not a SAN type here; use DNS, email, URI or IP ({text!r}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind!r} no es un tipo de SAN admitido aquí; use DNS, email, URI o IP ({text!r}).</translation>
     </message>
 </context>
 <context>
@@ -1767,7 +1767,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+23"/>
         <source>a PKCS#12 file</source>
-        <translation type="unfinished"></translation>
+        <translation>un archivo PKCS#12</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1777,7 +1777,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+66"/>
         <source>a service key (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>una clave de servicio (JSON)</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1800,27 +1800,27 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location filename="../wizard/commands/expiry.py" line="+46"/>
         <source>--within needs a number of days, 0 or more.</source>
-        <translation type="unfinished"></translation>
+        <translation>--within necesita un número de días, 0 o más.</translation>
     </message>
     <message>
         <location line="+46"/>
         <source>No profiles yet. Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>Aún no hay perfiles. Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>No certificate expires within {days} days.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ningún certificado caduca en los próximos {days} días.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{profiles} profiles; {due} to renew now.</source>
-        <translation type="unfinished"></translation>
+        <translation>{profiles} perfiles; {due} por renovar ya.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Calendar reminders: {file} (import it into your calendar).</source>
-        <translation type="unfinished"></translation>
+        <translation>Recordatorios de calendario: {file} (impórtelo en su calendario).</translation>
     </message>
 </context>
 <context>
@@ -2008,7 +2008,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+8"/>
         <source>Client certificates: the server asks for one and lists %n acceptable CA name(s); your certificate must chain to one of them:</source>
-        <translation type="unfinished">Certificados de cliente: el servidor pide uno e indica %n nombre de CA aceptable; su certificado debe encadenar con ella:</translation>
+        <translation>Certificados de cliente: el servidor pide uno e indica %n nombre(s) de CA aceptable(s); su certificado debe encadenar con uno de ellos:</translation>
     </message>
 </context>
 <context>
@@ -2169,82 +2169,82 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location filename="../wizard/core/https.py" line="+74"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} respondió a {what} con {content_type}, que no es JSON (HTTP {status}).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>no content type</source>
-        <translation type="unfinished"></translation>
+        <translation>sin tipo de contenido</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>{file} cannot be used as CA file ({reason}); give a PEM file with the CA certificate that signed the server&apos;s certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} no se puede usar como archivo de CA ({reason}); indique un archivo PEM con el certificado de la CA que firmó el certificado del servidor.</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>{url!r} is not an https URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url!r} no es una URL https.</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado del servidor de {host} no es de confianza ({reason}). {advice}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The proxy {proxy} (HTTPS_PROXY) refused to connect to {host} ({reason}). Ask for {host} to be allowed, or set NO_PROXY if it should be reached directly.</source>
-        <translation type="unfinished"></translation>
+        <translation>El proxy {proxy} (HTTPS_PROXY) se negó a conectar con {host} ({reason}). Pida que se permita {host} o defina NO_PROXY si se debe acceder directamente.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>connection refused</source>
-        <translation type="unfinished"></translation>
+        <translation>conexión rechazada</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>no answer in time</source>
-        <translation type="unfinished"></translation>
+        <translation>sin respuesta a tiempo</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the host name is unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>el nombre de host es desconocido</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Cannot reach {host} through the proxy {proxy} (HTTPS_PROXY): {detail}. Check the proxy address and that it is running, or unset HTTPS_PROXY to connect directly.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede acceder a {host} a través del proxy {proxy} (HTTPS_PROXY): {detail}. Compruebe la dirección del proxy y que esté en ejecución, o quite HTTPS_PROXY para conectar directamente.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Cannot reach {host}: {detail}. {check}</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede acceder a {host}: {detail}. {check}</translation>
     </message>
     <message>
         <location filename="../wizard/core/neo_api.py" line="+89"/>
         <source>Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe la URL de --tmn, su red y el proxy (HTTPS_PROXY) y vuelva a intentarlo.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>For a private test server give its CA with --ca-file; for SAP&apos;s hosts check for a TLS-inspecting proxy.</source>
-        <translation type="unfinished"></translation>
+        <translation>Para un servidor de pruebas privado, indique su CA con --ca-file; para los hosts de SAP, compruebe si hay un proxy que inspeccione TLS.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>It looks like a login page: check that the URL is the tmn host and that this user may log in with a password (or use --tmn-client-id).</source>
-        <translation type="unfinished"></translation>
+        <translation>Parece una página de inicio de sesión: compruebe que la URL es el host tmn y que este usuario puede iniciar sesión con contraseña (o use --tmn-client-id).</translation>
     </message>
     <message>
         <location filename="../wizard/core/sap_sign.py" line="+302"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe &apos;url&apos; y &apos;uri&apos; de la clave de servicio, su red y, si lo necesita, el proxy (HTTPS_PROXY); después vuelva a intentarlo.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>For SAP&apos;s hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for a private test server give its CA with --ca-file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Para los hosts de SAP, compruebe si hay un proxy que inspeccione TLS (indique su CA con --ca-file); para un servidor de pruebas privado, indique su CA con --ca-file.</translation>
     </message>
 </context>
 <context>
@@ -2287,17 +2287,17 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location filename="../wizard/core/keys.py" line="+35"/>
         <source>{value!r} is not a key type this tool makes; choose one of {choices}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} no es un tipo de clave que genere esta herramienta; elija uno de {choices}.</translation>
     </message>
     <message>
         <location line="+44"/>
         <source>{source} cannot be decrypted with the stored passphrase. If you changed keyrings or machines, the passphrase is in the old keyring; otherwise generate a new key (csr --new-key) and request a new certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} no se puede descifrar con la frase de contraseña guardada. Si ha cambiado de llavero o de equipo, la frase de contraseña está en el llavero antiguo; si no, genere una clave nueva (csr --new-key) y solicite un certificado nuevo.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} holds a {kind}; use RSA or EC.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contiene {kind}; use RSA o EC.</translation>
     </message>
 </context>
 <context>
@@ -2564,47 +2564,47 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+29"/>
         <source>{host} sent no certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} no envió ningún certificado.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>the server&apos;s certificate &apos;{subject}&apos; is self-signed; trust it only if you know this server</source>
-        <translation type="unfinished"></translation>
+        <translation>el certificado del servidor &apos;{subject}&apos; es autofirmado; confíe en él solo si conoce este servidor</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>issuer &apos;{issuer}&apos; of &apos;{subject}&apos; was not found in the server&apos;s chain, {sources} or via AIA.</source>
-        <translation type="unfinished"></translation>
+        <translation>el emisor &apos;{issuer}&apos; de &apos;{subject}&apos; no se encontró en la cadena del servidor, en {sources} ni mediante AIA.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>&apos;{subject}&apos; expired on {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; caducó el {date}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>&apos;{subject}&apos; is valid from {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; es válido a partir del {date}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the root &apos;{subject}&apos; came from the server itself and is in none of {sources}</source>
-        <translation type="unfinished"></translation>
+        <translation>la raíz &apos;{subject}&apos; procede del propio servidor y no está en ninguno de {sources}</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>no trust store</source>
-        <translation type="unfinished"></translation>
+        <translation>sin almacén de confianza</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>invalid host name &apos;{host}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>nombre de host no válido &apos;{host}&apos;</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the certificate is for {names}, not {host}</source>
-        <translation type="unfinished"></translation>
+        <translation>el certificado es para {names}, no para {host}</translation>
     </message>
 </context>
 <context>
@@ -2854,52 +2854,52 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+201"/>
         <source>nothing (the name is empty)</source>
-        <translation type="unfinished"></translation>
+        <translation>nada (el nombre está vacío)</translation>
     </message>
     <message>
         <location line="+162"/>
         <source>The instance name</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre de instancia</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The key name</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre de clave</translation>
     </message>
     <message>
         <location line="+161"/>
         <source>Subject</source>
-        <translation type="unfinished">Sujeto</translation>
+        <translation>Sujeto</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issuer</source>
-        <translation type="unfinished"></translation>
+        <translation>Emisor</translation>
     </message>
     <message>
         <location filename="../wizard/commands/mapping.py" line="+47"/>
         <source>upload in Certificate-to-User Mappings</source>
-        <translation type="unfinished"></translation>
+        <translation>cargar en Asignaciones de certificado a usuario</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>body for POST /api/v1/CertificateUserMappings</source>
-        <translation type="unfinished"></translation>
+        <translation>cuerpo para POST /api/v1/CertificateUserMappings</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>parameters of cf create-service</source>
-        <translation type="unfinished"></translation>
+        <translation>parámetros de cf create-service</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>parameters of cf create-service-key</source>
-        <translation type="unfinished"></translation>
+        <translation>parámetros de cf create-service-key</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the leaf certificate, for the cockpit&apos;s upload</source>
-        <translation type="unfinished"></translation>
+        <translation>el certificado de hoja, para cargarlo en el cockpit</translation>
     </message>
     <message>
         <location line="+4"/>
