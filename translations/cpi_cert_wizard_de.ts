@@ -1209,7 +1209,7 @@
     <message>
         <location filename="../wizard/ui/pages/trust.py" line="+26"/>
         <source>the tenant root</source>
-        <translation type="unfinished"></translation>
+        <translation>das Root-Zertifikat des Tenants</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1373,7 +1373,7 @@
     <message>
         <location filename="../wizard/core/accesslog.py" line="+264"/>
         <source>an http_access_*.log file</source>
-        <translation type="unfinished"></translation>
+        <translation>eine http_access_*.log-Datei</translation>
     </message>
 </context>
 <context>
@@ -1381,164 +1381,164 @@
     <message>
         <location filename="../wizard/commands/analyze_log.py" line="+72"/>
         <source>{text!r} is not a span; give seconds, minutes or hours like 90s, 5m or 1h.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} ist keine Zeitspanne; geben Sie Sekunden, Minuten oder Stunden an, etwa 90s, 5m oder 1h.</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>--around last-test needs --profile (whose last test call counts).</source>
-        <translation type="unfinished"></translation>
+        <translation>--around last-test braucht --profile (dessen letzter Testaufruf zählt).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Profile {profile!r} has no test call yet. Run cpi-cert-wizard test-call --profile {name}, or give the time: --around 2021-04-12T10:30.</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {profile!r} hat noch keinen Testaufruf. Führen Sie cpi-cert-wizard test-call --profile {name} aus, oder geben Sie die Zeit an: --around 2021-04-12T10:30.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Profile {profile!r} has no certificate with a common name yet, so its calls cannot be recognised in a log. Import the certificate first, or filter with --path and --since instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {profile!r} hat noch kein Zertifikat mit einem Common Name, daher lassen sich seine Aufrufe in einem Protokoll nicht erkennen. Importieren Sie zuerst das Zertifikat, oder filtern Sie stattdessen mit --path und --since.</translation>
     </message>
     <message>
         <location line="+53"/>
         <source>path {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad {path}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>since {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>seit {time}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>user {users}</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer {users}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source> or </source>
-        <translation type="unfinished"></translation>
+        <translation> oder </translation>
     </message>
     <message>
         <location line="+3"/>
         <source>all calls</source>
-        <translation type="unfinished"></translation>
+        <translation>alle Aufrufe</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Fix: {fix}</source>
-        <translation type="unfinished"></translation>
+        <translation>Abhilfe: {fix}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{title} ({file} line {line})</source>
-        <translation type="unfinished"></translation>
+        <translation>{title} ({file}, Zeile {line})</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Default trace: {files} ({nodes}): {records} records, {unreadable} skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>Standard-Trace: {files} ({nodes}): {records} Einträge, {unreadable} übersprungen.</translation>
     </message>
     <message>
         <location line="+4"/>
         <location line="+52"/>
         <source>%n file(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%n Datei(en)</translation>
     </message>
     <message>
         <location line="-51"/>
         <location line="+52"/>
         <source>%n node(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%n Knoten</translation>
     </message>
     <message>
         <location line="-50"/>
         <source>%n unreadable line(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%n unlesbare Zeile(n)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  {file}: node {node}, {records} records</source>
-        <translation type="unfinished"></translation>
+        <translation>  {file}: Knoten {node}, {records} Einträge</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>, {count} unreadable</source>
-        <translation type="unfinished"></translation>
+        <translation>, {count} unlesbar</translation>
     </message>
     <message>
         <location line="+7"/>
         <source> between {start} and {end}</source>
-        <translation type="unfinished"></translation>
+        <translation> zwischen {start} und {end}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Authentication and authorization errors{window}: {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>Authentifizierungs- und Berechtigungsfehler{window}: {count}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>  ({count} shown with their calls above)</source>
-        <translation type="unfinished"></translation>
+        <translation>  ({count} oben bei ihren Aufrufen gezeigt)</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Refused calls answered by nodes without a trace file here:</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgelehnte Aufrufe, beantwortet von Knoten, deren Trace-Datei hier fehlt:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Read {files} ({nodes}): {calls} calls, {malformed} skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>{files} ({nodes}) gelesen: {calls} Aufrufe, {malformed} übersprungen.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>%n malformed line(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%n fehlerhafte Zeile(n)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  {file}: node {node}, {calls} calls</source>
-        <translation type="unfinished"></translation>
+        <translation>  {file}: Knoten {node}, {calls} Aufrufe</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>, {count} malformed</source>
-        <translation type="unfinished"></translation>
+        <translation>, {count} fehlerhaft</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Matching ({filter}): {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>Treffer ({filter}): {count}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>(the last {count} are listed; --json gives all)</source>
-        <translation type="unfinished"></translation>
+        <translation>(die letzten {count} sind aufgeführt; --json liefert alle)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>user {user}</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer {user}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>    trace {file} line {line}: </source>
-        <translation type="unfinished"></translation>
+        <translation>    Trace {file}, Zeile {line}: </translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Summary:</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusammenfassung:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>      Next: {step}</source>
-        <translation type="unfinished"></translation>
+        <translation>      Weiter: {step}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Also %n call(s) in the same window arrived with no credentials at all (user &apos;-&apos;, 401). They cannot be told apart by user; if your sender made them, its certificate was not forwarded (chain incomplete, root not on SAP&apos;s list, or self-signed).</source>
-        <translation type="unfinished"></translation>
+        <translation>Außerdem kamen %n Aufruf(e) im selben Zeitfenster ganz ohne Anmeldedaten an (Benutzer &apos;-&apos;, 401). Sie lassen sich nicht nach Benutzer unterscheiden; falls Ihr Sender sie geschickt hat, wurde sein Zertifikat nicht weitergeleitet (Kette unvollständig, Root-Zertifikat nicht auf der SAP-Liste oder selbstsigniert).</translation>
     </message>
 </context>
 <context>
@@ -1546,47 +1546,47 @@
     <message>
         <location filename="../wizard/commands/batch.py" line="+148"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
-        <translation type="unfinished"></translation>
+        <translation>Senden Sie die Anforderungen (den Ordner oder requests.zip) an die CA, und führen Sie dann aus: cpi-cert-wizard batch import ANTWORT-ORDNER</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Next: cpi-cert-wizard batch export, then batch mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiter: cpi-cert-wizard batch export, danach batch mapping</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Passwords: cpi-cert-wizard secret show --profile NAME p12</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwörter: cpi-cert-wizard secret show --profile NAME p12</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Per profile: {out}/&lt;profile&gt;/; all entries: {out}/tenant-entries.json</source>
-        <translation type="unfinished"></translation>
+        <translation>Pro Profil: {out}/&lt;Profil&gt;/; alle Einträge: {out}/tenant-entries.json</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Details of one call: cpi-cert-wizard test-call --profile NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>Details zu einem Aufruf: cpi-cert-wizard test-call --profile NAME</translation>
     </message>
     <message>
         <location line="+41"/>
         <source>(nothing to do)</source>
-        <translation type="unfinished"></translation>
+        <translation>(nichts zu tun)</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{count} failed: see their lines above; the others are done.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} fehlgeschlagen: siehe die Zeilen oben; die übrigen sind erledigt.</translation>
     </message>
     <message>
         <location filename="../wizard/core/batch.py" line="+106"/>
         <source>a CSV of sender systems</source>
-        <translation type="unfinished"></translation>
+        <translation>eine CSV-Datei mit Sendersystemen</translation>
     </message>
     <message>
         <location line="+469"/>
         <source>a certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Zertifikatsdatei</translation>
     </message>
 </context>
 <context>
@@ -1635,107 +1635,107 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location filename="../wizard/core/csr.py" line="+21"/>
         <source>Common name (CN)</source>
-        <translation type="unfinished"></translation>
+        <translation>Common Name (CN)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Organizational unit (OU)</source>
-        <translation type="unfinished"></translation>
+        <translation>Organisationseinheit (OU)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Organization (O)</source>
-        <translation type="unfinished"></translation>
+        <translation>Organisation (O)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Locality (L)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ort (L)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>State or province (ST)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bundesland oder Provinz (ST)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Country (C)</source>
-        <translation type="unfinished"></translation>
+        <translation>Land (C)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>E-mail address</source>
-        <translation type="unfinished"></translation>
+        <translation>E-Mail-Adresse</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{value!r} is not an e-mail address.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} ist keine E-Mail-Adresse.</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>The common name (CN) is required.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Common Name (CN) ist erforderlich.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{label} has leading or trailing spaces; SAP compares the DN exactly, so remove them.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} hat führende oder nachgestellte Leerzeichen; SAP vergleicht den DN exakt, entfernen Sie sie also.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Country must be a two-letter ISO 3166 code in capitals, e.g. DE.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Land muss ein zweistelliger ISO-3166-Code in Großbuchstaben sein, z. B. DE.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{label} is {length} characters; at most {limit}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} hat {length} Zeichen; erlaubt sind höchstens {limit}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{label} contains control characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} enthält Steuerzeichen.</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>{label} appears more than once.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} kommt mehr als einmal vor.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The subject attribute {attribute!r} is not supported here; use CN, O, OU, L, ST, C and emailAddress.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Subject-Attribut {attribute!r} wird hier nicht unterstützt; verwenden Sie CN, O, OU, L, ST, C und emailAddress.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>{text!r} is not a distinguished name ({reason}). Write it like &quot;CN=erp-prd,O=ACME AG,C=DE&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} ist kein Distinguished Name ({reason}). Schreiben Sie ihn etwa so: &quot;CN=erp-prd,O=ACME AG,C=DE&quot;.</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>{text!r} is not a SAN; write DNS:host, email:a@b, URI:… or IP:…</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} ist kein SAN; schreiben Sie DNS:host, email:a@b, URI:… oder IP:…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{value!r} is not a DNS name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} ist kein DNS-Name.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{value!r} is not a URI.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} ist kein URI.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{value!r} is not an IP address.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} ist keine IP-Adresse.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{kind!r} is not a SAN type here; use DNS, email, URI or IP ({text!r}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind!r} ist hier kein SAN-Typ; verwenden Sie DNS, email, URI oder IP ({text!r}).</translation>
     </message>
 </context>
 <context>
@@ -1768,7 +1768,7 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+23"/>
         <source>a PKCS#12 file</source>
-        <translation type="unfinished"></translation>
+        <translation>eine PKCS#12-Datei</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1778,7 +1778,7 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+66"/>
         <source>a service key (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Serviceschlüssel (JSON)</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1801,27 +1801,27 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location filename="../wizard/commands/expiry.py" line="+46"/>
         <source>--within needs a number of days, 0 or more.</source>
-        <translation type="unfinished"></translation>
+        <translation>--within braucht eine Anzahl von Tagen, 0 oder mehr.</translation>
     </message>
     <message>
         <location line="+46"/>
         <source>No profiles yet. Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Profile. Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>No certificate expires within {days} days.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Zertifikat läuft innerhalb von {days} Tagen ab.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{profiles} profiles; {due} to renew now.</source>
-        <translation type="unfinished"></translation>
+        <translation>{profiles} Profile; {due} jetzt zu erneuern.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Calendar reminders: {file} (import it into your calendar).</source>
-        <translation type="unfinished"></translation>
+        <translation>Kalendererinnerungen: {file} (importieren Sie die Datei in Ihren Kalender).</translation>
     </message>
 </context>
 <context>
@@ -2009,7 +2009,7 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+8"/>
         <source>Client certificates: the server asks for one and lists %n acceptable CA name(s); your certificate must chain to one of them:</source>
-        <translation type="unfinished">Client-Zertifikate: Der Server verlangt eines und nennt %n akzeptierten CA-Namen; Ihr Zertifikat muss zu diesem führen:</translation>
+        <translation>Client-Zertifikate: Der Server verlangt eines und nennt %n akzeptierte(n) CA-Namen; Ihr Zertifikat muss zu einem davon führen:</translation>
     </message>
 </context>
 <context>
@@ -2170,42 +2170,42 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location filename="../wizard/core/https.py" line="+74"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} hat auf {what} mit {content_type} geantwortet, das kein JSON ist (HTTP {status}).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>no content type</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Content-Type</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>{file} cannot be used as CA file ({reason}); give a PEM file with the CA certificate that signed the server&apos;s certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} kann nicht als CA-Datei verwendet werden ({reason}); geben Sie eine PEM-Datei mit dem CA-Zertifikat an, das das Zertifikat des Servers signiert hat.</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>{url!r} is not an https URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url!r} ist keine https-URL.</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
-        <translation type="unfinished"></translation>
+        <translation>Dem Serverzertifikat von {host} wird nicht vertraut ({reason}). {advice}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The proxy {proxy} (HTTPS_PROXY) refused to connect to {host} ({reason}). Ask for {host} to be allowed, or set NO_PROXY if it should be reached directly.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Proxy {proxy} (HTTPS_PROXY) hat die Verbindung zu {host} abgelehnt ({reason}). Lassen Sie {host} freigeben, oder setzen Sie NO_PROXY, wenn der Host direkt erreicht werden soll.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>connection refused</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung abgelehnt</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>no answer in time</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Antwort in der vorgesehenen Zeit</translation>
     </message>
     <message>
         <location line="+2"/>
