@@ -2904,183 +2904,183 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+4"/>
         <source>upload in the sender channel: Authorization = Client Certificate → Add → Select</source>
-        <translation type="unfinished"></translation>
+        <translation>cargar en el canal emisor: Autorización = Certificado de cliente → Añadir → Seleccionar</translation>
     </message>
     <message>
         <location line="+85"/>
         <source>{flags} is for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop it, or drop --flow-certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} es para la asignación o la clave de servicio; con --flow-certificate, el propio flujo de integración comprueba el certificado (sin usuario ni rol). Quítelo o quite --flow-certificate.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{flags} are for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop them, or drop --flow-certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} son para la asignación o la clave de servicio; con --flow-certificate, el propio flujo de integración comprueba el certificado (sin usuario ni rol). Quítelos o quite --flow-certificate.</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>{flags} is for Cloud Foundry service keys; drop it for Neo.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} es para claves de servicio de Cloud Foundry; quítelo para Neo.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>--user is for Neo mappings; on Cloud Foundry the service key&apos;s clientid is the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>--user es para asignaciones de Neo; en Cloud Foundry, el usuario es el clientid de la clave de servicio.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>{flags} only work with --publish.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} solo funcionan con --publish.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>--publish is for Neo (the CertificateUserMappings API); on Cloud Foundry run the printed cf commands instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>--publish es para Neo (la API CertificateUserMappings); en Cloud Foundry, ejecute en su lugar los comandos cf mostrados.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>--publish needs --tmn https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>--publish necesita --tmn https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>--publish needs exactly one of --tmn-user USER (basic authentication) or --tmn-client-id ID with --tmn-token-url URL (OAuth client credentials).</source>
-        <translation type="unfinished"></translation>
+        <translation>--publish necesita exactamente una de estas opciones: --tmn-user USER (autenticación básica) o --tmn-client-id ID con --tmn-token-url URL (credenciales de cliente OAuth).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>--tmn-client-id needs --tmn-token-url (the subaccount&apos;s OAuth token endpoint, …/oauth2/api/v1/token).</source>
-        <translation type="unfinished"></translation>
+        <translation>--tmn-client-id necesita --tmn-token-url (el punto final de tokens OAuth de la subcuenta, …/oauth2/api/v1/token).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>--tmn-token-url only works with --tmn-client-id.</source>
-        <translation type="unfinished"></translation>
+        <translation>--tmn-token-url solo funciona con --tmn-client-id.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>{message} The stored secret was removed from the keyring; run again to enter the right one.</source>
-        <translation type="unfinished"></translation>
+        <translation>{message} El secreto guardado se ha eliminado del llavero; vuelva a ejecutar el comando para introducir el correcto.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>secret from the keyring ({keyring})</source>
-        <translation type="unfinished"></translation>
+        <translation>secreto del llavero ({keyring})</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>secret from {variable} (not stored)</source>
-        <translation type="unfinished"></translation>
+        <translation>secreto de {variable} (no guardado)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>secret stored in {place}</source>
-        <translation type="unfinished"></translation>
+        <translation>secreto guardado en {place}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>secret not stored (no keyring); you will be asked again</source>
-        <translation type="unfinished"></translation>
+        <translation>secreto no guardado (sin llavero); se le volverá a pedir</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Publishing the mapping for {user!r} to {tmn} …</source>
-        <translation type="unfinished"></translation>
+        <translation>Publicando la asignación para {user!r} en {tmn} …</translation>
     </message>
     <message>
         <location line="+88"/>
         <source>Certificate: {subject}</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificado: {subject}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  issued by {issuer}, valid until {until} UTC</source>
-        <translation type="unfinished"></translation>
+        <translation>  emitido por {issuer}, válido hasta {until} UTC</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>  (also kept in the profile folder {folder})</source>
-        <translation type="unfinished"></translation>
+        <translation>  (también se guarda en la carpeta del perfil {folder})</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Renewal:</source>
-        <translation type="unfinished"></translation>
+        <translation>Renovación:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Mind:</source>
-        <translation type="unfinished"></translation>
+        <translation>Tenga en cuenta:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Checklist:</source>
-        <translation type="unfinished"></translation>
+        <translation>Lista de comprobación:</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Tenant entry for profile {profile} ({environment})</source>
-        <translation type="unfinished"></translation>
+        <translation>Registro en el tenant para el perfil {profile} ({environment})</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>User: {user}    Roles: {roles}</source>
-        <translation type="unfinished"></translation>
+        <translation>Usuario: {user}    Roles: {roles}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Mapping Id the tenant assigns: {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Id de asignación que asigna el tenant: {id}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Service instance: {instance}    Roles: {roles}</source>
-        <translation type="unfinished"></translation>
+        <translation>Instancia de servicio: {instance}    Roles: {roles}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service key: {key} (validity {days} days)</source>
-        <translation type="unfinished"></translation>
+        <translation>Clave de servicio: {key} (validez: {days} días)</translation>
     </message>
     <message>
         <location line="+4"/>
         <location line="+118"/>
         <source>Files in {folder}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivos en {folder}:</translation>
     </message>
     <message>
         <location line="-110"/>
         <source>Published: Id {id}, user {user}, valid until {until} UTC ({note}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Publicado: Id {id}, usuario {user}, válido hasta {until} UTC ({note}).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>  note: the tenant&apos;s Id differs from the MD5 of the certificate ({id}); check the entry in the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>  nota: el Id del tenant no coincide con el MD5 del certificado ({id}); compruebe el registro en el tenant.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>  (run the cf commands in that folder: cd {folder})</source>
-        <translation type="unfinished"></translation>
+        <translation>  (ejecute los comandos cf en esa carpeta: cd {folder})</translation>
     </message>
     <message>
         <location line="+74"/>
         <source>Certificate in the integration flow for profile {profile} ({environment}): the second option, not recommended</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificado en el flujo de integración para el perfil {profile} ({environment}): la segunda opción, no recomendada</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Or type them into the same dialog (Add → Subject DN and Issuer DN), exactly as here:</source>
-        <translation type="unfinished"></translation>
+        <translation>O escríbalos en el mismo diálogo (Añadir → Subject DN e Issuer DN), exactamente como aquí:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  Subject DN: {dn}</source>
-        <translation type="unfinished"></translation>
+        <translation>  Subject DN: {dn}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  Issuer DN:  {dn}</source>
-        <translation type="unfinished"></translation>
+        <translation>  Issuer DN:  {dn}</translation>
     </message>
 </context>
 <context>
@@ -3088,124 +3088,124 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location filename="../wizard/core/neo_api.py" line="-31"/>
         <source>{tmn!r} is not an https URL of the tenant&apos;s management host; give https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>{tmn!r} no es una URL https del host de gestión del tenant; indique https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} is the runtime (iflmap) host; the API lives on the management host https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} es el host de tiempo de ejecución (iflmap); la API está en el host de gestión https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>The token URL {url!r} must be an https URL (the OAuth token endpoint of the subaccount, …/oauth2/api/v1/token).</source>
-        <translation type="unfinished"></translation>
+        <translation>La URL de token {url!r} debe ser una URL https (el punto final de tokens OAuth de la subcuenta, …/oauth2/api/v1/token).</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>The token endpoint {url} refused client {client!r} (HTTP {status}). Check the client id and its secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>El punto final de tokens {url} rechazó el cliente {client!r} (HTTP {status}). Compruebe el ID de cliente y su secreto.</translation>
     </message>
     <message>
         <location line="+7"/>
         <location line="+1"/>
         <source>the token request</source>
-        <translation type="unfinished"></translation>
+        <translation>la solicitud de token</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{url} answered without an access_token; is it the OAuth token endpoint?</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} respondió sin access_token; ¿es el punto final de tokens OAuth?</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>another page</source>
-        <translation type="unfinished"></translation>
+        <translation>otra página</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{url} answered {what} with a redirect to {target} (HTTP {status}), usually a login page: check that the URL is the tenant&apos;s tmn host and that this user may log in with a password (or use --tmn-client-id).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} respondió a {what} con una redirección a {target} (HTTP {status}), normalmente una página de inicio de sesión: compruebe que la URL es el host tmn del tenant y que este usuario puede iniciar sesión con contraseña (o use --tmn-client-id).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{url} answered {what} with HTTP {status}: {snippet}</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} respondió a {what} con HTTP {status}: {snippet}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{url} answered {what} with HTTP {status}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} respondió a {what} con HTTP {status}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The tenant {host} refused the credentials of user {name!r} (HTTP 401). Check the name and its secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>El tenant {host} rechazó las credenciales del usuario {name!r} (HTTP 401). Compruebe el nombre y su secreto.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The tenant {host} refused the credentials of OAuth client {name!r} (HTTP 401). Check the name and its secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>El tenant {host} rechazó las credenciales del cliente OAuth {name!r} (HTTP 401). Compruebe el nombre y su secreto.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{url} does not exist (HTTP 404). Give the Neo tenant&apos;s management host (…-tmn.hci.…); Cloud Foundry tenants have no certificate-to-user mappings.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} no existe (HTTP 404). Indique el host de gestión del tenant Neo (…-tmn.hci.…); los tenants de Cloud Foundry no tienen asignaciones de certificado a usuario.</translation>
     </message>
     <message>
         <location line="+55"/>
         <source>{host} refused {name!r} access to the API (HTTP 403). Give that user the permission CertificateUserMappings.Write.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} denegó a {name!r} el acceso a la API (HTTP 403). Otorgue a ese usuario el permiso CertificateUserMappings.Write.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the CSRF token request</source>
-        <translation type="unfinished"></translation>
+        <translation>la solicitud del token CSRF</translation>
     </message>
     <message>
         <location line="+4"/>
         <source> The answer was an HTML page, probably a login page.</source>
-        <translation type="unfinished"></translation>
+        <translation> La respuesta fue una página HTML, probablemente una página de inicio de sesión.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{host} did not hand out a CSRF token (HTTP {status} to &apos;X-CSRF-Token: Fetch&apos;), so it would refuse the POST with 403.{page} Check that the URL is the tenant&apos;s tmn host and that no proxy or single sign-on page is in between.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} no entregó ningún token CSRF (HTTP {status} a &apos;X-CSRF-Token: Fetch&apos;), así que rechazaría el POST con 403.{page} Compruebe que la URL es el host tmn del tenant y que no hay ningún proxy ni página de inicio de sesión único (SSO) de por medio.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>{host} refused the POST because the CSRF token or the session cookie was not accepted (HTTP 403, X-CSRF-Token: Required). A proxy may be dropping cookies; try again without it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} rechazó el POST porque no aceptó el token CSRF o la cookie de sesión (HTTP 403, X-CSRF-Token: Required). Puede que un proxy esté descartando cookies; vuelva a intentarlo sin él.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} refused to store the mapping for {name!r} (HTTP 403). That user needs the permission CertificateUserMappings.Write.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} se negó a guardar la asignación para {name!r} (HTTP 403). Ese usuario necesita el permiso CertificateUserMappings.Write.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>la asignación</translation>
     </message>
     <message>
         <location line="+10"/>
         <location line="+1"/>
         <source>the read-back</source>
-        <translation type="unfinished"></translation>
+        <translation>la relectura</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>ninguna</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>After the POST, {host} lists no mapping with Id {id} for user {user!r} (entries found: {ids}). Check Certificate-to-User Mappings in the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tras el POST, {host} no muestra ninguna asignación con Id {id} para el usuario {user!r} (entradas encontradas: {ids}). Compruebe las asignaciones de certificado a usuario en el tenant.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{host} returned the mapping without a readable ValidUntil ({value!r}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} devolvió la asignación sin un ValidUntil legible ({value!r}).</translation>
     </message>
 </context>
 <context>
@@ -3283,7 +3283,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+74"/>
         <source>Profile {name!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>Perfil {name!r}</translation>
     </message>
     <message>
         <location line="+64"/>
@@ -3418,7 +3418,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+12"/>
         <source>a certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>un archivo de certificado</translation>
     </message>
     <message>
         <location line="+57"/>
@@ -3501,160 +3501,167 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
   example endpoint: {example} (role {role})
   access log: {access_log}
   try: curl --cacert {lb_root} --cert client-chain.pem --key key.pem {example}</source>
-        <translation type="unfinished"></translation>
+        <translation>Tenant sandbox en ejecución en {url} (Ctrl-C para detenerlo)
+  confíe en esta raíz del equilibrador de carga: {lb_root} (DER: {lb_root_cer})
+  raíz de la CA de demostración (emite certificados de cliente): {ca_root}
+  punto final de ejemplo: {example} (rol {role})
+  log de acceso: {access_log}
+  pruebe: curl --cacert {lb_root} --cert client-chain.pem --key key.pem {example}</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Sandbox stopped; its certificates, tables and logs stay in {folder}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sandbox detenido; sus certificados, tablas y logs se quedan en {folder}.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>a certificate signing request</source>
-        <translation type="unfinished"></translation>
+        <translation>una solicitud de firma de certificado</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>PEM bundle</source>
-        <translation type="unfinished"></translation>
+        <translation>paquete PEM</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{count} certificates: leaf, intermediate, root</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} certificados: hoja, intermedio, raíz</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{count} certificates: leaf, intermediate</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} certificados: hoja, intermedio</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Signed by the sandbox demo CA: {subject}
   valid until {until}, extended key usage: {usages}
   reply ({format}, {contents}): {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>Firmado por la CA de demostración del sandbox: {subject}
+  válido hasta {until}, uso extendido de clave: {usages}
+  respuesta ({format}, {contents}): {file}</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>  note: no clientAuth, so SAP (and this sandbox) will not accept it as a client.</source>
-        <translation type="unfinished"></translation>
+        <translation>  nota: sin clientAuth, así que SAP (y este sandbox) no lo aceptará como cliente.</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>a certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>un certificado</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Mapped {subject} (issued by {issuer}) to user {user}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{subject} (emitido por {issuer}) asignado al usuario {user}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  {user} has no role yet: `sandbox grant {user} {role}`.</source>
-        <translation type="unfinished"></translation>
+        <translation>  {user} aún no tiene ningún rol: `sandbox grant {user} {role}`.</translation>
     </message>
     <message>
         <location line="+10"/>
         <location line="+10"/>
         <source>{user} now has: {roles}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} tiene ahora: {roles}.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>no roles</source>
-        <translation type="unfinished"></translation>
+        <translation>sin roles</translation>
     </message>
     <message>
         <location line="+14"/>
         <source> (fails with 500)</source>
-        <translation type="unfinished"></translation>
+        <translation> (falla con 500)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source> (answers 503: runtime unavailable)</source>
-        <translation type="unfinished"></translation>
+        <translation> (responde 503: tiempo de ejecución no disponible)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Endpoint {path}: role {role}, at most {max_bytes} bytes{extra}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Punto final {path}: rol {role}, como máximo {max_bytes} bytes{extra}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>a root certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>un certificado raíz</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The load balancer now also accepts client chains ending at {subject}.</source>
-        <translation type="unfinished"></translation>
+        <translation>El equilibrador de carga acepta ahora también cadenas de cliente que terminan en {subject}.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Sandbox folder: {folder} (node {node})</source>
-        <translation type="unfinished"></translation>
+        <translation>Carpeta del sandbox: {folder} (nodo {node})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  load-balancer root (senders trust it): {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>  raíz del equilibrador de carga (los emisores confían en ella): {file}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  demo CA root: {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>  raíz de la CA de demostración: {file}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  access logs: {folder}</source>
-        <translation type="unfinished"></translation>
+        <translation>  logs de acceso: {folder}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Client roots accepted by the load balancer:</source>
-        <translation type="unfinished"></translation>
+        <translation>Raíces de cliente aceptadas por el equilibrador de carga:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificate-to-user mappings:</source>
-        <translation type="unfinished"></translation>
+        <translation>Asignaciones de certificado a usuario:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{user} &lt;- {subject} (serial {serial})</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} &lt;- {subject} (número de serie {serial})</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Roles:</source>
-        <translation type="unfinished"></translation>
+        <translation>Roles:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Endpoints:</source>
-        <translation type="unfinished"></translation>
+        <translation>Puntos finales:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{path}: role {role}, max {max_bytes} bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}: rol {role}, máx. {max_bytes} bytes</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>, fails (500)</source>
-        <translation type="unfinished"></translation>
+        <translation>, falla (500)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>, unavailable (503)</source>
-        <translation type="unfinished"></translation>
+        <translation>, no disponible (503)</translation>
     </message>
     <message>
         <location line="+25"/>
         <source>  (none)</source>
-        <translation type="unfinished"></translation>
+        <translation>  (ninguno)</translation>
     </message>
 </context>
 <context>
@@ -3662,22 +3669,22 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location filename="../wizard/core/sap_sign.py" line="-222"/>
         <source>%n day(s)</source>
-        <translation type="unfinished">%n día</translation>
+        <translation>%n día(s)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%n month(s)</source>
-        <translation type="unfinished">%n mes</translation>
+        <translation>%n mes(es)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%n year(s)</source>
-        <translation type="unfinished">%n año</translation>
+        <translation>%n año(s)</translation>
     </message>
     <message>
         <location line="+158"/>
         <source>a Destination service key (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>una clave de servicio de Destination (JSON)</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -3687,37 +3694,37 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+73"/>
         <source>{flags} only work when SAP signs; --refresh only fetches the certificate SAP has (the renewal setting stays as it was).</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} solo funcionan cuando firma SAP; --refresh solo obtiene el certificado que tiene SAP (la configuración de renovación no cambia).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Give the Destination service key: --destination-key FILE.json (BTP cockpit → the Cloud Foundry subaccount → Instances and Subscriptions → the Destination service instance → Service Keys → Download).</source>
-        <translation type="unfinished"></translation>
+        <translation>Indique la clave de servicio de Destination: --destination-key FILE.json (cockpit de BTP → la subcuenta de Cloud Foundry → Instancias y suscripciones → la instancia del servicio Destination → Claves de servicio → Descargar).</translation>
     </message>
     <message>
         <location line="+34"/>
         <source>Before SAP signs:</source>
-        <translation type="unfinished"></translation>
+        <translation>Antes de que firme SAP:</translation>
     </message>
     <message>
         <location line="+48"/>
         <source>  SHA-256 {sha256}, valid until {until} UTC</source>
-        <translation type="unfinished"></translation>
+        <translation>  SHA-256 {sha256}, válido hasta {until} UTC</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Mind:</source>
-        <translation type="unfinished"></translation>
+        <translation>Tenga en cuenta:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Client secret: {where}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Secreto de cliente: {where}.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>on</source>
-        <translation type="unfinished"></translation>
+        <translation>activada</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3728,12 +3735,12 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+1"/>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>desconocida</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&apos;{name}&apos; in the subaccount&apos;s Destination certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{name}&apos; en los certificados de Destination de la subcuenta</translation>
     </message>
     <message>
         <location line="+5"/>
