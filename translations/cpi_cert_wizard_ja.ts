@@ -2853,233 +2853,233 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+201"/>
         <source>nothing (the name is empty)</source>
-        <translation type="unfinished"></translation>
+        <translation>なし (名前が空です)</translation>
     </message>
     <message>
         <location line="+162"/>
         <source>The instance name</source>
-        <translation type="unfinished"></translation>
+        <translation>インスタンス名</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The key name</source>
-        <translation type="unfinished"></translation>
+        <translation>キー名</translation>
     </message>
     <message>
         <location line="+161"/>
         <source>Subject</source>
-        <translation type="unfinished">サブジェクト</translation>
+        <translation>サブジェクト</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issuer</source>
-        <translation type="unfinished"></translation>
+        <translation>発行者</translation>
     </message>
     <message>
         <location filename="../wizard/commands/mapping.py" line="+47"/>
         <source>upload in Certificate-to-User Mappings</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificate-to-User Mappings でアップロード</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>body for POST /api/v1/CertificateUserMappings</source>
-        <translation type="unfinished"></translation>
+        <translation>POST /api/v1/CertificateUserMappings の本文</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>parameters of cf create-service</source>
-        <translation type="unfinished"></translation>
+        <translation>cf create-service のパラメーター</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>parameters of cf create-service-key</source>
-        <translation type="unfinished"></translation>
+        <translation>cf create-service-key のパラメーター</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the leaf certificate, for the cockpit&apos;s upload</source>
-        <translation type="unfinished"></translation>
+        <translation>リーフ証明書 (コックピットでのアップロード用)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>upload in the sender channel: Authorization = Client Certificate → Add → Select</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側チャネルでアップロード: Authorization = Client Certificate → Add → Select</translation>
     </message>
     <message>
         <location line="+85"/>
         <source>{flags} is for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop it, or drop --flow-certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} はマッピングまたはサービスキー用です。--flow-certificate を指定すると、統合フロー自体が証明書をチェックします (ユーザーもロールも使用しません)。このオプションを外すか、--flow-certificate を外してください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{flags} are for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop them, or drop --flow-certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} はマッピングまたはサービスキー用です。--flow-certificate を指定すると、統合フロー自体が証明書をチェックします (ユーザーもロールも使用しません)。これらのオプションを外すか、--flow-certificate を外してください。</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>{flags} is for Cloud Foundry service keys; drop it for Neo.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} は Cloud Foundry のサービスキー用です。Neo では外してください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>--user is for Neo mappings; on Cloud Foundry the service key&apos;s clientid is the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>--user は Neo のマッピング用です。Cloud Foundry ではサービスキーの clientid がユーザーになります。</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>{flags} only work with --publish.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} は --publish と併用した場合にのみ使用できます。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>--publish is for Neo (the CertificateUserMappings API); on Cloud Foundry run the printed cf commands instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>--publish は Neo 用です (CertificateUserMappings API)。Cloud Foundry では、代わりに表示された cf コマンドを実行してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>--publish needs --tmn https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>--publish には --tmn https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com が必要です。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>--publish needs exactly one of --tmn-user USER (basic authentication) or --tmn-client-id ID with --tmn-token-url URL (OAuth client credentials).</source>
-        <translation type="unfinished"></translation>
+        <translation>--publish には、--tmn-user USER (基本認証) と、--tmn-client-id ID および --tmn-token-url URL (OAuth クライアント資格情報) のどちらか一方だけを指定する必要があります。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>--tmn-client-id needs --tmn-token-url (the subaccount&apos;s OAuth token endpoint, …/oauth2/api/v1/token).</source>
-        <translation type="unfinished"></translation>
+        <translation>--tmn-client-id には --tmn-token-url (サブアカウントの OAuth トークンエンドポイント、…/oauth2/api/v1/token) が必要です。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>--tmn-token-url only works with --tmn-client-id.</source>
-        <translation type="unfinished"></translation>
+        <translation>--tmn-token-url は --tmn-client-id と併用した場合にのみ使用できます。</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>{message} The stored secret was removed from the keyring; run again to enter the right one.</source>
-        <translation type="unfinished"></translation>
+        <translation>{message} 保存されていたシークレットはキーリングから削除しました。もう一度実行して正しいシークレットを入力してください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>secret from the keyring ({keyring})</source>
-        <translation type="unfinished"></translation>
+        <translation>キーリング ({keyring}) のシークレット</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>secret from {variable} (not stored)</source>
-        <translation type="unfinished"></translation>
+        <translation>{variable} のシークレット (保存なし)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>secret stored in {place}</source>
-        <translation type="unfinished"></translation>
+        <translation>{place} に保存したシークレット</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>secret not stored (no keyring); you will be asked again</source>
-        <translation type="unfinished"></translation>
+        <translation>シークレットは保存されていません (キーリングなし)。再度入力を求められます</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Publishing the mapping for {user!r} to {tmn} …</source>
-        <translation type="unfinished"></translation>
+        <translation>{user!r} のマッピングを {tmn} に公開しています…</translation>
     </message>
     <message>
         <location line="+88"/>
         <source>Certificate: {subject}</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書: {subject}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  issued by {issuer}, valid until {until} UTC</source>
-        <translation type="unfinished"></translation>
+        <translation>  発行者 {issuer}、有効期限 {until} UTC</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>  (also kept in the profile folder {folder})</source>
-        <translation type="unfinished"></translation>
+        <translation>  (プロファイルフォルダー {folder} にも保存されています)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Renewal:</source>
-        <translation type="unfinished"></translation>
+        <translation>更新:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Mind:</source>
-        <translation type="unfinished"></translation>
+        <translation>注意:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Checklist:</source>
-        <translation type="unfinished"></translation>
+        <translation>チェックリスト:</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Tenant entry for profile {profile} ({environment})</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile} のテナントエントリ ({environment})</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>User: {user}    Roles: {roles}</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー: {user}    ロール: {roles}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Mapping Id the tenant assigns: {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントが割り当てるマッピング ID: {id}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Service instance: {instance}    Roles: {roles}</source>
-        <translation type="unfinished"></translation>
+        <translation>サービスインスタンス: {instance}    ロール: {roles}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service key: {key} (validity {days} days)</source>
-        <translation type="unfinished"></translation>
+        <translation>サービスキー: {key} (有効期間 {days} 日)</translation>
     </message>
     <message>
         <location line="+4"/>
         <location line="+118"/>
         <source>Files in {folder}:</source>
-        <translation type="unfinished"></translation>
+        <translation>{folder} 内のファイル:</translation>
     </message>
     <message>
         <location line="-110"/>
         <source>Published: Id {id}, user {user}, valid until {until} UTC ({note}).</source>
-        <translation type="unfinished"></translation>
+        <translation>公開しました: ID {id}、ユーザー {user}、有効期限 {until} UTC ({note})。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>  note: the tenant&apos;s Id differs from the MD5 of the certificate ({id}); check the entry in the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>  注: テナントの ID が証明書の MD5 ({id}) と異なります。テナントのエントリを確認してください。</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>  (run the cf commands in that folder: cd {folder})</source>
-        <translation type="unfinished"></translation>
+        <translation>  (cf コマンドはそのフォルダーで実行してください: cd {folder})</translation>
     </message>
     <message>
         <location line="+74"/>
         <source>Certificate in the integration flow for profile {profile} ({environment}): the second option, not recommended</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile} の統合フロー内の証明書 ({environment}): 2 番目の方法 (非推奨)</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Or type them into the same dialog (Add → Subject DN and Issuer DN), exactly as here:</source>
-        <translation type="unfinished"></translation>
+        <translation>または、同じダイアログ (Add → Subject DN と Issuer DN) に、ここに示すとおり正確に入力してください:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  Subject DN: {dn}</source>
-        <translation type="unfinished"></translation>
+        <translation>  Subject DN: {dn}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  Issuer DN:  {dn}</source>
-        <translation type="unfinished"></translation>
+        <translation>  Issuer DN:  {dn}</translation>
     </message>
 </context>
 <context>
@@ -3087,124 +3087,124 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location filename="../wizard/core/neo_api.py" line="-31"/>
         <source>{tmn!r} is not an https URL of the tenant&apos;s management host; give https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>{tmn!r} はテナントの管理ホストの https URL ではありません。https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com を指定してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} is the runtime (iflmap) host; the API lives on the management host https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} はランタイム (iflmap) ホストです。API は管理ホスト https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com にあります。</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>The token URL {url!r} must be an https URL (the OAuth token endpoint of the subaccount, …/oauth2/api/v1/token).</source>
-        <translation type="unfinished"></translation>
+        <translation>トークン URL {url!r} は https URL (サブアカウントの OAuth トークンエンドポイント、…/oauth2/api/v1/token) である必要があります。</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>The token endpoint {url} refused client {client!r} (HTTP {status}). Check the client id and its secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>トークンエンドポイント {url} がクライアント {client!r} を拒否しました (HTTP {status})。クライアント ID とそのシークレットを確認してください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <location line="+1"/>
         <source>the token request</source>
-        <translation type="unfinished"></translation>
+        <translation>トークン要求</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{url} answered without an access_token; is it the OAuth token endpoint?</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} は access_token なしで応答しました。OAuth トークンエンドポイントで間違いありませんか?</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>another page</source>
-        <translation type="unfinished"></translation>
+        <translation>別のページ</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{url} answered {what} with a redirect to {target} (HTTP {status}), usually a login page: check that the URL is the tenant&apos;s tmn host and that this user may log in with a password (or use --tmn-client-id).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} は{what}に対して {target} へのリダイレクトで応答しました (HTTP {status})。通常はログインページです。URL がテナントの tmn ホストであること、およびこのユーザーがパスワードでログインできることを確認してください (または --tmn-client-id を使用してください)。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{url} answered {what} with HTTP {status}: {snippet}</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} は{what}に対して HTTP {status} で応答しました: {snippet}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{url} answered {what} with HTTP {status}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} は{what}に対して HTTP {status} で応答しました。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The tenant {host} refused the credentials of user {name!r} (HTTP 401). Check the name and its secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>テナント {host} がユーザー {name!r} の資格情報を拒否しました (HTTP 401)。名前とそのシークレットを確認してください。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The tenant {host} refused the credentials of OAuth client {name!r} (HTTP 401). Check the name and its secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>テナント {host} が OAuth クライアント {name!r} の資格情報を拒否しました (HTTP 401)。名前とそのシークレットを確認してください。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{url} does not exist (HTTP 404). Give the Neo tenant&apos;s management host (…-tmn.hci.…); Cloud Foundry tenants have no certificate-to-user mappings.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} は存在しません (HTTP 404)。Neo テナントの管理ホスト (…-tmn.hci.…) を指定してください。Cloud Foundry のテナントには証明書とユーザーのマッピングはありません。</translation>
     </message>
     <message>
         <location line="+55"/>
         <source>{host} refused {name!r} access to the API (HTTP 403). Give that user the permission CertificateUserMappings.Write.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} が {name!r} による API へのアクセスを拒否しました (HTTP 403)。そのユーザーに権限 CertificateUserMappings.Write を付与してください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the CSRF token request</source>
-        <translation type="unfinished"></translation>
+        <translation>CSRF トークン要求</translation>
     </message>
     <message>
         <location line="+4"/>
         <source> The answer was an HTML page, probably a login page.</source>
-        <translation type="unfinished"></translation>
+        <translation> 応答は HTML ページで、おそらくログインページです。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{host} did not hand out a CSRF token (HTTP {status} to &apos;X-CSRF-Token: Fetch&apos;), so it would refuse the POST with 403.{page} Check that the URL is the tenant&apos;s tmn host and that no proxy or single sign-on page is in between.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} は CSRF トークンを発行しませんでした (&apos;X-CSRF-Token: Fetch&apos; に対して HTTP {status})。このため POST は 403 で拒否されます。{page} URL がテナントの tmn ホストであること、および間にプロキシやシングルサインオンのページが入っていないことを確認してください。</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>{host} refused the POST because the CSRF token or the session cookie was not accepted (HTTP 403, X-CSRF-Token: Required). A proxy may be dropping cookies; try again without it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} は CSRF トークンまたはセッション Cookie を受け付けなかったため、POST を拒否しました (HTTP 403、X-CSRF-Token: Required)。プロキシが Cookie を破棄している可能性があります。プロキシを使用せずにもう一度実行してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} refused to store the mapping for {name!r} (HTTP 403). That user needs the permission CertificateUserMappings.Write.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} が {name!r} のマッピングの保存を拒否しました (HTTP 403)。そのユーザーには権限 CertificateUserMappings.Write が必要です。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>マッピング</translation>
     </message>
     <message>
         <location line="+10"/>
         <location line="+1"/>
         <source>the read-back</source>
-        <translation type="unfinished"></translation>
+        <translation>確認のための読み取り</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>なし</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>After the POST, {host} lists no mapping with Id {id} for user {user!r} (entries found: {ids}). Check Certificate-to-User Mappings in the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>POST の後、{host} にはユーザー {user!r} の ID {id} のマッピングがありません (見つかったエントリ: {ids})。テナントの Certificate-to-User Mappings を確認してください。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{host} returned the mapping without a readable ValidUntil ({value!r}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} が返したマッピングの ValidUntil を読み取れません ({value!r})。</translation>
     </message>
 </context>
 <context>
@@ -3282,7 +3282,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+74"/>
         <source>Profile {name!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r}</translation>
     </message>
     <message>
         <location line="+64"/>
@@ -3417,7 +3417,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+12"/>
         <source>a certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書ファイル</translation>
     </message>
     <message>
         <location line="+57"/>
@@ -3500,145 +3500,152 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
   example endpoint: {example} (role {role})
   access log: {access_log}
   try: curl --cacert {lb_root} --cert client-chain.pem --key key.pem {example}</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックステナントを {url} で実行中です (停止するには Ctrl-C)
+  このロードバランサーのルート証明書を信頼してください: {lb_root} (DER: {lb_root_cer})
+  デモ CA のルート証明書 (クライアント証明書を発行): {ca_root}
+  エンドポイントの例: {example} (ロール {role})
+  アクセスログ: {access_log}
+  試す: curl --cacert {lb_root} --cert client-chain.pem --key key.pem {example}</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Sandbox stopped; its certificates, tables and logs stay in {folder}.</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックスを停止しました。証明書、テーブル、ログは {folder} に残っています。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>a certificate signing request</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書署名要求</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>PEM bundle</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM バンドル</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{count} certificates: leaf, intermediate, root</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書 {count} 件: リーフ、中間、ルート</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{count} certificates: leaf, intermediate</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書 {count} 件: リーフ、中間</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Signed by the sandbox demo CA: {subject}
   valid until {until}, extended key usage: {usages}
   reply ({format}, {contents}): {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックスのデモ CA が署名しました: {subject}
+  有効期限 {until}、拡張キー使用法: {usages}
+  応答 ({format}、{contents}): {file}</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>  note: no clientAuth, so SAP (and this sandbox) will not accept it as a client.</source>
-        <translation type="unfinished"></translation>
+        <translation>  注: clientAuth がないため、SAP (およびこのサンドボックス) はクライアント証明書として受け入れません。</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>a certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Mapped {subject} (issued by {issuer}) to user {user}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{subject} (発行者 {issuer}) をユーザー {user} にマッピングしました。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  {user} has no role yet: `sandbox grant {user} {role}`.</source>
-        <translation type="unfinished"></translation>
+        <translation>  {user} にはまだロールがありません: `sandbox grant {user} {role}`。</translation>
     </message>
     <message>
         <location line="+10"/>
         <location line="+10"/>
         <source>{user} now has: {roles}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} のロール: {roles}。</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>no roles</source>
-        <translation type="unfinished"></translation>
+        <translation>ロールなし</translation>
     </message>
     <message>
         <location line="+14"/>
         <source> (fails with 500)</source>
-        <translation type="unfinished"></translation>
+        <translation> (500 で失敗)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source> (answers 503: runtime unavailable)</source>
-        <translation type="unfinished"></translation>
+        <translation> (503 を応答: ランタイム利用不可)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Endpoint {path}: role {role}, at most {max_bytes} bytes{extra}.</source>
-        <translation type="unfinished"></translation>
+        <translation>エンドポイント {path}: ロール {role}、最大 {max_bytes} バイト{extra}。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>a root certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The load balancer now also accepts client chains ending at {subject}.</source>
-        <translation type="unfinished"></translation>
+        <translation>ロードバランサーは、{subject} で終わるクライアントチェーンも受け入れるようになりました。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Sandbox folder: {folder} (node {node})</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックスフォルダー: {folder} (ノード {node})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  load-balancer root (senders trust it): {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>  ロードバランサーのルート証明書 (送信側が信頼): {file}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  demo CA root: {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>  デモ CA のルート証明書: {file}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  access logs: {folder}</source>
-        <translation type="unfinished"></translation>
+        <translation>  アクセスログ: {folder}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Client roots accepted by the load balancer:</source>
-        <translation type="unfinished"></translation>
+        <translation>ロードバランサーが受け入れるクライアントのルート証明書:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificate-to-user mappings:</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書とユーザーのマッピング:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{user} &lt;- {subject} (serial {serial})</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} &lt;- {subject} (シリアル番号 {serial})</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Roles:</source>
-        <translation type="unfinished"></translation>
+        <translation>ロール:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Endpoints:</source>
-        <translation type="unfinished"></translation>
+        <translation>エンドポイント:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{path}: role {role}, max {max_bytes} bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}: ロール {role}、最大 {max_bytes} バイト</translation>
     </message>
     <message>
         <location line="+3"/>
