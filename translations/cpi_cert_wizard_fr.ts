@@ -2904,183 +2904,183 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+4"/>
         <source>upload in the sender channel: Authorization = Client Certificate → Add → Select</source>
-        <translation type="unfinished"></translation>
+        <translation>à charger dans le canal émetteur&#xa0;: Autorisation = Certificat client → Ajouter → Sélectionner</translation>
     </message>
     <message>
         <location line="+85"/>
         <source>{flags} is for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop it, or drop --flow-certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} concerne le mappage ou la clé de service&#xa0;; avec --flow-certificate, c&apos;est le flux d&apos;intégration lui-même qui vérifie le certificat (pas d&apos;utilisateur, pas de rôle). Supprimez cette option, ou supprimez --flow-certificate.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{flags} are for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop them, or drop --flow-certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} concernent le mappage ou la clé de service&#xa0;; avec --flow-certificate, c&apos;est le flux d&apos;intégration lui-même qui vérifie le certificat (pas d&apos;utilisateur, pas de rôle). Supprimez ces options, ou supprimez --flow-certificate.</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>{flags} is for Cloud Foundry service keys; drop it for Neo.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} concerne les clés de service Cloud Foundry&#xa0;; supprimez cette option pour Neo.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>--user is for Neo mappings; on Cloud Foundry the service key&apos;s clientid is the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>--user concerne les mappages Neo&#xa0;; sur Cloud Foundry, l&apos;utilisateur est le clientid de la clé de service.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>{flags} only work with --publish.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} ne fonctionnent qu&apos;avec --publish.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>--publish is for Neo (the CertificateUserMappings API); on Cloud Foundry run the printed cf commands instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>--publish concerne Neo (l&apos;API CertificateUserMappings)&#xa0;; sur Cloud Foundry, exécutez plutôt les commandes cf affichées.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>--publish needs --tmn https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>--publish nécessite --tmn https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>--publish needs exactly one of --tmn-user USER (basic authentication) or --tmn-client-id ID with --tmn-token-url URL (OAuth client credentials).</source>
-        <translation type="unfinished"></translation>
+        <translation>--publish nécessite exactement l&apos;une de ces options&#xa0;: --tmn-user UTILISATEUR (authentification de base) ou --tmn-client-id ID avec --tmn-token-url URL (identifiants client OAuth).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>--tmn-client-id needs --tmn-token-url (the subaccount&apos;s OAuth token endpoint, …/oauth2/api/v1/token).</source>
-        <translation type="unfinished"></translation>
+        <translation>--tmn-client-id nécessite --tmn-token-url (le point de terminaison de jeton OAuth du sous-compte, …/oauth2/api/v1/token).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>--tmn-token-url only works with --tmn-client-id.</source>
-        <translation type="unfinished"></translation>
+        <translation>--tmn-token-url ne fonctionne qu&apos;avec --tmn-client-id.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>{message} The stored secret was removed from the keyring; run again to enter the right one.</source>
-        <translation type="unfinished"></translation>
+        <translation>{message} Le secret enregistré a été supprimé du trousseau de clés&#xa0;; relancez la commande pour saisir le bon.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>secret from the keyring ({keyring})</source>
-        <translation type="unfinished"></translation>
+        <translation>secret issu du trousseau de clés ({keyring})</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>secret from {variable} (not stored)</source>
-        <translation type="unfinished"></translation>
+        <translation>secret issu de {variable} (non enregistré)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>secret stored in {place}</source>
-        <translation type="unfinished"></translation>
+        <translation>secret enregistré dans {place}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>secret not stored (no keyring); you will be asked again</source>
-        <translation type="unfinished"></translation>
+        <translation>secret non enregistré (pas de trousseau de clés)&#xa0;; il vous sera redemandé</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Publishing the mapping for {user!r} to {tmn} …</source>
-        <translation type="unfinished"></translation>
+        <translation>Publication du mappage pour {user!r} sur {tmn}…</translation>
     </message>
     <message>
         <location line="+88"/>
         <source>Certificate: {subject}</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificat&#xa0;: {subject}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  issued by {issuer}, valid until {until} UTC</source>
-        <translation type="unfinished"></translation>
+        <translation>  émis par {issuer}, valide jusqu&apos;au {until} UTC</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>  (also kept in the profile folder {folder})</source>
-        <translation type="unfinished"></translation>
+        <translation>  (également conservé dans le dossier du profil {folder})</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Renewal:</source>
-        <translation type="unfinished"></translation>
+        <translation>Renouvellement&#xa0;:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Mind:</source>
-        <translation type="unfinished"></translation>
+        <translation>Attention&#xa0;:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Checklist:</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste de contrôle&#xa0;:</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Tenant entry for profile {profile} ({environment})</source>
-        <translation type="unfinished"></translation>
+        <translation>Entrée du tenant pour le profil {profile} ({environment})</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>User: {user}    Roles: {roles}</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisateur&#xa0;: {user}    Rôles&#xa0;: {roles}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Mapping Id the tenant assigns: {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Id de mappage attribué par le tenant&#xa0;: {id}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Service instance: {instance}    Roles: {roles}</source>
-        <translation type="unfinished"></translation>
+        <translation>Instance de service&#xa0;: {instance}    Rôles&#xa0;: {roles}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service key: {key} (validity {days} days)</source>
-        <translation type="unfinished"></translation>
+        <translation>Clé de service&#xa0;: {key} (validité {days} jours)</translation>
     </message>
     <message>
         <location line="+4"/>
         <location line="+118"/>
         <source>Files in {folder}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichiers dans {folder}&#xa0;:</translation>
     </message>
     <message>
         <location line="-110"/>
         <source>Published: Id {id}, user {user}, valid until {until} UTC ({note}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Publié&#xa0;: Id {id}, utilisateur {user}, valide jusqu&apos;au {until} UTC ({note}).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>  note: the tenant&apos;s Id differs from the MD5 of the certificate ({id}); check the entry in the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>  remarque&#xa0;: l&apos;Id attribué par le tenant diffère du MD5 du certificat ({id})&#xa0;; vérifiez l&apos;entrée dans le tenant.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>  (run the cf commands in that folder: cd {folder})</source>
-        <translation type="unfinished"></translation>
+        <translation>  (exécutez les commandes cf dans ce dossier&#xa0;: cd {folder})</translation>
     </message>
     <message>
         <location line="+74"/>
         <source>Certificate in the integration flow for profile {profile} ({environment}): the second option, not recommended</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificat dans le flux d&apos;intégration pour le profil {profile} ({environment})&#xa0;: la seconde option, déconseillée</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Or type them into the same dialog (Add → Subject DN and Issuer DN), exactly as here:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ou saisissez-les dans la même boîte de dialogue (Ajouter → DN du sujet et DN de l&apos;émetteur), exactement comme ici&#xa0;:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  Subject DN: {dn}</source>
-        <translation type="unfinished"></translation>
+        <translation>  DN du sujet&#xa0;: {dn}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  Issuer DN:  {dn}</source>
-        <translation type="unfinished"></translation>
+        <translation>  DN de l&apos;émetteur&#xa0;: {dn}</translation>
     </message>
 </context>
 <context>
@@ -3088,124 +3088,124 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/core/neo_api.py" line="-31"/>
         <source>{tmn!r} is not an https URL of the tenant&apos;s management host; give https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>{tmn!r} n&apos;est pas une URL https de l&apos;hôte de gestion du tenant&#xa0;; indiquez https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} is the runtime (iflmap) host; the API lives on the management host https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} est l&apos;hôte d&apos;exécution (iflmap)&#xa0;; l&apos;API se trouve sur l&apos;hôte de gestion https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>The token URL {url!r} must be an https URL (the OAuth token endpoint of the subaccount, …/oauth2/api/v1/token).</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;URL de jeton {url!r} doit être une URL https (le point de terminaison de jeton OAuth du sous-compte, …/oauth2/api/v1/token).</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>The token endpoint {url} refused client {client!r} (HTTP {status}). Check the client id and its secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le point de terminaison de jeton {url} a refusé le client {client!r} (HTTP {status}). Vérifiez l&apos;ID client et son secret.</translation>
     </message>
     <message>
         <location line="+7"/>
         <location line="+1"/>
         <source>the token request</source>
-        <translation type="unfinished"></translation>
+        <translation>la demande de jeton</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{url} answered without an access_token; is it the OAuth token endpoint?</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} a répondu sans access_token&#xa0;; s&apos;agit-il bien du point de terminaison de jeton OAuth&#xa0;?</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>another page</source>
-        <translation type="unfinished"></translation>
+        <translation>une autre page</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{url} answered {what} with a redirect to {target} (HTTP {status}), usually a login page: check that the URL is the tenant&apos;s tmn host and that this user may log in with a password (or use --tmn-client-id).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} a répondu à {what} par une redirection vers {target} (HTTP {status}), généralement une page de connexion&#xa0;: vérifiez que l&apos;URL est bien celle de l&apos;hôte tmn du tenant et que cet utilisateur peut se connecter avec un mot de passe (ou utilisez --tmn-client-id).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{url} answered {what} with HTTP {status}: {snippet}</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} a répondu à {what} avec HTTP {status}&#xa0;: {snippet}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{url} answered {what} with HTTP {status}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} a répondu à {what} avec HTTP {status}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The tenant {host} refused the credentials of user {name!r} (HTTP 401). Check the name and its secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le tenant {host} a refusé les informations d&apos;identification de l&apos;utilisateur {name!r} (HTTP 401). Vérifiez le nom et son secret.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The tenant {host} refused the credentials of OAuth client {name!r} (HTTP 401). Check the name and its secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le tenant {host} a refusé les informations d&apos;identification du client OAuth {name!r} (HTTP 401). Vérifiez le nom et son secret.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{url} does not exist (HTTP 404). Give the Neo tenant&apos;s management host (…-tmn.hci.…); Cloud Foundry tenants have no certificate-to-user mappings.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} n&apos;existe pas (HTTP 404). Indiquez l&apos;hôte de gestion du tenant Neo (…-tmn.hci.…)&#xa0;; les tenants Cloud Foundry n&apos;ont pas de mappages certificat-utilisateur.</translation>
     </message>
     <message>
         <location line="+55"/>
         <source>{host} refused {name!r} access to the API (HTTP 403). Give that user the permission CertificateUserMappings.Write.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} a refusé à {name!r} l&apos;accès à l&apos;API (HTTP 403). Attribuez à cet utilisateur l&apos;autorisation CertificateUserMappings.Write.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the CSRF token request</source>
-        <translation type="unfinished"></translation>
+        <translation>la demande de jeton CSRF</translation>
     </message>
     <message>
         <location line="+4"/>
         <source> The answer was an HTML page, probably a login page.</source>
-        <translation type="unfinished"></translation>
+        <translation> La réponse était une page HTML, probablement une page de connexion.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{host} did not hand out a CSRF token (HTTP {status} to &apos;X-CSRF-Token: Fetch&apos;), so it would refuse the POST with 403.{page} Check that the URL is the tenant&apos;s tmn host and that no proxy or single sign-on page is in between.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} n&apos;a pas fourni de jeton CSRF (HTTP {status} en réponse à «&#xa0;X-CSRF-Token: Fetch&#xa0;»)&#xa0;: il refuserait donc le POST avec 403.{page} Vérifiez que l&apos;URL est bien celle de l&apos;hôte tmn du tenant et qu&apos;aucun proxy ni aucune page d&apos;authentification unique ne s&apos;interpose.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>{host} refused the POST because the CSRF token or the session cookie was not accepted (HTTP 403, X-CSRF-Token: Required). A proxy may be dropping cookies; try again without it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} a refusé le POST, car le jeton CSRF ou le cookie de session n&apos;a pas été accepté (HTTP 403, X-CSRF-Token: Required). Un proxy supprime peut-être les cookies&#xa0;; réessayez sans lui.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} refused to store the mapping for {name!r} (HTTP 403). That user needs the permission CertificateUserMappings.Write.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} a refusé d&apos;enregistrer le mappage pour {name!r} (HTTP 403). Cet utilisateur a besoin de l&apos;autorisation CertificateUserMappings.Write.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>le mappage</translation>
     </message>
     <message>
         <location line="+10"/>
         <location line="+1"/>
         <source>the read-back</source>
-        <translation type="unfinished"></translation>
+        <translation>la relecture</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>aucune</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>After the POST, {host} lists no mapping with Id {id} for user {user!r} (entries found: {ids}). Check Certificate-to-User Mappings in the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Après le POST, {host} ne liste aucun mappage avec l&apos;Id {id} pour l&apos;utilisateur {user!r} (entrées trouvées&#xa0;: {ids}). Vérifiez Mappages certificat-utilisateur dans le tenant.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{host} returned the mapping without a readable ValidUntil ({value!r}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} a renvoyé le mappage sans ValidUntil lisible ({value!r}).</translation>
     </message>
 </context>
 <context>
@@ -3283,7 +3283,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+74"/>
         <source>Profile {name!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {name!r}</translation>
     </message>
     <message>
         <location line="+64"/>
@@ -3418,7 +3418,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+12"/>
         <source>a certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>un fichier de certificat</translation>
     </message>
     <message>
         <location line="+57"/>
@@ -3501,160 +3501,167 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
   example endpoint: {example} (role {role})
   access log: {access_log}
   try: curl --cacert {lb_root} --cert client-chain.pem --key key.pem {example}</source>
-        <translation type="unfinished"></translation>
+        <translation>Tenant bac à sable en cours d&apos;exécution sur {url} (Ctrl-C pour arrêter)
+  faites confiance à cette racine du répartiteur de charge&#xa0;: {lb_root} (DER&#xa0;: {lb_root_cer})
+  racine de l&apos;AC de démonstration (émet les certificats client)&#xa0;: {ca_root}
+  point de terminaison d&apos;exemple&#xa0;: {example} (rôle {role})
+  journal d&apos;accès&#xa0;: {access_log}
+  essayez&#xa0;: curl --cacert {lb_root} --cert client-chain.pem --key key.pem {example}</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Sandbox stopped; its certificates, tables and logs stay in {folder}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bac à sable arrêté&#xa0;; ses certificats, tables et journaux restent dans {folder}.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>a certificate signing request</source>
-        <translation type="unfinished"></translation>
+        <translation>une demande de signature de certificat</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>PEM bundle</source>
-        <translation type="unfinished"></translation>
+        <translation>paquet PEM</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{count} certificates: leaf, intermediate, root</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} certificats&#xa0;: feuille, intermédiaire, racine</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{count} certificates: leaf, intermediate</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} certificats&#xa0;: feuille, intermédiaire</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Signed by the sandbox demo CA: {subject}
   valid until {until}, extended key usage: {usages}
   reply ({format}, {contents}): {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>Signé par l&apos;AC de démonstration du bac à sable&#xa0;: {subject}
+  valide jusqu&apos;au {until}, utilisation étendue de la clé&#xa0;: {usages}
+  réponse ({format}, {contents})&#xa0;: {file}</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>  note: no clientAuth, so SAP (and this sandbox) will not accept it as a client.</source>
-        <translation type="unfinished"></translation>
+        <translation>  remarque&#xa0;: pas de clientAuth, donc SAP (et ce bac à sable) ne l&apos;accepteront pas comme certificat client.</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>a certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>un certificat</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Mapped {subject} (issued by {issuer}) to user {user}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{subject} (émis par {issuer}) mappé à l&apos;utilisateur {user}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  {user} has no role yet: `sandbox grant {user} {role}`.</source>
-        <translation type="unfinished"></translation>
+        <translation>  {user} n&apos;a encore aucun rôle&#xa0;: `sandbox grant {user} {role}`.</translation>
     </message>
     <message>
         <location line="+10"/>
         <location line="+10"/>
         <source>{user} now has: {roles}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} a maintenant&#xa0;: {roles}.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>no roles</source>
-        <translation type="unfinished"></translation>
+        <translation>aucun rôle</translation>
     </message>
     <message>
         <location line="+14"/>
         <source> (fails with 500)</source>
-        <translation type="unfinished"></translation>
+        <translation> (échoue avec 500)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source> (answers 503: runtime unavailable)</source>
-        <translation type="unfinished"></translation>
+        <translation> (répond 503&#xa0;: environnement d&apos;exécution indisponible)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Endpoint {path}: role {role}, at most {max_bytes} bytes{extra}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Point de terminaison {path}&#xa0;: rôle {role}, {max_bytes} octets au maximum{extra}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>a root certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>un certificat racine</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The load balancer now also accepts client chains ending at {subject}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le répartiteur de charge accepte désormais aussi les chaînes client aboutissant à {subject}.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Sandbox folder: {folder} (node {node})</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier du bac à sable&#xa0;: {folder} (nœud {node})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  load-balancer root (senders trust it): {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>  racine du répartiteur de charge (les émetteurs lui font confiance)&#xa0;: {file}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  demo CA root: {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>  racine de l&apos;AC de démonstration&#xa0;: {file}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  access logs: {folder}</source>
-        <translation type="unfinished"></translation>
+        <translation>  journaux d&apos;accès&#xa0;: {folder}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Client roots accepted by the load balancer:</source>
-        <translation type="unfinished"></translation>
+        <translation>Racines client acceptées par le répartiteur de charge&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificate-to-user mappings:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mappages certificat-utilisateur&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{user} &lt;- {subject} (serial {serial})</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} &lt;- {subject} (numéro de série {serial})</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Roles:</source>
-        <translation type="unfinished"></translation>
+        <translation>Rôles&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Endpoints:</source>
-        <translation type="unfinished"></translation>
+        <translation>Points de terminaison&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{path}: role {role}, max {max_bytes} bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}&#xa0;: rôle {role}, {max_bytes} octets max.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>, fails (500)</source>
-        <translation type="unfinished"></translation>
+        <translation>, échoue (500)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>, unavailable (503)</source>
-        <translation type="unfinished"></translation>
+        <translation>, indisponible (503)</translation>
     </message>
     <message>
         <location line="+25"/>
         <source>  (none)</source>
-        <translation type="unfinished"></translation>
+        <translation>  (aucun)</translation>
     </message>
 </context>
 <context>
@@ -3662,22 +3669,22 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location filename="../wizard/core/sap_sign.py" line="-222"/>
         <source>%n day(s)</source>
-        <translation type="unfinished">%n jour</translation>
+        <translation>%n jour(s)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%n month(s)</source>
-        <translation type="unfinished">%n mois</translation>
+        <translation>%n mois</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%n year(s)</source>
-        <translation type="unfinished">%n an</translation>
+        <translation>%n an(s)</translation>
     </message>
     <message>
         <location line="+158"/>
         <source>a Destination service key (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>une clé de service Destination (JSON)</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -3687,37 +3694,37 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+73"/>
         <source>{flags} only work when SAP signs; --refresh only fetches the certificate SAP has (the renewal setting stays as it was).</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} ne fonctionnent que lorsque SAP signe&#xa0;; --refresh récupère seulement le certificat dont SAP dispose (le paramètre de renouvellement reste inchangé).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Give the Destination service key: --destination-key FILE.json (BTP cockpit → the Cloud Foundry subaccount → Instances and Subscriptions → the Destination service instance → Service Keys → Download).</source>
-        <translation type="unfinished"></translation>
+        <translation>Indiquez la clé de service Destination&#xa0;: --destination-key FICHIER.json (cockpit SAP BTP → le sous-compte Cloud Foundry → Instances et abonnements → l&apos;instance du service Destination → Clés de service → Télécharger).</translation>
     </message>
     <message>
         <location line="+34"/>
         <source>Before SAP signs:</source>
-        <translation type="unfinished"></translation>
+        <translation>Avant que SAP ne signe&#xa0;:</translation>
     </message>
     <message>
         <location line="+48"/>
         <source>  SHA-256 {sha256}, valid until {until} UTC</source>
-        <translation type="unfinished"></translation>
+        <translation>  SHA-256 {sha256}, valide jusqu&apos;au {until} UTC</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Mind:</source>
-        <translation type="unfinished"></translation>
+        <translation>Attention&#xa0;:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Client secret: {where}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Secret client&#xa0;: {where}.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>on</source>
-        <translation type="unfinished"></translation>
+        <translation>activé</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3728,72 +3735,72 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+1"/>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>inconnu</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&apos;{name}&apos; in the subaccount&apos;s Destination certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;{name}&#xa0;» dans les certificats Destination du sous-compte</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s certificate {where} is the one profile {profile} already has; nothing changed (automatic renewal {renew}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat SAP {where} est celui que le profil {profile} possède déjà&#xa0;; rien n&apos;a changé (renouvellement automatique {renew}).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Imported SAP&apos;s certificate {where} into profile {profile} (automatic renewal {renew}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificat SAP {where} importé dans le profil {profile} (renouvellement automatique {renew}).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP renewed the certificate {where}; profile {profile} now has the new one (automatic renewal {renew}).</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP a renouvelé le certificat {where}&#xa0;; le profil {profile} dispose maintenant du nouveau (renouvellement automatique {renew}).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>SAP signed the CSR again of profile {profile}: {where}, valid {validity}, automatic renewal {renew}.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP a de nouveau signé la CSR du profil {profile}&#xa0;: {where}, validité {validity}, renouvellement automatique {renew}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>SAP signed the CSR of profile {profile}: {where}, valid {validity}, automatic renewal {renew}.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP a signé la CSR du profil {profile}&#xa0;: {where}, validité {validity}, renouvellement automatique {renew}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The tenant entry must be updated: it names an earlier certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;entrée du tenant doit être mise à jour&#xa0;: elle désigne un certificat antérieur.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  new SHA-256 {sha256}</source>
-        <translation type="unfinished"></translation>
+        <translation>  nouveau SHA-256 {sha256}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>  was SHA-256 {sha256}</source>
-        <translation type="unfinished"></translation>
+        <translation>  ancien SHA-256 {sha256}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  Neo: a new Certificate-to-User mapping for the new certificate; Cloud Foundry: a new service key with it (unless pinning is off).</source>
-        <translation type="unfinished"></translation>
+        <translation>  Neo&#xa0;: un nouveau mappage certificat-utilisateur pour le nouveau certificat&#xa0;; Cloud Foundry&#xa0;: une nouvelle clé de service qui le contient (sauf si l&apos;épinglage est désactivé).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>  The sender needs the new certificate too (same key): cpi-cert-wizard export-p12 --profile {profile}</source>
-        <translation type="unfinished"></translation>
+        <translation>  L&apos;émetteur a lui aussi besoin du nouveau certificat (même clé)&#xa0;: cpi-cert-wizard export-p12 --profile {profile}</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Next: cpi-cert-wizard export-p12 --profile {profile}, then update the tenant entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ensuite&#xa0;: cpi-cert-wizard export-p12 --profile {profile}, puis mettez à jour l&apos;entrée du tenant.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Next: cpi-cert-wizard export-p12 --profile {profile} (for the sender), then cpi-cert-wizard mapping --profile {profile} (for the tenant).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ensuite&#xa0;: cpi-cert-wizard export-p12 --profile {profile} (pour l&apos;émetteur), puis cpi-cert-wizard mapping --profile {profile} (pour le tenant).</translation>
     </message>
     <message>
         <location filename="../wizard/core/sap_sign.py" line="+2"/>
@@ -3854,7 +3861,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+64"/>
         <source>none (no usable keyring)</source>
-        <translation type="unfinished"></translation>
+        <translation>aucun (pas de trousseau de clés utilisable)</translation>
     </message>
     <message>
         <location line="+3"/>
