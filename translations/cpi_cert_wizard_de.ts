@@ -2210,42 +2210,42 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+2"/>
         <source>the host name is unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>der Hostname ist unbekannt</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Cannot reach {host} through the proxy {proxy} (HTTPS_PROXY): {detail}. Check the proxy address and that it is running, or unset HTTPS_PROXY to connect directly.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} ist über den Proxy {proxy} (HTTPS_PROXY) nicht erreichbar: {detail}. Prüfen Sie die Proxy-Adresse und ob der Proxy läuft, oder entfernen Sie HTTPS_PROXY, um direkt zu verbinden.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Cannot reach {host}: {detail}. {check}</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} ist nicht erreichbar: {detail}. {check}</translation>
     </message>
     <message>
         <location filename="../wizard/core/neo_api.py" line="+89"/>
         <source>Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie die --tmn-URL, Ihr Netzwerk und den Proxy (HTTPS_PROXY), und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>For a private test server give its CA with --ca-file; for SAP&apos;s hosts check for a TLS-inspecting proxy.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie für einen privaten Testserver dessen CA mit --ca-file an; prüfen Sie bei den Hosts von SAP, ob ein TLS-inspizierender Proxy dazwischenliegt.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>It looks like a login page: check that the URL is the tmn host and that this user may log in with a password (or use --tmn-client-id).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das sieht nach einer Anmeldeseite aus: Prüfen Sie, ob die URL der tmn-Host ist und ob sich dieser Benutzer mit Passwort anmelden darf (oder verwenden Sie --tmn-client-id).</translation>
     </message>
     <message>
         <location filename="../wizard/core/sap_sign.py" line="+302"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie &apos;url&apos; und &apos;uri&apos; des Serviceschlüssels, Ihr Netzwerk und, falls nötig, den Proxy (HTTPS_PROXY); versuchen Sie es dann erneut.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>For SAP&apos;s hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for a private test server give its CA with --ca-file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie bei den Hosts von SAP, ob ein TLS-inspizierender Proxy dazwischenliegt (geben Sie dessen CA mit --ca-file an); geben Sie für einen privaten Testserver dessen CA mit --ca-file an.</translation>
     </message>
 </context>
 <context>
@@ -2288,17 +2288,17 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location filename="../wizard/core/keys.py" line="+35"/>
         <source>{value!r} is not a key type this tool makes; choose one of {choices}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} ist kein Schlüsseltyp, den dieses Werkzeug erzeugt; wählen Sie einen aus {choices}.</translation>
     </message>
     <message>
         <location line="+44"/>
         <source>{source} cannot be decrypted with the stored passphrase. If you changed keyrings or machines, the passphrase is in the old keyring; otherwise generate a new key (csr --new-key) and request a new certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} lässt sich mit der gespeicherten Passphrase nicht entschlüsseln. Wenn Sie Schlüsselbund oder Rechner gewechselt haben, liegt die Passphrase im alten Schlüsselbund; andernfalls erzeugen Sie einen neuen Schlüssel (csr --new-key) und beantragen ein neues Zertifikat.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} holds a {kind}; use RSA or EC.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} enthält einen Schlüssel vom Typ {kind}; verwenden Sie RSA oder EC.</translation>
     </message>
 </context>
 <context>
@@ -2565,47 +2565,47 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+29"/>
         <source>{host} sent no certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat kein Zertifikat gesendet.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>the server&apos;s certificate &apos;{subject}&apos; is self-signed; trust it only if you know this server</source>
-        <translation type="unfinished"></translation>
+        <translation>das Zertifikat &apos;{subject}&apos; des Servers ist selbstsigniert; vertrauen Sie ihm nur, wenn Sie diesen Server kennen</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>issuer &apos;{issuer}&apos; of &apos;{subject}&apos; was not found in the server&apos;s chain, {sources} or via AIA.</source>
-        <translation type="unfinished"></translation>
+        <translation>der Aussteller &apos;{issuer}&apos; von &apos;{subject}&apos; wurde weder in der Kette des Servers noch in {sources} oder über AIA gefunden.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>&apos;{subject}&apos; expired on {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; ist am {date} abgelaufen</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>&apos;{subject}&apos; is valid from {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; ist erst ab dem {date} gültig</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the root &apos;{subject}&apos; came from the server itself and is in none of {sources}</source>
-        <translation type="unfinished"></translation>
+        <translation>das Root-Zertifikat &apos;{subject}&apos; stammt vom Server selbst und ist in keiner dieser Quellen: {sources}</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>no trust store</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Truststore</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>invalid host name &apos;{host}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>ungültiger Hostname &apos;{host}&apos;</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the certificate is for {names}, not {host}</source>
-        <translation type="unfinished"></translation>
+        <translation>das Zertifikat gilt für {names}, nicht für {host}</translation>
     </message>
 </context>
 <context>
@@ -2855,233 +2855,233 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+201"/>
         <source>nothing (the name is empty)</source>
-        <translation type="unfinished"></translation>
+        <translation>nichts (der Name ist leer)</translation>
     </message>
     <message>
         <location line="+162"/>
         <source>The instance name</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Instanzname</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The key name</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüsselname</translation>
     </message>
     <message>
         <location line="+161"/>
         <source>Subject</source>
-        <translation type="unfinished">Subject</translation>
+        <translation>Subject</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issuer</source>
-        <translation type="unfinished"></translation>
+        <translation>Issuer</translation>
     </message>
     <message>
         <location filename="../wizard/commands/mapping.py" line="+47"/>
         <source>upload in Certificate-to-User Mappings</source>
-        <translation type="unfinished"></translation>
+        <translation>Hochladen unter Zertifikat-zu-Benutzer-Zuordnungen</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>body for POST /api/v1/CertificateUserMappings</source>
-        <translation type="unfinished"></translation>
+        <translation>Body für POST /api/v1/CertificateUserMappings</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>parameters of cf create-service</source>
-        <translation type="unfinished"></translation>
+        <translation>Parameter für cf create-service</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>parameters of cf create-service-key</source>
-        <translation type="unfinished"></translation>
+        <translation>Parameter für cf create-service-key</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the leaf certificate, for the cockpit&apos;s upload</source>
-        <translation type="unfinished"></translation>
+        <translation>das Endzertifikat, zum Hochladen im Cockpit</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>upload in the sender channel: Authorization = Client Certificate → Add → Select</source>
-        <translation type="unfinished"></translation>
+        <translation>Hochladen im Sender-Kanal: Berechtigung = Client-Zertifikat → Hinzufügen → Auswählen</translation>
     </message>
     <message>
         <location line="+85"/>
         <source>{flags} is for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop it, or drop --flow-certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} gilt für die Zuordnung oder den Serviceschlüssel; mit --flow-certificate prüft der Integrationsfluss selbst das Zertifikat (kein Benutzer, keine Rolle). Lassen Sie die Option weg, oder lassen Sie --flow-certificate weg.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{flags} are for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop them, or drop --flow-certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} gelten für die Zuordnung oder den Serviceschlüssel; mit --flow-certificate prüft der Integrationsfluss selbst das Zertifikat (kein Benutzer, keine Rolle). Lassen Sie diese Optionen weg, oder lassen Sie --flow-certificate weg.</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>{flags} is for Cloud Foundry service keys; drop it for Neo.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} gilt für Serviceschlüssel in Cloud Foundry; lassen Sie die Option für Neo weg.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>--user is for Neo mappings; on Cloud Foundry the service key&apos;s clientid is the user.</source>
-        <translation type="unfinished"></translation>
+        <translation>--user gilt für Zuordnungen in Neo; in Cloud Foundry ist die clientid des Serviceschlüssels der Benutzer.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>{flags} only work with --publish.</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} funktionieren nur mit --publish.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>--publish is for Neo (the CertificateUserMappings API); on Cloud Foundry run the printed cf commands instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>--publish gilt für Neo (die API CertificateUserMappings); führen Sie in Cloud Foundry stattdessen die ausgegebenen cf-Befehle aus.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>--publish needs --tmn https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>--publish braucht --tmn https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>--publish needs exactly one of --tmn-user USER (basic authentication) or --tmn-client-id ID with --tmn-token-url URL (OAuth client credentials).</source>
-        <translation type="unfinished"></translation>
+        <translation>--publish braucht genau eines von beiden: --tmn-user USER (Basisauthentifizierung) oder --tmn-client-id ID mit --tmn-token-url URL (OAuth Client Credentials).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>--tmn-client-id needs --tmn-token-url (the subaccount&apos;s OAuth token endpoint, …/oauth2/api/v1/token).</source>
-        <translation type="unfinished"></translation>
+        <translation>--tmn-client-id braucht --tmn-token-url (den OAuth-Token-Endpunkt des Subaccounts, …/oauth2/api/v1/token).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>--tmn-token-url only works with --tmn-client-id.</source>
-        <translation type="unfinished"></translation>
+        <translation>--tmn-token-url funktioniert nur mit --tmn-client-id.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>{message} The stored secret was removed from the keyring; run again to enter the right one.</source>
-        <translation type="unfinished"></translation>
+        <translation>{message} Das gespeicherte Geheimnis wurde aus dem Schlüsselbund entfernt; führen Sie den Befehl erneut aus, um das richtige einzugeben.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>secret from the keyring ({keyring})</source>
-        <translation type="unfinished"></translation>
+        <translation>Geheimnis aus dem Schlüsselbund ({keyring})</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>secret from {variable} (not stored)</source>
-        <translation type="unfinished"></translation>
+        <translation>Geheimnis aus {variable} (nicht gespeichert)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>secret stored in {place}</source>
-        <translation type="unfinished"></translation>
+        <translation>Geheimnis gespeichert in {place}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>secret not stored (no keyring); you will be asked again</source>
-        <translation type="unfinished"></translation>
+        <translation>Geheimnis nicht gespeichert (kein Schlüsselbund); Sie werden erneut gefragt</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Publishing the mapping for {user!r} to {tmn} …</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuordnung für {user!r} wird in {tmn} veröffentlicht …</translation>
     </message>
     <message>
         <location line="+88"/>
         <source>Certificate: {subject}</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat: {subject}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  issued by {issuer}, valid until {until} UTC</source>
-        <translation type="unfinished"></translation>
+        <translation>  ausgestellt von {issuer}, gültig bis {until} UTC</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>  (also kept in the profile folder {folder})</source>
-        <translation type="unfinished"></translation>
+        <translation>  (auch im Profilordner {folder} abgelegt)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Renewal:</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneuerung:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Mind:</source>
-        <translation type="unfinished"></translation>
+        <translation>Beachten Sie:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Checklist:</source>
-        <translation type="unfinished"></translation>
+        <translation>Checkliste:</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Tenant entry for profile {profile} ({environment})</source>
-        <translation type="unfinished"></translation>
+        <translation>Eintrag im Tenant für Profil {profile} ({environment})</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>User: {user}    Roles: {roles}</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer: {user}    Rollen: {roles}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Mapping Id the tenant assigns: {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Id der Zuordnung, die der Tenant vergibt: {id}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Service instance: {instance}    Roles: {roles}</source>
-        <translation type="unfinished"></translation>
+        <translation>Serviceinstanz: {instance}    Rollen: {roles}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Service key: {key} (validity {days} days)</source>
-        <translation type="unfinished"></translation>
+        <translation>Serviceschlüssel: {key} (Gültigkeit {days} Tage)</translation>
     </message>
     <message>
         <location line="+4"/>
         <location line="+118"/>
         <source>Files in {folder}:</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien in {folder}:</translation>
     </message>
     <message>
         <location line="-110"/>
         <source>Published: Id {id}, user {user}, valid until {until} UTC ({note}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Veröffentlicht: Id {id}, Benutzer {user}, gültig bis {until} UTC ({note}).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>  note: the tenant&apos;s Id differs from the MD5 of the certificate ({id}); check the entry in the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>  Hinweis: Die Id im Tenant weicht vom MD5 des Zertifikats ab ({id}); prüfen Sie den Eintrag im Tenant.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>  (run the cf commands in that folder: cd {folder})</source>
-        <translation type="unfinished"></translation>
+        <translation>  (führen Sie die cf-Befehle in diesem Ordner aus: cd {folder})</translation>
     </message>
     <message>
         <location line="+74"/>
         <source>Certificate in the integration flow for profile {profile} ({environment}): the second option, not recommended</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat im Integrationsfluss für Profil {profile} ({environment}): die zweite, nicht empfohlene Möglichkeit</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Or type them into the same dialog (Add → Subject DN and Issuer DN), exactly as here:</source>
-        <translation type="unfinished"></translation>
+        <translation>Oder geben Sie sie im selben Dialog ein (Hinzufügen → Subject-DN und Issuer-DN), genau wie hier:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  Subject DN: {dn}</source>
-        <translation type="unfinished"></translation>
+        <translation>  Subject-DN: {dn}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  Issuer DN:  {dn}</source>
-        <translation type="unfinished"></translation>
+        <translation>  Issuer-DN:  {dn}</translation>
     </message>
 </context>
 <context>
@@ -3089,73 +3089,73 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location filename="../wizard/core/neo_api.py" line="-31"/>
         <source>{tmn!r} is not an https URL of the tenant&apos;s management host; give https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>{tmn!r} ist keine https-URL des Management-Hosts des Tenants; geben Sie https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com an.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} is the runtime (iflmap) host; the API lives on the management host https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} ist der Runtime-Host (iflmap); die API liegt auf dem Management-Host https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>The token URL {url!r} must be an https URL (the OAuth token endpoint of the subaccount, …/oauth2/api/v1/token).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Token-URL {url!r} muss eine https-URL sein (der OAuth-Token-Endpunkt des Subaccounts, …/oauth2/api/v1/token).</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>The token endpoint {url} refused client {client!r} (HTTP {status}). Check the client id and its secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Token-Endpunkt {url} hat den Client {client!r} abgelehnt (HTTP {status}). Prüfen Sie die Client-ID und ihr Geheimnis.</translation>
     </message>
     <message>
         <location line="+7"/>
         <location line="+1"/>
         <source>the token request</source>
-        <translation type="unfinished"></translation>
+        <translation>die Token-Anforderung</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{url} answered without an access_token; is it the OAuth token endpoint?</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} hat ohne access_token geantwortet; ist das der OAuth-Token-Endpunkt?</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>another page</source>
-        <translation type="unfinished"></translation>
+        <translation>eine andere Seite</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{url} answered {what} with a redirect to {target} (HTTP {status}), usually a login page: check that the URL is the tenant&apos;s tmn host and that this user may log in with a password (or use --tmn-client-id).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} hat auf {what} mit einer Umleitung auf {target} geantwortet (HTTP {status}), meist eine Anmeldeseite: Prüfen Sie, ob die URL der tmn-Host des Tenants ist und ob sich dieser Benutzer mit Passwort anmelden darf (oder verwenden Sie --tmn-client-id).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{url} answered {what} with HTTP {status}: {snippet}</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} hat auf {what} mit HTTP {status} geantwortet: {snippet}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{url} answered {what} with HTTP {status}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} hat auf {what} mit HTTP {status} geantwortet.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The tenant {host} refused the credentials of user {name!r} (HTTP 401). Check the name and its secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Tenant {host} hat die Anmeldedaten des Benutzers {name!r} abgelehnt (HTTP 401). Prüfen Sie den Namen und sein Geheimnis.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The tenant {host} refused the credentials of OAuth client {name!r} (HTTP 401). Check the name and its secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Tenant {host} hat die Anmeldedaten des OAuth-Clients {name!r} abgelehnt (HTTP 401). Prüfen Sie den Namen und sein Geheimnis.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{url} does not exist (HTTP 404). Give the Neo tenant&apos;s management host (…-tmn.hci.…); Cloud Foundry tenants have no certificate-to-user mappings.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} existiert nicht (HTTP 404). Geben Sie den Management-Host des Neo-Tenants an (…-tmn.hci.…); Cloud-Foundry-Tenants haben keine Zertifikat-zu-Benutzer-Zuordnungen.</translation>
     </message>
     <message>
         <location line="+55"/>
         <source>{host} refused {name!r} access to the API (HTTP 403). Give that user the permission CertificateUserMappings.Write.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat {name!r} den Zugriff auf die API verweigert (HTTP 403). Geben Sie diesem Benutzer die Berechtigung CertificateUserMappings.Write.</translation>
     </message>
     <message>
         <location line="+7"/>
