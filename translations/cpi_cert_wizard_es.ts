@@ -3745,62 +3745,62 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s certificate {where} is the one profile {profile} already has; nothing changed (automatic renewal {renew}).</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado de SAP {where} es el que ya tiene el perfil {profile}; no ha cambiado nada (renovación automática {renew}).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Imported SAP&apos;s certificate {where} into profile {profile} (automatic renewal {renew}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificado de SAP {where} importado en el perfil {profile} (renovación automática {renew}).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP renewed the certificate {where}; profile {profile} now has the new one (automatic renewal {renew}).</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP renovó el certificado {where}; el perfil {profile} tiene ahora el nuevo (renovación automática {renew}).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>SAP signed the CSR again of profile {profile}: {where}, valid {validity}, automatic renewal {renew}.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP ha vuelto a firmar la CSR del perfil {profile}: {where}, validez {validity}, renovación automática {renew}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>SAP signed the CSR of profile {profile}: {where}, valid {validity}, automatic renewal {renew}.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP ha firmado la CSR del perfil {profile}: {where}, validez {validity}, renovación automática {renew}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The tenant entry must be updated: it names an earlier certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hay que actualizar el registro en el tenant: hace referencia a un certificado anterior.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  new SHA-256 {sha256}</source>
-        <translation type="unfinished"></translation>
+        <translation>  SHA-256 nuevo {sha256}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>  was SHA-256 {sha256}</source>
-        <translation type="unfinished"></translation>
+        <translation>  SHA-256 anterior {sha256}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  Neo: a new Certificate-to-User mapping for the new certificate; Cloud Foundry: a new service key with it (unless pinning is off).</source>
-        <translation type="unfinished"></translation>
+        <translation>  Neo: una nueva asignación de certificado a usuario para el certificado nuevo; Cloud Foundry: una nueva clave de servicio con él (salvo que el anclaje esté desactivado).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>  The sender needs the new certificate too (same key): cpi-cert-wizard export-p12 --profile {profile}</source>
-        <translation type="unfinished"></translation>
+        <translation>  El emisor también necesita el certificado nuevo (misma clave): cpi-cert-wizard export-p12 --profile {profile}</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Next: cpi-cert-wizard export-p12 --profile {profile}, then update the tenant entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Siguiente paso: cpi-cert-wizard export-p12 --profile {profile} y después actualice el registro en el tenant.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Next: cpi-cert-wizard export-p12 --profile {profile} (for the sender), then cpi-cert-wizard mapping --profile {profile} (for the tenant).</source>
-        <translation type="unfinished"></translation>
+        <translation>Siguiente paso: cpi-cert-wizard export-p12 --profile {profile} (para el emisor) y después cpi-cert-wizard mapping --profile {profile} (para el tenant).</translation>
     </message>
     <message>
         <location filename="../wizard/core/sap_sign.py" line="+2"/>
@@ -3861,7 +3861,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+64"/>
         <source>none (no usable keyring)</source>
-        <translation type="unfinished"></translation>
+        <translation>ninguno (no hay ningún llavero utilizable)</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -3968,7 +3968,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location filename="../wizard/commands/test_call.py" line="+98"/>
         <source>the message body</source>
-        <translation type="unfinished"></translation>
+        <translation>el cuerpo del mensaje</translation>
     </message>
     <message>
         <location line="+43"/>
@@ -4001,237 +4001,237 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location filename="../wizard/core/testcall.py" line="+211"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {profile!r} no tiene clave privada ({file}). Cree primero la clave y la CSR (csr) o importe un PKCS#12 (import-p12).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Profile {profile!r} has no certificate yet. Import what the CA sent back (import-reply) or a PKCS#12 (import-p12) first.</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {profile!r} aún no tiene certificado. Importe primero lo que devolvió la CA (import-reply) o un PKCS#12 (import-p12).</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>The certificate in {file} ({subject}) does not belong to the private key of profile {profile!r}. Import the certificate issued for this profile&apos;s CSR again.</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado de {file} ({subject}) no corresponde a la clave privada del perfil {profile!r}. Vuelva a importar el certificado emitido para la CSR de este perfil.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Profile {profile!r} has no saved tenant root ({file}). Read it with fetch-root first, or choose --trust system or --trust FILE.</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {profile!r} no tiene guardada la raíz del tenant ({file}). Léala primero con fetch-root o elija --trust system o --trust FILE.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the tenant root saved by fetch-root ({subject})</source>
-        <translation type="unfinished"></translation>
+        <translation>la raíz del tenant guardada por fetch-root ({subject})</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>No system trust store could be read on this computer. Save the tenant root with fetch-root, or give the root file with --trust FILE.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha podido leer ningún almacén de confianza del sistema en este ordenador. Guarde la raíz del tenant con fetch-root o indique el archivo de la raíz con --trust FILE.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the system trust store</source>
-        <translation type="unfinished"></translation>
+        <translation>el almacén de confianza del sistema</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>a root certificate for the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>un certificado raíz para el tenant</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the certificates in {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>los certificados de {file}</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The acceptable-CA name {value!r} in {source} is not an RFC 4514 name; run fetch-root again.</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre de CA aceptable {value!r} de {source} no es un nombre RFC 4514; vuelva a ejecutar fetch-root.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>a file of accepted client root certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>un archivo de certificados raíz de cliente aceptados</translation>
     </message>
     <message>
         <location line="+568"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {profile!r} no tiene URL del tenant; indique el punto final con --url (por ejemplo, https://&lt;runtime host&gt;/http/&lt;address&gt;).</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{url!r} is not an https:// URL. The tenant accepts client certificates only over TLS: use https://&lt;runtime host&gt;/http/&lt;address&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url!r} no es una URL https://. El tenant solo acepta certificados de cliente mediante TLS: use https://&lt;runtime host&gt;/http/&lt;address&gt;.</translation>
     </message>
     <message>
         <location line="+88"/>
         <source>Connected to {target}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Conectado a {target}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Connected to {target} through the proxy {proxy} (CONNECT).</source>
-        <translation type="unfinished"></translation>
+        <translation>Conectado a {target} a través del proxy {proxy} (CONNECT).</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>{where} does not speak TLS: it answered {what}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} no habla TLS: respondió {what}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} inició el handshake TLS pero no lo terminó en {timeout:g} s.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} aceptó la conexión pero no envió ninguna respuesta TLS en {timeout:g} s.</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>The server presented {chain}.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servidor presentó: {chain}.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>It is not trusted against {trusted}: {problem}.</source>
-        <translation type="unfinished"></translation>
+        <translation>No es de confianza con respecto a {trusted}: {problem}.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Nothing was sent to the server.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha enviado nada al servidor.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{protocol}: the server&apos;s certificate {name} is trusted: it leads to {trusted}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{protocol}: el certificado del servidor {name} es de confianza: lleva a {trusted}.</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>no names</source>
-        <translation type="unfinished"></translation>
+        <translation>sin nombres</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The server asked for a client certificate (acceptable CAs: {listed}); we sent {chain}.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servidor pidió un certificado de cliente (CA aceptables: {listed}); enviado: {chain}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The server did not ask for a client certificate, so none was sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servidor no pidió ningún certificado de cliente, así que no se envió ninguno.</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>{where} closed the connection without answering the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} cerró la conexión sin responder al handshake TLS.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{where} closed the connection in the middle of the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} cerró la conexión en mitad del handshake TLS.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{where} ended the TLS handshake after our client certificate: {reasons}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} terminó el handshake TLS tras nuestro certificado de cliente: {reasons}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>No TLS session with {where}: {reasons} (no protocol version or cipher in common, or the server refused this host name).</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay sesión TLS con {where}: {reasons} (ninguna versión de protocolo ni cifrado en común, o el servidor rechazó este nombre de host).</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>{where} accepted the request but did not answer within {timeout:g} s (a slow flow needs a larger --timeout).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} aceptó la solicitud pero no respondió en {timeout:g} s (un flujo lento necesita un --timeout mayor).</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>The TLS connection to {where} failed: {reasons}.</source>
-        <translation type="unfinished"></translation>
+        <translation>La conexión TLS con {where} falló: {reasons}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{where} closed the connection after the handshake without an answer ({error}); servers do this when they refuse the client certificate without saying why.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} cerró la conexión tras el handshake sin responder ({error}); los servidores lo hacen cuando rechazan el certificado de cliente sin indicar el motivo.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{where} gave no usable HTTP answer ({error}: {reason}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} no dio ninguna respuesta HTTP utilizable ({error}: {reason}).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The answer begins: {excerpt}</source>
-        <translation type="unfinished"></translation>
+        <translation>La respuesta empieza así: {excerpt}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Redirected to {location}: not an integration flow endpoint (a login page or the management host?).</source>
-        <translation type="unfinished"></translation>
+        <translation>Redirigido a {location}: no es un punto final de flujo de integración (¿una página de inicio de sesión o el host de gestión?).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The server says it could not verify the client certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servidor indica que no pudo verificar el certificado de cliente.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The server says no client certificate arrived.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servidor indica que no llegó ningún certificado de cliente.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The pre-checks found problems with the chain: {checks} (see above).</source>
-        <translation type="unfinished"></translation>
+        <translation>Las comprobaciones previas encontraron problemas en la cadena: {checks} (véase más arriba).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The server never asked for a client certificate, so nothing could be forwarded: check that the URL is the runtime host (not the management host) and that no proxy or gateway ends TLS in between.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servidor nunca pidió un certificado de cliente, así que no se pudo reenviar nada: compruebe que la URL es el host de tiempo de ejecución (no el host de gestión) y que ningún proxy o gateway termina TLS de por medio.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>A load balancer drops such a chain, so the tenant saw no certificate (the access log shows &apos;-&apos; as the user).</source>
-        <translation type="unfinished"></translation>
+        <translation>Un equilibrador de carga descarta una cadena así, de modo que el tenant no vio ningún certificado (el log de acceso muestra &apos;-&apos; como usuario).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The chain should pass the load balancer, so the certificate reached the tenant but is not known there (the access log shows &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; as the user).</source>
-        <translation type="unfinished"></translation>
+        <translation>La cadena debería pasar el equilibrador de carga, así que el certificado llegó al tenant pero allí no se conoce (el log de acceso muestra &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; como usuario).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Could not tell: {checks}.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha podido determinar: {checks}.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>no certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>ningún certificado</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{names} (no intermediate)</source>
-        <translation type="unfinished"></translation>
+        <translation>{names} (sin intermedio)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>{names} (%n intermediate(s))</source>
-        <translation type="unfinished"></translation>
+        <translation>{names} (%n intermedio(s))</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{where} rejected our client certificate with a TLS alert: {reasons}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} rechazó nuestro certificado de cliente con una alerta TLS: {reasons}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{where} closed the connection right after our client certificate, without an answer.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} cerró la conexión justo después de nuestro certificado de cliente, sin responder.</translation>
     </message>
 </context>
 <context>
@@ -4239,217 +4239,217 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location filename="../wizard/core/tlsprobe.py" line="+70"/>
         <source>No target given: pass the tenant&apos;s runtime URL or host, for example https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha indicado ningún destino: pase la URL o el host de tiempo de ejecución del tenant, por ejemplo, https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{raw!r} is a {scheme}:// address; give an https:// URL, a host name or host:port.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r} es una dirección {scheme}://; indique una URL https://, un nombre de host o host:puerto.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>{raw!r}: the IPv6 address has no closing &apos;]&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r}: a la dirección IPv6 le falta el &apos;]&apos; de cierre.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>{raw!r}: {port!r} is not a port number (1 to 65535).</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r}: {port!r} no es un número de puerto (de 1 a 65535).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{raw!r}: {host!r} is not a valid host name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r}: {host!r} no es un nombre de host válido.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{raw!r} has no host name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r} no tiene nombre de host.</translation>
     </message>
     <message>
         <location line="+45"/>
         <source>Proxy scheme {scheme}:// is not supported; give an http:// proxy URL (the usual kind: it tunnels TLS with CONNECT), for example http://proxy.corp:3128.</source>
-        <translation type="unfinished"></translation>
+        <translation>El esquema de proxy {scheme}:// no se admite; indique una URL de proxy http:// (el tipo habitual: tuneliza TLS con CONNECT), por ejemplo, http://proxy.corp:3128.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The proxy address has no usable host and port; write it like http://proxy.corp:3128.</source>
-        <translation type="unfinished"></translation>
+        <translation>La dirección del proxy no tiene un host y un puerto utilizables; escríbala así: http://proxy.corp:3128.</translation>
     </message>
     <message>
         <location line="+64"/>
         <source>The timeout must be a positive number of seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>El tiempo de espera debe ser un número positivo de segundos.</translation>
     </message>
     <message>
         <location line="+70"/>
         <source>the proxy {proxy}</source>
-        <translation type="unfinished"></translation>
+        <translation>el proxy {proxy}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>La búsqueda de {host} (para {where}) tardó más de {timeout:g} s. Compruebe la configuración de red y DNS, o aumente --timeout.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Check the proxy address in --proxy or HTTPS_PROXY.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe la dirección del proxy en --proxy o HTTPS_PROXY.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Check the spelling (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, give it with --proxy or HTTPS_PROXY.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe la ortografía (copie el host de la URL del tenant o de la clave de servicio); si este ordenador solo accede a Internet mediante un proxy, indíquelo con --proxy o HTTPS_PROXY.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The name {host} (for {where}) cannot be resolved: {reason}. {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre {host} (para {where}) no se puede resolver: {reason}. {hint}</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Check the proxy address and that the proxy is running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe la dirección del proxy y que el proxy esté en ejecución.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Nothing listens on that port: check the port (the tenant&apos;s runtime uses 443) and the host.</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay nada a la escucha en ese puerto: compruebe el puerto (el tiempo de ejecución del tenant usa el 443) y el host.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{where} refused the connection. {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} rechazó la conexión. {what}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if the line is slow.</source>
-        <translation type="unfinished"></translation>
+        <translation>La conexión con {where} tardó más de {timeout:g} s. Puede que un cortafuegos descarte la conexión o que se necesite un proxy (--proxy o HTTPS_PROXY); aumente --timeout si la línea es lenta.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{where} cannot be reached: {reason}. Check the network, the host, and whether a proxy is needed (--proxy or HTTPS_PROXY).</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede acceder a {where}: {reason}. Compruebe la red, el host y si se necesita un proxy (--proxy o HTTPS_PROXY).</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>El proxy {proxy} no respondió a la solicitud de túnel hacia {target} en {timeout:g} s. Compruebe el proxy o aumente --timeout.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The proxy {proxy} did not open a tunnel to {target}: it answered the CONNECT request unlike an HTTP proxy ({error}). Check that this address is an HTTP proxy.</source>
-        <translation type="unfinished"></translation>
+        <translation>El proxy {proxy} no abrió un túnel hacia {target}: respondió a la solicitud CONNECT de forma distinta a un proxy HTTP ({error}). Compruebe que esta dirección es un proxy HTTP.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>It wants credentials: give them in the proxy URL (http://user:password@proxy:port).</source>
-        <translation type="unfinished"></translation>
+        <translation>Pide credenciales: indíquelas en la URL del proxy (http://usuario:contraseña@proxy:puerto).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Its rules do not allow a tunnel to {target}; ask the proxy&apos;s administrators to allow CONNECT to this host and port.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sus reglas no permiten un túnel hacia {target}; pida a los administradores del proxy que permitan CONNECT a este host y puerto.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The proxy could not reach {target}: check the host name and port.</source>
-        <translation type="unfinished"></translation>
+        <translation>El proxy no pudo acceder a {target}: compruebe el nombre de host y el puerto.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The proxy could not reach {target} in time.</source>
-        <translation type="unfinished"></translation>
+        <translation>El proxy no pudo acceder a {target} a tiempo.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Check the proxy settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe la configuración del proxy.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The proxy {proxy} refused to open a tunnel to {target}: {status} {reason}. {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>El proxy {proxy} se negó a abrir un túnel hacia {target}: {status} {reason}. {hint}</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>{target} (through the proxy {proxy})</source>
-        <translation type="unfinished"></translation>
+        <translation>{target} (a través del proxy {proxy})</translation>
     </message>
     <message>
         <location line="+88"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} inició el handshake TLS pero no lo terminó en {timeout:g} s. Puede que el puerto hable otro protocolo que espera al cliente o que un cortafuegos retenga la conexión; compruebe el host y el puerto (el tiempo de ejecución del tenant usa el 443) o aumente --timeout.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} aceptó la conexión pero no envió ninguna respuesta TLS en {timeout:g} s. Puede que el puerto hable otro protocolo que espera al cliente o que un cortafuegos retenga la conexión; compruebe el host y el puerto (el tiempo de ejecución del tenant usa el 443) o aumente --timeout.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>plain HTTP ({line!r})</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP sin cifrar ({line!r})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>This is an http:// port; the tenant&apos;s runtime speaks TLS on 443.</source>
-        <translation type="unfinished"></translation>
+        <translation>Este es un puerto http://; el tiempo de ejecución del tenant habla TLS en el 443.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>something that is not TLS: {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>algo que no es TLS: {what}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Check the port: the tenant&apos;s runtime speaks TLS on 443.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe el puerto: el tiempo de ejecución del tenant habla TLS en el 443.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{where} does not speak TLS: it answered {what}. {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} no habla TLS: respondió {what}. {hint}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{where} closed the connection in the middle of the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} cerró la conexión en mitad del handshake TLS.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{where} closed the connection without answering the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} cerró la conexión sin responder al handshake TLS.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source> The port may not speak TLS, or does not serve the name {sni!r} (give the right one with --servername); check host and port (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation> Puede que el puerto no hable TLS o que no sirva el nombre {sni!r} (indique el correcto con --servername); compruebe el host y el puerto (el tiempo de ejecución del tenant usa el 443).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source> The port may not speak TLS; check host and port (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation> Puede que el puerto no hable TLS; compruebe el host y el puerto (el tiempo de ejecución del tenant usa el 443).</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>{where} and this program have no TLS version in common ({reasons}). The server offers only versions this program does not use (it needs TLS 1.2 or 1.3, as SAP Cloud Integration does): check that this is the tenant&apos;s runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} y este programa no tienen ninguna versión de TLS en común ({reasons}). El servidor solo ofrece versiones que este programa no usa (necesita TLS 1.2 o 1.3, como SAP Cloud Integration): compruebe que es el host de tiempo de ejecución del tenant.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{where} refused the TLS handshake ({reasons}): no cipher suite or key exchange in common with this program&apos;s TLS 1.2/1.3 defaults. Check that this is the tenant&apos;s runtime host and port.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} rechazó el handshake TLS ({reasons}): no hay ningún conjunto de cifrado ni intercambio de claves en común con los valores por defecto de TLS 1.2/1.3 de este programa. Compruebe que son el host y el puerto de tiempo de ejecución del tenant.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{where} does not serve the name {sni!r} ({reasons}). Check the host, or give the name it expects with --servername.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} no sirve el nombre {sni!r} ({reasons}). Compruebe el host o indique el nombre que espera con --servername.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The TLS handshake with {where} failed: {reasons}. Check host and port (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation>El handshake TLS con {where} falló: {reasons}. Compruebe el host y el puerto (el tiempo de ejecución del tenant usa el 443).</translation>
     </message>
 </context>
 <context>
@@ -4457,7 +4457,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location filename="../wizard/core/tracelog.py" line="+482"/>
         <source>an ljs_trace_*.log file</source>
-        <translation type="unfinished"></translation>
+        <translation>un archivo ljs_trace_*.log</translation>
     </message>
 </context>
 <context>
@@ -4465,17 +4465,17 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location filename="../wizard/core/trust.py" line="+93"/>
         <source>an SAP trust list</source>
-        <translation type="unfinished"></translation>
+        <translation>una lista de confianza de SAP</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>the SAP trust list shipped with the wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>la lista de confianza de SAP incluida con el asistente</translation>
     </message>
     <message>
         <location line="+144"/>
         <source>a CA certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>un archivo de certificado de CA</translation>
     </message>
 </context>
 <context>
