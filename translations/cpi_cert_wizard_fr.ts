@@ -3968,7 +3968,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location filename="../wizard/commands/test_call.py" line="+98"/>
         <source>the message body</source>
-        <translation type="unfinished"></translation>
+        <translation>le corps du message</translation>
     </message>
     <message>
         <location line="+43"/>
@@ -4001,237 +4001,237 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location filename="../wizard/core/testcall.py" line="+211"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {profile!r} n&apos;a pas de clé privée ({file}). Créez d&apos;abord la clé et la CSR (csr), ou importez un PKCS#12 (import-p12).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Profile {profile!r} has no certificate yet. Import what the CA sent back (import-reply) or a PKCS#12 (import-p12) first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {profile!r} n&apos;a pas encore de certificat. Importez d&apos;abord ce que l&apos;AC a renvoyé (import-reply) ou un PKCS#12 (import-p12).</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>The certificate in {file} ({subject}) does not belong to the private key of profile {profile!r}. Import the certificate issued for this profile&apos;s CSR again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat de {file} ({subject}) ne correspond pas à la clé privée du profil {profile!r}. Importez de nouveau le certificat émis pour la CSR de ce profil.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Profile {profile!r} has no saved tenant root ({file}). Read it with fetch-root first, or choose --trust system or --trust FILE.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {profile!r} n&apos;a pas de racine du tenant enregistrée ({file}). Lisez-la d&apos;abord avec fetch-root, ou choisissez --trust system ou --trust FICHIER.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the tenant root saved by fetch-root ({subject})</source>
-        <translation type="unfinished"></translation>
+        <translation>la racine du tenant enregistrée par fetch-root ({subject})</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>No system trust store could be read on this computer. Save the tenant root with fetch-root, or give the root file with --trust FILE.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun magasin de confiance système n&apos;a pu être lu sur cet ordinateur. Enregistrez la racine du tenant avec fetch-root, ou indiquez le fichier racine avec --trust FICHIER.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the system trust store</source>
-        <translation type="unfinished"></translation>
+        <translation>le magasin de confiance système</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>a root certificate for the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>un certificat racine pour le tenant</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the certificates in {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>les certificats de {file}</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The acceptable-CA name {value!r} in {source} is not an RFC 4514 name; run fetch-root again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le nom d&apos;AC acceptable {value!r} dans {source} n&apos;est pas un nom RFC 4514&#xa0;; relancez fetch-root.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>a file of accepted client root certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>un fichier de certificats racine client acceptés</translation>
     </message>
     <message>
         <location line="+568"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {profile!r} n&apos;a pas d&apos;URL de tenant&#xa0;; indiquez le point de terminaison avec --url (par exemple https://&lt;hôte d&apos;exécution&gt;/http/&lt;adresse&gt;).</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{url!r} is not an https:// URL. The tenant accepts client certificates only over TLS: use https://&lt;runtime host&gt;/http/&lt;address&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url!r} n&apos;est pas une URL https://. Le tenant n&apos;accepte les certificats client que via TLS&#xa0;: utilisez https://&lt;hôte d&apos;exécution&gt;/http/&lt;adresse&gt;.</translation>
     </message>
     <message>
         <location line="+88"/>
         <source>Connected to {target}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Connecté à {target}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Connected to {target} through the proxy {proxy} (CONNECT).</source>
-        <translation type="unfinished"></translation>
+        <translation>Connecté à {target} via le proxy {proxy} (CONNECT).</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>{where} does not speak TLS: it answered {what}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} ne parle pas TLS&#xa0;: il a répondu par {what}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a commencé la négociation TLS mais ne l&apos;a pas terminée en {timeout:g} s.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a accepté la connexion mais n&apos;a envoyé aucune réponse TLS en {timeout:g} s.</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>The server presented {chain}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur a présenté {chain}.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>It is not trusted against {trusted}: {problem}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette chaîne n&apos;est pas approuvée par rapport à {trusted}&#xa0;: {problem}.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Nothing was sent to the server.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rien n&apos;a été envoyé au serveur.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{protocol}: the server&apos;s certificate {name} is trusted: it leads to {trusted}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{protocol}&#xa0;: le certificat du serveur {name} est approuvé&#xa0;: il remonte à {trusted}.</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>no names</source>
-        <translation type="unfinished"></translation>
+        <translation>aucun nom</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The server asked for a client certificate (acceptable CAs: {listed}); we sent {chain}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur a demandé un certificat client (AC acceptables&#xa0;: {listed})&#xa0;; nous avons envoyé {chain}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The server did not ask for a client certificate, so none was sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur n&apos;a pas demandé de certificat client&#xa0;: aucun n&apos;a donc été envoyé.</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>{where} closed the connection without answering the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a fermé la connexion sans répondre à la négociation TLS.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{where} closed the connection in the middle of the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a fermé la connexion au milieu de la négociation TLS.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{where} ended the TLS handshake after our client certificate: {reasons}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a mis fin à la négociation TLS après notre certificat client&#xa0;: {reasons}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>No TLS session with {where}: {reasons} (no protocol version or cipher in common, or the server refused this host name).</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune session TLS avec {where}&#xa0;: {reasons} (aucune version de protocole ni suite de chiffrement en commun, ou le serveur a refusé ce nom d&apos;hôte).</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>{where} accepted the request but did not answer within {timeout:g} s (a slow flow needs a larger --timeout).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a accepté la demande mais n&apos;a pas répondu en {timeout:g} s (un flux lent nécessite un --timeout plus grand).</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>The TLS connection to {where} failed: {reasons}.</source>
-        <translation type="unfinished"></translation>
+        <translation>La connexion TLS à {where} a échoué&#xa0;: {reasons}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{where} closed the connection after the handshake without an answer ({error}); servers do this when they refuse the client certificate without saying why.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a fermé la connexion après la négociation sans répondre ({error})&#xa0;; les serveurs le font quand ils refusent le certificat client sans en donner la raison.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{where} gave no usable HTTP answer ({error}: {reason}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} n&apos;a donné aucune réponse HTTP exploitable ({error}&#xa0;: {reason}).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The answer begins: {excerpt}</source>
-        <translation type="unfinished"></translation>
+        <translation>La réponse commence par&#xa0;: {excerpt}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Redirected to {location}: not an integration flow endpoint (a login page or the management host?).</source>
-        <translation type="unfinished"></translation>
+        <translation>Redirigé vers {location}&#xa0;: ce n&apos;est pas un point de terminaison de flux d&apos;intégration (une page de connexion ou l&apos;hôte de gestion&#xa0;?).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The server says it could not verify the client certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur indique qu&apos;il n&apos;a pas pu vérifier le certificat client.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The server says no client certificate arrived.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur indique qu&apos;aucun certificat client n&apos;est arrivé.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The pre-checks found problems with the chain: {checks} (see above).</source>
-        <translation type="unfinished"></translation>
+        <translation>Les contrôles préalables ont détecté des problèmes dans la chaîne&#xa0;: {checks} (voir ci-dessus).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The server never asked for a client certificate, so nothing could be forwarded: check that the URL is the runtime host (not the management host) and that no proxy or gateway ends TLS in between.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur n&apos;a jamais demandé de certificat client, donc rien n&apos;a pu être transmis&#xa0;: vérifiez que l&apos;URL est celle de l&apos;hôte d&apos;exécution (et non de l&apos;hôte de gestion) et qu&apos;aucun proxy ni passerelle ne termine le TLS entre les deux.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>A load balancer drops such a chain, so the tenant saw no certificate (the access log shows &apos;-&apos; as the user).</source>
-        <translation type="unfinished"></translation>
+        <translation>Un répartiteur de charge rejette une telle chaîne&#xa0;: le tenant n&apos;a donc vu aucun certificat (le journal d&apos;accès indique «&#xa0;-&#xa0;» comme utilisateur).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The chain should pass the load balancer, so the certificate reached the tenant but is not known there (the access log shows &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; as the user).</source>
-        <translation type="unfinished"></translation>
+        <translation>La chaîne devrait passer le répartiteur de charge&#xa0;: le certificat est donc parvenu au tenant, mais n&apos;y est pas connu (le journal d&apos;accès indique «&#xa0;&lt;CN&gt;@&lt;CN de l&apos;émetteur&gt;&#xa0;» comme utilisateur).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Could not tell: {checks}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de déterminer la cause&#xa0;: {checks}.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>no certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>aucun certificat</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{names} (no intermediate)</source>
-        <translation type="unfinished"></translation>
+        <translation>{names} (aucun intermédiaire)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>{names} (%n intermediate(s))</source>
-        <translation type="unfinished"></translation>
+        <translation>{names} (%n intermédiaire(s))</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{where} rejected our client certificate with a TLS alert: {reasons}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a rejeté notre certificat client par une alerte TLS&#xa0;: {reasons}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{where} closed the connection right after our client certificate, without an answer.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a fermé la connexion juste après notre certificat client, sans répondre.</translation>
     </message>
 </context>
 <context>
@@ -4239,217 +4239,217 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location filename="../wizard/core/tlsprobe.py" line="+70"/>
         <source>No target given: pass the tenant&apos;s runtime URL or host, for example https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune cible indiquée&#xa0;: passez l&apos;URL ou l&apos;hôte d&apos;exécution du tenant, par exemple https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{raw!r} is a {scheme}:// address; give an https:// URL, a host name or host:port.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r} est une adresse {scheme}://&#xa0;; indiquez une URL https://, un nom d&apos;hôte ou hôte:port.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>{raw!r}: the IPv6 address has no closing &apos;]&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r}&#xa0;: l&apos;adresse IPv6 n&apos;a pas de «&#xa0;]&#xa0;» fermant.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>{raw!r}: {port!r} is not a port number (1 to 65535).</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r}&#xa0;: {port!r} n&apos;est pas un numéro de port (1 à 65535).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{raw!r}: {host!r} is not a valid host name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r}&#xa0;: {host!r} n&apos;est pas un nom d&apos;hôte valide.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{raw!r} has no host name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r} n&apos;a pas de nom d&apos;hôte.</translation>
     </message>
     <message>
         <location line="+45"/>
         <source>Proxy scheme {scheme}:// is not supported; give an http:// proxy URL (the usual kind: it tunnels TLS with CONNECT), for example http://proxy.corp:3128.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le schéma de proxy {scheme}:// n&apos;est pas pris en charge&#xa0;; indiquez une URL de proxy http:// (le type habituel&#xa0;: il fait passer le TLS par un tunnel CONNECT), par exemple http://proxy.corp:3128.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The proxy address has no usable host and port; write it like http://proxy.corp:3128.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;adresse du proxy n&apos;a ni hôte ni port exploitable&#xa0;; écrivez-la sous la forme http://proxy.corp:3128.</translation>
     </message>
     <message>
         <location line="+64"/>
         <source>The timeout must be a positive number of seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le délai d&apos;attente doit être un nombre positif de secondes.</translation>
     </message>
     <message>
         <location line="+70"/>
         <source>the proxy {proxy}</source>
-        <translation type="unfinished"></translation>
+        <translation>le proxy {proxy}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>La résolution de {host} (pour {where}) a pris plus de {timeout:g} s. Vérifiez le réseau et les paramètres DNS, ou augmentez --timeout.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Check the proxy address in --proxy or HTTPS_PROXY.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez l&apos;adresse du proxy dans --proxy ou HTTPS_PROXY.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Check the spelling (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, give it with --proxy or HTTPS_PROXY.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez l&apos;orthographe (copiez l&apos;hôte depuis l&apos;URL du tenant ou la clé de service)&#xa0;; si cet ordinateur n&apos;accède à Internet que via un proxy, indiquez-le avec --proxy ou HTTPS_PROXY.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The name {host} (for {where}) cannot be resolved: {reason}. {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>Le nom {host} (pour {where}) ne peut pas être résolu&#xa0;: {reason}. {hint}</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Check the proxy address and that the proxy is running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez l&apos;adresse du proxy et que le proxy fonctionne.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Nothing listens on that port: check the port (the tenant&apos;s runtime uses 443) and the host.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rien n&apos;écoute sur ce port&#xa0;: vérifiez le port (l&apos;environnement d&apos;exécution du tenant utilise 443) et l&apos;hôte.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{where} refused the connection. {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a refusé la connexion. {what}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if the line is slow.</source>
-        <translation type="unfinished"></translation>
+        <translation>La connexion à {where} a pris plus de {timeout:g} s. Un pare-feu bloque peut-être la connexion, ou un proxy est nécessaire (--proxy ou HTTPS_PROXY)&#xa0;; augmentez --timeout si la ligne est lente.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{where} cannot be reached: {reason}. Check the network, the host, and whether a proxy is needed (--proxy or HTTPS_PROXY).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} est injoignable&#xa0;: {reason}. Vérifiez le réseau, l&apos;hôte et si un proxy est nécessaire (--proxy ou HTTPS_PROXY).</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le proxy {proxy} n&apos;a pas répondu à la demande de tunnel vers {target} en {timeout:g} s. Vérifiez le proxy, ou augmentez --timeout.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The proxy {proxy} did not open a tunnel to {target}: it answered the CONNECT request unlike an HTTP proxy ({error}). Check that this address is an HTTP proxy.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le proxy {proxy} n&apos;a pas ouvert de tunnel vers {target}&#xa0;: il a répondu à la requête CONNECT autrement qu&apos;un proxy HTTP ({error}). Vérifiez que cette adresse est bien celle d&apos;un proxy HTTP.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>It wants credentials: give them in the proxy URL (http://user:password@proxy:port).</source>
-        <translation type="unfinished"></translation>
+        <translation>Il exige des informations d&apos;identification&#xa0;: indiquez-les dans l&apos;URL du proxy (http://utilisateur:mot-de-passe@proxy:port).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Its rules do not allow a tunnel to {target}; ask the proxy&apos;s administrators to allow CONNECT to this host and port.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ses règles n&apos;autorisent pas de tunnel vers {target}&#xa0;; demandez aux administrateurs du proxy d&apos;autoriser CONNECT vers cet hôte et ce port.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The proxy could not reach {target}: check the host name and port.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le proxy n&apos;a pas pu joindre {target}&#xa0;: vérifiez le nom d&apos;hôte et le port.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The proxy could not reach {target} in time.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le proxy n&apos;a pas pu joindre {target} à temps.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Check the proxy settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez les paramètres du proxy.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The proxy {proxy} refused to open a tunnel to {target}: {status} {reason}. {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>Le proxy {proxy} a refusé d&apos;ouvrir un tunnel vers {target}&#xa0;: {status} {reason}. {hint}</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>{target} (through the proxy {proxy})</source>
-        <translation type="unfinished"></translation>
+        <translation>{target} (via le proxy {proxy})</translation>
     </message>
     <message>
         <location line="+88"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a commencé la négociation TLS mais ne l&apos;a pas terminée en {timeout:g} s. Le port parle peut-être un autre protocole qui attend le client, ou un pare-feu retient la connexion&#xa0;; vérifiez l&apos;hôte et le port (l&apos;environnement d&apos;exécution du tenant utilise 443), ou augmentez --timeout.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a accepté la connexion mais n&apos;a envoyé aucune réponse TLS en {timeout:g} s. Le port parle peut-être un autre protocole qui attend le client, ou un pare-feu retient la connexion&#xa0;; vérifiez l&apos;hôte et le port (l&apos;environnement d&apos;exécution du tenant utilise 443), ou augmentez --timeout.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>plain HTTP ({line!r})</source>
-        <translation type="unfinished"></translation>
+        <translation>du HTTP simple ({line!r})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>This is an http:// port; the tenant&apos;s runtime speaks TLS on 443.</source>
-        <translation type="unfinished"></translation>
+        <translation>Il s&apos;agit d&apos;un port http://&#xa0;; l&apos;environnement d&apos;exécution du tenant parle TLS sur le port 443.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>something that is not TLS: {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>quelque chose qui n&apos;est pas du TLS&#xa0;: {what}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Check the port: the tenant&apos;s runtime speaks TLS on 443.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez le port&#xa0;: l&apos;environnement d&apos;exécution du tenant parle TLS sur le port 443.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{where} does not speak TLS: it answered {what}. {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} ne parle pas TLS&#xa0;: il a répondu par {what}. {hint}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{where} closed the connection in the middle of the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a fermé la connexion au milieu de la négociation TLS.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{where} closed the connection without answering the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a fermé la connexion sans répondre à la négociation TLS.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source> The port may not speak TLS, or does not serve the name {sni!r} (give the right one with --servername); check host and port (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation> Le port ne parle peut-être pas TLS, ou ne sert pas le nom {sni!r} (indiquez le bon avec --servername)&#xa0;; vérifiez l&apos;hôte et le port (l&apos;environnement d&apos;exécution du tenant utilise 443).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source> The port may not speak TLS; check host and port (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation> Le port ne parle peut-être pas TLS&#xa0;; vérifiez l&apos;hôte et le port (l&apos;environnement d&apos;exécution du tenant utilise 443).</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>{where} and this program have no TLS version in common ({reasons}). The server offers only versions this program does not use (it needs TLS 1.2 or 1.3, as SAP Cloud Integration does): check that this is the tenant&apos;s runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} et ce programme n&apos;ont aucune version de TLS en commun ({reasons}). Le serveur ne propose que des versions que ce programme n&apos;utilise pas (il lui faut TLS 1.2 ou 1.3, comme SAP Cloud Integration)&#xa0;: vérifiez qu&apos;il s&apos;agit bien de l&apos;hôte d&apos;exécution du tenant.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{where} refused the TLS handshake ({reasons}): no cipher suite or key exchange in common with this program&apos;s TLS 1.2/1.3 defaults. Check that this is the tenant&apos;s runtime host and port.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a refusé la négociation TLS ({reasons})&#xa0;: aucune suite de chiffrement ni méthode d&apos;échange de clés en commun avec les paramètres TLS 1.2/1.3 par défaut de ce programme. Vérifiez qu&apos;il s&apos;agit bien de l&apos;hôte et du port d&apos;exécution du tenant.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{where} does not serve the name {sni!r} ({reasons}). Check the host, or give the name it expects with --servername.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} ne sert pas le nom {sni!r} ({reasons}). Vérifiez l&apos;hôte, ou indiquez le nom attendu avec --servername.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The TLS handshake with {where} failed: {reasons}. Check host and port (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation>La négociation TLS avec {where} a échoué&#xa0;: {reasons}. Vérifiez l&apos;hôte et le port (l&apos;environnement d&apos;exécution du tenant utilise 443).</translation>
     </message>
 </context>
 <context>
@@ -4457,7 +4457,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location filename="../wizard/core/tracelog.py" line="+482"/>
         <source>an ljs_trace_*.log file</source>
-        <translation type="unfinished"></translation>
+        <translation>un fichier ljs_trace_*.log</translation>
     </message>
 </context>
 <context>
@@ -4465,17 +4465,17 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location filename="../wizard/core/trust.py" line="+93"/>
         <source>an SAP trust list</source>
-        <translation type="unfinished"></translation>
+        <translation>une liste de confiance SAP</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>the SAP trust list shipped with the wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>la liste de confiance SAP fournie avec l&apos;assistant</translation>
     </message>
     <message>
         <location line="+144"/>
         <source>a CA certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>un fichier de certificat d&apos;AC</translation>
     </message>
 </context>
 <context>
