@@ -3160,53 +3160,53 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+7"/>
         <source>the CSRF token request</source>
-        <translation type="unfinished"></translation>
+        <translation>die CSRF-Token-Anforderung</translation>
     </message>
     <message>
         <location line="+4"/>
         <source> The answer was an HTML page, probably a login page.</source>
-        <translation type="unfinished"></translation>
+        <translation> Die Antwort war eine HTML-Seite, vermutlich eine Anmeldeseite.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{host} did not hand out a CSRF token (HTTP {status} to &apos;X-CSRF-Token: Fetch&apos;), so it would refuse the POST with 403.{page} Check that the URL is the tenant&apos;s tmn host and that no proxy or single sign-on page is in between.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat kein CSRF-Token ausgegeben (HTTP {status} auf &apos;X-CSRF-Token: Fetch&apos;), würde den POST also mit 403 ablehnen.{page} Prüfen Sie, ob die URL der tmn-Host des Tenants ist und ob weder ein Proxy noch eine Single-Sign-on-Seite dazwischenliegt.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>{host} refused the POST because the CSRF token or the session cookie was not accepted (HTTP 403, X-CSRF-Token: Required). A proxy may be dropping cookies; try again without it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat den POST abgelehnt, weil das CSRF-Token oder das Sitzungs-Cookie nicht akzeptiert wurde (HTTP 403, X-CSRF-Token: Required). Womöglich verwirft ein Proxy Cookies; versuchen Sie es ohne ihn erneut.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} refused to store the mapping for {name!r} (HTTP 403). That user needs the permission CertificateUserMappings.Write.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat das Speichern der Zuordnung für {name!r} abgelehnt (HTTP 403). Dieser Benutzer braucht die Berechtigung CertificateUserMappings.Write.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>die Zuordnung</translation>
     </message>
     <message>
         <location line="+10"/>
         <location line="+1"/>
         <source>the read-back</source>
-        <translation type="unfinished"></translation>
+        <translation>das Zurücklesen</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>keine</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>After the POST, {host} lists no mapping with Id {id} for user {user!r} (entries found: {ids}). Check Certificate-to-User Mappings in the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach dem POST führt {host} keine Zuordnung mit der Id {id} für den Benutzer {user!r} (gefundene Einträge: {ids}). Prüfen Sie die Zertifikat-zu-Benutzer-Zuordnungen im Tenant.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{host} returned the mapping without a readable ValidUntil ({value!r}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat die Zuordnung ohne lesbares ValidUntil zurückgegeben ({value!r}).</translation>
     </message>
 </context>
 <context>
@@ -3284,7 +3284,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+74"/>
         <source>Profile {name!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {name!r}</translation>
     </message>
     <message>
         <location line="+64"/>
@@ -3419,7 +3419,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+12"/>
         <source>a certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Zertifikatsdatei</translation>
     </message>
     <message>
         <location line="+57"/>
@@ -3502,160 +3502,167 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
   example endpoint: {example} (role {role})
   access log: {access_log}
   try: curl --cacert {lb_root} --cert client-chain.pem --key key.pem {example}</source>
-        <translation type="unfinished"></translation>
+        <translation>Sandbox-Tenant läuft unter {url} (Strg+C zum Beenden)
+  diesem Root-Zertifikat des Load Balancers vertrauen: {lb_root} (DER: {lb_root_cer})
+  Root-Zertifikat der Demo-CA (stellt Client-Zertifikate aus): {ca_root}
+  Beispiel-Endpunkt: {example} (Rolle {role})
+  Zugriffsprotokoll: {access_log}
+  ausprobieren: curl --cacert {lb_root} --cert client-chain.pem --key key.pem {example}</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Sandbox stopped; its certificates, tables and logs stay in {folder}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sandbox beendet; ihre Zertifikate, Tabellen und Protokolle bleiben in {folder}.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>a certificate signing request</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Zertifikatsanforderung</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>PEM bundle</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM-Bundle</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{count} certificates: leaf, intermediate, root</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Zertifikate: End-, Zwischen- und Root-Zertifikat</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{count} certificates: leaf, intermediate</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} Zertifikate: End- und Zwischenzertifikat</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Signed by the sandbox demo CA: {subject}
   valid until {until}, extended key usage: {usages}
   reply ({format}, {contents}): {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>Von der Demo-CA der Sandbox signiert: {subject}
+  gültig bis {until}, Extended Key Usage: {usages}
+  Antwort ({format}, {contents}): {file}</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>  note: no clientAuth, so SAP (and this sandbox) will not accept it as a client.</source>
-        <translation type="unfinished"></translation>
+        <translation>  Hinweis: kein clientAuth, daher akzeptiert SAP (und diese Sandbox) es nicht als Client-Zertifikat.</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>a certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Zertifikat</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Mapped {subject} (issued by {issuer}) to user {user}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{subject} (ausgestellt von {issuer}) dem Benutzer {user} zugeordnet.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>  {user} has no role yet: `sandbox grant {user} {role}`.</source>
-        <translation type="unfinished"></translation>
+        <translation>  {user} hat noch keine Rolle: `sandbox grant {user} {role}`.</translation>
     </message>
     <message>
         <location line="+10"/>
         <location line="+10"/>
         <source>{user} now has: {roles}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} hat jetzt: {roles}.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>no roles</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Rollen</translation>
     </message>
     <message>
         <location line="+14"/>
         <source> (fails with 500)</source>
-        <translation type="unfinished"></translation>
+        <translation> (schlägt mit 500 fehl)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source> (answers 503: runtime unavailable)</source>
-        <translation type="unfinished"></translation>
+        <translation> (antwortet mit 503: Runtime nicht verfügbar)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Endpoint {path}: role {role}, at most {max_bytes} bytes{extra}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Endpunkt {path}: Rolle {role}, höchstens {max_bytes} Byte{extra}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>a root certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Root-Zertifikat</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The load balancer now also accepts client chains ending at {subject}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Load Balancer akzeptiert jetzt auch Client-Ketten, die bei {subject} enden.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Sandbox folder: {folder} (node {node})</source>
-        <translation type="unfinished"></translation>
+        <translation>Sandbox-Ordner: {folder} (Knoten {node})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  load-balancer root (senders trust it): {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>  Root-Zertifikat des Load Balancers (Sender vertrauen ihm): {file}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  demo CA root: {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>  Root-Zertifikat der Demo-CA: {file}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  access logs: {folder}</source>
-        <translation type="unfinished"></translation>
+        <translation>  Zugriffsprotokolle: {folder}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Client roots accepted by the load balancer:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vom Load Balancer akzeptierte Client-Roots:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Certificate-to-user mappings:</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat-zu-Benutzer-Zuordnungen:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{user} &lt;- {subject} (serial {serial})</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} &lt;- {subject} (Seriennummer {serial})</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Roles:</source>
-        <translation type="unfinished"></translation>
+        <translation>Rollen:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Endpoints:</source>
-        <translation type="unfinished"></translation>
+        <translation>Endpunkte:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{path}: role {role}, max {max_bytes} bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}: Rolle {role}, max. {max_bytes} Byte</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>, fails (500)</source>
-        <translation type="unfinished"></translation>
+        <translation>, schlägt fehl (500)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>, unavailable (503)</source>
-        <translation type="unfinished"></translation>
+        <translation>, nicht verfügbar (503)</translation>
     </message>
     <message>
         <location line="+25"/>
         <source>  (none)</source>
-        <translation type="unfinished"></translation>
+        <translation>  (keine)</translation>
     </message>
 </context>
 <context>
@@ -3663,22 +3670,22 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location filename="../wizard/core/sap_sign.py" line="-222"/>
         <source>%n day(s)</source>
-        <translation type="unfinished">%n Tag</translation>
+        <translation>%n Tag(e)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%n month(s)</source>
-        <translation type="unfinished">%n Monat</translation>
+        <translation>%n Monat(e)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%n year(s)</source>
-        <translation type="unfinished">%n Jahr</translation>
+        <translation>%n Jahr(e)</translation>
     </message>
     <message>
         <location line="+158"/>
         <source>a Destination service key (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Serviceschlüssel des Destination Service (JSON)</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -3688,37 +3695,37 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+73"/>
         <source>{flags} only work when SAP signs; --refresh only fetches the certificate SAP has (the renewal setting stays as it was).</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} funktionieren nur, wenn SAP signiert; --refresh holt nur das Zertifikat ab, das SAP hat (die Einstellung zur Erneuerung bleibt, wie sie war).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Give the Destination service key: --destination-key FILE.json (BTP cockpit → the Cloud Foundry subaccount → Instances and Subscriptions → the Destination service instance → Service Keys → Download).</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie den Serviceschlüssel des Destination Service an: --destination-key DATEI.json (BTP Cockpit → der Cloud-Foundry-Subaccount → Instanzen und Abonnements → die Instanz des Destination Service → Serviceschlüssel → Herunterladen).</translation>
     </message>
     <message>
         <location line="+34"/>
         <source>Before SAP signs:</source>
-        <translation type="unfinished"></translation>
+        <translation>Bevor SAP signiert:</translation>
     </message>
     <message>
         <location line="+48"/>
         <source>  SHA-256 {sha256}, valid until {until} UTC</source>
-        <translation type="unfinished"></translation>
+        <translation>  SHA-256 {sha256}, gültig bis {until} UTC</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Mind:</source>
-        <translation type="unfinished"></translation>
+        <translation>Beachten Sie:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Client secret: {where}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Client-Secret: {where}.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>on</source>
-        <translation type="unfinished"></translation>
+        <translation>ein</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3729,72 +3736,72 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+1"/>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannt</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&apos;{name}&apos; in the subaccount&apos;s Destination certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{name}&apos; in den Destination-Zertifikaten des Subaccounts</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s certificate {where} is the one profile {profile} already has; nothing changed (automatic renewal {renew}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat von SAP {where} ist dasjenige, das Profil {profile} bereits hat; nichts geändert (automatische Erneuerung {renew}).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Imported SAP&apos;s certificate {where} into profile {profile} (automatic renewal {renew}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat von SAP {where} in Profil {profile} importiert (automatische Erneuerung {renew}).</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP renewed the certificate {where}; profile {profile} now has the new one (automatic renewal {renew}).</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP hat das Zertifikat {where} erneuert; Profil {profile} hat jetzt das neue (automatische Erneuerung {renew}).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>SAP signed the CSR again of profile {profile}: {where}, valid {validity}, automatic renewal {renew}.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP hat die CSR von Profil {profile} erneut signiert: {where}, gültig {validity}, automatische Erneuerung {renew}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>SAP signed the CSR of profile {profile}: {where}, valid {validity}, automatic renewal {renew}.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP hat die CSR von Profil {profile} signiert: {where}, gültig {validity}, automatische Erneuerung {renew}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The tenant entry must be updated: it names an earlier certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Eintrag im Tenant muss aktualisiert werden: Er nennt ein früheres Zertifikat.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  new SHA-256 {sha256}</source>
-        <translation type="unfinished"></translation>
+        <translation>  neu: SHA-256 {sha256}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>  was SHA-256 {sha256}</source>
-        <translation type="unfinished"></translation>
+        <translation>  bisher: SHA-256 {sha256}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  Neo: a new Certificate-to-User mapping for the new certificate; Cloud Foundry: a new service key with it (unless pinning is off).</source>
-        <translation type="unfinished"></translation>
+        <translation>  Neo: eine neue Zertifikat-zu-Benutzer-Zuordnung für das neue Zertifikat; Cloud Foundry: ein neuer Serviceschlüssel damit (außer Pinning ist ausgeschaltet).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>  The sender needs the new certificate too (same key): cpi-cert-wizard export-p12 --profile {profile}</source>
-        <translation type="unfinished"></translation>
+        <translation>  Der Sender braucht das neue Zertifikat ebenfalls (gleicher Schlüssel): cpi-cert-wizard export-p12 --profile {profile}</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Next: cpi-cert-wizard export-p12 --profile {profile}, then update the tenant entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiter: cpi-cert-wizard export-p12 --profile {profile}, danach den Eintrag im Tenant aktualisieren.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Next: cpi-cert-wizard export-p12 --profile {profile} (for the sender), then cpi-cert-wizard mapping --profile {profile} (for the tenant).</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiter: cpi-cert-wizard export-p12 --profile {profile} (für den Sender), danach cpi-cert-wizard mapping --profile {profile} (für den Tenant).</translation>
     </message>
     <message>
         <location filename="../wizard/core/sap_sign.py" line="+2"/>
@@ -3855,7 +3862,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+64"/>
         <source>none (no usable keyring)</source>
-        <translation type="unfinished"></translation>
+        <translation>nirgends (kein nutzbarer Schlüsselbund)</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -3962,7 +3969,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location filename="../wizard/commands/test_call.py" line="+98"/>
         <source>the message body</source>
-        <translation type="unfinished"></translation>
+        <translation>der Nachrichtentext</translation>
     </message>
     <message>
         <location line="+43"/>
@@ -3995,52 +4002,52 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location filename="../wizard/core/testcall.py" line="+211"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {profile!r} hat keinen privaten Schlüssel ({file}). Erstellen Sie zuerst Schlüssel und CSR (csr), oder importieren Sie eine PKCS#12-Datei (import-p12).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Profile {profile!r} has no certificate yet. Import what the CA sent back (import-reply) or a PKCS#12 (import-p12) first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {profile!r} hat noch kein Zertifikat. Importieren Sie zuerst, was die CA zurückgeschickt hat (import-reply), oder eine PKCS#12-Datei (import-p12).</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>The certificate in {file} ({subject}) does not belong to the private key of profile {profile!r}. Import the certificate issued for this profile&apos;s CSR again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat in {file} ({subject}) gehört nicht zum privaten Schlüssel von Profil {profile!r}. Importieren Sie erneut das Zertifikat, das für die CSR dieses Profils ausgestellt wurde.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Profile {profile!r} has no saved tenant root ({file}). Read it with fetch-root first, or choose --trust system or --trust FILE.</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {profile!r} hat kein gespeichertes Root-Zertifikat des Tenants ({file}). Lesen Sie es zuerst mit fetch-root, oder wählen Sie --trust system oder --trust FILE.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the tenant root saved by fetch-root ({subject})</source>
-        <translation type="unfinished"></translation>
+        <translation>das von fetch-root gespeicherte Root-Zertifikat des Tenants ({subject})</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>No system trust store could be read on this computer. Save the tenant root with fetch-root, or give the root file with --trust FILE.</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf diesem Computer ließ sich kein Truststore des Systems lesen. Speichern Sie das Root-Zertifikat des Tenants mit fetch-root, oder geben Sie die Root-Datei mit --trust FILE an.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the system trust store</source>
-        <translation type="unfinished"></translation>
+        <translation>den Truststore des Systems</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>a root certificate for the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Root-Zertifikat für den Tenant</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the certificates in {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>die Zertifikate in {file}</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The acceptable-CA name {value!r} in {source} is not an RFC 4514 name; run fetch-root again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Name {value!r} einer akzeptierten CA in {source} ist kein Name nach RFC 4514; führen Sie fetch-root erneut aus.</translation>
     </message>
     <message>
         <location line="+19"/>
