@@ -3650,17 +3650,17 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+3"/>
         <source>, fails (500)</source>
-        <translation type="unfinished"></translation>
+        <translation>、失敗 (500)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>, unavailable (503)</source>
-        <translation type="unfinished"></translation>
+        <translation>、利用不可 (503)</translation>
     </message>
     <message>
         <location line="+25"/>
         <source>  (none)</source>
-        <translation type="unfinished"></translation>
+        <translation>  (なし)</translation>
     </message>
 </context>
 <context>
@@ -3668,22 +3668,22 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/sap_sign.py" line="-222"/>
         <source>%n day(s)</source>
-        <translation type="unfinished">%n 日</translation>
+        <translation>%n 日</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%n month(s)</source>
-        <translation type="unfinished">%n か月</translation>
+        <translation>%n か月</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%n year(s)</source>
-        <translation type="unfinished">%n 年</translation>
+        <translation>%n 年</translation>
     </message>
     <message>
         <location line="+158"/>
         <source>a Destination service key (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>Destination サービスのサービスキー (JSON)</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -3693,37 +3693,37 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+73"/>
         <source>{flags} only work when SAP signs; --refresh only fetches the certificate SAP has (the renewal setting stays as it was).</source>
-        <translation type="unfinished"></translation>
+        <translation>{flags} は SAP が署名する場合にのみ使用できます。--refresh は SAP が保持している証明書を取得するだけです (自動更新の設定は変わりません)。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Give the Destination service key: --destination-key FILE.json (BTP cockpit → the Cloud Foundry subaccount → Instances and Subscriptions → the Destination service instance → Service Keys → Download).</source>
-        <translation type="unfinished"></translation>
+        <translation>Destination サービスのサービスキーを指定してください: --destination-key FILE.json (SAP BTP cockpit → Cloud Foundry サブアカウント → Instances and Subscriptions → Destination サービスのインスタンス → Service Keys → Download)。</translation>
     </message>
     <message>
         <location line="+34"/>
         <source>Before SAP signs:</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP が署名する前:</translation>
     </message>
     <message>
         <location line="+48"/>
         <source>  SHA-256 {sha256}, valid until {until} UTC</source>
-        <translation type="unfinished"></translation>
+        <translation>  SHA-256 {sha256}、有効期限 {until} UTC</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Mind:</source>
-        <translation type="unfinished"></translation>
+        <translation>注意:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Client secret: {where}.</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアントシークレット: {where}。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>on</source>
-        <translation type="unfinished"></translation>
+        <translation>オン</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3734,72 +3734,72 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+1"/>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>不明</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&apos;{name}&apos; in the subaccount&apos;s Destination certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>サブアカウントの Destination 証明書内の &apos;{name}&apos;</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s certificate {where} is the one profile {profile} already has; nothing changed (automatic renewal {renew}).</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP の証明書 {where} は、プロファイル {profile} が既に保持しているものと同じです。変更はありません (自動更新 {renew})。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Imported SAP&apos;s certificate {where} into profile {profile} (automatic renewal {renew}).</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP の証明書 {where} をプロファイル {profile} にインポートしました (自動更新 {renew})。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP renewed the certificate {where}; profile {profile} now has the new one (automatic renewal {renew}).</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP が証明書 {where} を更新しました。プロファイル {profile} には新しい証明書が入っています (自動更新 {renew})。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>SAP signed the CSR again of profile {profile}: {where}, valid {validity}, automatic renewal {renew}.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP がプロファイル {profile} の CSR に再度署名しました: {where}、有効期間 {validity}、自動更新 {renew}。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>SAP signed the CSR of profile {profile}: {where}, valid {validity}, automatic renewal {renew}.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP がプロファイル {profile} の CSR に署名しました: {where}、有効期間 {validity}、自動更新 {renew}。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The tenant entry must be updated: it names an earlier certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントのエントリを更新する必要があります。エントリには以前の証明書が登録されています。</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>  new SHA-256 {sha256}</source>
-        <translation type="unfinished"></translation>
+        <translation>  新しい SHA-256 {sha256}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>  was SHA-256 {sha256}</source>
-        <translation type="unfinished"></translation>
+        <translation>  以前の SHA-256 {sha256}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  Neo: a new Certificate-to-User mapping for the new certificate; Cloud Foundry: a new service key with it (unless pinning is off).</source>
-        <translation type="unfinished"></translation>
+        <translation>  Neo: 新しい証明書用の新しい証明書とユーザーのマッピング。Cloud Foundry: 新しい証明書を含む新しいサービスキー (ピン留めがオフの場合を除く)。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>  The sender needs the new certificate too (same key): cpi-cert-wizard export-p12 --profile {profile}</source>
-        <translation type="unfinished"></translation>
+        <translation>  送信側システムにも新しい証明書 (鍵は同じ) が必要です: cpi-cert-wizard export-p12 --profile {profile}</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Next: cpi-cert-wizard export-p12 --profile {profile}, then update the tenant entry.</source>
-        <translation type="unfinished"></translation>
+        <translation>次の手順: cpi-cert-wizard export-p12 --profile {profile}、その後テナントのエントリを更新してください。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Next: cpi-cert-wizard export-p12 --profile {profile} (for the sender), then cpi-cert-wizard mapping --profile {profile} (for the tenant).</source>
-        <translation type="unfinished"></translation>
+        <translation>次の手順: cpi-cert-wizard export-p12 --profile {profile} (送信側システム用)、その後 cpi-cert-wizard mapping --profile {profile} (テナント用)。</translation>
     </message>
     <message>
         <location filename="../wizard/core/sap_sign.py" line="+2"/>
@@ -3860,7 +3860,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+64"/>
         <source>none (no usable keyring)</source>
-        <translation type="unfinished"></translation>
+        <translation>なし (使用可能なキーリングがありません)</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -3967,7 +3967,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/commands/test_call.py" line="+98"/>
         <source>the message body</source>
-        <translation type="unfinished"></translation>
+        <translation>メッセージ本文</translation>
     </message>
     <message>
         <location line="+43"/>
@@ -4000,237 +4000,237 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/testcall.py" line="+211"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} には秘密鍵 ({file}) がありません。先に鍵と CSR を作成する (csr) か、PKCS#12 をインポート (import-p12) してください。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Profile {profile!r} has no certificate yet. Import what the CA sent back (import-reply) or a PKCS#12 (import-p12) first.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} にはまだ証明書がありません。先に CA から返送されたもの (import-reply) または PKCS#12 (import-p12) をインポートしてください。</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>The certificate in {file} ({subject}) does not belong to the private key of profile {profile!r}. Import the certificate issued for this profile&apos;s CSR again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} 内の証明書 ({subject}) は、プロファイル {profile!r} の秘密鍵に対応していません。このプロファイルの CSR に対して発行された証明書を再度インポートしてください。</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>Profile {profile!r} has no saved tenant root ({file}). Read it with fetch-root first, or choose --trust system or --trust FILE.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} には保存されたテナントのルート証明書 ({file}) がありません。先に fetch-root で取得するか、--trust system または --trust FILE を選択してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the tenant root saved by fetch-root ({subject})</source>
-        <translation type="unfinished"></translation>
+        <translation>fetch-root で保存したテナントのルート証明書 ({subject})</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>No system trust store could be read on this computer. Save the tenant root with fetch-root, or give the root file with --trust FILE.</source>
-        <translation type="unfinished"></translation>
+        <translation>このコンピューターではシステムのトラストストアを読み取れませんでした。fetch-root でテナントのルート証明書を保存するか、--trust FILE でルート証明書のファイルを指定してください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>the system trust store</source>
-        <translation type="unfinished"></translation>
+        <translation>システムのトラストストア</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>a root certificate for the tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントのルート証明書</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the certificates in {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} 内の証明書</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The acceptable-CA name {value!r} in {source} is not an RFC 4514 name; run fetch-root again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} 内の受け入れ可能な CA 名 {value!r} は RFC 4514 形式の名前ではありません。fetch-root を再度実行してください。</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>a file of accepted client root certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>受け入れ可能なクライアントルート証明書のファイル</translation>
     </message>
     <message>
         <location line="+568"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} にはテナントの URL がありません。--url でエンドポイントを指定してください (例: https://&lt;runtime host&gt;/http/&lt;address&gt;)。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{url!r} is not an https:// URL. The tenant accepts client certificates only over TLS: use https://&lt;runtime host&gt;/http/&lt;address&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url!r} は https:// URL ではありません。テナントは TLS 経由でのみクライアント証明書を受け入れます。https://&lt;runtime host&gt;/http/&lt;address&gt; を使用してください。</translation>
     </message>
     <message>
         <location line="+88"/>
         <source>Connected to {target}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target} に接続しました。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Connected to {target} through the proxy {proxy} (CONNECT).</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシ {proxy} 経由で {target} に接続しました (CONNECT)。</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>{where} does not speak TLS: it answered {what}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は TLS を使用していません。応答: {what}。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は TLS ハンドシェイクを開始しましたが、{timeout:g} 秒以内に完了しませんでした。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は接続を受け付けましたが、{timeout:g} 秒以内に TLS の応答を送信しませんでした。</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>The server presented {chain}.</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーが提示したのは {chain} です。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>It is not trusted against {trusted}: {problem}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{trusted} では信頼されていません: {problem}。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Nothing was sent to the server.</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーには何も送信していません。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{protocol}: the server&apos;s certificate {name} is trusted: it leads to {trusted}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{protocol}: サーバーの証明書 {name} は信頼されています ({trusted} につながっています)。</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>no names</source>
-        <translation type="unfinished"></translation>
+        <translation>名前なし</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The server asked for a client certificate (acceptable CAs: {listed}); we sent {chain}.</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーはクライアント証明書を要求しました (受け入れ可能な CA: {listed})。送信したのは {chain} です。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The server did not ask for a client certificate, so none was sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーはクライアント証明書を要求しなかったため、何も送信していません。</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>{where} closed the connection without answering the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は TLS ハンドシェイクに応答せずに接続を閉じました。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{where} closed the connection in the middle of the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は TLS ハンドシェイクの途中で接続を閉じました。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{where} ended the TLS handshake after our client certificate: {reasons}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} はこちらのクライアント証明書を受け取った後で TLS ハンドシェイクを終了しました: {reasons}。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>No TLS session with {where}: {reasons} (no protocol version or cipher in common, or the server refused this host name).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} との TLS セッションを確立できません: {reasons} (共通のプロトコルバージョンまたは暗号スイートがないか、サーバーがこのホスト名を拒否しました)。</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>{where} accepted the request but did not answer within {timeout:g} s (a slow flow needs a larger --timeout).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は要求を受け付けましたが、{timeout:g} 秒以内に応答しませんでした (処理に時間がかかるフローでは --timeout を大きくしてください)。</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>The TLS connection to {where} failed: {reasons}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} への TLS 接続に失敗しました: {reasons}。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{where} closed the connection after the handshake without an answer ({error}); servers do this when they refuse the client certificate without saying why.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} はハンドシェイク後に応答せずに接続を閉じました ({error})。サーバーは、理由を示さずにクライアント証明書を拒否するときにこのような動作をします。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{where} gave no usable HTTP answer ({error}: {reason}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} から使用可能な HTTP 応答がありませんでした ({error}: {reason})。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The answer begins: {excerpt}</source>
-        <translation type="unfinished"></translation>
+        <translation>応答の先頭: {excerpt}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Redirected to {location}: not an integration flow endpoint (a login page or the management host?).</source>
-        <translation type="unfinished"></translation>
+        <translation>{location} にリダイレクトされました: 統合フローのエンドポイントではありません (ログインページまたは管理ホストではありませんか?)。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The server says it could not verify the client certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーは、クライアント証明書を検証できなかったと応答しています。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The server says no client certificate arrived.</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーは、クライアント証明書が届かなかったと応答しています。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The pre-checks found problems with the chain: {checks} (see above).</source>
-        <translation type="unfinished"></translation>
+        <translation>事前チェックでチェーンに問題が見つかりました: {checks} (上記を参照)。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The server never asked for a client certificate, so nothing could be forwarded: check that the URL is the runtime host (not the management host) and that no proxy or gateway ends TLS in between.</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーはクライアント証明書を一度も要求しなかったため、何も転送できませんでした。URL がランタイムホスト (管理ホストではなく) であること、および間にあるプロキシやゲートウェイが TLS を終端していないことを確認してください。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>A load balancer drops such a chain, so the tenant saw no certificate (the access log shows &apos;-&apos; as the user).</source>
-        <translation type="unfinished"></translation>
+        <translation>ロードバランサーはこのようなチェーンを破棄するため、テナントには証明書が届いていません (アクセスログのユーザーは &apos;-&apos; と表示されます)。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The chain should pass the load balancer, so the certificate reached the tenant but is not known there (the access log shows &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; as the user).</source>
-        <translation type="unfinished"></translation>
+        <translation>チェーンはロードバランサーを通過するはずなので、証明書はテナントに届いていますが、テナントに登録されていません (アクセスログのユーザーは &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; と表示されます)。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Could not tell: {checks}.</source>
-        <translation type="unfinished"></translation>
+        <translation>判断できませんでした: {checks}。</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>no certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書なし</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{names} (no intermediate)</source>
-        <translation type="unfinished"></translation>
+        <translation>{names} (中間証明書なし)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>{names} (%n intermediate(s))</source>
-        <translation type="unfinished"></translation>
+        <translation>{names} (中間証明書 %n 件)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{where} rejected our client certificate with a TLS alert: {reasons}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は TLS アラートでこちらのクライアント証明書を拒否しました: {reasons}。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{where} closed the connection right after our client certificate, without an answer.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} はこちらのクライアント証明書を受け取った直後に、応答せずに接続を閉じました。</translation>
     </message>
 </context>
 <context>
@@ -4238,217 +4238,217 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/tlsprobe.py" line="+70"/>
         <source>No target given: pass the tenant&apos;s runtime URL or host, for example https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</source>
-        <translation type="unfinished"></translation>
+        <translation>ターゲットが指定されていません。テナントのランタイム URL またはホストを指定してください (例: https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders)。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{raw!r} is a {scheme}:// address; give an https:// URL, a host name or host:port.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r} は {scheme}:// のアドレスです。https:// URL、ホスト名、または host:port を指定してください。</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>{raw!r}: the IPv6 address has no closing &apos;]&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r}: IPv6 アドレスに閉じ括弧 &apos;]&apos; がありません。</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>{raw!r}: {port!r} is not a port number (1 to 65535).</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r}: {port!r} はポート番号 (1 から 65535) ではありません。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{raw!r}: {host!r} is not a valid host name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r}: {host!r} は有効なホスト名ではありません。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{raw!r} has no host name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r} にはホスト名がありません。</translation>
     </message>
     <message>
         <location line="+45"/>
         <source>Proxy scheme {scheme}:// is not supported; give an http:// proxy URL (the usual kind: it tunnels TLS with CONNECT), for example http://proxy.corp:3128.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシのスキーム {scheme}:// はサポートされていません。http:// のプロキシ URL (CONNECT で TLS をトンネリングする一般的な種類) を指定してください。例: http://proxy.corp:3128。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The proxy address has no usable host and port; write it like http://proxy.corp:3128.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシのアドレスに使用可能なホストとポートがありません。http://proxy.corp:3128 のように記述してください。</translation>
     </message>
     <message>
         <location line="+64"/>
         <source>The timeout must be a positive number of seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>タイムアウトには正の秒数を指定してください。</translation>
     </message>
     <message>
         <location line="+70"/>
         <source>the proxy {proxy}</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシ {proxy}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} ({where} 用) の名前解決に {timeout:g} 秒以上かかりました。ネットワークと DNS の設定を確認するか、--timeout を大きくしてください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Check the proxy address in --proxy or HTTPS_PROXY.</source>
-        <translation type="unfinished"></translation>
+        <translation>--proxy または HTTPS_PROXY のプロキシアドレスを確認してください。</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Check the spelling (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, give it with --proxy or HTTPS_PROXY.</source>
-        <translation type="unfinished"></translation>
+        <translation>スペルを確認してください (ホストはテナントの URL またはサービスキーからコピーしてください)。このコンピューターがプロキシ経由でのみインターネットに接続する場合は、--proxy または HTTPS_PROXY でプロキシを指定してください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The name {host} (for {where}) cannot be resolved: {reason}. {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>名前 {host} ({where} 用) を解決できません: {reason}。{hint}</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Check the proxy address and that the proxy is running.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシのアドレスと、プロキシが実行中であることを確認してください。</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Nothing listens on that port: check the port (the tenant&apos;s runtime uses 443) and the host.</source>
-        <translation type="unfinished"></translation>
+        <translation>そのポートで待ち受けているものがありません。ポート (テナントのランタイムは 443 を使用) とホストを確認してください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{where} refused the connection. {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} が接続を拒否しました。{what}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if the line is slow.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} への接続に {timeout:g} 秒以上かかりました。ファイアウォールが接続を破棄しているか、プロキシが必要な可能性があります (--proxy または HTTPS_PROXY)。回線が遅い場合は --timeout を大きくしてください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{where} cannot be reached: {reason}. Check the network, the host, and whether a proxy is needed (--proxy or HTTPS_PROXY).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} に到達できません: {reason}。ネットワーク、ホスト、およびプロキシが必要かどうか (--proxy または HTTPS_PROXY) を確認してください。</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシ {proxy} は {target} へのトンネル要求に {timeout:g} 秒以内に応答しませんでした。プロキシを確認するか、--timeout を大きくしてください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The proxy {proxy} did not open a tunnel to {target}: it answered the CONNECT request unlike an HTTP proxy ({error}). Check that this address is an HTTP proxy.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシ {proxy} は {target} へのトンネルを開きませんでした: CONNECT 要求への応答が HTTP プロキシのものではありません ({error})。このアドレスが HTTP プロキシであることを確認してください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>It wants credentials: give them in the proxy URL (http://user:password@proxy:port).</source>
-        <translation type="unfinished"></translation>
+        <translation>資格情報が必要です: プロキシ URL に含めて指定してください (http://user:password@proxy:port)。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Its rules do not allow a tunnel to {target}; ask the proxy&apos;s administrators to allow CONNECT to this host and port.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシのルールで {target} へのトンネルが許可されていません。このホストとポートへの CONNECT を許可するよう、プロキシの管理者に依頼してください。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The proxy could not reach {target}: check the host name and port.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシが {target} に到達できませんでした: ホスト名とポートを確認してください。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The proxy could not reach {target} in time.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシが時間内に {target} に到達できませんでした。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Check the proxy settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシの設定を確認してください。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The proxy {proxy} refused to open a tunnel to {target}: {status} {reason}. {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシ {proxy} が {target} へのトンネルを開くことを拒否しました: {status} {reason}。{hint}</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>{target} (through the proxy {proxy})</source>
-        <translation type="unfinished"></translation>
+        <translation>{target} (プロキシ {proxy} 経由)</translation>
     </message>
     <message>
         <location line="+88"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は TLS ハンドシェイクを開始しましたが、{timeout:g} 秒以内に完了しませんでした。ポートがクライアントからの送信を待つ別のプロトコルを使用しているか、ファイアウォールが接続を保留している可能性があります。ホストとポート (テナントのランタイムは 443 を使用) を確認するか、--timeout を大きくしてください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は接続を受け付けましたが、{timeout:g} 秒以内に TLS の応答を送信しませんでした。ポートがクライアントからの送信を待つ別のプロトコルを使用しているか、ファイアウォールが接続を保留している可能性があります。ホストとポート (テナントのランタイムは 443 を使用) を確認するか、--timeout を大きくしてください。</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>plain HTTP ({line!r})</source>
-        <translation type="unfinished"></translation>
+        <translation>平文の HTTP ({line!r})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>This is an http:// port; the tenant&apos;s runtime speaks TLS on 443.</source>
-        <translation type="unfinished"></translation>
+        <translation>これは http:// のポートです。テナントのランタイムは 443 で TLS を使用します。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>something that is not TLS: {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS ではないもの: {what}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Check the port: the tenant&apos;s runtime speaks TLS on 443.</source>
-        <translation type="unfinished"></translation>
+        <translation>ポートを確認してください。テナントのランタイムは 443 で TLS を使用します。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{where} does not speak TLS: it answered {what}. {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は TLS を使用していません。応答: {what}。{hint}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{where} closed the connection in the middle of the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は TLS ハンドシェイクの途中で接続を閉じました。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{where} closed the connection without answering the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は TLS ハンドシェイクに応答せずに接続を閉じました。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source> The port may not speak TLS, or does not serve the name {sni!r} (give the right one with --servername); check host and port (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation> ポートが TLS を使用していないか、名前 {sni!r} を提供していない可能性があります (正しい名前は --servername で指定してください)。ホストとポート (テナントのランタイムは 443 を使用) を確認してください。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source> The port may not speak TLS; check host and port (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation> ポートが TLS を使用していない可能性があります。ホストとポート (テナントのランタイムは 443 を使用) を確認してください。</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>{where} and this program have no TLS version in common ({reasons}). The server offers only versions this program does not use (it needs TLS 1.2 or 1.3, as SAP Cloud Integration does): check that this is the tenant&apos;s runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} とこのプログラムには共通の TLS バージョンがありません ({reasons})。サーバーは、このプログラムが使用しないバージョンのみを提供しています (このプログラムには、SAP Cloud Integration と同様に TLS 1.2 または 1.3 が必要です)。テナントのランタイムホストであることを確認してください。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{where} refused the TLS handshake ({reasons}): no cipher suite or key exchange in common with this program&apos;s TLS 1.2/1.3 defaults. Check that this is the tenant&apos;s runtime host and port.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} が TLS ハンドシェイクを拒否しました ({reasons})。このプログラムの TLS 1.2/1.3 の既定値と共通の暗号スイートまたは鍵交換がありません。テナントのランタイムホストとポートであることを確認してください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{where} does not serve the name {sni!r} ({reasons}). Check the host, or give the name it expects with --servername.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は名前 {sni!r} を提供していません ({reasons})。ホストを確認するか、--servername でサーバーが想定する名前を指定してください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The TLS handshake with {where} failed: {reasons}. Check host and port (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} との TLS ハンドシェイクに失敗しました: {reasons}。ホストとポート (テナントのランタイムは 443 を使用) を確認してください。</translation>
     </message>
 </context>
 <context>
@@ -4456,7 +4456,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/tracelog.py" line="+482"/>
         <source>an ljs_trace_*.log file</source>
-        <translation type="unfinished"></translation>
+        <translation>ljs_trace_*.log ファイル</translation>
     </message>
 </context>
 <context>
@@ -4464,17 +4464,17 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/trust.py" line="+93"/>
         <source>an SAP trust list</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP のトラストリスト</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>the SAP trust list shipped with the wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>ウィザードに同梱されている SAP のトラストリスト</translation>
     </message>
     <message>
         <location line="+144"/>
         <source>a CA certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>CA 証明書ファイル</translation>
     </message>
 </context>
 <context>
