@@ -4052,187 +4052,187 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+19"/>
         <source>a file of accepted client root certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Datei mit akzeptierten Client-Root-Zertifikaten</translation>
     </message>
     <message>
         <location line="+568"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {profile!r} hat keine Tenant-URL; geben Sie den Endpunkt mit --url an (zum Beispiel https://&lt;Runtime-Host&gt;/http/&lt;Adresse&gt;).</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{url!r} is not an https:// URL. The tenant accepts client certificates only over TLS: use https://&lt;runtime host&gt;/http/&lt;address&gt;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url!r} ist keine https://-URL. Der Tenant akzeptiert Client-Zertifikate nur über TLS: Verwenden Sie https://&lt;Runtime-Host&gt;/http/&lt;Adresse&gt;.</translation>
     </message>
     <message>
         <location line="+88"/>
         <source>Connected to {target}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden mit {target}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Connected to {target} through the proxy {proxy} (CONNECT).</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden mit {target} über den Proxy {proxy} (CONNECT).</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>{where} does not speak TLS: it answered {what}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} spricht kein TLS: Die Antwort war {what}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat den TLS-Handshake begonnen, aber nicht innerhalb von {timeout:g} s abgeschlossen.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat die Verbindung angenommen, aber innerhalb von {timeout:g} s keine TLS-Antwort gesendet.</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>The server presented {chain}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server hat {chain} vorgelegt.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>It is not trusted against {trusted}: {problem}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gegen {trusted} geprüft, ist sie nicht vertrauenswürdig: {problem}.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Nothing was sent to the server.</source>
-        <translation type="unfinished"></translation>
+        <translation>An den Server wurde nichts gesendet.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{protocol}: the server&apos;s certificate {name} is trusted: it leads to {trusted}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{protocol}: Das Zertifikat {name} des Servers ist vertrauenswürdig, geprüft gegen {trusted}.</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>no names</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Namen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The server asked for a client certificate (acceptable CAs: {listed}); we sent {chain}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server hat ein Client-Zertifikat verlangt (akzeptierte CAs: {listed}); wir haben {chain} gesendet.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The server did not ask for a client certificate, so none was sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server hat kein Client-Zertifikat verlangt, daher wurde keines gesendet.</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>{where} closed the connection without answering the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat die Verbindung geschlossen, ohne auf den TLS-Handshake zu antworten.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{where} closed the connection in the middle of the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat die Verbindung mitten im TLS-Handshake geschlossen.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>{where} ended the TLS handshake after our client certificate: {reasons}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat den TLS-Handshake nach unserem Client-Zertifikat beendet: {reasons}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>No TLS session with {where}: {reasons} (no protocol version or cipher in common, or the server refused this host name).</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine TLS-Sitzung mit {where}: {reasons} (keine gemeinsame Protokollversion oder Cipher Suite, oder der Server hat diesen Hostnamen abgelehnt).</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>{where} accepted the request but did not answer within {timeout:g} s (a slow flow needs a larger --timeout).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat die Anfrage angenommen, aber nicht innerhalb von {timeout:g} s geantwortet (ein langsamer Integrationsfluss braucht ein größeres --timeout).</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>The TLS connection to {where} failed: {reasons}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die TLS-Verbindung zu {where} ist fehlgeschlagen: {reasons}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{where} closed the connection after the handshake without an answer ({error}); servers do this when they refuse the client certificate without saying why.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat die Verbindung nach dem Handshake ohne Antwort geschlossen ({error}); Server tun das, wenn sie das Client-Zertifikat ablehnen, ohne einen Grund zu nennen.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{where} gave no usable HTTP answer ({error}: {reason}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat keine verwendbare HTTP-Antwort gegeben ({error}: {reason}).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The answer begins: {excerpt}</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Antwort beginnt mit: {excerpt}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Redirected to {location}: not an integration flow endpoint (a login page or the management host?).</source>
-        <translation type="unfinished"></translation>
+        <translation>Umgeleitet auf {location}: kein Endpunkt eines Integrationsflusses (eine Anmeldeseite oder der Management-Host?).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The server says it could not verify the client certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server meldet, dass er das Client-Zertifikat nicht prüfen konnte.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The server says no client certificate arrived.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server meldet, dass kein Client-Zertifikat angekommen ist.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The pre-checks found problems with the chain: {checks} (see above).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Vorabprüfungen haben Probleme mit der Kette gefunden: {checks} (siehe oben).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The server never asked for a client certificate, so nothing could be forwarded: check that the URL is the runtime host (not the management host) and that no proxy or gateway ends TLS in between.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server hat nie ein Client-Zertifikat verlangt, also konnte nichts weitergeleitet werden: Prüfen Sie, ob die URL der Runtime-Host ist (nicht der Management-Host) und ob kein Proxy oder Gateway dazwischen TLS terminiert.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>A load balancer drops such a chain, so the tenant saw no certificate (the access log shows &apos;-&apos; as the user).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Load Balancer verwirft eine solche Kette, daher hat der Tenant kein Zertifikat gesehen (das Zugriffsprotokoll zeigt &apos;-&apos; als Benutzer).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The chain should pass the load balancer, so the certificate reached the tenant but is not known there (the access log shows &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; as the user).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Kette sollte den Load Balancer passieren; das Zertifikat hat den Tenant also erreicht, ist dort aber nicht bekannt (das Zugriffsprotokoll zeigt &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; als Benutzer).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Could not tell: {checks}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht feststellbar: {checks}.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>no certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Zertifikat</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{names} (no intermediate)</source>
-        <translation type="unfinished"></translation>
+        <translation>{names} (kein Zwischenzertifikat)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>{names} (%n intermediate(s))</source>
-        <translation type="unfinished"></translation>
+        <translation>{names} (%n Zwischenzertifikat(e))</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{where} rejected our client certificate with a TLS alert: {reasons}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat unser Client-Zertifikat mit einem TLS-Alert abgelehnt: {reasons}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{where} closed the connection right after our client certificate, without an answer.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat die Verbindung direkt nach unserem Client-Zertifikat ohne Antwort geschlossen.</translation>
     </message>
 </context>
 <context>
@@ -4240,217 +4240,217 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location filename="../wizard/core/tlsprobe.py" line="+70"/>
         <source>No target given: pass the tenant&apos;s runtime URL or host, for example https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Ziel angegeben: Übergeben Sie die Runtime-URL oder den Host des Tenants, zum Beispiel https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{raw!r} is a {scheme}:// address; give an https:// URL, a host name or host:port.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r} ist eine {scheme}://-Adresse; geben Sie eine https://-URL, einen Hostnamen oder host:port an.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>{raw!r}: the IPv6 address has no closing &apos;]&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r}: Bei der IPv6-Adresse fehlt die schließende &apos;]&apos;.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>{raw!r}: {port!r} is not a port number (1 to 65535).</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r}: {port!r} ist keine Portnummer (1 bis 65535).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{raw!r}: {host!r} is not a valid host name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r}: {host!r} ist kein gültiger Hostname.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{raw!r} has no host name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{raw!r} hat keinen Hostnamen.</translation>
     </message>
     <message>
         <location line="+45"/>
         <source>Proxy scheme {scheme}:// is not supported; give an http:// proxy URL (the usual kind: it tunnels TLS with CONNECT), for example http://proxy.corp:3128.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Proxy-Schema {scheme}:// wird nicht unterstützt; geben Sie eine http://-Proxy-URL an (die übliche Art: Sie tunnelt TLS mit CONNECT), zum Beispiel http://proxy.corp:3128.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The proxy address has no usable host and port; write it like http://proxy.corp:3128.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Proxy-Adresse hat keinen verwendbaren Host und Port; schreiben Sie sie etwa so: http://proxy.corp:3128.</translation>
     </message>
     <message>
         <location line="+64"/>
         <source>The timeout must be a positive number of seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Timeout muss eine positive Anzahl von Sekunden sein.</translation>
     </message>
     <message>
         <location line="+70"/>
         <source>the proxy {proxy}</source>
-        <translation type="unfinished"></translation>
+        <translation>Proxy {proxy}</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Auflösen von {host} (für {where}) hat länger als {timeout:g} s gedauert. Prüfen Sie Netzwerk und DNS-Einstellungen, oder erhöhen Sie --timeout.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Check the proxy address in --proxy or HTTPS_PROXY.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie die Proxy-Adresse in --proxy oder HTTPS_PROXY.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Check the spelling (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, give it with --proxy or HTTPS_PROXY.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie die Schreibweise (kopieren Sie den Host aus der URL oder dem Serviceschlüssel des Tenants); wenn dieser Computer das Internet nur über einen Proxy erreicht, geben Sie ihn mit --proxy oder HTTPS_PROXY an.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The name {host} (for {where}) cannot be resolved: {reason}. {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Name {host} (für {where}) lässt sich nicht auflösen: {reason}. {hint}</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Check the proxy address and that the proxy is running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie die Proxy-Adresse und ob der Proxy läuft.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Nothing listens on that port: check the port (the tenant&apos;s runtime uses 443) and the host.</source>
-        <translation type="unfinished"></translation>
+        <translation>An diesem Port lauscht nichts: Prüfen Sie den Port (die Runtime des Tenants verwendet 443) und den Host.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{where} refused the connection. {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat die Verbindung abgelehnt. {what}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if the line is slow.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Verbindungsaufbau zu {where} hat länger als {timeout:g} s gedauert. Womöglich verwirft eine Firewall die Verbindung, oder ein Proxy ist nötig (--proxy oder HTTPS_PROXY); erhöhen Sie --timeout, wenn die Leitung langsam ist.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{where} cannot be reached: {reason}. Check the network, the host, and whether a proxy is needed (--proxy or HTTPS_PROXY).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} ist nicht erreichbar: {reason}. Prüfen Sie das Netzwerk, den Host und ob ein Proxy nötig ist (--proxy oder HTTPS_PROXY).</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Proxy {proxy} hat auf die Tunnel-Anfrage zu {target} nicht innerhalb von {timeout:g} s geantwortet. Prüfen Sie den Proxy, oder erhöhen Sie --timeout.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The proxy {proxy} did not open a tunnel to {target}: it answered the CONNECT request unlike an HTTP proxy ({error}). Check that this address is an HTTP proxy.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Proxy {proxy} hat keinen Tunnel zu {target} geöffnet: Er hat auf die CONNECT-Anfrage nicht wie ein HTTP-Proxy geantwortet ({error}). Prüfen Sie, ob diese Adresse ein HTTP-Proxy ist.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>It wants credentials: give them in the proxy URL (http://user:password@proxy:port).</source>
-        <translation type="unfinished"></translation>
+        <translation>Er verlangt Anmeldedaten: Geben Sie sie in der Proxy-URL an (http://user:password@proxy:port).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Its rules do not allow a tunnel to {target}; ask the proxy&apos;s administrators to allow CONNECT to this host and port.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seine Regeln erlauben keinen Tunnel zu {target}; bitten Sie die Administratoren des Proxys, CONNECT zu diesem Host und Port zu erlauben.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The proxy could not reach {target}: check the host name and port.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Proxy konnte {target} nicht erreichen: Prüfen Sie Hostname und Port.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The proxy could not reach {target} in time.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Proxy konnte {target} nicht rechtzeitig erreichen.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Check the proxy settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie die Proxy-Einstellungen.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The proxy {proxy} refused to open a tunnel to {target}: {status} {reason}. {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Proxy {proxy} hat es abgelehnt, einen Tunnel zu {target} zu öffnen: {status} {reason}. {hint}</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>{target} (through the proxy {proxy})</source>
-        <translation type="unfinished"></translation>
+        <translation>{target} (über den Proxy {proxy})</translation>
     </message>
     <message>
         <location line="+88"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat den TLS-Handshake begonnen, aber nicht innerhalb von {timeout:g} s abgeschlossen. Womöglich spricht der Port ein anderes Protokoll, das auf den Client wartet, oder eine Firewall hält die Verbindung fest; prüfen Sie Host und Port (die Runtime des Tenants verwendet 443), oder erhöhen Sie --timeout.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat die Verbindung angenommen, aber innerhalb von {timeout:g} s keine TLS-Antwort gesendet. Womöglich spricht der Port ein anderes Protokoll, das auf den Client wartet, oder eine Firewall hält die Verbindung fest; prüfen Sie Host und Port (die Runtime des Tenants verwendet 443), oder erhöhen Sie --timeout.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>plain HTTP ({line!r})</source>
-        <translation type="unfinished"></translation>
+        <translation>Klartext-HTTP ({line!r})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>This is an http:// port; the tenant&apos;s runtime speaks TLS on 443.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dies ist ein http://-Port; die Runtime des Tenants spricht TLS auf 443.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>something that is not TLS: {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>etwas, das kein TLS ist: {what}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Check the port: the tenant&apos;s runtime speaks TLS on 443.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie den Port: Die Runtime des Tenants spricht TLS auf 443.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{where} does not speak TLS: it answered {what}. {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} spricht kein TLS: Die Antwort war {what}. {hint}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{where} closed the connection in the middle of the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat die Verbindung mitten im TLS-Handshake geschlossen.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{where} closed the connection without answering the TLS handshake.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat die Verbindung geschlossen, ohne auf den TLS-Handshake zu antworten.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source> The port may not speak TLS, or does not serve the name {sni!r} (give the right one with --servername); check host and port (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation> Womöglich spricht der Port kein TLS oder bedient den Namen {sni!r} nicht (geben Sie den richtigen mit --servername an); prüfen Sie Host und Port (die Runtime des Tenants verwendet 443).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source> The port may not speak TLS; check host and port (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation> Womöglich spricht der Port kein TLS; prüfen Sie Host und Port (die Runtime des Tenants verwendet 443).</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>{where} and this program have no TLS version in common ({reasons}). The server offers only versions this program does not use (it needs TLS 1.2 or 1.3, as SAP Cloud Integration does): check that this is the tenant&apos;s runtime host.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} und dieses Programm haben keine TLS-Version gemeinsam ({reasons}). Der Server bietet nur Versionen an, die dieses Programm nicht verwendet (es braucht TLS 1.2 oder 1.3, wie SAP Cloud Integration): Prüfen Sie, ob dies der Runtime-Host des Tenants ist.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{where} refused the TLS handshake ({reasons}): no cipher suite or key exchange in common with this program&apos;s TLS 1.2/1.3 defaults. Check that this is the tenant&apos;s runtime host and port.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat den TLS-Handshake abgelehnt ({reasons}): keine gemeinsame Cipher Suite und kein gemeinsamer Schlüsselaustausch mit den TLS-1.2/1.3-Standardeinstellungen dieses Programms. Prüfen Sie, ob dies Runtime-Host und Port des Tenants sind.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{where} does not serve the name {sni!r} ({reasons}). Check the host, or give the name it expects with --servername.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} bedient den Namen {sni!r} nicht ({reasons}). Prüfen Sie den Host, oder geben Sie mit --servername den Namen an, den er erwartet.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The TLS handshake with {where} failed: {reasons}. Check host and port (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der TLS-Handshake mit {where} ist fehlgeschlagen: {reasons}. Prüfen Sie Host und Port (die Runtime des Tenants verwendet 443).</translation>
     </message>
 </context>
 <context>
@@ -4458,7 +4458,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location filename="../wizard/core/tracelog.py" line="+482"/>
         <source>an ljs_trace_*.log file</source>
-        <translation type="unfinished"></translation>
+        <translation>eine ljs_trace_*.log-Datei</translation>
     </message>
 </context>
 <context>
@@ -4466,17 +4466,17 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location filename="../wizard/core/trust.py" line="+93"/>
         <source>an SAP trust list</source>
-        <translation type="unfinished"></translation>
+        <translation>eine SAP-Vertrauensliste</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>the SAP trust list shipped with the wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>die mit dem Assistenten ausgelieferte SAP-Vertrauensliste</translation>
     </message>
     <message>
         <location line="+144"/>
         <source>a CA certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>eine CA-Zertifikatsdatei</translation>
     </message>
 </context>
 <context>
