@@ -2869,12 +2869,12 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+161"/>
         <source>Subject</source>
-        <translation>Sujet</translation>
+        <translation>du sujet</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issuer</source>
-        <translation>Émetteur</translation>
+        <translation>de l&apos;émetteur</translation>
     </message>
     <message>
         <location filename="../wizard/commands/mapping.py" line="+47"/>
@@ -3075,7 +3075,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+4"/>
         <source>  Subject DN: {dn}</source>
-        <translation>  DN du sujet&#xa0;: {dn}</translation>
+        <translation>  DN du sujet&#xa0;:      {dn}</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3184,7 +3184,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+7"/>
         <source>the mapping</source>
-        <translation>le mappage</translation>
+        <translation>l&apos;enregistrement du mappage</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -3283,7 +3283,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+74"/>
         <source>Profile {name!r}</source>
-        <translation>Profil {name!r}</translation>
+        <translation>Le profil {name!r}</translation>
     </message>
     <message>
         <location line="+64"/>
@@ -3780,7 +3780,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+5"/>
         <source>  was SHA-256 {sha256}</source>
-        <translation>  ancien SHA-256 {sha256}</translation>
+        <translation>  ancien SHA-256  {sha256}</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -4096,7 +4096,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+3"/>
         <source>It is not trusted against {trusted}: {problem}.</source>
-        <translation>Cette chaîne n&apos;est pas approuvée par rapport à {trusted}&#xa0;: {problem}.</translation>
+        <translation>Cette chaîne n&apos;est pas approuvée (confiance&#xa0;: {trusted})&#xa0;: {problem}.</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -4106,7 +4106,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+3"/>
         <source>{protocol}: the server&apos;s certificate {name} is trusted: it leads to {trusted}.</source>
-        <translation>{protocol}&#xa0;: le certificat du serveur {name} est approuvé&#xa0;: il remonte à {trusted}.</translation>
+        <translation>{protocol}&#xa0;: le certificat du serveur {name} est approuvé&#xa0;: il remonte à une racine de confiance ({trusted}).</translation>
     </message>
     <message>
         <location line="+38"/>
@@ -4324,7 +4324,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+7"/>
         <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if the line is slow.</source>
-        <translation>La connexion à {where} a pris plus de {timeout:g} s. Un pare-feu bloque peut-être la connexion, ou un proxy est nécessaire (--proxy ou HTTPS_PROXY)&#xa0;; augmentez --timeout si la ligne est lente.</translation>
+        <translation>La connexion ({where}) a pris plus de {timeout:g} s. Un pare-feu bloque peut-être la connexion, ou un proxy est nécessaire (--proxy ou HTTPS_PROXY)&#xa0;; augmentez --timeout si la ligne est lente.</translation>
     </message>
     <message>
         <location line="+9"/>
