@@ -156,6 +156,9 @@ def _route_core_to(translator) -> None:
 
     def translate(context: str, text: str, n: int = -1) -> str:
         found = translator.translate(context, text, None, n)
+        if not found and n >= 0:
+            # lupdate before 6.12 keeps core's counted texts as plain messages: ask without n.
+            found = translator.translate(context, text, None, -1)
         if not found:
             return i18n.english(context, text, n)
         return found.replace("%n", str(n)) if n >= 0 else found
@@ -214,6 +217,12 @@ def route_core_to_application() -> None:
     def translate(context: str, text: str, n: int = -1) -> str:
         found = QCoreApplication.translate(context, text, None, n)
         untranslated = text.replace("%n", str(n)) if n >= 0 else text
-        return i18n.english(context, text, n) if found == untranslated else found
+        english = i18n.english(context, text, n)
+        if n >= 0 and found in (untranslated, english):
+            # lupdate before 6.12 keeps core's counted texts as plain messages: ask without n.
+            plain = QCoreApplication.translate(context, text, None, -1)
+            if plain != text:
+                return plain.replace("%n", str(n))
+        return english if found == untranslated else found
 
     i18n.set_translator(translate)

@@ -91,11 +91,18 @@ def test_language_codes_as_people_write_them():
 
 
 def test_plurals_follow_the_language(catalogues):
+    from wizard.core.i18n import translate
+
     assert install_for_command_line("de") == "de"
-    assert Validity(TimeUnit.DAYS, 1).label == "1 Tag"
-    assert Validity(TimeUnit.DAYS, 90).label == "90 Tage"
-    assert Validity(TimeUnit.YEARS, 1).label == "1 Jahr"
+    # A message lupdate extracts as a plural (numerus) gets the language's forms.
+    assert translate("StartPage", "%n day(s) left", "", 1) == "noch 1 Tag"
+    assert translate("StartPage", "%n day(s) left", "", 90) == "noch 90 Tage"
+    # Core's count messages are not extracted as plurals by lupdate 6.11 (translate(ctx, text,
+    # None, n) is read as a plain message), so their translations cover every count in one form.
+    assert Validity(TimeUnit.DAYS, 90).label == "90 Tag(e)"
+    assert Validity(TimeUnit.YEARS, 1).label == "1 Jahr(e)"
     assert install_for_command_line("en") == "en"
+    assert Validity(TimeUnit.DAYS, 1).label == "1 day"
     assert Validity(TimeUnit.DAYS, 90).label == "90 days"
 
 
@@ -103,3 +110,16 @@ def test_a_language_without_a_built_catalogue_falls_back_to_english(monkeypatch,
     monkeypatch.setattr("wizard.language.catalogue_dirs", lambda: [tmp_path])
     assert install_for_command_line("de") == "en"
     assert Validity(TimeUnit.DAYS, 2).label == "2 days"
+
+
+def test_counted_core_texts_are_translated_in_the_window_too(qapp, catalogues):
+    from wizard.language import install_for_application
+
+    installed = install_for_application(qapp, "de")
+    try:
+        assert Validity(TimeUnit.DAYS, 90).label == "90 Tag(e)"
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+        install_for_command_line("en")
+    assert Validity(TimeUnit.DAYS, 90).label == "90 days"
