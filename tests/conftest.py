@@ -14,33 +14,15 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import keyring
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
+
+from wizard.core import secrets
 
 
-class MemoryKeyring(KeyringBackend):
+class MemoryKeyring(secrets.MemoryKeyring):
     """A real keyring backend that keeps its entries in a dict (for unit tests)."""
 
-    priority = 1  # type: ignore[assignment]
-
     def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    @property
-    def name(self) -> str:  # type: ignore[override]
-        return "test memory keyring"
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.entries:
-            raise PasswordDeleteError(username)
-        del self.entries[(service, username)]
+        super().__init__("test memory keyring")
 
 
 @pytest.fixture(autouse=True)

@@ -81,6 +81,32 @@ def _usable(backend: KeyringBackend) -> bool:
         return False
 
 
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in this process only: for the screenshot tour and the tests, where
+    nothing may reach the person's own keyring."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self, label: str = "in-memory keyring (this run only)") -> None:
+        super().__init__()
+        self.label = label
+        self.entries: dict[tuple[str, str], str] = {}
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return self.label
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
 class Secrets:
     """The profile secrets: where they live and how to get them back."""
 

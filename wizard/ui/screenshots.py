@@ -33,36 +33,11 @@ FILE_NAMES: dict[Step, str] = {
 }
 
 
-class MemoryKeyring:
-    """A keyring backend living in this process only (created lazily: keyring loads slowly)."""
+def _memory_keyring():
+    # keyring loads slowly: imported only when the tour starts
+    from wizard.core.secrets import MemoryKeyring
 
-    @staticmethod
-    def create():
-        from keyring.backend import KeyringBackend
-        from keyring.errors import PasswordDeleteError
-
-        class _Memory(KeyringBackend):
-            priority = 1  # type: ignore[assignment]
-
-            def __init__(self) -> None:
-                super().__init__()
-                self.entries: dict[tuple[str, str], str] = {}
-
-            @property
-            def name(self) -> str:  # type: ignore[override]
-                return "screenshot memory keyring"
-
-            def get_password(self, service: str, username: str) -> str | None:
-                return self.entries.get((service, username))
-
-            def set_password(self, service: str, username: str, password: str) -> None:
-                self.entries[(service, username)] = password
-
-            def delete_password(self, service: str, username: str) -> None:
-                if self.entries.pop((service, username), None) is None:
-                    raise PasswordDeleteError(username)
-
-        return _Memory()
+    return MemoryKeyring("screenshot memory keyring")
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 60.0, what: str = "") -> None:
@@ -141,9 +116,7 @@ def take_screenshots(options: GuiOptions) -> int:
     out = Path(options.screenshots).expanduser()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cpi-cert-wizard-tour-") as home:
-        tour_options = GuiOptions(
-            home=Path(home), lang=options.lang, keyring=MemoryKeyring.create()
-        )
+        tour_options = GuiOptions(home=Path(home), lang=options.lang, keyring=_memory_keyring())
         window = build_window(tour_options)
         window.resize(window.sizeHint())
         window.show()
