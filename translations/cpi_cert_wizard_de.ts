@@ -1318,7 +1318,7 @@
 <context>
     <name>WaitingPage</name>
     <message>
-        <location filename="../wizard/ui/pages/waiting.py" line="+47"/>
+        <location filename="../wizard/ui/pages/waiting.py" line="+126"/>
         <source>Send the request to your CA and wait for the signed certificate. This can take days: you can close the program now. When you open it again, choose this sender system and Resume; you will come back to this page.</source>
         <translation>Senden Sie die Anforderung an Ihre CA und warten Sie auf das signierte Zertifikat. Das kann Tage dauern: Sie können das Programm jetzt schließen. Wenn Sie es wieder öffnen, wählen Sie dieses Sendersystem und „Fortsetzen“; Sie kommen dann auf diese Seite zurück.</translation>
     </message>
@@ -1343,17 +1343,92 @@
         <translation>Mit der Sandbox-CA &amp;signieren</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
+        <source>Or have SAP sign it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>SAP&apos;s Destination service (SAP BTP, Cloud Foundry) signs this request under SAP Cloud Root CA, with client authentication. You need a service key of a Destination service instance (plan lite), downloaded as a .json file from the BTP cockpit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Destination service &amp;key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The service key file (.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>C&amp;hoose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Validity:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Validity unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>years</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>(1 day to 1 year)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Let SAP renew it &amp;automatically</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Before anything is sent:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Have SAP si&amp;gn it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Re&amp;place SAP&apos;s certificate of that name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>The request is %1.</source>
         <translation>Die Anforderung ist %1.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+15"/>
         <source>Reading the request…</source>
         <translation>Anforderung wird gelesen…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+22"/>
         <source>The sandbox CA is signing…</source>
         <translation>Die Sandbox-CA signiert…</translation>
     </message>
@@ -1366,6 +1441,76 @@
         <location line="+2"/>
         <source>Its reply is %1 (leaf and intermediate, PKCS#7). Next imports it.</source>
         <translation>Ihre Antwort ist %1 (End- und Zwischenzertifikat, PKCS#7). „Weiter“ importiert sie.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Destination service key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Service keys (*.json);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Connecting to SAP…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>SAP is signing the request…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>on</source>
+        <translation type="unfinished">ein</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>off</source>
+        <translation type="unfinished">aus</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Issued to: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issued by: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid until: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Automatic renewal by SAP: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SHA-256: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>SAP signed the request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The certificate and its chain are stored in the profile. Next shows them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>SAP&apos;s certificate was not imported; the profile is unchanged. Each problem and its fix is listed below.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3860,7 +4005,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>das Client-Secret des Destination-Service</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+90"/>
         <source>none (no usable keyring)</source>
         <translation>nirgends (kein nutzbarer Schlüsselbund)</translation>
     </message>

@@ -1317,7 +1317,7 @@
 <context>
     <name>WaitingPage</name>
     <message>
-        <location filename="../wizard/ui/pages/waiting.py" line="+47"/>
+        <location filename="../wizard/ui/pages/waiting.py" line="+126"/>
         <source>Send the request to your CA and wait for the signed certificate. This can take days: you can close the program now. When you open it again, choose this sender system and Resume; you will come back to this page.</source>
         <translation>要求を CA に送付し、署名済み証明書が届くまでお待ちください。数日かかることもあるため、ここでプログラムを閉じてもかまいません。再度開いたら、この送信側システムを選択して「再開」を選ぶと、このページに戻ります。</translation>
     </message>
@@ -1342,17 +1342,92 @@
         <translation>サンドボックス CA で署名(&amp;S)</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
+        <source>Or have SAP sign it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>SAP&apos;s Destination service (SAP BTP, Cloud Foundry) signs this request under SAP Cloud Root CA, with client authentication. You need a service key of a Destination service instance (plan lite), downloaded as a .json file from the BTP cockpit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Destination service &amp;key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The service key file (.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>C&amp;hoose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Validity:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Validity unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>years</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>(1 day to 1 year)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Let SAP renew it &amp;automatically</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Before anything is sent:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Have SAP si&amp;gn it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Re&amp;place SAP&apos;s certificate of that name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>The request is %1.</source>
         <translation>要求は %1 にあります。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+15"/>
         <source>Reading the request…</source>
         <translation>要求を読み込んでいます…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+22"/>
         <source>The sandbox CA is signing…</source>
         <translation>サンドボックス CA が署名しています…</translation>
     </message>
@@ -1365,6 +1440,76 @@
         <location line="+2"/>
         <source>Its reply is %1 (leaf and intermediate, PKCS#7). Next imports it.</source>
         <translation>応答は %1 です (リーフと中間証明書、PKCS#7)。「次へ」でインポートします。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Destination service key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Service keys (*.json);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Connecting to SAP…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>SAP is signing the request…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>on</source>
+        <translation type="unfinished">オン</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>off</source>
+        <translation type="unfinished">オフ</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Issued to: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issued by: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid until: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Automatic renewal by SAP: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SHA-256: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>SAP signed the request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The certificate and its chain are stored in the profile. Next shows them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>SAP&apos;s certificate was not imported; the profile is unchanged. Each problem and its fix is listed below.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3858,7 +4003,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>Destination サービスのクライアントシークレット</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+90"/>
         <source>none (no usable keyring)</source>
         <translation>なし (使用可能なキーリングがありません)</translation>
     </message>
