@@ -1345,77 +1345,77 @@
     <message>
         <location line="+19"/>
         <source>Or have SAP sign it</source>
-        <translation type="unfinished"></translation>
+        <translation>Oder von SAP signieren lassen</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s Destination service (SAP BTP, Cloud Foundry) signs this request under SAP Cloud Root CA, with client authentication. You need a service key of a Destination service instance (plan lite), downloaded as a .json file from the BTP cockpit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Destination-Service von SAP (SAP BTP, Cloud Foundry) signiert diese Anforderung unter SAP Cloud Root CA, mit Client-Authentifizierung. Sie benötigen einen Serviceschlüssel einer Destination-Service-Instanz (Plan lite), als .json-Datei aus dem BTP Cockpit heruntergeladen.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Destination service &amp;key:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ser&amp;viceschlüssel (Destination-Service):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The service key file (.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Datei des Serviceschlüssels (.json)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>C&amp;hoose…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wä&amp;hlen…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Validity:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Gültigkeit:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Validity unit</source>
-        <translation type="unfinished"></translation>
+        <translation>Einheit der Gültigkeit</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>days</source>
-        <translation type="unfinished"></translation>
+        <translation>Tage</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>months</source>
-        <translation type="unfinished"></translation>
+        <translation>Monate</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>years</source>
-        <translation type="unfinished"></translation>
+        <translation>Jahre</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>(1 day to 1 year)</source>
-        <translation type="unfinished"></translation>
+        <translation>(1 Tag bis 1 Jahr)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Let SAP renew it &amp;automatically</source>
-        <translation type="unfinished"></translation>
+        <translation>Von SAP a&amp;utomatisch erneuern lassen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Before anything is sent:</source>
-        <translation type="unfinished"></translation>
+        <translation>Bevor etwas gesendet wird:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Have SAP si&amp;gn it</source>
-        <translation type="unfinished"></translation>
+        <translation>Von SAP signieren &amp;lassen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Re&amp;place SAP&apos;s certificate of that name</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP-Zertifikat dieses Namens &amp;ersetzen</translation>
     </message>
     <message>
         <location line="+31"/>
@@ -1445,72 +1445,72 @@
     <message>
         <location line="+13"/>
         <source>Destination service key</source>
-        <translation type="unfinished"></translation>
+        <translation>Serviceschlüssel des Destination-Service</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Service keys (*.json);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Serviceschlüssel (*.json);;Alle Dateien (*)</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>Connecting to SAP…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung zu SAP wird hergestellt…</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>SAP is signing the request…</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP signiert die Anforderung…</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>on</source>
-        <translation type="unfinished">ein</translation>
+        <translation>ein</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>off</source>
-        <translation type="unfinished">aus</translation>
+        <translation>aus</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Issued to: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgestellt für: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issued by: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgestellt von: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Valid until: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Gültig bis: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Automatic renewal by SAP: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatische Erneuerung durch SAP: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>SHA-256: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256: %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>SAP signed the request</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP hat die Anforderung signiert</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The certificate and its chain are stored in the profile. Next shows them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat und seine Kette sind im Profil gespeichert. „Weiter“ zeigt sie an.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>SAP&apos;s certificate was not imported; the profile is unchanged. Each problem and its fix is listed below.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat von SAP wurde nicht importiert; das Profil ist unverändert. Jedes Problem und seine Lösung stehen unten.</translation>
     </message>
 </context>
 <context>

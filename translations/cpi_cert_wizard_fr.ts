@@ -1345,77 +1345,77 @@
     <message>
         <location line="+19"/>
         <source>Or have SAP sign it</source>
-        <translation type="unfinished"></translation>
+        <translation>Ou le faire signer par SAP</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s Destination service (SAP BTP, Cloud Foundry) signs this request under SAP Cloud Root CA, with client authentication. You need a service key of a Destination service instance (plan lite), downloaded as a .json file from the BTP cockpit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le service Destination de SAP (SAP BTP, Cloud Foundry) signe cette demande sous SAP Cloud Root CA, avec authentification client. Il vous faut une clé de service d&apos;une instance du service Destination (plan lite), téléchargée au format .json depuis le cockpit BTP.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Destination service &amp;key:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Clé de service (service Destination)&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The service key file (.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>Le fichier de la clé de service (.json)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>C&amp;hoose…</source>
-        <translation type="unfinished"></translation>
+        <translation>C&amp;hoisir…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Validity:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Validité&#xa0;:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Validity unit</source>
-        <translation type="unfinished"></translation>
+        <translation>Unité de validité</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>days</source>
-        <translation type="unfinished"></translation>
+        <translation>jours</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>months</source>
-        <translation type="unfinished"></translation>
+        <translation>mois</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>years</source>
-        <translation type="unfinished"></translation>
+        <translation>ans</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>(1 day to 1 year)</source>
-        <translation type="unfinished"></translation>
+        <translation>(de 1 jour à 1 an)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Let SAP renew it &amp;automatically</source>
-        <translation type="unfinished"></translation>
+        <translation>Laisser SAP le renouveler a&amp;utomatiquement</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Before anything is sent:</source>
-        <translation type="unfinished"></translation>
+        <translation>Avant tout envoi&#xa0;:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Have SAP si&amp;gn it</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Faire signer par SAP</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Re&amp;place SAP&apos;s certificate of that name</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Remplacer le certificat SAP portant ce nom</translation>
     </message>
     <message>
         <location line="+31"/>
@@ -1445,72 +1445,72 @@
     <message>
         <location line="+13"/>
         <source>Destination service key</source>
-        <translation type="unfinished"></translation>
+        <translation>Clé de service du service Destination</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Service keys (*.json);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Clés de service (*.json);;Tous les fichiers (*)</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>Connecting to SAP…</source>
-        <translation type="unfinished"></translation>
+        <translation>Connexion à SAP…</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>SAP is signing the request…</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP signe la demande…</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>on</source>
-        <translation type="unfinished">activé</translation>
+        <translation>activé</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>off</source>
-        <translation type="unfinished">désactivé</translation>
+        <translation>désactivé</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Issued to: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Émis pour&#xa0;: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issued by: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Émis par&#xa0;: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Valid until: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Valide jusqu&apos;au&#xa0;: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Automatic renewal by SAP: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Renouvellement automatique par SAP&#xa0;: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>SHA-256: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256&#xa0;: %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>SAP signed the request</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP a signé la demande</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The certificate and its chain are stored in the profile. Next shows them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat et sa chaîne sont enregistrés dans le profil. Suivant les affiche.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>SAP&apos;s certificate was not imported; the profile is unchanged. Each problem and its fix is listed below.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat de SAP n&apos;a pas été importé&#xa0;; le profil est inchangé. Chaque problème et sa solution sont indiqués ci-dessous.</translation>
     </message>
 </context>
 <context>
