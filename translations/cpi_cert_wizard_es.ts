@@ -1345,77 +1345,77 @@
     <message>
         <location line="+19"/>
         <source>Or have SAP sign it</source>
-        <translation type="unfinished"></translation>
+        <translation>O haga que SAP lo firme</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s Destination service (SAP BTP, Cloud Foundry) signs this request under SAP Cloud Root CA, with client authentication. You need a service key of a Destination service instance (plan lite), downloaded as a .json file from the BTP cockpit.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servicio Destination de SAP (SAP BTP, Cloud Foundry) firma esta solicitud bajo SAP Cloud Root CA, con autenticación de cliente. Necesita una clave de servicio de una instancia del servicio Destination (plan lite), descargada como archivo .json desde el cockpit de BTP.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Destination service &amp;key:</source>
-        <translation type="unfinished"></translation>
+        <translation>Clave de servicio de &amp;Destination:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The service key file (.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>El archivo de la clave de servicio (.json)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>C&amp;hoose…</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;eleccionar…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Validity:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Validez:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Validity unit</source>
-        <translation type="unfinished"></translation>
+        <translation>Unidad de validez</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>days</source>
-        <translation type="unfinished"></translation>
+        <translation>días</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>months</source>
-        <translation type="unfinished"></translation>
+        <translation>meses</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>years</source>
-        <translation type="unfinished"></translation>
+        <translation>años</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>(1 day to 1 year)</source>
-        <translation type="unfinished"></translation>
+        <translation>(de 1 día a 1 año)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Let SAP renew it &amp;automatically</source>
-        <translation type="unfinished"></translation>
+        <translation>Permitir que SAP lo &amp;renueve automáticamente</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Before anything is sent:</source>
-        <translation type="unfinished"></translation>
+        <translation>Antes de enviar nada:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Have SAP si&amp;gn it</source>
-        <translation type="unfinished"></translation>
+        <translation>Hacer que SAP lo fir&amp;me</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Re&amp;place SAP&apos;s certificate of that name</source>
-        <translation type="unfinished"></translation>
+        <translation>Reem&amp;plazar el certificado de SAP con ese nombre</translation>
     </message>
     <message>
         <location line="+31"/>
@@ -1445,72 +1445,72 @@
     <message>
         <location line="+13"/>
         <source>Destination service key</source>
-        <translation type="unfinished"></translation>
+        <translation>Clave de servicio de Destination</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Service keys (*.json);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Claves de servicio (*.json);;Todos los archivos (*)</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>Connecting to SAP…</source>
-        <translation type="unfinished"></translation>
+        <translation>Conectando con SAP…</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>SAP is signing the request…</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP está firmando la solicitud…</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>on</source>
-        <translation type="unfinished">activada</translation>
+        <translation>activada</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>off</source>
-        <translation type="unfinished">desactivada</translation>
+        <translation>desactivada</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Issued to: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Emitido para: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issued by: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Emitido por: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Valid until: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Válido hasta: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Automatic renewal by SAP: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Renovación automática por SAP: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>SHA-256: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256: %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>SAP signed the request</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP ha firmado la solicitud</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The certificate and its chain are stored in the profile. Next shows them.</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado y su cadena se han guardado en el perfil. Pulse Siguiente para verlos.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>SAP&apos;s certificate was not imported; the profile is unchanged. Each problem and its fix is listed below.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se ha importado el certificado de SAP; el perfil no ha cambiado. Abajo se indican cada problema y su solución.</translation>
     </message>
 </context>
 <context>

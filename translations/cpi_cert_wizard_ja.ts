@@ -1344,77 +1344,77 @@
     <message>
         <location line="+19"/>
         <source>Or have SAP sign it</source>
-        <translation type="unfinished"></translation>
+        <translation>または SAP に署名してもらう</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>SAP&apos;s Destination service (SAP BTP, Cloud Foundry) signs this request under SAP Cloud Root CA, with client authentication. You need a service key of a Destination service instance (plan lite), downloaded as a .json file from the BTP cockpit.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP の Destination サービス (SAP BTP、Cloud Foundry) が、この要求に SAP Cloud Root CA の下でクライアント認証用として署名します。Destination サービスのインスタンス (プラン lite) のサービスキーが必要です。BTP cockpit から .json ファイルとしてダウンロードしてください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Destination service &amp;key:</source>
-        <translation type="unfinished"></translation>
+        <translation>Destination サービスのサービスキー(&amp;K):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The service key file (.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>サービスキーのファイル (.json)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>C&amp;hoose…</source>
-        <translation type="unfinished"></translation>
+        <translation>選択(&amp;H)…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>&amp;Validity:</source>
-        <translation type="unfinished"></translation>
+        <translation>有効期間(&amp;V):</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Validity unit</source>
-        <translation type="unfinished"></translation>
+        <translation>有効期間の単位</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>days</source>
-        <translation type="unfinished"></translation>
+        <translation>日</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>months</source>
-        <translation type="unfinished"></translation>
+        <translation>か月</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>years</source>
-        <translation type="unfinished"></translation>
+        <translation>年</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>(1 day to 1 year)</source>
-        <translation type="unfinished"></translation>
+        <translation>(1 日から 1 年まで)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Let SAP renew it &amp;automatically</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP による自動更新を許可する(&amp;A)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Before anything is sent:</source>
-        <translation type="unfinished"></translation>
+        <translation>送信する前に:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Have SAP si&amp;gn it</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP に署名してもらう(&amp;G)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Re&amp;place SAP&apos;s certificate of that name</source>
-        <translation type="unfinished"></translation>
+        <translation>その名前の SAP の証明書を置き換える(&amp;P)</translation>
     </message>
     <message>
         <location line="+31"/>
@@ -1444,72 +1444,72 @@
     <message>
         <location line="+13"/>
         <source>Destination service key</source>
-        <translation type="unfinished"></translation>
+        <translation>Destination サービスのサービスキー</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Service keys (*.json);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>サービスキー (*.json);;すべてのファイル (*)</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>Connecting to SAP…</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP に接続しています…</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>SAP is signing the request…</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP が要求に署名しています…</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>on</source>
-        <translation type="unfinished">オン</translation>
+        <translation>オン</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>off</source>
-        <translation type="unfinished">オフ</translation>
+        <translation>オフ</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Issued to: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>発行先: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issued by: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>発行者: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Valid until: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>有効期限: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Automatic renewal by SAP: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP による自動更新: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>SHA-256: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256: %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>SAP signed the request</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP が要求に署名しました</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The certificate and its chain are stored in the profile. Next shows them.</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書とそのチェーンはプロファイルに保存されました。「次へ」で表示します。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>SAP&apos;s certificate was not imported; the profile is unchanged. Each problem and its fix is listed below.</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP の証明書はインポートされませんでした。プロファイルは変更されていません。各問題とその対処方法を以下に示します。</translation>
     </message>
 </context>
 <context>
