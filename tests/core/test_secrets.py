@@ -85,3 +85,15 @@ def test_real_secret_service_keeps_and_deletes_secrets():
     assert backend.get_password(SERVICE, "real-test/p12") == value
     secrets.delete_profile("real-test")
     assert backend.get_password(SERVICE, "real-test/p12") is None
+
+
+def test_the_in_memory_keyring_never_joins_the_os_keyring():
+    # A discoverable in-memory backend would be chained with the OS keyring and could take
+    # secrets that vanish when the program ends.
+    from keyring.backend import KeyringBackend
+
+    from wizard.core.secrets import MemoryKeyring as ProgramMemoryKeyring
+
+    viable = set(KeyringBackend.get_viable_backends())
+    assert ProgramMemoryKeyring not in viable
+    assert MemoryKeyring not in viable

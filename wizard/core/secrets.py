@@ -86,6 +86,9 @@ class MemoryKeyring(KeyringBackend):
     nothing may reach the person's own keyring."""
 
     priority = 1  # type: ignore[assignment]
+    # Never discovered by keyring itself: a viable subclass would join the OS keyring in a
+    # ChainerBackend and could silently take secrets that are lost at exit.
+    viable = False  # type: ignore[assignment]
 
     def __init__(self, label: str = "in-memory keyring (this run only)") -> None:
         super().__init__()
