@@ -10,17 +10,16 @@ includes process start-up: the "openssl (process)" column is what a user would w
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography import x509
 
+from bench.timing import median_seconds
 from tests import pki
 from wizard.core import keys
 from wizard.core.csr import SubjectFields, build_csr, csr_pem
@@ -33,15 +32,6 @@ OPENSSL_NEWKEY = {
     "ec-p256": ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
     "ec-p384": ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"],
 }
-
-
-def median_seconds(func, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def main() -> None:

@@ -15,28 +15,18 @@ and the ratios to openssl.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import median_seconds
 from tests import pki
 from tests.tls.servers import OpenSSLServer, server_pki
 from wizard.core import tlsprobe, trust
 from wizard.core.fetch_root import fetch_root, save_root
-
-
-def median_seconds(func, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def main() -> None:

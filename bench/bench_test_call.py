@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import median_seconds
 from tests.conftest import MemoryKeyring
 from tests.testcall.harness import make_world, run_nginx
 from wizard.core import testcall
@@ -34,15 +33,6 @@ from wizard.core.secrets import SecretKind, Secrets
 from wizard.core.verdicts import Verdict
 
 PASSPHRASE = "bench passphrase 0123456789"
-
-
-def median_seconds(func, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def main() -> None:

@@ -13,28 +13,18 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import median_seconds
 from tests.tracelog.conftest import CSRF_FAILED, HEADER, NOT_IN_FLOW_LIST, ROLE_MISSING, record
 from wizard.core.tracelog import analyze_traces
 
 WORDS = "role|csrf|subjectandissuers|invalid_client"
-
-
-def median_seconds(func, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def day_of_trace(records: int) -> str:
