@@ -4005,7 +4005,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>das Client-Secret des Destination-Service</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+93"/>
         <source>none (no usable keyring)</source>
         <translation>nirgends (kein nutzbarer Schlüsselbund)</translation>
     </message>

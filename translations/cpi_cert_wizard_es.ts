@@ -4004,7 +4004,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>el secreto de cliente del servicio Destination</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+93"/>
         <source>none (no usable keyring)</source>
         <translation>ninguno (no hay ningún llavero utilizable)</translation>
     </message>

@@ -4004,7 +4004,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>le secret client du service Destination</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+93"/>
         <source>none (no usable keyring)</source>
         <translation>aucun (pas de trousseau de clés utilisable)</translation>
     </message>

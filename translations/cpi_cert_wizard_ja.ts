@@ -4003,7 +4003,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>Destination サービスのクライアントシークレット</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+93"/>
         <source>none (no usable keyring)</source>
         <translation>なし (使用可能なキーリングがありません)</translation>
     </message>
