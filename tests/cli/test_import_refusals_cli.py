@@ -42,6 +42,7 @@ REFUSALS = {
         ca.cert,
     ],
     "cn_spaces": lambda csr, ca, home: [ca.issue(csr.public_key(), "erp-prd "), ca.cert],
+    "no_eku": lambda csr, ca, home: [ca.sign_csr(csr, eku=None), ca.cert],
 }
 
 WORDS = {
@@ -52,6 +53,7 @@ WORDS = {
     "no_client_auth": "SAP Integration Suite rejects client certificates without it",
     "cn_empty": "has no common name",
     "cn_spaces": "leading or trailing spaces",
+    "no_eku": "Certificates without this EKU are rejected during the TLS handshake.",
 }
 
 
@@ -108,14 +110,42 @@ def test_weak_rsa_key_from_a_p12_is_refused(cli, home, tmp_path, ca, monkeypatch
 
 def test_warnings_inform_but_do_not_stop_the_import(cli, home, tmp_path, ca):
     csr = make_request(cli)
-    leaf = ca.sign_csr(csr, eku=None, days=20)
+    leaf = ca.sign_csr(csr, days=20)
     reply = write(tmp_path / "reply.pem", pki.pem(leaf, ca.cert))
     root_file = write(tmp_path / "root.pem", pki.pem(ca.parent.cert))
     result = cli("import-reply", "--profile", "erp", reply, "--ca-file", root_file)
     assert result.code == 0, result.err
-    assert "warning: 'CN=erp-prd,O=ACME AG,C=DE' has no Extended Key Usage" in result.out
     assert "is not on SAP BTP trust store v3.0.0 (2026-06-03)" in result.out
+    assert "not confirmed" in result.out
     assert "days left" in result.out
     data = cli("import-reply", "--profile", "erp", reply, "--ca-file", root_file, "--json").json
     codes = {f["code"] for f in data["findings"]}
-    assert {"no_eku", "root_not_on_sap_list", "expires_soon"} <= codes
+    assert {"root_not_on_sap_list", "expires_soon"} <= codes
+
+
+@pytest.mark.parametrize("command", ["import-reply", "import-p12"])
+def test_a_leaf_without_client_auth_is_imported_only_with_the_override(
+    cli, home, tmp_path, ca, monkeypatch, command
+):
+    from wizard.core.p12 import export_p12
+
+    csr = make_request(cli)
+    if command == "import-reply":
+        leaf = ca.sign_csr(csr, eku=None)
+        given = write(tmp_path / "reply.pem", pki.pem(leaf, ca.cert))
+    else:
+        key = own_key(home)
+        leaf = ca.issue(key.public_key(), "byo-sender", eku=None)
+        given = write(tmp_path / "own.p12", export_p12(key, leaf, [ca.cert], "pw"))
+        monkeypatch.setenv("CPI_CERT_WIZARD_P12_PASSWORD", "pw")
+    root_file = write(tmp_path / "root.pem", pki.pem(ca.parent.cert))
+    refused = cli(command, "--profile", "erp", given, "--ca-file", root_file, "--no-aia", "--json")
+    assert refused.code == 2
+    assert refused.json["error"]["code"] == "no_eku"
+    assert "1.3.6.1.5.5.7.3.2" in refused.json["error"]["message"]
+    accepted = cli(command, "--profile", "erp", given, "--ca-file", root_file, "--no-aia",
+                   "--accept-without-client-auth", "--json")  # fmt: skip
+    assert accepted.code == 0, accepted.out
+    warning = next(f for f in accepted.json["findings"] if f["code"] == "no_eku")
+    assert warning["severity"] == "warning"
+    assert "load balancer will drop this certificate" in warning["message"]

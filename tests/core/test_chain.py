@@ -103,10 +103,12 @@ def test_the_catalogue_holds_every_lint_with_its_severity_in_one_table():
         "sha1_signature",
         "cn_empty",
         "cn_spaces",
+        "no_eku",
     }
     warnings = {
-        "no_eku",
         "root_not_on_sap_list",
+        "root_not_trusted_by_custom_domain",
+        "outlives_issuer",
         "root_removed_from_sap_list",
         "expires_soon",
         "renewal_due",
@@ -325,13 +327,40 @@ def test_a_tls_server_certificate_without_client_auth_is_refused_and_explained(h
     assert "invalid" not in codes(report)
 
 
-def test_any_extended_key_usage_counts_as_client_auth(hierarchy):
+SAP_EKU_SENTENCE = (
+    "The certificate must include the Client Authentication Extended Key Usage (EKU) with OID "
+    "1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake."
+)
+
+
+def test_only_any_extended_key_usage_is_refused_as_sap_requires_client_auth(hierarchy):
     h = hierarchy
     anything = h.issuing.issue(
         h.key.public_key(), "sender-s4h-100", eku=[ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE]
     )
     report = check(h, [anything, h.issuing.cert])
-    assert report.ok and not {"no_client_auth", "no_eku"} & set(codes(report))
+    finding = the(report, "no_client_auth")
+    assert finding.severity is Severity.ERROR and not report.ok
+    assert "anyExtendedKeyUsage" in finding.message and SAP_EKU_SENTENCE in finding.message
+
+
+def test_no_extended_key_usage_is_refused_with_sap_sentence(hierarchy):
+    h = hierarchy
+    leaf = h.issuing.issue(h.key.public_key(), "sender-s4h-100", eku=None)
+    report = check(h, [leaf, h.issuing.cert])
+    finding = the(report, "no_eku")
+    assert finding.severity is Severity.ERROR and not report.ok
+    assert SAP_EKU_SENTENCE in finding.message
+
+
+def test_the_explicit_override_keeps_the_finding_as_a_warning_that_says_the_lb_drops_it(hierarchy):
+    h = hierarchy
+    leaf = h.issuing.issue(h.key.public_key(), "sender-s4h-100", eku=None)
+    report = check(h, [leaf, h.issuing.cert], accept_without_client_auth=True)
+    finding = the(report, "no_eku")
+    assert finding.severity is Severity.WARNING and report.ok
+    assert "--accept-without-client-auth" in finding.message
+    assert "load balancer will drop this certificate" in finding.message
 
 
 def test_a_key_usage_without_digital_signature_is_refused(hierarchy):
@@ -402,13 +431,15 @@ def test_a_common_name_with_trailing_space_is_refused(hierarchy):
 # --- warnings -----------------------------------------------------------------------------------
 
 
-def test_no_extended_key_usage_is_only_a_warning(hierarchy):
+def test_a_leaf_that_outlives_its_intermediate_is_named_with_the_date_the_chain_breaks(hierarchy):
     h = hierarchy
-    leaf = h.issuing.issue(h.key.public_key(), "sender-s4h-100", eku=None)
-    report = check(h, [leaf, h.issuing.cert])
-    finding = the(report, "no_eku")
+    short_ca = h.root.intermediate("Short-lived Issuing CA", days=60)
+    leaf = short_ca.issue(h.key.public_key(), "sender-s4h-100", days=365)
+    report = check(h, [leaf, short_ca.cert])
+    finding = the(report, "outlives_issuer")
     assert finding.severity is Severity.WARNING and report.ok
-    assert "RFC 5280" in finding.message and "clientAuth" in finding.message
+    assert "Short-lived Issuing CA" in finding.message
+    assert f"{short_ca.cert.not_valid_after_utc:%Y-%m-%d}" in finding.message
 
 
 def test_a_private_root_is_not_on_sap_list_and_the_warning_names_the_version(hierarchy):
@@ -433,6 +464,33 @@ def test_a_root_removed_from_the_list_is_a_warning_naming_the_list(hierarchy, tm
     assert report.sap_status is SapStatus.REMOVED
     finding = the(report, "root_removed_from_sap_list")
     assert "SAP trust list test edition" in finding.message and report.ok
+    assert "not confirmed" in finding.message and "will stop accepting" not in finding.message
+
+
+def test_a_root_off_the_list_is_not_confirmed_rather_than_refused(hierarchy):
+    h = hierarchy
+    report = check(h, [h.leaf, h.issuing.cert])
+    finding = the(report, "root_not_on_sap_list")
+    assert finding.severity is Severity.WARNING and report.ok
+    assert "not confirmed" in finding.message and SAP_V3 in finding.message
+
+
+def test_a_custom_domain_judges_the_root_against_the_customer_cas_not_sap_list(hierarchy, tmp_path):
+    h = hierarchy
+    cas = tmp_path / "custom-domain-cas.pem"
+    cas.write_bytes(pki.pem(h.root.cert))
+    domain = trust.custom_domain_list(cas, "cpi.example.com")
+    report = check(h, [h.leaf, h.issuing.cert], sap_list=domain)
+    assert report.sap_status is SapStatus.APPROVED and report.ok
+    assert "root_not_on_sap_list" not in codes(report)
+    assert "cpi.example.com" in report.sap_list_version
+    other = pki.root("Other Root").intermediate("Other Issuing CA")
+    cas.write_bytes(pki.pem(other.parent.cert))
+    refused = check(
+        h, [h.leaf, h.issuing.cert], sap_list=trust.custom_domain_list(cas, "x.example")
+    )
+    finding = the(refused, "root_not_trusted_by_custom_domain")
+    assert "custom domain x.example" in finding.message
 
 
 def test_a_leaf_expiring_within_30_days_warns_with_the_days_left(hierarchy):

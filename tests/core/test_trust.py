@@ -79,18 +79,35 @@ def test_a_private_test_root_is_not_listed():
     assert trust.load_sap_list().status(pki.root("Private Root").cert) is SapStatus.NOT_LISTED
 
 
-def test_a_newer_list_as_pem_bundle_makes_every_root_in_it_approved(tmp_path):
+def test_a_pem_bundle_adds_its_roots_to_sap_list_and_the_version_says_so(tmp_path):
     ours, other = pki.root("Our Corporate Root"), pki.root("Partner Root")
     bundle = tmp_path / "roots-2027.pem"
     bundle.write_bytes(b"SAP roots as of 2027\n" + pki.pem(ours.cert, other.cert))
 
     sap = trust.load_sap_list(bundle)
 
-    assert sap.version == "PEM bundle roots-2027.pem, 2 roots"
+    assert (
+        sap.version == "SAP BTP trust store v3.0.0 (2026-06-03) plus 2 root(s) from roots-2027.pem"
+    )
     assert sap.status(ours.cert) is SapStatus.APPROVED
-    assert sap.status(from_certifi(sha256=G2_SHA256)) is SapStatus.NOT_LISTED
+    # added to SAP's list, not instead of it: DigiCert Global Root G2 stays required
+    assert sap.status(from_certifi(sha256=G2_SHA256)) is SapStatus.REQUIRED
     source = trust.sap_list_source(sap)
     assert source is not None and source.name == "SAP list" and len(source.certificates) == 2
+
+
+def test_the_wizard_setting_remembers_a_roots_file(tmp_path):
+    ours = pki.root("Setting Root")
+    bundle = tmp_path / "extra.pem"
+    bundle.write_bytes(pki.pem(ours.cert))
+    home = tmp_path / "home"
+    home.mkdir()
+    assert trust.saved_sap_roots(home) is None
+    trust.save_sap_roots(home, bundle)
+    assert trust.saved_sap_roots(home) == bundle.resolve()
+    assert trust.load_sap_list(trust.saved_sap_roots(home)).status(ours.cert) is SapStatus.APPROVED
+    trust.save_sap_roots(home, None)
+    assert trust.saved_sap_roots(home) is None
 
 
 def test_a_newer_list_in_the_shipped_json_shape_is_read_with_its_version(tmp_path):

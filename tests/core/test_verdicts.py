@@ -11,6 +11,7 @@ EXPECTED = {
     "SERVER_UNTRUSTED",
     "CLIENT_CERT_REJECTED",
     "NO_CERT_FORWARDED",
+    "NO_CERT_REQUESTED",
     "NOT_MAPPED",
     "NOT_AUTHORIZED",
     "NO_ENDPOINT",
@@ -86,3 +87,26 @@ def test_no_status_is_claimed_by_two_verdicts():
                 continue  # NOT_MAPPED or NO_CERT_FORWARDED: the chain decides
             assert status not in seen, f"{status}: {seen.get(status)} and {info.verdict}"
             seen[status] = info.verdict
+
+
+@pytest.mark.parametrize("environment", ["neo", "cf", None])
+def test_403_advice_names_the_abap_cookie_parameter_sap_documents(environment):
+    step = Verdict.NOT_AUTHORIZED.next_step(environment)
+    assert "ict/disable_cookie_urlencoding" in step and "2681175" in step
+
+
+@pytest.mark.parametrize("environment", ["neo", "cf"])
+def test_not_mapped_advice_names_tls_session_reuse_with_basic_authentication(environment):
+    assert "3584034" in Verdict.NOT_MAPPED.next_step(environment)
+
+
+def test_a_failed_tls_channel_names_the_dotnet_message_and_tls_versions():
+    step = Verdict.NOT_TLS.next_step()
+    assert "Could not create SSL/TLS secure channel" in step and "TLS 1.2" in step
+
+
+def test_inferred_verdicts_are_worded_as_inference():
+    for verdict in (Verdict.NO_CERT_FORWARDED, Verdict.NOT_MAPPED):
+        assert "inference" in verdict.title_for(inferred=True)
+        assert "believes" in verdict.meaning_for(inferred=True)
+        assert verdict.title_for() == verdict.title

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from tests import pki
 
@@ -138,6 +139,10 @@ def make_world(key_kind: str = "ec-p256") -> World:
     )
     w.clients["dave"] = _client("dave", other_ca)  # complete chain, root the LB does not accept
     w.clients["erin"] = _client("erin", client_ca, eku="server")  # a TLS server certificate
+    w.clients["gina"] = _client("gina", client_ca, eku=None)  # no Extended Key Usage at all
+    w.clients["hank"] = _client(  # only anyExtendedKeyUsage
+        "hank", client_ca, eku=[ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE]
+    )
     past = pki.NOW - dt.timedelta(days=400)
     w.clients["frank"] = _client(
         "frank", client_ca, not_before=past, not_after=pki.NOW - dt.timedelta(days=10)
@@ -153,6 +158,14 @@ def make_world(key_kind: str = "ec-p256") -> World:
 
 
 # --- nginx --------------------------------------------------------------------------------------
+
+# Cloud Foundry's answer when a certificate is in no service key or in two (SAP KBA 3224701).
+CF_401_BODY = (
+    "<InvalidClientException><error>invalid_client</error><error_description>Either the client "
+    "certificate is not configured exactly once in a service key of a Process Integration Runtime "
+    "service instance or client-certificate authentication was not enabled for your tenant."
+    "</error_description></InvalidClientException>"
+)
 
 # path -> (required role, status when allowed)
 ENDPOINTS = {
@@ -170,6 +183,7 @@ class Nginx:
     nonames_port: int  # TLS, same trust but no acceptable-CA names sent
     norequest_port: int  # TLS, never asks for a client certificate
     plain_port: int  # plain HTTP
+    cf_port: int  # as nonames_port, but a 401 carries Cloud Foundry's invalid_client body
     access_log: Path
     max_body: int = 1024
 
@@ -188,6 +202,10 @@ def _nginx_conf(w: World, d: Path, n: Nginx) -> str:
     ifs = "\n".join(
         f'      if ($cpi_status = {code}) {{ return {code} "{code} from the test tenant\\n"; }}'
         for code in (401, 403, 404, 500, 503)
+    )
+    cf_ifs = ifs.replace(
+        'if ($cpi_status = 401) { return 401 "401 from the test tenant\\n"; }',
+        f"if ($cpi_status = 401) {{ return 401 '{CF_401_BODY}'; }}",
     )
     tls = f"""
     ssl_certificate {d}/server-chain.pem;
@@ -244,6 +262,13 @@ http {{
 {tls}
   }}
   server {{
+    listen 127.0.0.1:{n.cf_port} ssl;
+    ssl_trusted_certificate {d}/client-roots.pem;
+    ssl_verify_client optional_no_ca;
+    ssl_verify_depth 5;
+{tls.replace(ifs, cf_ifs)}
+  }}
+  server {{
     listen 127.0.0.1:{n.plain_port};
     location / {{ return 200 "plain\\n"; }}
   }}
@@ -265,6 +290,7 @@ def run_nginx(world: World, d: Path) -> Iterator[Nginx]:
         nonames_port=free_port(),
         norequest_port=free_port(),
         plain_port=free_port(),
+        cf_port=free_port(),
         access_log=d / f"http_access_{NODE}_{stamp}.log",
     )
     conf = d / "nginx.conf"
@@ -275,7 +301,7 @@ def run_nginx(world: World, d: Path) -> Iterator[Nginx]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        for port in (n.port, n.nonames_port, n.norequest_port, n.plain_port):
+        for port in (n.port, n.nonames_port, n.norequest_port, n.plain_port, n.cf_port):
             wait_for_port(port, proc, "nginx", d / "error.log")
         yield n
     finally:

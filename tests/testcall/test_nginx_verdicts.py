@@ -174,13 +174,18 @@ def test_self_signed_certificate_is_not_forwarded(make_profile, profile_for):
     assert "self-signed" in evidence(result)
 
 
-def test_server_that_never_asks_for_a_certificate_gets_nothing_forwarded(
+def test_server_that_never_asks_for_a_certificate_is_about_the_host_not_the_chain(
     make_profile, profile_for, nginx
 ):
+    # A management host or a proxy that ends TLS never asks for a client certificate: the
+    # advice is about the host and the proxy, never "send the intermediates / change CA".
     result = call(make_profile, profile_for("alice", url=nginx.url(port=nginx.norequest_port)))
-    assert result.verdict is Verdict.NO_CERT_FORWARDED
+    assert result.verdict is Verdict.NO_CERT_REQUESTED
     assert result.client_cert_requested is False
     assert "never asked for a client certificate" in evidence(result)
+    assert "runtime host" in result.next_step and "proxy" in result.next_step
+    assert "intermediates" not in result.next_step
+    assert "Another chain or CA will not change this" in result.next_step
 
 
 def test_expired_certificate_is_refused_by_the_front(make_profile, profile_for):
@@ -202,15 +207,53 @@ def test_server_only_certificate_without_client_auth_is_refused(make_profile, pr
 # --- which client roots count as accepted -------------------------------------------------------
 
 
-def test_without_acceptable_ca_names_sap_list_judges_and_a_test_root_is_not_on_it(
+def test_without_acceptable_ca_names_a_root_off_the_list_is_an_inference_not_a_fact(
     make_profile, profile_for, nginx
 ):
     result = call(make_profile, profile_for("carol", url=nginx.url(port=nginx.nonames_port)))
     assert result.client_cert_requested is True
     assert result.client_ca_names == ()
-    assert "SAP BTP trust store" in result.accepted_roots
-    assert result.verdict is Verdict.NO_CERT_FORWARDED
-    assert "Sender Root CA" in evidence(result)
+    assert "SAP BTP trust store v3.0.0" in result.accepted_roots
+    root = next(c for c in result.prechecks if c.name == "root accepted")
+    assert root.passed is None  # amber: "not confirmed", not failed
+    assert "not confirmed" in root.detail and "SAP BTP trust store v3.0.0" in root.detail
+    assert result.verdict is Verdict.NO_CERT_FORWARDED and result.inferred
+    assert result.title == "The load balancer would drop this chain (the tool's inference)"
+    assert "No certificate reached the tenant" not in result.title
+    assert "believes" in result.meaning
+    assert "Why the tool believes the load balancer dropped the chain" in evidence(result)
+    assert "no acceptable-CA names" in evidence(result) and "Sender Root CA" in evidence(result)
+
+
+def test_sap_cloud_foundry_401_body_proves_the_certificate_arrived_whatever_the_prechecks_say(
+    make_profile, profile_for, nginx
+):
+    # Same chain and same root pre-check ("not confirmed") as above, but the tenant answers with
+    # Cloud Foundry's invalid_client body (SAP KBA 3224701): that is evidence, not inference.
+    result = call(make_profile, profile_for("carol", url=nginx.url(port=nginx.cf_port)))
+    root = next(c for c in result.prechecks if c.name == "root accepted")
+    assert root.passed is None
+    assert result.status == 401
+    assert result.verdict is Verdict.NOT_MAPPED and not result.inferred
+    assert result.title == "The certificate is not mapped to a user"
+    assert "3224701" in (result.sap_answer or "")
+    assert "not configured exactly once in a service key" in evidence(result)
+    assert "service key" in result.next_step
+
+
+@pytest.mark.parametrize("client", ["gina", "hank"])
+def test_leaf_without_client_auth_eku_fails_the_precheck_and_401_is_not_blamed_on_mapping(
+    make_profile, profile_for, nginx, client
+):
+    # gina has no Extended Key Usage, hank only anyExtendedKeyUsage: SAP rejects both in the
+    # TLS handshake ("Certificates without this EKU are rejected"); nginx lets them through.
+    result = call(make_profile, profile_for(client))
+    client_auth = next(c for c in result.prechecks if c.name == "clientAuth")
+    assert client_auth.passed is False
+    assert "1.3.6.1.5.5.7.3.2" in client_auth.detail
+    # nginx's OpenSSL lets gina through (401) and refuses hank (400): never NOT_MAPPED.
+    assert result.verdict in (Verdict.NO_CERT_FORWARDED, Verdict.CLIENT_CERT_REJECTED)
+    assert "clientAuth" in evidence(result)
 
 
 def test_accepted_roots_file_tells_an_unmapped_certificate_from_a_dropped_one(

@@ -25,6 +25,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--password-file", type=Path, help="file whose first line is the PKCS#12 password"
     )
     parser.add_argument("--no-aia", action="store_true", help="do not fetch missing issuers (AIA)")
+    parser.add_argument(
+        "--accept-without-client-auth",
+        action="store_true",
+        help="import a certificate without clientAuth in Extended Key Usage anyway; SAP's load "
+        "balancer drops such a certificate in the TLS handshake, so it cannot log in to Cloud "
+        "Integration",
+    )
 
 
 def _password(args: argparse.Namespace, ctx: Context) -> str:
@@ -62,6 +69,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         ca_files=args.ca_file,
         sap_roots=ctx.sap_roots,
         fetch_aia=not args.no_aia,
+        accept_without_client_auth=args.accept_without_client_auth,
     )
     text, data = import_outcome(
         result,

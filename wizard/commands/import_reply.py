@@ -23,6 +23,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="more certificates that may complete the chain (only self-signed roots are trusted)",
     )
     parser.add_argument("--no-aia", action="store_true", help="do not fetch missing issuers (AIA)")
+    parser.add_argument(
+        "--accept-without-client-auth",
+        action="store_true",
+        help="import a certificate without clientAuth in Extended Key Usage anyway; SAP's load "
+        "balancer drops such a certificate in the TLS handshake, so it cannot log in to Cloud "
+        "Integration",
+    )
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
@@ -36,6 +43,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         ca_files=args.ca_file,
         sap_roots=ctx.sap_roots,
         fetch_aia=not args.no_aia,
+        accept_without_client_auth=args.accept_without_client_auth,
     )
     text, data = import_outcome(
         result,

@@ -134,10 +134,26 @@ LINTS: dict[str, Lint] = {
             QT_TRANSLATE_NOOP("lints", "not for client authentication"),
             QT_TRANSLATE_NOOP(
                 "lints",
-                "'{subject}' has an Extended Key Usage without clientAuth ({usages}). Public TLS "
-                "CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP "
-                "Integration Suite rejects client certificates without it. Ask the CA for a "
-                "client-authentication certificate (Extended Key Usage clientAuth).",
+                "'{subject}' has an Extended Key Usage without clientAuth ({usages}). SAP: \"The "
+                "certificate must include the Client Authentication Extended Key Usage (EKU) with "
+                "OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS "
+                'handshake." Public TLS CAs stopped issuing clientAuth in their TLS/SSL server '
+                "certificates in 2026, and SAP Integration Suite rejects client certificates without "
+                "it. Ask the CA for a client-authentication certificate (Extended Key Usage "
+                "clientAuth).",
+            ),
+        ),
+        Lint(
+            "no_eku",
+            _E,
+            QT_TRANSLATE_NOOP("lints", "no Extended Key Usage"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' has no Extended Key Usage, so it does not include clientAuth. RFC 5280 "
+                'treats that as unrestricted, but SAP does not: "The certificate must include the '
+                "Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. "
+                'Certificates without this EKU are rejected during the TLS handshake." Ask the CA '
+                "for a client-authentication certificate (Extended Key Usage clientAuth).",
             ),
         ),
         Lint(
@@ -192,17 +208,6 @@ LINTS: dict[str, Lint] = {
             ),
         ),
         Lint(
-            "no_eku",
-            _W,
-            QT_TRANSLATE_NOOP("lints", "no Extended Key Usage"),
-            QT_TRANSLATE_NOOP(
-                "lints",
-                "'{subject}' has no Extended Key Usage. RFC 5280 treats that as unrestricted, but "
-                "SAP asks for clientAuth explicitly; if the load balancer refuses it, ask the CA for "
-                "a client-authentication certificate.",
-            ),
-        ),
-        Lint(
             "unusual_key",
             _W,
             QT_TRANSLATE_NOOP("lints", "unusual key type"),
@@ -216,23 +221,38 @@ LINTS: dict[str, Lint] = {
         Lint(
             "root_not_on_sap_list",
             _W,
-            QT_TRANSLATE_NOOP("lints", "root not on SAP's list"),
+            QT_TRANSLATE_NOOP("lints", "root not confirmed by SAP's list"),
             QT_TRANSLATE_NOOP(
                 "lints",
-                "the root '{subject}' is not on {version}. SAP's load balancer only accepts client "
-                "certificates that chain to a listed root. Check SAP Note 2801396 (load a newer list "
-                "with --sap-roots) or get the certificate from a CA whose root is listed.",
+                "the root '{subject}' is not on {version}, so this tool cannot confirm that SAP's "
+                "load balancer accepts it (not confirmed, not refused). That list is one source: "
+                "the authoritative list is SAP Note 2801396 (needs an SAP login), and SAP's help "
+                "pages name roots it lacks. Check the note or the acceptable-CA names the load "
+                "balancer sends (fetch-root), and add roots with --sap-roots FILE.",
             ),
         ),
         Lint(
             "root_removed_from_sap_list",
             _W,
-            QT_TRANSLATE_NOOP("lints", "root removed from SAP's list"),
+            QT_TRANSLATE_NOOP("lints", "root not in SAP's current list"),
             QT_TRANSLATE_NOOP(
                 "lints",
-                "the root '{subject}' was removed from SAP's list ({version}); the load balancer "
-                "will stop accepting certificates that chain to it. Get a new certificate from a CA "
-                "whose root is on the list.",
+                "the root '{subject}' was in earlier versions of SAP's BTP trust store but is not "
+                "in {version}. SAP's Neo page of trusted root CAs (April 2026) still lists some of "
+                "these roots, so whether the load balancer accepts it is not confirmed. Check SAP "
+                "Note 2801396; a CA whose root is on the list avoids the question.",
+            ),
+        ),
+        Lint(
+            "root_not_trusted_by_custom_domain",
+            _W,
+            QT_TRANSLATE_NOOP("lints", "root not among the custom domain's trusted CAs"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "the root '{subject}' is not among {version}. With a custom domain and a "
+                "customer-managed trust model the load balancer accepts the CAs configured for that "
+                "domain: add this root there (and to the file you gave), or use a certificate from "
+                "a CA that is configured.",
             ),
         ),
         Lint(
@@ -257,6 +277,18 @@ LINTS: dict[str, Lint] = {
             ),
         ),
         Lint(
+            "outlives_issuer",
+            _W,
+            QT_TRANSLATE_NOOP("lints", "certificate outlives its issuer"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' is valid until {date}, but its issuer '{issuer}' expires on "
+                "{issuer_date}: from then on the chain no longer validates and the load balancer "
+                "drops it. Get the CA's renewed intermediate before that date, or renew the "
+                "certificate earlier.",
+            ),
+        ),
+        Lint(
             "baltimore_root",
             _W,
             QT_TRANSLATE_NOOP("lints", "chain ends in Baltimore CyberTrust Root"),
@@ -270,10 +302,16 @@ LINTS: dict[str, Lint] = {
     )
 }
 
+# SAP refuses a leaf without clientAuth in the TLS handshake; an explicit override (whose name
+# says the load balancer will drop it) turns these errors into warnings for other uses.
+CLIENT_AUTH_CODES = frozenset({"no_eku", "no_client_auth"})
+OVERRIDE_FLAG = "--accept-without-client-auth"
+
 # Errors that already explain why cryptography's path validation fails; no second, vaguer one.
 _EXPLAINING_ERRORS = frozenset(
     {
         "invalid",
+        "no_eku",
         "leaf_is_ca",
         "no_client_auth",
         "no_digital_signature",
@@ -712,11 +750,13 @@ def check_client_certificate(
     aia_timeout: float = 5.0,
     profile: str | None = None,
     candidate_source: str = "reply",
+    accept_without_client_auth: bool = False,
 ) -> ChainReport:
     """Pick the leaf, complete and validate its chain, lint it, judge its root against SAP's list.
 
     `public_key` is the profile's key (public or private): the leaf must carry it. `profile`
-    names the profile in the wrong-key message.
+    names the profile in the wrong-key message. `accept_without_client_auth` (the explicit
+    override) reports a leaf without clientAuth as a warning instead of refusing it.
     """
     given = _unique(certificates)
     if not given:
@@ -749,6 +789,7 @@ def check_client_certificate(
 
     findings.extend(_validity_findings(links, when))
     findings.extend(_leaf_findings(leaf, when))
+    findings.extend(_outlives_findings(links, when))
     findings.extend(_key_and_signature_findings(links, complete))
 
     sap_status = None
@@ -758,6 +799,8 @@ def check_client_certificate(
         findings.extend(_sap_findings(root, sap_status, sap_list))
         if not any(f.code in _EXPLAINING_ERRORS for f in findings):
             findings.extend(_path_validation(links, when))
+    if accept_without_client_auth:
+        findings = [_overridden(f) if f.code in CLIENT_AUTH_CODES else f for f in findings]
 
     ordered = sorted(findings, key=lambda f: f.severity is not Severity.ERROR)
     return ChainReport(
@@ -767,6 +810,36 @@ def check_client_certificate(
         sap_status=sap_status,
         sap_list_version=sap_list.version,
     )
+
+
+def _overridden(found: Finding) -> Finding:
+    """A clientAuth error the user chose to accept: kept, as a warning that says what follows."""
+    note = translate(
+        "lints",
+        " Accepted anyway because {flag} was given: SAP's load balancer will drop this "
+        "certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.",
+    ).format(flag=OVERRIDE_FLAG)
+    return Finding(Severity.WARNING, found.code, found.message + note, found.certificate)
+
+
+def _outlives_findings(links: Sequence[ChainLink], when: dt.datetime) -> list[Finding]:
+    """The leaf is valid beyond an issuer's end: name the issuer and the date the chain breaks."""
+    leaf = links[0]
+    out = []
+    for link in links[1:]:
+        issuer_end = link.certificate.not_valid_after_utc
+        if when <= issuer_end < leaf.not_after:
+            out.append(
+                finding(
+                    "outlives_issuer",
+                    leaf.subject,
+                    date=_date(leaf.not_after),
+                    issuer=link.subject,
+                    issuer_date=_date(issuer_end),
+                )
+            )
+            break
+    return out
 
 
 def _incomplete_findings(last: ChainLink, build: _Build) -> list[Finding]:
@@ -829,9 +902,7 @@ def _leaf_findings(leaf: x509.Certificate, when: dt.datetime) -> list[Finding]:
     eku = _extension(leaf, x509.ExtendedKeyUsage)
     if eku is None:
         out.append(finding("no_eku", subject))
-    elif not {ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE} & set(
-        eku
-    ):
+    elif ExtendedKeyUsageOID.CLIENT_AUTH not in set(eku):  # anyExtendedKeyUsage alone is refused
         usages = ", ".join(_EKU_NAMES.get(oid, oid.dotted_string) for oid in eku)
         out.append(finding("no_client_auth", subject, usages=usages))
     key_usage = _extension(leaf, x509.KeyUsage)
@@ -943,7 +1014,11 @@ def _sap_findings(root: ChainLink, status: SapStatus, sap_list: SapTrustList) ->
                 version=sap_list.version,
             )
         )
-    if status is SapStatus.NOT_LISTED:
+    if status is SapStatus.NOT_LISTED and sap_list.custom_domain:
+        out.append(
+            finding("root_not_trusted_by_custom_domain", root.subject, version=sap_list.version)
+        )
+    elif status is SapStatus.NOT_LISTED:
         out.append(finding("root_not_on_sap_list", root.subject, version=sap_list.version))
     elif status is SapStatus.REMOVED:
         out.append(finding("root_removed_from_sap_list", root.subject, version=sap_list.version))

@@ -243,13 +243,16 @@ def _check(
     sap_roots: Path | None,
     source: str,
     fetch_aia: bool,
+    accept_without_client_auth: bool = False,
+    sap_list: trust.SapTrustList | None = None,
 ) -> chains.ChainReport:
     report = chains.check_client_certificate(
         certificates,
         public_key=public_key,
         sources=trust.default_sources(ca_files),
-        sap_list=trust.load_sap_list(sap_roots),
+        sap_list=sap_list or trust.load_sap_list(sap_roots),
         fetch_aia=fetch_aia,
+        accept_without_client_auth=accept_without_client_auth,
     )
     if not report.ok:
         raise ChainRejected(report, source)
@@ -265,6 +268,7 @@ def import_reply(
     ca_files: Sequence[Path] = (),
     sap_roots: Path | None = None,
     fetch_aia: bool = True,
+    accept_without_client_auth: bool = False,
 ) -> ImportResult:
     """Read the CA's reply, check it belongs to this profile's key, validate, store."""
     store.load(name)  # a missing profile is reported before the files are read
@@ -272,7 +276,7 @@ def import_reply(
     source = ", ".join(str(f) for f in files)
     return import_certificates(
         store, name, certificates, source=source, ca_files=ca_files, sap_roots=sap_roots,
-        fetch_aia=fetch_aia,
+        fetch_aia=fetch_aia, accept_without_client_auth=accept_without_client_auth,
     )  # fmt: skip
 
 
@@ -285,6 +289,7 @@ def import_certificates(
     ca_files: Sequence[Path] = (),
     sap_roots: Path | None = None,
     fetch_aia: bool = True,
+    accept_without_client_auth: bool = False,
 ) -> ImportResult:
     """Certificates already read (pasted PEM, a sandbox CA's answer) into profile `name`."""
     profile = store.load(name)
@@ -300,7 +305,10 @@ def import_certificates(
         )
     # The CSR carries the public key, so the check needs no passphrase.
     public_key = x509.load_pem_x509_csr(request).public_key()
-    report = _check(certificates, public_key, ca_files, sap_roots, source, fetch_aia)
+    report = _check(
+        certificates, public_key, ca_files, sap_roots, source, fetch_aia,
+        accept_without_client_auth, trust.list_for_profile(profile, store, sap_roots),
+    )  # fmt: skip
     with store.change(name):
         profile = store.load(name)  # again, locked: another process may have changed it
         if store.read_artefact(name, Artefact.CSR) != request:
@@ -327,6 +335,7 @@ def import_p12(
     ca_files: Sequence[Path] = (),
     sap_roots: Path | None = None,
     fetch_aia: bool = True,
+    accept_without_client_auth: bool = False,
 ) -> ImportResult:
     """Bring your own key pair: a PKCS#12 from elsewhere becomes this profile's key and certificate."""
     data = read_input_file(p12_file, what=translate("enrollment", "a PKCS#12 file"))
@@ -341,7 +350,7 @@ def import_p12(
         certificates += reply.read_certificate_files(chain_files)
     return _adopt_key_and_chain(
         store, secrets, name, contents.key, certificates, str(p12_file), ca_files, sap_roots,
-        fetch_aia,
+        fetch_aia, accept_without_client_auth,
     )  # fmt: skip
 
 
@@ -355,8 +364,12 @@ def _adopt_key_and_chain(
     ca_files: Sequence[Path],
     sap_roots: Path | None,
     fetch_aia: bool,
+    accept_without_client_auth: bool = False,
 ) -> ImportResult:
-    report = _check(certificates, key.public_key(), ca_files, sap_roots, source, fetch_aia)
+    report = _check(
+        certificates, key.public_key(), ca_files, sap_roots, source, fetch_aia,
+        accept_without_client_auth,
+    )  # fmt: skip
     passphrase = secrets.lookup(name, SecretKind.KEY_PASSPHRASE)
     if not passphrase:
         passphrase, _where = secrets.create(name, SecretKind.KEY_PASSPHRASE)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import os
 import re
@@ -70,6 +71,7 @@ class Artefact(StrEnum):
     CF_SERVICE_INSTANCE_JSON = "service-instance.json"  # cf create-service -c
     CF_SERVICE_KEY_JSON = "service-key.json"  # cf create-service-key -c (leaf only)
     FLOW_CRT = "client.crt"  # PEM leaf for a sender channel with Authorization = Client Certificate
+    CUSTOM_DOMAIN_CAS = "custom-domain-cas.pem"  # CAs trusted by the tenant's custom domain
 
 
 # Files made from the current certificate: archived with the key, and removed, when a new key
@@ -121,6 +123,7 @@ class Profile:
     tenant_root_subject: str | None = None
     client_cert_requested: bool | None = None
     client_ca_names: list[str] = field(default_factory=list)  # RFC 4514, from the server's request
+    custom_domain: str | None = None  # host of a custom domain with customer-managed trust
     # certificate (from the CA)
     leaf_sha256: str | None = None
     leaf_subject: str | None = None
@@ -277,18 +280,58 @@ class BrokenProfile:
 
 
 _changes = threading.local()  # this thread's open changes: profile folder -> StagedChange
+_UNKNOWN = object()  # a Profile not read through the store: its save is not checked for staleness
+_READ_AS = "_read_as"  # attribute of a loaded Profile: digest of the profile.json it was read from
+
+
+def _digest(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 def _open_changes() -> dict[str, StagedChange]:
     return _changes.__dict__.setdefault("open", {})
 
 
+# Names Windows reserves for devices, with any extension and in any case ("nul.txt" is NUL)
+_DEVICE_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{port}{n}" for port in ("COM", "LPT") for n in (*"0123456789", "¹", "²", "³")]
+)
+
+
 def validate_profile_name(name: str) -> str:
-    if not isinstance(name, str) or not _NAME.match(name):
+    """The name itself, or a `WizardError` saying why it cannot name a folder on every system.
+
+    The rules are the same on every platform, so a profile folder copied from Linux to Windows or
+    macOS still works: no Windows device name (CON, NUL, COM1, AUX.txt …), no trailing dot.
+    """
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise WizardError(
             "profile.name",
-            f"{name!r} is not a usable profile name: use 1 to 64 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit (for example ERP-PRD or s4_qas).",
+            translate(
+                "profiles",
+                "{name} is not a usable profile name: use 1 to 64 letters, digits, '.', '_' or "
+                "'-', starting with a letter or digit (for example ERP-PRD or s4_qas).",
+            ).format(name=repr(name)),
+        )
+    if name.endswith("."):
+        raise WizardError(
+            "profile.name",
+            translate(
+                "profiles",
+                "{name} is not a usable profile name: Windows drops a dot at the end of a folder "
+                "name, so the profile could not be found there. Leave out the final dot.",
+            ).format(name=repr(name)),
+        )
+    if name.split(".", 1)[0].upper() in _DEVICE_NAMES:
+        raise WizardError(
+            "profile.name",
+            translate(
+                "profiles",
+                "{name} is not a usable profile name: Windows reserves {device} for a device, "
+                "with any extension, so no folder can have that name there. Pick another name "
+                "(for example {device}-1 or {device}_PRD).",
+            ).format(name=repr(name), device=name.split(".", 1)[0].upper()),
         )
     return name
 
@@ -309,6 +352,45 @@ class ProfileStore:
 
     def exists(self, name: str) -> bool:
         return self.path(name, Artefact.PROFILE).is_file()
+
+    def _case_twin(self, name: str) -> str | None:
+        """Another profile whose name differs from `name` only in case (one folder on Windows and
+        macOS), unless `name` itself exists exactly so."""
+        try:
+            entries = os.listdir(self.root)
+        except OSError:
+            return None
+        if name in entries:
+            return None
+        folded = name.casefold()
+        return next((e for e in sorted(entries) if e.casefold() == folded), None)
+
+    def _refuse_case_twin(self, name: str) -> None:
+        twin = self._case_twin(name)
+        if twin is not None:
+            raise WizardError(
+                "profile.name",
+                translate(
+                    "profiles",
+                    "{name} differs from the existing profile {other} only in upper and lower "
+                    "case; Windows and macOS would see one folder. Use {other}, or pick a name "
+                    "that differs in more than case.",
+                ).format(name=repr(name), other=repr(twin)),
+            )
+
+    def new_archive_folder(self, name: str) -> str:
+        """A folder name under the profile (`archive/<UTC time>[-n]`) that no earlier archive and
+        no file of the open change uses: every replaced key is kept. Call with the lock held."""
+        folder = self.folder(name)
+        change = _open_changes().get(str(folder.absolute()))
+        stamp = now_utc().strftime("%Y%m%dT%H%M%SZ")
+        candidate, counter = f"archive/{stamp}", 1
+        while (folder / candidate).exists() or (
+            change is not None and change.writes_under(candidate)
+        ):
+            counter += 1
+            candidate = f"archive/{stamp}-{counter}"
+        return candidate
 
     def names(self) -> list[str]:
         if not self.root.is_dir():
@@ -354,6 +436,7 @@ class ProfileStore:
             yield open_changes[key]
             return
         with self.lock(name):
+            self._refuse_case_twin(name)
             change = StagedChange(self.folder(name), self._staging(name))
             open_changes[key] = change
             try:
@@ -381,6 +464,8 @@ class ProfileStore:
     # --- reading and writing ---------------------------------------------------------------------
 
     def create(self, name: str) -> Profile:
+        validate_profile_name(name)
+        self._refuse_case_twin(name)
         if self.exists(name):
             raise WizardError(
                 "profile.exists", f"A profile named {name!r} exists already; pick another name."
@@ -389,15 +474,30 @@ class ProfileStore:
         ensure_private_dir(self.root)
         stamp = now_utc().isoformat()
         profile = Profile(name=name, created=stamp, updated=stamp)
+        setattr(profile, _READ_AS, None)  # a new profile: saved only where none exists yet
         self.save(profile)
         return profile
 
     def load(self, name: str) -> Profile:
+        """The profile as it is now (inside a change: with that change's own writes)."""
         path = self.path(name, Artefact.PROFILE)
         self._settle(name)
+        twin = self._case_twin(name)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            if twin is not None:
+                raise FileNotFoundError(path)
+            raw = self._read(name, Artefact.PROFILE, missing_ok=False)
+            data = json.loads(raw.decode("utf-8"))
         except FileNotFoundError:
+            if twin is not None:
+                raise WizardError(
+                    "profile.not_found",
+                    translate(
+                        "profiles",
+                        "There is no profile named {name!r}; there is {other!r}, which differs "
+                        "only in upper and lower case. Use --profile {other}.",
+                    ).format(name=name, other=twin),
+                ) from None
             known = ", ".join(self.names()) or translate("profiles", "none yet")
             raise WizardError(
                 "profile.not_found",
@@ -421,7 +521,17 @@ class ProfileStore:
                     file=path, restore=restore_hint(path)
                 ),
             )
-        return Profile.from_dict(data, source=path)
+        profile = Profile.from_dict(data, source=path)
+        setattr(profile, _READ_AS, _digest(raw))
+        return profile
+
+    @contextlib.contextmanager
+    def update(self, name: str) -> Iterator[Profile]:
+        """Read, change and save profile `name` under its lock: `with store.update(n) as p: ...`."""
+        with self.change(name):
+            profile = self.load(name)
+            yield profile
+            self.save(profile)
 
     def load_or_create(self, name: str) -> Profile:
         return self.load(name) if self.exists(name) else self.create(name)
@@ -453,15 +563,56 @@ class ProfileStore:
             return None
 
     def save(self, profile: Profile) -> Profile:
+        """Write `profile` (locked, atomic, the previous one kept as backup).
+
+        A profile read through this store is saved only if nobody changed profile.json since it
+        was read: a stale copy (read without the lock) never overwrites another step's work.
+        """
         validate_profile_name(profile.name)
-        profile.updated = now_utc().isoformat()
         with self.change(profile.name) as change:
+            read_as = getattr(profile, _READ_AS, _UNKNOWN)
+            if read_as is not _UNKNOWN:
+                current = _digest(self._read(profile.name, Artefact.PROFILE))
+                if current != read_as:
+                    raise self._stale(profile.name, created=read_as is None)
+            profile.updated = now_utc().isoformat()
             if not change.staged(Artefact.PROFILE_BACKUP.value):
                 previous = self._last_good(profile.name)
                 if previous is not None:
                     change.write(Artefact.PROFILE_BACKUP.value, previous)
-            change.write(Artefact.PROFILE.value, profile.to_json())
+            text = profile.to_json()
+            change.write(Artefact.PROFILE.value, text)
+            setattr(profile, _READ_AS, _digest(text.encode("utf-8")))
+
+            def forget() -> None:  # the change was thrown away: the object is as read again
+                if read_as is _UNKNOWN:
+                    with contextlib.suppress(AttributeError):
+                        delattr(profile, _READ_AS)
+                else:
+                    setattr(profile, _READ_AS, read_as)
+
+            change.on_discard.append(forget)
         return profile
+
+    def _stale(self, name: str, *, created: bool) -> WizardError:
+        if created:
+            return WizardError(
+                "profile.exists",
+                translate(
+                    "profiles",
+                    "A profile named {name!r} was created by another process meanwhile; nothing "
+                    "was saved. Run the step again to work on it.",
+                ).format(name=name),
+            )
+        return WizardError(
+            "profile.changed",
+            translate(
+                "profiles",
+                "Profile {name!r} was changed by another step (another window or command) since "
+                "it was read here; nothing was saved, so that step's work is kept. Run this step "
+                "again.",
+            ).format(name=name),
+        )
 
     def write_artefact(self, name: str, artefact: Artefact, data: bytes | str) -> Path:
         with self.change(name) as change:
@@ -472,10 +623,25 @@ class ProfileStore:
             change.remove(artefact.value)
 
     def read_artefact(self, name: str, artefact: Artefact) -> bytes | None:
+        """The artefact's bytes (inside a change: as that change left them), None if absent."""
+        return self._read(name, artefact)
+
+    def _read(self, name: str, artefact: Artefact, *, missing_ok: bool = True) -> bytes | None:
+        path = self.path(name, artefact)
+        change = _open_changes().get(str(self.folder(name).absolute()))
+        if change is not None:
+            if change.removes(artefact.value):
+                path = None
+            else:
+                path = change.staged_path(artefact.value) or path
         try:
-            return self.path(name, artefact).read_bytes()
+            if path is None:
+                raise FileNotFoundError(artefact.value)
+            return path.read_bytes()
         except FileNotFoundError:
-            return None
+            if missing_ok:
+                return None
+            raise
 
     def remove(self, name: str) -> None:
         folder = self.folder(name)

@@ -54,6 +54,7 @@ from wizard.core.trust import (
     SapTrustList,
     TrustSource,
     certifi_source,
+    list_for_profile,
     load_sap_list,
     system_source,
 )
@@ -165,6 +166,8 @@ class TestCallResult:
     proxy: str | None = None
     reason: str | None = None  # HTTP reason phrase
     response_excerpt: str | None = None
+    inferred: bool = False  # the verdict is the tool's inference, not what the tenant said
+    sap_answer: str | None = None  # what SAP's own answer (body or header) said, when recognised
 
     @property
     def ok(self) -> bool:
@@ -172,11 +175,11 @@ class TestCallResult:
 
     @property
     def title(self) -> str:
-        return self.verdict.title
+        return self.verdict.title_for(inferred=self.inferred)
 
     @property
     def meaning(self) -> str:
-        return self.verdict.meaning
+        return self.verdict.meaning_for(inferred=self.inferred)
 
 
 class _Stop(Exception):
@@ -343,7 +346,10 @@ def accepted_roots(
             source="the acceptable-CA names fetch-root recorded from the server",
             names=_names(profile.client_ca_names, source=f"profile {profile.name}"),
         )
-    return AcceptedRoots(source="SAP's list of client roots", sap_list=sap_list or load_sap_list())
+    judged = sap_list or load_sap_list()
+    if judged.custom_domain:
+        return AcceptedRoots(source="the custom domain's trusted CAs", sap_list=judged)
+    return AcceptedRoots(source="SAP's list of client roots", sap_list=judged)
 
 
 # --- the pre-checks -----------------------------------------------------------------------------
@@ -455,12 +461,9 @@ def run_prechecks(
                 "valid now", True, f"the leaf is valid until {leaf.not_valid_after_utc:%Y-%m-%d}"
             )
         )
-    if "no_client_auth" in codes:
-        checks.append(PreCheck("clientAuth", False, codes["no_client_auth"].message))
-    elif any(f.code == "no_eku" for f in report.warnings):
-        checks.append(
-            PreCheck("clientAuth", True, "no Extended Key Usage, which allows clientAuth too")
-        )
+    eku_problem = next((f for f in report.findings if f.code in chainmod.CLIENT_AUTH_CODES), None)
+    if eku_problem is not None:  # SAP rejects it in the TLS handshake, override or not
+        checks.append(PreCheck("clientAuth", False, eku_problem.message))
     else:
         checks.append(PreCheck("clientAuth", True, "clientAuth is in Extended Key Usage"))
     refused = [f for f in report.errors if f.code in _REFUSED_BY_VERIFIER]
@@ -500,13 +503,27 @@ def _root_check(
             "root accepted", None, "the chain's root is not known, so it cannot be judged"
         )
     version = report.sap_list_version
+    name = _short(root.subject)
     if report.sap_status in (SapStatus.REQUIRED, SapStatus.APPROVED):
-        return PreCheck("root accepted", True, f"{_short(root.subject)} is on {version}")
-    why = {
-        SapStatus.REMOVED: "was removed from",
-        SapStatus.EXPIRED: "has expired and is no longer on",
-    }.get(report.sap_status, "is not on")
-    return PreCheck("root accepted", False, f"{_short(root.subject)} {why} {version}")
+        return PreCheck("root accepted", True, f"{name} is on {version}")
+    if report.sap_status is SapStatus.EXPIRED:
+        return PreCheck("root accepted", False, f"{name} has expired and is no longer on {version}")
+    if accepted.sap_list is not None and accepted.sap_list.custom_domain:
+        return PreCheck("root accepted", False, f"{name} is not among {version}")
+    if report.sap_status is SapStatus.REMOVED:
+        return PreCheck(
+            "root accepted",
+            None,
+            f"not confirmed: {name} was removed from {version}; SAP's Neo page of trusted root "
+            "CAs (April 2026) still lists some removed roots, and SAP Note 2801396 is the "
+            "authoritative list",
+        )
+    return PreCheck(
+        "root accepted",
+        None,
+        f"not confirmed: {name} is not on {version}, the list this judgement used (one source; "
+        "SAP Note 2801396 is the authoritative list; add roots with --sap-roots)",
+    )
 
 
 def _accepted_name(
@@ -813,6 +830,8 @@ def call_endpoint(
     parts = urlsplit(target_url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     identity = load_client_identity(store, profile, secrets)
+    if profile.custom_domain:  # customer-managed trust: the domain's CAs judge the root
+        sap_list = list_for_profile(profile, store, None)
     trusted = server_trust(store, profile, trust)
     accepted = accepted_roots(profile, accepted_file=accepted_roots_file, sap_list=sap_list)
     via = tlsprobe.proxy_for(target, proxy)
@@ -858,6 +877,16 @@ def call_endpoint(
     verdict = outcome.verdict
     evidence = [c.line for c in call.prechecks]
     evidence += list(outcome.evidence)
+    if any(name.lower() == "authorization" for name, _ in request_headers):
+        evidence.append(
+            translate(
+                "testcall",
+                "This call sends an Authorization header as well as the client certificate. SAP "
+                "KBA 3584034: a sender that mixes Basic authentication and client certificates "
+                "towards the tenant gets intermittent 401s through TLS session reuse; use one "
+                "authentication type per sender.",
+            )
+        )
     return TestCallResult(
         verdict=verdict,
         status=outcome.status,
@@ -878,6 +907,8 @@ def call_endpoint(
         proxy=via.display if via else None,
         reason=outcome.reason,
         response_excerpt=outcome.excerpt,
+        inferred=outcome.inferred,
+        sap_answer=outcome.sap_answer,
     )
 
 
@@ -943,6 +974,8 @@ class _Outcome:
     status: int | None = None
     reason: str | None = None
     excerpt: str | None = None
+    inferred: bool = False
+    sap_answer: str | None = None
 
 
 @dataclass
@@ -1256,6 +1289,9 @@ class _Call:
                 translate("testcall", "The answer begins: {excerpt}").format(excerpt=excerpt)
             )
         verdict = verdict_for_status(status)
+        inferred = False
+        # What the answer itself says comes first: SAP's own words are evidence, not inference.
+        answer = recognise_answer(status, body, response.getheader)
         if 300 <= status < 400 and response.getheader("Location"):
             evidence.append(
                 translate(
@@ -1264,8 +1300,18 @@ class _Call:
                     "endpoint (a login page or the management host?).",
                 ).format(location=response.getheader("Location"))
             )
+        challenge = response.getheader("WWW-Authenticate")
+        if status == 401 and challenge:
+            evidence.append(
+                translate(
+                    "testcall", "The answer asks for credentials: WWW-Authenticate: {value}."
+                ).format(value=challenge[:200])
+            )
         lower = body[:2048].lower()
-        if status == 400 and b"ssl certificate error" in lower:
+        if answer is not None:
+            verdict = answer.verdict
+            evidence.append(answer.evidence)
+        elif status == 400 and b"ssl certificate error" in lower:
             # nginx-style fronts answer 400 when they verify the client chain and it fails.
             verdict = Verdict.CLIENT_CERT_REJECTED
             evidence.append(
@@ -1276,11 +1322,23 @@ class _Call:
             verdict = Verdict.NO_CERT_FORWARDED
             evidence.append(translate("testcall", "The server says no client certificate arrived."))
         elif status == 401:
-            verdict, why = self._judge_401()
+            verdict, why, inferred = self._judge_401()
             evidence += why
         elif status == 407:
             verdict = Verdict.PROXY_ERROR
-        return _Outcome(verdict, tuple(evidence), status=status, reason=reason, excerpt=excerpt)
+        if self.cert_requested is False and verdict is not Verdict.OK and answer is None:
+            if status in (401, 403):
+                verdict, inferred = Verdict.NO_CERT_REQUESTED, False
+            evidence.append(_not_requested_text())
+        return _Outcome(
+            verdict,
+            tuple(evidence),
+            status=status,
+            reason=reason,
+            excerpt=excerpt,
+            inferred=inferred,
+            sap_answer=answer.evidence if answer is not None else None,
+        )
 
     def _problems_text(self) -> list[str]:
         failed = [c.name for c in self.prechecks if c.passed is False]
@@ -1292,32 +1350,56 @@ class _Call:
             ).format(checks=", ".join(failed))
         ]
 
-    def _judge_401(self) -> tuple[Verdict, list[str]]:
+    def _judge_401(self) -> tuple[Verdict, list[str], bool]:
+        """A bare 401: the verdict the chain leads the tool to believe (always an inference)."""
         if self.cert_requested is False:
-            return Verdict.NO_CERT_FORWARDED, [
-                translate(
-                    "testcall",
-                    "The server never asked for a client certificate, so nothing could be "
-                    "forwarded: check that the URL is the runtime host (not the management host) "
-                    "and that no proxy or gateway ends TLS in between.",
-                )
-            ]
+            return Verdict.NO_CERT_REQUESTED, [], False
         problems = self._problems_text()
         if problems:
-            return Verdict.NO_CERT_FORWARDED, [
-                *problems,
-                translate(
-                    "testcall",
-                    "A load balancer drops such a chain, so the tenant saw no certificate (the "
-                    "access log shows '-' as the user).",
-                ),
-            ]
+            return (
+                Verdict.NO_CERT_FORWARDED,
+                [
+                    *problems,
+                    translate(
+                        "testcall",
+                        "A load balancer drops such a chain, so the tool believes the tenant saw "
+                        "no certificate (the access log would show '-' as the user).",
+                    ),
+                ],
+                True,
+            )
+        root = next((c for c in self.prechecks if c.name == "root accepted"), None)
+        if root is not None and root.passed is None and self.report.root is not None:
+            named = (
+                translate("testcall", "the server sent no acceptable-CA names")
+                if not self.ca_names
+                else translate("testcall", "the server's acceptable-CA names do not settle it")
+            )
+            return (
+                Verdict.NO_CERT_FORWARDED,
+                [
+                    translate(
+                        "testcall",
+                        "Why the tool believes the load balancer dropped the chain: {named}, and "
+                        "the root {root} is not confirmed by {version}. If that root is on SAP's "
+                        "current list (SAP Note 2801396), the certificate reached the tenant and "
+                        "is not mapped (NOT_MAPPED) instead; the access log line of this call "
+                        "tells the two apart.",
+                    ).format(
+                        named=named,
+                        root=_cn_or_dn(self.report.root.subject),
+                        version=self.report.sap_list_version,
+                    )
+                ],
+                True,
+            )
         unknown = [c for c in self.prechecks if c.passed is None]
         why = [
             translate(
                 "testcall",
-                "The chain should pass the load balancer, so the certificate reached the tenant "
-                "but is not known there (the access log shows '<CN>@<issuer CN>' as the user).",
+                "The chain should pass the load balancer, so the tool believes the certificate "
+                "reached the tenant but is not known there (the access log would show "
+                "'<CN>@<issuer CN>' as the user).",
             )
         ]
         if unknown:
@@ -1326,7 +1408,62 @@ class _Call:
                     checks="; ".join(f"{c.name}: {c.detail}" for c in unknown)
                 )
             )
-        return Verdict.NOT_MAPPED, why
+        return Verdict.NOT_MAPPED, why, True
+
+
+@dataclass(frozen=True)
+class SapAnswer:
+    """What a known answer of SAP's (body or header) proves, in the tool's words."""
+
+    verdict: Verdict
+    evidence: str
+
+
+def recognise_answer(status: int, body: bytes, header) -> SapAnswer | None:
+    """SAP's own 401/403 answers that name their cause; `header(name)` reads a response header.
+
+    Cloud Foundry (SAP KBA 3224701): a 401 whose body holds `invalid_client` and "not configured
+    exactly once in a service key" means the certificate reached the tenant and is in no service
+    key, or in more than one. A 403 with `X-CSRF-Token: Required` is the CSRF check of a
+    protected sender channel (SAP's header convention; Cloud Integration's exact answer is
+    unconfirmed).
+    """
+    text = body[:8192].decode("utf-8", "replace")
+    lower = text.lower()
+    if status == 401 and "invalid_client" in lower and "exactly once in a service key" in lower:
+        return SapAnswer(
+            Verdict.NOT_MAPPED,
+            translate(
+                "testcall",
+                "SAP's answer says invalid_client: the client certificate is not configured "
+                "exactly once in a service key (SAP KBA 3224701). So the certificate passed the "
+                "load balancer and reached the tenant; it is in no service key of a Process "
+                "Integration Runtime instance, or in more than one.",
+            ),
+        )
+    csrf = (header("X-CSRF-Token") or "").strip().lower()
+    if status == 403 and csrf == "required":
+        return SapAnswer(
+            Verdict.NOT_AUTHORIZED,
+            translate(
+                "testcall",
+                "The answer carries X-CSRF-Token: Required: the sender channel is CSRF protected "
+                "and the call brought no valid token. Fetch one first (GET with X-CSRF-Token: "
+                "Fetch, keep the cookies) or untick CSRF Protected in the channel; the "
+                "certificate and the role are fine.",
+            ),
+        )
+    return None
+
+
+def _not_requested_text() -> str:
+    return translate(
+        "testcall",
+        "The server never asked for a client certificate, so none was sent: this is not SAP's "
+        "load balancer in front of a runtime node. Check that the URL is the runtime host (not "
+        "the management host) and that no proxy or API Management ends TLS in between; sending "
+        "intermediates or changing the CA will not help.",
+    )
 
 
 def _connect_verdict(code: str) -> Verdict:

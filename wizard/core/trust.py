@@ -60,11 +60,12 @@ class SapRoot:
 class SapTrustList:
     """SAP's list of roots for client certificates, and which version of it we judge against."""
 
-    version: str
+    version: str  # which list (and version) a judgement used: said with every judgement
     roots: tuple[SapRoot, ...] = ()
     removed: tuple[SapRoot, ...] = ()
     expired: tuple[SapRoot, ...] = ()
     certificates: tuple[x509.Certificate, ...] = field(default=(), compare=False)
+    custom_domain: bool = False  # the customer's trusted CAs of a custom domain, not SAP's list
 
     def status(self, cert: x509.Certificate) -> SapStatus:
         sha256, sha1 = _fingerprints(cert)
@@ -86,7 +87,8 @@ class SapTrustList:
 
 
 def load_sap_list(path: Path | None = None) -> SapTrustList:
-    """SAP's list: the shipped JSON by default, or a user's newer JSON or PEM bundle of roots."""
+    """SAP's list: the shipped JSON by default; a user's newer JSON replaces it, a PEM bundle of
+    roots adds to it (SAP's pages name roots the bundled list lacks, so a user may add them)."""
     if path is None:
         return _shipped_list()
     path = Path(path)
@@ -94,7 +96,38 @@ def load_sap_list(path: Path | None = None) -> SapTrustList:
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return _list_from_json(data, source=str(path), fallback_version=path.name)
     certificates = parse_certificates(data, source=str(path))
-    roots = tuple(
+    roots = _roots_of(certificates)
+    base = _shipped_list()
+    added = tuple(r for r in roots if not any(_matches(r, b.sha256, b.sha1) for b in base.roots))
+    return SapTrustList(
+        version=translate("trust", "{base} plus {count} root(s) from {file}").format(
+            base=base.version, count=len(added), file=path.name
+        ),
+        roots=base.roots + added,
+        removed=base.removed,
+        expired=base.expired,
+        certificates=tuple(certificates),
+    )
+
+
+def custom_domain_list(path: Path, domain: str) -> SapTrustList:
+    """The CAs a customer configured for a custom domain (customer-managed trust model): the
+    roots a client chain is judged against instead of SAP's list."""
+    path = Path(path)
+    data = read_input_file(path, what=translate("trust", "the trusted CAs of the custom domain"))
+    certificates = parse_certificates(data, source=str(path))
+    return SapTrustList(
+        version=translate(
+            "trust", "the trusted CAs configured for the custom domain {domain} ({file})"
+        ).format(domain=domain, file=path.name),
+        roots=_roots_of(certificates),
+        certificates=tuple(certificates),
+        custom_domain=True,
+    )
+
+
+def _roots_of(certificates: Sequence[x509.Certificate]) -> tuple[SapRoot, ...]:
+    return tuple(
         SapRoot(
             subject=cert.subject.rfc4514_string(),
             sha256=_fingerprints(cert)[0],
@@ -104,11 +137,32 @@ def load_sap_list(path: Path | None = None) -> SapTrustList:
         )
         for cert in certificates
     )
-    count = len(roots)
-    return SapTrustList(
-        version=f"PEM bundle {path.name}, {count} root{'s' if count != 1 else ''}",
-        roots=roots,
-        certificates=tuple(certificates),
+
+
+SETTINGS_SAP_ROOTS = "sap_roots"  # settings.json key: a file of roots the user adds (GUI setting)
+
+
+def saved_sap_roots(home: Path) -> Path | None:
+    """The roots file the user chose in the wizard's settings (settings.json), if any."""
+    from wizard.language import read_settings
+
+    value = read_settings(Path(home)).get(SETTINGS_SAP_ROOTS)
+    return Path(value).expanduser() if isinstance(value, str) and value.strip() else None
+
+
+def save_sap_roots(home: Path, path: Path | None) -> Path:
+    """Remember (or forget, with None) the roots file the wizard adds to SAP's list."""
+    from wizard.core.storage import atomic_write
+    from wizard.language import read_settings, settings_path
+
+    settings = read_settings(Path(home))
+    if path is None:
+        settings.pop(SETTINGS_SAP_ROOTS, None)
+    else:
+        load_sap_list(Path(path))  # refuse a file that is not a list of roots, before saving it
+        settings[SETTINGS_SAP_ROOTS] = str(Path(path).expanduser().resolve())
+    return atomic_write(
+        settings_path(Path(home)), json.dumps(settings, indent=2) + "\n", private=False
     )
 
 
@@ -284,3 +338,15 @@ def default_sources(
     if sap_list is not None and (extra := sap_list_source(sap_list)) is not None:
         sources.append(extra)
     return sources
+
+
+def list_for_profile(profile, store, sap_roots: Path | None = None) -> SapTrustList:
+    """The list a profile's chain is judged against: the custom domain's trusted CAs when the
+    profile says its tenant is reached through one (and they were given), else SAP's list."""
+    from wizard.core.profiles import Artefact
+
+    if getattr(profile, "custom_domain", None):
+        path = store.path(profile.name, Artefact.CUSTOM_DOMAIN_CAS)
+        if path.is_file():
+            return custom_domain_list(path, profile.custom_domain)
+    return load_sap_list(sap_roots)

@@ -23,6 +23,7 @@ class Verdict(StrEnum):
     SERVER_UNTRUSTED = "SERVER_UNTRUSTED"
     CLIENT_CERT_REJECTED = "CLIENT_CERT_REJECTED"
     NO_CERT_FORWARDED = "NO_CERT_FORWARDED"
+    NO_CERT_REQUESTED = "NO_CERT_REQUESTED"
     NOT_MAPPED = "NOT_MAPPED"
     NOT_AUTHORIZED = "NOT_AUTHORIZED"
     NO_ENDPOINT = "NO_ENDPOINT"
@@ -46,6 +47,16 @@ class Verdict(StrEnum):
     def meaning(self) -> str:
         return tr(CONTEXT, VERDICTS[self].meaning)
 
+    def title_for(self, *, inferred: bool = False) -> str:
+        """The title; worded as the tool's inference when no answer or log said it outright."""
+        info = VERDICTS[self]
+        return tr(CONTEXT, info.inferred_title if inferred and info.inferred_title else info.title)
+
+    def meaning_for(self, *, inferred: bool = False) -> str:
+        info = VERDICTS[self]
+        text = info.inferred_meaning if inferred and info.inferred_meaning else info.meaning
+        return tr(CONTEXT, text)
+
     def next_step(
         self, environment: str | None = None, *, node: str | None = None, day: date | None = None
     ) -> str:
@@ -65,6 +76,9 @@ class VerdictInfo:
     next_step_cf: str | None = None
     http_statuses: tuple[int, ...] = ()  # the statuses that lead here (documentation)
     see_trace: bool = False  # the default trace of the node that answered names the cause
+    # When the verdict is the tool's inference (from the chain), not what an answer or log said.
+    inferred_title: str | None = None
+    inferred_meaning: str | None = None
 
     def next_step_for(
         self, environment: str | None, *, node: str | None = None, day: date | None = None
@@ -178,6 +192,35 @@ _INFOS = (
             "certificate from a CA whose root is on SAP's list, never a self-signed one.",
         ),
         http_statuses=(401,),
+        inferred_title=QT_TRANSLATE_NOOP(
+            "verdicts", "The load balancer would drop this chain (the tool's inference)"
+        ),
+        inferred_meaning=QT_TRANSLATE_NOOP(
+            "verdicts",
+            "The tenant answered 401 without saying why. The tool cannot see what the load "
+            "balancer did; from the chain it sends, it believes the load balancer dropped the "
+            "client certificate, so the call arrived without one. The evidence says why it "
+            "believes so; the access log line of this call ('-' as the user) would confirm it.",
+        ),
+    ),
+    VerdictInfo(
+        Verdict.NO_CERT_REQUESTED,
+        QT_TRANSLATE_NOOP("verdicts", "The server never asked for a client certificate"),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "The server at this address finished the TLS handshake without asking for a client "
+            "certificate, so none was sent. SAP's load balancer in front of a runtime node asks "
+            "for one; this answer came from something else: the management host instead of the "
+            "runtime host, or an API Management or reverse proxy that ends TLS in front of the "
+            "tenant.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Call the runtime host: on Cloud Foundry the url of the integration-flow service key "
+            "(…-rt.cfapps…), on Neo the host ending in -iflmap…, not the management host. If a "
+            "proxy or API Management sits in between, it must pass the TLS connection through "
+            "or present the client certificate itself. Another chain or CA will not change this.",
+        ),
     ),
     VerdictInfo(
         Verdict.NOT_MAPPED,
@@ -193,7 +236,10 @@ _INFOS = (
             QT_TRANSLATE_NOOP(
                 "verdicts",
                 "Add this exact certificate (the client .cer, serial included) in the "
-                "Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry.",
+                "Certificate-to-User Mapping with a user name; a renewed certificate needs a new "
+                "entry. If 401s come and go while the same sender also calls with Basic "
+                "authentication, that is TLS session reuse (SAP KBA 3584034): use one "
+                "authentication type per sender.",
             )
         ),
         next_step_cf=(
@@ -201,10 +247,22 @@ _INFOS = (
                 "verdicts",
                 "Create a service key of type External Certificate (certificate_external) with this "
                 "leaf certificate as PEM on the Process Integration Runtime instance (plan "
-                "integration-flow); the certificate must be in exactly one service key.",
+                "integration-flow); the certificate must be in exactly one service key. If 401s "
+                "come and go while the same sender also calls with Basic authentication, that is "
+                "TLS session reuse (SAP KBA 3584034): use one authentication type per sender.",
             )
         ),
         http_statuses=(401,),
+        inferred_title=QT_TRANSLATE_NOOP(
+            "verdicts", "The certificate is probably not mapped to a user (the tool's inference)"
+        ),
+        inferred_meaning=QT_TRANSLATE_NOOP(
+            "verdicts",
+            "The tenant answered 401 without saying why. The chain should pass the load balancer, "
+            "so the tool believes the certificate reached the tenant but is not known there. The "
+            "access log line of this call ('<subject CN>@<issuer CN>' as the user) would confirm "
+            "it.",
+        ),
     ),
     VerdictInfo(
         Verdict.NOT_AUTHORIZED,
@@ -217,14 +275,19 @@ _INFOS = (
         ),
         QT_TRANSLATE_NOOP(
             "verdicts",
-            "Give the mapped user the channel's role and check the sender channel's CSRF setting.",
+            "Give the mapped user the channel's role and check the sender channel's CSRF setting. "
+            "An SAP ABAP sender gets 403 when the tenant has two or more worker nodes unless the "
+            "profile parameter ict/disable_cookie_urlencoding is set to 1 or 2 (SAP Note "
+            "2681175).",
         ),
         next_step_neo=(
             QT_TRANSLATE_NOOP(
                 "verdicts",
                 "Give the mapped user the role the sender channel requires (default "
                 "ESBMessaging.send) on the application ending in 'iflmap' (cockpit → Security → "
-                "Authorizations), and check the channel's CSRF protection setting.",
+                "Authorizations), and check the channel's CSRF protection setting. An SAP ABAP "
+                "sender with two or more worker nodes on the tenant side needs the profile "
+                "parameter ict/disable_cookie_urlencoding = 1 or 2 (SAP Note 2681175).",
             )
         ),
         next_step_cf=(
@@ -232,7 +295,9 @@ _INFOS = (
                 "verdicts",
                 "Add the channel's role (default ESBMessaging.send) to the service instance's "
                 '"roles" parameter (role changes can take up to an hour to apply), and check the '
-                "channel's CSRF protection setting.",
+                "channel's CSRF protection setting. An SAP ABAP sender with two or more worker "
+                "nodes on the tenant side needs the profile parameter "
+                "ict/disable_cookie_urlencoding = 1 or 2 (SAP Note 2681175).",
             )
         ),
         http_statuses=(403,),
@@ -343,12 +408,14 @@ _INFOS = (
         QT_TRANSLATE_NOOP(
             "verdicts",
             "Something answers at this address, but no TLS session could be set up with it: it "
-            "speaks plain HTTP or another protocol, or closed the connection during the handshake.",
+            "speaks plain HTTP or another protocol, closed the connection during the handshake, "
+            "or has no protocol version in common with the caller.",
         ),
         QT_TRANSLATE_NOOP(
             "verdicts",
             "Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that "
-            "intercepts the connection.",
+            "intercepts the connection. A .NET sender that reports 'Could not create SSL/TLS "
+            "secure channel' is usually offering only TLS 1.0 or 1.1: enable TLS 1.2 on it.",
         ),
     ),
 )

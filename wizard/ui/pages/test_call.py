@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QFileDialog, QFormLayout, QLabel, QLineEdit
 
 from wizard.core.flow import Step
 from wizard.core.profiles import Profile, ProfileStore, State, now_utc
@@ -15,6 +15,7 @@ from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
 from wizard.ui.text import arg, from_core
 from wizard.ui.widgets.banner import Severity
+from wizard.ui.widgets.button_row import ButtonRow, action_button
 from wizard.ui.widgets.copyable import CopyableText
 from wizard.ui.widgets.findings import FindingsView
 from wizard.ui.widgets.verdict import VerdictBanner
@@ -60,8 +61,8 @@ def test_call(
     return Called(
         profile=profile,
         verdict=result.verdict.value,
-        title=result.verdict.title,
-        meaning=result.verdict.meaning,
+        title=result.title,
+        meaning=result.meaning,
         next_step=result.next_step,
         evidence=tuple(result.evidence),
         curl=result.curl_command,
@@ -98,17 +99,9 @@ class TestCallPage(Page):
         url_label.setBuddy(self.url)
         form.addRow(url_label, self.url)
         self.body.addLayout(form)
-        row = QHBoxLayout()
-        self.call_button = QPushButton(self.tr("&Call"), self)
-        self.call_button.setAutoDefault(False)
-        self.call_button.clicked.connect(self.call)
-        self.log_button = QPushButton(self.tr("Open an &access log…"), self)
-        self.log_button.setAutoDefault(False)
-        self.log_button.clicked.connect(self.choose_log)
-        row.addWidget(self.call_button)
-        row.addWidget(self.log_button)
-        row.addStretch(1)
-        self.body.addLayout(row)
+        self.call_button = action_button(self.tr("&Call"), self, self.call)
+        self.log_button = action_button(self.tr("Open an &access log…"), self, self.choose_log)
+        self.body.addWidget(ButtonRow(self, [self.call_button, self.log_button]))
         self.verdict = VerdictBanner(self)
         self.body.addWidget(self.verdict)
         self.evidence_label = QLabel(self.tr("E&vidence:"), self)
