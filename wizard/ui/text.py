@@ -31,3 +31,26 @@ def from_core(text: str) -> str:
     wizard.language), so they arrive here in the user's language; one place to adapt them.
     """
     return text
+
+
+ZERO_WIDTH_SPACE = "\u200b"
+_LONG_RUN = re.compile(r"\S{24,}")
+_BREAK_AFTER = re.compile(r"([/\\._\-=,;:@?&])")
+
+
+def breakable(text: str) -> str:
+    """`text` with places to wrap inside long unbroken runs (paths, URLs, host names, DNs), so a
+    word-wrapped label never gets wider than the window."""
+
+    def split(run: str) -> str:
+        pieces = _BREAK_AFTER.sub("\\1" + ZERO_WIDTH_SPACE, run).split(ZERO_WIDTH_SPACE)
+        chopped = (
+            ZERO_WIDTH_SPACE.join(p[i : i + 16] for i in range(0, len(p), 16)) for p in pieces
+        )
+        return ZERO_WIDTH_SPACE.join(chopped)
+
+    return _LONG_RUN.sub(lambda m: split(m.group(0)), text)
+
+
+def unbroken(text: str) -> str:
+    return text.replace(ZERO_WIDTH_SPACE, "")

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
     QWizardPage,
@@ -28,6 +27,7 @@ from wizard.ui.session import Session
 from wizard.ui.text import arg, from_core, translate
 from wizard.ui.widgets.banner import Banner, Severity
 from wizard.ui.widgets.busy import BusyBar
+from wizard.ui.widgets.wrap_label import WrapLabel
 
 
 class Page(QWizardPage):
@@ -177,20 +177,15 @@ class Page(QWizardPage):
 
     @staticmethod
     def paragraph(text: str, parent: QWidget | None = None) -> QLabel:
-        label = QLabel(text, parent)
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        return label
+        """A word-wrapped text that also wraps inside long paths and URLs."""
+        return WrapLabel(text, parent)
 
     @staticmethod
     def field_error(parent: QWidget | None = None) -> QLabel:
         """The red line under an input that says what is wrong with it."""
         from wizard.ui.widgets.banner import severity_colour
 
-        label = QLabel(parent)
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
+        label = WrapLabel("", parent)
         palette = label.palette()
         palette.setColor(label.foregroundRole(), severity_colour(palette, Severity.ERROR))
         label.setPalette(palette)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
 from wizard.core.errors import WizardError
 from wizard.core.flow import Step
@@ -18,6 +18,7 @@ from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
 from wizard.ui.text import arg, from_core
 from wizard.ui.widgets.banner import Severity
+from wizard.ui.widgets.button_row import ButtonRow, action_button
 from wizard.ui.widgets.chain_view import ChainRow, ChainView, rows_from_links
 from wizard.ui.widgets.file_drop import FileDropList
 from wizard.ui.widgets.findings import FindingsView
@@ -129,9 +130,7 @@ class CertificatePage(Page):
         self.paste.setTabChangesFocus(True)
         self.paste.setMaximumHeight(90)
         self.paste_label.setBuddy(self.paste)
-        self.import_button = QPushButton(self.tr("&Import and check"), self)
-        self.import_button.setAutoDefault(False)
-        self.import_button.clicked.connect(self.start_import)
+        self.import_button = action_button(self.tr("&Import and check"), self, self.start_import)
         self.input_error = self.field_error(self)
         self.findings = FindingsView(self)
         self.findings.hide()
@@ -140,10 +139,7 @@ class CertificatePage(Page):
         self.chain_label.setBuddy(self.chain)
         for widget in (self.files_label, self.files, self.paste_label, self.paste):
             self.body.addWidget(widget)
-        row = QHBoxLayout()
-        row.addWidget(self.import_button)
-        row.addStretch(1)
-        self.body.addLayout(row)
+        self.body.addWidget(ButtonRow(self, [self.import_button]))
         self.body.addWidget(self.input_error)
         self.body.addWidget(self.findings)
         self.body.addWidget(self.chain_label)

@@ -15,10 +15,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
 )
@@ -29,6 +27,7 @@ from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
 from wizard.ui.text import arg, from_core
 from wizard.ui.widgets.banner import Severity
+from wizard.ui.widgets.button_row import ButtonRow, action_button
 
 
 @dataclass(frozen=True)
@@ -107,27 +106,14 @@ class ExportPage(Page):
         form.addRow("", self.include_root)
         form.addRow(alias_label, self.alias)
         self.body.addLayout(form)
-        row = QHBoxLayout()
-        self.export_button = QPushButton(self.tr("&Export"), self)
-        self.export_button.setAutoDefault(False)
-        self.export_button.clicked.connect(self.export)
-        row.addWidget(self.export_button)
-        row.addStretch(1)
-        self.body.addLayout(row)
+        self.export_button = action_button(self.tr("&Export"), self, self.export)
+        self.body.addWidget(ButtonRow(self, [self.export_button]))
         self.outcome = self.paragraph("", self)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.addWidget(self.outcome)
-        out_row = QHBoxLayout()
-        self.copy_password = QPushButton(self.tr("&Copy password"), self)
-        self.copy_password.setAutoDefault(False)
-        self.copy_password.clicked.connect(self._copy_password)
-        self.open_folder = QPushButton(self.tr("&Open folder"), self)
-        self.open_folder.setAutoDefault(False)
-        self.open_folder.clicked.connect(self._open_folder)
-        out_row.addWidget(self.copy_password)
-        out_row.addWidget(self.open_folder)
-        out_row.addStretch(1)
-        self.body.addLayout(out_row)
+        self.copy_password = action_button(self.tr("&Copy password"), self, self._copy_password)
+        self.open_folder = action_button(self.tr("&Open folder"), self, self._open_folder)
+        self.body.addWidget(ButtonRow(self, [self.copy_password, self.open_folder]))
         self.body.addStretch(1)
         self._explained = False
         self._show_result()

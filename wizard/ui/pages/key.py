@@ -11,14 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
 )
 
 from wizard.core.errors import WizardError
@@ -29,6 +26,8 @@ from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
 from wizard.ui.text import arg, from_core
 from wizard.ui.widgets.banner import Banner, Severity
+from wizard.ui.widgets.button_row import ButtonRow, action_button
+from wizard.ui.widgets.choice import Choice
 from wizard.ui.widgets.copyable import CopyableText
 
 # (field, label) in the order of wizard.core.csr.SUBJECT_FIELDS; labels translated here.
@@ -180,7 +179,7 @@ class KeyPage(Page):
         sans_label.setBuddy(self.sans)
         form.addRow(sans_label, self.sans)
         form.addRow("", self.errors["san"])
-        self.key_type = QComboBox(group)
+        self.key_type = Choice(group)
         for value, text in (
             ("rsa-2048", self.tr("RSA 2048 bits (oldest senders)")),
             ("rsa-3072", self.tr("RSA 3072 bits (recommended)")),
@@ -198,13 +197,10 @@ class KeyPage(Page):
         self.subject_summary = self.paragraph("", self)
         self.body.addWidget(self.subject_summary)
 
-        self.generate_button = QPushButton(self.tr("&Generate key and request"), self)
-        self.generate_button.setAutoDefault(False)
-        self.generate_button.clicked.connect(self.generate)
-        row = QHBoxLayout()
-        row.addWidget(self.generate_button)
-        row.addStretch(1)
-        self.body.addLayout(row)
+        self.generate_button = action_button(
+            self.tr("&Generate key and request"), self, self.generate
+        )
+        self.body.addWidget(ButtonRow(self, [self.generate_button]))
 
         self.csr_label = QLabel(self.tr("Certificate &request (CSR):"), self)
         self.csr = CopyableText(self, save=True, lines=6)

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,6 +23,8 @@ from wizard.ui.pages.base import Page
 from wizard.ui.session import Session, is_sandbox_host
 from wizard.ui.text import arg, from_core
 from wizard.ui.widgets.banner import Banner, Severity
+from wizard.ui.widgets.button_row import ButtonRow
+from wizard.ui.widgets.choice import Choice
 from wizard.ui.widgets.icons import icon
 from wizard.ui.widgets.profile_table import (
     NAME_ROLE,
@@ -167,7 +168,7 @@ class StartPage(Page):
 
         self.new_button = QPushButton(self.tr("&New sender system"), self)
         self.resume_button = QPushButton(self.tr("&Resume"), self)
-        self.renew_button = QPushButton(self.tr("Re&new"), self)
+        self.renew_button = QPushButton(self.tr("Ren&ew"), self)
         self.remove_button = QPushButton(self.tr("Re&move…"), self)
         self.sandbox_button = QPushButton(self.tr("&Try it with the sandbox tenant"), self)
         self.sandbox_button.setIcon(icon("tenant"))
@@ -177,19 +178,13 @@ class StartPage(Page):
         self.remove_button.setToolTip(
             self.tr("Deletes the profile's folder and its keyring entries")
         )
-        row = QHBoxLayout()
-        for button in (
-            self.new_button,
-            self.resume_button,
-            self.renew_button,
-            self.remove_button,
-        ):
-            button.setAutoDefault(False)
-            row.addWidget(button)
-        row.addStretch(1)
-        self.sandbox_button.setAutoDefault(False)
-        row.addWidget(self.sandbox_button)
-        self.body.addLayout(row)
+        self.body.addWidget(
+            ButtonRow(
+                self,
+                [self.new_button, self.resume_button, self.renew_button, self.remove_button],
+                end=[self.sandbox_button],
+            )
+        )
         self.new_button.clicked.connect(self.new)
         self.resume_button.clicked.connect(self.resume)
         self.renew_button.clicked.connect(self.renew)
@@ -203,7 +198,7 @@ class StartPage(Page):
 
     def _add_language_choice(self) -> None:
         self.language_label = QLabel(self.tr("&Language:"), self)
-        self.language = QComboBox(self)
+        self.language = Choice(self)
         self.language.setObjectName("language")
         self.language_label.setBuddy(self.language)
         self.language.addItem(self.tr("System default"), None)

@@ -9,10 +9,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
 )
@@ -23,6 +21,7 @@ from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
 from wizard.ui.text import arg, translate
 from wizard.ui.widgets.banner import Severity
+from wizard.ui.widgets.button_row import ButtonRow, action_button
 
 
 def write_reminder(path: Path, profile: Profile, summary: str, description: str) -> Path:
@@ -67,17 +66,11 @@ class SummaryPage(Page):
         self.body.addWidget(self.folder)
         self.expiry = self.paragraph("", self)
         self.body.addWidget(self.expiry)
-        row = QHBoxLayout()
-        self.reminder_button = QPushButton(self.tr("Add &reminder to calendar…"), self)
-        self.reminder_button.setAutoDefault(False)
-        self.reminder_button.clicked.connect(self.add_reminder)
-        self.open_folder = QPushButton(self.tr("&Open the folder"), self)
-        self.open_folder.setAutoDefault(False)
-        self.open_folder.clicked.connect(self._open_folder)
-        row.addWidget(self.reminder_button)
-        row.addWidget(self.open_folder)
-        row.addStretch(1)
-        self.body.addLayout(row)
+        self.reminder_button = action_button(
+            self.tr("Add &reminder to calendar…"), self, self.add_reminder
+        )
+        self.open_folder = action_button(self.tr("&Open the folder"), self, self._open_folder)
+        self.body.addWidget(ButtonRow(self, [self.reminder_button, self.open_folder]))
         self.files: list[MadeFile] = []
         self.reminder: Path | None = None
 

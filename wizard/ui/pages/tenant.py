@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
 from wizard.core.errors import WizardError
 from wizard.core.flow import Step
@@ -11,6 +11,7 @@ from wizard.core.profiles import Profile, ProfileStore, validate_profile_name
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
 from wizard.ui.text import arg, from_core
+from wizard.ui.widgets.choice import Choice
 
 ENVIRONMENTS = ("", "neo", "cf")
 
@@ -61,7 +62,7 @@ class TenantPage(Page):
             "https://<subdomain>.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders"
         )
         self.url_error = self.field_error(self)
-        self.environment = QComboBox(self)
+        self.environment = Choice(self)
         self.environment.addItems(
             [self.tr("Detect from the host"), self.tr("Neo"), self.tr("Cloud Foundry")]
         )

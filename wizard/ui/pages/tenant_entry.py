@@ -15,14 +15,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -34,8 +31,11 @@ from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
 from wizard.ui.text import arg, from_core
 from wizard.ui.widgets.banner import Severity
+from wizard.ui.widgets.button_row import ButtonRow, action_button
+from wizard.ui.widgets.choice import Choice
 from wizard.ui.widgets.copyable import CopyableText
 from wizard.ui.widgets.findings import FindingsView
+from wizard.ui.widgets.wrap_label import WrapLabel
 
 ENVIRONMENTS = ("neo", "cf")
 OPTIONS = ("entry", "flow")  # recommended: mapping / service key; second: certificate in the flow
@@ -132,11 +132,11 @@ class TenantEntryPage(Page):
         self.body.addWidget(self.intro)
 
         form = QFormLayout()
-        self.environment = QComboBox(self)
+        self.environment = Choice(self)
         self.environment.addItems([self.tr("Neo"), self.tr("Cloud Foundry")])
         env_label = QLabel(self.tr("En&vironment:"), self)
         env_label.setBuddy(self.environment)
-        self.option = QComboBox(self)
+        self.option = Choice(self)
         self.option.addItems(
             [
                 self.tr("Certificate-to-User Mapping or service key (recommended)"),
@@ -177,24 +177,18 @@ class TenantEntryPage(Page):
         form.addRow(self.validity_label, self.validity)
         form.addRow("", self.input_error)
         self.body.addLayout(form)
-        row = QHBoxLayout()
-        self.prepare_button = QPushButton(self.tr("&Update"), self)
-        self.prepare_button.setAutoDefault(False)
-        self.prepare_button.clicked.connect(self.prepare)
-        self.sandbox_button = QPushButton(self.tr("&Do it in the sandbox tenant"), self)
-        self.sandbox_button.setAutoDefault(False)
-        self.sandbox_button.clicked.connect(self.do_in_sandbox)
-        row.addWidget(self.prepare_button)
-        row.addWidget(self.sandbox_button)
-        row.addStretch(1)
-        self.body.addLayout(row)
+        self.prepare_button = action_button(self.tr("Up&date"), self, self.prepare)
+        self.sandbox_button = action_button(
+            self.tr("Do it in the &sandbox tenant"), self, self.do_in_sandbox
+        )
+        self.body.addWidget(ButtonRow(self, [self.prepare_button, self.sandbox_button]))
 
-        self.text_label = QLabel(self)
+        self.text_label = WrapLabel("", self)
         self.text = CopyableText(self, lines=5)
         self.text_label.setBuddy(self.text.edit)
         self.body.addWidget(self.text_label)
         self.body.addWidget(self.text)
-        self.second_label = QLabel(self)
+        self.second_label = WrapLabel("", self)
         self.second = CopyableText(self, lines=3)
         self.second_label.setBuddy(self.second.edit)
         self.body.addWidget(self.second_label)
@@ -220,9 +214,7 @@ class TenantEntryPage(Page):
             label = QLabel(label_text, self.publish_box)
             label.setBuddy(widget)
             publish_form.addRow(label, widget)
-        self.publish_button = QPushButton(self.tr("&Publish"), self.publish_box)
-        self.publish_button.setAutoDefault(False)
-        self.publish_button.clicked.connect(self.publish)
+        self.publish_button = action_button(self.tr("&Publish"), self.publish_box, self.publish)
         publish_form.addRow("", self.publish_button)
         self.body.addWidget(self.publish_box)
         self.body.addStretch(1)
@@ -387,7 +379,7 @@ class TenantEntryPage(Page):
             self.second_label.setText(self.tr("Certificate &file to upload:"))
             self.second.set_text(str(prepared.files[Artefact.LEAF_CER.value]))
         else:
-            self.text_label.setText(self.tr("Service &key parameters (External Certificate):"))
+            self.text_label.setText(self.tr("Service key &parameters (External Certificate):"))
             self.text.set_text(entry.cf.service_key_json)
             self.second_label.setText(self.tr("cf &commands (run them in the profile folder):"))
             self.second.set_text(
@@ -416,9 +408,7 @@ class TenantEntryPage(Page):
             box = QCheckBox(str(number), self.checklist_box)
             box.setChecked(step.id in ticked)
             text = step.text + (f"\n$ {step.command}" if step.command else "")
-            label = QLabel(from_core(text), self.checklist_box)
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)
+            label = WrapLabel(from_core(text), self.checklist_box)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setBuddy(box)
             box.setAccessibleDescription(step.text)

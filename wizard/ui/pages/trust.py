@@ -11,7 +11,7 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel
 
 from wizard.core.flow import Step
 from wizard.core.profiles import Artefact, Profile, ProfileStore
@@ -20,6 +20,7 @@ from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
 from wizard.ui.text import arg, from_core, translate
 from wizard.ui.widgets.banner import Severity
+from wizard.ui.widgets.button_row import ButtonRow, action_button
 from wizard.ui.widgets.chain_view import ChainRow, ChainView, source_text
 from wizard.ui.widgets.findings import FindingsView
 
@@ -118,20 +119,14 @@ class TrustPage(Page):
             ),
             self,
         )
-        row = QHBoxLayout()
-        self.fetch_button = QPushButton(self.tr("&Fetch the chain again"), self)
-        self.fetch_button.setAutoDefault(False)
-        self.fetch_button.clicked.connect(self.fetch)
-        self.save_cer = QPushButton(self.tr("Save root as .&cer…"), self)
-        self.save_pem = QPushButton(self.tr("Save root as .&pem…"), self)
-        for button in (self.save_cer, self.save_pem):
-            button.setAutoDefault(False)
-        self.save_cer.clicked.connect(lambda: self.save_root(Artefact.TENANT_ROOT_CER))
-        self.save_pem.clicked.connect(lambda: self.save_root(Artefact.TENANT_ROOT_PEM))
-        row.addWidget(self.fetch_button)
-        row.addWidget(self.save_cer)
-        row.addWidget(self.save_pem)
-        row.addStretch(1)
+        self.fetch_button = action_button(self.tr("&Fetch the chain again"), self, self.fetch)
+        self.save_cer = action_button(
+            self.tr("Save root as .c&er…"), self, lambda: self.save_root(Artefact.TENANT_ROOT_CER)
+        )
+        self.save_pem = action_button(
+            self.tr("Save root as .&pem…"), self, lambda: self.save_root(Artefact.TENANT_ROOT_PEM)
+        )
+        row = ButtonRow(self, [self.fetch_button, self.save_cer, self.save_pem])
         self.chain_label = QLabel(self.tr("&Chain presented by the tenant:"), self)
         self.chain = ChainView(self)
         self.chain_label.setBuddy(self.chain)
@@ -142,7 +137,7 @@ class TrustPage(Page):
             self,
         )
         self.skip.toggled.connect(self.completeChanged)
-        self.body.addLayout(row)
+        self.body.addWidget(row)
         self.body.addWidget(self.chain_label)
         self.body.addWidget(self.chain)
         self.body.addWidget(self.verdict)

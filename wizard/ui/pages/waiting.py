@@ -14,13 +14,11 @@ from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
 )
@@ -33,6 +31,8 @@ from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
 from wizard.ui.text import arg, from_core
 from wizard.ui.widgets.banner import Severity
+from wizard.ui.widgets.button_row import ButtonRow, action_button
+from wizard.ui.widgets.choice import Choice
 from wizard.ui.widgets.copyable import CopyableText
 from wizard.ui.widgets.findings import FindingsView
 
@@ -148,17 +148,13 @@ class WaitingPage(Page):
                 self,
             )
         )
-        row = QHBoxLayout()
-        self.open_folder = QPushButton(self.tr("&Open the profile folder"), self)
-        self.open_folder.setAutoDefault(False)
-        self.open_folder.clicked.connect(self._open_folder)
-        self.sandbox_sign = QPushButton(self.tr("&Sign with the sandbox CA"), self)
-        self.sandbox_sign.setAutoDefault(False)
-        self.sandbox_sign.clicked.connect(self.sign_with_sandbox)
-        row.addWidget(self.open_folder)
-        row.addWidget(self.sandbox_sign)
-        row.addStretch(1)
-        self.body.addLayout(row)
+        self.open_folder = action_button(
+            self.tr("&Open the profile folder"), self, self._open_folder
+        )
+        self.sandbox_sign = action_button(
+            self.tr("&Sign with the sandbox CA"), self, self.sign_with_sandbox
+        )
+        self.body.addWidget(ButtonRow(self, [self.open_folder, self.sandbox_sign]))
         self.body.addWidget(self._sap_group())
         self.body.addStretch(1)
         self.reply: Path | None = None
@@ -188,9 +184,7 @@ class WaitingPage(Page):
         self.key_path = QLineEdit(group)
         self.key_path.setPlaceholderText(self.tr("The service key file (.json)"))
         self.key_label.setBuddy(self.key_path)
-        self.key_browse = QPushButton(self.tr("C&hoose…"), group)
-        self.key_browse.setAutoDefault(False)
-        self.key_browse.clicked.connect(self._choose_key)
+        self.key_browse = action_button(self.tr("C&hoose…"), group, self._choose_key)
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_path, 1)
         key_row.addWidget(self.key_browse)
@@ -199,7 +193,7 @@ class WaitingPage(Page):
         self.validity_label = QLabel(self.tr("&Validity:"), group)
         self.validity_value = QSpinBox(group)
         self.validity_label.setBuddy(self.validity_value)
-        self.validity_unit = QComboBox(group)
+        self.validity_unit = Choice(group)
         self.validity_unit.setAccessibleName(self.tr("Validity unit"))
         for unit, text in zip(
             UNITS, (self.tr("days"), self.tr("months"), self.tr("years")), strict=True
@@ -223,18 +217,14 @@ class WaitingPage(Page):
         self.notices = self.paragraph("", group)
         box.addWidget(self.notices_label)
         box.addWidget(self.notices)
-        self.sap_sign = QPushButton(self.tr("Have SAP si&gn it"), group)
-        self.sap_sign.setAutoDefault(False)
-        self.sap_sign.clicked.connect(self.sign_with_sap)
-        self.sap_replace = QPushButton(self.tr("Re&place SAP's certificate of that name"), group)
-        self.sap_replace.setAutoDefault(False)
-        self.sap_replace.clicked.connect(lambda: self.sign_with_sap(replace=True))
+        self.sap_sign = action_button(self.tr("Have SAP si&gn it"), group, self.sign_with_sap)
+        self.sap_replace = action_button(
+            self.tr("Re&place SAP's certificate of that name"),
+            group,
+            lambda: self.sign_with_sap(replace=True),
+        )
         self.sap_replace.hide()
-        sign_row = QHBoxLayout()
-        sign_row.addWidget(self.sap_sign)
-        sign_row.addWidget(self.sap_replace)
-        sign_row.addStretch(1)
-        box.addLayout(sign_row)
+        box.addWidget(ButtonRow(group, [self.sap_sign, self.sap_replace]))
         self.sap_progress = self.paragraph("", group)
         self.sap_progress.hide()
         self.sap_error = self.field_error(group)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from wizard.ui.widgets.banner import Severity
 from wizard.ui.widgets.icons import icon
+from wizard.ui.widgets.wrap_label import WrapLabel
 
 
 class FindingsView(QWidget):
@@ -31,9 +32,7 @@ class FindingsView(QWidget):
             mark = QLabel(self)
             mark.setPixmap(icon(str(severity)).pixmap(16, 16))
             mark.setFixedSize(16, 16)
-            text = QLabel(message, self)
-            text.setWordWrap(True)
-            text.setTextFormat(Qt.TextFormat.PlainText)
+            text = WrapLabel(message, self)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             row.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
             row.addWidget(text, 1)
