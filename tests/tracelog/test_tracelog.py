@@ -322,3 +322,41 @@ def test_two_days_put_together_into_one_file_are_read_header_and_all(tmp_path: P
     records, summary = read_trace(both)
     assert [r.time for r in records] == [at("23:59:59", "2021-04-11"), at("00:00:01")]
     assert summary.malformed == 0
+
+
+# --- messages SAP's knowledge base names ------------------------------------------------------
+
+
+def test_xsuaa_could_not_authenticate_oauth_client_is_recognised_with_kba_3364579(tmp_path: Path):
+    text = (
+        "XSUAA could not authenticate OAuth client with client ID "
+        "sb-3a1b2c3d-0000-4000-8000-000000000000!b1234|it-rt-mytenant!b56"
+    )
+    path = write_trace(
+        tmp_path,
+        NAME,
+        [
+            record(
+                "2021 04 12 10:00:00",
+                text,
+                severity="WARNING",
+                logger="com.sap.it.security.multicloud.authentication.UaaTokenBroker",
+            )
+        ],
+    )
+    (finding,) = analyze_traces([path], environment="cf").findings
+    assert finding.problem is TraceProblem.OAUTH_CLIENT_NOT_AUTHENTICATED
+    assert finding.verdict is Verdict.NOT_MAPPED
+    assert "3364579" in finding.explanation and "Multiple clones found" in finding.fix
+
+
+def test_no_authentication_object_in_the_security_context_means_no_credentials(tmp_path: Path):
+    text = (
+        "org.springframework.security.authentication.AuthenticationCredentialsNotFoundException: "
+        "An Authentication object was not found in the SecurityContext"
+    )
+    path = write_trace(tmp_path, NAME, [record("2021 04 12 10:00:01", text)])
+    (finding,) = analyze_traces([path], profile="erp").findings
+    assert finding.problem is TraceProblem.NO_CREDENTIALS
+    assert finding.verdict is Verdict.NO_CERT_FORWARDED
+    assert "test-call --profile erp" in finding.fix

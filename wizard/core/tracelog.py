@@ -18,7 +18,9 @@ Which records matter: authentication and authorization errors. The wording below
 loosely, by keywords, because SAP documents only some of it: "Subject and issuer (subject: …;
 issuer: …) of the provided certificate is not contained in the accepted subjectAndIssuers list of
 the integration flow" (SAP KBA 3538749), `invalid_client … not configured exactly once in a service
-key` (Cloud Foundry); a missing role, a failed CSRF token check and the generic failures are
+key` (Cloud Foundry, SAP KBA 3224701), "XSUAA could not authenticate OAuth client with client ID"
+(SAP KBA 3364579), "An Authentication object was not found in the SecurityContext" (not documented
+by SAP for this case; read as "no credentials"); a missing role, a failed CSRF token check and the generic failures are
 recognised by the words they must contain. Lines that are no record are counted and skipped.
 """
 
@@ -70,6 +72,8 @@ class TraceProblem(StrEnum):
     CSRF_CHECK_FAILED = "CSRF_CHECK_FAILED"
     NOT_IN_ONE_SERVICE_KEY = "NOT_IN_ONE_SERVICE_KEY"
     CERTIFICATE_NOT_MAPPED = "CERTIFICATE_NOT_MAPPED"
+    OAUTH_CLIENT_NOT_AUTHENTICATED = "OAUTH_CLIENT_NOT_AUTHENTICATED"
+    NO_CREDENTIALS = "NO_CREDENTIALS"
     AUTHENTICATION_FAILED = "AUTHENTICATION_FAILED"
     AUTHORIZATION_FAILED = "AUTHORIZATION_FAILED"
 
@@ -163,6 +167,33 @@ PROBLEMS: dict[TraceProblem, ProblemInfo] = {
                 "cpi-cert-wizard mapping --profile <profile> --env cf."
             ),
             verdict=Verdict.NOT_MAPPED,
+        ),
+        ProblemInfo(
+            TraceProblem.OAUTH_CLIENT_NOT_AUTHENTICATED,
+            "XSUAA could not authenticate the OAuth client",
+            "The tenant could not turn the caller into an OAuth client (HTTP 401). With a client "
+            "certificate on Cloud Foundry this is logged when the certificate is in no service "
+            "key, or, with Pin Certificate off, when several service keys hold certificates with "
+            "the same subject and issuer DN (SAP KBA 3364579). SAP calls the message generic: "
+            "the subaccount's audit log ('Multiple clones found for certificate …') confirms the "
+            "conflict.",
+            "Keep each certificate in exactly one service key; with Pin Certificate off, keep "
+            "each subject and issuer DN in one key only and delete the conflicting keys "
+            "(cpi-cert-wizard mapping --profile <profile> --env cf). Check the subaccount's audit "
+            "log for 'Multiple clones found for certificate'.",
+            verdict=Verdict.NOT_MAPPED,
+        ),
+        ProblemInfo(
+            TraceProblem.NO_CREDENTIALS,
+            "No credentials reached the runtime",
+            "The call reached the runtime without credentials it could use (HTTP 401): no "
+            "certificate was forwarded and no user or token came with it. (The message is the "
+            "runtime's security framework's; SAP does not document it for this case, so this "
+            "reading is the tool's.)",
+            "Make sure the sender presents its client certificate with the whole chain to the "
+            "runtime host: cpi-cert-wizard test-call --profile <profile> shows whether the server "
+            "asks for a certificate and whether the chain passes.",
+            verdict=Verdict.NO_CERT_FORWARDED,
         ),
         ProblemInfo(
             TraceProblem.AUTHENTICATION_FAILED,
@@ -552,6 +583,10 @@ def _problem(text: str, severity: str) -> TraceProblem | None:
         return TraceProblem.CSRF_CHECK_FAILED
     if "invalid_client" in lower or "exactly once in a service key" in lower:
         return TraceProblem.NOT_IN_ONE_SERVICE_KEY
+    if "could not authenticate oauth client" in lower:  # SAP KBA 3364579
+        return TraceProblem.OAUTH_CLIENT_NOT_AUTHENTICATED
+    if "authentication object was not found in the securitycontext" in lower:
+        return TraceProblem.NO_CREDENTIALS
     if re.search(r"\broles?\b", lower) and any(w in lower for w in _DENIED):
         return TraceProblem.ROLE_MISSING
     if "certificate" in lower and (
