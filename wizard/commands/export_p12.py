@@ -8,6 +8,7 @@ from pathlib import Path
 from wizard.cli import Context, Outcome
 from wizard.core.i18n import translate
 from wizard.core.p12 import LEGACY, MODERN, explained
+from wizard.core.senders import Sender, guide_lines
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +19,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--include-root", action="store_true", help="also put the root in")
     parser.add_argument("--name", help="alias (friendly name) of the key entry")
+    parser.add_argument(
+        "--sender",
+        choices=[s.value for s in Sender],
+        help="also say step by step where the files go on this kind of sender",
+    )
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
@@ -61,6 +67,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         f"  {files['chain'].name:<28} "
         + translate("export_p12", "curl --cert / Postman: leaf + intermediates"),
         "",
+        *_sender_lines(args.sender, files),
         translate("export_p12", "Next: {command}").format(
             command=f"cpi-cert-wizard mapping --profile {args.profile}"
         ),
@@ -71,6 +78,24 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
             "profile": args.profile,
             "encryption": kind,
             "password_kept_in": result.password_kept_in,
+            "sender_guide": guide_lines(args.sender, _names(files)) if args.sender else None,
         },
         files=result.files,
     )
+
+
+def _names(files: dict[str, Path]) -> dict[str, str]:
+    return {key: files[key].name for key in ("p12", "chain") if key in files}
+
+
+def _sender_lines(sender: str | None, files: dict[str, Path]) -> list[str]:
+    """Step by step for one kind of sender, or a pointer to the choices."""
+    if sender is None:
+        choices = "|".join(s.value for s in Sender)
+        return [
+            translate("export_p12", "Step by step for your sender: --sender {choices}").format(
+                choices=choices
+            ),
+            "",
+        ]
+    return [*guide_lines(sender, _names(files)), ""]
