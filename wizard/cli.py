@@ -85,7 +85,7 @@ class Context:
         if self._secrets is None:
             from wizard.core.secrets import Secrets
 
-            self._secrets = Secrets(ask=self.ask_secret)
+            self._secrets = Secrets(ask=self.ask_secret, home=self.home)
         return self._secrets
 
     def ask_secret(self, prompt: str) -> str:

@@ -51,7 +51,9 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
             "export_p12",
             "  kept in {where}; show it again with "
             "'cpi-cert-wizard secret show --profile {profile} p12'",
-        ).format(where=result.password_kept_in, profile=args.profile),
+        ).format(where=result.password_kept_in, profile=args.profile)
+        if shown  # without a keyring nothing is stored: `secret show` could not find it
+        else f"  {result.password_kept_in}",
         "",
         translate("export_p12", "Which file goes where:"),
         f"  {files['p12'].name:<28} "

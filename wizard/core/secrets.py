@@ -3,15 +3,32 @@
 Nothing secret is ever written to a file, a profile, a log or an exception message. When no keyring
 is usable (a headless machine, a locked or missing SecretService) we say so plainly and ask the
 person (or read an environment variable) instead; there is no silent plain-text fallback.
+
+Which keyring (decided once per process, as Maestral does):
+- only backends known to encrypt what they keep are used (`ENCRYPTING_BACKENDS`: Windows
+  Credential Manager, macOS Keychain, the Secret Service, KWallet); a plain-text one (keyrings.alt's
+  PlaintextKeyring, keyrings.cryptfile without its cipher) is refused, whatever selected it;
+- the backend the first secret of a home went to is recorded in `<home>/keyring.json` and used from
+  then on, so a new default backend (a package installed, a desktop changed) never makes every
+  secret look missing; `PYTHON_KEYRING_BACKEND` or keyring's own configuration still win;
+- the Secret Service is spoken to over one D-Bus connection and one session (one Diffie-Hellman
+  exchange) for the whole process, and whether it is there is asked once.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import json
 import os
 import secrets as _random
+import sys
 import threading
+import weakref
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
 import keyring
 import keyring.errors
@@ -22,8 +39,24 @@ from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 
 SERVICE = "cpi-cert-wizard"
 
-# Backends that only pretend to store secrets, or store them in plain files.
-_UNUSABLE = {"keyring.backends.fail", "keyring.backends.null", "keyrings.alt.file"}
+# Backends known to keep secrets encrypted (module.Class → what a person calls it). Everything
+# else (fail, null, keyrings.alt's files, keyrings.cryptfile's plain-text mode, …) is refused.
+ENCRYPTING_BACKENDS: dict[str, str] = {
+    "keyring.backends.SecretService.Keyring": "Secret Service",
+    "keyring.backends.libsecret.Keyring": "Secret Service (libsecret)",
+    "keyring.backends.kwallet.DBusKeyring": "KWallet",
+    "keyring.backends.kwallet.DBusKeyringKWallet4": "KWallet 4",
+    "keyring.backends.Windows.WinVaultKeyring": "Windows Credential Manager",
+    "keyring.backends.macOS.Keyring": "macOS Keychain",
+}
+_SECRET_SERVICE = "keyring.backends.SecretService.Keyring"
+# Tried in this order when nothing is pinned or configured: the platform's own store first.
+_NATIVE = {
+    "win32": ("keyring.backends.Windows.WinVaultKeyring",),
+    "darwin": ("keyring.backends.macOS.Keyring",),
+}
+_NATIVE_OTHER = (_SECRET_SERVICE, "keyring.backends.kwallet.DBusKeyring")
+PIN_FILE = "keyring.json"  # in the data directory: {"backend": "module.Class"}
 
 
 class SecretKind(StrEnum):
@@ -64,21 +97,29 @@ def new_password(nbytes: int = 24) -> str:
     return _random.token_urlsafe(nbytes)
 
 
+def backend_id(backend: KeyringBackend | type) -> str:
+    """`module.Class` of a backend: what is allow-listed and pinned."""
+    cls = backend if isinstance(backend, type) else type(backend)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def _describe(backend: KeyringBackend) -> str:
     name = getattr(backend, "name", None) or type(backend).__name__
     return str(name)
 
 
-def _usable(backend: KeyringBackend) -> bool:
-    module = type(backend).__module__
-    if module in _UNUSABLE:
-        return False
-    if module == "keyring.backends.chainer":
-        return any(_usable(b) for b in getattr(backend, "backends", []))
-    try:
-        return float(backend.priority) > 0  # type: ignore[arg-type]
-    except Exception:
-        return False
+def encrypts(backend: KeyringBackend) -> bool:
+    """The backend is one known to keep secrets encrypted (or our in-process one)."""
+    return isinstance(backend, MemoryKeyring) or backend_id(backend) in ENCRYPTING_BACKENDS
+
+
+def _chained(backend: KeyringBackend) -> KeyringBackend:
+    """A ChainerBackend stores into the first backend that takes the secret, which may be a
+    plain-text one: use the best encrypting member directly instead."""
+    if backend_id(backend) != "keyring.backends.chainer.ChainerBackend":
+        return backend
+    members = [b for b in getattr(backend, "backends", []) if encrypts(b)]
+    return members[0] if members else backend
 
 
 class MemoryKeyring(KeyringBackend):
@@ -110,6 +151,236 @@ class MemoryKeyring(KeyringBackend):
             raise keyring.errors.PasswordDeleteError(username)
 
 
+# --- the Secret Service over one connection ------------------------------------------------------
+
+
+class SecretServiceSession:
+    """keyring's SecretService backend opens a D-Bus connection for every call, and secretstorage
+    a new session (a Diffie-Hellman exchange) for every secret. This keeps one connection and one
+    session for the process and stores items exactly as keyring does (same attributes and label),
+    so `keyring get cpi-cert-wizard <profile>/key` still finds them. Not thread-safe: `Secrets`
+    serializes the calls."""
+
+    def __init__(self, backend: KeyringBackend) -> None:
+        import secretstorage
+
+        self.backend = backend
+        self._secretstorage = secretstorage
+        self.connection = secretstorage.dbus_init()  # raises when there is no session bus
+        try:
+            if not secretstorage.check_service_availability(self.connection):
+                raise keyring.errors.InitError("no Secret Service on the session bus")
+        except BaseException:
+            self.close()
+            raise
+        self._collection: Any = None
+        self.connections_opened = 1
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.connection.close()
+
+    def _query(self, service: str, username: str, **extra: str) -> dict[str, str]:
+        return self.backend._query(service, username, **extra)  # type: ignore[attr-defined]
+
+    def collection(self, *, recheck: bool = False) -> Any:
+        """The collection secrets go to, unlocked (asked once, and again after a refusal)."""
+        ss = self._secretstorage
+        if self._collection is None:
+            try:
+                preferred = getattr(self.backend, "preferred_collection", None)
+                if preferred:
+                    found = ss.Collection(self.connection, preferred)
+                else:
+                    found = ss.get_default_collection(self.connection)
+            except ss.exceptions.SecretStorageException as exc:
+                raise keyring.errors.InitError(f"Failed to open the collection: {exc}") from exc
+            self._collection = found
+            recheck = True
+        if recheck and self._collection.is_locked():
+            self._collection.unlock()
+            if self._collection.is_locked():
+                raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+        if self._collection.session is None:
+            from secretstorage.util import open_session
+
+            self._collection.session = open_session(self.connection)
+        return self._collection
+
+    def _retrying(self, func: Callable[[Any], Any]) -> Any:
+        ss = self._secretstorage
+        try:
+            return func(self.collection())
+        except ss.exceptions.LockedException:
+            return func(self.collection(recheck=True))  # locked since: ask to unlock, once
+        except ss.exceptions.PromptDismissedException as exc:
+            raise keyring.errors.KeyringLocked(str(exc)) from None
+        except ss.exceptions.SecretStorageException as exc:
+            raise keyring.errors.KeyringError(str(exc)) from None
+
+    def get_password(self, service: str, username: str) -> str | None:
+        def get(collection: Any) -> str | None:
+            for item in collection.search_items(self._query(service, username)):
+                if item.is_locked():
+                    item.unlock()
+                    if item.is_locked():
+                        raise keyring.errors.KeyringLocked("Failed to unlock the item!")
+                return item.get_secret().decode("utf-8")
+            return None
+
+        return self._retrying(get)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        attributes = self._query(service, username, application=self.backend.appid)  # type: ignore[attr-defined]
+        label = f"Password for '{username}' on '{service}'"
+        self._retrying(
+            lambda collection: collection.create_item(label, attributes, password, replace=True)
+        )
+
+    def delete_password(self, service: str, username: str) -> None:
+        def delete(collection: Any) -> None:
+            for item in collection.search_items(self._query(service, username)):
+                item.delete()
+                return
+            raise keyring.errors.PasswordDeleteError("No such password!")
+
+        self._retrying(delete)
+
+
+# --- which backend: decided once per process -----------------------------------------------------
+
+
+class _Choice:
+    """A backend, the object that talks to it, and whether it can be used (and why not)."""
+
+    def __init__(
+        self,
+        backend: KeyringBackend | None,
+        store: Any = None,
+        problem: str | None = None,
+        pinned: str | None = None,
+    ) -> None:
+        self.backend = backend
+        self.store = store if store is not None else backend
+        self.problem = problem  # None: usable
+        self.pinned = pinned  # the pinned backend id this choice came from, if any
+
+    @property
+    def usable(self) -> bool:
+        return self.backend is not None and self.problem is None
+
+
+_process_lock = threading.RLock()
+_auto: dict[str | None, _Choice] = {}  # pin (or None) → the choice made for it in this process
+_explicit: weakref.WeakKeyDictionary[KeyringBackend, _Choice] = weakref.WeakKeyDictionary()
+
+
+def _load_backend(name: str) -> KeyringBackend:
+    module, _, cls = name.rpartition(".")
+    return getattr(importlib.import_module(module), cls)()
+
+
+def _judge(backend: KeyringBackend, pinned: str | None = None) -> _Choice:
+    """Whether `backend` may hold our secrets: known to encrypt, and there."""
+    backend = _chained(backend)
+    ident = backend_id(backend)
+    if not encrypts(backend):
+        if ident.startswith(("keyring.backends.fail", "keyring.backends.null")):
+            return _Choice(backend, problem="none", pinned=pinned)
+        return _Choice(backend, problem="plain", pinned=pinned)
+    if ident == _SECRET_SERVICE:
+        try:
+            return _Choice(backend, SecretServiceSession(backend), pinned=pinned)
+        except Exception as exc:  # no bus, no daemon: say so, never a traceback
+            return _Choice(backend, problem=type(exc).__name__, pinned=pinned)
+    try:
+        viable = float(backend.priority) > 0  # type: ignore[arg-type]
+    except Exception as exc:
+        return _Choice(backend, problem=type(exc).__name__, pinned=pinned)
+    return _Choice(backend) if viable else _Choice(backend, problem="unavailable", pinned=pinned)
+
+
+def _configured() -> bool:
+    """A backend chosen for keyring itself: in code (keyring.set_keyring, as the tests and the
+    screenshot tour do), in PYTHON_KEYRING_BACKEND or in keyringrc.cfg."""
+    if getattr(keyring.core, "_keyring_backend", None) is not None:
+        return True
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return True
+    with contextlib.suppress(Exception):
+        from keyring.util import platform_
+
+        return (Path(platform_.config_root()) / "keyringrc.cfg").is_file()
+    return False
+
+
+def _detect() -> _Choice:
+    """The platform's own encrypting store, without scanning every installed backend."""
+    candidates = _NATIVE.get(sys.platform, _NATIVE_OTHER)
+    first: _Choice | None = None
+    for name in candidates:
+        try:
+            choice = _judge(_load_backend(name))
+        except Exception:  # noqa: S112 - its module cannot load here (e.g. no dbus-python)
+            continue
+        if choice.usable:
+            return choice
+        first = first or choice
+    return first or _Choice(None, problem="none")
+
+
+def read_pin(home: Path | None) -> str | None:
+    """The backend this home's secrets were stored in (module.Class), if recorded."""
+    if home is None:
+        return None
+    try:
+        data = json.loads((Path(home) / PIN_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    name = data.get("backend") if isinstance(data, dict) else None
+    return name if isinstance(name, str) and name in ENCRYPTING_BACKENDS else None
+
+
+def _write_pin(home: Path, ident: str, name: str) -> None:
+    from wizard.core.storage import atomic_write
+
+    body = {"backend": ident, "name": name}
+    atomic_write(Path(home) / PIN_FILE, json.dumps(body, indent=2) + "\n", private=True)
+
+
+def _choose(backend: KeyringBackend | None, home: Path | None) -> _Choice:
+    with _process_lock:
+        if backend is not None:
+            if backend not in _explicit:
+                _explicit[backend] = _judge(backend)
+            return _explicit[backend]
+        if _configured():
+            chosen = keyring.get_keyring()
+            if chosen not in _explicit:
+                _explicit[chosen] = _judge(chosen)
+            return _explicit[chosen]
+        pin = read_pin(home)
+        if pin not in _auto:
+            if pin is None:
+                _auto[pin] = _detect()
+            else:
+                try:
+                    _auto[pin] = _judge(_load_backend(pin), pinned=pin)
+                except Exception as exc:
+                    _auto[pin] = _Choice(None, problem=type(exc).__name__, pinned=pin)
+        return _auto[pin]
+
+
+def forget_choices() -> None:
+    """Decide again (tests that change the keyring in the middle of a process)."""
+    with _process_lock:
+        for choice in [*_auto.values(), *_explicit.values()]:
+            if isinstance(choice.store, SecretServiceSession):
+                choice.store.close()
+        _auto.clear()
+        _explicit.clear()
+
+
 class Secrets:
     """The profile secrets: where they live and how to get them back."""
 
@@ -117,35 +388,74 @@ class Secrets:
         self,
         backend: KeyringBackend | None = None,
         ask: Callable[[str], str] | None = None,
+        *,
+        home: Path | None = None,
     ) -> None:
-        self._backend = backend
+        self._given = backend
         self._ask = ask
+        self._home = Path(home) if home is not None else None
+        self._choice: _Choice | None = None
         # Keyring backends (SecretService over D-Bus) are not documented as thread-safe, and a
         # person answers one prompt at a time: batch test calls share one Secrets across threads.
         self._lock = threading.RLock()
 
     @property
-    def backend(self) -> KeyringBackend:
-        if self._backend is None:
-            self._backend = keyring.get_keyring()
-        return self._backend
+    def choice(self) -> _Choice:
+        if self._choice is None:
+            self._choice = _choose(self._given, self._home)
+        return self._choice
+
+    @property
+    def backend(self) -> KeyringBackend | None:
+        return self.choice.backend
 
     @property
     def available(self) -> bool:
-        return _usable(self.backend)
+        return self.choice.usable
+
+    @property
+    def backend_id(self) -> str | None:
+        backend = self.choice.backend
+        return backend_id(backend) if backend is not None else None
 
     @property
     def backend_name(self) -> str:
         if self.available:
-            return _describe(self.backend)
+            return _describe(self.choice.backend)  # type: ignore[arg-type]
         return translate("secrets", "none (no usable keyring)")
 
-    def unavailable_message(self) -> str:
+    def unavailable_reason(self) -> str:
+        """Why no secret is kept in a keyring now (which backend was refused or is gone)."""
+        choice = self.choice
+        if choice.problem == "plain" and choice.backend is not None:
+            return translate(
+                "secrets",
+                "The keyring backend {backend} is not one known to encrypt what it keeps (it may "
+                "write secrets to a plain file), so no secret is stored there.",
+            ).format(backend=backend_id(choice.backend))
+        if choice.pinned is not None:
+            return translate(
+                "secrets",
+                "The secrets of these profiles were stored in {keyring}, which cannot be reached "
+                "now. Start or unlock it (on Linux: log in to the desktop session), then try "
+                "again.",
+            ).format(keyring=ENCRYPTING_BACKENDS.get(choice.pinned, choice.pinned))
         return translate(
             "secrets",
             "No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or "
-            "KWallet, unlocked). Secrets are not stored; you will be asked for them each time, or "
-            "set them in the environment variables listed in the README.",
+            "KWallet, unlocked). Secrets are not stored.",
+        )
+
+    def unavailable_message(self, kind: SecretKind | None = None) -> str:
+        """Why secrets are not stored, and the environment variable(s) to use instead."""
+        variables = ENVIRONMENT[kind] if kind is not None else ", ".join(ENVIRONMENT.values())
+        return (
+            self.unavailable_reason()
+            + " "
+            + translate(
+                "secrets",
+                "You will be asked for them each time, or set {variables} in the environment.",
+            ).format(variables=variables)
         )
 
     @staticmethod
@@ -163,7 +473,7 @@ class Secrets:
                     "The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log "
                     "in to the desktop session or unlock 'Login' in Passwords and Keys) and try "
                     "again.",
-                ).format(keyring=_describe(self.backend), what=tr(_WHAT_CONTEXT, what))
+                ).format(keyring=self.backend_name, what=tr(_WHAT_CONTEXT, what))
             ) from None
         except keyring.errors.KeyringError as exc:
             raise SecretsUnavailable(
@@ -172,19 +482,34 @@ class Secrets:
                     "The keyring ({keyring}) refused to handle {what}: {error}. Check that it is "
                     "running and unlocked.",
                 ).format(
-                    keyring=_describe(self.backend),
+                    keyring=self.backend_name,
                     what=tr(_WHAT_CONTEXT, what),
                     error=type(exc).__name__,
                 )
             ) from None
 
+    def _pin(self) -> None:
+        """Record the backend this home's secrets go to (once; never our in-process one)."""
+        backend = self.choice.backend
+        if self._home is None or backend is None or isinstance(backend, MemoryKeyring):
+            return
+        ident = backend_id(backend)
+        if read_pin(self._home) is None:
+            with contextlib.suppress(WizardError):  # a setting is never worth failing a step for
+                _write_pin(self._home, ident, ENCRYPTING_BACKENDS.get(ident, ident))
+
     def store(self, profile: str, kind: SecretKind, value: str) -> str:
         """Keep a secret; returns the name of the place it went. Raises if nowhere safe."""
         if not self.available:
-            raise SecretsUnavailable(self.unavailable_message())
+            raise SecretsUnavailable(self.unavailable_message(kind))
         self._call(
-            _WHAT[kind], self.backend.set_password, SERVICE, self._account(profile, kind), value
+            _WHAT[kind],
+            self.choice.store.set_password,
+            SERVICE,
+            self._account(profile, kind),
+            value,
         )
+        self._pin()
         return self.backend_name
 
     def lookup(self, profile: str, kind: SecretKind) -> str | None:
@@ -192,8 +517,33 @@ class Secrets:
         if not self.available:
             return None
         return self._call(
-            _WHAT[kind], self.backend.get_password, SERVICE, self._account(profile, kind)
+            _WHAT[kind], self.choice.store.get_password, SERVICE, self._account(profile, kind)
         )
+
+    def _asked(self, prompt: str, kind: SecretKind) -> str:
+        """The person's answer; without a terminal, the error names the variable to set."""
+        assert self._ask is not None
+        try:
+            with self._lock:
+                return self._ask(prompt)
+        except WizardError as exc:
+            if exc.code != "secret.no_terminal":
+                raise
+            raise WizardError(
+                "secret.no_terminal",
+                translate(
+                    "secrets",
+                    "{What} of the profile is needed, but there is no keyring and no terminal "
+                    "to ask on. Set {variable} in the environment.",
+                ).format(What=_capitalized(_what(kind)), variable=ENVIRONMENT[kind]),
+            ) from None
+        except EOFError:
+            raise WizardError(
+                "secret.no_answer",
+                translate("secrets", "No answer was given for {what}; nothing was changed.").format(
+                    what=_what(kind)
+                ),
+            ) from None
 
     def fetch(self, profile: str, kind: SecretKind) -> str:
         """The secret from the keyring, else its environment variable, else asked for."""
@@ -204,17 +554,27 @@ class Secrets:
         if env:
             return env
         if self._ask is not None:
-            with self._lock:
-                value = self._ask(
-                    translate("secrets", "{What} of profile {profile}: ").format(
-                        What=_capitalized(_what(kind)), profile=profile
-                    )
-                )
+            value = self._asked(
+                translate("secrets", "{What} of profile {profile}: ").format(
+                    What=_capitalized(_what(kind)), profile=profile
+                ),
+                kind,
+            )
             if value:
                 return value
-        raise WizardError(
-            "secret.missing",
-            translate(
+        if not self.available:
+            message = translate(
+                "secrets",
+                "{What} of profile {profile!r} is needed and is not in a keyring: {reason} Set "
+                "{variable} in the environment.",
+            ).format(
+                What=_capitalized(_what(kind)),
+                profile=profile,
+                reason=self.unavailable_reason(),
+                variable=ENVIRONMENT[kind],
+            )
+        else:
+            message = translate(
                 "secrets",
                 "{What} of profile {profile!r} is not in the keyring ({keyring}). Set {variable} "
                 "or store it again.",
@@ -223,11 +583,12 @@ class Secrets:
                 profile=profile,
                 keyring=self.backend_name,
                 variable=ENVIRONMENT[kind],
-            ),
-        )
+            )
+        raise WizardError("secret.missing", message)
 
     def create(self, profile: str, kind: SecretKind) -> tuple[str, str]:
-        """A new random secret stored in the keyring; without a keyring, the person's own.
+        """A new random secret stored in the keyring; without a keyring, the person's own,
+        typed twice (a typo would make the key unusable).
 
         Returns (value, where it is kept).
         """
@@ -240,11 +601,12 @@ class Secrets:
                 variable=ENVIRONMENT[kind]
             )
         if self._ask is None:
-            raise SecretsUnavailable(self.unavailable_message())
-        value = self._ask(
+            raise SecretsUnavailable(self.unavailable_message(kind))
+        value = self._asked(
             translate("secrets", "No keyring: choose {what} for profile {profile}: ").format(
                 what=_what(kind), profile=profile
-            )
+            ),
+            kind,
         )
         if len(value) < 8:
             raise WizardError(
@@ -253,13 +615,31 @@ class Secrets:
                     What=_capitalized(_what(kind))
                 ),
             )
-        return value, translate("secrets", "not stored: no keyring, you will be asked for it")
+        again = self._asked(
+            translate("secrets", "Type {what} for profile {profile} again: ").format(
+                what=_what(kind), profile=profile
+            ),
+            kind,
+        )
+        if again != value:
+            raise WizardError(
+                "secret.mismatch",
+                translate(
+                    "secrets",
+                    "The two entries of {what} differ; nothing was created. Try again, or set "
+                    "{variable} in the environment.",
+                ).format(what=_what(kind), variable=ENVIRONMENT[kind]),
+            )
+        return value, translate(
+            "secrets", "not stored: no keyring, you will be asked for it (or set {variable})"
+        ).format(variable=ENVIRONMENT[kind])
 
     def delete(self, profile: str, kind: SecretKind) -> None:
         if not self.available:
             return
         try:
-            self.backend.delete_password(SERVICE, self._account(profile, kind))
+            with self._lock:
+                self.choice.store.delete_password(SERVICE, self._account(profile, kind))
         except keyring.errors.PasswordDeleteError:
             pass  # nothing stored
         except keyring.errors.KeyringError as exc:

@@ -62,7 +62,7 @@ class Session(QObject):
             if self._secrets is None:
                 from wizard.core.secrets import Secrets
 
-                self._secrets = Secrets(backend=self._keyring, ask=self.prompt)
+                self._secrets = Secrets(backend=self._keyring, ask=self.prompt, home=self.home)
             return self._secrets
 
     def check_keyring(self) -> tuple[bool, str]:
