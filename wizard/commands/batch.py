@@ -130,6 +130,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
+    from wizard.core.storage import grouped_durability
+
+    with grouped_durability():  # every write atomic; one sync for the step, not one per file
+        return _run(args, ctx)
+
+
+def _run(args: argparse.Namespace, ctx: Context) -> Outcome:
     from wizard.core import batch
 
     progress = _progress(ctx)
@@ -171,7 +178,11 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
             again=args.again,
             progress=progress,
         )
-        hint = translate("batch", "Passwords: cpi-cert-wizard secret show --profile NAME p12")
+        hint = (
+            translate("batch", "Passwords: cpi-cert-wizard secret show --profile NAME p12")
+            if ctx.secrets.available  # else nothing is stored for `secret show` to find
+            else ""
+        )
     elif args.step == "mapping":
         report = batch.map_all(
             ctx.store,
