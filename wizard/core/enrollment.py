@@ -27,10 +27,9 @@ from wizard.core.profiles import (
     Profile,
     ProfileStore,
     State,
-    now_utc,
 )
 from wizard.core.secrets import SecretKind, Secrets
-from wizard.core.storage import atomic_write, read_input_file
+from wizard.core.storage import read_input_file
 
 PEM = serialization.Encoding.PEM
 DER = serialization.Encoding.DER
@@ -79,8 +78,8 @@ def _archive_current(store: ProfileStore, name: str) -> Path | None:
     present = [a for a in movable if store.path(name, a).exists()]
     if not present:
         return None
-    folder = f"archive/{now_utc().strftime('%Y%m%dT%H%M%SZ')}"
     with store.change(name) as change:  # part of the step's change: archived only if it commits
+        folder = store.new_archive_folder(name)  # never an earlier archive's name: every key kept
         for artefact in present:
             change.write(f"{folder}/{artefact.value}", store.path(name, artefact).read_bytes())
     return store.folder(name) / folder
@@ -532,7 +531,7 @@ def _export_p12(
             if path.absolute().parent == folder:
                 files[label] = change.write(path.name, content, private=private)
             else:
-                files[label] = atomic_write(path, content, private=private)
+                files[label] = change.write_outside(path, content, private=private)
     return ExportResult(
         profile=profile, password=password, password_kept_in=where, legacy=legacy, files=files
     )

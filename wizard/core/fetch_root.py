@@ -23,7 +23,7 @@ from wizard.core.chain import ChainLink, check_server_chain, fingerprint
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
 from wizard.core.profiles import Artefact, ProfileStore, validate_profile_name
-from wizard.core.storage import atomic_write
+from wizard.core.storage import write_file_set
 from wizard.core.tlsprobe import DEFAULT_TIMEOUT, ProbeResult, Target
 from wizard.core.trust import SapStatus, SapTrustList, TrustSource
 
@@ -411,28 +411,35 @@ def save_root(
     contents = _file_contents(report)
     written_out: dict[str, Path] = {}
     written: dict[str, Path] = {}
-    if out is not None:  # public certificates: readable by others is fine
-        for artefact in ROOT_FILES:
-            written_out[f"out_{_label(artefact)}"] = atomic_write(
-                Path(out) / artefact.value, contents[artefact], private=False
-            )
     if profile is not None and store is not None:
-        record = store.load_or_create(profile)
-        for artefact in ROOT_FILES:
-            written[_label(artefact)] = store.write_artefact(profile, artefact, contents[artefact])
-        if report.target.url:
-            record.tenant_url = report.target.url
-        elif not _same_host(record.tenant_url, report.target):  # keep a recorded endpoint URL
-            record.tenant_url = f"https://{report.target.address}"
-        record.tenant_host = report.target.host
-        record.tenant_port = report.target.port
-        if report.environment is not None:
-            record.environment = report.environment.value
-        record.tenant_root_sha256 = report.root_sha256
-        record.tenant_root_subject = report.root_subject
-        record.client_cert_requested = report.client_cert_requested
-        record.client_ca_names = list(report.client_ca_names)
-        store.save(record)  # last: the profile names only files that are already there
+        # the three files (in the profile and in --out) and the profile: all of them or none
+        with store.change(profile) as change:
+            record = store.load_or_create(profile)
+            if out is not None:  # public certificates: readable by others is fine
+                for artefact in ROOT_FILES:
+                    written_out[f"out_{_label(artefact)}"] = change.write_outside(
+                        Path(out) / artefact.value, contents[artefact], private=False
+                    )
+            for artefact in ROOT_FILES:
+                written[_label(artefact)] = store.write_artefact(
+                    profile, artefact, contents[artefact]
+                )
+            if report.target.url:
+                record.tenant_url = report.target.url
+            elif not _same_host(record.tenant_url, report.target):  # keep a recorded endpoint
+                record.tenant_url = f"https://{report.target.address}"
+            record.tenant_host = report.target.host
+            record.tenant_port = report.target.port
+            if report.environment is not None:
+                record.environment = report.environment.value
+            record.tenant_root_sha256 = report.root_sha256
+            record.tenant_root_subject = report.root_subject
+            record.client_cert_requested = report.client_cert_requested
+            record.client_ca_names = list(report.client_ca_names)
+            store.save(record)
+    elif out is not None:  # public certificates, no profile: the three appear together
+        paths = write_file_set({Path(out) / a.value: (contents[a], False) for a in ROOT_FILES})
+        written_out = {f"out_{_label(a)}": p for a, p in zip(ROOT_FILES, paths, strict=True)}
     return replace(report, files={**written, **written_out}, profile=profile)
 
 
