@@ -305,6 +305,11 @@ def _write(ctx, profile: Profile, entry: TenantEntry, out: Path | None) -> tuple
 
 
 def run(args: argparse.Namespace, ctx) -> Outcome:
+    with ctx.store.lock(args.profile):  # read, build and save under the lock: never a stale copy
+        return _run_locked(args, ctx)
+
+
+def _run_locked(args: argparse.Namespace, ctx) -> Outcome:
     profile = ctx.store.load(args.profile)
     env = parse_environment(args.env, profile)
     _check_flags(args, env)
