@@ -129,8 +129,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
 
 
 def _record(ctx: Context, name: str, result: TestCallResult) -> None:
-    profile = ctx.store.load(name)  # fresh: the call may have taken a while
-    ctx.store.save(record_result(profile, result))
+    with ctx.store.change(name):  # fresh and locked: the call may have taken a while
+        ctx.store.save(record_result(ctx.store.load(name), result))
 
 
 def render(result: TestCallResult) -> str:
