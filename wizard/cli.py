@@ -164,6 +164,33 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def set_up_console(*, json_output: bool) -> None:
+    """Output in any language never raises, whatever the console's code page.
+
+    --json stdout is UTF-8 everywhere. On Windows, output redirected to a file or pipe is UTF-8
+    (unless PYTHONIOENCODING says otherwise); a console keeps its encoding, and a character it
+    cannot show becomes "?" instead of a UnicodeEncodeError.
+    """
+    redirected_utf8 = sys.platform == "win32" and not os.environ.get("PYTHONIOENCODING")
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        try:
+            tty = stream.isatty()
+        except (OSError, ValueError):
+            tty = False
+        try:
+            if (json_output and stream is sys.stdout) or (redirected_utf8 and not tty):
+                if encoding not in ("utf-8", "utf8"):
+                    reconfigure(encoding="utf-8", errors="replace")
+            elif not encoding.startswith("utf"):
+                reconfigure(errors="replace")
+        except (OSError, ValueError, LookupError):
+            continue  # a stream that cannot be changed keeps working as it was
+
+
 def _emit_json(payload: dict[str, Any]) -> None:
     print(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
 
@@ -171,6 +198,7 @@ def _emit_json(payload: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("CPI_CERT_WIZARD_LOG", "WARNING"))
     argv = list(sys.argv[1:] if argv is None else argv)
+    set_up_console(json_output="--json" in argv)
     if "--self-check" in argv and not {"-h", "--help"} & set(argv):
         from wizard.selfcheck import run as self_check
 
