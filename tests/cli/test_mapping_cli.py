@@ -8,6 +8,7 @@ import json
 import re
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -473,3 +474,54 @@ def test_flow_certificate_needs_to_know_the_environment(cli, home, ca):
     assert result.code == 2
     assert "--env neo or --env cf" in result.err
     assert cli("mapping", "--profile", "ERP", "--flow-certificate", "--env", "neo").code == 0
+
+
+# --- what SAP documents (issue 16) ------------------------------------------------------------
+
+
+def test_validity_is_not_offered_for_an_external_certificate_key(cli, home, ca):
+    certified(home, ca, environment="cf")
+    shown = subprocess.run(
+        [sys.executable, "-m", "wizard", "mapping", "--help"], capture_output=True, text=True
+    )
+    assert shown.returncode == 0 and "--custom-domain" in shown.stdout
+    assert "--validity" not in shown.stdout
+    result = cli("mapping", "--profile", "ERP", "--validity", "90", "--json")
+    assert result.code == 2
+    assert "only for keys of type Certificate" in result.json["error"]["message"]
+    written = cli("mapping", "--profile", "ERP", "--json").json
+    assert "validity" not in written["cf"]["service_key"]
+
+
+def test_custom_domain_is_recorded_and_its_steps_and_trust_are_named(cli, home, ca, tmp_path):
+    root, _issuing = ca
+    _leaf, store = certified(home, ca, environment="cf")
+    cas = tmp_path / "domain-cas.pem"
+    cas.write_bytes(pki.pem(root.cert))
+    result = cli("mapping", "--profile", "ERP", "--custom-domain", "CPI.Example.com",
+                 "--custom-domain-cas", cas, "--json")  # fmt: skip
+    assert result.code == 0, result.out
+    profile = store.load("ERP")
+    assert profile.custom_domain == "cpi.example.com"
+    assert store.read_artefact("ERP", Artefact.CUSTOM_DOMAIN_CAS) == pki.pem(root.cert)
+    data = result.json
+    assert data["checklist"][0]["id"] == "custom_domain"
+    assert "https://cpi.example.com/http/<address>" in data["checklist"][0]["text"]
+    assert any("customer-managed trust" in w and "SAP's root list does not judge" in w
+               for w in data["warnings"])  # fmt: skip
+
+
+def test_custom_domain_cas_without_a_domain_is_refused(cli, home, ca, tmp_path):
+    root, _issuing = ca
+    certified(home, ca, environment="cf")
+    cas = tmp_path / "domain-cas.pem"
+    cas.write_bytes(pki.pem(root.cert))
+    result = cli("mapping", "--profile", "ERP", "--custom-domain-cas", cas)
+    assert result.code == 2 and "--custom-domain HOST" in result.err
+
+
+def test_a_tenant_administration_role_is_warned_about_in_the_command(cli, home, ca):
+    certified(home, ca, environment="neo")
+    result = cli("mapping", "--profile", "ERP", "--role", "AuthGroup.Administrator")
+    assert result.code == 0
+    assert "AuthGroup.Administrator is not a role for sending messages" in result.out

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from tests import pki
@@ -135,21 +136,51 @@ def test_neo_warns_that_a_reissued_certificate_needs_a_new_entry(profile, chain)
 def test_cf_service_key_holds_the_leaf_only_never_the_chain(profile, chain):
     entry = cf_entry(profile, chain)
     key = json.loads(entry.cf.service_key_json)
-    assert list(key) == ["key-type", "X.509", "validity"]
+    # SAP: "Validity in days (only applicable if for Key Type the option Certificate has been
+    # chosen)": an External Certificate key has none.
+    assert list(key) == ["key-type", "X.509"]
     assert key["key-type"] == "certificate_external"
-    assert key["validity"] == 365
-    certs = x509.load_pem_x509_certificates(key["X.509"].encode())
-    assert certs == [chain[0]]
+    assert key["X.509"].count("-----BEGIN CERTIFICATE-----") == 1  # the leaf, never the chain
+    leaf_pem = chain[0].public_bytes(serialization.Encoding.PEM).decode()
+    assert key["X.509"] == leaf_pem.replace("\n", "")
+
+
+def test_cf_x509_field_is_one_line_like_sap_documented_example(profile, chain):
+    # SAP's example: -----BEGIN CERTIFICATE-----MIIHyDCCBrCgAwIB[...]==-----END CERTIFICATE-----
+    value = json.loads(cf_entry(profile, chain).cf.service_key_json)["X.509"]
+    assert "\n" not in value
+    assert value.startswith("-----BEGIN CERTIFICATE-----MII")
+    assert value.endswith("-----END CERTIFICATE-----")
+    der = base64.b64decode(value.removeprefix("-----BEGIN CERTIFICATE-----").removesuffix(
+        "-----END CERTIFICATE-----"))  # fmt: skip
+    assert x509.load_der_x509_certificate(der) == chain[0]
+
+
+@pytest.mark.parametrize("role", ["AuthGroup.Administrator", "AuthGroup.IntegrationDeveloper",
+                                  "Provisioning.Admin"])  # fmt: skip
+def test_a_tenant_administration_role_given_as_sender_role_is_warned_about(profile, chain, role):
+    for entry in (neo_entry(profile, chain, roles=[role]), cf_entry(profile, chain, roles=[role])):
+        warning = next(w for w in entry.warnings if role in w)
+        assert "not a role for sending messages" in warning and "ESBMessaging.send" in warning
+    assert not any("sending messages" in w for w in neo_entry(profile, chain).warnings)
+
+
+def test_custom_domain_profile_puts_sap_custom_domain_steps_first(profile, chain):
+    profile.custom_domain = "cpi.example.com"
+    entry = cf_entry(profile, chain)
+    first = entry.checklist[0]
+    assert first.id == "custom_domain"
+    assert "https://cpi.example.com/http/<address>" in first.text
+    assert "client authentication" in first.text and "Mapping Issuing CA" in first.text
 
 
 def test_cf_service_instance_grants_client_credentials_with_the_roles(profile, chain):
-    entry = cf_entry(profile, chain, roles=["ESBMessaging.send", "Z.orders"], validity_days=90)
+    entry = cf_entry(profile, chain, roles=["ESBMessaging.send", "Z.orders"])
     assert json.loads(entry.cf.service_instance_json) == {
         "grant-types": ["client_credentials"],
         "redirect-uris": [],
         "roles": ["ESBMessaging.send", "Z.orders"],
     }
-    assert json.loads(entry.cf.service_key_json)["validity"] == 90
 
 
 def test_cf_commands_are_the_exact_cf_cli_lines(profile, chain):
@@ -495,3 +526,23 @@ def test_flow_certificate_near_its_end_says_the_renewal_means_a_redeploy(ca, pro
     )
     entry = flow_entry(profile, (aging,))
     assert any("plan its renewal" in w and "redeploy" in w for w in entry.warnings)
+
+
+def test_flow_certificate_names_sap_second_reason_only_the_dns_are_checked(profile, chain):
+    entry = build_flow_certificate(profile, leaf_of(chain), environment=Environment.NEO)
+    warning = next(w for w in entry.warnings if "subject and issuer DN" in w)
+    assert "evaluating the certificate's subject/issuer distinguished name" in warning
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "https://acc-tmn.hci.eu1.hana.ondemand.com/itspaces/shell/design",
+        "https://acc-tmn.hci.eu1.hana.ondemand.com/itspaces/shell/monitoring/Messages/",
+        "https://acc-tmn.hci.eu1.hana.ondemand.com/api/v1/CertificateUserMappings",
+    ],
+)
+def test_a_pasted_neo_web_ui_address_becomes_api_v1_on_the_same_host(pasted):
+    from wizard.core.neo_api import api_root
+
+    assert api_root(pasted) == "https://acc-tmn.hci.eu1.hana.ondemand.com/api/v1"

@@ -16,6 +16,7 @@ import pytest
 
 from tests.testcall.harness import NODE, Nginx, World, strict_server
 from wizard.core import accesslog
+from wizard.core.profiles import Artefact
 from wizard.core.testcall import TestCallResult, call_endpoint
 from wizard.core.verdicts import Verdict
 
@@ -389,3 +390,23 @@ def test_front_that_requires_a_certificate_alerts_on_an_unaccepted_root(
         assert "unknown ca" in evidence(result).lower()
         good = call(make_profile, profile_for("alice", url=url))
         assert good.verdict is Verdict.OK
+
+
+def test_custom_domain_profile_judges_the_root_against_the_domain_cas_not_sap_list(
+    make_profile, profile_for, nginx, world
+):
+    # Same chain, same server (no acceptable-CA names): off SAP's list the root is "not
+    # confirmed"; with a custom domain whose trusted CAs hold it, it is accepted.
+    url = nginx.url(port=nginx.nonames_port)
+    profile = profile_for("carol", url=url)
+    profile.custom_domain = "cpi.example.com"
+    make_profile.store.save(profile)
+    make_profile.store.write_artefact(
+        profile.name, Artefact.CUSTOM_DOMAIN_CAS, world.client_root.pem()
+    )
+    result = call(make_profile, profile)
+    root = next(c for c in result.prechecks if c.name == "root accepted")
+    assert root.passed is True
+    assert "custom domain cpi.example.com" in root.detail
+    assert "custom domain's trusted CAs" in result.accepted_roots
+    assert result.verdict is Verdict.NOT_MAPPED  # the chain passes: inferred, not dropped

@@ -14,14 +14,16 @@ import argparse
 import json
 import os
 import shlex
+from dataclasses import replace
 from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
 
 from wizard.cli import Outcome
 from wizard.core.errors import WizardError
 from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 from wizard.core.mapping import (
     DEFAULT_ROLE,
-    DEFAULT_VALIDITY_DAYS,
     ENVIRONMENT_LABEL,
     Environment,
     FlowCertificate,
@@ -34,6 +36,7 @@ from wizard.core.mapping import (
     store_flow_certificate,
     store_tenant_entry,
     tenant_entry_files,
+    text,
 )
 from wizard.core.neo_api import AuthMethod, PublishedMapping, TenantApiLogin, publish_mapping
 from wizard.core.profiles import Artefact, Profile
@@ -106,11 +109,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     cf.add_argument(
         "--key-name", help="service key name (default: <profile>-<first 8 hex of SHA-256>)"
     )
-    cf.add_argument(
-        "--validity",
-        type=int,
-        metavar="DAYS",
-        help=f"service key validity in days (default: {DEFAULT_VALIDITY_DAYS})",
+    # Not offered: SAP documents a validity only for SAP-generated keys (key type Certificate).
+    cf.add_argument("--validity", type=int, metavar="DAYS", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--custom-domain",
+        metavar="HOST",
+        help="the tenant is reached through this custom domain with customer-managed trust: the "
+        "chain is judged against that domain's CAs, not SAP's root list",
+    )
+    parser.add_argument(
+        "--custom-domain-cas",
+        type=Path,
+        metavar="PEM",
+        help="the CA certificates configured as trusted for the custom domain",
     )
     pub = parser.add_argument_group("publish to the Neo tenant's API")
     pub.add_argument(
@@ -304,6 +315,46 @@ def _write(ctx, profile: Profile, entry: TenantEntry, out: Path | None) -> tuple
     return stored.profile, written
 
 
+def _record_custom_domain(args: argparse.Namespace, ctx, profile: Profile) -> Profile:
+    """--custom-domain [--custom-domain-cas]: the profile says how its tenant is reached."""
+    if args.custom_domain_cas is not None and not (args.custom_domain or profile.custom_domain):
+        raise WizardError(
+            "mapping.flags",
+            translate("mapping", "--custom-domain-cas needs --custom-domain HOST."),
+        )
+    if not args.custom_domain and args.custom_domain_cas is None:
+        return profile
+    cas = None
+    if args.custom_domain_cas is not None:
+        from wizard.core.reply import parse_certificates
+        from wizard.core.storage import read_input_file
+
+        data = read_input_file(
+            args.custom_domain_cas,
+            what=translate("mapping", "the trusted CAs of the custom domain"),
+        )
+        cas = b"".join(
+            c.public_bytes(serialization.Encoding.PEM)
+            for c in parse_certificates(data, source=str(args.custom_domain_cas))
+        )
+    with ctx.store.change(profile.name):
+        profile = ctx.store.load(profile.name)
+        if args.custom_domain:
+            profile.custom_domain = args.custom_domain.strip().lower()
+        if cas is not None:
+            ctx.store.write_artefact(profile.name, Artefact.CUSTOM_DOMAIN_CAS, cas)
+        ctx.store.save(profile)
+    return profile
+
+
+def _custom_domain_warning(ctx, profile: Profile) -> list[str]:
+    if not profile.custom_domain:
+        return []
+    path = ctx.store.path(profile.name, Artefact.CUSTOM_DOMAIN_CAS)
+    cas = text("custom_domain_cas", file=path) if path.is_file() else text("custom_domain_no_cas")
+    return [text("custom_domain", domain=profile.custom_domain, cas=cas)]
+
+
 def run(args: argparse.Namespace, ctx) -> Outcome:
     with ctx.store.lock(args.profile):  # read, build and save under the lock: never a stale copy
         return _run_locked(args, ctx)
@@ -312,7 +363,10 @@ def run(args: argparse.Namespace, ctx) -> Outcome:
 def _run_locked(args: argparse.Namespace, ctx) -> Outcome:
     profile = ctx.store.load(args.profile)
     env = parse_environment(args.env, profile)
+    if args.validity is not None and not args.flow_certificate and env is Environment.CF:
+        raise WizardError("mapping.validity", text("validity_not_applicable"))
     _check_flags(args, env)
+    profile = _record_custom_domain(args, ctx, profile)
     chain = ctx.store.read_artefact(profile.name, Artefact.CHAIN)
     source = ctx.store.path(profile.name, Artefact.CHAIN)
     if chain is None and ctx.store.read_artefact(profile.name, Artefact.LEAF_PEM) is not None:
@@ -329,8 +383,8 @@ def _run_locked(args: argparse.Namespace, ctx) -> Outcome:
         roles=args.roles or (),
         instance=args.instance,
         key_name=args.key_name,
-        validity_days=DEFAULT_VALIDITY_DAYS if args.validity is None else args.validity,
     )
+    entry = replace(entry, warnings=(*_custom_domain_warning(ctx, profile), *entry.warnings))
     published, secret_note = None, None
     if args.publish:
         ctx.say(
@@ -372,7 +426,6 @@ def _data(
             "instance": entry.cf.instance,
             "key_name": entry.cf.key_name,
             "roles": list(entry.cf.roles),
-            "validity": entry.cf.validity_days,
             "service_instance": json.loads(entry.cf.service_instance_json),
             "service_key": json.loads(entry.cf.service_key_json),
             "commands": [entry.cf.create_service_command, entry.cf.create_service_key_command],
@@ -478,8 +531,8 @@ def _text(
             translate("mapping", "Service instance: {instance}    Roles: {roles}").format(
                 instance=entry.cf.instance, roles=", ".join(entry.cf.roles)
             ),
-            translate("mapping", "Service key: {key} (validity {days} days)").format(
-                key=entry.cf.key_name, days=entry.cf.validity_days
+            translate("mapping", "Service key: {key} (External Certificate)").format(
+                key=entry.cf.key_name
             ),
         ]
     lines += ["", translate("mapping", "Files in {folder}:").format(folder=folder)]

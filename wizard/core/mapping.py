@@ -171,6 +171,51 @@ TEXT: dict[str, str] = {
             "after a change may only be that.",
         )
     ),
+    "sender_role": (
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "{role} is not a role for sending messages: roles like AuthGroup.Administrator, and the "
+            "roles of the application ending in 'provision', let a user manage the tenant, not "
+            "call integration flows. A sender needs ESBMessaging.send (or a custom role) on the "
+            "runtime: Neo: the application ending in 'iflmap'; Cloud Foundry: the integration-flow "
+            "service instance.",
+        )
+    ),
+    "validity_not_applicable": (
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "--validity does not apply to an External Certificate service key: SAP documents the "
+            "validity only for keys of type Certificate (SAP generates the key pair); an external "
+            "certificate is valid as long as the certificate itself.",
+        )
+    ),
+    "custom_domain": (
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "The tenant is reached through the custom domain {domain}, with a customer-managed "
+            "trust model: the load balancer of that domain accepts the CAs configured for it, so "
+            "SAP's root list does not judge this chain; {cas}.",
+        )
+    ),
+    "custom_domain_cas": QT_TRANSLATE_NOOP(
+        "mapping", "the chain is judged against the CAs in {file}"
+    ),
+    "custom_domain_no_cas": QT_TRANSLATE_NOOP(
+        "mapping",
+        "give the CAs configured for the domain with --custom-domain-cas FILE so the chain can be "
+        "judged against them",
+    ),
+    "step_custom_domain": (
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "Custom domain {domain} (SAP Custom Domain service; SAP's documentation of that service "
+            "has the exact steps, this tool does not confirm them): map the domain to the "
+            "Cloud Integration runtime, configure TLS for it with client authentication and the "
+            "trusted CA certificates of your senders (customer-managed trust; include the CA of "
+            "this certificate: {issuer}), point DNS at it, then let senders call "
+            "https://{domain}/http/<address>.",
+        )
+    ),
     "cf_trial": QT_TRANSLATE_NOOP(
         "mapping", "Trial tenants do not support certificate login at all; use a paid tenant."
     ),
@@ -290,6 +335,15 @@ TEXT: dict[str, str] = {
             "recommended option is {recommended}: cpi-cert-wizard mapping --profile {profile}",
         )
     ),
+    "flow_dn_only": (
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "With this option the tenant checks only the certificate's subject and issuer DN "
+            "(SAP: \"Tenant checks the permissions of the sender by evaluating the certificate's "
+            'subject/issuer distinguished name (DN)"): any certificate the same CA issues with '
+            "the same subject passes, not only this one.",
+        )
+    ),
     "flow_recommended_neo": QT_TRANSLATE_NOOP("mapping", "a Certificate-to-User Mapping"),
     "flow_recommended_cf": QT_TRANSLATE_NOOP("mapping", "a service key holding the certificate"),
     "flow_no_gap": (
@@ -356,6 +410,22 @@ TEXT: dict[str, str] = {
 
 def text(message_id: str, /, **values: object) -> str:
     return tr(CONTEXT, TEXT[message_id]).format(**values)
+
+
+def one_line_pem(pem: str) -> str:
+    """The PEM as SAP's service-key example writes it: `-----BEGIN CERTIFICATE-----MIIH…==-----END
+    CERTIFICATE-----`, one line without line breaks."""
+    return "".join(pem.split("\n")).replace("\r", "")
+
+
+# Roles that administer the tenant rather than send to it (Neo: AuthGroup.* on the tmn/provision
+# applications); a sender given one of them gets 403.
+_ADMIN_ROLE = re.compile(r"^(AuthGroup\.|.*provision)", re.IGNORECASE)
+
+
+def sender_role_warnings(roles: tuple[str, ...] | list[str]) -> list[str]:
+    """A warning per role that cannot send messages (AuthGroup.Administrator, provision roles)."""
+    return [text("sender_role", role=role) for role in roles if _ADMIN_ROLE.match(role)]
 
 
 def colon_hex(hex_digest: str) -> str:
@@ -459,11 +529,8 @@ class CfServiceKey:
 
     @property
     def service_key_json(self) -> str:
-        params = {
-            "key-type": "certificate_external",
-            "X.509": self.leaf_pem,
-            "validity": self.validity_days,
-        }
+        # SAP's example gives the PEM on one line; validity applies only to SAP-generated keys.
+        params = {"key-type": "certificate_external", "X.509": one_line_pem(self.leaf_pem)}
         return json.dumps(params, indent=2) + "\n"
 
     @property
@@ -674,7 +741,7 @@ def build_tenant_entry(
     """
     at = at or datetime.now(UTC)
     roles_t = validate_roles(list(roles) or profile.mapping_roles)
-    warnings = _lifetime_warnings(leaf, environment, at)
+    warnings = sender_role_warnings(roles_t) + _lifetime_warnings(leaf, environment, at)
     channel = Step("channel.role", text("step_channel_role", roles=", ".join(roles_t)))
 
     if environment is Environment.NEO:
@@ -752,6 +819,14 @@ def build_tenant_entry(
         entry_neo, entry_cf = None, cf
 
     before = leaf.access_log_user
+    if profile.custom_domain:
+        steps.insert(
+            0,
+            Step(
+                "custom_domain",
+                text("step_custom_domain", domain=profile.custom_domain, issuer=leaf.issuer),
+            ),
+        )
     steps.append(channel)
     steps.append(
         Step(
@@ -867,6 +942,7 @@ def build_flow_certificate(
     )
     warnings = [
         text("flow_downtime", recommended=recommended, profile=profile.name),
+        text("flow_dn_only"),
         text("flow_no_gap"),
     ]
     for which, dn_name in (

@@ -78,9 +78,10 @@ def api_root(tmn: str) -> str:
                 "host https://<account>-tmn.hci.<region>.hana.ondemand.com.",
             ).format(host=parsed.hostname),
         )
+    # The API root is /api/v1 on the same host, whatever page was pasted (SAP: a Web UI address
+    # …/itspaces/shell/… becomes …/api/v1).
     path = parsed.path.rstrip("/")
-    if not path.endswith("/api/v1"):
-        path = f"{path}/api/v1"
+    path = path[: path.index("/api/v1") + len("/api/v1")] if "/api/v1" in path else "/api/v1"
     return urllib.parse.urlunsplit(("https", parsed.netloc, path, "", ""))
 
 
