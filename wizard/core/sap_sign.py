@@ -201,8 +201,8 @@ def parse_destination_key(data: bytes, *, source: str) -> DestinationKey:
         raise WizardError(
             "sap_sign.service_key",
             f"{source} has no 'clientid', so it is not a Destination service key.{hint} Create "
-            "an instance of the Destination service (plan lite) in a Cloud Foundry subaccount and "
-            "a service key for it, then give that key.",
+            "an instance of the Destination service (plan lite) in a Cloud Foundry or 'Other "
+            "Environment' subaccount and a service key for it, then give that key.",
         )
     secret = creds.get("clientsecret")
     if not isinstance(secret, str) or not secret:
@@ -287,8 +287,9 @@ def notices_before_sending(cn: str | None, validity: Validity, auto_renew: bool)
         ).format(validity=validity.label, renew=renew),
         translate(
             "sap_sign",
-            "The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud "
-            "Foundry subaccount for this one step; the certificate then works for Neo as well.",
+            "The Destination service runs in a Cloud Foundry or an 'Other Environment' "
+            "subaccount, not in Neo: Neo users need a (free) Cloud Foundry subaccount for this "
+            "one step; the certificate then works for Neo as well.",
         ),
     )
 
