@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,35 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import keyring
 
 from wizard.core import secrets
+
+# Markers whose tests cannot run on Windows (the Windows leg under Wine), with the reason shown.
+NOT_ON_WINDOWS = {
+    "nginx": "starts Debian's nginx",
+    "keyring": "needs gnome-keyring (SecretService on D-Bus)",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "linux_only(reason): needs Linux (a tool or an OS feature Windows lacks); elsewhere the "
+        "test is skipped and the reason is printed",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        marker = item.get_closest_marker("linux_only")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else marker.kwargs.get("reason")
+            if not reason:
+                raise pytest.UsageError(f"{item.nodeid}: linux_only needs a reason")
+            if not sys.platform.startswith("linux"):
+                item.add_marker(pytest.mark.skip(reason=f"Linux only: {reason}"))
+        if sys.platform == "win32":
+            for name, reason in NOT_ON_WINDOWS.items():
+                if item.get_closest_marker(name) is not None:
+                    item.add_marker(pytest.mark.skip(reason=f"Linux only: {reason}"))
 
 
 class MemoryKeyring(secrets.MemoryKeyring):
