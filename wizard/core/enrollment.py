@@ -226,6 +226,10 @@ def _store_certificate(
     profile.not_before = leaf.not_valid_before_utc.astimezone(UTC).isoformat()
     profile.not_after = leaf.not_valid_after_utc.astimezone(UTC).isoformat()
     profile.root_subject = report.root.subject.rfc4514_string() if report.root else None
+    ends = [c for c in full[1:] if c.not_valid_after_utc < leaf.not_valid_after_utc]
+    first = min(ends, key=lambda c: c.not_valid_after_utc) if ends else None
+    profile.chain_not_after = first.not_valid_after_utc.isoformat() if first else None
+    profile.chain_not_after_subject = first.subject.rfc4514_string() if first else None
     if (
         profile.state in (State.NEW, State.KEY_GENERATED)
         or profile.mapped_leaf_sha256 != fingerprint

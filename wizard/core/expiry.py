@@ -41,6 +41,10 @@ ADVICE: dict[str, str] = {
         "left). {how}"
     ),
     "expired": "Expired on {date} ({days} days ago): the tenant refuses it. {how}",
+    "chain_ends_first": (
+        "The CA certificate {subject} in its chain ends on {date}, before the certificate itself: "
+        "from then on the chain no longer validates. "
+    ),
     "broken": "{message}",
     "how": (
         "Make a new key and request (cpi-cert-wizard csr --profile {profile} --new-key …), "
@@ -102,10 +106,28 @@ def _how(profile: str, environment: str | None) -> str:
     return ADVICE["how"].format(profile=profile, tenant=ADVICE[tenant])
 
 
+def _chain_end(profile: Profile) -> datetime | None:
+    """When an issuing CA of the chain ends before the leaf: that end (the chain breaks then)."""
+    end = profile.not_after_dt
+    if not profile.chain_not_after or end is None:
+        return None
+    chain_end = datetime.fromisoformat(profile.chain_not_after)
+    return chain_end if chain_end < end else None
+
+
 def check_expiry(
     profile: Profile, at: datetime | None = None, *, within: int = RENEW_WITHIN_DAYS
 ) -> CertificateExpiry:
     at = at or now_utc()
+    chain_end = _chain_end(profile)
+    if chain_end is not None:  # judge the chain's end, as if the certificate ended then
+        from dataclasses import replace
+
+        row = check_expiry(replace(profile, not_after=chain_end.isoformat()), at, within=within)
+        note = ADVICE["chain_ends_first"].format(
+            subject=profile.chain_not_after_subject or "?", date=chain_end.date().isoformat()
+        )
+        return replace(row, advice=note + row.advice)
     status = expiry_of(profile, at, within=within)
     start, end = profile.not_before_dt, profile.not_after_dt
     if status is Expiry.NONE or end is None:

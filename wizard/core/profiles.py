@@ -131,6 +131,9 @@ class Profile:
     not_before: str | None = None  # ISO 8601 UTC
     not_after: str | None = None
     root_subject: str | None = None
+    # the earliest end among the issuing CAs (expiry watches the whole chain, not only the leaf)
+    chain_not_after: str | None = None  # ISO 8601 UTC; None when no CA ends before the leaf
+    chain_not_after_subject: str | None = None  # the CA certificate that ends then
     previous_leaf_sha256: str | None = None  # the certificate this one replaces (renewal)
     # tenant entry
     mapping_user: str | None = None
