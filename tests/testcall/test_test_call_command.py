@@ -173,3 +173,24 @@ def test_proxy_password_and_authorization_header_never_appear_in_the_output(
     assert "pr0xy-s3cret" not in result.out + result.err
     assert "dXNlcjpzM2NyZXQ=" not in result.out + result.err
     assert "--proxy-user USER:PASSWORD" in result.json["curl"]
+
+
+def test_json_says_whether_the_verdict_is_inferred_and_what_sap_answered(
+    cli, make_profile, nginx, world
+):
+    make_profile("cfkey", world["carol"], url=nginx.url(port=nginx.cf_port))
+    told = cli("test-call", "--profile", "cfkey", "--json").json
+    assert told["verdict"] == "NOT_MAPPED" and told["inferred"] is False
+    assert "3224701" in told["sap_answer"]
+    make_profile("guess", world["carol"], url=nginx.url(port=nginx.nonames_port))
+    guessed = cli("test-call", "--profile", "guess", "--json").json
+    assert guessed["verdict"] == "NO_CERT_FORWARDED" and guessed["inferred"] is True
+    assert guessed["sap_answer"] is None
+    assert "inference" in guessed["title"]
+    text = cli("test-call", "--profile", "guess").out
+    assert "NO_CERT_FORWARDED: The load balancer would drop this chain" in text
+
+
+def test_an_authorization_header_next_to_the_certificate_names_kba_3584034(cli, ready):
+    result = cli("test-call", "--profile", "erp", "--header", "Authorization: Basic dXNlcjpwdw==")
+    assert "3584034" in result.out and "TLS session reuse" in result.out

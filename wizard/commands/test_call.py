@@ -164,6 +164,8 @@ def render(result: TestCallResult) -> str:
 def result_json(result: TestCallResult) -> dict:
     return {
         "verdict": result.verdict.value,
+        "inferred": result.inferred,  # the verdict is the tool's inference, not the tenant's word
+        "sap_answer": result.sap_answer,
         "title": result.title,
         "meaning": result.meaning,
         "status": result.status,
