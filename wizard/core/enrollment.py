@@ -17,7 +17,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from wizard.core import chain as chains
-from wizard.core import keys, p12, reply, trust
+from wizard.core import jsontext, keys, p12, reply, trust
 from wizard.core.csr import SubjectFields, build_csr, csr_pem
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
@@ -419,7 +419,7 @@ def import_service_key(
         key_file, what=translate("enrollment", "a service key (JSON)"), limit=1024 * 1024
     )
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = jsontext.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WizardError(
             "service_key.json",

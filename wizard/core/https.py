@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wizard.core import jsontext
 from wizard.core.errors import WizardError
 from wizard.core.i18n import tr, translate
 
@@ -64,7 +65,7 @@ class Answer:
     def json(self, what: str, url: str) -> object:
         """The body as JSON; `<area>.not_json` naming `url` and `what` was asked when it is not."""
         try:
-            return json.loads(self.body.decode("utf-8"))
+            return jsontext.loads(self.body.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             advice = self.caller.login_page_advice
             html = advice and "html" in self.content_type.lower()

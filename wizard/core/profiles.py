@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from wizard.core import jsontext
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
 from wizard.core.storage import (
@@ -490,7 +491,7 @@ class ProfileStore:
             if twin is not None:
                 raise FileNotFoundError(path)
             raw = self._read(name, Artefact.PROFILE, missing_ok=False)
-            data = json.loads(raw.decode("utf-8"))
+            data = jsontext.loads(raw.decode("utf-8"))
         except FileNotFoundError:
             if twin is not None:
                 raise WizardError(
@@ -561,7 +562,7 @@ class ProfileStore:
         """The current profile.json if it is a JSON object (never back up a damaged file)."""
         data = self.read_artefact(name, Artefact.PROFILE)
         try:
-            return data if data is not None and isinstance(json.loads(data), dict) else None
+            return data if data is not None and isinstance(jsontext.loads(data), dict) else None
         except (UnicodeDecodeError, json.JSONDecodeError):
             return None
 

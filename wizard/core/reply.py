@@ -11,7 +11,7 @@ import base64
 import binascii
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from cryptography import x509
@@ -23,8 +23,12 @@ from wizard.core.errors import WizardError
 from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 from wizard.core.storage import read_input_file
 
-_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 #]+)-----")
-_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 #]+)-----(.*?)-----END \1-----", re.DOTALL)
+_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 #.]{1,64})-----")
+# A CA reply holds a handful of certificates and a trust-store bundle a few hundred: more blocks
+# than this is not a certificate file, and reading on would only cost time.
+MAX_PEM_BLOCKS = 5000
+# Labels searched for an END line in vain before giving up (each search reads the rest once).
+_MAX_UNMATCHED_LABELS = 8
 _BASE64_TEXT = re.compile(rb"^[A-Za-z0-9+/=\s]+$")
 
 _CERTIFICATE_LABELS = {b"CERTIFICATE", b"X509 CERTIFICATE", b"X.509 CERTIFICATE"}
@@ -132,21 +136,62 @@ def _as_bytes_text(data: bytes) -> bytes:
     return data
 
 
+class _Scan:
+    """The PEM blocks of `data` in one pass: each BEGIN line is matched with the next END line of
+    its label, a label whose END line is missing is searched for once, and at most `limit`
+    blocks are read. Linear in the size of `data` whatever it holds."""
+
+    def __init__(self, data: bytes, limit: int = MAX_PEM_BLOCKS) -> None:
+        self.data = data
+        self.limit = limit
+        self.unmatched = 0  # BEGIN lines without their END line
+        self.too_many = False
+
+    def __iter__(self) -> Iterator[tuple[bytes, bytes]]:
+        data = self.data
+        missing: set[bytes] = set()
+        position = count = 0
+        while (match := _BEGIN.search(data, position)) is not None:
+            label = match.group(1)
+            if label in missing:
+                self.unmatched += 1
+                position = match.end()
+                continue
+            end_line = b"-----END " + label + b"-----"
+            end = data.find(end_line, match.end())
+            if end < 0:
+                self.unmatched += 1
+                missing.add(label)
+                if len(missing) > _MAX_UNMATCHED_LABELS:
+                    return
+                position = match.end()
+                continue
+            count += 1
+            if count > self.limit:
+                self.too_many = True
+                return
+            position = end + len(end_line)
+            yield label, data[match.start() : position]
+
+
 def _blocks(data: bytes) -> Iterable[tuple[bytes, bytes]]:
-    for match in _BLOCK.finditer(data):
-        yield match.group(1), match.group(0)
+    return _Scan(data)
 
 
 def _from_pem_text(data: bytes, source: str) -> list[x509.Certificate]:
     found: list[x509.Certificate] = []
     others: list[str] = []
-    complete = 0
-    for number, (label, block) in enumerate(_blocks(data), start=1):
-        complete += 1
+    scan = _Scan(data)
+    for number, (label, block) in enumerate(scan, start=1):
         if label in _CERTIFICATE_LABELS:
             try:
                 found.append(x509.load_pem_x509_certificate(block))
             except ValueError as exc:
+                # Windows CA web enrolment (certnew.p7b) puts a PKCS#7 inside CERTIFICATE armour.
+                inside = _pkcs7_in_certificate_armour(block, label)
+                if inside:
+                    found.extend(inside)
+                    continue
                 raise WizardError(
                     "reply.corrupt",
                     translate(
@@ -172,7 +217,16 @@ def _from_pem_text(data: bytes, source: str) -> list[x509.Certificate]:
                 ) from None
         else:
             others.append(_OTHER_LABELS.get(label, f"a '{label.decode()}' block"))
-    if len(_BEGIN.findall(data)) > complete:
+    if scan.too_many:
+        raise WizardError(
+            "reply.too_many_blocks",
+            translate(
+                "reply",
+                "{source} holds more than {limit} PEM blocks; a CA reply holds a few "
+                "certificates. Check that you picked the right file.",
+            ).format(source=source, limit=MAX_PEM_BLOCKS),
+        )
+    if scan.unmatched:
         raise WizardError(
             "reply.truncated",
             translate(
@@ -204,6 +258,13 @@ def _from_pem_text(data: bytes, source: str) -> list[x509.Certificate]:
             source=source, need=_need()
         ),
     )
+
+
+def _pkcs7_in_certificate_armour(block: bytes, label: bytes) -> list[x509.Certificate]:
+    try:
+        return _pkcs7(pkcs7.load_pem_pkcs7_certificates, block.replace(label, b"PKCS7"))
+    except (ValueError, UnsupportedAlgorithm):
+        return []
 
 
 def _from_binary(data: bytes, source: str) -> list[x509.Certificate]:
@@ -342,8 +403,19 @@ def _is_text(data: bytes) -> bool:
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).split(". See https://")[0]
-    return text if len(text) < 120 else text[:117] + "…"
+    """What went wrong, in words: never the parser's own message (ASN.1 paths, Rust types)."""
+    text = str(exc).lower()
+    if isinstance(exc, UnsupportedAlgorithm) or "algorithm" in text or "unsupported" in text:
+        return translate("reply", "an algorithm this program cannot read")
+    if isinstance(exc, x509.InvalidVersion) or "version" in text:
+        return translate("reply", "an unknown certificate version")
+    if "base64" in text or "pem" in text:
+        return translate("reply", "the text between the BEGIN and END lines is not valid base64")
+    if isinstance(exc, x509.DuplicateExtension) or "duplicate" in text:
+        return translate("reply", "an extension appears twice")
+    if "time" in text or "date" in text:
+        return translate("reply", "a validity date cannot be read")
+    return translate("reply", "its binary encoding is invalid")
 
 
 def _readable(certificates: list[x509.Certificate], source: str) -> list[x509.Certificate]:

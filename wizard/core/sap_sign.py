@@ -35,7 +35,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from wizard.core import chain as chains
-from wizard.core import https
+from wizard.core import https, jsontext
 from wizard.core.enrollment import ChainRejected, ImportResult, import_certificates
 from wizard.core.errors import SecretsUnavailable, WizardError
 from wizard.core.i18n import QT_TRANSLATE_NOOP, translate
@@ -182,7 +182,8 @@ def parse_destination_key(data: bytes, *, source: str) -> DestinationKey:
         if start < 0:
             raise ValueError("no JSON object")
         # `cf service-key` prints "Getting key … as …" before the JSON
-        document, _end = json.JSONDecoder().raw_decode(text, start)
+        end = text.rfind("}") + 1
+        document = jsontext.loads(text[start:end] if end > start else text[start:])
     except ValueError as exc:
         raise WizardError(
             "sap_sign.service_key",
@@ -317,7 +318,7 @@ _SAP = https.Caller(
 def _said(answer: https.Answer) -> str:
     """SAP's own words for an error, if the body has any."""
     try:
-        data = json.loads(answer.body.decode("utf-8"))
+        data = jsontext.loads(answer.body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         text = answer.body[:200].decode("utf-8", "replace").strip()
         return "" if "<" in text else text
@@ -362,7 +363,7 @@ def _get_token(conn: https.Session, key: DestinationKey, *, stored_secret: bool)
     if answer.status >= 300:
         raise _http_error(answer, url, "the token request")
     try:
-        data = json.loads(answer.body.decode("utf-8"))
+        data = jsontext.loads(answer.body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         data = None
     token = data.get("access_token") if isinstance(data, dict) else None
@@ -485,7 +486,7 @@ def _fetch_chain(
     if answer.status >= 300:
         raise _http_error(answer, url, f"reading the certificate {name!r}")
     try:
-        data = json.loads(answer.body.decode("utf-8"))
+        data = jsontext.loads(answer.body.decode("utf-8"))
         content = base64.b64decode(data["Content"], validate=False)
     except (UnicodeDecodeError, json.JSONDecodeError, TypeError, KeyError, binascii.Error):
         raise WizardError(

@@ -21,6 +21,7 @@ import certifi
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
+from wizard.core import jsontext
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
 from wizard.core.reply import parse_certificates, parse_certificates_lenient
@@ -177,7 +178,7 @@ def _shipped_list() -> SapTrustList:
 
 def _list_from_json(data: bytes, *, source: str, fallback_version: str) -> SapTrustList:
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = jsontext.loads(data.decode("utf-8-sig"))
         roots = tuple(_sap_root(item) for item in doc["roots"])
         removed = tuple(
             _sap_root(item)

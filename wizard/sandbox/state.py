@@ -20,6 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
+from wizard.core import jsontext
 from wizard.core.errors import WizardError
 from wizard.core.storage import atomic_write
 
@@ -130,7 +131,7 @@ class TenantState:
     @classmethod
     def from_json(cls, text: str, *, source: Path) -> TenantState:
         try:
-            data = json.loads(text)
+            data = jsontext.loads(text)
             version = data.get("schema_version")
             if not isinstance(version, int) or version > SCHEMA_VERSION:
                 raise WizardError(
@@ -190,7 +191,7 @@ class StateFile:
                 self._write(state)
                 return state
             try:
-                text = self.path.read_text(encoding="utf-8")
+                text = self.path.read_bytes().decode("utf-8", errors="replace")
             except OSError as exc:
                 raise WizardError(
                     "sandbox.state", f"Cannot read {self.path}: {exc.strerror}."
