@@ -75,7 +75,17 @@ def parse_target(text: str) -> Target:
         )
     url = None
     if "://" in raw:
-        parts = urllib.parse.urlsplit(raw)
+        try:
+            parts = urllib.parse.urlsplit(raw)
+        except ValueError:  # "Invalid IPv6 URL", a bracketed host that is no IP address
+            raise WizardError(
+                "target.invalid",
+                translate("tlsprobe", "{raw!r}: the IPv6 address has no closing ']'.").format(
+                    raw=raw
+                )
+                if "[" in raw and "]" not in raw
+                else _bad_host(raw, raw),
+            ) from None
         if parts.scheme.lower() not in ("https", "http"):
             raise WizardError(
                 "target.invalid",
@@ -111,7 +121,9 @@ def _split_host_port(netloc: str, raw: str) -> tuple[str, int]:
         host = netloc  # a name, or an IPv6 address without brackets (no port then)
     if not port_text:
         return host, DEFAULT_PORT
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+    if not (port_text.isascii() and port_text.isdigit() and len(port_text) <= 5) or not (
+        0 < int(port_text) < 65536
+    ):
         raise WizardError(
             "target.invalid",
             translate("tlsprobe", "{raw!r}: {port!r} is not a port number (1 to 65535).").format(
@@ -172,7 +184,10 @@ class Proxy:
 def parse_proxy(text: str) -> Proxy:
     """`http://[user:password@]host[:port]` (port 80 when left out, as in any http:// URL)."""
     raw = text.strip()
-    parts = urllib.parse.urlsplit(raw if "://" in raw else f"http://{raw}")
+    try:
+        parts = urllib.parse.urlsplit(raw if "://" in raw else f"http://{raw}")
+    except ValueError:  # a broken IPv6 literal: the same answer as any other unusable host
+        parts = urllib.parse.urlsplit("http://")
     if parts.scheme.lower() != "http":
         raise WizardError(
             "proxy.invalid",
