@@ -1,18 +1,22 @@
-"""Batch onboarding: `batch csr` for 100 profiles (ec-p256 and rsa-3072) and `batch import` of
-their replies, as a user runs them (one `cpi-cert-wizard` process each), side by side with openssl.
+"""Batch onboarding against openssl, with the real Secret Service (as a user has it).
 
-    python3 bench/bench_batch.py [--profiles N] [--runs R]
+    python3 bench/bench_batch.py [--profiles N] [--runs R] [--listing M]
 
-For each key type and step: total wall time (median of R runs, process start included),
-time per profile, and the process's peak memory (wait4's ru_maxrss). Baselines, per profile:
-`openssl req -newkey … -nodes` (a key and CSR, one process each) for batch csr, and
-`openssl verify -untrusted … ` (one chain check, one process each) for batch import; the
-ratio says how the wizard's per-profile cost compares with doing it by hand with openssl.
-Also the core listing a start page needs: store.all(), flow.profile_rows and expiry for 1,000
-profiles (in-process, median of R).
+Runs itself inside a private D-Bus session with an unlocked gnome-keyring (dbus-run-session +
+tests/keyring-session.sh, as `make test` does): every key passphrase goes to the real keyring,
+every key file is encrypted. One `cpi-cert-wizard` process per step, as a user runs it; the
+anchors are shell loops of the openssl commands a person would run for the same work, timed in
+the same run (one `sh -c` loop, so process start-up counts on both sides):
 
-No keyring: the passphrase comes from CPI_CERT_WIZARD_KEY_PASSPHRASE, so the figures do not
-include a SecretService round trip (about 1-5 ms per profile on a desktop).
+- batch csr of N EC P-256 systems   vs  N x `openssl req -new -newkey ec ...` (-nodes: no
+  passphrase, nothing stored; the wizard encrypts every key and stores every passphrase)
+- batch import of their replies    vs  N x `openssl verify -untrusted ... -purpose sslclient`
+- batch export (.p12 and .cer/.pem) vs  N x `openssl pkcs12 -export` (AES-256, as ours)
+- expiry over N profiles            vs  N x `openssl x509 -noout -enddate`
+- expiry over M profiles (start-page scale) vs M x `openssl x509 -noout -enddate`
+
+Also what the daemon alone costs: N `secret-tool store` calls (the Secret Service's floor for N
+secrets, when secret-tool is installed). Ratios are medians of R runs each; < 1.0 means faster.
 """
 
 from __future__ import annotations
@@ -25,225 +29,218 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from cryptography import x509
-
-from tests import pki
-from wizard.core.profiles import Artefact, Profile, ProfileStore, State, now_utc
-
 ROOT = Path(__file__).resolve().parent.parent
-OPENSSL_NEWKEY = {
-    "ec-p256": ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
-    "rsa-3072": ["-newkey", "rsa:3072"],
-}
+sys.path.insert(0, str(ROOT))
+PY = sys.executable
+
+
+def reexec_in_keyring_session() -> int:
+    argv = ["dbus-run-session", "--", "sh", str(ROOT / "tests" / "keyring-session.sh")]
+    return subprocess.call([*argv, PY, *sys.argv], cwd=ROOT)
 
 
 def env() -> dict[str, str]:
     out = {k: v for k, v in os.environ.items() if "PROXY" not in k.upper()}
-    out.update(
-        PYTHONPATH=str(ROOT),
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-        CPI_CERT_WIZARD_KEY_PASSPHRASE="bench-passphrase-123",
-    )
+    for name in list(out):
+        if name.startswith("CPI_CERT_WIZARD_") or name == "PYTHON_KEYRING_BACKEND":
+            del out[name]
+    out.update(PYTHONPATH=str(ROOT), LANG="C.UTF-8")
     return out
 
 
-def timed(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one process."""
+def timed(argv: list[str], **kwargs) -> float:
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run(argv, env=env(), capture_output=True, cwd=ROOT, **kwargs)
     elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(argv)} failed: {proc.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, argv))} failed:\n{done.stderr.decode()[-3000:]}")
+    return elapsed
 
 
-def wizard(home: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "wizard", "--home", str(home), *args]
+def _in(cwd: Path, script: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(["sh", "-c", script], cwd=cwd, check=True, capture_output=True, env=env())
+    return time.perf_counter() - started
 
 
-def systems_csv(path: Path, count: int) -> Path:
+def wizard(home: Path, *args: object) -> list[str]:
+    return [PY, "-m", "wizard", "--home", str(home), *map(str, args)]
+
+
+def systems_csv(path: Path, count: int, run: int) -> Path:
     lines = ["profile;cn;o;c;env"] + [
-        f"bench-{i:04d};bench-{i:04d}.acme.example;ACME AG;DE;neo" for i in range(count)
+        f"b{run}-{i:04d};b{run}-{i:04d}.acme.example;ACME AG;DE;neo" for i in range(count)
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
-def median_of(samples: list[float]) -> float:
-    return statistics.median(samples)
+def keyring_entries(prefix: str) -> int:
+    """How many key passphrases of this run the Secret Service holds (read back over D-Bus)."""
+    import secretstorage
+
+    from wizard.core.secrets import SERVICE
+
+    connection = secretstorage.dbus_init()
+    try:
+        found = secretstorage.search_items(connection, {"service": SERVICE})
+        return sum(1 for item in found if item.get_attributes()["username"].startswith(prefix))
+    finally:
+        connection.close()
 
 
-def openssl_csr(tmp: Path, key_type: str, samples: int) -> float:
-    times = []
-    for i in range(samples):
-        start = time.perf_counter()
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-new",
-                *OPENSSL_NEWKEY[key_type],
-                "-nodes",
-                "-keyout",
-                str(tmp / f"o{i}.key"),
-                "-out",
-                str(tmp / f"o{i}.csr"),
-                "-subj",
-                f"/CN=o{i}/O=ACME",
-            ],
-            check=True,
-            capture_output=True,
-        )
-        times.append(time.perf_counter() - start)
-    return median_of(times)
+def one_run(tmp: Path, count: int, run: int, ca, root_pem: Path) -> dict[str, float]:
+    from cryptography import x509
+
+    from tests import pki
+
+    out: dict[str, float] = {}
+    home, requests, replies = tmp / "home", tmp / "requests", tmp / "replies"
+    csv_file = systems_csv(tmp / "systems.csv", count, run)
+    out["csr"] = timed(
+        wizard(home, "batch", "csr", "--from", csv_file, "--out", requests, "--key-type", "ec-p256")
+    )
+    keys = list((home / "profiles").glob("*/key.pem"))
+    if len(keys) != count or not all(b"ENCRYPTED" in k.read_bytes() for k in keys):
+        raise SystemExit("not every key was made and encrypted")
+    if keyring_entries(f"b{run}-") != count:
+        raise SystemExit("not every passphrase is in the keyring")
+    replies.mkdir()
+    for request in requests.glob("*.csr"):  # the CA's work: not timed
+        leaf = ca.sign_csr(x509.load_pem_x509_csr(request.read_bytes()))
+        (replies / f"reply-{request.stem}.p7b").write_bytes(pki.p7b(leaf, ca.cert))
+    out["import"] = timed(
+        wizard(home, "batch", "import", replies, "--ca-file", root_pem, "--no-aia")
+    )
+    out["export"] = timed(wizard(home, "batch", "export", "--out", tmp / "export"))
+    out["expiry"] = timed(wizard(home, "expiry"))
+    return out
 
 
-def openssl_verify(tmp: Path, ca: pki.Authority, leaf: x509.Certificate, samples: int) -> float:
+def openssl_run(tmp: Path, count: int, ca) -> dict[str, float]:
+    from tests import pki
+
+    out: dict[str, float] = {}
+    n = count
+    out["csr"] = _in(
+        tmp,
+        f"for i in $(seq {n}); do openssl req -new -newkey ec -pkeyopt "
+        "ec_paramgen_curve:P-256 -nodes -keyout o$i.key -out o$i.csr "
+        "-subj /CN=o$i/O=ACME 2>/dev/null || exit 1; done",
+    )
     (tmp / "root.pem").write_bytes(pki.pem(ca.parent.cert))
     (tmp / "int.pem").write_bytes(pki.pem(ca.cert))
-    (tmp / "leaf.pem").write_bytes(pki.pem(leaf))
-    times = []
-    for _ in range(samples):
-        start = time.perf_counter()
-        subprocess.run(
-            [
-                "openssl",
-                "verify",
-                "-CAfile",
-                str(tmp / "root.pem"),
-                "-untrusted",
-                str(tmp / "int.pem"),
-                "-purpose",
-                "sslclient",
-                str(tmp / "leaf.pem"),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        times.append(time.perf_counter() - start)
-    return median_of(times)
-
-
-def bench_batch(count: int, runs: int) -> None:
-    ca = pki.root("Bench Root CA").intermediate("Bench Issuing CA")
-    print(f"batch csr and batch import of {count} profiles; median of {runs} runs each")
-    header = (
-        f"{'step':<20} {'total s':>8} {'per profile ms':>15} {'peak MiB':>9} "
-        f"{'openssl/profile ms':>19} {'ratio':>6}"
+    key = pki.make_key()
+    (tmp / "leaf.pem").write_bytes(pki.pem(ca.issue(key.public_key(), "verify")))
+    (tmp / "leaf.key").write_bytes(pki.key_pem(key))
+    out["import"] = _in(
+        tmp,
+        f"for i in $(seq {n}); do openssl verify -CAfile root.pem "
+        "-untrusted int.pem -purpose sslclient leaf.pem >/dev/null || exit 1; done",
     )
-    print(header)
-    print("-" * len(header))
-    for key_type in OPENSSL_NEWKEY:
-        csr_runs, import_runs = [], []
-        for _run in range(runs):
-            with tempfile.TemporaryDirectory() as tmp_name:
-                tmp = Path(tmp_name)
-                home, out, replies = tmp / "home", tmp / "requests", tmp / "replies"
-                csv_file = systems_csv(tmp / "systems.csv", count)
-                csr_runs.append(
-                    timed(
-                        wizard(
-                            home,
-                            "batch",
-                            "csr",
-                            "--from",
-                            str(csv_file),
-                            "--out",
-                            str(out),
-                            "--key-type",
-                            key_type,
-                        )
-                    )
-                )
-                replies.mkdir()
-                for request in out.glob("*.csr"):  # the CA's work: not timed
-                    leaf = ca.sign_csr(x509.load_pem_x509_csr(request.read_bytes()))
-                    (replies / f"reply-{request.stem[::-1]}.p7b").write_bytes(
-                        pki.p7b(leaf, ca.cert)
-                    )
-                (tmp / "root.pem").write_bytes(pki.pem(ca.parent.cert))
-                import_runs.append(
-                    timed(
-                        wizard(
-                            home,
-                            "batch",
-                            "import",
-                            str(replies),
-                            "--ca-file",
-                            str(tmp / "root.pem"),
-                            "--no-aia",
-                        )
-                    )
-                )
-                if len(ProfileStore(home).names()) != count:
-                    raise SystemExit("not every profile was made")
-        with tempfile.TemporaryDirectory() as tmp_name:
-            tmp = Path(tmp_name)
-            base_csr = openssl_csr(tmp, key_type, 15 if key_type.startswith("rsa") else 30)
-            leaf = ca.issue(pki.make_key().public_key(), "verify")
-            base_verify = openssl_verify(tmp, ca, leaf, 30)
-        for step, samples, base in (
-            (f"csr {key_type}", csr_runs, base_csr),
-            (f"import {key_type}", import_runs, base_verify),
-        ):
-            total = median_of([s[0] for s in samples])
-            peak = max(s[1] for s in samples)
-            per = total / count * 1000
-            print(
-                f"{step:<20} {total:>8.2f} {per:>15.1f} {peak:>9.0f} {base * 1000:>19.1f} "
-                f"{per / (base * 1000):>6.2f}"
+    out["export"] = _in(
+        tmp,
+        f"for i in $(seq {n}); do openssl pkcs12 -export -inkey leaf.key "
+        "-in leaf.pem -certfile int.pem -passout pass:bench-pw -keypbe "
+        "AES-256-CBC -certpbe AES-256-CBC -macalg sha256 -out o$i.p12 || exit 1; "
+        "done",
+    )
+    out["expiry"] = _in(
+        tmp,
+        f"for i in $(seq {n}); do openssl x509 -noout -enddate -in leaf.pem "
+        ">/dev/null || exit 1; done",
+    )
+    return out
+
+
+def secret_tool_floor(tmp: Path, count: int) -> float | None:
+    if not shutil.which("secret-tool"):
+        return None
+    script = (
+        f"for i in $(seq {count}); do printf 'bench-secret-%s' $i | secret-tool store "
+        "--label=bench service bench-floor username u$i || exit 1; done"
+    )
+    return _in(tmp, script)
+
+
+def listing(count: int, runs: int) -> tuple[float, float]:
+    """`expiry` over `count` profiles (a fleet written directly) vs the openssl loop."""
+    from tests.ui.fleet import make_fleet
+    from wizard.core.profiles import Artefact
+
+    with tempfile.TemporaryDirectory() as name:
+        home = Path(name) / "home"
+        make_fleet(home, count)
+        leaf = next((home / "profiles").glob(f"*/{Artefact.CHAIN.value}"))
+        ours, theirs = [], []
+        for i in range(runs + 1):
+            a = timed(wizard(home, "expiry"))
+            b = _in(
+                Path(name),
+                f"for i in $(seq {count}); do openssl x509 -noout -enddate "
+                f"-in {leaf} >/dev/null || exit 1; done",
             )
-
-
-def bench_listing(count: int, runs: int) -> None:
-    from wizard.core import expiry, flow
-
-    with tempfile.TemporaryDirectory() as tmp_name:
-        home = Path(tmp_name)
-        store = ProfileStore(home)
-        now = now_utc()
-        for i in range(count):  # profile.json and a chain file, written directly: fast set-up
-            folder = store.folder(f"p{i:04d}")
-            folder.mkdir(parents=True)
-            profile = Profile(
-                name=folder.name,
-                state=State.CERTIFICATE_IMPORTED,
-                subject=f"CN={folder.name}.acme.example,O=ACME AG,C=DE",
-                not_before=(now - timedelta(days=i % 300)).isoformat(),
-                not_after=(now + timedelta(days=365 - i % 300)).isoformat(),
-            )
-            (folder / Artefact.PROFILE.value).write_text(profile.to_json())
-            (folder / Artefact.CHAIN.value).write_bytes(b"-")
-        print(f"\nlisting {count} profiles (in-process, warm cache, median of {runs})")
-        for label, func in (
-            ("store.names()", lambda: ProfileStore(home).names()),
-            ("store.all()", lambda: ProfileStore(home).all()),
-            ("expiry.store_expiry()", lambda: expiry.store_expiry(ProfileStore(home))),
-            ("flow.profile_rows()", lambda: flow.profile_rows(ProfileStore(home))),
-        ):
-            samples = []
-            for _ in range(runs):
-                start = time.perf_counter()
-                func()
-                samples.append(time.perf_counter() - start)
-            print(f"  {label:<24} {median_of(samples) * 1000:8.1f} ms")
-        shutil.rmtree(home, ignore_errors=True)
+            if i:
+                ours.append(a)
+                theirs.append(b)
+        return statistics.median(ours), statistics.median(theirs)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--listing", type=int, default=1000, help="profiles for the listing part")
+    parser.add_argument("--listing", type=int, default=1000)
     args = parser.parse_args()
-    bench_batch(args.profiles, args.runs)
-    bench_listing(args.listing, max(args.runs, 5))
+    if not os.environ.get("CPI_TEST_REAL_KEYRING"):
+        if not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")):
+            raise SystemExit(
+                "needs dbus-run-session and gnome-keyring-daemon (make test installs them)"
+            )
+        raise SystemExit(reexec_in_keyring_session())
+
+    from tests import pki
+
+    ca = pki.root("Bench Root CA").intermediate("Bench Issuing CA")
+    ours: list[dict[str, float]] = []
+    theirs: list[dict[str, float]] = []
+    floors: list[float] = []
+    for run in range(args.runs):  # interleaved, so a busy moment hits both sides
+        with tempfile.TemporaryDirectory() as name:
+            tmp = Path(name)
+            (tmp / "root.pem").write_bytes(pki.pem(ca.parent.cert))
+            ours.append(one_run(tmp, args.profiles, run, ca, tmp / "root.pem"))
+        with tempfile.TemporaryDirectory() as name:
+            theirs.append(openssl_run(Path(name), args.profiles, ca))
+            floor = secret_tool_floor(Path(name), args.profiles)
+            if floor is not None:
+                floors.append(floor)
+    n = args.profiles
+    print(
+        f"{n} EC P-256 sender systems, real Secret Service (gnome-keyring); median of {args.runs}"
+    )
+    header = f"{'step':<14} {'wizard s':>9} {'openssl loop s':>15} {'ratio':>6}"
+    print(header)
+    print("-" * len(header))
+    for step in ("csr", "import", "export", "expiry"):
+        a = statistics.median(r[step] for r in ours)
+        b = statistics.median(r[step] for r in theirs)
+        print(
+            f"batch {step:<8} {a:>9.2f} {b:>15.2f} {a / b:>6.2f}"
+            if step != "expiry"
+            else f"{'expiry':<14} {a:>9.2f} {b:>15.2f} {a / b:>6.2f}"
+        )
+    if floors:
+        print(
+            f"the Secret Service alone: {n} x secret-tool store = {statistics.median(floors):.2f} s"
+        )
+    a, b = listing(args.listing, args.runs)
+    print(
+        f"expiry over {args.listing} profiles: wizard {a:.2f} s, openssl x509 loop {b:.2f} s, "
+        f"ratio {a / b:.2f}"
+    )
 
 
 if __name__ == "__main__":

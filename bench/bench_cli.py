@@ -1,0 +1,214 @@
+"""Every CLI command against the floor of Python: `python -c "import cryptography.x509, keyring"`.
+
+    python3 bench/bench_cli.py [--runs N]
+
+Runs itself inside a private D-Bus session with an unlocked gnome-keyring (as `make test` does),
+so the commands that keep secrets talk to the real Secret Service. Each command is a new process
+(start-up included), median of N; the floor and `python -c pass` are measured in the same run.
+Commands that need neither cryptography nor keyring should be plainly below the floor; those
+that need both at most 1.2x it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PY = sys.executable
+FLOOR = [PY, "-c", "import cryptography.x509, keyring"]
+
+
+def inside_keyring_session() -> bool:
+    return bool(os.environ.get("CPI_TEST_REAL_KEYRING"))
+
+
+def reexec_in_keyring_session() -> int:
+    argv = ["dbus-run-session", "--", "sh", str(ROOT / "tests" / "keyring-session.sh")]
+    return subprocess.call([*argv, PY, *sys.argv], cwd=ROOT)
+
+
+def env() -> dict[str, str]:
+    out = {k: v for k, v in os.environ.items() if not k.startswith("CPI_CERT_WIZARD_")}
+    out.pop("PYTHON_KEYRING_BACKEND", None)
+    out.update(PYTHONPATH=str(ROOT), LANG="C.UTF-8")
+    return out
+
+
+def run_once(argv: list[str], stdin: bytes | None = None) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(argv, env=env(), input=stdin, capture_output=True, cwd=ROOT)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 3):
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr.decode()}")
+    return elapsed
+
+
+def median_of(argv: list[str], runs: int, prepare=None) -> float:
+    samples = []
+    for i in range(runs + 1):  # the first run warms the caches: not counted
+        if prepare is not None:
+            prepare(i)
+        took = run_once(argv)
+        if i:
+            samples.append(took)
+    return statistics.median(samples)
+
+
+def wizard(home: Path, *args: object) -> list[str]:
+    return [PY, "-m", "wizard", "--home", str(home), *map(str, args)]
+
+
+def setup_profiles(home: Path, tmp: Path) -> str:
+    """Three profiles with a certificate (made by the CLI itself), one waiting for the CA."""
+    from cryptography import x509
+
+    from tests import pki
+
+    ca = pki.root("Bench Root").intermediate("Bench Issuing")
+    for name in ("p1", "p2", "p3", "waiting"):
+        run_once(
+            wizard(
+                home, "csr", "--profile", name, "--cn", f"{name}.example", "--key-type", "ec-p256"
+            )
+        )
+        if name == "waiting":
+            continue
+        csr = x509.load_pem_x509_csr((home / "profiles" / name / "request.csr").read_bytes())
+        reply = tmp / f"{name}.pem"
+        reply.write_bytes(pki.pem(ca.sign_csr(csr), ca.cert))
+        (tmp / "root.pem").write_bytes(pki.pem(ca.parent.cert))
+        run_once(
+            wizard(
+                home,
+                "import-reply",
+                "--profile",
+                name,
+                reply,
+                "--ca-file",
+                tmp / "root.pem",
+                "--no-aia",
+            )
+        )
+    return str(tmp / "p1.pem")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    if not inside_keyring_session():
+        if shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon"):
+            raise SystemExit(reexec_in_keyring_session())
+        print("no dbus-run-session/gnome-keyring-daemon: measuring without a keyring")
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-cli-"))
+    try:
+        empty, home = tmp / "empty", tmp / "home"
+        reply = setup_profiles(home, tmp)
+        counter = iter(range(10_000))
+        floor = median_of(FLOOR, args.runs)
+        bare = median_of([PY, "-c", "pass"], args.runs)
+        rows: list[tuple[str, str, float]] = []
+        neither = [
+            ("--help", wizard(empty, "--help")),
+            ("--version", wizard(empty, "--version")),
+            ("profiles (empty home)", wizard(empty, "profiles")),
+            ("profiles --json (empty home)", wizard(empty, "profiles", "--json")),
+            ("analyze-log --help", wizard(empty, "analyze-log", "--help")),
+        ]
+        both = [
+            ("profiles (4 profiles)", wizard(home, "profiles")),
+            ("profiles --json (4 profiles)", wizard(home, "profiles", "--json")),
+            ("expiry", wizard(home, "expiry")),
+            ("secret show key", wizard(home, "secret", "show", "--profile", "p1", "key")),
+            ("csr (new profile, ec-p256)", None),
+            (
+                "import-reply",
+                wizard(
+                    home,
+                    "import-reply",
+                    "--profile",
+                    "p1",
+                    reply,
+                    "--ca-file",
+                    tmp / "root.pem",
+                    "--no-aia",
+                ),
+            ),
+            (
+                "export-p12",
+                wizard(
+                    home,
+                    "export-p12",
+                    "--profile",
+                    "p2",
+                    "--out",
+                    tmp / "export" / "client.p12",
+                    "--force",
+                ),
+            ),
+            ("mapping --env cf", wizard(home, "mapping", "--profile", "p3", "--env", "cf")),
+        ]
+        for group, commands in (("neither", neither), ("both", both)):
+            for label, argv in commands:
+                if argv is None:  # a new profile each run
+                    samples = []
+                    for i in range(args.runs + 1):
+                        name = f"n{next(counter)}"
+                        argv_i = wizard(
+                            home,
+                            "csr",
+                            "--profile",
+                            name,
+                            "--cn",
+                            "n.example",
+                            "--key-type",
+                            "ec-p256",
+                        )
+                        took = run_once(argv_i)
+                        if i:
+                            samples.append(took)
+                    rows.append((group, label, statistics.median(samples)))
+                    continue
+                try:
+                    rows.append((group, label, median_of(argv, args.runs)))
+                except SystemExit as exc:
+                    print(f"  {label}: not measured ({str(exc).splitlines()[0]})")
+        print(f"CLI commands, median of {args.runs} runs each (new process each time)")
+        print(f"  python -c pass                          {bare * 1000:7.0f} ms")
+        print(f"  floor: import cryptography.x509, keyring {floor * 1000:6.0f} ms  (ratio 1.00)")
+        print(f"  {'command':<38} {'ms':>7} {'ratio':>6}  goal")
+        for group, label, took in rows:
+            goal = "< 1.0 (needs neither)" if group == "neither" else "<= 1.2"
+            ok = took / floor < 1.0 if group == "neither" else took / floor <= 1.2
+            print(
+                f"  {label:<38} {took * 1000:7.0f} {took / floor:6.2f}  {goal} "
+                f"{'ok' if ok else 'MISSED'}"
+            )
+        print(
+            json.dumps(
+                {
+                    "floor_ms": round(floor * 1000),
+                    "rows": [
+                        {"command": label, "ms": round(t * 1000), "ratio": round(t / floor, 2)}
+                        for _g, label, t in rows
+                    ],
+                }
+            )
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
