@@ -35,6 +35,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("csr", "csr", "generate the key and the certificate signing request (CSR)"),
     ("import-reply", "import_reply", "import what the CA sent back, validate and store the chain"),
     ("sap-sign", "sap_sign", "have SAP sign the CSR (SAP Cloud Root CA, BTP Destination service)"),
+    ("ca-enroll", "ca_enroll", "send the CSR to the company CA (AD CS web enrollment or EST)"),
     ("import-p12", "import_p12", "bring your own key pair: import a PKCS#12 (.p12/.pfx)"),
     (
         "import-service-key",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from wizard.cli import Context, Outcome
+from wizard.core.ca_enroll.pending import pending_note
 from wizard.core.i18n import translate
 from wizard.core.profiles import BrokenProfile
 
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
                 "days_left": p.days_left(),
                 "renewal_due": p.renewal_due(),
                 "last_test": p.last_test_verdict,
+                "pending_at_ca": pending_note(p),
             }
         )
     backend = ctx.secrets.backend_name
@@ -50,6 +52,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
             expires = (r["not_after"] or "")[:10] or "-"
             days = "-" if r["days_left"] is None else str(r["days_left"])
             flag = translate("profiles", " (renew)") if r["renewal_due"] else ""
+            if r["pending_at_ca"]:
+                flag += f" ({r['pending_at_ca']})"
             lines.append(
                 f"{r['name']:<{width}}  {r['state']:<20}  {expires:<10}  {days:>5}  "
                 f"{r['subject'] or '-'}{flag}"

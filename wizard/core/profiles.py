@@ -155,6 +155,20 @@ class Profile:
     sap_destination_client_id: str | None = None
     sap_destination_token_url: str | None = None  # the service key's `url` (token base URL)
     sap_destination_uri: str | None = None  # the service key's `uri` (service base URL)
+    # the company CA the CSR is sent to (ca_enroll): AD CS web enrollment or EST; the password
+    # is in the keyring (SecretKind.CA_ENROLL), never here
+    ca_kind: str | None = None  # "adcs" | "est"
+    ca_url: str | None = None
+    ca_template: str | None = None  # AD CS certificate template
+    ca_est_label: str | None = None
+    ca_auth: str | None = None  # negotiate | ntlm | basic | certificate
+    ca_user: str | None = None
+    ca_proxy: str | None = None
+    ca_tls_files: list[str] = field(default_factory=list)  # --ca-file for the CA's own TLS
+    ca_pending_id: str | None = None  # AD CS request id, "est" for an EST 202
+    ca_pending_since: str | None = None  # ISO 8601 UTC
+    ca_pending_csr_sha256: str | None = None  # the CSR that is pending (a new key ends it)
+    ca_retry_after: str | None = None  # EST: not before (ISO 8601 UTC)
 
     @property
     def sap_signed(self) -> bool:

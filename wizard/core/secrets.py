@@ -64,6 +64,7 @@ class SecretKind(StrEnum):
     P12_PASSWORD = "p12"
     TENANT_API = "tenant-api"  # Neo tmn API password / client secret
     DESTINATION = "destination"  # BTP Destination service client secret
+    CA_ENROLL = "ca-enroll"  # password for the company CA (AD CS web enrollment, EST)
 
 
 # What a person can set instead of a keyring entry (documented in the README).
@@ -72,6 +73,7 @@ ENVIRONMENT = {
     SecretKind.P12_PASSWORD: "CPI_CERT_WIZARD_P12_PASSWORD",
     SecretKind.TENANT_API: "CPI_CERT_WIZARD_TENANT_SECRET",
     SecretKind.DESTINATION: "CPI_CERT_WIZARD_DESTINATION_SECRET",
+    SecretKind.CA_ENROLL: "CPI_CERT_WIZARD_CA_PASSWORD",
 }
 
 _WHAT = {
@@ -79,6 +81,7 @@ _WHAT = {
     SecretKind.P12_PASSWORD: QT_TRANSLATE_NOOP("secrets", "the PKCS#12 password"),
     SecretKind.TENANT_API: QT_TRANSLATE_NOOP("secrets", "the tenant API secret"),
     SecretKind.DESTINATION: QT_TRANSLATE_NOOP("secrets", "the Destination service client secret"),
+    SecretKind.CA_ENROLL: QT_TRANSLATE_NOOP("secrets", "the password for the company CA"),
 }
 _WHAT_CONTEXT = "secrets"
 
