@@ -19,7 +19,7 @@ RUN_PACKAGES  = python3 python3-venv python3-pip openssl ca-certificates \
                 libglib2.0-0 libx11-6 libfreetype6 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 \
                 gnome-keyring
 TEST_PACKAGES = $(RUN_PACKAGES) default-jre-headless nginx tinyproxy dbus dbus-x11 curl xvfb \
-                fonts-noto-cjk
+                fonts-noto-cjk krb5-kdc krb5-admin-server krb5-user libkrb5-dev gcc python3-dev
 
 # Translations: the .ts sources are kept current by `make translations` (lupdate keeps what is
 # translated); the .qm catalogues are built by lrelease on setup and never committed.

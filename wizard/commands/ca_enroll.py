@@ -132,10 +132,11 @@ def _settings(args: argparse.Namespace, ctx: Context):
 
 def _password(args: argparse.Namespace, ctx: Context, settings) -> str | None:
     """Asked for only when neither the keyring nor the environment has it; kept after success."""
+    from wizard.core.ca_enroll.enroll import CaKind
     from wizard.core.secrets import ENVIRONMENT, SecretKind
 
-    if not settings.needs_password:
-        return None
+    if not settings.needs_password or (args.renew and settings.kind is CaKind.EST):
+        return None  # EST renewal signs in with the current certificate
     if not settings.user:
         raise WizardError(
             "ca_enroll.user_missing",
