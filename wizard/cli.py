@@ -91,7 +91,7 @@ class Context:
 
     def ask_secret(self, prompt: str) -> str:
         """Ask the person at the terminal; never echo. Fails clearly when nobody is there."""
-        if not sys.stdin or not sys.stdin.isatty():
+        if not stdin_is_terminal():
             raise WizardError(
                 "secret.no_terminal",
                 f"{prompt.rstrip(': ')} is needed but there is no terminal to ask on. "
@@ -163,6 +163,28 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             mod.configure(p)
             p.set_defaults(_run=mod.run)
     return parser
+
+
+def stdin_is_terminal() -> bool:
+    """A person can type at standard input. On Windows a character device such as NUL also
+    says isatty(); only a console answers GetConsoleMode."""
+    try:
+        if sys.stdin is None or not sys.stdin.isatty():
+            return False
+    except (OSError, ValueError):
+        return False
+    if sys.platform != "win32":
+        return True
+    import ctypes
+    import msvcrt
+    from ctypes import wintypes
+
+    mode = wintypes.DWORD()
+    try:
+        handle = msvcrt.get_osfhandle(sys.stdin.fileno())
+        return bool(ctypes.windll.kernel32.GetConsoleMode(handle, ctypes.byref(mode)))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def set_up_console(*, json_output: bool) -> None:
