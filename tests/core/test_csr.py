@@ -15,6 +15,7 @@ from wizard.core.errors import WizardError
 
 
 @pytest.mark.parametrize("key_type", list(keys.KeyType))
+@pytest.mark.linux_only("runs the openssl command, which a Windows process under Wine cannot start")
 def test_every_key_type_gives_a_request_openssl_verifies(key_type, tmp_path):
     key = keys.generate_key(key_type)
     subject = SubjectFields(cn="erp-prd", org="ACME AG", country="DE", sans=("DNS:erp.acme.de",))

@@ -283,6 +283,7 @@ def test_a_server_that_never_answers_gives_up_after_the_timeout(test_pki):
 # --- proxies ------------------------------------------------------------------------------------
 
 
+@pytest.mark.linux_only("starts tinyproxy, a Linux program")
 def test_https_proxy_is_used_for_the_call(serve, test_pki, monkeypatch, tmp_path):
     from tests.testcall.harness import run_tinyproxy
 
@@ -326,6 +327,7 @@ def test_a_caller_that_does_not_name_proxies_reports_the_host_as_unreachable(
     assert f"Cannot reach 127.0.0.1:{server.port}: connection refused" in err.value.message
 
 
+@pytest.mark.linux_only("starts tinyproxy, a Linux program")
 def test_a_proxy_that_refuses_the_host_says_so(serve, test_pki, monkeypatch, tmp_path):
     from tests.testcall.harness import run_tinyproxy
 

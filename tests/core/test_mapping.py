@@ -73,6 +73,7 @@ def test_neo_body_decodes_back_to_the_exact_leaf_pem(profile, chain):
     assert base64.b64decode(body["Certificate"]) == pki.pem(chain[0])
 
 
+@pytest.mark.linux_only("runs the openssl command, which a Windows process under Wine cannot start")
 def test_neo_id_is_the_md5_of_the_der_that_openssl_computes(profile, chain, tmp_path: Path):
     chain_file = tmp_path / "chain.pem"
     chain_file.write_bytes(pki.pem(*chain))  # openssl x509 reads the first block: the leaf
@@ -427,6 +428,7 @@ def flow_entry(profile, chain, environment=Environment.NEO, **kw):
     return build_flow_certificate(profile, leaf_of(chain), environment=environment, **kw)
 
 
+@pytest.mark.linux_only("runs the openssl command, which a Windows process under Wine cannot start")
 def test_flow_certificate_dns_are_what_openssl_prints_with_rfc2253(profile, rich_chain, tmp_path):
     entry = flow_entry(profile, rich_chain)
     assert [entry.subject_dn, entry.issuer_dn] == openssl_dns(rich_chain[0], tmp_path)
@@ -435,12 +437,14 @@ def test_flow_certificate_dns_are_what_openssl_prints_with_rfc2253(profile, rich
     assert entry.issuer_dn == "CN=ACME Issuing CA 2,O=ACME\\, Inc.,C=DE,DC=acme,DC=com"
 
 
+@pytest.mark.linux_only("runs the openssl command, which a Windows process under Wine cannot start")
 def test_flow_certificate_dns_of_the_plain_test_chain_match_openssl(profile, chain, tmp_path):
     entry = flow_entry(profile, chain)
     assert [entry.subject_dn, entry.issuer_dn] == openssl_dns(chain[0], tmp_path)
     assert entry.subject_dn == "CN=ERP-PRD sender,O=Test PKI,C=DE"
 
 
+@pytest.mark.linux_only("runs the openssl command, which a Windows process under Wine cannot start")
 def test_non_ascii_names_stay_readable_and_mean_what_openssl_means(ca, profile, tmp_path):
     _root, issuing = ca
     name = _name(
@@ -487,6 +491,7 @@ def test_flow_certificate_on_cloud_foundry_says_a_service_key_may_still_be_neede
     assert not any("not confirmed" in w for w in neo.warnings)
 
 
+@pytest.mark.linux_only("runs the openssl command, which a Windows process under Wine cannot start")
 def test_uncommon_attribute_types_advise_uploading_the_crt(ca, profile, tmp_path):
     _root, issuing = ca
     name = _name(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 
 import pytest
@@ -15,9 +16,10 @@ def test_new_profile_folder_is_private_and_json_has_schema(tmp_path):
     store = ProfileStore(tmp_path / "home")
     profile = store.create("ERP-PRD")
     folder = store.folder("ERP-PRD")
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     path = store.path("ERP-PRD", Artefact.PROFILE)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    if os.name == "posix":  # on Windows the per-user data folder's ACL keeps others out
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
     data = json.loads(path.read_text())
     assert data["schema_version"] == 1 and data["state"] == "new"
     assert store.load("ERP-PRD") == profile

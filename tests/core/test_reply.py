@@ -40,6 +40,7 @@ def test_pem_bundle_in_any_order_is_read_in_the_order_given(hierarchy):
     assert subjects(certs) == ["Chain Test Root CA", "sender-s4h-100", "Chain Test Issuing CA"]
 
 
+@pytest.mark.linux_only("runs the openssl command, which a Windows process under Wine cannot start")
 def test_openssl_pkcs12_output_with_bag_attributes_and_a_key_yields_only_the_certificates(
     hierarchy, tmp_path
 ):
@@ -117,6 +118,7 @@ def test_pkcs7_pem_block_is_read(hierarchy):
     }
 
 
+@pytest.mark.linux_only("runs the openssl command, which a Windows process under Wine cannot start")
 def test_pkcs7_made_by_openssl_crl2pkcs7_is_read_in_der_and_pem(hierarchy, tmp_path):
     h = hierarchy
     write(tmp_path / "bundle.pem", pki.pem(h.leaf, h.issuing.cert, h.root.cert))
