@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import http.client
 import io
+import re
 import select
 import shlex
 import socket
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -756,6 +758,19 @@ def _content_type(data: bytes) -> str:
     return "text/plain; charset=utf-8"
 
 
+CURL = "curl.exe" if sys.platform == "win32" else "curl"  # PowerShell's `curl` is another command
+
+
+def shell_quote(text: str) -> str:
+    """`text` as one word of the shell the line is pasted into: POSIX sh, or PowerShell on Windows
+    (where backslashes, drive letters and UNC paths need no quoting, and ' is doubled)."""
+    if sys.platform != "win32":
+        return shlex.quote(text)
+    if re.fullmatch(r"[\w@%+=:,./\\-]+", text):
+        return text
+    return "'" + re.sub(r"(['\u2018\u2019\u201a\u201b])", r"\1\1", text) + "'"
+
+
 def curl_command(
     *,
     profile: Profile,
@@ -770,9 +785,9 @@ def curl_command(
     timeout: float,
 ) -> str:
     """The same call with curl. The key passphrase is fetched by a command, never written here."""
-    q = shlex.quote
+    q = shell_quote
     parts = [
-        "curl",
+        CURL,
         "--cert",
         q(str(identity_chain)),
         "--key",
