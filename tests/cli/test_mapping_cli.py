@@ -72,6 +72,7 @@ def no_tenant_secret_in_environment(monkeypatch):
 # --- Neo ------------------------------------------------------------------------------------
 
 
+@pytest.mark.linux_only("runs the openssl command, which a Windows process under Wine cannot start")
 def test_neo_mapping_writes_the_cer_and_the_api_body_and_marks_the_profile_mapped(
     cli, home, ca, tmp_path
 ):
@@ -403,6 +404,7 @@ def openssl_subject_issuer(crt: Path) -> list[str]:
     return [line.split("=", 1)[1] for line in out.splitlines()]
 
 
+@pytest.mark.linux_only("runs the openssl command, which a Windows process under Wine cannot start")
 def test_flow_certificate_writes_client_crt_and_prints_the_dns_openssl_reads_from_it(
     cli, home, ca, tmp_path
 ):
@@ -430,6 +432,7 @@ def test_flow_certificate_writes_client_crt_and_prints_the_dns_openssl_reads_fro
     assert not (out / "neo-mapping.json").exists()
 
 
+@pytest.mark.linux_only("runs the openssl command, which a Windows process under Wine cannot start")
 def test_flow_certificate_json_names_the_file_the_dns_and_the_warning(cli, home, ca, tmp_path):
     _leaf, store = certified(home, ca, environment="cf")
     result = cli("mapping", "--profile", "ERP", "--flow-certificate", "--json")
