@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import runpy
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import keyring
 
 from wizard.core import secrets
+
+# Wine 8 lacks what Python 3.12's file copy calls on Windows: work round it here and in every
+# Python the tests start (tests/wine_site/sitecustomize.py; nothing changes elsewhere).
+if sys.platform == "win32":
+    _WINE_SITE = str(Path(__file__).resolve().parent / "wine_site")
+    runpy.run_path(str(Path(_WINE_SITE) / "sitecustomize.py"))  # this process
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (_WINE_SITE, os.environ.get("PYTHONPATH")) if p
+    )
 
 # Markers whose tests cannot run on Windows (the Windows leg under Wine), with the reason shown.
 NOT_ON_WINDOWS = {
