@@ -4,28 +4,216 @@
 <context>
     <name>BusyBar</name>
     <message>
-        <location filename="../wizard/ui/widgets/busy.py" line="+21"/>
+        <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
         <source>Working</source>
         <translation>In Arbeit</translation>
     </message>
     <message>
+        <location line="+10"/>
+        <source>(Cancel stops it.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CaEnrollPanel</name>
+    <message>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+69"/>
+        <source>Send to the company CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>If your company&apos;s CA offers Microsoft AD CS web enrollment (…/certsrv) or EST, the wizard sends the request and brings the certificate back. A request an administrator must approve is kept in the profile: come back later and ask again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>AD CS web enrollment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+1"/>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
+        <source>EST (RFC 7030)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Kind of CA:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>CA &amp;address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the template&apos;s short name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Template:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Sign in with:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>DOMAIN\name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>kept in the keyring after it worked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pass&amp;word:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Send to the &amp;company CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask the CA a&amp;gain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Kerberos (the logged-on user)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NTLM (user and password)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Basic (user and password)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>User and password (Basic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>The request is %1.</source>
+        <translation type="unfinished">Die Anforderung ist %1.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Sending the request to the company CA…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Asking the company CA…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Still waiting for the CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The CA keeps the request pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>An administrator must approve it. You can close the program: when you resume this sender system, ask the CA again here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Issued to: %1</source>
+        <translation type="unfinished">Ausgestellt für: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issued by: %1</source>
+        <translation type="unfinished">Ausgestellt von: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid until: %1</source>
+        <translation type="unfinished">Gültig bis: %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The company CA issued the certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The certificate and its chain are stored in the profile. Next shows them.</source>
+        <translation type="unfinished">Das Zertifikat und seine Kette sind im Profil gespeichert. „Weiter“ zeigt sie an.</translation>
     </message>
 </context>
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+49"/>
+        <location filename="../wizard/ui/wizard.py" line="+53"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: Assistent für Client-Zertifikate</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&amp;Finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back to the list of sender systems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Discard what you typed?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>What you typed on this page is not saved yet. Leave the page and lose it? Everything saved before stays in the profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Stop what is running; nothing is written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Close the wizard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back to the list of sender systems; what is saved stays</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>CertificatePage</name>
     <message>
-        <location filename="../wizard/ui/pages/certificate.py" line="+115"/>
+        <location filename="../wizard/ui/pages/certificate.py" line="+116"/>
         <source>Give the files your CA sent (drop them here or choose them: .cer, .crt, .pem, .p7b, in any order), or paste the PEM text. The wizard checks that the certificate belongs to this profile&apos;s key, completes and checks the chain, and stores it.</source>
         <translation>Geben Sie die Dateien an, die Ihre Zertifizierungsstelle (CA) geschickt hat (hier ablegen oder auswählen: .cer, .crt, .pem, .p7b, in beliebiger Reihenfolge), oder fügen Sie den PEM-Text ein. Der Assistent prüft, ob das Zertifikat zum Schlüssel dieses Profils gehört, vervollständigt und prüft die Kette und speichert sie.</translation>
     </message>
@@ -45,12 +233,12 @@
         <translation>&amp;Importieren und prüfen</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>C&amp;hain:</source>
         <translation>&amp;Kette:</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Reading the stored chain…</source>
         <translation>Gespeicherte Kette wird gelesen…</translation>
     </message>
@@ -78,7 +266,7 @@
 <context>
     <name>ChainView</name>
     <message>
-        <location filename="../wizard/ui/pages/trust.py" line="+57"/>
+        <location filename="../wizard/ui/pages/trust.py" line="+53"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="+107"/>
         <source>leaf</source>
         <translation>Endzertifikat</translation>
@@ -174,7 +362,7 @@
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../wizard/ui/pages/export.py" line="+77"/>
+        <location filename="../wizard/ui/pages/export.py" line="+76"/>
         <source>The PKCS#12 file (.p12) holds the private key, the certificate and the intermediates: it goes into the sender system&apos;s keystore. Its password only wraps it for the transport; keep the file itself safe.</source>
         <translation>Die PKCS#12-Datei (.p12) enthält den privaten Schlüssel, das Zertifikat und die Zwischenzertifikate: Sie gehört in den Keystore des Sendersystems. Ihr Passwort schützt sie nur für den Transport; bewahren Sie die Datei selbst sicher auf.</translation>
     </message>
@@ -209,22 +397,22 @@
         <translation>&amp;Alias (Anzeigename):</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>&amp;Export</source>
         <translation>&amp;Exportieren</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>&amp;Copy password</source>
         <translation>Passwort &amp;kopieren</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>&amp;Open folder</source>
         <translation>&amp;Ordner öffnen</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+18"/>
         <source>Preparing…</source>
         <translation>Vorbereitung…</translation>
     </message>
@@ -315,7 +503,7 @@
 <context>
     <name>KeyPage</name>
     <message>
-        <location filename="../wizard/ui/pages/key.py" line="+140"/>
+        <location filename="../wizard/ui/pages/key.py" line="+139"/>
         <source>The key pair is made on this computer and never leaves it; the CA only sees the request (CSR). Only the common name is required: it may be any name the tenant administrators recognise, without leading or trailing spaces.</source>
         <translation>Das Schlüsselpaar wird auf diesem Computer erzeugt und verlässt ihn nie; die CA sieht nur die Anforderung (CSR). Nur der Common Name ist Pflicht: Er darf jeder Name sein, den die Tenant-Administratoren wiedererkennen, ohne Leerzeichen am Anfang oder Ende.</translation>
     </message>
@@ -346,8 +534,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Cou&amp;ntry (C):</source>
-        <translation>La&amp;nd (C):</translation>
+        <source>Countr&amp;y (C):</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
@@ -400,12 +588,12 @@
         <translation>Schlüssel&amp;typ:</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>&amp;Generate key and request</source>
         <translation>Schlüssel und Anforderung &amp;erzeugen</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+4"/>
         <source>Certificate &amp;request (CSR):</source>
         <translation>Zertifikatsan&amp;forderung (CSR):</translation>
     </message>
@@ -470,7 +658,7 @@
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+24"/>
         <source>Key generation cancelled</source>
         <translation>Schlüsselerzeugung abgebrochen</translation>
     </message>
@@ -488,22 +676,17 @@
         <translation>Schritt %1 von %2</translation>
     </message>
     <message>
-        <location line="+73"/>
-        <source>Cancelling…</source>
-        <translation>Wird abgebrochen…</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+84"/>
         <source>Too late to cancel: the result is being saved…</source>
         <translation>Zu spät zum Abbrechen: Das Ergebnis wird gespeichert…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Cancelled; nothing was written.</source>
         <translation>Abgebrochen; nichts wurde geschrieben.</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+56"/>
         <source>This needs your attention</source>
         <translation>Das braucht Ihre Aufmerksamkeit</translation>
     </message>
@@ -519,7 +702,7 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+102"/>
+        <location filename="../wizard/ui/pages/start.py" line="+103"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Jedes Sendersystem (ein SAP-System, eine Java- oder .NET-Anwendung, Postman…) erhält ein Profil: seinen Schlüssel, sein Zertifikat und den Tenant, den es aufruft.</translation>
     </message>
@@ -579,22 +762,12 @@
         <translation>Noch keine Sendersysteme. Beginnen Sie mit einem neuen, oder probieren Sie den ganzen Ablauf zuerst mit dem Sandbox-Tenant aus: Er läuft auf diesem Computer und braucht kein SAP-Konto.</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source>&amp;New sender system</source>
-        <translation>&amp;Neues Sendersystem</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+17"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Re&amp;new</source>
-        <translation>&amp;Erneuern</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Re&amp;move…</source>
         <translation>Entfe&amp;rnen…</translation>
     </message>
@@ -614,7 +787,7 @@
         <translation>Löscht den Ordner des Profils und seine Einträge im Schlüsselbund</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+21"/>
         <source>&amp;Language:</source>
         <translation>Sprac&amp;he:</translation>
     </message>
@@ -654,7 +827,17 @@
         <translation>nicht lesbar</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-187"/>
+        <source>Ne&amp;w sender system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ren&amp;ew</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+169"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>Profile werden gelesen… %1 von %2</translation>
     </message>
@@ -728,7 +911,7 @@
         <translation>Es wurde kein nutzbarer Schlüsselbund des Betriebssystems gefunden (unter Linux ein entsperrter SecretService wie GNOME Keyring oder KWallet). Der Assistent fragt Sie nach der Passphrase des Schlüssels und dem PKCS#12-Passwort, wenn er sie braucht; bewahren Sie sie sicher auf.</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+65"/>
         <source>Opening %1…</source>
         <translation>%1 wird geöffnet…</translation>
     </message>
@@ -756,7 +939,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/summary.py" line="+50"/>
+        <location filename="../wizard/ui/pages/summary.py" line="+49"/>
         <source>&amp;Which file goes where:</source>
         <translation>&amp;Welche Datei wohin gehört:</translation>
     </message>
@@ -781,12 +964,12 @@
         <translation>&amp;Erinnerung im Kalender eintragen…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>&amp;Open the folder</source>
         <translation>Ordner ö&amp;ffnen</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+12"/>
         <source>%1 is set up: the test call went through.</source>
         <translation>%1 ist eingerichtet: Der Testaufruf war erfolgreich.</translation>
     </message>
@@ -854,7 +1037,7 @@
 <context>
     <name>TenantEntryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant_entry.py" line="+136"/>
+        <location filename="../wizard/ui/pages/tenant_entry.py" line="+137"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
@@ -914,17 +1097,17 @@
         <translation>&amp;Gültigkeit des Schlüssels:</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>&amp;Update</source>
-        <translation>&amp;Aktualisieren</translation>
+        <location line="+12"/>
+        <source>Up&amp;date</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>&amp;Do it in the sandbox tenant</source>
-        <translation>Im Sandbox-Tenant &amp;erledigen</translation>
+        <location line="+2"/>
+        <source>Do it in the &amp;sandbox tenant</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+16"/>
         <source>Checklist: tick what you have done</source>
         <translation>Checkliste: Haken Sie ab, was erledigt ist</translation>
     </message>
@@ -954,7 +1137,7 @@
         <translation>&amp;Veröffentlichen</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+64"/>
         <source>Second option, not recommended: the integration flow&apos;s sender channel checks the certificate itself (Authorization = Client Certificate). Upload client.crt there or type its Subject DN and Issuer DN, then deploy the flow. Every renewal means editing and redeploying the flow.</source>
         <translation>Zweite, nicht empfohlene Möglichkeit: Der Sender-Kanal des Integrationsflusses prüft das Zertifikat selbst (Berechtigung = Client-Zertifikat). Laden Sie dort client.crt hoch oder geben Sie Subject-DN und Issuer-DN ein und deployen Sie dann den Integrationsfluss. Jede Erneuerung bedeutet Bearbeiten und erneutes Deployment des Integrationsflusses.</translation>
     </message>
@@ -995,31 +1178,31 @@
     </message>
     <message>
         <location line="+10"/>
-        <source>&amp;Body for the mapping API (the tenant will show Id %1):</source>
-        <translation>B&amp;ody für die Mapping-API (der Tenant zeigt die Id %1):</translation>
+        <source>B&amp;ody for the mapping API (the tenant will show Id %1):</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
+        <source>Service key &amp;parameters (External Certificate):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-3"/>
         <source>Certificate &amp;file to upload:</source>
         <translation>&amp;Hochzuladende Zertifikatsdatei:</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Service &amp;key parameters (External Certificate):</source>
-        <translation>&amp;Parameter des Serviceschlüssels (External Certificate):</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>cf &amp;commands (run them in the profile folder):</source>
         <translation>cf-Be&amp;fehle (im Profilordner ausführen):</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+54"/>
         <source>Mapping the certificate in the sandbox…</source>
         <translation>Zertifikat wird in der Sandbox zugeordnet…</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>The sandbox tenant knows the certificate</source>
         <translation>Der Sandbox-Tenant kennt das Zertifikat</translation>
     </message>
@@ -1052,7 +1235,7 @@
 <context>
     <name>TenantPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant.py" line="+48"/>
+        <location filename="../wizard/ui/pages/tenant.py" line="+49"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
         <translation>Benennen Sie das Sendersystem (das System, das den Tenant aufrufen wird) und fügen Sie die Endpunkt-URL des Integrationsflusses ein, oder nur den Runtime-Host des Tenants.</translation>
     </message>
@@ -1124,7 +1307,7 @@
         <translation>Der Host verrät es nicht; das Abrufen des Tenant-Roots auf der nächsten Seite vielleicht, oder wählen Sie es hier.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+33"/>
         <source>Saving the profile…</source>
         <translation>Profil wird gespeichert…</translation>
     </message>
@@ -1132,7 +1315,7 @@
 <context>
     <name>TestCallPage</name>
     <message>
-        <location filename="../wizard/ui/pages/test_call.py" line="+89"/>
+        <location filename="../wizard/ui/pages/test_call.py" line="+90"/>
         <source>The wizard calls the endpoint the way the sender system will: with the key, the certificate and all intermediates, trusting the tenant&apos;s root.</source>
         <translation>Der Assistent ruft den Endpunkt so auf, wie es das Sendersystem tun wird: mit dem Schlüssel, dem Zertifikat und allen Zwischenzertifikaten, und vertraut dem Root-Zertifikat des Tenants.</translation>
     </message>
@@ -1142,18 +1325,18 @@
         <translation>&amp;Endpunkt-URL:</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+34"/>
+        <location line="+4"/>
+        <location line="+27"/>
         <source>&amp;Call</source>
         <translation>&amp;Aufrufen</translation>
     </message>
     <message>
-        <location line="-31"/>
+        <location line="-26"/>
         <source>Open an &amp;access log…</source>
         <translation>&amp;Zugriffsprotokoll öffnen…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+4"/>
         <source>E&amp;vidence:</source>
         <translation>&amp;Belege:</translation>
     </message>
@@ -1222,22 +1405,17 @@
         <translation>Wohin das Root-Zertifikat gehört: SAP ABAP (STRUST): SSL-Client-PSE → Zertifikat importieren → In Zertifikatsliste aufnehmen. Java: keytool -importcert -keystore truststore.jks -file tenant-root.cer. Postman: Settings → Certificates → CA certificates → tenant-root.pem.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>&amp;Fetch the chain again</source>
         <translation>Kette erneut ab&amp;rufen</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Save root as .&amp;cer…</source>
-        <translation>Root als .&amp;cer speichern…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Save root as .&amp;pem…</source>
         <translation>Root als .&amp;pem speichern…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+3"/>
         <source>&amp;Chain presented by the tenant:</source>
         <translation>Vom Tenant vorgelegte &amp;Kette:</translation>
     </message>
@@ -1247,17 +1425,12 @@
         <translation>&amp;Vorerst überspringen: Ich besorge das Root-Zertifikat anders (Konnektivitätstest von SAP)</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <source>Fetching the root is not available in this build</source>
-        <translation>Das Abrufen des Root-Zertifikats ist in diesem Build nicht verfügbar</translation>
+        <location line="-12"/>
+        <source>Save root as .c&amp;er…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>The fetch-root engine (wizard.core.fetch_root) is missing. Get the root with SAP&apos;s Connectivity Test (Monitor → Manage Security → Connectivity Tests → TLS, untick Validate Server Certificate, download the root .cer) and tick Skip to go on.</source>
-        <translation>Die fetch-root-Komponente (wizard.core.fetch_root) fehlt. Holen Sie das Root-Zertifikat mit dem Konnektivitätstest von SAP (Überwachen → Sicherheit verwalten → Konnektivitätstests → TLS, „Serverzertifikat validieren“ abwählen, das Root-.cer herunterladen) und setzen Sie den Haken bei „Überspringen“, um fortzufahren.</translation>
-    </message>
-    <message>
-        <location line="+27"/>
+        <location line="+50"/>
         <source>Reading the chain of %1…</source>
         <translation>Kette von %1 wird gelesen…</translation>
     </message>
@@ -1318,7 +1491,7 @@
 <context>
     <name>WaitingPage</name>
     <message>
-        <location filename="../wizard/ui/pages/waiting.py" line="+126"/>
+        <location filename="../wizard/ui/pages/waiting.py" line="+127"/>
         <source>Send the request to your CA and wait for the signed certificate. This can take days: you can close the program now. When you open it again, choose this sender system and Resume; you will come back to this page.</source>
         <translation>Senden Sie die Anforderung an Ihre CA und warten Sie auf das signierte Zertifikat. Das kann Tage dauern: Sie können das Programm jetzt schließen. Wenn Sie es wieder öffnen, wählen Sie dieses Sendersystem und „Fortsetzen“; Sie kommen dann auf diese Seite zurück.</translation>
     </message>
@@ -1343,7 +1516,7 @@
         <translation>Mit der Sandbox-CA &amp;signieren</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
         <source>Or have SAP sign it</source>
         <translation>Oder von SAP signieren lassen</translation>
     </message>
@@ -1368,7 +1541,7 @@
         <translation>Wä&amp;hlen…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+6"/>
         <source>&amp;Validity:</source>
         <translation>&amp;Gültigkeit:</translation>
     </message>
@@ -1413,17 +1586,17 @@
         <translation>Von SAP signieren &amp;lassen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Re&amp;place SAP&apos;s certificate of that name</source>
         <translation>SAP-Zertifikat dieses Namens &amp;ersetzen</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+36"/>
         <source>The request is %1.</source>
         <translation>Die Anforderung ist %1.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Reading the request…</source>
         <translation>Anforderung wird gelesen…</translation>
     </message>
@@ -1689,7 +1862,7 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+148"/>
+        <location filename="../wizard/commands/batch.py" line="+155"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>Senden Sie die Anforderungen (den Ordner oder requests.zip) an die CA, und führen Sie dann aus: cpi-cert-wizard batch import ANTWORT-ORDNER</translation>
     </message>
@@ -1699,12 +1872,12 @@
         <translation>Weiter: cpi-cert-wizard batch export, danach batch mapping</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Passwords: cpi-cert-wizard secret show --profile NAME p12</source>
         <translation>Passwörter: cpi-cert-wizard secret show --profile NAME p12</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>Per profile: {out}/&lt;profile&gt;/; all entries: {out}/tenant-entries.json</source>
         <translation>Pro Profil: {out}/&lt;Profil&gt;/; alle Einträge: {out}/tenant-entries.json</translation>
     </message>
@@ -1714,7 +1887,7 @@
         <translation>Details zu einem Aufruf: cpi-cert-wizard test-call --profile NAME</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+51"/>
         <source>(nothing to do)</source>
         <translation>(nichts zu tun)</translation>
     </message>
@@ -1735,9 +1908,436 @@
     </message>
 </context>
 <context>
+    <name>ca_enroll</name>
+    <message>
+        <location filename="../wizard/commands/ca_enroll.py" line="+95"/>
+        <source>AD CS web enrollment signs in with negotiate, ntlm or basic; a client certificate (--auth certificate) is for EST.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Name the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST). Profile {name!r} has no CA settings yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="+331"/>
+        <source>Sign-in with {auth} needs a user name (--user DOMAIN\name); the password is asked for and kept in the keyring.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Password of {user} at the CA: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>--check asks the CA the request was sent to (kept in the profile); leave out --adcs/--est.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>The CA&apos;s request page lists no templates for you; ask the CA administrators for the template name and give it with --template.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Templates the CA offers you:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Still waiting: the request of profile {profile} is {note}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The CA keeps the request of profile {profile} pending: an administrator must approve it ({note}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The CA asks to wait until {when} UTC.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Collect it later (also after a restart, days later): {command}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The CA at {url} issued the certificate{id}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Next: {command}</source>
+        <translation type="unfinished">Weiter: {command}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Password: {where}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/adcs.py" line="+38"/>
+        <source>The CA does not offer this certificate template: check the template&apos;s name (its short name, without spaces) or ask the CA administrators to publish it on this CA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The request named no certificate template: give one with --template.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your account may not enroll for this template: ask the CA administrators for the Enroll permission on it, or use the template they name for SAP client certificates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The template builds the subject from Active Directory and needs a DNS name there: use a template where the subject is supplied in the request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The template wants an e-mail address from Active Directory: use a template where the subject is supplied in the request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+116"/>
+        <source>{host} refused the sign-in for {what} (HTTP 401). Check the user name and password (or your Kerberos ticket) and that this account may use the CA&apos;s web enrollment; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{host} refused {what} (HTTP 403): this account may not use the CA&apos;s web enrollment. Ask the CA administrators; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a sign-in portal in front of the CA. Give the CA&apos;s own web enrollment address (…/certsrv), reachable without a portal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>{url} does not exist (HTTP 404): this is not an AD CS web enrollment address. It ends in /certsrv, for example https://ca.example.com/certsrv.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} failed on {what} (HTTP {status}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>no title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{url} answered {what} with a web page (&apos;{title}&apos;) instead of a certificate, usually a sign-in page of a proxy or portal in front of the CA. Check the CA&apos;s address and the sign-in method; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>the certificate request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>{url} answered {what} with a page the wizard does not recognise as AD CS web enrollment (&apos;{title}&apos;). Check that the address is the CA&apos;s /certsrv; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>request {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the certificate of request {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The CA has not issued request {id}: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the CA&apos;s answer to request {id} ({url})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the list of certificate templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/enroll.py" line="+121"/>
+        <source>AD CS needs the certificate template: --template NAME (its short name, as the CA administrators publish it for client certificates; &apos;ca-enroll --adcs URL --list-templates&apos; shows the ones the CA offers you).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>EST signs in with a user name and password (--auth basic --user NAME) or a client certificate (--client-profile P); not with {auth}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-203"/>
+        <source>{url!r} is not an https URL. The CA&apos;s address starts with https:// (for AD CS for example https://ca.example.com/certsrv); credentials and requests only travel over TLS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The EST server&apos;s CA certificates (checked before sending):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>  {subject}, valid until {date}, SHA-256 {sha256}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Profile {name!r} has no certificate request to send to the CA. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <location line="+9"/>
+        <source>the keyring ({keyring})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>not stored (no keyring): you will be asked again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>not stored ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Profile {name!r} has no certificate to sign in to the EST server with. Enroll first (ca-enroll --est URL with --auth basic), or import its certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>The certificate the CA at {url} issued (request {id})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The certificate the CA at {url} issued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, fetch it again with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The key of profile {name!r} was replaced while the CA was being asked; the CA&apos;s answer belongs to the old request. Send the new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>The CA at {url} denied the request{id}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>it gave no reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Sending the CSR to {url} (template {template}) …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The CA at {url} keeps the request pending but its page shows no request id, so it cannot be collected later. Ask the CA administrators for it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Fetching the certificate of request {id} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+47"/>
+        <source>Checking the chain …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-24"/>
+        <source>Reading the CA certificates from {url} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Sending the CSR to {url} ({operation}) …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Profile {name!r} has no request waiting at a CA. Send its CSR with: cpi-cert-wizard ca-enroll --profile {name} --adcs URL --template NAME (or --est URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The request waiting at the CA belongs to an earlier key of profile {name!r}; the profile now has a new CSR. Send the new one (without --check).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Asking {url} about request {id} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/est.py" line="+61"/>
+        <source>{url} answered {what} with {type}, not {expected} (RFC 7030). Check that the address is the EST service (it ends in /.well-known/est).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>no content type</source>
+        <translation type="unfinished">kein Content-Type</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{url} answered {what} with {type} that is not base64 of a PKCS#7 with certificates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The server said: {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The EST server {host} refused the sign-in for {what} (HTTP 401).{said} Check the user name and password, or the client certificate; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{url} does not exist (HTTP 404): check the EST address and the CA label (--est-label).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} answered {what} with a redirect to {location} (HTTP {status}). Give the EST service&apos;s own address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The EST server {host} refused {what} (HTTP {status}).{said}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the CA certificates (cacerts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>{url} sent no CA certificates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The CA certificate &apos;{subject}&apos; from {url} is not valid now (valid {start} to {end}): certificates it signs would be refused. Nothing was sent; tell the CA administrators.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>the certificate request ({operation})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/pending.py" line="+21"/>
+        <source>pending at the CA since {when} (request {id})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>pending at the CA since {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="+24"/>
+        <source>The client certificate {file} cannot be used for TLS ({reason}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>{host} closed the connection without an answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>{host} does not offer {scheme} sign-in (it offers: {offers}). Choose one it offers with --auth {choice}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>This installation has no Negotiate/NTLM support (the Python package pyspnego is missing). Use --auth basic, or install pyspnego.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Kerberos sign-in to {host} failed: {reason}. On Windows sign in to the domain; on Linux get a ticket first (kinit name@REALM) and check that the CA&apos;s name {host} is the one its HTTP service principal is registered for. Or sign in with a user name and password: --auth ntlm or --auth basic with --user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>NTLM sign-in to {host} failed: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>{host} ended the TLS handshake ({reason}): it wants a client certificate it trusts. Sign in with a certificate the CA issued (renewal, or --client-profile).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>TLS with {host} failed: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>cli</name>
     <message>
-        <location filename="../wizard/cli.py" line="+196"/>
+        <location filename="../wizard/cli.py" line="+129"/>
+        <source>{prompt}: no answer (end of input). Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+174"/>
+        <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>choose a command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>error: {message}</source>
         <translation>Fehler: {message}</translation>
     </message>
@@ -1886,7 +2486,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+115"/>
+        <location filename="../wizard/core/enrollment.py" line="+114"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>Profil {name!r} hat bereits einen Schlüssel ({key}); seine CSR ist {csr}. Um ihn zu ersetzen (Erneuerung oder verlorene CSR), führen Sie den Befehl erneut mit --new-key aus; das aktuelle Zertifikat funktioniert weiter, bis Sie das neue einsetzen.</translation>
     </message>
@@ -1901,17 +2501,17 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Profil {name!r} hat noch kein Zertifikat. Importieren Sie zuerst die Antwort der CA: cpi-cert-wizard import-reply --profile {name} DATEI</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+111"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>Profil {name!r} hat keine Zertifikatsanforderung, daher kann keine Antwort einer CA dazu gehören. Erstellen Sie zuerst eine: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>The key of profile {name!r} was replaced while the reply was being checked; this reply belongs to the old key. Import the reply for the new request.</source>
         <translation>Der Schlüssel von Profil {name!r} wurde ersetzt, während die Antwort geprüft wurde; diese Antwort gehört zum alten Schlüssel. Importieren Sie die Antwort auf die neue Anforderung.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>a PKCS#12 file</source>
         <translation>eine PKCS#12-Datei</translation>
     </message>
@@ -1921,7 +2521,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>{file} enthält einen Schlüssel, aber kein Zertifikat.</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+70"/>
         <source>a service key (JSON)</source>
         <translation>ein Serviceschlüssel (JSON)</translation>
     </message>
@@ -1972,7 +2572,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>export_p12</name>
     <message>
-        <location filename="../wizard/commands/export_p12.py" line="+41"/>
+        <location filename="../wizard/commands/export_p12.py" line="+47"/>
         <source>Password: {password}</source>
         <translation>Passwort: {password}</translation>
     </message>
@@ -1987,7 +2587,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>  liegt in {where}; erneut anzeigen mit &apos;cpi-cert-wizard secret show --profile {profile} p12&apos;</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Which file goes where:</source>
         <translation>Welche Datei wohin gehört:</translation>
     </message>
@@ -2012,9 +2612,14 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>curl --cert / Postman: End- und Zwischenzertifikate</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Next: {command}</source>
         <translation>Weiter: {command}</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Step by step for your sender: --sender {choices}</source>
+        <translation>Schritt für Schritt für Ihr Sendersystem: --sender {choices}</translation>
     </message>
 </context>
 <context>
@@ -2160,7 +2765,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+73"/>
+        <location filename="../wizard/core/flow.py" line="+74"/>
         <source>Sender systems</source>
         <translation>Sendersysteme</translation>
     </message>
@@ -2210,7 +2815,32 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location line="+197"/>
+        <location line="+129"/>
+        <source>This is not a URL or host name: paste the endpoint as https://host/path, or the runtime host alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The tenant is called over HTTPS: the URL starts with https://.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>{host} is the Cloud Foundry design-time (management) host, not the runtime endpoint a sender calls: the runtime host has -rt after it-cpiNNN (the url of the integration-flow service key).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{host} is the Neo management (tmn) host, not the runtime endpoint a sender calls: the runtime host ends in -iflmap.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>{code} is not an ISO 3166 country code; use the two letters, e.g. DE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+107"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>das Root-Zertifikat des Load Balancers des Tenants (DER)</translation>
     </message>
@@ -2313,7 +2943,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>https</name>
     <message>
-        <location filename="../wizard/core/https.py" line="+74"/>
+        <location filename="../wizard/core/https.py" line="+75"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
         <translation>{url} hat auf {what} mit {content_type} geantwortet, das kein JSON ist (HTTP {status}).</translation>
     </message>
@@ -2368,7 +2998,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>{host} ist nicht erreichbar: {detail}. {check}</translation>
     </message>
     <message>
-        <location filename="../wizard/core/neo_api.py" line="+89"/>
+        <location filename="../wizard/core/neo_api.py" line="+90"/>
         <source>Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.</source>
         <translation>Prüfen Sie die --tmn-URL, Ihr Netzwerk und den Proxy (HTTPS_PROXY), und versuchen Sie es dann erneut.</translation>
     </message>
@@ -2383,7 +3013,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Das sieht nach einer Anmeldeseite aus: Prüfen Sie, ob die URL der tmn-Host ist und ob sich dieser Benutzer mit Passwort anmelden darf (oder verwenden Sie --tmn-client-id).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+302"/>
+        <location filename="../wizard/core/sap_sign.py" line="+304"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>Prüfen Sie &apos;url&apos; und &apos;uri&apos; des Serviceschlüssels, Ihr Netzwerk und, falls nötig, den Proxy (HTTPS_PROXY); versuchen Sie es dann erneut.</translation>
     </message>
@@ -2392,11 +3022,21 @@ SAP-Vertrauensliste. Dann:</translation>
         <source>For SAP&apos;s hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for a private test server give its CA with --ca-file.</source>
         <translation>Prüfen Sie bei den Hosts von SAP, ob ein TLS-inspizierender Proxy dazwischenliegt (geben Sie dessen CA mit --ca-file an); geben Sie für einen privaten Testserver dessen CA mit --ca-file an.</translation>
     </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-371"/>
+        <source>Check the CA&apos;s address (and that its web enrollment or EST service runs), your network and, if you need one, the proxy (--proxy or HTTPS_PROXY); then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A company CA&apos;s web server usually has a certificate from the company&apos;s own root: give that root with --ca-file (PEM), or install it in the system&apos;s trust store.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>import_p12</name>
     <message>
-        <location filename="../wizard/commands/import_p12.py" line="+33"/>
+        <location filename="../wizard/commands/import_p12.py" line="+40"/>
         <source>a password file</source>
         <translation>eine Passwortdatei</translation>
     </message>
@@ -2414,8 +3054,8 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>import_reply</name>
     <message>
-        <location line="+24"/>
-        <location filename="../wizard/commands/import_reply.py" line="+42"/>
+        <location line="+25"/>
+        <location filename="../wizard/commands/import_reply.py" line="+50"/>
         <source>Next: {command}</source>
         <translation>Weiter: {command}</translation>
     </message>
@@ -2426,6 +3066,24 @@ SAP-Vertrauensliste. Dann:</translation>
         <location filename="../wizard/commands/import_service_key.py" line="+34"/>
         <source>The key is stored encrypted in the profile; its passphrase is in the keyring. Next: {command}</source>
         <translation>Der Schlüssel ist verschlüsselt im Profil gespeichert; seine Passphrase liegt im Schlüsselbund. Weiter: {command}</translation>
+    </message>
+</context>
+<context>
+    <name>json</name>
+    <message>
+        <location filename="../wizard/core/jsontext.py" line="+65"/>
+        <source>nested more than {limit} levels deep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>a \u escape that is half of a character</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>a number too long to read</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2512,12 +3170,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>nicht für die Client-Authentifizierung</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&apos;{subject}&apos; has an Extended Key Usage without clientAuth ({usages}). Public TLS CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP Integration Suite rejects client certificates without it. Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
-        <translation>&apos;{subject}&apos; hat eine Extended Key Usage ohne clientAuth ({usages}). Öffentliche TLS-CAs stellen seit 2026 keine TLS/SSL-Serverzertifikate mit clientAuth mehr aus, und SAP Integration Suite lehnt Client-Zertifikate ohne clientAuth ab. Verlangen Sie von der CA ein Zertifikat für die Client-Authentifizierung (Extended Key Usage clientAuth).</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+28"/>
         <source>key usage forbids signing</source>
         <translation>Key Usage verbietet das Signieren</translation>
     </message>
@@ -2567,17 +3220,12 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Der Common Name &apos;{cn}&apos; von &apos;{subject}&apos; hat Leerzeichen am Anfang oder Ende, wodurch die Zuordnung zu einem Benutzer scheitert. Erstellen Sie eine neue CSR mit bereinigtem CN und lassen Sie sie erneut signieren.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-54"/>
         <source>no Extended Key Usage</source>
         <translation>keine Extended Key Usage</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&apos;{subject}&apos; has no Extended Key Usage. RFC 5280 treats that as unrestricted, but SAP asks for clientAuth explicitly; if the load balancer refuses it, ask the CA for a client-authentication certificate.</source>
-        <translation>&apos;{subject}&apos; hat keine Extended Key Usage. RFC 5280 wertet das als uneingeschränkt, aber SAP verlangt clientAuth ausdrücklich; lehnt der Load Balancer es ab, verlangen Sie von der CA ein Zertifikat für die Client-Authentifizierung.</translation>
-    </message>
-    <message>
-        <location line="+10"/>
+        <location line="+64"/>
         <source>unusual key type</source>
         <translation>ungewöhnlicher Schlüsseltyp</translation>
     </message>
@@ -2587,27 +3235,47 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>&apos;{subject}&apos; hat einen {key}-Schlüssel; SAP dokumentiert für Client-Zertifikate RSA (2048 Bit oder mehr) und EC P-256 oder P-384. Lehnt der Load Balancer es ab, erstellen Sie eine neue CSR mit --key-type rsa-3072 oder ec-p256.</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>root not on SAP&apos;s list</source>
-        <translation>Root-Zertifikat nicht auf der SAP-Liste</translation>
+        <location line="-79"/>
+        <source>&apos;{subject}&apos; has an Extended Key Usage without clientAuth ({usages}). SAP: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot; Public TLS CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP Integration Suite rejects client certificates without it. Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
+        <translation>&apos;{subject}&apos; hat eine Extended Key Usage ohne clientAuth ({usages}). SAP: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot; (Das Zertifikat muss die Extended Key Usage Client Authentication mit OID 1.3.6.1.5.5.7.3.2 enthalten; Zertifikate ohne sie werden im TLS-Handshake abgewiesen.) Öffentliche TLS-CAs stellen seit 2026 keine TLS/SSL-Serverzertifikate mit clientAuth mehr aus, und SAP Integration Suite weist Client-Zertifikate ohne clientAuth ab. Fordern Sie bei der CA ein Zertifikat für Client-Authentifizierung an (Extended Key Usage clientAuth).</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&apos;{subject}&apos; has no Extended Key Usage, so it does not include clientAuth. RFC 5280 treats that as unrestricted, but SAP does not: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot; Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
+        <translation>&apos;{subject}&apos; hat keine Extended Key Usage und damit kein clientAuth. RFC 5280 behandelt das als uneingeschränkt, SAP aber nicht: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot; (Das Zertifikat muss die Extended Key Usage Client Authentication mit OID 1.3.6.1.5.5.7.3.2 enthalten; Zertifikate ohne sie werden im TLS-Handshake abgewiesen.) Fordern Sie bei der CA ein Zertifikat für Client-Authentifizierung an (Extended Key Usage clientAuth).</translation>
+    </message>
+    <message>
+        <location line="+74"/>
+        <source>root not confirmed by SAP&apos;s list</source>
+        <translation>Root von der SAP-Liste nicht bestätigt</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>the root &apos;{subject}&apos; is not on {version}. SAP&apos;s load balancer only accepts client certificates that chain to a listed root. Check SAP Note 2801396 (load a newer list with --sap-roots) or get the certificate from a CA whose root is listed.</source>
-        <translation>Das Root-Zertifikat &apos;{subject}&apos; steht nicht auf {version}. Der Load Balancer von SAP akzeptiert nur Client-Zertifikate, die zu einem gelisteten Root-Zertifikat führen. Prüfen Sie SAP-Hinweis 2801396 (eine neuere Liste laden Sie mit --sap-roots) oder besorgen Sie das Zertifikat von einer CA, deren Root-Zertifikat gelistet ist.</translation>
+        <source>the root &apos;{subject}&apos; is not on {version}, so this tool cannot confirm that SAP&apos;s load balancer accepts it (not confirmed, not refused). That list is one source: the authoritative list is SAP Note 2801396 (needs an SAP login), and SAP&apos;s help pages name roots it lacks. Check the note or the acceptable-CA names the load balancer sends (fetch-root), and add roots with --sap-roots FILE.</source>
+        <translation>Die Root &apos;{subject}&apos; steht nicht auf {version}, daher kann dieses Programm nicht bestätigen, dass der Load Balancer von SAP sie akzeptiert (nicht bestätigt, nicht abgelehnt). Diese Liste ist eine Quelle: maßgeblich ist SAP-Hinweis 2801396 (SAP-Anmeldung nötig), und die Hilfeseiten von SAP nennen Roots, die ihr fehlen. Prüfen Sie den Hinweis oder die akzeptierten CA-Namen, die der Load Balancer sendet (fetch-root), und fügen Sie Roots mit --sap-roots DATEI hinzu.</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>root removed from SAP&apos;s list</source>
-        <translation>Root-Zertifikat von der SAP-Liste entfernt</translation>
+        <location line="+12"/>
+        <source>root not in SAP&apos;s current list</source>
+        <translation>Root nicht in der aktuellen SAP-Liste</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>the root &apos;{subject}&apos; was removed from SAP&apos;s list ({version}); the load balancer will stop accepting certificates that chain to it. Get a new certificate from a CA whose root is on the list.</source>
-        <translation>Das Root-Zertifikat &apos;{subject}&apos; wurde von der SAP-Liste entfernt ({version}); der Load Balancer wird Zertifikate, die zu ihm führen, nicht mehr akzeptieren. Besorgen Sie ein neues Zertifikat von einer CA, deren Root-Zertifikat auf der Liste steht.</translation>
+        <source>the root &apos;{subject}&apos; was in earlier versions of SAP&apos;s BTP trust store but is not in {version}. SAP&apos;s Neo page of trusted root CAs (April 2026) still lists some of these roots, so whether the load balancer accepts it is not confirmed. Check SAP Note 2801396; a CA whose root is on the list avoids the question.</source>
+        <translation>Die Root &apos;{subject}&apos; stand in früheren Versionen des BTP Trust Store von SAP, aber nicht in {version}. Die Neo-Seite von SAP mit vertrauenswürdigen Root-CAs (April 2026) führt einige dieser Roots noch, daher ist nicht bestätigt, ob der Load Balancer sie akzeptiert. Prüfen Sie SAP-Hinweis 2801396; eine CA, deren Root auf der Liste steht, vermeidet die Frage.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
+        <source>root not among the custom domain&apos;s trusted CAs</source>
+        <translation>Root nicht unter den vertrauenswürdigen CAs der Custom Domain</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the root &apos;{subject}&apos; is not among {version}. With a custom domain and a customer-managed trust model the load balancer accepts the CAs configured for that domain: add this root there (and to the file you gave), or use a certificate from a CA that is configured.</source>
+        <translation>Die Root &apos;{subject}&apos; ist nicht unter {version}. Mit einer Custom Domain und kundenverwaltetem Vertrauensmodell akzeptiert der Load Balancer die für diese Domain konfigurierten CAs: fügen Sie diese Root dort hinzu (und in der angegebenen Datei), oder verwenden Sie ein Zertifikat einer konfigurierten CA.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>expires soon</source>
         <translation>läuft bald ab</translation>
     </message>
@@ -2628,6 +3296,16 @@ SAP-Vertrauensliste. Dann:</translation>
     </message>
     <message>
         <location line="+10"/>
+        <source>certificate outlives its issuer</source>
+        <translation>Zertifikat gilt länger als sein Aussteller</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;{subject}&apos; is valid until {date}, but its issuer &apos;{issuer}&apos; expires on {issuer_date}: from then on the chain no longer validates and the load balancer drops it. Get the CA&apos;s renewed intermediate before that date, or renew the certificate earlier.</source>
+        <translation>&apos;{subject}&apos; gilt bis {date}, sein Aussteller &apos;{issuer}&apos; läuft aber am {issuer_date} ab: ab dann lässt sich die Kette nicht mehr validieren, und der Load Balancer verwirft sie. Besorgen Sie vor diesem Datum das erneuerte Zwischenzertifikat der CA, oder erneuern Sie das Zertifikat früher.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>chain ends in Baltimore CyberTrust Root</source>
         <translation>Kette endet bei Baltimore CyberTrust Root</translation>
     </message>
@@ -2637,13 +3315,18 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Die Kette endet bei &apos;{subject}&apos;, das am {date} abgelaufen ist. Es war das historische Root-Zertifikat des Neo-Load-Balancers von SAP, und davon abhängige Zertifikate funktionieren nicht mehr. Besorgen Sie ein neues Zertifikat von einer CA, deren Root-Zertifikat auf {version} steht.</translation>
     </message>
     <message>
-        <location line="+513"/>
-        <location line="+253"/>
+        <location line="+522"/>
+        <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
+        <translation> Trotzdem akzeptiert, weil {flag} angegeben wurde: der Load Balancer von SAP verwirft dieses Zertifikat im TLS-Handshake, es kann also keinen Sender bei Cloud Integration authentifizieren.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <location line="+255"/>
         <source> Also tried: {sources}.</source>
         <translation> Ebenfalls versucht: {sources}.</translation>
     </message>
     <message>
-        <location line="-244"/>
+        <location line="-246"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>seine Signatur lässt sich mit dem Schlüssel von &apos;{issuer}&apos; aus {origin} nicht prüfen, einem anderen CA-Zertifikat mit demselben Namen</translation>
     </message>
@@ -2678,7 +3361,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Prüfen Sie die Uhr des Computers, oder warten Sie bis zu diesem Datum.</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+67"/>
         <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
         <translation>Erstellen Sie eine neue CSR mit --key-type rsa-3072 (oder ec-p256) und lassen Sie sie erneut signieren.</translation>
     </message>
@@ -2698,7 +3381,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Die CA muss Ihnen ein mit SHA-256 signiertes CA-Zertifikat geben, oder verwenden Sie eine andere CA.</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+58"/>
         <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
         <translation>seine Kette zu &apos;{root}&apos; hat die Validierung nicht bestanden ({reason})</translation>
     </message>
@@ -2846,7 +3529,37 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Rollenänderungen an der Service-Instanz können bis zu einer Stunde brauchen, bis sie wirken; ein 403 direkt nach einer Änderung kann nur daran liegen.</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>{role} is not a role for sending messages: roles like AuthGroup.Administrator, and the roles of the application ending in &apos;provision&apos;, let a user manage the tenant, not call integration flows. A sender needs ESBMessaging.send (or a custom role) on the runtime: Neo: the application ending in &apos;iflmap&apos;; Cloud Foundry: the integration-flow service instance.</source>
+        <translation>{role} ist keine Rolle zum Senden von Nachrichten: Rollen wie AuthGroup.Administrator und die Rollen der Anwendung, die auf &apos;provision&apos; endet, erlauben die Verwaltung des Tenants, nicht den Aufruf von Integrationsflüssen. Ein Sender braucht ESBMessaging.send (oder eine eigene Rolle) auf der Laufzeit: Neo: die Anwendung, die auf &apos;iflmap&apos; endet; Cloud Foundry: die Serviceinstanz mit Plan integration-flow.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>--validity does not apply to an External Certificate service key: SAP documents the validity only for keys of type Certificate (SAP generates the key pair); an external certificate is valid as long as the certificate itself.</source>
+        <translation>--validity gilt nicht für einen Serviceschlüssel vom Typ External Certificate: SAP dokumentiert die Gültigkeit nur für Schlüssel vom Typ Certificate (SAP erzeugt das Schlüsselpaar); ein externes Zertifikat gilt so lange wie das Zertifikat selbst.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The tenant is reached through the custom domain {domain}, with a customer-managed trust model: the load balancer of that domain accepts the CAs configured for it, so SAP&apos;s root list does not judge this chain; {cas}.</source>
+        <translation>Der Tenant wird über die Custom Domain {domain} mit kundenverwaltetem Vertrauensmodell erreicht: Der Load Balancer dieser Domain akzeptiert die für sie konfigurierten CAs, daher beurteilt die Root-Liste von SAP diese Kette nicht; {cas}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the chain is judged against the CAs in {file}</source>
+        <translation>die Kette wird gegen die CAs in {file} geprüft</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>give the CAs configured for the domain with --custom-domain-cas FILE so the chain can be judged against them</source>
+        <translation>geben Sie die für die Domain konfigurierten CAs mit --custom-domain-cas DATEI an, damit die Kette gegen sie geprüft werden kann</translation>
+    </message>
+    <message>
         <location line="+6"/>
+        <source>Custom domain {domain} (SAP Custom Domain service; SAP&apos;s documentation of that service has the exact steps, this tool does not confirm them): map the domain to the Cloud Integration runtime, configure TLS for it with client authentication and the trusted CA certificates of your senders (customer-managed trust; include the CA of this certificate: {issuer}), point DNS at it, then let senders call https://{domain}/http/&lt;address&gt;.</source>
+        <translation>Custom Domain {domain} (SAP Custom Domain Service; die genauen Schritte stehen in der SAP-Dokumentation dieses Service, dieses Programm bestätigt sie nicht): ordnen Sie die Domain der Laufzeit von Cloud Integration zu, konfigurieren Sie TLS dafür mit Client-Authentifizierung und den vertrauenswürdigen CA-Zertifikaten Ihrer Sender (kundenverwaltetes Vertrauen; einschließlich der CA dieses Zertifikats: {issuer}), richten Sie DNS darauf aus und lassen Sie die Sender dann https://{domain}/http/&lt;address&gt; aufrufen.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Trial tenants do not support certificate login at all; use a paid tenant.</source>
         <translation>Trial-Tenants unterstützen die Anmeldung mit Zertifikat überhaupt nicht; verwenden Sie einen kostenpflichtigen Tenant.</translation>
     </message>
@@ -2944,6 +3657,11 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Zweite, von SAP nicht empfohlene Möglichkeit: Das Zertifikat ist Teil des Integrationsflusses, daher bedeutet jede Zertifikatsänderung (jede Erneuerung, eine neue ausstellende CA) Bearbeiten und erneutes Deployment des Integrationsflusses, und Aufrufe mit dem neuen Zertifikat scheitern bis dahin (Ausfallzeit). Die empfohlene Möglichkeit ist {recommended}: cpi-cert-wizard mapping --profile {profile}</translation>
     </message>
     <message>
+        <location line="+9"/>
+        <source>With this option the tenant checks only the certificate&apos;s subject and issuer DN (SAP: &quot;Tenant checks the permissions of the sender by evaluating the certificate&apos;s subject/issuer distinguished name (DN)&quot;): any certificate the same CA issues with the same subject passes, not only this one.</source>
+        <translation>Bei dieser Option prüft der Tenant nur Subject-DN und Issuer-DN des Zertifikats (SAP: &quot;Tenant checks the permissions of the sender by evaluating the certificate&apos;s subject/issuer distinguished name (DN)&quot;): jedes Zertifikat, das dieselbe CA mit demselben Subject ausstellt, wird akzeptiert, nicht nur dieses.</translation>
+    </message>
+    <message>
         <location line="+8"/>
         <source>a Certificate-to-User Mapping</source>
         <translation>eine Zertifikat-zu-Benutzer-Zuordnung</translation>
@@ -2998,7 +3716,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Rufen Sie den Endpunkt auf: cpi-cert-wizard test-call --profile {profile}. Ein 403, dessen Standard-Trace (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) sagt, dass Subject und Issuer nicht in der akzeptierten subjectAndIssuers-Liste enthalten sind, bedeutet, dass diesem Kanal das Zertifikat in seiner Liste fehlt: Vergleichen Sie die DNs (cpi-cert-wizard analyze-log liest den Trace).</translation>
     </message>
     <message>
-        <location line="+201"/>
+        <location line="+214"/>
         <source>nothing (the name is empty)</source>
         <translation>nichts (der Name ist leer)</translation>
     </message>
@@ -3013,7 +3731,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Der Schlüsselname</translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+170"/>
         <source>Subject</source>
         <translation>Subject</translation>
     </message>
@@ -3023,7 +3741,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Issuer</translation>
     </message>
     <message>
-        <location filename="../wizard/commands/mapping.py" line="+47"/>
+        <location filename="../wizard/commands/mapping.py" line="+50"/>
         <source>upload in Certificate-to-User Mappings</source>
         <translation>Hochladen unter Zertifikat-zu-Benutzer-Zuordnungen</translation>
     </message>
@@ -3053,7 +3771,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Hochladen im Sender-Kanal: Berechtigung = Client-Zertifikat → Hinzufügen → Auswählen</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+93"/>
         <source>{flags} is for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop it, or drop --flow-certificate.</source>
         <translation>{flags} gilt für die Zuordnung oder den Serviceschlüssel; mit --flow-certificate prüft der Integrationsfluss selbst das Zertifikat (kein Benutzer, keine Rolle). Lassen Sie die Option weg, oder lassen Sie --flow-certificate weg.</translation>
     </message>
@@ -3128,12 +3846,22 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Geheimnis nicht gespeichert (kein Schlüsselbund); Sie werden erneut gefragt</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+17"/>
+        <source>--custom-domain-cas needs --custom-domain HOST.</source>
+        <translation>--custom-domain-cas braucht --custom-domain HOST.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the trusted CAs of the custom domain</source>
+        <translation>die vertrauenswürdigen CAs der Custom Domain</translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>Publishing the mapping for {user!r} to {tmn} …</source>
         <translation>Zuordnung für {user!r} wird in {tmn} veröffentlicht …</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+87"/>
         <source>Certificate: {subject}</source>
         <translation>Zertifikat: {subject}</translation>
     </message>
@@ -3184,8 +3912,8 @@ SAP-Vertrauensliste. Dann:</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Service key: {key} (validity {days} days)</source>
-        <translation>Serviceschlüssel: {key} (Gültigkeit {days} Tage)</translation>
+        <source>Service key: {key} (External Certificate)</source>
+        <translation>Serviceschlüssel: {key} (External Certificate)</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -3232,7 +3960,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>neo_api</name>
     <message>
-        <location filename="../wizard/core/neo_api.py" line="-31"/>
+        <location filename="../wizard/core/neo_api.py" line="-32"/>
         <source>{tmn!r} is not an https URL of the tenant&apos;s management host; give https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
         <translation>{tmn!r} ist keine https-URL des Management-Hosts des Tenants; geben Sie https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com an.</translation>
     </message>
@@ -3242,7 +3970,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>{host} ist der Runtime-Host (iflmap); die API liegt auf dem Management-Host https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
         <source>The token URL {url!r} must be an https URL (the OAuth token endpoint of the subaccount, …/oauth2/api/v1/token).</source>
         <translation>Die Token-URL {url!r} muss eine https-URL sein (der OAuth-Token-Endpunkt des Subaccounts, …/oauth2/api/v1/token).</translation>
     </message>
@@ -3380,7 +4108,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>profiles</name>
     <message>
-        <location filename="../wizard/commands/profiles.py" line="+41"/>
+        <location filename="../wizard/commands/profiles.py" line="+44"/>
         <source>No profiles yet in {folder}.
 Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>Noch keine Profile in {folder}.
@@ -3392,7 +4120,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation> (erneuern)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Secrets are kept in: {where}</source>
         <translation>Geheimnisse liegen in: {where}</translation>
     </message>
@@ -3417,7 +4145,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Profil {name} entfernt.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+258"/>
+        <location filename="../wizard/core/profiles.py" line="+279"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>Das Profil, wie es vor seiner letzten Änderung war, liegt in {backup}: Kopieren Sie es über {file}, um es wiederherzustellen, oder entfernen Sie das Profil.</translation>
     </message>
@@ -3427,12 +4155,37 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Stellen Sie es aus einer Sicherung wieder her, oder entfernen Sie das Profil (seinen Ordner) und legen Sie es neu an.</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+45"/>
+        <source>{name} is not a usable profile name: use 1 to 64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit (for example ERP-PRD or s4_qas).</source>
+        <translation>{name} ist kein verwendbarer Profilname: Verwenden Sie 1 bis 64 Buchstaben, Ziffern, &apos;.&apos;, &apos;_&apos; oder &apos;-&apos;, beginnend mit einem Buchstaben oder einer Ziffer (zum Beispiel ERP-PRD oder s4_qas).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{name} is not a usable profile name: Windows drops a dot at the end of a folder name, so the profile could not be found there. Leave out the final dot.</source>
+        <translation>{name} ist kein verwendbarer Profilname: Windows entfernt einen Punkt am Ende eines Ordnernamens, sodass das Profil dort nicht gefunden würde. Lassen Sie den Punkt am Ende weg.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{name} is not a usable profile name: Windows reserves {device} for a device, with any extension, so no folder can have that name there. Pick another name (for example {device}-1 or {device}_PRD).</source>
+        <translation>{name} ist kein verwendbarer Profilname: Windows reserviert {device} (mit jeder Endung) für ein Gerät, daher kann dort kein Ordner so heißen. Wählen Sie einen anderen Namen (zum Beispiel {device}-1 oder {device}_PRD).</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>{name} differs from the existing profile {other} only in upper and lower case; Windows and macOS would see one folder. Use {other}, or pick a name that differs in more than case.</source>
+        <translation>{name} unterscheidet sich vom vorhandenen Profil {other} nur in Groß- und Kleinschreibung; Windows und macOS sähen nur einen Ordner. Verwenden Sie {other} oder wählen Sie einen Namen, der sich nicht nur in der Schreibweise unterscheidet.</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>Profile {name!r}</source>
         <translation>Profil {name!r}</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+76"/>
+        <source>There is no profile named {name!r}; there is {other!r}, which differs only in upper and lower case. Use --profile {other}.</source>
+        <translation>Es gibt kein Profil namens {name!r}; es gibt {other!r}, das sich nur in Groß- und Kleinschreibung unterscheidet. Verwenden Sie --profile {other}.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>none yet</source>
         <translation>noch keine</translation>
     </message>
@@ -3450,6 +4203,16 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <location line="+7"/>
         <source>{file} is not a profile. {restore}</source>
         <translation>{file} ist kein Profil. {restore}</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>A profile named {name!r} was created by another process meanwhile; nothing was saved. Run the step again to work on it.</source>
+        <translation>Ein Profil namens {name!r} wurde inzwischen von einem anderen Prozess angelegt; es wurde nichts gespeichert. Führen Sie den Schritt erneut aus, um damit weiterzuarbeiten.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Profile {name!r} was changed by another step (another window or command) since it was read here; nothing was saved, so that step&apos;s work is kept. Run this step again.</source>
+        <translation>Das Profil {name!r} wurde seit dem Lesen hier von einem anderen Schritt (einem anderen Fenster oder Befehl) geändert; es wurde nichts gespeichert, die Arbeit jenes Schritts bleibt also erhalten. Führen Sie diesen Schritt erneut aus.</translation>
     </message>
 </context>
 <context>
@@ -3502,7 +4265,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>reply</name>
     <message>
-        <location filename="../wizard/core/reply.py" line="+35"/>
+        <location filename="../wizard/core/reply.py" line="+40"/>
         <location line="+2"/>
         <location line="+1"/>
         <location line="+1"/>
@@ -3552,7 +4315,27 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>hier brauchen wir das Zertifikat, das die CA für Ihre CSR zurückgegeben hat (.cer, .crt, .pem oder .p7b)</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+9"/>
+        <source>here we need CA certificates (intermediates or roots: .pem, .cer, .crt or .p7b) that complete the chain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>here we need the root certificate(s) that the tenant&apos;s server certificate must lead to (.pem, .cer, .crt or .p7b)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>here we need SAP&apos;s list of trusted roots: the JSON shipped in resources/ or a PEM bundle of root certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>{source} is empty — {need}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>{source} is empty. Download the certificate the CA returned for your CSR again.</source>
         <translation>{source} ist leer. Laden Sie das Zertifikat, das die CA für Ihre CSR zurückgegeben hat, erneut herunter.</translation>
     </message>
@@ -3567,7 +4350,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>eine Zertifikatsdatei</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+98"/>
         <source>{source}: certificate block {number} is damaged ({reason}). The file was probably changed or cut while copying; download it again from the CA or copy the whole block including the BEGIN/END lines.</source>
         <translation>{source}: Zertifikatsblock {number} ist beschädigt ({reason}). Die Datei wurde wahrscheinlich beim Kopieren verändert oder abgeschnitten; laden Sie sie erneut von der CA herunter oder kopieren Sie den ganzen Block einschließlich der BEGIN/END-Zeilen.</translation>
     </message>
@@ -3578,6 +4361,11 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     </message>
     <message>
         <location line="+11"/>
+        <source>{source} holds more than {limit} PEM blocks; a CA reply holds a few certificates. Check that you picked the right file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>{source} is cut off: a &apos;-----BEGIN …-----&apos; line has no matching &apos;-----END …-----&apos; line. Copy or download the whole file again.</source>
         <translation>{source} ist abgeschnitten: Zu einer Zeile &apos;-----BEGIN …-----&apos; fehlt die passende Zeile &apos;-----END …-----&apos;. Kopieren oder laden Sie die ganze Datei erneut.</translation>
     </message>
@@ -3592,7 +4380,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{source} enthält kein Zertifikat — {need}.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+57"/>
         <source>{source} holds a private key, not a certificate — {need}.</source>
         <translation>{source} enthält einen privaten Schlüssel, kein Zertifikat — {need}.</translation>
     </message>
@@ -3632,7 +4420,37 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{source} ist weder eine PEM-, DER- noch PKCS#7-Zertifikatsdatei (unlesbare Binärdaten). Prüfen Sie, ob Sie die richtige Datei gewählt haben — {need}.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+31"/>
+        <source>an algorithm this program cannot read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>an unknown certificate version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the text between the BEGIN and END lines is not valid base64</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>an extension appears twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a validity date cannot be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>its binary encoding is invalid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Certificate {number} in {source} is damaged or uses an algorithm this program cannot read ({reason}). Download the CA&apos;s reply again.</source>
         <translation>Zertifikat {number} in {source} ist beschädigt oder verwendet einen Algorithmus, den dieses Programm nicht lesen kann ({reason}). Laden Sie die Antwort der CA erneut herunter.</translation>
     </message>
@@ -3813,7 +4631,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>sap_sign</name>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="-222"/>
+        <location filename="../wizard/core/sap_sign.py" line="-224"/>
         <source>%n day(s)</source>
         <translation>%n Tag(e)</translation>
     </message>
@@ -3828,7 +4646,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>%n Jahr(e)</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+159"/>
         <source>a Destination service key (JSON)</source>
         <translation>ein Serviceschlüssel des Destination Service (JSON)</translation>
     </message>
@@ -3836,6 +4654,11 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <location line="+13"/>
         <source>on: SAP renews it shortly before it expires; import the renewal with --refresh and update the tenant entry</source>
         <translation>ein: SAP erneuert es kurz vor dem Ablauf; importieren Sie die Erneuerung mit --refresh und aktualisieren Sie den Eintrag im Tenant</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>The Destination service runs in a Cloud Foundry or an &apos;Other Environment&apos; subaccount, not in Neo: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
+        <translation>Der Destination Service läuft in einem Subaccount der Umgebung Cloud Foundry oder &apos;Other Environment&apos;, nicht in Neo: Neo-Benutzer brauchen für diesen einen Schritt einen (kostenlosen) Cloud-Foundry-Subaccount; das Zertifikat funktioniert dann auch für Neo.</translation>
     </message>
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+73"/>
@@ -3874,7 +4697,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../wizard/core/sap_sign.py" line="+6"/>
+        <location filename="../wizard/core/sap_sign.py" line="-23"/>
         <source>off</source>
         <translation>aus</translation>
     </message>
@@ -3968,11 +4791,6 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <source>SAP signs for 1 day to 1 year; this request: {validity}. Automatic renewal: {renew}.</source>
         <translation>SAP signiert für 1 Tag bis 1 Jahr; diese Anforderung: {validity}. Automatische Erneuerung: {renew}.</translation>
     </message>
-    <message>
-        <location line="+4"/>
-        <source>The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
-        <translation>Der Destination-Service läuft auf Cloud Foundry: Neo-Benutzer brauchen für diesen einen Schritt einen (kostenlosen) Cloud-Foundry-Subaccount; das Zertifikat funktioniert danach auch für Neo.</translation>
-    </message>
 </context>
 <context>
     <name>secret</name>
@@ -3985,7 +4803,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>secrets</name>
     <message>
-        <location filename="../wizard/core/secrets.py" line="+45"/>
+        <location filename="../wizard/core/secrets.py" line="+82"/>
         <source>the private-key passphrase</source>
         <translation>die Passphrase des privaten Schlüssels</translation>
     </message>
@@ -4005,17 +4823,37 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>das Client-Secret des Destination-Service</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+1"/>
+        <source>the password for the company CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+393"/>
         <source>none (no usable keyring)</source>
         <translation>nirgends (kein nutzbarer Schlüsselbund)</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored; you will be asked for them each time, or set them in the environment variables listed in the README.</source>
-        <translation>Es wurde kein nutzbarer Schlüsselbund des Betriebssystems gefunden (unter Linux: ein entsperrter SecretService wie GNOME Keyring oder KWallet). Geheimnisse werden nicht gespeichert; Sie werden jedes Mal danach gefragt, oder Sie setzen sie in den Umgebungsvariablen, die in der README stehen.</translation>
+        <location line="+6"/>
+        <source>The keyring backend {backend} is not one known to encrypt what it keeps (it may write secrets to a plain file), so no secret is stored there.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+6"/>
+        <source>The secrets of these profiles were stored in {keyring}, which cannot be reached now. Start or unlock it (on Linux: log in to the desktop session), then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>You will be asked for them each time, or set {variables} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log in to the desktop session or unlock &apos;Login&apos; in Passwords and Keys) and try again.</source>
         <translation>Der Schlüsselbund ({keyring}) ist gesperrt, daher kann {what} nicht verwendet werden. Entsperren Sie ihn (melden Sie sich an der Desktop-Sitzung an oder entsperren Sie „Anmeldung“ in „Passwörter und Schlüssel“) und versuchen Sie es erneut.</translation>
     </message>
@@ -4025,17 +4863,32 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Der Schlüsselbund ({keyring}) hat die Verarbeitung von {what} verweigert: {error}. Prüfen Sie, ob er läuft und entsperrt ist.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+56"/>
+        <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No answer was given for {what}; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>{What} of profile {profile}: </source>
         <translation>{What} von Profil {profile}: </translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>{What} of profile {profile!r} is needed and is not in a keyring: {reason} Set {variable} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>{What} of profile {profile!r} is not in the keyring ({keyring}). Set {variable} or store it again.</source>
         <translation>{What} von Profil {profile!r} ist nicht im Schlüsselbund ({keyring}). Setzen Sie {variable} oder speichern Sie es erneut.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>not stored: taken from {variable}</source>
         <translation>nicht gespeichert: aus {variable} übernommen</translation>
     </message>
@@ -4045,46 +4898,233 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Kein Schlüsselbund: Wählen Sie {what} für Profil {profile}: </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>{What} needs 8 characters or more.</source>
         <translation>{What} braucht 8 oder mehr Zeichen.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>not stored: no keyring, you will be asked for it</source>
-        <translation>nicht gespeichert: kein Schlüsselbund, Sie werden danach gefragt</translation>
+        <location line="+5"/>
+        <source>Type {what} for profile {profile} again: </source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
+        <source>The two entries of {what} differ; nothing was created. Try again, or set {variable} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>not stored: no keyring, you will be asked for it (or set {variable})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>The keyring refused to delete {what}: {error}.</source>
         <translation>Der Schlüsselbund hat das Löschen von {what} verweigert: {error}.</translation>
     </message>
 </context>
 <context>
+    <name>senders</name>
+    <message>
+        <location filename="../wizard/core/senders.py" line="+46"/>
+        <source>SAP PI/PO (AS Java)</source>
+        <translation>SAP PI/PO (AS Java)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SAP NetWeaver Administrator → Configuration → Certificates and Keys (Key Storage): import {root} into the view TrustedCAs.</source>
+        <translation>SAP NetWeaver Administrator → Konfiguration → Zertifikate und Schlüssel (Key Storage): importieren Sie {root} in die Sicht TrustedCAs.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>In the same place, choose (or create) a keystore view for this sender and import {p12} there as a key pair entry (PKCS#12 with the whole chain).</source>
+        <translation>Wählen (oder erstellen) Sie dort eine Keystore-Sicht für diesen Sender und importieren Sie {p12} darin als Schlüsselpaar-Eintrag (PKCS#12 mit der ganzen Kette).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>In the receiver channel towards Cloud Integration (SOAP, HTTP_AAE or IDoc_AAE): the runtime host over HTTPS, authentication by client certificate with that keystore view and entry, no user and password.</source>
+        <translation>Im Empfängerkanal zu Cloud Integration (SOAP, HTTP_AAE oder IDoc_AAE): der Laufzeit-Host über HTTPS, Authentifizierung per Client-Zertifikat mit dieser Keystore-Sicht und diesem Eintrag, kein Benutzer und Kennwort.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>SAP ABAP (S/4HANA, ECC)</source>
+        <translation>SAP ABAP (S/4HANA, ECC)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>STRUST: add {root} to the certificate list of the SSL client PSE you use for this connection (SSL client Standard or a dedicated SSL client identity).</source>
+        <translation>STRUST: nehmen Sie {root} in die Zertifikatsliste der SSL-Client-PSE auf, die Sie für diese Verbindung verwenden (SSL-Client Standard oder eine eigene SSL-Client-Identität).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>STRUST: import {p12} into that SSL client PSE (PSE → Import, or sapgenpse import_p12 -p &lt;file&gt;.pse {p12} and load the PSE); the PSE must hold the leaf and every intermediate.</source>
+        <translation>STRUST: importieren Sie {p12} in diese SSL-Client-PSE (PSE → Importieren, oder sapgenpse import_p12 -p &lt;file&gt;.pse {p12} und die PSE laden); die PSE muss das Endzertifikat und alle Zwischenzertifikate enthalten.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>SM59, connection type G: the runtime host, port 443, SSL active with that SSL client identity; Logon &amp; Security: SSL client certificate, without a logon user.</source>
+        <translation>SM59, Verbindungstyp G: der Laufzeit-Host, Port 443, SSL aktiv mit dieser SSL-Client-Identität; Anmeldung &amp; Sicherheit: SSL-Client-Zertifikat, ohne Anmeldebenutzer.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>With two or more worker nodes on the tenant side an ABAP sender gets HTTP 403 unless the profile parameter ict/disable_cookie_urlencoding is 1 or 2, depending on the kernel (SAP Note 2681175).</source>
+        <translation>Mit zwei oder mehr Worker-Knoten auf Tenant-Seite erhält ein ABAP-Sender HTTP 403, sofern der Profilparameter ict/disable_cookie_urlencoding nicht je nach Kernel auf 1 oder 2 steht (SAP-Hinweis 2681175).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Do not mix Basic authentication and the client certificate towards the tenant: TLS session reuse then gives intermittent 401s (SAP KBA 3584034).</source>
+        <translation>Mischen Sie keine Basic-Authentifizierung und Client-Zertifikat zum Tenant: durch TLS-Session-Wiederverwendung entstehen dann sporadische 401 (SAP-KBA 3584034).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Java application</source>
+        <translation>Java-Anwendung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>keytool -importcert -alias tenant-root -file {root} -keystore truststore.p12 -storetype PKCS12 (or rely on the JDK&apos;s cacerts if it holds the root).</source>
+        <translation>keytool -importcert -alias tenant-root -file {root} -keystore truststore.p12 -storetype PKCS12 (oder die cacerts des JDK, wenn sie die Root enthalten).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Use {p12} as the key store (javax.net.ssl.keyStore={p12}, keyStoreType=PKCS12), or copy it into yours with keytool -importkeystore -srckeystore {p12} -srcstoretype PKCS12.</source>
+        <translation>Verwenden Sie {p12} als Keystore (javax.net.ssl.keyStore={p12}, keyStoreType=PKCS12), oder kopieren Sie es mit keytool -importkeystore -srckeystore {p12} -srcstoretype PKCS12 in Ihren.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Call the runtime host over HTTPS with that key store; no Authorization header.</source>
+        <translation>Rufen Sie den Laufzeit-Host über HTTPS mit diesem Keystore auf; kein Authorization-Header.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>An old Java that reports &apos;wrong password&apos; or a MAC error cannot read AES-256 PKCS#12: export again with --legacy.</source>
+        <translation>Ein altes Java, das &apos;falsches Kennwort&apos; oder einen MAC-Fehler meldet, kann AES-256-PKCS#12 nicht lesen: exportieren Sie erneut mit --legacy.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>.NET application</source>
+        <translation>.NET-Anwendung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Windows: {root} in Trusted Root Certification Authorities (often there already).</source>
+        <translation>Windows: {root} unter Vertrauenswürdige Stammzertifizierungsstellen (oft schon vorhanden).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Load {p12} as an X509Certificate2 and add it to HttpClientHandler.ClientCertificates; put the intermediates into the Intermediate Certification Authorities store so Windows sends them.</source>
+        <translation>Laden Sie {p12} als X509Certificate2 und fügen Sie es zu HttpClientHandler.ClientCertificates hinzu; legen Sie die Zwischenzertifikate in den Speicher Zwischenzertifizierungsstellen, damit Windows sie mitsendet.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Call the runtime host with TLS 1.2 or 1.3; no Authorization header.</source>
+        <translation>Rufen Sie den Laufzeit-Host mit TLS 1.2 oder 1.3 auf; kein Authorization-Header.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&apos;Could not create SSL/TLS secure channel&apos; usually means the application offers only TLS 1.0 or 1.1: enable TLS 1.2.</source>
+        <translation>&apos;Could not create SSL/TLS secure channel&apos; bedeutet meist, dass die Anwendung nur TLS 1.0 oder 1.1 anbietet: aktivieren Sie TLS 1.2.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Postman</source>
+        <translation>Postman</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Settings → Certificates → CA certificates: {root_pem} (needed when SSL certificate verification is on and the root is not in the system store).</source>
+        <translation>Settings → Certificates → CA certificates: {root_pem} (nötig, wenn die SSL-Zertifikatsprüfung an ist und die Root nicht im Systemspeicher liegt).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Settings → Certificates → Add certificate: host = the runtime host, PFX file {p12} and its password.</source>
+        <translation>Settings → Certificates → Add certificate: Host = der Laufzeit-Host, PFX-Datei {p12} und ihr Kennwort.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Send the request to https://&lt;runtime host&gt;/http/&lt;address&gt; with Authorization: No Auth.</source>
+        <translation>Senden Sie die Anfrage an https://&lt;runtime host&gt;/http/&lt;address&gt; mit Authorization: No Auth.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>curl</source>
+        <translation>curl</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>--cacert {root_pem}</source>
+        <translation>--cacert {root_pem}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>--cert {chain} with --key and its passphrase, or --cert-type P12 --cert {p12}; cpi-cert-wizard test-call prints the exact command.</source>
+        <translation>--cert {chain} mit --key und seiner Passphrase, oder --cert-type P12 --cert {p12}; cpi-cert-wizard test-call gibt den genauen Befehl aus.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>curl &lt;options&gt; https://&lt;runtime host&gt;/http/&lt;address&gt;, without -u.</source>
+        <translation>curl &lt;options&gt; https://&lt;runtime host&gt;/http/&lt;address&gt;, ohne -u.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>trust store: {text}</source>
+        <translation>Truststore: {text}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>key pair: {text}</source>
+        <translation>Schlüsselpaar: {text}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>call: {text}</source>
+        <translation>Aufruf: {text}</translation>
+    </message>
+</context>
+<context>
     <name>storage</name>
     <message>
-        <location filename="../wizard/core/storage.py" line="+55"/>
+        <location filename="../wizard/core/storage.py" line="+110"/>
+        <source>Cannot replace {file}: another program has it open. Close it (an editor, a viewer, a virus scanner still reading it) and try again; nothing was changed.</source>
+        <translation>{file} kann nicht ersetzt werden: Ein anderes Programm hat die Datei geöffnet. Schließen Sie es (einen Editor, einen Betrachter, einen Virenscanner, der sie noch liest) und versuchen Sie es erneut; es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Cannot write {file}: {reason}. Check that the folder exists and is writable.</source>
         <translation>{file} kann nicht geschrieben werden: {reason}. Prüfen Sie, ob der Ordner existiert und beschreibbar ist.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+5"/>
         <source>Cannot write {file}: {reason}. Nothing was changed.</source>
         <translation>{file} kann nicht geschrieben werden: {reason}. Nichts wurde geändert.</translation>
     </message>
     <message>
-        <location line="+20"/>
-        <location line="+48"/>
+        <location line="+54"/>
         <source>{file} is a folder, not {what}. Give the file itself.</source>
         <translation>{file} ist ein Ordner, nicht {what}. Geben Sie die Datei selbst an.</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="+5"/>
+        <source>{file} is a named pipe (FIFO), not {what}: reading it could wait forever. Save what you want to give into a regular file and give that file.</source>
+        <translation>{file} ist eine Named Pipe (FIFO), nicht {what}: Das Lesen könnte ewig warten. Speichern Sie den Inhalt in einer normalen Datei und geben Sie diese an.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{file} is a device, not {what}: reading it may never end. Give a regular file.</source>
+        <translation>{file} ist ein Gerät, nicht {what}: Das Lesen endet womöglich nie. Geben Sie eine normale Datei an.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{file} is not a regular file (a socket or similar), not {what}.</source>
+        <translation>{file} ist keine normale Datei (ein Socket o. Ä.), nicht {what}.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>{file} is {size} MB; {what} is never that large (limit {limit} MB). Check that you picked the right file.</source>
         <translation>{file} ist {size} MB groß; {what} ist nie so groß (Grenze {limit} MB). Prüfen Sie, ob Sie die richtige Datei gewählt haben.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+61"/>
         <source>{file} does not exist. Check the path.</source>
         <translation>{file} existiert nicht. Prüfen Sie den Pfad.</translation>
     </message>
@@ -4099,12 +5139,32 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{file} kann nicht gelesen werden: {reason}.</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+81"/>
+        <source>process {pid}</source>
+        <translation>Prozess {pid}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>another process</source>
+        <translation>einem anderen Prozess</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>it is a symbolic link, which is never followed; remove it</source>
+        <translation>es ist ein symbolischer Link, dem nie gefolgt wird; entfernen Sie ihn</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>it is a folder; remove it</source>
+        <translation>es ist ein Ordner; entfernen Sie ihn</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Cannot create the lock file {file}: {reason}.</source>
         <translation>Die Sperrdatei {file} kann nicht angelegt werden: {reason}.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+32"/>
         <source>{what} is being changed by {holder}, which did not finish within {seconds} s. Wait for it to finish (or close the other cpi-cert-wizard) and try again.</source>
         <translation>{what} wird gerade von {holder} geändert, der nicht innerhalb von {seconds} s fertig wurde. Warten Sie, bis er fertig ist (oder schließen Sie den anderen cpi-cert-wizard), und versuchen Sie es erneut.</translation>
     </message>
@@ -4145,7 +5205,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+211"/>
+        <location filename="../wizard/core/testcall.py" line="+216"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>Profil {profile!r} hat keinen privaten Schlüssel ({file}). Erstellen Sie zuerst Schlüssel und CSR (csr), oder importieren Sie eine PKCS#12-Datei (import-p12).</translation>
     </message>
@@ -4200,7 +5260,12 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>eine Datei mit akzeptierten Client-Root-Zertifikaten</translation>
     </message>
     <message>
-        <location line="+568"/>
+        <location line="+563"/>
+        <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
+        <translation>Dieser Aufruf sendet neben dem Client-Zertifikat einen Authorization-Header. SAP-KBA 3584034: Ein Sender, der Basic-Authentifizierung und Client-Zertifikate zum Tenant mischt, erhält durch TLS-Session-Wiederverwendung sporadische 401; verwenden Sie eine Authentifizierungsart pro Sender.</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
         <translation>Profil {profile!r} hat keine Tenant-URL; geben Sie den Endpunkt mit --url an (zum Beispiel https://&lt;Runtime-Host&gt;/http/&lt;Adresse&gt;).</translation>
     </message>
@@ -4210,7 +5275,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{url!r} ist keine https://-URL. Der Tenant akzeptiert Client-Zertifikate nur über TLS: Verwenden Sie https://&lt;Runtime-Host&gt;/http/&lt;Adresse&gt;.</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+90"/>
         <source>Connected to {target}.</source>
         <translation>Verbunden mit {target}.</translation>
     </message>
@@ -4315,12 +5380,17 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Die Antwort beginnt mit: {excerpt}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>Redirected to {location}: not an integration flow endpoint (a login page or the management host?).</source>
         <translation>Umgeleitet auf {location}: kein Endpunkt eines Integrationsflusses (eine Anmeldeseite oder der Management-Host?).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
+        <source>The answer asks for credentials: WWW-Authenticate: {value}.</source>
+        <translation>Die Antwort verlangt Anmeldedaten: WWW-Authenticate: {value}.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>The server says it could not verify the client certificate.</source>
         <translation>Der Server meldet, dass er das Client-Zertifikat nicht prüfen konnte.</translation>
     </message>
@@ -4330,32 +5400,57 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Der Server meldet, dass kein Client-Zertifikat angekommen ist.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+25"/>
         <source>The pre-checks found problems with the chain: {checks} (see above).</source>
         <translation>Die Vorabprüfungen haben Probleme mit der Kette gefunden: {checks} (siehe oben).</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>The server never asked for a client certificate, so nothing could be forwarded: check that the URL is the runtime host (not the management host) and that no proxy or gateway ends TLS in between.</source>
-        <translation>Der Server hat nie ein Client-Zertifikat verlangt, also konnte nichts weitergeleitet werden: Prüfen Sie, ob die URL der Runtime-Host ist (nicht der Management-Host) und ob kein Proxy oder Gateway dazwischen TLS terminiert.</translation>
+        <location line="+15"/>
+        <source>A load balancer drops such a chain, so the tool believes the tenant saw no certificate (the access log would show &apos;-&apos; as the user).</source>
+        <translation>Ein Load Balancer verwirft eine solche Kette, daher nimmt das Programm an, dass der Tenant kein Zertifikat gesehen hat (das Zugriffsprotokoll würde &apos;-&apos; als Benutzer zeigen).</translation>
     </message>
     <message>
         <location line="+11"/>
-        <source>A load balancer drops such a chain, so the tenant saw no certificate (the access log shows &apos;-&apos; as the user).</source>
-        <translation>Ein Load Balancer verwirft eine solche Kette, daher hat der Tenant kein Zertifikat gesehen (das Zugriffsprotokoll zeigt &apos;-&apos; als Benutzer).</translation>
+        <source>the server sent no acceptable-CA names</source>
+        <translation>der Server hat keine akzeptierten CA-Namen gesendet</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>The chain should pass the load balancer, so the certificate reached the tenant but is not known there (the access log shows &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; as the user).</source>
-        <translation>Die Kette sollte den Load Balancer passieren; das Zertifikat hat den Tenant also erreicht, ist dort aber nicht bekannt (das Zugriffsprotokoll zeigt &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; als Benutzer).</translation>
+        <location line="+2"/>
+        <source>the server&apos;s acceptable-CA names do not settle it</source>
+        <translation>die akzeptierten CA-Namen des Servers entscheiden es nicht</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>Why the tool believes the load balancer dropped the chain: {named}, and the root {root} is not confirmed by {version}. If that root is on SAP&apos;s current list (SAP Note 2801396), the certificate reached the tenant and is not mapped (NOT_MAPPED) instead; the access log line of this call tells the two apart.</source>
+        <translation>Warum das Programm annimmt, dass der Load Balancer die Kette verworfen hat: {named}, und die Root {root} ist durch {version} nicht bestätigt. Steht diese Root auf der aktuellen SAP-Liste (SAP-Hinweis 2801396), hat das Zertifikat den Tenant erreicht und ist stattdessen nicht zugeordnet (NOT_MAPPED); die Zeile dieses Aufrufs im Zugriffsprotokoll unterscheidet die beiden Fälle.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The chain should pass the load balancer, so the tool believes the certificate reached the tenant but is not known there (the access log would show &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; as the user).</source>
+        <translation>Die Kette sollte den Load Balancer passieren, daher nimmt das Programm an, dass das Zertifikat den Tenant erreicht hat, dort aber unbekannt ist (das Zugriffsprotokoll würde &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; als Benutzer zeigen).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Could not tell: {checks}.</source>
         <translation>Nicht feststellbar: {checks}.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+29"/>
+        <source>SAP&apos;s answer says invalid_client: the client certificate is not configured exactly once in a service key (SAP KBA 3224701). So the certificate passed the load balancer and reached the tenant; it is in no service key of a Process Integration Runtime instance, or in more than one.</source>
+        <translation>Die Antwort von SAP lautet invalid_client: das Client-Zertifikat ist nicht in genau einem Serviceschlüssel konfiguriert (SAP-KBA 3224701). Das Zertifikat hat also den Load Balancer passiert und den Tenant erreicht; es steht in keinem Serviceschlüssel einer Process-Integration-Runtime-Instanz oder in mehr als einem.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The answer carries X-CSRF-Token: Required: the sender channel is CSRF protected and the call brought no valid token. Fetch one first (GET with X-CSRF-Token: Fetch, keep the cookies) or untick CSRF Protected in the channel; the certificate and the role are fine.</source>
+        <translation>Die Antwort enthält X-CSRF-Token: Required: der Sender-Kanal ist CSRF-geschützt, und der Aufruf brachte kein gültiges Token. Holen Sie zuerst eines (GET mit X-CSRF-Token: Fetch, Cookies behalten) oder deaktivieren Sie CSRF Protected im Kanal; Zertifikat und Rolle sind in Ordnung.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The server never asked for a client certificate, so none was sent: this is not SAP&apos;s load balancer in front of a runtime node. Check that the URL is the runtime host (not the management host) and that no proxy or API Management ends TLS in between; sending intermediates or changing the CA will not help.</source>
+        <translation>Der Server hat nie nach einem Client-Zertifikat gefragt, also wurde keines gesendet: das ist nicht der Load Balancer von SAP vor einem Laufzeitknoten. Prüfen Sie, ob die URL der Laufzeit-Host ist (nicht der Management-Host) und ob kein Proxy oder API Management dazwischen TLS beendet; Zwischenzertifikate senden oder die CA wechseln hilft nicht.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>no certificate</source>
         <translation>kein Zertifikat</translation>
     </message>
@@ -4388,17 +5483,18 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Kein Ziel angegeben: Übergeben Sie die Runtime-URL oder den Host des Tenants, zum Beispiel https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+22"/>
         <source>{raw!r} is a {scheme}:// address; give an https:// URL, a host name or host:port.</source>
         <translation>{raw!r} ist eine {scheme}://-Adresse; geben Sie eine https://-URL, einen Hostnamen oder host:port an.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="-9"/>
+        <location line="+30"/>
         <source>{raw!r}: the IPv6 address has no closing &apos;]&apos;.</source>
         <translation>{raw!r}: Bei der IPv6-Adresse fehlt die schließende &apos;]&apos;.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>{raw!r}: {port!r} is not a port number (1 to 65535).</source>
         <translation>{raw!r}: {port!r} ist keine Portnummer (1 bis 65535).</translation>
     </message>
@@ -4413,7 +5509,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{raw!r} hat keinen Hostnamen.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+48"/>
         <source>Proxy scheme {scheme}:// is not supported; give an http:// proxy URL (the usual kind: it tunnels TLS with CONNECT), for example http://proxy.corp:3128.</source>
         <translation>Das Proxy-Schema {scheme}:// wird nicht unterstützt; geben Sie eine http://-Proxy-URL an (die übliche Art: Sie tunnelt TLS mit CONNECT), zum Beispiel http://proxy.corp:3128.</translation>
     </message>
@@ -4601,7 +5697,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>tracelog</name>
     <message>
-        <location filename="../wizard/core/tracelog.py" line="+482"/>
+        <location filename="../wizard/core/tracelog.py" line="+513"/>
         <source>an ljs_trace_*.log file</source>
         <translation>eine ljs_trace_*.log-Datei</translation>
     </message>
@@ -4609,12 +5705,27 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+93"/>
+        <location filename="../wizard/core/trust.py" line="+101"/>
         <source>an SAP trust list</source>
         <translation>eine SAP-Vertrauensliste</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+8"/>
+        <source>{base} plus {count} root(s) from {file}</source>
+        <translation>{base} plus {count} Root(s) aus {file}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the trusted CAs of the custom domain</source>
+        <translation>die vertrauenswürdigen CAs der Custom Domain</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the trusted CAs configured for the custom domain {domain} ({file})</source>
+        <translation>die für die Custom Domain {domain} konfigurierten vertrauenswürdigen CAs ({file})</translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source>the SAP trust list shipped with the wizard</source>
         <translation>die mit dem Assistenten ausgelieferte SAP-Vertrauensliste</translation>
     </message>
@@ -4627,7 +5738,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>verdicts</name>
     <message>
-        <location filename="../wizard/core/verdicts.py" line="+78"/>
+        <location filename="../wizard/core/verdicts.py" line="+92"/>
         <source>Neo: {neo} Cloud Foundry: {cf}</source>
         <translation>Neo: {neo} Cloud Foundry: {cf}</translation>
     </message>
@@ -4707,7 +5818,32 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Beheben Sie das in den Belegen genannte Problem der Kette: Senden Sie End- und alle Zwischenzertifikate, verwenden Sie ein Zertifikat einer CA, deren Root-Zertifikat auf der SAP-Liste steht, nie ein selbstsigniertes.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>The load balancer would drop this chain (the tool&apos;s inference)</source>
+        <translation>Der Load Balancer würde diese Kette verwerfen (Schlussfolgerung des Programms)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The tenant answered 401 without saying why. The tool cannot see what the load balancer did; from the chain it sends, it believes the load balancer dropped the client certificate, so the call arrived without one. The evidence says why it believes so; the access log line of this call (&apos;-&apos; as the user) would confirm it.</source>
+        <translation>Der Tenant hat 401 geantwortet, ohne zu sagen warum. Das Programm sieht nicht, was der Load Balancer getan hat; aufgrund der gesendeten Kette nimmt es an, dass der Load Balancer das Client-Zertifikat verworfen hat und der Aufruf ohne Zertifikat ankam. Die Belege sagen, warum es das annimmt; die Zeile dieses Aufrufs im Zugriffsprotokoll (&apos;-&apos; als Benutzer) würde es bestätigen.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The server never asked for a client certificate</source>
+        <translation>Der Server hat nie nach einem Client-Zertifikat gefragt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The server at this address finished the TLS handshake without asking for a client certificate, so none was sent. SAP&apos;s load balancer in front of a runtime node asks for one; this answer came from something else: the management host instead of the runtime host, or an API Management or reverse proxy that ends TLS in front of the tenant.</source>
+        <translation>Der Server an dieser Adresse hat den TLS-Handshake beendet, ohne nach einem Client-Zertifikat zu fragen, also wurde keines gesendet. Der Load Balancer von SAP vor einem Laufzeitknoten fragt danach; diese Antwort kam von etwas anderem: dem Management-Host statt des Laufzeit-Hosts, oder einem API Management oder Reverse Proxy, der vor dem Tenant TLS beendet.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Call the runtime host: on Cloud Foundry the url of the integration-flow service key (…-rt.cfapps…), on Neo the host ending in -iflmap…, not the management host. If a proxy or API Management sits in between, it must pass the TLS connection through or present the client certificate itself. Another chain or CA will not change this.</source>
+        <translation>Rufen Sie den Laufzeit-Host auf: auf Cloud Foundry die url des Serviceschlüssels mit Plan integration-flow (…-rt.cfapps…), auf Neo den Host, der auf -iflmap… endet, nicht den Management-Host. Sitzt ein Proxy oder API Management dazwischen, muss er die TLS-Verbindung durchreichen oder das Client-Zertifikat selbst vorlegen. Eine andere Kette oder CA ändert daran nichts.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>The certificate is not mapped to a user</source>
         <translation>Das Zertifikat ist keinem Benutzer zugeordnet</translation>
     </message>
@@ -4723,16 +5859,51 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     </message>
     <message>
         <location line="+2"/>
-        <source>Add this exact certificate (the client .cer, serial included) in the Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry.</source>
-        <translation>Fügen Sie genau dieses Zertifikat (die Client-.cer, samt Seriennummer) mit einem Benutzernamen in der Zertifikat-zu-Benutzer-Zuordnung hinzu; ein erneuertes Zertifikat braucht einen neuen Eintrag.</translation>
+        <source>Add this exact certificate (the client .cer, serial included) in the Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry. If 401s come and go while the same sender also calls with Basic authentication, that is TLS session reuse (SAP KBA 3584034): use one authentication type per sender.</source>
+        <translation>Fügen Sie genau dieses Zertifikat (die Client-.cer, einschließlich Seriennummer) in der Zertifikat-zu-Benutzer-Zuordnung mit einem Benutzernamen hinzu; ein erneuertes Zertifikat braucht einen neuen Eintrag. Kommen und gehen 401, während derselbe Sender auch mit Basic-Authentifizierung aufruft, ist das TLS-Session-Wiederverwendung (SAP-KBA 3584034): verwenden Sie eine Authentifizierungsart pro Sender.</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Create a service key of type External Certificate (certificate_external) with this leaf certificate as PEM on the Process Integration Runtime instance (plan integration-flow); the certificate must be in exactly one service key.</source>
-        <translation>Legen Sie auf der Instanz von Process Integration Runtime (Plan integration-flow) einen Serviceschlüssel vom Typ External Certificate (certificate_external) mit diesem Endzertifikat als PEM an; das Zertifikat muss in genau einem Serviceschlüssel stehen.</translation>
+        <location line="+10"/>
+        <source>Create a service key of type External Certificate (certificate_external) with this leaf certificate as PEM on the Process Integration Runtime instance (plan integration-flow); the certificate must be in exactly one service key. If 401s come and go while the same sender also calls with Basic authentication, that is TLS session reuse (SAP KBA 3584034): use one authentication type per sender.</source>
+        <translation>Legen Sie einen Serviceschlüssel vom Typ External Certificate (certificate_external) mit diesem Endzertifikat als PEM auf der Process-Integration-Runtime-Instanz (Plan integration-flow) an; das Zertifikat muss in genau einem Serviceschlüssel stehen. Kommen und gehen 401, während derselbe Sender auch mit Basic-Authentifizierung aufruft, ist das TLS-Session-Wiederverwendung (SAP-KBA 3584034): verwenden Sie eine Authentifizierungsart pro Sender.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
+        <source>The certificate is probably not mapped to a user (the tool&apos;s inference)</source>
+        <translation>Das Zertifikat ist wahrscheinlich keinem Benutzer zugeordnet (Schlussfolgerung des Programms)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The tenant answered 401 without saying why. The chain should pass the load balancer, so the tool believes the certificate reached the tenant but is not known there. The access log line of this call (&apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos; as the user) would confirm it.</source>
+        <translation>Der Tenant hat 401 geantwortet, ohne zu sagen warum. Die Kette sollte den Load Balancer passieren, daher nimmt das Programm an, dass das Zertifikat den Tenant erreicht hat, dort aber unbekannt ist. Die Zeile dieses Aufrufs im Zugriffsprotokoll (&apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos; als Benutzer) würde es bestätigen.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Give the mapped user the channel&apos;s role and check the sender channel&apos;s CSRF setting. An SAP ABAP sender gets 403 when the tenant has two or more worker nodes unless the profile parameter ict/disable_cookie_urlencoding is set to 1 or 2 (SAP Note 2681175).</source>
+        <translation>Geben Sie dem zugeordneten Benutzer die Rolle des Kanals und prüfen Sie die CSRF-Einstellung des Sender-Kanals. Ein SAP-ABAP-Sender erhält 403, wenn der Tenant zwei oder mehr Worker-Knoten hat, sofern der Profilparameter ict/disable_cookie_urlencoding nicht auf 1 oder 2 steht (SAP-Hinweis 2681175).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Give the mapped user the role the sender channel requires (default ESBMessaging.send) on the application ending in &apos;iflmap&apos; (cockpit → Security → Authorizations), and check the channel&apos;s CSRF protection setting. An SAP ABAP sender with two or more worker nodes on the tenant side needs the profile parameter ict/disable_cookie_urlencoding = 1 or 2 (SAP Note 2681175).</source>
+        <translation>Geben Sie dem zugeordneten Benutzer die Rolle, die der Sender-Kanal verlangt (Standard ESBMessaging.send), auf der Anwendung, die auf &apos;iflmap&apos; endet (Cockpit → Sicherheit → Berechtigungen), und prüfen Sie die CSRF-Schutzeinstellung des Kanals. Ein SAP-ABAP-Sender braucht bei zwei oder mehr Worker-Knoten auf Tenant-Seite den Profilparameter ict/disable_cookie_urlencoding = 1 oder 2 (SAP-Hinweis 2681175).</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Add the channel&apos;s role (default ESBMessaging.send) to the service instance&apos;s &quot;roles&quot; parameter (role changes can take up to an hour to apply), and check the channel&apos;s CSRF protection setting. An SAP ABAP sender with two or more worker nodes on the tenant side needs the profile parameter ict/disable_cookie_urlencoding = 1 or 2 (SAP Note 2681175).</source>
+        <translation>Fügen Sie die Rolle des Kanals (Standard ESBMessaging.send) dem Parameter &quot;roles&quot; der Serviceinstanz hinzu (Rollenänderungen können bis zu einer Stunde brauchen), und prüfen Sie die CSRF-Schutzeinstellung des Kanals. Ein SAP-ABAP-Sender braucht bei zwei oder mehr Worker-Knoten auf Tenant-Seite den Profilparameter ict/disable_cookie_urlencoding = 1 oder 2 (SAP-Hinweis 2681175).</translation>
+    </message>
+    <message>
+        <location line="+114"/>
+        <source>Something answers at this address, but no TLS session could be set up with it: it speaks plain HTTP or another protocol, closed the connection during the handshake, or has no protocol version in common with the caller.</source>
+        <translation>An dieser Adresse antwortet etwas, aber es ließ sich keine TLS-Sitzung aufbauen: es spricht reines HTTP oder ein anderes Protokoll, hat die Verbindung im Handshake geschlossen, oder hat keine Protokollversion mit dem Aufrufer gemeinsam.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that intercepts the connection. A .NET sender that reports &apos;Could not create SSL/TLS secure channel&apos; is usually offering only TLS 1.0 or 1.1: enable TLS 1.2 on it.</source>
+        <translation>Verwenden Sie eine https://-URL des Laufzeit-Hosts auf Port 443; prüfen Sie, ob ein Proxy oder Gateway die Verbindung abfängt. Ein .NET-Sender, der &apos;Could not create SSL/TLS secure channel&apos; meldet, bietet meist nur TLS 1.0 oder 1.1 an: aktivieren Sie dort TLS 1.2.</translation>
+    </message>
+    <message>
+        <location line="-145"/>
         <source>Authenticated, but not allowed</source>
         <translation>Authentifiziert, aber nicht berechtigt</translation>
     </message>
@@ -4742,22 +5913,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Der Tenant kennt den Benutzer des Zertifikats (HTTP 403), aber diesem Benutzer fehlt die Rolle, die der Sender-Kanal des Integrationsflusses verlangt, oder der CSRF-Schutz ist eingeschaltet, oder die eigene Client-Zertifikatsliste des Integrationsflusses enthält dieses Subject und diesen Issuer nicht.</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Give the mapped user the channel&apos;s role and check the sender channel&apos;s CSRF setting.</source>
-        <translation>Geben Sie dem zugeordneten Benutzer die Rolle des Kanals und prüfen Sie die CSRF-Einstellung des Sender-Kanals.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Give the mapped user the role the sender channel requires (default ESBMessaging.send) on the application ending in &apos;iflmap&apos; (cockpit → Security → Authorizations), and check the channel&apos;s CSRF protection setting.</source>
-        <translation>Geben Sie dem zugeordneten Benutzer die Rolle, die der Sender-Kanal verlangt (Standard ESBMessaging.send), auf der Anwendung, die auf &apos;iflmap&apos; endet (Cockpit → Sicherheit → Berechtigungen), und prüfen Sie die Einstellung des CSRF-Schutzes im Kanal.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Add the channel&apos;s role (default ESBMessaging.send) to the service instance&apos;s &quot;roles&quot; parameter (role changes can take up to an hour to apply), and check the channel&apos;s CSRF protection setting.</source>
-        <translation>Fügen Sie die Rolle des Kanals (Standard ESBMessaging.send) dem Parameter &quot;roles&quot; der Service-Instanz hinzu (Rollenänderungen können bis zu einer Stunde brauchen, bis sie wirken), und prüfen Sie die Einstellung des CSRF-Schutzes im Kanal.</translation>
-    </message>
-    <message>
-        <location line="+12"/>
+        <location line="+38"/>
         <source>No integration flow at this address</source>
         <translation>Kein Integrationsfluss unter dieser Adresse</translation>
     </message>
@@ -4865,16 +6021,6 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <location line="+9"/>
         <source>No TLS session with this port</source>
         <translation>Keine TLS-Sitzung mit diesem Port</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Something answers at this address, but no TLS session could be set up with it: it speaks plain HTTP or another protocol, or closed the connection during the handshake.</source>
-        <translation>Unter dieser Adresse antwortet etwas, aber es ließ sich keine TLS-Sitzung damit aufbauen: Es spricht unverschlüsseltes HTTP oder ein anderes Protokoll, oder es hat die Verbindung während des Handshakes geschlossen.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that intercepts the connection.</source>
-        <translation>Verwenden Sie eine https://-URL des Runtime-Hosts auf Port 443; prüfen Sie, ob ein Proxy oder Gateway die Verbindung abfängt.</translation>
     </message>
 </context>
 <context>

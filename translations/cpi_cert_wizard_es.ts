@@ -4,28 +4,216 @@
 <context>
     <name>BusyBar</name>
     <message>
-        <location filename="../wizard/ui/widgets/busy.py" line="+21"/>
+        <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
         <source>Working</source>
         <translation>Procesando</translation>
     </message>
     <message>
+        <location line="+10"/>
+        <source>(Cancel stops it.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CaEnrollPanel</name>
+    <message>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+69"/>
+        <source>Send to the company CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>If your company&apos;s CA offers Microsoft AD CS web enrollment (…/certsrv) or EST, the wizard sends the request and brings the certificate back. A request an administrator must approve is kept in the profile: come back later and ask again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>AD CS web enrollment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+1"/>
-        <source>Cancel</source>
-        <translation>Cancelar</translation>
+        <source>EST (RFC 7030)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Kind of CA:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>CA &amp;address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the template&apos;s short name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Template:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Sign in with:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>DOMAIN\name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>kept in the keyring after it worked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pass&amp;word:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Send to the &amp;company CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask the CA a&amp;gain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Kerberos (the logged-on user)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NTLM (user and password)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Basic (user and password)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>User and password (Basic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>The request is %1.</source>
+        <translation type="unfinished">La solicitud es %1.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Sending the request to the company CA…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Asking the company CA…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Still waiting for the CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The CA keeps the request pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>An administrator must approve it. You can close the program: when you resume this sender system, ask the CA again here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Issued to: %1</source>
+        <translation type="unfinished">Emitido para: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issued by: %1</source>
+        <translation type="unfinished">Emitido por: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid until: %1</source>
+        <translation type="unfinished">Válido hasta: %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The company CA issued the certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The certificate and its chain are stored in the profile. Next shows them.</source>
+        <translation type="unfinished">El certificado y su cadena se han guardado en el perfil. Pulse Siguiente para verlos.</translation>
     </message>
 </context>
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+49"/>
+        <location filename="../wizard/ui/wizard.py" line="+53"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: asistente de certificados de cliente</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&amp;Finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back to the list of sender systems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Discard what you typed?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>What you typed on this page is not saved yet. Leave the page and lose it? Everything saved before stays in the profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Stop what is running; nothing is written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Close the wizard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back to the list of sender systems; what is saved stays</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>CertificatePage</name>
     <message>
-        <location filename="../wizard/ui/pages/certificate.py" line="+115"/>
+        <location filename="../wizard/ui/pages/certificate.py" line="+116"/>
         <source>Give the files your CA sent (drop them here or choose them: .cer, .crt, .pem, .p7b, in any order), or paste the PEM text. The wizard checks that the certificate belongs to this profile&apos;s key, completes and checks the chain, and stores it.</source>
         <translation>Indique los archivos que le envió la CA (arrástrelos aquí o selecciónelos: .cer, .crt, .pem, .p7b, en cualquier orden) o pegue el texto PEM. El asistente comprueba que el certificado corresponde a la clave de este perfil, completa y comprueba la cadena, y lo guarda.</translation>
     </message>
@@ -45,12 +233,12 @@
         <translation>&amp;Importar y comprobar</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>C&amp;hain:</source>
         <translation>Ca&amp;dena:</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Reading the stored chain…</source>
         <translation>Leyendo la cadena guardada…</translation>
     </message>
@@ -78,7 +266,7 @@
 <context>
     <name>ChainView</name>
     <message>
-        <location filename="../wizard/ui/pages/trust.py" line="+57"/>
+        <location filename="../wizard/ui/pages/trust.py" line="+53"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="+107"/>
         <source>leaf</source>
         <translation>hoja</translation>
@@ -174,7 +362,7 @@
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../wizard/ui/pages/export.py" line="+77"/>
+        <location filename="../wizard/ui/pages/export.py" line="+76"/>
         <source>The PKCS#12 file (.p12) holds the private key, the certificate and the intermediates: it goes into the sender system&apos;s keystore. Its password only wraps it for the transport; keep the file itself safe.</source>
         <translation>El archivo PKCS#12 (.p12) contiene la clave privada, el certificado y los intermedios: va al almacén de claves del sistema emisor. Su contraseña solo lo protege durante el transporte; guarde el archivo en un lugar seguro.</translation>
     </message>
@@ -209,22 +397,22 @@
         <translation>A&amp;lias (nombre descriptivo):</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>&amp;Export</source>
         <translation>&amp;Exportar</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>&amp;Copy password</source>
         <translation>&amp;Copiar contraseña</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>&amp;Open folder</source>
         <translation>A&amp;brir carpeta</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+18"/>
         <source>Preparing…</source>
         <translation>Preparando…</translation>
     </message>
@@ -315,7 +503,7 @@
 <context>
     <name>KeyPage</name>
     <message>
-        <location filename="../wizard/ui/pages/key.py" line="+140"/>
+        <location filename="../wizard/ui/pages/key.py" line="+139"/>
         <source>The key pair is made on this computer and never leaves it; the CA only sees the request (CSR). Only the common name is required: it may be any name the tenant administrators recognise, without leading or trailing spaces.</source>
         <translation>El par de claves se genera en este ordenador y nunca sale de él; la CA solo ve la solicitud (CSR). Solo el nombre común es obligatorio: puede ser cualquier nombre que reconozcan los administradores del tenant, sin espacios al principio ni al final.</translation>
     </message>
@@ -346,8 +534,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Cou&amp;ntry (C):</source>
-        <translation>&amp;País (C):</translation>
+        <source>Countr&amp;y (C):</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
@@ -400,12 +588,12 @@
         <translation>&amp;Tipo de clave:</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>&amp;Generate key and request</source>
         <translation>&amp;Generar clave y solicitud</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+4"/>
         <source>Certificate &amp;request (CSR):</source>
         <translation>Solicitud de certificado (&amp;CSR):</translation>
     </message>
@@ -470,7 +658,7 @@
         <translation>Guardado %1</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+24"/>
         <source>Key generation cancelled</source>
         <translation>Generación de clave cancelada</translation>
     </message>
@@ -488,22 +676,17 @@
         <translation>Paso %1 de %2</translation>
     </message>
     <message>
-        <location line="+73"/>
-        <source>Cancelling…</source>
-        <translation>Cancelando…</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+84"/>
         <source>Too late to cancel: the result is being saved…</source>
         <translation>Demasiado tarde para cancelar: se está guardando el resultado…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Cancelled; nothing was written.</source>
         <translation>Cancelado; no se ha escrito nada.</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+56"/>
         <source>This needs your attention</source>
         <translation>Esto requiere su atención</translation>
     </message>
@@ -519,7 +702,7 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+102"/>
+        <location filename="../wizard/ui/pages/start.py" line="+103"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Cada sistema emisor (un sistema SAP, una aplicación Java o .NET, Postman…) tiene un perfil: su clave, su certificado y el tenant al que llama.</translation>
     </message>
@@ -579,22 +762,12 @@
         <translation>Aún no hay sistemas emisores. Cree uno nuevo o pruebe antes todo el proceso con el tenant sandbox: se ejecuta en este ordenador y no necesita cuenta de SAP.</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source>&amp;New sender system</source>
-        <translation>&amp;Nuevo sistema emisor</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+17"/>
         <source>&amp;Resume</source>
         <translation>&amp;Reanudar</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Re&amp;new</source>
-        <translation>Reno&amp;var</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Re&amp;move…</source>
         <translation>E&amp;liminar…</translation>
     </message>
@@ -614,7 +787,7 @@
         <translation>Borra la carpeta del perfil y sus entradas del llavero</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+21"/>
         <source>&amp;Language:</source>
         <translation>&amp;Idioma:</translation>
     </message>
@@ -654,7 +827,17 @@
         <translation>no se puede leer</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-187"/>
+        <source>Ne&amp;w sender system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ren&amp;ew</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+169"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>Leyendo los perfiles… %1 de %2</translation>
     </message>
@@ -728,7 +911,7 @@
         <translation>No se ha encontrado ningún llavero del sistema operativo utilizable (en Linux, un SecretService como GNOME Keyring o KWallet, desbloqueado). El asistente le pedirá la frase de contraseña de la clave y la contraseña del PKCS#12 cuando las necesite; guárdelas en un lugar seguro.</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+65"/>
         <source>Opening %1…</source>
         <translation>Abriendo %1…</translation>
     </message>
@@ -756,7 +939,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/summary.py" line="+50"/>
+        <location filename="../wizard/ui/pages/summary.py" line="+49"/>
         <source>&amp;Which file goes where:</source>
         <translation>&amp;Qué archivo va dónde:</translation>
     </message>
@@ -781,12 +964,12 @@
         <translation>Añadir &amp;recordatorio al calendario…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>&amp;Open the folder</source>
         <translation>A&amp;brir la carpeta</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+12"/>
         <source>%1 is set up: the test call went through.</source>
         <translation>%1 está configurado: la llamada de prueba ha funcionado.</translation>
     </message>
@@ -854,7 +1037,7 @@
 <context>
     <name>TenantEntryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant_entry.py" line="+136"/>
+        <location filename="../wizard/ui/pages/tenant_entry.py" line="+137"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
@@ -914,17 +1097,17 @@
         <translation>&amp;Validez de la clave:</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>&amp;Update</source>
-        <translation>Ac&amp;tualizar</translation>
+        <location line="+12"/>
+        <source>Up&amp;date</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>&amp;Do it in the sandbox tenant</source>
-        <translation>&amp;Hacerlo en el tenant sandbox</translation>
+        <location line="+2"/>
+        <source>Do it in the &amp;sandbox tenant</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+16"/>
         <source>Checklist: tick what you have done</source>
         <translation>Lista de comprobación: marque lo que ya ha hecho</translation>
     </message>
@@ -954,7 +1137,7 @@
         <translation>&amp;Publicar</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+64"/>
         <source>Second option, not recommended: the integration flow&apos;s sender channel checks the certificate itself (Authorization = Client Certificate). Upload client.crt there or type its Subject DN and Issuer DN, then deploy the flow. Every renewal means editing and redeploying the flow.</source>
         <translation>Segunda opción, no recomendada: el canal emisor del flujo de integración comprueba él mismo el certificado (Autorización = Certificado de cliente). Cargue allí client.crt o introduzca su Subject DN e Issuer DN, y despliegue el flujo. Cada renovación obliga a editar el flujo y volver a desplegarlo.</translation>
     </message>
@@ -995,31 +1178,31 @@
     </message>
     <message>
         <location line="+10"/>
-        <source>&amp;Body for the mapping API (the tenant will show Id %1):</source>
-        <translation>Cuerpo para la &amp;API de asignación (el tenant mostrará el Id %1):</translation>
+        <source>B&amp;ody for the mapping API (the tenant will show Id %1):</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
+        <source>Service key &amp;parameters (External Certificate):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-3"/>
         <source>Certificate &amp;file to upload:</source>
         <translation>Archivo de certi&amp;ficado que cargar:</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Service &amp;key parameters (External Certificate):</source>
-        <translation>Pará&amp;metros de la clave de servicio (External Certificate):</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>cf &amp;commands (run them in the profile folder):</source>
         <translation>Comandos cf (e&amp;jecútelos en la carpeta del perfil):</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+54"/>
         <source>Mapping the certificate in the sandbox…</source>
         <translation>Asignando el certificado en el sandbox…</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>The sandbox tenant knows the certificate</source>
         <translation>El tenant sandbox conoce el certificado</translation>
     </message>
@@ -1052,7 +1235,7 @@
 <context>
     <name>TenantPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant.py" line="+48"/>
+        <location filename="../wizard/ui/pages/tenant.py" line="+49"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
         <translation>Dé un nombre al sistema emisor (el sistema que llamará al tenant) y pegue la URL del punto final del flujo de integración, o solo el host de tiempo de ejecución del tenant.</translation>
     </message>
@@ -1124,7 +1307,7 @@
         <translation>El host no lo indica; puede indicarlo la obtención de la raíz del tenant en la página siguiente, o selecciónelo aquí.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+33"/>
         <source>Saving the profile…</source>
         <translation>Guardando el perfil…</translation>
     </message>
@@ -1132,7 +1315,7 @@
 <context>
     <name>TestCallPage</name>
     <message>
-        <location filename="../wizard/ui/pages/test_call.py" line="+89"/>
+        <location filename="../wizard/ui/pages/test_call.py" line="+90"/>
         <source>The wizard calls the endpoint the way the sender system will: with the key, the certificate and all intermediates, trusting the tenant&apos;s root.</source>
         <translation>El asistente llama al punto final igual que lo hará el sistema emisor: con la clave, el certificado y todos los intermedios, confiando en la raíz del tenant.</translation>
     </message>
@@ -1142,18 +1325,18 @@
         <translation>&amp;URL del punto final:</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+34"/>
+        <location line="+4"/>
+        <location line="+27"/>
         <source>&amp;Call</source>
         <translation>&amp;Llamar</translation>
     </message>
     <message>
-        <location line="-31"/>
+        <location line="-26"/>
         <source>Open an &amp;access log…</source>
         <translation>Abrir un log de &amp;acceso…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+4"/>
         <source>E&amp;vidence:</source>
         <translation>E&amp;videncias:</translation>
     </message>
@@ -1222,22 +1405,17 @@
         <translation>Dónde va la raíz: SAP ABAP (STRUST): PSE de cliente SSL → Importar certificado → Añadir a lista de certificados. Java: keytool -importcert -keystore truststore.jks -file tenant-root.cer. Postman: Settings → Certificates → CA certificates → tenant-root.pem.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>&amp;Fetch the chain again</source>
         <translation>&amp;Volver a obtener la cadena</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Save root as .&amp;cer…</source>
-        <translation>Guardar raíz como .&amp;cer…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Save root as .&amp;pem…</source>
         <translation>Guardar raíz como .&amp;pem…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+3"/>
         <source>&amp;Chain presented by the tenant:</source>
         <translation>Ca&amp;dena presentada por el tenant:</translation>
     </message>
@@ -1247,17 +1425,12 @@
         <translation>&amp;Omitir por ahora: obtendré la raíz de otro modo (prueba de conectividad de SAP)</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <source>Fetching the root is not available in this build</source>
-        <translation>La obtención de la raíz no está disponible en esta versión</translation>
+        <location line="-12"/>
+        <source>Save root as .c&amp;er…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>The fetch-root engine (wizard.core.fetch_root) is missing. Get the root with SAP&apos;s Connectivity Test (Monitor → Manage Security → Connectivity Tests → TLS, untick Validate Server Certificate, download the root .cer) and tick Skip to go on.</source>
-        <translation>Falta el motor fetch-root (wizard.core.fetch_root). Obtenga la raíz con la prueba de conectividad de SAP (Supervisar → Gestionar seguridad → Pruebas de conectividad → TLS, desmarque Validar certificado de servidor, descargue el .cer raíz) y marque Omitir para continuar.</translation>
-    </message>
-    <message>
-        <location line="+27"/>
+        <location line="+50"/>
         <source>Reading the chain of %1…</source>
         <translation>Leyendo la cadena de %1…</translation>
     </message>
@@ -1318,7 +1491,7 @@
 <context>
     <name>WaitingPage</name>
     <message>
-        <location filename="../wizard/ui/pages/waiting.py" line="+126"/>
+        <location filename="../wizard/ui/pages/waiting.py" line="+127"/>
         <source>Send the request to your CA and wait for the signed certificate. This can take days: you can close the program now. When you open it again, choose this sender system and Resume; you will come back to this page.</source>
         <translation>Envíe la solicitud a su CA y espere el certificado firmado. Puede tardar días: ya puede cerrar el programa. Cuando vuelva a abrirlo, seleccione este sistema emisor y Reanudar; volverá a esta página.</translation>
     </message>
@@ -1343,7 +1516,7 @@
         <translation>&amp;Firmar con la CA sandbox</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
         <source>Or have SAP sign it</source>
         <translation>O haga que SAP lo firme</translation>
     </message>
@@ -1368,7 +1541,7 @@
         <translation>S&amp;eleccionar…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+6"/>
         <source>&amp;Validity:</source>
         <translation>&amp;Validez:</translation>
     </message>
@@ -1413,17 +1586,17 @@
         <translation>Hacer que SAP lo fir&amp;me</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Re&amp;place SAP&apos;s certificate of that name</source>
         <translation>Reem&amp;plazar el certificado de SAP con ese nombre</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+36"/>
         <source>The request is %1.</source>
         <translation>La solicitud es %1.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Reading the request…</source>
         <translation>Leyendo la solicitud…</translation>
     </message>
@@ -1689,7 +1862,7 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+148"/>
+        <location filename="../wizard/commands/batch.py" line="+155"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>Envíe las solicitudes (la carpeta o requests.zip) a la CA y después ejecute: cpi-cert-wizard batch import CARPETA-RESPUESTAS</translation>
     </message>
@@ -1699,12 +1872,12 @@
         <translation>Siguiente paso: cpi-cert-wizard batch export y después batch mapping</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Passwords: cpi-cert-wizard secret show --profile NAME p12</source>
         <translation>Contraseñas: cpi-cert-wizard secret show --profile NAME p12</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>Per profile: {out}/&lt;profile&gt;/; all entries: {out}/tenant-entries.json</source>
         <translation>Por perfil: {out}/&lt;perfil&gt;/; todos los registros: {out}/tenant-entries.json</translation>
     </message>
@@ -1714,7 +1887,7 @@
         <translation>Detalles de una llamada: cpi-cert-wizard test-call --profile NAME</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+51"/>
         <source>(nothing to do)</source>
         <translation>(nada que hacer)</translation>
     </message>
@@ -1735,9 +1908,436 @@
     </message>
 </context>
 <context>
+    <name>ca_enroll</name>
+    <message>
+        <location filename="../wizard/commands/ca_enroll.py" line="+95"/>
+        <source>AD CS web enrollment signs in with negotiate, ntlm or basic; a client certificate (--auth certificate) is for EST.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Name the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST). Profile {name!r} has no CA settings yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="+331"/>
+        <source>Sign-in with {auth} needs a user name (--user DOMAIN\name); the password is asked for and kept in the keyring.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Password of {user} at the CA: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>--check asks the CA the request was sent to (kept in the profile); leave out --adcs/--est.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>The CA&apos;s request page lists no templates for you; ask the CA administrators for the template name and give it with --template.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Templates the CA offers you:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Still waiting: the request of profile {profile} is {note}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The CA keeps the request of profile {profile} pending: an administrator must approve it ({note}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The CA asks to wait until {when} UTC.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Collect it later (also after a restart, days later): {command}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The CA at {url} issued the certificate{id}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Next: {command}</source>
+        <translation type="unfinished">Siguiente paso: {command}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Password: {where}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/adcs.py" line="+38"/>
+        <source>The CA does not offer this certificate template: check the template&apos;s name (its short name, without spaces) or ask the CA administrators to publish it on this CA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The request named no certificate template: give one with --template.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your account may not enroll for this template: ask the CA administrators for the Enroll permission on it, or use the template they name for SAP client certificates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The template builds the subject from Active Directory and needs a DNS name there: use a template where the subject is supplied in the request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The template wants an e-mail address from Active Directory: use a template where the subject is supplied in the request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+116"/>
+        <source>{host} refused the sign-in for {what} (HTTP 401). Check the user name and password (or your Kerberos ticket) and that this account may use the CA&apos;s web enrollment; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{host} refused {what} (HTTP 403): this account may not use the CA&apos;s web enrollment. Ask the CA administrators; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a sign-in portal in front of the CA. Give the CA&apos;s own web enrollment address (…/certsrv), reachable without a portal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>{url} does not exist (HTTP 404): this is not an AD CS web enrollment address. It ends in /certsrv, for example https://ca.example.com/certsrv.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} failed on {what} (HTTP {status}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>no title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{url} answered {what} with a web page (&apos;{title}&apos;) instead of a certificate, usually a sign-in page of a proxy or portal in front of the CA. Check the CA&apos;s address and the sign-in method; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>the certificate request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>{url} answered {what} with a page the wizard does not recognise as AD CS web enrollment (&apos;{title}&apos;). Check that the address is the CA&apos;s /certsrv; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>request {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the certificate of request {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The CA has not issued request {id}: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the CA&apos;s answer to request {id} ({url})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the list of certificate templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/enroll.py" line="+121"/>
+        <source>AD CS needs the certificate template: --template NAME (its short name, as the CA administrators publish it for client certificates; &apos;ca-enroll --adcs URL --list-templates&apos; shows the ones the CA offers you).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>EST signs in with a user name and password (--auth basic --user NAME) or a client certificate (--client-profile P); not with {auth}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-203"/>
+        <source>{url!r} is not an https URL. The CA&apos;s address starts with https:// (for AD CS for example https://ca.example.com/certsrv); credentials and requests only travel over TLS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The EST server&apos;s CA certificates (checked before sending):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>  {subject}, valid until {date}, SHA-256 {sha256}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Profile {name!r} has no certificate request to send to the CA. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <location line="+9"/>
+        <source>the keyring ({keyring})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>not stored (no keyring): you will be asked again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>not stored ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Profile {name!r} has no certificate to sign in to the EST server with. Enroll first (ca-enroll --est URL with --auth basic), or import its certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>The certificate the CA at {url} issued (request {id})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The certificate the CA at {url} issued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, fetch it again with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The key of profile {name!r} was replaced while the CA was being asked; the CA&apos;s answer belongs to the old request. Send the new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>The CA at {url} denied the request{id}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>it gave no reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Sending the CSR to {url} (template {template}) …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The CA at {url} keeps the request pending but its page shows no request id, so it cannot be collected later. Ask the CA administrators for it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Fetching the certificate of request {id} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+47"/>
+        <source>Checking the chain …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-24"/>
+        <source>Reading the CA certificates from {url} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Sending the CSR to {url} ({operation}) …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Profile {name!r} has no request waiting at a CA. Send its CSR with: cpi-cert-wizard ca-enroll --profile {name} --adcs URL --template NAME (or --est URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The request waiting at the CA belongs to an earlier key of profile {name!r}; the profile now has a new CSR. Send the new one (without --check).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Asking {url} about request {id} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/est.py" line="+61"/>
+        <source>{url} answered {what} with {type}, not {expected} (RFC 7030). Check that the address is the EST service (it ends in /.well-known/est).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>no content type</source>
+        <translation type="unfinished">sin tipo de contenido</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{url} answered {what} with {type} that is not base64 of a PKCS#7 with certificates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The server said: {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The EST server {host} refused the sign-in for {what} (HTTP 401).{said} Check the user name and password, or the client certificate; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{url} does not exist (HTTP 404): check the EST address and the CA label (--est-label).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} answered {what} with a redirect to {location} (HTTP {status}). Give the EST service&apos;s own address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The EST server {host} refused {what} (HTTP {status}).{said}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the CA certificates (cacerts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>{url} sent no CA certificates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The CA certificate &apos;{subject}&apos; from {url} is not valid now (valid {start} to {end}): certificates it signs would be refused. Nothing was sent; tell the CA administrators.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>the certificate request ({operation})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/pending.py" line="+21"/>
+        <source>pending at the CA since {when} (request {id})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>pending at the CA since {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="+24"/>
+        <source>The client certificate {file} cannot be used for TLS ({reason}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>{host} closed the connection without an answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>{host} does not offer {scheme} sign-in (it offers: {offers}). Choose one it offers with --auth {choice}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>This installation has no Negotiate/NTLM support (the Python package pyspnego is missing). Use --auth basic, or install pyspnego.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Kerberos sign-in to {host} failed: {reason}. On Windows sign in to the domain; on Linux get a ticket first (kinit name@REALM) and check that the CA&apos;s name {host} is the one its HTTP service principal is registered for. Or sign in with a user name and password: --auth ntlm or --auth basic with --user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>NTLM sign-in to {host} failed: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>{host} ended the TLS handshake ({reason}): it wants a client certificate it trusts. Sign in with a certificate the CA issued (renewal, or --client-profile).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>TLS with {host} failed: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>cli</name>
     <message>
-        <location filename="../wizard/cli.py" line="+196"/>
+        <location filename="../wizard/cli.py" line="+129"/>
+        <source>{prompt}: no answer (end of input). Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+174"/>
+        <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>choose a command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>error: {message}</source>
         <translation>error: {message}</translation>
     </message>
@@ -1885,7 +2485,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+115"/>
+        <location filename="../wizard/core/enrollment.py" line="+114"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>El perfil {name!r} ya tiene una clave ({key}); su CSR es {csr}. Para sustituirla (renovación o CSR perdida), vuelva a ejecutar el comando con --new-key; el certificado actual sigue funcionando hasta que instale el nuevo.</translation>
     </message>
@@ -1900,17 +2500,17 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>El perfil {name!r} aún no tiene certificado. Importe primero la respuesta de la CA: cpi-cert-wizard import-reply --profile {name} FILE</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+111"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>El perfil {name!r} no tiene ninguna solicitud de certificado, así que ninguna respuesta de la CA puede corresponderle. Cree primero una: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>The key of profile {name!r} was replaced while the reply was being checked; this reply belongs to the old key. Import the reply for the new request.</source>
         <translation>La clave del perfil {name!r} se sustituyó mientras se comprobaba la respuesta; esta respuesta corresponde a la clave anterior. Importe la respuesta a la nueva solicitud.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>a PKCS#12 file</source>
         <translation>un archivo PKCS#12</translation>
     </message>
@@ -1920,7 +2520,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>{file} contiene una clave, pero ningún certificado.</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+70"/>
         <source>a service key (JSON)</source>
         <translation>una clave de servicio (JSON)</translation>
     </message>
@@ -1971,7 +2571,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>export_p12</name>
     <message>
-        <location filename="../wizard/commands/export_p12.py" line="+41"/>
+        <location filename="../wizard/commands/export_p12.py" line="+47"/>
         <source>Password: {password}</source>
         <translation>Contraseña: {password}</translation>
     </message>
@@ -1986,7 +2586,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>  guardada en {where}; vuelva a mostrarla con &apos;cpi-cert-wizard secret show --profile {profile} p12&apos;</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Which file goes where:</source>
         <translation>Qué archivo va dónde:</translation>
     </message>
@@ -2011,9 +2611,14 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>curl --cert / Postman: hoja + intermedios</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Next: {command}</source>
         <translation>Siguiente paso: {command}</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Step by step for your sender: --sender {choices}</source>
+        <translation>Paso a paso para su sistema emisor: --sender {choices}</translation>
     </message>
 </context>
 <context>
@@ -2159,7 +2764,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+73"/>
+        <location filename="../wizard/core/flow.py" line="+74"/>
         <source>Sender systems</source>
         <translation>Sistemas emisores</translation>
     </message>
@@ -2209,7 +2814,32 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Resumen</translation>
     </message>
     <message>
-        <location line="+197"/>
+        <location line="+129"/>
+        <source>This is not a URL or host name: paste the endpoint as https://host/path, or the runtime host alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The tenant is called over HTTPS: the URL starts with https://.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>{host} is the Cloud Foundry design-time (management) host, not the runtime endpoint a sender calls: the runtime host has -rt after it-cpiNNN (the url of the integration-flow service key).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{host} is the Neo management (tmn) host, not the runtime endpoint a sender calls: the runtime host ends in -iflmap.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>{code} is not an ISO 3166 country code; use the two letters, e.g. DE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+107"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>la raíz del equilibrador de carga del tenant (DER)</translation>
     </message>
@@ -2312,7 +2942,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>https</name>
     <message>
-        <location filename="../wizard/core/https.py" line="+74"/>
+        <location filename="../wizard/core/https.py" line="+75"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
         <translation>{url} respondió a {what} con {content_type}, que no es JSON (HTTP {status}).</translation>
     </message>
@@ -2367,7 +2997,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>No se puede acceder a {host}: {detail}. {check}</translation>
     </message>
     <message>
-        <location filename="../wizard/core/neo_api.py" line="+89"/>
+        <location filename="../wizard/core/neo_api.py" line="+90"/>
         <source>Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.</source>
         <translation>Compruebe la URL de --tmn, su red y el proxy (HTTPS_PROXY) y vuelva a intentarlo.</translation>
     </message>
@@ -2382,7 +3012,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Parece una página de inicio de sesión: compruebe que la URL es el host tmn y que este usuario puede iniciar sesión con contraseña (o use --tmn-client-id).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+302"/>
+        <location filename="../wizard/core/sap_sign.py" line="+304"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>Compruebe &apos;url&apos; y &apos;uri&apos; de la clave de servicio, su red y, si lo necesita, el proxy (HTTPS_PROXY); después vuelva a intentarlo.</translation>
     </message>
@@ -2391,11 +3021,21 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <source>For SAP&apos;s hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for a private test server give its CA with --ca-file.</source>
         <translation>Para los hosts de SAP, compruebe si hay un proxy que inspeccione TLS (indique su CA con --ca-file); para un servidor de pruebas privado, indique su CA con --ca-file.</translation>
     </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-371"/>
+        <source>Check the CA&apos;s address (and that its web enrollment or EST service runs), your network and, if you need one, the proxy (--proxy or HTTPS_PROXY); then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A company CA&apos;s web server usually has a certificate from the company&apos;s own root: give that root with --ca-file (PEM), or install it in the system&apos;s trust store.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>import_p12</name>
     <message>
-        <location filename="../wizard/commands/import_p12.py" line="+33"/>
+        <location filename="../wizard/commands/import_p12.py" line="+40"/>
         <source>a password file</source>
         <translation>un archivo de contraseña</translation>
     </message>
@@ -2413,8 +3053,8 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>import_reply</name>
     <message>
-        <location line="+24"/>
-        <location filename="../wizard/commands/import_reply.py" line="+42"/>
+        <location line="+25"/>
+        <location filename="../wizard/commands/import_reply.py" line="+50"/>
         <source>Next: {command}</source>
         <translation>Siguiente paso: {command}</translation>
     </message>
@@ -2425,6 +3065,24 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <location filename="../wizard/commands/import_service_key.py" line="+34"/>
         <source>The key is stored encrypted in the profile; its passphrase is in the keyring. Next: {command}</source>
         <translation>La clave se guarda cifrada en el perfil; su frase de contraseña está en el llavero. Siguiente paso: {command}</translation>
+    </message>
+</context>
+<context>
+    <name>json</name>
+    <message>
+        <location filename="../wizard/core/jsontext.py" line="+65"/>
+        <source>nested more than {limit} levels deep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>a \u escape that is half of a character</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>a number too long to read</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2511,12 +3169,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>no apto para autenticación de cliente</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&apos;{subject}&apos; has an Extended Key Usage without clientAuth ({usages}). Public TLS CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP Integration Suite rejects client certificates without it. Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
-        <translation>&apos;{subject}&apos; tiene un Extended Key Usage sin clientAuth ({usages}). Las CA TLS públicas dejaron de incluir clientAuth en sus certificados de servidor TLS/SSL en 2026, y SAP Integration Suite rechaza los certificados de cliente que no lo tienen. Pida a la CA un certificado de autenticación de cliente (Extended Key Usage clientAuth).</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+28"/>
         <source>key usage forbids signing</source>
         <translation>el uso de clave impide firmar</translation>
     </message>
@@ -2566,17 +3219,12 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>el nombre común &apos;{cn}&apos; de &apos;{subject}&apos; tiene espacios al principio o al final, que hacen fallar la asignación a un usuario. Cree una CSR nueva con el CN sin esos espacios y pida que la firmen de nuevo.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-54"/>
         <source>no Extended Key Usage</source>
         <translation>sin Extended Key Usage</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&apos;{subject}&apos; has no Extended Key Usage. RFC 5280 treats that as unrestricted, but SAP asks for clientAuth explicitly; if the load balancer refuses it, ask the CA for a client-authentication certificate.</source>
-        <translation>&apos;{subject}&apos; no tiene Extended Key Usage. La RFC 5280 lo trata como sin restricciones, pero SAP exige clientAuth explícitamente; si el equilibrador de carga lo rechaza, pida a la CA un certificado de autenticación de cliente.</translation>
-    </message>
-    <message>
-        <location line="+10"/>
+        <location line="+64"/>
         <source>unusual key type</source>
         <translation>tipo de clave inusual</translation>
     </message>
@@ -2586,27 +3234,47 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>&apos;{subject}&apos; tiene una clave {key}; SAP documenta RSA (2048 bits o más) y EC P-256 o P-384 para certificados de cliente. Si el equilibrador de carga lo rechaza, cree una CSR nueva con --key-type rsa-3072 o ec-p256.</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>root not on SAP&apos;s list</source>
-        <translation>raíz fuera de la lista de SAP</translation>
+        <location line="-79"/>
+        <source>&apos;{subject}&apos; has an Extended Key Usage without clientAuth ({usages}). SAP: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot; Public TLS CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP Integration Suite rejects client certificates without it. Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
+        <translation>&apos;{subject}&apos; tiene una Extended Key Usage sin clientAuth ({usages}). SAP: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot; (el certificado debe incluir la Extended Key Usage Client Authentication con OID 1.3.6.1.5.5.7.3.2; sin ella se rechaza durante el handshake TLS). Las CA TLS públicas dejaron de emitir clientAuth en sus certificados de servidor TLS/SSL en 2026, y SAP Integration Suite rechaza los certificados de cliente que no lo tienen. Pida a la CA un certificado de autenticación de cliente (Extended Key Usage clientAuth).</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&apos;{subject}&apos; has no Extended Key Usage, so it does not include clientAuth. RFC 5280 treats that as unrestricted, but SAP does not: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot; Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
+        <translation>&apos;{subject}&apos; no tiene Extended Key Usage, así que no incluye clientAuth. La RFC 5280 lo trata como sin restricciones, pero SAP no: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot; (el certificado debe incluir la Extended Key Usage Client Authentication con OID 1.3.6.1.5.5.7.3.2; sin ella se rechaza durante el handshake TLS). Pida a la CA un certificado de autenticación de cliente (Extended Key Usage clientAuth).</translation>
+    </message>
+    <message>
+        <location line="+74"/>
+        <source>root not confirmed by SAP&apos;s list</source>
+        <translation>raíz no confirmada por la lista de SAP</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>the root &apos;{subject}&apos; is not on {version}. SAP&apos;s load balancer only accepts client certificates that chain to a listed root. Check SAP Note 2801396 (load a newer list with --sap-roots) or get the certificate from a CA whose root is listed.</source>
-        <translation>la raíz &apos;{subject}&apos; no figura en {version}. El equilibrador de carga de SAP solo acepta certificados de cliente que encadenan con una raíz de la lista. Consulte la nota SAP 2801396 (cargue una lista más reciente con --sap-roots) u obtenga el certificado de una CA cuya raíz figure en ella.</translation>
+        <source>the root &apos;{subject}&apos; is not on {version}, so this tool cannot confirm that SAP&apos;s load balancer accepts it (not confirmed, not refused). That list is one source: the authoritative list is SAP Note 2801396 (needs an SAP login), and SAP&apos;s help pages name roots it lacks. Check the note or the acceptable-CA names the load balancer sends (fetch-root), and add roots with --sap-roots FILE.</source>
+        <translation>la raíz &apos;{subject}&apos; no está en {version}, así que esta herramienta no puede confirmar que el balanceador de carga de SAP la acepte (no confirmada, no rechazada). Esa lista es una fuente: la lista de referencia es la nota SAP 2801396 (requiere inicio de sesión en SAP), y las páginas de ayuda de SAP citan raíces que le faltan. Consulte la nota o los nombres de CA aceptadas que envía el balanceador (fetch-root) y añada raíces con --sap-roots ARCHIVO.</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>root removed from SAP&apos;s list</source>
-        <translation>raíz retirada de la lista de SAP</translation>
+        <location line="+12"/>
+        <source>root not in SAP&apos;s current list</source>
+        <translation>raíz ausente de la lista actual de SAP</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>the root &apos;{subject}&apos; was removed from SAP&apos;s list ({version}); the load balancer will stop accepting certificates that chain to it. Get a new certificate from a CA whose root is on the list.</source>
-        <translation>la raíz &apos;{subject}&apos; se ha retirado de la lista de SAP ({version}); el equilibrador de carga dejará de aceptar los certificados que encadenan con ella. Obtenga un certificado nuevo de una CA cuya raíz figure en la lista.</translation>
+        <source>the root &apos;{subject}&apos; was in earlier versions of SAP&apos;s BTP trust store but is not in {version}. SAP&apos;s Neo page of trusted root CAs (April 2026) still lists some of these roots, so whether the load balancer accepts it is not confirmed. Check SAP Note 2801396; a CA whose root is on the list avoids the question.</source>
+        <translation>la raíz &apos;{subject}&apos; estaba en versiones anteriores del BTP Trust Store de SAP, pero no en {version}. La página de Neo de SAP con las CA raíz de confianza (abril de 2026) aún cita algunas de esas raíces, así que no está confirmado si el balanceador de carga la acepta. Consulte la nota SAP 2801396; una CA cuya raíz esté en la lista evita la duda.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
+        <source>root not among the custom domain&apos;s trusted CAs</source>
+        <translation>raíz ausente de las CA de confianza del dominio personalizado</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the root &apos;{subject}&apos; is not among {version}. With a custom domain and a customer-managed trust model the load balancer accepts the CAs configured for that domain: add this root there (and to the file you gave), or use a certificate from a CA that is configured.</source>
+        <translation>la raíz &apos;{subject}&apos; no está entre {version}. Con un dominio personalizado y un modelo de confianza gestionado por el cliente, el balanceador de carga acepta las CA configuradas para ese dominio: añada allí esta raíz (y al archivo indicado) o use un certificado de una CA configurada.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>expires soon</source>
         <translation>caduca pronto</translation>
     </message>
@@ -2627,6 +3295,16 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     </message>
     <message>
         <location line="+10"/>
+        <source>certificate outlives its issuer</source>
+        <translation>certificado válido más tiempo que su emisor</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;{subject}&apos; is valid until {date}, but its issuer &apos;{issuer}&apos; expires on {issuer_date}: from then on the chain no longer validates and the load balancer drops it. Get the CA&apos;s renewed intermediate before that date, or renew the certificate earlier.</source>
+        <translation>&apos;{subject}&apos; es válido hasta el {date}, pero su emisor &apos;{issuer}&apos; caduca el {issuer_date}: a partir de entonces la cadena deja de validarse y el balanceador de carga la descarta. Consiga antes de esa fecha el intermedio renovado de la CA o renueve antes el certificado.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>chain ends in Baltimore CyberTrust Root</source>
         <translation>la cadena termina en Baltimore CyberTrust Root</translation>
     </message>
@@ -2636,13 +3314,18 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>la cadena termina en &apos;{subject}&apos;, que caducó el {date}. Era la raíz histórica del equilibrador de carga de Neo de SAP y los certificados que dependen de ella ya no funcionan. Obtenga un certificado nuevo de una CA cuya raíz figure en {version}.</translation>
     </message>
     <message>
-        <location line="+513"/>
-        <location line="+253"/>
+        <location line="+522"/>
+        <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
+        <translation> Aceptado de todos modos porque se indicó {flag}: el balanceador de carga de SAP descartará este certificado en el handshake TLS, así que no puede autenticar a un emisor ante Cloud Integration.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <location line="+255"/>
         <source> Also tried: {sources}.</source>
         <translation> También se ha probado: {sources}.</translation>
     </message>
     <message>
-        <location line="-244"/>
+        <location line="-246"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>su firma no se puede verificar con la clave de &apos;{issuer}&apos; de {origin}, otro certificado de CA con el mismo nombre</translation>
     </message>
@@ -2677,7 +3360,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Compruebe el reloj del ordenador o espere hasta esa fecha.</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+67"/>
         <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
         <translation>Cree una CSR nueva con --key-type rsa-3072 (o ec-p256) y pida que la firmen de nuevo.</translation>
     </message>
@@ -2697,7 +3380,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>La CA debe proporcionarle un certificado de CA firmado con SHA-256; si no, use otra CA.</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+58"/>
         <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
         <translation>su cadena hasta &apos;{root}&apos; no ha superado la validación ({reason})</translation>
     </message>
@@ -2845,7 +3528,37 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Los cambios de rol en la instancia de servicio pueden tardar hasta una hora en aplicarse; un 403 justo después de un cambio puede deberse solo a eso.</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>{role} is not a role for sending messages: roles like AuthGroup.Administrator, and the roles of the application ending in &apos;provision&apos;, let a user manage the tenant, not call integration flows. A sender needs ESBMessaging.send (or a custom role) on the runtime: Neo: the application ending in &apos;iflmap&apos;; Cloud Foundry: the integration-flow service instance.</source>
+        <translation>{role} no es un rol para enviar mensajes: roles como AuthGroup.Administrator, y los de la aplicación que termina en &apos;provision&apos;, permiten administrar el tenant, no llamar flujos de integración. Un emisor necesita ESBMessaging.send (o un rol propio) en el runtime: Neo: la aplicación que termina en &apos;iflmap&apos;; Cloud Foundry: la instancia de servicio integration-flow.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>--validity does not apply to an External Certificate service key: SAP documents the validity only for keys of type Certificate (SAP generates the key pair); an external certificate is valid as long as the certificate itself.</source>
+        <translation>--validity no se aplica a una clave de servicio External Certificate: SAP documenta la validez solo para claves de tipo Certificate (SAP genera el par de claves); un certificado externo vale mientras sea válido el propio certificado.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The tenant is reached through the custom domain {domain}, with a customer-managed trust model: the load balancer of that domain accepts the CAs configured for it, so SAP&apos;s root list does not judge this chain; {cas}.</source>
+        <translation>Al tenant se llega por el dominio personalizado {domain}, con un modelo de confianza gestionado por el cliente: el balanceador de carga de ese dominio acepta las CA configuradas para él, así que la lista de raíces de SAP no juzga esta cadena; {cas}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the chain is judged against the CAs in {file}</source>
+        <translation>la cadena se juzga frente a las CA de {file}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>give the CAs configured for the domain with --custom-domain-cas FILE so the chain can be judged against them</source>
+        <translation>indique las CA configuradas para el dominio con --custom-domain-cas ARCHIVO para poder juzgar la cadena frente a ellas</translation>
+    </message>
+    <message>
         <location line="+6"/>
+        <source>Custom domain {domain} (SAP Custom Domain service; SAP&apos;s documentation of that service has the exact steps, this tool does not confirm them): map the domain to the Cloud Integration runtime, configure TLS for it with client authentication and the trusted CA certificates of your senders (customer-managed trust; include the CA of this certificate: {issuer}), point DNS at it, then let senders call https://{domain}/http/&lt;address&gt;.</source>
+        <translation>Dominio personalizado {domain} (servicio SAP Custom Domain; la documentación de SAP de ese servicio da los pasos exactos, esta herramienta no los confirma): asigne el dominio al runtime de Cloud Integration, configure para él TLS con autenticación de cliente y los certificados de las CA de confianza de sus emisores (confianza gestionada por el cliente; incluya la CA de este certificado: {issuer}), apunte el DNS a él y haga que los emisores llamen a https://{domain}/http/&lt;address&gt;.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Trial tenants do not support certificate login at all; use a paid tenant.</source>
         <translation>Los tenants trial no admiten en absoluto el inicio de sesión con certificado; use un tenant de pago.</translation>
     </message>
@@ -2943,6 +3656,11 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Segunda opción, no recomendada por SAP: el certificado forma parte del flujo de integración, así que cada cambio de certificado (cada renovación, una CA emisora nueva) obliga a editar el flujo y volver a desplegarlo, y hasta entonces las llamadas con el certificado nuevo fallan (tiempo de inactividad). La opción recomendada es {recommended}: cpi-cert-wizard mapping --profile {profile}</translation>
     </message>
     <message>
+        <location line="+9"/>
+        <source>With this option the tenant checks only the certificate&apos;s subject and issuer DN (SAP: &quot;Tenant checks the permissions of the sender by evaluating the certificate&apos;s subject/issuer distinguished name (DN)&quot;): any certificate the same CA issues with the same subject passes, not only this one.</source>
+        <translation>Con esta opción el tenant solo comprueba el DN del sujeto y el DN del emisor del certificado (SAP: &quot;Tenant checks the permissions of the sender by evaluating the certificate&apos;s subject/issuer distinguished name (DN)&quot;): pasa cualquier certificado que la misma CA emita con el mismo sujeto, no solo este.</translation>
+    </message>
+    <message>
         <location line="+8"/>
         <source>a Certificate-to-User Mapping</source>
         <translation>una asignación de certificado a usuario</translation>
@@ -2997,7 +3715,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Llame al punto final: cpi-cert-wizard test-call --profile {profile}. Un 403 cuya traza por defecto (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) indica que el sujeto y el emisor no están en la lista subjectAndIssuers aceptada significa que a la lista del canal le falta este certificado: compare los DN (cpi-cert-wizard analyze-log lee la traza).</translation>
     </message>
     <message>
-        <location line="+201"/>
+        <location line="+214"/>
         <source>nothing (the name is empty)</source>
         <translation>nada (el nombre está vacío)</translation>
     </message>
@@ -3012,7 +3730,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>El nombre de clave</translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+170"/>
         <source>Subject</source>
         <translation>Sujeto</translation>
     </message>
@@ -3022,7 +3740,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Emisor</translation>
     </message>
     <message>
-        <location filename="../wizard/commands/mapping.py" line="+47"/>
+        <location filename="../wizard/commands/mapping.py" line="+50"/>
         <source>upload in Certificate-to-User Mappings</source>
         <translation>cargar en Asignaciones de certificado a usuario</translation>
     </message>
@@ -3052,7 +3770,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>cargar en el canal emisor: Autorización = Certificado de cliente → Añadir → Seleccionar</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+93"/>
         <source>{flags} is for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop it, or drop --flow-certificate.</source>
         <translation>{flags} es para la asignación o la clave de servicio; con --flow-certificate, el propio flujo de integración comprueba el certificado (sin usuario ni rol). Quítelo o quite --flow-certificate.</translation>
     </message>
@@ -3127,12 +3845,22 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>secreto no guardado (sin llavero); se le volverá a pedir</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+17"/>
+        <source>--custom-domain-cas needs --custom-domain HOST.</source>
+        <translation>--custom-domain-cas necesita --custom-domain HOST.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the trusted CAs of the custom domain</source>
+        <translation>las CA de confianza del dominio personalizado</translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>Publishing the mapping for {user!r} to {tmn} …</source>
         <translation>Publicando la asignación para {user!r} en {tmn} …</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+87"/>
         <source>Certificate: {subject}</source>
         <translation>Certificado: {subject}</translation>
     </message>
@@ -3183,8 +3911,8 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     </message>
     <message>
         <location line="+3"/>
-        <source>Service key: {key} (validity {days} days)</source>
-        <translation>Clave de servicio: {key} (validez: {days} días)</translation>
+        <source>Service key: {key} (External Certificate)</source>
+        <translation>Clave de servicio: {key} (External Certificate)</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -3231,7 +3959,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>neo_api</name>
     <message>
-        <location filename="../wizard/core/neo_api.py" line="-31"/>
+        <location filename="../wizard/core/neo_api.py" line="-32"/>
         <source>{tmn!r} is not an https URL of the tenant&apos;s management host; give https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
         <translation>{tmn!r} no es una URL https del host de gestión del tenant; indique https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</translation>
     </message>
@@ -3241,7 +3969,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>{host} es el host de tiempo de ejecución (iflmap); la API está en el host de gestión https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
         <source>The token URL {url!r} must be an https URL (the OAuth token endpoint of the subaccount, …/oauth2/api/v1/token).</source>
         <translation>La URL de token {url!r} debe ser una URL https (el punto final de tokens OAuth de la subcuenta, …/oauth2/api/v1/token).</translation>
     </message>
@@ -3379,7 +4107,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>profiles</name>
     <message>
-        <location filename="../wizard/commands/profiles.py" line="+41"/>
+        <location filename="../wizard/commands/profiles.py" line="+44"/>
         <source>No profiles yet in {folder}.
 Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>Aún no hay perfiles en {folder}.
@@ -3391,7 +4119,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation> (renovar)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Secrets are kept in: {where}</source>
         <translation>Los secretos se guardan en: {where}</translation>
     </message>
@@ -3416,7 +4144,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>Perfil {name} eliminado.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+258"/>
+        <location filename="../wizard/core/profiles.py" line="+279"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>El perfil tal como estaba antes de su último cambio se conserva en {backup}: cópielo sobre {file} para restaurarlo, o elimine el perfil.</translation>
     </message>
@@ -3426,12 +4154,37 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>Restáurelo desde una copia de seguridad, o elimine el perfil (su carpeta) y vuelva a crearlo.</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+45"/>
+        <source>{name} is not a usable profile name: use 1 to 64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit (for example ERP-PRD or s4_qas).</source>
+        <translation>{name} no es un nombre de perfil válido: use de 1 a 64 letras, dígitos, &apos;.&apos;, &apos;_&apos; o &apos;-&apos;, empezando por una letra o un dígito (por ejemplo ERP-PRD o s4_qas).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{name} is not a usable profile name: Windows drops a dot at the end of a folder name, so the profile could not be found there. Leave out the final dot.</source>
+        <translation>{name} no es un nombre de perfil válido: Windows elimina el punto final del nombre de una carpeta, por lo que allí no se encontraría el perfil. Quite el punto final.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{name} is not a usable profile name: Windows reserves {device} for a device, with any extension, so no folder can have that name there. Pick another name (for example {device}-1 or {device}_PRD).</source>
+        <translation>{name} no es un nombre de perfil válido: Windows reserva {device} para un dispositivo, con cualquier extensión, así que allí ninguna carpeta puede llamarse así. Elija otro nombre (por ejemplo {device}-1 o {device}_PRD).</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>{name} differs from the existing profile {other} only in upper and lower case; Windows and macOS would see one folder. Use {other}, or pick a name that differs in more than case.</source>
+        <translation>{name} solo se diferencia del perfil existente {other} en mayúsculas y minúsculas; Windows y macOS verían una sola carpeta. Use {other} o elija un nombre que se diferencie en algo más que en mayúsculas.</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>Profile {name!r}</source>
         <translation>Perfil {name!r}</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+76"/>
+        <source>There is no profile named {name!r}; there is {other!r}, which differs only in upper and lower case. Use --profile {other}.</source>
+        <translation>No hay ningún perfil llamado {name!r}; hay {other!r}, que solo se diferencia en mayúsculas y minúsculas. Use --profile {other}.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>none yet</source>
         <translation>ninguno todavía</translation>
     </message>
@@ -3449,6 +4202,16 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <location line="+7"/>
         <source>{file} is not a profile. {restore}</source>
         <translation>{file} no es un perfil. {restore}</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>A profile named {name!r} was created by another process meanwhile; nothing was saved. Run the step again to work on it.</source>
+        <translation>Otro proceso ha creado entretanto un perfil llamado {name!r}; no se ha guardado nada. Vuelva a ejecutar el paso para trabajar con él.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Profile {name!r} was changed by another step (another window or command) since it was read here; nothing was saved, so that step&apos;s work is kept. Run this step again.</source>
+        <translation>Otro paso (otra ventana u otro comando) ha modificado el perfil {name!r} desde que se leyó aquí; no se ha guardado nada, así que se conserva el trabajo de ese paso. Vuelva a ejecutar este paso.</translation>
     </message>
 </context>
 <context>
@@ -3501,7 +4264,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>reply</name>
     <message>
-        <location filename="../wizard/core/reply.py" line="+35"/>
+        <location filename="../wizard/core/reply.py" line="+40"/>
         <location line="+2"/>
         <location line="+1"/>
         <location line="+1"/>
@@ -3551,7 +4314,27 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>aquí se necesita el certificado que la CA devolvió para su CSR (.cer, .crt, .pem o .p7b)</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+9"/>
+        <source>here we need CA certificates (intermediates or roots: .pem, .cer, .crt or .p7b) that complete the chain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>here we need the root certificate(s) that the tenant&apos;s server certificate must lead to (.pem, .cer, .crt or .p7b)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>here we need SAP&apos;s list of trusted roots: the JSON shipped in resources/ or a PEM bundle of root certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>{source} is empty — {need}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>{source} is empty. Download the certificate the CA returned for your CSR again.</source>
         <translation>{source} está vacío. Vuelva a descargar el certificado que la CA devolvió para su CSR.</translation>
     </message>
@@ -3566,7 +4349,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>un archivo de certificado</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+98"/>
         <source>{source}: certificate block {number} is damaged ({reason}). The file was probably changed or cut while copying; download it again from the CA or copy the whole block including the BEGIN/END lines.</source>
         <translation>{source}: el bloque de certificado {number} está dañado ({reason}). Probablemente el archivo se modificó o se cortó al copiarlo; vuelva a descargarlo de la CA o copie el bloque completo, incluidas las líneas BEGIN/END.</translation>
     </message>
@@ -3577,6 +4360,11 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
         <location line="+11"/>
+        <source>{source} holds more than {limit} PEM blocks; a CA reply holds a few certificates. Check that you picked the right file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>{source} is cut off: a &apos;-----BEGIN …-----&apos; line has no matching &apos;-----END …-----&apos; line. Copy or download the whole file again.</source>
         <translation>{source} está truncado: una línea &apos;-----BEGIN …-----&apos; no tiene su línea &apos;-----END …-----&apos;. Vuelva a copiar o descargar el archivo completo.</translation>
     </message>
@@ -3591,7 +4379,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{source} no contiene ningún certificado — {need}.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+57"/>
         <source>{source} holds a private key, not a certificate — {need}.</source>
         <translation>{source} contiene una clave privada, no un certificado — {need}.</translation>
     </message>
@@ -3631,7 +4419,37 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{source} no es un archivo de certificado PEM, DER ni PKCS#7 (datos binarios ilegibles). Compruebe que ha elegido el archivo correcto — {need}.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+31"/>
+        <source>an algorithm this program cannot read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>an unknown certificate version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the text between the BEGIN and END lines is not valid base64</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>an extension appears twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a validity date cannot be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>its binary encoding is invalid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Certificate {number} in {source} is damaged or uses an algorithm this program cannot read ({reason}). Download the CA&apos;s reply again.</source>
         <translation>El certificado {number} de {source} está dañado o usa un algoritmo que este programa no puede leer ({reason}). Vuelva a descargar la respuesta de la CA.</translation>
     </message>
@@ -3812,7 +4630,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>sap_sign</name>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="-222"/>
+        <location filename="../wizard/core/sap_sign.py" line="-224"/>
         <source>%n day(s)</source>
         <translation>%n día(s)</translation>
     </message>
@@ -3827,7 +4645,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>%n año(s)</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+159"/>
         <source>a Destination service key (JSON)</source>
         <translation>una clave de servicio de Destination (JSON)</translation>
     </message>
@@ -3835,6 +4653,11 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <location line="+13"/>
         <source>on: SAP renews it shortly before it expires; import the renewal with --refresh and update the tenant entry</source>
         <translation>activada: SAP lo renueva poco antes de que caduque; importe la renovación con --refresh y actualice el registro en el tenant</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>The Destination service runs in a Cloud Foundry or an &apos;Other Environment&apos; subaccount, not in Neo: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
+        <translation>El servicio Destination funciona en una subcuenta de Cloud Foundry o de &apos;Other Environment&apos;, no en Neo: los usuarios de Neo necesitan una subcuenta de Cloud Foundry (gratuita) para este único paso; después el certificado también sirve para Neo.</translation>
     </message>
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+73"/>
@@ -3873,7 +4696,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../wizard/core/sap_sign.py" line="+6"/>
+        <location filename="../wizard/core/sap_sign.py" line="-23"/>
         <source>off</source>
         <translation>desactivada</translation>
     </message>
@@ -3967,11 +4790,6 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <source>SAP signs for 1 day to 1 year; this request: {validity}. Automatic renewal: {renew}.</source>
         <translation>SAP firma por un plazo de 1 día a 1 año; esta solicitud: {validity}. Renovación automática: {renew}.</translation>
     </message>
-    <message>
-        <location line="+4"/>
-        <source>The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
-        <translation>El servicio Destination se ejecuta en Cloud Foundry: los usuarios de Neo necesitan una subcuenta de Cloud Foundry (gratuita) para este único paso; después, el certificado también funciona para Neo.</translation>
-    </message>
 </context>
 <context>
     <name>secret</name>
@@ -3984,7 +4802,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>secrets</name>
     <message>
-        <location filename="../wizard/core/secrets.py" line="+45"/>
+        <location filename="../wizard/core/secrets.py" line="+82"/>
         <source>the private-key passphrase</source>
         <translation>la frase de contraseña de la clave privada</translation>
     </message>
@@ -4004,17 +4822,37 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>el secreto de cliente del servicio Destination</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+1"/>
+        <source>the password for the company CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+393"/>
         <source>none (no usable keyring)</source>
         <translation>ninguno (no hay ningún llavero utilizable)</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored; you will be asked for them each time, or set them in the environment variables listed in the README.</source>
-        <translation>No se ha encontrado ningún llavero del sistema operativo utilizable (en Linux: un SecretService como GNOME Keyring o KWallet, desbloqueado). Los secretos no se guardan; se le pedirán cada vez, o puede definirlos en las variables de entorno indicadas en el README.</translation>
+        <location line="+6"/>
+        <source>The keyring backend {backend} is not one known to encrypt what it keeps (it may write secrets to a plain file), so no secret is stored there.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+6"/>
+        <source>The secrets of these profiles were stored in {keyring}, which cannot be reached now. Start or unlock it (on Linux: log in to the desktop session), then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>You will be asked for them each time, or set {variables} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log in to the desktop session or unlock &apos;Login&apos; in Passwords and Keys) and try again.</source>
         <translation>El llavero ({keyring}) está bloqueado, así que no se puede usar {what}. Desbloquéelo (inicie sesión en el escritorio o desbloquee &apos;Inicio de sesión&apos; en Contraseñas y claves) e inténtelo de nuevo.</translation>
     </message>
@@ -4024,17 +4862,32 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>El llavero ({keyring}) se negó a gestionar {what}: {error}. Compruebe que está en ejecución y desbloqueado.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+56"/>
+        <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No answer was given for {what}; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>{What} of profile {profile}: </source>
         <translation>{What} del perfil {profile}: </translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>{What} of profile {profile!r} is needed and is not in a keyring: {reason} Set {variable} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>{What} of profile {profile!r} is not in the keyring ({keyring}). Set {variable} or store it again.</source>
         <translation>{What} del perfil {profile!r} no está en el llavero ({keyring}). Defina {variable} o vuelva a guardar el valor.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>not stored: taken from {variable}</source>
         <translation>no guardado: tomado de {variable}</translation>
     </message>
@@ -4044,46 +4897,233 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>Sin llavero: elija {what} para el perfil {profile}: </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>{What} needs 8 characters or more.</source>
         <translation>{What} necesita 8 caracteres o más.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>not stored: no keyring, you will be asked for it</source>
-        <translation>no guardado: sin llavero, se le pedirá</translation>
+        <location line="+5"/>
+        <source>Type {what} for profile {profile} again: </source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
+        <source>The two entries of {what} differ; nothing was created. Try again, or set {variable} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>not stored: no keyring, you will be asked for it (or set {variable})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>The keyring refused to delete {what}: {error}.</source>
         <translation>El llavero se negó a borrar {what}: {error}.</translation>
     </message>
 </context>
 <context>
+    <name>senders</name>
+    <message>
+        <location filename="../wizard/core/senders.py" line="+46"/>
+        <source>SAP PI/PO (AS Java)</source>
+        <translation>SAP PI/PO (AS Java)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SAP NetWeaver Administrator → Configuration → Certificates and Keys (Key Storage): import {root} into the view TrustedCAs.</source>
+        <translation>SAP NetWeaver Administrator → Configuration → Certificates and Keys (Key Storage): importe {root} en la vista TrustedCAs.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>In the same place, choose (or create) a keystore view for this sender and import {p12} there as a key pair entry (PKCS#12 with the whole chain).</source>
+        <translation>En el mismo lugar, elija (o cree) una vista de keystore para este emisor e importe allí {p12} como entrada de par de claves (PKCS#12 con toda la cadena).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>In the receiver channel towards Cloud Integration (SOAP, HTTP_AAE or IDoc_AAE): the runtime host over HTTPS, authentication by client certificate with that keystore view and entry, no user and password.</source>
+        <translation>En el canal receptor hacia Cloud Integration (SOAP, HTTP_AAE o IDoc_AAE): el host del runtime por HTTPS, autenticación por certificado de cliente con esa vista de keystore y esa entrada, sin usuario ni contraseña.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>SAP ABAP (S/4HANA, ECC)</source>
+        <translation>SAP ABAP (S/4HANA, ECC)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>STRUST: add {root} to the certificate list of the SSL client PSE you use for this connection (SSL client Standard or a dedicated SSL client identity).</source>
+        <translation>STRUST: añada {root} a la lista de certificados del PSE de cliente SSL que use para esta conexión (SSL client Standard o una identidad de cliente SSL propia).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>STRUST: import {p12} into that SSL client PSE (PSE → Import, or sapgenpse import_p12 -p &lt;file&gt;.pse {p12} and load the PSE); the PSE must hold the leaf and every intermediate.</source>
+        <translation>STRUST: importe {p12} en ese PSE de cliente SSL (PSE → Importar, o sapgenpse import_p12 -p &lt;file&gt;.pse {p12} y cargue el PSE); el PSE debe contener el certificado final y todos los intermedios.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>SM59, connection type G: the runtime host, port 443, SSL active with that SSL client identity; Logon &amp; Security: SSL client certificate, without a logon user.</source>
+        <translation>SM59, tipo de conexión G: el host del runtime, puerto 443, SSL activo con esa identidad de cliente SSL; Logon &amp; Security: SSL client certificate, sin usuario de inicio de sesión.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>With two or more worker nodes on the tenant side an ABAP sender gets HTTP 403 unless the profile parameter ict/disable_cookie_urlencoding is 1 or 2, depending on the kernel (SAP Note 2681175).</source>
+        <translation>Con dos o más nodos de trabajo en el lado del tenant, un emisor ABAP recibe HTTP 403 salvo que el parámetro de perfil ict/disable_cookie_urlencoding valga 1 o 2, según el kernel (nota SAP 2681175).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Do not mix Basic authentication and the client certificate towards the tenant: TLS session reuse then gives intermittent 401s (SAP KBA 3584034).</source>
+        <translation>No mezcle la autenticación Basic y el certificado de cliente hacia el tenant: la reutilización de sesiones TLS provoca entonces 401 intermitentes (KBA de SAP 3584034).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Java application</source>
+        <translation>Aplicación Java</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>keytool -importcert -alias tenant-root -file {root} -keystore truststore.p12 -storetype PKCS12 (or rely on the JDK&apos;s cacerts if it holds the root).</source>
+        <translation>keytool -importcert -alias tenant-root -file {root} -keystore truststore.p12 -storetype PKCS12 (o los cacerts del JDK si contienen la raíz).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Use {p12} as the key store (javax.net.ssl.keyStore={p12}, keyStoreType=PKCS12), or copy it into yours with keytool -importkeystore -srckeystore {p12} -srcstoretype PKCS12.</source>
+        <translation>Use {p12} como keystore (javax.net.ssl.keyStore={p12}, keyStoreType=PKCS12) o cópielo en el suyo con keytool -importkeystore -srckeystore {p12} -srcstoretype PKCS12.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Call the runtime host over HTTPS with that key store; no Authorization header.</source>
+        <translation>Llame al host del runtime por HTTPS con ese keystore; sin cabecera Authorization.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>An old Java that reports &apos;wrong password&apos; or a MAC error cannot read AES-256 PKCS#12: export again with --legacy.</source>
+        <translation>Un Java antiguo que informa de &apos;contraseña incorrecta&apos; o de un error de MAC no puede leer PKCS#12 AES-256: exporte de nuevo con --legacy.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>.NET application</source>
+        <translation>Aplicación .NET</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Windows: {root} in Trusted Root Certification Authorities (often there already).</source>
+        <translation>Windows: {root} en Entidades de certificación raíz de confianza (a menudo ya está).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Load {p12} as an X509Certificate2 and add it to HttpClientHandler.ClientCertificates; put the intermediates into the Intermediate Certification Authorities store so Windows sends them.</source>
+        <translation>Cargue {p12} como X509Certificate2 y añádalo a HttpClientHandler.ClientCertificates; coloque los intermedios en el almacén Entidades de certificación intermedias para que Windows los envíe.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Call the runtime host with TLS 1.2 or 1.3; no Authorization header.</source>
+        <translation>Llame al host del runtime con TLS 1.2 o 1.3; sin cabecera Authorization.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&apos;Could not create SSL/TLS secure channel&apos; usually means the application offers only TLS 1.0 or 1.1: enable TLS 1.2.</source>
+        <translation>&apos;Could not create SSL/TLS secure channel&apos; suele significar que la aplicación solo ofrece TLS 1.0 o 1.1: active TLS 1.2.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Postman</source>
+        <translation>Postman</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Settings → Certificates → CA certificates: {root_pem} (needed when SSL certificate verification is on and the root is not in the system store).</source>
+        <translation>Settings → Certificates → CA certificates: {root_pem} (necesario si la verificación de certificados SSL está activada y la raíz no está en el almacén del sistema).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Settings → Certificates → Add certificate: host = the runtime host, PFX file {p12} and its password.</source>
+        <translation>Settings → Certificates → Add certificate: host = el host del runtime, archivo PFX {p12} y su contraseña.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Send the request to https://&lt;runtime host&gt;/http/&lt;address&gt; with Authorization: No Auth.</source>
+        <translation>Envíe la solicitud a https://&lt;runtime host&gt;/http/&lt;address&gt; con Authorization: No Auth.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>curl</source>
+        <translation>curl</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>--cacert {root_pem}</source>
+        <translation>--cacert {root_pem}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>--cert {chain} with --key and its passphrase, or --cert-type P12 --cert {p12}; cpi-cert-wizard test-call prints the exact command.</source>
+        <translation>--cert {chain} con --key y su frase de contraseña, o --cert-type P12 --cert {p12}; cpi-cert-wizard test-call muestra el comando exacto.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>curl &lt;options&gt; https://&lt;runtime host&gt;/http/&lt;address&gt;, without -u.</source>
+        <translation>curl &lt;options&gt; https://&lt;runtime host&gt;/http/&lt;address&gt;, sin -u.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>trust store: {text}</source>
+        <translation>almacén de confianza: {text}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>key pair: {text}</source>
+        <translation>par de claves: {text}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>call: {text}</source>
+        <translation>llamada: {text}</translation>
+    </message>
+</context>
+<context>
     <name>storage</name>
     <message>
-        <location filename="../wizard/core/storage.py" line="+55"/>
+        <location filename="../wizard/core/storage.py" line="+110"/>
+        <source>Cannot replace {file}: another program has it open. Close it (an editor, a viewer, a virus scanner still reading it) and try again; nothing was changed.</source>
+        <translation>No se puede reemplazar {file}: otro programa lo tiene abierto. Ciérrelo (un editor, un visor, un antivirus que aún lo esté leyendo) e inténtelo de nuevo; no se ha cambiado nada.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Cannot write {file}: {reason}. Check that the folder exists and is writable.</source>
         <translation>No se puede escribir {file}: {reason}. Compruebe que la carpeta existe y admite escritura.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+5"/>
         <source>Cannot write {file}: {reason}. Nothing was changed.</source>
         <translation>No se puede escribir {file}: {reason}. No se ha cambiado nada.</translation>
     </message>
     <message>
-        <location line="+20"/>
-        <location line="+48"/>
+        <location line="+54"/>
         <source>{file} is a folder, not {what}. Give the file itself.</source>
         <translation>{file} es una carpeta, no {what}. Indique el propio archivo.</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="+5"/>
+        <source>{file} is a named pipe (FIFO), not {what}: reading it could wait forever. Save what you want to give into a regular file and give that file.</source>
+        <translation>{file} es una tubería con nombre (FIFO), no {what}: leerla podría esperar indefinidamente. Guarde el contenido en un archivo normal e indique ese archivo.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{file} is a device, not {what}: reading it may never end. Give a regular file.</source>
+        <translation>{file} es un dispositivo, no {what}: su lectura podría no terminar nunca. Indique un archivo normal.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{file} is not a regular file (a socket or similar), not {what}.</source>
+        <translation>{file} no es un archivo normal (un socket o similar), no {what}.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>{file} is {size} MB; {what} is never that large (limit {limit} MB). Check that you picked the right file.</source>
         <translation>{file} ocupa {size} MB; {what} nunca es tan grande (límite: {limit} MB). Compruebe que ha elegido el archivo correcto.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+61"/>
         <source>{file} does not exist. Check the path.</source>
         <translation>{file} no existe. Compruebe la ruta.</translation>
     </message>
@@ -4098,12 +5138,32 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>No se puede leer {file}: {reason}.</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+81"/>
+        <source>process {pid}</source>
+        <translation>el proceso {pid}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>another process</source>
+        <translation>otro proceso</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>it is a symbolic link, which is never followed; remove it</source>
+        <translation>es un enlace simbólico, que nunca se sigue; elimínelo</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>it is a folder; remove it</source>
+        <translation>es una carpeta; elimínela</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Cannot create the lock file {file}: {reason}.</source>
         <translation>No se puede crear el archivo de bloqueo {file}: {reason}.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+32"/>
         <source>{what} is being changed by {holder}, which did not finish within {seconds} s. Wait for it to finish (or close the other cpi-cert-wizard) and try again.</source>
         <translation>{what} lo está modificando {holder}, que no ha terminado en {seconds} s. Espere a que termine (o cierre el otro cpi-cert-wizard) e inténtelo de nuevo.</translation>
     </message>
@@ -4144,7 +5204,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+211"/>
+        <location filename="../wizard/core/testcall.py" line="+216"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>El perfil {profile!r} no tiene clave privada ({file}). Cree primero la clave y la CSR (csr) o importe un PKCS#12 (import-p12).</translation>
     </message>
@@ -4199,7 +5259,12 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>un archivo de certificados raíz de cliente aceptados</translation>
     </message>
     <message>
-        <location line="+568"/>
+        <location line="+563"/>
+        <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
+        <translation>Esta llamada envía una cabecera Authorization además del certificado de cliente. KBA de SAP 3584034: un emisor que mezcla autenticación Basic y certificados de cliente hacia el tenant recibe 401 intermitentes por la reutilización de sesiones TLS; use un solo tipo de autenticación por emisor.</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
         <translation>El perfil {profile!r} no tiene URL del tenant; indique el punto final con --url (por ejemplo, https://&lt;runtime host&gt;/http/&lt;address&gt;).</translation>
     </message>
@@ -4209,7 +5274,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{url!r} no es una URL https://. El tenant solo acepta certificados de cliente mediante TLS: use https://&lt;runtime host&gt;/http/&lt;address&gt;.</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+90"/>
         <source>Connected to {target}.</source>
         <translation>Conectado a {target}.</translation>
     </message>
@@ -4314,12 +5379,17 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>La respuesta empieza así: {excerpt}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>Redirected to {location}: not an integration flow endpoint (a login page or the management host?).</source>
         <translation>Redirigido a {location}: no es un punto final de flujo de integración (¿una página de inicio de sesión o el host de gestión?).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
+        <source>The answer asks for credentials: WWW-Authenticate: {value}.</source>
+        <translation>La respuesta pide credenciales: WWW-Authenticate: {value}.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>The server says it could not verify the client certificate.</source>
         <translation>El servidor indica que no pudo verificar el certificado de cliente.</translation>
     </message>
@@ -4329,32 +5399,57 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>El servidor indica que no llegó ningún certificado de cliente.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+25"/>
         <source>The pre-checks found problems with the chain: {checks} (see above).</source>
         <translation>Las comprobaciones previas encontraron problemas en la cadena: {checks} (véase más arriba).</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>The server never asked for a client certificate, so nothing could be forwarded: check that the URL is the runtime host (not the management host) and that no proxy or gateway ends TLS in between.</source>
-        <translation>El servidor nunca pidió un certificado de cliente, así que no se pudo reenviar nada: compruebe que la URL es el host de tiempo de ejecución (no el host de gestión) y que ningún proxy o gateway termina TLS de por medio.</translation>
+        <location line="+15"/>
+        <source>A load balancer drops such a chain, so the tool believes the tenant saw no certificate (the access log would show &apos;-&apos; as the user).</source>
+        <translation>Un balanceador de carga descarta una cadena así, por lo que la herramienta supone que el tenant no vio ningún certificado (el registro de acceso mostraría &apos;-&apos; como usuario).</translation>
     </message>
     <message>
         <location line="+11"/>
-        <source>A load balancer drops such a chain, so the tenant saw no certificate (the access log shows &apos;-&apos; as the user).</source>
-        <translation>Un equilibrador de carga descarta una cadena así, de modo que el tenant no vio ningún certificado (el log de acceso muestra &apos;-&apos; como usuario).</translation>
+        <source>the server sent no acceptable-CA names</source>
+        <translation>el servidor no envió nombres de CA aceptadas</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>The chain should pass the load balancer, so the certificate reached the tenant but is not known there (the access log shows &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; as the user).</source>
-        <translation>La cadena debería pasar el equilibrador de carga, así que el certificado llegó al tenant pero allí no se conoce (el log de acceso muestra &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; como usuario).</translation>
+        <location line="+2"/>
+        <source>the server&apos;s acceptable-CA names do not settle it</source>
+        <translation>los nombres de CA aceptadas del servidor no lo deciden</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>Why the tool believes the load balancer dropped the chain: {named}, and the root {root} is not confirmed by {version}. If that root is on SAP&apos;s current list (SAP Note 2801396), the certificate reached the tenant and is not mapped (NOT_MAPPED) instead; the access log line of this call tells the two apart.</source>
+        <translation>Por qué la herramienta supone que el balanceador de carga descartó la cadena: {named}, y la raíz {root} no está confirmada por {version}. Si esa raíz está en la lista actual de SAP (nota SAP 2801396), el certificado llegó al tenant y, en su lugar, no está asignado (NOT_MAPPED); la línea de esta llamada en el registro de acceso distingue ambos casos.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The chain should pass the load balancer, so the tool believes the certificate reached the tenant but is not known there (the access log would show &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; as the user).</source>
+        <translation>La cadena debería pasar el balanceador de carga, así que la herramienta supone que el certificado llegó al tenant pero allí no se conoce (el registro de acceso mostraría &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; como usuario).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Could not tell: {checks}.</source>
         <translation>No se ha podido determinar: {checks}.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+29"/>
+        <source>SAP&apos;s answer says invalid_client: the client certificate is not configured exactly once in a service key (SAP KBA 3224701). So the certificate passed the load balancer and reached the tenant; it is in no service key of a Process Integration Runtime instance, or in more than one.</source>
+        <translation>La respuesta de SAP dice invalid_client: el certificado de cliente no está configurado en exactamente una clave de servicio (KBA de SAP 3224701). Así que el certificado pasó el balanceador de carga y llegó al tenant; no está en ninguna clave de servicio de una instancia de Process Integration Runtime, o está en más de una.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The answer carries X-CSRF-Token: Required: the sender channel is CSRF protected and the call brought no valid token. Fetch one first (GET with X-CSRF-Token: Fetch, keep the cookies) or untick CSRF Protected in the channel; the certificate and the role are fine.</source>
+        <translation>La respuesta lleva X-CSRF-Token: Required: el canal emisor está protegido contra CSRF y la llamada no traía un token válido. Obtenga uno primero (GET con X-CSRF-Token: Fetch, conservando las cookies) o desmarque CSRF Protected en el canal; el certificado y el rol están bien.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The server never asked for a client certificate, so none was sent: this is not SAP&apos;s load balancer in front of a runtime node. Check that the URL is the runtime host (not the management host) and that no proxy or API Management ends TLS in between; sending intermediates or changing the CA will not help.</source>
+        <translation>El servidor nunca pidió un certificado de cliente, así que no se envió ninguno: no es el balanceador de carga de SAP delante de un nodo de runtime. Compruebe que la URL es el host del runtime (no el host de gestión) y que ningún proxy ni API Management termina TLS en medio; enviar los intermedios o cambiar de CA no ayudará.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>no certificate</source>
         <translation>ningún certificado</translation>
     </message>
@@ -4387,17 +5482,18 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>No se ha indicado ningún destino: pase la URL o el host de tiempo de ejecución del tenant, por ejemplo, https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+22"/>
         <source>{raw!r} is a {scheme}:// address; give an https:// URL, a host name or host:port.</source>
         <translation>{raw!r} es una dirección {scheme}://; indique una URL https://, un nombre de host o host:puerto.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="-9"/>
+        <location line="+30"/>
         <source>{raw!r}: the IPv6 address has no closing &apos;]&apos;.</source>
         <translation>{raw!r}: a la dirección IPv6 le falta el &apos;]&apos; de cierre.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>{raw!r}: {port!r} is not a port number (1 to 65535).</source>
         <translation>{raw!r}: {port!r} no es un número de puerto (de 1 a 65535).</translation>
     </message>
@@ -4412,7 +5508,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{raw!r} no tiene nombre de host.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+48"/>
         <source>Proxy scheme {scheme}:// is not supported; give an http:// proxy URL (the usual kind: it tunnels TLS with CONNECT), for example http://proxy.corp:3128.</source>
         <translation>El esquema de proxy {scheme}:// no se admite; indique una URL de proxy http:// (el tipo habitual: tuneliza TLS con CONNECT), por ejemplo, http://proxy.corp:3128.</translation>
     </message>
@@ -4600,7 +5696,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>tracelog</name>
     <message>
-        <location filename="../wizard/core/tracelog.py" line="+482"/>
+        <location filename="../wizard/core/tracelog.py" line="+513"/>
         <source>an ljs_trace_*.log file</source>
         <translation>un archivo ljs_trace_*.log</translation>
     </message>
@@ -4608,12 +5704,27 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+93"/>
+        <location filename="../wizard/core/trust.py" line="+101"/>
         <source>an SAP trust list</source>
         <translation>una lista de confianza de SAP</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+8"/>
+        <source>{base} plus {count} root(s) from {file}</source>
+        <translation>{base} más {count} raíz/raíces de {file}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the trusted CAs of the custom domain</source>
+        <translation>las CA de confianza del dominio personalizado</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the trusted CAs configured for the custom domain {domain} ({file})</source>
+        <translation>las CA de confianza configuradas para el dominio personalizado {domain} ({file})</translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source>the SAP trust list shipped with the wizard</source>
         <translation>la lista de confianza de SAP incluida con el asistente</translation>
     </message>
@@ -4626,7 +5737,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>verdicts</name>
     <message>
-        <location filename="../wizard/core/verdicts.py" line="+78"/>
+        <location filename="../wizard/core/verdicts.py" line="+92"/>
         <source>Neo: {neo} Cloud Foundry: {cf}</source>
         <translation>Neo: {neo} Cloud Foundry: {cf}</translation>
     </message>
@@ -4706,7 +5817,32 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>Corrija el problema de la cadena indicado en las evidencias: envíe la hoja y todos los intermedios, use un certificado de una CA cuya raíz figure en la lista de SAP, nunca uno autofirmado.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>The load balancer would drop this chain (the tool&apos;s inference)</source>
+        <translation>El balanceador de carga descartaría esta cadena (deducción de la herramienta)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The tenant answered 401 without saying why. The tool cannot see what the load balancer did; from the chain it sends, it believes the load balancer dropped the client certificate, so the call arrived without one. The evidence says why it believes so; the access log line of this call (&apos;-&apos; as the user) would confirm it.</source>
+        <translation>El tenant respondió 401 sin decir por qué. La herramienta no ve lo que hizo el balanceador de carga; por la cadena que envía, supone que el balanceador descartó el certificado de cliente y que la llamada llegó sin él. La evidencia dice por qué lo supone; la línea de esta llamada en el registro de acceso (&apos;-&apos; como usuario) lo confirmaría.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The server never asked for a client certificate</source>
+        <translation>El servidor nunca pidió un certificado de cliente</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The server at this address finished the TLS handshake without asking for a client certificate, so none was sent. SAP&apos;s load balancer in front of a runtime node asks for one; this answer came from something else: the management host instead of the runtime host, or an API Management or reverse proxy that ends TLS in front of the tenant.</source>
+        <translation>El servidor de esta dirección terminó el handshake TLS sin pedir un certificado de cliente, así que no se envió ninguno. El balanceador de carga de SAP delante de un nodo de runtime lo pide; esta respuesta vino de otra cosa: el host de gestión en lugar del host del runtime, o un API Management o proxy inverso que termina TLS delante del tenant.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Call the runtime host: on Cloud Foundry the url of the integration-flow service key (…-rt.cfapps…), on Neo the host ending in -iflmap…, not the management host. If a proxy or API Management sits in between, it must pass the TLS connection through or present the client certificate itself. Another chain or CA will not change this.</source>
+        <translation>Llame al host del runtime: en Cloud Foundry la url de la clave de servicio integration-flow (…-rt.cfapps…), en Neo el host que termina en -iflmap…, no el host de gestión. Si hay un proxy o API Management en medio, debe dejar pasar la conexión TLS o presentar él mismo el certificado de cliente. Otra cadena u otra CA no cambiarán esto.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>The certificate is not mapped to a user</source>
         <translation>El certificado no está asignado a un usuario</translation>
     </message>
@@ -4722,16 +5858,51 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>Add this exact certificate (the client .cer, serial included) in the Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry.</source>
-        <translation>Añada exactamente este certificado (el .cer de cliente, número de serie incluido) en la asignación de certificado a usuario con un nombre de usuario; un certificado renovado necesita una entrada nueva.</translation>
+        <source>Add this exact certificate (the client .cer, serial included) in the Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry. If 401s come and go while the same sender also calls with Basic authentication, that is TLS session reuse (SAP KBA 3584034): use one authentication type per sender.</source>
+        <translation>Añada exactamente este certificado (el .cer de cliente, con número de serie) en la asignación de certificado a usuario con un nombre de usuario; un certificado renovado necesita una entrada nueva. Si aparecen y desaparecen 401 mientras el mismo emisor también llama con autenticación Basic, es la reutilización de sesiones TLS (KBA de SAP 3584034): use un solo tipo de autenticación por emisor.</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Create a service key of type External Certificate (certificate_external) with this leaf certificate as PEM on the Process Integration Runtime instance (plan integration-flow); the certificate must be in exactly one service key.</source>
-        <translation>Cree una clave de servicio de tipo External Certificate (certificate_external) con este certificado de hoja en PEM en la instancia de Process Integration Runtime (plan integration-flow); el certificado debe estar en una única clave de servicio.</translation>
+        <location line="+10"/>
+        <source>Create a service key of type External Certificate (certificate_external) with this leaf certificate as PEM on the Process Integration Runtime instance (plan integration-flow); the certificate must be in exactly one service key. If 401s come and go while the same sender also calls with Basic authentication, that is TLS session reuse (SAP KBA 3584034): use one authentication type per sender.</source>
+        <translation>Cree una clave de servicio de tipo External Certificate (certificate_external) con este certificado final en PEM en la instancia de Process Integration Runtime (plan integration-flow); el certificado debe estar en exactamente una clave de servicio. Si aparecen y desaparecen 401 mientras el mismo emisor también llama con autenticación Basic, es la reutilización de sesiones TLS (KBA de SAP 3584034): use un solo tipo de autenticación por emisor.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
+        <source>The certificate is probably not mapped to a user (the tool&apos;s inference)</source>
+        <translation>Probablemente el certificado no está asignado a ningún usuario (deducción de la herramienta)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The tenant answered 401 without saying why. The chain should pass the load balancer, so the tool believes the certificate reached the tenant but is not known there. The access log line of this call (&apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos; as the user) would confirm it.</source>
+        <translation>El tenant respondió 401 sin decir por qué. La cadena debería pasar el balanceador de carga, así que la herramienta supone que el certificado llegó al tenant pero allí no se conoce. La línea de esta llamada en el registro de acceso (&apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos; como usuario) lo confirmaría.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Give the mapped user the channel&apos;s role and check the sender channel&apos;s CSRF setting. An SAP ABAP sender gets 403 when the tenant has two or more worker nodes unless the profile parameter ict/disable_cookie_urlencoding is set to 1 or 2 (SAP Note 2681175).</source>
+        <translation>Dé al usuario asignado el rol del canal y compruebe la configuración CSRF del canal emisor. Un emisor SAP ABAP recibe 403 cuando el tenant tiene dos o más nodos de trabajo, salvo que el parámetro de perfil ict/disable_cookie_urlencoding valga 1 o 2 (nota SAP 2681175).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Give the mapped user the role the sender channel requires (default ESBMessaging.send) on the application ending in &apos;iflmap&apos; (cockpit → Security → Authorizations), and check the channel&apos;s CSRF protection setting. An SAP ABAP sender with two or more worker nodes on the tenant side needs the profile parameter ict/disable_cookie_urlencoding = 1 or 2 (SAP Note 2681175).</source>
+        <translation>Dé al usuario asignado el rol que exige el canal emisor (por defecto ESBMessaging.send) en la aplicación que termina en &apos;iflmap&apos; (cockpit → Security → Authorizations) y compruebe la protección CSRF del canal. Un emisor SAP ABAP necesita, con dos o más nodos de trabajo en el lado del tenant, el parámetro de perfil ict/disable_cookie_urlencoding = 1 o 2 (nota SAP 2681175).</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Add the channel&apos;s role (default ESBMessaging.send) to the service instance&apos;s &quot;roles&quot; parameter (role changes can take up to an hour to apply), and check the channel&apos;s CSRF protection setting. An SAP ABAP sender with two or more worker nodes on the tenant side needs the profile parameter ict/disable_cookie_urlencoding = 1 or 2 (SAP Note 2681175).</source>
+        <translation>Añada el rol del canal (por defecto ESBMessaging.send) al parámetro &quot;roles&quot; de la instancia de servicio (los cambios de rol pueden tardar hasta una hora) y compruebe la protección CSRF del canal. Un emisor SAP ABAP necesita, con dos o más nodos de trabajo en el lado del tenant, el parámetro de perfil ict/disable_cookie_urlencoding = 1 o 2 (nota SAP 2681175).</translation>
+    </message>
+    <message>
+        <location line="+114"/>
+        <source>Something answers at this address, but no TLS session could be set up with it: it speaks plain HTTP or another protocol, closed the connection during the handshake, or has no protocol version in common with the caller.</source>
+        <translation>Algo responde en esta dirección, pero no se pudo establecer una sesión TLS: habla HTTP simple u otro protocolo, cerró la conexión durante el handshake o no tiene ninguna versión de protocolo en común con quien llama.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that intercepts the connection. A .NET sender that reports &apos;Could not create SSL/TLS secure channel&apos; is usually offering only TLS 1.0 or 1.1: enable TLS 1.2 on it.</source>
+        <translation>Use una URL https:// del host del runtime en el puerto 443; compruebe si un proxy o una pasarela intercepta la conexión. Un emisor .NET que informa de &apos;Could not create SSL/TLS secure channel&apos; suele ofrecer solo TLS 1.0 o 1.1: active TLS 1.2 en él.</translation>
+    </message>
+    <message>
+        <location line="-145"/>
         <source>Authenticated, but not allowed</source>
         <translation>Autenticado, pero sin permiso</translation>
     </message>
@@ -4741,22 +5912,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>El tenant conoce el usuario del certificado (HTTP 403), pero a ese usuario le falta el rol que exige el canal emisor del flujo, o la protección CSRF está activada, o la lista de certificados de cliente del propio flujo no contiene este sujeto y emisor.</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Give the mapped user the channel&apos;s role and check the sender channel&apos;s CSRF setting.</source>
-        <translation>Otorgue al usuario asignado el rol del canal y compruebe la configuración CSRF del canal emisor.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Give the mapped user the role the sender channel requires (default ESBMessaging.send) on the application ending in &apos;iflmap&apos; (cockpit → Security → Authorizations), and check the channel&apos;s CSRF protection setting.</source>
-        <translation>Otorgue al usuario asignado el rol que exige el canal emisor (por defecto, ESBMessaging.send) en la aplicación que termina en &apos;iflmap&apos; (cockpit → Seguridad → Autorizaciones) y compruebe la configuración de protección CSRF del canal.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Add the channel&apos;s role (default ESBMessaging.send) to the service instance&apos;s &quot;roles&quot; parameter (role changes can take up to an hour to apply), and check the channel&apos;s CSRF protection setting.</source>
-        <translation>Añada el rol del canal (por defecto, ESBMessaging.send) al parámetro &quot;roles&quot; de la instancia de servicio (los cambios de rol pueden tardar hasta una hora en aplicarse) y compruebe la configuración de protección CSRF del canal.</translation>
-    </message>
-    <message>
-        <location line="+12"/>
+        <location line="+38"/>
         <source>No integration flow at this address</source>
         <translation>No hay ningún flujo de integración en esta dirección</translation>
     </message>
@@ -4864,16 +6020,6 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <location line="+9"/>
         <source>No TLS session with this port</source>
         <translation>No hay sesión TLS con este puerto</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Something answers at this address, but no TLS session could be set up with it: it speaks plain HTTP or another protocol, or closed the connection during the handshake.</source>
-        <translation>Algo responde en esta dirección, pero no se ha podido establecer una sesión TLS: habla HTTP sin cifrar u otro protocolo, o cerró la conexión durante el handshake.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that intercepts the connection.</source>
-        <translation>Use una URL https:// del host de tiempo de ejecución en el puerto 443; compruebe si hay un proxy o gateway que intercepte la conexión.</translation>
     </message>
 </context>
 <context>

@@ -4,28 +4,216 @@
 <context>
     <name>BusyBar</name>
     <message>
-        <location filename="../wizard/ui/widgets/busy.py" line="+21"/>
+        <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
         <source>Working</source>
         <translation>Traitement en cours</translation>
     </message>
     <message>
+        <location line="+10"/>
+        <source>(Cancel stops it.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CaEnrollPanel</name>
+    <message>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+69"/>
+        <source>Send to the company CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>If your company&apos;s CA offers Microsoft AD CS web enrollment (…/certsrv) or EST, the wizard sends the request and brings the certificate back. A request an administrator must approve is kept in the profile: come back later and ask again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>AD CS web enrollment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+1"/>
-        <source>Cancel</source>
-        <translation>Annuler</translation>
+        <source>EST (RFC 7030)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Kind of CA:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>CA &amp;address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the template&apos;s short name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Template:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Sign in with:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>DOMAIN\name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>kept in the keyring after it worked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pass&amp;word:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Send to the &amp;company CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask the CA a&amp;gain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Kerberos (the logged-on user)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NTLM (user and password)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Basic (user and password)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>User and password (Basic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>The request is %1.</source>
+        <translation type="unfinished">La demande se trouve dans %1.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Sending the request to the company CA…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Asking the company CA…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Still waiting for the CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The CA keeps the request pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>An administrator must approve it. You can close the program: when you resume this sender system, ask the CA again here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Issued to: %1</source>
+        <translation type="unfinished">Émis pour&#xa0;: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issued by: %1</source>
+        <translation type="unfinished">Émis par&#xa0;: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid until: %1</source>
+        <translation type="unfinished">Valide jusqu&apos;au&#xa0;: %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The company CA issued the certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The certificate and its chain are stored in the profile. Next shows them.</source>
+        <translation type="unfinished">Le certificat et sa chaîne sont enregistrés dans le profil. Suivant les affiche.</translation>
     </message>
 </context>
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+49"/>
+        <location filename="../wizard/ui/wizard.py" line="+53"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration&#xa0;: assistant de certificat client</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&amp;Finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back to the list of sender systems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Discard what you typed?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>What you typed on this page is not saved yet. Leave the page and lose it? Everything saved before stays in the profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Stop what is running; nothing is written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Close the wizard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back to the list of sender systems; what is saved stays</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>CertificatePage</name>
     <message>
-        <location filename="../wizard/ui/pages/certificate.py" line="+115"/>
+        <location filename="../wizard/ui/pages/certificate.py" line="+116"/>
         <source>Give the files your CA sent (drop them here or choose them: .cer, .crt, .pem, .p7b, in any order), or paste the PEM text. The wizard checks that the certificate belongs to this profile&apos;s key, completes and checks the chain, and stores it.</source>
         <translation>Fournissez les fichiers envoyés par votre AC (déposez-les ici ou choisissez-les&#xa0;: .cer, .crt, .pem, .p7b, dans n&apos;importe quel ordre), ou collez le texte PEM. L&apos;assistant vérifie que le certificat correspond à la clé de ce profil, complète et contrôle la chaîne, puis l&apos;enregistre.</translation>
     </message>
@@ -45,12 +233,12 @@
         <translation>&amp;Importer et vérifier</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>C&amp;hain:</source>
         <translation>&amp;Chaîne&#xa0;:</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Reading the stored chain…</source>
         <translation>Lecture de la chaîne enregistrée…</translation>
     </message>
@@ -78,7 +266,7 @@
 <context>
     <name>ChainView</name>
     <message>
-        <location filename="../wizard/ui/pages/trust.py" line="+57"/>
+        <location filename="../wizard/ui/pages/trust.py" line="+53"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="+107"/>
         <source>leaf</source>
         <translation>feuille</translation>
@@ -174,7 +362,7 @@
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../wizard/ui/pages/export.py" line="+77"/>
+        <location filename="../wizard/ui/pages/export.py" line="+76"/>
         <source>The PKCS#12 file (.p12) holds the private key, the certificate and the intermediates: it goes into the sender system&apos;s keystore. Its password only wraps it for the transport; keep the file itself safe.</source>
         <translation>Le fichier PKCS#12 (.p12) contient la clé privée, le certificat et les intermédiaires&#xa0;: il va dans le magasin de clés du système émetteur. Son mot de passe ne le protège que pendant le transport&#xa0;; conservez le fichier lui-même en lieu sûr.</translation>
     </message>
@@ -209,22 +397,22 @@
         <translation>&amp;Alias (nom convivial)&#xa0;:</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>&amp;Export</source>
         <translation>&amp;Exporter</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>&amp;Copy password</source>
         <translation>&amp;Copier le mot de passe</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>&amp;Open folder</source>
         <translation>&amp;Ouvrir le dossier</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+18"/>
         <source>Preparing…</source>
         <translation>Préparation…</translation>
     </message>
@@ -315,7 +503,7 @@
 <context>
     <name>KeyPage</name>
     <message>
-        <location filename="../wizard/ui/pages/key.py" line="+140"/>
+        <location filename="../wizard/ui/pages/key.py" line="+139"/>
         <source>The key pair is made on this computer and never leaves it; the CA only sees the request (CSR). Only the common name is required: it may be any name the tenant administrators recognise, without leading or trailing spaces.</source>
         <translation>La paire de clés est générée sur cet ordinateur et ne le quitte jamais&#xa0;; l&apos;AC ne voit que la demande (CSR). Seul le nom commun est obligatoire&#xa0;: tout nom que les administrateurs du tenant reconnaîtront, sans espace au début ni à la fin.</translation>
     </message>
@@ -346,8 +534,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Cou&amp;ntry (C):</source>
-        <translation>Pa&amp;ys (C)&#xa0;:</translation>
+        <source>Countr&amp;y (C):</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
@@ -400,12 +588,12 @@
         <translation>Type de &amp;clé&#xa0;:</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>&amp;Generate key and request</source>
         <translation>&amp;Générer la clé et la demande</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+4"/>
         <source>Certificate &amp;request (CSR):</source>
         <translation>&amp;Demande de certificat (CSR)&#xa0;:</translation>
     </message>
@@ -470,7 +658,7 @@
         <translation>%1 enregistré</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+24"/>
         <source>Key generation cancelled</source>
         <translation>Génération de la clé annulée</translation>
     </message>
@@ -488,22 +676,17 @@
         <translation>Étape %1 sur %2</translation>
     </message>
     <message>
-        <location line="+73"/>
-        <source>Cancelling…</source>
-        <translation>Annulation…</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+84"/>
         <source>Too late to cancel: the result is being saved…</source>
         <translation>Trop tard pour annuler&#xa0;: le résultat est en cours d&apos;enregistrement…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Cancelled; nothing was written.</source>
         <translation>Annulé&#xa0;; rien n&apos;a été écrit.</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+56"/>
         <source>This needs your attention</source>
         <translation>Votre attention est requise</translation>
     </message>
@@ -519,7 +702,7 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+102"/>
+        <location filename="../wizard/ui/pages/start.py" line="+103"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Chaque système émetteur (système SAP, application Java ou .NET, Postman…) a son profil&#xa0;: sa clé, son certificat et le tenant qu&apos;il appelle.</translation>
     </message>
@@ -579,22 +762,12 @@
         <translation>Aucun système émetteur pour l&apos;instant. Commencez par en créer un, ou essayez d&apos;abord tout le processus avec le tenant bac à sable&#xa0;: il s&apos;exécute sur cet ordinateur et ne nécessite aucun compte SAP.</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source>&amp;New sender system</source>
-        <translation>&amp;Nouveau système émetteur</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+17"/>
         <source>&amp;Resume</source>
         <translation>&amp;Reprendre</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Re&amp;new</source>
-        <translation>Reno&amp;uveler</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Re&amp;move…</source>
         <translation>Suppri&amp;mer…</translation>
     </message>
@@ -614,7 +787,7 @@
         <translation>Supprime le dossier du profil et ses entrées du trousseau</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+21"/>
         <source>&amp;Language:</source>
         <translation>&amp;Langue&#xa0;:</translation>
     </message>
@@ -654,7 +827,17 @@
         <translation>illisible</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-187"/>
+        <source>Ne&amp;w sender system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ren&amp;ew</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+169"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>Lecture des profils… %1 sur %2</translation>
     </message>
@@ -728,7 +911,7 @@
         <translation>Aucun trousseau de clés utilisable n&apos;a été trouvé (sous Linux, un service SecretService tel que GNOME Keyring ou KWallet, déverrouillé). L&apos;assistant vous demandera la phrase secrète de la clé et le mot de passe PKCS#12 quand il en aura besoin&#xa0;; conservez-les en lieu sûr.</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+65"/>
         <source>Opening %1…</source>
         <translation>Ouverture de %1…</translation>
     </message>
@@ -756,7 +939,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/summary.py" line="+50"/>
+        <location filename="../wizard/ui/pages/summary.py" line="+49"/>
         <source>&amp;Which file goes where:</source>
         <translation>&amp;Quel fichier va où&#xa0;:</translation>
     </message>
@@ -781,12 +964,12 @@
         <translation>Ajouter un &amp;rappel au calendrier…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>&amp;Open the folder</source>
         <translation>&amp;Ouvrir le dossier</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+12"/>
         <source>%1 is set up: the test call went through.</source>
         <translation>%1 est configuré&#xa0;: l&apos;appel de test a abouti.</translation>
     </message>
@@ -854,7 +1037,7 @@
 <context>
     <name>TenantEntryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant_entry.py" line="+136"/>
+        <location filename="../wizard/ui/pages/tenant_entry.py" line="+137"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
@@ -914,17 +1097,17 @@
         <translation>Va&amp;lidité de la clé&#xa0;:</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>&amp;Update</source>
-        <translation>&amp;Mettre à jour</translation>
+        <location line="+12"/>
+        <source>Up&amp;date</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>&amp;Do it in the sandbox tenant</source>
-        <translation>&amp;Faire dans le tenant bac à sable</translation>
+        <location line="+2"/>
+        <source>Do it in the &amp;sandbox tenant</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+16"/>
         <source>Checklist: tick what you have done</source>
         <translation>Liste de contrôle&#xa0;: cochez ce que vous avez fait</translation>
     </message>
@@ -954,7 +1137,7 @@
         <translation>Pu&amp;blier</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+64"/>
         <source>Second option, not recommended: the integration flow&apos;s sender channel checks the certificate itself (Authorization = Client Certificate). Upload client.crt there or type its Subject DN and Issuer DN, then deploy the flow. Every renewal means editing and redeploying the flow.</source>
         <translation>Seconde option, déconseillée&#xa0;: le canal émetteur du flux d&apos;intégration vérifie lui-même le certificat (Autorisation = Certificat client). Chargez-y client.crt ou saisissez son DN de sujet et son DN d&apos;émetteur, puis déployez le flux. Chaque renouvellement impose de modifier et de redéployer le flux.</translation>
     </message>
@@ -995,31 +1178,31 @@
     </message>
     <message>
         <location line="+10"/>
-        <source>&amp;Body for the mapping API (the tenant will show Id %1):</source>
-        <translation>C&amp;orps pour l&apos;API de mappage (le tenant affichera l&apos;Id %1)&#xa0;:</translation>
+        <source>B&amp;ody for the mapping API (the tenant will show Id %1):</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
+        <source>Service key &amp;parameters (External Certificate):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-3"/>
         <source>Certificate &amp;file to upload:</source>
         <translation>Fichier de certificat à char&amp;ger&#xa0;:</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Service &amp;key parameters (External Certificate):</source>
-        <translation>Paramètres de la clé de service (E&amp;xternal Certificate)&#xa0;:</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>cf &amp;commands (run them in the profile folder):</source>
         <translation>Commandes cf (à exécuter dans le &amp;dossier du profil)&#xa0;:</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+54"/>
         <source>Mapping the certificate in the sandbox…</source>
         <translation>Mappage du certificat dans le bac à sable…</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>The sandbox tenant knows the certificate</source>
         <translation>Le tenant bac à sable connaît le certificat</translation>
     </message>
@@ -1052,7 +1235,7 @@
 <context>
     <name>TenantPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant.py" line="+48"/>
+        <location filename="../wizard/ui/pages/tenant.py" line="+49"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
         <translation>Nommez le système émetteur (celui qui appellera le tenant) et collez l&apos;URL du point de terminaison du flux d&apos;intégration, ou simplement l&apos;hôte d&apos;exécution du tenant.</translation>
     </message>
@@ -1124,7 +1307,7 @@
         <translation>L&apos;hôte ne l&apos;indique pas&#xa0;; la lecture de la racine du tenant (page suivante) le dira peut-être, sinon choisissez-le ici.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+33"/>
         <source>Saving the profile…</source>
         <translation>Enregistrement du profil…</translation>
     </message>
@@ -1132,7 +1315,7 @@
 <context>
     <name>TestCallPage</name>
     <message>
-        <location filename="../wizard/ui/pages/test_call.py" line="+89"/>
+        <location filename="../wizard/ui/pages/test_call.py" line="+90"/>
         <source>The wizard calls the endpoint the way the sender system will: with the key, the certificate and all intermediates, trusting the tenant&apos;s root.</source>
         <translation>L&apos;assistant appelle le point de terminaison comme le fera le système émetteur&#xa0;: avec la clé, le certificat et tous les intermédiaires, en faisant confiance à la racine du tenant.</translation>
     </message>
@@ -1142,18 +1325,18 @@
         <translation>&amp;URL du point de terminaison&#xa0;:</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+34"/>
+        <location line="+4"/>
+        <location line="+27"/>
         <source>&amp;Call</source>
         <translation>&amp;Appeler</translation>
     </message>
     <message>
-        <location line="-31"/>
+        <location line="-26"/>
         <source>Open an &amp;access log…</source>
         <translation>&amp;Ouvrir un journal d&apos;accès…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+4"/>
         <source>E&amp;vidence:</source>
         <translation>&amp;Constats&#xa0;:</translation>
     </message>
@@ -1222,22 +1405,17 @@
         <translation>Où va la racine&#xa0;: SAP ABAP (STRUST)&#xa0;: PSE client SSL → Importer le certificat → Ajouter à la liste des certificats. Java&#xa0;: keytool -importcert -keystore truststore.jks -file tenant-root.cer. Postman&#xa0;: Settings → Certificates → CA certificates → tenant-root.pem.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>&amp;Fetch the chain again</source>
         <translation>&amp;Relire la chaîne</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Save root as .&amp;cer…</source>
-        <translation>Enregistrer la racine en .&amp;cer…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Save root as .&amp;pem…</source>
         <translation>Enregistrer la racine en .pe&amp;m…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+3"/>
         <source>&amp;Chain presented by the tenant:</source>
         <translation>C&amp;haîne présentée par le tenant&#xa0;:</translation>
     </message>
@@ -1247,17 +1425,12 @@
         <translation>&amp;Ignorer pour l&apos;instant&#xa0;: j&apos;obtiendrai la racine autrement (test de connectivité SAP)</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <source>Fetching the root is not available in this build</source>
-        <translation>La lecture de la racine n&apos;est pas disponible dans cette version</translation>
+        <location line="-12"/>
+        <source>Save root as .c&amp;er…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>The fetch-root engine (wizard.core.fetch_root) is missing. Get the root with SAP&apos;s Connectivity Test (Monitor → Manage Security → Connectivity Tests → TLS, untick Validate Server Certificate, download the root .cer) and tick Skip to go on.</source>
-        <translation>Le module fetch-root (wizard.core.fetch_root) est absent. Obtenez la racine avec le test de connectivité SAP (Surveiller → Gérer la sécurité → Tests de connectivité → TLS, décochez Valider le certificat de serveur, téléchargez le .cer racine) et cochez Ignorer pour continuer.</translation>
-    </message>
-    <message>
-        <location line="+27"/>
+        <location line="+50"/>
         <source>Reading the chain of %1…</source>
         <translation>Lecture de la chaîne de %1…</translation>
     </message>
@@ -1318,7 +1491,7 @@
 <context>
     <name>WaitingPage</name>
     <message>
-        <location filename="../wizard/ui/pages/waiting.py" line="+126"/>
+        <location filename="../wizard/ui/pages/waiting.py" line="+127"/>
         <source>Send the request to your CA and wait for the signed certificate. This can take days: you can close the program now. When you open it again, choose this sender system and Resume; you will come back to this page.</source>
         <translation>Envoyez la demande à votre AC et attendez le certificat signé. Cela peut prendre des jours&#xa0;: vous pouvez fermer le programme. À la réouverture, choisissez ce système émetteur puis Reprendre&#xa0;; vous reviendrez sur cette page.</translation>
     </message>
@@ -1343,7 +1516,7 @@
         <translation>Si&amp;gner avec l&apos;AC du bac à sable</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
         <source>Or have SAP sign it</source>
         <translation>Ou le faire signer par SAP</translation>
     </message>
@@ -1368,7 +1541,7 @@
         <translation>C&amp;hoisir…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+6"/>
         <source>&amp;Validity:</source>
         <translation>&amp;Validité&#xa0;:</translation>
     </message>
@@ -1413,17 +1586,17 @@
         <translation>&amp;Faire signer par SAP</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Re&amp;place SAP&apos;s certificate of that name</source>
         <translation>&amp;Remplacer le certificat SAP portant ce nom</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+36"/>
         <source>The request is %1.</source>
         <translation>La demande se trouve dans %1.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Reading the request…</source>
         <translation>Lecture de la demande…</translation>
     </message>
@@ -1689,7 +1862,7 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+148"/>
+        <location filename="../wizard/commands/batch.py" line="+155"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>Envoyez les demandes (le dossier ou requests.zip) à l&apos;AC, puis exécutez&#xa0;: cpi-cert-wizard batch import DOSSIER-RÉPONSES</translation>
     </message>
@@ -1699,12 +1872,12 @@
         <translation>Ensuite&#xa0;: cpi-cert-wizard batch export, puis batch mapping</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Passwords: cpi-cert-wizard secret show --profile NAME p12</source>
         <translation>Mots de passe&#xa0;: cpi-cert-wizard secret show --profile NOM p12</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>Per profile: {out}/&lt;profile&gt;/; all entries: {out}/tenant-entries.json</source>
         <translation>Par profil&#xa0;: {out}/&lt;profil&gt;/&#xa0;; toutes les entrées&#xa0;: {out}/tenant-entries.json</translation>
     </message>
@@ -1714,7 +1887,7 @@
         <translation>Détails d&apos;un appel&#xa0;: cpi-cert-wizard test-call --profile NOM</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+51"/>
         <source>(nothing to do)</source>
         <translation>(rien à faire)</translation>
     </message>
@@ -1735,9 +1908,436 @@
     </message>
 </context>
 <context>
+    <name>ca_enroll</name>
+    <message>
+        <location filename="../wizard/commands/ca_enroll.py" line="+95"/>
+        <source>AD CS web enrollment signs in with negotiate, ntlm or basic; a client certificate (--auth certificate) is for EST.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Name the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST). Profile {name!r} has no CA settings yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="+331"/>
+        <source>Sign-in with {auth} needs a user name (--user DOMAIN\name); the password is asked for and kept in the keyring.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Password of {user} at the CA: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>--check asks the CA the request was sent to (kept in the profile); leave out --adcs/--est.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>The CA&apos;s request page lists no templates for you; ask the CA administrators for the template name and give it with --template.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Templates the CA offers you:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Still waiting: the request of profile {profile} is {note}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The CA keeps the request of profile {profile} pending: an administrator must approve it ({note}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The CA asks to wait until {when} UTC.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Collect it later (also after a restart, days later): {command}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The CA at {url} issued the certificate{id}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Next: {command}</source>
+        <translation type="unfinished">Ensuite&#xa0;: {command}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Password: {where}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/adcs.py" line="+38"/>
+        <source>The CA does not offer this certificate template: check the template&apos;s name (its short name, without spaces) or ask the CA administrators to publish it on this CA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The request named no certificate template: give one with --template.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your account may not enroll for this template: ask the CA administrators for the Enroll permission on it, or use the template they name for SAP client certificates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The template builds the subject from Active Directory and needs a DNS name there: use a template where the subject is supplied in the request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The template wants an e-mail address from Active Directory: use a template where the subject is supplied in the request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+116"/>
+        <source>{host} refused the sign-in for {what} (HTTP 401). Check the user name and password (or your Kerberos ticket) and that this account may use the CA&apos;s web enrollment; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{host} refused {what} (HTTP 403): this account may not use the CA&apos;s web enrollment. Ask the CA administrators; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a sign-in portal in front of the CA. Give the CA&apos;s own web enrollment address (…/certsrv), reachable without a portal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>{url} does not exist (HTTP 404): this is not an AD CS web enrollment address. It ends in /certsrv, for example https://ca.example.com/certsrv.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} failed on {what} (HTTP {status}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>no title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{url} answered {what} with a web page (&apos;{title}&apos;) instead of a certificate, usually a sign-in page of a proxy or portal in front of the CA. Check the CA&apos;s address and the sign-in method; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>the certificate request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>{url} answered {what} with a page the wizard does not recognise as AD CS web enrollment (&apos;{title}&apos;). Check that the address is the CA&apos;s /certsrv; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>request {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the certificate of request {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The CA has not issued request {id}: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the CA&apos;s answer to request {id} ({url})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the list of certificate templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/enroll.py" line="+121"/>
+        <source>AD CS needs the certificate template: --template NAME (its short name, as the CA administrators publish it for client certificates; &apos;ca-enroll --adcs URL --list-templates&apos; shows the ones the CA offers you).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>EST signs in with a user name and password (--auth basic --user NAME) or a client certificate (--client-profile P); not with {auth}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-203"/>
+        <source>{url!r} is not an https URL. The CA&apos;s address starts with https:// (for AD CS for example https://ca.example.com/certsrv); credentials and requests only travel over TLS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The EST server&apos;s CA certificates (checked before sending):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>  {subject}, valid until {date}, SHA-256 {sha256}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Profile {name!r} has no certificate request to send to the CA. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <location line="+9"/>
+        <source>the keyring ({keyring})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>not stored (no keyring): you will be asked again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>not stored ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Profile {name!r} has no certificate to sign in to the EST server with. Enroll first (ca-enroll --est URL with --auth basic), or import its certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>The certificate the CA at {url} issued (request {id})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The certificate the CA at {url} issued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, fetch it again with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The key of profile {name!r} was replaced while the CA was being asked; the CA&apos;s answer belongs to the old request. Send the new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>The CA at {url} denied the request{id}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>it gave no reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Sending the CSR to {url} (template {template}) …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The CA at {url} keeps the request pending but its page shows no request id, so it cannot be collected later. Ask the CA administrators for it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Fetching the certificate of request {id} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+47"/>
+        <source>Checking the chain …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-24"/>
+        <source>Reading the CA certificates from {url} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Sending the CSR to {url} ({operation}) …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Profile {name!r} has no request waiting at a CA. Send its CSR with: cpi-cert-wizard ca-enroll --profile {name} --adcs URL --template NAME (or --est URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The request waiting at the CA belongs to an earlier key of profile {name!r}; the profile now has a new CSR. Send the new one (without --check).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Asking {url} about request {id} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/est.py" line="+61"/>
+        <source>{url} answered {what} with {type}, not {expected} (RFC 7030). Check that the address is the EST service (it ends in /.well-known/est).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>no content type</source>
+        <translation type="unfinished">aucun type de contenu</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{url} answered {what} with {type} that is not base64 of a PKCS#7 with certificates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The server said: {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The EST server {host} refused the sign-in for {what} (HTTP 401).{said} Check the user name and password, or the client certificate; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{url} does not exist (HTTP 404): check the EST address and the CA label (--est-label).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} answered {what} with a redirect to {location} (HTTP {status}). Give the EST service&apos;s own address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The EST server {host} refused {what} (HTTP {status}).{said}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the CA certificates (cacerts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>{url} sent no CA certificates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The CA certificate &apos;{subject}&apos; from {url} is not valid now (valid {start} to {end}): certificates it signs would be refused. Nothing was sent; tell the CA administrators.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>the certificate request ({operation})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/pending.py" line="+21"/>
+        <source>pending at the CA since {when} (request {id})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>pending at the CA since {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="+24"/>
+        <source>The client certificate {file} cannot be used for TLS ({reason}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>{host} closed the connection without an answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>{host} does not offer {scheme} sign-in (it offers: {offers}). Choose one it offers with --auth {choice}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>This installation has no Negotiate/NTLM support (the Python package pyspnego is missing). Use --auth basic, or install pyspnego.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Kerberos sign-in to {host} failed: {reason}. On Windows sign in to the domain; on Linux get a ticket first (kinit name@REALM) and check that the CA&apos;s name {host} is the one its HTTP service principal is registered for. Or sign in with a user name and password: --auth ntlm or --auth basic with --user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>NTLM sign-in to {host} failed: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>{host} ended the TLS handshake ({reason}): it wants a client certificate it trusts. Sign in with a certificate the CA issued (renewal, or --client-profile).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>TLS with {host} failed: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>cli</name>
     <message>
-        <location filename="../wizard/cli.py" line="+196"/>
+        <location filename="../wizard/cli.py" line="+129"/>
+        <source>{prompt}: no answer (end of input). Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+174"/>
+        <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>choose a command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>error: {message}</source>
         <translation>erreur&#xa0;: {message}</translation>
     </message>
@@ -1885,7 +2485,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+115"/>
+        <location filename="../wizard/core/enrollment.py" line="+114"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>Le profil {name!r} a déjà une clé ({key})&#xa0;; sa CSR est {csr}. Pour la remplacer (renouvellement, ou CSR perdue), relancez avec --new-key&#xa0;; le certificat actuel continue de fonctionner jusqu&apos;à ce que vous déployiez le nouveau.</translation>
     </message>
@@ -1900,17 +2500,17 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Le profil {name!r} n&apos;a pas encore de certificat. Importez d&apos;abord la réponse de l&apos;AC&#xa0;: cpi-cert-wizard import-reply --profile {name} FICHIER</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+111"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>Le profil {name!r} n&apos;a pas de demande de certificat&#xa0;: aucune réponse d&apos;AC ne peut donc lui correspondre. Créez-en d&apos;abord une&#xa0;: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>The key of profile {name!r} was replaced while the reply was being checked; this reply belongs to the old key. Import the reply for the new request.</source>
         <translation>La clé du profil {name!r} a été remplacée pendant le contrôle de la réponse&#xa0;; cette réponse correspond à l&apos;ancienne clé. Importez la réponse à la nouvelle demande.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>a PKCS#12 file</source>
         <translation>un fichier PKCS#12</translation>
     </message>
@@ -1920,7 +2520,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>{file} contient une clé, mais aucun certificat.</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+70"/>
         <source>a service key (JSON)</source>
         <translation>une clé de service (JSON)</translation>
     </message>
@@ -1971,7 +2571,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>export_p12</name>
     <message>
-        <location filename="../wizard/commands/export_p12.py" line="+41"/>
+        <location filename="../wizard/commands/export_p12.py" line="+47"/>
         <source>Password: {password}</source>
         <translation>Mot de passe&#xa0;: {password}</translation>
     </message>
@@ -1986,7 +2586,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>  conservé dans {where}&#xa0;; réaffichez-le avec&#xa0;: cpi-cert-wizard secret show --profile {profile} p12</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Which file goes where:</source>
         <translation>Quel fichier va où&#xa0;:</translation>
     </message>
@@ -2011,9 +2611,14 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>curl --cert / Postman&#xa0;: feuille + intermédiaires</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Next: {command}</source>
         <translation>Ensuite&#xa0;: {command}</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Step by step for your sender: --sender {choices}</source>
+        <translation>Pas à pas pour votre système émetteur&#xa0;: --sender {choices}</translation>
     </message>
 </context>
 <context>
@@ -2159,7 +2764,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+73"/>
+        <location filename="../wizard/core/flow.py" line="+74"/>
         <source>Sender systems</source>
         <translation>Systèmes émetteurs</translation>
     </message>
@@ -2209,7 +2814,32 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Récapitulatif</translation>
     </message>
     <message>
-        <location line="+197"/>
+        <location line="+129"/>
+        <source>This is not a URL or host name: paste the endpoint as https://host/path, or the runtime host alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The tenant is called over HTTPS: the URL starts with https://.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>{host} is the Cloud Foundry design-time (management) host, not the runtime endpoint a sender calls: the runtime host has -rt after it-cpiNNN (the url of the integration-flow service key).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{host} is the Neo management (tmn) host, not the runtime endpoint a sender calls: the runtime host ends in -iflmap.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>{code} is not an ISO 3166 country code; use the two letters, e.g. DE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+107"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>la racine du répartiteur de charge du tenant (DER)</translation>
     </message>
@@ -2312,7 +2942,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>https</name>
     <message>
-        <location filename="../wizard/core/https.py" line="+74"/>
+        <location filename="../wizard/core/https.py" line="+75"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
         <translation>{url} a répondu à {what} avec {content_type}, qui n&apos;est pas du JSON (HTTP {status}).</translation>
     </message>
@@ -2367,7 +2997,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Impossible de joindre {host}&#xa0;: {detail}. {check}</translation>
     </message>
     <message>
-        <location filename="../wizard/core/neo_api.py" line="+89"/>
+        <location filename="../wizard/core/neo_api.py" line="+90"/>
         <source>Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.</source>
         <translation>Vérifiez l&apos;URL --tmn, votre réseau et le proxy (HTTPS_PROXY), puis réessayez.</translation>
     </message>
@@ -2382,7 +3012,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Cela ressemble à une page de connexion&#xa0;: vérifiez que l&apos;URL est bien celle de l&apos;hôte tmn et que cet utilisateur peut se connecter avec un mot de passe (ou utilisez --tmn-client-id).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+302"/>
+        <location filename="../wizard/core/sap_sign.py" line="+304"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>Vérifiez «&#xa0;url&#xa0;» et «&#xa0;uri&#xa0;» dans la clé de service, votre réseau et, si nécessaire, le proxy (HTTPS_PROXY)&#xa0;; puis réessayez.</translation>
     </message>
@@ -2391,11 +3021,21 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <source>For SAP&apos;s hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for a private test server give its CA with --ca-file.</source>
         <translation>Pour les hôtes SAP, vérifiez la présence d&apos;un proxy qui inspecte le TLS (indiquez son AC avec --ca-file)&#xa0;; pour un serveur de test privé, indiquez son AC avec --ca-file.</translation>
     </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-371"/>
+        <source>Check the CA&apos;s address (and that its web enrollment or EST service runs), your network and, if you need one, the proxy (--proxy or HTTPS_PROXY); then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A company CA&apos;s web server usually has a certificate from the company&apos;s own root: give that root with --ca-file (PEM), or install it in the system&apos;s trust store.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>import_p12</name>
     <message>
-        <location filename="../wizard/commands/import_p12.py" line="+33"/>
+        <location filename="../wizard/commands/import_p12.py" line="+40"/>
         <source>a password file</source>
         <translation>un fichier de mot de passe</translation>
     </message>
@@ -2413,8 +3053,8 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>import_reply</name>
     <message>
-        <location line="+24"/>
-        <location filename="../wizard/commands/import_reply.py" line="+42"/>
+        <location line="+25"/>
+        <location filename="../wizard/commands/import_reply.py" line="+50"/>
         <source>Next: {command}</source>
         <translation>Ensuite&#xa0;: {command}</translation>
     </message>
@@ -2425,6 +3065,24 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <location filename="../wizard/commands/import_service_key.py" line="+34"/>
         <source>The key is stored encrypted in the profile; its passphrase is in the keyring. Next: {command}</source>
         <translation>La clé est enregistrée chiffrée dans le profil&#xa0;; sa phrase secrète est dans le trousseau. Ensuite&#xa0;: {command}</translation>
+    </message>
+</context>
+<context>
+    <name>json</name>
+    <message>
+        <location filename="../wizard/core/jsontext.py" line="+65"/>
+        <source>nested more than {limit} levels deep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>a \u escape that is half of a character</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>a number too long to read</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2511,12 +3169,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>pas pour l&apos;authentification client</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&apos;{subject}&apos; has an Extended Key Usage without clientAuth ({usages}). Public TLS CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP Integration Suite rejects client certificates without it. Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
-        <translation>«&#xa0;{subject}&#xa0;» a un Extended Key Usage sans clientAuth ({usages}). Les AC TLS publiques ont cessé en 2026 d&apos;inclure clientAuth dans leurs certificats serveur TLS/SSL, et SAP Integration Suite refuse les certificats client qui ne l&apos;ont pas. Demandez à l&apos;AC un certificat d&apos;authentification client (Extended Key Usage clientAuth).</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+28"/>
         <source>key usage forbids signing</source>
         <translation>Key Usage interdit la signature</translation>
     </message>
@@ -2566,17 +3219,12 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>le nom commun «&#xa0;{cn}&#xa0;» de «&#xa0;{subject}&#xa0;» commence ou se termine par des espaces, ce qui fait échouer le mappage vers un utilisateur. Créez une nouvelle CSR avec le CN sans ces espaces et faites-la signer à nouveau.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-54"/>
         <source>no Extended Key Usage</source>
         <translation>pas d&apos;Extended Key Usage</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&apos;{subject}&apos; has no Extended Key Usage. RFC 5280 treats that as unrestricted, but SAP asks for clientAuth explicitly; if the load balancer refuses it, ask the CA for a client-authentication certificate.</source>
-        <translation>«&#xa0;{subject}&#xa0;» n&apos;a pas d&apos;Extended Key Usage. La RFC 5280 considère alors l&apos;usage comme illimité, mais SAP exige explicitement clientAuth&#xa0;; si le répartiteur de charge le refuse, demandez à l&apos;AC un certificat d&apos;authentification client.</translation>
-    </message>
-    <message>
-        <location line="+10"/>
+        <location line="+64"/>
         <source>unusual key type</source>
         <translation>type de clé inhabituel</translation>
     </message>
@@ -2586,27 +3234,47 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>«&#xa0;{subject}&#xa0;» a une clé {key}&#xa0;; SAP documente RSA (2048 bits ou plus) et EC P-256 ou P-384 pour les certificats client. Si le répartiteur de charge la refuse, créez une nouvelle CSR avec --key-type rsa-3072 ou ec-p256.</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>root not on SAP&apos;s list</source>
-        <translation>racine absente de la liste SAP</translation>
+        <location line="-79"/>
+        <source>&apos;{subject}&apos; has an Extended Key Usage without clientAuth ({usages}). SAP: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot; Public TLS CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP Integration Suite rejects client certificates without it. Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
+        <translation>&apos;{subject}&apos; a une Extended Key Usage sans clientAuth ({usages}). SAP&#xa0;: « The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake. » (le certificat doit contenir l&apos;Extended Key Usage Client Authentication, OID 1.3.6.1.5.5.7.3.2&#xa0;; sans elle, il est refusé pendant la négociation TLS). Les CA TLS publiques ne délivrent plus clientAuth dans leurs certificats serveur TLS/SSL depuis 2026, et SAP Integration Suite refuse les certificats client qui ne l&apos;ont pas. Demandez à la CA un certificat d&apos;authentification client (Extended Key Usage clientAuth).</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&apos;{subject}&apos; has no Extended Key Usage, so it does not include clientAuth. RFC 5280 treats that as unrestricted, but SAP does not: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot; Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
+        <translation>&apos;{subject}&apos; n&apos;a pas d&apos;Extended Key Usage, donc pas de clientAuth. La RFC 5280 considère cela comme sans restriction, mais pas SAP&#xa0;: « The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake. » (le certificat doit contenir l&apos;Extended Key Usage Client Authentication, OID 1.3.6.1.5.5.7.3.2&#xa0;; sans elle, il est refusé pendant la négociation TLS). Demandez à la CA un certificat d&apos;authentification client (Extended Key Usage clientAuth).</translation>
+    </message>
+    <message>
+        <location line="+74"/>
+        <source>root not confirmed by SAP&apos;s list</source>
+        <translation>racine non confirmée par la liste de SAP</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>the root &apos;{subject}&apos; is not on {version}. SAP&apos;s load balancer only accepts client certificates that chain to a listed root. Check SAP Note 2801396 (load a newer list with --sap-roots) or get the certificate from a CA whose root is listed.</source>
-        <translation>la racine «&#xa0;{subject}&#xa0;» ne figure pas dans {version}. Le répartiteur de charge SAP n&apos;accepte que les certificats client rattachés à une racine de la liste. Consultez la note SAP 2801396 (chargez une liste plus récente avec --sap-roots) ou obtenez le certificat auprès d&apos;une AC dont la racine figure sur la liste.</translation>
+        <source>the root &apos;{subject}&apos; is not on {version}, so this tool cannot confirm that SAP&apos;s load balancer accepts it (not confirmed, not refused). That list is one source: the authoritative list is SAP Note 2801396 (needs an SAP login), and SAP&apos;s help pages name roots it lacks. Check the note or the acceptable-CA names the load balancer sends (fetch-root), and add roots with --sap-roots FILE.</source>
+        <translation>la racine &apos;{subject}&apos; ne figure pas sur {version}&#xa0;: cet outil ne peut donc pas confirmer que le répartiteur de charge de SAP l&apos;accepte (non confirmée, pas refusée). Cette liste est une source parmi d&apos;autres&#xa0;: la liste de référence est la note SAP 2801396 (connexion SAP requise), et les pages d&apos;aide de SAP citent des racines qui n&apos;y figurent pas. Consultez la note ou les noms de CA acceptées qu&apos;envoie le répartiteur de charge (fetch-root), et ajoutez des racines avec --sap-roots FICHIER.</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>root removed from SAP&apos;s list</source>
-        <translation>racine retirée de la liste SAP</translation>
+        <location line="+12"/>
+        <source>root not in SAP&apos;s current list</source>
+        <translation>racine absente de la liste actuelle de SAP</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>the root &apos;{subject}&apos; was removed from SAP&apos;s list ({version}); the load balancer will stop accepting certificates that chain to it. Get a new certificate from a CA whose root is on the list.</source>
-        <translation>la racine «&#xa0;{subject}&#xa0;» a été retirée de la liste SAP ({version})&#xa0;; le répartiteur de charge cessera d&apos;accepter les certificats qui y sont rattachés. Obtenez un nouveau certificat auprès d&apos;une AC dont la racine figure sur la liste.</translation>
+        <source>the root &apos;{subject}&apos; was in earlier versions of SAP&apos;s BTP trust store but is not in {version}. SAP&apos;s Neo page of trusted root CAs (April 2026) still lists some of these roots, so whether the load balancer accepts it is not confirmed. Check SAP Note 2801396; a CA whose root is on the list avoids the question.</source>
+        <translation>la racine &apos;{subject}&apos; figurait dans des versions antérieures du BTP Trust Store de SAP, mais pas dans {version}. La page Neo de SAP sur les CA racines de confiance (avril 2026) cite encore certaines de ces racines&#xa0;: il n&apos;est donc pas confirmé que le répartiteur de charge l&apos;accepte. Consultez la note SAP 2801396&#xa0;; une CA dont la racine est sur la liste évite la question.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
+        <source>root not among the custom domain&apos;s trusted CAs</source>
+        <translation>racine absente des CA de confiance du domaine personnalisé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the root &apos;{subject}&apos; is not among {version}. With a custom domain and a customer-managed trust model the load balancer accepts the CAs configured for that domain: add this root there (and to the file you gave), or use a certificate from a CA that is configured.</source>
+        <translation>la racine &apos;{subject}&apos; ne fait pas partie de {version}. Avec un domaine personnalisé et un modèle de confiance géré par le client, le répartiteur de charge accepte les CA configurées pour ce domaine&#xa0;: ajoutez-y cette racine (et au fichier indiqué), ou utilisez un certificat d&apos;une CA configurée.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>expires soon</source>
         <translation>expire bientôt</translation>
     </message>
@@ -2627,6 +3295,16 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     </message>
     <message>
         <location line="+10"/>
+        <source>certificate outlives its issuer</source>
+        <translation>certificat valide plus longtemps que son émetteur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;{subject}&apos; is valid until {date}, but its issuer &apos;{issuer}&apos; expires on {issuer_date}: from then on the chain no longer validates and the load balancer drops it. Get the CA&apos;s renewed intermediate before that date, or renew the certificate earlier.</source>
+        <translation>&apos;{subject}&apos; est valide jusqu&apos;au {date}, mais son émetteur &apos;{issuer}&apos; expire le {issuer_date}&#xa0;: dès lors la chaîne ne se valide plus et le répartiteur de charge l&apos;écarte. Obtenez avant cette date le certificat intermédiaire renouvelé de la CA, ou renouvelez le certificat plus tôt.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>chain ends in Baltimore CyberTrust Root</source>
         <translation>chaîne aboutissant à Baltimore CyberTrust Root</translation>
     </message>
@@ -2636,13 +3314,18 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>la chaîne aboutit à «&#xa0;{subject}&#xa0;», qui a expiré le {date}. C&apos;était l&apos;ancienne racine du répartiteur de charge SAP Neo, et les certificats qui en dépendent ne fonctionnent plus. Obtenez un nouveau certificat auprès d&apos;une AC dont la racine figure dans {version}.</translation>
     </message>
     <message>
-        <location line="+513"/>
-        <location line="+253"/>
+        <location line="+522"/>
+        <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
+        <translation> Accepté malgré tout parce que {flag} a été indiqué&#xa0;: le répartiteur de charge de SAP écartera ce certificat pendant la négociation TLS, il ne peut donc pas authentifier un émetteur auprès de Cloud Integration.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <location line="+255"/>
         <source> Also tried: {sources}.</source>
         <translation> Sources également essayées&#xa0;: {sources}.</translation>
     </message>
     <message>
-        <location line="-244"/>
+        <location line="-246"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>sa signature ne se vérifie pas avec la clé de «&#xa0;{issuer}&#xa0;» provenant de {origin}, un autre certificat d&apos;AC portant le même nom</translation>
     </message>
@@ -2677,7 +3360,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Vérifiez l&apos;horloge de l&apos;ordinateur, ou attendez cette date.</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+67"/>
         <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
         <translation>Créez une nouvelle CSR avec --key-type rsa-3072 (ou ec-p256) et faites-la signer à nouveau.</translation>
     </message>
@@ -2697,7 +3380,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>L&apos;AC doit vous fournir un certificat d&apos;AC signé avec SHA-256&#xa0;; sinon, changez d&apos;AC.</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+58"/>
         <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
         <translation>sa chaîne vers «&#xa0;{root}&#xa0;» n&apos;a pas passé la validation ({reason})</translation>
     </message>
@@ -2845,7 +3528,37 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Les modifications de rôles sur l&apos;instance de service peuvent mettre jusqu&apos;à une heure à s&apos;appliquer&#xa0;; un 403 juste après une modification peut n&apos;avoir que cette cause.</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>{role} is not a role for sending messages: roles like AuthGroup.Administrator, and the roles of the application ending in &apos;provision&apos;, let a user manage the tenant, not call integration flows. A sender needs ESBMessaging.send (or a custom role) on the runtime: Neo: the application ending in &apos;iflmap&apos;; Cloud Foundry: the integration-flow service instance.</source>
+        <translation>{role} n&apos;est pas un rôle d&apos;envoi de messages&#xa0;: des rôles comme AuthGroup.Administrator, et ceux de l&apos;application qui se termine par &apos;provision&apos;, permettent d&apos;administrer le tenant, pas d&apos;appeler des flux d&apos;intégration. Un émetteur a besoin d&apos;ESBMessaging.send (ou d&apos;un rôle personnalisé) sur le runtime&#xa0;: Neo&#xa0;: l&apos;application qui se termine par &apos;iflmap&apos;&#xa0;; Cloud Foundry&#xa0;: l&apos;instance de service integration-flow.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>--validity does not apply to an External Certificate service key: SAP documents the validity only for keys of type Certificate (SAP generates the key pair); an external certificate is valid as long as the certificate itself.</source>
+        <translation>--validity ne s&apos;applique pas à une clé de service External Certificate&#xa0;: SAP ne documente la validité que pour les clés de type Certificate (SAP génère la paire de clés)&#xa0;; un certificat externe vaut aussi longtemps que le certificat lui-même.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The tenant is reached through the custom domain {domain}, with a customer-managed trust model: the load balancer of that domain accepts the CAs configured for it, so SAP&apos;s root list does not judge this chain; {cas}.</source>
+        <translation>Le tenant est joint par le domaine personnalisé {domain}, avec un modèle de confiance géré par le client&#xa0;: le répartiteur de charge de ce domaine accepte les CA configurées pour lui, la liste de racines de SAP ne juge donc pas cette chaîne&#xa0;; {cas}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the chain is judged against the CAs in {file}</source>
+        <translation>la chaîne est jugée par rapport aux CA de {file}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>give the CAs configured for the domain with --custom-domain-cas FILE so the chain can be judged against them</source>
+        <translation>indiquez les CA configurées pour le domaine avec --custom-domain-cas FICHIER pour que la chaîne puisse être jugée par rapport à elles</translation>
+    </message>
+    <message>
         <location line="+6"/>
+        <source>Custom domain {domain} (SAP Custom Domain service; SAP&apos;s documentation of that service has the exact steps, this tool does not confirm them): map the domain to the Cloud Integration runtime, configure TLS for it with client authentication and the trusted CA certificates of your senders (customer-managed trust; include the CA of this certificate: {issuer}), point DNS at it, then let senders call https://{domain}/http/&lt;address&gt;.</source>
+        <translation>Domaine personnalisé {domain} (service SAP Custom Domain&#xa0;; la documentation SAP de ce service donne les étapes exactes, cet outil ne les confirme pas)&#xa0;: associez le domaine au runtime de Cloud Integration, configurez pour lui TLS avec authentification client et les certificats des CA de confiance de vos émetteurs (confiance gérée par le client&#xa0;; incluez la CA de ce certificat&#xa0;: {issuer}), faites pointer le DNS dessus, puis laissez les émetteurs appeler https://{domain}/http/&lt;address&gt;.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Trial tenants do not support certificate login at all; use a paid tenant.</source>
         <translation>Les tenants d&apos;essai ne prennent pas du tout en charge la connexion par certificat&#xa0;; utilisez un tenant payant.</translation>
     </message>
@@ -2943,6 +3656,11 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Seconde option, déconseillée par SAP&#xa0;: le certificat fait partie du flux d&apos;intégration&#xa0;; chaque changement de certificat (chaque renouvellement, une nouvelle AC émettrice) impose de modifier et de redéployer le flux, et les appels avec le nouveau certificat échouent jusque-là (interruption de service). L&apos;option recommandée est {recommended}&#xa0;: cpi-cert-wizard mapping --profile {profile}</translation>
     </message>
     <message>
+        <location line="+9"/>
+        <source>With this option the tenant checks only the certificate&apos;s subject and issuer DN (SAP: &quot;Tenant checks the permissions of the sender by evaluating the certificate&apos;s subject/issuer distinguished name (DN)&quot;): any certificate the same CA issues with the same subject passes, not only this one.</source>
+        <translation>Avec cette option, le tenant ne vérifie que le DN du sujet et le DN de l&apos;émetteur du certificat (SAP&#xa0;: « Tenant checks the permissions of the sender by evaluating the certificate&apos;s subject/issuer distinguished name (DN) »)&#xa0;: tout certificat que la même CA émet avec le même sujet passe, pas seulement celui-ci.</translation>
+    </message>
+    <message>
         <location line="+8"/>
         <source>a Certificate-to-User Mapping</source>
         <translation>un mappage certificat-utilisateur</translation>
@@ -2997,7 +3715,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Appelez le point de terminaison&#xa0;: cpi-cert-wizard test-call --profile {profile}. Un 403 dont la trace par défaut (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) indique que le sujet et l&apos;émetteur ne figurent pas dans la liste subjectAndIssuers acceptée signifie que ce certificat manque dans la liste du canal&#xa0;: comparez les DN (cpi-cert-wizard analyze-log lit la trace).</translation>
     </message>
     <message>
-        <location line="+201"/>
+        <location line="+214"/>
         <source>nothing (the name is empty)</source>
         <translation>rien (le nom est vide)</translation>
     </message>
@@ -3012,7 +3730,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Le nom de la clé</translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+170"/>
         <source>Subject</source>
         <translation>du sujet</translation>
     </message>
@@ -3022,7 +3740,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>de l&apos;émetteur</translation>
     </message>
     <message>
-        <location filename="../wizard/commands/mapping.py" line="+47"/>
+        <location filename="../wizard/commands/mapping.py" line="+50"/>
         <source>upload in Certificate-to-User Mappings</source>
         <translation>à charger dans Mappages certificat-utilisateur</translation>
     </message>
@@ -3052,7 +3770,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>à charger dans le canal émetteur&#xa0;: Autorisation = Certificat client → Ajouter → Sélectionner</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+93"/>
         <source>{flags} is for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop it, or drop --flow-certificate.</source>
         <translation>{flags} concerne le mappage ou la clé de service&#xa0;; avec --flow-certificate, c&apos;est le flux d&apos;intégration lui-même qui vérifie le certificat (pas d&apos;utilisateur, pas de rôle). Supprimez cette option, ou supprimez --flow-certificate.</translation>
     </message>
@@ -3127,12 +3845,22 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>secret non enregistré (pas de trousseau de clés)&#xa0;; il vous sera redemandé</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+17"/>
+        <source>--custom-domain-cas needs --custom-domain HOST.</source>
+        <translation>--custom-domain-cas nécessite --custom-domain HOST.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the trusted CAs of the custom domain</source>
+        <translation>les CA de confiance du domaine personnalisé</translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>Publishing the mapping for {user!r} to {tmn} …</source>
         <translation>Publication du mappage pour {user!r} sur {tmn}…</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+87"/>
         <source>Certificate: {subject}</source>
         <translation>Certificat&#xa0;: {subject}</translation>
     </message>
@@ -3183,8 +3911,8 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     </message>
     <message>
         <location line="+3"/>
-        <source>Service key: {key} (validity {days} days)</source>
-        <translation>Clé de service&#xa0;: {key} (validité {days} jours)</translation>
+        <source>Service key: {key} (External Certificate)</source>
+        <translation>Clé de service&#xa0;: {key} (External Certificate)</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -3231,7 +3959,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>neo_api</name>
     <message>
-        <location filename="../wizard/core/neo_api.py" line="-31"/>
+        <location filename="../wizard/core/neo_api.py" line="-32"/>
         <source>{tmn!r} is not an https URL of the tenant&apos;s management host; give https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
         <translation>{tmn!r} n&apos;est pas une URL https de l&apos;hôte de gestion du tenant&#xa0;; indiquez https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</translation>
     </message>
@@ -3241,7 +3969,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>{host} est l&apos;hôte d&apos;exécution (iflmap)&#xa0;; l&apos;API se trouve sur l&apos;hôte de gestion https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
         <source>The token URL {url!r} must be an https URL (the OAuth token endpoint of the subaccount, …/oauth2/api/v1/token).</source>
         <translation>L&apos;URL de jeton {url!r} doit être une URL https (le point de terminaison de jeton OAuth du sous-compte, …/oauth2/api/v1/token).</translation>
     </message>
@@ -3379,7 +4107,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>profiles</name>
     <message>
-        <location filename="../wizard/commands/profiles.py" line="+41"/>
+        <location filename="../wizard/commands/profiles.py" line="+44"/>
         <source>No profiles yet in {folder}.
 Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>Aucun profil pour l&apos;instant dans {folder}.
@@ -3391,7 +4119,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation> (renouvellement)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Secrets are kept in: {where}</source>
         <translation>Secrets conservés dans&#xa0;: {where}</translation>
     </message>
@@ -3416,7 +4144,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Profil {name} supprimé.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+258"/>
+        <location filename="../wizard/core/profiles.py" line="+279"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>Le profil tel qu&apos;il était avant sa dernière modification est conservé dans {backup}&#xa0;: copiez-le sur {file} pour le restaurer, ou supprimez le profil.</translation>
     </message>
@@ -3426,12 +4154,37 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Restaurez-le à partir d&apos;une sauvegarde, ou supprimez le profil (son dossier) et recréez-le.</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+45"/>
+        <source>{name} is not a usable profile name: use 1 to 64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit (for example ERP-PRD or s4_qas).</source>
+        <translation>{name} n&apos;est pas un nom de profil utilisable&#xa0;: utilisez 1 à 64 lettres, chiffres, &apos;.&apos;, &apos;_&apos; ou &apos;-&apos;, en commençant par une lettre ou un chiffre (par exemple ERP-PRD ou s4_qas).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{name} is not a usable profile name: Windows drops a dot at the end of a folder name, so the profile could not be found there. Leave out the final dot.</source>
+        <translation>{name} n&apos;est pas un nom de profil utilisable&#xa0;: Windows supprime le point final d&apos;un nom de dossier, le profil y serait donc introuvable. Retirez le point final.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{name} is not a usable profile name: Windows reserves {device} for a device, with any extension, so no folder can have that name there. Pick another name (for example {device}-1 or {device}_PRD).</source>
+        <translation>{name} n&apos;est pas un nom de profil utilisable&#xa0;: Windows réserve {device} à un périphérique, quelle que soit l&apos;extension, aucun dossier ne peut donc y porter ce nom. Choisissez un autre nom (par exemple {device}-1 ou {device}_PRD).</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>{name} differs from the existing profile {other} only in upper and lower case; Windows and macOS would see one folder. Use {other}, or pick a name that differs in more than case.</source>
+        <translation>{name} ne diffère du profil existant {other} que par les majuscules et minuscules&#xa0;; Windows et macOS n&apos;y verraient qu&apos;un seul dossier. Utilisez {other}, ou choisissez un nom qui diffère par autre chose que la casse.</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>Profile {name!r}</source>
         <translation>Le profil {name!r}</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+76"/>
+        <source>There is no profile named {name!r}; there is {other!r}, which differs only in upper and lower case. Use --profile {other}.</source>
+        <translation>Il n&apos;existe aucun profil nommé {name!r}&#xa0;; il existe {other!r}, qui n&apos;en diffère que par les majuscules et minuscules. Utilisez --profile {other}.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>none yet</source>
         <translation>aucun pour l&apos;instant</translation>
     </message>
@@ -3449,6 +4202,16 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <location line="+7"/>
         <source>{file} is not a profile. {restore}</source>
         <translation>{file} n&apos;est pas un profil. {restore}</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>A profile named {name!r} was created by another process meanwhile; nothing was saved. Run the step again to work on it.</source>
+        <translation>Un profil nommé {name!r} a été créé entre-temps par un autre processus&#xa0;; rien n&apos;a été enregistré. Relancez l&apos;étape pour travailler dessus.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Profile {name!r} was changed by another step (another window or command) since it was read here; nothing was saved, so that step&apos;s work is kept. Run this step again.</source>
+        <translation>Le profil {name!r} a été modifié par une autre étape (une autre fenêtre ou commande) depuis sa lecture ici&#xa0;; rien n&apos;a été enregistré, le travail de cette autre étape est donc conservé. Relancez cette étape.</translation>
     </message>
 </context>
 <context>
@@ -3501,7 +4264,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>reply</name>
     <message>
-        <location filename="../wizard/core/reply.py" line="+35"/>
+        <location filename="../wizard/core/reply.py" line="+40"/>
         <location line="+2"/>
         <location line="+1"/>
         <location line="+1"/>
@@ -3551,7 +4314,27 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>il faut ici le certificat que l&apos;AC a renvoyé pour votre CSR (.cer, .crt, .pem ou .p7b)</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+9"/>
+        <source>here we need CA certificates (intermediates or roots: .pem, .cer, .crt or .p7b) that complete the chain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>here we need the root certificate(s) that the tenant&apos;s server certificate must lead to (.pem, .cer, .crt or .p7b)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>here we need SAP&apos;s list of trusted roots: the JSON shipped in resources/ or a PEM bundle of root certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>{source} is empty — {need}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>{source} is empty. Download the certificate the CA returned for your CSR again.</source>
         <translation>{source} est vide. Téléchargez de nouveau le certificat que l&apos;AC a renvoyé pour votre CSR.</translation>
     </message>
@@ -3566,7 +4349,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>un fichier de certificat</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+98"/>
         <source>{source}: certificate block {number} is damaged ({reason}). The file was probably changed or cut while copying; download it again from the CA or copy the whole block including the BEGIN/END lines.</source>
         <translation>{source}&#xa0;: le bloc de certificat {number} est endommagé ({reason}). Le fichier a probablement été modifié ou tronqué lors de la copie&#xa0;; téléchargez-le de nouveau auprès de l&apos;AC ou copiez le bloc entier, lignes BEGIN/END comprises.</translation>
     </message>
@@ -3577,6 +4360,11 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     </message>
     <message>
         <location line="+11"/>
+        <source>{source} holds more than {limit} PEM blocks; a CA reply holds a few certificates. Check that you picked the right file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>{source} is cut off: a &apos;-----BEGIN …-----&apos; line has no matching &apos;-----END …-----&apos; line. Copy or download the whole file again.</source>
         <translation>{source} est tronqué&#xa0;: une ligne «&#xa0;-----BEGIN …-----&#xa0;» n&apos;a pas de ligne «&#xa0;-----END …-----&#xa0;» correspondante. Copiez ou téléchargez de nouveau le fichier entier.</translation>
     </message>
@@ -3591,7 +4379,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{source} ne contient aucun certificat — {need}.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+57"/>
         <source>{source} holds a private key, not a certificate — {need}.</source>
         <translation>{source} contient une clé privée, pas un certificat — {need}.</translation>
     </message>
@@ -3631,7 +4419,37 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{source} n&apos;est ni un fichier de certificat PEM, ni DER, ni PKCS#7 (données binaires illisibles). Vérifiez que vous avez choisi le bon fichier — {need}.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+31"/>
+        <source>an algorithm this program cannot read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>an unknown certificate version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the text between the BEGIN and END lines is not valid base64</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>an extension appears twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a validity date cannot be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>its binary encoding is invalid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Certificate {number} in {source} is damaged or uses an algorithm this program cannot read ({reason}). Download the CA&apos;s reply again.</source>
         <translation>Le certificat {number} de {source} est endommagé ou utilise un algorithme que ce programme ne sait pas lire ({reason}). Téléchargez de nouveau la réponse de l&apos;AC.</translation>
     </message>
@@ -3812,7 +4630,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>sap_sign</name>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="-222"/>
+        <location filename="../wizard/core/sap_sign.py" line="-224"/>
         <source>%n day(s)</source>
         <translation>%n jour(s)</translation>
     </message>
@@ -3827,7 +4645,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>%n an(s)</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+159"/>
         <source>a Destination service key (JSON)</source>
         <translation>une clé de service Destination (JSON)</translation>
     </message>
@@ -3835,6 +4653,11 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <location line="+13"/>
         <source>on: SAP renews it shortly before it expires; import the renewal with --refresh and update the tenant entry</source>
         <translation>activé (SAP le renouvelle peu avant son expiration&#xa0;; importez le renouvellement avec --refresh et mettez à jour l&apos;entrée dans le tenant)</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>The Destination service runs in a Cloud Foundry or an &apos;Other Environment&apos; subaccount, not in Neo: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
+        <translation>Le service Destination fonctionne dans un sous-compte Cloud Foundry ou &apos;Other Environment&apos;, pas dans Neo&#xa0;: les utilisateurs de Neo ont besoin d&apos;un sous-compte Cloud Foundry (gratuit) pour cette seule étape&#xa0;; le certificat fonctionne ensuite aussi pour Neo.</translation>
     </message>
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+73"/>
@@ -3873,7 +4696,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../wizard/core/sap_sign.py" line="+6"/>
+        <location filename="../wizard/core/sap_sign.py" line="-23"/>
         <source>off</source>
         <translation>désactivé</translation>
     </message>
@@ -3967,11 +4790,6 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <source>SAP signs for 1 day to 1 year; this request: {validity}. Automatic renewal: {renew}.</source>
         <translation>SAP signe pour une durée de 1 jour à 1 an&#xa0;; cette demande&#xa0;: {validity}. Renouvellement automatique&#xa0;: {renew}.</translation>
     </message>
-    <message>
-        <location line="+4"/>
-        <source>The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
-        <translation>Le service Destination fonctionne sur Cloud Foundry&#xa0;: les utilisateurs Neo ont besoin d&apos;un sous-compte Cloud Foundry (gratuit) pour cette seule étape&#xa0;; le certificat fonctionne ensuite aussi pour Neo.</translation>
-    </message>
 </context>
 <context>
     <name>secret</name>
@@ -3984,7 +4802,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>secrets</name>
     <message>
-        <location filename="../wizard/core/secrets.py" line="+45"/>
+        <location filename="../wizard/core/secrets.py" line="+82"/>
         <source>the private-key passphrase</source>
         <translation>la phrase secrète de la clé privée</translation>
     </message>
@@ -4004,17 +4822,37 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>le secret client du service Destination</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+1"/>
+        <source>the password for the company CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+393"/>
         <source>none (no usable keyring)</source>
         <translation>aucun (pas de trousseau de clés utilisable)</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored; you will be asked for them each time, or set them in the environment variables listed in the README.</source>
-        <translation>Aucun trousseau de clés utilisable n&apos;a été trouvé (sous Linux&#xa0;: un service SecretService tel que GNOME Keyring ou KWallet, déverrouillé). Les secrets ne sont pas enregistrés&#xa0;; ils vous seront demandés à chaque fois, sauf si vous les définissez dans les variables d&apos;environnement indiquées dans le README.</translation>
+        <location line="+6"/>
+        <source>The keyring backend {backend} is not one known to encrypt what it keeps (it may write secrets to a plain file), so no secret is stored there.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+6"/>
+        <source>The secrets of these profiles were stored in {keyring}, which cannot be reached now. Start or unlock it (on Linux: log in to the desktop session), then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>You will be asked for them each time, or set {variables} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log in to the desktop session or unlock &apos;Login&apos; in Passwords and Keys) and try again.</source>
         <translation>Le trousseau ({keyring}) est verrouillé&#xa0;: {what} est donc inutilisable. Déverrouillez-le (ouvrez la session de bureau, ou déverrouillez le trousseau «&#xa0;Connexion&#xa0;» (Login) dans Mots de passe et clés) et réessayez.</translation>
     </message>
@@ -4024,17 +4862,32 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Le trousseau ({keyring}) a refusé de traiter {what}&#xa0;: {error}. Vérifiez qu&apos;il fonctionne et qu&apos;il est déverrouillé.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+56"/>
+        <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No answer was given for {what}; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>{What} of profile {profile}: </source>
         <translation>{What} du profil {profile}&#xa0;: </translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>{What} of profile {profile!r} is needed and is not in a keyring: {reason} Set {variable} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>{What} of profile {profile!r} is not in the keyring ({keyring}). Set {variable} or store it again.</source>
         <translation>{What} du profil {profile!r} ne se trouve pas dans le trousseau ({keyring}). Définissez {variable} ou enregistrez ce secret de nouveau.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>not stored: taken from {variable}</source>
         <translation>non enregistré&#xa0;: lu dans {variable}</translation>
     </message>
@@ -4044,46 +4897,233 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Pas de trousseau&#xa0;: choisissez {what} du profil {profile}&#xa0;: </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>{What} needs 8 characters or more.</source>
         <translation>{What} doit comporter au moins 8 caractères.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>not stored: no keyring, you will be asked for it</source>
-        <translation>non enregistré&#xa0;: pas de trousseau, il vous sera demandé</translation>
+        <location line="+5"/>
+        <source>Type {what} for profile {profile} again: </source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
+        <source>The two entries of {what} differ; nothing was created. Try again, or set {variable} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>not stored: no keyring, you will be asked for it (or set {variable})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>The keyring refused to delete {what}: {error}.</source>
         <translation>Le trousseau a refusé de supprimer {what}&#xa0;: {error}.</translation>
     </message>
 </context>
 <context>
+    <name>senders</name>
+    <message>
+        <location filename="../wizard/core/senders.py" line="+46"/>
+        <source>SAP PI/PO (AS Java)</source>
+        <translation>SAP PI/PO (AS Java)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SAP NetWeaver Administrator → Configuration → Certificates and Keys (Key Storage): import {root} into the view TrustedCAs.</source>
+        <translation>SAP NetWeaver Administrator → Configuration → Certificates and Keys (Key Storage)&#xa0;: importez {root} dans la vue TrustedCAs.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>In the same place, choose (or create) a keystore view for this sender and import {p12} there as a key pair entry (PKCS#12 with the whole chain).</source>
+        <translation>Au même endroit, choisissez (ou créez) une vue de keystore pour cet émetteur et importez-y {p12} comme entrée de paire de clés (PKCS#12 avec toute la chaîne).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>In the receiver channel towards Cloud Integration (SOAP, HTTP_AAE or IDoc_AAE): the runtime host over HTTPS, authentication by client certificate with that keystore view and entry, no user and password.</source>
+        <translation>Dans le canal récepteur vers Cloud Integration (SOAP, HTTP_AAE ou IDoc_AAE)&#xa0;: l&apos;hôte du runtime en HTTPS, authentification par certificat client avec cette vue de keystore et cette entrée, sans utilisateur ni mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>SAP ABAP (S/4HANA, ECC)</source>
+        <translation>SAP ABAP (S/4HANA, ECC)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>STRUST: add {root} to the certificate list of the SSL client PSE you use for this connection (SSL client Standard or a dedicated SSL client identity).</source>
+        <translation>STRUST&#xa0;: ajoutez {root} à la liste de certificats du PSE client SSL utilisé pour cette connexion (SSL client Standard ou une identité client SSL dédiée).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>STRUST: import {p12} into that SSL client PSE (PSE → Import, or sapgenpse import_p12 -p &lt;file&gt;.pse {p12} and load the PSE); the PSE must hold the leaf and every intermediate.</source>
+        <translation>STRUST&#xa0;: importez {p12} dans ce PSE client SSL (PSE → Import, ou sapgenpse import_p12 -p &lt;file&gt;.pse {p12} puis chargez le PSE)&#xa0;; le PSE doit contenir le certificat final et tous les intermédiaires.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>SM59, connection type G: the runtime host, port 443, SSL active with that SSL client identity; Logon &amp; Security: SSL client certificate, without a logon user.</source>
+        <translation>SM59, type de connexion G&#xa0;: l&apos;hôte du runtime, port 443, SSL actif avec cette identité client SSL&#xa0;; Logon &amp; Security&#xa0;: SSL client certificate, sans utilisateur de connexion.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>With two or more worker nodes on the tenant side an ABAP sender gets HTTP 403 unless the profile parameter ict/disable_cookie_urlencoding is 1 or 2, depending on the kernel (SAP Note 2681175).</source>
+        <translation>Avec deux nœuds de travail ou plus côté tenant, un émetteur ABAP reçoit HTTP 403 sauf si le paramètre de profil ict/disable_cookie_urlencoding vaut 1 ou 2, selon le noyau (note SAP 2681175).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Do not mix Basic authentication and the client certificate towards the tenant: TLS session reuse then gives intermittent 401s (SAP KBA 3584034).</source>
+        <translation>Ne mélangez pas l&apos;authentification Basic et le certificat client vers le tenant&#xa0;: la réutilisation des sessions TLS provoque alors des 401 intermittents (KBA SAP 3584034).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Java application</source>
+        <translation>Application Java</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>keytool -importcert -alias tenant-root -file {root} -keystore truststore.p12 -storetype PKCS12 (or rely on the JDK&apos;s cacerts if it holds the root).</source>
+        <translation>keytool -importcert -alias tenant-root -file {root} -keystore truststore.p12 -storetype PKCS12 (ou les cacerts du JDK s&apos;ils contiennent la racine).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Use {p12} as the key store (javax.net.ssl.keyStore={p12}, keyStoreType=PKCS12), or copy it into yours with keytool -importkeystore -srckeystore {p12} -srcstoretype PKCS12.</source>
+        <translation>Utilisez {p12} comme keystore (javax.net.ssl.keyStore={p12}, keyStoreType=PKCS12), ou copiez-le dans le vôtre avec keytool -importkeystore -srckeystore {p12} -srcstoretype PKCS12.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Call the runtime host over HTTPS with that key store; no Authorization header.</source>
+        <translation>Appelez l&apos;hôte du runtime en HTTPS avec ce keystore&#xa0;; pas d&apos;en-tête Authorization.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>An old Java that reports &apos;wrong password&apos; or a MAC error cannot read AES-256 PKCS#12: export again with --legacy.</source>
+        <translation>Un Java ancien qui signale « mot de passe incorrect » ou une erreur de MAC ne sait pas lire un PKCS#12 AES-256&#xa0;: exportez de nouveau avec --legacy.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>.NET application</source>
+        <translation>Application .NET</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Windows: {root} in Trusted Root Certification Authorities (often there already).</source>
+        <translation>Windows&#xa0;: {root} dans Autorités de certification racines de confiance (souvent déjà présent).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Load {p12} as an X509Certificate2 and add it to HttpClientHandler.ClientCertificates; put the intermediates into the Intermediate Certification Authorities store so Windows sends them.</source>
+        <translation>Chargez {p12} comme X509Certificate2 et ajoutez-le à HttpClientHandler.ClientCertificates&#xa0;; placez les intermédiaires dans le magasin Autorités de certification intermédiaires pour que Windows les envoie.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Call the runtime host with TLS 1.2 or 1.3; no Authorization header.</source>
+        <translation>Appelez l&apos;hôte du runtime en TLS 1.2 ou 1.3&#xa0;; pas d&apos;en-tête Authorization.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&apos;Could not create SSL/TLS secure channel&apos; usually means the application offers only TLS 1.0 or 1.1: enable TLS 1.2.</source>
+        <translation>« Could not create SSL/TLS secure channel » signifie le plus souvent que l&apos;application ne propose que TLS 1.0 ou 1.1&#xa0;: activez TLS 1.2.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Postman</source>
+        <translation>Postman</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Settings → Certificates → CA certificates: {root_pem} (needed when SSL certificate verification is on and the root is not in the system store).</source>
+        <translation>Settings → Certificates → CA certificates&#xa0;: {root_pem} (nécessaire quand la vérification des certificats SSL est activée et que la racine n&apos;est pas dans le magasin du système).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Settings → Certificates → Add certificate: host = the runtime host, PFX file {p12} and its password.</source>
+        <translation>Settings → Certificates → Add certificate&#xa0;: hôte = l&apos;hôte du runtime, fichier PFX {p12} et son mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Send the request to https://&lt;runtime host&gt;/http/&lt;address&gt; with Authorization: No Auth.</source>
+        <translation>Envoyez la requête à https://&lt;runtime host&gt;/http/&lt;address&gt; avec Authorization&#xa0;: No Auth.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>curl</source>
+        <translation>curl</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>--cacert {root_pem}</source>
+        <translation>--cacert {root_pem}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>--cert {chain} with --key and its passphrase, or --cert-type P12 --cert {p12}; cpi-cert-wizard test-call prints the exact command.</source>
+        <translation>--cert {chain} avec --key et sa phrase secrète, ou --cert-type P12 --cert {p12}&#xa0;; cpi-cert-wizard test-call affiche la commande exacte.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>curl &lt;options&gt; https://&lt;runtime host&gt;/http/&lt;address&gt;, without -u.</source>
+        <translation>curl &lt;options&gt; https://&lt;runtime host&gt;/http/&lt;address&gt;, sans -u.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>trust store: {text}</source>
+        <translation>magasin de confiance&#xa0;: {text}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>key pair: {text}</source>
+        <translation>paire de clés&#xa0;: {text}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>call: {text}</source>
+        <translation>appel&#xa0;: {text}</translation>
+    </message>
+</context>
+<context>
     <name>storage</name>
     <message>
-        <location filename="../wizard/core/storage.py" line="+55"/>
+        <location filename="../wizard/core/storage.py" line="+110"/>
+        <source>Cannot replace {file}: another program has it open. Close it (an editor, a viewer, a virus scanner still reading it) and try again; nothing was changed.</source>
+        <translation>Impossible de remplacer {file}&#xa0;: un autre programme l&apos;a ouvert. Fermez-le (un éditeur, une visionneuse, un antivirus qui le lit encore) et réessayez&#xa0;; rien n&apos;a été modifié.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Cannot write {file}: {reason}. Check that the folder exists and is writable.</source>
         <translation>Impossible d&apos;écrire {file}&#xa0;: {reason}. Vérifiez que le dossier existe et qu&apos;il est accessible en écriture.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+5"/>
         <source>Cannot write {file}: {reason}. Nothing was changed.</source>
         <translation>Impossible d&apos;écrire {file}&#xa0;: {reason}. Rien n&apos;a été modifié.</translation>
     </message>
     <message>
-        <location line="+20"/>
-        <location line="+48"/>
+        <location line="+54"/>
         <source>{file} is a folder, not {what}. Give the file itself.</source>
         <translation>{file} est un dossier, et non {what}. Indiquez le fichier lui-même.</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="+5"/>
+        <source>{file} is a named pipe (FIFO), not {what}: reading it could wait forever. Save what you want to give into a regular file and give that file.</source>
+        <translation>{file} est un tube nommé (FIFO), et non {what}&#xa0;: sa lecture pourrait attendre indéfiniment. Enregistrez le contenu dans un fichier ordinaire et indiquez ce fichier.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{file} is a device, not {what}: reading it may never end. Give a regular file.</source>
+        <translation>{file} est un périphérique, et non {what}&#xa0;: sa lecture pourrait ne jamais se terminer. Indiquez un fichier ordinaire.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{file} is not a regular file (a socket or similar), not {what}.</source>
+        <translation>{file} n&apos;est pas un fichier ordinaire (un socket ou similaire), et non {what}.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>{file} is {size} MB; {what} is never that large (limit {limit} MB). Check that you picked the right file.</source>
         <translation>{file} fait {size} Mo&#xa0;; {what} ne fait jamais cette taille (limite&#xa0;: {limit} Mo). Vérifiez que vous avez choisi le bon fichier.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+61"/>
         <source>{file} does not exist. Check the path.</source>
         <translation>{file} n&apos;existe pas. Vérifiez le chemin.</translation>
     </message>
@@ -4098,12 +5138,32 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{file} est illisible&#xa0;: {reason}.</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+81"/>
+        <source>process {pid}</source>
+        <translation>le processus {pid}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>another process</source>
+        <translation>un autre processus</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>it is a symbolic link, which is never followed; remove it</source>
+        <translation>c&apos;est un lien symbolique, qui n&apos;est jamais suivi&#xa0;; supprimez-le</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>it is a folder; remove it</source>
+        <translation>c&apos;est un dossier&#xa0;; supprimez-le</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Cannot create the lock file {file}: {reason}.</source>
         <translation>Impossible de créer le fichier de verrou {file}&#xa0;: {reason}.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+32"/>
         <source>{what} is being changed by {holder}, which did not finish within {seconds} s. Wait for it to finish (or close the other cpi-cert-wizard) and try again.</source>
         <translation>{what} est en cours de modification par {holder}, qui n&apos;a pas terminé en {seconds} s. Attendez la fin (ou fermez l&apos;autre cpi-cert-wizard) et réessayez.</translation>
     </message>
@@ -4144,7 +5204,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+211"/>
+        <location filename="../wizard/core/testcall.py" line="+216"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>Le profil {profile!r} n&apos;a pas de clé privée ({file}). Créez d&apos;abord la clé et la CSR (csr), ou importez un PKCS#12 (import-p12).</translation>
     </message>
@@ -4199,7 +5259,12 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>un fichier de certificats racine client acceptés</translation>
     </message>
     <message>
-        <location line="+568"/>
+        <location line="+563"/>
+        <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
+        <translation>Cet appel envoie un en-tête Authorization en plus du certificat client. KBA SAP 3584034&#xa0;: un émetteur qui mélange authentification Basic et certificats client vers le tenant reçoit des 401 intermittents à cause de la réutilisation des sessions TLS&#xa0;; utilisez un seul type d&apos;authentification par émetteur.</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
         <translation>Le profil {profile!r} n&apos;a pas d&apos;URL de tenant&#xa0;; indiquez le point de terminaison avec --url (par exemple https://&lt;hôte d&apos;exécution&gt;/http/&lt;adresse&gt;).</translation>
     </message>
@@ -4209,7 +5274,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{url!r} n&apos;est pas une URL https://. Le tenant n&apos;accepte les certificats client que via TLS&#xa0;: utilisez https://&lt;hôte d&apos;exécution&gt;/http/&lt;adresse&gt;.</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+90"/>
         <source>Connected to {target}.</source>
         <translation>Connecté à {target}.</translation>
     </message>
@@ -4314,12 +5379,17 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>La réponse commence par&#xa0;: {excerpt}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>Redirected to {location}: not an integration flow endpoint (a login page or the management host?).</source>
         <translation>Redirigé vers {location}&#xa0;: ce n&apos;est pas un point de terminaison de flux d&apos;intégration (une page de connexion ou l&apos;hôte de gestion&#xa0;?).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
+        <source>The answer asks for credentials: WWW-Authenticate: {value}.</source>
+        <translation>La réponse demande des identifiants&#xa0;: WWW-Authenticate&#xa0;: {value}.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>The server says it could not verify the client certificate.</source>
         <translation>Le serveur indique qu&apos;il n&apos;a pas pu vérifier le certificat client.</translation>
     </message>
@@ -4329,32 +5399,57 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Le serveur indique qu&apos;aucun certificat client n&apos;est arrivé.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+25"/>
         <source>The pre-checks found problems with the chain: {checks} (see above).</source>
         <translation>Les contrôles préalables ont détecté des problèmes dans la chaîne&#xa0;: {checks} (voir ci-dessus).</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>The server never asked for a client certificate, so nothing could be forwarded: check that the URL is the runtime host (not the management host) and that no proxy or gateway ends TLS in between.</source>
-        <translation>Le serveur n&apos;a jamais demandé de certificat client, donc rien n&apos;a pu être transmis&#xa0;: vérifiez que l&apos;URL est celle de l&apos;hôte d&apos;exécution (et non de l&apos;hôte de gestion) et qu&apos;aucun proxy ni passerelle ne termine le TLS entre les deux.</translation>
+        <location line="+15"/>
+        <source>A load balancer drops such a chain, so the tool believes the tenant saw no certificate (the access log would show &apos;-&apos; as the user).</source>
+        <translation>Un répartiteur de charge écarte une telle chaîne&#xa0;: l&apos;outil estime donc que le tenant n&apos;a vu aucun certificat (le journal d&apos;accès indiquerait &apos;-&apos; comme utilisateur).</translation>
     </message>
     <message>
         <location line="+11"/>
-        <source>A load balancer drops such a chain, so the tenant saw no certificate (the access log shows &apos;-&apos; as the user).</source>
-        <translation>Un répartiteur de charge rejette une telle chaîne&#xa0;: le tenant n&apos;a donc vu aucun certificat (le journal d&apos;accès indique «&#xa0;-&#xa0;» comme utilisateur).</translation>
+        <source>the server sent no acceptable-CA names</source>
+        <translation>le serveur n&apos;a envoyé aucun nom de CA acceptée</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>The chain should pass the load balancer, so the certificate reached the tenant but is not known there (the access log shows &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; as the user).</source>
-        <translation>La chaîne devrait passer le répartiteur de charge&#xa0;: le certificat est donc parvenu au tenant, mais n&apos;y est pas connu (le journal d&apos;accès indique «&#xa0;&lt;CN&gt;@&lt;CN de l&apos;émetteur&gt;&#xa0;» comme utilisateur).</translation>
+        <location line="+2"/>
+        <source>the server&apos;s acceptable-CA names do not settle it</source>
+        <translation>les noms de CA acceptées du serveur ne tranchent pas</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>Why the tool believes the load balancer dropped the chain: {named}, and the root {root} is not confirmed by {version}. If that root is on SAP&apos;s current list (SAP Note 2801396), the certificate reached the tenant and is not mapped (NOT_MAPPED) instead; the access log line of this call tells the two apart.</source>
+        <translation>Pourquoi l&apos;outil estime que le répartiteur de charge a écarté la chaîne&#xa0;: {named}, et la racine {root} n&apos;est pas confirmée par {version}. Si cette racine figure sur la liste actuelle de SAP (note SAP 2801396), le certificat a atteint le tenant et n&apos;est au contraire pas mappé (NOT_MAPPED)&#xa0;; la ligne de cet appel dans le journal d&apos;accès départage les deux cas.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The chain should pass the load balancer, so the tool believes the certificate reached the tenant but is not known there (the access log would show &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; as the user).</source>
+        <translation>La chaîne devrait passer le répartiteur de charge&#xa0;: l&apos;outil estime donc que le certificat a atteint le tenant mais n&apos;y est pas connu (le journal d&apos;accès indiquerait &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; comme utilisateur).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Could not tell: {checks}.</source>
         <translation>Impossible de déterminer la cause&#xa0;: {checks}.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+29"/>
+        <source>SAP&apos;s answer says invalid_client: the client certificate is not configured exactly once in a service key (SAP KBA 3224701). So the certificate passed the load balancer and reached the tenant; it is in no service key of a Process Integration Runtime instance, or in more than one.</source>
+        <translation>La réponse de SAP indique invalid_client&#xa0;: le certificat client n&apos;est pas configuré dans exactement une clé de service (KBA SAP 3224701). Le certificat a donc passé le répartiteur de charge et atteint le tenant&#xa0;; il ne figure dans aucune clé de service d&apos;une instance Process Integration Runtime, ou dans plusieurs.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The answer carries X-CSRF-Token: Required: the sender channel is CSRF protected and the call brought no valid token. Fetch one first (GET with X-CSRF-Token: Fetch, keep the cookies) or untick CSRF Protected in the channel; the certificate and the role are fine.</source>
+        <translation>La réponse porte X-CSRF-Token&#xa0;: Required&#xa0;: le canal émetteur est protégé contre le CSRF et l&apos;appel n&apos;apportait pas de jeton valide. Obtenez-en d&apos;abord un (GET avec X-CSRF-Token&#xa0;: Fetch, en gardant les cookies) ou décochez CSRF Protected dans le canal&#xa0;; le certificat et le rôle sont corrects.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The server never asked for a client certificate, so none was sent: this is not SAP&apos;s load balancer in front of a runtime node. Check that the URL is the runtime host (not the management host) and that no proxy or API Management ends TLS in between; sending intermediates or changing the CA will not help.</source>
+        <translation>Le serveur n&apos;a jamais demandé de certificat client, aucun n&apos;a donc été envoyé&#xa0;: ce n&apos;est pas le répartiteur de charge de SAP devant un nœud de runtime. Vérifiez que l&apos;URL est l&apos;hôte du runtime (pas l&apos;hôte de gestion) et qu&apos;aucun proxy ni API Management ne termine TLS entre les deux&#xa0;; envoyer les intermédiaires ou changer de CA n&apos;y fera rien.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>no certificate</source>
         <translation>aucun certificat</translation>
     </message>
@@ -4387,17 +5482,18 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Aucune cible indiquée&#xa0;: passez l&apos;URL ou l&apos;hôte d&apos;exécution du tenant, par exemple https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+22"/>
         <source>{raw!r} is a {scheme}:// address; give an https:// URL, a host name or host:port.</source>
         <translation>{raw!r} est une adresse {scheme}://&#xa0;; indiquez une URL https://, un nom d&apos;hôte ou hôte:port.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="-9"/>
+        <location line="+30"/>
         <source>{raw!r}: the IPv6 address has no closing &apos;]&apos;.</source>
         <translation>{raw!r}&#xa0;: l&apos;adresse IPv6 n&apos;a pas de «&#xa0;]&#xa0;» fermant.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>{raw!r}: {port!r} is not a port number (1 to 65535).</source>
         <translation>{raw!r}&#xa0;: {port!r} n&apos;est pas un numéro de port (1 à 65535).</translation>
     </message>
@@ -4412,7 +5508,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{raw!r} n&apos;a pas de nom d&apos;hôte.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+48"/>
         <source>Proxy scheme {scheme}:// is not supported; give an http:// proxy URL (the usual kind: it tunnels TLS with CONNECT), for example http://proxy.corp:3128.</source>
         <translation>Le schéma de proxy {scheme}:// n&apos;est pas pris en charge&#xa0;; indiquez une URL de proxy http:// (le type habituel&#xa0;: il fait passer le TLS par un tunnel CONNECT), par exemple http://proxy.corp:3128.</translation>
     </message>
@@ -4600,7 +5696,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>tracelog</name>
     <message>
-        <location filename="../wizard/core/tracelog.py" line="+482"/>
+        <location filename="../wizard/core/tracelog.py" line="+513"/>
         <source>an ljs_trace_*.log file</source>
         <translation>un fichier ljs_trace_*.log</translation>
     </message>
@@ -4608,12 +5704,27 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+93"/>
+        <location filename="../wizard/core/trust.py" line="+101"/>
         <source>an SAP trust list</source>
         <translation>une liste de confiance SAP</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+8"/>
+        <source>{base} plus {count} root(s) from {file}</source>
+        <translation>{base} plus {count} racine(s) de {file}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the trusted CAs of the custom domain</source>
+        <translation>les CA de confiance du domaine personnalisé</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the trusted CAs configured for the custom domain {domain} ({file})</source>
+        <translation>les CA de confiance configurées pour le domaine personnalisé {domain} ({file})</translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source>the SAP trust list shipped with the wizard</source>
         <translation>la liste de confiance SAP fournie avec l&apos;assistant</translation>
     </message>
@@ -4626,7 +5737,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>verdicts</name>
     <message>
-        <location filename="../wizard/core/verdicts.py" line="+78"/>
+        <location filename="../wizard/core/verdicts.py" line="+92"/>
         <source>Neo: {neo} Cloud Foundry: {cf}</source>
         <translation>Neo&#xa0;: {neo} Cloud Foundry&#xa0;: {cf}</translation>
     </message>
@@ -4706,7 +5817,32 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Corrigez le problème de chaîne indiqué dans les constats&#xa0;: envoyez la feuille et tous les intermédiaires, utilisez un certificat d&apos;une AC dont la racine figure sur la liste SAP, jamais un certificat auto-signé.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>The load balancer would drop this chain (the tool&apos;s inference)</source>
+        <translation>Le répartiteur de charge écarterait cette chaîne (déduction de l&apos;outil)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The tenant answered 401 without saying why. The tool cannot see what the load balancer did; from the chain it sends, it believes the load balancer dropped the client certificate, so the call arrived without one. The evidence says why it believes so; the access log line of this call (&apos;-&apos; as the user) would confirm it.</source>
+        <translation>Le tenant a répondu 401 sans dire pourquoi. L&apos;outil ne voit pas ce qu&apos;a fait le répartiteur de charge&#xa0;; d&apos;après la chaîne envoyée, il estime que le répartiteur a écarté le certificat client, si bien que l&apos;appel est arrivé sans certificat. Les éléments indiquent pourquoi il le pense&#xa0;; la ligne de cet appel dans le journal d&apos;accès (&apos;-&apos; comme utilisateur) le confirmerait.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The server never asked for a client certificate</source>
+        <translation>Le serveur n&apos;a jamais demandé de certificat client</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The server at this address finished the TLS handshake without asking for a client certificate, so none was sent. SAP&apos;s load balancer in front of a runtime node asks for one; this answer came from something else: the management host instead of the runtime host, or an API Management or reverse proxy that ends TLS in front of the tenant.</source>
+        <translation>Le serveur à cette adresse a terminé la négociation TLS sans demander de certificat client, aucun n&apos;a donc été envoyé. Le répartiteur de charge de SAP devant un nœud de runtime en demande un&#xa0;; cette réponse venait d&apos;autre chose&#xa0;: l&apos;hôte de gestion au lieu de l&apos;hôte du runtime, ou un API Management ou proxy inverse qui termine TLS devant le tenant.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Call the runtime host: on Cloud Foundry the url of the integration-flow service key (…-rt.cfapps…), on Neo the host ending in -iflmap…, not the management host. If a proxy or API Management sits in between, it must pass the TLS connection through or present the client certificate itself. Another chain or CA will not change this.</source>
+        <translation>Appelez l&apos;hôte du runtime&#xa0;: sur Cloud Foundry l&apos;url de la clé de service integration-flow (…-rt.cfapps…), sur Neo l&apos;hôte qui se termine par -iflmap…, pas l&apos;hôte de gestion. Si un proxy ou API Management se trouve entre les deux, il doit laisser passer la connexion TLS ou présenter lui-même le certificat client. Une autre chaîne ou CA n&apos;y changera rien.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>The certificate is not mapped to a user</source>
         <translation>Le certificat n&apos;est mappé à aucun utilisateur</translation>
     </message>
@@ -4722,16 +5858,51 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     </message>
     <message>
         <location line="+2"/>
-        <source>Add this exact certificate (the client .cer, serial included) in the Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry.</source>
-        <translation>Ajoutez exactement ce certificat (le .cer client, numéro de série compris) dans le mappage certificat-utilisateur avec un nom d&apos;utilisateur&#xa0;; un certificat renouvelé nécessite une nouvelle entrée.</translation>
+        <source>Add this exact certificate (the client .cer, serial included) in the Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry. If 401s come and go while the same sender also calls with Basic authentication, that is TLS session reuse (SAP KBA 3584034): use one authentication type per sender.</source>
+        <translation>Ajoutez exactement ce certificat (le .cer client, numéro de série compris) dans le mappage certificat-utilisateur avec un nom d&apos;utilisateur&#xa0;; un certificat renouvelé a besoin d&apos;une nouvelle entrée. Si des 401 vont et viennent alors que le même émetteur appelle aussi en authentification Basic, c&apos;est la réutilisation des sessions TLS (KBA SAP 3584034)&#xa0;: utilisez un seul type d&apos;authentification par émetteur.</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Create a service key of type External Certificate (certificate_external) with this leaf certificate as PEM on the Process Integration Runtime instance (plan integration-flow); the certificate must be in exactly one service key.</source>
-        <translation>Créez une clé de service de type External Certificate (certificate_external) avec ce certificat feuille au format PEM sur l&apos;instance Process Integration Runtime (plan integration-flow)&#xa0;; le certificat doit figurer dans une seule et unique clé de service.</translation>
+        <location line="+10"/>
+        <source>Create a service key of type External Certificate (certificate_external) with this leaf certificate as PEM on the Process Integration Runtime instance (plan integration-flow); the certificate must be in exactly one service key. If 401s come and go while the same sender also calls with Basic authentication, that is TLS session reuse (SAP KBA 3584034): use one authentication type per sender.</source>
+        <translation>Créez une clé de service de type External Certificate (certificate_external) avec ce certificat final en PEM sur l&apos;instance Process Integration Runtime (plan integration-flow)&#xa0;; le certificat doit figurer dans exactement une clé de service. Si des 401 vont et viennent alors que le même émetteur appelle aussi en authentification Basic, c&apos;est la réutilisation des sessions TLS (KBA SAP 3584034)&#xa0;: utilisez un seul type d&apos;authentification par émetteur.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
+        <source>The certificate is probably not mapped to a user (the tool&apos;s inference)</source>
+        <translation>Le certificat n&apos;est probablement mappé à aucun utilisateur (déduction de l&apos;outil)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The tenant answered 401 without saying why. The chain should pass the load balancer, so the tool believes the certificate reached the tenant but is not known there. The access log line of this call (&apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos; as the user) would confirm it.</source>
+        <translation>Le tenant a répondu 401 sans dire pourquoi. La chaîne devrait passer le répartiteur de charge&#xa0;: l&apos;outil estime donc que le certificat a atteint le tenant mais n&apos;y est pas connu. La ligne de cet appel dans le journal d&apos;accès (&apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos; comme utilisateur) le confirmerait.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Give the mapped user the channel&apos;s role and check the sender channel&apos;s CSRF setting. An SAP ABAP sender gets 403 when the tenant has two or more worker nodes unless the profile parameter ict/disable_cookie_urlencoding is set to 1 or 2 (SAP Note 2681175).</source>
+        <translation>Donnez à l&apos;utilisateur mappé le rôle du canal et vérifiez le réglage CSRF du canal émetteur. Un émetteur SAP ABAP reçoit 403 quand le tenant a deux nœuds de travail ou plus, sauf si le paramètre de profil ict/disable_cookie_urlencoding vaut 1 ou 2 (note SAP 2681175).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Give the mapped user the role the sender channel requires (default ESBMessaging.send) on the application ending in &apos;iflmap&apos; (cockpit → Security → Authorizations), and check the channel&apos;s CSRF protection setting. An SAP ABAP sender with two or more worker nodes on the tenant side needs the profile parameter ict/disable_cookie_urlencoding = 1 or 2 (SAP Note 2681175).</source>
+        <translation>Donnez à l&apos;utilisateur mappé le rôle qu&apos;exige le canal émetteur (par défaut ESBMessaging.send) sur l&apos;application qui se termine par &apos;iflmap&apos; (cockpit → Security → Authorizations), et vérifiez le réglage de protection CSRF du canal. Un émetteur SAP ABAP a besoin, avec deux nœuds de travail ou plus côté tenant, du paramètre de profil ict/disable_cookie_urlencoding = 1 ou 2 (note SAP 2681175).</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Add the channel&apos;s role (default ESBMessaging.send) to the service instance&apos;s &quot;roles&quot; parameter (role changes can take up to an hour to apply), and check the channel&apos;s CSRF protection setting. An SAP ABAP sender with two or more worker nodes on the tenant side needs the profile parameter ict/disable_cookie_urlencoding = 1 or 2 (SAP Note 2681175).</source>
+        <translation>Ajoutez le rôle du canal (par défaut ESBMessaging.send) au paramètre &quot;roles&quot; de l&apos;instance de service (un changement de rôle peut prendre jusqu&apos;à une heure), et vérifiez le réglage de protection CSRF du canal. Un émetteur SAP ABAP a besoin, avec deux nœuds de travail ou plus côté tenant, du paramètre de profil ict/disable_cookie_urlencoding = 1 ou 2 (note SAP 2681175).</translation>
+    </message>
+    <message>
+        <location line="+114"/>
+        <source>Something answers at this address, but no TLS session could be set up with it: it speaks plain HTTP or another protocol, closed the connection during the handshake, or has no protocol version in common with the caller.</source>
+        <translation>Quelque chose répond à cette adresse, mais aucune session TLS n&apos;a pu être établie&#xa0;: il parle HTTP simple ou un autre protocole, a fermé la connexion pendant la négociation, ou n&apos;a aucune version de protocole en commun avec l&apos;appelant.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that intercepts the connection. A .NET sender that reports &apos;Could not create SSL/TLS secure channel&apos; is usually offering only TLS 1.0 or 1.1: enable TLS 1.2 on it.</source>
+        <translation>Utilisez une URL https:// de l&apos;hôte du runtime sur le port 443&#xa0;; vérifiez si un proxy ou une passerelle intercepte la connexion. Un émetteur .NET qui signale « Could not create SSL/TLS secure channel » ne propose le plus souvent que TLS 1.0 ou 1.1&#xa0;: activez-y TLS 1.2.</translation>
+    </message>
+    <message>
+        <location line="-145"/>
         <source>Authenticated, but not allowed</source>
         <translation>Authentifié, mais non autorisé</translation>
     </message>
@@ -4741,22 +5912,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Le tenant connaît l&apos;utilisateur du certificat (HTTP 403), mais cet utilisateur n&apos;a pas le rôle exigé par le canal émetteur du flux, ou la protection CSRF est activée, ou la liste de certificats client du flux ne contient pas ce sujet et cet émetteur.</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Give the mapped user the channel&apos;s role and check the sender channel&apos;s CSRF setting.</source>
-        <translation>Attribuez à l&apos;utilisateur mappé le rôle du canal et vérifiez le paramètre CSRF du canal émetteur.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Give the mapped user the role the sender channel requires (default ESBMessaging.send) on the application ending in &apos;iflmap&apos; (cockpit → Security → Authorizations), and check the channel&apos;s CSRF protection setting.</source>
-        <translation>Attribuez à l&apos;utilisateur mappé le rôle exigé par le canal émetteur (par défaut ESBMessaging.send) sur l&apos;application se terminant par «&#xa0;iflmap&#xa0;» (cockpit → Sécurité → Autorisations), et vérifiez le paramètre de protection CSRF du canal.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Add the channel&apos;s role (default ESBMessaging.send) to the service instance&apos;s &quot;roles&quot; parameter (role changes can take up to an hour to apply), and check the channel&apos;s CSRF protection setting.</source>
-        <translation>Ajoutez le rôle du canal (par défaut ESBMessaging.send) au paramètre «&#xa0;roles&#xa0;» de l&apos;instance de service (les modifications de rôles peuvent mettre jusqu&apos;à une heure à s&apos;appliquer), et vérifiez le paramètre de protection CSRF du canal.</translation>
-    </message>
-    <message>
-        <location line="+12"/>
+        <location line="+38"/>
         <source>No integration flow at this address</source>
         <translation>Aucun flux d&apos;intégration à cette adresse</translation>
     </message>
@@ -4864,16 +6020,6 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <location line="+9"/>
         <source>No TLS session with this port</source>
         <translation>Pas de session TLS sur ce port</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Something answers at this address, but no TLS session could be set up with it: it speaks plain HTTP or another protocol, or closed the connection during the handshake.</source>
-        <translation>Quelque chose répond à cette adresse, mais aucune session TLS n&apos;a pu être établie&#xa0;: il parle HTTP en clair ou un autre protocole, ou a fermé la connexion pendant la négociation TLS.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that intercepts the connection.</source>
-        <translation>Utilisez une URL https:// de l&apos;hôte d&apos;exécution sur le port 443&#xa0;; vérifiez si un proxy ou une passerelle intercepte la connexion.</translation>
     </message>
 </context>
 <context>

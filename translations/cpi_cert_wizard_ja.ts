@@ -4,28 +4,216 @@
 <context>
     <name>BusyBar</name>
     <message>
-        <location filename="../wizard/ui/widgets/busy.py" line="+21"/>
+        <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
         <source>Working</source>
         <translation>処理中</translation>
     </message>
     <message>
+        <location line="+10"/>
+        <source>(Cancel stops it.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CaEnrollPanel</name>
+    <message>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+69"/>
+        <source>Send to the company CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>If your company&apos;s CA offers Microsoft AD CS web enrollment (…/certsrv) or EST, the wizard sends the request and brings the certificate back. A request an administrator must approve is kept in the profile: come back later and ask again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>AD CS web enrollment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+1"/>
-        <source>Cancel</source>
-        <translation>キャンセル</translation>
+        <source>EST (RFC 7030)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Kind of CA:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>CA &amp;address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the template&apos;s short name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Template:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Sign in with:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>DOMAIN\name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>kept in the keyring after it worked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pass&amp;word:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Send to the &amp;company CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask the CA a&amp;gain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Kerberos (the logged-on user)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NTLM (user and password)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Basic (user and password)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>User and password (Basic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>The request is %1.</source>
+        <translation type="unfinished">要求は %1 にあります。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Sending the request to the company CA…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Asking the company CA…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Still waiting for the CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The CA keeps the request pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>An administrator must approve it. You can close the program: when you resume this sender system, ask the CA again here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Issued to: %1</source>
+        <translation type="unfinished">発行先: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issued by: %1</source>
+        <translation type="unfinished">発行者: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid until: %1</source>
+        <translation type="unfinished">有効期限: %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The company CA issued the certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The certificate and its chain are stored in the profile. Next shows them.</source>
+        <translation type="unfinished">証明書とそのチェーンはプロファイルに保存されました。「次へ」で表示します。</translation>
     </message>
 </context>
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+49"/>
+        <location filename="../wizard/ui/wizard.py" line="+53"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: クライアント証明書ウィザード</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&amp;Finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back to the list of sender systems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Discard what you typed?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>What you typed on this page is not saved yet. Leave the page and lose it? Everything saved before stays in the profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Stop what is running; nothing is written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Close the wizard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back to the list of sender systems; what is saved stays</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>CertificatePage</name>
     <message>
-        <location filename="../wizard/ui/pages/certificate.py" line="+115"/>
+        <location filename="../wizard/ui/pages/certificate.py" line="+116"/>
         <source>Give the files your CA sent (drop them here or choose them: .cer, .crt, .pem, .p7b, in any order), or paste the PEM text. The wizard checks that the certificate belongs to this profile&apos;s key, completes and checks the chain, and stores it.</source>
         <translation>CA から受け取ったファイル (.cer、.crt、.pem、.p7b。順序は問いません) をここにドロップするか選択してください。または PEM テキストを貼り付けてください。ウィザードは、証明書がこのプロファイルの鍵に対応していることを確認し、チェーンを補完・検証して保存します。</translation>
     </message>
@@ -45,12 +233,12 @@
         <translation>インポートして確認(&amp;I)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>C&amp;hain:</source>
         <translation>チェーン(&amp;H):</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Reading the stored chain…</source>
         <translation>保存済みのチェーンを読み込んでいます…</translation>
     </message>
@@ -78,7 +266,7 @@
 <context>
     <name>ChainView</name>
     <message>
-        <location filename="../wizard/ui/pages/trust.py" line="+57"/>
+        <location filename="../wizard/ui/pages/trust.py" line="+53"/>
         <location filename="../wizard/ui/widgets/chain_view.py" line="+107"/>
         <source>leaf</source>
         <translation>リーフ</translation>
@@ -174,7 +362,7 @@
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../wizard/ui/pages/export.py" line="+77"/>
+        <location filename="../wizard/ui/pages/export.py" line="+76"/>
         <source>The PKCS#12 file (.p12) holds the private key, the certificate and the intermediates: it goes into the sender system&apos;s keystore. Its password only wraps it for the transport; keep the file itself safe.</source>
         <translation>PKCS#12 ファイル (.p12) には秘密鍵、証明書、中間証明書が含まれ、送信側システムのキーストアに取り込みます。パスワードは転送時の保護にすぎないため、ファイル自体を安全に保管してください。</translation>
     </message>
@@ -209,22 +397,22 @@
         <translation>エイリアス (フレンドリ名)(&amp;A):</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>&amp;Export</source>
         <translation>エクスポート(&amp;E)</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>&amp;Copy password</source>
         <translation>パスワードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>&amp;Open folder</source>
         <translation>フォルダーを開く(&amp;O)</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+18"/>
         <source>Preparing…</source>
         <translation>準備しています…</translation>
     </message>
@@ -315,7 +503,7 @@
 <context>
     <name>KeyPage</name>
     <message>
-        <location filename="../wizard/ui/pages/key.py" line="+140"/>
+        <location filename="../wizard/ui/pages/key.py" line="+139"/>
         <source>The key pair is made on this computer and never leaves it; the CA only sees the request (CSR). Only the common name is required: it may be any name the tenant administrators recognise, without leading or trailing spaces.</source>
         <translation>鍵ペアはこのコンピューター上で生成され、外部に出ることはありません。CA が受け取るのは要求 (CSR) だけです。必須項目はコモンネームのみで、テナント管理者が識別できる任意の名前を指定できます (先頭と末尾に空白は使用できません)。</translation>
     </message>
@@ -346,8 +534,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Cou&amp;ntry (C):</source>
-        <translation>国 (C)(&amp;N):</translation>
+        <source>Countr&amp;y (C):</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
@@ -400,12 +588,12 @@
         <translation>鍵の種類(&amp;K):</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>&amp;Generate key and request</source>
         <translation>鍵と要求を生成(&amp;G)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+4"/>
         <source>Certificate &amp;request (CSR):</source>
         <translation>証明書署名要求 (CSR)(&amp;R):</translation>
     </message>
@@ -470,7 +658,7 @@
         <translation>%1 を保存しました</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+24"/>
         <source>Key generation cancelled</source>
         <translation>鍵の生成をキャンセルしました</translation>
     </message>
@@ -488,22 +676,17 @@
         <translation>ステップ %1/%2</translation>
     </message>
     <message>
-        <location line="+73"/>
-        <source>Cancelling…</source>
-        <translation>キャンセルしています…</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+84"/>
         <source>Too late to cancel: the result is being saved…</source>
         <translation>キャンセルできません。結果を保存しています…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Cancelled; nothing was written.</source>
         <translation>キャンセルしました。何も書き込まれていません。</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+56"/>
         <source>This needs your attention</source>
         <translation>確認が必要です</translation>
     </message>
@@ -519,7 +702,7 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+102"/>
+        <location filename="../wizard/ui/pages/start.py" line="+103"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>送信側システム (SAP、Java/.NET、Postman など) ごとに、鍵・証明書・テナントのプロファイルを作成します。</translation>
     </message>
@@ -579,22 +762,12 @@
         <translation>送信側システムはまだありません。新規作成するか、まずサンドボックステナントで全体の流れを試してください。サンドボックスはこのコンピューター上で動作し、SAP アカウントは不要です。</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source>&amp;New sender system</source>
-        <translation>新しい送信側システム(&amp;N)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+17"/>
         <source>&amp;Resume</source>
         <translation>再開(&amp;R)</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Re&amp;new</source>
-        <translation>更新(&amp;N)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Re&amp;move…</source>
         <translation>削除(&amp;M)…</translation>
     </message>
@@ -614,7 +787,7 @@
         <translation>プロファイルのフォルダーとキーリングのエントリを削除します</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+21"/>
         <source>&amp;Language:</source>
         <translation>言語(&amp;L):</translation>
     </message>
@@ -654,7 +827,17 @@
         <translation>読み取れません</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-187"/>
+        <source>Ne&amp;w sender system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ren&amp;ew</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+169"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>プロファイルを読み込んでいます… %1/%2</translation>
     </message>
@@ -727,7 +910,7 @@
         <translation>使用可能な OS のキーリングが見つかりません (Linux では、ロック解除された GNOME Keyring や KWallet などの SecretService が必要です)。鍵のパスフレーズと PKCS#12 パスワードは必要なときにウィザードが尋ねますので、安全な場所に保管してください。</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+65"/>
         <source>Opening %1…</source>
         <translation>%1 を開いています…</translation>
     </message>
@@ -755,7 +938,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/summary.py" line="+50"/>
+        <location filename="../wizard/ui/pages/summary.py" line="+49"/>
         <source>&amp;Which file goes where:</source>
         <translation>各ファイルの配置先(&amp;W):</translation>
     </message>
@@ -780,12 +963,12 @@
         <translation>カレンダーにリマインダーを追加(&amp;R)…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>&amp;Open the folder</source>
         <translation>フォルダーを開く(&amp;O)</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+12"/>
         <source>%1 is set up: the test call went through.</source>
         <translation>%1 の設定が完了しました。テスト呼び出しは成功しています。</translation>
     </message>
@@ -853,7 +1036,7 @@
 <context>
     <name>TenantEntryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant_entry.py" line="+136"/>
+        <location filename="../wizard/ui/pages/tenant_entry.py" line="+137"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
@@ -913,17 +1096,17 @@
         <translation>キーの有効期間(&amp;L):</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>&amp;Update</source>
-        <translation>反映(&amp;U)</translation>
+        <location line="+12"/>
+        <source>Up&amp;date</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>&amp;Do it in the sandbox tenant</source>
-        <translation>サンドボックステナントで実行(&amp;D)</translation>
+        <location line="+2"/>
+        <source>Do it in the &amp;sandbox tenant</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+16"/>
         <source>Checklist: tick what you have done</source>
         <translation>チェックリスト: 完了した項目にチェックを入れてください</translation>
     </message>
@@ -953,7 +1136,7 @@
         <translation>公開(&amp;P)</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+64"/>
         <source>Second option, not recommended: the integration flow&apos;s sender channel checks the certificate itself (Authorization = Client Certificate). Upload client.crt there or type its Subject DN and Issuer DN, then deploy the flow. Every renewal means editing and redeploying the flow.</source>
         <translation>2 つ目の方法 (非推奨): 統合フローの送信側チャネル自体が証明書を確認します (Authorization = Client Certificate)。そこで client.crt をアップロードするか Subject DN と Issuer DN を入力し、フローをデプロイします。証明書を更新するたびに、フローの編集と再デプロイが必要です。</translation>
     </message>
@@ -994,31 +1177,31 @@
     </message>
     <message>
         <location line="+10"/>
-        <source>&amp;Body for the mapping API (the tenant will show Id %1):</source>
-        <translation>マッピング API の本文 (テナントには Id %1 と表示されます)(&amp;B):</translation>
+        <source>B&amp;ody for the mapping API (the tenant will show Id %1):</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
+        <source>Service key &amp;parameters (External Certificate):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-3"/>
         <source>Certificate &amp;file to upload:</source>
         <translation>アップロードする証明書ファイル(&amp;F):</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Service &amp;key parameters (External Certificate):</source>
-        <translation>サービスキーのパラメーター (External Certificate)(&amp;K):</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>cf &amp;commands (run them in the profile folder):</source>
         <translation>cf コマンド (プロファイルフォルダーで実行してください)(&amp;C):</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+54"/>
         <source>Mapping the certificate in the sandbox…</source>
         <translation>サンドボックスで証明書をマッピングしています…</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>The sandbox tenant knows the certificate</source>
         <translation>サンドボックステナントに証明書を登録しました</translation>
     </message>
@@ -1051,7 +1234,7 @@
 <context>
     <name>TenantPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant.py" line="+48"/>
+        <location filename="../wizard/ui/pages/tenant.py" line="+49"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
         <translation>送信側システム (テナントを呼び出すシステム) に名前を付け、統合フローのエンドポイント URL、またはテナントのランタイムホストだけを貼り付けてください。</translation>
     </message>
@@ -1123,7 +1306,7 @@
         <translation>ホストからは判定できません。次のページでテナントのルート証明書を取得すると判定できる場合があります。ここで選択することもできます。</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+33"/>
         <source>Saving the profile…</source>
         <translation>プロファイルを保存しています…</translation>
     </message>
@@ -1131,7 +1314,7 @@
 <context>
     <name>TestCallPage</name>
     <message>
-        <location filename="../wizard/ui/pages/test_call.py" line="+89"/>
+        <location filename="../wizard/ui/pages/test_call.py" line="+90"/>
         <source>The wizard calls the endpoint the way the sender system will: with the key, the certificate and all intermediates, trusting the tenant&apos;s root.</source>
         <translation>ウィザードは送信側システムと同じ方法でエンドポイントを呼び出します。鍵、証明書、すべての中間証明書を使用し、テナントのルート証明書を信頼します。</translation>
     </message>
@@ -1141,18 +1324,18 @@
         <translation>エンドポイント URL(&amp;E):</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+34"/>
+        <location line="+4"/>
+        <location line="+27"/>
         <source>&amp;Call</source>
         <translation>呼び出し(&amp;C)</translation>
     </message>
     <message>
-        <location line="-31"/>
+        <location line="-26"/>
         <source>Open an &amp;access log…</source>
         <translation>アクセスログを開く(&amp;A)…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+4"/>
         <source>E&amp;vidence:</source>
         <translation>根拠(&amp;V):</translation>
     </message>
@@ -1221,22 +1404,17 @@
         <translation>ルート証明書の登録先: SAP ABAP (STRUST): SSL client PSE → Import certificate → Add to Certificate List。Java: keytool -importcert -keystore truststore.jks -file tenant-root.cer。Postman: Settings → Certificates → CA certificates → tenant-root.pem。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>&amp;Fetch the chain again</source>
         <translation>チェーンを再取得(&amp;F)</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Save root as .&amp;cer…</source>
-        <translation>ルート証明書を .cer で保存(&amp;C)…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Save root as .&amp;pem…</source>
         <translation>ルート証明書を .pem で保存(&amp;P)…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+3"/>
         <source>&amp;Chain presented by the tenant:</source>
         <translation>テナントが提示したチェーン(&amp;C):</translation>
     </message>
@@ -1246,17 +1424,12 @@
         <translation>今はスキップ: ルート証明書は別の方法 (SAP の接続テスト) で取得します(&amp;S)</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <source>Fetching the root is not available in this build</source>
-        <translation>このビルドではルート証明書を取得できません</translation>
+        <location line="-12"/>
+        <source>Save root as .c&amp;er…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>The fetch-root engine (wizard.core.fetch_root) is missing. Get the root with SAP&apos;s Connectivity Test (Monitor → Manage Security → Connectivity Tests → TLS, untick Validate Server Certificate, download the root .cer) and tick Skip to go on.</source>
-        <translation>ルート証明書の取得エンジン (wizard.core.fetch_root) がありません。SAP の接続テスト (Monitor → Manage Security → Connectivity Tests → TLS で「Validate Server Certificate」のチェックを外し、ルート証明書の .cer をダウンロード) で取得し、「スキップ」にチェックを入れて先に進んでください。</translation>
-    </message>
-    <message>
-        <location line="+27"/>
+        <location line="+50"/>
         <source>Reading the chain of %1…</source>
         <translation>%1 のチェーンを読み込んでいます…</translation>
     </message>
@@ -1317,7 +1490,7 @@
 <context>
     <name>WaitingPage</name>
     <message>
-        <location filename="../wizard/ui/pages/waiting.py" line="+126"/>
+        <location filename="../wizard/ui/pages/waiting.py" line="+127"/>
         <source>Send the request to your CA and wait for the signed certificate. This can take days: you can close the program now. When you open it again, choose this sender system and Resume; you will come back to this page.</source>
         <translation>要求を CA に送付し、署名済み証明書が届くまでお待ちください。数日かかることもあるため、ここでプログラムを閉じてもかまいません。再度開いたら、この送信側システムを選択して「再開」を選ぶと、このページに戻ります。</translation>
     </message>
@@ -1342,7 +1515,7 @@
         <translation>サンドボックス CA で署名(&amp;S)</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
         <source>Or have SAP sign it</source>
         <translation>または SAP に署名してもらう</translation>
     </message>
@@ -1367,7 +1540,7 @@
         <translation>選択(&amp;H)…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+6"/>
         <source>&amp;Validity:</source>
         <translation>有効期間(&amp;V):</translation>
     </message>
@@ -1412,17 +1585,17 @@
         <translation>SAP に署名してもらう(&amp;G)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Re&amp;place SAP&apos;s certificate of that name</source>
         <translation>その名前の SAP の証明書を置き換える(&amp;P)</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+36"/>
         <source>The request is %1.</source>
         <translation>要求は %1 にあります。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Reading the request…</source>
         <translation>要求を読み込んでいます…</translation>
     </message>
@@ -1688,7 +1861,7 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+148"/>
+        <location filename="../wizard/commands/batch.py" line="+155"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>要求 (フォルダーまたは requests.zip) を CA に送付してから、次を実行してください: cpi-cert-wizard batch import REPLY-FOLDER</translation>
     </message>
@@ -1698,12 +1871,12 @@
         <translation>次の手順: cpi-cert-wizard batch export、その後 batch mapping</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Passwords: cpi-cert-wizard secret show --profile NAME p12</source>
         <translation>パスワード: cpi-cert-wizard secret show --profile NAME p12</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>Per profile: {out}/&lt;profile&gt;/; all entries: {out}/tenant-entries.json</source>
         <translation>プロファイルごと: {out}/&lt;profile&gt;/、全エントリ: {out}/tenant-entries.json</translation>
     </message>
@@ -1713,7 +1886,7 @@
         <translation>個々の呼び出しの詳細: cpi-cert-wizard test-call --profile NAME</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+51"/>
         <source>(nothing to do)</source>
         <translation>(処理対象なし)</translation>
     </message>
@@ -1734,9 +1907,436 @@
     </message>
 </context>
 <context>
+    <name>ca_enroll</name>
+    <message>
+        <location filename="../wizard/commands/ca_enroll.py" line="+95"/>
+        <source>AD CS web enrollment signs in with negotiate, ntlm or basic; a client certificate (--auth certificate) is for EST.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Name the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST). Profile {name!r} has no CA settings yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="+331"/>
+        <source>Sign-in with {auth} needs a user name (--user DOMAIN\name); the password is asked for and kept in the keyring.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Password of {user} at the CA: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>--check asks the CA the request was sent to (kept in the profile); leave out --adcs/--est.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>The CA&apos;s request page lists no templates for you; ask the CA administrators for the template name and give it with --template.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Templates the CA offers you:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Still waiting: the request of profile {profile} is {note}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The CA keeps the request of profile {profile} pending: an administrator must approve it ({note}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The CA asks to wait until {when} UTC.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Collect it later (also after a restart, days later): {command}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The CA at {url} issued the certificate{id}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Next: {command}</source>
+        <translation type="unfinished">次の手順: {command}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Password: {where}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/adcs.py" line="+38"/>
+        <source>The CA does not offer this certificate template: check the template&apos;s name (its short name, without spaces) or ask the CA administrators to publish it on this CA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The request named no certificate template: give one with --template.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Your account may not enroll for this template: ask the CA administrators for the Enroll permission on it, or use the template they name for SAP client certificates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The template builds the subject from Active Directory and needs a DNS name there: use a template where the subject is supplied in the request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The template wants an e-mail address from Active Directory: use a template where the subject is supplied in the request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+116"/>
+        <source>{host} refused the sign-in for {what} (HTTP 401). Check the user name and password (or your Kerberos ticket) and that this account may use the CA&apos;s web enrollment; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{host} refused {what} (HTTP 403): this account may not use the CA&apos;s web enrollment. Ask the CA administrators; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a sign-in portal in front of the CA. Give the CA&apos;s own web enrollment address (…/certsrv), reachable without a portal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>{url} does not exist (HTTP 404): this is not an AD CS web enrollment address. It ends in /certsrv, for example https://ca.example.com/certsrv.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} failed on {what} (HTTP {status}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>no title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{url} answered {what} with a web page (&apos;{title}&apos;) instead of a certificate, usually a sign-in page of a proxy or portal in front of the CA. Check the CA&apos;s address and the sign-in method; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>the certificate request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>{url} answered {what} with a page the wizard does not recognise as AD CS web enrollment (&apos;{title}&apos;). Check that the address is the CA&apos;s /certsrv; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>request {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the certificate of request {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The CA has not issued request {id}: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the CA&apos;s answer to request {id} ({url})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the list of certificate templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/enroll.py" line="+121"/>
+        <source>AD CS needs the certificate template: --template NAME (its short name, as the CA administrators publish it for client certificates; &apos;ca-enroll --adcs URL --list-templates&apos; shows the ones the CA offers you).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>EST signs in with a user name and password (--auth basic --user NAME) or a client certificate (--client-profile P); not with {auth}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-203"/>
+        <source>{url!r} is not an https URL. The CA&apos;s address starts with https:// (for AD CS for example https://ca.example.com/certsrv); credentials and requests only travel over TLS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The EST server&apos;s CA certificates (checked before sending):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>  {subject}, valid until {date}, SHA-256 {sha256}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Profile {name!r} has no certificate request to send to the CA. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <location line="+9"/>
+        <source>the keyring ({keyring})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>not stored (no keyring): you will be asked again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>not stored ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Profile {name!r} has no certificate to sign in to the EST server with. Enroll first (ca-enroll --est URL with --auth basic), or import its certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>The certificate the CA at {url} issued (request {id})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The certificate the CA at {url} issued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, fetch it again with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The key of profile {name!r} was replaced while the CA was being asked; the CA&apos;s answer belongs to the old request. Send the new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>The CA at {url} denied the request{id}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>it gave no reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Sending the CSR to {url} (template {template}) …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The CA at {url} keeps the request pending but its page shows no request id, so it cannot be collected later. Ask the CA administrators for it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Fetching the certificate of request {id} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+47"/>
+        <source>Checking the chain …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-24"/>
+        <source>Reading the CA certificates from {url} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Sending the CSR to {url} ({operation}) …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Profile {name!r} has no request waiting at a CA. Send its CSR with: cpi-cert-wizard ca-enroll --profile {name} --adcs URL --template NAME (or --est URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The request waiting at the CA belongs to an earlier key of profile {name!r}; the profile now has a new CSR. Send the new one (without --check).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Asking {url} about request {id} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/est.py" line="+61"/>
+        <source>{url} answered {what} with {type}, not {expected} (RFC 7030). Check that the address is the EST service (it ends in /.well-known/est).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>no content type</source>
+        <translation type="unfinished">コンテンツタイプなし</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{url} answered {what} with {type} that is not base64 of a PKCS#7 with certificates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The server said: {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The EST server {host} refused the sign-in for {what} (HTTP 401).{said} Check the user name and password, or the client certificate; the profile is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{url} does not exist (HTTP 404): check the EST address and the CA label (--est-label).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} answered {what} with a redirect to {location} (HTTP {status}). Give the EST service&apos;s own address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The EST server {host} refused {what} (HTTP {status}).{said}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the CA certificates (cacerts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>{url} sent no CA certificates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The CA certificate &apos;{subject}&apos; from {url} is not valid now (valid {start} to {end}): certificates it signs would be refused. Nothing was sent; tell the CA administrators.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>the certificate request ({operation})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/pending.py" line="+21"/>
+        <source>pending at the CA since {when} (request {id})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>pending at the CA since {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="+24"/>
+        <source>The client certificate {file} cannot be used for TLS ({reason}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>{host} closed the connection without an answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>{host} does not offer {scheme} sign-in (it offers: {offers}). Choose one it offers with --auth {choice}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>This installation has no Negotiate/NTLM support (the Python package pyspnego is missing). Use --auth basic, or install pyspnego.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Kerberos sign-in to {host} failed: {reason}. On Windows sign in to the domain; on Linux get a ticket first (kinit name@REALM) and check that the CA&apos;s name {host} is the one its HTTP service principal is registered for. Or sign in with a user name and password: --auth ntlm or --auth basic with --user.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>NTLM sign-in to {host} failed: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>{host} ended the TLS handshake ({reason}): it wants a client certificate it trusts. Sign in with a certificate the CA issued (renewal, or --client-profile).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>TLS with {host} failed: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>cli</name>
     <message>
-        <location filename="../wizard/cli.py" line="+196"/>
+        <location filename="../wizard/cli.py" line="+129"/>
+        <source>{prompt}: no answer (end of input). Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+174"/>
+        <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>choose a command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>error: {message}</source>
         <translation>エラー: {message}</translation>
     </message>
@@ -1884,7 +2484,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+115"/>
+        <location filename="../wizard/core/enrollment.py" line="+114"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>プロファイル {name!r} には既に鍵 ({key}) があり、その CSR は {csr} です。置き換える場合 (更新、または CSR の紛失) は --new-key を付けて再実行してください。新しい証明書を配置するまで、現在の証明書は引き続き使用できます。</translation>
     </message>
@@ -1899,17 +2499,17 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>プロファイル {name!r} にはまだ証明書がありません。先に CA の応答をインポートしてください: cpi-cert-wizard import-reply --profile {name} FILE</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+111"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>プロファイル {name!r} には証明書署名要求がないため、対応する CA の応答もありません。先に作成してください: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>The key of profile {name!r} was replaced while the reply was being checked; this reply belongs to the old key. Import the reply for the new request.</source>
         <translation>応答の確認中にプロファイル {name!r} の鍵が置き換えられました。この応答は古い鍵のものです。新しい要求に対する応答をインポートしてください。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>a PKCS#12 file</source>
         <translation>PKCS#12 ファイル</translation>
     </message>
@@ -1919,7 +2519,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>{file} には鍵が含まれていますが、証明書がありません。</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+70"/>
         <source>a service key (JSON)</source>
         <translation>サービスキー (JSON)</translation>
     </message>
@@ -1970,7 +2570,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>export_p12</name>
     <message>
-        <location filename="../wizard/commands/export_p12.py" line="+41"/>
+        <location filename="../wizard/commands/export_p12.py" line="+47"/>
         <source>Password: {password}</source>
         <translation>パスワード: {password}</translation>
     </message>
@@ -1985,7 +2585,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>  保管場所: {where}。再表示するには &apos;cpi-cert-wizard secret show --profile {profile} p12&apos; を実行します</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Which file goes where:</source>
         <translation>各ファイルの配置先:</translation>
     </message>
@@ -2010,9 +2610,14 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>curl --cert / Postman: リーフ + 中間証明書</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Next: {command}</source>
         <translation>次の手順: {command}</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Step by step for your sender: --sender {choices}</source>
+        <translation>送信側システムごとの手順: --sender {choices}</translation>
     </message>
 </context>
 <context>
@@ -2158,7 +2763,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+73"/>
+        <location filename="../wizard/core/flow.py" line="+74"/>
         <source>Sender systems</source>
         <translation>送信側システム</translation>
     </message>
@@ -2208,7 +2813,32 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>概要</translation>
     </message>
     <message>
-        <location line="+197"/>
+        <location line="+129"/>
+        <source>This is not a URL or host name: paste the endpoint as https://host/path, or the runtime host alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The tenant is called over HTTPS: the URL starts with https://.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>{host} is the Cloud Foundry design-time (management) host, not the runtime endpoint a sender calls: the runtime host has -rt after it-cpiNNN (the url of the integration-flow service key).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{host} is the Neo management (tmn) host, not the runtime endpoint a sender calls: the runtime host ends in -iflmap.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>{code} is not an ISO 3166 country code; use the two letters, e.g. DE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+107"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>テナントのロードバランサーのルート証明書 (DER)</translation>
     </message>
@@ -2311,7 +2941,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>https</name>
     <message>
-        <location filename="../wizard/core/https.py" line="+74"/>
+        <location filename="../wizard/core/https.py" line="+75"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
         <translation>{url} は{what}に対して JSON ではない {content_type} で応答しました (HTTP {status})。</translation>
     </message>
@@ -2366,7 +2996,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>{host} に到達できません: {detail}。{check}</translation>
     </message>
     <message>
-        <location filename="../wizard/core/neo_api.py" line="+89"/>
+        <location filename="../wizard/core/neo_api.py" line="+90"/>
         <source>Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.</source>
         <translation>--tmn の URL、ネットワーク、プロキシ (HTTPS_PROXY) を確認してから、もう一度実行してください。</translation>
     </message>
@@ -2381,7 +3011,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>ログインページのようです。URL が tmn ホストであること、およびこのユーザーがパスワードでログインできることを確認してください (または --tmn-client-id を使用してください)。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+302"/>
+        <location filename="../wizard/core/sap_sign.py" line="+304"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>サービスキーの &apos;url&apos; と &apos;uri&apos;、ネットワーク、必要に応じてプロキシ (HTTPS_PROXY) を確認してから、もう一度実行してください。</translation>
     </message>
@@ -2390,11 +3020,21 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <source>For SAP&apos;s hosts check for a TLS-inspecting proxy (give its CA with --ca-file); for a private test server give its CA with --ca-file.</source>
         <translation>SAP のホストの場合は、TLS インスペクションを行うプロキシがないか確認してください (その CA を --ca-file で指定します)。プライベートなテストサーバーの場合は --ca-file でその CA を指定してください。</translation>
     </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-371"/>
+        <source>Check the CA&apos;s address (and that its web enrollment or EST service runs), your network and, if you need one, the proxy (--proxy or HTTPS_PROXY); then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A company CA&apos;s web server usually has a certificate from the company&apos;s own root: give that root with --ca-file (PEM), or install it in the system&apos;s trust store.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>import_p12</name>
     <message>
-        <location filename="../wizard/commands/import_p12.py" line="+33"/>
+        <location filename="../wizard/commands/import_p12.py" line="+40"/>
         <source>a password file</source>
         <translation>パスワードファイル</translation>
     </message>
@@ -2412,8 +3052,8 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>import_reply</name>
     <message>
-        <location line="+24"/>
-        <location filename="../wizard/commands/import_reply.py" line="+42"/>
+        <location line="+25"/>
+        <location filename="../wizard/commands/import_reply.py" line="+50"/>
         <source>Next: {command}</source>
         <translation>次の手順: {command}</translation>
     </message>
@@ -2424,6 +3064,24 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <location filename="../wizard/commands/import_service_key.py" line="+34"/>
         <source>The key is stored encrypted in the profile; its passphrase is in the keyring. Next: {command}</source>
         <translation>鍵は暗号化してプロファイルに保存され、そのパスフレーズはキーリングにあります。次の手順: {command}</translation>
+    </message>
+</context>
+<context>
+    <name>json</name>
+    <message>
+        <location filename="../wizard/core/jsontext.py" line="+65"/>
+        <source>nested more than {limit} levels deep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>a \u escape that is half of a character</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>a number too long to read</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2510,12 +3168,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>クライアント認証用ではありません</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&apos;{subject}&apos; has an Extended Key Usage without clientAuth ({usages}). Public TLS CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP Integration Suite rejects client certificates without it. Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
-        <translation>&apos;{subject}&apos; の拡張キー使用法 (EKU) に clientAuth が含まれていません ({usages})。公開 TLS CA は 2026 年に TLS/SSL サーバー証明書への clientAuth の付与を終了しており、SAP Integration Suite は clientAuth のないクライアント証明書を拒否します。CA にクライアント認証用証明書 (拡張キー使用法 (EKU) に clientAuth を含むもの) を依頼してください。</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+28"/>
         <source>key usage forbids signing</source>
         <translation>キー使用法で署名が禁止されています</translation>
     </message>
@@ -2565,17 +3218,12 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>&apos;{subject}&apos; のコモンネーム &apos;{cn}&apos; の先頭または末尾に空白があるため、ユーザーへのマッピングが失敗します。CN の前後の空白を取り除いて新しい CSR を作成し、再度署名を受けてください。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-54"/>
         <source>no Extended Key Usage</source>
         <translation>拡張キー使用法 (EKU) なし</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&apos;{subject}&apos; has no Extended Key Usage. RFC 5280 treats that as unrestricted, but SAP asks for clientAuth explicitly; if the load balancer refuses it, ask the CA for a client-authentication certificate.</source>
-        <translation>&apos;{subject}&apos; には拡張キー使用法 (EKU) がありません。RFC 5280 では制限なしとして扱われますが、SAP は clientAuth を明示的に求めています。ロードバランサーに拒否された場合は、CA にクライアント認証用証明書を依頼してください。</translation>
-    </message>
-    <message>
-        <location line="+10"/>
+        <location line="+64"/>
         <source>unusual key type</source>
         <translation>一般的でない鍵の種類</translation>
     </message>
@@ -2585,27 +3233,47 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>&apos;{subject}&apos; の鍵は {key} です。SAP がクライアント証明書用に記載しているのは RSA (2048 ビット以上) と EC P-256/P-384 です。ロードバランサーに拒否された場合は、--key-type rsa-3072 または ec-p256 で新しい CSR を作成してください。</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>root not on SAP&apos;s list</source>
-        <translation>ルート証明書が SAP のリストにありません</translation>
+        <location line="-79"/>
+        <source>&apos;{subject}&apos; has an Extended Key Usage without clientAuth ({usages}). SAP: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot; Public TLS CAs stopped issuing clientAuth in their TLS/SSL server certificates in 2026, and SAP Integration Suite rejects client certificates without it. Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
+        <translation>&apos;{subject}&apos; の拡張キー使用法 (Extended Key Usage) に clientAuth がありません ({usages})。SAP の記述: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot;（証明書には OID 1.3.6.1.5.5.7.3.2 のクライアント認証 EKU が必要で、これがない証明書は TLS ハンドシェイクで拒否されます）。公開 TLS CA は 2026 年以降 TLS/SSL サーバー証明書に clientAuth を含めておらず、SAP Integration Suite は clientAuth のないクライアント証明書を拒否します。CA にクライアント認証用の証明書 (Extended Key Usage clientAuth) を依頼してください。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&apos;{subject}&apos; has no Extended Key Usage, so it does not include clientAuth. RFC 5280 treats that as unrestricted, but SAP does not: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot; Ask the CA for a client-authentication certificate (Extended Key Usage clientAuth).</source>
+        <translation>&apos;{subject}&apos; には拡張キー使用法 (Extended Key Usage) がないため、clientAuth も含まれていません。RFC 5280 では制限なしと扱われますが、SAP は違います: &quot;The certificate must include the Client Authentication Extended Key Usage (EKU) with OID 1.3.6.1.5.5.7.3.2. Certificates without this EKU are rejected during the TLS handshake.&quot;（証明書には OID 1.3.6.1.5.5.7.3.2 のクライアント認証 EKU が必要で、これがない証明書は TLS ハンドシェイクで拒否されます）。CA にクライアント認証用の証明書 (Extended Key Usage clientAuth) を依頼してください。</translation>
+    </message>
+    <message>
+        <location line="+74"/>
+        <source>root not confirmed by SAP&apos;s list</source>
+        <translation>SAP のリストで確認できないルート</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>the root &apos;{subject}&apos; is not on {version}. SAP&apos;s load balancer only accepts client certificates that chain to a listed root. Check SAP Note 2801396 (load a newer list with --sap-roots) or get the certificate from a CA whose root is listed.</source>
-        <translation>ルート証明書 &apos;{subject}&apos; は {version} に含まれていません。SAP のロードバランサーは、リストにあるルート証明書につながるクライアント証明書のみを受け入れます。SAP Note 2801396 を確認する (新しいリストは --sap-roots で読み込めます) か、ルート証明書がリストにある CA から証明書を入手してください。</translation>
+        <source>the root &apos;{subject}&apos; is not on {version}, so this tool cannot confirm that SAP&apos;s load balancer accepts it (not confirmed, not refused). That list is one source: the authoritative list is SAP Note 2801396 (needs an SAP login), and SAP&apos;s help pages name roots it lacks. Check the note or the acceptable-CA names the load balancer sends (fetch-root), and add roots with --sap-roots FILE.</source>
+        <translation>ルート &apos;{subject}&apos; は {version} にないため、SAP のロードバランサーが受け入れるかどうかをこのツールでは確認できません（未確認であり、拒否ではありません）。このリストは情報源の一つです。正式なリストは SAP Note 2801396（SAP ログインが必要）で、SAP のヘルプページにはこのリストにないルートも記載されています。Note またはロードバランサーが送る受け入れ可能な CA 名 (fetch-root) を確認し、--sap-roots FILE でルートを追加してください。</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>root removed from SAP&apos;s list</source>
-        <translation>ルート証明書が SAP のリストから削除されています</translation>
+        <location line="+12"/>
+        <source>root not in SAP&apos;s current list</source>
+        <translation>SAP の現行リストにないルート</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>the root &apos;{subject}&apos; was removed from SAP&apos;s list ({version}); the load balancer will stop accepting certificates that chain to it. Get a new certificate from a CA whose root is on the list.</source>
-        <translation>ルート証明書 &apos;{subject}&apos; は SAP のリスト ({version}) から削除されています。ロードバランサーは今後、このルートにつながる証明書を受け入れなくなります。ルート証明書がリストにある CA から新しい証明書を入手してください。</translation>
+        <source>the root &apos;{subject}&apos; was in earlier versions of SAP&apos;s BTP trust store but is not in {version}. SAP&apos;s Neo page of trusted root CAs (April 2026) still lists some of these roots, so whether the load balancer accepts it is not confirmed. Check SAP Note 2801396; a CA whose root is on the list avoids the question.</source>
+        <translation>ルート &apos;{subject}&apos; は SAP の BTP Trust Store の以前のバージョンにはありましたが、{version} にはありません。SAP の Neo の信頼済みルート CA のページ（2026 年 4 月）にはこれらのルートの一部がまだ記載されているため、ロードバランサーが受け入れるかどうかは未確認です。SAP Note 2801396 を確認してください。ルートがリストにある CA を使えば、この問題は生じません。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
+        <source>root not among the custom domain&apos;s trusted CAs</source>
+        <translation>カスタムドメインの信頼済み CA にないルート</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the root &apos;{subject}&apos; is not among {version}. With a custom domain and a customer-managed trust model the load balancer accepts the CAs configured for that domain: add this root there (and to the file you gave), or use a certificate from a CA that is configured.</source>
+        <translation>ルート &apos;{subject}&apos; は {version} に含まれていません。カスタムドメインと顧客管理の信頼モデルでは、ロードバランサーはそのドメインに設定された CA を受け入れます。このルートをそこ（および指定したファイル）に追加するか、設定済みの CA の証明書を使ってください。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>expires soon</source>
         <translation>まもなく期限切れ</translation>
     </message>
@@ -2626,6 +3294,16 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     </message>
     <message>
         <location line="+10"/>
+        <source>certificate outlives its issuer</source>
+        <translation>発行者より有効期間が長い証明書</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;{subject}&apos; is valid until {date}, but its issuer &apos;{issuer}&apos; expires on {issuer_date}: from then on the chain no longer validates and the load balancer drops it. Get the CA&apos;s renewed intermediate before that date, or renew the certificate earlier.</source>
+        <translation>&apos;{subject}&apos; は {date} まで有効ですが、発行者 &apos;{issuer}&apos; は {issuer_date} に期限切れになります。その日以降はチェーンを検証できず、ロードバランサーに破棄されます。その日までに CA の更新済み中間証明書を入手するか、証明書を早めに更新してください。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>chain ends in Baltimore CyberTrust Root</source>
         <translation>チェーンの終端が Baltimore CyberTrust Root</translation>
     </message>
@@ -2635,13 +3313,18 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>チェーンの終端は &apos;{subject}&apos; で、{date} に有効期限が切れています。これは SAP の Neo ロードバランサーの旧ルートであり、これに依存する証明書はもう使用できません。ルート証明書が {version} にある CA から新しい証明書を入手してください。</translation>
     </message>
     <message>
-        <location line="+513"/>
-        <location line="+253"/>
+        <location line="+522"/>
+        <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
+        <translation> {flag} が指定されたため受け入れました。SAP のロードバランサーは TLS ハンドシェイクでこの証明書を破棄するため、Cloud Integration への送信側の認証には使えません。</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <location line="+255"/>
         <source> Also tried: {sources}.</source>
         <translation> 試行した取得元: {sources}。</translation>
     </message>
     <message>
-        <location line="-244"/>
+        <location line="-246"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>署名が {origin} から取得した &apos;{issuer}&apos; の鍵で検証できません (同じ名前の別の CA 証明書です)</translation>
     </message>
@@ -2676,7 +3359,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>コンピューターの時刻を確認するか、その日付までお待ちください。</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+67"/>
         <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
         <translation>--key-type rsa-3072 (または ec-p256) で新しい CSR を作成し、再度署名を受けてください。</translation>
     </message>
@@ -2696,7 +3379,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>SHA-256 で署名された CA 証明書を CA から入手するか、別の CA を使用してください。</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+58"/>
         <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
         <translation>&apos;{root}&apos; までのチェーンの検証に失敗しました ({reason})</translation>
     </message>
@@ -2844,7 +3527,37 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>サービスインスタンスのロールの変更が反映されるまで、最大 1 時間かかることがあります。変更直後の 403 はそれだけが原因の場合があります。</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>{role} is not a role for sending messages: roles like AuthGroup.Administrator, and the roles of the application ending in &apos;provision&apos;, let a user manage the tenant, not call integration flows. A sender needs ESBMessaging.send (or a custom role) on the runtime: Neo: the application ending in &apos;iflmap&apos;; Cloud Foundry: the integration-flow service instance.</source>
+        <translation>{role} はメッセージ送信用のロールではありません。AuthGroup.Administrator のようなロールや、名前が &apos;provision&apos; で終わるアプリケーションのロールは、テナントの管理用であり、統合フローの呼び出しには使えません。送信側にはランタイム上の ESBMessaging.send（またはカスタムロール）が必要です。Neo: 名前が &apos;iflmap&apos; で終わるアプリケーション、Cloud Foundry: integration-flow のサービスインスタンスです。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>--validity does not apply to an External Certificate service key: SAP documents the validity only for keys of type Certificate (SAP generates the key pair); an external certificate is valid as long as the certificate itself.</source>
+        <translation>--validity は External Certificate のサービスキーには適用されません。SAP が有効期間を記載しているのは Certificate タイプのキー（SAP がキーペアを生成）だけです。外部証明書は証明書自体の有効期間だけ有効です。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The tenant is reached through the custom domain {domain}, with a customer-managed trust model: the load balancer of that domain accepts the CAs configured for it, so SAP&apos;s root list does not judge this chain; {cas}.</source>
+        <translation>テナントにはカスタムドメイン {domain}（顧客管理の信頼モデル）経由で接続します。このドメインのロードバランサーはドメインに設定された CA を受け入れるため、SAP のルートリストではこのチェーンを判定しません。{cas}。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>the chain is judged against the CAs in {file}</source>
+        <translation>チェーンは {file} の CA に対して判定されます</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>give the CAs configured for the domain with --custom-domain-cas FILE so the chain can be judged against them</source>
+        <translation>チェーンを判定できるよう、ドメインに設定された CA を --custom-domain-cas FILE で指定してください</translation>
+    </message>
+    <message>
         <location line="+6"/>
+        <source>Custom domain {domain} (SAP Custom Domain service; SAP&apos;s documentation of that service has the exact steps, this tool does not confirm them): map the domain to the Cloud Integration runtime, configure TLS for it with client authentication and the trusted CA certificates of your senders (customer-managed trust; include the CA of this certificate: {issuer}), point DNS at it, then let senders call https://{domain}/http/&lt;address&gt;.</source>
+        <translation>カスタムドメイン {domain}（SAP Custom Domain サービス。正確な手順はこのサービスの SAP ドキュメントにあり、このツールでは確認していません）: ドメインを Cloud Integration のランタイムに割り当て、クライアント認証と送信側の信頼済み CA 証明書で TLS を設定し（顧客管理の信頼。この証明書の CA {issuer} を含めてください）、DNS を向けてから、送信側に https://{domain}/http/&lt;address&gt; を呼び出させてください。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Trial tenants do not support certificate login at all; use a paid tenant.</source>
         <translation>トライアルテナントは証明書によるログインを一切サポートしていません。有償のテナントを使用してください。</translation>
     </message>
@@ -2942,6 +3655,11 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>2 つ目の方法 (SAP は非推奨): 証明書が統合フローの一部になるため、証明書を変更する (更新のたび、発行 CA の変更時など) たびにフローを編集して再デプロイする必要があり、それまでは新しい証明書での呼び出しが失敗します (ダウンタイム)。推奨される方法は「{recommended}」です: cpi-cert-wizard mapping --profile {profile}</translation>
     </message>
     <message>
+        <location line="+9"/>
+        <source>With this option the tenant checks only the certificate&apos;s subject and issuer DN (SAP: &quot;Tenant checks the permissions of the sender by evaluating the certificate&apos;s subject/issuer distinguished name (DN)&quot;): any certificate the same CA issues with the same subject passes, not only this one.</source>
+        <translation>このオプションでは、テナントは証明書のサブジェクト DN と発行者 DN だけを確認します（SAP: &quot;Tenant checks the permissions of the sender by evaluating the certificate&apos;s subject/issuer distinguished name (DN)&quot;）。同じ CA が同じサブジェクトで発行した証明書はすべて通り、この証明書に限りません。</translation>
+    </message>
+    <message>
         <location line="+8"/>
         <source>a Certificate-to-User Mapping</source>
         <translation>証明書とユーザーのマッピング</translation>
@@ -2996,7 +3714,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>エンドポイントを呼び出します: cpi-cert-wizard test-call --profile {profile}。403 が返り、デフォルトトレース (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) に「サブジェクトと発行者が受け入れ可能な subjectAndIssuers リストに含まれていない」と記録されている場合は、チャネルのリストにこの証明書がありません。DN を比較してください (cpi-cert-wizard analyze-log でトレースを読み取れます)。</translation>
     </message>
     <message>
-        <location line="+201"/>
+        <location line="+214"/>
         <source>nothing (the name is empty)</source>
         <translation>なし (名前が空です)</translation>
     </message>
@@ -3011,7 +3729,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>キー名</translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+170"/>
         <source>Subject</source>
         <translation>サブジェクト</translation>
     </message>
@@ -3021,7 +3739,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>発行者</translation>
     </message>
     <message>
-        <location filename="../wizard/commands/mapping.py" line="+47"/>
+        <location filename="../wizard/commands/mapping.py" line="+50"/>
         <source>upload in Certificate-to-User Mappings</source>
         <translation>Certificate-to-User Mappings でアップロード</translation>
     </message>
@@ -3051,7 +3769,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>送信側チャネルでアップロード: Authorization = Client Certificate → Add → Select</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+93"/>
         <source>{flags} is for the mapping or service key; with --flow-certificate the integration flow itself checks the certificate (no user, no role). Drop it, or drop --flow-certificate.</source>
         <translation>{flags} はマッピングまたはサービスキー用です。--flow-certificate を指定すると、統合フロー自体が証明書をチェックします (ユーザーもロールも使用しません)。このオプションを外すか、--flow-certificate を外してください。</translation>
     </message>
@@ -3126,12 +3844,22 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>シークレットは保存されていません (キーリングなし)。再度入力を求められます</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+17"/>
+        <source>--custom-domain-cas needs --custom-domain HOST.</source>
+        <translation>--custom-domain-cas には --custom-domain HOST が必要です。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the trusted CAs of the custom domain</source>
+        <translation>カスタムドメインの信頼済み CA</translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>Publishing the mapping for {user!r} to {tmn} …</source>
         <translation>{user!r} のマッピングを {tmn} に公開しています…</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+87"/>
         <source>Certificate: {subject}</source>
         <translation>証明書: {subject}</translation>
     </message>
@@ -3182,8 +3910,8 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     </message>
     <message>
         <location line="+3"/>
-        <source>Service key: {key} (validity {days} days)</source>
-        <translation>サービスキー: {key} (有効期間 {days} 日)</translation>
+        <source>Service key: {key} (External Certificate)</source>
+        <translation>サービスキー: {key}（External Certificate）</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -3230,7 +3958,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>neo_api</name>
     <message>
-        <location filename="../wizard/core/neo_api.py" line="-31"/>
+        <location filename="../wizard/core/neo_api.py" line="-32"/>
         <source>{tmn!r} is not an https URL of the tenant&apos;s management host; give https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com.</source>
         <translation>{tmn!r} はテナントの管理ホストの https URL ではありません。https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com を指定してください。</translation>
     </message>
@@ -3240,7 +3968,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>{host} はランタイム (iflmap) ホストです。API は管理ホスト https://&lt;account&gt;-tmn.hci.&lt;region&gt;.hana.ondemand.com にあります。</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
         <source>The token URL {url!r} must be an https URL (the OAuth token endpoint of the subaccount, …/oauth2/api/v1/token).</source>
         <translation>トークン URL {url!r} は https URL (サブアカウントの OAuth トークンエンドポイント、…/oauth2/api/v1/token) である必要があります。</translation>
     </message>
@@ -3378,7 +4106,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>profiles</name>
     <message>
-        <location filename="../wizard/commands/profiles.py" line="+41"/>
+        <location filename="../wizard/commands/profiles.py" line="+44"/>
         <source>No profiles yet in {folder}.
 Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{folder} にプロファイルはまだありません。
@@ -3390,7 +4118,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation> (要更新)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Secrets are kept in: {where}</source>
         <translation>シークレットの保管場所: {where}</translation>
     </message>
@@ -3415,7 +4143,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>プロファイル {name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+258"/>
+        <location filename="../wizard/core/profiles.py" line="+279"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>最後に変更する前のプロファイルは {backup} に保存されています。復元するにはこれを {file} に上書きコピーするか、プロファイルを削除してください。</translation>
     </message>
@@ -3425,12 +4153,37 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>バックアップから復元するか、プロファイル (そのフォルダー) を削除して作成し直してください。</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+45"/>
+        <source>{name} is not a usable profile name: use 1 to 64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit (for example ERP-PRD or s4_qas).</source>
+        <translation>{name} はプロファイル名として使用できません。1～64 文字の英字、数字、&apos;.&apos;、&apos;_&apos;、&apos;-&apos; を使い、英字または数字で始めてください (例: ERP-PRD、s4_qas)。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{name} is not a usable profile name: Windows drops a dot at the end of a folder name, so the profile could not be found there. Leave out the final dot.</source>
+        <translation>{name} はプロファイル名として使用できません。Windows はフォルダー名の末尾のドットを削除するため、そこではプロファイルが見つからなくなります。末尾のドットを外してください。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{name} is not a usable profile name: Windows reserves {device} for a device, with any extension, so no folder can have that name there. Pick another name (for example {device}-1 or {device}_PRD).</source>
+        <translation>{name} はプロファイル名として使用できません。Windows は {device} を (拡張子に関係なく) デバイス用に予約しているため、その名前のフォルダーは作成できません。別の名前を選んでください (例: {device}-1、{device}_PRD)。</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>{name} differs from the existing profile {other} only in upper and lower case; Windows and macOS would see one folder. Use {other}, or pick a name that differs in more than case.</source>
+        <translation>{name} は既存のプロファイル {other} と大文字・小文字だけが異なります。Windows と macOS では 1 つのフォルダーとして扱われます。{other} を使うか、大文字・小文字以外も異なる名前を選んでください。</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>Profile {name!r}</source>
         <translation>プロファイル {name!r}</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+76"/>
+        <source>There is no profile named {name!r}; there is {other!r}, which differs only in upper and lower case. Use --profile {other}.</source>
+        <translation>{name!r} という名前のプロファイルはありません。大文字・小文字だけが異なる {other!r} があります。--profile {other} を使ってください。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>none yet</source>
         <translation>まだありません</translation>
     </message>
@@ -3448,6 +4201,16 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <location line="+7"/>
         <source>{file} is not a profile. {restore}</source>
         <translation>{file} はプロファイルではありません。{restore}</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>A profile named {name!r} was created by another process meanwhile; nothing was saved. Run the step again to work on it.</source>
+        <translation>{name!r} という名前のプロファイルがその間に別のプロセスによって作成されました。何も保存されていません。そのプロファイルで作業するには、手順をもう一度実行してください。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Profile {name!r} was changed by another step (another window or command) since it was read here; nothing was saved, so that step&apos;s work is kept. Run this step again.</source>
+        <translation>プロファイル {name!r} は、ここで読み込んだ後に別の手順 (別のウィンドウまたはコマンド) によって変更されました。何も保存されていないため、その手順の結果は保持されています。この手順をもう一度実行してください。</translation>
     </message>
 </context>
 <context>
@@ -3500,7 +4263,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>reply</name>
     <message>
-        <location filename="../wizard/core/reply.py" line="+35"/>
+        <location filename="../wizard/core/reply.py" line="+40"/>
         <location line="+2"/>
         <location line="+1"/>
         <location line="+1"/>
@@ -3550,7 +4313,27 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>ここで必要なのは、CSR に対して CA が返送した証明書 (.cer、.crt、.pem、.p7b) です</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+9"/>
+        <source>here we need CA certificates (intermediates or roots: .pem, .cer, .crt or .p7b) that complete the chain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>here we need the root certificate(s) that the tenant&apos;s server certificate must lead to (.pem, .cer, .crt or .p7b)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>here we need SAP&apos;s list of trusted roots: the JSON shipped in resources/ or a PEM bundle of root certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>{source} is empty — {need}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>{source} is empty. Download the certificate the CA returned for your CSR again.</source>
         <translation>{source} は空です。CSR に対して CA が返送した証明書を再度ダウンロードしてください。</translation>
     </message>
@@ -3565,7 +4348,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>証明書ファイル</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+98"/>
         <source>{source}: certificate block {number} is damaged ({reason}). The file was probably changed or cut while copying; download it again from the CA or copy the whole block including the BEGIN/END lines.</source>
         <translation>{source}: 証明書ブロック {number} が破損しています ({reason})。コピー中にファイルが変更されたか途切れた可能性があります。CA から再度ダウンロードするか、BEGIN/END 行を含めてブロック全体をコピーしてください。</translation>
     </message>
@@ -3576,6 +4359,11 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     </message>
     <message>
         <location line="+11"/>
+        <source>{source} holds more than {limit} PEM blocks; a CA reply holds a few certificates. Check that you picked the right file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>{source} is cut off: a &apos;-----BEGIN …-----&apos; line has no matching &apos;-----END …-----&apos; line. Copy or download the whole file again.</source>
         <translation>{source} は途中で切れています。&apos;-----BEGIN …-----&apos; 行に対応する &apos;-----END …-----&apos; 行がありません。ファイル全体を再度コピーまたはダウンロードしてください。</translation>
     </message>
@@ -3590,7 +4378,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{source} に証明書が含まれていません。{need}。</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+57"/>
         <source>{source} holds a private key, not a certificate — {need}.</source>
         <translation>{source} に含まれているのは証明書ではなく秘密鍵です。{need}。</translation>
     </message>
@@ -3630,7 +4418,37 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{source} は PEM、DER、PKCS#7 のいずれの証明書ファイルでもありません (読み取れないバイナリデータ)。正しいファイルを選択したか確認してください。{need}。</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+31"/>
+        <source>an algorithm this program cannot read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>an unknown certificate version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the text between the BEGIN and END lines is not valid base64</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>an extension appears twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a validity date cannot be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>its binary encoding is invalid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Certificate {number} in {source} is damaged or uses an algorithm this program cannot read ({reason}). Download the CA&apos;s reply again.</source>
         <translation>{source} の証明書 {number} が破損しているか、このプログラムで読み取れないアルゴリズムを使用しています ({reason})。CA の応答を再度ダウンロードしてください。</translation>
     </message>
@@ -3811,7 +4629,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>sap_sign</name>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="-222"/>
+        <location filename="../wizard/core/sap_sign.py" line="-224"/>
         <source>%n day(s)</source>
         <translation>%n 日</translation>
     </message>
@@ -3826,7 +4644,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>%n 年</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+159"/>
         <source>a Destination service key (JSON)</source>
         <translation>Destination サービスのサービスキー (JSON)</translation>
     </message>
@@ -3834,6 +4652,11 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <location line="+13"/>
         <source>on: SAP renews it shortly before it expires; import the renewal with --refresh and update the tenant entry</source>
         <translation>オン: 有効期限の少し前に SAP が更新します。更新された証明書を --refresh でインポートし、テナントへの登録を更新してください</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>The Destination service runs in a Cloud Foundry or an &apos;Other Environment&apos; subaccount, not in Neo: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
+        <translation>Destination サービスは Cloud Foundry または &apos;Other Environment&apos; のサブアカウントで動作し、Neo では動作しません。Neo の利用者はこの手順のためだけに（無料の）Cloud Foundry サブアカウントが必要です。証明書はその後 Neo でも使えます。</translation>
     </message>
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+73"/>
@@ -3872,7 +4695,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../wizard/core/sap_sign.py" line="+6"/>
+        <location filename="../wizard/core/sap_sign.py" line="-23"/>
         <source>off</source>
         <translation>オフ</translation>
     </message>
@@ -3966,11 +4789,6 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <source>SAP signs for 1 day to 1 year; this request: {validity}. Automatic renewal: {renew}.</source>
         <translation>SAP による署名の有効期間は 1 日～1 年です。今回の要求: {validity}。自動更新: {renew}。</translation>
     </message>
-    <message>
-        <location line="+4"/>
-        <source>The Destination service runs on Cloud Foundry: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
-        <translation>Destination サービスは Cloud Foundry で動作します。Neo のユーザーは、この手順のためだけに (無料の) Cloud Foundry サブアカウントが必要です。取得した証明書は Neo でも使用できます。</translation>
-    </message>
 </context>
 <context>
     <name>secret</name>
@@ -3983,7 +4801,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>secrets</name>
     <message>
-        <location filename="../wizard/core/secrets.py" line="+45"/>
+        <location filename="../wizard/core/secrets.py" line="+82"/>
         <source>the private-key passphrase</source>
         <translation>秘密鍵のパスフレーズ</translation>
     </message>
@@ -4003,17 +4821,37 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>Destination サービスのクライアントシークレット</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+1"/>
+        <source>the password for the company CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+393"/>
         <source>none (no usable keyring)</source>
         <translation>なし (使用可能なキーリングがありません)</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored; you will be asked for them each time, or set them in the environment variables listed in the README.</source>
-        <translation>使用可能な OS のキーリングが見つかりません (Linux では、ロック解除された GNOME Keyring や KWallet などの SecretService が必要です)。シークレットは保存されないため、毎回入力を求められます。README に記載されている環境変数で設定することもできます。</translation>
+        <location line="+6"/>
+        <source>The keyring backend {backend} is not one known to encrypt what it keeps (it may write secrets to a plain file), so no secret is stored there.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+6"/>
+        <source>The secrets of these profiles were stored in {keyring}, which cannot be reached now. Start or unlock it (on Linux: log in to the desktop session), then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>You will be asked for them each time, or set {variables} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log in to the desktop session or unlock &apos;Login&apos; in Passwords and Keys) and try again.</source>
         <translation>キーリング ({keyring}) がロックされているため、{what}を使用できません。ロックを解除してから (デスクトップセッションにログインするか、「パスワードと鍵」で &apos;Login&apos; キーリングのロックを解除)、再試行してください。</translation>
     </message>
@@ -4023,17 +4861,32 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>キーリング ({keyring}) が{what}の処理を拒否しました: {error}。キーリングが実行中でロック解除されていることを確認してください。</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+56"/>
+        <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No answer was given for {what}; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>{What} of profile {profile}: </source>
         <translation>プロファイル {profile} の{What}: </translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>{What} of profile {profile!r} is needed and is not in a keyring: {reason} Set {variable} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>{What} of profile {profile!r} is not in the keyring ({keyring}). Set {variable} or store it again.</source>
         <translation>プロファイル {profile!r} の{What}がキーリング ({keyring}) にありません。{variable} を設定するか、再度保存してください。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>not stored: taken from {variable}</source>
         <translation>保存なし: {variable} から取得</translation>
     </message>
@@ -4043,46 +4896,233 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>キーリングなし: プロファイル {profile} の{what}を設定してください: </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>{What} needs 8 characters or more.</source>
         <translation>{What}は 8 文字以上必要です。</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>not stored: no keyring, you will be asked for it</source>
-        <translation>保存なし: キーリングがないため、必要なときに入力を求められます</translation>
+        <location line="+5"/>
+        <source>Type {what} for profile {profile} again: </source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
+        <source>The two entries of {what} differ; nothing was created. Try again, or set {variable} in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>not stored: no keyring, you will be asked for it (or set {variable})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>The keyring refused to delete {what}: {error}.</source>
         <translation>キーリングが{what}の削除を拒否しました: {error}。</translation>
     </message>
 </context>
 <context>
+    <name>senders</name>
+    <message>
+        <location filename="../wizard/core/senders.py" line="+46"/>
+        <source>SAP PI/PO (AS Java)</source>
+        <translation>SAP PI/PO (AS Java)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SAP NetWeaver Administrator → Configuration → Certificates and Keys (Key Storage): import {root} into the view TrustedCAs.</source>
+        <translation>SAP NetWeaver Administrator → Configuration → Certificates and Keys (Key Storage): {root} をビュー TrustedCAs にインポートします。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>In the same place, choose (or create) a keystore view for this sender and import {p12} there as a key pair entry (PKCS#12 with the whole chain).</source>
+        <translation>同じ場所でこの送信側用のキーストアビューを選択（または作成）し、{p12} をキーペアのエントリ（チェーン全体を含む PKCS#12）としてインポートします。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>In the receiver channel towards Cloud Integration (SOAP, HTTP_AAE or IDoc_AAE): the runtime host over HTTPS, authentication by client certificate with that keystore view and entry, no user and password.</source>
+        <translation>Cloud Integration 向けの受信チャネル（SOAP、HTTP_AAE または IDoc_AAE）: ランタイムホストに HTTPS で接続し、そのキーストアビューとエントリでクライアント証明書認証を行います。ユーザーとパスワードは使いません。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>SAP ABAP (S/4HANA, ECC)</source>
+        <translation>SAP ABAP (S/4HANA, ECC)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>STRUST: add {root} to the certificate list of the SSL client PSE you use for this connection (SSL client Standard or a dedicated SSL client identity).</source>
+        <translation>STRUST: この接続で使う SSL クライアント PSE（SSL client Standard または専用の SSL クライアント ID）の証明書リストに {root} を追加します。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>STRUST: import {p12} into that SSL client PSE (PSE → Import, or sapgenpse import_p12 -p &lt;file&gt;.pse {p12} and load the PSE); the PSE must hold the leaf and every intermediate.</source>
+        <translation>STRUST: {p12} をその SSL クライアント PSE にインポートします（PSE → インポート、または sapgenpse import_p12 -p &lt;file&gt;.pse {p12} で作成して PSE を読み込み）。PSE にはリーフ証明書とすべての中間証明書が必要です。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>SM59, connection type G: the runtime host, port 443, SSL active with that SSL client identity; Logon &amp; Security: SSL client certificate, without a logon user.</source>
+        <translation>SM59、接続タイプ G: ランタイムホスト、ポート 443、その SSL クライアント ID で SSL を有効化。ログオン/セキュリティ: SSL クライアント証明書、ログオンユーザーなし。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>With two or more worker nodes on the tenant side an ABAP sender gets HTTP 403 unless the profile parameter ict/disable_cookie_urlencoding is 1 or 2, depending on the kernel (SAP Note 2681175).</source>
+        <translation>テナント側のワーカーノードが 2 つ以上ある場合、カーネルに応じてプロファイルパラメーター ict/disable_cookie_urlencoding を 1 または 2 に設定しない限り、ABAP の送信側には HTTP 403 が返ります（SAP Note 2681175）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Do not mix Basic authentication and the client certificate towards the tenant: TLS session reuse then gives intermittent 401s (SAP KBA 3584034).</source>
+        <translation>テナントに対して Basic 認証とクライアント証明書を混在させないでください。TLS セッションの再利用により、401 が断続的に発生します（SAP KBA 3584034）。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Java application</source>
+        <translation>Java アプリケーション</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>keytool -importcert -alias tenant-root -file {root} -keystore truststore.p12 -storetype PKCS12 (or rely on the JDK&apos;s cacerts if it holds the root).</source>
+        <translation>keytool -importcert -alias tenant-root -file {root} -keystore truststore.p12 -storetype PKCS12（JDK の cacerts にルートがあればそれでも構いません）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Use {p12} as the key store (javax.net.ssl.keyStore={p12}, keyStoreType=PKCS12), or copy it into yours with keytool -importkeystore -srckeystore {p12} -srcstoretype PKCS12.</source>
+        <translation>{p12} をキーストアとして使う（javax.net.ssl.keyStore={p12}, keyStoreType=PKCS12）か、keytool -importkeystore -srckeystore {p12} -srcstoretype PKCS12 で既存のキーストアにコピーします。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Call the runtime host over HTTPS with that key store; no Authorization header.</source>
+        <translation>そのキーストアでランタイムホストを HTTPS で呼び出します。Authorization ヘッダーは付けません。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>An old Java that reports &apos;wrong password&apos; or a MAC error cannot read AES-256 PKCS#12: export again with --legacy.</source>
+        <translation>古い Java で「パスワードが違う」や MAC エラーが出る場合、AES-256 の PKCS#12 を読めません。--legacy で再エクスポートしてください。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>.NET application</source>
+        <translation>.NET アプリケーション</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Windows: {root} in Trusted Root Certification Authorities (often there already).</source>
+        <translation>Windows: {root} を「信頼されたルート証明機関」に入れます（多くの場合は既にあります）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Load {p12} as an X509Certificate2 and add it to HttpClientHandler.ClientCertificates; put the intermediates into the Intermediate Certification Authorities store so Windows sends them.</source>
+        <translation>{p12} を X509Certificate2 として読み込み、HttpClientHandler.ClientCertificates に追加します。Windows が中間証明書を送るよう、「中間証明機関」ストアに入れてください。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Call the runtime host with TLS 1.2 or 1.3; no Authorization header.</source>
+        <translation>TLS 1.2 または 1.3 でランタイムホストを呼び出します。Authorization ヘッダーは付けません。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&apos;Could not create SSL/TLS secure channel&apos; usually means the application offers only TLS 1.0 or 1.1: enable TLS 1.2.</source>
+        <translation>&apos;Could not create SSL/TLS secure channel&apos; は、多くの場合アプリケーションが TLS 1.0 または 1.1 しか提示していないことを意味します。TLS 1.2 を有効にしてください。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Postman</source>
+        <translation>Postman</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Settings → Certificates → CA certificates: {root_pem} (needed when SSL certificate verification is on and the root is not in the system store).</source>
+        <translation>Settings → Certificates → CA certificates: {root_pem}（SSL 証明書の検証がオンで、ルートがシステムのストアにない場合に必要です）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Settings → Certificates → Add certificate: host = the runtime host, PFX file {p12} and its password.</source>
+        <translation>Settings → Certificates → Add certificate: ホスト = ランタイムホスト、PFX ファイル {p12} とそのパスワード。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Send the request to https://&lt;runtime host&gt;/http/&lt;address&gt; with Authorization: No Auth.</source>
+        <translation>https://&lt;runtime host&gt;/http/&lt;address&gt; に Authorization: No Auth でリクエストを送ります。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>curl</source>
+        <translation>curl</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>--cacert {root_pem}</source>
+        <translation>--cacert {root_pem}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>--cert {chain} with --key and its passphrase, or --cert-type P12 --cert {p12}; cpi-cert-wizard test-call prints the exact command.</source>
+        <translation>--cert {chain} と --key およびそのパスフレーズ、または --cert-type P12 --cert {p12}。正確なコマンドは cpi-cert-wizard test-call が表示します。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>curl &lt;options&gt; https://&lt;runtime host&gt;/http/&lt;address&gt;, without -u.</source>
+        <translation>curl &lt;options&gt; https://&lt;runtime host&gt;/http/&lt;address&gt;（-u は付けません）。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>trust store: {text}</source>
+        <translation>トラストストア: {text}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>key pair: {text}</source>
+        <translation>キーペア: {text}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>call: {text}</source>
+        <translation>呼び出し: {text}</translation>
+    </message>
+</context>
+<context>
     <name>storage</name>
     <message>
-        <location filename="../wizard/core/storage.py" line="+55"/>
+        <location filename="../wizard/core/storage.py" line="+110"/>
+        <source>Cannot replace {file}: another program has it open. Close it (an editor, a viewer, a virus scanner still reading it) and try again; nothing was changed.</source>
+        <translation>{file} を置き換えられません。別のプログラムがこのファイルを開いています。そのプログラム (エディター、ビューアー、まだ読み取り中のウイルス対策ソフトなど) を閉じてから再試行してください。何も変更されていません。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Cannot write {file}: {reason}. Check that the folder exists and is writable.</source>
         <translation>{file} に書き込めません: {reason}。フォルダーが存在し、書き込み可能であることを確認してください。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+5"/>
         <source>Cannot write {file}: {reason}. Nothing was changed.</source>
         <translation>{file} に書き込めません: {reason}。何も変更していません。</translation>
     </message>
     <message>
-        <location line="+20"/>
-        <location line="+48"/>
+        <location line="+54"/>
         <source>{file} is a folder, not {what}. Give the file itself.</source>
         <translation>{file} はフォルダーです ({what} ではありません)。ファイル自体を指定してください。</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="+5"/>
+        <source>{file} is a named pipe (FIFO), not {what}: reading it could wait forever. Save what you want to give into a regular file and give that file.</source>
+        <translation>{file} は名前付きパイプ (FIFO) です ({what} ではありません)。読み取りが終わらない可能性があります。内容を通常のファイルに保存し、そのファイルを指定してください。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{file} is a device, not {what}: reading it may never end. Give a regular file.</source>
+        <translation>{file} はデバイスです ({what} ではありません)。読み取りが終わらない可能性があります。通常のファイルを指定してください。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{file} is not a regular file (a socket or similar), not {what}.</source>
+        <translation>{file} は通常のファイルではありません (ソケットなど)。{what} ではありません。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>{file} is {size} MB; {what} is never that large (limit {limit} MB). Check that you picked the right file.</source>
         <translation>{file} のサイズは {size} MB です。{what} がこれほど大きくなることはありません (上限 {limit} MB)。正しいファイルを選択したか確認してください。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+61"/>
         <source>{file} does not exist. Check the path.</source>
         <translation>{file} は存在しません。パスを確認してください。</translation>
     </message>
@@ -4097,12 +5137,32 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{file} を読み取れません: {reason}。</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+81"/>
+        <source>process {pid}</source>
+        <translation>プロセス {pid}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>another process</source>
+        <translation>別のプロセス</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>it is a symbolic link, which is never followed; remove it</source>
+        <translation>シンボリックリンクです (リンク先はたどりません)。削除してください</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>it is a folder; remove it</source>
+        <translation>フォルダーです。削除してください</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Cannot create the lock file {file}: {reason}.</source>
         <translation>ロックファイル {file} を作成できません: {reason}。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+32"/>
         <source>{what} is being changed by {holder}, which did not finish within {seconds} s. Wait for it to finish (or close the other cpi-cert-wizard) and try again.</source>
         <translation>{what} は {holder} によって変更中で、{seconds} 秒以内に終了しませんでした。終了するまで待ってから (または別の cpi-cert-wizard を閉じてから)、再試行してください。</translation>
     </message>
@@ -4143,7 +5203,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+211"/>
+        <location filename="../wizard/core/testcall.py" line="+216"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>プロファイル {profile!r} には秘密鍵 ({file}) がありません。先に鍵と CSR を作成する (csr) か、PKCS#12 をインポート (import-p12) してください。</translation>
     </message>
@@ -4198,7 +5258,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>受け入れ可能なクライアントルート証明書のファイル</translation>
     </message>
     <message>
-        <location line="+568"/>
+        <location line="+563"/>
+        <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
+        <translation>この呼び出しはクライアント証明書に加えて Authorization ヘッダーを送っています。SAP KBA 3584034: テナントに対して Basic 認証とクライアント証明書を混在させる送信側では、TLS セッションの再利用により 401 が断続的に発生します。送信側ごとに認証方式を 1 つにしてください。</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
         <translation>プロファイル {profile!r} にはテナントの URL がありません。--url でエンドポイントを指定してください (例: https://&lt;runtime host&gt;/http/&lt;address&gt;)。</translation>
     </message>
@@ -4208,7 +5273,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{url!r} は https:// URL ではありません。テナントは TLS 経由でのみクライアント証明書を受け入れます。https://&lt;runtime host&gt;/http/&lt;address&gt; を使用してください。</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+90"/>
         <source>Connected to {target}.</source>
         <translation>{target} に接続しました。</translation>
     </message>
@@ -4313,12 +5378,17 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>応答の先頭: {excerpt}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>Redirected to {location}: not an integration flow endpoint (a login page or the management host?).</source>
         <translation>{location} にリダイレクトされました: 統合フローのエンドポイントではありません (ログインページまたは管理ホストではありませんか?)。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
+        <source>The answer asks for credentials: WWW-Authenticate: {value}.</source>
+        <translation>応答は資格情報を求めています: WWW-Authenticate: {value}。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>The server says it could not verify the client certificate.</source>
         <translation>サーバーは、クライアント証明書を検証できなかったと応答しています。</translation>
     </message>
@@ -4328,32 +5398,57 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>サーバーは、クライアント証明書が届かなかったと応答しています。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+25"/>
         <source>The pre-checks found problems with the chain: {checks} (see above).</source>
         <translation>事前チェックでチェーンに問題が見つかりました: {checks} (上記を参照)。</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>The server never asked for a client certificate, so nothing could be forwarded: check that the URL is the runtime host (not the management host) and that no proxy or gateway ends TLS in between.</source>
-        <translation>サーバーはクライアント証明書を一度も要求しなかったため、何も転送できませんでした。URL がランタイムホスト (管理ホストではなく) であること、および間にあるプロキシやゲートウェイが TLS を終端していないことを確認してください。</translation>
+        <location line="+15"/>
+        <source>A load balancer drops such a chain, so the tool believes the tenant saw no certificate (the access log would show &apos;-&apos; as the user).</source>
+        <translation>ロードバランサーはこのようなチェーンを破棄するため、テナントには証明書が届かなかったとツールは推測しています（アクセスログのユーザーは &apos;-&apos; になるはずです）。</translation>
     </message>
     <message>
         <location line="+11"/>
-        <source>A load balancer drops such a chain, so the tenant saw no certificate (the access log shows &apos;-&apos; as the user).</source>
-        <translation>ロードバランサーはこのようなチェーンを破棄するため、テナントには証明書が届いていません (アクセスログのユーザーは &apos;-&apos; と表示されます)。</translation>
+        <source>the server sent no acceptable-CA names</source>
+        <translation>サーバーは受け入れ可能な CA 名を送りませんでした</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>The chain should pass the load balancer, so the certificate reached the tenant but is not known there (the access log shows &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; as the user).</source>
-        <translation>チェーンはロードバランサーを通過するはずなので、証明書はテナントに届いていますが、テナントに登録されていません (アクセスログのユーザーは &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; と表示されます)。</translation>
+        <location line="+2"/>
+        <source>the server&apos;s acceptable-CA names do not settle it</source>
+        <translation>サーバーの受け入れ可能な CA 名では判断できません</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>Why the tool believes the load balancer dropped the chain: {named}, and the root {root} is not confirmed by {version}. If that root is on SAP&apos;s current list (SAP Note 2801396), the certificate reached the tenant and is not mapped (NOT_MAPPED) instead; the access log line of this call tells the two apart.</source>
+        <translation>ロードバランサーがチェーンを破棄したとツールが推測する理由: {named}。また、ルート {root} は {version} で確認できません。このルートが SAP の現行リスト（SAP Note 2801396）にあれば、証明書はテナントに届いており、代わりにマッピングされていない (NOT_MAPPED) ことになります。この呼び出しのアクセスログの行で両者を区別できます。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The chain should pass the load balancer, so the tool believes the certificate reached the tenant but is not known there (the access log would show &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; as the user).</source>
+        <translation>チェーンはロードバランサーを通過するはずなので、証明書はテナントに届いたもののそこで認識されていないとツールは推測しています（アクセスログのユーザーは &apos;&lt;CN&gt;@&lt;issuer CN&gt;&apos; になるはずです）。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Could not tell: {checks}.</source>
         <translation>判断できませんでした: {checks}。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+29"/>
+        <source>SAP&apos;s answer says invalid_client: the client certificate is not configured exactly once in a service key (SAP KBA 3224701). So the certificate passed the load balancer and reached the tenant; it is in no service key of a Process Integration Runtime instance, or in more than one.</source>
+        <translation>SAP の応答は invalid_client です。クライアント証明書がちょうど 1 つのサービスキーに設定されていません（SAP KBA 3224701）。つまり証明書はロードバランサーを通過してテナントに届いていますが、Process Integration Runtime インスタンスのどのサービスキーにもないか、複数のキーにあります。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The answer carries X-CSRF-Token: Required: the sender channel is CSRF protected and the call brought no valid token. Fetch one first (GET with X-CSRF-Token: Fetch, keep the cookies) or untick CSRF Protected in the channel; the certificate and the role are fine.</source>
+        <translation>応答に X-CSRF-Token: Required が含まれています。送信チャネルは CSRF 保護されており、呼び出しに有効なトークンがありませんでした。先にトークンを取得する（X-CSRF-Token: Fetch 付きの GET、Cookie は保持）か、チャネルの CSRF Protected をオフにしてください。証明書とロールは問題ありません。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The server never asked for a client certificate, so none was sent: this is not SAP&apos;s load balancer in front of a runtime node. Check that the URL is the runtime host (not the management host) and that no proxy or API Management ends TLS in between; sending intermediates or changing the CA will not help.</source>
+        <translation>サーバーはクライアント証明書を一度も要求しなかったため、証明書は送られていません。これはランタイムノードの前にある SAP のロードバランサーではありません。URL が管理ホストではなくランタイムホストであること、途中のプロキシや API Management が TLS を終端していないことを確認してください。中間証明書の送信や CA の変更では解決しません。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>no certificate</source>
         <translation>証明書なし</translation>
     </message>
@@ -4386,17 +5481,18 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>ターゲットが指定されていません。テナントのランタイム URL またはホストを指定してください (例: https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders)。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+22"/>
         <source>{raw!r} is a {scheme}:// address; give an https:// URL, a host name or host:port.</source>
         <translation>{raw!r} は {scheme}:// のアドレスです。https:// URL、ホスト名、または host:port を指定してください。</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="-9"/>
+        <location line="+30"/>
         <source>{raw!r}: the IPv6 address has no closing &apos;]&apos;.</source>
         <translation>{raw!r}: IPv6 アドレスに閉じ括弧 &apos;]&apos; がありません。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>{raw!r}: {port!r} is not a port number (1 to 65535).</source>
         <translation>{raw!r}: {port!r} はポート番号 (1 から 65535) ではありません。</translation>
     </message>
@@ -4411,7 +5507,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{raw!r} にはホスト名がありません。</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+48"/>
         <source>Proxy scheme {scheme}:// is not supported; give an http:// proxy URL (the usual kind: it tunnels TLS with CONNECT), for example http://proxy.corp:3128.</source>
         <translation>プロキシのスキーム {scheme}:// はサポートされていません。http:// のプロキシ URL (CONNECT で TLS をトンネリングする一般的な種類) を指定してください。例: http://proxy.corp:3128。</translation>
     </message>
@@ -4599,7 +5695,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>tracelog</name>
     <message>
-        <location filename="../wizard/core/tracelog.py" line="+482"/>
+        <location filename="../wizard/core/tracelog.py" line="+513"/>
         <source>an ljs_trace_*.log file</source>
         <translation>ljs_trace_*.log ファイル</translation>
     </message>
@@ -4607,12 +5703,27 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+93"/>
+        <location filename="../wizard/core/trust.py" line="+101"/>
         <source>an SAP trust list</source>
         <translation>SAP のトラストリスト</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+8"/>
+        <source>{base} plus {count} root(s) from {file}</source>
+        <translation>{base} と {file} の {count} 個のルート</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the trusted CAs of the custom domain</source>
+        <translation>カスタムドメインの信頼済み CA</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the trusted CAs configured for the custom domain {domain} ({file})</source>
+        <translation>カスタムドメイン {domain} に設定された信頼済み CA（{file}）</translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source>the SAP trust list shipped with the wizard</source>
         <translation>ウィザードに同梱されている SAP のトラストリスト</translation>
     </message>
@@ -4625,7 +5736,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>verdicts</name>
     <message>
-        <location filename="../wizard/core/verdicts.py" line="+78"/>
+        <location filename="../wizard/core/verdicts.py" line="+92"/>
         <source>Neo: {neo} Cloud Foundry: {cf}</source>
         <translation>Neo: {neo} Cloud Foundry: {cf}</translation>
     </message>
@@ -4705,7 +5816,32 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>根拠に示されたチェーンの問題を修正してください: リーフとすべての中間証明書を送信し、ルート証明書が SAP のリストにある CA の証明書を使用してください。自己署名証明書は使用できません。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>The load balancer would drop this chain (the tool&apos;s inference)</source>
+        <translation>ロードバランサーはこのチェーンを破棄するはずです（ツールの推測）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The tenant answered 401 without saying why. The tool cannot see what the load balancer did; from the chain it sends, it believes the load balancer dropped the client certificate, so the call arrived without one. The evidence says why it believes so; the access log line of this call (&apos;-&apos; as the user) would confirm it.</source>
+        <translation>テナントは理由を示さずに 401 を返しました。ツールはロードバランサーの動作を直接見ることはできません。送信したチェーンから、ロードバランサーがクライアント証明書を破棄し、呼び出しが証明書なしで届いたと推測しています。その理由は根拠に示しています。この呼び出しのアクセスログの行（ユーザーが &apos;-&apos;）で確認できます。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The server never asked for a client certificate</source>
+        <translation>サーバーはクライアント証明書を要求しませんでした</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The server at this address finished the TLS handshake without asking for a client certificate, so none was sent. SAP&apos;s load balancer in front of a runtime node asks for one; this answer came from something else: the management host instead of the runtime host, or an API Management or reverse proxy that ends TLS in front of the tenant.</source>
+        <translation>このアドレスのサーバーはクライアント証明書を要求せずに TLS ハンドシェイクを終えたため、証明書は送られていません。ランタイムノードの前にある SAP のロードバランサーは証明書を要求します。この応答は別のもの、つまりランタイムホストではなく管理ホスト、またはテナントの前で TLS を終端する API Management やリバースプロキシから来ています。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Call the runtime host: on Cloud Foundry the url of the integration-flow service key (…-rt.cfapps…), on Neo the host ending in -iflmap…, not the management host. If a proxy or API Management sits in between, it must pass the TLS connection through or present the client certificate itself. Another chain or CA will not change this.</source>
+        <translation>ランタイムホストを呼び出してください。Cloud Foundry では integration-flow のサービスキーの url（…-rt.cfapps…）、Neo では -iflmap… で終わるホストで、管理ホストではありません。途中にプロキシや API Management がある場合は、TLS 接続をそのまま通すか、クライアント証明書を自ら提示する必要があります。別のチェーンや CA では変わりません。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>The certificate is not mapped to a user</source>
         <translation>証明書がユーザーにマッピングされていません</translation>
     </message>
@@ -4721,16 +5857,51 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     </message>
     <message>
         <location line="+2"/>
-        <source>Add this exact certificate (the client .cer, serial included) in the Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry.</source>
-        <translation>この証明書そのもの (クライアントの .cer、シリアル番号を含む) を、ユーザー名とともに証明書とユーザーのマッピングに追加してください。更新した証明書には新しいエントリが必要です。</translation>
+        <source>Add this exact certificate (the client .cer, serial included) in the Certificate-to-User Mapping with a user name; a renewed certificate needs a new entry. If 401s come and go while the same sender also calls with Basic authentication, that is TLS session reuse (SAP KBA 3584034): use one authentication type per sender.</source>
+        <translation>この証明書そのもの（クライアントの .cer、シリアル番号を含む）を、ユーザー名とともに証明書とユーザーのマッピングに追加してください。更新した証明書には新しいエントリが必要です。同じ送信側が Basic 認証でも呼び出している間に 401 が出たり消えたりする場合は、TLS セッションの再利用が原因です（SAP KBA 3584034）。送信側ごとに認証方式を 1 つにしてください。</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Create a service key of type External Certificate (certificate_external) with this leaf certificate as PEM on the Process Integration Runtime instance (plan integration-flow); the certificate must be in exactly one service key.</source>
-        <translation>Process Integration Runtime インスタンス (プラン integration-flow) に、このリーフ証明書を PEM として指定した External Certificate タイプ (certificate_external) のサービスキーを作成してください。証明書は 1 つのサービスキーにのみ登録する必要があります。</translation>
+        <location line="+10"/>
+        <source>Create a service key of type External Certificate (certificate_external) with this leaf certificate as PEM on the Process Integration Runtime instance (plan integration-flow); the certificate must be in exactly one service key. If 401s come and go while the same sender also calls with Basic authentication, that is TLS session reuse (SAP KBA 3584034): use one authentication type per sender.</source>
+        <translation>Process Integration Runtime インスタンス（プラン integration-flow）に、このリーフ証明書を PEM で指定した External Certificate (certificate_external) タイプのサービスキーを作成してください。証明書はちょうど 1 つのサービスキーにある必要があります。同じ送信側が Basic 認証でも呼び出している間に 401 が出たり消えたりする場合は、TLS セッションの再利用が原因です（SAP KBA 3584034）。送信側ごとに認証方式を 1 つにしてください。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
+        <source>The certificate is probably not mapped to a user (the tool&apos;s inference)</source>
+        <translation>証明書はおそらくユーザーにマッピングされていません（ツールの推測）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The tenant answered 401 without saying why. The chain should pass the load balancer, so the tool believes the certificate reached the tenant but is not known there. The access log line of this call (&apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos; as the user) would confirm it.</source>
+        <translation>テナントは理由を示さずに 401 を返しました。チェーンはロードバランサーを通過するはずなので、証明書はテナントに届いたもののそこで認識されていないとツールは推測しています。この呼び出しのアクセスログの行（ユーザーが &apos;&lt;subject CN&gt;@&lt;issuer CN&gt;&apos;）で確認できます。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Give the mapped user the channel&apos;s role and check the sender channel&apos;s CSRF setting. An SAP ABAP sender gets 403 when the tenant has two or more worker nodes unless the profile parameter ict/disable_cookie_urlencoding is set to 1 or 2 (SAP Note 2681175).</source>
+        <translation>マッピングされたユーザーにチャネルのロールを付与し、送信チャネルの CSRF 設定を確認してください。テナントのワーカーノードが 2 つ以上ある場合、プロファイルパラメーター ict/disable_cookie_urlencoding を 1 または 2 に設定しない限り、SAP ABAP の送信側には 403 が返ります（SAP Note 2681175）。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Give the mapped user the role the sender channel requires (default ESBMessaging.send) on the application ending in &apos;iflmap&apos; (cockpit → Security → Authorizations), and check the channel&apos;s CSRF protection setting. An SAP ABAP sender with two or more worker nodes on the tenant side needs the profile parameter ict/disable_cookie_urlencoding = 1 or 2 (SAP Note 2681175).</source>
+        <translation>マッピングされたユーザーに、送信チャネルが要求するロール（デフォルトは ESBMessaging.send）を、名前が &apos;iflmap&apos; で終わるアプリケーション上で付与し（コックピット → Security → Authorizations）、チャネルの CSRF 保護設定を確認してください。テナント側のワーカーノードが 2 つ以上ある場合、SAP ABAP の送信側にはプロファイルパラメーター ict/disable_cookie_urlencoding = 1 または 2 が必要です（SAP Note 2681175）。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Add the channel&apos;s role (default ESBMessaging.send) to the service instance&apos;s &quot;roles&quot; parameter (role changes can take up to an hour to apply), and check the channel&apos;s CSRF protection setting. An SAP ABAP sender with two or more worker nodes on the tenant side needs the profile parameter ict/disable_cookie_urlencoding = 1 or 2 (SAP Note 2681175).</source>
+        <translation>チャネルのロール（デフォルトは ESBMessaging.send）をサービスインスタンスの &quot;roles&quot; パラメーターに追加し（ロールの変更が反映されるまで最大 1 時間かかることがあります）、チャネルの CSRF 保護設定を確認してください。テナント側のワーカーノードが 2 つ以上ある場合、SAP ABAP の送信側にはプロファイルパラメーター ict/disable_cookie_urlencoding = 1 または 2 が必要です（SAP Note 2681175）。</translation>
+    </message>
+    <message>
+        <location line="+114"/>
+        <source>Something answers at this address, but no TLS session could be set up with it: it speaks plain HTTP or another protocol, closed the connection during the handshake, or has no protocol version in common with the caller.</source>
+        <translation>このアドレスでは何かが応答していますが、TLS セッションを確立できませんでした。平文の HTTP や別のプロトコルを話している、ハンドシェイク中に接続を閉じた、または呼び出し側と共通のプロトコルバージョンがないかのいずれかです。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that intercepts the connection. A .NET sender that reports &apos;Could not create SSL/TLS secure channel&apos; is usually offering only TLS 1.0 or 1.1: enable TLS 1.2 on it.</source>
+        <translation>ランタイムホストの https:// URL（ポート 443）を使い、接続を横取りするプロキシやゲートウェイがないか確認してください。&apos;Could not create SSL/TLS secure channel&apos; と報告する .NET の送信側は、多くの場合 TLS 1.0 または 1.1 しか提示していません。TLS 1.2 を有効にしてください。</translation>
+    </message>
+    <message>
+        <location line="-145"/>
         <source>Authenticated, but not allowed</source>
         <translation>認証済みですが、許可されていません</translation>
     </message>
@@ -4740,22 +5911,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>テナントは証明書のユーザーを認識していますが (HTTP 403)、そのユーザーにフローの送信側チャネルが要求するロールがないか、CSRF 保護がオンになっているか、フロー自体のクライアント証明書リストにこのサブジェクトと発行者が含まれていません。</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Give the mapped user the channel&apos;s role and check the sender channel&apos;s CSRF setting.</source>
-        <translation>マッピングされたユーザーにチャネルのロールを割り当て、送信側チャネルの CSRF 設定を確認してください。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Give the mapped user the role the sender channel requires (default ESBMessaging.send) on the application ending in &apos;iflmap&apos; (cockpit → Security → Authorizations), and check the channel&apos;s CSRF protection setting.</source>
-        <translation>マッピングされたユーザーに、送信側チャネルが要求するロール (デフォルトは ESBMessaging.send) を &apos;iflmap&apos; で終わるアプリケーションで割り当て (cockpit → Security → Authorizations)、チャネルの CSRF 保護の設定を確認してください。</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Add the channel&apos;s role (default ESBMessaging.send) to the service instance&apos;s &quot;roles&quot; parameter (role changes can take up to an hour to apply), and check the channel&apos;s CSRF protection setting.</source>
-        <translation>チャネルのロール (デフォルトは ESBMessaging.send) をサービスインスタンスの &quot;roles&quot; パラメーターに追加し (ロールの変更が反映されるまで最大 1 時間かかることがあります)、チャネルの CSRF 保護の設定を確認してください。</translation>
-    </message>
-    <message>
-        <location line="+12"/>
+        <location line="+38"/>
         <source>No integration flow at this address</source>
         <translation>このアドレスに統合フローがありません</translation>
     </message>
@@ -4863,16 +6019,6 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <location line="+9"/>
         <source>No TLS session with this port</source>
         <translation>このポートと TLS セッションを確立できません</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Something answers at this address, but no TLS session could be set up with it: it speaks plain HTTP or another protocol, or closed the connection during the handshake.</source>
-        <translation>このアドレスで何かが応答していますが、TLS セッションを確立できませんでした。プレーン HTTP や別のプロトコルを使用しているか、ハンドシェイク中に接続が切断されました。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Use an https:// URL of the runtime host on port 443; check for a proxy or gateway that intercepts the connection.</source>
-        <translation>ランタイムホストのポート 443 の https:// URL を使用してください。接続を傍受するプロキシやゲートウェイがないか確認してください。</translation>
     </message>
 </context>
 <context>
