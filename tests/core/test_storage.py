@@ -75,6 +75,23 @@ def test_folders_the_tool_creates_are_0700_and_private_files_0600_even_under_uma
     assert (tmp_path / "set" / "root.pem").read_bytes() == b"root"
 
 
+@pytest.mark.linux_only(POSIX_MODES)
+def test_the_sandbox_log_folder_is_0700_under_umask_000(tmp_path):
+    import datetime as dt
+
+    from wizard.sandbox.accesslog import AccessLog, AccessRecord
+
+    record = AccessRecord("127.0.0.1", "SENDER", dt.datetime.now(dt.UTC), "GET", "/http/x",
+                          "HTTP/1.1", 200, 2, 5, "localhost:8443")  # fmt: skip
+    previous = os.umask(0)
+    try:
+        written = AccessLog(tmp_path / "sandbox" / "logs", "node1").write(record)
+    finally:
+        os.umask(previous)
+    assert mode(tmp_path / "sandbox") == mode(tmp_path / "sandbox" / "logs") == 0o700
+    assert mode(written) == 0o600
+
+
 def test_a_private_file_is_written_whole_and_nothing_temporary_stays(tmp_path):
     target = atomic_write(tmp_path / "deep" / "er" / "key.pem", "geheim – 秘密")
     assert target.read_text(encoding="utf-8") == "geheim – 秘密"

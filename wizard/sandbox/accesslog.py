@@ -18,6 +18,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.storage import ensure_private_dir
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 # O_BINARY: no newline translation on Windows, so every node's file reads the same.
@@ -75,7 +77,7 @@ class AccessLog:
         path = self.path_for(record.time.astimezone(dt.UTC).date())
         line = (format_line(record) + "\n").encode("utf-8", "replace")
         with self._lock:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            ensure_private_dir(self.folder)  # 0700 whatever the umask (the logs name users)
             fd = os.open(path, _APPEND_FLAGS, 0o600)
             try:
                 os.write(fd, line)
