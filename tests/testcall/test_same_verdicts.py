@@ -229,3 +229,20 @@ def test_stopped_sandbox_is_unreachable(make_profile, sandbox_tenant: Tenant, tm
         timeout=5,
     )
     assert result.verdict is Verdict.UNREACHABLE
+
+
+# --- SAP's own answers (issue 16) ----------------------------------------------------------------
+
+
+def test_sap_answers_that_name_their_cause_map_to_their_verdict():
+    from tests.testcall.harness import CF_401_BODY
+    from wizard.core.testcall import recognise_answer
+
+    no_header = {}.get
+    cf = recognise_answer(401, CF_401_BODY.encode(), no_header)
+    assert cf is not None and cf.verdict is Verdict.NOT_MAPPED and "3224701" in cf.evidence
+    csrf = recognise_answer(403, b"", {"X-CSRF-Token": "Required"}.get)
+    assert csrf is not None and csrf.verdict is Verdict.NOT_AUTHORIZED
+    assert "CSRF" in csrf.evidence
+    assert recognise_answer(401, b"401 from the test tenant", no_header) is None
+    assert recognise_answer(403, b"Forbidden", no_header) is None
