@@ -8,6 +8,7 @@ when not; CI runs them in the Windows leg.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -78,9 +79,12 @@ def windows_path(path: Path) -> str:
 
 
 def linux_path(text: str) -> Path:
-    """The Linux path of a `Z:\\...` path the Windows program printed."""
+    """The Linux path of a path the Windows program printed: Z:\\ is the Linux root under Wine,
+    C:\\ the prefix's drive_c."""
     win = PureWindowsPath(text)
-    assert win.drive.upper() == "Z:", f"{text} is not on drive Z: (the Linux root under Wine)"
+    if win.drive.upper() == "C:":
+        return Path(wineprefix(), "drive_c", *win.parts[1:])
+    assert win.drive.upper() == "Z:", f"{text} is on neither Z: (Linux's /) nor C: (the prefix)"
     return Path("/", *win.parts[1:])
 
 
@@ -158,6 +162,7 @@ def wine_reg_query(key: str) -> str:
     return done.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
+@functools.cache
 def wineprefix() -> Path:
     done = subprocess.run(
         ["bash", "-c", '. packaging/wine/env.sh && printf %s "$WINEPREFIX"'],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,39 @@ def test_screenshot_tour_shows_text_not_boxes(windows_cli, home: Path, tmp_path:
             f"{picture.name} ({lang}) shows {different} different shapes among {shapes}: boxes, "
             "not text"
         )
+
+
+def test_uninstaller_removes_the_program_and_keeps_the_profiles(windows_cli, profile: str):
+    """The profiles live in the user's data folder (%LOCALAPPDATA%\\cpi-cert-wizard), apart from the
+    program (%LOCALAPPDATA%\\Programs\\cpi-cert-wizard): uninstalling removes the program, its
+    Start-menu entry and its Settings > Apps entry, never the profiles. packaging/windows-cli
+    installs the program again on its next call."""
+    run = windows_cli(["csr", "--json", "--profile", profile, "--cn", "uninstall.example.com"])
+    assert run.code == 0, run
+    csr_path = linux_path(json.loads(run.out)["files"]["csr"])
+    assert csr_path.parts[-6:-2] == ("AppData", "Local", "cpi-cert-wizard", "profiles"), csr_path
+    program = csr_path.parents[3] / "Programs" / "cpi-cert-wizard"
+    start_menu = csr_path.parents[4] / "Roaming/Microsoft/Windows/Start Menu/Programs"
+    assert (program / "uninstall.exe").is_file()
+
+    done = subprocess.run(
+        ["bash", "-c", '. packaging/wine/env.sh && wine_piped "$1" /S', "uninstall",
+         str(program / "uninstall.exe")],
+        capture_output=True, cwd=ROOT, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done
+    for _ in range(120):  # the uninstaller goes on from a copy of itself in %TEMP%
+        if not program.exists():
+            break
+        time.sleep(0.5)
+    assert not program.exists(), sorted(program.rglob("*"))[:20]
+    assert not (start_menu / "CPI Certificate Wizard.lnk").exists()
+    entry = wine_reg_query(
+        r"HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\cpi-cert-wizard"
+    )
+    assert "DisplayName" not in entry, entry
+    assert csr_path.is_file(), "the uninstaller removed a profile"
+
+    again = windows_cli(["--version"])  # installs it again
+    assert again.code == 0, again
+    assert (program / "cpi-cert-wizard-cli.exe").is_file()
