@@ -2,8 +2,9 @@
 
 Every command takes --json (one object on stdout: ok, results, files; or ok=false and error) and
 the global --home. Exit status: 0 success, 2 wrong input (the message says what, where and what to
-do), 1 only for bugs. Some commands use 3 for a negative answer that is not an input error
-(test-call's verdict other than OK).
+do; also every usage error, as JSON with --json), 3 a negative answer that is not an input error
+(test-call and batch test-call: a verdict other than OK; fetch-root: no root found; --self-check:
+something missing), 1 only for bugs.
 """
 
 from __future__ import annotations
@@ -54,7 +55,30 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("gui", "gui", "open the wizard (also the default without a subcommand)"),
 ]
 
-EXIT_OK, EXIT_BUG, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_NEGATIVE = 0, 1, 2, 3
+
+EXIT_STATUS_HELP = (
+    "exit status: 0 success; 2 wrong input (the message says what, where and what to do); "
+    "3 a negative answer (test-call: a verdict other than OK; fetch-root: no root found); "
+    "1 a bug"
+)
+
+# Options of every command that take a value: their value is never the command's name.
+_VALUE_OPTIONS = {"--home", "--sap-roots", "--lang"}
+
+
+class UsageError(Exception):
+    """An argparse error (unknown option, missing value): exit 2, as JSON when --json asked."""
+
+    def __init__(self, message: str, usage: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}", self.format_usage())
 
 
 @dataclass
@@ -97,7 +121,15 @@ class Context:
                 f"{prompt.rstrip(': ')} is needed but there is no terminal to ask on. "
                 "Use the environment variable named in the documentation or a keyring.",
             )
-        return getpass.getpass(prompt)
+        try:
+            return getpass.getpass(prompt)
+        except EOFError:  # Ctrl-D (Ctrl-Z on Windows) at the prompt
+            raise WizardError(
+                "secret.cancelled",
+                translate("cli", "{prompt}: no answer (end of input). Nothing was changed.").format(
+                    prompt=prompt.rstrip(": ")
+                ),
+            ) from None
 
     def say(self, message: str) -> None:
         """Progress for people: stderr, so --json stdout stays one object."""
@@ -105,9 +137,34 @@ class Context:
 
 
 def chosen_command(argv: list[str]) -> str | None:
-    """The subcommand named in `argv` (the first word that is one), if any."""
+    """The subcommand named in `argv`: the first word that is not an option or an option's value
+    (`--home csr profiles` runs `profiles` with the home folder `csr`)."""
     names = {name for name, _module, _help in COMMANDS}
-    return next((arg for arg in argv if arg in names), None)
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--":
+            return None
+        elif arg in _VALUE_OPTIONS:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg in names else None
+    return None
+
+
+def json_requested(argv: list[str]) -> bool:
+    """--json anywhere on the line (before or after the command), up to a `--`."""
+    return "--json" in (argv[: argv.index("--")] if "--" in argv else argv)
+
+
+def _undecodable_argument(argv: list[str]) -> str | None:
+    """An argument holding bytes the system's encoding could not decode (and not an existing
+    path, which may legitimately carry such bytes on Linux)."""
+    for arg in argv:
+        if any("\udc80" <= ch <= "\udcff" for ch in arg) and not os.path.lexists(arg):
+            return arg
+    return None
 
 
 def _language(code: str) -> str:
@@ -121,8 +178,14 @@ def _language(code: str) -> str:
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; only `command`'s module is imported, so start-up and --help stay fast."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    common = _Parser(add_help=False)
+    # SUPPRESS: a subcommand's default must not undo a --json given before the command
+    common.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print one JSON object on stdout",
+    )
     common.add_argument(
         "--home",
         type=Path,
@@ -143,9 +206,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="language of messages and the wizard: en, de, fr, es, ja (default: the setting in "
         "settings.json, else the system's)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="cpi-cert-wizard",
         description="Onboard a sender system to SAP Cloud Integration with a client certificate.",
+        epilog=EXIT_STATUS_HELP,
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -157,7 +221,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module, help_text in COMMANDS:
-        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+        p = sub.add_parser(
+            name, help=help_text, description=help_text, epilog=EXIT_STATUS_HELP, parents=[common]
+        )
         if name == command:
             mod = importlib.import_module(f"wizard.commands.{module}")
             mod.configure(p)
@@ -226,13 +292,34 @@ def main(argv: list[str] | None = None) -> int:
         from wizard.selfcheck import run as self_check
 
         return self_check(json_output="--json" in argv)
+    as_json = json_requested(argv)
     command = chosen_command(argv)
     if command is None and not {"-h", "--help", "--version"} & set(argv):
         command, argv = "gui", ["gui", *argv]  # no subcommand: open the wizard
-    parser = build_parser(command)
-    args = parser.parse_args(argv)
+    try:
+        undecodable = _undecodable_argument(argv)
+        if undecodable is not None:
+            raise UsageError(
+                translate(
+                    "cli",
+                    "The argument {argument} holds bytes that are not text in this system's "
+                    "encoding. Type it again, or rename the file it names.",
+                ).format(argument=ascii(undecodable)),
+                "",
+            )
+        parser = build_parser(command)
+        args = parser.parse_args(argv)
+        if not hasattr(args, "_run"):
+            parser.error(translate("cli", "choose a command"))
+    except UsageError as exc:
+        if as_json:
+            _emit_json({"ok": False, "error": {"code": "usage", "message": exc.message}})
+        else:
+            print(exc.usage + exc.message, file=sys.stderr)
+        return EXIT_INPUT
     home = getattr(args, "home", None) or default_home()
-    ctx = Context(home=Path(home), json=args.json, sap_roots=getattr(args, "sap_roots", None))
+    ctx = Context(home=Path(home), json=as_json, sap_roots=getattr(args, "sap_roots", None))
+    args.json = as_json
     from wizard.language import choose_language, install_for_command_line
 
     args.lang = choose_language(getattr(args, "lang", None), ctx.home)

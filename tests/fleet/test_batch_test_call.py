@@ -58,7 +58,7 @@ def test_batch_test_call_gives_each_profile_its_verdict_and_records_it(
     result = cli("batch", "test-call", "--trust", box.lb_root_pem_path, "--concurrency", "2",
                  "--timeout", "10", "--json")  # fmt: skip
 
-    assert result.code == 2  # one call was not OK
+    assert result.code == 3  # one call was not OK: a verdict, the same exit status as test-call
     verdicts = {r["profile"]: (r["status"], r["verdict"]) for r in result.json["results"]}
     assert verdicts == {
         "erp-0": ("done", "OK"),

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from wizard.cli import EXIT_INPUT, EXIT_OK, Context, Outcome
+from wizard.cli import EXIT_INPUT, EXIT_NEGATIVE, EXIT_OK, Context, Outcome
 from wizard.core import keys
 from wizard.core.batch import DEFAULT_CONCURRENCY, BatchReport, ProfileResult, Status
 from wizard.core.i18n import translate
@@ -212,8 +212,18 @@ def _run(args: argparse.Namespace, ctx: Context) -> Outcome:
         text=render(report, hint),
         data=report_json(report),
         files=dict(report.files),
-        exit_code=EXIT_OK if report.ok else EXIT_INPUT,
+        exit_code=_exit_code(args.step, report),
     )
+
+
+def _exit_code(step: str, report) -> int:
+    """0 all done; 3 (as test-call) when every failure is a verdict other than OK; else 2."""
+    if report.ok:
+        return EXIT_OK
+    failed = [r for r in report.results if r.status is Status.FAILED]
+    if step == "test-call" and all(r.verdict for r in failed):
+        return EXIT_NEGATIVE
+    return EXIT_INPUT
 
 
 def _progress(ctx: Context):

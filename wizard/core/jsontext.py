@@ -17,10 +17,24 @@ from wizard.core.i18n import translate
 
 MAX_DEPTH = 64  # no document this program reads nests deeper than a handful of levels
 
-_LONE_SURROGATE = re.compile(
-    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
-    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+# An escaped backslash, a surrogate pair, or half of one (high or low alone).
+_ESCAPES = re.compile(
+    r"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}(\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
+    r"|\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 )
+
+
+def _lone_surrogate(text: str) -> int | None:
+    """Where a \\u escape stands for half a character (a lone surrogate), if anywhere."""
+    if "\\u" not in text:
+        return None
+    for match in _ESCAPES.finditer(text):
+        token = match.group()
+        if token == "\\\\":
+            continue
+        if (token[3] in "89abAB" and match.group(1) is None) or token[3] in "cdefCDEF":
+            return match.start()
+    return None
 
 
 def _depth(text: str) -> int:
@@ -52,12 +66,12 @@ def loads(data: str | bytes) -> Any:
             text[:100],
             0,
         )
-    surrogate = _LONE_SURROGATE.search(text)
-    if surrogate:
+    surrogate = _lone_surrogate(text)
+    if surrogate is not None:
         raise json.JSONDecodeError(
             translate("json", "a \\u escape that is half of a character"),
             text[:100],
-            surrogate.start(),
+            surrogate,
         )
     try:
         return json.loads(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextvars
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -57,18 +58,58 @@ _NEED = QT_TRANSLATE_NOOP(
 _CONTEXT = "reply"
 
 
+# What the file was for, when it is not the CA's reply (--ca-file, --trust, --sap-roots).
+_PURPOSE: contextvars.ContextVar[str | None] = contextvars.ContextVar("purpose", default=None)
+
+NEED_CA_CERTIFICATES = QT_TRANSLATE_NOOP(
+    "reply",
+    "here we need CA certificates (intermediates or roots: .pem, .cer, .crt or .p7b) "
+    "that complete the chain",
+)
+NEED_SERVER_ROOTS = QT_TRANSLATE_NOOP(
+    "reply",
+    "here we need the root certificate(s) that the tenant's server certificate must lead to "
+    "(.pem, .cer, .crt or .p7b)",
+)
+NEED_SAP_ROOTS = QT_TRANSLATE_NOOP(
+    "reply",
+    "here we need SAP's list of trusted roots: the JSON shipped in resources/ or a PEM bundle "
+    "of root certificates",
+)
+
+
 def _need() -> str:
-    return tr(_CONTEXT, _NEED)
+    return tr(_CONTEXT, _PURPOSE.get() or _NEED)
 
 
-def parse_certificates(data: bytes, *, source: str) -> list[x509.Certificate]:
+def parse_certificates(
+    data: bytes, *, source: str, need: str | None = None
+) -> list[x509.Certificate]:
     """Every certificate in `data`, in the order found, duplicates (same DER) removed.
+
+    `need` (one of the NEED_* texts) says what the file is for when it is not a CA's reply; it is
+    the hint in every refusal.
 
     Accepts PEM certificates and PKCS#7 blocks with any text around them (Windows exports,
     `openssl pkcs12` output with "Bag Attributes"), DER certificates, DER PKCS#7 (.p7b/.p7c),
     CRLF line ends, a UTF-8 BOM and UTF-16 text. Raises `WizardError` naming `source` otherwise.
     """
+    token = _PURPOSE.set(need)
+    try:
+        return _parse_certificates(data, source)
+    finally:
+        _PURPOSE.reset(token)
+
+
+def _parse_certificates(data: bytes, source: str) -> list[x509.Certificate]:
     if not data or not data.strip():
+        if _PURPOSE.get():
+            raise WizardError(
+                "reply.empty",
+                translate("reply", "{source} is empty — {need}.").format(
+                    source=source, need=_need()
+                ),
+            )
         raise WizardError(
             "reply.empty",
             translate(

@@ -47,8 +47,8 @@ from wizard.core.accesslog import common_name
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
 from wizard.core.keys import PrivateKey, load_key, same_public_key
-from wizard.core.profiles import Artefact, Profile, ProfileStore, State
-from wizard.core.reply import parse_certificates
+from wizard.core.profiles import Artefact, Profile, ProfileStore, State, default_home
+from wizard.core.reply import NEED_CA_CERTIFICATES, NEED_SERVER_ROOTS, parse_certificates
 from wizard.core.secrets import SecretKind, Secrets
 from wizard.core.storage import read_input_file
 from wizard.core.trust import (
@@ -303,7 +303,7 @@ def server_trust(store: ProfileStore, profile: Profile, trust: str | None) -> Se
     data = read_input_file(path, what=translate("testcall", "a root certificate for the tenant"))
     return ServerTrust(
         label=translate("testcall", "the certificates in {file}").format(file=path),
-        roots=tuple(parse_certificates(data, source=str(path))),
+        roots=tuple(parse_certificates(data, source=str(path), need=NEED_SERVER_ROOTS)),
         cafile=path,
     )
 
@@ -337,7 +337,7 @@ def accepted_roots(
         data = read_input_file(
             path, what=translate("testcall", "a file of accepted client root certificates")
         )
-        certs = parse_certificates(data, source=str(path))
+        certs = parse_certificates(data, source=str(path), need=NEED_CA_CERTIFICATES)
         return AcceptedRoots(
             source=f"the roots in {path}",
             names=tuple(c.subject for c in certs),
@@ -783,9 +783,12 @@ def curl_command(
     data_arg: str | None,
     proxy: tlsprobe.Proxy | None,
     timeout: float,
+    home: Path | None = None,
 ) -> str:
-    """The same call with curl. The key passphrase is fetched by a command, never written here."""
+    """The same call with curl. The key passphrase is fetched by a command, never written here.
+    `home`: the data folder when it is not the default one (the secret command needs it)."""
     q = shell_quote
+    home_arg = f"--home {q(str(home))} " if home is not None else ""
     parts = [
         CURL,
         "--cert",
@@ -793,7 +796,7 @@ def curl_command(
         "--key",
         q(str(key_file)),
         "--pass",
-        f'"$(cpi-cert-wizard secret show key --profile {q(profile.name)})"',
+        f'"$(cpi-cert-wizard {home_arg}secret show key --profile {q(profile.name)})"',
     ]
     if trust.cafile is not None:
         parts += ["--cacert", q(str(trust.cafile))]
@@ -871,6 +874,7 @@ def call_endpoint(
         data_arg=data_arg if data_arg is not None else _data_for_curl(data),
         proxy=via,
         timeout=timeout,
+        home=None if store.home == default_home() else store.home.absolute(),
     )
     call = _Call(
         target=target,

@@ -24,7 +24,12 @@ from cryptography.hazmat.primitives import hashes
 from wizard.core import jsontext
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
-from wizard.core.reply import parse_certificates, parse_certificates_lenient
+from wizard.core.reply import (
+    NEED_CA_CERTIFICATES,
+    NEED_SAP_ROOTS,
+    parse_certificates,
+    parse_certificates_lenient,
+)
 from wizard.core.storage import read_input_file
 from wizard.resources import resource
 
@@ -96,7 +101,7 @@ def load_sap_list(path: Path | None = None) -> SapTrustList:
     data = read_input_file(path, what=translate("trust", "an SAP trust list"))
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return _list_from_json(data, source=str(path), fallback_version=path.name)
-    certificates = parse_certificates(data, source=str(path))
+    certificates = parse_certificates(data, source=str(path), need=NEED_SAP_ROOTS)
     roots = _roots_of(certificates)
     base = _shipped_list()
     added = tuple(r for r in roots if not any(_matches(r, b.sha256, b.sha1) for b in base.roots))
@@ -116,7 +121,7 @@ def custom_domain_list(path: Path, domain: str) -> SapTrustList:
     roots a client chain is judged against instead of SAP's list."""
     path = Path(path)
     data = read_input_file(path, what=translate("trust", "the trusted CAs of the custom domain"))
-    certificates = parse_certificates(data, source=str(path))
+    certificates = parse_certificates(data, source=str(path), need=NEED_CA_CERTIFICATES)
     return SapTrustList(
         version=translate(
             "trust", "the trusted CAs configured for the custom domain {domain} ({file})"
@@ -317,7 +322,9 @@ def ca_file_source(path: Path) -> TrustSource:
     path = Path(path)
     data = read_input_file(path, what=translate("trust", "a CA certificate file"))
     name = f"--ca-file {path.resolve()}"
-    return TrustSource(name, tuple(parse_certificates(data, source=str(path))))
+    return TrustSource(
+        name, tuple(parse_certificates(data, source=str(path), need=NEED_CA_CERTIFICATES))
+    )
 
 
 def sap_list_source(sap_list: SapTrustList) -> TrustSource | None:
