@@ -8,6 +8,7 @@ from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from wizard.core.flow import REMINDER_DAYS, MadeFile, Step, made_files, reminder_ics
 from wizard.core.profiles import Profile, ProfileStore
+from wizard.core.senders import GUIDES, guide_lines
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
 from wizard.ui.text import arg, translate
@@ -61,6 +63,19 @@ class SummaryPage(Page):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.body.addWidget(self.table_label)
         self.body.addWidget(self.table, 1)
+        # Where the files go on the sender itself: core's guide per kind of sender (senders.py).
+        self.sender_label = QLabel(self.tr("&Your sender:"), self)
+        self.sender_kind = QComboBox(self)
+        for guide in GUIDES.values():
+            self.sender_kind.addItem(translate("senders", guide.name), guide.sender.value)
+        self.sender_label.setBuddy(self.sender_kind)
+        self.sender_guide = self.paragraph("", self)
+        self.sender_guide.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sender_kind.currentIndexChanged.connect(self._show_sender_guide)
+        self.body.addWidget(self.sender_label)
+        self.body.addWidget(self.sender_kind)
+        self.body.addWidget(self.sender_guide)
+        self._show_sender_guide()
         self.folder = self.paragraph("", self)
         self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.addWidget(self.folder)
@@ -111,6 +126,9 @@ class SummaryPage(Page):
             busy=self.tr("Listing the files…"),
             on_done=self._show_files,
         )
+
+    def _show_sender_guide(self) -> None:
+        self.sender_guide.setText("\n".join(guide_lines(self.sender_kind.currentData())))
 
     def _show_files(self, files: list[MadeFile]) -> None:
         self.files = files
