@@ -170,7 +170,7 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+53"/>
+        <location filename="../wizard/ui/wizard.py" line="+58"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: Assistent für Client-Zertifikate</translation>
     </message>
@@ -195,7 +195,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+39"/>
         <source>Stop what is running; nothing is written</source>
         <translation type="unfinished"></translation>
     </message>
@@ -939,7 +939,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/summary.py" line="+49"/>
+        <location filename="../wizard/ui/pages/summary.py" line="+51"/>
         <source>&amp;Which file goes where:</source>
         <translation>&amp;Welche Datei wohin gehört:</translation>
     </message>
@@ -959,7 +959,12 @@
         <translation>Gehört zu</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+12"/>
+        <source>&amp;Your sender:</source>
+        <translation>&amp;Ihr Sendersystem:</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Add &amp;reminder to calendar…</source>
         <translation>&amp;Erinnerung im Kalender eintragen…</translation>
     </message>
@@ -999,7 +1004,7 @@
         <translation>Dateien werden aufgelistet…</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+36"/>
         <source>Save the calendar reminder</source>
         <translation>Kalendererinnerung speichern</translation>
     </message>
@@ -1897,7 +1902,7 @@
         <translation>{count} fehlgeschlagen: siehe die Zeilen oben; die übrigen sind erledigt.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+106"/>
+        <location filename="../wizard/core/batch.py" line="+107"/>
         <source>a CSV of sender systems</source>
         <translation>eine CSV-Datei mit Sendersystemen</translation>
     </message>
@@ -1905,6 +1910,11 @@
         <location line="+469"/>
         <source>a certificate file</source>
         <translation>eine Zertifikatsdatei</translation>
+    </message>
+    <message>
+        <location line="+196"/>
+        <source>{file} holds this certificate already, written with the same options.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2536,7 +2546,22 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Das Feld &apos;key&apos; in {file} ist kein lesbarer privater PEM-Schlüssel.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+41"/>
+        <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>--out {file}: the keystore is a .p12 (or .pfx) file, and {suffix} is the name of one of the public files written next to it. Give --out NAME.p12 or a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>--out {file}: give the keystore a name ending in .p12 or .pfx.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
         <translation>Der Schlüssel von Profil {name!r} gehört nicht zu seinem gespeicherten Zertifikat (der Schlüssel wurde nach dem Import ersetzt). Importieren Sie das Zertifikat für den neuen Schlüssel, oder exportieren Sie die alte .p12 aus dem Archivordner des Profils.</translation>
     </message>
@@ -2572,9 +2597,14 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>export_p12</name>
     <message>
-        <location filename="../wizard/commands/export_p12.py" line="+47"/>
+        <location filename="../wizard/commands/export_p12.py" line="+61"/>
         <source>Password: {password}</source>
         <translation>Passwort: {password}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Password: not shown</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2617,7 +2647,17 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Weiter: {command}</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+22"/>
+        <source>{files} exist(s) already. Replace? [y/N] </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>y</source>
+        <translation type="unfinished">j</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Step by step for your sender: --sender {choices}</source>
         <translation>Schritt für Schritt für Ihr Sendersystem: --sender {choices}</translation>
     </message>

@@ -170,7 +170,7 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+53"/>
+        <location filename="../wizard/ui/wizard.py" line="+58"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration&#xa0;: assistant de certificat client</translation>
     </message>
@@ -195,7 +195,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+39"/>
         <source>Stop what is running; nothing is written</source>
         <translation type="unfinished"></translation>
     </message>
@@ -939,7 +939,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/summary.py" line="+49"/>
+        <location filename="../wizard/ui/pages/summary.py" line="+51"/>
         <source>&amp;Which file goes where:</source>
         <translation>&amp;Quel fichier va où&#xa0;:</translation>
     </message>
@@ -959,7 +959,12 @@
         <translation>Destination</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+12"/>
+        <source>&amp;Your sender:</source>
+        <translation>&amp;Votre système émetteur&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Add &amp;reminder to calendar…</source>
         <translation>Ajouter un &amp;rappel au calendrier…</translation>
     </message>
@@ -999,7 +1004,7 @@
         <translation>Liste des fichiers…</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+36"/>
         <source>Save the calendar reminder</source>
         <translation>Enregistrer le rappel de calendrier</translation>
     </message>
@@ -1897,7 +1902,7 @@
         <translation>{count} en échec&#xa0;: voir leurs lignes ci-dessus&#xa0;; les autres sont terminés.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+106"/>
+        <location filename="../wizard/core/batch.py" line="+107"/>
         <source>a CSV of sender systems</source>
         <translation>un fichier CSV de systèmes émetteurs</translation>
     </message>
@@ -1905,6 +1910,11 @@
         <location line="+469"/>
         <source>a certificate file</source>
         <translation>un fichier de certificat</translation>
+    </message>
+    <message>
+        <location line="+196"/>
+        <source>{file} holds this certificate already, written with the same options.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2535,7 +2545,22 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Le champ «&#xa0;key&#xa0;» de {file} n&apos;est pas une clé privée PEM lisible.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+41"/>
+        <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>--out {file}: the keystore is a .p12 (or .pfx) file, and {suffix} is the name of one of the public files written next to it. Give --out NAME.p12 or a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>--out {file}: give the keystore a name ending in .p12 or .pfx.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
         <translation>La clé du profil {name!r} ne correspond pas à son certificat enregistré (la clé a été remplacée après l&apos;import). Importez le certificat de la nouvelle clé, ou exportez l&apos;ancien .p12 depuis le dossier d&apos;archive du profil.</translation>
     </message>
@@ -2571,9 +2596,14 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>export_p12</name>
     <message>
-        <location filename="../wizard/commands/export_p12.py" line="+47"/>
+        <location filename="../wizard/commands/export_p12.py" line="+61"/>
         <source>Password: {password}</source>
         <translation>Mot de passe&#xa0;: {password}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Password: not shown</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2616,7 +2646,17 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Ensuite&#xa0;: {command}</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+22"/>
+        <source>{files} exist(s) already. Replace? [y/N] </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>y</source>
+        <translation type="unfinished">o</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Step by step for your sender: --sender {choices}</source>
         <translation>Pas à pas pour votre système émetteur&#xa0;: --sender {choices}</translation>
     </message>

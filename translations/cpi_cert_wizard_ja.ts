@@ -170,7 +170,7 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+53"/>
+        <location filename="../wizard/ui/wizard.py" line="+58"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: クライアント証明書ウィザード</translation>
     </message>
@@ -195,7 +195,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+39"/>
         <source>Stop what is running; nothing is written</source>
         <translation type="unfinished"></translation>
     </message>
@@ -938,7 +938,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/summary.py" line="+49"/>
+        <location filename="../wizard/ui/pages/summary.py" line="+51"/>
         <source>&amp;Which file goes where:</source>
         <translation>各ファイルの配置先(&amp;W):</translation>
     </message>
@@ -958,7 +958,12 @@
         <translation>配置先</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+12"/>
+        <source>&amp;Your sender:</source>
+        <translation>送信側システム(&amp;Y):</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Add &amp;reminder to calendar…</source>
         <translation>カレンダーにリマインダーを追加(&amp;R)…</translation>
     </message>
@@ -998,7 +1003,7 @@
         <translation>ファイルを一覧表示しています…</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+36"/>
         <source>Save the calendar reminder</source>
         <translation>カレンダーのリマインダーを保存</translation>
     </message>
@@ -1896,7 +1901,7 @@
         <translation>{count} 件が失敗しました。上の該当行を参照してください。その他は完了しています。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+106"/>
+        <location filename="../wizard/core/batch.py" line="+107"/>
         <source>a CSV of sender systems</source>
         <translation>送信側システムの CSV</translation>
     </message>
@@ -1904,6 +1909,11 @@
         <location line="+469"/>
         <source>a certificate file</source>
         <translation>証明書ファイル</translation>
+    </message>
+    <message>
+        <location line="+196"/>
+        <source>{file} holds this certificate already, written with the same options.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2534,7 +2544,22 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>{file} の &apos;key&apos; フィールドは読み取り可能な PEM 秘密鍵ではありません。</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+41"/>
+        <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>--out {file}: the keystore is a .p12 (or .pfx) file, and {suffix} is the name of one of the public files written next to it. Give --out NAME.p12 or a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>--out {file}: give the keystore a name ending in .p12 or .pfx.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
         <translation>プロファイル {name!r} の鍵が、保存されている証明書に対応していません (インポート後に鍵が置き換えられました)。新しい鍵に対する証明書をインポートするか、プロファイルのアーカイブフォルダーから古い .p12 をエクスポートしてください。</translation>
     </message>
@@ -2570,9 +2595,14 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>export_p12</name>
     <message>
-        <location filename="../wizard/commands/export_p12.py" line="+47"/>
+        <location filename="../wizard/commands/export_p12.py" line="+61"/>
         <source>Password: {password}</source>
         <translation>パスワード: {password}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Password: not shown</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2615,7 +2645,17 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>次の手順: {command}</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+22"/>
+        <source>{files} exist(s) already. Replace? [y/N] </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>y</source>
+        <translation type="unfinished">はい</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Step by step for your sender: --sender {choices}</source>
         <translation>送信側システムごとの手順: --sender {choices}</translation>
     </message>
