@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from wizard.cli import Context, Outcome
@@ -20,6 +21,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--include-root", action="store_true", help="also put the root in")
     parser.add_argument("--name", help="alias (friendly name) of the key entry")
     parser.add_argument(
+        "--force", action="store_true", help="replace files that exist already at --out"
+    )
+    parser.add_argument(
+        "--show-password",
+        action="store_true",
+        help="print the PKCS#12 password (otherwise: 'secret show --profile P p12')",
+    )
+    parser.add_argument(
         "--sender",
         choices=[s.value for s in Sender],
         help="also say step by step where the files go on this kind of sender",
@@ -27,8 +36,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
-    from wizard.core.enrollment import export_p12
+    from wizard.core.enrollment import export_p12, export_targets
 
+    targets = export_targets(ctx.store, args.profile, args.out)
+    folder = ctx.store.folder(args.profile).absolute()
+    outside = [p for p in targets.values() if p.absolute().parent != folder]
+    replace = args.force or _confirmed(ctx, outside)
     result = export_p12(
         ctx.store,
         ctx.secrets,
@@ -37,6 +50,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         legacy=args.legacy,
         include_root=args.include_root,
         alias=args.name,
+        replace=replace,
     )
     kind = LEGACY if result.legacy else MODERN
     shown = ctx.secrets.available
@@ -45,6 +59,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         f"PKCS#12 ({kind}: {explained(kind)})",
         f"  {files['p12']}",
         translate("export_p12", "Password: {password}").format(password=result.password)
+        if args.show_password
+        else translate("export_p12", "Password: not shown")
         if shown
         else translate("export_p12", "Password: the one you typed"),
         translate(
@@ -84,6 +100,22 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         },
         files=result.files,
     )
+
+
+def _confirmed(ctx: Context, targets: list[Path]) -> bool:
+    """Ask before replacing files outside the profile, when a person is there to answer."""
+    taken = [p for p in targets if p.exists()]
+    if not taken or ctx.json or not sys.stdin or not sys.stdin.isatty():
+        return False
+    names = ", ".join(str(p) for p in taken)
+    question = translate("export_p12", "{files} exist(s) already. Replace? [y/N] ").format(
+        files=names
+    )
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes", translate("export_p12", "y"))
 
 
 def _names(files: dict[str, Path]) -> dict[str, str]:

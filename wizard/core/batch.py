@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import hashlib
 import io
 import json
 import zipfile
@@ -709,6 +710,31 @@ def _not_ready(profile: Profile | BrokenProfile, store: ProfileStore) -> Profile
 # --- batch export ----------------------------------------------------------------------------------
 
 
+def _export_stamp(store: ProfileStore, name: str, *, legacy: bool, include_root: bool) -> dict:
+    """What an exported .p12 was made from: the chain's content and the options."""
+    chain = store.read_artefact(name, Artefact.CHAIN) or b""
+    return {
+        "chain_sha256": hashlib.sha256(chain).hexdigest(),
+        "legacy": legacy,
+        "include_root": include_root,
+    }
+
+
+def _stamp_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.export.json")
+
+
+def _read_stamp(target: Path) -> dict | None:
+    try:
+        return json.loads(_stamp_path(target).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_stamp(target: Path, stamp: dict) -> None:
+    atomic_write(_stamp_path(target), json.dumps(stamp, sort_keys=True) + "\n")
+
+
 def export_all(
     store: ProfileStore,
     secrets: Secrets,
@@ -722,7 +748,8 @@ def export_all(
 ) -> BatchReport:
     """The PKCS#12 and public files of every selected profile that has a certificate.
 
-    Skipped when the .p12 is newer than the certificate, unless `again`.
+    Skipped when the .p12 holds the current certificate and was written with the same options
+    (a record beside it says so), unless `again`.
     """
     from wizard.core.enrollment import export_p12
 
@@ -737,16 +764,15 @@ def export_all(
             assert isinstance(profile, Profile)
             name = profile.name
             target = out / f"{name}.p12" if out else store.path(name, Artefact.P12)
-            chain_file = store.path(name, Artefact.CHAIN)
-            if (
-                not again
-                and target.exists()
-                and target.stat().st_mtime >= chain_file.stat().st_mtime
-            ):
+            wanted = _export_stamp(store, name, legacy=legacy, include_root=include_root)
+            if not again and target.exists() and _read_stamp(target) == wanted:
                 result = ProfileResult(
                     name,
                     Status.SKIPPED,
-                    f"{target} is newer than the certificate already.",
+                    translate(
+                        "batch",
+                        "{file} holds this certificate already, written with the same options.",
+                    ).format(file=target),
                     subject=profile.leaf_subject,
                     not_after=profile.not_after,
                     files=(target,),
@@ -760,7 +786,9 @@ def export_all(
                         out=target,
                         legacy=legacy,
                         include_root=include_root,
+                        replace=True,  # the batch's own output folder
                     )
+                    _write_stamp(target, wanted)
                     result = ProfileResult(
                         name,
                         Status.DONE,

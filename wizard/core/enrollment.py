@@ -472,21 +472,72 @@ def export_p12(
     legacy: bool = False,
     include_root: bool = False,
     alias: str | None = None,
+    replace: bool = False,
 ) -> ExportResult:
     """The PKCS#12 (key + leaf + intermediates) and the public files.
 
     The password is the profile's stored one if there is one (a new random one otherwise), so an
     export interrupted at any point never leaves a .p12 whose password the keyring lost.
+    Files outside the profile's folder that exist already are kept (`export.exists`) unless
+    `replace`; the companion files (.cer, .pem, -chain.pem) never take the keystore's name.
     """
+    targets = export_targets(store, name, out)
+    if not replace:
+        folder = store.folder(name).absolute()
+        taken = [p for p in targets.values() if p.absolute().parent != folder and p.exists()]
+        if taken:
+            raise WizardError(
+                "export.exists",
+                translate(
+                    "enrollment",
+                    "{file} exists already and was kept. Confirm to replace it (--force on the "
+                    "command line), or choose another --out.",
+                ).format(file=taken[0]),
+            )
     with store.lock(name):
-        return _export_p12(store, secrets, name, out, legacy, include_root, alias)
+        return _export_p12(store, secrets, name, targets, legacy, include_root, alias)
+
+
+_PUBLIC_SUFFIXES = (".cer", ".crt", ".der", ".pem", ".key", ".csr", ".p7b", ".p7c")
+
+
+def export_targets(store: ProfileStore, name: str, out: Path | None) -> dict[str, Path]:
+    """Where export_p12 writes: the keystore and its companions, never one name twice."""
+    target = Path(out) if out else store.path(name, Artefact.P12)
+    if target.is_dir():
+        target = target / f"{name}.p12"
+    if target.suffix.lower() in _PUBLIC_SUFFIXES:
+        raise WizardError(
+            "export.name",
+            translate(
+                "enrollment",
+                "--out {file}: the keystore is a .p12 (or .pfx) file, and {suffix} is the name "
+                "of one of the public files written next to it. Give --out NAME.p12 or a folder.",
+            ).format(file=target, suffix=target.suffix),
+        )
+    stem = target.with_suffix("") if target.suffix.lower() in (".p12", ".pfx") else target
+    targets = {
+        "p12": target,
+        "cer": stem.with_name(stem.name + ".cer"),
+        "pem": stem.with_name(stem.name + ".pem"),
+        "chain": stem.with_name(stem.name + "-chain.pem"),
+    }
+    names = [str(p.absolute()).casefold() for p in targets.values()]
+    if len(set(names)) != len(names):  # e.g. --out client (no suffix) next to client.pem
+        raise WizardError(
+            "export.name",
+            translate(
+                "enrollment", "--out {file}: give the keystore a name ending in .p12 or .pfx."
+            ).format(file=target),
+        )
+    return targets
 
 
 def _export_p12(
     store: ProfileStore,
     secrets: Secrets,
     name: str,
-    out: Path | None,
+    targets: dict[str, Path],
     legacy: bool,
     include_root: bool,
     alias: str | None,
@@ -514,16 +565,12 @@ def _export_p12(
     if not password:
         password, where = secrets.create(name, SecretKind.P12_PASSWORD)
     data = p12.export_p12(key, leaf, bundle, password, legacy=legacy, alias=alias or name)
-    target = Path(out) if out else store.path(name, Artefact.P12)
-    if target.is_dir():
-        target = target / f"{name}.p12"
-    stem = target.with_suffix("")
     contents = {
-        "p12": (target, data, True),
-        "cer": (stem.with_suffix(".cer"), leaf.public_bytes(DER), False),
-        "pem": (stem.with_suffix(".pem"), leaf.public_bytes(PEM), False),
+        "p12": (targets["p12"], data, True),
+        "cer": (targets["cer"], leaf.public_bytes(DER), False),
+        "pem": (targets["pem"], leaf.public_bytes(PEM), False),
         "chain": (
-            Path(f"{stem}-chain.pem"),
+            targets["chain"],
             b"".join(c.public_bytes(PEM) for c in [leaf, *intermediates]),
             False,
         ),
