@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from wizard.core.profiles import Profile, ProfileStore
+from wizard.core.trust import saved_sap_roots
 from wizard.ui.workers import SecretPrompt
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ class Session(QObject):
         super().__init__(parent)
         self.home = Path(home)
         self.store = ProfileStore(self.home)
-        self.sap_roots = sap_roots  # a newer SAP trust list the user gave (--sap-roots)
+        # roots the user adds to SAP's list: --sap-roots, else the wizard's saved setting
+        self.sap_roots = sap_roots if sap_roots is not None else saved_sap_roots(self.home)
         self.profile: Profile | None = None
         self.renew = False
         self.sandbox: RunningSandbox | None = None
