@@ -1,4 +1,4 @@
-"""The summary page says where the files go on the user's kind of sender (core's guide)."""
+"""What SAP documents, shown in the wizard: the sender guide, added roots, clientAuth refused in red."""
 
 from __future__ import annotations
 
@@ -30,3 +30,35 @@ def test_the_saved_roots_setting_is_used_by_the_wizard(home, tmp_path):
     judged = load_sap_list(session.judge_roots)
     assert judged.status(root.cert) is SapStatus.APPROVED and "extra-roots.pem" in judged.version
     assert Session(home, sap_roots=tmp_path / "given.pem").sap_roots == tmp_path / "given.pem"
+
+
+def test_a_reply_without_client_auth_is_refused_on_the_certificate_page_as_an_error(
+    home, wizard, tmp_path
+):
+    from cryptography import x509
+
+    from tests import pki
+    from wizard.core.profiles import Artefact, ProfileStore, State
+    from wizard.ui.widgets.banner import Severity
+
+    from .conftest import sandbox_walk
+
+    sandbox_walk(wizard, Step.CERTIFICATE)
+    session = wizard.window.session
+    store = ProfileStore(home)
+    csr = x509.load_pem_x509_csr(store.read_artefact(session.name, Artefact.CSR))
+    ca = pki.root("No-EKU Test Root").intermediate("No-EKU Issuing CA")
+    reply = tmp_path / "reply-without-eku.pem"
+    reply.write_bytes(pki.pem(ca.sign_csr(csr, eku=None), ca.cert, ca.parent.cert))
+    page = wizard.page_of(Step.CERTIFICATE)
+    page.files.clear()
+    page.files.add_files([reply])
+    wizard.click(page.import_button)
+    wizard.idle()
+    assert page.input_error.isVisible() and "not imported" in page.input_error.text()
+    errors = [m for severity, m in page.findings.items if severity is Severity.ERROR]
+    assert any(
+        "1.3.6.1.5.5.7.3.2" in m and "rejected during the TLS handshake" in m for m in errors
+    )
+    assert not page.isComplete()
+    assert store.load(session.name).state is State.KEY_GENERATED
