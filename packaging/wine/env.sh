@@ -6,7 +6,7 @@
 #                    never touched
 # The prefix is 64-bit, Windows 10, with the Windows CPython in C:\cpi-python (test and build
 # interpreter only: the installed program brings its own Python).
-CPI_WINE_CACHE=${CPI_WINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cpi-cert-wizard}
+CPI_WINE_CACHE=${CPI_WINE_CACHE:-${XDG_CACHE_HOME:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.cache}/cpi-cert-wizard}
 export WINEPREFIX=${CPI_WINEPREFIX:-$CPI_WINE_CACHE/wine}
 export WINEARCH=win64
 export WINEDEBUG=${CPI_WINEDEBUG:--all}
