@@ -33,10 +33,11 @@ def test_key_generation_asks_for_a_passphrase_when_there_is_no_keyring(home, ope
     page.key_type.setCurrentIndex(page.key_type.findData("ec-p256"))
     wizard.click(page.generate_button)
     wizard.idle()
-    assert len(asked) == 1
+    assert len(asked) == 2  # typed twice: a typo would make the key unusable (issue 17 #11)
     prompt, thread = asked[0]
     assert "passphrase" in prompt and "ERP-PRD" in prompt
-    assert thread == threading.main_thread().name  # the dialog ran on the GUI thread
+    assert "again" in asked[1][0]
+    assert {t for _p, t in asked} == {threading.main_thread().name}  # dialogs on the GUI thread
     assert page.result is not None
     assert "no keyring" in page.where.text()
     assert store.load("ERP-PRD").state is State.KEY_GENERATED

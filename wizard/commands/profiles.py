@@ -38,7 +38,8 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
                 "pending_at_ca": pending_note(p),
             }
         )
-    backend = ctx.secrets.backend_name
+    # an empty home's listing does not name a keyring: no need to look for one (keyring, D-Bus)
+    backend = ctx.secrets.backend_name if profiles or ctx.json else ""
     if not rows and not broken:
         text = translate(
             "profiles",

@@ -28,14 +28,16 @@ import weakref
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import SecretsUnavailable, WizardError
 from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# keyring (and secretstorage, jeepney) are imported when a secret is first needed, not with this
+# module: `profiles`, `--help` and the GUI's first window never pay for them.
 
 SERVICE = "cpi-cert-wizard"
 
@@ -100,6 +102,12 @@ def new_password(nbytes: int = 24) -> str:
     return _random.token_urlsafe(nbytes)
 
 
+def _errors():
+    import keyring.errors
+
+    return keyring.errors
+
+
 def backend_id(backend: KeyringBackend | type) -> str:
     """`module.Class` of a backend: what is allow-listed and pinned."""
     cls = backend if isinstance(backend, type) else type(backend)
@@ -113,7 +121,8 @@ def _describe(backend: KeyringBackend) -> str:
 
 def encrypts(backend: KeyringBackend) -> bool:
     """The backend is one known to keep secrets encrypted (or our in-process one)."""
-    return isinstance(backend, MemoryKeyring) or backend_id(backend) in ENCRYPTING_BACKENDS
+    in_process = _MEMORY is not None and isinstance(backend, _MEMORY)
+    return in_process or backend_id(backend) in ENCRYPTING_BACKENDS
 
 
 def _chained(backend: KeyringBackend) -> KeyringBackend:
@@ -125,33 +134,53 @@ def _chained(backend: KeyringBackend) -> KeyringBackend:
     return members[0] if members else backend
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring that lives in this process only: for the screenshot tour and the tests, where
-    nothing may reach the person's own keyring."""
+_MEMORY: type | None = None
 
-    priority = 1  # type: ignore[assignment]
-    # Never discovered by keyring itself: a viable subclass would join the OS keyring in a
-    # ChainerBackend and could silently take secrets that are lost at exit.
-    viable = False  # type: ignore[assignment]
 
-    def __init__(self, label: str = "in-memory keyring (this run only)") -> None:
-        super().__init__()
-        self.label = label
-        self.entries: dict[tuple[str, str], str] = {}
+def _memory_keyring_class() -> type:
+    """`MemoryKeyring`, made on first use (it subclasses keyring's backend class)."""
+    global _MEMORY
+    if _MEMORY is not None:
+        return _MEMORY
+    from keyring.backend import KeyringBackend
 
-    @property
-    def name(self) -> str:  # type: ignore[override]
-        return self.label
+    class MemoryKeyring(KeyringBackend):
+        """A keyring that lives in this process only: for the screenshot tour and the tests, where
+        nothing may reach the person's own keyring."""
 
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
+        priority = 1  # type: ignore[assignment]
+        # Never discovered by keyring itself: a viable subclass would join the OS keyring in a
+        # ChainerBackend and could silently take secrets that are lost at exit.
+        viable = False  # type: ignore[assignment]
 
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
+        def __init__(self, label: str = "in-memory keyring (this run only)") -> None:
+            super().__init__()
+            self.label = label
+            self.entries: dict[tuple[str, str], str] = {}
 
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
+        @property
+        def name(self) -> str:  # type: ignore[override]
+            return self.label
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.entries.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.entries[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if self.entries.pop((service, username), None) is None:
+                raise _errors().PasswordDeleteError(username)
+
+    MemoryKeyring.__module__ = __name__
+    _MEMORY = MemoryKeyring
+    return MemoryKeyring
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MemoryKeyring":
+        return _memory_keyring_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- the Secret Service over one connection ------------------------------------------------------
@@ -172,7 +201,7 @@ class SecretServiceSession:
         self.connection = secretstorage.dbus_init()  # raises when there is no session bus
         try:
             if not secretstorage.check_service_availability(self.connection):
-                raise keyring.errors.InitError("no Secret Service on the session bus")
+                raise _errors().InitError("no Secret Service on the session bus")
         except BaseException:
             self.close()
             raise
@@ -197,13 +226,13 @@ class SecretServiceSession:
                 else:
                     found = ss.get_default_collection(self.connection)
             except ss.exceptions.SecretStorageException as exc:
-                raise keyring.errors.InitError(f"Failed to open the collection: {exc}") from exc
+                raise _errors().InitError(f"Failed to open the collection: {exc}") from exc
             self._collection = found
             recheck = True
         if recheck and self._collection.is_locked():
             self._collection.unlock()
             if self._collection.is_locked():
-                raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+                raise _errors().KeyringLocked("Failed to unlock the collection!")
         if self._collection.session is None:
             from secretstorage.util import open_session
 
@@ -217,9 +246,9 @@ class SecretServiceSession:
         except ss.exceptions.LockedException:
             return func(self.collection(recheck=True))  # locked since: ask to unlock, once
         except ss.exceptions.PromptDismissedException as exc:
-            raise keyring.errors.KeyringLocked(str(exc)) from None
+            raise _errors().KeyringLocked(str(exc)) from None
         except ss.exceptions.SecretStorageException as exc:
-            raise keyring.errors.KeyringError(str(exc)) from None
+            raise _errors().KeyringError(str(exc)) from None
 
     def get_password(self, service: str, username: str) -> str | None:
         def get(collection: Any) -> str | None:
@@ -227,7 +256,7 @@ class SecretServiceSession:
                 if item.is_locked():
                     item.unlock()
                     if item.is_locked():
-                        raise keyring.errors.KeyringLocked("Failed to unlock the item!")
+                        raise _errors().KeyringLocked("Failed to unlock the item!")
                 return item.get_secret().decode("utf-8")
             return None
 
@@ -245,7 +274,7 @@ class SecretServiceSession:
             for item in collection.search_items(self._query(service, username)):
                 item.delete()
                 return
-            raise keyring.errors.PasswordDeleteError("No such password!")
+            raise _errors().PasswordDeleteError("No such password!")
 
         self._retrying(delete)
 
@@ -306,15 +335,21 @@ def _judge(backend: KeyringBackend, pinned: str | None = None) -> _Choice:
 def _configured() -> bool:
     """A backend chosen for keyring itself: in code (keyring.set_keyring, as the tests and the
     screenshot tour do), in PYTHON_KEYRING_BACKEND or in keyringrc.cfg."""
-    if getattr(keyring.core, "_keyring_backend", None) is not None:
+    core = sys.modules.get("keyring.core")  # not imported: nobody can have set one in code
+    if core is not None and getattr(core, "_keyring_backend", None) is not None:
         return True
     if os.environ.get("PYTHON_KEYRING_BACKEND"):
         return True
-    with contextlib.suppress(Exception):
-        from keyring.util import platform_
+    return _keyring_config().is_file()
 
-        return (Path(platform_.config_root()) / "keyringrc.cfg").is_file()
-    return False
+
+def _keyring_config() -> Path:
+    """keyringrc.cfg where keyring looks for it (keyring.util.platform_, without importing it)."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.environ.get("ProgramData") or "."
+        return Path(base) / "Python Keyring" / "keyringrc.cfg"
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
+    return Path(base) / "python_keyring" / "keyringrc.cfg"
 
 
 def _detect() -> _Choice:
@@ -344,6 +379,16 @@ def read_pin(home: Path | None) -> str | None:
     return name if isinstance(name, str) and name in ENCRYPTING_BACKENDS else None
 
 
+def read_pin_name(home: Path | None) -> str | None:
+    """The recorded name of the backend this home's secrets were stored in."""
+    if read_pin(home) is None:
+        return None
+    with contextlib.suppress(OSError, UnicodeDecodeError, ValueError):
+        name = json.loads((Path(home) / PIN_FILE).read_text(encoding="utf-8")).get("name")  # type: ignore[arg-type]
+        return name if isinstance(name, str) and name else None
+    return None
+
+
 def _write_pin(home: Path, ident: str, name: str) -> None:
     from wizard.core.storage import atomic_write
 
@@ -358,6 +403,8 @@ def _choose(backend: KeyringBackend | None, home: Path | None) -> _Choice:
                 _explicit[backend] = _judge(backend)
             return _explicit[backend]
         if _configured():
+            import keyring
+
             chosen = keyring.get_keyring()
             if chosen not in _explicit:
                 _explicit[chosen] = _judge(chosen)
@@ -423,6 +470,10 @@ class Secrets:
 
     @property
     def backend_name(self) -> str:
+        if self._choice is None and self._given is None and not _configured():
+            pinned = read_pin_name(self._home)  # where this home's secrets are: no D-Bus needed
+            if pinned:
+                return pinned
         if self.available:
             return _describe(self.choice.backend)  # type: ignore[arg-type]
         return translate("secrets", "none (no usable keyring)")
@@ -469,7 +520,7 @@ class Secrets:
         try:
             with self._lock:
                 return func(*args)
-        except keyring.errors.KeyringLocked:
+        except _errors().KeyringLocked:
             raise SecretsUnavailable(
                 translate(
                     "secrets",
@@ -478,7 +529,7 @@ class Secrets:
                     "again.",
                 ).format(keyring=self.backend_name, what=tr(_WHAT_CONTEXT, what))
             ) from None
-        except keyring.errors.KeyringError as exc:
+        except _errors().KeyringError as exc:
             raise SecretsUnavailable(
                 translate(
                     "secrets",
@@ -494,12 +545,14 @@ class Secrets:
     def _pin(self) -> None:
         """Record the backend this home's secrets go to (once; never our in-process one)."""
         backend = self.choice.backend
-        if self._home is None or backend is None or isinstance(backend, MemoryKeyring):
+        if self._home is None or backend is None:
+            return
+        if _MEMORY is not None and isinstance(backend, _MEMORY):
             return
         ident = backend_id(backend)
         if read_pin(self._home) is None:
             with contextlib.suppress(WizardError):  # a setting is never worth failing a step for
-                _write_pin(self._home, ident, ENCRYPTING_BACKENDS.get(ident, ident))
+                _write_pin(self._home, ident, _describe(backend))
 
     def store(self, profile: str, kind: SecretKind, value: str) -> str:
         """Keep a secret; returns the name of the place it went. Raises if nowhere safe."""
@@ -643,9 +696,9 @@ class Secrets:
         try:
             with self._lock:
                 self.choice.store.delete_password(SERVICE, self._account(profile, kind))
-        except keyring.errors.PasswordDeleteError:
+        except _errors().PasswordDeleteError:
             pass  # nothing stored
-        except keyring.errors.KeyringError as exc:
+        except _errors().KeyringError as exc:
             raise SecretsUnavailable(
                 translate("secrets", "The keyring refused to delete {what}: {error}.").format(
                     what=_what(kind), error=type(exc).__name__

@@ -85,10 +85,16 @@ def create_application(argv: list[str], lang: str | None) -> QApplication:
 
 
 def preload(session) -> tuple[bool, str]:
-    """Worker: import the heavy modules, then look at the keyring."""
+    """Worker: import the heavy modules and the step pages' modules, then look at the keyring.
+
+    The pages' modules are only imported here (defining classes is safe off the GUI thread);
+    the GUI thread then only builds the pages, in short turns, with nothing left to import.
+    """
     import importlib
 
-    for name in HEAVY_MODULES:
+    from wizard.ui.wizard import PAGE_CLASSES
+
+    for name in (*HEAVY_MODULES, *(module for module, _cls in PAGE_CLASSES.values())):
         try:
             importlib.import_module(name)
         except ImportError:  # a module another part of the project has not built yet
@@ -111,14 +117,19 @@ def build_window(options: GuiOptions):
         session.keyring_checked.emit(*answer)
 
     def painted() -> None:
-        # First the pages (short turns on the GUI thread), then the workers: importing on both
-        # threads at once makes each turn several times longer (the GIL and the import lock).
-        window.when_ready(loaded)
+        # The list first (read on workers), then the imports on a worker, then the step pages
+        # built on the GUI thread: importing on both threads at once makes each turn several
+        # times longer (the GIL and the import lock), and a page import on the GUI thread can
+        # take 150 ms (measured: bench/bench_gui_start.py, stall after the first paint).
+        window.start_page.refresh()
+        workers.start(preload, session, on_done=preloaded)
+
+    def preloaded(answer: tuple[bool, str]) -> None:
+        keyring_known(answer)
+        window.when_ready(ready)
         window.add_step_pages()
 
-    def loaded() -> None:
-        window.start_page.refresh()
-        workers.start(preload, session, on_done=keyring_known)
+    def ready() -> None:
         if options.sandbox:
             window.start_page.try_sandbox()
 
@@ -140,7 +151,7 @@ def run_gui(options: GuiOptions) -> int:
 
         def report() -> None:
             print(f"first-paint {time.perf_counter() - started:.4f}", flush=True)
-            app.quit()
+            app.exit(0)  # quit() asks the window, which refuses while a task runs
 
         window.first_painted.connect(report)
     window.show()
