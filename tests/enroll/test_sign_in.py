@@ -126,3 +126,22 @@ def test_a_sign_in_the_server_does_not_offer_names_what_it_offers(
         "--auth negotiate|ntlm" in result.json["error"]["message"]
         or "ntlm" in result.json["error"]["message"]
     )
+
+
+def test_ntlm_through_a_proxy_tunnel_given_with_proxy(
+    cli, with_csr, ntlm_adcs, company_ca, memory_keyring, tmp_path
+):
+    from tests.testcall.harness import run_tinyproxy
+
+    memory_keyring.entries[("cpi-cert-wizard", "ERP/ca-enroll")] = PASSWORD
+    port = ntlm_adcs.server.server_address[1]
+    with run_tinyproxy(port, tmp_path) as proxy:
+        result = cli(
+            "ca-enroll", "--profile", "ERP", "--adcs", ntlm_adcs.url, "--template",
+            "SAPClientAuth", "--auth", "ntlm", "--user", USER, "--proxy", proxy,
+            *trust(company_ca), "--json",
+        )  # fmt: skip
+        log = (tmp_path / "tinyproxy.log").read_text(errors="replace")
+    assert result.code == 0, result.err
+    assert result.json["outcome"] == "issued"
+    assert f"CONNECT localhost:{port}" in log

@@ -165,7 +165,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         "sap_roots": ctx.sap_roots,
         "fetch_aia": not args.no_aia,
         "progress": ctx.say,
-        "show_ca_chain": lambda lines: ctx.say(_ca_chain_text(lines)),
+        "show_ca_chain": lambda lines: ctx.say(enroll.describe_ca_chain(lines)),
     }
     if args.check:
         if args.adcs or args.est:
@@ -210,17 +210,6 @@ def _templates(args: argparse.Namespace, ctx: Context, settings) -> Outcome:
     return Outcome(
         text=text, data={"templates": [{"name": t.name, "label": t.label} for t in found]}
     )
-
-
-def _ca_chain_text(lines) -> str:
-    rows = [translate("ca_enroll", "The EST server's CA certificates (checked before sending):")]
-    for line in lines:
-        rows.append(
-            translate("ca_enroll", "  {subject}, valid until {date}, SHA-256 {sha256}").format(
-                subject=line.subject, date=f"{line.not_after:%Y-%m-%d}", sha256=line.sha256
-            )
-        )
-    return "\n".join(rows)
 
 
 def _outcome(result) -> Outcome:

@@ -148,6 +148,18 @@ def validate_settings(settings: CaSettings) -> CaSettings:
     return replace(settings, template=(settings.template or "").strip() or None)
 
 
+def describe_ca_chain(lines: Sequence[est.CaChainLine]) -> str:
+    """The EST server's CA certificates, as shown before the CSR is sent."""
+    rows = [translate("ca_enroll", "The EST server's CA certificates (checked before sending):")]
+    for line in lines:
+        rows.append(
+            translate("ca_enroll", "  {subject}, valid until {date}, SHA-256 {sha256}").format(
+                subject=line.subject, date=f"{line.not_after:%Y-%m-%d}", sha256=line.sha256
+            )
+        )
+    return "\n".join(rows)
+
+
 def _say(progress: Progress | None, message: str) -> None:
     if progress is not None:
         progress(message)

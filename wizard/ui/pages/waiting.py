@@ -32,6 +32,7 @@ from wizard.ui.session import Session
 from wizard.ui.text import arg, from_core
 from wizard.ui.widgets.banner import Severity
 from wizard.ui.widgets.button_row import ButtonRow, action_button
+from wizard.ui.widgets.ca_enroll_panel import CaEnrollPanel
 from wizard.ui.widgets.choice import Choice
 from wizard.ui.widgets.copyable import CopyableText
 from wizard.ui.widgets.findings import FindingsView
@@ -155,6 +156,8 @@ class WaitingPage(Page):
             self.tr("&Sign with the sandbox CA"), self, self.sign_with_sandbox
         )
         self.body.addWidget(ButtonRow(self, [self.open_folder, self.sandbox_sign]))
+        self.ca_panel = CaEnrollPanel(self)  # AD CS web enrollment or EST
+        self.body.addWidget(self.ca_panel)
         self.body.addWidget(self._sap_group())
         self.body.addStretch(1)
         self.reply: Path | None = None
@@ -253,6 +256,7 @@ class WaitingPage(Page):
         )
         self.sandbox_sign.setVisible(self.session.is_sandbox_profile)
         self.sap_result = None
+        self.ca_panel.load(self.session.profile)
         self.sap_done.hide()
         self.sap_progress.hide()
         self.sap_replace.hide()
@@ -414,11 +418,13 @@ class WaitingPage(Page):
 
     def work_started(self) -> None:
         self.sandbox_sign.setEnabled(False)
+        self.ca_panel.set_busy(True)
         self._update_sap_button()
         self.key_browse.setEnabled(False)
 
     def work_finished(self) -> None:
         self.sandbox_sign.setEnabled(True)
+        self.ca_panel.set_busy(False)
         self._update_sap_button()
         self.key_browse.setEnabled(True)
 

@@ -1,0 +1,108 @@
+"""The wizard's step 4: "Send to the company CA", issued and pending (resumed after a restart)."""
+
+from __future__ import annotations
+
+from tests.enroll.conftest import PASSWORD, USER, folder_state
+from tests.sapsign.conftest import make_request
+from tests.ui.conftest import open_wizard, secrets  # noqa: F401 - fixtures used by name
+from wizard.core.flow import Step
+from wizard.core.profiles import ProfileStore, State
+
+
+def waiting_page(open_wizard, home, company_ca):  # noqa: F811
+    wizard = open_wizard()
+    start = wizard.page_of(Step.START)
+    start.select("ERP")
+    wizard.click(start.resume_button)
+    wizard.qtbot.waitUntil(lambda: wizard.at() is Step.WAITING, timeout=20000)
+    wizard.idle()
+    page = wizard.page_of(Step.WAITING)
+    page.ca_panel.extra_ca_files = [company_ca.tls_ca_file]  # the GUI has no --ca-file
+    return wizard, page
+
+
+def fill_adcs(panel, url: str) -> None:
+    panel.kind.setCurrentIndex(panel.kind.findData("adcs"))
+    panel.url.setText(url)
+    panel.template.setText("SAPClientAuth")
+    panel.auth.setCurrentIndex(panel.auth.findData("basic"))
+    panel.user.setText(USER)
+    panel.password.setText(PASSWORD)
+
+
+def test_the_company_ca_issues_and_the_wizard_goes_on_to_the_certificate(
+    home,
+    secrets,
+    open_wizard,
+    adcs,
+    company_ca,
+    memory_keyring,  # noqa: F811
+):
+    store = ProfileStore(home)
+    make_request(store, secrets)
+    wizard, page = waiting_page(open_wizard, home, company_ca)
+    panel = page.ca_panel
+    assert panel.isVisible() and not panel.send.isEnabled()  # no address yet
+    fill_adcs(panel, adcs.url)
+    assert panel.send.isEnabled()
+    wizard.click(panel.send)
+    wizard.idle()
+    assert panel.error.isHidden(), panel.error.text()
+    assert "Test Company Issuing CA" in panel.state.text()
+    assert store.load("ERP").state is State.CERTIFICATE_IMPORTED
+    assert memory_keyring.entries[("cpi-cert-wizard", "ERP/ca-enroll")] == PASSWORD
+    assert panel.password.text() == ""
+    wizard.next(Step.CERTIFICATE)
+
+
+def test_a_pending_request_is_shown_after_a_restart_and_collected(
+    home,
+    secrets,
+    open_wizard,
+    adcs,
+    company_ca,
+    memory_keyring,  # noqa: F811
+):
+    store = ProfileStore(home)
+    make_request(store, secrets)
+    adcs.policy = "pending"
+    wizard, page = waiting_page(open_wizard, home, company_ca)
+    fill_adcs(page.ca_panel, adcs.url)
+    wizard.click(page.ca_panel.send)
+    wizard.idle()
+    assert "pending at the CA since" in page.ca_panel.state.text()
+    assert store.load("ERP").ca_pending_id == "17"
+    wizard.window.shutdown()
+
+    # a new window (the program started again): the page says so and offers to ask again
+    adcs.approve(17)
+    wizard2, page2 = waiting_page(open_wizard, home, company_ca)
+    panel = page2.ca_panel
+    assert "pending at the CA since" in panel.state.text() and "request 17" in panel.state.text()
+    assert panel.check.isVisible() and not panel.send.isVisible()
+    assert panel.url.text() == adcs.url and panel.template.text() == "SAPClientAuth"
+    wizard2.click(panel.check)
+    wizard2.idle()
+    assert panel.error.isHidden(), panel.error.text()
+    assert store.load("ERP").state is State.CERTIFICATE_IMPORTED
+    assert store.load("ERP").ca_pending_id is None
+
+
+def test_a_denied_request_shows_the_cas_reason_and_keeps_the_profile(
+    home,
+    secrets,
+    open_wizard,
+    adcs,
+    company_ca,  # noqa: F811
+):
+    store = ProfileStore(home)
+    make_request(store, secrets)
+    wizard, page = waiting_page(open_wizard, home, company_ca)
+    fill_adcs(page.ca_panel, adcs.url)
+    page.ca_panel.template.setText("WebServer")
+    before = folder_state(store.folder("ERP"))
+    wizard.click(page.ca_panel.send)
+    wizard.idle()
+    assert page.ca_panel.error.isVisible()
+    assert "0x80094800" in page.ca_panel.error.text()
+    assert folder_state(store.folder("ERP")) == before
