@@ -7,11 +7,15 @@ from tests.sapsign.conftest import make_request
 from tests.ui.conftest import open_wizard, secrets  # noqa: F401 - fixtures used by name
 from wizard.core.flow import Step
 from wizard.core.profiles import ProfileStore, State
+from wizard.ui.widgets.profile_table import Column
 
 
-def waiting_page(open_wizard, home, company_ca):  # noqa: F811
+def waiting_page(open_wizard, home, company_ca, *, check_start=False):  # noqa: F811
     wizard = open_wizard()
     start = wizard.page_of(Step.START)
+    if check_start:
+        state = start.list.topLevelItem(0).text(Column.STATE)
+        assert state.startswith("pending at the CA since") and "request 17" in state
     start.select("ERP")
     wizard.click(start.resume_button)
     wizard.qtbot.waitUntil(lambda: wizard.at() is Step.WAITING, timeout=20000)
@@ -74,9 +78,9 @@ def test_a_pending_request_is_shown_after_a_restart_and_collected(
     assert store.load("ERP").ca_pending_id == "17"
     wizard.window.shutdown()
 
-    # a new window (the program started again): the page says so and offers to ask again
+    # a new window (the program started again): the start page and step 4 say so
     adcs.approve(17)
-    wizard2, page2 = waiting_page(open_wizard, home, company_ca)
+    wizard2, page2 = waiting_page(open_wizard, home, company_ca, check_start=True)
     panel = page2.ca_panel
     assert "pending at the CA since" in panel.state.text() and "request 17" in panel.state.text()
     assert panel.check.isVisible() and not panel.send.isVisible()

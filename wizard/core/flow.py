@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 
+from wizard.core.ca_enroll.pending import pending_note
 from wizard.core.expiry import (
     REMINDER_DAYS,
     Expiry,
@@ -202,6 +203,7 @@ class ProfileRow:
     problem: str | None = None  # profile.json cannot be read: what is wrong, how to restore it
     sap_signed: bool = False  # the current certificate is SAP's (Destination service)
     sap_auto_renew: bool | None = None  # SAP renews it by itself (None: not known)
+    ca_pending: str | None = None  # "pending at the CA since …" (a request at the company CA)
 
 
 def subject_cn(rfc4514: str | None) -> str | None:
@@ -232,6 +234,7 @@ def profile_row(store: ProfileStore, profile: Profile, at: datetime | None = Non
         resume=resume_step(read_progress(store, profile)),
         sap_signed=profile.sap_signed,
         sap_auto_renew=profile.sap_auto_renew if profile.sap_signed else None,
+        ca_pending=pending_note(profile),
     )
 
 

@@ -369,7 +369,7 @@ class StartPage(Page):
             {"neo": self.tr("Neo"), "cf": self.tr("Cloud Foundry")}.get(row.environment or "", "—"),
             row.tenant_host or "—",
             row.subject_cn or "—",
-            self.state_text(row.state),
+            from_core(row.ca_pending) if row.ca_pending else self.state_text(row.state),
             expires,
             sap,
         )
