@@ -13,6 +13,7 @@ import pytest
 from tests import pki
 from tests.enroll.servers import AdcsServer, EstServer, Kdc, TestCa, make_ca, start_kdc
 from tests.sapsign.conftest import folder_state  # noqa: F401 - shared by the tests here
+from tests.ui.conftest import open_wizard, secrets  # noqa: F401 - the wizard's fixtures
 
 USER, PASSWORD = "CORP\\erp-admin", "Adcs-Passw0rd!"
 

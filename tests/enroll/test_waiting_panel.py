@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from tests.enroll.conftest import PASSWORD, USER, folder_state
 from tests.sapsign.conftest import make_request
-from tests.ui.conftest import open_wizard, secrets  # noqa: F401 - fixtures used by name
 from wizard.core.flow import Step
 from wizard.core.profiles import ProfileStore, State
 from wizard.ui.widgets.profile_table import Column
 
 
-def waiting_page(open_wizard, home, company_ca, *, check_start=False):  # noqa: F811
+def waiting_page(open_wizard, home, company_ca, *, check_start=False):
     wizard = open_wizard()
     start = wizard.page_of(Step.START)
     if check_start:
@@ -40,7 +39,7 @@ def test_the_company_ca_issues_and_the_wizard_goes_on_to_the_certificate(
     open_wizard,
     adcs,
     company_ca,
-    memory_keyring,  # noqa: F811
+    memory_keyring,
 ):
     store = ProfileStore(home)
     make_request(store, secrets)
@@ -65,7 +64,7 @@ def test_a_pending_request_is_shown_after_a_restart_and_collected(
     open_wizard,
     adcs,
     company_ca,
-    memory_keyring,  # noqa: F811
+    memory_keyring,
 ):
     store = ProfileStore(home)
     make_request(store, secrets)
@@ -97,7 +96,7 @@ def test_a_denied_request_shows_the_cas_reason_and_keeps_the_profile(
     secrets,
     open_wizard,
     adcs,
-    company_ca,  # noqa: F811
+    company_ca,
 ):
     store = ProfileStore(home)
     make_request(store, secrets)
