@@ -197,8 +197,8 @@ class FetchRootReport:
             ),
             SapStatus.REMOVED: translate(
                 "fetch_root",
-                "SAP's list, {version}: the root was removed from the list; "
-                "SAP's hosts are moving away from it.",
+                "SAP's list, {version}: the root is not in this version of the list (it was in "
+                "earlier ones); whether SAP still uses it is not confirmed.",
             ),
             SapStatus.EXPIRED: translate(
                 "fetch_root", "SAP's list, {version}: the root is an expired historic root."
