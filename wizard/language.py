@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -119,9 +120,15 @@ def choose_language(
 
 
 def catalogue_dirs() -> list[Path]:
-    """Where our .qm files are: `translations/` beside `resources/` (checkout or frozen bundle)."""
-    base = resource_dir()
-    return [base.parent / "translations", base / "translations"]
+    """Where our .qm files are: `translations/` at the frozen bundle's root or in the checkout,
+    else inside the package's resources (an installed wheel that ships them)."""
+    dirs = []
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        dirs.append(Path(frozen) / "translations")
+    dirs.append(Path(__file__).resolve().parent.parent / "translations")
+    dirs.append(resource_dir() / "translations")
+    return dirs
 
 
 def load_catalogue(language: str, parent=None):

@@ -65,7 +65,7 @@ def test_installed_program_passes_its_self_check_with_the_os_keyring(installed: 
     # keyring's metadata made it into the bundle: the OS keyring is found, not "no keyring".
     assert "SecretService" in report["keyring"]
     assert tuple(report["qt_translations"]) == TRANSLATED
-    assert report["resources"] == str(installed.internal / "resources")
+    assert report["resources"] == str(installed.internal / "wizard" / "resources")
     assert report["certifi"] == str(installed.internal / "certifi" / "cacert.pem")
     assert report["certifi_certificates"] > 100
     assert report["sap_list"].startswith("SAP BTP trust store")
@@ -136,7 +136,7 @@ def test_deb_installs_launcher_desktop_entry_icon_and_metainfo(
     assert desktop["Type"] == "Application" and desktop["Terminal"] == "false"
     assert desktop["Exec"].split()[0] == NAME  # found on PATH through /usr/bin
     icon = share / "icons" / "hicolor" / "scalable" / "apps" / f"{desktop['Icon']}.svg"
-    assert icon.read_bytes() == (ROOT / "resources" / "icons" / "app.svg").read_bytes()
+    assert icon.read_bytes() == (ROOT / "wizard" / "resources" / "icons" / "app.svg").read_bytes()
 
     meta = ET.parse(share / "metainfo" / f"{NAME}.metainfo.xml").getroot()  # noqa: S314 (ours)
     assert meta.get("type") == "desktop-application"

@@ -104,5 +104,5 @@ def test_a_bundle_without_its_resources_fails_and_names_what_is_missing(
     assert result.code == 3
     problems = " ".join(result.json["problems"])
     assert trust.DEFAULT_SAP_LIST in problems and "icons/app.svg" in problems
-    assert str(tmp_path / "resources") in problems
+    assert str(tmp_path / "wizard" / "resources") in problems
     assert result.json["sap_list"] == ""
