@@ -170,7 +170,7 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+58"/>
+        <location filename="../wizard/ui/wizard.py" line="+59"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: Assistent für Client-Zertifikate</translation>
     </message>
@@ -185,7 +185,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Discard what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1694,9 +1694,14 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+264"/>
+        <location filename="../wizard/core/accesslog.py" line="+294"/>
         <source>an http_access_*.log file</source>
         <translation>eine http_access_*.log-Datei</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>not an access log: none of its lines has the shape of an http_access_*.log line</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1722,7 +1727,12 @@
         <translation>Profil {profile!r} hat noch kein Zertifikat mit einem Common Name, daher lassen sich seine Aufrufe in einem Protokoll nicht erkennen. Importieren Sie zuerst das Zertifikat, oder filtern Sie stattdessen mit --path und --since.</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+34"/>
+        <source>{file} is not an SAP HTTP access log: none of its {lines} lines has the shape of an http_access_&lt;node&gt;_&lt;date&gt;.log line. Download the log from Monitor → System Log Files (a default trace is an ljs_trace_*.log file).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>path {path}</source>
         <translation>Pfad {path}</translation>
     </message>
@@ -1849,12 +1859,12 @@
         <translation>    Trace {file}, Zeile {line}: </translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Summary:</source>
         <translation>Zusammenfassung:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>      Next: {step}</source>
         <translation>      Weiter: {step}</translation>
     </message>
@@ -1988,6 +1998,11 @@
     <message>
         <location line="+7"/>
         <source>Password: {where}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>--enroll needs the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2326,6 +2341,26 @@
     <message>
         <location line="+8"/>
         <source>TLS with {host} failed: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/many.py" line="+55"/>
+        <source>has a certificate already; nothing sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>sent; {note}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>still {note}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>issued by the CA and imported.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2758,8 +2793,8 @@ SAP-Vertrauensliste. Dann:</translation>
     </message>
     <message>
         <location line="+4"/>
-        <source>SAP&apos;s list, {version}: the root was removed from the list; SAP&apos;s hosts are moving away from it.</source>
-        <translation>SAP-Liste, {version}: Das Root-Zertifikat wurde von der Liste entfernt; die SAP-Hosts wenden sich davon ab.</translation>
+        <source>SAP&apos;s list, {version}: the root is not in this version of the list (it was in earlier ones); whether SAP still uses it is not confirmed.</source>
+        <translation>SAP-Liste, {version}: die Root steht nicht in dieser Version der Liste (sie stand in früheren); ob SAP sie noch verwendet, ist nicht bestätigt.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2805,7 +2840,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+74"/>
+        <location filename="../wizard/core/flow.py" line="+75"/>
         <source>Sender systems</source>
         <translation>Sendersysteme</translation>
     </message>
@@ -2880,7 +2915,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+109"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>das Root-Zertifikat des Load Balancers des Tenants (DER)</translation>
     </message>
@@ -3147,7 +3182,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>language</name>
     <message>
-        <location filename="../wizard/language.py" line="+97"/>
+        <location filename="../wizard/language.py" line="+98"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
         <translation>{code!r} ist keine Sprache dieses Programms; verwenden Sie eine von {codes}.</translation>
     </message>
@@ -5737,7 +5772,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>tracelog</name>
     <message>
-        <location filename="../wizard/core/tracelog.py" line="+513"/>
+        <location filename="../wizard/core/tracelog.py" line="+514"/>
         <source>an ljs_trace_*.log file</source>
         <translation>eine ljs_trace_*.log-Datei</translation>
     </message>

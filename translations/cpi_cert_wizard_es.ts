@@ -170,7 +170,7 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+58"/>
+        <location filename="../wizard/ui/wizard.py" line="+59"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: asistente de certificados de cliente</translation>
     </message>
@@ -185,7 +185,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Discard what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1694,9 +1694,14 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+264"/>
+        <location filename="../wizard/core/accesslog.py" line="+294"/>
         <source>an http_access_*.log file</source>
         <translation>un archivo http_access_*.log</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>not an access log: none of its lines has the shape of an http_access_*.log line</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1722,7 +1727,12 @@
         <translation>El perfil {profile!r} aún no tiene un certificado con nombre común, así que sus llamadas no se pueden reconocer en un log. Importe primero el certificado o filtre con --path y --since.</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+34"/>
+        <source>{file} is not an SAP HTTP access log: none of its {lines} lines has the shape of an http_access_&lt;node&gt;_&lt;date&gt;.log line. Download the log from Monitor → System Log Files (a default trace is an ljs_trace_*.log file).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>path {path}</source>
         <translation>ruta {path}</translation>
     </message>
@@ -1849,12 +1859,12 @@
         <translation>    trace {file}, línea {line}: </translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Summary:</source>
         <translation>Resumen:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>      Next: {step}</source>
         <translation>      Siguiente paso: {step}</translation>
     </message>
@@ -1988,6 +1998,11 @@
     <message>
         <location line="+7"/>
         <source>Password: {where}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>--enroll needs the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2326,6 +2341,26 @@
     <message>
         <location line="+8"/>
         <source>TLS with {host} failed: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/many.py" line="+55"/>
+        <source>has a certificate already; nothing sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>sent; {note}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>still {note}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>issued by the CA and imported.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2757,8 +2792,8 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     </message>
     <message>
         <location line="+4"/>
-        <source>SAP&apos;s list, {version}: the root was removed from the list; SAP&apos;s hosts are moving away from it.</source>
-        <translation>Lista de SAP, {version}: la raíz se ha retirado de la lista; los hosts de SAP están dejando de usarla.</translation>
+        <source>SAP&apos;s list, {version}: the root is not in this version of the list (it was in earlier ones); whether SAP still uses it is not confirmed.</source>
+        <translation>Lista de SAP, {version}: la raíz no está en esta versión de la lista (estaba en las anteriores); no está confirmado si SAP aún la usa.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2804,7 +2839,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+74"/>
+        <location filename="../wizard/core/flow.py" line="+75"/>
         <source>Sender systems</source>
         <translation>Sistemas emisores</translation>
     </message>
@@ -2879,7 +2914,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+109"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>la raíz del equilibrador de carga del tenant (DER)</translation>
     </message>
@@ -3146,7 +3181,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>language</name>
     <message>
-        <location filename="../wizard/language.py" line="+97"/>
+        <location filename="../wizard/language.py" line="+98"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
         <translation>{code!r} no es un idioma de este programa; use uno de estos: {codes}.</translation>
     </message>
@@ -5736,7 +5771,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>tracelog</name>
     <message>
-        <location filename="../wizard/core/tracelog.py" line="+513"/>
+        <location filename="../wizard/core/tracelog.py" line="+514"/>
         <source>an ljs_trace_*.log file</source>
         <translation>un archivo ljs_trace_*.log</translation>
     </message>

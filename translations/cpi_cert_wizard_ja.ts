@@ -170,7 +170,7 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+58"/>
+        <location filename="../wizard/ui/wizard.py" line="+59"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: クライアント証明書ウィザード</translation>
     </message>
@@ -185,7 +185,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Discard what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1693,9 +1693,14 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+264"/>
+        <location filename="../wizard/core/accesslog.py" line="+294"/>
         <source>an http_access_*.log file</source>
         <translation>http_access_*.log ファイル</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>not an access log: none of its lines has the shape of an http_access_*.log line</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1721,7 +1726,12 @@
         <translation>プロファイル {profile!r} にはまだコモンネームを持つ証明書がないため、ログ内でその呼び出しを識別できません。先に証明書をインポートするか、代わりに --path と --since で絞り込んでください。</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+34"/>
+        <source>{file} is not an SAP HTTP access log: none of its {lines} lines has the shape of an http_access_&lt;node&gt;_&lt;date&gt;.log line. Download the log from Monitor → System Log Files (a default trace is an ljs_trace_*.log file).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>path {path}</source>
         <translation>パス {path}</translation>
     </message>
@@ -1848,12 +1858,12 @@
         <translation>    トレース {file} の {line} 行目: </translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Summary:</source>
         <translation>概要:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>      Next: {step}</source>
         <translation>      次の手順: {step}</translation>
     </message>
@@ -1987,6 +1997,11 @@
     <message>
         <location line="+7"/>
         <source>Password: {where}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>--enroll needs the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2325,6 +2340,26 @@
     <message>
         <location line="+8"/>
         <source>TLS with {host} failed: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/ca_enroll/many.py" line="+55"/>
+        <source>has a certificate already; nothing sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>sent; {note}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>still {note}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>issued by the CA and imported.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2756,8 +2791,8 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     </message>
     <message>
         <location line="+4"/>
-        <source>SAP&apos;s list, {version}: the root was removed from the list; SAP&apos;s hosts are moving away from it.</source>
-        <translation>SAP のリスト ({version}): このルート証明書はリストから削除されています。SAP のホストはこのルートからの移行を進めています。</translation>
+        <source>SAP&apos;s list, {version}: the root is not in this version of the list (it was in earlier ones); whether SAP still uses it is not confirmed.</source>
+        <translation>SAP のリスト、{version}: このルートはこのバージョンのリストにはありません（以前のバージョンにはありました）。SAP がまだ使っているかどうかは未確認です。</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2803,7 +2838,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+74"/>
+        <location filename="../wizard/core/flow.py" line="+75"/>
         <source>Sender systems</source>
         <translation>送信側システム</translation>
     </message>
@@ -2878,7 +2913,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+109"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>テナントのロードバランサーのルート証明書 (DER)</translation>
     </message>
@@ -3145,7 +3180,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>language</name>
     <message>
-        <location filename="../wizard/language.py" line="+97"/>
+        <location filename="../wizard/language.py" line="+98"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
         <translation>{code!r} はこのプログラムの言語ではありません。{codes} のいずれかを使用してください。</translation>
     </message>
@@ -5735,7 +5770,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>tracelog</name>
     <message>
-        <location filename="../wizard/core/tracelog.py" line="+513"/>
+        <location filename="../wizard/core/tracelog.py" line="+514"/>
         <source>an ljs_trace_*.log file</source>
         <translation>ljs_trace_*.log ファイル</translation>
     </message>
