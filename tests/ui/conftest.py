@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QWizard
 
 from wizard.core.flow import Step
 from wizard.ui.app import GuiOptions, build_window
-from wizard.ui.pages.trust import engine_available as trust_engine_available
 
 
 class Driver:
@@ -141,8 +140,6 @@ def sandbox_walk(wizard: Driver, stop: Step, *, map_it: bool = True) -> None:
         ),
     }
     for step in steps:
-        if wizard.at() is Step.TRUST and not trust_engine_available():
-            wizard.page_of(Step.TRUST).skip.setChecked(True)  # until fetch-root exists
         wizard.next(step)
         if step is stop:
             return

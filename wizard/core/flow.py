@@ -12,6 +12,7 @@ Texts a person reads are marked with `QT_TRANSLATE_NOOP(context, text)` (a no-op
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -168,12 +169,122 @@ def resume_step(progress: Progress) -> Step:
     return ORDER[min(furthest + 1, len(ORDER) - 1)]
 
 
-def next_step(step: Step) -> Step | None:
-    """The page after `step` (None after the summary). The start page leads to the tenant."""
+def next_step(step: Step, chosen: Step | None = None) -> Step | None:
+    """The page after `step` (None after the summary: the wizard goes back to its list).
+
+    The start page leads where the user chose (`chosen`: a new profile's first step, a resumed
+    profile's `resume_step`, the key step for a renewal), by default to the tenant. The GUI asks
+    this for every Next (as Electrum's `resolve_next`); it keeps no order of its own.
+    """
     if step is Step.START:
-        return Step.TENANT
+        return chosen if chosen is not None and chosen is not Step.START else Step.TENANT
     index = ORDER.index(step)
     return ORDER[index + 1] if index + 1 < len(ORDER) else None
+
+
+# --- step 1: the tenant's URL -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UrlCheck:
+    """What step 1 says about a typed endpoint URL or host (texts untranslated, context "flow";
+    `{host}` is filled in by the caller after translating)."""
+
+    problem: str | None = None  # refused: the text is not a URL or host the wizard can call
+    warning: str | None = None  # accepted, but probably not what the sender calls
+    host: str | None = None
+
+
+_HOST = re.compile(
+    r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
+_CF_DESIGN_TIME = re.compile(r"\.it-cpi\d+\.cfapps\.", re.IGNORECASE)
+_CF_RUNTIME = re.compile(r"-rt\.cfapps\.", re.IGNORECASE)
+_NEO_MANAGEMENT = re.compile(r"-tmn\.hci\.", re.IGNORECASE)
+
+
+def check_tenant_url(text: str) -> UrlCheck:
+    """Refuse what is not an https URL or a host name (`htp:/not a url`); warn when the host is
+    a management host (Cloud Foundry design-time `…it-cpiNNN.cfapps…` without `-rt`, Neo `-tmn`)
+    rather than the runtime endpoint a sender calls."""
+    text = text.strip()
+    if not text:
+        return UrlCheck()
+    bad = QT_TRANSLATE_NOOP(
+        "flow",
+        "This is not a URL or host name: paste the endpoint as https://host/path, or the "
+        "runtime host alone.",
+    )
+    if any(c.isspace() for c in text):
+        return UrlCheck(problem=bad)
+    from urllib.parse import urlsplit
+
+    if "://" in text:
+        parts = urlsplit(text)
+        if parts.scheme.lower() != "https":
+            return UrlCheck(
+                problem=QT_TRANSLATE_NOOP(
+                    "flow", "The tenant is called over HTTPS: the URL starts with https://."
+                )
+            )
+        host = parts.hostname or ""
+        try:
+            parts.port  # noqa: B018 (raises on a port that is not a number)
+        except ValueError:
+            return UrlCheck(problem=bad)
+    elif ":" in text.split("/", 1)[0] and not text.split("/", 1)[0].rsplit(":", 1)[1].isdigit():
+        return UrlCheck(problem=bad)  # htp:/… — a scheme with a typo
+    else:
+        host = text.split("/", 1)[0].rsplit(":", 1)[0]
+    if not host or not _HOST.fullmatch(host):
+        return UrlCheck(problem=bad)
+    if not ("." in host or host.lower() == "localhost"):
+        return UrlCheck(problem=bad)
+    warning = None
+    if _CF_DESIGN_TIME.search(host) and not _CF_RUNTIME.search(host):
+        warning = QT_TRANSLATE_NOOP(
+            "flow",
+            "{host} is the Cloud Foundry design-time (management) host, not the runtime "
+            "endpoint a sender calls: the runtime host has -rt after it-cpiNNN (the url of the "
+            "integration-flow service key).",
+        )
+    elif _NEO_MANAGEMENT.search(host):
+        warning = QT_TRANSLATE_NOOP(
+            "flow",
+            "{host} is the Neo management (tmn) host, not the runtime endpoint a sender calls: "
+            "the runtime host ends in -iflmap.",
+        )
+    return UrlCheck(warning=warning, host=host)
+
+
+# --- step 3: the country of the subject ---------------------------------------------------------
+
+# ISO 3166-1 alpha-2, officially assigned.
+ISO_COUNTRIES = frozenset(
+    """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
+    BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO
+    DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU
+    GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW
+    KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU
+    MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW
+    PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF
+    TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA
+    ZM ZW""".split()
+)
+
+
+def normalize_country(text: str) -> str:
+    """`de` → `DE`: what a person types, as the subject needs it."""
+    return text.strip().upper()
+
+
+def country_problem(code: str) -> str | None:
+    """None for an assigned ISO 3166 code (or none given); else why not (context "flow")."""
+    if code and code not in ISO_COUNTRIES:
+        return QT_TRANSLATE_NOOP(
+            "flow", "{code} is not an ISO 3166 country code; use the two letters, e.g. DE."
+        )
+    return None
 
 
 def step_number(step: Step) -> int:

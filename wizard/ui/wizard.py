@@ -1,14 +1,16 @@
-"""The QWizard: the start page and the nine steps, in the order wizard.core.flow gives."""
+"""The QWizard: the start page and the nine steps. Which page comes next is wizard.core.flow's
+decision (`resolve_next`); this module only knows which class shows which step."""
 
 from __future__ import annotations
 
 import importlib
 import logging
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget, QWizard
 
-from wizard.core.flow import Step, loggable
+from wizard.core.flow import ORDER, Step, loggable, next_step
 from wizard.ui import workers
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
@@ -17,18 +19,25 @@ from wizard.ui.widgets.icons import icon
 
 log = logging.getLogger(__name__)
 
-# The step pages in flow order: (module, class), imported when added.
-STEP_PAGES: tuple[tuple[str, str], ...] = (
-    ("wizard.ui.pages.tenant", "TenantPage"),
-    ("wizard.ui.pages.trust", "TrustPage"),
-    ("wizard.ui.pages.key", "KeyPage"),
-    ("wizard.ui.pages.waiting", "WaitingPage"),
-    ("wizard.ui.pages.certificate", "CertificatePage"),
-    ("wizard.ui.pages.export", "ExportPage"),
-    ("wizard.ui.pages.tenant_entry", "TenantEntryPage"),
-    ("wizard.ui.pages.test_call", "TestCallPage"),
-    ("wizard.ui.pages.summary", "SummaryPage"),
+# Which class shows which step: (module, class), imported when added. The order is core's.
+PAGE_CLASSES: dict[Step, tuple[str, str]] = {
+    Step.TENANT: ("wizard.ui.pages.tenant", "TenantPage"),
+    Step.TRUST: ("wizard.ui.pages.trust", "TrustPage"),
+    Step.KEY: ("wizard.ui.pages.key", "KeyPage"),
+    Step.WAITING: ("wizard.ui.pages.waiting", "WaitingPage"),
+    Step.CERTIFICATE: ("wizard.ui.pages.certificate", "CertificatePage"),
+    Step.EXPORT: ("wizard.ui.pages.export", "ExportPage"),
+    Step.TENANT_ENTRY: ("wizard.ui.pages.tenant_entry", "TenantEntryPage"),
+    Step.TEST_CALL: ("wizard.ui.pages.test_call", "TestCallPage"),
+    Step.SUMMARY: ("wizard.ui.pages.summary", "SummaryPage"),
+}
+FORWARD = (
+    QWizard.WizardButton.CommitButton,
+    QWizard.WizardButton.NextButton,
+    QWizard.WizardButton.FinishButton,
 )
+DEFAULT_SIZE = QSize(860, 640)
+MINIMUM_SIZE = QSize(720, 540)
 
 
 class CertWizard(QWizard):
@@ -43,6 +52,7 @@ class CertWizard(QWizard):
 
         self.session = session
         self._painted = False
+        self._closing = False
         self.ready = False  # all nine steps added (right after the first paint)
         session.setParent(self)
         self.setWindowTitle(
@@ -53,17 +63,130 @@ class CertWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setButtonText(QWizard.WizardButton.CommitButton, self.buttonText(QWizard.NextButton))
-        self.setMinimumSize(QSize(720, 540))
+        self.setMinimumSize(minimum_size())
         self.pages: dict[Step, Page] = {}
-        self._pending = list(STEP_PAGES)
+        self._pending = [PAGE_CLASSES[step] for step in ORDER]
         self._add(StartPage)
         self.setStartId(int(Step.START))
         self.currentIdChanged.connect(self._entered)
+        for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):
+            self.button(which).setAutoDefault(False)  # Enter never means Back or Cancel
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Finish"))
+        self.button(QWizard.WizardButton.FinishButton).setToolTip(
+            self.tr("Back to the list of sender systems")
+        )
+        self._restore_geometry()
 
     def _add(self, page_class: type[Page]) -> None:
         page = page_class(self.session)
         self.pages[page.step] = page
         self.setPage(int(page.step), page)
+        page.completeChanged.connect(self._update_cancel)
+
+    # --- navigation: core decides ---
+
+    def nextId(self) -> int:
+        if self.currentId() < 0:
+            return -1
+        step = Step(self.currentId())
+        chosen = self.start_page.target if step is Step.START else None
+        following = next_step(step, chosen)
+        return int(following) if following is not None else -1
+
+    def accept(self) -> None:
+        """Finish: the sender system is set up; back to the list of sender systems."""
+        self.session.set_profile(None)
+        self.restart()
+
+    def reject(self) -> None:
+        """Cancel or Esc: stop what runs; else back to the list (asking when typed input would
+        be lost); on the list itself, close the window."""
+        page = self.currentPage()
+        if self._closing or page is None:
+            super().reject()
+            return
+        if page.running:
+            page.cancel_job()
+            return
+        if page.step is Step.START:
+            self.close()
+            return
+        if page.unsaved() and not self._confirm_discard():
+            return
+        self.session.set_profile(None)
+        self.restart()
+
+    def _confirm_discard(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Discard what you typed?"),
+            self.tr(
+                "What you typed on this page is not saved yet. Leave the page and lose it? "
+                "Everything saved before stays in the profile."
+            ),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _focus_forward(self) -> None:
+        """Never leave the focus on Back or Cancel (a page that was busy disables Next, and Qt
+        moves the focus on): it goes to the page's first field, else to the forward button."""
+        focused = QApplication.focusWidget()
+        page = self.currentPage()
+        backwards = {
+            self.button(QWizard.WizardButton.BackButton),
+            self.button(QWizard.WizardButton.CancelButton),
+        }
+        if focused is not None and focused not in backwards and focused.isVisible():
+            if page is None or page.isAncestorOf(focused) or focused.parentWidget() is not None:
+                return
+        if page is not None and page.enter_action() is not None:
+            page.setFocus(Qt.FocusReason.OtherFocusReason)  # Enter: the page's action
+            return
+        for which in FORWARD:
+            button = self.button(which)
+            if button.isVisible() and button.isEnabled():
+                button.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+        if page is not None:
+            page.focusNextChild()
+
+    def _update_cancel(self) -> None:
+        """One Cancel: while a job runs it stops the job (if the job can be stopped)."""
+        page = self.currentPage()
+        if page is not None and not page.running:
+            QTimer.singleShot(0, self._focus_forward)
+        cancel = self.button(QWizard.WizardButton.CancelButton)
+        if page is not None and page.running:
+            cancel.setEnabled(page.cancellable)
+            cancel.setToolTip(self.tr("Stop what is running; nothing is written"))
+        else:
+            cancel.setEnabled(True)
+            cancel.setToolTip(
+                self.tr("Close the wizard")
+                if page is None or page.step is Step.START
+                else self.tr("Back to the list of sender systems; what is saved stays")
+            )
+
+    # --- size and position, remembered ---
+
+    def _settings(self) -> QSettings:
+        return QSettings(str(self.session.home / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        saved = self._settings().value("geometry")
+        if isinstance(saved, QByteArray) and not saved.isEmpty() and self.restoreGeometry(saved):
+            self._geometry_restored = True
+        else:
+            self._geometry_restored = False
+            self.resize(fitting(DEFAULT_SIZE))
+
+    def save_geometry(self) -> None:
+        try:
+            self._settings().setValue("geometry", self.saveGeometry())
+        except OSError:  # a read-only home: the size is not worth an error
+            log.debug("window geometry not saved")
 
     def add_step_pages(self) -> None:
         """Add the nine steps one per event-loop turn, after the first paint: the window shows
@@ -93,6 +216,11 @@ class CertWizard(QWizard):
     def _entered(self, page_id: int) -> None:
         if page_id < 0:
             return
+        self._update_cancel()
+        for which in FORWARD:  # Enter on a focused Next still runs the page's action first
+            self.button(which).removeEventFilter(self)
+            self.button(which).installEventFilter(self)
+        QTimer.singleShot(0, self._focus_forward)
         step = Step(page_id)
         fields = {"step": step.name, "profile": self.session.name}
         log.info("page %s", loggable(fields))
@@ -108,15 +236,26 @@ class CertWizard(QWizard):
             QTimer.singleShot(0, self.first_painted.emit)
 
     def sizeHint(self) -> QSize:
-        return QSize(860, 640)
+        return fitting(DEFAULT_SIZE)
 
     def closeEvent(self, event) -> None:
-        self.shutdown()
-        super().closeEvent(event)
-
-    def done(self, result: int) -> None:
-        self.shutdown()
-        super().done(result)
+        page = self.currentPage()
+        if (
+            page is not None
+            and self.isVisible()
+            and page.step is not Step.START
+            and page.unsaved()
+            and not self._confirm_discard()
+        ):
+            event.ignore()
+            return
+        self._closing = True  # QDialog's closeEvent calls reject(): now it only hides
+        try:
+            self.save_geometry()
+            self.shutdown()
+            super().closeEvent(event)
+        finally:
+            self._closing = False
 
     def shutdown(self) -> None:
         """Cancel what can be cancelled, let the rest finish (it saves), stop the sandbox."""
@@ -126,14 +265,35 @@ class CertWizard(QWizard):
         self.session.stop_sandbox()
 
     def keyPressEvent(self, event) -> None:
-        # Enter means Next (or Finish); QWizard's default button handles most cases already.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
-            button = self.button(
-                QWizard.WizardButton.FinishButton
-                if self.currentPage() and self.currentPage().isFinalPage()
-                else QWizard.WizardButton.NextButton
-            )
-            if button.isVisible() and button.isEnabled():
-                button.click()
+        """Enter moves forward: the page's one pending action (Generate, Import, Export, …)
+        when it has one, else Next, Commit or Finish."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            page = self.currentPage()
+            if page is not None and page.running:
                 return
+            action = page.enter_action() if page is not None else None
+            if action is not None:
+                action()
+                return
+            for which in FORWARD:
+                button = self.button(which)
+                if button.isVisible() and button.isEnabled():
+                    button.click()
+                    return
+            return
         super().keyPressEvent(event)
+
+
+def minimum_size() -> QSize:
+    """720×540, or less on a screen that is smaller (high scaling): the buttons stay on it."""
+    return fitting(MINIMUM_SIZE)
+
+
+def fitting(size: QSize) -> QSize:
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return size
+    room = screen.availableGeometry().size() - QSize(16, 48)  # the window frame and title
+    return size.boundedTo(room.expandedTo(QSize(320, 240)))

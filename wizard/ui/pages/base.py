@@ -43,11 +43,11 @@ class Page(QWizardPage):
             )
         self.setCommitPage(self.step in COMMIT_STEPS)
         self.job: workers.Job | None = None
+        self.cancellable = False  # the running job stops on the wizard's Cancel
         self._token: workers.CancelToken | None = None
         self._advance = False
         self.error = Banner(self)
         self.busy = BusyBar(self)
-        self.busy.cancel_requested.connect(self.cancel_job)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         # The page scrolls rather than squeezes when the window is small (or the text long).
@@ -92,6 +92,7 @@ class Page(QWizardPage):
             **kwargs,
         )
         self.job = job
+        self.cancellable = cancellable
         self.busy.start(busy, cancellable=cancellable)
         self.completeChanged.emit()
         self.work_started()
@@ -109,14 +110,20 @@ class Page(QWizardPage):
             self.completeChanged.emit()
 
     def cancel_job(self) -> None:
+        """Cancel takes effect at once: the job is abandoned (its token stops it writing
+        anything; a network wait ends in the background), unless it is already saving."""
         if self._token is None or self.job is None:
             return
         if self._token.cancel():
-            self.busy.say(translate("Page", "Cancelling…"))
-            self.busy.cancel.setEnabled(False)
+            self.job = None
+            self.busy.stop()
+            try:
+                self.on_cancelled()
+            finally:
+                self.work_finished()
+                self.completeChanged.emit()
         else:
             self.busy.say(translate("Page", "Too late to cancel: the result is being saved…"))
-            self.busy.cancel.setEnabled(False)
 
     def on_cancelled(self) -> None:
         self.show_message(Severity.INFO, translate("Page", "Cancelled; nothing was written."))
@@ -134,6 +141,15 @@ class Page(QWizardPage):
 
     def ready(self) -> bool:
         return True
+
+    def enter_action(self) -> Callable[[], None] | None:
+        """What Enter does on this page before Next: the page's one pending action (Generate,
+        Import, Export, Sign…), or None when Enter means Next."""
+        return None
+
+    def unsaved(self) -> bool:
+        """Whether leaving now loses what the user typed (the wizard asks first)."""
+        return False
 
     def advance_after(
         self, function: Callable[..., Any], *args: Any, busy: str, on_done=None, **kwargs: Any

@@ -152,6 +152,10 @@ class CertificatePage(Page):
     def initializePage(self) -> None:
         profile = self.session.profile
         reply = self.session.prefill.get("reply")
+        if not reply and self.session.is_sandbox_profile and self.session.name:
+            # after a restart: the sandbox CA's answer is where it left it
+            made = self.session.home / "sandbox" / "replies" / f"{self.session.name}.p7b"
+            reply = str(made) if made.is_file() else None
         if reply and Path(reply) not in self.files.files():
             self.files.add_files([Path(reply)])
         if (
@@ -239,6 +243,12 @@ class CertificatePage(Page):
 
     def work_finished(self) -> None:
         self._update_button()
+
+    def enter_action(self):
+        return None if self.ready() else self.start_import
+
+    def unsaved(self) -> bool:
+        return not self.ready() and bool(self.paste.toPlainText().strip())
 
     def ready(self) -> bool:
         profile = self.session.profile

@@ -202,6 +202,9 @@ class ExportPage(Page):
     def ready(self) -> bool:
         return self.result is not None
 
+    def enter_action(self):
+        return None if self.ready() else self.export
+
     def forget_password(self) -> None:
         """Drop the password from memory (the keyring keeps it)."""
         self.result = None

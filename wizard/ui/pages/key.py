@@ -151,7 +151,7 @@ class KeyPage(Page):
             "org": self.tr("&Organization (O):"),
             "locality": self.tr("&Locality (L):"),
             "state": self.tr("&State or province (ST):"),
-            "country": self.tr("Cou&ntry (C):"),
+            "country": self.tr("Countr&y (C):"),
             "email": self.tr("E-&mail address:"),
         }
         group = QGroupBox(self.tr("Subject"), self)
@@ -419,6 +419,13 @@ class KeyPage(Page):
 
     def ready(self) -> bool:
         return self.result is not None and not self.session.renew
+
+    def enter_action(self):
+        return None if self.ready() else self.generate
+
+    def unsaved(self) -> bool:
+        typed = any(edit.isModified() for edit in self.edits.values()) or self.sans.isModified()
+        return not self.ready() and typed
 
     def on_cancelled(self) -> None:
         self.show_message(

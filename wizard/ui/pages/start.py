@@ -166,7 +166,7 @@ class StartPage(Page):
         self.body.addWidget(self.problem)
         self.body.addWidget(self.empty)
 
-        self.new_button = QPushButton(self.tr("&New sender system"), self)
+        self.new_button = QPushButton(self.tr("Ne&w sender system"), self)
         self.resume_button = QPushButton(self.tr("&Resume"), self)
         self.renew_button = QPushButton(self.tr("Ren&ew"), self)
         self.remove_button = QPushButton(self.tr("Re&move…"), self)
@@ -462,9 +462,6 @@ class StartPage(Page):
         )
 
     # --- actions ---
-
-    def nextId(self) -> int:
-        return int(self.target)
 
     def validatePage(self) -> bool:
         # Next on this page: resume the selected profile, or start a new one.

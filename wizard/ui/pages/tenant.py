@@ -177,6 +177,12 @@ class TenantPage(Page):
     def chosen_environment(self) -> str | None:
         return ENVIRONMENTS[self.environment.currentIndex()] or None
 
+    def unsaved(self) -> bool:
+        profile = self.session.profile
+        if profile is None:
+            return bool(self.name.isModified() or self.url.isModified())
+        return self.url.isModified() and self.url.text().strip() != (profile.tenant_url or "")
+
     def ready(self) -> bool:
         return (
             bool(self.name.text() and self.url.text().strip())

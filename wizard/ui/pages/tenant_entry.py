@@ -127,6 +127,7 @@ class TenantEntryPage(Page):
     def __init__(self, session: Session) -> None:
         super().__init__(session)
         self.prepared: Prepared | None = None
+        self.mapped_in_sandbox = False
         self.ticks: dict[str, QCheckBox] = {}
         self.intro = self.paragraph("", self)
         self.body.addWidget(self.intro)
@@ -232,6 +233,7 @@ class TenantEntryPage(Page):
         if self._loaded_for != f"{profile.name}/{profile.leaf_sha256}":
             self._loaded_for = f"{profile.name}/{profile.leaf_sha256}"
             self.prepared = None
+            self.mapped_in_sandbox = False
             self.environment.blockSignals(True)
             self.environment.setCurrentIndex(ENVIRONMENTS.index(profile.environment or "neo"))
             self.environment.blockSignals(False)
@@ -371,7 +373,7 @@ class TenantEntryPage(Page):
         elif entry.neo is not None:
             self.text_label.setText(
                 arg(
-                    self.tr("&Body for the mapping API (the tenant will show Id %1):"),
+                    self.tr("B&ody for the mapping API (the tenant will show Id %1):"),
                     entry.neo.entity_id,
                 )
             )
@@ -440,6 +442,7 @@ class TenantEntryPage(Page):
         )
 
     def _mapped_in_sandbox(self, roles: tuple[str, ...]) -> None:
+        self.mapped_in_sandbox = True
         self.tick("neo.upload")
         self.tick("neo.role.")
         self.tick("neo.custom_role.")
@@ -510,3 +513,13 @@ class TenantEntryPage(Page):
 
     def ready(self) -> bool:
         return self.prepared is not None
+
+    def enter_action(self):
+        """In the sandbox, Enter first does there what an administrator does in a tenant."""
+        neo = self.prepared is not None and getattr(self.prepared.entry, "neo", None) is not None
+        if self.session.is_sandbox_profile and neo and not self.mapped_in_sandbox:
+            return self.do_in_sandbox
+        return None
+
+    def unsaved(self) -> bool:
+        return bool(self.api_secret.text())

@@ -229,3 +229,6 @@ class TestCallPage(Page):
 
     def ready(self) -> bool:
         return self.called is not None
+
+    def enter_action(self):
+        return None if self.ready() else self.call

@@ -7,7 +7,6 @@ saved in the profile as .cer and .pem by core.
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +22,6 @@ from wizard.ui.widgets.banner import Severity
 from wizard.ui.widgets.button_row import ButtonRow, action_button
 from wizard.ui.widgets.chain_view import ChainRow, ChainView, source_text
 from wizard.ui.widgets.findings import FindingsView
-
-
-def engine_available() -> bool:
-    return importlib.util.find_spec("wizard.core.fetch_root") is not None
 
 
 @dataclass(frozen=True)
@@ -151,19 +146,6 @@ class TrustPage(Page):
     def initializePage(self) -> None:
         profile = self.session.profile
         key = f"{profile.name}/{profile.tenant_url}" if profile else None
-        if not engine_available():
-            self.fetch_button.setEnabled(False)
-            self.show_message(
-                Severity.WARNING,
-                self.tr("Fetching the root is not available in this build"),
-                self.tr(
-                    "The fetch-root engine (wizard.core.fetch_root) is missing. Get the root with "
-                    "SAP's Connectivity Test (Monitor → Manage Security → Connectivity Tests → "
-                    "TLS, untick Validate Server Certificate, download the root .cer) and tick "
-                    "Skip to go on."
-                ),
-            )
-            return
         if key != self._fetched_for:
             self._fetched_for = key
             self.report = None
@@ -243,7 +225,7 @@ class TrustPage(Page):
         self.fetch_button.setEnabled(False)
 
     def work_finished(self) -> None:
-        self.fetch_button.setEnabled(engine_available())
+        self.fetch_button.setEnabled(True)
 
     def save_root(self, artefact: Artefact) -> None:
         source = self.session.store.path(self.session.name, artefact)
@@ -262,6 +244,9 @@ class TrustPage(Page):
                 busy=self.tr("Saving…"),
                 on_done=lambda path: self.show_message(Severity.OK, arg(self.tr("Saved %1"), path)),
             )
+
+    def enter_action(self):
+        return None if self.ready() else self.fetch
 
     def ready(self) -> bool:
         has_root = self.report is not None and self.report.root_subject is not None

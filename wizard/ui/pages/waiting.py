@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from wizard.core.errors import WizardError
 from wizard.core.flow import Step
-from wizard.core.profiles import Artefact, ProfileStore
+from wizard.core.profiles import Artefact, ProfileStore, State
 from wizard.core.sap_sign import SapSignResult, TimeUnit, Validity, notices_before_sending
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
@@ -244,6 +244,14 @@ class WaitingPage(Page):
         self.auto_renew.toggled.connect(self._sap_inputs_changed)
         self._update_sap_button()
         return group
+
+    def enter_action(self):
+        """In the sandbox, Enter first has the demo CA sign the request (as a CA's answer)."""
+        profile = self.session.profile
+        signed = profile is not None and profile.state not in (State.NEW, State.KEY_GENERATED)
+        if self.session.is_sandbox_profile and self.reply is None and not signed:
+            return self.sign_with_sandbox
+        return None
 
     def initializePage(self) -> None:
         name = self.session.name

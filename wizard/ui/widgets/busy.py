@@ -1,38 +1,34 @@
-"""The busy indicator for long work: a moving bar, what is happening, and Cancel."""
+"""The busy indicator for long work: a moving bar and what is happening. Stopping it is the
+wizard's own Cancel button (one Cancel, one meaning), which the text names when it can."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from wizard.ui.text import translate
 
 
 class BusyBar(QWidget):
-    cancel_requested = Signal()
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.cancellable = False
         self.label = QLabel(self)
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 0)  # indeterminate: core reports no percentages
         self.bar.setTextVisible(False)
         self.bar.setMaximumWidth(160)
         self.bar.setAccessibleName(translate("BusyBar", "Working"))
-        self.cancel = QPushButton(translate("BusyBar", "Cancel"), self)
-        self.cancel.setAutoDefault(False)
-        self.cancel.clicked.connect(self.cancel_requested)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.bar)
         row.addWidget(self.label, 1)
-        row.addWidget(self.cancel)
         self.hide()
 
     def start(self, text: str, *, cancellable: bool) -> None:
-        self.label.setText(text)
-        self.cancel.setVisible(cancellable)
-        self.cancel.setEnabled(True)
+        self.cancellable = cancellable
+        self.label.setText(
+            text + " " + translate("BusyBar", "(Cancel stops it.)") if cancellable else text
+        )
         self.show()
 
     def say(self, text: str) -> None:
