@@ -95,10 +95,7 @@ def preload(session) -> tuple[bool, str]:
     from wizard.ui.wizard import PAGE_CLASSES
 
     for name in (*HEAVY_MODULES, *(module for module, _cls in PAGE_CLASSES.values())):
-        try:
-            importlib.import_module(name)
-        except ImportError:  # a module another part of the project has not built yet
-            log.debug("preload: %s not available", name)
+        importlib.import_module(name)
     return session.check_keyring()
 
 
