@@ -59,6 +59,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         choices=[k.value for k in keys.KeyType],
         help=f"for rows without a key_type column (default {keys.DEFAULT_KEY_TYPE.value})",
     )
+    from wizard.commands.ca_enroll import add_batch_options
+
+    add_batch_options(csr)  # --enroll: send the requests to the company CA
     _common(csr)
 
     imp = steps.add_parser(
@@ -157,6 +160,10 @@ def _run(args: argparse.Namespace, ctx: Context) -> Outcome:
             "Send the requests (the folder or requests.zip) to the CA, then run: "
             "cpi-cert-wizard batch import REPLY-FOLDER",
         )
+        if args.enroll:
+            from wizard.commands.ca_enroll import enroll_after_csr
+
+            return enroll_after_csr(args, ctx, report)
     elif args.step == "import":
         report = batch.import_replies(
             ctx.store,

@@ -278,3 +278,88 @@ def _outcome(result) -> Outcome:
         lines += ["", translate("ca_enroll", "Password: {where}.").format(
             where=result.password_kept_in)]  # fmt: skip
     return Outcome(text="\n".join(lines), data=data, files=dict(result.imported.files))
+
+
+# --- batch csr --enroll -------------------------------------------------------------------------
+
+
+def add_batch_options(parser: argparse.ArgumentParser) -> None:
+    """`batch csr --enroll`: the same CA options as ca-enroll, for every system of the CSV."""
+    parser.add_argument(
+        "--enroll",
+        action="store_true",
+        help="send every new request to the company CA (--adcs URL --template NAME or --est "
+        "URL); requests already waiting there are collected",
+    )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--adcs", metavar="URL", help="AD CS web enrollment (…/certsrv)")
+    which.add_argument("--est", metavar="URL", help="EST server (RFC 7030)")
+    parser.add_argument("--template", metavar="NAME", help="AD CS certificate template")
+    parser.add_argument("--est-label", metavar="LABEL", help="EST CA label")
+    parser.add_argument("--auth", choices=["negotiate", "ntlm", "basic"], help="sign-in")
+    parser.add_argument("--user", metavar="NAME", help="user name for ntlm/basic")
+    parser.add_argument("--proxy", metavar="URL", help="HTTPS proxy (default: HTTPS_PROXY)")
+    parser.add_argument(
+        "--ca-file",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PEM",
+        help="trust only these CAs for the CA server's own TLS certificate",
+    )
+
+
+def enroll_after_csr(args: argparse.Namespace, ctx: Context, report) -> Outcome:
+    """The CSR step's profiles (made now or waiting) sent to the CA; both reports."""
+    from wizard.core.batch import Status
+    from wizard.core.ca_enroll import enroll
+    from wizard.core.ca_enroll.enroll import CaKind, CaSettings
+    from wizard.core.ca_enroll.many import enroll_all
+    from wizard.core.ca_enroll.transport import Auth
+
+    if not (args.adcs or args.est):
+        raise WizardError(
+            "ca_enroll.flags",
+            translate(
+                "ca_enroll",
+                "--enroll needs the CA: --adcs URL --template NAME (AD CS web enrollment) or "
+                "--est URL (EST).",
+            ),
+        )
+    kind = CaKind.ADCS if args.adcs else CaKind.EST
+    auth = Auth(args.auth) if args.auth else (Auth.NEGOTIATE if kind is CaKind.ADCS else Auth.BASIC)
+    settings = enroll.validate_settings(
+        CaSettings(
+            kind=kind, url=args.adcs or args.est, template=args.template, auth=auth,
+            user=args.user, est_label=args.est_label, proxy=args.proxy,
+            ca_files=tuple(args.ca_file),
+        )
+    )  # fmt: skip
+    names = [r.profile for r in report.results if r.profile and r.status is not Status.FAILED]
+    password = None
+    if settings.needs_password and names:
+        from wizard.core.secrets import ENVIRONMENT, SecretKind
+
+        # one password for the whole batch: asked once, kept per profile after it worked
+        password = os.environ.get(ENVIRONMENT[SecretKind.CA_ENROLL]) or ctx.secrets.lookup(
+            names[0], SecretKind.CA_ENROLL
+        )
+        if not password:
+            password = _password(argparse.Namespace(profile=names[0], renew=False), ctx, settings)
+    enrolled = enroll_all(
+        ctx.store, ctx.secrets, names, settings, password=password, sap_roots=ctx.sap_roots
+    )
+    from wizard.cli import EXIT_INPUT, EXIT_OK
+    from wizard.commands.batch import render, report_json
+
+    hint = translate(
+        "ca_enroll",
+        "Requests waiting at the CA: run the same command again later (or cpi-cert-wizard "
+        "ca-enroll --profile NAME --check); then cpi-cert-wizard batch export.",
+    )
+    return Outcome(
+        text=render(report) + "\n\n" + render(enrolled, hint),
+        data={**report_json(report), "enroll": report_json(enrolled)},
+        files=dict(report.files),
+        exit_code=EXIT_OK if report.ok and enrolled.ok else EXIT_INPUT,
+    )
