@@ -214,3 +214,21 @@ def test_the_password_asked_for_is_kept_in_the_keyring_not_in_a_file(
     monkeypatch.setattr(cli_module.Context, "ask_secret", lambda self, prompt: 1 / 0)
     cli("csr", "--profile", "ERP", "--cn", "erp-sender", "--new-key")
     assert send(cli, adcs, company_ca).code == 0
+
+
+def test_a_new_key_ends_the_request_waiting_at_the_ca(
+    cli, home, with_csr, adcs, company_ca, monkeypatch
+):
+    monkeypatch.setenv("CPI_CERT_WIZARD_CA_PASSWORD", PASSWORD)
+    adcs.policy = "pending"
+    assert send(cli, adcs, company_ca).code == 0
+    assert cli("csr", "--profile", "ERP", "--cn", "erp-sender", "--new-key").code == 0
+    assert "pending at the CA" not in cli("profiles").out
+    check = cli("ca-enroll", "--profile", "ERP", "--check", "--json")
+    assert check.code == 2
+    assert check.json["error"]["code"] == "ca_enroll.nothing_pending"
+    # the new request can be sent with the settings the profile kept
+    adcs.policy = "issue"
+    again = cli("ca-enroll", "--profile", "ERP", "--json")
+    assert again.code == 0, again.err
+    assert again.json["outcome"] == "issued"

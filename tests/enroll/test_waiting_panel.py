@@ -109,3 +109,40 @@ def test_a_denied_request_shows_the_cas_reason_and_keeps_the_profile(
     assert page.ca_panel.error.isVisible()
     assert "0x80094800" in page.ca_panel.error.text()
     assert folder_state(store.folder("ERP")) == before
+
+
+def test_renew_reuses_the_profiles_ca_settings(
+    home, secrets, open_wizard, adcs, company_ca, memory_keyring, monkeypatch
+):
+    store = ProfileStore(home)
+    make_request(store, secrets)
+    first, page = waiting_page(open_wizard, home, company_ca)
+    fill_adcs(page.ca_panel, adcs.url)
+    first.click(page.ca_panel.send)
+    first.idle()
+    issued = store.load("ERP").leaf_sha256
+    assert issued
+    first.window.shutdown()
+
+    second = open_wizard()
+    start = second.page_of(Step.START)
+    start.select("ERP")
+    second.click(start.renew_button)
+    second.qtbot.waitUntil(lambda: second.at() is Step.KEY, timeout=20000)
+    second.idle()
+    second.click(second.page_of(Step.KEY).generate_button)
+    second.idle()
+    second.next(Step.WAITING)
+    panel = second.page_of(Step.WAITING).ca_panel
+    panel.extra_ca_files = [company_ca.tls_ca_file]
+    # the CA, template and sign-in come from the profile; the password from the keyring
+    assert panel.url.text() == adcs.url and panel.template.text() == "SAPClientAuth"
+    assert panel.auth.currentData() == "basic" and panel.user.text() == USER
+    assert panel.send.isVisible() and panel.send.isEnabled()
+    second.click(panel.send)
+    second.idle()
+    assert panel.error.isHidden(), panel.error.text()
+    renewed = store.load("ERP")
+    assert renewed.state is State.CERTIFICATE_IMPORTED
+    assert renewed.leaf_sha256 != issued and renewed.previous_leaf_sha256 == issued
+    assert len(adcs.requests) == 2

@@ -155,6 +155,9 @@ def _write_request(
     profile.subject = request.subject.rfc4514_string()
     profile.sans = list(subject.sans)
     profile.state = State.KEY_GENERATED
+    # a request waiting at the company CA belongs to the old key: it will not be collected
+    profile.ca_pending_id = profile.ca_pending_since = profile.ca_retry_after = None
+    profile.ca_pending_csr_sha256 = None
     profile.secrets_backend = secrets.backend_name
     store.save(profile)
     return RequestResult(

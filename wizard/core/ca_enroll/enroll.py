@@ -148,6 +148,20 @@ def validate_settings(settings: CaSettings) -> CaSettings:
     return replace(settings, template=(settings.template or "").strip() or None)
 
 
+def waiting_request(store: ProfileStore, profile: Profile) -> str | None:
+    """ "pending at the CA since …" when the profile's *current* CSR waits at the CA, else None.
+
+    After a new key (renewal) the old request is stale: it is not shown and not collected.
+    """
+    note = pending_note(profile)
+    if note is None:
+        return None
+    request = store.read_artefact(profile.name, Artefact.CSR)
+    if request is None or _fingerprint(request) != profile.ca_pending_csr_sha256:
+        return None
+    return note
+
+
 def describe_ca_chain(lines: Sequence[est.CaChainLine]) -> str:
     """The EST server's CA certificates, as shown before the CSR is sent."""
     rows = [translate("ca_enroll", "The EST server's CA certificates (checked before sending):")]

@@ -25,8 +25,8 @@ from wizard.core.ca_enroll.enroll import (
     CaOutcome,
     CaSettings,
     describe_ca_chain,
+    waiting_request,
 )
-from wizard.core.ca_enroll.pending import pending_note
 from wizard.core.ca_enroll.transport import Auth
 from wizard.core.errors import WizardError
 from wizard.core.profiles import Profile
@@ -39,11 +39,14 @@ from wizard.ui.widgets.findings import FindingsView
 
 def send_to_company_ca(store, secrets, name: str, settings: CaSettings, password, sap_roots,
                        progress) -> CaEnrollResult:  # fmt: skip
-    """Worker: send the CSR; issued → imported, pending → kept in the profile."""
+    """Worker: send the CSR; issued → imported, pending → kept in the profile.
+
+    EST with the current certificate is a renewal (simplereenroll)."""
     from wizard.core.ca_enroll import enroll
 
+    renewal = settings.kind is CaKind.EST and settings.auth is Auth.CERTIFICATE
     return enroll.send_to_ca(
-        store, secrets, name, settings, password=password, sap_roots=sap_roots,
+        store, secrets, name, settings, password=password, sap_roots=sap_roots, renewal=renewal,
         progress=progress, show_ca_chain=lambda lines: progress(describe_ca_chain(lines)),
     )  # fmt: skip
 
@@ -137,6 +140,7 @@ class CaEnrollPanel(QGroupBox):
             self.url.setPlaceholderText("https://ca.example.com/certsrv")
         else:
             self.auth.addItem(self.tr("User and password (Basic)"), Auth.BASIC.value)
+            self.auth.addItem(self.tr("The current certificate (renewal)"), Auth.CERTIFICATE.value)
             self.url.setPlaceholderText("https://est.example.com")
         self.auth.blockSignals(False)
         self._inputs_changed()
@@ -185,7 +189,7 @@ class CaEnrollPanel(QGroupBox):
         self._show_pending(profile)
 
     def _show_pending(self, profile: Profile | None) -> None:
-        note = pending_note(profile) if profile is not None else None
+        note = waiting_request(self.page.session.store, profile) if profile is not None else None
         if note:
             self.state.setText(arg(self.tr("The request is %1."), from_core(note)))
         self.state.setVisible(bool(note))
