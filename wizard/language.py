@@ -131,17 +131,26 @@ def catalogue_dirs() -> list[Path]:
     return dirs
 
 
+# Each catalogue is read once per process: the command line routes core's texts to it before the
+# GUI starts, and the GUI installs the same QTranslator objects (kept referenced here).
+_loaded: dict[tuple[str, ...], object] = {}
+
+
 def load_catalogue(language: str, parent=None):
     """Our QTranslator for `language`, or None when there is none (English, or not built)."""
     if language == SOURCE_LANGUAGE:
         return None
-    from PySide6.QtCore import QTranslator
+    folders = catalogue_dirs()
+    key = (language, *map(str, folders))
+    if key not in _loaded:  # a catalogue not found is looked for again next time
+        from PySide6.QtCore import QTranslator
 
-    for folder in catalogue_dirs():
-        translator = QTranslator(parent)
-        if translator.load(f"{CATALOGUE}_{language}", str(folder)):
-            return translator
-    return None
+        for folder in folders:
+            translator = QTranslator()
+            if translator.load(f"{CATALOGUE}_{language}", str(folder)):
+                _loaded[key] = translator
+                break
+    return _loaded.get(key)
 
 
 def load_qt_catalogue(language: str, parent=None):
@@ -150,9 +159,13 @@ def load_qt_catalogue(language: str, parent=None):
         return None
     from PySide6.QtCore import QLibraryInfo, QTranslator
 
-    translator = QTranslator(parent)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    return translator if translator.load(f"qtbase_{language}", folder) else None
+    key = (f"qtbase_{language}", folder)
+    if key not in _loaded:
+        translator = QTranslator()
+        if translator.load(f"qtbase_{language}", folder):
+            _loaded[key] = translator
+    return _loaded.get(key)
 
 
 def _route_core_to(translator) -> None:
