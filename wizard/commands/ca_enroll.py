@@ -262,10 +262,14 @@ def _outcome(result) -> Outcome:
             ).format(command=check)
         )
         return Outcome(text="\n".join(lines), data={**data, "state": profile.state.value})
-    headline = translate("ca_enroll", "The CA at {url} issued the certificate{id}.").format(
-        url=settings.base,
-        id=f" (request {result.request_id})" if result.request_id else "",
-    )
+    if result.request_id:
+        headline = translate(
+            "ca_enroll", "The CA at {url} issued the certificate (request {id})."
+        ).format(url=settings.base, id=result.request_id)
+    else:
+        headline = translate("ca_enroll", "The CA at {url} issued the certificate.").format(
+            url=settings.base
+        )
     text, import_data = import_outcome(
         result.imported,
         next_hint=translate("ca_enroll", "Next: {command}").format(

@@ -360,11 +360,15 @@ def _save(
 
 def _denied(settings: CaSettings, request_id: str | None, reason: str) -> WizardError:
     advice = adcs.denial_advice(reason)
-    text = translate("ca_enroll", "The CA at {url} denied the request{id}: {reason}").format(
-        url=settings.base,
-        id=f" {request_id}" if request_id else "",
-        reason=reason or translate("ca_enroll", "it gave no reason"),
-    )
+    reason = reason or translate("ca_enroll", "it gave no reason")
+    if request_id:
+        text = translate("ca_enroll", "The CA at {url} denied request {id}: {reason}").format(
+            url=settings.base, id=request_id, reason=reason
+        )
+    else:
+        text = translate("ca_enroll", "The CA at {url} denied the request: {reason}").format(
+            url=settings.base, reason=reason
+        )
     return WizardError(f"{AREA}.denied", text + (f"\n{advice}" if advice else ""))
 
 
