@@ -83,6 +83,18 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
+def full_path(path: Path | str) -> Path:
+    """`path` made absolute (links resolved where the system can), for showing to the user.
+
+    Never fails: on Windows resolving a path longer than 260 characters can raise (Wine), and a
+    path on a drive that went away cannot be resolved; the absolute path is shown then.
+    """
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return Path(os.path.abspath(path))
+
+
 def _is_transient_sharing_error(exc: OSError) -> bool:
     """Windows: the target is open in another program (sharing violation / access denied)."""
     return (
