@@ -347,7 +347,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BUG
     if ctx.json:
         payload = {"ok": outcome.exit_code == EXIT_OK, **outcome.data}
-        payload["files"] = {k: str(Path(v).resolve()) for k, v in outcome.files.items()}
+        from wizard.core.storage import full_path
+
+        payload["files"] = {k: str(full_path(v)) for k, v in outcome.files.items()}
         _emit_json(payload)
     elif outcome.text:
         print(outcome.text)
