@@ -17,7 +17,7 @@
 <context>
     <name>CaEnrollPanel</name>
     <message>
-        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+69"/>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+72"/>
         <source>Send to the company CA</source>
         <translation type="unfinished"></translation>
     </message>
@@ -109,6 +109,11 @@
     <message>
         <location line="+3"/>
         <source>User and password (Basic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The current certificate (renewal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -548,7 +553,7 @@
         <translation>Subject</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>optional, e.g. DNS:erp.example.com, email:it@x.com</source>
         <translation>optional, z. B. DNS:erp.example.com, email:it@x.com</translation>
     </message>
@@ -618,7 +623,7 @@
         <translation>Der aktuelle Schlüssel, die Anforderung und das Zertifikat werden in den Archivordner des Profils verschoben; das aktuelle Zertifikat funktioniert weiter, bis der Sender das neue verwendet.</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+88"/>
         <source>Generating the key pair…</source>
         <translation>Schlüsselpaar wird erzeugt…</translation>
     </message>
@@ -1240,7 +1245,7 @@
 <context>
     <name>TenantPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant.py" line="+49"/>
+        <location filename="../wizard/ui/pages/tenant.py" line="+57"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
         <translation>Benennen Sie das Sendersystem (das System, das den Tenant aufrufen wird) und fügen Sie die Endpunkt-URL des Integrationsflusses ein, oder nur den Runtime-Host des Tenants.</translation>
     </message>
@@ -1250,24 +1255,24 @@
         <translation>zum Beispiel ERP-PRD</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Detect from the host</source>
         <translation>Am Host erkennen</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+92"/>
+        <location line="+97"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
     <message>
-        <location line="-92"/>
-        <location line="+92"/>
+        <location line="-97"/>
+        <location line="+97"/>
         <source>Cloud Foundry</source>
         <translation>Cloud Foundry</translation>
     </message>
     <message>
-        <location line="-88"/>
+        <location line="-93"/>
         <source>&amp;Profile name:</source>
         <translation>&amp;Profilname:</translation>
     </message>
@@ -1282,7 +1287,7 @@
         <translation>&amp;Umgebung:</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>This is the sandbox tenant: it runs inside this program on 127.0.0.1 and behaves like a Neo tenant, with its own demo CA. Nothing leaves this computer.</source>
         <translation>Das ist der Sandbox-Tenant: Er läuft in diesem Programm auf 127.0.0.1 und verhält sich wie ein Neo-Tenant, mit eigener Demo-CA. Nichts verlässt diesen Computer.</translation>
     </message>
@@ -1297,7 +1302,7 @@
         <translation>Fügen Sie die Endpunkt-URL oder den Host ein.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+34"/>
         <source>Note: the host looks like %1, not %2.</source>
         <translation>Hinweis: Der Host sieht nach %1 aus, nicht nach %2.</translation>
     </message>
@@ -1877,12 +1882,12 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+155"/>
+        <location filename="../wizard/commands/batch.py" line="+158"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>Senden Sie die Anforderungen (den Ordner oder requests.zip) an die CA, und führen Sie dann aus: cpi-cert-wizard batch import ANTWORT-ORDNER</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>Next: cpi-cert-wizard batch export, then batch mapping</source>
         <translation>Weiter: cpi-cert-wizard batch export, danach batch mapping</translation>
     </message>
@@ -1986,12 +1991,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>The CA at {url} issued the certificate{id}.</source>
+        <location line="+6"/>
+        <source>The CA at {url} issued the certificate (request {id}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>The CA at {url} issued the certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Next: {command}</source>
         <translation type="unfinished">Weiter: {command}</translation>
     </message>
@@ -2003,6 +2013,11 @@
     <message>
         <location line="+45"/>
         <source>--enroll needs the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Requests waiting at the CA: run the same command again later (or cpi-cert-wizard ca-enroll --profile NAME --check); then cpi-cert-wizard batch export.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2117,7 +2132,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+26"/>
         <source>The EST server&apos;s CA certificates (checked before sending):</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2174,16 +2189,21 @@
     </message>
     <message>
         <location line="+21"/>
-        <source>The CA at {url} denied the request{id}: {reason}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
         <source>it gave no reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+2"/>
+        <source>The CA at {url} denied request {id}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The CA at {url} denied the request: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2536,7 +2556,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Profil {name!r} hat bereits einen Schlüssel ({key}); seine CSR ist {csr}. Um ihn zu ersetzen (Erneuerung oder verlorene CSR), führen Sie den Befehl erneut mit --new-key aus; das aktuelle Zertifikat funktioniert weiter, bis Sie das neue einsetzen.</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+65"/>
         <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>Profil {name!r} hat noch keinen Schlüssel. Erzeugen Sie einen: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -4910,22 +4930,22 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+6"/>
         <source>The keyring backend {backend} is not one known to encrypt what it keeps (it may write secrets to a plain file), so no secret is stored there.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Schlüsselbund-Backend {backend} ist nicht als verschlüsselnd bekannt (es schreibt Geheimnisse womöglich in eine Klartextdatei); daher wird dort kein Geheimnis gespeichert.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The secrets of these profiles were stored in {keyring}, which cannot be reached now. Start or unlock it (on Linux: log in to the desktop session), then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Geheimnisse dieser Profile wurden in {keyring} gespeichert, das jetzt nicht erreichbar ist. Starten oder entsperren Sie es (unter Linux: an der Desktop-Sitzung anmelden) und versuchen Sie es erneut.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es wurde kein nutzbarer Schlüsselbund des Betriebssystems gefunden (unter Linux: ein entsperrter SecretService wie GNOME Keyring oder KWallet). Geheimnisse werden nicht gespeichert.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>You will be asked for them each time, or set {variables} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie werden jedes Mal danach gefragt, oder setzen Sie {variables} in der Umgebung.</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -4940,12 +4960,12 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+56"/>
         <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>{What} des Profils wird benötigt, aber es gibt weder einen Schlüsselbund noch ein Terminal für die Eingabe. Setzen Sie {variable} in der Umgebung.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>No answer was given for {what}; nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Für {what} wurde keine Eingabe gemacht; nichts wurde geändert.</translation>
     </message>
     <message>
         <location line="+15"/>
@@ -4955,7 +4975,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+8"/>
         <source>{What} of profile {profile!r} is needed and is not in a keyring: {reason} Set {variable} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>{What} von Profil {profile!r} wird benötigt und liegt in keinem Schlüsselbund: {reason} Setzen Sie {variable} in der Umgebung.</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -4980,17 +5000,17 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+5"/>
         <source>Type {what} for profile {profile} again: </source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie {what} für Profil {profile} erneut ein: </translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The two entries of {what} differ; nothing was created. Try again, or set {variable} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die beiden Eingaben für {what} stimmen nicht überein; nichts wurde angelegt. Versuchen Sie es erneut, oder setzen Sie {variable} in der Umgebung.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>not stored: no keyring, you will be asked for it (or set {variable})</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gespeichert: kein Schlüsselbund, Sie werden danach gefragt (oder setzen Sie {variable})</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -5159,7 +5179,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>storage</name>
     <message>
-        <location filename="../wizard/core/storage.py" line="+110"/>
+        <location filename="../wizard/core/storage.py" line="+122"/>
         <source>Cannot replace {file}: another program has it open. Close it (an editor, a viewer, a virus scanner still reading it) and try again; nothing was changed.</source>
         <translation>{file} kann nicht ersetzt werden: Ein anderes Programm hat die Datei geöffnet. Schließen Sie es (einen Editor, einen Betrachter, einen Virenscanner, der sie noch liest) und versuchen Sie es erneut; es wurde nichts geändert.</translation>
     </message>

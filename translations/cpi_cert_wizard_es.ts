@@ -17,7 +17,7 @@
 <context>
     <name>CaEnrollPanel</name>
     <message>
-        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+69"/>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+72"/>
         <source>Send to the company CA</source>
         <translation type="unfinished"></translation>
     </message>
@@ -109,6 +109,11 @@
     <message>
         <location line="+3"/>
         <source>User and password (Basic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The current certificate (renewal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -548,7 +553,7 @@
         <translation>Sujeto</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>optional, e.g. DNS:erp.example.com, email:it@x.com</source>
         <translation>opcional, p. ej. DNS:erp.example.com, email:it@x.com</translation>
     </message>
@@ -618,7 +623,7 @@
         <translation>La clave, la solicitud y el certificado actuales se mueven a la carpeta de archivado del perfil; el certificado actual sigue funcionando hasta que el emisor use el nuevo.</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+88"/>
         <source>Generating the key pair…</source>
         <translation>Generando el par de claves…</translation>
     </message>
@@ -1240,7 +1245,7 @@
 <context>
     <name>TenantPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant.py" line="+49"/>
+        <location filename="../wizard/ui/pages/tenant.py" line="+57"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
         <translation>Dé un nombre al sistema emisor (el sistema que llamará al tenant) y pegue la URL del punto final del flujo de integración, o solo el host de tiempo de ejecución del tenant.</translation>
     </message>
@@ -1250,24 +1255,24 @@
         <translation>por ejemplo ERP-PRD</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Detect from the host</source>
         <translation>Detectar a partir del host</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+92"/>
+        <location line="+97"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
     <message>
-        <location line="-92"/>
-        <location line="+92"/>
+        <location line="-97"/>
+        <location line="+97"/>
         <source>Cloud Foundry</source>
         <translation>Cloud Foundry</translation>
     </message>
     <message>
-        <location line="-88"/>
+        <location line="-93"/>
         <source>&amp;Profile name:</source>
         <translation>Nombre del &amp;perfil:</translation>
     </message>
@@ -1282,7 +1287,7 @@
         <translation>&amp;Entorno:</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>This is the sandbox tenant: it runs inside this program on 127.0.0.1 and behaves like a Neo tenant, with its own demo CA. Nothing leaves this computer.</source>
         <translation>Este es el tenant sandbox: se ejecuta dentro de este programa en 127.0.0.1 y se comporta como un tenant Neo, con su propia CA de demostración. Nada sale de este ordenador.</translation>
     </message>
@@ -1297,7 +1302,7 @@
         <translation>Pegue la URL del punto final o el host.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+34"/>
         <source>Note: the host looks like %1, not %2.</source>
         <translation>Nota: el host parece %1, no %2.</translation>
     </message>
@@ -1877,12 +1882,12 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+155"/>
+        <location filename="../wizard/commands/batch.py" line="+158"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>Envíe las solicitudes (la carpeta o requests.zip) a la CA y después ejecute: cpi-cert-wizard batch import CARPETA-RESPUESTAS</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>Next: cpi-cert-wizard batch export, then batch mapping</source>
         <translation>Siguiente paso: cpi-cert-wizard batch export y después batch mapping</translation>
     </message>
@@ -1986,12 +1991,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>The CA at {url} issued the certificate{id}.</source>
+        <location line="+6"/>
+        <source>The CA at {url} issued the certificate (request {id}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>The CA at {url} issued the certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Next: {command}</source>
         <translation type="unfinished">Siguiente paso: {command}</translation>
     </message>
@@ -2003,6 +2013,11 @@
     <message>
         <location line="+45"/>
         <source>--enroll needs the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Requests waiting at the CA: run the same command again later (or cpi-cert-wizard ca-enroll --profile NAME --check); then cpi-cert-wizard batch export.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2117,7 +2132,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+26"/>
         <source>The EST server&apos;s CA certificates (checked before sending):</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2174,16 +2189,21 @@
     </message>
     <message>
         <location line="+21"/>
-        <source>The CA at {url} denied the request{id}: {reason}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
         <source>it gave no reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+2"/>
+        <source>The CA at {url} denied request {id}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The CA at {url} denied the request: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2535,7 +2555,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>El perfil {name!r} ya tiene una clave ({key}); su CSR es {csr}. Para sustituirla (renovación o CSR perdida), vuelva a ejecutar el comando con --new-key; el certificado actual sigue funcionando hasta que instale el nuevo.</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+65"/>
         <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>El perfil {name!r} aún no tiene clave. Genere una: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -4909,22 +4929,22 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+6"/>
         <source>The keyring backend {backend} is not one known to encrypt what it keeps (it may write secrets to a plain file), so no secret is stored there.</source>
-        <translation type="unfinished"></translation>
+        <translation>El backend de llavero {backend} no es uno de los que se sabe que cifran lo que guardan (puede escribir los secretos en un archivo de texto sin cifrar), así que no se guarda ahí ningún secreto.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The secrets of these profiles were stored in {keyring}, which cannot be reached now. Start or unlock it (on Linux: log in to the desktop session), then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Los secretos de estos perfiles se guardaron en {keyring}, al que ahora no se puede acceder. Inícielo o desbloquéelo (en Linux: inicie sesión en el escritorio) y vuelva a intentarlo.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se encontró ningún llavero del sistema utilizable (en Linux: un SecretService desbloqueado, como GNOME Keyring o KWallet). Los secretos no se guardan.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>You will be asked for them each time, or set {variables} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Se le pedirán cada vez, o defina {variables} en el entorno.</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -4939,12 +4959,12 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+56"/>
         <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>{What} del perfil es necesario, pero no hay llavero ni terminal donde pedirlo. Defina {variable} en el entorno.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>No answer was given for {what}; nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se indicó {what}; no se ha cambiado nada.</translation>
     </message>
     <message>
         <location line="+15"/>
@@ -4954,7 +4974,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+8"/>
         <source>{What} of profile {profile!r} is needed and is not in a keyring: {reason} Set {variable} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>{What} del perfil {profile!r} es necesario y no está en ningún llavero: {reason} Defina {variable} en el entorno.</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -4979,17 +4999,17 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+5"/>
         <source>Type {what} for profile {profile} again: </source>
-        <translation type="unfinished"></translation>
+        <translation>Vuelva a escribir {what} para el perfil {profile}: </translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The two entries of {what} differ; nothing was created. Try again, or set {variable} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Las dos entradas de {what} no coinciden; no se ha creado nada. Vuelva a intentarlo o defina {variable} en el entorno.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>not stored: no keyring, you will be asked for it (or set {variable})</source>
-        <translation type="unfinished"></translation>
+        <translation>no guardado: no hay llavero, se le pedirá (o defina {variable})</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -5158,7 +5178,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>storage</name>
     <message>
-        <location filename="../wizard/core/storage.py" line="+110"/>
+        <location filename="../wizard/core/storage.py" line="+122"/>
         <source>Cannot replace {file}: another program has it open. Close it (an editor, a viewer, a virus scanner still reading it) and try again; nothing was changed.</source>
         <translation>No se puede reemplazar {file}: otro programa lo tiene abierto. Ciérrelo (un editor, un visor, un antivirus que aún lo esté leyendo) e inténtelo de nuevo; no se ha cambiado nada.</translation>
     </message>

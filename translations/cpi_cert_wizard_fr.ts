@@ -17,7 +17,7 @@
 <context>
     <name>CaEnrollPanel</name>
     <message>
-        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+69"/>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+72"/>
         <source>Send to the company CA</source>
         <translation type="unfinished"></translation>
     </message>
@@ -109,6 +109,11 @@
     <message>
         <location line="+3"/>
         <source>User and password (Basic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The current certificate (renewal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -548,7 +553,7 @@
         <translation>Sujet</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>optional, e.g. DNS:erp.example.com, email:it@x.com</source>
         <translation>facultatif, p. ex. DNS:erp.example.com, email:it@x.com</translation>
     </message>
@@ -618,7 +623,7 @@
         <translation>La clé, la demande et le certificat actuels sont déplacés dans le dossier d&apos;archive du profil&#xa0;; le certificat actuel continue de fonctionner jusqu&apos;à ce que l&apos;émetteur utilise le nouveau.</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+88"/>
         <source>Generating the key pair…</source>
         <translation>Génération de la paire de clés…</translation>
     </message>
@@ -1240,7 +1245,7 @@
 <context>
     <name>TenantPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant.py" line="+49"/>
+        <location filename="../wizard/ui/pages/tenant.py" line="+57"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
         <translation>Nommez le système émetteur (celui qui appellera le tenant) et collez l&apos;URL du point de terminaison du flux d&apos;intégration, ou simplement l&apos;hôte d&apos;exécution du tenant.</translation>
     </message>
@@ -1250,24 +1255,24 @@
         <translation>par exemple ERP-PRD</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Detect from the host</source>
         <translation>Détecter d&apos;après l&apos;hôte</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+92"/>
+        <location line="+97"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
     <message>
-        <location line="-92"/>
-        <location line="+92"/>
+        <location line="-97"/>
+        <location line="+97"/>
         <source>Cloud Foundry</source>
         <translation>Cloud Foundry</translation>
     </message>
     <message>
-        <location line="-88"/>
+        <location line="-93"/>
         <source>&amp;Profile name:</source>
         <translation>&amp;Nom du profil&#xa0;:</translation>
     </message>
@@ -1282,7 +1287,7 @@
         <translation>En&amp;vironnement&#xa0;:</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>This is the sandbox tenant: it runs inside this program on 127.0.0.1 and behaves like a Neo tenant, with its own demo CA. Nothing leaves this computer.</source>
         <translation>Voici le tenant bac à sable&#xa0;: il s&apos;exécute dans ce programme sur 127.0.0.1 et se comporte comme un tenant Neo, avec sa propre AC de démonstration. Rien ne quitte cet ordinateur.</translation>
     </message>
@@ -1297,7 +1302,7 @@
         <translation>Collez l&apos;URL du point de terminaison ou l&apos;hôte.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+34"/>
         <source>Note: the host looks like %1, not %2.</source>
         <translation>Remarque&#xa0;: l&apos;hôte ressemble à %1, pas à %2.</translation>
     </message>
@@ -1877,12 +1882,12 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+155"/>
+        <location filename="../wizard/commands/batch.py" line="+158"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>Envoyez les demandes (le dossier ou requests.zip) à l&apos;AC, puis exécutez&#xa0;: cpi-cert-wizard batch import DOSSIER-RÉPONSES</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>Next: cpi-cert-wizard batch export, then batch mapping</source>
         <translation>Ensuite&#xa0;: cpi-cert-wizard batch export, puis batch mapping</translation>
     </message>
@@ -1986,12 +1991,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>The CA at {url} issued the certificate{id}.</source>
+        <location line="+6"/>
+        <source>The CA at {url} issued the certificate (request {id}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>The CA at {url} issued the certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Next: {command}</source>
         <translation type="unfinished">Ensuite&#xa0;: {command}</translation>
     </message>
@@ -2003,6 +2013,11 @@
     <message>
         <location line="+45"/>
         <source>--enroll needs the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Requests waiting at the CA: run the same command again later (or cpi-cert-wizard ca-enroll --profile NAME --check); then cpi-cert-wizard batch export.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2117,7 +2132,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+26"/>
         <source>The EST server&apos;s CA certificates (checked before sending):</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2174,16 +2189,21 @@
     </message>
     <message>
         <location line="+21"/>
-        <source>The CA at {url} denied the request{id}: {reason}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
         <source>it gave no reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+2"/>
+        <source>The CA at {url} denied request {id}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The CA at {url} denied the request: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2535,7 +2555,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Le profil {name!r} a déjà une clé ({key})&#xa0;; sa CSR est {csr}. Pour la remplacer (renouvellement, ou CSR perdue), relancez avec --new-key&#xa0;; le certificat actuel continue de fonctionner jusqu&apos;à ce que vous déployiez le nouveau.</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+65"/>
         <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>Le profil {name!r} n&apos;a pas encore de clé. Générez-en une&#xa0;: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -4909,22 +4929,22 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+6"/>
         <source>The keyring backend {backend} is not one known to encrypt what it keeps (it may write secrets to a plain file), so no secret is stored there.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le backend de trousseau {backend} n&apos;est pas connu pour chiffrer ce qu&apos;il conserve (il peut écrire les secrets dans un fichier en clair)&#xa0;; aucun secret n&apos;y est donc enregistré.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The secrets of these profiles were stored in {keyring}, which cannot be reached now. Start or unlock it (on Linux: log in to the desktop session), then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les secrets de ces profils ont été enregistrés dans {keyring}, qui est injoignable pour l&apos;instant. Démarrez-le ou déverrouillez-le (sous Linux&#xa0;: ouvrez la session de bureau), puis réessayez.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun trousseau utilisable du système n&apos;a été trouvé (sous Linux&#xa0;: un SecretService déverrouillé comme GNOME Keyring ou KWallet). Les secrets ne sont pas enregistrés.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>You will be asked for them each time, or set {variables} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ils vous seront demandés à chaque fois, ou définissez {variables} dans l&apos;environnement.</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -4939,12 +4959,12 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+56"/>
         <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>{What} du profil est nécessaire, mais il n&apos;y a ni trousseau ni terminal pour le demander. Définissez {variable} dans l&apos;environnement.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>No answer was given for {what}; nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune réponse n&apos;a été donnée pour {what}&#xa0;; rien n&apos;a été modifié.</translation>
     </message>
     <message>
         <location line="+15"/>
@@ -4954,7 +4974,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+8"/>
         <source>{What} of profile {profile!r} is needed and is not in a keyring: {reason} Set {variable} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>{What} du profil {profile!r} est nécessaire et ne se trouve dans aucun trousseau&#xa0;: {reason} Définissez {variable} dans l&apos;environnement.</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -4979,17 +4999,17 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+5"/>
         <source>Type {what} for profile {profile} again: </source>
-        <translation type="unfinished"></translation>
+        <translation>Saisissez de nouveau {what} pour le profil {profile}&#xa0;: </translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The two entries of {what} differ; nothing was created. Try again, or set {variable} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les deux saisies de {what} diffèrent&#xa0;; rien n&apos;a été créé. Réessayez, ou définissez {variable} dans l&apos;environnement.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>not stored: no keyring, you will be asked for it (or set {variable})</source>
-        <translation type="unfinished"></translation>
+        <translation>non enregistré&#xa0;: pas de trousseau, il vous sera demandé (ou définissez {variable})</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -5158,7 +5178,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>storage</name>
     <message>
-        <location filename="../wizard/core/storage.py" line="+110"/>
+        <location filename="../wizard/core/storage.py" line="+122"/>
         <source>Cannot replace {file}: another program has it open. Close it (an editor, a viewer, a virus scanner still reading it) and try again; nothing was changed.</source>
         <translation>Impossible de remplacer {file}&#xa0;: un autre programme l&apos;a ouvert. Fermez-le (un éditeur, une visionneuse, un antivirus qui le lit encore) et réessayez&#xa0;; rien n&apos;a été modifié.</translation>
     </message>

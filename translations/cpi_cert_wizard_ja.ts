@@ -17,7 +17,7 @@
 <context>
     <name>CaEnrollPanel</name>
     <message>
-        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+69"/>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+72"/>
         <source>Send to the company CA</source>
         <translation type="unfinished"></translation>
     </message>
@@ -109,6 +109,11 @@
     <message>
         <location line="+3"/>
         <source>User and password (Basic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The current certificate (renewal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -548,7 +553,7 @@
         <translation>サブジェクト</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>optional, e.g. DNS:erp.example.com, email:it@x.com</source>
         <translation>任意。例: DNS:erp.example.com, email:it@x.com</translation>
     </message>
@@ -618,7 +623,7 @@
         <translation>現在の鍵、要求、証明書はプロファイルのアーカイブフォルダーに移動されます。現在の証明書は、送信側が新しい証明書を使い始めるまで引き続き使用できます。</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+88"/>
         <source>Generating the key pair…</source>
         <translation>鍵ペアを生成しています…</translation>
     </message>
@@ -1239,7 +1244,7 @@
 <context>
     <name>TenantPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant.py" line="+49"/>
+        <location filename="../wizard/ui/pages/tenant.py" line="+57"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
         <translation>送信側システム (テナントを呼び出すシステム) に名前を付け、統合フローのエンドポイント URL、またはテナントのランタイムホストだけを貼り付けてください。</translation>
     </message>
@@ -1249,24 +1254,24 @@
         <translation>例: ERP-PRD</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Detect from the host</source>
         <translation>ホストから判定</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+92"/>
+        <location line="+97"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
     <message>
-        <location line="-92"/>
-        <location line="+92"/>
+        <location line="-97"/>
+        <location line="+97"/>
         <source>Cloud Foundry</source>
         <translation>Cloud Foundry</translation>
     </message>
     <message>
-        <location line="-88"/>
+        <location line="-93"/>
         <source>&amp;Profile name:</source>
         <translation>プロファイル名(&amp;P):</translation>
     </message>
@@ -1281,7 +1286,7 @@
         <translation>環境(&amp;V):</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>This is the sandbox tenant: it runs inside this program on 127.0.0.1 and behaves like a Neo tenant, with its own demo CA. Nothing leaves this computer.</source>
         <translation>これはサンドボックステナントです。このプログラム内の 127.0.0.1 で動作し、独自のデモ CA を持つ Neo テナントとして振る舞います。このコンピューターの外には何も送信されません。</translation>
     </message>
@@ -1296,7 +1301,7 @@
         <translation>エンドポイント URL またはホストを貼り付けてください。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+34"/>
         <source>Note: the host looks like %1, not %2.</source>
         <translation>注意: ホストは %2 ではなく %1 のようです。</translation>
     </message>
@@ -1876,12 +1881,12 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+155"/>
+        <location filename="../wizard/commands/batch.py" line="+158"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>要求 (フォルダーまたは requests.zip) を CA に送付してから、次を実行してください: cpi-cert-wizard batch import REPLY-FOLDER</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>Next: cpi-cert-wizard batch export, then batch mapping</source>
         <translation>次の手順: cpi-cert-wizard batch export、その後 batch mapping</translation>
     </message>
@@ -1985,12 +1990,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>The CA at {url} issued the certificate{id}.</source>
+        <location line="+6"/>
+        <source>The CA at {url} issued the certificate (request {id}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>The CA at {url} issued the certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Next: {command}</source>
         <translation type="unfinished">次の手順: {command}</translation>
     </message>
@@ -2002,6 +2012,11 @@
     <message>
         <location line="+45"/>
         <source>--enroll needs the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Requests waiting at the CA: run the same command again later (or cpi-cert-wizard ca-enroll --profile NAME --check); then cpi-cert-wizard batch export.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2116,7 +2131,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+26"/>
         <source>The EST server&apos;s CA certificates (checked before sending):</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2173,16 +2188,21 @@
     </message>
     <message>
         <location line="+21"/>
-        <source>The CA at {url} denied the request{id}: {reason}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
         <source>it gave no reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+2"/>
+        <source>The CA at {url} denied request {id}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The CA at {url} denied the request: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2534,7 +2554,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>プロファイル {name!r} には既に鍵 ({key}) があり、その CSR は {csr} です。置き換える場合 (更新、または CSR の紛失) は --new-key を付けて再実行してください。新しい証明書を配置するまで、現在の証明書は引き続き使用できます。</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+65"/>
         <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>プロファイル {name!r} にはまだ鍵がありません。生成してください: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -4908,22 +4928,22 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+6"/>
         <source>The keyring backend {backend} is not one known to encrypt what it keeps (it may write secrets to a plain file), so no secret is stored there.</source>
-        <translation type="unfinished"></translation>
+        <translation>キーリングのバックエンド {backend} は保存内容を暗号化することが確認されていません（秘密情報を平文のファイルに書き込む可能性があります）。そのため、秘密情報はそこに保存されません。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The secrets of these profiles were stored in {keyring}, which cannot be reached now. Start or unlock it (on Linux: log in to the desktop session), then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>これらのプロファイルの秘密情報は {keyring} に保存されていますが、現在アクセスできません。起動するかロックを解除して（Linux の場合はデスクトップ セッションにログインして）、もう一度お試しください。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>No usable OS keyring was found (on Linux: a SecretService such as GNOME Keyring or KWallet, unlocked). Secrets are not stored.</source>
-        <translation type="unfinished"></translation>
+        <translation>使用できる OS のキーリングが見つかりません（Linux の場合: ロック解除された GNOME Keyring や KWallet などの SecretService）。秘密情報は保存されません。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>You will be asked for them each time, or set {variables} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>毎回入力を求められます。または環境変数 {variables} を設定してください。</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -4938,12 +4958,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+56"/>
         <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイルの{What}が必要ですが、キーリングも入力用の端末もありません。環境変数 {variable} を設定してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>No answer was given for {what}; nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what}が入力されませんでした。何も変更されていません。</translation>
     </message>
     <message>
         <location line="+15"/>
@@ -4953,7 +4973,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+8"/>
         <source>{What} of profile {profile!r} is needed and is not in a keyring: {reason} Set {variable} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} の{What}が必要ですが、キーリングにありません: {reason} 環境変数 {variable} を設定してください。</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -4978,17 +4998,17 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+5"/>
         <source>Type {what} for profile {profile} again: </source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile} の{what}をもう一度入力してください: </translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The two entries of {what} differ; nothing was created. Try again, or set {variable} in the environment.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what}の 2 回の入力が一致しません。何も作成されていません。もう一度入力するか、環境変数 {variable} を設定してください。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>not stored: no keyring, you will be asked for it (or set {variable})</source>
-        <translation type="unfinished"></translation>
+        <translation>保存されていません: キーリングがないため、入力を求められます（または環境変数 {variable} を設定してください）</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -5157,7 +5177,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>storage</name>
     <message>
-        <location filename="../wizard/core/storage.py" line="+110"/>
+        <location filename="../wizard/core/storage.py" line="+122"/>
         <source>Cannot replace {file}: another program has it open. Close it (an editor, a viewer, a virus scanner still reading it) and try again; nothing was changed.</source>
         <translation>{file} を置き換えられません。別のプログラムがこのファイルを開いています。そのプログラム (エディター、ビューアー、まだ読み取り中のウイルス対策ソフトなど) を閉じてから再試行してください。何も変更されていません。</translation>
     </message>
