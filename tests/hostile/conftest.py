@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pytest
 
-HANG_GUARD = 60.0  # seconds; the fixed code answers every shape here in well under one
-MEMORY_BOUND = 1024**3  # address space of the child: a runaway read fails as MemoryError
+HANG_GUARD = 60.0  # seconds; the fixed code answers every shape here in a few at most
+MEMORY_BOUND = 256 * 1024**2  # address space the child may add: a runaway read is a MemoryError
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,9 @@ def _child(conn, call, args, kwargs) -> None:
 
     from wizard.core.errors import WizardError
 
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BOUND, MEMORY_BOUND))
+    with open("/proc/self/status", encoding="ascii") as status:  # what the child starts with
+        size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize"))
+    resource.setrlimit(resource.RLIMIT_AS, (size + MEMORY_BOUND, size + MEMORY_BOUND))
     try:
         call(*args, **kwargs)
     except WizardError as exc:

@@ -164,6 +164,18 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         environment=environment,
         until=until,
     )
+    not_logs = [f for f in analysis.files if not f.parsed and f.malformed]
+    if analysis.files and len(not_logs) == len(analysis.files):
+        first = not_logs[0]
+        raise WizardError(
+            "log.not_a_log",
+            translate(
+                "analyze_log",
+                "{file} is not an SAP HTTP access log: none of its {lines} lines has the "
+                "shape of an http_access_<node>_<date>.log line. Download the log from "
+                "Monitor → System Log Files (a default trace is an ljs_trace_*.log file).",
+            ).format(file=first.path, lines=first.lines),
+        )
     if not trace_files:
         return Outcome(text=render(analysis), data=analysis_json(analysis))
     # Trace records of a call can lie a little outside the access-log window.
@@ -295,11 +307,11 @@ def render(analysis: LogAnalysis, joined: JoinedLogs | None = None) -> str:
     lines += [
         "",
         translate("analyze_log", "Matching ({filter}): {count}").format(
-            filter=_filter_text(analysis), count=len(analysis.calls)
+            filter=_filter_text(analysis), count=analysis.matched
         ),
     ]
     shown = analysis.calls[-_SHOWN:]
-    if len(analysis.calls) > len(shown):
+    if analysis.matched > len(shown):
         lines.append(
             translate("analyze_log", "(the last {count} are listed; --json gives all)").format(
                 count=len(shown)
@@ -321,10 +333,11 @@ def render(analysis: LogAnalysis, joined: JoinedLogs | None = None) -> str:
             )
             lines.append(_fix_line("      ", finding.fix))
     if analysis.calls:
-        counts = Counter(c.verdict for c in analysis.calls)
         lines += ["", translate("analyze_log", "Summary:")]
-        for verdict, count in counts.most_common():
-            step = next(c.next_step for c in analysis.calls if c.verdict is verdict)
+        for verdict, count in analysis.verdicts:
+            step = next(
+                (c.next_step for c in analysis.calls if c.verdict is verdict), verdict.meaning
+            )
             lines.append(f"  {verdict.value} × {count}: {verdict.title}.")
             if verdict is not Verdict.OK:
                 lines.append(translate("analyze_log", "      Next: {step}").format(step=step))
@@ -440,5 +453,6 @@ def analysis_json(analysis: LogAnalysis, joined: JoinedLogs | None = None) -> di
             }
             for c in analysis.calls
         ],
-        "summary": dict(Counter(c.verdict.value for c in analysis.calls)),
+        "matched": analysis.matched,
+        "summary": {verdict.value: count for verdict, count in analysis.verdicts},
     }

@@ -13,9 +13,11 @@ Lines that do not have this shape are counted and skipped, never fatal.
 
 from __future__ import annotations
 
+import heapq
 import re
 import zlib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
@@ -126,7 +128,7 @@ class LogFilter:
 
 @dataclass(frozen=True)
 class LogAnalysis:
-    calls: tuple[ExplainedCall, ...]  # the matching calls in time order
+    calls: tuple[ExplainedCall, ...]  # the matching calls in time order (the last MAX_CALLS)
     files: tuple[LogFileSummary, ...]
     filter: LogFilter
     lines: int
@@ -135,9 +137,11 @@ class LogAnalysis:
     # With a user filter: calls in the same window/path that carried no credentials ('-'), which
     # cannot be attributed to anybody but are what a dropped certificate looks like.
     unattributed_no_credentials: int = 0
+    matched: int = 0  # every matching call, also those beyond the MAX_CALLS kept in `calls`
+    verdicts: tuple[tuple[Verdict, int], ...] = ()  # of every matching call, most common first
 
     def count(self, verdict: Verdict) -> int:
-        return sum(1 for c in self.calls if c.verdict is verdict)
+        return dict(self.verdicts).get(verdict, 0)
 
 
 def common_name(name: x509.Name | str | None) -> str | None:
@@ -256,38 +260,85 @@ def node_and_date(path: Path) -> tuple[str, str | None]:
     return path.name, None
 
 
-def _read_file(path: Path) -> tuple[list[AccessLogEntry], LogFileSummary]:
-    node, date = node_and_date(path)
-    entries: list[AccessLogEntry] = []
-    lines = malformed = 0
-    error = None
-    handle = open_log_text(path, what=translate("accesslog", "an http_access_*.log file"))
-    try:
-        with handle:
-            for lines, raw in enumerate(handle, 1):
+MAX_LINE = 64 * 1024  # characters; an access-log line is a few hundred
+MAX_CALLS = 10_000  # matching calls kept (the latest); all of them are counted
+
+
+def log_lines(path: Path, *, what: str) -> Iterator[str | None]:
+    """The lines of a log file (plain or gzip), read as a stream: memory stays flat whatever the
+    file's size or how far it decompresses. A line longer than MAX_LINE is yielded as None."""
+    with open_log_text(path, what=what) as handle:
+        raw = handle.buffer  # the bytes under the text layer: lines with a length limit
+        while True:
+            line = raw.readline(MAX_LINE)
+            if not line:
+                return
+            if len(line) == MAX_LINE and not line.endswith(b"\n"):
+                while (rest := raw.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                    pass  # skip the rest of an overlong line (a binary file, a gzip bomb)
+                yield None
+                continue
+            yield line.decode("utf-8", errors="replace")
+
+
+class _FileReader:
+    """One file's entries as a stream; the counts for its summary as it goes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.node, self.date = node_and_date(path)
+        self.lines = self.parsed = self.malformed = 0
+        self.error: str | None = None
+
+    def entries(self) -> Iterator[AccessLogEntry]:
+        what = translate("accesslog", "an http_access_*.log file")
+        try:
+            for raw in log_lines(self.path, what=what):
+                self.lines += 1
+                if raw is None:
+                    self.malformed += 1
+                    continue
                 if not raw.strip():
                     continue
-                entry = parse_line(raw, source=path.name, node=node, line_no=lines)
+                entry = parse_line(raw, source=self.path.name, node=self.node, line_no=self.lines)
                 if entry is None:
-                    malformed += 1
+                    self.malformed += 1
                 else:
-                    entries.append(entry)
-    except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt .gz: keep what we read
-        error = f"reading stopped at line {lines + 1}: {exc}"
-    summary = LogFileSummary(
-        path=path,
-        node=node,
-        date=date,
-        lines=lines,
-        parsed=len(entries),
-        malformed=malformed,
-        error=error,
-    )
-    return entries, summary
+                    self.parsed += 1
+                    yield entry
+        except (
+            OSError,
+            EOFError,
+            zlib.error,
+        ) as exc:  # a cut-off or corrupt .gz: keep what we read
+            self.error = f"reading stopped at line {self.lines + 1}: {exc}"
+        if self.error is None and self.parsed == 0 and self.malformed:
+            self.error = translate(
+                "accesslog",
+                "not an access log: none of its lines has the shape of an http_access_*.log line",
+            )
+
+    def summary(self) -> LogFileSummary:
+        return LogFileSummary(
+            path=self.path,
+            node=self.node,
+            date=self.date,
+            lines=self.lines,
+            parsed=self.parsed,
+            malformed=self.malformed,
+            error=self.error,
+        )
+
+
+def _read_file(path: Path) -> tuple[list[AccessLogEntry], LogFileSummary]:
+    reader = _FileReader(path)
+    entries = list(reader.entries())
+    return entries, reader.summary()
 
 
 def read_logs(paths: Iterable[Path]) -> tuple[list[AccessLogEntry], list[LogFileSummary]]:
-    """All entries of all files (several nodes at once), in time order."""
+    """All entries of all files (several nodes at once), in time order. Holds every entry: for
+    big logs use `analyze`, which streams."""
     entries: list[AccessLogEntry] = []
     summaries: list[LogFileSummary] = []
     for path in paths:
@@ -423,23 +474,36 @@ def analyze(
         until=until,
     )
     cert_users = tuple(certificate_users)
-    entries, summaries = read_logs(paths)
-    calls: list[ExplainedCall] = []
-    unattributed = 0
-    for entry in entries:
-        if not _matches_window(entry, flt):
-            continue
-        if flt.users and entry.user not in flt.users:
-            if entry.user == "-" and entry.status == 401:
-                unattributed += 1
-            continue
-        calls.append(explain(entry, environment=environment, certificate_users=cert_users))
+    summaries: list[LogFileSummary] = []
+    latest: list[tuple[tuple, int, ExplainedCall]] = []  # a heap: the MAX_CALLS latest calls
+    verdicts: Counter[Verdict] = Counter()
+    unattributed = matched = 0
+    for file_path in paths:
+        reader = _FileReader(Path(file_path))
+        for entry in reader.entries():
+            if not _matches_window(entry, flt):
+                continue
+            if flt.users and entry.user not in flt.users:
+                if entry.user == "-" and entry.status == 401:
+                    unattributed += 1
+                continue
+            call = explain(entry, environment=environment, certificate_users=cert_users)
+            matched += 1
+            verdicts[call.verdict] += 1
+            item = ((entry.time, entry.node, entry.line_no), matched, call)
+            if len(latest) < MAX_CALLS:
+                heapq.heappush(latest, item)
+            elif item > latest[0]:
+                heapq.heapreplace(latest, item)
+        summaries.append(reader.summary())
     return LogAnalysis(
-        calls=tuple(calls),
+        calls=tuple(call for _key, _n, call in sorted(latest)),
         files=tuple(summaries),
         filter=flt,
         lines=sum(s.lines for s in summaries),
         parsed=sum(s.parsed for s in summaries),
         malformed=sum(s.malformed for s in summaries),
         unattributed_no_credentials=unattributed,
+        matched=matched,
+        verdicts=tuple(verdicts.most_common()),
     )

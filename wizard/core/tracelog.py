@@ -35,8 +35,8 @@ from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 
+from wizard.core.accesslog import log_lines
 from wizard.core.i18n import translate
-from wizard.core.storage import open_log_text
 from wizard.core.verdicts import Verdict
 
 RECORD_SEPARATOR = "|"
@@ -510,10 +510,10 @@ def _scan(
             lines = number  # kept outside: a cut-off .gz says where reading stopped
             yield number, raw
 
-    handle = open_log_text(path, what=translate("tracelog", "an ljs_trace_*.log file"))
+    # streamed with a bound on line length: a gzip bomb or a binary file keeps memory flat
+    lines_of = log_lines(path, what=translate("tracelog", "an ljs_trace_*.log file"))
     try:
-        with handle:
-            records.extend(reader.records(numbered(handle)))
+        records.extend(reader.records(numbered(line or "" for line in lines_of)))
     except (OSError, EOFError, zlib.error) as exc:
         error = f"reading stopped at line {lines + 1}: {exc}"
     summary = TraceFileSummary(
