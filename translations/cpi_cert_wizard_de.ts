@@ -19,157 +19,157 @@
     <message>
         <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+72"/>
         <source>Send to the company CA</source>
-        <translation type="unfinished"></translation>
+        <translation>An die Unternehmens-CA senden</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>If your company&apos;s CA offers Microsoft AD CS web enrollment (…/certsrv) or EST, the wizard sends the request and brings the certificate back. A request an administrator must approve is kept in the profile: come back later and ask again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bietet die CA Ihres Unternehmens Microsoft-AD-CS-Webregistrierung (…/certsrv) oder EST an, sendet der Assistent die Anforderung und holt das Zertifikat zurück. Eine Anforderung, die ein Administrator genehmigen muss, wird im Profil gespeichert: Kommen Sie später zurück und fragen Sie erneut.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>AD CS web enrollment</source>
-        <translation type="unfinished"></translation>
+        <translation>AD-CS-Webregistrierung</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>EST (RFC 7030)</source>
-        <translation type="unfinished"></translation>
+        <translation>EST (RFC 7030)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Kind of CA:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Art der CA:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>CA &amp;address:</source>
-        <translation type="unfinished"></translation>
+        <translation>CA-&amp;Adresse:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the template&apos;s short name</source>
-        <translation type="unfinished"></translation>
+        <translation>der Kurzname der Vorlage</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Template:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vorlage:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Sign in with:</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmelden &amp;mit:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>DOMAIN\name</source>
-        <translation type="unfinished"></translation>
+        <translation>DOMÄNE\name</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;User:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Benutzer:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>kept in the keyring after it worked</source>
-        <translation type="unfinished"></translation>
+        <translation>wird nach erfolgreicher Anmeldung im Schlüsselbund gespeichert</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Pass&amp;word:</source>
-        <translation type="unfinished"></translation>
+        <translation>Pass&amp;wort:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Send to the &amp;company CA</source>
-        <translation type="unfinished"></translation>
+        <translation>An die &amp;Unternehmens-CA senden</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Ask the CA a&amp;gain</source>
-        <translation type="unfinished"></translation>
+        <translation>CA er&amp;neut fragen</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Kerberos (the logged-on user)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kerberos (angemeldeter Benutzer)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>NTLM (user and password)</source>
-        <translation type="unfinished"></translation>
+        <translation>NTLM (Benutzer und Passwort)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Basic (user and password)</source>
-        <translation type="unfinished"></translation>
+        <translation>Basic (Benutzer und Passwort)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>User and password (Basic)</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer und Passwort (Basic)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The current certificate (renewal)</source>
-        <translation type="unfinished"></translation>
+        <translation>Das aktuelle Zertifikat (Erneuerung)</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>The request is %1.</source>
-        <translation type="unfinished">Die Anforderung ist %1.</translation>
+        <translation>Die Anforderung ist %1.</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>Sending the request to the company CA…</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Anforderung wird an die Unternehmens-CA gesendet…</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Asking the company CA…</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Unternehmens-CA wird gefragt…</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Still waiting for the CA</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiterhin Warten auf die CA</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The CA keeps the request pending</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA hält die Anforderung zurück</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>An administrator must approve it. You can close the program: when you resume this sender system, ask the CA again here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Administrator muss sie genehmigen. Sie können das Programm schließen: Wenn Sie dieses Sendersystem fortsetzen, fragen Sie die CA hier erneut.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Issued to: %1</source>
-        <translation type="unfinished">Ausgestellt für: %1</translation>
+        <translation>Ausgestellt für: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issued by: %1</source>
-        <translation type="unfinished">Ausgestellt von: %1</translation>
+        <translation>Ausgestellt von: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Valid until: %1</source>
-        <translation type="unfinished">Gültig bis: %1</translation>
+        <translation>Gültig bis: %1</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The company CA issued the certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Unternehmens-CA hat das Zertifikat ausgestellt</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The certificate and its chain are stored in the profile. Next shows them.</source>
-        <translation type="unfinished">Das Zertifikat und seine Kette sind im Profil gespeichert. „Weiter“ zeigt sie an.</translation>
+        <translation>Das Zertifikat und seine Kette sind im Profil gespeichert. „Weiter“ zeigt sie.</translation>
     </message>
 </context>
 <context>
@@ -1937,451 +1937,451 @@
     <message>
         <location filename="../wizard/commands/ca_enroll.py" line="+95"/>
         <source>AD CS web enrollment signs in with negotiate, ntlm or basic; a client certificate (--auth certificate) is for EST.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die AD-CS-Webregistrierung meldet sich mit negotiate, ntlm oder basic an; ein Client-Zertifikat (--auth certificate) gilt für EST.</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Name the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST). Profile {name!r} has no CA settings yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie die CA an: --adcs URL --template NAME (AD-CS-Webregistrierung) oder --est URL (EST). Profil {name!r} hat noch keine CA-Einstellungen.</translation>
     </message>
     <message>
         <location line="+28"/>
         <location filename="../wizard/core/ca_enroll/transport.py" line="+331"/>
         <source>Sign-in with {auth} needs a user name (--user DOMAIN\name); the password is asked for and kept in the keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Anmeldung mit {auth} braucht einen Benutzernamen (--user DOMÄNE\name); das Passwort wird abgefragt und im Schlüsselbund gespeichert.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Password of {user} at the CA: </source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort von {user} bei der CA: </translation>
     </message>
     <message>
         <location line="+20"/>
         <source>--check asks the CA the request was sent to (kept in the profile); leave out --adcs/--est.</source>
-        <translation type="unfinished"></translation>
+        <translation>--check fragt die CA, an die die Anforderung gesendet wurde (im Profil gespeichert); lassen Sie --adcs/--est weg.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>The CA&apos;s request page lists no templates for you; ask the CA administrators for the template name and give it with --template.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Anforderungsseite der CA nennt Ihnen keine Vorlagen; fragen Sie die CA-Administratoren nach dem Vorlagennamen und geben Sie ihn mit --template an.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Templates the CA offers you:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorlagen, die die CA Ihnen anbietet:</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>Still waiting: the request of profile {profile} is {note}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiterhin warten: Die Anforderung von Profil {profile} ist {note}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The CA keeps the request of profile {profile} pending: an administrator must approve it ({note}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA hält die Anforderung von Profil {profile} zurück: Ein Administrator muss sie genehmigen ({note}).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The CA asks to wait until {when} UTC.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA bittet, bis {when} UTC zu warten.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Collect it later (also after a restart, days later): {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>Holen Sie es später ab (auch nach einem Neustart, Tage später): {command}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The CA at {url} issued the certificate (request {id}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA unter {url} hat das Zertifikat ausgestellt (Anforderung {id}).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The CA at {url} issued the certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA unter {url} hat das Zertifikat ausgestellt.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Next: {command}</source>
-        <translation type="unfinished">Weiter: {command}</translation>
+        <translation>Weiter: {command}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Password: {where}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort: {where}.</translation>
     </message>
     <message>
         <location line="+45"/>
         <source>--enroll needs the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST).</source>
-        <translation type="unfinished"></translation>
+        <translation>--enroll braucht die CA: --adcs URL --template NAME (AD-CS-Webregistrierung) oder --est URL (EST).</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>Requests waiting at the CA: run the same command again later (or cpi-cert-wizard ca-enroll --profile NAME --check); then cpi-cert-wizard batch export.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bei der CA wartende Anforderungen: Führen Sie denselben Befehl später erneut aus (oder cpi-cert-wizard ca-enroll --profile NAME --check); danach cpi-cert-wizard batch export.</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/adcs.py" line="+38"/>
         <source>The CA does not offer this certificate template: check the template&apos;s name (its short name, without spaces) or ask the CA administrators to publish it on this CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA bietet diese Zertifikatvorlage nicht an: Prüfen Sie den Namen der Vorlage (ihren Kurznamen, ohne Leerzeichen) oder bitten Sie die CA-Administratoren, sie auf dieser CA zu veröffentlichen.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The request named no certificate template: give one with --template.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Anforderung nannte keine Zertifikatvorlage: Geben Sie eine mit --template an.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Your account may not enroll for this template: ask the CA administrators for the Enroll permission on it, or use the template they name for SAP client certificates.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihr Konto darf sich für diese Vorlage nicht registrieren: Bitten Sie die CA-Administratoren um die Berechtigung „Registrieren“ dafür, oder verwenden Sie die Vorlage, die sie für SAP-Client-Zertifikate nennen.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The template builds the subject from Active Directory and needs a DNS name there: use a template where the subject is supplied in the request.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Vorlage bildet den Antragsteller aus dem Active Directory und braucht dort einen DNS-Namen: Verwenden Sie eine Vorlage, bei der der Antragsteller in der Anforderung angegeben wird.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The template wants an e-mail address from Active Directory: use a template where the subject is supplied in the request.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Vorlage verlangt eine E-Mail-Adresse aus dem Active Directory: Verwenden Sie eine Vorlage, bei der der Antragsteller in der Anforderung angegeben wird.</translation>
     </message>
     <message>
         <location line="+116"/>
         <source>{host} refused the sign-in for {what} (HTTP 401). Check the user name and password (or your Kerberos ticket) and that this account may use the CA&apos;s web enrollment; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat die Anmeldung für {what} abgelehnt (HTTP 401). Prüfen Sie Benutzername und Passwort (oder Ihr Kerberos-Ticket) und ob dieses Konto die Webregistrierung der CA verwenden darf; das Profil ist unverändert.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{host} refused {what} (HTTP 403): this account may not use the CA&apos;s web enrollment. Ask the CA administrators; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat {what} abgelehnt (HTTP 403): Dieses Konto darf die Webregistrierung der CA nicht verwenden. Fragen Sie die CA-Administratoren; das Profil ist unverändert.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a sign-in portal in front of the CA. Give the CA&apos;s own web enrollment address (…/certsrv), reachable without a portal.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat auf {what} mit einer Umleitung nach {location} geantwortet (HTTP {status}), meist ein Anmeldeportal vor der CA. Geben Sie die eigene Webregistrierungsadresse der CA (…/certsrv) an, die ohne Portal erreichbar ist.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>{url} does not exist (HTTP 404): this is not an AD CS web enrollment address. It ends in /certsrv, for example https://ca.example.com/certsrv.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} existiert nicht (HTTP 404): Das ist keine AD-CS-Webregistrierungsadresse. Sie endet auf /certsrv, zum Beispiel https://ca.example.com/certsrv.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} failed on {what} (HTTP {status}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} ist bei {what} gescheitert (HTTP {status}).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>no title</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Titel</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{url} answered {what} with a web page (&apos;{title}&apos;) instead of a certificate, usually a sign-in page of a proxy or portal in front of the CA. Check the CA&apos;s address and the sign-in method; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} hat auf {what} mit einer Webseite (&apos;{title}&apos;) statt eines Zertifikats geantwortet, meist die Anmeldeseite eines Proxys oder Portals vor der CA. Prüfen Sie die Adresse der CA und die Anmeldemethode; das Profil ist unverändert.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>the certificate request</source>
-        <translation type="unfinished"></translation>
+        <translation>die Zertifikatsanforderung</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>{url} answered {what} with a page the wizard does not recognise as AD CS web enrollment (&apos;{title}&apos;). Check that the address is the CA&apos;s /certsrv; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} hat auf {what} mit einer Seite geantwortet, die der Assistent nicht als AD-CS-Webregistrierung erkennt (&apos;{title}&apos;). Prüfen Sie, ob die Adresse das /certsrv der CA ist; das Profil ist unverändert.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>request {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Anforderung {id}</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>the certificate of request {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>das Zertifikat der Anforderung {id}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The CA has not issued request {id}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA hat die Anforderung {id} nicht ausgestellt: {reason}.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>the CA&apos;s answer to request {id} ({url})</source>
-        <translation type="unfinished"></translation>
+        <translation>die Antwort der CA auf Anforderung {id} ({url})</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the list of certificate templates</source>
-        <translation type="unfinished"></translation>
+        <translation>die Liste der Zertifikatvorlagen</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/enroll.py" line="+121"/>
         <source>AD CS needs the certificate template: --template NAME (its short name, as the CA administrators publish it for client certificates; &apos;ca-enroll --adcs URL --list-templates&apos; shows the ones the CA offers you).</source>
-        <translation type="unfinished"></translation>
+        <translation>AD CS braucht die Zertifikatvorlage: --template NAME (ihr Kurzname, wie die CA-Administratoren sie für Client-Zertifikate veröffentlichen; &apos;ca-enroll --adcs URL --list-templates&apos; zeigt die, die die CA Ihnen anbietet).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>EST signs in with a user name and password (--auth basic --user NAME) or a client certificate (--client-profile P); not with {auth}.</source>
-        <translation type="unfinished"></translation>
+        <translation>EST meldet sich mit Benutzername und Passwort (--auth basic --user NAME) oder einem Client-Zertifikat (--client-profile P) an, nicht mit {auth}.</translation>
     </message>
     <message>
         <location line="+10"/>
         <location filename="../wizard/core/ca_enroll/transport.py" line="-203"/>
         <source>{url!r} is not an https URL. The CA&apos;s address starts with https:// (for AD CS for example https://ca.example.com/certsrv); credentials and requests only travel over TLS.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url!r} ist keine https-URL. Die Adresse der CA beginnt mit https:// (für AD CS zum Beispiel https://ca.example.com/certsrv); Anmeldedaten und Anforderungen werden nur über TLS übertragen.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>The EST server&apos;s CA certificates (checked before sending):</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA-Zertifikate des EST-Servers (vor dem Senden geprüft):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  {subject}, valid until {date}, SHA-256 {sha256}</source>
-        <translation type="unfinished"></translation>
+        <translation>  {subject}, gültig bis {date}, SHA-256 {sha256}</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Profile {name!r} has no certificate request to send to the CA. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {name!r} hat keine Zertifikatsanforderung, die an die CA gesendet werden kann. Erstellen Sie zuerst eine: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
         <location line="+24"/>
         <location line="+9"/>
         <source>the keyring ({keyring})</source>
-        <translation type="unfinished"></translation>
+        <translation>der Schlüsselbund ({keyring})</translation>
     </message>
     <message>
         <location line="-5"/>
         <source>not stored (no keyring): you will be asked again</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gespeichert (kein Schlüsselbund): Sie werden erneut gefragt</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>not stored ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gespeichert ({reason})</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>Profile {name!r} has no certificate to sign in to the EST server with. Enroll first (ca-enroll --est URL with --auth basic), or import its certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {name!r} hat kein Zertifikat, mit dem es sich am EST-Server anmelden kann. Registrieren Sie es zuerst (ca-enroll --est URL mit --auth basic) oder importieren Sie sein Zertifikat.</translation>
     </message>
     <message>
         <location line="+57"/>
         <source>The certificate the CA at {url} issued (request {id})</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat, das die CA unter {url} ausgestellt hat (Anforderung {id})</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The certificate the CA at {url} issued</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat, das die CA unter {url} ausgestellt hat</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, fetch it again with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
-        <translation type="unfinished"></translation>
+        <translation>Es wurde nichts importiert; das Profil ist unverändert. Sobald die Ursache behoben ist, holen Sie es erneut mit: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>The key of profile {name!r} was replaced while the CA was being asked; the CA&apos;s answer belongs to the old request. Send the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüssel von Profil {name!r} wurde ersetzt, während die CA gefragt wurde; die Antwort der CA gehört zur alten Anforderung. Senden Sie die neue.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>it gave no reason</source>
-        <translation type="unfinished"></translation>
+        <translation>sie hat keinen Grund genannt</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The CA at {url} denied request {id}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA unter {url} hat die Anforderung {id} abgelehnt: {reason}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The CA at {url} denied the request: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA unter {url} hat die Anforderung abgelehnt: {reason}</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Anforderung von Profil {name!r} ist bereits {note}. Holen Sie sie ab mit: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Sending the CSR to {url} (template {template}) …</source>
-        <translation type="unfinished"></translation>
+        <translation>Der CSR wird an {url} gesendet (Vorlage {template}) …</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The CA at {url} keeps the request pending but its page shows no request id, so it cannot be collected later. Ask the CA administrators for it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA unter {url} hält die Anforderung zurück, aber ihre Seite zeigt keine Anforderungs-ID, daher kann sie später nicht abgeholt werden. Fragen Sie die CA-Administratoren danach.</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Fetching the certificate of request {id} …</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat der Anforderung {id} wird abgeholt …</translation>
     </message>
     <message>
         <location line="+3"/>
         <location line="+47"/>
         <source>Checking the chain …</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Kette wird geprüft …</translation>
     </message>
     <message>
         <location line="-24"/>
         <source>Reading the CA certificates from {url} …</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA-Zertifikate werden von {url} gelesen …</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Sending the CSR to {url} ({operation}) …</source>
-        <translation type="unfinished"></translation>
+        <translation>Der CSR wird an {url} gesendet ({operation}) …</translation>
     </message>
     <message>
         <location line="+44"/>
         <source>Profile {name!r} has no request waiting at a CA. Send its CSR with: cpi-cert-wizard ca-enroll --profile {name} --adcs URL --template NAME (or --est URL)</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {name!r} hat keine Anforderung, die bei einer CA wartet. Senden Sie seinen CSR mit: cpi-cert-wizard ca-enroll --profile {name} --adcs URL --template NAME (oder --est URL)</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The request waiting at the CA belongs to an earlier key of profile {name!r}; the profile now has a new CSR. Send the new one (without --check).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die bei der CA wartende Anforderung gehört zu einem früheren Schlüssel von Profil {name!r}; das Profil hat jetzt einen neuen CSR. Senden Sie den neuen (ohne --check).</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>Asking {url} about request {id} …</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} wird nach Anforderung {id} gefragt …</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/est.py" line="+61"/>
         <source>{url} answered {what} with {type}, not {expected} (RFC 7030). Check that the address is the EST service (it ends in /.well-known/est).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} hat auf {what} mit {type} statt {expected} geantwortet (RFC 7030). Prüfen Sie, ob die Adresse der EST-Dienst ist (sie endet auf /.well-known/est).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>no content type</source>
-        <translation type="unfinished">kein Content-Type</translation>
+        <translation>kein Inhaltstyp</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{url} answered {what} with {type} that is not base64 of a PKCS#7 with certificates.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} hat auf {what} mit {type} geantwortet, das kein Base64 eines PKCS#7 mit Zertifikaten ist.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>The server said: {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server sagte: {text}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The EST server {host} refused the sign-in for {what} (HTTP 401).{said} Check the user name and password, or the client certificate; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der EST-Server {host} hat die Anmeldung für {what} abgelehnt (HTTP 401).{said} Prüfen Sie Benutzername und Passwort oder das Client-Zertifikat; das Profil ist unverändert.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{url} does not exist (HTTP 404): check the EST address and the CA label (--est-label).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} existiert nicht (HTTP 404): Prüfen Sie die EST-Adresse und das CA-Label (--est-label).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} answered {what} with a redirect to {location} (HTTP {status}). Give the EST service&apos;s own address.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat auf {what} mit einer Umleitung nach {location} geantwortet (HTTP {status}). Geben Sie die eigene Adresse des EST-Dienstes an.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The EST server {host} refused {what} (HTTP {status}).{said}</source>
-        <translation type="unfinished"></translation>
+        <translation>Der EST-Server {host} hat {what} abgelehnt (HTTP {status}).{said}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the CA certificates (cacerts)</source>
-        <translation type="unfinished"></translation>
+        <translation>die CA-Zertifikate (cacerts)</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{url} sent no CA certificates.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} hat keine CA-Zertifikate gesendet.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The CA certificate &apos;{subject}&apos; from {url} is not valid now (valid {start} to {end}): certificates it signs would be refused. Nothing was sent; tell the CA administrators.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das CA-Zertifikat &apos;{subject}&apos; von {url} ist derzeit nicht gültig (gültig {start} bis {end}): Von ihm signierte Zertifikate würden abgelehnt. Es wurde nichts gesendet; informieren Sie die CA-Administratoren.</translation>
     </message>
     <message>
         <location line="+60"/>
         <source>the certificate request ({operation})</source>
-        <translation type="unfinished"></translation>
+        <translation>die Zertifikatsanforderung ({operation})</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/pending.py" line="+21"/>
         <source>pending at the CA since {when} (request {id})</source>
-        <translation type="unfinished"></translation>
+        <translation>seit {when} bei der CA ausstehend (Anforderung {id})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>pending at the CA since {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>seit {when} bei der CA ausstehend</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/transport.py" line="+24"/>
         <source>The client certificate {file} cannot be used for TLS ({reason}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Client-Zertifikat {file} kann nicht für TLS verwendet werden ({reason}).</translation>
     </message>
     <message>
         <location line="+65"/>
         <source>{host} closed the connection without an answer.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat die Verbindung ohne Antwort geschlossen.</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>{host} does not offer {scheme} sign-in (it offers: {offers}). Choose one it offers with --auth {choice}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} bietet keine Anmeldung mit {scheme} an (angeboten: {offers}). Wählen Sie eine angebotene mit --auth {choice}.</translation>
     </message>
     <message>
         <location line="+72"/>
         <source>This installation has no Negotiate/NTLM support (the Python package pyspnego is missing). Use --auth basic, or install pyspnego.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Installation unterstützt Negotiate/NTLM nicht (das Python-Paket pyspnego fehlt). Verwenden Sie --auth basic oder installieren Sie pyspnego.</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>Kerberos sign-in to {host} failed: {reason}. On Windows sign in to the domain; on Linux get a ticket first (kinit name@REALM) and check that the CA&apos;s name {host} is the one its HTTP service principal is registered for. Or sign in with a user name and password: --auth ntlm or --auth basic with --user.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Kerberos-Anmeldung an {host} ist gescheitert: {reason}. Melden Sie sich unter Windows an der Domäne an; holen Sie unter Linux zuerst ein Ticket (kinit name@REALM) und prüfen Sie, ob der Name {host} der CA der ist, für den ihr HTTP-Dienstprinzipal registriert ist. Oder melden Sie sich mit Benutzername und Passwort an: --auth ntlm oder --auth basic mit --user.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>NTLM sign-in to {host} failed: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die NTLM-Anmeldung an {host} ist gescheitert: {reason}.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{host} ended the TLS handshake ({reason}): it wants a client certificate it trusts. Sign in with a certificate the CA issued (renewal, or --client-profile).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat den TLS-Handshake beendet ({reason}): Der Server verlangt ein Client-Zertifikat, dem er vertraut. Melden Sie sich mit einem Zertifikat an, das die CA ausgestellt hat (Erneuerung oder --client-profile).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>TLS with {host} failed: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS mit {host} ist gescheitert: {reason}.</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/many.py" line="+55"/>
         <source>has a certificate already; nothing sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>hat bereits ein Zertifikat; nichts gesendet.</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>sent; {note}.</source>
-        <translation type="unfinished"></translation>
+        <translation>gesendet; {note}.</translation>
     </message>
     <message>
         <location line="-2"/>
         <source>still {note}.</source>
-        <translation type="unfinished"></translation>
+        <translation>weiterhin {note}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>issued by the CA and imported.</source>
-        <translation type="unfinished"></translation>
+        <translation>von der CA ausgestellt und importiert.</translation>
     </message>
 </context>
 <context>
@@ -2392,7 +2392,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+174"/>
+        <location line="+177"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3120,12 +3120,12 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location filename="../wizard/core/ca_enroll/transport.py" line="-371"/>
         <source>Check the CA&apos;s address (and that its web enrollment or EST service runs), your network and, if you need one, the proxy (--proxy or HTTPS_PROXY); then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie die Adresse der CA (und ob ihre Webregistrierung bzw. ihr EST-Dienst läuft), Ihr Netzwerk und, falls nötig, den Proxy (--proxy oder HTTPS_PROXY); versuchen Sie es dann erneut.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>A company CA&apos;s web server usually has a certificate from the company&apos;s own root: give that root with --ca-file (PEM), or install it in the system&apos;s trust store.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Webserver einer Unternehmens-CA hat meist ein Zertifikat von der eigenen Root des Unternehmens: Geben Sie diese Root mit --ca-file (PEM) an oder installieren Sie sie im Vertrauensspeicher des Systems.</translation>
     </message>
 </context>
 <context>
@@ -3184,7 +3184,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>keys</name>
     <message>
-        <location filename="../wizard/core/keys.py" line="+35"/>
+        <location filename="../wizard/core/keys.py" line="+36"/>
         <source>{value!r} is not a key type this tool makes; choose one of {choices}.</source>
         <translation>{value!r} ist kein Schlüsseltyp, den dieses Werkzeug erzeugt; wählen Sie einen aus {choices}.</translation>
     </message>
@@ -3202,7 +3202,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>language</name>
     <message>
-        <location filename="../wizard/language.py" line="+98"/>
+        <location filename="../wizard/language.py" line="+125"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
         <translation>{code!r} ist keine Sprache dieses Programms; verwenden Sie eine von {codes}.</translation>
     </message>
@@ -3410,7 +3410,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Die Kette endet bei &apos;{subject}&apos;, das am {date} abgelaufen ist. Es war das historische Root-Zertifikat des Neo-Load-Balancers von SAP, und davon abhängige Zertifikate funktionieren nicht mehr. Besorgen Sie ein neues Zertifikat von einer CA, deren Root-Zertifikat auf {version} steht.</translation>
     </message>
     <message>
-        <location line="+522"/>
+        <location line="+439"/>
         <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
         <translation> Trotzdem akzeptiert, weil {flag} angegeben wurde: der Load Balancer von SAP verwirft dieses Zertifikat im TLS-Handshake, es kann also keinen Sender bei Cloud Integration authentifizieren.</translation>
     </message>
@@ -4920,7 +4920,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+1"/>
         <source>the password for the company CA</source>
-        <translation type="unfinished"></translation>
+        <translation>das Passwort für die Unternehmens-CA</translation>
     </message>
     <message>
         <location line="+393"/>

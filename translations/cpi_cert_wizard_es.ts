@@ -19,157 +19,157 @@
     <message>
         <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+72"/>
         <source>Send to the company CA</source>
-        <translation type="unfinished"></translation>
+        <translation>Enviar a la CA de la empresa</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>If your company&apos;s CA offers Microsoft AD CS web enrollment (…/certsrv) or EST, the wizard sends the request and brings the certificate back. A request an administrator must approve is kept in the profile: come back later and ask again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Si la CA de su empresa ofrece la inscripción web de Microsoft AD CS (…/certsrv) o EST, el asistente envía la solicitud y trae el certificado. Una solicitud que un administrador debe aprobar se guarda en el perfil: vuelva más tarde y pregunte de nuevo.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>AD CS web enrollment</source>
-        <translation type="unfinished"></translation>
+        <translation>Inscripción web de AD CS</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>EST (RFC 7030)</source>
-        <translation type="unfinished"></translation>
+        <translation>EST (RFC 7030)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Kind of CA:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tipo de CA:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>CA &amp;address:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dirección de la CA:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the template&apos;s short name</source>
-        <translation type="unfinished"></translation>
+        <translation>el nombre corto de la plantilla</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Template:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Plantilla:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Sign in with:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Iniciar sesión con:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>DOMAIN\name</source>
-        <translation type="unfinished"></translation>
+        <translation>DOMINIO\nombre</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;User:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Usuario:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>kept in the keyring after it worked</source>
-        <translation type="unfinished"></translation>
+        <translation>se guarda en el llavero cuando haya funcionado</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Pass&amp;word:</source>
-        <translation type="unfinished"></translation>
+        <translation>Contrase&amp;ña:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Send to the &amp;company CA</source>
-        <translation type="unfinished"></translation>
+        <translation>Enviar a la CA de la &amp;empresa</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Ask the CA a&amp;gain</source>
-        <translation type="unfinished"></translation>
+        <translation>Preguntar de &amp;nuevo a la CA</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Kerberos (the logged-on user)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kerberos (el usuario que ha iniciado sesión)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>NTLM (user and password)</source>
-        <translation type="unfinished"></translation>
+        <translation>NTLM (usuario y contraseña)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Basic (user and password)</source>
-        <translation type="unfinished"></translation>
+        <translation>Basic (usuario y contraseña)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>User and password (Basic)</source>
-        <translation type="unfinished"></translation>
+        <translation>Usuario y contraseña (Basic)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The current certificate (renewal)</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado actual (renovación)</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>The request is %1.</source>
-        <translation type="unfinished">La solicitud es %1.</translation>
+        <translation>La solicitud está %1.</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>Sending the request to the company CA…</source>
-        <translation type="unfinished"></translation>
+        <translation>Enviando la solicitud a la CA de la empresa…</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Asking the company CA…</source>
-        <translation type="unfinished"></translation>
+        <translation>Preguntando a la CA de la empresa…</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Still waiting for the CA</source>
-        <translation type="unfinished"></translation>
+        <translation>Todavía esperando a la CA</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The CA keeps the request pending</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA mantiene la solicitud pendiente</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>An administrator must approve it. You can close the program: when you resume this sender system, ask the CA again here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un administrador debe aprobarla. Puede cerrar el programa: cuando reanude este sistema emisor, vuelva a preguntar a la CA aquí.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Issued to: %1</source>
-        <translation type="unfinished">Emitido para: %1</translation>
+        <translation>Emitido para: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issued by: %1</source>
-        <translation type="unfinished">Emitido por: %1</translation>
+        <translation>Emitido por: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Valid until: %1</source>
-        <translation type="unfinished">Válido hasta: %1</translation>
+        <translation>Válido hasta: %1</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The company CA issued the certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA de la empresa emitió el certificado</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The certificate and its chain are stored in the profile. Next shows them.</source>
-        <translation type="unfinished">El certificado y su cadena se han guardado en el perfil. Pulse Siguiente para verlos.</translation>
+        <translation>El certificado y su cadena están guardados en el perfil. Siguiente los muestra.</translation>
     </message>
 </context>
 <context>
@@ -1937,451 +1937,451 @@
     <message>
         <location filename="../wizard/commands/ca_enroll.py" line="+95"/>
         <source>AD CS web enrollment signs in with negotiate, ntlm or basic; a client certificate (--auth certificate) is for EST.</source>
-        <translation type="unfinished"></translation>
+        <translation>La inscripción web de AD CS inicia sesión con negotiate, ntlm o basic; un certificado de cliente (--auth certificate) es para EST.</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Name the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST). Profile {name!r} has no CA settings yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indique la CA: --adcs URL --template NAME (inscripción web de AD CS) o --est URL (EST). El perfil {name!r} aún no tiene ajustes de CA.</translation>
     </message>
     <message>
         <location line="+28"/>
         <location filename="../wizard/core/ca_enroll/transport.py" line="+331"/>
         <source>Sign-in with {auth} needs a user name (--user DOMAIN\name); the password is asked for and kept in the keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar sesión con {auth} requiere un nombre de usuario (--user DOMINIO\nombre); la contraseña se solicita y se guarda en el llavero.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Password of {user} at the CA: </source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña de {user} en la CA: </translation>
     </message>
     <message>
         <location line="+20"/>
         <source>--check asks the CA the request was sent to (kept in the profile); leave out --adcs/--est.</source>
-        <translation type="unfinished"></translation>
+        <translation>--check pregunta a la CA a la que se envió la solicitud (guardada en el perfil); omita --adcs/--est.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>The CA&apos;s request page lists no templates for you; ask the CA administrators for the template name and give it with --template.</source>
-        <translation type="unfinished"></translation>
+        <translation>La página de solicitud de la CA no le muestra plantillas; pida el nombre de la plantilla a los administradores de la CA e indíquelo con --template.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Templates the CA offers you:</source>
-        <translation type="unfinished"></translation>
+        <translation>Plantillas que la CA le ofrece:</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>Still waiting: the request of profile {profile} is {note}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Todavía en espera: la solicitud del perfil {profile} está {note}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The CA keeps the request of profile {profile} pending: an administrator must approve it ({note}).</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA mantiene pendiente la solicitud del perfil {profile}: un administrador debe aprobarla ({note}).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The CA asks to wait until {when} UTC.</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA pide esperar hasta el {when} UTC.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Collect it later (also after a restart, days later): {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>Recójalo más tarde (también tras un reinicio, días después): {command}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The CA at {url} issued the certificate (request {id}).</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA en {url} emitió el certificado (solicitud {id}).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The CA at {url} issued the certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA en {url} emitió el certificado.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Next: {command}</source>
-        <translation type="unfinished">Siguiente paso: {command}</translation>
+        <translation>Siguiente: {command}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Password: {where}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña: {where}.</translation>
     </message>
     <message>
         <location line="+45"/>
         <source>--enroll needs the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST).</source>
-        <translation type="unfinished"></translation>
+        <translation>--enroll necesita la CA: --adcs URL --template NAME (inscripción web de AD CS) o --est URL (EST).</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>Requests waiting at the CA: run the same command again later (or cpi-cert-wizard ca-enroll --profile NAME --check); then cpi-cert-wizard batch export.</source>
-        <translation type="unfinished"></translation>
+        <translation>Solicitudes en espera en la CA: ejecute el mismo comando más tarde (o cpi-cert-wizard ca-enroll --profile NAME --check); después cpi-cert-wizard batch export.</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/adcs.py" line="+38"/>
         <source>The CA does not offer this certificate template: check the template&apos;s name (its short name, without spaces) or ask the CA administrators to publish it on this CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA no ofrece esta plantilla de certificado: compruebe el nombre de la plantilla (su nombre corto, sin espacios) o pida a los administradores de la CA que la publiquen en esta CA.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The request named no certificate template: give one with --template.</source>
-        <translation type="unfinished"></translation>
+        <translation>La solicitud no indicaba ninguna plantilla de certificado: indique una con --template.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Your account may not enroll for this template: ask the CA administrators for the Enroll permission on it, or use the template they name for SAP client certificates.</source>
-        <translation type="unfinished"></translation>
+        <translation>Su cuenta no puede inscribirse con esta plantilla: pida a los administradores de la CA el permiso «Inscribirse» en ella, o use la plantilla que indiquen para certificados de cliente de SAP.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The template builds the subject from Active Directory and needs a DNS name there: use a template where the subject is supplied in the request.</source>
-        <translation type="unfinished"></translation>
+        <translation>La plantilla construye el sujeto a partir de Active Directory y necesita allí un nombre DNS: use una plantilla en la que el sujeto se indique en la solicitud.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The template wants an e-mail address from Active Directory: use a template where the subject is supplied in the request.</source>
-        <translation type="unfinished"></translation>
+        <translation>La plantilla requiere una dirección de correo de Active Directory: use una plantilla en la que el sujeto se indique en la solicitud.</translation>
     </message>
     <message>
         <location line="+116"/>
         <source>{host} refused the sign-in for {what} (HTTP 401). Check the user name and password (or your Kerberos ticket) and that this account may use the CA&apos;s web enrollment; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} rechazó el inicio de sesión para {what} (HTTP 401). Compruebe el usuario y la contraseña (o su ticket de Kerberos) y que esta cuenta puede usar la inscripción web de la CA; el perfil no ha cambiado.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{host} refused {what} (HTTP 403): this account may not use the CA&apos;s web enrollment. Ask the CA administrators; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} rechazó {what} (HTTP 403): esta cuenta no puede usar la inscripción web de la CA. Consulte a los administradores de la CA; el perfil no ha cambiado.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a sign-in portal in front of the CA. Give the CA&apos;s own web enrollment address (…/certsrv), reachable without a portal.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} respondió a {what} con una redirección a {location} (HTTP {status}), normalmente un portal de inicio de sesión delante de la CA. Indique la dirección de inscripción web propia de la CA (…/certsrv), accesible sin portal.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>{url} does not exist (HTTP 404): this is not an AD CS web enrollment address. It ends in /certsrv, for example https://ca.example.com/certsrv.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} no existe (HTTP 404): no es una dirección de inscripción web de AD CS. Termina en /certsrv, por ejemplo https://ca.example.com/certsrv.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} failed on {what} (HTTP {status}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} falló en {what} (HTTP {status}).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>no title</source>
-        <translation type="unfinished"></translation>
+        <translation>sin título</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{url} answered {what} with a web page (&apos;{title}&apos;) instead of a certificate, usually a sign-in page of a proxy or portal in front of the CA. Check the CA&apos;s address and the sign-in method; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} respondió a {what} con una página web (&apos;{title}&apos;) en lugar de un certificado, normalmente la página de inicio de sesión de un proxy o portal delante de la CA. Compruebe la dirección de la CA y el método de inicio de sesión; el perfil no ha cambiado.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>the certificate request</source>
-        <translation type="unfinished"></translation>
+        <translation>la solicitud de certificado</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>{url} answered {what} with a page the wizard does not recognise as AD CS web enrollment (&apos;{title}&apos;). Check that the address is the CA&apos;s /certsrv; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} respondió a {what} con una página que el asistente no reconoce como inscripción web de AD CS (&apos;{title}&apos;). Compruebe que la dirección es el /certsrv de la CA; el perfil no ha cambiado.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>request {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>la solicitud {id}</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>the certificate of request {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>el certificado de la solicitud {id}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The CA has not issued request {id}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA no ha emitido la solicitud {id}: {reason}.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>the CA&apos;s answer to request {id} ({url})</source>
-        <translation type="unfinished"></translation>
+        <translation>la respuesta de la CA a la solicitud {id} ({url})</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the list of certificate templates</source>
-        <translation type="unfinished"></translation>
+        <translation>la lista de plantillas de certificado</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/enroll.py" line="+121"/>
         <source>AD CS needs the certificate template: --template NAME (its short name, as the CA administrators publish it for client certificates; &apos;ca-enroll --adcs URL --list-templates&apos; shows the ones the CA offers you).</source>
-        <translation type="unfinished"></translation>
+        <translation>AD CS necesita la plantilla de certificado: --template NAME (su nombre corto, tal como la publican los administradores de la CA para certificados de cliente; &apos;ca-enroll --adcs URL --list-templates&apos; muestra las que la CA le ofrece).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>EST signs in with a user name and password (--auth basic --user NAME) or a client certificate (--client-profile P); not with {auth}.</source>
-        <translation type="unfinished"></translation>
+        <translation>EST inicia sesión con usuario y contraseña (--auth basic --user NAME) o con un certificado de cliente (--client-profile P); no con {auth}.</translation>
     </message>
     <message>
         <location line="+10"/>
         <location filename="../wizard/core/ca_enroll/transport.py" line="-203"/>
         <source>{url!r} is not an https URL. The CA&apos;s address starts with https:// (for AD CS for example https://ca.example.com/certsrv); credentials and requests only travel over TLS.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url!r} no es una URL https. La dirección de la CA empieza por https:// (para AD CS, por ejemplo, https://ca.example.com/certsrv); las credenciales y las solicitudes solo viajan por TLS.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>The EST server&apos;s CA certificates (checked before sending):</source>
-        <translation type="unfinished"></translation>
+        <translation>Los certificados de CA del servidor EST (comprobados antes del envío):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  {subject}, valid until {date}, SHA-256 {sha256}</source>
-        <translation type="unfinished"></translation>
+        <translation>  {subject}, válido hasta {date}, SHA-256 {sha256}</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Profile {name!r} has no certificate request to send to the CA. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {name!r} no tiene una solicitud de certificado para enviar a la CA. Cree una primero: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
         <location line="+24"/>
         <location line="+9"/>
         <source>the keyring ({keyring})</source>
-        <translation type="unfinished"></translation>
+        <translation>el llavero ({keyring})</translation>
     </message>
     <message>
         <location line="-5"/>
         <source>not stored (no keyring): you will be asked again</source>
-        <translation type="unfinished"></translation>
+        <translation>no guardada (no hay llavero): se le volverá a pedir</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>not stored ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>no guardada ({reason})</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>Profile {name!r} has no certificate to sign in to the EST server with. Enroll first (ca-enroll --est URL with --auth basic), or import its certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {name!r} no tiene un certificado con el que iniciar sesión en el servidor EST. Inscríbalo primero (ca-enroll --est URL con --auth basic) o importe su certificado.</translation>
     </message>
     <message>
         <location line="+57"/>
         <source>The certificate the CA at {url} issued (request {id})</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado que emitió la CA en {url} (solicitud {id})</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The certificate the CA at {url} issued</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado que emitió la CA en {url}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, fetch it again with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
-        <translation type="unfinished"></translation>
+        <translation>No se importó nada; el perfil no ha cambiado. Cuando la causa esté corregida, vuelva a obtenerlo con: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>The key of profile {name!r} was replaced while the CA was being asked; the CA&apos;s answer belongs to the old request. Send the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>La clave del perfil {name!r} se reemplazó mientras se consultaba a la CA; la respuesta de la CA corresponde a la solicitud antigua. Envíe la nueva.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>it gave no reason</source>
-        <translation type="unfinished"></translation>
+        <translation>no indicó ningún motivo</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The CA at {url} denied request {id}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA en {url} denegó la solicitud {id}: {reason}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The CA at {url} denied the request: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA en {url} denegó la solicitud: {reason}</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
-        <translation type="unfinished"></translation>
+        <translation>Esta solicitud del perfil {name!r} ya está {note}. Recójala con: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Sending the CSR to {url} (template {template}) …</source>
-        <translation type="unfinished"></translation>
+        <translation>Enviando el CSR a {url} (plantilla {template}) …</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The CA at {url} keeps the request pending but its page shows no request id, so it cannot be collected later. Ask the CA administrators for it.</source>
-        <translation type="unfinished"></translation>
+        <translation>La CA en {url} mantiene la solicitud pendiente, pero su página no muestra ningún id. de solicitud, así que no se podrá recoger más tarde. Pídalo a los administradores de la CA.</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Fetching the certificate of request {id} …</source>
-        <translation type="unfinished"></translation>
+        <translation>Obteniendo el certificado de la solicitud {id} …</translation>
     </message>
     <message>
         <location line="+3"/>
         <location line="+47"/>
         <source>Checking the chain …</source>
-        <translation type="unfinished"></translation>
+        <translation>Comprobando la cadena …</translation>
     </message>
     <message>
         <location line="-24"/>
         <source>Reading the CA certificates from {url} …</source>
-        <translation type="unfinished"></translation>
+        <translation>Leyendo los certificados de CA de {url} …</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Sending the CSR to {url} ({operation}) …</source>
-        <translation type="unfinished"></translation>
+        <translation>Enviando el CSR a {url} ({operation}) …</translation>
     </message>
     <message>
         <location line="+44"/>
         <source>Profile {name!r} has no request waiting at a CA. Send its CSR with: cpi-cert-wizard ca-enroll --profile {name} --adcs URL --template NAME (or --est URL)</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {name!r} no tiene ninguna solicitud en espera en una CA. Envíe su CSR con: cpi-cert-wizard ca-enroll --profile {name} --adcs URL --template NAME (o --est URL)</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The request waiting at the CA belongs to an earlier key of profile {name!r}; the profile now has a new CSR. Send the new one (without --check).</source>
-        <translation type="unfinished"></translation>
+        <translation>La solicitud en espera en la CA pertenece a una clave anterior del perfil {name!r}; el perfil tiene ahora un CSR nuevo. Envíe el nuevo (sin --check).</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>Asking {url} about request {id} …</source>
-        <translation type="unfinished"></translation>
+        <translation>Preguntando a {url} por la solicitud {id} …</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/est.py" line="+61"/>
         <source>{url} answered {what} with {type}, not {expected} (RFC 7030). Check that the address is the EST service (it ends in /.well-known/est).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} respondió a {what} con {type}, no con {expected} (RFC 7030). Compruebe que la dirección es la del servicio EST (termina en /.well-known/est).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>no content type</source>
-        <translation type="unfinished">sin tipo de contenido</translation>
+        <translation>ningún tipo de contenido</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{url} answered {what} with {type} that is not base64 of a PKCS#7 with certificates.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} respondió a {what} con {type} que no es base64 de un PKCS#7 con certificados.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>The server said: {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>El servidor dijo: {text}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The EST server {host} refused the sign-in for {what} (HTTP 401).{said} Check the user name and password, or the client certificate; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servidor EST {host} rechazó el inicio de sesión para {what} (HTTP 401).{said} Compruebe el usuario y la contraseña, o el certificado de cliente; el perfil no ha cambiado.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{url} does not exist (HTTP 404): check the EST address and the CA label (--est-label).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} no existe (HTTP 404): compruebe la dirección EST y la etiqueta de la CA (--est-label).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} answered {what} with a redirect to {location} (HTTP {status}). Give the EST service&apos;s own address.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} respondió a {what} con una redirección a {location} (HTTP {status}). Indique la dirección propia del servicio EST.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The EST server {host} refused {what} (HTTP {status}).{said}</source>
-        <translation type="unfinished"></translation>
+        <translation>El servidor EST {host} rechazó {what} (HTTP {status}).{said}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the CA certificates (cacerts)</source>
-        <translation type="unfinished"></translation>
+        <translation>los certificados de CA (cacerts)</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{url} sent no CA certificates.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} no envió certificados de CA.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The CA certificate &apos;{subject}&apos; from {url} is not valid now (valid {start} to {end}): certificates it signs would be refused. Nothing was sent; tell the CA administrators.</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado de CA &apos;{subject}&apos; de {url} no es válido ahora (válido de {start} a {end}): los certificados que firme serían rechazados. No se envió nada; avise a los administradores de la CA.</translation>
     </message>
     <message>
         <location line="+60"/>
         <source>the certificate request ({operation})</source>
-        <translation type="unfinished"></translation>
+        <translation>la solicitud de certificado ({operation})</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/pending.py" line="+21"/>
         <source>pending at the CA since {when} (request {id})</source>
-        <translation type="unfinished"></translation>
+        <translation>pendiente en la CA desde {when} (solicitud {id})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>pending at the CA since {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>pendiente en la CA desde {when}</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/transport.py" line="+24"/>
         <source>The client certificate {file} cannot be used for TLS ({reason}).</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado de cliente {file} no se puede usar para TLS ({reason}).</translation>
     </message>
     <message>
         <location line="+65"/>
         <source>{host} closed the connection without an answer.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} cerró la conexión sin responder.</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>{host} does not offer {scheme} sign-in (it offers: {offers}). Choose one it offers with --auth {choice}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} no ofrece el inicio de sesión {scheme} (ofrece: {offers}). Elija uno de los ofrecidos con --auth {choice}.</translation>
     </message>
     <message>
         <location line="+72"/>
         <source>This installation has no Negotiate/NTLM support (the Python package pyspnego is missing). Use --auth basic, or install pyspnego.</source>
-        <translation type="unfinished"></translation>
+        <translation>Esta instalación no admite Negotiate/NTLM (falta el paquete de Python pyspnego). Use --auth basic o instale pyspnego.</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>Kerberos sign-in to {host} failed: {reason}. On Windows sign in to the domain; on Linux get a ticket first (kinit name@REALM) and check that the CA&apos;s name {host} is the one its HTTP service principal is registered for. Or sign in with a user name and password: --auth ntlm or --auth basic with --user.</source>
-        <translation type="unfinished"></translation>
+        <translation>El inicio de sesión Kerberos en {host} falló: {reason}. En Windows inicie sesión en el dominio; en Linux obtenga primero un ticket (kinit nombre@REALM) y compruebe que el nombre {host} de la CA es aquel para el que está registrado su principal de servicio HTTP. O inicie sesión con usuario y contraseña: --auth ntlm o --auth basic con --user.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>NTLM sign-in to {host} failed: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>El inicio de sesión NTLM en {host} falló: {reason}.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{host} ended the TLS handshake ({reason}): it wants a client certificate it trusts. Sign in with a certificate the CA issued (renewal, or --client-profile).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} terminó el protocolo de enlace TLS ({reason}): quiere un certificado de cliente de confianza. Inicie sesión con un certificado emitido por la CA (renovación o --client-profile).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>TLS with {host} failed: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS con {host} falló: {reason}.</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/many.py" line="+55"/>
         <source>has a certificate already; nothing sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>ya tiene un certificado; no se envió nada.</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>sent; {note}.</source>
-        <translation type="unfinished"></translation>
+        <translation>enviado; {note}.</translation>
     </message>
     <message>
         <location line="-2"/>
         <source>still {note}.</source>
-        <translation type="unfinished"></translation>
+        <translation>todavía {note}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>issued by the CA and imported.</source>
-        <translation type="unfinished"></translation>
+        <translation>emitido por la CA e importado.</translation>
     </message>
 </context>
 <context>
@@ -2392,7 +2392,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+174"/>
+        <location line="+177"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3119,12 +3119,12 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location filename="../wizard/core/ca_enroll/transport.py" line="-371"/>
         <source>Check the CA&apos;s address (and that its web enrollment or EST service runs), your network and, if you need one, the proxy (--proxy or HTTPS_PROXY); then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe la dirección de la CA (y que su inscripción web o servicio EST está en marcha), su red y, si lo necesita, el proxy (--proxy o HTTPS_PROXY); después vuelva a intentarlo.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>A company CA&apos;s web server usually has a certificate from the company&apos;s own root: give that root with --ca-file (PEM), or install it in the system&apos;s trust store.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servidor web de una CA de empresa suele tener un certificado de la raíz propia de la empresa: indique esa raíz con --ca-file (PEM) o instálela en el almacén de confianza del sistema.</translation>
     </message>
 </context>
 <context>
@@ -3183,7 +3183,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>keys</name>
     <message>
-        <location filename="../wizard/core/keys.py" line="+35"/>
+        <location filename="../wizard/core/keys.py" line="+36"/>
         <source>{value!r} is not a key type this tool makes; choose one of {choices}.</source>
         <translation>{value!r} no es un tipo de clave que genere esta herramienta; elija uno de {choices}.</translation>
     </message>
@@ -3201,7 +3201,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>language</name>
     <message>
-        <location filename="../wizard/language.py" line="+98"/>
+        <location filename="../wizard/language.py" line="+125"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
         <translation>{code!r} no es un idioma de este programa; use uno de estos: {codes}.</translation>
     </message>
@@ -3409,7 +3409,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>la cadena termina en &apos;{subject}&apos;, que caducó el {date}. Era la raíz histórica del equilibrador de carga de Neo de SAP y los certificados que dependen de ella ya no funcionan. Obtenga un certificado nuevo de una CA cuya raíz figure en {version}.</translation>
     </message>
     <message>
-        <location line="+522"/>
+        <location line="+439"/>
         <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
         <translation> Aceptado de todos modos porque se indicó {flag}: el balanceador de carga de SAP descartará este certificado en el handshake TLS, así que no puede autenticar a un emisor ante Cloud Integration.</translation>
     </message>
@@ -4919,7 +4919,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+1"/>
         <source>the password for the company CA</source>
-        <translation type="unfinished"></translation>
+        <translation>la contraseña de la CA de la empresa</translation>
     </message>
     <message>
         <location line="+393"/>

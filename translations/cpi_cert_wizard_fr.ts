@@ -19,157 +19,157 @@
     <message>
         <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+72"/>
         <source>Send to the company CA</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoyer à l&apos;AC de l&apos;entreprise</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>If your company&apos;s CA offers Microsoft AD CS web enrollment (…/certsrv) or EST, the wizard sends the request and brings the certificate back. A request an administrator must approve is kept in the profile: come back later and ask again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Si l&apos;AC de votre entreprise propose l&apos;inscription web Microsoft AD CS (…/certsrv) ou EST, l&apos;assistant envoie la demande et rapporte le certificat. Une demande qu&apos;un administrateur doit approuver est conservée dans le profil&#xa0;: revenez plus tard et redemandez.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>AD CS web enrollment</source>
-        <translation type="unfinished"></translation>
+        <translation>Inscription web AD CS</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>EST (RFC 7030)</source>
-        <translation type="unfinished"></translation>
+        <translation>EST (RFC 7030)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Kind of CA:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Type d&apos;AC&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>CA &amp;address:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Adresse de l&apos;AC&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the template&apos;s short name</source>
-        <translation type="unfinished"></translation>
+        <translation>le nom court du modèle</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Template:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Modèle&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Sign in with:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Se connecter avec&#xa0;:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>DOMAIN\name</source>
-        <translation type="unfinished"></translation>
+        <translation>DOMAINE\nom</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;User:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Utilisateur&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>kept in the keyring after it worked</source>
-        <translation type="unfinished"></translation>
+        <translation>conservé dans le trousseau une fois qu&apos;il a fonctionné</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Pass&amp;word:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de pa&amp;sse&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Send to the &amp;company CA</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoyer à l&apos;AC de l&apos;&amp;entreprise</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Ask the CA a&amp;gain</source>
-        <translation type="unfinished"></translation>
+        <translation>Redemander à l&apos;A&amp;C</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Kerberos (the logged-on user)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kerberos (l&apos;utilisateur connecté)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>NTLM (user and password)</source>
-        <translation type="unfinished"></translation>
+        <translation>NTLM (utilisateur et mot de passe)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Basic (user and password)</source>
-        <translation type="unfinished"></translation>
+        <translation>Basic (utilisateur et mot de passe)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>User and password (Basic)</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisateur et mot de passe (Basic)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The current certificate (renewal)</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat actuel (renouvellement)</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>The request is %1.</source>
-        <translation type="unfinished">La demande se trouve dans %1.</translation>
+        <translation>La demande est %1.</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>Sending the request to the company CA…</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoi de la demande à l&apos;AC de l&apos;entreprise…</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Asking the company CA…</source>
-        <translation type="unfinished"></translation>
+        <translation>Interrogation de l&apos;AC de l&apos;entreprise…</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Still waiting for the CA</source>
-        <translation type="unfinished"></translation>
+        <translation>Toujours en attente de l&apos;AC</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The CA keeps the request pending</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;AC garde la demande en attente</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>An administrator must approve it. You can close the program: when you resume this sender system, ask the CA again here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un administrateur doit l&apos;approuver. Vous pouvez fermer le programme&#xa0;: lorsque vous reprendrez ce système émetteur, redemandez à l&apos;AC ici.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Issued to: %1</source>
-        <translation type="unfinished">Émis pour&#xa0;: %1</translation>
+        <translation>Délivré à&#xa0;: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issued by: %1</source>
-        <translation type="unfinished">Émis par&#xa0;: %1</translation>
+        <translation>Délivré par&#xa0;: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Valid until: %1</source>
-        <translation type="unfinished">Valide jusqu&apos;au&#xa0;: %1</translation>
+        <translation>Valable jusqu&apos;au&#xa0;: %1</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The company CA issued the certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;AC de l&apos;entreprise a délivré le certificat</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The certificate and its chain are stored in the profile. Next shows them.</source>
-        <translation type="unfinished">Le certificat et sa chaîne sont enregistrés dans le profil. Suivant les affiche.</translation>
+        <translation>Le certificat et sa chaîne sont enregistrés dans le profil. Suivant les affiche.</translation>
     </message>
 </context>
 <context>
@@ -1937,451 +1937,451 @@
     <message>
         <location filename="../wizard/commands/ca_enroll.py" line="+95"/>
         <source>AD CS web enrollment signs in with negotiate, ntlm or basic; a client certificate (--auth certificate) is for EST.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;inscription web AD CS se connecte avec negotiate, ntlm ou basic&#xa0;; un certificat client (--auth certificate) est réservé à EST.</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Name the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST). Profile {name!r} has no CA settings yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indiquez l&apos;AC&#xa0;: --adcs URL --template NAME (inscription web AD CS) ou --est URL (EST). Le profil {name!r} n&apos;a pas encore de réglages d&apos;AC.</translation>
     </message>
     <message>
         <location line="+28"/>
         <location filename="../wizard/core/ca_enroll/transport.py" line="+331"/>
         <source>Sign-in with {auth} needs a user name (--user DOMAIN\name); the password is asked for and kept in the keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>La connexion avec {auth} demande un nom d&apos;utilisateur (--user DOMAINE\nom)&#xa0;; le mot de passe est demandé et conservé dans le trousseau.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Password of {user} at the CA: </source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de passe de {user} auprès de l&apos;AC&#xa0;: </translation>
     </message>
     <message>
         <location line="+20"/>
         <source>--check asks the CA the request was sent to (kept in the profile); leave out --adcs/--est.</source>
-        <translation type="unfinished"></translation>
+        <translation>--check interroge l&apos;AC à laquelle la demande a été envoyée (conservée dans le profil)&#xa0;; omettez --adcs/--est.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>The CA&apos;s request page lists no templates for you; ask the CA administrators for the template name and give it with --template.</source>
-        <translation type="unfinished"></translation>
+        <translation>La page de demande de l&apos;AC ne vous propose aucun modèle&#xa0;; demandez le nom du modèle aux administrateurs de l&apos;AC et indiquez-le avec --template.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Templates the CA offers you:</source>
-        <translation type="unfinished"></translation>
+        <translation>Modèles que l&apos;AC vous propose&#xa0;:</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>Still waiting: the request of profile {profile} is {note}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Toujours en attente&#xa0;: la demande du profil {profile} est {note}.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The CA keeps the request of profile {profile} pending: an administrator must approve it ({note}).</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;AC garde en attente la demande du profil {profile}&#xa0;: un administrateur doit l&apos;approuver ({note}).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The CA asks to wait until {when} UTC.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;AC demande d&apos;attendre jusqu&apos;au {when} UTC.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Collect it later (also after a restart, days later): {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>Récupérez-le plus tard (même après un redémarrage, des jours plus tard)&#xa0;: {command}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The CA at {url} issued the certificate (request {id}).</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;AC à {url} a délivré le certificat (demande {id}).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The CA at {url} issued the certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;AC à {url} a délivré le certificat.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Next: {command}</source>
-        <translation type="unfinished">Ensuite&#xa0;: {command}</translation>
+        <translation>Ensuite&#xa0;: {command}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Password: {where}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de passe&#xa0;: {where}.</translation>
     </message>
     <message>
         <location line="+45"/>
         <source>--enroll needs the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST).</source>
-        <translation type="unfinished"></translation>
+        <translation>--enroll a besoin de l&apos;AC&#xa0;: --adcs URL --template NAME (inscription web AD CS) ou --est URL (EST).</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>Requests waiting at the CA: run the same command again later (or cpi-cert-wizard ca-enroll --profile NAME --check); then cpi-cert-wizard batch export.</source>
-        <translation type="unfinished"></translation>
+        <translation>Demandes en attente auprès de l&apos;AC&#xa0;: relancez plus tard la même commande (ou cpi-cert-wizard ca-enroll --profile NAME --check)&#xa0;; puis cpi-cert-wizard batch export.</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/adcs.py" line="+38"/>
         <source>The CA does not offer this certificate template: check the template&apos;s name (its short name, without spaces) or ask the CA administrators to publish it on this CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;AC ne propose pas ce modèle de certificat&#xa0;: vérifiez le nom du modèle (son nom court, sans espaces) ou demandez aux administrateurs de l&apos;AC de le publier sur cette AC.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The request named no certificate template: give one with --template.</source>
-        <translation type="unfinished"></translation>
+        <translation>La demande ne nommait aucun modèle de certificat&#xa0;: indiquez-en un avec --template.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Your account may not enroll for this template: ask the CA administrators for the Enroll permission on it, or use the template they name for SAP client certificates.</source>
-        <translation type="unfinished"></translation>
+        <translation>Votre compte n&apos;a pas le droit de s&apos;inscrire pour ce modèle&#xa0;: demandez aux administrateurs de l&apos;AC l&apos;autorisation « Inscrire » sur ce modèle, ou utilisez le modèle qu&apos;ils indiquent pour les certificats client SAP.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The template builds the subject from Active Directory and needs a DNS name there: use a template where the subject is supplied in the request.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le modèle construit le sujet à partir d&apos;Active Directory et y exige un nom DNS&#xa0;: utilisez un modèle où le sujet est fourni dans la demande.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The template wants an e-mail address from Active Directory: use a template where the subject is supplied in the request.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le modèle exige une adresse e-mail issue d&apos;Active Directory&#xa0;: utilisez un modèle où le sujet est fourni dans la demande.</translation>
     </message>
     <message>
         <location line="+116"/>
         <source>{host} refused the sign-in for {what} (HTTP 401). Check the user name and password (or your Kerberos ticket) and that this account may use the CA&apos;s web enrollment; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} a refusé la connexion pour {what} (HTTP 401). Vérifiez le nom d&apos;utilisateur et le mot de passe (ou votre ticket Kerberos) et que ce compte peut utiliser l&apos;inscription web de l&apos;AC&#xa0;; le profil est inchangé.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{host} refused {what} (HTTP 403): this account may not use the CA&apos;s web enrollment. Ask the CA administrators; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} a refusé {what} (HTTP 403)&#xa0;: ce compte ne peut pas utiliser l&apos;inscription web de l&apos;AC. Adressez-vous aux administrateurs de l&apos;AC&#xa0;; le profil est inchangé.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a sign-in portal in front of the CA. Give the CA&apos;s own web enrollment address (…/certsrv), reachable without a portal.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} a répondu à {what} par une redirection vers {location} (HTTP {status}), généralement un portail de connexion devant l&apos;AC. Indiquez l&apos;adresse d&apos;inscription web propre à l&apos;AC (…/certsrv), accessible sans portail.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>{url} does not exist (HTTP 404): this is not an AD CS web enrollment address. It ends in /certsrv, for example https://ca.example.com/certsrv.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} n&apos;existe pas (HTTP 404)&#xa0;: ce n&apos;est pas une adresse d&apos;inscription web AD CS. Elle se termine par /certsrv, par exemple https://ca.example.com/certsrv.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} failed on {what} (HTTP {status}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} a échoué sur {what} (HTTP {status}).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>no title</source>
-        <translation type="unfinished"></translation>
+        <translation>sans titre</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{url} answered {what} with a web page (&apos;{title}&apos;) instead of a certificate, usually a sign-in page of a proxy or portal in front of the CA. Check the CA&apos;s address and the sign-in method; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} a répondu à {what} par une page web (&apos;{title}&apos;) au lieu d&apos;un certificat, généralement la page de connexion d&apos;un proxy ou d&apos;un portail devant l&apos;AC. Vérifiez l&apos;adresse de l&apos;AC et la méthode de connexion&#xa0;; le profil est inchangé.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>the certificate request</source>
-        <translation type="unfinished"></translation>
+        <translation>la demande de certificat</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>{url} answered {what} with a page the wizard does not recognise as AD CS web enrollment (&apos;{title}&apos;). Check that the address is the CA&apos;s /certsrv; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} a répondu à {what} par une page que l&apos;assistant ne reconnaît pas comme l&apos;inscription web AD CS (&apos;{title}&apos;). Vérifiez que l&apos;adresse est le /certsrv de l&apos;AC&#xa0;; le profil est inchangé.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>request {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>la demande {id}</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>the certificate of request {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>le certificat de la demande {id}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The CA has not issued request {id}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;AC n&apos;a pas délivré la demande {id}&#xa0;: {reason}.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>the CA&apos;s answer to request {id} ({url})</source>
-        <translation type="unfinished"></translation>
+        <translation>la réponse de l&apos;AC à la demande {id} ({url})</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the list of certificate templates</source>
-        <translation type="unfinished"></translation>
+        <translation>la liste des modèles de certificat</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/enroll.py" line="+121"/>
         <source>AD CS needs the certificate template: --template NAME (its short name, as the CA administrators publish it for client certificates; &apos;ca-enroll --adcs URL --list-templates&apos; shows the ones the CA offers you).</source>
-        <translation type="unfinished"></translation>
+        <translation>AD CS a besoin du modèle de certificat&#xa0;: --template NAME (son nom court, tel que les administrateurs de l&apos;AC le publient pour les certificats client&#xa0;; &apos;ca-enroll --adcs URL --list-templates&apos; affiche ceux que l&apos;AC vous propose).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>EST signs in with a user name and password (--auth basic --user NAME) or a client certificate (--client-profile P); not with {auth}.</source>
-        <translation type="unfinished"></translation>
+        <translation>EST se connecte avec un nom d&apos;utilisateur et un mot de passe (--auth basic --user NAME) ou un certificat client (--client-profile P)&#xa0;; pas avec {auth}.</translation>
     </message>
     <message>
         <location line="+10"/>
         <location filename="../wizard/core/ca_enroll/transport.py" line="-203"/>
         <source>{url!r} is not an https URL. The CA&apos;s address starts with https:// (for AD CS for example https://ca.example.com/certsrv); credentials and requests only travel over TLS.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url!r} n&apos;est pas une URL https. L&apos;adresse de l&apos;AC commence par https:// (pour AD CS par exemple https://ca.example.com/certsrv)&#xa0;; identifiants et demandes ne passent que par TLS.</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>The EST server&apos;s CA certificates (checked before sending):</source>
-        <translation type="unfinished"></translation>
+        <translation>Les certificats d&apos;AC du serveur EST (vérifiés avant l&apos;envoi)&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  {subject}, valid until {date}, SHA-256 {sha256}</source>
-        <translation type="unfinished"></translation>
+        <translation>  {subject}, valable jusqu&apos;au {date}, SHA-256 {sha256}</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Profile {name!r} has no certificate request to send to the CA. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {name!r} n&apos;a pas de demande de certificat à envoyer à l&apos;AC. Créez-en une d&apos;abord&#xa0;: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
         <location line="+24"/>
         <location line="+9"/>
         <source>the keyring ({keyring})</source>
-        <translation type="unfinished"></translation>
+        <translation>le trousseau ({keyring})</translation>
     </message>
     <message>
         <location line="-5"/>
         <source>not stored (no keyring): you will be asked again</source>
-        <translation type="unfinished"></translation>
+        <translation>non conservé (pas de trousseau)&#xa0;: il vous sera redemandé</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>not stored ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>non conservé ({reason})</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>Profile {name!r} has no certificate to sign in to the EST server with. Enroll first (ca-enroll --est URL with --auth basic), or import its certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {name!r} n&apos;a pas de certificat pour se connecter au serveur EST. Inscrivez-le d&apos;abord (ca-enroll --est URL avec --auth basic) ou importez son certificat.</translation>
     </message>
     <message>
         <location line="+57"/>
         <source>The certificate the CA at {url} issued (request {id})</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat délivré par l&apos;AC à {url} (demande {id})</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The certificate the CA at {url} issued</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat délivré par l&apos;AC à {url}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, fetch it again with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
-        <translation type="unfinished"></translation>
+        <translation>Rien n&apos;a été importé&#xa0;; le profil est inchangé. Une fois la cause corrigée, récupérez-le à nouveau avec&#xa0;: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>The key of profile {name!r} was replaced while the CA was being asked; the CA&apos;s answer belongs to the old request. Send the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>La clé du profil {name!r} a été remplacée pendant que l&apos;AC était interrogée&#xa0;; la réponse de l&apos;AC correspond à l&apos;ancienne demande. Envoyez la nouvelle.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>it gave no reason</source>
-        <translation type="unfinished"></translation>
+        <translation>elle n&apos;a donné aucune raison</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The CA at {url} denied request {id}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;AC à {url} a refusé la demande {id}&#xa0;: {reason}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The CA at {url} denied the request: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;AC à {url} a refusé la demande&#xa0;: {reason}</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette demande du profil {name!r} est déjà {note}. Récupérez-la avec&#xa0;: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Sending the CSR to {url} (template {template}) …</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoi du CSR à {url} (modèle {template}) …</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The CA at {url} keeps the request pending but its page shows no request id, so it cannot be collected later. Ask the CA administrators for it.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;AC à {url} garde la demande en attente mais sa page n&apos;affiche aucun identifiant de demande&#xa0;: elle ne pourra pas être récupérée plus tard. Demandez-le aux administrateurs de l&apos;AC.</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Fetching the certificate of request {id} …</source>
-        <translation type="unfinished"></translation>
+        <translation>Récupération du certificat de la demande {id} …</translation>
     </message>
     <message>
         <location line="+3"/>
         <location line="+47"/>
         <source>Checking the chain …</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérification de la chaîne …</translation>
     </message>
     <message>
         <location line="-24"/>
         <source>Reading the CA certificates from {url} …</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture des certificats d&apos;AC depuis {url} …</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Sending the CSR to {url} ({operation}) …</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoi du CSR à {url} ({operation}) …</translation>
     </message>
     <message>
         <location line="+44"/>
         <source>Profile {name!r} has no request waiting at a CA. Send its CSR with: cpi-cert-wizard ca-enroll --profile {name} --adcs URL --template NAME (or --est URL)</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {name!r} n&apos;a aucune demande en attente auprès d&apos;une AC. Envoyez son CSR avec&#xa0;: cpi-cert-wizard ca-enroll --profile {name} --adcs URL --template NAME (ou --est URL)</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The request waiting at the CA belongs to an earlier key of profile {name!r}; the profile now has a new CSR. Send the new one (without --check).</source>
-        <translation type="unfinished"></translation>
+        <translation>La demande en attente auprès de l&apos;AC correspond à une ancienne clé du profil {name!r}&#xa0;; le profil a maintenant un nouveau CSR. Envoyez le nouveau (sans --check).</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>Asking {url} about request {id} …</source>
-        <translation type="unfinished"></translation>
+        <translation>Interrogation de {url} sur la demande {id} …</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/est.py" line="+61"/>
         <source>{url} answered {what} with {type}, not {expected} (RFC 7030). Check that the address is the EST service (it ends in /.well-known/est).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} a répondu à {what} avec {type}, et non {expected} (RFC 7030). Vérifiez que l&apos;adresse est celle du service EST (elle se termine par /.well-known/est).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>no content type</source>
-        <translation type="unfinished">aucun type de contenu</translation>
+        <translation>aucun type de contenu</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{url} answered {what} with {type} that is not base64 of a PKCS#7 with certificates.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} a répondu à {what} avec {type} qui n&apos;est pas le base64 d&apos;un PKCS#7 contenant des certificats.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>The server said: {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur a répondu&#xa0;: {text}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The EST server {host} refused the sign-in for {what} (HTTP 401).{said} Check the user name and password, or the client certificate; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur EST {host} a refusé la connexion pour {what} (HTTP 401).{said} Vérifiez le nom d&apos;utilisateur et le mot de passe, ou le certificat client&#xa0;; le profil est inchangé.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{url} does not exist (HTTP 404): check the EST address and the CA label (--est-label).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} n&apos;existe pas (HTTP 404)&#xa0;: vérifiez l&apos;adresse EST et le libellé de l&apos;AC (--est-label).</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} answered {what} with a redirect to {location} (HTTP {status}). Give the EST service&apos;s own address.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} a répondu à {what} par une redirection vers {location} (HTTP {status}). Indiquez l&apos;adresse propre du service EST.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The EST server {host} refused {what} (HTTP {status}).{said}</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur EST {host} a refusé {what} (HTTP {status}).{said}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the CA certificates (cacerts)</source>
-        <translation type="unfinished"></translation>
+        <translation>les certificats d&apos;AC (cacerts)</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{url} sent no CA certificates.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} n&apos;a envoyé aucun certificat d&apos;AC.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The CA certificate &apos;{subject}&apos; from {url} is not valid now (valid {start} to {end}): certificates it signs would be refused. Nothing was sent; tell the CA administrators.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat d&apos;AC &apos;{subject}&apos; de {url} n&apos;est pas valable actuellement (valable du {start} au {end})&#xa0;: les certificats qu&apos;il signe seraient refusés. Rien n&apos;a été envoyé&#xa0;; prévenez les administrateurs de l&apos;AC.</translation>
     </message>
     <message>
         <location line="+60"/>
         <source>the certificate request ({operation})</source>
-        <translation type="unfinished"></translation>
+        <translation>la demande de certificat ({operation})</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/pending.py" line="+21"/>
         <source>pending at the CA since {when} (request {id})</source>
-        <translation type="unfinished"></translation>
+        <translation>en attente auprès de l&apos;AC depuis le {when} (demande {id})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>pending at the CA since {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>en attente auprès de l&apos;AC depuis le {when}</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/transport.py" line="+24"/>
         <source>The client certificate {file} cannot be used for TLS ({reason}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat client {file} ne peut pas servir pour TLS ({reason}).</translation>
     </message>
     <message>
         <location line="+65"/>
         <source>{host} closed the connection without an answer.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} a fermé la connexion sans répondre.</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>{host} does not offer {scheme} sign-in (it offers: {offers}). Choose one it offers with --auth {choice}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} ne propose pas la connexion {scheme} (il propose&#xa0;: {offers}). Choisissez-en une proposée avec --auth {choice}.</translation>
     </message>
     <message>
         <location line="+72"/>
         <source>This installation has no Negotiate/NTLM support (the Python package pyspnego is missing). Use --auth basic, or install pyspnego.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette installation ne prend pas en charge Negotiate/NTLM (le paquet Python pyspnego manque). Utilisez --auth basic ou installez pyspnego.</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>Kerberos sign-in to {host} failed: {reason}. On Windows sign in to the domain; on Linux get a ticket first (kinit name@REALM) and check that the CA&apos;s name {host} is the one its HTTP service principal is registered for. Or sign in with a user name and password: --auth ntlm or --auth basic with --user.</source>
-        <translation type="unfinished"></translation>
+        <translation>La connexion Kerberos à {host} a échoué&#xa0;: {reason}. Sous Windows, connectez-vous au domaine&#xa0;; sous Linux, obtenez d&apos;abord un ticket (kinit nom@REALM) et vérifiez que le nom {host} de l&apos;AC est celui pour lequel son principal de service HTTP est enregistré. Ou connectez-vous avec un nom d&apos;utilisateur et un mot de passe&#xa0;: --auth ntlm ou --auth basic avec --user.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>NTLM sign-in to {host} failed: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>La connexion NTLM à {host} a échoué&#xa0;: {reason}.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{host} ended the TLS handshake ({reason}): it wants a client certificate it trusts. Sign in with a certificate the CA issued (renewal, or --client-profile).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} a interrompu la négociation TLS ({reason})&#xa0;: il attend un certificat client auquel il fait confiance. Connectez-vous avec un certificat délivré par l&apos;AC (renouvellement, ou --client-profile).</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>TLS with {host} failed: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS avec {host} a échoué&#xa0;: {reason}.</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/many.py" line="+55"/>
         <source>has a certificate already; nothing sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>a déjà un certificat&#xa0;; rien n&apos;a été envoyé.</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>sent; {note}.</source>
-        <translation type="unfinished"></translation>
+        <translation>envoyé&#xa0;; {note}.</translation>
     </message>
     <message>
         <location line="-2"/>
         <source>still {note}.</source>
-        <translation type="unfinished"></translation>
+        <translation>toujours {note}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>issued by the CA and imported.</source>
-        <translation type="unfinished"></translation>
+        <translation>délivré par l&apos;AC et importé.</translation>
     </message>
 </context>
 <context>
@@ -2392,7 +2392,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+174"/>
+        <location line="+177"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3119,12 +3119,12 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/core/ca_enroll/transport.py" line="-371"/>
         <source>Check the CA&apos;s address (and that its web enrollment or EST service runs), your network and, if you need one, the proxy (--proxy or HTTPS_PROXY); then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez l&apos;adresse de l&apos;AC (et que son inscription web ou son service EST fonctionne), votre réseau et, si nécessaire, le proxy (--proxy ou HTTPS_PROXY)&#xa0;; puis réessayez.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>A company CA&apos;s web server usually has a certificate from the company&apos;s own root: give that root with --ca-file (PEM), or install it in the system&apos;s trust store.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le serveur web d&apos;une AC d&apos;entreprise a généralement un certificat issu de la racine propre à l&apos;entreprise&#xa0;: indiquez cette racine avec --ca-file (PEM) ou installez-la dans le magasin de confiance du système.</translation>
     </message>
 </context>
 <context>
@@ -3183,7 +3183,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>keys</name>
     <message>
-        <location filename="../wizard/core/keys.py" line="+35"/>
+        <location filename="../wizard/core/keys.py" line="+36"/>
         <source>{value!r} is not a key type this tool makes; choose one of {choices}.</source>
         <translation>{value!r} n&apos;est pas un type de clé que cet outil génère&#xa0;; choisissez parmi {choices}.</translation>
     </message>
@@ -3201,7 +3201,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>language</name>
     <message>
-        <location filename="../wizard/language.py" line="+98"/>
+        <location filename="../wizard/language.py" line="+125"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
         <translation>{code!r} n&apos;est pas une langue de ce programme&#xa0;; utilisez l&apos;une des suivantes&#xa0;: {codes}.</translation>
     </message>
@@ -3409,7 +3409,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>la chaîne aboutit à «&#xa0;{subject}&#xa0;», qui a expiré le {date}. C&apos;était l&apos;ancienne racine du répartiteur de charge SAP Neo, et les certificats qui en dépendent ne fonctionnent plus. Obtenez un nouveau certificat auprès d&apos;une AC dont la racine figure dans {version}.</translation>
     </message>
     <message>
-        <location line="+522"/>
+        <location line="+439"/>
         <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
         <translation> Accepté malgré tout parce que {flag} a été indiqué&#xa0;: le répartiteur de charge de SAP écartera ce certificat pendant la négociation TLS, il ne peut donc pas authentifier un émetteur auprès de Cloud Integration.</translation>
     </message>
@@ -4919,7 +4919,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+1"/>
         <source>the password for the company CA</source>
-        <translation type="unfinished"></translation>
+        <translation>le mot de passe pour l&apos;AC de l&apos;entreprise</translation>
     </message>
     <message>
         <location line="+393"/>

@@ -19,157 +19,157 @@
     <message>
         <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+72"/>
         <source>Send to the company CA</source>
-        <translation type="unfinished"></translation>
+        <translation>社内 CA に送信</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>If your company&apos;s CA offers Microsoft AD CS web enrollment (…/certsrv) or EST, the wizard sends the request and brings the certificate back. A request an administrator must approve is kept in the profile: come back later and ask again.</source>
-        <translation type="unfinished"></translation>
+        <translation>社内の CA が Microsoft AD CS Web 登録 (…/certsrv) または EST に対応している場合、ウィザードが要求を送信し、証明書を取得します。管理者の承認が必要な要求はプロファイルに保存されます。後で戻ってもう一度問い合わせてください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>AD CS web enrollment</source>
-        <translation type="unfinished"></translation>
+        <translation>AD CS Web 登録</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>EST (RFC 7030)</source>
-        <translation type="unfinished"></translation>
+        <translation>EST (RFC 7030)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Kind of CA:</source>
-        <translation type="unfinished"></translation>
+        <translation>CA の種類(&amp;K):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>CA &amp;address:</source>
-        <translation type="unfinished"></translation>
+        <translation>CA のアドレス(&amp;A):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the template&apos;s short name</source>
-        <translation type="unfinished"></translation>
+        <translation>テンプレートの短い名前</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Template:</source>
-        <translation type="unfinished"></translation>
+        <translation>テンプレート(&amp;T):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Sign in with:</source>
-        <translation type="unfinished"></translation>
+        <translation>サインイン方法(&amp;S):</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>DOMAIN\name</source>
-        <translation type="unfinished"></translation>
+        <translation>DOMAIN\name</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;User:</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー(&amp;U):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>kept in the keyring after it worked</source>
-        <translation type="unfinished"></translation>
+        <translation>成功後にキーリングに保存されます</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Pass&amp;word:</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワード(&amp;W):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Send to the &amp;company CA</source>
-        <translation type="unfinished"></translation>
+        <translation>社内 CA に送信(&amp;C)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Ask the CA a&amp;gain</source>
-        <translation type="unfinished"></translation>
+        <translation>CA に再度問い合わせ(&amp;G)</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Kerberos (the logged-on user)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kerberos (ログオン中のユーザー)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>NTLM (user and password)</source>
-        <translation type="unfinished"></translation>
+        <translation>NTLM (ユーザーとパスワード)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Basic (user and password)</source>
-        <translation type="unfinished"></translation>
+        <translation>Basic (ユーザーとパスワード)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>User and password (Basic)</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザーとパスワード (Basic)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The current certificate (renewal)</source>
-        <translation type="unfinished"></translation>
+        <translation>現在の証明書 (更新)</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>The request is %1.</source>
-        <translation type="unfinished">要求は %1 にあります。</translation>
+        <translation>要求の状態: %1。</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>Sending the request to the company CA…</source>
-        <translation type="unfinished"></translation>
+        <translation>社内 CA に要求を送信しています…</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Asking the company CA…</source>
-        <translation type="unfinished"></translation>
+        <translation>社内 CA に問い合わせています…</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Still waiting for the CA</source>
-        <translation type="unfinished"></translation>
+        <translation>引き続き CA を待っています</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The CA keeps the request pending</source>
-        <translation type="unfinished"></translation>
+        <translation>CA は要求を保留しています</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>An administrator must approve it. You can close the program: when you resume this sender system, ask the CA again here.</source>
-        <translation type="unfinished"></translation>
+        <translation>管理者の承認が必要です。プログラムを閉じてもかまいません。この送信側システムを再開したら、ここで CA に再度問い合わせてください。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Issued to: %1</source>
-        <translation type="unfinished">発行先: %1</translation>
+        <translation>発行先: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Issued by: %1</source>
-        <translation type="unfinished">発行者: %1</translation>
+        <translation>発行者: %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Valid until: %1</source>
-        <translation type="unfinished">有効期限: %1</translation>
+        <translation>有効期限: %1</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The company CA issued the certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>社内 CA が証明書を発行しました</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The certificate and its chain are stored in the profile. Next shows them.</source>
-        <translation type="unfinished">証明書とそのチェーンはプロファイルに保存されました。「次へ」で表示します。</translation>
+        <translation>証明書とそのチェーンはプロファイルに保存されました。[次へ] で表示します。</translation>
     </message>
 </context>
 <context>
@@ -1936,451 +1936,451 @@
     <message>
         <location filename="../wizard/commands/ca_enroll.py" line="+95"/>
         <source>AD CS web enrollment signs in with negotiate, ntlm or basic; a client certificate (--auth certificate) is for EST.</source>
-        <translation type="unfinished"></translation>
+        <translation>AD CS Web 登録のサインインは negotiate、ntlm、basic のいずれかです。クライアント証明書 (--auth certificate) は EST 用です。</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>Name the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST). Profile {name!r} has no CA settings yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>CA を指定してください: --adcs URL --template NAME (AD CS Web 登録) または --est URL (EST)。プロファイル {name!r} にはまだ CA の設定がありません。</translation>
     </message>
     <message>
         <location line="+28"/>
         <location filename="../wizard/core/ca_enroll/transport.py" line="+331"/>
         <source>Sign-in with {auth} needs a user name (--user DOMAIN\name); the password is asked for and kept in the keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>{auth} でのサインインにはユーザー名 (--user DOMAIN\name) が必要です。パスワードは入力を求められ、キーリングに保存されます。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Password of {user} at the CA: </source>
-        <translation type="unfinished"></translation>
+        <translation>CA での {user} のパスワード: </translation>
     </message>
     <message>
         <location line="+20"/>
         <source>--check asks the CA the request was sent to (kept in the profile); leave out --adcs/--est.</source>
-        <translation type="unfinished"></translation>
+        <translation>--check は要求の送信先 CA (プロファイルに保存) に問い合わせます。--adcs/--est は指定しないでください。</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>The CA&apos;s request page lists no templates for you; ask the CA administrators for the template name and give it with --template.</source>
-        <translation type="unfinished"></translation>
+        <translation>CA の要求ページにはあなたが使えるテンプレートがありません。CA の管理者にテンプレート名を確認し、--template で指定してください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Templates the CA offers you:</source>
-        <translation type="unfinished"></translation>
+        <translation>CA があなたに提供するテンプレート:</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>Still waiting: the request of profile {profile} is {note}.</source>
-        <translation type="unfinished"></translation>
+        <translation>待機中: プロファイル {profile} の要求の状態: {note}。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The CA keeps the request of profile {profile} pending: an administrator must approve it ({note}).</source>
-        <translation type="unfinished"></translation>
+        <translation>CA はプロファイル {profile} の要求を保留しています。管理者の承認が必要です ({note})。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The CA asks to wait until {when} UTC.</source>
-        <translation type="unfinished"></translation>
+        <translation>CA は {when} UTC まで待つよう求めています。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Collect it later (also after a restart, days later): {command}</source>
-        <translation type="unfinished"></translation>
+        <translation>後で取得してください (再起動後や数日後でもかまいません): {command}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The CA at {url} issued the certificate (request {id}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} の CA が証明書を発行しました (要求 {id})。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The CA at {url} issued the certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} の CA が証明書を発行しました。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Next: {command}</source>
-        <translation type="unfinished">次の手順: {command}</translation>
+        <translation>次: {command}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Password: {where}.</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワード: {where}。</translation>
     </message>
     <message>
         <location line="+45"/>
         <source>--enroll needs the CA: --adcs URL --template NAME (AD CS web enrollment) or --est URL (EST).</source>
-        <translation type="unfinished"></translation>
+        <translation>--enroll には CA の指定が必要です: --adcs URL --template NAME (AD CS Web 登録) または --est URL (EST)。</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>Requests waiting at the CA: run the same command again later (or cpi-cert-wizard ca-enroll --profile NAME --check); then cpi-cert-wizard batch export.</source>
-        <translation type="unfinished"></translation>
+        <translation>CA で待機中の要求: 後で同じコマンドを再実行してください (または cpi-cert-wizard ca-enroll --profile NAME --check)。その後 cpi-cert-wizard batch export を実行します。</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/adcs.py" line="+38"/>
         <source>The CA does not offer this certificate template: check the template&apos;s name (its short name, without spaces) or ask the CA administrators to publish it on this CA.</source>
-        <translation type="unfinished"></translation>
+        <translation>CA はこの証明書テンプレートを提供していません。テンプレート名 (空白なしの短い名前) を確認するか、CA の管理者にこの CA で公開するよう依頼してください。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The request named no certificate template: give one with --template.</source>
-        <translation type="unfinished"></translation>
+        <translation>要求に証明書テンプレートが指定されていません。--template で指定してください。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Your account may not enroll for this template: ask the CA administrators for the Enroll permission on it, or use the template they name for SAP client certificates.</source>
-        <translation type="unfinished"></translation>
+        <translation>あなたのアカウントはこのテンプレートで登録できません。CA の管理者に「登録」のアクセス許可を依頼するか、SAP クライアント証明書用に指定されたテンプレートを使用してください。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The template builds the subject from Active Directory and needs a DNS name there: use a template where the subject is supplied in the request.</source>
-        <translation type="unfinished"></translation>
+        <translation>このテンプレートはサブジェクトを Active Directory から作成し、そこに DNS 名が必要です。サブジェクトを要求で指定するテンプレートを使用してください。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The template wants an e-mail address from Active Directory: use a template where the subject is supplied in the request.</source>
-        <translation type="unfinished"></translation>
+        <translation>このテンプレートは Active Directory のメール アドレスを必要とします。サブジェクトを要求で指定するテンプレートを使用してください。</translation>
     </message>
     <message>
         <location line="+116"/>
         <source>{host} refused the sign-in for {what} (HTTP 401). Check the user name and password (or your Kerberos ticket) and that this account may use the CA&apos;s web enrollment; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} は {what} のサインインを拒否しました (HTTP 401)。ユーザー名とパスワード (または Kerberos チケット) と、このアカウントが CA の Web 登録を使用できることを確認してください。プロファイルは変更されていません。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{host} refused {what} (HTTP 403): this account may not use the CA&apos;s web enrollment. Ask the CA administrators; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} は {what} を拒否しました (HTTP 403)。このアカウントは CA の Web 登録を使用できません。CA の管理者に問い合わせてください。プロファイルは変更されていません。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a sign-in portal in front of the CA. Give the CA&apos;s own web enrollment address (…/certsrv), reachable without a portal.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} は {what} に対して {location} へのリダイレクト (HTTP {status}) を返しました。通常は CA の前にあるサインイン ポータルです。ポータルを経由せずに届く CA 自身の Web 登録アドレス (…/certsrv) を指定してください。</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>{url} does not exist (HTTP 404): this is not an AD CS web enrollment address. It ends in /certsrv, for example https://ca.example.com/certsrv.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} は存在しません (HTTP 404)。AD CS Web 登録のアドレスではありません。アドレスは /certsrv で終わります (例: https://ca.example.com/certsrv)。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} failed on {what} (HTTP {status}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} で {what} が失敗しました (HTTP {status})。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>no title</source>
-        <translation type="unfinished"></translation>
+        <translation>タイトルなし</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{url} answered {what} with a web page (&apos;{title}&apos;) instead of a certificate, usually a sign-in page of a proxy or portal in front of the CA. Check the CA&apos;s address and the sign-in method; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} は {what} に対して証明書ではなく Web ページ (&apos;{title}&apos;) を返しました。通常は CA の前にあるプロキシまたはポータルのサインイン ページです。CA のアドレスとサインイン方法を確認してください。プロファイルは変更されていません。</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>the certificate request</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書要求</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>{url} answered {what} with a page the wizard does not recognise as AD CS web enrollment (&apos;{title}&apos;). Check that the address is the CA&apos;s /certsrv; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} は {what} に対して、ウィザードが AD CS Web 登録と認識できないページ (&apos;{title}&apos;) を返しました。アドレスが CA の /certsrv であることを確認してください。プロファイルは変更されていません。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>request {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>要求 {id}</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>the certificate of request {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>要求 {id} の証明書</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The CA has not issued request {id}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>CA は要求 {id} を発行していません: {reason}。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>the CA&apos;s answer to request {id} ({url})</source>
-        <translation type="unfinished"></translation>
+        <translation>要求 {id} に対する CA の応答 ({url})</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the list of certificate templates</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書テンプレートの一覧</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/enroll.py" line="+121"/>
         <source>AD CS needs the certificate template: --template NAME (its short name, as the CA administrators publish it for client certificates; &apos;ca-enroll --adcs URL --list-templates&apos; shows the ones the CA offers you).</source>
-        <translation type="unfinished"></translation>
+        <translation>AD CS には証明書テンプレートが必要です: --template NAME (CA の管理者がクライアント証明書用に公開している短い名前。&apos;ca-enroll --adcs URL --list-templates&apos; で CA が提供するテンプレートを表示できます)。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>EST signs in with a user name and password (--auth basic --user NAME) or a client certificate (--client-profile P); not with {auth}.</source>
-        <translation type="unfinished"></translation>
+        <translation>EST のサインインはユーザー名とパスワード (--auth basic --user NAME) またはクライアント証明書 (--client-profile P) で行います。{auth} は使えません。</translation>
     </message>
     <message>
         <location line="+10"/>
         <location filename="../wizard/core/ca_enroll/transport.py" line="-203"/>
         <source>{url!r} is not an https URL. The CA&apos;s address starts with https:// (for AD CS for example https://ca.example.com/certsrv); credentials and requests only travel over TLS.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url!r} は https の URL ではありません。CA のアドレスは https:// で始まります (AD CS の例: https://ca.example.com/certsrv)。資格情報と要求は TLS 経由でのみ送信されます。</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>The EST server&apos;s CA certificates (checked before sending):</source>
-        <translation type="unfinished"></translation>
+        <translation>EST サーバーの CA 証明書 (送信前に確認済み):</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>  {subject}, valid until {date}, SHA-256 {sha256}</source>
-        <translation type="unfinished"></translation>
+        <translation>  {subject}、有効期限 {date}、SHA-256 {sha256}</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Profile {name!r} has no certificate request to send to the CA. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r} には CA に送信する証明書要求がありません。先に作成してください: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
     <message>
         <location line="+24"/>
         <location line="+9"/>
         <source>the keyring ({keyring})</source>
-        <translation type="unfinished"></translation>
+        <translation>キーリング ({keyring})</translation>
     </message>
     <message>
         <location line="-5"/>
         <source>not stored (no keyring): you will be asked again</source>
-        <translation type="unfinished"></translation>
+        <translation>保存されていません (キーリングなし)。再度入力を求められます</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>not stored ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>保存されていません ({reason})</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>Profile {name!r} has no certificate to sign in to the EST server with. Enroll first (ca-enroll --est URL with --auth basic), or import its certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r} には EST サーバーにサインインするための証明書がありません。先に登録する (ca-enroll --est URL と --auth basic) か、証明書をインポートしてください。</translation>
     </message>
     <message>
         <location line="+57"/>
         <source>The certificate the CA at {url} issued (request {id})</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} の CA が発行した証明書 (要求 {id})</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The certificate the CA at {url} issued</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} の CA が発行した証明書</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, fetch it again with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
-        <translation type="unfinished"></translation>
+        <translation>何もインポートされていません。プロファイルは変更されていません。原因を解消したら、次のコマンドで再取得してください: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
     <message>
         <location line="+24"/>
         <source>The key of profile {name!r} was replaced while the CA was being asked; the CA&apos;s answer belongs to the old request. Send the new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>CA への問い合わせ中にプロファイル {name!r} の鍵が置き換えられました。CA の応答は古い要求のものです。新しい要求を送信してください。</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>it gave no reason</source>
-        <translation type="unfinished"></translation>
+        <translation>理由は示されていません</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The CA at {url} denied request {id}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} の CA は要求 {id} を拒否しました: {reason}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The CA at {url} denied the request: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} の CA は要求を拒否しました: {reason}</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r} のこの要求はすでに送信済みです ({note})。次のコマンドで取得してください: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>Sending the CSR to {url} (template {template}) …</source>
-        <translation type="unfinished"></translation>
+        <translation>CSR を {url} に送信しています (テンプレート {template}) …</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The CA at {url} keeps the request pending but its page shows no request id, so it cannot be collected later. Ask the CA administrators for it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} の CA は要求を保留していますが、ページに要求 ID が表示されないため、後で取得できません。CA の管理者に問い合わせてください。</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Fetching the certificate of request {id} …</source>
-        <translation type="unfinished"></translation>
+        <translation>要求 {id} の証明書を取得しています …</translation>
     </message>
     <message>
         <location line="+3"/>
         <location line="+47"/>
         <source>Checking the chain …</source>
-        <translation type="unfinished"></translation>
+        <translation>チェーンを確認しています …</translation>
     </message>
     <message>
         <location line="-24"/>
         <source>Reading the CA certificates from {url} …</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} から CA 証明書を読み込んでいます …</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Sending the CSR to {url} ({operation}) …</source>
-        <translation type="unfinished"></translation>
+        <translation>CSR を {url} に送信しています ({operation}) …</translation>
     </message>
     <message>
         <location line="+44"/>
         <source>Profile {name!r} has no request waiting at a CA. Send its CSR with: cpi-cert-wizard ca-enroll --profile {name} --adcs URL --template NAME (or --est URL)</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r} には CA で待機中の要求がありません。次のコマンドで CSR を送信してください: cpi-cert-wizard ca-enroll --profile {name} --adcs URL --template NAME (または --est URL)</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The request waiting at the CA belongs to an earlier key of profile {name!r}; the profile now has a new CSR. Send the new one (without --check).</source>
-        <translation type="unfinished"></translation>
+        <translation>CA で待機中の要求はプロファイル {name!r} の以前の鍵のものです。プロファイルには新しい CSR があります。新しい CSR を送信してください (--check なし)。</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>Asking {url} about request {id} …</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} に要求 {id} を問い合わせています …</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/est.py" line="+61"/>
         <source>{url} answered {what} with {type}, not {expected} (RFC 7030). Check that the address is the EST service (it ends in /.well-known/est).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} は {what} に対して {expected} ではなく {type} を返しました (RFC 7030)。アドレスが EST サービス (/.well-known/est で終わる) であることを確認してください。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>no content type</source>
-        <translation type="unfinished">コンテンツタイプなし</translation>
+        <translation>コンテンツ タイプなし</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{url} answered {what} with {type} that is not base64 of a PKCS#7 with certificates.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} は {what} に対して {type} を返しましたが、証明書を含む PKCS#7 の base64 ではありません。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>The server said: {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーの応答: {text}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>The EST server {host} refused the sign-in for {what} (HTTP 401).{said} Check the user name and password, or the client certificate; the profile is unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>EST サーバー {host} は {what} のサインインを拒否しました (HTTP 401)。{said} ユーザー名とパスワード、またはクライアント証明書を確認してください。プロファイルは変更されていません。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{url} does not exist (HTTP 404): check the EST address and the CA label (--est-label).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} は存在しません (HTTP 404)。EST のアドレスと CA ラベル (--est-label) を確認してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} answered {what} with a redirect to {location} (HTTP {status}). Give the EST service&apos;s own address.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} は {what} に対して {location} へのリダイレクト (HTTP {status}) を返しました。EST サービス自身のアドレスを指定してください。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The EST server {host} refused {what} (HTTP {status}).{said}</source>
-        <translation type="unfinished"></translation>
+        <translation>EST サーバー {host} は {what} を拒否しました (HTTP {status})。{said}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the CA certificates (cacerts)</source>
-        <translation type="unfinished"></translation>
+        <translation>CA 証明書 (cacerts)</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>{url} sent no CA certificates.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} は CA 証明書を送信しませんでした。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The CA certificate &apos;{subject}&apos; from {url} is not valid now (valid {start} to {end}): certificates it signs would be refused. Nothing was sent; tell the CA administrators.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} の CA 証明書 &apos;{subject}&apos; は現在有効ではありません (有効期間 {start} ～ {end})。この CA が署名した証明書は拒否されます。何も送信していません。CA の管理者に連絡してください。</translation>
     </message>
     <message>
         <location line="+60"/>
         <source>the certificate request ({operation})</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書要求 ({operation})</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/pending.py" line="+21"/>
         <source>pending at the CA since {when} (request {id})</source>
-        <translation type="unfinished"></translation>
+        <translation>{when} から CA で保留中 (要求 {id})</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>pending at the CA since {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>{when} から CA で保留中</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/transport.py" line="+24"/>
         <source>The client certificate {file} cannot be used for TLS ({reason}).</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント証明書 {file} は TLS に使用できません ({reason})。</translation>
     </message>
     <message>
         <location line="+65"/>
         <source>{host} closed the connection without an answer.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} は応答せずに接続を閉じました。</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>{host} does not offer {scheme} sign-in (it offers: {offers}). Choose one it offers with --auth {choice}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} は {scheme} サインインに対応していません (対応: {offers})。--auth {choice} で対応しているものを選んでください。</translation>
     </message>
     <message>
         <location line="+72"/>
         <source>This installation has no Negotiate/NTLM support (the Python package pyspnego is missing). Use --auth basic, or install pyspnego.</source>
-        <translation type="unfinished"></translation>
+        <translation>このインストールは Negotiate/NTLM に対応していません (Python パッケージ pyspnego がありません)。--auth basic を使用するか、pyspnego をインストールしてください。</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>Kerberos sign-in to {host} failed: {reason}. On Windows sign in to the domain; on Linux get a ticket first (kinit name@REALM) and check that the CA&apos;s name {host} is the one its HTTP service principal is registered for. Or sign in with a user name and password: --auth ntlm or --auth basic with --user.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} への Kerberos サインインに失敗しました: {reason}。Windows ではドメインにサインインしてください。Linux では先にチケットを取得し (kinit name@REALM)、CA の名前 {host} が HTTP サービス プリンシパルの登録名であることを確認してください。または、ユーザー名とパスワードでサインインしてください: --auth ntlm または --auth basic と --user。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>NTLM sign-in to {host} failed: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} への NTLM サインインに失敗しました: {reason}。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>{host} ended the TLS handshake ({reason}): it wants a client certificate it trusts. Sign in with a certificate the CA issued (renewal, or --client-profile).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} は TLS ハンドシェイクを終了しました ({reason})。信頼できるクライアント証明書が必要です。CA が発行した証明書でサインインしてください (更新、または --client-profile)。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>TLS with {host} failed: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} との TLS に失敗しました: {reason}。</translation>
     </message>
     <message>
         <location filename="../wizard/core/ca_enroll/many.py" line="+55"/>
         <source>has a certificate already; nothing sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>すでに証明書があります。何も送信していません。</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>sent; {note}.</source>
-        <translation type="unfinished"></translation>
+        <translation>送信済み。{note}。</translation>
     </message>
     <message>
         <location line="-2"/>
         <source>still {note}.</source>
-        <translation type="unfinished"></translation>
+        <translation>引き続き {note}。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>issued by the CA and imported.</source>
-        <translation type="unfinished"></translation>
+        <translation>CA が発行し、インポートしました。</translation>
     </message>
 </context>
 <context>
@@ -2391,7 +2391,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+174"/>
+        <location line="+177"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3118,12 +3118,12 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location filename="../wizard/core/ca_enroll/transport.py" line="-371"/>
         <source>Check the CA&apos;s address (and that its web enrollment or EST service runs), your network and, if you need one, the proxy (--proxy or HTTPS_PROXY); then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>CA のアドレス (と Web 登録または EST サービスが動作していること)、ネットワーク、必要ならプロキシ (--proxy または HTTPS_PROXY) を確認してから、もう一度お試しください。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>A company CA&apos;s web server usually has a certificate from the company&apos;s own root: give that root with --ca-file (PEM), or install it in the system&apos;s trust store.</source>
-        <translation type="unfinished"></translation>
+        <translation>社内 CA の Web サーバーは通常、会社独自のルートから発行された証明書を使用しています。そのルートを --ca-file (PEM) で指定するか、システムの信頼ストアにインストールしてください。</translation>
     </message>
 </context>
 <context>
@@ -3182,7 +3182,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>keys</name>
     <message>
-        <location filename="../wizard/core/keys.py" line="+35"/>
+        <location filename="../wizard/core/keys.py" line="+36"/>
         <source>{value!r} is not a key type this tool makes; choose one of {choices}.</source>
         <translation>{value!r} はこのツールで作成できる鍵タイプではありません。{choices} のいずれかを選択してください。</translation>
     </message>
@@ -3200,7 +3200,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>language</name>
     <message>
-        <location filename="../wizard/language.py" line="+98"/>
+        <location filename="../wizard/language.py" line="+125"/>
         <source>{code!r} is not a language of this program; use one of {codes}.</source>
         <translation>{code!r} はこのプログラムの言語ではありません。{codes} のいずれかを使用してください。</translation>
     </message>
@@ -3408,7 +3408,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>チェーンの終端は &apos;{subject}&apos; で、{date} に有効期限が切れています。これは SAP の Neo ロードバランサーの旧ルートであり、これに依存する証明書はもう使用できません。ルート証明書が {version} にある CA から新しい証明書を入手してください。</translation>
     </message>
     <message>
-        <location line="+522"/>
+        <location line="+439"/>
         <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
         <translation> {flag} が指定されたため受け入れました。SAP のロードバランサーは TLS ハンドシェイクでこの証明書を破棄するため、Cloud Integration への送信側の認証には使えません。</translation>
     </message>
@@ -4918,7 +4918,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+1"/>
         <source>the password for the company CA</source>
-        <translation type="unfinished"></translation>
+        <translation>社内 CA のパスワード</translation>
     </message>
     <message>
         <location line="+393"/>
