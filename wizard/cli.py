@@ -285,6 +285,9 @@ def _emit_json(payload: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from wizard.language import remember_gettext_lookups
+
+    remember_gettext_lookups()  # argparse's 56 gettext searches: once each
     logging.basicConfig(level=os.environ.get("CPI_CERT_WIZARD_LOG", "WARNING"))
     argv = list(sys.argv[1:] if argv is None else argv)
     set_up_console(json_output="--json" in argv)
