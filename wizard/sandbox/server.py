@@ -6,8 +6,11 @@ leaf it already verified), nor set the acceptable-CA names of the CertificateReq
 balancer needs all three: it accepts whatever arrives, judges the chain itself (clientchain.py),
 and forwards or drops the certificate, like SAP's.
 
-Threads: one accept thread, a bounded pool of connection workers; connections beyond the bound
-are closed at once. Every socket wait has a deadline, and stop() wakes and joins every thread.
+Threads: one accept thread, a bounded pool of connection workers (one per allowed connection, so
+slow clients never make others wait); connections beyond the bound are closed at once. Every
+socket wait has a deadline, each request (handshake, headers, body, answer) one overall deadline
+that a client sending a byte now and then cannot stretch, and stop() wakes and joins every
+thread.
 """
 
 from __future__ import annotations
@@ -39,8 +42,9 @@ log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"  # loopback only, never all interfaces
 IO_TIMEOUT = 15.0  # seconds a handshake, a read or a write may stall
-WORKERS = 16
-MAX_CONNECTIONS = 64  # open plus queued; more are closed at once
+REQUEST_DEADLINE = 30.0  # seconds for a whole request: handshake or headers, body, answer
+MAX_CONNECTIONS = 128  # open at once; more are closed at once
+WORKERS = MAX_CONNECTIONS  # a worker for each: 40 slow clients leave the others answered
 DRAIN_LIMIT = 64 * 1024 * 1024  # larger bodies are not read: the connection is closed instead
 LINGER = 2.0  # seconds to wait for the client to close after our last answer
 _WAKE = 0.25  # how often a waiting worker looks whether the server is stopping
@@ -54,6 +58,7 @@ class _TLSStream(io.RawIOBase):
     ) -> None:
         super().__init__()
         self._conn, self._sock, self._stopping = conn, sock, stopping
+        self.deadline = time.monotonic() + REQUEST_DEADLINE  # of the current request
 
     def readable(self) -> bool:
         return True
@@ -69,12 +74,12 @@ class _TLSStream(io.RawIOBase):
                     raise ConnectionAbortedError("the sandbox is stopping")
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise TimeoutError("the client was silent for too long")
+                    raise TimeoutError("the client was silent or slow for too long")
                 if selector.select(min(remaining, _WAKE)):
                     return
 
     def _retry(self, operation: Callable[[], int | None]) -> int | None:
-        deadline = time.monotonic() + IO_TIMEOUT
+        deadline = min(time.monotonic() + IO_TIMEOUT, self.deadline)
         while True:
             try:
                 return operation()
@@ -149,6 +154,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args) -> None:
         log.debug("%s %s", self.client_address[0], format % args)
+
+    def handle_one_request(self) -> None:
+        # the next request (and the wait for it on a kept-alive connection) has its own deadline
+        self._stream.deadline = time.monotonic() + self._front.request_deadline
+        super().handle_one_request()
 
     def do_GET(self) -> None:
         self._call()
@@ -293,6 +303,7 @@ class TLSFront:
         port: int = 0,
     ) -> None:
         self.pki, self.state_file, self.access_log = pki, state_file, access_log
+        self.request_deadline = REQUEST_DEADLINE
         self._stopping = threading.Event()
         self._stop_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
@@ -400,6 +411,7 @@ class TLSFront:
             conn = SSL.Connection(self._ssl_context(roots), sock)
             conn.set_accept_state()
             stream = _TLSStream(conn, sock, self._stopping)
+            stream.deadline = time.monotonic() + self.request_deadline
             stream.handshake()
             leaf = conn.get_peer_certificate(as_cryptography=True)
             presented = conn.get_peer_cert_chain(as_cryptography=True) or []
