@@ -145,3 +145,16 @@ def test_ntlm_through_a_proxy_tunnel_given_with_proxy(
     assert result.code == 0, result.err
     assert result.json["outcome"] == "issued"
     assert f"CONNECT localhost:{port}" in log
+
+
+def test_kerberos_with_a_user_name_and_the_password_from_the_keyring(
+    cli, home, with_csr, kerberos_adcs, company_ca, memory_keyring, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("KRB5CCNAME", f"FILE:{tmp_path}/no-ticket")  # no kinit: the password is used
+    memory_keyring.entries[("cpi-cert-wizard", "ERP/ca-enroll")] = "Alice-Kerb-Pw1"
+    result = cli(
+        "ca-enroll", "--profile", "ERP", "--adcs", kerberos_adcs.url, "--template",
+        "SAPClientAuth", "--user", "alice@CPI.TEST", *trust(company_ca), "--json",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert any(s.user and s.user.startswith("alice@CPI.TEST") for s in kerberos_adcs.seen)

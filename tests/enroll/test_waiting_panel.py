@@ -146,3 +146,23 @@ def test_renew_reuses_the_profiles_ca_settings(
     assert renewed.state is State.CERTIFICATE_IMPORTED
     assert renewed.leaf_sha256 != issued and renewed.previous_leaf_sha256 == issued
     assert len(adcs.requests) == 2
+
+
+def test_the_templates_the_ca_offers_are_listed_and_one_is_chosen(
+    home, secrets, open_wizard, adcs, company_ca
+):
+    store = ProfileStore(home)
+    make_request(store, secrets)
+    wizard, page = waiting_page(open_wizard, home, company_ca)
+    panel = page.ca_panel
+    fill_adcs(panel, adcs.url)
+    panel.template.clear()
+    assert not panel.send.isEnabled()
+    wizard.click(panel.list_templates)
+    wizard.idle()
+    assert panel.error.isHidden(), panel.error.text()
+    assert panel.templates.isVisible()
+    names = {panel.templates.itemData(i) for i in range(panel.templates.count())}
+    assert names == {"SAPClientAuth", "User"}
+    assert panel.template.text() in names and panel.send.isEnabled()
+    assert adcs.requests == {}  # listing sends nothing

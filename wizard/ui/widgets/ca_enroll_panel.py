@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLineEdit,
     QVBoxLayout,
 )
@@ -63,6 +64,13 @@ def ask_company_ca_again(
     )  # fmt: skip
 
 
+def list_company_ca_templates(settings: CaSettings, secrets, name: str, password):
+    """Worker: the templates the AD CS web enrollment offers this user."""
+    from wizard.core.ca_enroll import enroll
+
+    return enroll.templates(settings, secrets, name, password=password)
+
+
 class CaEnrollPanel(QGroupBox):
     """The company CA section of the waiting page; `page` runs its work and shows its banners."""
 
@@ -93,7 +101,17 @@ class CaEnrollPanel(QGroupBox):
         self.template = QLineEdit(self)
         self.template.setPlaceholderText(self.tr("the template's short name"))
         self.template_label_text = self.tr("&Template:")
-        form.addRow(self.template_label_text, self.template)
+        self.list_templates = action_button(self.tr("&List"), self, self.ask_templates)
+        self.list_templates.setToolTip(self.tr("Ask the CA which templates it offers you"))
+        self.templates = Choice(self)
+        self.templates.setAccessibleName(self.tr("Templates the CA offers"))
+        self.templates.hide()
+        template_row = QHBoxLayout()
+        template_row.addWidget(self.template, 1)
+        template_row.addWidget(self.list_templates)
+        form.addRow(self.template_label_text, template_row)
+        form.addRow("", self.templates)
+        self.templates.activated.connect(self._template_chosen)
         self.auth = Choice(self)
         form.addRow(self.tr("&Sign in with:"), self.auth)
         self.user = QLineEdit(self)
@@ -238,6 +256,43 @@ class CaEnrollPanel(QGroupBox):
             on_error=self._refused,
         )
 
+    def ask_templates(self) -> None:
+        if self.page.running or not self.url.text().strip():
+            return
+        self._started()
+        session = self.page.session
+        self.page.run(
+            list_company_ca_templates,
+            self.settings(),
+            session.secrets,
+            session.name,
+            self._password(),
+            busy=self.tr("Asking the CA for its templates…"),
+            on_done=self._templates_listed,
+            on_error=self._refused,
+        )
+
+    def _templates_listed(self, found) -> None:
+        self.templates.clear()
+        for template in found:
+            self.templates.addItem(f"{template.label} ({template.name})", template.name)
+        self.templates.setVisible(bool(found))
+        if not found:
+            self.page.set_field_error(
+                self.error,
+                self.tr(
+                    "The CA's request page lists no templates for you: ask the CA "
+                    "administrators for the template name and type it."
+                ),
+            )
+        elif not self.template.text().strip():
+            self._template_chosen(0)
+
+    def _template_chosen(self, index: int) -> None:
+        name = self.templates.itemData(index)
+        if name:
+            self.template.setText(name)
+
     def _started(self) -> None:
         self.page.set_field_error(self.error, None)
         self.findings.set_findings([])
@@ -309,6 +364,10 @@ class CaEnrollPanel(QGroupBox):
         kind = CaKind(self.kind.currentData())
         auth = Auth(self.auth.currentData() or Auth.NEGOTIATE.value)
         self.template.setEnabled(kind is CaKind.ADCS and not busy)
+        self.list_templates.setEnabled(kind is CaKind.ADCS and not busy)
+        self.templates.setEnabled(kind is CaKind.ADCS and not busy)
+        if kind is not CaKind.ADCS:
+            self.templates.hide()
         needs_user = auth in (Auth.NTLM, Auth.BASIC)
         self.user.setEnabled(needs_user and not busy)
         self.password.setEnabled(needs_user and not busy)
