@@ -108,8 +108,49 @@ def _errors():
     return keyring.errors
 
 
+class _KeyringFailed(Exception):
+    """A keyring call failed (as keyring.errors.KeyringError, without importing keyring)."""
+
+
+class _KeyringLocked(_KeyringFailed):
+    pass
+
+
+class _NotStored(_KeyringFailed):
+    pass
+
+
+def _failure(exc: BaseException) -> str | None:
+    """ "locked", "absent" (nothing to delete), "failed" for a keyring's own errors, else None."""
+    errors = sys.modules.get("keyring.errors")  # keyring's classes, if anything imported them
+
+    def kind(ours: type, theirs: str) -> bool:
+        return isinstance(exc, ours) or (
+            errors is not None and isinstance(exc, getattr(errors, theirs))
+        )
+
+    if kind(_KeyringLocked, "KeyringLocked"):
+        return "locked"
+    if kind(_NotStored, "PasswordDeleteError"):
+        return "absent"
+    if kind(_KeyringFailed, "KeyringError"):
+        return "failed"
+    return None
+
+
+class _SecretServiceIdentity:
+    """Stands for keyring's SecretService backend (the same items, the same name) on the
+    process's own connection, so a command that keeps one secret never imports keyring."""
+
+    ident = "keyring.backends.SecretService.Keyring"
+    name = "SecretService Keyring"
+
+
 def backend_id(backend: KeyringBackend | type) -> str:
     """`module.Class` of a backend: what is allow-listed and pinned."""
+    ident = getattr(backend, "ident", None)
+    if isinstance(ident, str) and not isinstance(backend, type):
+        return ident
     cls = backend if isinstance(backend, type) else type(backend)
     return f"{cls.__module__}.{cls.__qualname__}"
 
@@ -193,7 +234,9 @@ class SecretServiceSession:
     so `keyring get cpi-cert-wizard <profile>/key` still finds them. Not thread-safe: `Secrets`
     serializes the calls."""
 
-    def __init__(self, backend: KeyringBackend) -> None:
+    APPID = "Python keyring library"  # keyring's SecretService.Keyring.appid
+
+    def __init__(self, backend: Any) -> None:
         import secretstorage
 
         self.backend = backend
@@ -201,7 +244,7 @@ class SecretServiceSession:
         self.connection = secretstorage.dbus_init()  # raises when there is no session bus
         try:
             if not secretstorage.check_service_availability(self.connection):
-                raise _errors().InitError("no Secret Service on the session bus")
+                raise _KeyringFailed("no Secret Service on the session bus")
         except BaseException:
             self.close()
             raise
@@ -213,7 +256,10 @@ class SecretServiceSession:
             self.connection.close()
 
     def _query(self, service: str, username: str, **extra: str) -> dict[str, str]:
-        return self.backend._query(service, username, **extra)  # type: ignore[attr-defined]
+        query = getattr(self.backend, "_query", None)
+        if query is not None:  # keyring's own backend object: its scheme
+            return query(service, username, **extra)
+        return {"username": username, "service": service, **extra}
 
     def collection(self, *, recheck: bool = False) -> Any:
         """The collection secrets go to, unlocked (asked once, and again after a refusal)."""
@@ -226,13 +272,13 @@ class SecretServiceSession:
                 else:
                     found = ss.get_default_collection(self.connection)
             except ss.exceptions.SecretStorageException as exc:
-                raise _errors().InitError(f"Failed to open the collection: {exc}") from exc
+                raise _KeyringFailed(f"Failed to open the collection: {exc}") from exc
             self._collection = found
             recheck = True
         if recheck and self._collection.is_locked():
             self._collection.unlock()
             if self._collection.is_locked():
-                raise _errors().KeyringLocked("Failed to unlock the collection!")
+                raise _KeyringLocked("Failed to unlock the collection!")
         if self._collection.session is None:
             from secretstorage.util import open_session
 
@@ -246,9 +292,9 @@ class SecretServiceSession:
         except ss.exceptions.LockedException:
             return func(self.collection(recheck=True))  # locked since: ask to unlock, once
         except ss.exceptions.PromptDismissedException as exc:
-            raise _errors().KeyringLocked(str(exc)) from None
+            raise _KeyringLocked(str(exc)) from None
         except ss.exceptions.SecretStorageException as exc:
-            raise _errors().KeyringError(str(exc)) from None
+            raise _KeyringFailed(str(exc)) from None
 
     def get_password(self, service: str, username: str) -> str | None:
         def get(collection: Any) -> str | None:
@@ -256,14 +302,15 @@ class SecretServiceSession:
                 if item.is_locked():
                     item.unlock()
                     if item.is_locked():
-                        raise _errors().KeyringLocked("Failed to unlock the item!")
+                        raise _KeyringLocked("Failed to unlock the item!")
                 return item.get_secret().decode("utf-8")
             return None
 
         return self._retrying(get)
 
     def set_password(self, service: str, username: str, password: str) -> None:
-        attributes = self._query(service, username, application=self.backend.appid)  # type: ignore[attr-defined]
+        appid = getattr(self.backend, "appid", self.APPID)
+        attributes = self._query(service, username, application=appid)
         label = f"Password for '{username}' on '{service}'"
         self._retrying(
             lambda collection: collection.create_item(label, attributes, password, replace=True)
@@ -274,7 +321,7 @@ class SecretServiceSession:
             for item in collection.search_items(self._query(service, username)):
                 item.delete()
                 return
-            raise _errors().PasswordDeleteError("No such password!")
+            raise _NotStored("No such password!")
 
         self._retrying(delete)
 
@@ -307,7 +354,9 @@ _auto: dict[str | None, _Choice] = {}  # pin (or None) → the choice made for i
 _explicit: weakref.WeakKeyDictionary[KeyringBackend, _Choice] = weakref.WeakKeyDictionary()
 
 
-def _load_backend(name: str) -> KeyringBackend:
+def _load_backend(name: str) -> Any:
+    if name == _SECRET_SERVICE:  # spoken to directly: keyring itself is not imported
+        return _SecretServiceIdentity()
     module, _, cls = name.rpartition(".")
     return getattr(importlib.import_module(module), cls)()
 
@@ -520,7 +569,11 @@ class Secrets:
         try:
             with self._lock:
                 return func(*args)
-        except _errors().KeyringLocked:
+        except Exception as exc:
+            failure, error = _failure(exc), type(exc).__name__
+            if failure is None:
+                raise
+        if failure == "locked":
             raise SecretsUnavailable(
                 translate(
                     "secrets",
@@ -528,19 +581,14 @@ class Secrets:
                     "in to the desktop session or unlock 'Login' in Passwords and Keys) and try "
                     "again.",
                 ).format(keyring=self.backend_name, what=tr(_WHAT_CONTEXT, what))
-            ) from None
-        except _errors().KeyringError as exc:
-            raise SecretsUnavailable(
-                translate(
-                    "secrets",
-                    "The keyring ({keyring}) refused to handle {what}: {error}. Check that it is "
-                    "running and unlocked.",
-                ).format(
-                    keyring=self.backend_name,
-                    what=tr(_WHAT_CONTEXT, what),
-                    error=type(exc).__name__,
-                )
-            ) from None
+            )
+        raise SecretsUnavailable(
+            translate(
+                "secrets",
+                "The keyring ({keyring}) refused to handle {what}: {error}. Check that it is "
+                "running and unlocked.",
+            ).format(keyring=self.backend_name, what=tr(_WHAT_CONTEXT, what), error=error)
+        )
 
     def _pin(self) -> None:
         """Record the backend this home's secrets go to (once; never our in-process one)."""
@@ -696,14 +744,18 @@ class Secrets:
         try:
             with self._lock:
                 self.choice.store.delete_password(SERVICE, self._account(profile, kind))
-        except _errors().PasswordDeleteError:
-            pass  # nothing stored
-        except _errors().KeyringError as exc:
-            raise SecretsUnavailable(
-                translate("secrets", "The keyring refused to delete {what}: {error}.").format(
-                    what=_what(kind), error=type(exc).__name__
-                )
-            ) from None
+            return
+        except Exception as exc:
+            failure, error = _failure(exc), type(exc).__name__
+            if failure is None:
+                raise
+            if failure == "absent":
+                return  # nothing stored
+        raise SecretsUnavailable(
+            translate("secrets", "The keyring refused to delete {what}: {error}.").format(
+                what=_what(kind), error=error
+            )
+        )
 
     def delete_profile(self, profile: str) -> None:
         for kind in SecretKind:
