@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cryptography import x509
 
+from tests import pki
 from tests.enroll.conftest import PASSWORD, USER, folder_state, trust
 
 
@@ -156,7 +157,7 @@ def test_a_certificate_for_another_key_is_refused_and_nothing_changes(
     result = send(cli, adcs, company_ca, "--json")
     assert result.code == 2
     message = result.json["error"]["message"]
-    assert "request 17" in message and "--check" in message
+    assert "request 17" in message and "certnew.p7b?ReqID=17" in message
     assert "key" in message.lower()
     assert folder_state(home / "profiles/ERP") == before
 
@@ -173,6 +174,25 @@ def test_an_expired_ca_chain_is_refused_and_nothing_changes(
     message = result.json["error"]["message"]
     assert "Test Company Issuing CA 2024" in message
     assert folder_state(home / "profiles/ERP") == before
+
+
+def test_a_refused_import_of_a_collected_request_can_be_collected_again(
+    cli, home, with_csr, adcs, company_ca, monkeypatch
+):
+    monkeypatch.setenv("CPI_CERT_WIZARD_CA_PASSWORD", PASSWORD)
+    adcs.policy = "pending"
+    assert send(cli, adcs, company_ca).code == 0
+    request = adcs.requests[17]
+    request.certificate = company_ca.issuing.issue(pki.make_key().public_key(), request.csr.subject)
+    request.status = "issued"  # the CA issued a certificate for another key
+    refused = cli("ca-enroll", "--profile", "ERP", "--check")
+    assert refused.code == 2
+    assert "ca-enroll --profile ERP --check" in refused.err
+    assert not (home / "profiles/ERP/chain.pem").exists()
+    adcs.approve(17)  # the CA administrators issue it again, for the right key
+    done = cli("ca-enroll", "--profile", "ERP", "--check", "--json")
+    assert done.code == 0, done.err
+    assert done.json["outcome"] == "issued"
 
 
 def test_the_cas_own_tls_certificate_is_verified(cli, home, with_csr, adcs, monkeypatch):

@@ -166,3 +166,26 @@ def test_the_templates_the_ca_offers_are_listed_and_one_is_chosen(
     assert names == {"SAPClientAuth", "User"}
     assert panel.template.text() in names and panel.send.isEnabled()
     assert adcs.requests == {}  # listing sends nothing
+
+
+def test_est_shows_the_ca_chain_it_checked_and_imports_the_certificate(
+    home, secrets, open_wizard, est, company_ca
+):
+    store = ProfileStore(home)
+    make_request(store, secrets)
+    wizard, page = waiting_page(open_wizard, home, company_ca)
+    panel = page.ca_panel
+    panel.kind.setCurrentIndex(panel.kind.findData("est"))
+    assert not panel.template.isEnabled() and not panel.list_templates.isEnabled()
+    panel.url.setText(est.url)
+    panel.auth.setCurrentIndex(panel.auth.findData("basic"))
+    panel.user.setText(est.user)
+    panel.password.setText(est.password)
+    steps: list[str] = []
+    page.progress.said.connect(steps.append)
+    wizard.click(panel.send)
+    wizard.idle()
+    assert panel.error.isHidden(), panel.error.text()
+    assert any("Test Company Issuing CA" in s and "checked before sending" in s for s in steps)
+    assert store.load("ERP").state is State.CERTIFICATE_IMPORTED
+    assert store.load("ERP").ca_kind == "est"

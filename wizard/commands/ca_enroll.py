@@ -10,7 +10,7 @@ import argparse
 import os
 from pathlib import Path
 
-from wizard.cli import Context, Outcome
+from wizard.commands.common import Context, Outcome
 from wizard.commands.render import import_outcome
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
@@ -353,8 +353,8 @@ def enroll_after_csr(args: argparse.Namespace, ctx: Context, report) -> Outcome:
     enrolled = enroll_all(
         ctx.store, ctx.secrets, names, settings, password=password, sap_roots=ctx.sap_roots
     )
-    from wizard.cli import EXIT_INPUT, EXIT_OK
     from wizard.commands.batch import render, report_json
+    from wizard.commands.common import EXIT_INPUT, EXIT_OK
 
     hint = translate(
         "ca_enroll",

@@ -315,13 +315,35 @@ def _import(
             store, name, certificates, source=source, sap_roots=sap_roots, fetch_aia=fetch_aia
         )
     except ChainRejected as exc:
-        exc.message += "\n" + translate(
+        exc.message += "\n" + _after_refusal(store, name, settings, request_id)
+        exc.args = (exc.message,)
+        raise
+
+
+def _after_refusal(
+    store: ProfileStore, name: str, settings: CaSettings, request_id: str | None
+) -> str:
+    """What to do once the cause of a refused import is fixed (the profile is unchanged)."""
+    if request_id and store.load(name).ca_pending_id == request_id:
+        return translate(
             "ca_enroll",
             "Nothing was imported; the profile is unchanged. Once the cause is fixed, fetch it "
             "again with: cpi-cert-wizard ca-enroll --profile {name} --check",
         ).format(name=name)
-        exc.args = (exc.message,)
-        raise
+    if request_id:
+        return translate(
+            "ca_enroll",
+            "Nothing was imported; the profile is unchanged. The CA keeps the certificate as "
+            "request {id}: once the cause is fixed, download {url} and import it with "
+            "cpi-cert-wizard import-reply --profile {name} FILE",
+        ).format(
+            id=request_id, name=name, url=f"{settings.base}certnew.p7b?ReqID={request_id}&Enc=bin"
+        )
+    return translate(
+        "ca_enroll",
+        "Nothing was imported; the profile is unchanged. Once the cause is fixed, send the "
+        "request again: cpi-cert-wizard ca-enroll --profile {name}",
+    ).format(name=name)
 
 
 def _save(
