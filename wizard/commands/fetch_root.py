@@ -42,8 +42,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--proxy",
         metavar="URL",
-        help="HTTP proxy to tunnel through (http://[user:password@]host:port), or 'none' for a "
-        "direct connection; default: HTTPS_PROXY / ALL_PROXY, honouring NO_PROXY",
+        help="HTTP proxy to tunnel through (http://host:port), or 'none' for a direct connection; "
+        "default: HTTPS_PROXY / ALL_PROXY, honouring NO_PROXY. A proxy password belongs in "
+        "HTTPS_PROXY (http://user:password@host:port), never on the command line, where other "
+        "users of the machine can read it",
     )
     parser.add_argument(
         "--timeout",

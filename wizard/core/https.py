@@ -6,6 +6,9 @@
   would resend the Authorization header to wherever the redirect points.
 - HTTPS_PROXY and NO_PROXY apply (urllib's ProxyHandler, as in other Python tools).
 - A session keeps cookies when asked (Neo's CSRF token is bound to the session cookie).
+- `timeout` bounds the whole call (connect, proxy, handshake, request, answer), not each read:
+  a server dripping one byte now and then cannot stretch it.
+- Credentials in a URL (a proxy's user:password) never appear in a message: `mask_url`.
 - An HTTP status is an answer, not an exception (the caller knows what its 401 or 409 means);
   getting no answer at all is a `WizardError` in words, coded `<area>.network`, `<area>.tls` or
   `<area>.proxy`, with the caller's advice on what to check.
@@ -17,8 +20,10 @@ import base64
 import http.client
 import http.cookiejar
 import json
+import re
 import socket
 import ssl
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -76,7 +81,7 @@ class Answer:
                     "https",
                     "{url} answered {what} with {content_type} that is not JSON (HTTP {status}).",
                 ).format(
-                    url=url,
+                    url=mask_url(url),
                     what=what,
                     content_type=self.content_type or translate("https", "no content type"),
                     status=self.status,
@@ -118,6 +123,81 @@ def basic_auth(user: str, secret: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{secret}".encode()).decode("ascii")
 
 
+def mask_url(url: str) -> str:
+    """`url` with any user:password replaced by ***, for messages and logs."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "***" if "@" in url else url
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
+
+
+class _Deadline:
+    """Closes the sockets of one call when its time is up, so a blocked read returns."""
+
+    def __init__(self, seconds: float) -> None:
+        self.sockets: list[socket.socket] = []
+        self.expired = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for sock in self.sockets:
+                sock.close()
+            self.sockets.clear()
+
+    def opened(self, sock: socket.socket) -> socket.socket:
+        # a duplicate: TLS takes the original over (it is detached), the connection stays shared
+        with self._lock:
+            self.sockets.append(sock.dup())
+            if self.expired:
+                _shut(sock)
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self.sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    """urllib's HTTPS handler whose connections report their sockets to the call's deadline."""
+
+    def __init__(self, context: ssl.SSLContext, session: Session) -> None:
+        super().__init__(context=context)
+        self._tls, self._session = context, session
+
+    def https_open(self, req):  # type: ignore[override]
+        session = self._session
+
+        class Connection(http.client.HTTPSConnection):
+            def __init__(self, *args, **kwargs) -> None:
+                super().__init__(*args, **kwargs)
+                deadline = session._deadline
+                if deadline is not None:
+                    create = self._create_connection
+                    self._create_connection = lambda *a, **k: deadline.opened(create(*a, **k))
+
+        return self.do_open(Connection, req, context=self._tls)
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Redirects are reported, not followed: urllib would send the credentials to the new host."""
 
@@ -138,8 +218,9 @@ class Session:
     ) -> None:
         self.caller = caller
         self.timeout = timeout
+        self._deadline: _Deadline | None = None
         handlers: list[urllib.request.BaseHandler] = [
-            urllib.request.HTTPSHandler(context=tls_context(ca_files, area=caller.area)),
+            _HTTPSHandler(tls_context(ca_files, area=caller.area), self),
             _NoRedirect(),
         ]
         if cookies:
@@ -154,19 +235,32 @@ class Session:
         if urllib.parse.urlsplit(url).scheme != "https":  # secrets travel only over TLS
             raise WizardError(
                 f"{self.caller.area}.url",
-                translate("https", "{url!r} is not an https URL.").format(url=url),
+                translate("https", "{url!r} is not an https URL.").format(url=mask_url(url)),
             )
         request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310
+        deadline = _Deadline(self.timeout)
+        self._deadline = deadline
         try:
-            with self.opener.open(request, timeout=self.timeout) as response:
+            with deadline, self.opener.open(request, timeout=self.timeout) as response:
                 return Answer(response.status, response.headers, response.read(), self.caller)
         except urllib.error.HTTPError as exc:
+            if deadline.expired:
+                raise network_error(url, TimeoutError(), self.caller) from None
             with exc:
                 return Answer(exc.code, exc.headers, exc.read(), self.caller)
         except urllib.error.URLError as exc:
-            raise network_error(url, exc.reason, self.caller) from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise network_error(url, exc, self.caller) from None
+            reason = TimeoutError() if deadline.expired else exc.reason
+            raise network_error(url, reason, self.caller) from None
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            reason = TimeoutError() if deadline.expired else exc
+            raise network_error(url, reason, self.caller) from None
+        finally:
+            self._deadline = None
+
+
+def _without_credentials(text: str) -> str:
+    """A library's error text with any user:password@ of a URL in it masked."""
+    return re.sub(r"(?<=//)[^/@\s]+@", "***@", text)
 
 
 def proxy_for(url: str) -> str | None:
@@ -180,8 +274,9 @@ def proxy_for(url: str) -> str | None:
 
 def network_error(url: str, reason: object, caller: Caller) -> WizardError:
     """Why `url` gave no answer, in words, with the caller's code prefix and advice."""
-    host = urllib.parse.urlsplit(url).netloc
+    host = urllib.parse.urlsplit(url).netloc.rpartition("@")[2]
     proxy = proxy_for(url) if caller.name_proxy else None
+    proxy = mask_url(proxy) if proxy else None
     if isinstance(reason, ssl.SSLCertVerificationError):
         return WizardError(
             f"{caller.area}.tls",
@@ -199,7 +294,7 @@ def network_error(url: str, reason: object, caller: Caller) -> WizardError:
                 "https",
                 "The proxy {proxy} (HTTPS_PROXY) refused to connect to {host} ({reason}). Ask for "
                 "{host} to be allowed, or set NO_PROXY if it should be reached directly.",
-            ).format(proxy=proxy, host=host, reason=text),
+            ).format(proxy=proxy, host=host, reason=mask_url(text) if "@" in text else text),
         )
     if isinstance(reason, ConnectionRefusedError):
         detail = translate("https", "connection refused")
@@ -208,7 +303,7 @@ def network_error(url: str, reason: object, caller: Caller) -> WizardError:
     elif isinstance(reason, socket.gaierror):
         detail = translate("https", "the host name is unknown")
     else:
-        detail = text or type(reason).__name__
+        detail = _without_credentials(text) or type(reason).__name__
     if proxy:
         return WizardError(
             f"{caller.area}.proxy",

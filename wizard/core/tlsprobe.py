@@ -466,7 +466,9 @@ def _open_tunnel(
     hints = {
         407: translate(
             "tlsprobe",
-            "It wants credentials: give them in the proxy URL (http://user:password@proxy:port).",
+            "It wants credentials: set them in the environment variable HTTPS_PROXY "
+            "(http://user:password@proxy:port), not on the command line, where other users of "
+            "the machine can read them.",
         ),
         403: translate(
             "tlsprobe",
