@@ -39,5 +39,8 @@ wine_piped() {
   fi
 }
 _wine_piped_output() {
-  ( { wine "$@" 2>&1 1>&3 3>&- | cat 1>&2; exit "${PIPESTATUS[0]}"; } 3>&1 | cat; exit "${PIPESTATUS[0]}" )
+  # (fds 8 and 9 hold the locks of prepare and windows-cli: never inherited by a wineserver that
+  # outlives this call)
+  ( { wine "$@" 2>&1 1>&3 3>&- 8>&- 9>&- | cat 1>&2; exit "${PIPESTATUS[0]}"; } 3>&1 | cat
+    exit "${PIPESTATUS[0]}" )
 }
