@@ -353,8 +353,8 @@ def enroll_after_csr(args: argparse.Namespace, ctx: Context, report) -> Outcome:
     enrolled = enroll_all(
         ctx.store, ctx.secrets, names, settings, password=password, sap_roots=ctx.sap_roots
     )
-    from wizard.commands.batch import render, report_json
     from wizard.commands.common import EXIT_INPUT, EXIT_OK
+    from wizard.commands.render import batch_json, batch_table
 
     hint = translate(
         "ca_enroll",
@@ -362,8 +362,8 @@ def enroll_after_csr(args: argparse.Namespace, ctx: Context, report) -> Outcome:
         "ca-enroll --profile NAME --check); then cpi-cert-wizard batch export.",
     )
     return Outcome(
-        text=render(report) + "\n\n" + render(enrolled, hint),
-        data={**report_json(report), "enroll": report_json(enrolled)},
+        text=batch_table(report) + "\n\n" + batch_table(enrolled, hint),
+        data={**batch_json(report), "enroll": batch_json(enrolled)},
         files=dict(report.files),
         exit_code=EXIT_OK if report.ok and enrolled.ok else EXIT_INPUT,
     )
