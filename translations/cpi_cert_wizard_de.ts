@@ -17,7 +17,7 @@
 <context>
     <name>CaEnrollPanel</name>
     <message>
-        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+72"/>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+80"/>
         <source>Send to the company CA</source>
         <translation>An die Unternehmens-CA senden</translation>
     </message>
@@ -37,32 +37,32 @@
         <translation>EST (RFC 7030)</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&amp;Kind of CA:</source>
-        <translation>&amp;Art der CA:</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>CA &amp;address:</source>
-        <translation>CA-&amp;Adresse:</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>the template&apos;s short name</source>
         <translation>der Kurzname der Vorlage</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Template:</source>
-        <translation>&amp;Vorlage:</translation>
+        <translation>Vo&amp;rlage:</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>&amp;Sign in with:</source>
-        <translation>Anmelden &amp;mit:</translation>
+        <location line="+1"/>
+        <source>&amp;List</source>
+        <translation>L&amp;iste</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask the CA which templates it offers you</source>
+        <translation>Die CA fragen, welche Vorlagen sie Ihnen anbietet</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>Templates the CA offers</source>
+        <translation>Vorlagen, die die CA anbietet</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>DOMAIN\name</source>
         <translation>DOMÄNE\name</translation>
     </message>
@@ -79,17 +79,32 @@
     <message>
         <location line="+1"/>
         <source>Pass&amp;word:</source>
-        <translation>Pass&amp;wort:</translation>
+        <translation>&amp;Passwort:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Send to the &amp;company CA</source>
-        <translation>An die &amp;Unternehmens-CA senden</translation>
+        <translation>An die Unternehmens-CA se&amp;nden</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Ask the CA a&amp;gain</source>
-        <translation>CA er&amp;neut fragen</translation>
+        <location line="-30"/>
+        <source>Kind o&amp;f CA:</source>
+        <translation>&amp;Art der CA:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>CA a&amp;ddress:</source>
+        <translation>CA-A&amp;dresse:</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Sign &amp;in with:</source>
+        <translation>Anmelden &amp;mit:</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Ask th&amp;e CA again</source>
+        <translation>CA erneu&amp;t fragen</translation>
     </message>
     <message>
         <location line="+28"/>
@@ -132,7 +147,17 @@
         <translation>Die Unternehmens-CA wird gefragt…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
+        <source>Asking the CA for its templates…</source>
+        <translation>Die CA wird nach ihren Vorlagen gefragt…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The CA&apos;s request page lists no templates for you: ask the CA administrators for the template name and type it.</source>
+        <translation>Die Anforderungsseite der CA nennt Ihnen keine Vorlagen: Fragen Sie die CA-Administratoren nach dem Vorlagennamen und geben Sie ihn ein.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Still waiting for the CA</source>
         <translation>Weiterhin Warten auf die CA</translation>
     </message>
@@ -1325,7 +1350,7 @@
 <context>
     <name>TestCallPage</name>
     <message>
-        <location filename="../wizard/ui/pages/test_call.py" line="+90"/>
+        <location filename="../wizard/ui/pages/test_call.py" line="+85"/>
         <source>The wizard calls the endpoint the way the sender system will: with the key, the certificate and all intermediates, trusting the tenant&apos;s root.</source>
         <translation>Der Assistent ruft den Endpunkt so auf, wie es das Sendersystem tun wird: mit dem Schlüssel, dem Zertifikat und allen Zwischenzertifikaten, und vertraut dem Root-Zertifikat des Tenants.</translation>
     </message>
@@ -1699,7 +1724,7 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+294"/>
+        <location filename="../wizard/core/accesslog.py" line="+281"/>
         <source>an http_access_*.log file</source>
         <translation>eine http_access_*.log-Datei</translation>
     </message>
@@ -1882,7 +1907,7 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+158"/>
+        <location filename="../wizard/commands/batch.py" line="+159"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>Senden Sie die Anforderungen (den Ordner oder requests.zip) an die CA, und führen Sie dann aus: cpi-cert-wizard batch import ANTWORT-ORDNER</translation>
     </message>
@@ -1907,7 +1932,7 @@
         <translation>Details zu einem Aufruf: cpi-cert-wizard test-call --profile NAME</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location filename="../wizard/commands/render.py" line="+128"/>
         <source>(nothing to do)</source>
         <translation>(nichts zu tun)</translation>
     </message>
@@ -1917,17 +1942,17 @@
         <translation>{count} fehlgeschlagen: siehe die Zeilen oben; die übrigen sind erledigt.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+107"/>
+        <location filename="../wizard/core/batch.py" line="+109"/>
         <source>a CSV of sender systems</source>
         <translation>eine CSV-Datei mit Sendersystemen</translation>
     </message>
     <message>
-        <location line="+469"/>
+        <location line="+463"/>
         <source>a certificate file</source>
         <translation>eine Zertifikatsdatei</translation>
     </message>
     <message>
-        <location line="+196"/>
+        <location line="+193"/>
         <source>{file} holds this certificate already, written with the same options.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2178,12 +2203,22 @@
         <translation>Das Zertifikat, das die CA unter {url} ausgestellt hat</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+17"/>
         <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, fetch it again with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
         <translation>Es wurde nichts importiert; das Profil ist unverändert. Sobald die Ursache behoben ist, holen Sie es erneut mit: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+6"/>
+        <source>Nothing was imported; the profile is unchanged. The CA keeps the certificate as request {id}: once the cause is fixed, download {url} and import it with cpi-cert-wizard import-reply --profile {name} FILE</source>
+        <translation>Es wurde nichts importiert; das Profil ist unverändert. Die CA bewahrt das Zertifikat als Anforderung {id} auf: Sobald die Ursache behoben ist, laden Sie {url} herunter und importieren Sie es mit cpi-cert-wizard import-reply --profile {name} DATEI</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, send the request again: cpi-cert-wizard ca-enroll --profile {name}</source>
+        <translation>Es wurde nichts importiert; das Profil ist unverändert. Sobald die Ursache behoben ist, senden Sie die Anforderung erneut: cpi-cert-wizard ca-enroll --profile {name}</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>The key of profile {name!r} was replaced while the CA was being asked; the CA&apos;s answer belongs to the old request. Send the new one.</source>
         <translation>Der Schlüssel von Profil {name!r} wurde ersetzt, während die CA gefragt wurde; die Antwort der CA gehört zur alten Anforderung. Senden Sie die neue.</translation>
     </message>
@@ -2387,12 +2422,12 @@
 <context>
     <name>cli</name>
     <message>
-        <location filename="../wizard/cli.py" line="+129"/>
+        <location filename="../wizard/commands/common.py" line="+70"/>
         <source>{prompt}: no answer (end of input). Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location filename="../wizard/cli.py" line="+232"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2566,7 +2601,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Profil {name!r} hat noch kein Zertifikat. Importieren Sie zuerst die Antwort der CA: cpi-cert-wizard import-reply --profile {name} DATEI</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+137"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>Profil {name!r} hat keine Zertifikatsanforderung, daher kann keine Antwort einer CA dazu gehören. Erstellen Sie zuerst eine: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -2576,7 +2611,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Der Schlüssel von Profil {name!r} wurde ersetzt, während die Antwort geprüft wurde; diese Antwort gehört zum alten Schlüssel. Importieren Sie die Antwort auf die neue Anforderung.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+29"/>
         <source>a PKCS#12 file</source>
         <translation>eine PKCS#12-Datei</translation>
     </message>
@@ -2586,7 +2621,12 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>{file} enthält einen Schlüssel, aber kein Zertifikat.</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+18"/>
+        <source>Profile {name!r} has a certificate request waiting at the CA ({csr}); importing this keystore would replace its key, and the CA&apos;s answer would then fit no key. To replace it anyway, run again with --new-key (the current key is kept in the profile&apos;s archive); or import into another --profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+72"/>
         <source>a service key (JSON)</source>
         <translation>ein Serviceschlüssel (JSON)</translation>
     </message>
@@ -2601,7 +2641,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Das Feld &apos;key&apos; in {file} ist kein lesbarer privater PEM-Schlüssel.</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+50"/>
         <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2745,7 +2785,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Root-Zertifikat: nicht gefunden, daher wurde nichts gespeichert. Die Kette endet bei &apos;{subject}&apos;, ausgestellt von &apos;{issuer}&apos;: Besorgen Sie das Root-Zertifikat dieser CA (von der Website der CA oder über den Konnektivitätstest von SAP) und geben Sie es mit --ca-file an.</translation>
     </message>
     <message>
-        <location filename="../wizard/commands/fetch_root.py" line="+69"/>
+        <location filename="../wizard/commands/fetch_root.py" line="+71"/>
         <source>--timeout must be a positive number of seconds.</source>
         <translation>--timeout muss eine positive Anzahl Sekunden sein.</translation>
     </message>
@@ -2860,7 +2900,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+75"/>
+        <location filename="../wizard/core/flow.py" line="+82"/>
         <source>Sender systems</source>
         <translation>Sendersysteme</translation>
     </message>
@@ -2910,7 +2950,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+126"/>
         <source>This is not a URL or host name: paste the endpoint as https://host/path, or the runtime host alone.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2935,7 +2975,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+103"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>das Root-Zertifikat des Load Balancers des Tenants (DER)</translation>
     </message>
@@ -3038,7 +3078,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>https</name>
     <message>
-        <location filename="../wizard/core/https.py" line="+75"/>
+        <location filename="../wizard/core/https.py" line="+80"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
         <translation>{url} hat auf {what} mit {content_type} geantwortet, das kein JSON ist (HTTP {status}).</translation>
     </message>
@@ -3053,12 +3093,12 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>{file} kann nicht als CA-Datei verwendet werden ({reason}); geben Sie eine PEM-Datei mit dem CA-Zertifikat an, das das Zertifikat des Servers signiert hat.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+126"/>
         <source>{url!r} is not an https URL.</source>
         <translation>{url!r} ist keine https-URL.</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+45"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
         <translation>Dem Serverzertifikat von {host} wird nicht vertraut ({reason}). {advice}</translation>
     </message>
@@ -3131,7 +3171,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>import_p12</name>
     <message>
-        <location filename="../wizard/commands/import_p12.py" line="+40"/>
+        <location filename="../wizard/commands/import_p12.py" line="+37"/>
         <source>a password file</source>
         <translation>eine Passwortdatei</translation>
     </message>
@@ -3149,8 +3189,8 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>import_reply</name>
     <message>
-        <location line="+25"/>
-        <location filename="../wizard/commands/import_reply.py" line="+50"/>
+        <location line="+26"/>
+        <location filename="../wizard/commands/import_reply.py" line="+40"/>
         <source>Next: {command}</source>
         <translation>Weiter: {command}</translation>
     </message>
@@ -3210,7 +3250,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>lints</name>
     <message>
-        <location filename="../wizard/core/chain.py" line="+85"/>
+        <location filename="../wizard/core/chain.py" line="+84"/>
         <source>certificate for another key</source>
         <translation>Zertifikat für einen anderen Schlüssel</translation>
     </message>
@@ -3534,7 +3574,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>mapping</name>
     <message>
-        <location filename="../wizard/core/mapping.py" line="+61"/>
+        <location filename="../wizard/core/mapping.py" line="+62"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</source>
         <translation>Profil {profile!r} hat noch kein Zertifikat (Status {state}). Importieren Sie zuerst die Antwort der CA: cpi-cert-wizard import-reply --profile {profile} DATEI [DATEI ...]</translation>
     </message>
@@ -3811,12 +3851,12 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Rufen Sie den Endpunkt auf: cpi-cert-wizard test-call --profile {profile}. Ein 403, dessen Standard-Trace (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) sagt, dass Subject und Issuer nicht in der akzeptierten subjectAndIssuers-Liste enthalten sind, bedeutet, dass diesem Kanal das Zertifikat in seiner Liste fehlt: Vergleichen Sie die DNs (cpi-cert-wizard analyze-log liest den Trace).</translation>
     </message>
     <message>
-        <location line="+214"/>
+        <location line="+213"/>
         <source>nothing (the name is empty)</source>
         <translation>nichts (der Name ist leer)</translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+161"/>
         <source>The instance name</source>
         <translation>Der Instanzname</translation>
     </message>
@@ -4240,7 +4280,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Profil {name} entfernt.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+279"/>
+        <location filename="../wizard/core/profiles.py" line="+282"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>Das Profil, wie es vor seiner letzten Änderung war, liegt in {backup}: Kopieren Sie es über {file}, um es wiederherzustellen, oder entfernen Sie das Profil.</translation>
     </message>
@@ -4314,7 +4354,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <name>render</name>
     <message>
         <location filename="../wizard/commands/fetch_root.py" line="-37"/>
-        <location filename="../wizard/commands/render.py" line="+17"/>
+        <location filename="../wizard/commands/render.py" line="-117"/>
         <source>leaf</source>
         <translation>End</translation>
     </message>
@@ -4553,7 +4593,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>sandbox</name>
     <message>
-        <location filename="../wizard/commands/sandbox.py" line="+155"/>
+        <location filename="../wizard/commands/sandbox.py" line="+151"/>
         <source>Sandbox tenant running at {url} (Ctrl-C to stop)
   trust this load-balancer root: {lb_root} (DER: {lb_root_cer})
   demo CA root (issues client certificates): {ca_root}
@@ -4923,7 +4963,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>das Passwort für die Unternehmens-CA</translation>
     </message>
     <message>
-        <location line="+393"/>
+        <location line="+442"/>
         <source>none (no usable keyring)</source>
         <translation>nirgends (kein nutzbarer Schlüsselbund)</translation>
     </message>
@@ -4948,17 +4988,17 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Sie werden jedes Mal danach gefragt, oder setzen Sie {variables} in der Umgebung.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log in to the desktop session or unlock &apos;Login&apos; in Passwords and Keys) and try again.</source>
         <translation>Der Schlüsselbund ({keyring}) ist gesperrt, daher kann {what} nicht verwendet werden. Entsperren Sie ihn (melden Sie sich an der Desktop-Sitzung an oder entsperren Sie „Anmeldung“ in „Passwörter und Schlüssel“) und versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>The keyring ({keyring}) refused to handle {what}: {error}. Check that it is running and unlocked.</source>
         <translation>Der Schlüsselbund ({keyring}) hat die Verarbeitung von {what} verweigert: {error}. Prüfen Sie, ob er läuft und entsperrt ist.</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+52"/>
         <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
         <translation>{What} des Profils wird benötigt, aber es gibt weder einen Schlüsselbund noch ein Terminal für die Eingabe. Setzen Sie {variable} in der Umgebung.</translation>
     </message>
@@ -5013,7 +5053,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>nicht gespeichert: kein Schlüsselbund, Sie werden danach gefragt (oder setzen Sie {variable})</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>The keyring refused to delete {what}: {error}.</source>
         <translation>Der Schlüsselbund hat das Löschen von {what} verweigert: {error}.</translation>
     </message>
@@ -5300,7 +5340,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+216"/>
+        <location filename="../wizard/core/testcall.py" line="+218"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>Profil {profile!r} hat keinen privaten Schlüssel ({file}). Erstellen Sie zuerst Schlüssel und CSR (csr), oder importieren Sie eine PKCS#12-Datei (import-p12).</translation>
     </message>
@@ -5355,7 +5395,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>eine Datei mit akzeptierten Client-Root-Zertifikaten</translation>
     </message>
     <message>
-        <location line="+563"/>
+        <location line="+555"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>Dieser Aufruf sendet neben dem Client-Zertifikat einen Authorization-Header. SAP-KBA 3584034: Ein Sender, der Basic-Authentifizierung und Client-Zertifikate zum Tenant mischt, erhält durch TLS-Session-Wiederverwendung sporadische 401; verwenden Sie eine Authentifizierungsart pro Sender.</translation>
     </message>
@@ -5680,11 +5720,11 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     </message>
     <message>
         <location line="+10"/>
-        <source>It wants credentials: give them in the proxy URL (http://user:password@proxy:port).</source>
-        <translation>Er verlangt Anmeldedaten: Geben Sie sie in der Proxy-URL an (http://user:password@proxy:port).</translation>
+        <source>It wants credentials: set them in the environment variable HTTPS_PROXY (http://user:password@proxy:port), not on the command line, where other users of the machine can read them.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Its rules do not allow a tunnel to {target}; ask the proxy&apos;s administrators to allow CONNECT to this host and port.</source>
         <translation>Seine Regeln erlauben keinen Tunnel zu {target}; bitten Sie die Administratoren des Proxys, CONNECT zu diesem Host und Port zu erlauben.</translation>
     </message>
@@ -5800,7 +5840,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+101"/>
+        <location filename="../wizard/core/trust.py" line="+102"/>
         <source>an SAP trust list</source>
         <translation>eine SAP-Vertrauensliste</translation>
     </message>

@@ -17,7 +17,7 @@
 <context>
     <name>CaEnrollPanel</name>
     <message>
-        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+72"/>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+80"/>
         <source>Send to the company CA</source>
         <translation>Enviar a la CA de la empresa</translation>
     </message>
@@ -37,32 +37,32 @@
         <translation>EST (RFC 7030)</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&amp;Kind of CA:</source>
-        <translation>&amp;Tipo de CA:</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>CA &amp;address:</source>
-        <translation>&amp;Dirección de la CA:</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>the template&apos;s short name</source>
         <translation>el nombre corto de la plantilla</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Template:</source>
-        <translation>&amp;Plantilla:</translation>
+        <translation>P&amp;lantilla:</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>&amp;Sign in with:</source>
-        <translation>&amp;Iniciar sesión con:</translation>
+        <location line="+1"/>
+        <source>&amp;List</source>
+        <translation>¿&amp;Qué plantillas hay?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask the CA which templates it offers you</source>
+        <translation>Preguntar a la CA qué plantillas le ofrece</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>Templates the CA offers</source>
+        <translation>Plantillas que ofrece la CA</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>DOMAIN\name</source>
         <translation>DOMINIO\nombre</translation>
     </message>
@@ -84,12 +84,27 @@
     <message>
         <location line="+3"/>
         <source>Send to the &amp;company CA</source>
-        <translation>Enviar a la CA de la &amp;empresa</translation>
+        <translation>Enviar a la CA de la empre&amp;sa</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Ask the CA a&amp;gain</source>
-        <translation>Preguntar de &amp;nuevo a la CA</translation>
+        <location line="-30"/>
+        <source>Kind o&amp;f CA:</source>
+        <translation>&amp;Tipo de CA:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>CA a&amp;ddress:</source>
+        <translation>Direcc&amp;ión de la CA:</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Sign &amp;in with:</source>
+        <translation>Iniciar sesión c&amp;on:</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Ask th&amp;e CA again</source>
+        <translation>Pre&amp;guntar de nuevo a la CA</translation>
     </message>
     <message>
         <location line="+28"/>
@@ -132,7 +147,17 @@
         <translation>Preguntando a la CA de la empresa…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
+        <source>Asking the CA for its templates…</source>
+        <translation>Preguntando a la CA por sus plantillas…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The CA&apos;s request page lists no templates for you: ask the CA administrators for the template name and type it.</source>
+        <translation>La página de solicitud de la CA no le muestra plantillas: pida el nombre de la plantilla a los administradores de la CA y escríbalo.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Still waiting for the CA</source>
         <translation>Todavía esperando a la CA</translation>
     </message>
@@ -1325,7 +1350,7 @@
 <context>
     <name>TestCallPage</name>
     <message>
-        <location filename="../wizard/ui/pages/test_call.py" line="+90"/>
+        <location filename="../wizard/ui/pages/test_call.py" line="+85"/>
         <source>The wizard calls the endpoint the way the sender system will: with the key, the certificate and all intermediates, trusting the tenant&apos;s root.</source>
         <translation>El asistente llama al punto final igual que lo hará el sistema emisor: con la clave, el certificado y todos los intermedios, confiando en la raíz del tenant.</translation>
     </message>
@@ -1699,7 +1724,7 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+294"/>
+        <location filename="../wizard/core/accesslog.py" line="+281"/>
         <source>an http_access_*.log file</source>
         <translation>un archivo http_access_*.log</translation>
     </message>
@@ -1882,7 +1907,7 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+158"/>
+        <location filename="../wizard/commands/batch.py" line="+159"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>Envíe las solicitudes (la carpeta o requests.zip) a la CA y después ejecute: cpi-cert-wizard batch import CARPETA-RESPUESTAS</translation>
     </message>
@@ -1907,7 +1932,7 @@
         <translation>Detalles de una llamada: cpi-cert-wizard test-call --profile NAME</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location filename="../wizard/commands/render.py" line="+128"/>
         <source>(nothing to do)</source>
         <translation>(nada que hacer)</translation>
     </message>
@@ -1917,17 +1942,17 @@
         <translation>{count} con error: vea sus líneas más arriba; los demás están terminados.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+107"/>
+        <location filename="../wizard/core/batch.py" line="+109"/>
         <source>a CSV of sender systems</source>
         <translation>un CSV de sistemas emisores</translation>
     </message>
     <message>
-        <location line="+469"/>
+        <location line="+463"/>
         <source>a certificate file</source>
         <translation>un archivo de certificado</translation>
     </message>
     <message>
-        <location line="+196"/>
+        <location line="+193"/>
         <source>{file} holds this certificate already, written with the same options.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2178,12 +2203,22 @@
         <translation>El certificado que emitió la CA en {url}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+17"/>
         <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, fetch it again with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
         <translation>No se importó nada; el perfil no ha cambiado. Cuando la causa esté corregida, vuelva a obtenerlo con: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+6"/>
+        <source>Nothing was imported; the profile is unchanged. The CA keeps the certificate as request {id}: once the cause is fixed, download {url} and import it with cpi-cert-wizard import-reply --profile {name} FILE</source>
+        <translation>No se importó nada; el perfil no ha cambiado. La CA conserva el certificado como solicitud {id}: cuando la causa esté corregida, descargue {url} e impórtelo con cpi-cert-wizard import-reply --profile {name} ARCHIVO</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, send the request again: cpi-cert-wizard ca-enroll --profile {name}</source>
+        <translation>No se importó nada; el perfil no ha cambiado. Cuando la causa esté corregida, vuelva a enviar la solicitud: cpi-cert-wizard ca-enroll --profile {name}</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>The key of profile {name!r} was replaced while the CA was being asked; the CA&apos;s answer belongs to the old request. Send the new one.</source>
         <translation>La clave del perfil {name!r} se reemplazó mientras se consultaba a la CA; la respuesta de la CA corresponde a la solicitud antigua. Envíe la nueva.</translation>
     </message>
@@ -2387,12 +2422,12 @@
 <context>
     <name>cli</name>
     <message>
-        <location filename="../wizard/cli.py" line="+129"/>
+        <location filename="../wizard/commands/common.py" line="+70"/>
         <source>{prompt}: no answer (end of input). Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location filename="../wizard/cli.py" line="+232"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2565,7 +2600,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>El perfil {name!r} aún no tiene certificado. Importe primero la respuesta de la CA: cpi-cert-wizard import-reply --profile {name} FILE</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+137"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>El perfil {name!r} no tiene ninguna solicitud de certificado, así que ninguna respuesta de la CA puede corresponderle. Cree primero una: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -2575,7 +2610,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>La clave del perfil {name!r} se sustituyó mientras se comprobaba la respuesta; esta respuesta corresponde a la clave anterior. Importe la respuesta a la nueva solicitud.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+29"/>
         <source>a PKCS#12 file</source>
         <translation>un archivo PKCS#12</translation>
     </message>
@@ -2585,7 +2620,12 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>{file} contiene una clave, pero ningún certificado.</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+18"/>
+        <source>Profile {name!r} has a certificate request waiting at the CA ({csr}); importing this keystore would replace its key, and the CA&apos;s answer would then fit no key. To replace it anyway, run again with --new-key (the current key is kept in the profile&apos;s archive); or import into another --profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+72"/>
         <source>a service key (JSON)</source>
         <translation>una clave de servicio (JSON)</translation>
     </message>
@@ -2600,7 +2640,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>El campo &apos;key&apos; de {file} no es una clave privada PEM legible.</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+50"/>
         <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2744,7 +2784,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Raíz: no encontrada, así que no se ha guardado nada. La cadena termina en &apos;{subject}&apos;, emitido por &apos;{issuer}&apos;: obtenga el certificado raíz de esa CA (en su sitio web o con la prueba de conectividad de SAP) e indíquelo con --ca-file.</translation>
     </message>
     <message>
-        <location filename="../wizard/commands/fetch_root.py" line="+69"/>
+        <location filename="../wizard/commands/fetch_root.py" line="+71"/>
         <source>--timeout must be a positive number of seconds.</source>
         <translation>--timeout debe ser un número positivo de segundos.</translation>
     </message>
@@ -2859,7 +2899,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+75"/>
+        <location filename="../wizard/core/flow.py" line="+82"/>
         <source>Sender systems</source>
         <translation>Sistemas emisores</translation>
     </message>
@@ -2909,7 +2949,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Resumen</translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+126"/>
         <source>This is not a URL or host name: paste the endpoint as https://host/path, or the runtime host alone.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2934,7 +2974,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+103"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>la raíz del equilibrador de carga del tenant (DER)</translation>
     </message>
@@ -3037,7 +3077,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>https</name>
     <message>
-        <location filename="../wizard/core/https.py" line="+75"/>
+        <location filename="../wizard/core/https.py" line="+80"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
         <translation>{url} respondió a {what} con {content_type}, que no es JSON (HTTP {status}).</translation>
     </message>
@@ -3052,12 +3092,12 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>{file} no se puede usar como archivo de CA ({reason}); indique un archivo PEM con el certificado de la CA que firmó el certificado del servidor.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+126"/>
         <source>{url!r} is not an https URL.</source>
         <translation>{url!r} no es una URL https.</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+45"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
         <translation>El certificado del servidor de {host} no es de confianza ({reason}). {advice}</translation>
     </message>
@@ -3130,7 +3170,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>import_p12</name>
     <message>
-        <location filename="../wizard/commands/import_p12.py" line="+40"/>
+        <location filename="../wizard/commands/import_p12.py" line="+37"/>
         <source>a password file</source>
         <translation>un archivo de contraseña</translation>
     </message>
@@ -3148,8 +3188,8 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>import_reply</name>
     <message>
-        <location line="+25"/>
-        <location filename="../wizard/commands/import_reply.py" line="+50"/>
+        <location line="+26"/>
+        <location filename="../wizard/commands/import_reply.py" line="+40"/>
         <source>Next: {command}</source>
         <translation>Siguiente paso: {command}</translation>
     </message>
@@ -3209,7 +3249,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>lints</name>
     <message>
-        <location filename="../wizard/core/chain.py" line="+85"/>
+        <location filename="../wizard/core/chain.py" line="+84"/>
         <source>certificate for another key</source>
         <translation>certificado de otra clave</translation>
     </message>
@@ -3533,7 +3573,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>mapping</name>
     <message>
-        <location filename="../wizard/core/mapping.py" line="+61"/>
+        <location filename="../wizard/core/mapping.py" line="+62"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</source>
         <translation>El perfil {profile!r} aún no tiene certificado (estado {state}). Importe primero la respuesta de la CA: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</translation>
     </message>
@@ -3810,12 +3850,12 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Llame al punto final: cpi-cert-wizard test-call --profile {profile}. Un 403 cuya traza por defecto (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) indica que el sujeto y el emisor no están en la lista subjectAndIssuers aceptada significa que a la lista del canal le falta este certificado: compare los DN (cpi-cert-wizard analyze-log lee la traza).</translation>
     </message>
     <message>
-        <location line="+214"/>
+        <location line="+213"/>
         <source>nothing (the name is empty)</source>
         <translation>nada (el nombre está vacío)</translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+161"/>
         <source>The instance name</source>
         <translation>El nombre de instancia</translation>
     </message>
@@ -4239,7 +4279,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>Perfil {name} eliminado.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+279"/>
+        <location filename="../wizard/core/profiles.py" line="+282"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>El perfil tal como estaba antes de su último cambio se conserva en {backup}: cópielo sobre {file} para restaurarlo, o elimine el perfil.</translation>
     </message>
@@ -4313,7 +4353,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <name>render</name>
     <message>
         <location filename="../wizard/commands/fetch_root.py" line="-37"/>
-        <location filename="../wizard/commands/render.py" line="+17"/>
+        <location filename="../wizard/commands/render.py" line="-117"/>
         <source>leaf</source>
         <translation>hoja</translation>
     </message>
@@ -4552,7 +4592,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>sandbox</name>
     <message>
-        <location filename="../wizard/commands/sandbox.py" line="+155"/>
+        <location filename="../wizard/commands/sandbox.py" line="+151"/>
         <source>Sandbox tenant running at {url} (Ctrl-C to stop)
   trust this load-balancer root: {lb_root} (DER: {lb_root_cer})
   demo CA root (issues client certificates): {ca_root}
@@ -4922,7 +4962,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>la contraseña de la CA de la empresa</translation>
     </message>
     <message>
-        <location line="+393"/>
+        <location line="+442"/>
         <source>none (no usable keyring)</source>
         <translation>ninguno (no hay ningún llavero utilizable)</translation>
     </message>
@@ -4947,17 +4987,17 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>Se le pedirán cada vez, o defina {variables} en el entorno.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log in to the desktop session or unlock &apos;Login&apos; in Passwords and Keys) and try again.</source>
         <translation>El llavero ({keyring}) está bloqueado, así que no se puede usar {what}. Desbloquéelo (inicie sesión en el escritorio o desbloquee &apos;Inicio de sesión&apos; en Contraseñas y claves) e inténtelo de nuevo.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>The keyring ({keyring}) refused to handle {what}: {error}. Check that it is running and unlocked.</source>
         <translation>El llavero ({keyring}) se negó a gestionar {what}: {error}. Compruebe que está en ejecución y desbloqueado.</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+52"/>
         <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
         <translation>{What} del perfil es necesario, pero no hay llavero ni terminal donde pedirlo. Defina {variable} en el entorno.</translation>
     </message>
@@ -5012,7 +5052,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>no guardado: no hay llavero, se le pedirá (o defina {variable})</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>The keyring refused to delete {what}: {error}.</source>
         <translation>El llavero se negó a borrar {what}: {error}.</translation>
     </message>
@@ -5299,7 +5339,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+216"/>
+        <location filename="../wizard/core/testcall.py" line="+218"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>El perfil {profile!r} no tiene clave privada ({file}). Cree primero la clave y la CSR (csr) o importe un PKCS#12 (import-p12).</translation>
     </message>
@@ -5354,7 +5394,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>un archivo de certificados raíz de cliente aceptados</translation>
     </message>
     <message>
-        <location line="+563"/>
+        <location line="+555"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>Esta llamada envía una cabecera Authorization además del certificado de cliente. KBA de SAP 3584034: un emisor que mezcla autenticación Basic y certificados de cliente hacia el tenant recibe 401 intermitentes por la reutilización de sesiones TLS; use un solo tipo de autenticación por emisor.</translation>
     </message>
@@ -5679,11 +5719,11 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
         <location line="+10"/>
-        <source>It wants credentials: give them in the proxy URL (http://user:password@proxy:port).</source>
-        <translation>Pide credenciales: indíquelas en la URL del proxy (http://usuario:contraseña@proxy:puerto).</translation>
+        <source>It wants credentials: set them in the environment variable HTTPS_PROXY (http://user:password@proxy:port), not on the command line, where other users of the machine can read them.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Its rules do not allow a tunnel to {target}; ask the proxy&apos;s administrators to allow CONNECT to this host and port.</source>
         <translation>Sus reglas no permiten un túnel hacia {target}; pida a los administradores del proxy que permitan CONNECT a este host y puerto.</translation>
     </message>
@@ -5799,7 +5839,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+101"/>
+        <location filename="../wizard/core/trust.py" line="+102"/>
         <source>an SAP trust list</source>
         <translation>una lista de confianza de SAP</translation>
     </message>

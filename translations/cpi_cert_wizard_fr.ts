@@ -17,7 +17,7 @@
 <context>
     <name>CaEnrollPanel</name>
     <message>
-        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+72"/>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+80"/>
         <source>Send to the company CA</source>
         <translation>Envoyer à l&apos;AC de l&apos;entreprise</translation>
     </message>
@@ -37,17 +37,7 @@
         <translation>EST (RFC 7030)</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&amp;Kind of CA:</source>
-        <translation>&amp;Type d&apos;AC&#xa0;:</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>CA &amp;address:</source>
-        <translation>&amp;Adresse de l&apos;AC&#xa0;:</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>the template&apos;s short name</source>
         <translation>le nom court du modèle</translation>
     </message>
@@ -57,19 +47,29 @@
         <translation>&amp;Modèle&#xa0;:</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>&amp;Sign in with:</source>
-        <translation>&amp;Se connecter avec&#xa0;:</translation>
+        <location line="+1"/>
+        <source>&amp;List</source>
+        <translation>O&amp;btenir la liste</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask the CA which templates it offers you</source>
+        <translation>Demander à l&apos;AC quels modèles elle vous propose</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>Templates the CA offers</source>
+        <translation>Modèles proposés par l&apos;AC</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>DOMAIN\name</source>
         <translation>DOMAINE\nom</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;User:</source>
-        <translation>&amp;Utilisateur&#xa0;:</translation>
+        <translation>Uti&amp;lisateur&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -79,17 +79,32 @@
     <message>
         <location line="+1"/>
         <source>Pass&amp;word:</source>
-        <translation>Mot de pa&amp;sse&#xa0;:</translation>
+        <translation>Mot d&amp;e passe&#xa0;:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Send to the &amp;company CA</source>
-        <translation>Envoyer à l&apos;AC de l&apos;&amp;entreprise</translation>
+        <translation>Envo&amp;yer à l&apos;AC de l&apos;entreprise</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Ask the CA a&amp;gain</source>
-        <translation>Redemander à l&apos;A&amp;C</translation>
+        <location line="-30"/>
+        <source>Kind o&amp;f CA:</source>
+        <translation>&amp;Type d&apos;AC&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>CA a&amp;ddress:</source>
+        <translation>&amp;Adresse de l&apos;AC&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Sign &amp;in with:</source>
+        <translation>Co&amp;nnexion avec&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Ask th&amp;e CA again</source>
+        <translation>&amp;Interroger de nouveau l&apos;AC</translation>
     </message>
     <message>
         <location line="+28"/>
@@ -132,7 +147,17 @@
         <translation>Interrogation de l&apos;AC de l&apos;entreprise…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
+        <source>Asking the CA for its templates…</source>
+        <translation>Demande des modèles à l&apos;AC…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The CA&apos;s request page lists no templates for you: ask the CA administrators for the template name and type it.</source>
+        <translation>La page de demande de l&apos;AC ne vous propose aucun modèle&#xa0;: demandez le nom du modèle aux administrateurs de l&apos;AC et saisissez-le.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Still waiting for the CA</source>
         <translation>Toujours en attente de l&apos;AC</translation>
     </message>
@@ -1325,7 +1350,7 @@
 <context>
     <name>TestCallPage</name>
     <message>
-        <location filename="../wizard/ui/pages/test_call.py" line="+90"/>
+        <location filename="../wizard/ui/pages/test_call.py" line="+85"/>
         <source>The wizard calls the endpoint the way the sender system will: with the key, the certificate and all intermediates, trusting the tenant&apos;s root.</source>
         <translation>L&apos;assistant appelle le point de terminaison comme le fera le système émetteur&#xa0;: avec la clé, le certificat et tous les intermédiaires, en faisant confiance à la racine du tenant.</translation>
     </message>
@@ -1699,7 +1724,7 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+294"/>
+        <location filename="../wizard/core/accesslog.py" line="+281"/>
         <source>an http_access_*.log file</source>
         <translation>un fichier http_access_*.log</translation>
     </message>
@@ -1882,7 +1907,7 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+158"/>
+        <location filename="../wizard/commands/batch.py" line="+159"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>Envoyez les demandes (le dossier ou requests.zip) à l&apos;AC, puis exécutez&#xa0;: cpi-cert-wizard batch import DOSSIER-RÉPONSES</translation>
     </message>
@@ -1907,7 +1932,7 @@
         <translation>Détails d&apos;un appel&#xa0;: cpi-cert-wizard test-call --profile NOM</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location filename="../wizard/commands/render.py" line="+128"/>
         <source>(nothing to do)</source>
         <translation>(rien à faire)</translation>
     </message>
@@ -1917,17 +1942,17 @@
         <translation>{count} en échec&#xa0;: voir leurs lignes ci-dessus&#xa0;; les autres sont terminés.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+107"/>
+        <location filename="../wizard/core/batch.py" line="+109"/>
         <source>a CSV of sender systems</source>
         <translation>un fichier CSV de systèmes émetteurs</translation>
     </message>
     <message>
-        <location line="+469"/>
+        <location line="+463"/>
         <source>a certificate file</source>
         <translation>un fichier de certificat</translation>
     </message>
     <message>
-        <location line="+196"/>
+        <location line="+193"/>
         <source>{file} holds this certificate already, written with the same options.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2178,12 +2203,22 @@
         <translation>Le certificat délivré par l&apos;AC à {url}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+17"/>
         <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, fetch it again with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
         <translation>Rien n&apos;a été importé&#xa0;; le profil est inchangé. Une fois la cause corrigée, récupérez-le à nouveau avec&#xa0;: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+6"/>
+        <source>Nothing was imported; the profile is unchanged. The CA keeps the certificate as request {id}: once the cause is fixed, download {url} and import it with cpi-cert-wizard import-reply --profile {name} FILE</source>
+        <translation>Rien n&apos;a été importé&#xa0;; le profil est inchangé. L&apos;AC conserve le certificat sous la demande {id}&#xa0;: une fois la cause corrigée, téléchargez {url} et importez-le avec cpi-cert-wizard import-reply --profile {name} FICHIER</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, send the request again: cpi-cert-wizard ca-enroll --profile {name}</source>
+        <translation>Rien n&apos;a été importé&#xa0;; le profil est inchangé. Une fois la cause corrigée, renvoyez la demande&#xa0;: cpi-cert-wizard ca-enroll --profile {name}</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>The key of profile {name!r} was replaced while the CA was being asked; the CA&apos;s answer belongs to the old request. Send the new one.</source>
         <translation>La clé du profil {name!r} a été remplacée pendant que l&apos;AC était interrogée&#xa0;; la réponse de l&apos;AC correspond à l&apos;ancienne demande. Envoyez la nouvelle.</translation>
     </message>
@@ -2387,12 +2422,12 @@
 <context>
     <name>cli</name>
     <message>
-        <location filename="../wizard/cli.py" line="+129"/>
+        <location filename="../wizard/commands/common.py" line="+70"/>
         <source>{prompt}: no answer (end of input). Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location filename="../wizard/cli.py" line="+232"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2565,7 +2600,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Le profil {name!r} n&apos;a pas encore de certificat. Importez d&apos;abord la réponse de l&apos;AC&#xa0;: cpi-cert-wizard import-reply --profile {name} FICHIER</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+137"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>Le profil {name!r} n&apos;a pas de demande de certificat&#xa0;: aucune réponse d&apos;AC ne peut donc lui correspondre. Créez-en d&apos;abord une&#xa0;: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -2575,7 +2610,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>La clé du profil {name!r} a été remplacée pendant le contrôle de la réponse&#xa0;; cette réponse correspond à l&apos;ancienne clé. Importez la réponse à la nouvelle demande.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+29"/>
         <source>a PKCS#12 file</source>
         <translation>un fichier PKCS#12</translation>
     </message>
@@ -2585,7 +2620,12 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>{file} contient une clé, mais aucun certificat.</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+18"/>
+        <source>Profile {name!r} has a certificate request waiting at the CA ({csr}); importing this keystore would replace its key, and the CA&apos;s answer would then fit no key. To replace it anyway, run again with --new-key (the current key is kept in the profile&apos;s archive); or import into another --profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+72"/>
         <source>a service key (JSON)</source>
         <translation>une clé de service (JSON)</translation>
     </message>
@@ -2600,7 +2640,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Le champ «&#xa0;key&#xa0;» de {file} n&apos;est pas une clé privée PEM lisible.</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+50"/>
         <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2744,7 +2784,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Racine&#xa0;: introuvable, rien n&apos;a donc été enregistré. La chaîne s&apos;arrête à «&#xa0;{subject}&#xa0;», émis par «&#xa0;{issuer}&#xa0;»&#xa0;: procurez-vous le certificat racine de cette AC (sur son site web ou via le test de connectivité SAP) et passez-le avec --ca-file.</translation>
     </message>
     <message>
-        <location filename="../wizard/commands/fetch_root.py" line="+69"/>
+        <location filename="../wizard/commands/fetch_root.py" line="+71"/>
         <source>--timeout must be a positive number of seconds.</source>
         <translation>--timeout doit être un nombre de secondes positif.</translation>
     </message>
@@ -2859,7 +2899,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+75"/>
+        <location filename="../wizard/core/flow.py" line="+82"/>
         <source>Sender systems</source>
         <translation>Systèmes émetteurs</translation>
     </message>
@@ -2909,7 +2949,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Récapitulatif</translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+126"/>
         <source>This is not a URL or host name: paste the endpoint as https://host/path, or the runtime host alone.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2934,7 +2974,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+103"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>la racine du répartiteur de charge du tenant (DER)</translation>
     </message>
@@ -3037,7 +3077,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>https</name>
     <message>
-        <location filename="../wizard/core/https.py" line="+75"/>
+        <location filename="../wizard/core/https.py" line="+80"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
         <translation>{url} a répondu à {what} avec {content_type}, qui n&apos;est pas du JSON (HTTP {status}).</translation>
     </message>
@@ -3052,12 +3092,12 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>{file} ne peut pas servir de fichier d&apos;AC ({reason})&#xa0;; indiquez un fichier PEM contenant le certificat de l&apos;AC qui a signé le certificat du serveur.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+126"/>
         <source>{url!r} is not an https URL.</source>
         <translation>{url!r} n&apos;est pas une URL https.</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+45"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
         <translation>Le certificat serveur de {host} n&apos;est pas approuvé ({reason}). {advice}</translation>
     </message>
@@ -3130,7 +3170,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>import_p12</name>
     <message>
-        <location filename="../wizard/commands/import_p12.py" line="+40"/>
+        <location filename="../wizard/commands/import_p12.py" line="+37"/>
         <source>a password file</source>
         <translation>un fichier de mot de passe</translation>
     </message>
@@ -3148,8 +3188,8 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>import_reply</name>
     <message>
-        <location line="+25"/>
-        <location filename="../wizard/commands/import_reply.py" line="+50"/>
+        <location line="+26"/>
+        <location filename="../wizard/commands/import_reply.py" line="+40"/>
         <source>Next: {command}</source>
         <translation>Ensuite&#xa0;: {command}</translation>
     </message>
@@ -3209,7 +3249,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>lints</name>
     <message>
-        <location filename="../wizard/core/chain.py" line="+85"/>
+        <location filename="../wizard/core/chain.py" line="+84"/>
         <source>certificate for another key</source>
         <translation>certificat d&apos;une autre clé</translation>
     </message>
@@ -3533,7 +3573,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>mapping</name>
     <message>
-        <location filename="../wizard/core/mapping.py" line="+61"/>
+        <location filename="../wizard/core/mapping.py" line="+62"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</source>
         <translation>Le profil {profile!r} n&apos;a pas encore de certificat (état {state}). Importez d&apos;abord la réponse de l&apos;AC&#xa0;: cpi-cert-wizard import-reply --profile {profile} FICHIER [FICHIER ...]</translation>
     </message>
@@ -3810,12 +3850,12 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Appelez le point de terminaison&#xa0;: cpi-cert-wizard test-call --profile {profile}. Un 403 dont la trace par défaut (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) indique que le sujet et l&apos;émetteur ne figurent pas dans la liste subjectAndIssuers acceptée signifie que ce certificat manque dans la liste du canal&#xa0;: comparez les DN (cpi-cert-wizard analyze-log lit la trace).</translation>
     </message>
     <message>
-        <location line="+214"/>
+        <location line="+213"/>
         <source>nothing (the name is empty)</source>
         <translation>rien (le nom est vide)</translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+161"/>
         <source>The instance name</source>
         <translation>Le nom de l&apos;instance</translation>
     </message>
@@ -4239,7 +4279,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Profil {name} supprimé.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+279"/>
+        <location filename="../wizard/core/profiles.py" line="+282"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>Le profil tel qu&apos;il était avant sa dernière modification est conservé dans {backup}&#xa0;: copiez-le sur {file} pour le restaurer, ou supprimez le profil.</translation>
     </message>
@@ -4313,7 +4353,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <name>render</name>
     <message>
         <location filename="../wizard/commands/fetch_root.py" line="-37"/>
-        <location filename="../wizard/commands/render.py" line="+17"/>
+        <location filename="../wizard/commands/render.py" line="-117"/>
         <source>leaf</source>
         <translation>feuille</translation>
     </message>
@@ -4552,7 +4592,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>sandbox</name>
     <message>
-        <location filename="../wizard/commands/sandbox.py" line="+155"/>
+        <location filename="../wizard/commands/sandbox.py" line="+151"/>
         <source>Sandbox tenant running at {url} (Ctrl-C to stop)
   trust this load-balancer root: {lb_root} (DER: {lb_root_cer})
   demo CA root (issues client certificates): {ca_root}
@@ -4922,7 +4962,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>le mot de passe pour l&apos;AC de l&apos;entreprise</translation>
     </message>
     <message>
-        <location line="+393"/>
+        <location line="+442"/>
         <source>none (no usable keyring)</source>
         <translation>aucun (pas de trousseau de clés utilisable)</translation>
     </message>
@@ -4947,17 +4987,17 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Ils vous seront demandés à chaque fois, ou définissez {variables} dans l&apos;environnement.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log in to the desktop session or unlock &apos;Login&apos; in Passwords and Keys) and try again.</source>
         <translation>Le trousseau ({keyring}) est verrouillé&#xa0;: {what} est donc inutilisable. Déverrouillez-le (ouvrez la session de bureau, ou déverrouillez le trousseau «&#xa0;Connexion&#xa0;» (Login) dans Mots de passe et clés) et réessayez.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>The keyring ({keyring}) refused to handle {what}: {error}. Check that it is running and unlocked.</source>
         <translation>Le trousseau ({keyring}) a refusé de traiter {what}&#xa0;: {error}. Vérifiez qu&apos;il fonctionne et qu&apos;il est déverrouillé.</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+52"/>
         <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
         <translation>{What} du profil est nécessaire, mais il n&apos;y a ni trousseau ni terminal pour le demander. Définissez {variable} dans l&apos;environnement.</translation>
     </message>
@@ -5012,7 +5052,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>non enregistré&#xa0;: pas de trousseau, il vous sera demandé (ou définissez {variable})</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>The keyring refused to delete {what}: {error}.</source>
         <translation>Le trousseau a refusé de supprimer {what}&#xa0;: {error}.</translation>
     </message>
@@ -5299,7 +5339,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+216"/>
+        <location filename="../wizard/core/testcall.py" line="+218"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>Le profil {profile!r} n&apos;a pas de clé privée ({file}). Créez d&apos;abord la clé et la CSR (csr), ou importez un PKCS#12 (import-p12).</translation>
     </message>
@@ -5354,7 +5394,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>un fichier de certificats racine client acceptés</translation>
     </message>
     <message>
-        <location line="+563"/>
+        <location line="+555"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>Cet appel envoie un en-tête Authorization en plus du certificat client. KBA SAP 3584034&#xa0;: un émetteur qui mélange authentification Basic et certificats client vers le tenant reçoit des 401 intermittents à cause de la réutilisation des sessions TLS&#xa0;; utilisez un seul type d&apos;authentification par émetteur.</translation>
     </message>
@@ -5679,11 +5719,11 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     </message>
     <message>
         <location line="+10"/>
-        <source>It wants credentials: give them in the proxy URL (http://user:password@proxy:port).</source>
-        <translation>Il exige des informations d&apos;identification&#xa0;: indiquez-les dans l&apos;URL du proxy (http://utilisateur:mot-de-passe@proxy:port).</translation>
+        <source>It wants credentials: set them in the environment variable HTTPS_PROXY (http://user:password@proxy:port), not on the command line, where other users of the machine can read them.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Its rules do not allow a tunnel to {target}; ask the proxy&apos;s administrators to allow CONNECT to this host and port.</source>
         <translation>Ses règles n&apos;autorisent pas de tunnel vers {target}&#xa0;; demandez aux administrateurs du proxy d&apos;autoriser CONNECT vers cet hôte et ce port.</translation>
     </message>
@@ -5799,7 +5839,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+101"/>
+        <location filename="../wizard/core/trust.py" line="+102"/>
         <source>an SAP trust list</source>
         <translation>une liste de confiance SAP</translation>
     </message>

@@ -17,7 +17,7 @@
 <context>
     <name>CaEnrollPanel</name>
     <message>
-        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+72"/>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+80"/>
         <source>Send to the company CA</source>
         <translation>社内 CA に送信</translation>
     </message>
@@ -37,17 +37,7 @@
         <translation>EST (RFC 7030)</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&amp;Kind of CA:</source>
-        <translation>CA の種類(&amp;K):</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>CA &amp;address:</source>
-        <translation>CA のアドレス(&amp;A):</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>the template&apos;s short name</source>
         <translation>テンプレートの短い名前</translation>
     </message>
@@ -57,12 +47,22 @@
         <translation>テンプレート(&amp;T):</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>&amp;Sign in with:</source>
-        <translation>サインイン方法(&amp;S):</translation>
+        <location line="+1"/>
+        <source>&amp;List</source>
+        <translation>一覧(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask the CA which templates it offers you</source>
+        <translation>CA が提供するテンプレートを問い合わせます</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>Templates the CA offers</source>
+        <translation>CA が提供するテンプレート</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>DOMAIN\name</source>
         <translation>DOMAIN\name</translation>
     </message>
@@ -87,9 +87,24 @@
         <translation>社内 CA に送信(&amp;C)</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Ask the CA a&amp;gain</source>
-        <translation>CA に再度問い合わせ(&amp;G)</translation>
+        <location line="-30"/>
+        <source>Kind o&amp;f CA:</source>
+        <translation>CA の種類(&amp;F):</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>CA a&amp;ddress:</source>
+        <translation>CA のアドレス(&amp;D):</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Sign &amp;in with:</source>
+        <translation>サインイン方法(&amp;I):</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Ask th&amp;e CA again</source>
+        <translation>CA に再度問い合わせ(&amp;E)</translation>
     </message>
     <message>
         <location line="+28"/>
@@ -132,7 +147,17 @@
         <translation>社内 CA に問い合わせています…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
+        <source>Asking the CA for its templates…</source>
+        <translation>CA にテンプレートを問い合わせています…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The CA&apos;s request page lists no templates for you: ask the CA administrators for the template name and type it.</source>
+        <translation>CA の要求ページにはあなたが使えるテンプレートがありません。CA の管理者にテンプレート名を確認して入力してください。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Still waiting for the CA</source>
         <translation>引き続き CA を待っています</translation>
     </message>
@@ -1324,7 +1349,7 @@
 <context>
     <name>TestCallPage</name>
     <message>
-        <location filename="../wizard/ui/pages/test_call.py" line="+90"/>
+        <location filename="../wizard/ui/pages/test_call.py" line="+85"/>
         <source>The wizard calls the endpoint the way the sender system will: with the key, the certificate and all intermediates, trusting the tenant&apos;s root.</source>
         <translation>ウィザードは送信側システムと同じ方法でエンドポイントを呼び出します。鍵、証明書、すべての中間証明書を使用し、テナントのルート証明書を信頼します。</translation>
     </message>
@@ -1698,7 +1723,7 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+294"/>
+        <location filename="../wizard/core/accesslog.py" line="+281"/>
         <source>an http_access_*.log file</source>
         <translation>http_access_*.log ファイル</translation>
     </message>
@@ -1881,7 +1906,7 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+158"/>
+        <location filename="../wizard/commands/batch.py" line="+159"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>要求 (フォルダーまたは requests.zip) を CA に送付してから、次を実行してください: cpi-cert-wizard batch import REPLY-FOLDER</translation>
     </message>
@@ -1906,7 +1931,7 @@
         <translation>個々の呼び出しの詳細: cpi-cert-wizard test-call --profile NAME</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location filename="../wizard/commands/render.py" line="+128"/>
         <source>(nothing to do)</source>
         <translation>(処理対象なし)</translation>
     </message>
@@ -1916,17 +1941,17 @@
         <translation>{count} 件が失敗しました。上の該当行を参照してください。その他は完了しています。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+107"/>
+        <location filename="../wizard/core/batch.py" line="+109"/>
         <source>a CSV of sender systems</source>
         <translation>送信側システムの CSV</translation>
     </message>
     <message>
-        <location line="+469"/>
+        <location line="+463"/>
         <source>a certificate file</source>
         <translation>証明書ファイル</translation>
     </message>
     <message>
-        <location line="+196"/>
+        <location line="+193"/>
         <source>{file} holds this certificate already, written with the same options.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2177,12 +2202,22 @@
         <translation>{url} の CA が発行した証明書</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+17"/>
         <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, fetch it again with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
         <translation>何もインポートされていません。プロファイルは変更されていません。原因を解消したら、次のコマンドで再取得してください: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+6"/>
+        <source>Nothing was imported; the profile is unchanged. The CA keeps the certificate as request {id}: once the cause is fixed, download {url} and import it with cpi-cert-wizard import-reply --profile {name} FILE</source>
+        <translation>何もインポートされていません。プロファイルは変更されていません。CA は証明書を要求 {id} として保持しています。原因を解消したら {url} をダウンロードし、cpi-cert-wizard import-reply --profile {name} FILE でインポートしてください</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Nothing was imported; the profile is unchanged. Once the cause is fixed, send the request again: cpi-cert-wizard ca-enroll --profile {name}</source>
+        <translation>何もインポートされていません。プロファイルは変更されていません。原因を解消したら、要求を再送信してください: cpi-cert-wizard ca-enroll --profile {name}</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>The key of profile {name!r} was replaced while the CA was being asked; the CA&apos;s answer belongs to the old request. Send the new one.</source>
         <translation>CA への問い合わせ中にプロファイル {name!r} の鍵が置き換えられました。CA の応答は古い要求のものです。新しい要求を送信してください。</translation>
     </message>
@@ -2386,12 +2421,12 @@
 <context>
     <name>cli</name>
     <message>
-        <location filename="../wizard/cli.py" line="+129"/>
+        <location filename="../wizard/commands/common.py" line="+70"/>
         <source>{prompt}: no answer (end of input). Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location filename="../wizard/cli.py" line="+232"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2564,7 +2599,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>プロファイル {name!r} にはまだ証明書がありません。先に CA の応答をインポートしてください: cpi-cert-wizard import-reply --profile {name} FILE</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+137"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>プロファイル {name!r} には証明書署名要求がないため、対応する CA の応答もありません。先に作成してください: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -2574,7 +2609,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>応答の確認中にプロファイル {name!r} の鍵が置き換えられました。この応答は古い鍵のものです。新しい要求に対する応答をインポートしてください。</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+29"/>
         <source>a PKCS#12 file</source>
         <translation>PKCS#12 ファイル</translation>
     </message>
@@ -2584,7 +2619,12 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>{file} には鍵が含まれていますが、証明書がありません。</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+18"/>
+        <source>Profile {name!r} has a certificate request waiting at the CA ({csr}); importing this keystore would replace its key, and the CA&apos;s answer would then fit no key. To replace it anyway, run again with --new-key (the current key is kept in the profile&apos;s archive); or import into another --profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+72"/>
         <source>a service key (JSON)</source>
         <translation>サービスキー (JSON)</translation>
     </message>
@@ -2599,7 +2639,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>{file} の &apos;key&apos; フィールドは読み取り可能な PEM 秘密鍵ではありません。</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+50"/>
         <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2743,7 +2783,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>ルート証明書: 見つからないため、何も保存していません。チェーンは &apos;{subject}&apos; (発行者 &apos;{issuer}&apos;) で途切れています。その CA のルート証明書を (CA の Web サイトまたは SAP の接続テストで) 入手し、--ca-file で指定してください。</translation>
     </message>
     <message>
-        <location filename="../wizard/commands/fetch_root.py" line="+69"/>
+        <location filename="../wizard/commands/fetch_root.py" line="+71"/>
         <source>--timeout must be a positive number of seconds.</source>
         <translation>--timeout には正の秒数を指定してください。</translation>
     </message>
@@ -2858,7 +2898,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>flow</name>
     <message>
-        <location filename="../wizard/core/flow.py" line="+75"/>
+        <location filename="../wizard/core/flow.py" line="+82"/>
         <source>Sender systems</source>
         <translation>送信側システム</translation>
     </message>
@@ -2908,7 +2948,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>概要</translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+126"/>
         <source>This is not a URL or host name: paste the endpoint as https://host/path, or the runtime host alone.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2933,7 +2973,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+103"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>テナントのロードバランサーのルート証明書 (DER)</translation>
     </message>
@@ -3036,7 +3076,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>https</name>
     <message>
-        <location filename="../wizard/core/https.py" line="+75"/>
+        <location filename="../wizard/core/https.py" line="+80"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
         <translation>{url} は{what}に対して JSON ではない {content_type} で応答しました (HTTP {status})。</translation>
     </message>
@@ -3051,12 +3091,12 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>{file} は CA ファイルとして使用できません ({reason})。サーバー証明書に署名した CA 証明書を含む PEM ファイルを指定してください。</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+126"/>
         <source>{url!r} is not an https URL.</source>
         <translation>{url!r} は https URL ではありません。</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+45"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
         <translation>{host} のサーバー証明書は信頼されていません ({reason})。{advice}</translation>
     </message>
@@ -3129,7 +3169,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>import_p12</name>
     <message>
-        <location filename="../wizard/commands/import_p12.py" line="+40"/>
+        <location filename="../wizard/commands/import_p12.py" line="+37"/>
         <source>a password file</source>
         <translation>パスワードファイル</translation>
     </message>
@@ -3147,8 +3187,8 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>import_reply</name>
     <message>
-        <location line="+25"/>
-        <location filename="../wizard/commands/import_reply.py" line="+50"/>
+        <location line="+26"/>
+        <location filename="../wizard/commands/import_reply.py" line="+40"/>
         <source>Next: {command}</source>
         <translation>次の手順: {command}</translation>
     </message>
@@ -3208,7 +3248,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>lints</name>
     <message>
-        <location filename="../wizard/core/chain.py" line="+85"/>
+        <location filename="../wizard/core/chain.py" line="+84"/>
         <source>certificate for another key</source>
         <translation>別の鍵の証明書</translation>
     </message>
@@ -3532,7 +3572,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>mapping</name>
     <message>
-        <location filename="../wizard/core/mapping.py" line="+61"/>
+        <location filename="../wizard/core/mapping.py" line="+62"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</source>
         <translation>プロファイル {profile!r} にはまだ証明書がありません (状態 {state})。先に CA の応答をインポートしてください: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</translation>
     </message>
@@ -3809,12 +3849,12 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>エンドポイントを呼び出します: cpi-cert-wizard test-call --profile {profile}。403 が返り、デフォルトトレース (ljs_trace_&lt;node&gt;_&lt;date&gt;.log) に「サブジェクトと発行者が受け入れ可能な subjectAndIssuers リストに含まれていない」と記録されている場合は、チャネルのリストにこの証明書がありません。DN を比較してください (cpi-cert-wizard analyze-log でトレースを読み取れます)。</translation>
     </message>
     <message>
-        <location line="+214"/>
+        <location line="+213"/>
         <source>nothing (the name is empty)</source>
         <translation>なし (名前が空です)</translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+161"/>
         <source>The instance name</source>
         <translation>インスタンス名</translation>
     </message>
@@ -4238,7 +4278,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>プロファイル {name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+279"/>
+        <location filename="../wizard/core/profiles.py" line="+282"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>最後に変更する前のプロファイルは {backup} に保存されています。復元するにはこれを {file} に上書きコピーするか、プロファイルを削除してください。</translation>
     </message>
@@ -4312,7 +4352,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <name>render</name>
     <message>
         <location filename="../wizard/commands/fetch_root.py" line="-37"/>
-        <location filename="../wizard/commands/render.py" line="+17"/>
+        <location filename="../wizard/commands/render.py" line="-117"/>
         <source>leaf</source>
         <translation>リーフ</translation>
     </message>
@@ -4551,7 +4591,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>sandbox</name>
     <message>
-        <location filename="../wizard/commands/sandbox.py" line="+155"/>
+        <location filename="../wizard/commands/sandbox.py" line="+151"/>
         <source>Sandbox tenant running at {url} (Ctrl-C to stop)
   trust this load-balancer root: {lb_root} (DER: {lb_root_cer})
   demo CA root (issues client certificates): {ca_root}
@@ -4921,7 +4961,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>社内 CA のパスワード</translation>
     </message>
     <message>
-        <location line="+393"/>
+        <location line="+442"/>
         <source>none (no usable keyring)</source>
         <translation>なし (使用可能なキーリングがありません)</translation>
     </message>
@@ -4946,17 +4986,17 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>毎回入力を求められます。または環境変数 {variables} を設定してください。</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>The keyring ({keyring}) is locked, so {what} cannot be used. Unlock it (log in to the desktop session or unlock &apos;Login&apos; in Passwords and Keys) and try again.</source>
         <translation>キーリング ({keyring}) がロックされているため、{what}を使用できません。ロックを解除してから (デスクトップセッションにログインするか、「パスワードと鍵」で &apos;Login&apos; キーリングのロックを解除)、再試行してください。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>The keyring ({keyring}) refused to handle {what}: {error}. Check that it is running and unlocked.</source>
         <translation>キーリング ({keyring}) が{what}の処理を拒否しました: {error}。キーリングが実行中でロック解除されていることを確認してください。</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+52"/>
         <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
         <translation>プロファイルの{What}が必要ですが、キーリングも入力用の端末もありません。環境変数 {variable} を設定してください。</translation>
     </message>
@@ -5011,7 +5051,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>保存されていません: キーリングがないため、入力を求められます（または環境変数 {variable} を設定してください）</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>The keyring refused to delete {what}: {error}.</source>
         <translation>キーリングが{what}の削除を拒否しました: {error}。</translation>
     </message>
@@ -5298,7 +5338,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+216"/>
+        <location filename="../wizard/core/testcall.py" line="+218"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>プロファイル {profile!r} には秘密鍵 ({file}) がありません。先に鍵と CSR を作成する (csr) か、PKCS#12 をインポート (import-p12) してください。</translation>
     </message>
@@ -5353,7 +5393,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>受け入れ可能なクライアントルート証明書のファイル</translation>
     </message>
     <message>
-        <location line="+563"/>
+        <location line="+555"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>この呼び出しはクライアント証明書に加えて Authorization ヘッダーを送っています。SAP KBA 3584034: テナントに対して Basic 認証とクライアント証明書を混在させる送信側では、TLS セッションの再利用により 401 が断続的に発生します。送信側ごとに認証方式を 1 つにしてください。</translation>
     </message>
@@ -5678,11 +5718,11 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     </message>
     <message>
         <location line="+10"/>
-        <source>It wants credentials: give them in the proxy URL (http://user:password@proxy:port).</source>
-        <translation>資格情報が必要です: プロキシ URL に含めて指定してください (http://user:password@proxy:port)。</translation>
+        <source>It wants credentials: set them in the environment variable HTTPS_PROXY (http://user:password@proxy:port), not on the command line, where other users of the machine can read them.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Its rules do not allow a tunnel to {target}; ask the proxy&apos;s administrators to allow CONNECT to this host and port.</source>
         <translation>プロキシのルールで {target} へのトンネルが許可されていません。このホストとポートへの CONNECT を許可するよう、プロキシの管理者に依頼してください。</translation>
     </message>
@@ -5798,7 +5838,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+101"/>
+        <location filename="../wizard/core/trust.py" line="+102"/>
         <source>an SAP trust list</source>
         <translation>SAP のトラストリスト</translation>
     </message>
