@@ -33,6 +33,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Integration",
     )
 
+    parser.add_argument(
+        "--new-key",
+        action="store_true",
+        help="replace the profile's key even though its CSR still waits for the CA's answer",
+    )
+
 
 def _password(args: argparse.Namespace, ctx: Context) -> str:
     if args.password_file:
@@ -70,6 +76,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         sap_roots=ctx.sap_roots,
         fetch_aia=not args.no_aia,
         accept_without_client_auth=args.accept_without_client_auth,
+        replace_key=args.new_key,
     )
     text, data = import_outcome(
         result,

@@ -201,13 +201,39 @@ def load_chain(store: ProfileStore, name: str) -> list[x509.Certificate]:
     return x509.load_pem_x509_certificates(data)
 
 
+# Made from a certificate by later steps (export, mapping): stale once another certificate comes.
+_DERIVED_FILES = tuple(
+    a
+    for a in CERTIFICATE_FILES
+    if a not in (Artefact.CHAIN, Artefact.CLIENT_CHAIN_PEM, Artefact.LEAF_CER, Artefact.LEAF_PEM)
+)
+
+
+def _retire_certificate_files(store: ProfileStore, name: str, *, archive: bool) -> None:
+    """Another certificate replaces the current one (re-issued for the same key, or a new key):
+    archive what was made from the old one and remove what later steps derive from it (the
+    .p12, the mapping files), so no file in the folder still carries the old certificate."""
+    present = [a for a in CERTIFICATE_FILES if store.path(name, a).exists()]
+    if archive and present:
+        with store.change(name) as change:
+            folder = store.new_archive_folder(name)
+            for artefact in present:
+                change.write(f"{folder}/{artefact.value}", store.path(name, artefact).read_bytes())
+    for artefact in _DERIVED_FILES:
+        store.remove_artefact(name, artefact)
+
+
 def _store_certificate(
     store: ProfileStore,
     profile: Profile,
     report: chains.ChainReport,
+    *,
+    archived: bool = False,
 ) -> dict[str, Path]:
     name = profile.name
     leaf = report.leaf
+    if profile.leaf_sha256 and profile.leaf_sha256 != chains.fingerprint(leaf):
+        _retire_certificate_files(store, name, archive=not archived)
     client_chain = [leaf, *report.intermediates]
     full = [link.certificate for link in report.links]
     files = {
@@ -342,10 +368,15 @@ def import_p12(
     sap_roots: Path | None = None,
     fetch_aia: bool = True,
     accept_without_client_auth: bool = False,
+    replace_key: bool = False,
 ) -> ImportResult:
-    """Bring your own key pair: a PKCS#12 from elsewhere becomes this profile's key and certificate."""
+    """Bring your own key pair: a PKCS#12 from elsewhere becomes this profile's key and certificate.
+
+    Over a profile whose CSR (for another key) still waits for the CA's answer only with
+    `replace_key`: the CA's reply would no longer fit the profile's key."""
     data = read_input_file(p12_file, what=translate("enrollment", "a PKCS#12 file"))
     contents = p12.read_p12(data, password, source=str(p12_file))
+    _refuse_pending_request(store, name, contents.key, replace_key=replace_key)
     if contents.certificate is None:
         raise WizardError(
             "p12.no_certificate",
@@ -356,8 +387,34 @@ def import_p12(
         certificates += reply.read_certificate_files(chain_files)
     return _adopt_key_and_chain(
         store, secrets, name, contents.key, certificates, str(p12_file), ca_files, sap_roots,
-        fetch_aia, accept_without_client_auth,
+        fetch_aia, accept_without_client_auth, replace_key,
     )  # fmt: skip
+
+
+def _refuse_pending_request(
+    store: ProfileStore, name: str, key: keys.PrivateKey, *, replace_key: bool
+) -> None:
+    if replace_key or not store.exists(name):
+        return
+    csr = store.path(name, Artefact.CSR)
+    request = store.read_artefact(name, Artefact.CSR)
+    if request is None or store.load(name).leaf_sha256:
+        return
+    try:
+        waiting = x509.load_pem_x509_csr(request).public_key()
+    except ValueError:
+        waiting = None
+    if waiting is None or not keys.same_public_key(waiting, key.public_key()):
+        raise WizardError(
+            "key.pending",
+            translate(
+                "enrollment",
+                "Profile {name!r} has a certificate request waiting at the CA ({csr}); importing "
+                "this keystore would replace its key, and the CA's answer would then fit no key. "
+                "To replace it anyway, run again with --new-key (the current key is kept in the "
+                "profile's archive); or import into another --profile.",
+            ).format(name=name, csr=csr),
+        )
 
 
 def _adopt_key_and_chain(
@@ -371,6 +428,7 @@ def _adopt_key_and_chain(
     sap_roots: Path | None,
     fetch_aia: bool,
     accept_without_client_auth: bool = False,
+    replace_key: bool = False,
 ) -> ImportResult:
     report = _check(
         certificates, key.public_key(), ca_files, sap_roots, source, fetch_aia,
@@ -381,14 +439,16 @@ def _adopt_key_and_chain(
         passphrase, _where = secrets.create(name, SecretKind.KEY_PASSPHRASE)
     with store.change(name):
         profile = store.load_or_create(name)
-        if store.path(name, Artefact.KEY).exists():
+        _refuse_pending_request(store, name, key, replace_key=replace_key)  # again, locked
+        archived = store.path(name, Artefact.KEY).exists()
+        if archived:
             _archive_current(store, name)
         store.remove_artefact(name, Artefact.CSR)
         store.write_artefact(name, Artefact.KEY, keys.encrypt_key(key, passphrase))
         profile.key_type = keys.key_type_of(key)
         profile.subject = report.leaf.subject.rfc4514_string()
         profile.secrets_backend = secrets.backend_name
-        files = _store_certificate(store, profile, report)
+        files = _store_certificate(store, profile, report, archived=archived)
         files["key"] = store.path(name, Artefact.KEY)
     return ImportResult(profile=profile, report=report, files=files)
 
@@ -456,7 +516,16 @@ def import_service_key(
         ) from None
     with store.change(name):
         result = _adopt_key_and_chain(
-            store, secrets, name, key, certificates, str(key_file), ca_files, sap_roots, fetch_aia
+            store,
+            secrets,
+            name,
+            key,
+            certificates,
+            str(key_file),
+            ca_files,
+            sap_roots,
+            fetch_aia,
+            replace_key=True,  # as before: a service key is SAP's key pair for this profile
         )  # type: ignore[arg-type]
         profile = result.profile
         profile.environment = "cf"
