@@ -77,6 +77,7 @@ def secrets(memory_keyring):
 
 def open_window(qtbot, home: Path, keyring, **options):
     window = build_window(GuiOptions(home=home, keyring=keyring, **options))
+    window.ask_before_closing = False  # pytest-qt closes every window after the test
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window._painted and window.ready, timeout=10000)

@@ -85,6 +85,7 @@ def test_closing_the_window_with_typed_input_asks_first(wizard):
     wizard.click(wizard.page_of(Step.START).new_button)
     wizard.qtbot.waitUntil(lambda: wizard.at() is Step.TENANT)
     wizard.qtbot.keyClicks(wizard.page_of(Step.TENANT).url, "https://tenant.example.com")
+    wizard.window.ask_before_closing = True  # as in the program
     seen: list[str] = []
     answer_next_question(wizard.qtbot, QMessageBox.StandardButton.Cancel, seen)
     wizard.window.close()

@@ -54,7 +54,6 @@ class GuiOptions:
     sap_roots: Path | None = None
     lang: str | None = None
     sandbox: bool = False
-    screenshots: Path | None = None
     keyring: object | None = None  # a keyring backend instead of the OS keyring (screenshots)
     argv: list[str] = field(default_factory=lambda: [sys.argv[0]])
 
@@ -136,13 +135,7 @@ def build_window(options: GuiOptions):
 
 def run_gui(options: GuiOptions) -> int:
     started = time.perf_counter()
-    if options.screenshots is not None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = create_application(options.argv, options.lang)
-    if options.screenshots is not None:
-        from wizard.ui.screenshots import take_screenshots
-
-        return take_screenshots(options)
     window = build_window(options)
     if os.environ.get(EXIT_AFTER_PAINT):
 

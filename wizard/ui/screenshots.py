@@ -7,6 +7,7 @@ translations).
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QWizard
 
 from wizard.core.errors import WizardError
 from wizard.core.flow import Step
-from wizard.ui.app import GuiOptions, build_window
+from wizard.ui.app import GuiOptions, build_window, create_application
 
 FILE_NAMES: dict[Step, str] = {
     Step.START: "00-start.png",
@@ -112,8 +113,15 @@ def tour(window, *, shot: Callable[[Step], None]) -> None:
     shot(Step.SUMMARY)
 
 
-def take_screenshots(options: GuiOptions) -> int:
-    out = Path(options.screenshots).expanduser()
+def run_screenshots(out: Path, options: GuiOptions) -> int:
+    """`gui --screenshots DIR`: the application offscreen, then the tour."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    create_application(options.argv, options.lang)
+    return take_screenshots(out, options)
+
+
+def take_screenshots(out: Path, options: GuiOptions) -> int:
+    out = Path(out).expanduser()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cpi-cert-wizard-tour-") as home:
         tour_options = GuiOptions(home=Path(home), lang=options.lang, keyring=_memory_keyring())

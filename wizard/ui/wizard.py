@@ -53,6 +53,7 @@ class CertWizard(QWizard):
         self.session = session
         self._painted = False
         self._closing = False
+        self.ask_before_closing = True  # closing with typed input asks (tests turn it off)
         self.ready = False  # all nine steps added (right after the first paint)
         session.setParent(self)
         self.setWindowTitle(
@@ -242,6 +243,7 @@ class CertWizard(QWizard):
         page = self.currentPage()
         if (
             page is not None
+            and self.ask_before_closing
             and self.isVisible()
             and page.step is not Step.START
             and page.unsaved()

@@ -197,13 +197,13 @@ class Page(QWizardPage):
         return WrapLabel(text, parent)
 
     @staticmethod
-    def field_error(parent: QWidget | None = None) -> QLabel:
-        """The red line under an input that says what is wrong with it."""
+    def field_error(parent: QWidget | None = None, severity: Severity = Severity.ERROR) -> QLabel:
+        """The red line under an input that says what is wrong with it (amber: a warning)."""
         from wizard.ui.widgets.banner import severity_colour
 
         label = WrapLabel("", parent)
         palette = label.palette()
-        palette.setColor(label.foregroundRole(), severity_colour(palette, Severity.ERROR))
+        palette.setColor(label.foregroundRole(), severity_colour(palette, severity))
         label.setPalette(palette)
         label.hide()
         return label

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.errors import WizardError
-from wizard.core.flow import Step
+from wizard.core.flow import Step, country_problem, normalize_country
 from wizard.core.profiles import Artefact, Profile, ProfileStore, State
 from wizard.ui import workers
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
-from wizard.ui.text import arg, from_core
+from wizard.ui.text import arg, from_core, translate
 from wizard.ui.widgets.banner import Banner, Severity
 from wizard.ui.widgets.button_row import ButtonRow, action_button
 from wizard.ui.widgets.choice import Choice
@@ -171,6 +171,7 @@ class KeyPage(Page):
             self.errors[name] = error
         self.edits["country"].setMaxLength(2)
         self.edits["country"].setPlaceholderText("DE")
+        self.edits["country"].textEdited.connect(self._country_typed)
         self.sans = QLineEdit(group)
         self.sans.setPlaceholderText(self.tr("optional, e.g. DNS:erp.example.com, email:it@x.com"))
         self.sans.textChanged.connect(self._validate)
@@ -289,6 +290,16 @@ class KeyPage(Page):
 
         return SubjectFields(**self.values(), sans=self.san_list())
 
+    def _country_typed(self, text: str) -> None:
+        """`de` becomes `DE` as it is typed (the subject needs capitals)."""
+        upper = normalize_country(text)
+        if upper != text:
+            edit = self.edits["country"]
+            position = edit.cursorPosition()
+            edit.setText(upper)
+            edit.setCursorPosition(min(position, len(upper)))
+            edit.setModified(True)
+
     def values(self) -> dict[str, str]:
         return {name: self.edits[name].text() for name in FIELD_NAMES}
 
@@ -301,6 +312,10 @@ class KeyPage(Page):
         out: dict[str, str] = {}
         for problem in self.subject().problems():
             out.setdefault(problem.field, from_core(problem.message))
+        country = self.edits["country"].text()
+        unknown = country_problem(country)
+        if unknown and "country" not in out:
+            out["country"] = translate("flow", unknown).format(code=country)
         return out
 
     def _validate(self) -> None:

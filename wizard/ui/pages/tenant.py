@@ -6,11 +6,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
 from wizard.core.errors import WizardError
-from wizard.core.flow import Step
+from wizard.core.flow import Step, check_tenant_url
 from wizard.core.profiles import Profile, ProfileStore, validate_profile_name
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
-from wizard.ui.text import arg, from_core
+from wizard.ui.text import arg, from_core, translate
+from wizard.ui.widgets.banner import Severity
 from wizard.ui.widgets.choice import Choice
 
 ENVIRONMENTS = ("", "neo", "cf")
@@ -28,10 +29,17 @@ def save_tenant(
     store: ProfileStore, name: str, url: str, environment: str | None, *, new: bool
 ) -> Profile:
     """Worker: create the profile (refused if the name is taken) and record the tenant."""
+    from wizard.core.fetch_root import ROOT_FILES
     from wizard.core.tlsprobe import parse_target
 
     target = parse_target(url)
     profile = store.create(name) if new else store.load(name)
+    if not new and (profile.tenant_host, profile.tenant_port) != (target.host, target.port):
+        # another tenant: the old one's root must not be taken for this one's (nor resumed past)
+        for artefact in ROOT_FILES:
+            store.remove_artefact(name, artefact)
+        profile.tenant_root_sha256 = None
+        profile.tenant_root_subject = None
     profile.tenant_url = target.url or f"https://{target.address}"
     profile.tenant_host = target.host
     profile.tenant_port = target.port
@@ -62,6 +70,7 @@ class TenantPage(Page):
             "https://<subdomain>.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders"
         )
         self.url_error = self.field_error(self)
+        self.url_warning = self.field_error(self, Severity.WARNING)  # not the runtime endpoint
         self.environment = Choice(self)
         self.environment.addItems(
             [self.tr("Detect from the host"), self.tr("Neo"), self.tr("Cloud Foundry")]
@@ -78,6 +87,7 @@ class TenantPage(Page):
         form.addRow("", self.name_error)
         form.addRow(url_label, self.url)
         form.addRow("", self.url_error)
+        form.addRow("", self.url_warning)
         form.addRow(env_label, self.environment)
         form.addRow("", self.detected)
         self.body.addLayout(form)
@@ -135,6 +145,9 @@ class TenantPage(Page):
         text = self.url.text().strip()
         if not text:
             return self.tr("Paste the endpoint URL or the host.") if self._touched else None
+        checked = check_tenant_url(text)
+        if checked.problem:
+            return translate("flow", checked.problem)
         try:
             parse_target(text)
         except WizardError as exc:
@@ -154,10 +167,15 @@ class TenantPage(Page):
             host = parse_target(self.url.text()).host
         except WizardError:
             self.detected.clear()
+            self.set_field_error(self.url_warning, None)
             return
         found = detect_environment(host)
         label = {"neo": self.tr("Neo"), "cf": self.tr("Cloud Foundry")}
         chosen = self.chosen_environment()
+        warning = check_tenant_url(self.url.text()).warning
+        self.set_field_error(
+            self.url_warning, translate("flow", warning).format(host=host) if warning else None
+        )
         if chosen and found and chosen != found:
             self.detected.setText(
                 arg(self.tr("Note: the host looks like %1, not %2."), label[found], label[chosen])

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from PySide6.QtWidgets import QFileDialog, QFormLayout, QLabel, QLineEdit
 
 from wizard.core.flow import Step
-from wizard.core.profiles import Profile, ProfileStore, State, now_utc
+from wizard.core.profiles import Profile, ProfileStore
 from wizard.ui import workers
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
@@ -43,7 +43,7 @@ def test_call(
     cancel: workers.CancelToken,
 ) -> Called:
     """Worker: the test call, then its verdict recorded in the profile (unless cancelled)."""
-    from wizard.core.testcall import call_endpoint
+    from wizard.core.testcall import call_endpoint, record_result
     from wizard.core.trust import load_sap_list
 
     profile = store.load(name)
@@ -51,12 +51,7 @@ def test_call(
     result = call_endpoint(
         profile, store=store, secrets=secrets, url=url or None, sap_list=sap_list
     )
-    profile = store.load(name)  # fresh: the call may have taken a while
-    profile.last_test_verdict = result.verdict.value
-    profile.last_test_at = result.at or now_utc().isoformat()
-    profile.last_test_url = result.url
-    if result.ok:
-        profile.state = State.TESTED
+    profile = record_result(store.load(name), result)  # fresh: the call may have taken a while
     workers.GuardedStore(store, cancel).save(profile)
     return Called(
         profile=profile,
