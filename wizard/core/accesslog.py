@@ -25,8 +25,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cryptography import x509
-from cryptography.x509.oid import NameOID
 
+from wizard.core.certs import common_name  # also imported from here
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
 from wizard.core.storage import open_log_text
@@ -142,19 +142,6 @@ class LogAnalysis:
 
     def count(self, verdict: Verdict) -> int:
         return dict(self.verdicts).get(verdict, 0)
-
-
-def common_name(name: x509.Name | str | None) -> str | None:
-    """The CN of a name (an x509.Name or an RFC 4514 string), or None."""
-    if name is None:
-        return None
-    if isinstance(name, str):
-        try:
-            name = x509.Name.from_rfc4514_string(name)
-        except ValueError:
-            return None
-    values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(values[0].value) if values else None
 
 
 def certificate_user(subject: x509.Name | str | None, issuer: x509.Name | str | None) -> str | None:

@@ -27,10 +27,12 @@ from cryptography.hazmat.primitives import serialization
 
 from wizard.core import chain as chains
 from wizard.core import keys
+from wizard.core.certs import spki_der
 from wizard.core.csr import SubjectFields
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
 from wizard.core.profiles import (
+    HAS_CERTIFICATE,
     Artefact,
     BrokenProfile,
     Profile,
@@ -479,12 +481,6 @@ def _zip(requests: dict[str, bytes]) -> bytes:
 # --- batch import ----------------------------------------------------------------------------------
 
 
-def _spki(key) -> bytes:
-    return key.public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-
-
 def reply_files(paths: Iterable[Path]) -> tuple[list[Path], list[ProfileResult]]:
     """The files to read: given files as they are, folders' certificate files (by extension)."""
     files: list[Path] = []
@@ -546,7 +542,7 @@ def _waiting_requests(store: ProfileStore) -> dict[bytes, str]:
         if request is None:
             continue
         try:
-            out[_spki(x509.load_pem_x509_csr(request).public_key())] = name
+            out[spki_der(x509.load_pem_x509_csr(request).public_key())] = name
         except ValueError:
             continue  # a damaged request: import-reply for that profile explains it
     return out
@@ -585,7 +581,7 @@ def import_replies(
     for cert in certificates:
         if chains.is_ca(cert):
             continue
-        name = wanted.get(_spki(cert.public_key()))
+        name = wanted.get(spki_der(cert.public_key()))
         if name is None:
             _each(
                 results,
@@ -689,14 +685,11 @@ def select_profiles(
     return out
 
 
-_HAS_CERTIFICATE = (State.CERTIFICATE_IMPORTED, State.MAPPED, State.TESTED)
-
-
 def _not_ready(profile: Profile | BrokenProfile, store: ProfileStore) -> ProfileResult | None:
     if isinstance(profile, BrokenProfile):
         return ProfileResult(profile.name, Status.FAILED, profile.message)
     if (
-        profile.state not in _HAS_CERTIFICATE
+        profile.state not in HAS_CERTIFICATE
         or not store.path(profile.name, Artefact.CHAIN).exists()
     ):
         return ProfileResult(

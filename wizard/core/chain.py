@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, padding, rsa
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 from cryptography.x509.verification import (
     Criticality,
@@ -35,8 +35,19 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
+from wizard.core.certs import (  # fingerprint & co. stay importable from here
+    WEAK_HASHES,
+    eku_name,
+    extension,
+    fingerprint,
+    is_issued_by,
+    is_self_signed,
+    spki_der,
+    subject_of,
+)
 from wizard.core.errors import WizardError
 from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
+from wizard.core.renewal import RENEW_WITHIN_DAYS, renewal_due
 from wizard.core.reply import parse_certificates
 from wizard.core.trust import SapStatus, SapTrustList, TrustSource, load_sap_list
 
@@ -44,20 +55,8 @@ LINTS_CONTEXT = "lints"  # tr() context of this module's texts
 
 AIA_MAX_BYTES = 1024 * 1024  # an issuer certificate or a small PKCS#7 bundle; never more
 MAX_CHAIN_LENGTH = 10
-EXPIRES_SOON_DAYS = 30
-RENEWAL_FRACTION = 2 / 3
 BALTIMORE_SHA1 = "d4de20d05e66fc53fe1a50882c78db2852cae474"
 _RECOMMENDED_CURVES = (ec.SECP256R1, ec.SECP384R1)
-_WEAK_HASHES = ("sha1", "md5")
-_EKU_NAMES = {
-    ExtendedKeyUsageOID.SERVER_AUTH: "serverAuth",
-    ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",
-    ExtendedKeyUsageOID.CODE_SIGNING: "codeSigning",
-    ExtendedKeyUsageOID.EMAIL_PROTECTION: "emailProtection",
-    ExtendedKeyUsageOID.TIME_STAMPING: "timeStamping",
-    ExtendedKeyUsageOID.OCSP_SIGNING: "OCSPSigning",
-    ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE: "anyExtendedKeyUsage",
-}
 
 
 class Severity(StrEnum):
@@ -417,90 +416,7 @@ class ServerChainReport:
 
 
 # ---------------------------------------------------------------------------------------------
-# Basic facts about certificates
-
-
-def fingerprint(cert: x509.Certificate) -> str:
-    return cert.fingerprint(hashes.SHA256()).hex()
-
-
-def subject_of(cert: x509.Certificate) -> str:
-    return cert.subject.rfc4514_string()
-
-
-def is_issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    """`issuer` names, identifies (AKI/SKI when both present) and signed `cert`."""
-    if cert.issuer != issuer.subject:
-        return False
-    aki, ski = _authority_key_id(cert), _subject_key_id(issuer)
-    if aki is not None and ski is not None and aki != ski:
-        return False
-    return _signature_verifies(cert, issuer)
-
-
-def is_self_signed(cert: x509.Certificate) -> bool:
-    return is_issued_by(cert, cert)
-
-
-def _signature_verifies(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    try:
-        cert.verify_directly_issued_by(issuer)
-        return True
-    except InvalidSignature:
-        return False
-    except (ValueError, TypeError, UnsupportedAlgorithm):
-        # cryptography refuses SHA-1 signatures here; legacy roots and old chains still use them,
-        # and we must recognise them to report "SHA-1" rather than "issuer not found".
-        return _legacy_signature_verifies(cert, issuer)
-
-
-def _legacy_signature_verifies(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    try:
-        algorithm = cert.signature_hash_algorithm
-        parameters = cert.signature_algorithm_parameters
-    except UnsupportedAlgorithm:
-        return False
-    if algorithm is None or algorithm.name not in _WEAK_HASHES:
-        return False
-    key = issuer.public_key()
-    try:
-        if isinstance(key, rsa.RSAPublicKey):
-            rsa_padding = parameters or padding.PKCS1v15()
-            key.verify(cert.signature, cert.tbs_certificate_bytes, rsa_padding, algorithm)
-        elif isinstance(key, ec.EllipticCurvePublicKey):
-            key.verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(algorithm))
-        elif isinstance(key, dsa.DSAPublicKey):
-            key.verify(cert.signature, cert.tbs_certificate_bytes, algorithm)
-        else:
-            return False
-    except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
-        return False
-    return True
-
-
-def _authority_key_id(cert: x509.Certificate) -> bytes | None:
-    aki = _extension(cert, x509.AuthorityKeyIdentifier)
-    return aki.key_identifier if aki is not None else None
-
-
-def _subject_key_id(cert: x509.Certificate) -> bytes | None:
-    ski = _extension(cert, x509.SubjectKeyIdentifier)
-    return ski.digest if ski is not None else None
-
-
-def _extension(cert: x509.Certificate, kind):
-    try:
-        return cert.extensions.get_extension_for_class(kind).value
-    except (x509.ExtensionNotFound, ValueError):  # absent, or too malformed to read: not there
-        return None
-
-
-def _public_key_der(key) -> bytes:
-    if hasattr(key, "public_key") and not isinstance(key, x509.Certificate):
-        key = key.public_key()  # a private key was given: compare its public half
-    return key.public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+# Basic facts about certificates (fingerprint, issuer, self-signed: wizard/core/certs.py)
 
 
 def _unique(certificates: Iterable[x509.Certificate]) -> list[x509.Certificate]:
@@ -624,7 +540,7 @@ def _find_issuer(
 
 
 def _aia_urls(cert: x509.Certificate) -> list[str]:
-    aia = _extension(cert, x509.AuthorityInformationAccess)
+    aia = extension(cert, x509.AuthorityInformationAccess)
     if aia is None:
         return []
     return [
@@ -718,8 +634,8 @@ def _client_policies() -> tuple[ExtensionPolicy, ExtensionPolicy]:
 def _pick_leaf(certificates: list[x509.Certificate], public_key) -> tuple[x509.Certificate, bool]:
     """The certificate for `public_key` if any, else the one that issues none of the others."""
     if public_key is not None:
-        wanted = _public_key_der(public_key)
-        matching = [c for c in certificates if _public_key_der(c.public_key()) == wanted]
+        wanted = spki_der(public_key)
+        matching = [c for c in certificates if spki_der(c.public_key()) == wanted]
         if matching:
             # Several certificates for the same key (a renewal): take the most recent one.
             return max(matching, key=lambda c: c.not_valid_before_utc), True
@@ -735,7 +651,7 @@ def _pick_leaf(certificates: list[x509.Certificate], public_key) -> tuple[x509.C
 
 def is_ca(cert: x509.Certificate) -> bool:
     """A CA certificate (basicConstraints cA=TRUE)."""
-    constraints = _extension(cert, x509.BasicConstraints)
+    constraints = extension(cert, x509.BasicConstraints)
     return bool(constraints and constraints.ca)
 
 
@@ -899,13 +815,13 @@ def _leaf_findings(leaf: x509.Certificate, when: dt.datetime) -> list[Finding]:
     out = []
     if is_ca(leaf):
         out.append(finding("leaf_is_ca", subject))
-    eku = _extension(leaf, x509.ExtendedKeyUsage)
+    eku = extension(leaf, x509.ExtendedKeyUsage)
     if eku is None:
         out.append(finding("no_eku", subject))
     elif ExtendedKeyUsageOID.CLIENT_AUTH not in set(eku):  # anyExtendedKeyUsage alone is refused
-        usages = ", ".join(_EKU_NAMES.get(oid, oid.dotted_string) for oid in eku)
+        usages = ", ".join(eku_name(oid) for oid in eku)
         out.append(finding("no_client_auth", subject, usages=usages))
-    key_usage = _extension(leaf, x509.KeyUsage)
+    key_usage = extension(leaf, x509.KeyUsage)
     if key_usage is not None and not key_usage.digital_signature:
         out.append(finding("no_digital_signature", subject, usages=_key_usages(key_usage)))
     names = [a.value for a in leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
@@ -919,9 +835,9 @@ def _leaf_findings(leaf: x509.Certificate, when: dt.datetime) -> list[Finding]:
     if start <= when <= end:
         left = end - when
         lifetime = end - start
-        if left < dt.timedelta(days=EXPIRES_SOON_DAYS):
+        if left.days < RENEW_WITHIN_DAYS:
             out.append(finding("expires_soon", subject, date=_date(end), days=left.days))
-        elif when - start > lifetime * RENEWAL_FRACTION:
+        elif renewal_due(start, end, when):
             out.append(
                 finding(
                     "renewal_due", subject, date=_date(end), days=left.days, total=lifetime.days
@@ -980,7 +896,7 @@ def _key_and_signature_findings(links: Sequence[ChainLink], complete: bool) -> l
             algorithm = cert.signature_hash_algorithm
         except UnsupportedAlgorithm:
             continue
-        if algorithm is not None and algorithm.name in _WEAK_HASHES:
+        if algorithm is not None and algorithm.name in WEAK_HASHES:
             fix = (
                 translate("lints", "Ask the CA to issue it again with SHA-256.")
                 if is_leaf
@@ -1196,7 +1112,7 @@ def _server_validation(
 
 
 def _leaf_names(leaf: x509.Certificate) -> list[str]:
-    san = _extension(leaf, x509.SubjectAlternativeName)
+    san = extension(leaf, x509.SubjectAlternativeName)
     if san is None:
         return []
     names = [str(n) for n in san.get_values_for_type(x509.DNSName)]

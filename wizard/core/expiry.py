@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
+from wizard.core import renewal
 from wizard.core.profiles import BrokenProfile, Profile, ProfileStore, now_utc
+from wizard.core.renewal import RENEW_WITHIN_DAYS
 
-RENEW_WITHIN_DAYS = 30
 REMINDER_DAYS = 30
 PRODID = "-//cpi-cert-wizard//certificate reminder//EN"
 
@@ -79,7 +80,7 @@ def renew_by(profile: Profile, *, within: int = RENEW_WITHIN_DAYS) -> datetime |
     start, end = profile.not_before_dt, profile.not_after_dt
     if start is None or end is None:
         return None
-    return min(start + (end - start) * 2 / 3, end - timedelta(days=within))
+    return renewal.renew_by(start, end, within=within)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,14 @@ from wizard.core.expiry import (
     reminder_day,
     reminder_uid,
 )
-from wizard.core.profiles import Artefact, BrokenProfile, Profile, ProfileStore, State
+from wizard.core.profiles import (
+    HAS_CERTIFICATE,
+    Artefact,
+    BrokenProfile,
+    Profile,
+    ProfileStore,
+    State,
+)
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks for
@@ -99,13 +106,10 @@ class Progress:
     tested_ok: bool = False
 
 
-_CERTIFICATE_STATES = (State.CERTIFICATE_IMPORTED, State.MAPPED, State.TESTED)
-
-
 def progress_of(profile: Profile, present: Iterable[Artefact]) -> Progress:
     """The progress of `profile` given the artefact files that exist in its folder."""
     files = set(present)
-    has_certificate = profile.state in _CERTIFICATE_STATES and Artefact.CHAIN in files
+    has_certificate = profile.state in HAS_CERTIFICATE and Artefact.CHAIN in files
     return Progress(
         has_tenant=bool(profile.tenant_url or profile.tenant_host),
         has_root=Artefact.TENANT_ROOT_PEM in files or Artefact.TENANT_ROOT_CER in files,
@@ -321,15 +325,9 @@ def subject_cn(rfc4514: str | None) -> str | None:
     """The CN of a stored subject, read with cryptography (imported here: it is slow to load)."""
     if not rfc4514:
         return None
-    from cryptography import x509
-    from cryptography.x509.oid import NameOID
+    from wizard.core.certs import common_name
 
-    try:
-        name = x509.Name.from_rfc4514_string(rfc4514)
-    except ValueError:
-        return None
-    values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(values[0].value) if values else None
+    return common_name(rfc4514)
 
 
 def profile_row(store: ProfileStore, profile: Profile, at: datetime | None = None) -> ProfileRow:

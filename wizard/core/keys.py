@@ -7,6 +7,7 @@ from enum import StrEnum
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from wizard.core.certs import same_public_key  # noqa: F401 -- imported from here by callers
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
 
@@ -91,9 +92,3 @@ def load_key(pem: bytes, passphrase: str, *, source: str = "the key file") -> Pr
             ),
         )
     return key
-
-
-def same_public_key(a: PublicKey, b: PublicKey) -> bool:
-    spki = serialization.PublicFormat.SubjectPublicKeyInfo
-    der = serialization.Encoding.DER
-    return a.public_bytes(der, spki) == b.public_bytes(der, spki)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wizard.core.accesslog import ExplainedCall, LogAnalysis, common_name
+from wizard.core.accesslog import ExplainedCall, LogAnalysis
+from wizard.core.certs import common_name
 from wizard.core.tracelog import TraceAnalysis, TraceFinding
 from wizard.core.verdicts import Verdict
 

@@ -26,12 +26,14 @@ from enum import StrEnum
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
+from wizard.core.certs import cn_or_dn, fingerprint
 from wizard.core.errors import WizardError
 from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
-from wizard.core.profiles import Artefact, Profile, ProfileStore, State
+from wizard.core.profiles import HAS_CERTIFICATE, Artefact, Profile, ProfileStore, State
+from wizard.core.renewal import renewal_due
 from wizard.core.storage import atomic_write
 
 CONTEXT = "mapping"  # tr() context of this module's texts
@@ -41,10 +43,9 @@ MAX_USER_LENGTH = 150  # the OData entity's limit for `User`
 DEFAULT_VALIDITY_DAYS = 365
 CF_SERVICE = "it-rt"  # Process Integration Runtime
 CF_PLAN = "integration-flow"
-_ROLE = re.compile(r"^[A-Za-z0-9_.]+$")
+ROLE_NAME = re.compile(r"[A-Za-z0-9_.]+")  # a role name: letters, digits, _ and . (sandbox too)
 # CF names we put into a command line: only characters a shell never needs quoted.
 _CF_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_HAS_CERTIFICATE = (State.CERTIFICATE_IMPORTED, State.MAPPED, State.TESTED)
 
 
 class Environment(StrEnum):
@@ -438,11 +439,6 @@ def normalize_fingerprint(value: str) -> str:
     return value.replace(":", "").replace(" ", "").lower()
 
 
-def _first_cn(name: x509.Name) -> str:
-    values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(values[0].value) if values else name.rfc4514_string()
-
-
 @dataclass(frozen=True)
 class LeafCertificate:
     """The client certificate as the tenant sees it."""
@@ -464,12 +460,12 @@ class LeafCertificate:
         return cls(
             pem=cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
             der=der,
-            sha256=cert.fingerprint(hashes.SHA256()).hex(),
+            sha256=fingerprint(cert),
             md5=hashlib.md5(der, usedforsecurity=False).hexdigest(),
             subject=cert.subject.rfc4514_string(),
             issuer=cert.issuer.rfc4514_string(),
-            subject_cn=_first_cn(cert.subject),
-            issuer_cn=_first_cn(cert.issuer),
+            subject_cn=cn_or_dn(cert.subject),
+            issuer_cn=cn_or_dn(cert.issuer),
             not_before=cert.not_valid_before_utc,
             not_after=cert.not_valid_after_utc,
         )
@@ -605,11 +601,15 @@ def validate_user(user: str) -> str:
     return user
 
 
+def is_role_name(role: object) -> bool:
+    return isinstance(role, str) and ROLE_NAME.fullmatch(role) is not None
+
+
 def validate_roles(roles: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Roles in the order given, duplicates dropped; the default role when none."""
     out: list[str] = []
     for role in roles:
-        if not _ROLE.match(role):
+        if not is_role_name(role):
             bad = "".join(sorted({ch for ch in role if not re.match(r"[A-Za-z0-9_.]", ch)}))
             shown = repr(bad) if bad else translate("mapping", "nothing (the name is empty)")
             raise WizardError("mapping.role", text("role_invalid", role=role, bad=shown))
@@ -635,7 +635,7 @@ def leaf_of_profile(
     at: datetime | None = None,
 ) -> LeafCertificate:
     """The profile's leaf from its chain.pem bytes (leaf first); refuses a missing or expired one."""
-    if profile.state not in _HAS_CERTIFICATE:
+    if profile.state not in HAS_CERTIFICATE:
         raise WizardError(
             "mapping.no_certificate",
             text("no_certificate", profile=profile.name, state=profile.state),
@@ -707,9 +707,8 @@ def _lifetime_warnings(
     out = []
     if leaf.not_before > at:
         out.append(text("not_yet_valid", date=leaf.not_before.isoformat()))
-    lifetime = leaf.not_after - leaf.not_before
     days_left = (leaf.not_after - at).days
-    if at >= leaf.not_before + lifetime * 2 / 3 or days_left < 30:
+    if renewal_due(leaf.not_before, leaf.not_after, at):
         how = how or text("renewal_how_neo" if environment is Environment.NEO else "renewal_how_cf")
         out.append(
             text(

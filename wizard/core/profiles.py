@@ -28,9 +28,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from wizard.core import jsontext
+from wizard.core import jsontext, renewal
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
+from wizard.core.renewal import RENEW_WITHIN_DAYS
 from wizard.core.storage import (
     StagedChange,
     ensure_private_dir,
@@ -51,6 +52,9 @@ class State(StrEnum):
     CERTIFICATE_IMPORTED = "certificate-imported"
     MAPPED = "mapped"
     TESTED = "tested"
+
+
+HAS_CERTIFICATE = frozenset({State.CERTIFICATE_IMPORTED, State.MAPPED, State.TESTED})
 
 
 class Artefact(StrEnum):
@@ -223,13 +227,12 @@ class Profile:
             return None
         return (end - (at or now_utc())).days
 
-    def renewal_due(self, at: datetime | None = None, *, days: int = 30) -> bool:
-        """Past 2/3 of the lifetime or fewer than `days` days left."""
+    def renewal_due(self, at: datetime | None = None, *, days: int = RENEW_WITHIN_DAYS) -> bool:
+        """Past 2/3 of the lifetime or fewer than `days` days left (wizard.core.renewal)."""
         start, end = self.not_before_dt, self.not_after_dt
         if start is None or end is None:
             return False
-        at = at or now_utc()
-        return at >= start + (end - start) * 2 / 3 or (end - at).days < days
+        return renewal.renewal_due(start, end, at or now_utc(), within=days)
 
 
 _DATES = ("not_before", "not_after")  # compared with the clock: must carry a time zone

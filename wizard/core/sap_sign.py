@@ -32,10 +32,10 @@ from enum import StrEnum
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.x509.oid import NameOID
 
 from wizard.core import chain as chains
 from wizard.core import https, jsontext
+from wizard.core.certs import common_name
 from wizard.core.enrollment import ChainRejected, ImportResult, import_certificates
 from wizard.core.errors import SecretsUnavailable, WizardError
 from wizard.core.i18n import QT_TRANSLATE_NOOP, translate
@@ -547,15 +547,10 @@ def _csr_of(store: ProfileStore, name: str) -> tuple[bytes, x509.CertificateSign
     return data, x509.load_pem_x509_csr(data)
 
 
-def _cn(request: x509.CertificateSigningRequest) -> str | None:
-    values = request.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(values[0].value) if values else None
-
-
 def requested_cn(store: ProfileStore, name: str) -> str | None:
     """The CN of the profile's CSR (SAP keeps it; the rest of the subject is SAP's)."""
     store.load(name)
-    return _cn(_csr_of(store, name)[1])
+    return common_name(_csr_of(store, name)[1].subject)
 
 
 def default_certificate_name(profile: str) -> str:
@@ -729,7 +724,9 @@ def sign_with_sap(
     token = _get_token(conn, key, stored_secret=False)
     kept_in = _keep_secret(secrets, name, key)
     _say(progress, f"Sending the CSR to {urllib.parse.urlsplit(key.service_uri).netloc} …")
-    body = _signing_body(certificate_name, csr_pem, _cn(request), validity, auto_renew)
+    body = _signing_body(
+        certificate_name, csr_pem, common_name(request.subject), validity, auto_renew
+    )
     replaced = _send_csr(conn, key, token, body, certificate_name, replace)
     _say(progress, f"Fetching the certificate {certificate_name!r} …")
     certificates = _fetch_chain(conn, key, token, certificate_name)

@@ -43,11 +43,11 @@ from OpenSSL import SSL
 from wizard import __version__
 from wizard.core import chain as chainmod
 from wizard.core import tlsprobe
-from wizard.core.accesslog import common_name
+from wizard.core.certs import cn_or_dn, is_self_signed, same_public_key
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
-from wizard.core.keys import PrivateKey, load_key, same_public_key
-from wizard.core.profiles import Artefact, Profile, ProfileStore, State, default_home
+from wizard.core.keys import PrivateKey, load_key
+from wizard.core.profiles import Artefact, Profile, ProfileStore, State, default_home, now_utc
 from wizard.core.reply import NEED_CA_CERTIFICATES, NEED_SERVER_ROOTS, parse_certificates
 from wizard.core.secrets import SecretKind, Secrets
 from wizard.core.storage import read_input_file
@@ -194,9 +194,11 @@ class _Stop(Exception):
 
 
 def record_result(profile: Profile, result: TestCallResult) -> Profile:
-    """Note the outcome in the profile (the caller saves it); OK moves it to State.TESTED."""
+    """Note the outcome in the profile (the caller saves it); OK moves it to State.TESTED.
+
+    The CLI, the batch and the wizard's test-call page all record through here."""
     profile.last_test_verdict = result.verdict.value
-    profile.last_test_at = result.at
+    profile.last_test_at = result.at or now_utc().isoformat()
     profile.last_test_url = result.url
     if result.ok:
         profile.state = State.TESTED
@@ -238,7 +240,7 @@ def load_client_identity(store: ProfileStore, profile: Profile, secrets: Secrets
         sent = parse_certificates(sent_pem, source=str(chain_file))
     else:  # older profiles: send chain.pem without its root (servers never need the root)
         chain_file = store.path(name, Artefact.CHAIN)
-        sent = [known[0], *(c for c in known[1:] if not _self_signed(c))]
+        sent = [known[0], *(c for c in known[1:] if not is_self_signed(c))]
     passphrase = secrets.fetch(name, SecretKind.KEY_PASSPHRASE)
     key = load_key(key_pem, passphrase, source=str(store.path(name, Artefact.KEY)))
     if not same_public_key(key.public_key(), sent[0].public_key()):  # type: ignore[arg-type]
@@ -367,10 +369,6 @@ _REFUSED_BY_VERIFIER = {
 }
 
 
-def _self_signed(cert: x509.Certificate) -> bool:
-    return chainmod.is_self_signed(cert)
-
-
 def _short(name: x509.Name) -> str:
     return name.rfc4514_string()
 
@@ -379,9 +377,9 @@ def _root_sources(
     identity: ClientIdentity, accepted_certs: Sequence[x509.Certificate] = ()
 ) -> list[TrustSource]:
     """Roots only: the chain must reach one of them with what we *send*, not with what we know."""
-    roots = [c for c in (*identity.known_chain, *accepted_certs) if _self_signed(c)]
+    roots = [c for c in (*identity.known_chain, *accepted_certs) if is_self_signed(c)]
     own = TrustSource("the profile's chain.pem", tuple(roots))
-    if any(_self_signed(c) for c in identity.known_chain):
+    if any(is_self_signed(c) for c in identity.known_chain):
         return [own]  # the usual case: import-reply stored the root; no need to read the stores
     return [own, certifi_source(), system_source()]
 
@@ -419,7 +417,7 @@ def run_prechecks(
         )
     codes = {f.code: f for f in report.errors}
     leaf = identity.leaf
-    sent_names = " ← ".join(_cn_or_dn(c.subject) for c in identity.sent)
+    sent_names = " ← ".join(cn_or_dn(c.subject) for c in identity.sent)
     checks: list[PreCheck] = []
     if "self_signed" in codes:
         checks.append(
@@ -436,7 +434,7 @@ def run_prechecks(
             PreCheck(
                 "chain complete",
                 True,
-                f"we send {sent_names}, which reaches the root {_cn_or_dn(root.subject)}",
+                f"we send {sent_names}, which reaches the root {cn_or_dn(root.subject)}",
             )
         )
     else:
@@ -452,7 +450,7 @@ def run_prechecks(
     expired = [c for c in identity.sent if not _valid_at(c, at)]
     if expired:
         text = "; ".join(
-            f"{_cn_or_dn(c.subject)} is valid from {c.not_valid_before_utc:%Y-%m-%d} to "
+            f"{cn_or_dn(c.subject)} is valid from {c.not_valid_before_utc:%Y-%m-%d} to "
             f"{c.not_valid_after_utc:%Y-%m-%d}"
             for c in expired
         )
@@ -479,10 +477,6 @@ def run_prechecks(
 
 def _valid_at(cert: x509.Certificate, at: datetime) -> bool:
     return cert.not_valid_before_utc <= at <= cert.not_valid_after_utc
-
-
-def _cn_or_dn(name: x509.Name) -> str:
-    return common_name(name) or name.rfc4514_string()
 
 
 def _root_check(
@@ -1132,7 +1126,7 @@ class _Call:
                 "{protocol}: the server's certificate {name} is trusted: it leads to {trusted}.",
             ).format(
                 protocol=self.protocol,
-                name=_cn_or_dn(presented[0].subject),
+                name=cn_or_dn(presented[0].subject),
                 trusted=self.trusted.label,
             )
         )
@@ -1406,7 +1400,7 @@ class _Call:
                         "tells the two apart.",
                     ).format(
                         named=named,
-                        root=_cn_or_dn(self.report.root.subject),
+                        root=cn_or_dn(self.report.root.subject),
                         version=self.report.sap_list_version,
                     )
                 ],
@@ -1496,7 +1490,7 @@ def _connect_verdict(code: str) -> Verdict:
 def _chain_text(certs: Sequence[x509.Certificate]) -> str:
     if not certs:
         return translate("testcall", "no certificate")
-    names = " ← ".join(_cn_or_dn(c.subject) for c in certs)
+    names = " ← ".join(cn_or_dn(c.subject) for c in certs)
     extra = len(certs) - 1
     if extra == 0:
         return translate("testcall", "{names} (no intermediate)").format(names=names)

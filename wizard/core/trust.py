@@ -22,6 +22,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
 from wizard.core import jsontext
+from wizard.core.certs import fingerprint
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
 from wizard.core.reply import (
@@ -234,7 +235,7 @@ def _hex(text: str) -> str:
 
 
 def _fingerprints(cert: x509.Certificate) -> tuple[str, str]:
-    return cert.fingerprint(hashes.SHA256()).hex(), cert.fingerprint(hashes.SHA1()).hex()  # noqa: S303
+    return fingerprint(cert), cert.fingerprint(hashes.SHA1()).hex()  # noqa: S303
 
 
 def _matches(root: SapRoot, sha256: str, sha1: str) -> bool:
@@ -258,7 +259,7 @@ class TrustSource:
     @functools.cached_property
     def fingerprints(self) -> frozenset[str]:
         """SHA-256 (lowercase hex) of every certificate, computed once per source."""
-        return frozenset(c.fingerprint(hashes.SHA256()).hex() for c in self.certificates)
+        return frozenset(fingerprint(c) for c in self.certificates)
 
 
 def _quietly(load, *args):

@@ -7,7 +7,6 @@ writes made in this process.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -18,19 +17,18 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.x509.oid import NameOID
 
-from wizard.core import jsontext
+from wizard.core import certs, jsontext
+from wizard.core.certs import fingerprint
 from wizard.core.errors import WizardError
+from wizard.core.mapping import DEFAULT_ROLE, is_role_name  # the tenant's own role rule
 from wizard.core.storage import atomic_write
 
 SCHEMA_VERSION = 1
-DEFAULT_ROLE = "ESBMessaging.send"
 DEFAULT_NODE = "sandbox0"
 DEFAULT_MAX_BYTES = 40 * 1024 * 1024  # the HTTPS sender adapter's default maximum body size
 EXAMPLE_ENDPOINT = "/http/demo"
 
-_ROLE = re.compile(r"^[A-Za-z0-9_.]{1,64}$")
 _USER = re.compile(r"^[^\s\x00-\x1f\x7f]{1,150}$")
 _PATH = re.compile(r"^/(http|cxf)/[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$")
 
@@ -236,7 +234,7 @@ def check_user(user: str) -> str:
 
 
 def check_role(role: str) -> str:
-    if not isinstance(role, str) or not _ROLE.match(role):
+    if not is_role_name(role):
         raise WizardError(
             "sandbox.role",
             f"{role!r} is not a valid role name: use letters, digits, '_' and '.' only "
@@ -263,13 +261,11 @@ def check_max_bytes(value: int) -> int:
     return value
 
 
-def sha256_hex(cert: x509.Certificate) -> str:
-    return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+sha256_hex = fingerprint  # the mapping table's key: the certificate's SHA-256, as core writes it
 
 
 def common_name(name: x509.Name) -> str:
-    values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(values[0].value) if values else ""
+    return certs.common_name(name) or ""
 
 
 def mapping_row(cert: x509.Certificate, user: str) -> CertificateMapping:
@@ -291,12 +287,7 @@ def trusted_root_row(cert: x509.Certificate, *, source: str) -> TrustedRoot:
         is_ca = constraints.ca
     except x509.ExtensionNotFound:
         is_ca = False
-    self_signed = cert.subject == cert.issuer
-    if self_signed:
-        try:
-            cert.verify_directly_issued_by(cert)
-        except (ValueError, TypeError, x509.InvalidSignature):
-            self_signed = False
+    self_signed = certs.is_self_signed(cert)
     if not (is_ca and self_signed):
         what = "a CA certificate but not self-signed" if is_ca else "not a CA certificate"
         raise WizardError(
