@@ -1118,7 +1118,12 @@ class _Call:
                 translate("testcall", "It is not trusted against {trusted}: {problem}.").format(
                     trusted=self.trusted.label, problem=problem
                 ),
-                translate("testcall", "Nothing was sent to the server."),
+                translate(
+                    "testcall",
+                    "What it received: your client certificate (public, like a business card) "
+                    "if it asked for one in the handshake. No request, no data and no secret (no "
+                    "key, no password) was sent.",
+                ),
             )
         self.log.append(
             translate(
