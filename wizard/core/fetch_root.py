@@ -127,6 +127,27 @@ class FetchRootReport:
     def sap_required(self) -> bool:
         return self.sap_status is SapStatus.REQUIRED
 
+    @property
+    def likely_intercepted(self) -> bool:
+        """An SAP host whose chain ends in a root no public list knows (not certifi's, not SAP's):
+        the signature of a TLS-inspecting proxy, whose own root must not become the tenant's."""
+        entry = self.root_entry
+        if entry is None:
+            return False
+        host = self.checked_name.lower()
+        sap_host = host.endswith((".hana.ondemand.com", ".cloud.sap", ".sap.hana.ondemand.com"))
+        public = entry.source in ("certifi", "SAP list") or self.sap_status not in (
+            None,
+            SapStatus.NOT_LISTED,
+        )
+        return sap_host and not public
+
+    @property
+    def trustworthy(self) -> bool:
+        """Safe to save as the tenant's root without asking: a root was found, the chain is valid
+        for the host, and nothing suggests an intercepting proxy."""
+        return self.root is not None and self.valid_for_host and not self.likely_intercepted
+
     def verdict_lines(self) -> tuple[str, ...]:
         """The verdict for people, one statement a line (CLI and GUI show the same text)."""
         lines: list[str] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QMessageBox
 
 from wizard.core.flow import Step
 from wizard.core.profiles import Artefact, Profile, ProfileStore
@@ -30,6 +30,9 @@ class Fetched:
     rows: tuple[ChainRow, ...]
     verdict: tuple[tuple[Severity, str], ...]
     root_subject: str | None
+    saved: bool = True  # False: not trustworthy, kept back until the user confirms
+    intercepted: bool = False  # the root looks like a TLS-inspecting proxy's
+    report: object | None = None  # wizard.core.fetch_root.FetchRootReport, for saving later
 
 
 def fetch(
@@ -46,7 +49,8 @@ def fetch(
 
     report = fetch_root(url, ca_files=ca_files, sap_roots=sap_roots)
     cancel.check()
-    report = save_root(report, store=workers.GuardedStore(store, cancel), profile=name)
+    if report.trustworthy:
+        report = save_root(report, store=workers.GuardedStore(store, cancel), profile=name)
     rows = tuple(
         ChainRow(
             role={
@@ -67,9 +71,10 @@ def fetch(
         for entry in report.chain
     )
     lines = report.verdict_lines()
-    first = Severity.OK if report.valid_for_host else Severity.WARNING
+    first = Severity.OK if report.trustworthy else Severity.ERROR
+    problems = len(report.problems) if not report.valid_for_host else 0
     verdict = tuple(
-        (first if index == 0 else Severity.INFO, line.strip())
+        (first if index <= problems else Severity.INFO, line.strip())
         for index, line in enumerate(lines)
         if line.strip()
     )
@@ -78,7 +83,20 @@ def fetch(
         rows=rows,
         verdict=verdict,
         root_subject=report.root_subject,
+        saved=report.trustworthy,
+        intercepted=report.likely_intercepted,
+        report=None if report.trustworthy else report,
     )
+
+
+def save_anyway(store: ProfileStore, name: str, fetched: Fetched) -> Fetched:
+    """Worker: the user confirmed: save the root that did not check out."""
+    from dataclasses import replace
+
+    from wizard.core.fetch_root import save_root
+
+    save_root(fetched.report, store=store, profile=name)
+    return replace(fetched, profile=store.load(name), saved=True, report=None)
 
 
 def copy_file(source: Path, target: Path) -> Path:
@@ -127,6 +145,10 @@ class TrustPage(Page):
         self.chain_label.setBuddy(self.chain)
         self.root_text = self.paragraph("", self)
         self.verdict = FindingsView(self)
+        self.untrusted = self.field_error(self)
+        self.save_anyway = action_button(
+            self.tr("Save this root &anyway…"), self, self.confirm_save_anyway
+        )
         self.skip = QCheckBox(
             self.tr("&Skip for now: I will get the root another way (SAP's Connectivity Test)"),
             self,
@@ -136,6 +158,8 @@ class TrustPage(Page):
         self.body.addWidget(self.chain_label)
         self.body.addWidget(self.chain)
         self.body.addWidget(self.verdict)
+        self.body.addWidget(self.untrusted)
+        self.body.addWidget(ButtonRow(self, [self.save_anyway]))
         self.body.addWidget(self.root_text)
         self.body.addWidget(self.tips)
         self.body.addWidget(self.skip)
@@ -195,8 +219,11 @@ class TrustPage(Page):
         for widget in (self.chain_label, self.chain, self.verdict, self.tips):
             widget.setVisible(has)
         has_root = has and fetched.root_subject is not None
+        saved = has_root and fetched.saved
         for widget in (self.root_text, self.save_cer, self.save_pem):
-            widget.setVisible(has_root)
+            widget.setVisible(saved)
+        self.save_anyway.setVisible(has_root and not fetched.saved)
+        self.set_field_error(self.untrusted, self._untrusted_text(fetched) if has else None)
         if fetched is None:
             return
         self.chain.set_rows(list(fetched.rows))
@@ -213,6 +240,52 @@ class TrustPage(Page):
                     str(folder),
                 )
             )
+
+    def _untrusted_text(self, fetched: Fetched) -> str | None:
+        if fetched.saved or fetched.root_subject is None:
+            return None
+        if fetched.intercepted:
+            return self.tr(
+                "This chain does not come from SAP: its root is known to no public list, as "
+                "when a company proxy inspects TLS and shows its own certificate. Saving it "
+                "would make the sender trust the proxy, not the tenant. Nothing was saved."
+            )
+        return self.tr(
+            "This chain is not valid for the tenant's host (see above): it may come from a "
+            "proxy or another server. Nothing was saved; the sender must not trust it as the "
+            "tenant's root."
+        )
+
+    def confirm_save_anyway(self) -> None:
+        fetched = self.report
+        if fetched is None or fetched.saved or self.running:
+            return
+        answer = QMessageBox.warning(
+            self,
+            self.tr("Save a root that did not check out?"),
+            arg(
+                self.tr(
+                    "The chain of %1 did not check out. If you save its root %2, the sender "
+                    "system will trust whoever presented it, which may be a proxy and not SAP. "
+                    "Save it only when you know this server is the tenant (for example a "
+                    "tenant behind your own load balancer)."
+                ),
+                self.session.profile.tenant_host if self.session.profile else "",
+                fetched.root_subject,
+            ),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Save:
+            return
+        self.run(
+            save_anyway,
+            self.session.store,
+            self.session.name,
+            fetched,
+            busy=self.tr("Saving…"),
+            on_done=self._fetched,
+        )
 
     def on_cancelled(self) -> None:
         self.show_message(
@@ -249,5 +322,5 @@ class TrustPage(Page):
         return None if self.ready() else self.fetch
 
     def ready(self) -> bool:
-        has_root = self.report is not None and self.report.root_subject is not None
-        return has_root or self.skip.isChecked()
+        saved = self.report is not None and self.report.root_subject is not None
+        return (saved and self.report.saved) or self.skip.isChecked()
