@@ -11,7 +11,7 @@ Python with `cryptography` (the project's dependencies) and this checkout, for t
 
 Steps: `csr` (key + CSR) -> the test PKI signs the CSR (a DER PKCS#7 reply, root given with
 --ca-file) -> `import-reply` -> `export-p12` modern and `--legacy` -> every .p12 opened with
-cryptography and, when on PATH, `openssl pkcs12` and `keytool`.
+cryptography and, when on PATH, `openssl pkcs12` (OpenSSL 3) and `keytool`.
 
 Secrets: CPI_FLOW_SECRETS=keyring (default) keeps them in the system's keyring (Windows Credential
 Manager, macOS Keychain, Secret Service) and reads the PKCS#12 password back with
@@ -65,13 +65,25 @@ def run(program: list[str], args: list[str], env: dict[str, str]) -> dict:
         raise FlowFailed(f"{args[0]} --json printed no JSON ({exc}):\n{out}\n{err}") from exc
 
 
+def openssl_3() -> bool:
+    """An OpenSSL 3 `openssl` on PATH (macOS's /usr/bin/openssl is LibreSSL, which words its
+    report differently and is left out)."""
+    if not shutil.which("openssl"):
+        return False
+    done = subprocess.run(["openssl", "version"], capture_output=True, text=True, check=False)
+    if not done.stdout.startswith("OpenSSL 3"):
+        print(f"   (openssl on PATH is {done.stdout.strip() or 'unknown'}: not used)")
+        return False
+    return True
+
+
 def check_p12(path: Path, password: str, legacy: bool) -> None:
     key, cert, extra = pkcs12.load_key_and_certificates(path.read_bytes(), password.encode())
     if key is None or cert is None or len(extra) != 1:
         raise FlowFailed(f"{path}: expected a key, a certificate and one intermediate")
     print(f"   {path.name}: key, {cert.subject.rfc4514_string()}, 1 intermediate (cryptography)")
     env = {**os.environ, "P12_PASSWORD": password}
-    if shutil.which("openssl"):
+    if openssl_3():
         done = subprocess.run(
             ["openssl", "pkcs12", "-info", "-noout", "-in", str(path), "-passin", "env:P12_PASSWORD"],
             capture_output=True, text=True, env=env, check=False,
