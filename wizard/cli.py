@@ -10,24 +10,28 @@ something missing), 1 only for bugs.
 from __future__ import annotations
 
 import argparse
-import getpass
 import importlib
 import json
 import logging
 import os
 import sys
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wizard import __version__
+from wizard.commands.common import (  # noqa: F401 -- also importable from here, as before
+    EXIT_BUG,
+    EXIT_INPUT,
+    EXIT_NEGATIVE,
+    EXIT_OK,
+    Context,
+    Outcome,
+    stdin_is_terminal,
+)
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
-from wizard.core.profiles import ProfileStore, default_home
-
-if TYPE_CHECKING:
-    from wizard.core.secrets import Secrets
+from wizard.core.profiles import default_home
 
 # (subcommand, module in wizard.commands, one-line help). Modules are imported only when used,
 # so `cpi-cert-wizard --help` stays fast.
@@ -55,7 +59,6 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("gui", "gui", "open the wizard (also the default without a subcommand)"),
 ]
 
-EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_NEGATIVE = 0, 1, 2, 3
 
 EXIT_STATUS_HELP = (
     "exit status: 0 success; 2 wrong input (the message says what, where and what to do); "
@@ -79,61 +82,6 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message}", self.format_usage())
-
-
-@dataclass
-class Outcome:
-    """What a command produced: text for people, data for --json, files it wrote."""
-
-    text: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-    files: dict[str, Path] = field(default_factory=dict)
-    exit_code: int = EXIT_OK
-
-
-@dataclass
-class Context:
-    home: Path
-    json: bool
-    sap_roots: Path | None = None
-    _store: ProfileStore | None = None
-    _secrets: Secrets | None = None
-
-    @property
-    def store(self) -> ProfileStore:
-        if self._store is None:
-            self._store = ProfileStore(self.home)
-        return self._store
-
-    @property
-    def secrets(self) -> Secrets:
-        if self._secrets is None:
-            from wizard.core.secrets import Secrets
-
-            self._secrets = Secrets(ask=self.ask_secret, home=self.home)
-        return self._secrets
-
-    def ask_secret(self, prompt: str) -> str:
-        """Ask the person at the terminal; never echo. Fails clearly when nobody is there."""
-        if not stdin_is_terminal():
-            raise WizardError(
-                "secret.no_terminal",
-                f"{prompt.rstrip(': ')} is needed but there is no terminal to ask on. "
-                "Use the environment variable named in the documentation or a keyring.",
-            )
-        try:
-            return getpass.getpass(prompt)
-        except EOFError:  # Ctrl-D (Ctrl-Z on Windows) at the prompt
-            raise WizardError(
-                "secret.cancelled",
-                translate("cli", "{prompt}: no answer (end of input). Nothing was changed.").format(
-                    prompt=prompt.rstrip(": ")
-                ),
-            ) from None
-
-    def say(self, message: str) -> None:
-        """Progress for people: stderr, so --json stdout stays one object."""
-        print(message, file=sys.stderr)
 
 
 def chosen_command(argv: list[str]) -> str | None:
@@ -229,28 +177,6 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             mod.configure(p)
             p.set_defaults(_run=mod.run)
     return parser
-
-
-def stdin_is_terminal() -> bool:
-    """A person can type at standard input. On Windows a character device such as NUL also
-    says isatty(); only a console answers GetConsoleMode."""
-    try:
-        if sys.stdin is None or not sys.stdin.isatty():
-            return False
-    except (OSError, ValueError):
-        return False
-    if sys.platform != "win32":
-        return True
-    import ctypes
-    import msvcrt
-    from ctypes import wintypes
-
-    mode = wintypes.DWORD()
-    try:
-        handle = msvcrt.get_osfhandle(sys.stdin.fileno())
-        return bool(ctypes.windll.kernel32.GetConsoleMode(handle, ctypes.byref(mode)))
-    except (OSError, ValueError, AttributeError):
-        return False
 
 
 def set_up_console(*, json_output: bool) -> None:

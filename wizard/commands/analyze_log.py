@@ -15,7 +15,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from wizard.cli import Context, Outcome
+from wizard.commands.common import Context, Outcome
 from wizard.core import tracelog
 from wizard.core.accesslog import LogAnalysis, analyze, certificate_user, parse_since
 from wizard.core.errors import WizardError

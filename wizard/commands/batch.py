@@ -10,9 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from wizard.cli import EXIT_INPUT, EXIT_NEGATIVE, EXIT_OK, Context, Outcome
+from wizard.commands.common import EXIT_INPUT, EXIT_NEGATIVE, EXIT_OK, Context, Outcome
+from wizard.commands.render import batch_json, batch_table
 from wizard.core import keys
-from wizard.core.batch import DEFAULT_CONCURRENCY, BatchReport, ProfileResult, Status
+from wizard.core.batch import DEFAULT_CONCURRENCY, Status
 from wizard.core.i18n import translate
 
 
@@ -216,8 +217,8 @@ def _run(args: argparse.Namespace, ctx: Context) -> Outcome:
         )
         hint = translate("batch", "Details of one call: cpi-cert-wizard test-call --profile NAME")
     return Outcome(
-        text=render(report, hint),
-        data=report_json(report),
+        text=batch_table(report, hint),
+        data=batch_json(report),
         files=dict(report.files),
         exit_code=_exit_code(args.step, report),
     )
@@ -237,68 +238,3 @@ def _progress(ctx: Context):
     if not sys.stderr.isatty():
         return None
     return lambda r: ctx.say(f"  {r.profile or r.source or '-'}: {r.status.value}")
-
-
-def _label(result: ProfileResult) -> str:
-    if result.profile:
-        return result.profile
-    return Path(result.source).name if result.source else "-"
-
-
-def render(report: BatchReport, hint: str = "") -> str:
-    """The combined table: one line per profile (or row, or reply file), then the summary."""
-    rows = report.results
-    width = max([len(_label(r)) for r in rows] + [7])
-    extra = {"csr": "LINE", "test-call": "VERDICT"}.get(report.step)
-    extra_width = max([len(r.verdict or "") for r in rows] + [7]) if extra == "VERDICT" else 5
-    head = f"{'PROFILE':<{width}}  {'STATUS':<7}  "
-    if extra:
-        head += f"{extra:<{extra_width}}  "
-    lines = [head + ("MESSAGE" if report.step != "import" else "FROM / MESSAGE")]
-    for r in rows:
-        line = f"{_label(r):<{width}}  {r.status.value:<7}  "
-        if extra == "LINE":
-            line += f"{r.line if r.line is not None else '-':<{extra_width}}  "
-        elif extra:
-            line += f"{r.verdict or '-':<{extra_width}}  "
-        if report.step == "import" and r.source and r.profile:
-            line += f"{r.source}: "
-        lines.append(line + r.message)
-    if not rows:
-        lines.append(translate("batch", "(nothing to do)"))
-    lines += ["", report.summary]
-    lines += list(report.notes)
-    for label, path in report.files:
-        lines.append(f"{label}: {path}")
-    failed = report.count(Status.FAILED)
-    if failed:
-        lines.append(
-            translate(
-                "batch", "{count} failed: see their lines above; the others are done."
-            ).format(count=failed)
-        )
-    elif hint and report.count(Status.DONE):
-        lines.append(hint)
-    return "\n".join(lines)
-
-
-def report_json(report: BatchReport) -> dict:
-    return {
-        "step": report.step,
-        "summary": {s.value: report.count(s) for s in Status},
-        "results": [
-            {
-                "profile": r.profile or None,
-                "status": r.status.value,
-                "message": r.message,
-                "line": r.line,
-                "source": r.source,
-                "subject": r.subject,
-                "not_after": r.not_after,
-                "verdict": r.verdict,
-                "files": [str(f) for f in r.files],
-            }
-            for r in report.results
-        ],
-        "notes": list(report.notes),
-    }

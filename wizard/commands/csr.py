@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from wizard.cli import Context, Outcome
+from wizard.commands.common import Context, Outcome
 from wizard.core import keys
 from wizard.core.csr import SubjectFields
 from wizard.core.i18n import translate

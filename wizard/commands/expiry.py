@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wizard.cli import Context, Outcome
+from wizard.commands.common import Context, Outcome
 from wizard.core.errors import WizardError
 from wizard.core.expiry import (
     RENEW_WITHIN_DAYS,

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from wizard.cli import Context, Outcome
+from wizard.commands.common import Context, Outcome
 from wizard.core.i18n import translate
 from wizard.core.p12 import LEGACY, MODERN, explained
 from wizard.core.senders import Sender, guide_lines

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wizard.cli import EXIT_OK, Context, Outcome
+from wizard.commands.common import EXIT_OK, Context, Outcome
 from wizard.core.errors import WizardError
 from wizard.core.fetch_root import FetchRootReport, fetch_root, save_root
 from wizard.core.i18n import translate

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wizard.cli import Outcome
+from wizard.commands.common import Outcome
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -26,13 +26,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx) -> Outcome:
     from wizard.ui.app import GuiOptions, run_gui
 
-    code = run_gui(
-        GuiOptions(
-            home=ctx.home,
-            sap_roots=ctx.sap_roots,
-            lang=args.lang,
-            sandbox=args.sandbox,
-            screenshots=args.screenshots,
-        )
+    options = GuiOptions(
+        home=ctx.home, sap_roots=ctx.sap_roots, lang=args.lang, sandbox=args.sandbox
     )
-    return Outcome(exit_code=code)
+    if args.screenshots is not None:
+        from wizard.ui.screenshots import run_screenshots
+
+        return Outcome(exit_code=run_screenshots(args.screenshots, options))
+    return Outcome(exit_code=run_gui(options))

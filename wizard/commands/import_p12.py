@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from wizard.cli import Context, Outcome
+from wizard.commands.common import Context, Outcome, add_chain_options
 from wizard.commands.render import import_outcome
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
@@ -20,19 +20,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "chain_files", nargs="*", type=Path, help="certificates that complete the chain"
     )
-    parser.add_argument("--ca-file", action="append", type=Path, default=[])
     parser.add_argument(
         "--password-file", type=Path, help="file whose first line is the PKCS#12 password"
     )
-    parser.add_argument("--no-aia", action="store_true", help="do not fetch missing issuers (AIA)")
-    parser.add_argument(
-        "--accept-without-client-auth",
-        action="store_true",
-        help="import a certificate without clientAuth in Extended Key Usage anyway; SAP's load "
-        "balancer drops such a certificate in the TLS handshake, so it cannot log in to Cloud "
-        "Integration",
-    )
-
+    add_chain_options(parser)
     parser.add_argument(
         "--new-key",
         action="store_true",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wizard.cli import Context, Outcome
+from wizard.commands.common import Context, Outcome, add_chain_options
 from wizard.commands.render import import_outcome
 from wizard.core.i18n import translate
 
@@ -15,20 +15,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "files", nargs="+", type=Path, help="the CA's reply: .cer/.crt/.pem/.p7b, in any order"
     )
-    parser.add_argument(
-        "--ca-file",
-        action="append",
-        type=Path,
-        default=[],
-        help="more certificates that may complete the chain (only self-signed roots are trusted)",
-    )
-    parser.add_argument("--no-aia", action="store_true", help="do not fetch missing issuers (AIA)")
-    parser.add_argument(
-        "--accept-without-client-auth",
-        action="store_true",
-        help="import a certificate without clientAuth in Extended Key Usage anyway; SAP's load "
-        "balancer drops such a certificate in the TLS handshake, so it cannot log in to Cloud "
-        "Integration",
+    add_chain_options(
+        parser,
+        ca_file_help="more certificates that may complete the chain (only self-signed roots are "
+        "trusted)",
     )
 
 

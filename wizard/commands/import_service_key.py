@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wizard.cli import Context, Outcome
+from wizard.commands.common import Context, Outcome
 from wizard.commands.render import import_outcome
 from wizard.core.i18n import translate
 

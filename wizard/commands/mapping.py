@@ -19,7 +19,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
-from wizard.cli import Outcome
+from wizard.commands.common import Outcome
 from wizard.core.errors import WizardError
 from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 from wizard.core.mapping import (

@@ -22,19 +22,15 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs7
-from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from wizard.cli import Context, Outcome
+from wizard.commands.common import Context, Outcome
+from wizard.core.certs import eku_name
 from wizard.core.i18n import translate
 from wizard.core.storage import atomic_write, read_input_file
 from wizard.sandbox import Sandbox
 from wizard.sandbox.state import DEFAULT_MAX_BYTES, DEFAULT_ROLE, EXAMPLE_ENDPOINT
 
 _PEM_SUFFIXES = (".pem", ".crt")
-_EKU_NAMES = {
-    ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",
-    ExtendedKeyUsageOID.SERVER_AUTH: "serverAuth",
-}
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -200,7 +196,7 @@ def _sign(sandbox: Sandbox, args: argparse.Namespace, ctx: Context) -> Outcome:
     chain = _leaf_first(_read_reply(reply, pem))  # the summary describes what was written
     leaf = chain[0]
     eku = leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-    usages = [_EKU_NAMES.get(u, u.dotted_string) for u in eku]
+    usages = [eku_name(u) for u in eku]
     fmt = translate("sandbox", "PEM bundle") if pem else "PKCS#7 (DER)"
     if args.with_root:
         contents = translate("sandbox", "{count} certificates: leaf, intermediate, root")

@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from wizard.cli import Context, Outcome
+from wizard.commands.common import Context, Outcome
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
 from wizard.core.storage import read_input_file
