@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import os
 import ssl
 import threading
@@ -50,6 +51,12 @@ class TestCa:
     tls_ca_file: Path  # PEM of the root behind the servers' TLS certificates
     server_cert: Path
     server_key: Path
+
+    @property
+    def server_cert_der(self) -> bytes:
+        return x509.load_pem_x509_certificate(self.server_cert.read_bytes()).public_bytes(
+            Encoding.DER
+        )
 
 
 def make_ca(folder: Path) -> TestCa:
@@ -150,6 +157,8 @@ class AdcsServer:
         self.seen: list[Seen] = []
         self.handshakes = 0  # authentication handshakes completed (per connection)
         self.expired_issuing: pki.Authority | None = None  # signs when policy == "expired_chain"
+        # IIS "Extended Protection: Required": NTLM/Kerberos must carry the TLS channel binding
+        self.extended_protection = False
         self._next = 17
         self._lock = threading.Lock()
         self.server, self.thread = _start(_AdcsHandler, ca, self)
@@ -232,7 +241,15 @@ class _AdcsHandler(_Handler):
 
         if self._context is None:
             protocol = "ntlm" if scheme.lower() == "ntlm" else "negotiate"
-            self._context = spnego.server(hostname="localhost", service="HTTP", protocol=protocol)
+            bindings = None
+            if self.owner.extended_protection:  # RFC 5929 tls-server-end-point (SHA-256 cert)
+                from spnego.channel_bindings import GssChannelBindings
+
+                digest = hashlib.sha256(self.owner.ca.server_cert_der).digest()
+                bindings = GssChannelBindings(application_data=b"tls-server-end-point:" + digest)
+            self._context = spnego.server(
+                hostname="localhost", service="HTTP", protocol=protocol, channel_bindings=bindings
+            )
         try:
             out = self._context.step(base64.b64decode(value))
         except Exception:

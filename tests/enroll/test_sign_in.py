@@ -158,3 +158,28 @@ def test_kerberos_with_a_user_name_and_the_password_from_the_keyring(
     )  # fmt: skip
     assert result.code == 0, result.err
     assert any(s.user and s.user.startswith("alice@CPI.TEST") for s in kerberos_adcs.seen)
+
+
+def test_ntlm_carries_the_tls_channel_binding_extended_protection_requires(
+    cli, home, with_csr, ntlm_adcs, company_ca, memory_keyring
+):
+    ntlm_adcs.extended_protection = True  # Microsoft's advice for /certsrv (KB5005413)
+    memory_keyring.entries[("cpi-cert-wizard", "ERP/ca-enroll")] = PASSWORD
+    result = cli(
+        "ca-enroll", "--profile", "ERP", "--adcs", ntlm_adcs.url, "--template", "SAPClientAuth",
+        "--auth", "ntlm", "--user", USER, *trust(company_ca), "--json",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert result.json["outcome"] == "issued"
+
+
+def test_kerberos_carries_the_tls_channel_binding_extended_protection_requires(
+    cli, home, with_csr, kerberos_adcs, company_ca
+):
+    kerberos_adcs.extended_protection = True
+    result = cli(
+        "ca-enroll", "--profile", "ERP", "--adcs", kerberos_adcs.url, "--template",
+        "SAPClientAuth", *trust(company_ca), "--json",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert kerberos_adcs.handshakes >= 1

@@ -155,6 +155,7 @@ class Connection:
                     ).format(file=credentials.client_chain, reason=type(exc).__name__),
                 ) from None
         self._conn: http.client.HTTPSConnection | None = None
+        self.server_certificate: bytes | None = None  # DER, for the channel binding
         self._authorized_header: str | None = None  # Basic: sent with every request once chosen
 
     # --- the connection ------------------------------------------------------------------------
@@ -205,6 +206,8 @@ class Connection:
             try:
                 conn.request(method, self._path(target), body=body, headers=all_headers)
                 response = conn.getresponse()
+                if isinstance(conn.sock, ssl.SSLSocket):
+                    self.server_certificate = conn.sock.getpeercert(binary_form=True)
                 data = response.read(MAX_BODY + 1)
                 if response.will_close:
                     self.close()
@@ -301,7 +304,9 @@ class Connection:
             raise self._not_offered(offers, reply)
         if auth is Auth.NTLM and not self.credentials.user and not _native_sspi():
             raise _needs_user(auth)
-        context = _security_context(self.credentials, self.host, protocol)
+        context = _security_context(
+            self.credentials, self.host, protocol, channel_binding(self.server_certificate)
+        )
         incoming: bytes | None = None
         for _round in range(4):
             token = _step(context, incoming, self.host, auth)
@@ -336,7 +341,28 @@ def _needs_user(auth: Auth) -> WizardError:
     )
 
 
-def _security_context(credentials: Credentials, host: str, protocol: str):
+def channel_binding(server_certificate: bytes | None):
+    """RFC 5929 tls-server-end-point: binds NTLM/Kerberos to this TLS connection.
+
+    IIS with Extended Protection (Microsoft's advice for AD CS web enrollment since KB5005413)
+    refuses NTLM and Kerberos without it; servers without it ignore it.
+    """
+    if not server_certificate:
+        return None
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from spnego.channel_bindings import GssChannelBindings
+
+    certificate = x509.load_der_x509_certificate(server_certificate)
+    algorithm = certificate.signature_hash_algorithm
+    if algorithm is None or isinstance(algorithm, hashes.MD5 | hashes.SHA1):
+        algorithm = hashes.SHA256()  # RFC 5929 4.1
+    digest = hashes.Hash(algorithm)
+    digest.update(server_certificate)
+    return GssChannelBindings(application_data=b"tls-server-end-point:" + digest.finalize())
+
+
+def _security_context(credentials: Credentials, host: str, protocol: str, bindings=None):
     try:
         import spnego
     except ImportError:
@@ -355,6 +381,7 @@ def _security_context(credentials: Credentials, host: str, protocol: str):
             hostname=host,
             service="HTTP",
             protocol=protocol,
+            channel_bindings=bindings,
         )
     except Exception as exc:  # pyspnego raises many kinds; all mean "cannot sign in this way"
         raise _sign_in_error(exc, host, protocol) from None
