@@ -45,6 +45,8 @@ def fetch(
     cancel: workers.CancelToken,
 ) -> Fetched:
     """Worker: read the tenant's chain, resolve its root, save it into the profile."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
     from wizard.core.fetch_root import fetch_root, save_root
 
     report = fetch_root(url, ca_files=ca_files, sap_roots=sap_roots)
@@ -67,6 +69,7 @@ def fetch(
                 if entry.sent_by_server
                 else source_text(entry.source)
             ),
+            pem=entry.certificate.public_bytes(Encoding.PEM).decode("ascii"),
         )
         for entry in report.chain
     )

@@ -24,6 +24,7 @@ class ChainRow:
     sha256: str
     source: str  # "sent by server", "resolved from certifi", "CA reply", … (translated)
     severity: Severity = Severity.OK
+    pem: str = ""  # the certificate, for its details (double-click or Enter on the row)
 
 
 class ChainView(QTreeWidget):
@@ -48,6 +49,16 @@ class ChainView(QTreeWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.rows: list[ChainRow] = []
+        self.details = None  # the details dialog opened last
+        self.itemActivated.connect(self._open_details)
+        self.setToolTip(translate("ChainView", "Double-click a certificate for its details"))
+
+    def _open_details(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        from wizard.ui.widgets.cert_details import show_certificate
+
+        index = self.indexOfTopLevelItem(item)
+        if 0 <= index < len(self.rows):
+            self.details = show_certificate(self.rows[index].pem, self)
 
     def set_rows(self, rows: Sequence[ChainRow]) -> None:
         self.clear()
@@ -118,6 +129,13 @@ def rows_from_links(links, *, complete: bool, findings=()) -> list[ChainRow]:
                 sha256=link.sha256,
                 source=source_text(str(link.source)),
                 severity=worst.get(link.subject, Severity.OK),
+                pem=_pem(link.certificate),
             )
         )
     return rows
+
+
+def _pem(certificate) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
