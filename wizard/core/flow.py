@@ -291,6 +291,30 @@ def country_problem(code: str) -> str | None:
     return None
 
 
+# The step where what a failed test call points at is put right (verdict codes of
+# wizard.core.verdicts); a code not listed is retried on the test-call step itself.
+FIX_STEPS: dict[str, Step] = {
+    "SERVER_UNTRUSTED": Step.TRUST,
+    "CLIENT_CERT_REJECTED": Step.CERTIFICATE,
+    "NO_CERT_FORWARDED": Step.CERTIFICATE,
+    "NO_CERT_REQUESTED": Step.TENANT,
+    "NOT_MAPPED": Step.TENANT_ENTRY,
+    "NOT_AUTHORIZED": Step.TENANT_ENTRY,
+    "NO_ENDPOINT": Step.TENANT,
+    "UNREACHABLE": Step.TENANT,
+    "TIMEOUT": Step.TENANT,
+    "PROXY_ERROR": Step.TENANT,
+    "NOT_TLS": Step.TENANT,
+}
+
+
+def fix_step(verdict: str | None) -> Step | None:
+    """Where to go back to after a test call with `verdict` (None when it went through)."""
+    if not verdict or verdict == "OK":
+        return None
+    return FIX_STEPS.get(verdict, Step.TEST_CALL)
+
+
 def step_number(step: Step) -> int:
     """1 to 9 as shown to the user ("Step 3 of 9"); 0 for the start page."""
     return 0 if step is Step.START else ORDER.index(step) + 1

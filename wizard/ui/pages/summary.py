@@ -16,7 +16,16 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-from wizard.core.flow import REMINDER_DAYS, MadeFile, Step, made_files, reminder_ics
+from wizard.core.flow import (
+    REMINDER_DAYS,
+    TITLES,
+    MadeFile,
+    Step,
+    fix_step,
+    made_files,
+    reminder_ics,
+    step_number,
+)
 from wizard.core.profiles import Profile, ProfileStore
 from wizard.core.senders import GUIDES, guide_lines
 from wizard.ui.pages.base import Page
@@ -36,6 +45,16 @@ def write_reminder(path: Path, profile: Profile, summary: str, description: str)
 
 def list_files(store: ProfileStore, name: str) -> list[MadeFile]:
     return made_files(store, name)
+
+
+def verdict_title(code: str) -> str:
+    """The verdict in words, as core names it (its code when core does not know it)."""
+    from wizard.core.verdicts import Verdict
+
+    try:
+        return Verdict(code).title
+    except ValueError:
+        return code
 
 
 class SummaryPage(Page):
@@ -86,6 +105,10 @@ class SummaryPage(Page):
         )
         self.open_folder = action_button(self.tr("&Open the folder"), self, self._open_folder)
         self.body.addWidget(ButtonRow(self, [self.reminder_button, self.open_folder]))
+        self.fix: Step | None = None
+        self.fix_button = action_button("", self, self.go_fix)
+        self.fix_button.hide()
+        self.body.insertWidget(self.body.indexOf(self.headline) + 1, self.fix_button)
         self.files: list[MadeFile] = []
         self.reminder: Path | None = None
 
@@ -94,16 +117,31 @@ class SummaryPage(Page):
         if profile is None:
             return
         verdict = profile.last_test_verdict
+        self.fix = fix_step(verdict)
+        self._colour_headline(failed=self.fix is not None)
         if verdict == "OK":
             self.headline.setText(
                 arg(self.tr("%1 is set up: the test call went through."), profile.name)
             )
         elif verdict:
             self.headline.setText(
-                arg(self.tr("%1: the last test call ended with %2."), profile.name, verdict)
+                arg(
+                    self.tr("%1 is not set up yet: the last test call failed: %2"),
+                    profile.name,
+                    verdict_title(verdict),
+                )
             )
         else:
             self.headline.setText(arg(self.tr("%1: not tested yet."), profile.name))
+        if self.fix is not None:
+            self.fix_button.setText(
+                arg(
+                    self.tr("&Go back to step %1: %2"),
+                    step_number(self.fix),
+                    translate("flow", TITLES[self.fix]),
+                )
+            )
+        self.fix_button.setVisible(self.fix is not None)
         until = profile.not_after_dt
         if until is not None:
             self.expiry.setText(
@@ -126,6 +164,27 @@ class SummaryPage(Page):
             busy=self.tr("Listing the files…"),
             on_done=self._show_files,
         )
+
+    def _colour_headline(self, *, failed: bool) -> None:
+        from wizard.ui.widgets.banner import severity_colour
+
+        palette = self.palette()
+        if failed:
+            palette.setColor(
+                self.headline.foregroundRole(), severity_colour(palette, Severity.ERROR)
+            )
+        self.headline.setPalette(palette)
+
+    def go_fix(self) -> None:
+        """Back through the pages already seen to the step that puts the failure right."""
+        wizard = self.wizard()
+        if wizard is None or self.fix is None or int(self.fix) not in wizard.visitedIds():
+            return
+        while wizard.currentId() != int(self.fix):
+            wizard.back()
+
+    def enter_action(self):
+        return None
 
     def _show_sender_guide(self) -> None:
         self.sender_guide.setText("\n".join(guide_lines(self.sender_kind.currentData())))

@@ -121,13 +121,19 @@ class TestCallPage(Page):
         profile = self.session.profile
         if profile is not None and not self.url.text():
             self.url.setText(profile.last_test_url or profile.tenant_url or "")
-        self.call_button.setText(self.tr("&Call") if self.called is None else self.tr("&Retry"))
-        if self.called is None and self.url.text():
+        # A result belongs to the inputs it was made with: coming here again (after a change
+        # to the mapping, the certificate or the URL) calls again instead of showing it.
+        self.called = None
+        self._show(None)
+        self.call_button.setText(self.tr("&Call"))
+        if self.url.text():
             self.call()
 
     def call(self) -> None:
         if self.running or self.session.profile is None:
             return
+        self.called = None  # never a new error under an old verdict
+        self._show(None)
         self.run(
             test_call,
             self.session.store,
