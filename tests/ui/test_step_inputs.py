@@ -75,3 +75,13 @@ def test_a_new_url_for_another_host_forgets_the_old_root_and_resume_does_not_ski
     from wizard.core.flow import read_progress, resume_step
 
     assert resume_step(read_progress(store, profile)) is Step.TRUST
+
+
+def test_pasted_pem_with_a_file_listed_is_not_silently_ignored(home, wizard):
+    sandbox_walk(wizard, Step.CERTIFICATE)
+    page = wizard.page_of(Step.CERTIFICATE)
+    assert page.files.files()  # the sandbox CA's reply is listed
+    page.paste.setPlainText("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    wizard.click(page.import_button)
+    assert page.input_error.isVisible() and "pasted text" in page.input_error.text()
+    assert not page.running and not page.ready()

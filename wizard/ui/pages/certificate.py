@@ -190,6 +190,15 @@ class CertificatePage(Page):
         pasted = self.paste.toPlainText()
         if self.running or not (files or pasted.strip()):
             return
+        if files and pasted.strip():  # never read one and silently drop the other
+            self.set_field_error(
+                self.input_error,
+                self.tr(
+                    "There are files in the list and pasted text: which is the CA's reply? "
+                    "Remove the files from the list, or clear the pasted text, then import."
+                ),
+            )
+            return
         self.findings.set_findings([])
         self.run(
             import_reply,

@@ -52,7 +52,7 @@ def open_profile(session: Session, name: str) -> tuple[Profile, object | None]:
     port it recorded when that port is free (else on a new one, and the profile follows)."""
     profile = session.store.load(name)
     folder = session.home / "sandbox"
-    if session.sandbox is not None or not is_sandbox_host(profile) or not folder.is_dir():
+    if session.sandbox is not None or not folder.is_dir() or not made_by_sandbox(folder, profile):
         return profile, None
     from wizard.sandbox import Sandbox
 
@@ -67,6 +67,20 @@ def open_profile(session: Session, name: str) -> tuple[Profile, object | None]:
         profile.tenant_port = running.port
         session.store.save(profile)
     return profile, running
+
+
+def made_by_sandbox(folder, profile: Profile) -> bool:
+    """A profile of the sandbox tour, not a real tenant that happens to listen on 127.0.0.1: its
+    recorded root is the sandbox's (or, without one, it has the tour's name)."""
+    if not is_sandbox_host(profile):
+        return False
+    lb_root = folder / "pki" / "lb-root.pem"
+    if profile.tenant_root_sha256 and lb_root.is_file():
+        from wizard.core.certinfo import certificate_details
+
+        sha256 = certificate_details(lb_root.read_bytes()).sha256.replace(":", "").lower()
+        return sha256 == profile.tenant_root_sha256.lower()
+    return profile.name.startswith(SANDBOX_PROFILE)
 
 
 def start_sandbox(session: Session) -> dict[str, str]:
@@ -423,6 +437,14 @@ class StartPage(Page):
         self.remove_button.setEnabled(name is not None and not busy)
         self.new_button.setEnabled(not busy)
         self.sandbox_button.setEnabled(not busy and self.session.sandbox is None)
+        self.sandbox_button.setToolTip(
+            self.tr(
+                "The sandbox tenant is already running in this window: resume its profile from "
+                "the list (its name starts with sandbox-demo)."
+            )
+            if self.session.sandbox is not None
+            else self.tr("Walk the whole flow with a tenant that runs on this computer")
+        )
         self.set_field_error(self.problem, from_core(row.problem) if row and row.problem else None)
 
     def steps_ready(self) -> bool:

@@ -307,7 +307,10 @@ class WaitingPage(Page):
             Severity.OK,
             self.tr("The sandbox CA answered"),
             arg(
-                self.tr("Its reply is %1 (leaf and intermediate, PKCS#7). Next imports it."),
+                self.tr(
+                    "Its reply is %1 (leaf and intermediate, PKCS#7). On the next step, Import "
+                    "and check reads it."
+                ),
                 str(path),
             ),
         )
