@@ -111,6 +111,21 @@ class ExportPage(Page):
         self.outcome = self.paragraph("", self)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.addWidget(self.outcome)
+        self.password_label = QLabel(self.tr("PKCS#12 pass&word:"), self)
+        self.password = QLineEdit(self)
+        self.password.setReadOnly(True)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_label.setBuddy(self.password)
+        self.show_password = QCheckBox(self.tr("S&how"), self)
+        self.show_password.toggled.connect(
+            lambda shown: self.password.setEchoMode(
+                QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+            )
+        )
+        password_row = QFormLayout()
+        password_row.addRow(self.password_label, self.password)
+        password_row.addRow("", self.show_password)
+        self.body.addLayout(password_row)
         self.copy_password = action_button(self.tr("&Copy password"), self, self._copy_password)
         self.open_folder = action_button(self.tr("&Open folder"), self, self._open_folder)
         self.body.addWidget(ButtonRow(self, [self.copy_password, self.open_folder]))
@@ -161,8 +176,16 @@ class ExportPage(Page):
 
     def _show_result(self) -> None:
         result = self.result
-        self.copy_password.setVisible(result is not None)
-        self.open_folder.setVisible(result is not None)
+        for widget in (
+            self.copy_password,
+            self.open_folder,
+            self.password_label,
+            self.password,
+            self.show_password,
+        ):
+            widget.setVisible(result is not None)
+        self.show_password.setChecked(False)
+        self.password.setText(result.password if result is not None else "")
         self.outcome.setVisible(result is not None)
         if result is None:
             return
