@@ -393,11 +393,9 @@ def _configured() -> bool:
 
 
 def _keyring_config() -> Path:
-    """keyringrc.cfg where keyring looks for it (keyring.util.platform_, without importing it)."""
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.environ.get("ProgramData") or "."
-        return Path(base) / "Python Keyring" / "keyringrc.cfg"
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
+    """keyringrc.cfg where keyring looks for it (keyring.util.platform_.config_root, which uses
+    the freedesktop folder on every system), without importing keyring."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "python_keyring" / "keyringrc.cfg"
 
 
