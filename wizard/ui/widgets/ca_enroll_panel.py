@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QVBoxLayout,
 )
@@ -111,7 +112,10 @@ class CaEnrollPanel(QGroupBox):
         template_row.addWidget(self.list_templates)
         form.addRow(self.template_label_text, template_row)
         form.labelForField(template_row).setBuddy(self.template)
-        form.addRow("", self.templates)
+        self.templates_label = QLabel(self.tr("Templates the CA offers"), self)
+        self.templates_label.setBuddy(self.templates)
+        self.templates_label.hide()
+        form.addRow(self.templates_label, self.templates)
         self.templates.activated.connect(self._template_chosen)
         self.auth = Choice(self)
         form.addRow(self.tr("Sign &in with:"), self.auth)
@@ -278,6 +282,7 @@ class CaEnrollPanel(QGroupBox):
         for template in found:
             self.templates.addItem(f"{template.label} ({template.name})", template.name)
         self.templates.setVisible(bool(found))
+        self.templates_label.setVisible(bool(found))
         if not found:
             self.page.set_field_error(
                 self.error,
@@ -369,6 +374,7 @@ class CaEnrollPanel(QGroupBox):
         self.templates.setEnabled(kind is CaKind.ADCS and not busy)
         if kind is not CaKind.ADCS:
             self.templates.hide()
+            self.templates_label.hide()
         needs_user = auth in (Auth.NTLM, Auth.BASIC)
         self.user.setEnabled(needs_user and not busy)
         self.password.setEnabled(needs_user and not busy)
