@@ -8,6 +8,7 @@ Alt+letter shortcuts that two visible controls share.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from PySide6.QtCore import QRect
@@ -158,3 +159,24 @@ def mnemonic_clashes(window: QWizard) -> list[str]:
 
 def mnemonic_count(window: QWizard) -> int:
     return len(_mnemonic_owners(window))
+
+
+# What the window must not show: command-line speak, raw verdict codes.
+RAW_CODES = re.compile(
+    r"\b(?:NOT_MAPPED|NOT_AUTHORIZED|NO_CERT_FORWARDED|NO_CERT_REQUESTED|CLIENT_CERT_REJECTED|"
+    r"SERVER_UNTRUSTED|NO_ENDPOINT|FLOW_FAILED|PROXY_ERROR|NOT_TLS)\b"
+)
+
+
+def command_line_speak(window: QWidget) -> list[str]:
+    """Visible labels and buttons that speak command line or show a raw verdict code."""
+    from wizard.ui.text import CLI_SPEAK
+
+    found = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window) or not isinstance(widget, (QLabel, QAbstractButton)):
+            continue
+        text = widget.text()
+        if CLI_SPEAK.search(text) or RAW_CODES.search(text):
+            found.append(text[:120])
+    return found

@@ -28,9 +28,47 @@ def from_core(text: str) -> str:
     """A message made by wizard.core (errors, verdicts, findings, checklists): shown as it is.
 
     Core translates its own texts (wizard.core.i18n, routed to the application's catalogues by
-    wizard.language), so they arrive here in the user's language; one place to adapt them.
+    wizard.language), so they arrive here in the user's language; one place to adapt them: the
+    window does not speak command line (`--ca-file`, `cpi-cert-wizard test-call …`), so a
+    sentence that gives command-line advice is left out (the page offers its own buttons).
     """
-    return text
+    return gui_face(text)
+
+
+# Command-line speak: a program call, a --flag, a subcommand name.
+CLI_SPEAK = re.compile(
+    r"cpi-cert-wizard\s+(?:csr|import-reply|import-p12|import-service-key|export-p12|"
+    r"fetch-root|mapping|test-call|analyze-log|sap-sign|batch|expiry|secret|profiles|"
+    r"sandbox\s+(?:sign|map|grant|endpoint))\b|(?<![\w-])--[a-z][a-z0-9-]+|"
+    r"\b(?:export-p12|import-reply|fetch-root|import-service-key|analyze-log)\b"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
+_FILE_FLAG = re.compile(r"(?<![\w-])--(?:ca-file|sap-roots)\s+(?=\S)")
+_PARENTHESIS = re.compile(r"\s*[（(][^()（）]*[)）]")
+
+
+def gui_face(text: str) -> str:
+    """`text` without the sentences (or parentheses) that give command-line advice."""
+    if not CLI_SPEAK.search(text):
+        return text
+    lines = []
+    for line in text.split("\n"):
+        if not CLI_SPEAK.search(line):
+            lines.append(line)
+            continue
+        kept = []
+        for sentence in _SENTENCE_END.split(line):
+            if CLI_SPEAK.search(sentence):
+                sentence = _PARENTHESIS.sub(
+                    lambda m: "" if CLI_SPEAK.search(m.group(0)) else m.group(0), sentence
+                )
+                sentence = _FILE_FLAG.sub("", sentence)  # "from --ca-file x.pem": from x.pem
+            if sentence.strip() and not CLI_SPEAK.search(sentence):
+                kept.append(sentence)
+        if kept:
+            joiner = "" if any("。" in s for s in kept) else " "
+            lines.append(joiner.join(s.strip() for s in kept))
+    return "\n".join(lines) if any(line.strip() for line in lines) else text
 
 
 ZERO_WIDTH_SPACE = "\u200b"
@@ -54,3 +92,10 @@ def breakable(text: str) -> str:
 
 def unbroken(text: str) -> str:
     return text.replace(ZERO_WIDTH_SPACE, "")
+
+
+def downloads_folder() -> str:
+    """Where file dialogs open: the user's Downloads (what a CA or SAP sent lands there)."""
+    from PySide6.QtCore import QStandardPaths
+
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)

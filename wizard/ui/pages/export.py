@@ -116,7 +116,7 @@ class ExportPage(Page):
         self.password.setReadOnly(True)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_label.setBuddy(self.password)
-        self.show_password = QCheckBox(self.tr("S&how"), self)
+        self.show_password = QCheckBox(self.tr("&Show"), self)
         self.show_password.toggled.connect(
             lambda shown: self.password.setEchoMode(
                 QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password

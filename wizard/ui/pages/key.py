@@ -24,7 +24,7 @@ from wizard.core.profiles import Artefact, Profile, ProfileStore, State
 from wizard.ui import workers
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
-from wizard.ui.text import arg, from_core, translate
+from wizard.ui.text import arg, downloads_folder, from_core, translate
 from wizard.ui.widgets.banner import Banner, Severity
 from wizard.ui.widgets.button_row import ButtonRow, action_button
 from wizard.ui.widgets.choice import Choice
@@ -412,7 +412,7 @@ class KeyPage(Page):
         name, _filter = QFileDialog.getSaveFileName(
             self,
             self.tr("Save the certificate request"),
-            f"{self.session.name}.csr",
+            str(Path(downloads_folder()) / f"{self.session.name}.csr"),
             self.tr("Certificate requests (*.csr *.pem)"),
         )
         if name:

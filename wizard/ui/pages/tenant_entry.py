@@ -29,7 +29,7 @@ from wizard.core.flow import Step
 from wizard.core.profiles import Artefact, Profile, ProfileStore
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
-from wizard.ui.text import arg, from_core
+from wizard.ui.text import CLI_SPEAK, arg, from_core
 from wizard.ui.widgets.banner import Severity
 from wizard.ui.widgets.button_row import ButtonRow, action_button
 from wizard.ui.widgets.choice import Choice
@@ -409,8 +409,14 @@ class TenantEntryPage(Page):
         for number, step in enumerate(steps, 1):
             box = QCheckBox(str(number), self.checklist_box)
             box.setChecked(step.id in ticked)
-            text = step.text + (f"\n$ {step.command}" if step.command else "")
-            label = WrapLabel(from_core(text), self.checklist_box)
+            text = from_core(step.text)
+            if step.id == "test":  # the window's own words: the next page makes the call
+                text = self.tr("Make the test call on the next page (Test call).") + (
+                    f" {text}" if text != step.text else ""
+                )
+            if step.command and not CLI_SPEAK.search(step.command):
+                text += f"\n$ {step.command}"
+            label = WrapLabel(text, self.checklist_box)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setBuddy(box)
             box.setAccessibleDescription(step.text)

@@ -13,7 +13,7 @@ from wizard.core.profiles import Profile, ProfileStore
 from wizard.ui import workers
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
-from wizard.ui.text import arg, from_core
+from wizard.ui.text import arg, downloads_folder, from_core
 from wizard.ui.widgets.banner import Severity
 from wizard.ui.widgets.button_row import ButtonRow, action_button
 from wizard.ui.widgets.copyable import CopyableText
@@ -182,7 +182,7 @@ class TestCallPage(Page):
         names, _filter = QFileDialog.getOpenFileNames(
             self,
             self.tr("SAP HTTP access log"),
-            start,
+            start or downloads_folder(),
             self.tr("Access logs (http_access_*.log *.log *.gz);;All files (*)"),
         )
         if names:

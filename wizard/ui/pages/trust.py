@@ -17,7 +17,7 @@ from wizard.core.profiles import Artefact, Profile, ProfileStore
 from wizard.ui import workers
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
-from wizard.ui.text import arg, from_core, translate
+from wizard.ui.text import arg, downloads_folder, from_core, translate
 from wizard.ui.widgets.banner import Severity
 from wizard.ui.widgets.button_row import ButtonRow, action_button
 from wizard.ui.widgets.chain_view import ChainRow, ChainView, source_text
@@ -309,7 +309,7 @@ class TrustPage(Page):
         name, _filter = QFileDialog.getSaveFileName(
             self,
             self.tr("Save the tenant root"),
-            f"{self.session.name}-tenant-root{suffix}",
+            str(Path(downloads_folder()) / f"{self.session.name}-tenant-root{suffix}"),
             arg(self.tr("Certificates (*%1)"), suffix),
         )
         if name:

@@ -29,7 +29,7 @@ from wizard.core.profiles import Artefact, ProfileStore, State
 from wizard.core.sap_sign import SapSignResult, TimeUnit, Validity, notices_before_sending
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session
-from wizard.ui.text import arg, from_core
+from wizard.ui.text import arg, downloads_folder, from_core
 from wizard.ui.widgets.banner import Severity
 from wizard.ui.widgets.button_row import ButtonRow, action_button
 from wizard.ui.widgets.ca_enroll_panel import CaEnrollPanel
@@ -324,7 +324,7 @@ class WaitingPage(Page):
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Destination service key"),
-            self.key_path.text() or str(Path.home()),
+            self.key_path.text() or downloads_folder(),
             self.tr("Service keys (*.json);;All files (*)"),
         )
         if path:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.ui.text import translate
+from wizard.ui.text import downloads_folder, translate
 
 
 class _DropList(QListWidget):
@@ -96,7 +96,7 @@ class FileDropList(QWidget):
         names, _filter = QFileDialog.getOpenFileNames(
             self,
             translate("FileDropList", "The CA's reply"),
-            "",
+            downloads_folder(),
             translate(
                 "FileDropList",
                 "Certificates (*.cer *.crt *.pem *.der *.p7b *.p7c *.p7 *.txt);;All files (*)",
