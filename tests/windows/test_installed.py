@@ -205,6 +205,8 @@ def test_screenshot_tour_shows_text_not_boxes(windows_cli, home: Path, tmp_path:
     """Every page of the wizard, rendered by the Windows Qt (offscreen) with the DejaVu fonts (and
     Noto CJK for Japanese): many different letter shapes on each page. Without a usable font Qt
     draws the same box for every character, which gives fewer than a dozen shapes a page."""
+    if not sorted(DEJAVU.glob("DejaVuSans*.ttf")):
+        pytest.fail(f"no DejaVu fonts in {DEJAVU}: apt-get install fonts-dejavu-core")
     fonts = tmp_path / "fonts"
     fonts.mkdir()
     for font in sorted(DEJAVU.glob("DejaVuSans*.ttf")):
