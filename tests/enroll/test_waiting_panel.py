@@ -189,3 +189,26 @@ def test_est_shows_the_ca_chain_it_checked_and_imports_the_certificate(
     assert any("Test Company Issuing CA" in s and "checked before sending" in s for s in steps)
     assert store.load("ERP").state is State.CERTIFICATE_IMPORTED
     assert store.load("ERP").ca_kind == "est"
+
+
+def test_from_an_empty_start_page_to_a_certificate_from_the_company_ca(
+    home, open_wizard, adcs, company_ca
+):
+    from tests.ui.conftest import sandbox_walk
+
+    wizard = open_wizard()
+    sandbox_walk(wizard, Step.WAITING)  # tenant, trust and key as a person does them
+    page = wizard.page_of(Step.WAITING)
+    panel = page.ca_panel
+    panel.extra_ca_files = [company_ca.tls_ca_file]
+    fill_adcs(panel, adcs.url)
+    wizard.click(panel.send)
+    wizard.idle()
+    assert panel.error.isHidden(), panel.error.text()
+    wizard.next(Step.CERTIFICATE)
+    certificate = wizard.page_of(Step.CERTIFICATE)
+    wizard.qtbot.waitUntil(lambda: certificate.chain.isVisible(), timeout=10000)
+    issuers = {certificate.chain.topLevelItem(i).text(0) for i in range(3)}
+    assert any("Test Company Issuing CA" in text for text in issuers), issuers
+    name = wizard.window.session.name
+    assert ProfileStore(home).load(name).leaf_issuer.startswith("CN=Test Company Issuing CA")
