@@ -247,3 +247,172 @@ def test_a_hand_edited_profile_loads_and_works_or_is_refused_naming_its_file(dat
     profile.renewal_due()
     check_expiry(profile)
     profile_row(_STORE, profile)
+
+
+# --- hostile shapes, each input under a time and memory bound (issue 17) --------------------------
+
+HANG_GUARD = 20.0  # seconds per input: more is a hang
+MEMORY_GROWTH = 256 * 1024**2  # address space an input may add: more is a runaway read
+
+
+def _bounded(call, *args) -> str:
+    """Run `call(*args)` in a forked child under the bounds: 'read', 'refused', or the failure."""
+    import multiprocessing
+    import traceback
+
+    def child(conn) -> None:
+        import resource
+
+        with open("/proc/self/status", encoding="ascii") as status:
+            size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize"))
+        resource.setrlimit(resource.RLIMIT_AS, (size + MEMORY_GROWTH, size + MEMORY_GROWTH))
+        try:
+            call(*args)
+        except WizardError as exc:
+            conn.send("refused" if exc.message else "refused without a message")
+        except BaseException:  # what the CLI would show as a bug
+            conn.send("traceback: " + traceback.format_exc()[-1200:])
+        else:
+            conn.send("read")
+
+    context = multiprocessing.get_context("fork")
+    parent, child_end = context.Pipe(duplex=False)
+    process = context.Process(target=child, args=(child_end,))
+    process.start()
+    child_end.close()
+    if not parent.poll(HANG_GUARD):
+        process.kill()
+        process.join()
+        return f"hang: more than {HANG_GUARD:g} s"
+    answer = parent.recv()
+    process.join()
+    return answer
+
+
+HOSTILE = settings(FUZZ, max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")))
+
+
+def nested_json() -> st.SearchStrategy[bytes]:
+    return st.tuples(st.integers(1, 300_000), st.sampled_from([b"[", b'{"a":'])).map(
+        lambda d: d[1] * d[0] + (b"]" if d[1] == b"[" else b"}") * d[0]
+    )
+
+
+def huge_number_json() -> st.SearchStrategy[bytes]:
+    return st.tuples(st.integers(4000, 60_000), st.sampled_from([b"9", b"-1", b"0.5"])).map(
+        lambda d: b'{"validity": ' + d[1] + b"1" * d[0] + b', "url": "https://x"}'
+    )
+
+
+def surrogate_json() -> st.SearchStrategy[bytes]:
+    escapes = st.sampled_from([b"\\ud800", b"\\udfff", b"\\ud83d\\ude00", b"\\\\ud800", b"\\u0000"])
+    return st.lists(escapes, min_size=1, max_size=4).map(
+        lambda parts: (
+            b'{"clientid": "' + b"".join(parts) + b'", "clientsecret": "s", '
+            b'"url": "https://a", "uri": "https://b", "certificate": "x", "key": "y"}'
+        )
+    )
+
+
+def quadratic_pem() -> st.SearchStrategy[bytes]:
+    lines = st.sampled_from([
+        b"-----BEGIN CERTIFICATE-----\n",
+        b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END PKCS7-----\n",
+        b"-----BEGIN X-----\n",
+        b"-----BEGIN CERTIFICATE",
+    ])  # fmt: skip
+    return st.tuples(lines, st.integers(1, 200_000)).map(lambda d: d[0] * d[1])
+
+
+HOSTILE_JSON = st.one_of(nested_json(), huge_number_json(), surrogate_json(), JSON.map(
+    lambda v: json.dumps(v).encode()))  # fmt: skip
+
+
+def _json_file(data: bytes, name: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="fuzz-input-", dir=_HOME))  # removed at exit
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def _service_key(path: Path) -> None:
+    from wizard.core import enrollment
+    from wizard.core.secrets import MemoryKeyring, Secrets
+
+    store = ProfileStore(path.parent / "home")
+    secrets = Secrets(backend=MemoryKeyring(), ask=lambda prompt: "x")
+    enrollment.import_service_key(store, secrets, "cf", path, fetch_aia=False)
+
+
+def _profile(path: Path) -> None:
+    store = ProfileStore(path.parent / "home")
+    store.create("erp")
+    store.path("erp", Artefact.PROFILE).write_bytes(path.read_bytes())
+    store.load("erp")
+
+
+def _sandbox_state(path: Path) -> None:
+    from wizard.sandbox.state import StateFile
+
+    StateFile(path).read()
+
+
+def _json_readers():
+    from wizard.core import sap_sign, trust
+
+    return {
+        "service key": _service_key,
+        "destination key": sap_sign.read_destination_key,
+        "SAP trust list": trust.load_sap_list,
+        "profile": _profile,
+        "sandbox state": _sandbox_state,
+    }
+
+
+@HOSTILE
+@given(HOSTILE_JSON)
+def test_every_json_reader_answers_hostile_json_within_bounds(data):
+    path = _json_file(data, "input.json")
+    for what, read in _json_readers().items():
+        answer = _bounded(read, path)
+        assert answer in ("read", "refused"), (what, answer)
+
+
+@HOSTILE
+@given(st.one_of(quadratic_pem(), pem_blocks(), mutated(REPLIES)))
+def test_every_certificate_reader_answers_hostile_pem_within_bounds(data):
+    from wizard.core import trust
+
+    path = _json_file(data, "reply.pem")
+    for read in (reply.read_certificate_files, trust.ca_file_source, trust.load_sap_list):
+        answer = _bounded(read, [path] if read is reply.read_certificate_files else path)
+        assert answer in ("read", "refused"), (read.__name__, answer)
+
+
+@HOSTILE
+@given(st.one_of(st.text(max_size=300), st.integers(4000, 8000).map(lambda n: "h.example:" + "9" * n),
+                 st.sampled_from(["[::1", "[zz::zz]:1", "xn--a.example", "a..b", "\udcff.example",
+                                  "http://u:p@[::1", "https://[fe80::1%zz]/"])))  # fmt: skip
+def test_hosts_ports_and_proxies_answer_within_bounds(text):
+    from wizard.core.csr import parse_san
+    from wizard.core.tlsprobe import parse_proxy, parse_target
+
+    for parse in (parse_target, parse_proxy, lambda t: parse_san("DNS:" + t)):
+        answer = _bounded(parse, text)
+        assert answer in ("read", "refused"), (text[:80], answer)
+
+
+@HOSTILE
+@given(st.one_of(
+    st.integers(1, 64).map(lambda mb: gzip.compress(b"\0" * (mb * 1024 * 1024))),
+    st.tuples(st.binary(min_size=1, max_size=4), st.integers(1, 4_000_000)).map(
+        lambda d: d[0] * (d[1] // len(d[0]))),
+    mutated(LOGS),
+))  # fmt: skip
+def test_logs_answer_within_bounds_whatever_they_hold(data):
+    from wizard.core import tracelog
+
+    path = _json_file(data, "http_access_node0_20210412.log")
+    for read in (lambda p: accesslog.analyze([p]), tracelog.read_trace):
+        answer = _bounded(read, path)
+        assert answer in ("read", "refused"), answer
