@@ -183,3 +183,23 @@ def test_kerberos_carries_the_tls_channel_binding_extended_protection_requires(
     )  # fmt: skip
     assert result.code == 0, result.err
     assert kerberos_adcs.handshakes >= 1
+
+
+def test_without_gssapi_kerberos_says_what_is_missing_and_what_else_works(
+    cli, home, with_csr, company_ca, monkeypatch
+):
+    from wizard.core.ca_enroll import transport
+
+    server = AdcsServer(company_ca, auth="negotiate")
+    monkeypatch.setattr(transport, "_has_gssapi", lambda: False)  # an install without the extra
+    try:
+        result = cli(
+            "ca-enroll", "--profile", "ERP", "--adcs", server.url, "--template",
+            "SAPClientAuth", *trust(company_ca), "--json",
+        )  # fmt: skip
+    finally:
+        server.close()
+    assert result.code == 2
+    assert result.json["error"]["code"] == "ca_enroll.no_kerberos"
+    assert "--auth ntlm" in result.json["error"]["message"]
+    assert server.requests == {}

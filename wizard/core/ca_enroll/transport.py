@@ -330,6 +330,12 @@ def _native_sspi() -> bool:
     return sys.platform == "win32"
 
 
+def _has_gssapi() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("gssapi") is not None
+
+
 def _needs_user(auth: Auth) -> WizardError:
     return WizardError(
         f"{AREA}.user_missing",
@@ -374,6 +380,16 @@ def _security_context(credentials: Credentials, host: str, protocol: str, bindin
                 "missing). Use --auth basic, or install pyspnego.",
             ),
         ) from None
+    if protocol == "negotiate" and not _native_sspi() and not _has_gssapi():
+        raise WizardError(
+            f"{AREA}.no_kerberos",
+            translate(
+                "ca_enroll",
+                "This installation cannot use Kerberos (the Python package gssapi is missing; "
+                "install cpi-cert-wizard with its 'kerberos' extra, which needs the system's "
+                "Kerberos library). Sign in with --auth ntlm or --auth basic and --user instead.",
+            ),
+        )
     try:
         return spnego.client(
             credentials.user,
