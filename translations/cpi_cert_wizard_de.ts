@@ -11,13 +11,13 @@
     <message>
         <location line="+10"/>
         <source>(Cancel stops it.)</source>
-        <translation type="unfinished"></translation>
+        <translation>(Abbrechen hält es an.)</translation>
     </message>
 </context>
 <context>
     <name>CaEnrollPanel</name>
     <message>
-        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+80"/>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+81"/>
         <source>Send to the company CA</source>
         <translation>An die Unternehmens-CA senden</translation>
     </message>
@@ -58,11 +58,12 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+7"/>
         <source>Templates the CA offers</source>
         <translation>Vorlagen, die die CA anbietet</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+8"/>
         <source>DOMAIN\name</source>
         <translation>DOMÄNE\name</translation>
     </message>
@@ -87,7 +88,7 @@
         <translation>An die Unternehmens-CA se&amp;nden</translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="-33"/>
         <source>Kind o&amp;f CA:</source>
         <translation>&amp;Art der CA:</translation>
     </message>
@@ -97,7 +98,7 @@
         <translation>CA-A&amp;dresse:</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Sign &amp;in with:</source>
         <translation>Anmelden &amp;mit:</translation>
     </message>
@@ -152,7 +153,7 @@
         <translation>Die CA wird nach ihren Vorlagen gefragt…</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>The CA&apos;s request page lists no templates for you: ask the CA administrators for the template name and type it.</source>
         <translation>Die Anforderungsseite der CA nennt Ihnen keine Vorlagen: Fragen Sie die CA-Administratoren nach dem Vorlagennamen und geben Sie ihn ein.</translation>
     </message>
@@ -200,44 +201,162 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+59"/>
+        <location filename="../wizard/ui/wizard.py" line="+60"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: Assistent für Client-Zertifikate</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>&amp;Finish</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertig &amp;stellen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Back to the list of sender systems</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurück zur Liste der Sendersysteme</translation>
     </message>
     <message>
         <location line="+46"/>
         <source>Discard what you typed?</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingaben verwerfen?</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>What you typed on this page is not saved yet. Leave the page and lose it? Everything saved before stays in the profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>Was Sie auf dieser Seite eingegeben haben, ist noch nicht gespeichert. Seite verlassen und die Eingaben verlieren? Alles zuvor Gespeicherte bleibt im Profil.</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>Stop what is running; nothing is written</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufende Arbeit anhalten; nichts wird geschrieben</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Close the wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>Assistenten schließen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Back to the list of sender systems; what is saved stays</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurück zur Liste der Sendersysteme; Gespeichertes bleibt erhalten</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateDetails</name>
+    <message>
+        <location filename="../wizard/ui/widgets/cert_details.py" line="+28"/>
+        <source>Certificate details</source>
+        <translation>Zertifikatsdetails</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Subject:</source>
+        <translation>Subject (Inhaber):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issuer:</source>
+        <translation>Aussteller:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Serial number:</source>
+        <translation>Seriennummer:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Valid from:</source>
+        <translation>Gültig ab:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Valid until:</source>
+        <translation>Gültig bis:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Public key:</source>
+        <translation>Öffentlicher Schlüssel:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Signature algorithm:</source>
+        <translation>Signaturalgorithmus:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Certificate authority:</source>
+        <translation>Zertifizierungsstelle (CA):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Self-signed:</source>
+        <translation>Selbstsigniert:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Key usage:</source>
+        <translation>Schlüsselverwendung:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Extended key usage:</source>
+        <translation>Erweiterte Schlüsselverwendung (EKU):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Subject alternative names:</source>
+        <translation>Alternative Namen (SAN):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Authority key identifier:</source>
+        <translation>Schlüsselkennung der Zertifizierungsstelle (AKI):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Subject key identifier:</source>
+        <translation>Schlüsselkennung des Inhabers (SKI):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>CA issuers (AIA):</source>
+        <translation>CA-Aussteller (AIA):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>OCSP (AIA):</source>
+        <translation>OCSP (AIA):</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>SHA-256 fingerprint:</source>
+        <translation>SHA-256-Fingerabdruck:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SHA-1 fingerprint:</source>
+        <translation>SHA-1-Fingerabdruck:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;PEM:</source>
+        <translation>&amp;PEM:</translation>
     </message>
 </context>
 <context>
@@ -273,7 +392,12 @@
         <translation>Gespeicherte Kette wird gelesen…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+22"/>
+        <source>There are files in the list and pasted text: which is the CA&apos;s reply? Remove the files from the list, or clear the pasted text, then import.</source>
+        <translation>Es gibt Dateien in der Liste und eingefügten Text: Was ist die Antwort der CA? Entfernen Sie die Dateien aus der Liste oder leeren Sie den eingefügten Text, dann importieren Sie.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Checking the chain…</source>
         <translation>Kette wird geprüft…</translation>
     </message>
@@ -296,8 +420,8 @@
 <context>
     <name>ChainView</name>
     <message>
-        <location filename="../wizard/ui/pages/trust.py" line="+53"/>
-        <location filename="../wizard/ui/widgets/chain_view.py" line="+107"/>
+        <location filename="../wizard/ui/pages/trust.py" line="+59"/>
+        <location filename="../wizard/ui/widgets/chain_view.py" line="+118"/>
         <source>leaf</source>
         <translation>Endzertifikat</translation>
     </message>
@@ -320,7 +444,7 @@
         <translation>vom Server gesendet</translation>
     </message>
     <message>
-        <location filename="../wizard/ui/widgets/chain_view.py" line="-44"/>
+        <location filename="../wizard/ui/widgets/chain_view.py" line="-54"/>
         <source>Certificate</source>
         <translation>Zertifikat</translation>
     </message>
@@ -340,7 +464,12 @@
         <translation>Quelle</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+15"/>
+        <source>Double-click a certificate for its details</source>
+        <translation>Doppelklick auf ein Zertifikat zeigt seine Details</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>SHA-256 fingerprint: %1</source>
         <translation>SHA-256-Fingerabdruck: %1</translation>
     </message>
@@ -433,6 +562,16 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>PKCS#12 pass&amp;word:</source>
+        <translation>PKCS#12-&amp;Passwort:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Show</source>
+        <translation>Anzei&amp;gen</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>&amp;Copy password</source>
         <translation>Passwort &amp;kopieren</translation>
     </message>
@@ -457,7 +596,7 @@
         <translation>Exportiert</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+19"/>
         <source>The password is kept in: %1.</source>
         <translation>Das Passwort liegt in: %1.</translation>
     </message>
@@ -565,7 +704,7 @@
     <message>
         <location line="+1"/>
         <source>Countr&amp;y (C):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Land (C):</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -732,7 +871,7 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+103"/>
+        <location filename="../wizard/ui/pages/start.py" line="+117"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Jedes Sendersystem (ein SAP-System, eine Java- oder .NET-Anwendung, Postman…) erhält ein Profil: seinen Schlüssel, sein Zertifikat und den Tenant, den es aufruft.</translation>
     </message>
@@ -859,12 +998,12 @@
     <message>
         <location line="-187"/>
         <source>Ne&amp;w sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Neues Sendersystem</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Ren&amp;ew</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Erneuern</translation>
     </message>
     <message>
         <location line="+169"/>
@@ -931,7 +1070,17 @@
         <translation>getestet</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+37"/>
+        <source>The sandbox tenant is already running in this window: resume its profile from the list (its name starts with sandbox-demo).</source>
+        <translation>Der Sandbox-Tenant läuft in diesem Fenster bereits: Setzen Sie sein Profil aus der Liste fort (sein Name beginnt mit sandbox-demo).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Walk the whole flow with a tenant that runs on this computer</source>
+        <translation>Den ganzen Ablauf mit einem Tenant auf diesem Rechner durchgehen</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>No keyring: secrets are not stored</source>
         <translation>Kein Schlüsselbund: Geheimnisse werden nicht gespeichert</translation>
     </message>
@@ -969,7 +1118,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/summary.py" line="+51"/>
+        <location filename="../wizard/ui/pages/summary.py" line="+70"/>
         <source>&amp;Which file goes where:</source>
         <translation>&amp;Welche Datei wohin gehört:</translation>
     </message>
@@ -1004,22 +1153,27 @@
         <translation>Ordner ö&amp;ffnen</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+18"/>
         <source>%1 is set up: the test call went through.</source>
         <translation>%1 ist eingerichtet: Der Testaufruf war erfolgreich.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>%1: the last test call ended with %2.</source>
-        <translation>%1: Der letzte Testaufruf endete mit %2.</translation>
+        <location line="+5"/>
+        <source>%1 is not set up yet: the last test call failed: %2</source>
+        <translation>%1 ist noch nicht eingerichtet: Der letzte Testaufruf ist fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>%1: not tested yet.</source>
         <translation>%1: noch nicht getestet.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>&amp;Go back to step %1: %2</source>
+        <translation>Zu Schritt %1 zurück&amp;gehen: %2</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>The certificate expires on %1. Renew it before then: Renew on the start page makes a new key and request with the same subject.</source>
         <translation>Das Zertifikat läuft am %1 ab. Erneuern Sie es vorher: „Erneuern“ auf der Startseite erzeugt einen neuen Schlüssel und eine neue Anforderung mit demselben Subject.</translation>
     </message>
@@ -1034,7 +1188,7 @@
         <translation>Dateien werden aufgelistet…</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+57"/>
         <source>Save the calendar reminder</source>
         <translation>Kalendererinnerung speichern</translation>
     </message>
@@ -1134,12 +1288,12 @@
     <message>
         <location line="+12"/>
         <source>Up&amp;date</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;ktualisieren</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Do it in the &amp;sandbox tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Sandbox-Tenant &amp;erledigen</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -1214,12 +1368,12 @@
     <message>
         <location line="+10"/>
         <source>B&amp;ody for the mapping API (the tenant will show Id %1):</source>
-        <translation type="unfinished"></translation>
+        <translation>B&amp;ody für die Mapping-API (der Tenant zeigt die Id %1):</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Service key &amp;parameters (External Certificate):</source>
-        <translation type="unfinished"></translation>
+        <translation>Service-Schlüssel-&amp;Parameter (External Certificate):</translation>
     </message>
     <message>
         <location line="-3"/>
@@ -1232,7 +1386,12 @@
         <translation>cf-Be&amp;fehle (im Profilordner ausführen):</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+28"/>
+        <source>Make the test call on the next page (Test call).</source>
+        <translation>Den Testaufruf machen Sie auf der nächsten Seite (Testaufruf).</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Mapping the certificate in the sandbox…</source>
         <translation>Zertifikat wird in der Sandbox zugeordnet…</translation>
     </message>
@@ -1361,14 +1520,14 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+27"/>
+        <location line="+31"/>
         <source>&amp;Call</source>
         <translation>&amp;Aufrufen</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-30"/>
         <source>Open an &amp;access log…</source>
-        <translation>&amp;Zugriffsprotokoll öffnen…</translation>
+        <translation>Zugriffs&amp;protokoll öffnen…</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1381,10 +1540,9 @@
         <translation>Derselbe Aufruf mit c&amp;url:</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <location line="+24"/>
+        <location line="+49"/>
         <source>&amp;Retry</source>
-        <translation>&amp;Wiederholen</translation>
+        <translation>Wieder&amp;holen</translation>
     </message>
     <message>
         <location line="-8"/>
@@ -1425,7 +1583,7 @@
 <context>
     <name>TrustPage</name>
     <message>
-        <location filename="../wizard/ui/pages/trust.py" line="+26"/>
+        <location filename="../wizard/ui/pages/trust.py" line="+41"/>
         <source>the tenant root</source>
         <translation>das Root-Zertifikat des Tenants</translation>
     </message>
@@ -1455,17 +1613,22 @@
         <translation>Vom Tenant vorgelegte &amp;Kette:</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+10"/>
         <source>&amp;Skip for now: I will get the root another way (SAP&apos;s Connectivity Test)</source>
         <translation>&amp;Vorerst überspringen: Ich besorge das Root-Zertifikat anders (Konnektivitätstest von SAP)</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-16"/>
         <source>Save root as .c&amp;er…</source>
-        <translation type="unfinished"></translation>
+        <translation>Root als .c&amp;er speichern…</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+13"/>
+        <source>Save this root &amp;anyway…</source>
+        <translation>Dieses Root-Zertifikat &amp;trotzdem speichern…</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>Reading the chain of %1…</source>
         <translation>Kette von %1 wird gelesen…</translation>
     </message>
@@ -1480,12 +1643,32 @@
         <translation>Gehen Sie zurück, um die URL zu korrigieren, rufen Sie erneut ab, oder setzen Sie den Haken bei „Überspringen“, um ohne sie fortzufahren.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+22"/>
         <source>The root %1 is saved in %2 as tenant-root.cer and tenant-root.pem: it goes into the sender system&apos;s trust store.</source>
         <translation>Das Root-Zertifikat %1 ist in %2 als tenant-root.cer und tenant-root.pem gespeichert: Es gehört in den Truststore des Sendersystems.</translation>
     </message>
     <message>
+        <location line="+13"/>
+        <source>This chain does not come from SAP: its root is known to no public list, as when a company proxy inspects TLS and shows its own certificate. Saving it would make the sender trust the proxy, not the tenant. Nothing was saved.</source>
+        <translation>Diese Kette stammt nicht von SAP: Ihr Root-Zertifikat steht auf keiner öffentlichen Liste, wie wenn ein Firmen-Proxy TLS prüft und sein eigenes Zertifikat zeigt. Es zu speichern hieße, dass der Sender dem Proxy vertraut, nicht dem Tenant. Es wurde nichts gespeichert.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This chain is not valid for the tenant&apos;s host (see above): it may come from a proxy or another server. Nothing was saved; the sender must not trust it as the tenant&apos;s root.</source>
+        <translation>Diese Kette ist für den Host des Tenants nicht gültig (siehe oben): Sie kann von einem Proxy oder einem anderen Server stammen. Es wurde nichts gespeichert; der Sender darf ihr nicht als Root des Tenants vertrauen.</translation>
+    </message>
+    <message>
         <location line="+11"/>
+        <source>Save a root that did not check out?</source>
+        <translation>Ein nicht bestätigtes Root-Zertifikat speichern?</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The chain of %1 did not check out. If you save its root %2, the sender system will trust whoever presented it, which may be a proxy and not SAP. Save it only when you know this server is the tenant (for example a tenant behind your own load balancer).</source>
+        <translation>Die Kette von %1 wurde nicht bestätigt. Wenn Sie ihr Root-Zertifikat %2 speichern, vertraut das Sendersystem dem, der sie vorgelegt hat – das kann ein Proxy sein und nicht SAP. Speichern Sie es nur, wenn Sie wissen, dass dieser Server der Tenant ist (zum Beispiel ein Tenant hinter Ihrem eigenen Load Balancer).</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Fetching cancelled; nothing was saved.</source>
         <translation>Abruf abgebrochen; nichts wurde gespeichert.</translation>
     </message>
@@ -1505,7 +1688,8 @@
         <translation>Zertifikate (*%1)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-24"/>
+        <location line="+31"/>
         <source>Saving…</source>
         <translation>Wird gespeichert…</translation>
     </message>
@@ -1646,12 +1830,12 @@
         <translation>Die Sandbox-CA hat geantwortet</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Its reply is %1 (leaf and intermediate, PKCS#7). Next imports it.</source>
-        <translation>Ihre Antwort ist %1 (End- und Zwischenzertifikat, PKCS#7). „Weiter“ importiert sie.</translation>
+        <location line="+3"/>
+        <source>Its reply is %1 (leaf and intermediate, PKCS#7). On the next step, Import and check reads it.</source>
+        <translation>Ihre Antwort ist %1 (Leaf und Zwischenzertifikat, PKCS#7). Im nächsten Schritt liest „Importieren und prüfen“ sie ein.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Destination service key</source>
         <translation>Serviceschlüssel des Destination-Service</translation>
     </message>
@@ -1942,12 +2126,12 @@
         <translation>{count} fehlgeschlagen: siehe die Zeilen oben; die übrigen sind erledigt.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+109"/>
+        <location filename="../wizard/core/systems_csv.py" line="+79"/>
         <source>a CSV of sender systems</source>
         <translation>eine CSV-Datei mit Sendersystemen</translation>
     </message>
     <message>
-        <location line="+463"/>
+        <location filename="../wizard/core/batch.py" line="+329"/>
         <source>a certificate file</source>
         <translation>eine Zertifikatsdatei</translation>
     </message>
@@ -1971,7 +2155,7 @@
     </message>
     <message>
         <location line="+28"/>
-        <location filename="../wizard/core/ca_enroll/transport.py" line="+331"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="+342"/>
         <source>Sign-in with {auth} needs a user name (--user DOMAIN\name); the password is asked for and kept in the keyring.</source>
         <translation>Die Anmeldung mit {auth} braucht einen Benutzernamen (--user DOMÄNE\name); das Passwort wird abgefragt und im Schlüsselbund gespeichert.</translation>
     </message>
@@ -2152,7 +2336,7 @@
     </message>
     <message>
         <location line="+10"/>
-        <location filename="../wizard/core/ca_enroll/transport.py" line="-203"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-214"/>
         <source>{url!r} is not an https URL. The CA&apos;s address starts with https:// (for AD CS for example https://ca.example.com/certsrv); credentials and requests only travel over TLS.</source>
         <translation>{url!r} ist keine https-URL. Die Adresse der CA beginnt mit https:// (für AD CS zum Beispiel https://ca.example.com/certsrv); Anmeldedaten und Anforderungen werden nur über TLS übertragen.</translation>
     </message>
@@ -2364,7 +2548,7 @@
         <translation>Das Client-Zertifikat {file} kann nicht für TLS verwendet werden ({reason}).</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+68"/>
         <source>{host} closed the connection without an answer.</source>
         <translation>{host} hat die Verbindung ohne Antwort geschlossen.</translation>
     </message>
@@ -2374,12 +2558,17 @@
         <translation>{host} bietet keine Anmeldung mit {scheme} an (angeboten: {offers}). Wählen Sie eine angebotene mit --auth {choice}.</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+101"/>
         <source>This installation has no Negotiate/NTLM support (the Python package pyspnego is missing). Use --auth basic, or install pyspnego.</source>
         <translation>Diese Installation unterstützt Negotiate/NTLM nicht (das Python-Paket pyspnego fehlt). Verwenden Sie --auth basic oder installieren Sie pyspnego.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+9"/>
+        <source>This installation cannot use Kerberos (the Python package gssapi is missing; install cpi-cert-wizard with its &apos;kerberos&apos; extra, which needs the system&apos;s Kerberos library). Sign in with --auth ntlm or --auth basic and --user instead.</source>
+        <translation>Diese Installation kann Kerberos nicht verwenden (das Python-Paket gssapi fehlt; installieren Sie cpi-cert-wizard mit dem Extra &apos;kerberos&apos;, das die Kerberos-Bibliothek des Systems braucht). Melden Sie sich stattdessen mit --auth ntlm oder --auth basic und --user an.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Kerberos sign-in to {host} failed: {reason}. On Windows sign in to the domain; on Linux get a ticket first (kinit name@REALM) and check that the CA&apos;s name {host} is the one its HTTP service principal is registered for. Or sign in with a user name and password: --auth ntlm or --auth basic with --user.</source>
         <translation>Die Kerberos-Anmeldung an {host} ist gescheitert: {reason}. Melden Sie sich unter Windows an der Domäne an; holen Sie unter Linux zuerst ein Ticket (kinit name@REALM) und prüfen Sie, ob der Name {host} der CA der ist, für den ihr HTTP-Dienstprinzipal registriert ist. Oder melden Sie sich mit Benutzername und Passwort an: --auth ntlm oder --auth basic mit --user.</translation>
     </message>
@@ -2611,17 +2800,17 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Der Schlüssel von Profil {name!r} wurde ersetzt, während die Antwort geprüft wurde; diese Antwort gehört zum alten Schlüssel. Importieren Sie die Antwort auf die neue Anforderung.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+28"/>
         <source>a PKCS#12 file</source>
         <translation>eine PKCS#12-Datei</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>{file} holds a key but no certificate.</source>
         <translation>{file} enthält einen Schlüssel, aber kein Zertifikat.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+27"/>
         <source>Profile {name!r} has a certificate request waiting at the CA ({csr}); importing this keystore would replace its key, and the CA&apos;s answer would then fit no key. To replace it anyway, run again with --new-key (the current key is kept in the profile&apos;s archive); or import into another --profile.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2760,7 +2949,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>fetch_root</name>
     <message>
-        <location filename="../wizard/core/fetch_root.py" line="+135"/>
+        <location filename="../wizard/core/fetch_root.py" line="+156"/>
         <source>Server chain: valid for {name}.</source>
         <translation>Serverkette: gültig für {name}.</translation>
     </message>
@@ -2952,30 +3141,30 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+126"/>
         <source>This is not a URL or host name: paste the endpoint as https://host/path, or the runtime host alone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das ist keine URL und kein Hostname: Fügen Sie den Endpunkt als https://host/pfad ein oder nur den Runtime-Host.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The tenant is called over HTTPS: the URL starts with https://.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Tenant wird über HTTPS aufgerufen: Die URL beginnt mit https://.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>{host} is the Cloud Foundry design-time (management) host, not the runtime endpoint a sender calls: the runtime host has -rt after it-cpiNNN (the url of the integration-flow service key).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} ist der Design-Time-Host (Verwaltung) von Cloud Foundry, nicht der Runtime-Endpunkt, den ein Sender aufruft: Der Runtime-Host hat -rt nach it-cpiNNN (die url des Serviceschlüssels für den Integrationsfluss).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{host} is the Neo management (tmn) host, not the runtime endpoint a sender calls: the runtime host ends in -iflmap.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} ist der Verwaltungs-Host (tmn) von Neo, nicht der Runtime-Endpunkt, den ein Sender aufruft: Der Runtime-Host endet auf -iflmap.</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>{code} is not an ISO 3166 country code; use the two letters, e.g. DE.</source>
-        <translation type="unfinished"></translation>
+        <translation>{code} ist kein Ländercode nach ISO 3166; verwenden Sie die zwei Buchstaben, z. B. DE.</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+127"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>das Root-Zertifikat des Load Balancers des Tenants (DER)</translation>
     </message>
@@ -3158,7 +3347,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Prüfen Sie bei den Hosts von SAP, ob ein TLS-inspizierender Proxy dazwischenliegt (geben Sie dessen CA mit --ca-file an); geben Sie für einen privaten Testserver dessen CA mit --ca-file an.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/ca_enroll/transport.py" line="-371"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-414"/>
         <source>Check the CA&apos;s address (and that its web enrollment or EST service runs), your network and, if you need one, the proxy (--proxy or HTTPS_PROXY); then try again.</source>
         <translation>Prüfen Sie die Adresse der CA (und ob ihre Webregistrierung bzw. ihr EST-Dienst läuft), Ihr Netzwerk und, falls nötig, den Proxy (--proxy oder HTTPS_PROXY); versuchen Sie es dann erneut.</translation>
     </message>
@@ -3250,7 +3439,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>lints</name>
     <message>
-        <location filename="../wizard/core/chain.py" line="+84"/>
+        <location filename="../wizard/core/lints.py" line="+39"/>
         <source>certificate for another key</source>
         <translation>Zertifikat für einen anderen Schlüssel</translation>
     </message>
@@ -3450,7 +3639,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Die Kette endet bei &apos;{subject}&apos;, das am {date} abgelaufen ist. Es war das historische Root-Zertifikat des Neo-Load-Balancers von SAP, und davon abhängige Zertifikate funktionieren nicht mehr. Besorgen Sie ein neues Zertifikat von einer CA, deren Root-Zertifikat auf {version} steht.</translation>
     </message>
     <message>
-        <location line="+439"/>
+        <location filename="../wizard/core/chain.py" line="+407"/>
         <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
         <translation> Trotzdem akzeptiert, weil {flag} angegeben wurde: der Load Balancer von SAP verwirft dieses Zertifikat im TLS-Handshake, es kann also keinen Sender bei Cloud Integration authentifizieren.</translation>
     </message>
@@ -4963,7 +5152,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>das Passwort für die Unternehmens-CA</translation>
     </message>
     <message>
-        <location line="+442"/>
+        <location line="+440"/>
         <source>none (no usable keyring)</source>
         <translation>nirgends (kein nutzbarer Schlüsselbund)</translation>
     </message>
@@ -5446,11 +5635,11 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     </message>
     <message>
         <location line="+3"/>
-        <source>Nothing was sent to the server.</source>
-        <translation>An den Server wurde nichts gesendet.</translation>
+        <source>What it received: your client certificate (public, like a business card) if it asked for one in the handshake. No request, no data and no secret (no key, no password) was sent.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>{protocol}: the server&apos;s certificate {name} is trusted: it leads to {trusted}.</source>
         <translation>{protocol}: Das Zertifikat {name} des Servers ist vertrauenswürdig, geprüft gegen {trusted}.</translation>
     </message>

@@ -11,13 +11,13 @@
     <message>
         <location line="+10"/>
         <source>(Cancel stops it.)</source>
-        <translation type="unfinished"></translation>
+        <translation>(Cancelar lo detiene.)</translation>
     </message>
 </context>
 <context>
     <name>CaEnrollPanel</name>
     <message>
-        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+80"/>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+81"/>
         <source>Send to the company CA</source>
         <translation>Enviar a la CA de la empresa</translation>
     </message>
@@ -58,11 +58,12 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+7"/>
         <source>Templates the CA offers</source>
         <translation>Plantillas que ofrece la CA</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+8"/>
         <source>DOMAIN\name</source>
         <translation>DOMINIO\nombre</translation>
     </message>
@@ -87,7 +88,7 @@
         <translation>Enviar a la CA de la empre&amp;sa</translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="-33"/>
         <source>Kind o&amp;f CA:</source>
         <translation>&amp;Tipo de CA:</translation>
     </message>
@@ -97,7 +98,7 @@
         <translation>Direcc&amp;ión de la CA:</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Sign &amp;in with:</source>
         <translation>Iniciar sesión c&amp;on:</translation>
     </message>
@@ -152,7 +153,7 @@
         <translation>Preguntando a la CA por sus plantillas…</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>The CA&apos;s request page lists no templates for you: ask the CA administrators for the template name and type it.</source>
         <translation>La página de solicitud de la CA no le muestra plantillas: pida el nombre de la plantilla a los administradores de la CA y escríbalo.</translation>
     </message>
@@ -200,44 +201,162 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+59"/>
+        <location filename="../wizard/ui/wizard.py" line="+60"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: asistente de certificados de cliente</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>&amp;Finish</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Finalizar</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Back to the list of sender systems</source>
-        <translation type="unfinished"></translation>
+        <translation>Volver a la lista de sistemas emisores</translation>
     </message>
     <message>
         <location line="+46"/>
         <source>Discard what you typed?</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Descartar lo que ha escrito?</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>What you typed on this page is not saved yet. Leave the page and lose it? Everything saved before stays in the profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lo que ha escrito en esta página aún no está guardado. ¿Salir de la página y perderlo? Todo lo guardado antes se conserva en el perfil.</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>Stop what is running; nothing is written</source>
-        <translation type="unfinished"></translation>
+        <translation>Detener lo que está en curso; no se escribe nada</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Close the wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>Cerrar el asistente</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Back to the list of sender systems; what is saved stays</source>
-        <translation type="unfinished"></translation>
+        <translation>Volver a la lista de sistemas emisores; lo guardado se conserva</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateDetails</name>
+    <message>
+        <location filename="../wizard/ui/widgets/cert_details.py" line="+28"/>
+        <source>Certificate details</source>
+        <translation>Detalles del certificado</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>none</source>
+        <translation>ninguno</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>yes</source>
+        <translation>sí</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Subject:</source>
+        <translation>Sujeto:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issuer:</source>
+        <translation>Emisor:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Serial number:</source>
+        <translation>Número de serie:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Valid from:</source>
+        <translation>Válido desde:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Valid until:</source>
+        <translation>Válido hasta:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Public key:</source>
+        <translation>Clave pública:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Signature algorithm:</source>
+        <translation>Algoritmo de firma:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Certificate authority:</source>
+        <translation>Autoridad de certificación:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Self-signed:</source>
+        <translation>Autofirmado:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Key usage:</source>
+        <translation>Uso de la clave:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Extended key usage:</source>
+        <translation>Uso extendido de la clave (EKU):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Subject alternative names:</source>
+        <translation>Nombres alternativos del sujeto (SAN):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Authority key identifier:</source>
+        <translation>Identificador de clave de la autoridad (AKI):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Subject key identifier:</source>
+        <translation>Identificador de clave del sujeto (SKI):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>CA issuers (AIA):</source>
+        <translation>Emisores de la CA (AIA):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>OCSP (AIA):</source>
+        <translation>OCSP (AIA):</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>SHA-256 fingerprint:</source>
+        <translation>Huella SHA-256:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SHA-1 fingerprint:</source>
+        <translation>Huella SHA-1:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;PEM:</source>
+        <translation>&amp;PEM:</translation>
     </message>
 </context>
 <context>
@@ -273,7 +392,12 @@
         <translation>Leyendo la cadena guardada…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+22"/>
+        <source>There are files in the list and pasted text: which is the CA&apos;s reply? Remove the files from the list, or clear the pasted text, then import.</source>
+        <translation>Hay archivos en la lista y texto pegado: ¿cuál es la respuesta de la CA? Quite los archivos de la lista o borre el texto pegado y luego importe.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Checking the chain…</source>
         <translation>Comprobando la cadena…</translation>
     </message>
@@ -296,8 +420,8 @@
 <context>
     <name>ChainView</name>
     <message>
-        <location filename="../wizard/ui/pages/trust.py" line="+53"/>
-        <location filename="../wizard/ui/widgets/chain_view.py" line="+107"/>
+        <location filename="../wizard/ui/pages/trust.py" line="+59"/>
+        <location filename="../wizard/ui/widgets/chain_view.py" line="+118"/>
         <source>leaf</source>
         <translation>hoja</translation>
     </message>
@@ -320,7 +444,7 @@
         <translation>enviado por el servidor</translation>
     </message>
     <message>
-        <location filename="../wizard/ui/widgets/chain_view.py" line="-44"/>
+        <location filename="../wizard/ui/widgets/chain_view.py" line="-54"/>
         <source>Certificate</source>
         <translation>Certificado</translation>
     </message>
@@ -340,7 +464,12 @@
         <translation>Origen</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+15"/>
+        <source>Double-click a certificate for its details</source>
+        <translation>Haga doble clic en un certificado para ver sus detalles</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>SHA-256 fingerprint: %1</source>
         <translation>Huella digital SHA-256: %1</translation>
     </message>
@@ -433,6 +562,16 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>PKCS#12 pass&amp;word:</source>
+        <translation>Contra&amp;seña PKCS#12:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Show</source>
+        <translation>Mos&amp;trar</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>&amp;Copy password</source>
         <translation>&amp;Copiar contraseña</translation>
     </message>
@@ -457,7 +596,7 @@
         <translation>Exportado</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+19"/>
         <source>The password is kept in: %1.</source>
         <translation>La contraseña se guarda en: %1.</translation>
     </message>
@@ -540,7 +679,7 @@
     <message>
         <location line="+10"/>
         <source>&amp;Common name (CN):</source>
-        <translation>&amp;Nombre común (CN):</translation>
+        <translation>Nombre co&amp;mún (CN):</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -565,7 +704,7 @@
     <message>
         <location line="+1"/>
         <source>Countr&amp;y (C):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;País (C):</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -732,7 +871,7 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+103"/>
+        <location filename="../wizard/ui/pages/start.py" line="+117"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Cada sistema emisor (un sistema SAP, una aplicación Java o .NET, Postman…) tiene un perfil: su clave, su certificado y el tenant al que llama.</translation>
     </message>
@@ -859,12 +998,12 @@
     <message>
         <location line="-187"/>
         <source>Ne&amp;w sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>N&amp;uevo sistema emisor</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Ren&amp;ew</source>
-        <translation type="unfinished"></translation>
+        <translation>Reno&amp;var</translation>
     </message>
     <message>
         <location line="+169"/>
@@ -931,7 +1070,17 @@
         <translation>probado</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+37"/>
+        <source>The sandbox tenant is already running in this window: resume its profile from the list (its name starts with sandbox-demo).</source>
+        <translation>El tenant sandbox ya se está ejecutando en esta ventana: reanude su perfil desde la lista (su nombre empieza por sandbox-demo).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Walk the whole flow with a tenant that runs on this computer</source>
+        <translation>Recorrer todo el proceso con un tenant que se ejecuta en este equipo</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>No keyring: secrets are not stored</source>
         <translation>Sin llavero: los secretos no se guardan</translation>
     </message>
@@ -969,7 +1118,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/summary.py" line="+51"/>
+        <location filename="../wizard/ui/pages/summary.py" line="+70"/>
         <source>&amp;Which file goes where:</source>
         <translation>&amp;Qué archivo va dónde:</translation>
     </message>
@@ -1004,22 +1153,27 @@
         <translation>A&amp;brir la carpeta</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+18"/>
         <source>%1 is set up: the test call went through.</source>
         <translation>%1 está configurado: la llamada de prueba ha funcionado.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>%1: the last test call ended with %2.</source>
-        <translation>%1: la última llamada de prueba terminó con %2.</translation>
+        <location line="+5"/>
+        <source>%1 is not set up yet: the last test call failed: %2</source>
+        <translation>%1 aún no está configurado: la última llamada de prueba falló: %2</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>%1: not tested yet.</source>
         <translation>%1: aún sin probar.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>&amp;Go back to step %1: %2</source>
+        <translation>&amp;Volver al paso %1: %2</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>The certificate expires on %1. Renew it before then: Renew on the start page makes a new key and request with the same subject.</source>
         <translation>El certificado caduca el %1. Renuévelo antes: Renovar en la página de inicio genera una clave y una solicitud nuevas con el mismo sujeto.</translation>
     </message>
@@ -1034,7 +1188,7 @@
         <translation>Listando los archivos…</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+57"/>
         <source>Save the calendar reminder</source>
         <translation>Guardar el recordatorio de calendario</translation>
     </message>
@@ -1134,12 +1288,12 @@
     <message>
         <location line="+12"/>
         <source>Up&amp;date</source>
-        <translation type="unfinished"></translation>
+        <translation>Ac&amp;tualizar</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Do it in the &amp;sandbox tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Hacerlo en el tenant &amp;sandbox</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -1214,12 +1368,12 @@
     <message>
         <location line="+10"/>
         <source>B&amp;ody for the mapping API (the tenant will show Id %1):</source>
-        <translation type="unfinished"></translation>
+        <translation>Cuerpo &amp;JSON para la API de asignación (el tenant mostrará el Id %1):</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Service key &amp;parameters (External Certificate):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Parámetros de la clave de servicio (External Certificate):</translation>
     </message>
     <message>
         <location line="-3"/>
@@ -1232,7 +1386,12 @@
         <translation>Comandos cf (e&amp;jecútelos en la carpeta del perfil):</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+28"/>
+        <source>Make the test call on the next page (Test call).</source>
+        <translation>Haga la llamada de prueba en la página siguiente (Llamada de prueba).</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Mapping the certificate in the sandbox…</source>
         <translation>Asignando el certificado en el sandbox…</translation>
     </message>
@@ -1361,14 +1520,14 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+27"/>
+        <location line="+31"/>
         <source>&amp;Call</source>
         <translation>&amp;Llamar</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-30"/>
         <source>Open an &amp;access log…</source>
-        <translation>Abrir un log de &amp;acceso…</translation>
+        <translation>Abrir un lo&amp;g de acceso…</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1381,8 +1540,7 @@
         <translation>La misma llamada con cu&amp;rl:</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <location line="+24"/>
+        <location line="+49"/>
         <source>&amp;Retry</source>
         <translation>Rein&amp;tentar</translation>
     </message>
@@ -1425,7 +1583,7 @@
 <context>
     <name>TrustPage</name>
     <message>
-        <location filename="../wizard/ui/pages/trust.py" line="+26"/>
+        <location filename="../wizard/ui/pages/trust.py" line="+41"/>
         <source>the tenant root</source>
         <translation>la raíz del tenant</translation>
     </message>
@@ -1455,17 +1613,22 @@
         <translation>Ca&amp;dena presentada por el tenant:</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+10"/>
         <source>&amp;Skip for now: I will get the root another way (SAP&apos;s Connectivity Test)</source>
         <translation>&amp;Omitir por ahora: obtendré la raíz de otro modo (prueba de conectividad de SAP)</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-16"/>
         <source>Save root as .c&amp;er…</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar raíz como .c&amp;er…</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+13"/>
+        <source>Save this root &amp;anyway…</source>
+        <translation>Guardar esta raíz de &amp;todos modos…</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>Reading the chain of %1…</source>
         <translation>Leyendo la cadena de %1…</translation>
     </message>
@@ -1480,12 +1643,32 @@
         <translation>Vuelva Atrás para corregir la URL, vuelva a obtener la cadena o marque Omitir para continuar sin ella.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+22"/>
         <source>The root %1 is saved in %2 as tenant-root.cer and tenant-root.pem: it goes into the sender system&apos;s trust store.</source>
         <translation>La raíz %1 está guardada en %2 como tenant-root.cer y tenant-root.pem: va al almacén de confianza del sistema emisor.</translation>
     </message>
     <message>
+        <location line="+13"/>
+        <source>This chain does not come from SAP: its root is known to no public list, as when a company proxy inspects TLS and shows its own certificate. Saving it would make the sender trust the proxy, not the tenant. Nothing was saved.</source>
+        <translation>Esta cadena no viene de SAP: su raíz no figura en ninguna lista pública, como cuando un proxy de la empresa inspecciona el TLS y presenta su propio certificado. Guardarla haría que el emisor confiara en el proxy, no en el tenant. No se ha guardado nada.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This chain is not valid for the tenant&apos;s host (see above): it may come from a proxy or another server. Nothing was saved; the sender must not trust it as the tenant&apos;s root.</source>
+        <translation>Esta cadena no es válida para el host del tenant (véase arriba): puede venir de un proxy o de otro servidor. No se ha guardado nada; el emisor no debe confiar en ella como raíz del tenant.</translation>
+    </message>
+    <message>
         <location line="+11"/>
+        <source>Save a root that did not check out?</source>
+        <translation>¿Guardar una raíz que no se ha podido validar?</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The chain of %1 did not check out. If you save its root %2, the sender system will trust whoever presented it, which may be a proxy and not SAP. Save it only when you know this server is the tenant (for example a tenant behind your own load balancer).</source>
+        <translation>La cadena de %1 no se ha podido validar. Si guarda su raíz %2, el sistema emisor confiará en quien la presentó, que puede ser un proxy y no SAP. Guárdela solo si sabe que este servidor es el tenant (por ejemplo, un tenant detrás de su propio balanceador de carga).</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Fetching cancelled; nothing was saved.</source>
         <translation>Obtención cancelada; no se ha guardado nada.</translation>
     </message>
@@ -1505,7 +1688,8 @@
         <translation>Certificados (*%1)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-24"/>
+        <location line="+31"/>
         <source>Saving…</source>
         <translation>Guardando…</translation>
     </message>
@@ -1646,12 +1830,12 @@
         <translation>La CA sandbox ha respondido</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Its reply is %1 (leaf and intermediate, PKCS#7). Next imports it.</source>
-        <translation>Su respuesta es %1 (hoja e intermedio, PKCS#7). Pulse Siguiente para importarla.</translation>
+        <location line="+3"/>
+        <source>Its reply is %1 (leaf and intermediate, PKCS#7). On the next step, Import and check reads it.</source>
+        <translation>Su respuesta es %1 (hoja e intermedio, PKCS#7). En el paso siguiente, «Importar y comprobar» la lee.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Destination service key</source>
         <translation>Clave de servicio de Destination</translation>
     </message>
@@ -1942,12 +2126,12 @@
         <translation>{count} con error: vea sus líneas más arriba; los demás están terminados.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+109"/>
+        <location filename="../wizard/core/systems_csv.py" line="+79"/>
         <source>a CSV of sender systems</source>
         <translation>un CSV de sistemas emisores</translation>
     </message>
     <message>
-        <location line="+463"/>
+        <location filename="../wizard/core/batch.py" line="+329"/>
         <source>a certificate file</source>
         <translation>un archivo de certificado</translation>
     </message>
@@ -1971,7 +2155,7 @@
     </message>
     <message>
         <location line="+28"/>
-        <location filename="../wizard/core/ca_enroll/transport.py" line="+331"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="+342"/>
         <source>Sign-in with {auth} needs a user name (--user DOMAIN\name); the password is asked for and kept in the keyring.</source>
         <translation>Iniciar sesión con {auth} requiere un nombre de usuario (--user DOMINIO\nombre); la contraseña se solicita y se guarda en el llavero.</translation>
     </message>
@@ -2152,7 +2336,7 @@
     </message>
     <message>
         <location line="+10"/>
-        <location filename="../wizard/core/ca_enroll/transport.py" line="-203"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-214"/>
         <source>{url!r} is not an https URL. The CA&apos;s address starts with https:// (for AD CS for example https://ca.example.com/certsrv); credentials and requests only travel over TLS.</source>
         <translation>{url!r} no es una URL https. La dirección de la CA empieza por https:// (para AD CS, por ejemplo, https://ca.example.com/certsrv); las credenciales y las solicitudes solo viajan por TLS.</translation>
     </message>
@@ -2364,7 +2548,7 @@
         <translation>El certificado de cliente {file} no se puede usar para TLS ({reason}).</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+68"/>
         <source>{host} closed the connection without an answer.</source>
         <translation>{host} cerró la conexión sin responder.</translation>
     </message>
@@ -2374,12 +2558,17 @@
         <translation>{host} no ofrece el inicio de sesión {scheme} (ofrece: {offers}). Elija uno de los ofrecidos con --auth {choice}.</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+101"/>
         <source>This installation has no Negotiate/NTLM support (the Python package pyspnego is missing). Use --auth basic, or install pyspnego.</source>
         <translation>Esta instalación no admite Negotiate/NTLM (falta el paquete de Python pyspnego). Use --auth basic o instale pyspnego.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+9"/>
+        <source>This installation cannot use Kerberos (the Python package gssapi is missing; install cpi-cert-wizard with its &apos;kerberos&apos; extra, which needs the system&apos;s Kerberos library). Sign in with --auth ntlm or --auth basic and --user instead.</source>
+        <translation>Esta instalación no puede usar Kerberos (falta el paquete de Python gssapi; instale cpi-cert-wizard con su extra &apos;kerberos&apos;, que necesita la biblioteca Kerberos del sistema). Inicie sesión en su lugar con --auth ntlm o --auth basic y --user.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Kerberos sign-in to {host} failed: {reason}. On Windows sign in to the domain; on Linux get a ticket first (kinit name@REALM) and check that the CA&apos;s name {host} is the one its HTTP service principal is registered for. Or sign in with a user name and password: --auth ntlm or --auth basic with --user.</source>
         <translation>El inicio de sesión Kerberos en {host} falló: {reason}. En Windows inicie sesión en el dominio; en Linux obtenga primero un ticket (kinit nombre@REALM) y compruebe que el nombre {host} de la CA es aquel para el que está registrado su principal de servicio HTTP. O inicie sesión con usuario y contraseña: --auth ntlm o --auth basic con --user.</translation>
     </message>
@@ -2610,17 +2799,17 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>La clave del perfil {name!r} se sustituyó mientras se comprobaba la respuesta; esta respuesta corresponde a la clave anterior. Importe la respuesta a la nueva solicitud.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+28"/>
         <source>a PKCS#12 file</source>
         <translation>un archivo PKCS#12</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>{file} holds a key but no certificate.</source>
         <translation>{file} contiene una clave, pero ningún certificado.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+27"/>
         <source>Profile {name!r} has a certificate request waiting at the CA ({csr}); importing this keystore would replace its key, and the CA&apos;s answer would then fit no key. To replace it anyway, run again with --new-key (the current key is kept in the profile&apos;s archive); or import into another --profile.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2759,7 +2948,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>fetch_root</name>
     <message>
-        <location filename="../wizard/core/fetch_root.py" line="+135"/>
+        <location filename="../wizard/core/fetch_root.py" line="+156"/>
         <source>Server chain: valid for {name}.</source>
         <translation>Cadena del servidor: válida para {name}.</translation>
     </message>
@@ -2951,30 +3140,30 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+126"/>
         <source>This is not a URL or host name: paste the endpoint as https://host/path, or the runtime host alone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Esto no es una URL ni un nombre de host: pegue el punto final como https://host/ruta, o solo el host de ejecución.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The tenant is called over HTTPS: the URL starts with https://.</source>
-        <translation type="unfinished"></translation>
+        <translation>Al tenant se le llama por HTTPS: la URL empieza por https://.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>{host} is the Cloud Foundry design-time (management) host, not the runtime endpoint a sender calls: the runtime host has -rt after it-cpiNNN (the url of the integration-flow service key).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} es el host de tiempo de diseño (gestión) de Cloud Foundry, no el punto final de ejecución al que llama un emisor: el host de ejecución lleva -rt tras it-cpiNNN (la url de la clave de servicio del flujo de integración).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{host} is the Neo management (tmn) host, not the runtime endpoint a sender calls: the runtime host ends in -iflmap.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} es el host de gestión (tmn) de Neo, no el punto final de ejecución al que llama un emisor: el host de ejecución termina en -iflmap.</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>{code} is not an ISO 3166 country code; use the two letters, e.g. DE.</source>
-        <translation type="unfinished"></translation>
+        <translation>{code} no es un código de país ISO 3166; use las dos letras, p. ej., DE.</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+127"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>la raíz del equilibrador de carga del tenant (DER)</translation>
     </message>
@@ -3157,7 +3346,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Para los hosts de SAP, compruebe si hay un proxy que inspeccione TLS (indique su CA con --ca-file); para un servidor de pruebas privado, indique su CA con --ca-file.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/ca_enroll/transport.py" line="-371"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-414"/>
         <source>Check the CA&apos;s address (and that its web enrollment or EST service runs), your network and, if you need one, the proxy (--proxy or HTTPS_PROXY); then try again.</source>
         <translation>Compruebe la dirección de la CA (y que su inscripción web o servicio EST está en marcha), su red y, si lo necesita, el proxy (--proxy o HTTPS_PROXY); después vuelva a intentarlo.</translation>
     </message>
@@ -3249,7 +3438,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>lints</name>
     <message>
-        <location filename="../wizard/core/chain.py" line="+84"/>
+        <location filename="../wizard/core/lints.py" line="+39"/>
         <source>certificate for another key</source>
         <translation>certificado de otra clave</translation>
     </message>
@@ -3449,7 +3638,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>la cadena termina en &apos;{subject}&apos;, que caducó el {date}. Era la raíz histórica del equilibrador de carga de Neo de SAP y los certificados que dependen de ella ya no funcionan. Obtenga un certificado nuevo de una CA cuya raíz figure en {version}.</translation>
     </message>
     <message>
-        <location line="+439"/>
+        <location filename="../wizard/core/chain.py" line="+407"/>
         <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
         <translation> Aceptado de todos modos porque se indicó {flag}: el balanceador de carga de SAP descartará este certificado en el handshake TLS, así que no puede autenticar a un emisor ante Cloud Integration.</translation>
     </message>
@@ -4962,7 +5151,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>la contraseña de la CA de la empresa</translation>
     </message>
     <message>
-        <location line="+442"/>
+        <location line="+440"/>
         <source>none (no usable keyring)</source>
         <translation>ninguno (no hay ningún llavero utilizable)</translation>
     </message>
@@ -5445,11 +5634,11 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Nothing was sent to the server.</source>
-        <translation>No se ha enviado nada al servidor.</translation>
+        <source>What it received: your client certificate (public, like a business card) if it asked for one in the handshake. No request, no data and no secret (no key, no password) was sent.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>{protocol}: the server&apos;s certificate {name} is trusted: it leads to {trusted}.</source>
         <translation>{protocol}: el certificado del servidor {name} es de confianza: lleva a {trusted}.</translation>
     </message>

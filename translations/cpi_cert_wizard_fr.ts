@@ -11,13 +11,13 @@
     <message>
         <location line="+10"/>
         <source>(Cancel stops it.)</source>
-        <translation type="unfinished"></translation>
+        <translation>(Annuler l&apos;arrête.)</translation>
     </message>
 </context>
 <context>
     <name>CaEnrollPanel</name>
     <message>
-        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+80"/>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+81"/>
         <source>Send to the company CA</source>
         <translation>Envoyer à l&apos;AC de l&apos;entreprise</translation>
     </message>
@@ -58,11 +58,12 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+7"/>
         <source>Templates the CA offers</source>
         <translation>Modèles proposés par l&apos;AC</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+8"/>
         <source>DOMAIN\name</source>
         <translation>DOMAINE\nom</translation>
     </message>
@@ -87,7 +88,7 @@
         <translation>Envo&amp;yer à l&apos;AC de l&apos;entreprise</translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="-33"/>
         <source>Kind o&amp;f CA:</source>
         <translation>&amp;Type d&apos;AC&#xa0;:</translation>
     </message>
@@ -97,7 +98,7 @@
         <translation>&amp;Adresse de l&apos;AC&#xa0;:</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Sign &amp;in with:</source>
         <translation>Co&amp;nnexion avec&#xa0;:</translation>
     </message>
@@ -152,7 +153,7 @@
         <translation>Demande des modèles à l&apos;AC…</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>The CA&apos;s request page lists no templates for you: ask the CA administrators for the template name and type it.</source>
         <translation>La page de demande de l&apos;AC ne vous propose aucun modèle&#xa0;: demandez le nom du modèle aux administrateurs de l&apos;AC et saisissez-le.</translation>
     </message>
@@ -200,44 +201,162 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+59"/>
+        <location filename="../wizard/ui/wizard.py" line="+60"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration&#xa0;: assistant de certificat client</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>&amp;Finish</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Terminer</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Back to the list of sender systems</source>
-        <translation type="unfinished"></translation>
+        <translation>Retour à la liste des systèmes émetteurs</translation>
     </message>
     <message>
         <location line="+46"/>
         <source>Discard what you typed?</source>
-        <translation type="unfinished"></translation>
+        <translation>Abandonner ce que vous avez saisi&#xa0;?</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>What you typed on this page is not saved yet. Leave the page and lose it? Everything saved before stays in the profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce que vous avez saisi sur cette page n&apos;est pas encore enregistré. Quitter la page et le perdre&#xa0;? Tout ce qui a été enregistré avant reste dans le profil.</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>Stop what is running; nothing is written</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêter ce qui est en cours&#xa0;; rien n&apos;est écrit</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Close the wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>Fermer l&apos;assistant</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Back to the list of sender systems; what is saved stays</source>
-        <translation type="unfinished"></translation>
+        <translation>Retour à la liste des systèmes émetteurs&#xa0;; ce qui est enregistré reste</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateDetails</name>
+    <message>
+        <location filename="../wizard/ui/widgets/cert_details.py" line="+28"/>
+        <source>Certificate details</source>
+        <translation>Détails du certificat</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>non</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Subject:</source>
+        <translation>Sujet&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issuer:</source>
+        <translation>Émetteur&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Serial number:</source>
+        <translation>Numéro de série&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Valid from:</source>
+        <translation>Valide à partir du&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Valid until:</source>
+        <translation>Valide jusqu&apos;au&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Public key:</source>
+        <translation>Clé publique&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Signature algorithm:</source>
+        <translation>Algorithme de signature&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Certificate authority:</source>
+        <translation>Autorité de certification&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Self-signed:</source>
+        <translation>Auto-signé&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Key usage:</source>
+        <translation>Utilisation de la clé&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Extended key usage:</source>
+        <translation>Utilisation étendue de la clé (EKU)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Subject alternative names:</source>
+        <translation>Noms de sujet alternatifs (SAN)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Authority key identifier:</source>
+        <translation>Identifiant de clé de l&apos;autorité (AKI)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Subject key identifier:</source>
+        <translation>Identifiant de clé du sujet (SKI)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>CA issuers (AIA):</source>
+        <translation>Émetteurs de l&apos;AC (AIA)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>OCSP (AIA):</source>
+        <translation>OCSP (AIA)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>SHA-256 fingerprint:</source>
+        <translation>Empreinte SHA-256&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SHA-1 fingerprint:</source>
+        <translation>Empreinte SHA-1&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;PEM:</source>
+        <translation>&amp;PEM&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -273,7 +392,12 @@
         <translation>Lecture de la chaîne enregistrée…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+22"/>
+        <source>There are files in the list and pasted text: which is the CA&apos;s reply? Remove the files from the list, or clear the pasted text, then import.</source>
+        <translation>Il y a des fichiers dans la liste et du texte collé&#xa0;: lequel est la réponse de l&apos;AC&#xa0;? Retirez les fichiers de la liste ou effacez le texte collé, puis importez.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Checking the chain…</source>
         <translation>Contrôle de la chaîne…</translation>
     </message>
@@ -296,8 +420,8 @@
 <context>
     <name>ChainView</name>
     <message>
-        <location filename="../wizard/ui/pages/trust.py" line="+53"/>
-        <location filename="../wizard/ui/widgets/chain_view.py" line="+107"/>
+        <location filename="../wizard/ui/pages/trust.py" line="+59"/>
+        <location filename="../wizard/ui/widgets/chain_view.py" line="+118"/>
         <source>leaf</source>
         <translation>feuille</translation>
     </message>
@@ -320,7 +444,7 @@
         <translation>envoyé par le serveur</translation>
     </message>
     <message>
-        <location filename="../wizard/ui/widgets/chain_view.py" line="-44"/>
+        <location filename="../wizard/ui/widgets/chain_view.py" line="-54"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -340,7 +464,12 @@
         <translation>Origine</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+15"/>
+        <source>Double-click a certificate for its details</source>
+        <translation>Double-cliquez sur un certificat pour voir ses détails</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>SHA-256 fingerprint: %1</source>
         <translation>Empreinte SHA-256&#xa0;: %1</translation>
     </message>
@@ -433,6 +562,16 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>PKCS#12 pass&amp;word:</source>
+        <translation>Mot de passe P&amp;KCS#12&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Show</source>
+        <translation>A&amp;fficher</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>&amp;Copy password</source>
         <translation>&amp;Copier le mot de passe</translation>
     </message>
@@ -457,7 +596,7 @@
         <translation>Exporté</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+19"/>
         <source>The password is kept in: %1.</source>
         <translation>Le mot de passe est conservé dans&#xa0;: %1.</translation>
     </message>
@@ -565,7 +704,7 @@
     <message>
         <location line="+1"/>
         <source>Countr&amp;y (C):</source>
-        <translation type="unfinished"></translation>
+        <translation>Pa&amp;ys (C)&#xa0;:</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -732,7 +871,7 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+103"/>
+        <location filename="../wizard/ui/pages/start.py" line="+117"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Chaque système émetteur (système SAP, application Java ou .NET, Postman…) a son profil&#xa0;: sa clé, son certificat et le tenant qu&apos;il appelle.</translation>
     </message>
@@ -859,12 +998,12 @@
     <message>
         <location line="-187"/>
         <source>Ne&amp;w sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nouveau système émetteur</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Ren&amp;ew</source>
-        <translation type="unfinished"></translation>
+        <translation>Renou&amp;veler</translation>
     </message>
     <message>
         <location line="+169"/>
@@ -931,7 +1070,17 @@
         <translation>testé</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+37"/>
+        <source>The sandbox tenant is already running in this window: resume its profile from the list (its name starts with sandbox-demo).</source>
+        <translation>Le tenant bac à sable tourne déjà dans cette fenêtre&#xa0;: reprenez son profil dans la liste (son nom commence par sandbox-demo).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Walk the whole flow with a tenant that runs on this computer</source>
+        <translation>Parcourir tout le processus avec un tenant qui tourne sur cet ordinateur</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>No keyring: secrets are not stored</source>
         <translation>Pas de trousseau&#xa0;: les secrets ne sont pas enregistrés</translation>
     </message>
@@ -969,7 +1118,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/summary.py" line="+51"/>
+        <location filename="../wizard/ui/pages/summary.py" line="+70"/>
         <source>&amp;Which file goes where:</source>
         <translation>&amp;Quel fichier va où&#xa0;:</translation>
     </message>
@@ -1004,22 +1153,27 @@
         <translation>&amp;Ouvrir le dossier</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+18"/>
         <source>%1 is set up: the test call went through.</source>
         <translation>%1 est configuré&#xa0;: l&apos;appel de test a abouti.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>%1: the last test call ended with %2.</source>
-        <translation>%1&#xa0;: le dernier appel de test s&apos;est terminé par %2.</translation>
+        <location line="+5"/>
+        <source>%1 is not set up yet: the last test call failed: %2</source>
+        <translation>%1 n&apos;est pas encore configuré&#xa0;: le dernier appel de test a échoué&#xa0;: %2</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>%1: not tested yet.</source>
         <translation>%1&#xa0;: pas encore testé.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>&amp;Go back to step %1: %2</source>
+        <translation>Revenir à l&apos;ét&amp;ape %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>The certificate expires on %1. Renew it before then: Renew on the start page makes a new key and request with the same subject.</source>
         <translation>Le certificat expire le %1. Renouvelez-le d&apos;ici là&#xa0;: Renouveler, sur la page d&apos;accueil, crée une nouvelle clé et une nouvelle demande avec le même sujet.</translation>
     </message>
@@ -1034,7 +1188,7 @@
         <translation>Liste des fichiers…</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+57"/>
         <source>Save the calendar reminder</source>
         <translation>Enregistrer le rappel de calendrier</translation>
     </message>
@@ -1134,12 +1288,12 @@
     <message>
         <location line="+12"/>
         <source>Up&amp;date</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Mettre à jour</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Do it in the &amp;sandbox tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Le faire dans le tenan&amp;t bac à sable</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -1214,12 +1368,12 @@
     <message>
         <location line="+10"/>
         <source>B&amp;ody for the mapping API (the tenant will show Id %1):</source>
-        <translation type="unfinished"></translation>
+        <translation>C&amp;orps pour l&apos;API de mappage (le tenant affichera l&apos;Id %1)&#xa0;:</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Service key &amp;parameters (External Certificate):</source>
-        <translation type="unfinished"></translation>
+        <translation>Paramètres de la clé de service (E&amp;xternal Certificate)&#xa0;:</translation>
     </message>
     <message>
         <location line="-3"/>
@@ -1232,7 +1386,12 @@
         <translation>Commandes cf (à exécuter dans le &amp;dossier du profil)&#xa0;:</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+28"/>
+        <source>Make the test call on the next page (Test call).</source>
+        <translation>Faites l&apos;appel de test à la page suivante (Appel de test).</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Mapping the certificate in the sandbox…</source>
         <translation>Mappage du certificat dans le bac à sable…</translation>
     </message>
@@ -1361,12 +1520,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+27"/>
+        <location line="+31"/>
         <source>&amp;Call</source>
         <translation>&amp;Appeler</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-30"/>
         <source>Open an &amp;access log…</source>
         <translation>&amp;Ouvrir un journal d&apos;accès…</translation>
     </message>
@@ -1381,8 +1540,7 @@
         <translation>Le même appel avec cu&amp;rl&#xa0;:</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <location line="+24"/>
+        <location line="+49"/>
         <source>&amp;Retry</source>
         <translation>Ré&amp;essayer</translation>
     </message>
@@ -1425,7 +1583,7 @@
 <context>
     <name>TrustPage</name>
     <message>
-        <location filename="../wizard/ui/pages/trust.py" line="+26"/>
+        <location filename="../wizard/ui/pages/trust.py" line="+41"/>
         <source>the tenant root</source>
         <translation>la racine du tenant</translation>
     </message>
@@ -1455,17 +1613,22 @@
         <translation>C&amp;haîne présentée par le tenant&#xa0;:</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+10"/>
         <source>&amp;Skip for now: I will get the root another way (SAP&apos;s Connectivity Test)</source>
         <translation>&amp;Ignorer pour l&apos;instant&#xa0;: j&apos;obtiendrai la racine autrement (test de connectivité SAP)</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-16"/>
         <source>Save root as .c&amp;er…</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer la racine en .c&amp;er…</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+13"/>
+        <source>Save this root &amp;anyway…</source>
+        <translation>Enregistrer cette racine &amp;quand même…</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>Reading the chain of %1…</source>
         <translation>Lecture de la chaîne de %1…</translation>
     </message>
@@ -1480,12 +1643,32 @@
         <translation>Revenez en arrière (Précédent) pour corriger l&apos;URL, relancez la lecture, ou cochez Ignorer pour continuer sans elle.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+22"/>
         <source>The root %1 is saved in %2 as tenant-root.cer and tenant-root.pem: it goes into the sender system&apos;s trust store.</source>
         <translation>La racine %1 est enregistrée dans %2 sous tenant-root.cer et tenant-root.pem&#xa0;: elle va dans le magasin de confiance du système émetteur.</translation>
     </message>
     <message>
+        <location line="+13"/>
+        <source>This chain does not come from SAP: its root is known to no public list, as when a company proxy inspects TLS and shows its own certificate. Saving it would make the sender trust the proxy, not the tenant. Nothing was saved.</source>
+        <translation>Cette chaîne ne vient pas de SAP&#xa0;: sa racine ne figure sur aucune liste publique, comme lorsqu&apos;un proxy d&apos;entreprise inspecte le TLS et présente son propre certificat. L&apos;enregistrer ferait faire confiance au proxy par l&apos;émetteur, et non au tenant. Rien n&apos;a été enregistré.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This chain is not valid for the tenant&apos;s host (see above): it may come from a proxy or another server. Nothing was saved; the sender must not trust it as the tenant&apos;s root.</source>
+        <translation>Cette chaîne n&apos;est pas valide pour l&apos;hôte du tenant (voir ci-dessus)&#xa0;: elle peut venir d&apos;un proxy ou d&apos;un autre serveur. Rien n&apos;a été enregistré&#xa0;; l&apos;émetteur ne doit pas lui faire confiance comme racine du tenant.</translation>
+    </message>
+    <message>
         <location line="+11"/>
+        <source>Save a root that did not check out?</source>
+        <translation>Enregistrer une racine qui n&apos;a pas été validée&#xa0;?</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The chain of %1 did not check out. If you save its root %2, the sender system will trust whoever presented it, which may be a proxy and not SAP. Save it only when you know this server is the tenant (for example a tenant behind your own load balancer).</source>
+        <translation>La chaîne de %1 n&apos;a pas été validée. Si vous enregistrez sa racine %2, le système émetteur fera confiance à celui qui l&apos;a présentée, qui peut être un proxy et non SAP. Ne l&apos;enregistrez que si vous savez que ce serveur est le tenant (par exemple un tenant derrière votre propre répartiteur de charge).</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Fetching cancelled; nothing was saved.</source>
         <translation>Lecture annulée&#xa0;; rien n&apos;a été enregistré.</translation>
     </message>
@@ -1505,7 +1688,8 @@
         <translation>Certificats (*%1)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-24"/>
+        <location line="+31"/>
         <source>Saving…</source>
         <translation>Enregistrement…</translation>
     </message>
@@ -1646,12 +1830,12 @@
         <translation>L&apos;AC du bac à sable a répondu</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Its reply is %1 (leaf and intermediate, PKCS#7). Next imports it.</source>
-        <translation>Sa réponse se trouve dans %1 (feuille et intermédiaire, PKCS#7). Suivant l&apos;importe.</translation>
+        <location line="+3"/>
+        <source>Its reply is %1 (leaf and intermediate, PKCS#7). On the next step, Import and check reads it.</source>
+        <translation>Sa réponse est %1 (feuille et intermédiaire, PKCS#7). À l&apos;étape suivante, «&#xa0;Importer et vérifier&#xa0;» la lit.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Destination service key</source>
         <translation>Clé de service du service Destination</translation>
     </message>
@@ -1942,12 +2126,12 @@
         <translation>{count} en échec&#xa0;: voir leurs lignes ci-dessus&#xa0;; les autres sont terminés.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+109"/>
+        <location filename="../wizard/core/systems_csv.py" line="+79"/>
         <source>a CSV of sender systems</source>
         <translation>un fichier CSV de systèmes émetteurs</translation>
     </message>
     <message>
-        <location line="+463"/>
+        <location filename="../wizard/core/batch.py" line="+329"/>
         <source>a certificate file</source>
         <translation>un fichier de certificat</translation>
     </message>
@@ -1971,7 +2155,7 @@
     </message>
     <message>
         <location line="+28"/>
-        <location filename="../wizard/core/ca_enroll/transport.py" line="+331"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="+342"/>
         <source>Sign-in with {auth} needs a user name (--user DOMAIN\name); the password is asked for and kept in the keyring.</source>
         <translation>La connexion avec {auth} demande un nom d&apos;utilisateur (--user DOMAINE\nom)&#xa0;; le mot de passe est demandé et conservé dans le trousseau.</translation>
     </message>
@@ -2152,7 +2336,7 @@
     </message>
     <message>
         <location line="+10"/>
-        <location filename="../wizard/core/ca_enroll/transport.py" line="-203"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-214"/>
         <source>{url!r} is not an https URL. The CA&apos;s address starts with https:// (for AD CS for example https://ca.example.com/certsrv); credentials and requests only travel over TLS.</source>
         <translation>{url!r} n&apos;est pas une URL https. L&apos;adresse de l&apos;AC commence par https:// (pour AD CS par exemple https://ca.example.com/certsrv)&#xa0;; identifiants et demandes ne passent que par TLS.</translation>
     </message>
@@ -2364,7 +2548,7 @@
         <translation>Le certificat client {file} ne peut pas servir pour TLS ({reason}).</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+68"/>
         <source>{host} closed the connection without an answer.</source>
         <translation>{host} a fermé la connexion sans répondre.</translation>
     </message>
@@ -2374,12 +2558,17 @@
         <translation>{host} ne propose pas la connexion {scheme} (il propose&#xa0;: {offers}). Choisissez-en une proposée avec --auth {choice}.</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+101"/>
         <source>This installation has no Negotiate/NTLM support (the Python package pyspnego is missing). Use --auth basic, or install pyspnego.</source>
         <translation>Cette installation ne prend pas en charge Negotiate/NTLM (le paquet Python pyspnego manque). Utilisez --auth basic ou installez pyspnego.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+9"/>
+        <source>This installation cannot use Kerberos (the Python package gssapi is missing; install cpi-cert-wizard with its &apos;kerberos&apos; extra, which needs the system&apos;s Kerberos library). Sign in with --auth ntlm or --auth basic and --user instead.</source>
+        <translation>Cette installation ne peut pas utiliser Kerberos (le paquet Python gssapi manque&#xa0;; installez cpi-cert-wizard avec son extra &apos;kerberos&apos;, qui nécessite la bibliothèque Kerberos du système). Connectez-vous plutôt avec --auth ntlm ou --auth basic et --user.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Kerberos sign-in to {host} failed: {reason}. On Windows sign in to the domain; on Linux get a ticket first (kinit name@REALM) and check that the CA&apos;s name {host} is the one its HTTP service principal is registered for. Or sign in with a user name and password: --auth ntlm or --auth basic with --user.</source>
         <translation>La connexion Kerberos à {host} a échoué&#xa0;: {reason}. Sous Windows, connectez-vous au domaine&#xa0;; sous Linux, obtenez d&apos;abord un ticket (kinit nom@REALM) et vérifiez que le nom {host} de l&apos;AC est celui pour lequel son principal de service HTTP est enregistré. Ou connectez-vous avec un nom d&apos;utilisateur et un mot de passe&#xa0;: --auth ntlm ou --auth basic avec --user.</translation>
     </message>
@@ -2610,17 +2799,17 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>La clé du profil {name!r} a été remplacée pendant le contrôle de la réponse&#xa0;; cette réponse correspond à l&apos;ancienne clé. Importez la réponse à la nouvelle demande.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+28"/>
         <source>a PKCS#12 file</source>
         <translation>un fichier PKCS#12</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>{file} holds a key but no certificate.</source>
         <translation>{file} contient une clé, mais aucun certificat.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+27"/>
         <source>Profile {name!r} has a certificate request waiting at the CA ({csr}); importing this keystore would replace its key, and the CA&apos;s answer would then fit no key. To replace it anyway, run again with --new-key (the current key is kept in the profile&apos;s archive); or import into another --profile.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2759,7 +2948,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>fetch_root</name>
     <message>
-        <location filename="../wizard/core/fetch_root.py" line="+135"/>
+        <location filename="../wizard/core/fetch_root.py" line="+156"/>
         <source>Server chain: valid for {name}.</source>
         <translation>Chaîne du serveur&#xa0;: valide pour {name}.</translation>
     </message>
@@ -2951,30 +3140,30 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+126"/>
         <source>This is not a URL or host name: paste the endpoint as https://host/path, or the runtime host alone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce n&apos;est ni une URL ni un nom d&apos;hôte&#xa0;: collez le point de terminaison sous la forme https://hôte/chemin, ou l&apos;hôte d&apos;exécution seul.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The tenant is called over HTTPS: the URL starts with https://.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le tenant est appelé en HTTPS&#xa0;: l&apos;URL commence par https://.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>{host} is the Cloud Foundry design-time (management) host, not the runtime endpoint a sender calls: the runtime host has -rt after it-cpiNNN (the url of the integration-flow service key).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} est l&apos;hôte de conception (gestion) Cloud Foundry, pas le point de terminaison d&apos;exécution qu&apos;appelle un émetteur&#xa0;: l&apos;hôte d&apos;exécution a -rt après it-cpiNNN (l&apos;url de la clé de service du flux d&apos;intégration).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{host} is the Neo management (tmn) host, not the runtime endpoint a sender calls: the runtime host ends in -iflmap.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} est l&apos;hôte de gestion (tmn) Neo, pas le point de terminaison d&apos;exécution qu&apos;appelle un émetteur&#xa0;: l&apos;hôte d&apos;exécution se termine par -iflmap.</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>{code} is not an ISO 3166 country code; use the two letters, e.g. DE.</source>
-        <translation type="unfinished"></translation>
+        <translation>{code} n&apos;est pas un code pays ISO 3166&#xa0;; utilisez les deux lettres, p. ex. DE.</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+127"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>la racine du répartiteur de charge du tenant (DER)</translation>
     </message>
@@ -3157,7 +3346,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Pour les hôtes SAP, vérifiez la présence d&apos;un proxy qui inspecte le TLS (indiquez son AC avec --ca-file)&#xa0;; pour un serveur de test privé, indiquez son AC avec --ca-file.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/ca_enroll/transport.py" line="-371"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-414"/>
         <source>Check the CA&apos;s address (and that its web enrollment or EST service runs), your network and, if you need one, the proxy (--proxy or HTTPS_PROXY); then try again.</source>
         <translation>Vérifiez l&apos;adresse de l&apos;AC (et que son inscription web ou son service EST fonctionne), votre réseau et, si nécessaire, le proxy (--proxy ou HTTPS_PROXY)&#xa0;; puis réessayez.</translation>
     </message>
@@ -3249,7 +3438,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>lints</name>
     <message>
-        <location filename="../wizard/core/chain.py" line="+84"/>
+        <location filename="../wizard/core/lints.py" line="+39"/>
         <source>certificate for another key</source>
         <translation>certificat d&apos;une autre clé</translation>
     </message>
@@ -3449,7 +3638,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>la chaîne aboutit à «&#xa0;{subject}&#xa0;», qui a expiré le {date}. C&apos;était l&apos;ancienne racine du répartiteur de charge SAP Neo, et les certificats qui en dépendent ne fonctionnent plus. Obtenez un nouveau certificat auprès d&apos;une AC dont la racine figure dans {version}.</translation>
     </message>
     <message>
-        <location line="+439"/>
+        <location filename="../wizard/core/chain.py" line="+407"/>
         <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
         <translation> Accepté malgré tout parce que {flag} a été indiqué&#xa0;: le répartiteur de charge de SAP écartera ce certificat pendant la négociation TLS, il ne peut donc pas authentifier un émetteur auprès de Cloud Integration.</translation>
     </message>
@@ -4962,7 +5151,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>le mot de passe pour l&apos;AC de l&apos;entreprise</translation>
     </message>
     <message>
-        <location line="+442"/>
+        <location line="+440"/>
         <source>none (no usable keyring)</source>
         <translation>aucun (pas de trousseau de clés utilisable)</translation>
     </message>
@@ -5445,11 +5634,11 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     </message>
     <message>
         <location line="+3"/>
-        <source>Nothing was sent to the server.</source>
-        <translation>Rien n&apos;a été envoyé au serveur.</translation>
+        <source>What it received: your client certificate (public, like a business card) if it asked for one in the handshake. No request, no data and no secret (no key, no password) was sent.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>{protocol}: the server&apos;s certificate {name} is trusted: it leads to {trusted}.</source>
         <translation>{protocol}&#xa0;: le certificat du serveur {name} est approuvé&#xa0;: il remonte à une racine de confiance ({trusted}).</translation>
     </message>

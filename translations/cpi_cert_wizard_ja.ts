@@ -11,13 +11,13 @@
     <message>
         <location line="+10"/>
         <source>(Cancel stops it.)</source>
-        <translation type="unfinished"></translation>
+        <translation>(キャンセルで中止します。)</translation>
     </message>
 </context>
 <context>
     <name>CaEnrollPanel</name>
     <message>
-        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+80"/>
+        <location filename="../wizard/ui/widgets/ca_enroll_panel.py" line="+81"/>
         <source>Send to the company CA</source>
         <translation>社内 CA に送信</translation>
     </message>
@@ -58,11 +58,12 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+7"/>
         <source>Templates the CA offers</source>
         <translation>CA が提供するテンプレート</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+8"/>
         <source>DOMAIN\name</source>
         <translation>DOMAIN\name</translation>
     </message>
@@ -87,7 +88,7 @@
         <translation>社内 CA に送信(&amp;C)</translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="-33"/>
         <source>Kind o&amp;f CA:</source>
         <translation>CA の種類(&amp;F):</translation>
     </message>
@@ -97,7 +98,7 @@
         <translation>CA のアドレス(&amp;D):</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Sign &amp;in with:</source>
         <translation>サインイン方法(&amp;I):</translation>
     </message>
@@ -152,7 +153,7 @@
         <translation>CA にテンプレートを問い合わせています…</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>The CA&apos;s request page lists no templates for you: ask the CA administrators for the template name and type it.</source>
         <translation>CA の要求ページにはあなたが使えるテンプレートがありません。CA の管理者にテンプレート名を確認して入力してください。</translation>
     </message>
@@ -200,44 +201,162 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+59"/>
+        <location filename="../wizard/ui/wizard.py" line="+60"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: クライアント証明書ウィザード</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>&amp;Finish</source>
-        <translation type="unfinished"></translation>
+        <translation>完了(&amp;F)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Back to the list of sender systems</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システムの一覧に戻ります</translation>
     </message>
     <message>
         <location line="+46"/>
         <source>Discard what you typed?</source>
-        <translation type="unfinished"></translation>
+        <translation>入力した内容を破棄しますか?</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>What you typed on this page is not saved yet. Leave the page and lose it? Everything saved before stays in the profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>このページで入力した内容はまだ保存されていません。ページを離れて破棄しますか? それ以前に保存した内容はプロファイルに残ります。</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>Stop what is running; nothing is written</source>
-        <translation type="unfinished"></translation>
+        <translation>実行中の処理を中止します。何も書き込まれません</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Close the wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>ウィザードを閉じます</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Back to the list of sender systems; what is saved stays</source>
-        <translation type="unfinished"></translation>
+        <translation>送信側システムの一覧に戻ります。保存済みの内容は残ります</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateDetails</name>
+    <message>
+        <location filename="../wizard/ui/widgets/cert_details.py" line="+28"/>
+        <source>Certificate details</source>
+        <translation>証明書の詳細</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>yes</source>
+        <translation>はい</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>いいえ</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Subject:</source>
+        <translation>サブジェクト:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issuer:</source>
+        <translation>発行者:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Serial number:</source>
+        <translation>シリアル番号:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Valid from:</source>
+        <translation>有効期間の開始:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Valid until:</source>
+        <translation>有効期限:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Public key:</source>
+        <translation>公開鍵:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Signature algorithm:</source>
+        <translation>署名アルゴリズム:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Certificate authority:</source>
+        <translation>認証局 (CA):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Self-signed:</source>
+        <translation>自己署名:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Key usage:</source>
+        <translation>キー使用法:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Extended key usage:</source>
+        <translation>拡張キー使用法 (EKU):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Subject alternative names:</source>
+        <translation>サブジェクト代替名 (SAN):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Authority key identifier:</source>
+        <translation>機関キー識別子 (AKI):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Subject key identifier:</source>
+        <translation>サブジェクト キー識別子 (SKI):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>CA issuers (AIA):</source>
+        <translation>CA 発行者 (AIA):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>OCSP (AIA):</source>
+        <translation>OCSP (AIA):</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>SHA-256 fingerprint:</source>
+        <translation>SHA-256 フィンガープリント:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SHA-1 fingerprint:</source>
+        <translation>SHA-1 フィンガープリント:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;PEM:</source>
+        <translation>PEM(&amp;P):</translation>
     </message>
 </context>
 <context>
@@ -273,7 +392,12 @@
         <translation>保存済みのチェーンを読み込んでいます…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+22"/>
+        <source>There are files in the list and pasted text: which is the CA&apos;s reply? Remove the files from the list, or clear the pasted text, then import.</source>
+        <translation>一覧にファイルがあり、貼り付けたテキストもあります。どちらが CA の応答ですか? 一覧からファイルを削除するか、貼り付けたテキストを消去してから、インポートしてください。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Checking the chain…</source>
         <translation>チェーンを確認しています…</translation>
     </message>
@@ -296,8 +420,8 @@
 <context>
     <name>ChainView</name>
     <message>
-        <location filename="../wizard/ui/pages/trust.py" line="+53"/>
-        <location filename="../wizard/ui/widgets/chain_view.py" line="+107"/>
+        <location filename="../wizard/ui/pages/trust.py" line="+59"/>
+        <location filename="../wizard/ui/widgets/chain_view.py" line="+118"/>
         <source>leaf</source>
         <translation>リーフ</translation>
     </message>
@@ -320,7 +444,7 @@
         <translation>サーバーから送信</translation>
     </message>
     <message>
-        <location filename="../wizard/ui/widgets/chain_view.py" line="-44"/>
+        <location filename="../wizard/ui/widgets/chain_view.py" line="-54"/>
         <source>Certificate</source>
         <translation>証明書</translation>
     </message>
@@ -340,7 +464,12 @@
         <translation>取得元</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+15"/>
+        <source>Double-click a certificate for its details</source>
+        <translation>証明書をダブルクリックすると詳細を表示します</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>SHA-256 fingerprint: %1</source>
         <translation>SHA-256 フィンガープリント: %1</translation>
     </message>
@@ -433,6 +562,16 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>PKCS#12 pass&amp;word:</source>
+        <translation>PKCS#12 パスワード(&amp;W):</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Show</source>
+        <translation>表示(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>&amp;Copy password</source>
         <translation>パスワードをコピー(&amp;C)</translation>
     </message>
@@ -457,7 +596,7 @@
         <translation>エクスポートしました</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+19"/>
         <source>The password is kept in: %1.</source>
         <translation>パスワードの保管場所: %1。</translation>
     </message>
@@ -565,7 +704,7 @@
     <message>
         <location line="+1"/>
         <source>Countr&amp;y (C):</source>
-        <translation type="unfinished"></translation>
+        <translation>国 (C)(&amp;Y):</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -732,7 +871,7 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+103"/>
+        <location filename="../wizard/ui/pages/start.py" line="+117"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>送信側システム (SAP、Java/.NET、Postman など) ごとに、鍵・証明書・テナントのプロファイルを作成します。</translation>
     </message>
@@ -859,12 +998,12 @@
     <message>
         <location line="-187"/>
         <source>Ne&amp;w sender system</source>
-        <translation type="unfinished"></translation>
+        <translation>新しい送信側システム(&amp;W)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Ren&amp;ew</source>
-        <translation type="unfinished"></translation>
+        <translation>更新(&amp;E)</translation>
     </message>
     <message>
         <location line="+169"/>
@@ -930,7 +1069,17 @@
         <translation>テスト済み</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+37"/>
+        <source>The sandbox tenant is already running in this window: resume its profile from the list (its name starts with sandbox-demo).</source>
+        <translation>サンドボックス テナントはこのウィンドウで既に実行中です。一覧からそのプロファイルを再開してください (名前は sandbox-demo で始まります)。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Walk the whole flow with a tenant that runs on this computer</source>
+        <translation>このコンピューターで動くテナントで全体の流れを試します</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>No keyring: secrets are not stored</source>
         <translation>キーリングなし: シークレットは保存されません</translation>
     </message>
@@ -968,7 +1117,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/summary.py" line="+51"/>
+        <location filename="../wizard/ui/pages/summary.py" line="+70"/>
         <source>&amp;Which file goes where:</source>
         <translation>各ファイルの配置先(&amp;W):</translation>
     </message>
@@ -1003,22 +1152,27 @@
         <translation>フォルダーを開く(&amp;O)</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+18"/>
         <source>%1 is set up: the test call went through.</source>
         <translation>%1 の設定が完了しました。テスト呼び出しは成功しています。</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>%1: the last test call ended with %2.</source>
-        <translation>%1: 前回のテスト呼び出しの結果は %2 でした。</translation>
+        <location line="+5"/>
+        <source>%1 is not set up yet: the last test call failed: %2</source>
+        <translation>%1 はまだ設定されていません。最後のテスト呼び出しが失敗しました: %2</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>%1: not tested yet.</source>
         <translation>%1: まだテストしていません。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>&amp;Go back to step %1: %2</source>
+        <translation>ステップ %1 に戻る: %2(&amp;G)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>The certificate expires on %1. Renew it before then: Renew on the start page makes a new key and request with the same subject.</source>
         <translation>証明書の有効期限は %1 です。それまでに更新してください。開始ページの「更新」で、同じサブジェクトの新しい鍵と要求を作成できます。</translation>
     </message>
@@ -1033,7 +1187,7 @@
         <translation>ファイルを一覧表示しています…</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+57"/>
         <source>Save the calendar reminder</source>
         <translation>カレンダーのリマインダーを保存</translation>
     </message>
@@ -1133,12 +1287,12 @@
     <message>
         <location line="+12"/>
         <source>Up&amp;date</source>
-        <translation type="unfinished"></translation>
+        <translation>更新(&amp;D)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Do it in the &amp;sandbox tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックス テナントで実行(&amp;S)</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -1213,12 +1367,12 @@
     <message>
         <location line="+10"/>
         <source>B&amp;ody for the mapping API (the tenant will show Id %1):</source>
-        <translation type="unfinished"></translation>
+        <translation>マッピング API の本文 (テナントには Id %1 と表示されます)(&amp;O):</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Service key &amp;parameters (External Certificate):</source>
-        <translation type="unfinished"></translation>
+        <translation>サービス キーのパラメーター (External Certificate)(&amp;P):</translation>
     </message>
     <message>
         <location line="-3"/>
@@ -1231,7 +1385,12 @@
         <translation>cf コマンド (プロファイルフォルダーで実行してください)(&amp;C):</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+28"/>
+        <source>Make the test call on the next page (Test call).</source>
+        <translation>テスト呼び出しは次のページ (テスト呼び出し) で行います。</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Mapping the certificate in the sandbox…</source>
         <translation>サンドボックスで証明書をマッピングしています…</translation>
     </message>
@@ -1360,12 +1519,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+27"/>
+        <location line="+31"/>
         <source>&amp;Call</source>
         <translation>呼び出し(&amp;C)</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-30"/>
         <source>Open an &amp;access log…</source>
         <translation>アクセスログを開く(&amp;A)…</translation>
     </message>
@@ -1380,8 +1539,7 @@
         <translation>curl での同じ呼び出し(&amp;U):</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <location line="+24"/>
+        <location line="+49"/>
         <source>&amp;Retry</source>
         <translation>再試行(&amp;R)</translation>
     </message>
@@ -1424,7 +1582,7 @@
 <context>
     <name>TrustPage</name>
     <message>
-        <location filename="../wizard/ui/pages/trust.py" line="+26"/>
+        <location filename="../wizard/ui/pages/trust.py" line="+41"/>
         <source>the tenant root</source>
         <translation>テナントのルート証明書</translation>
     </message>
@@ -1454,17 +1612,22 @@
         <translation>テナントが提示したチェーン(&amp;C):</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+10"/>
         <source>&amp;Skip for now: I will get the root another way (SAP&apos;s Connectivity Test)</source>
         <translation>今はスキップ: ルート証明書は別の方法 (SAP の接続テスト) で取得します(&amp;S)</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-16"/>
         <source>Save root as .c&amp;er…</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書を .cer で保存(&amp;E)…</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+13"/>
+        <source>Save this root &amp;anyway…</source>
+        <translation>このルート証明書を保存する(&amp;A)…</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>Reading the chain of %1…</source>
         <translation>%1 のチェーンを読み込んでいます…</translation>
     </message>
@@ -1479,12 +1642,32 @@
         <translation>「戻る」で URL を修正して再取得するか、「スキップ」にチェックを入れてルート証明書なしで先に進んでください。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+22"/>
         <source>The root %1 is saved in %2 as tenant-root.cer and tenant-root.pem: it goes into the sender system&apos;s trust store.</source>
         <translation>ルート証明書 %1 を %2 に tenant-root.cer と tenant-root.pem として保存しました。これを送信側システムのトラストストアに登録します。</translation>
     </message>
     <message>
+        <location line="+13"/>
+        <source>This chain does not come from SAP: its root is known to no public list, as when a company proxy inspects TLS and shows its own certificate. Saving it would make the sender trust the proxy, not the tenant. Nothing was saved.</source>
+        <translation>このチェーンは SAP からのものではありません。ルート証明書はどの公開リストにもありません。社内プロキシが TLS を検査し、独自の証明書を提示している場合と同じです。保存すると、送信側はテナントではなくプロキシを信頼することになります。何も保存されていません。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This chain is not valid for the tenant&apos;s host (see above): it may come from a proxy or another server. Nothing was saved; the sender must not trust it as the tenant&apos;s root.</source>
+        <translation>このチェーンはテナントのホストに対して有効ではありません (上記参照)。プロキシや別のサーバーからのものかもしれません。何も保存されていません。送信側はこれをテナントのルート証明書として信頼してはいけません。</translation>
+    </message>
+    <message>
         <location line="+11"/>
+        <source>Save a root that did not check out?</source>
+        <translation>検証に失敗したルート証明書を保存しますか?</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The chain of %1 did not check out. If you save its root %2, the sender system will trust whoever presented it, which may be a proxy and not SAP. Save it only when you know this server is the tenant (for example a tenant behind your own load balancer).</source>
+        <translation>%1 のチェーンは検証に失敗しました。ルート証明書 %2 を保存すると、送信側システムはそれを提示した相手を信頼します。それは SAP ではなくプロキシかもしれません。このサーバーがテナントであると分かっている場合 (たとえば自社のロード バランサーの背後にあるテナント) にのみ保存してください。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Fetching cancelled; nothing was saved.</source>
         <translation>取得をキャンセルしました。何も保存されていません。</translation>
     </message>
@@ -1504,7 +1687,8 @@
         <translation>証明書 (*%1)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-24"/>
+        <location line="+31"/>
         <source>Saving…</source>
         <translation>保存しています…</translation>
     </message>
@@ -1645,12 +1829,12 @@
         <translation>サンドボックス CA が応答しました</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Its reply is %1 (leaf and intermediate, PKCS#7). Next imports it.</source>
-        <translation>応答は %1 です (リーフと中間証明書、PKCS#7)。「次へ」でインポートします。</translation>
+        <location line="+3"/>
+        <source>Its reply is %1 (leaf and intermediate, PKCS#7). On the next step, Import and check reads it.</source>
+        <translation>応答は %1 です (リーフと中間証明書、PKCS#7)。次のステップの「インポートして確認」で読み込みます。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Destination service key</source>
         <translation>Destination サービスのサービスキー</translation>
     </message>
@@ -1941,12 +2125,12 @@
         <translation>{count} 件が失敗しました。上の該当行を参照してください。その他は完了しています。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+109"/>
+        <location filename="../wizard/core/systems_csv.py" line="+79"/>
         <source>a CSV of sender systems</source>
         <translation>送信側システムの CSV</translation>
     </message>
     <message>
-        <location line="+463"/>
+        <location filename="../wizard/core/batch.py" line="+329"/>
         <source>a certificate file</source>
         <translation>証明書ファイル</translation>
     </message>
@@ -1970,7 +2154,7 @@
     </message>
     <message>
         <location line="+28"/>
-        <location filename="../wizard/core/ca_enroll/transport.py" line="+331"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="+342"/>
         <source>Sign-in with {auth} needs a user name (--user DOMAIN\name); the password is asked for and kept in the keyring.</source>
         <translation>{auth} でのサインインにはユーザー名 (--user DOMAIN\name) が必要です。パスワードは入力を求められ、キーリングに保存されます。</translation>
     </message>
@@ -2151,7 +2335,7 @@
     </message>
     <message>
         <location line="+10"/>
-        <location filename="../wizard/core/ca_enroll/transport.py" line="-203"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-214"/>
         <source>{url!r} is not an https URL. The CA&apos;s address starts with https:// (for AD CS for example https://ca.example.com/certsrv); credentials and requests only travel over TLS.</source>
         <translation>{url!r} は https の URL ではありません。CA のアドレスは https:// で始まります (AD CS の例: https://ca.example.com/certsrv)。資格情報と要求は TLS 経由でのみ送信されます。</translation>
     </message>
@@ -2363,7 +2547,7 @@
         <translation>クライアント証明書 {file} は TLS に使用できません ({reason})。</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+68"/>
         <source>{host} closed the connection without an answer.</source>
         <translation>{host} は応答せずに接続を閉じました。</translation>
     </message>
@@ -2373,12 +2557,17 @@
         <translation>{host} は {scheme} サインインに対応していません (対応: {offers})。--auth {choice} で対応しているものを選んでください。</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+101"/>
         <source>This installation has no Negotiate/NTLM support (the Python package pyspnego is missing). Use --auth basic, or install pyspnego.</source>
         <translation>このインストールは Negotiate/NTLM に対応していません (Python パッケージ pyspnego がありません)。--auth basic を使用するか、pyspnego をインストールしてください。</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+9"/>
+        <source>This installation cannot use Kerberos (the Python package gssapi is missing; install cpi-cert-wizard with its &apos;kerberos&apos; extra, which needs the system&apos;s Kerberos library). Sign in with --auth ntlm or --auth basic and --user instead.</source>
+        <translation>このインストールでは Kerberos を使用できません (Python パッケージ gssapi がありません。&apos;kerberos&apos; エクストラ付きで cpi-cert-wizard をインストールしてください。システムの Kerberos ライブラリが必要です)。代わりに --auth ntlm または --auth basic と --user でサインインしてください。</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Kerberos sign-in to {host} failed: {reason}. On Windows sign in to the domain; on Linux get a ticket first (kinit name@REALM) and check that the CA&apos;s name {host} is the one its HTTP service principal is registered for. Or sign in with a user name and password: --auth ntlm or --auth basic with --user.</source>
         <translation>{host} への Kerberos サインインに失敗しました: {reason}。Windows ではドメインにサインインしてください。Linux では先にチケットを取得し (kinit name@REALM)、CA の名前 {host} が HTTP サービス プリンシパルの登録名であることを確認してください。または、ユーザー名とパスワードでサインインしてください: --auth ntlm または --auth basic と --user。</translation>
     </message>
@@ -2609,17 +2798,17 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>応答の確認中にプロファイル {name!r} の鍵が置き換えられました。この応答は古い鍵のものです。新しい要求に対する応答をインポートしてください。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+28"/>
         <source>a PKCS#12 file</source>
         <translation>PKCS#12 ファイル</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>{file} holds a key but no certificate.</source>
         <translation>{file} には鍵が含まれていますが、証明書がありません。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+27"/>
         <source>Profile {name!r} has a certificate request waiting at the CA ({csr}); importing this keystore would replace its key, and the CA&apos;s answer would then fit no key. To replace it anyway, run again with --new-key (the current key is kept in the profile&apos;s archive); or import into another --profile.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2758,7 +2947,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>fetch_root</name>
     <message>
-        <location filename="../wizard/core/fetch_root.py" line="+135"/>
+        <location filename="../wizard/core/fetch_root.py" line="+156"/>
         <source>Server chain: valid for {name}.</source>
         <translation>サーバーチェーン: {name} に対して有効です。</translation>
     </message>
@@ -2950,30 +3139,30 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+126"/>
         <source>This is not a URL or host name: paste the endpoint as https://host/path, or the runtime host alone.</source>
-        <translation type="unfinished"></translation>
+        <translation>これは URL でもホスト名でもありません。エンドポイントを https://host/path の形で貼り付けるか、ランタイム ホストだけを入力してください。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>The tenant is called over HTTPS: the URL starts with https://.</source>
-        <translation type="unfinished"></translation>
+        <translation>テナントは HTTPS で呼び出します。URL は https:// で始まります。</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>{host} is the Cloud Foundry design-time (management) host, not the runtime endpoint a sender calls: the runtime host has -rt after it-cpiNNN (the url of the integration-flow service key).</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} は Cloud Foundry の設計時 (管理) ホストで、送信側が呼び出すランタイム エンドポイントではありません。ランタイム ホストは it-cpiNNN の後に -rt が付きます (統合フローのサービス キーの url)。</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{host} is the Neo management (tmn) host, not the runtime endpoint a sender calls: the runtime host ends in -iflmap.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} は Neo の管理 (tmn) ホストで、送信側が呼び出すランタイム エンドポイントではありません。ランタイム ホストは -iflmap で終わります。</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>{code} is not an ISO 3166 country code; use the two letters, e.g. DE.</source>
-        <translation type="unfinished"></translation>
+        <translation>{code} は ISO 3166 の国コードではありません。DE のような 2 文字を使ってください。</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+127"/>
         <source>the tenant&apos;s load-balancer root (DER)</source>
         <translation>テナントのロードバランサーのルート証明書 (DER)</translation>
     </message>
@@ -3156,7 +3345,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>SAP のホストの場合は、TLS インスペクションを行うプロキシがないか確認してください (その CA を --ca-file で指定します)。プライベートなテストサーバーの場合は --ca-file でその CA を指定してください。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/ca_enroll/transport.py" line="-371"/>
+        <location filename="../wizard/core/ca_enroll/transport.py" line="-414"/>
         <source>Check the CA&apos;s address (and that its web enrollment or EST service runs), your network and, if you need one, the proxy (--proxy or HTTPS_PROXY); then try again.</source>
         <translation>CA のアドレス (と Web 登録または EST サービスが動作していること)、ネットワーク、必要ならプロキシ (--proxy または HTTPS_PROXY) を確認してから、もう一度お試しください。</translation>
     </message>
@@ -3248,7 +3437,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>lints</name>
     <message>
-        <location filename="../wizard/core/chain.py" line="+84"/>
+        <location filename="../wizard/core/lints.py" line="+39"/>
         <source>certificate for another key</source>
         <translation>別の鍵の証明書</translation>
     </message>
@@ -3448,7 +3637,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>チェーンの終端は &apos;{subject}&apos; で、{date} に有効期限が切れています。これは SAP の Neo ロードバランサーの旧ルートであり、これに依存する証明書はもう使用できません。ルート証明書が {version} にある CA から新しい証明書を入手してください。</translation>
     </message>
     <message>
-        <location line="+439"/>
+        <location filename="../wizard/core/chain.py" line="+407"/>
         <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
         <translation> {flag} が指定されたため受け入れました。SAP のロードバランサーは TLS ハンドシェイクでこの証明書を破棄するため、Cloud Integration への送信側の認証には使えません。</translation>
     </message>
@@ -4961,7 +5150,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>社内 CA のパスワード</translation>
     </message>
     <message>
-        <location line="+442"/>
+        <location line="+440"/>
         <source>none (no usable keyring)</source>
         <translation>なし (使用可能なキーリングがありません)</translation>
     </message>
@@ -5444,11 +5633,11 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     </message>
     <message>
         <location line="+3"/>
-        <source>Nothing was sent to the server.</source>
-        <translation>サーバーには何も送信していません。</translation>
+        <source>What it received: your client certificate (public, like a business card) if it asked for one in the handshake. No request, no data and no secret (no key, no password) was sent.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>{protocol}: the server&apos;s certificate {name} is trusted: it leads to {trusted}.</source>
         <translation>{protocol}: サーバーの証明書 {name} は信頼されています ({trusted} につながっています)。</translation>
     </message>
