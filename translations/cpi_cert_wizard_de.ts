@@ -1915,7 +1915,7 @@
     <message>
         <location line="+22"/>
         <source>not an access log: none of its lines has the shape of an http_access_*.log line</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Zugriffsprotokolldatei: keine ihrer Zeilen hat die Form einer http_access_*.log-Zeile</translation>
     </message>
 </context>
 <context>
@@ -1943,7 +1943,7 @@
     <message>
         <location line="+34"/>
         <source>{file} is not an SAP HTTP access log: none of its {lines} lines has the shape of an http_access_&lt;node&gt;_&lt;date&gt;.log line. Download the log from Monitor → System Log Files (a default trace is an ljs_trace_*.log file).</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} ist kein SAP-HTTP-Zugriffsprotokoll: keine seiner {lines} Zeilen hat die Form einer http_access_&lt;node&gt;_&lt;date&gt;.log-Zeile. Laden Sie das Protokoll unter Monitor → System Log Files herunter (ein Default-Trace ist eine ljs_trace_*.log-Datei).</translation>
     </message>
     <message>
         <location line="+31"/>
@@ -2138,7 +2138,7 @@
     <message>
         <location line="+193"/>
         <source>{file} holds this certificate already, written with the same options.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} enthält dieses Zertifikat bereits, mit denselben Optionen geschrieben.</translation>
     </message>
 </context>
 <context>
@@ -2613,17 +2613,17 @@
     <message>
         <location filename="../wizard/commands/common.py" line="+70"/>
         <source>{prompt}: no answer (end of input). Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>{prompt}: keine Antwort (Ende der Eingabe). Es wurde nichts geändert.</translation>
     </message>
     <message>
         <location filename="../wizard/cli.py" line="+232"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Argument {argument} enthält Bytes, die in der Zeichenkodierung dieses Systems kein Text sind. Geben Sie es erneut ein oder benennen Sie die Datei um, die es bezeichnet.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>choose a command</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Befehl</translation>
     </message>
     <message>
         <location line="+21"/>
@@ -2812,7 +2812,7 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+27"/>
         <source>Profile {name!r} has a certificate request waiting at the CA ({csr}); importing this keystore would replace its key, and the CA&apos;s answer would then fit no key. To replace it anyway, run again with --new-key (the current key is kept in the profile&apos;s archive); or import into another --profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {name!r} hat eine Zertifikatsanforderung, die bei der CA wartet ({csr}); der Import dieses Keystores würde seinen Schlüssel ersetzen, und die Antwort der CA passte dann zu keinem Schlüssel. Um ihn trotzdem zu ersetzen, führen Sie den Befehl erneut mit --new-key aus (der aktuelle Schlüssel bleibt im Archiv des Profils); oder importieren Sie in ein anderes --profile.</translation>
     </message>
     <message>
         <location line="+72"/>
@@ -2832,17 +2832,17 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+50"/>
         <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} existiert bereits und wurde beibehalten. Bestätigen Sie das Ersetzen (--force auf der Befehlszeile) oder wählen Sie ein anderes --out.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>--out {file}: the keystore is a .p12 (or .pfx) file, and {suffix} is the name of one of the public files written next to it. Give --out NAME.p12 or a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {file}: der Keystore ist eine .p12- (oder .pfx-)Datei, und {suffix} ist die Endung einer der öffentlichen Dateien, die daneben geschrieben werden. Geben Sie --out NAME.p12 oder einen Ordner an.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>--out {file}: give the keystore a name ending in .p12 or .pfx.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {file}: geben Sie dem Keystore einen Namen mit der Endung .p12 oder .pfx.</translation>
     </message>
     <message>
         <location line="+23"/>
@@ -2888,7 +2888,7 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+2"/>
         <source>Password: not shown</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort: nicht angezeigt</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2933,12 +2933,12 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+22"/>
         <source>{files} exist(s) already. Replace? [y/N] </source>
-        <translation type="unfinished"></translation>
+        <translation>{files} existiert/existieren bereits. Ersetzen? [j/N] </translation>
     </message>
     <message>
         <location line="+7"/>
         <source>y</source>
-        <translation type="unfinished">j</translation>
+        <translation>j</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -3397,17 +3397,17 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location filename="../wizard/core/jsontext.py" line="+65"/>
         <source>nested more than {limit} levels deep</source>
-        <translation type="unfinished"></translation>
+        <translation>mehr als {limit} Ebenen tief verschachtelt</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>a \u escape that is half of a character</source>
-        <translation type="unfinished"></translation>
+        <translation>eine \u-Folge, die nur ein halbes Zeichen ist</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>a number too long to read</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Zahl, die zu lang zum Lesen ist</translation>
     </message>
 </context>
 <context>
@@ -4641,22 +4641,22 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+9"/>
         <source>here we need CA certificates (intermediates or roots: .pem, .cer, .crt or .p7b) that complete the chain</source>
-        <translation type="unfinished"></translation>
+        <translation>hier werden CA-Zertifikate benötigt (Zwischen- oder Stammzertifikate: .pem, .cer, .crt oder .p7b), die die Kette vervollständigen</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>here we need the root certificate(s) that the tenant&apos;s server certificate must lead to (.pem, .cer, .crt or .p7b)</source>
-        <translation type="unfinished"></translation>
+        <translation>hier werden die Stammzertifikate benötigt, zu denen das Serverzertifikat des Tenants führen muss (.pem, .cer, .crt oder .p7b)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>here we need SAP&apos;s list of trusted roots: the JSON shipped in resources/ or a PEM bundle of root certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>hier wird SAPs Liste vertrauenswürdiger Stammzertifikate benötigt: das in resources/ mitgelieferte JSON oder ein PEM-Bündel von Stammzertifikaten</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>{source} is empty — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} ist leer — {need}.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -4686,7 +4686,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+11"/>
         <source>{source} holds more than {limit} PEM blocks; a CA reply holds a few certificates. Check that you picked the right file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} enthält mehr als {limit} PEM-Blöcke; eine CA-Antwort enthält einige wenige Zertifikate. Prüfen Sie, ob Sie die richtige Datei gewählt haben.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -4746,32 +4746,32 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+31"/>
         <source>an algorithm this program cannot read</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Algorithmus, den dieses Programm nicht lesen kann</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>an unknown certificate version</source>
-        <translation type="unfinished"></translation>
+        <translation>eine unbekannte Zertifikatsversion</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the text between the BEGIN and END lines is not valid base64</source>
-        <translation type="unfinished"></translation>
+        <translation>der Text zwischen den BEGIN- und END-Zeilen ist kein gültiges Base64</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>an extension appears twice</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Erweiterung kommt zweimal vor</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>a validity date cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>ein Gültigkeitsdatum kann nicht gelesen werden</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>its binary encoding is invalid</source>
-        <translation type="unfinished"></translation>
+        <translation>seine binäre Kodierung ist ungültig</translation>
     </message>
     <message>
         <location line="+22"/>
@@ -5636,7 +5636,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+3"/>
         <source>What it received: your client certificate (public, like a business card) if it asked for one in the handshake. No request, no data and no secret (no key, no password) was sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Was er erhalten hat: Ihr Client-Zertifikat (öffentlich, wie eine Visitenkarte), falls er im Handshake danach gefragt hat. Keine Anfrage, keine Daten und kein Geheimnis (kein Schlüssel, kein Passwort) wurden gesendet.</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -5910,7 +5910,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+10"/>
         <source>It wants credentials: set them in the environment variable HTTPS_PROXY (http://user:password@proxy:port), not on the command line, where other users of the machine can read them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Er verlangt Anmeldedaten: setzen Sie sie in der Umgebungsvariablen HTTPS_PROXY (http://user:password@proxy:port), nicht auf der Befehlszeile, wo andere Benutzer des Rechners sie lesen können.</translation>
     </message>
     <message>
         <location line="+6"/>

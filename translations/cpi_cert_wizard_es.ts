@@ -1915,7 +1915,7 @@
     <message>
         <location line="+22"/>
         <source>not an access log: none of its lines has the shape of an http_access_*.log line</source>
-        <translation type="unfinished"></translation>
+        <translation>no es un registro de acceso: ninguna de sus líneas tiene la forma de una línea de http_access_*.log</translation>
     </message>
 </context>
 <context>
@@ -1943,7 +1943,7 @@
     <message>
         <location line="+34"/>
         <source>{file} is not an SAP HTTP access log: none of its {lines} lines has the shape of an http_access_&lt;node&gt;_&lt;date&gt;.log line. Download the log from Monitor → System Log Files (a default trace is an ljs_trace_*.log file).</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} no es un registro de acceso HTTP de SAP: ninguna de sus {lines} líneas tiene la forma de una línea de http_access_&lt;node&gt;_&lt;date&gt;.log. Descargue el registro desde Monitor → System Log Files (una traza por defecto es un archivo ljs_trace_*.log).</translation>
     </message>
     <message>
         <location line="+31"/>
@@ -2138,7 +2138,7 @@
     <message>
         <location line="+193"/>
         <source>{file} holds this certificate already, written with the same options.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} ya contiene este certificado, escrito con las mismas opciones.</translation>
     </message>
 </context>
 <context>
@@ -2613,17 +2613,17 @@
     <message>
         <location filename="../wizard/commands/common.py" line="+70"/>
         <source>{prompt}: no answer (end of input). Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>{prompt}: sin respuesta (fin de la entrada). No se ha cambiado nada.</translation>
     </message>
     <message>
         <location filename="../wizard/cli.py" line="+232"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
-        <translation type="unfinished"></translation>
+        <translation>El argumento {argument} contiene bytes que no son texto en la codificación de este sistema. Escríbalo de nuevo o cambie el nombre del archivo al que se refiere.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>choose a command</source>
-        <translation type="unfinished"></translation>
+        <translation>elija un comando</translation>
     </message>
     <message>
         <location line="+21"/>
@@ -2811,7 +2811,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+27"/>
         <source>Profile {name!r} has a certificate request waiting at the CA ({csr}); importing this keystore would replace its key, and the CA&apos;s answer would then fit no key. To replace it anyway, run again with --new-key (the current key is kept in the profile&apos;s archive); or import into another --profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {name!r} tiene una solicitud de certificado esperando en la CA ({csr}); importar este almacén de claves sustituiría su clave, y la respuesta de la CA ya no correspondería a ninguna clave. Para sustituirla de todos modos, vuelva a ejecutar con --new-key (la clave actual se conserva en el archivo del perfil); o importe en otro --profile.</translation>
     </message>
     <message>
         <location line="+72"/>
@@ -2831,17 +2831,17 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+50"/>
         <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} ya existe y se ha conservado. Confirme para sustituirlo (--force en la línea de comandos) o elija otro --out.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>--out {file}: the keystore is a .p12 (or .pfx) file, and {suffix} is the name of one of the public files written next to it. Give --out NAME.p12 or a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {file}: el almacén de claves es un archivo .p12 (o .pfx), y {suffix} es la extensión de uno de los archivos públicos que se escriben a su lado. Indique --out NOMBRE.p12 o una carpeta.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>--out {file}: give the keystore a name ending in .p12 or .pfx.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {file}: dé al almacén de claves un nombre que termine en .p12 o .pfx.</translation>
     </message>
     <message>
         <location line="+23"/>
@@ -2887,7 +2887,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+2"/>
         <source>Password: not shown</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña: no se muestra</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2932,12 +2932,12 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+22"/>
         <source>{files} exist(s) already. Replace? [y/N] </source>
-        <translation type="unfinished"></translation>
+        <translation>{files} ya existe(n). ¿Sustituir? [s/N] </translation>
     </message>
     <message>
         <location line="+7"/>
         <source>y</source>
-        <translation type="unfinished">s</translation>
+        <translation>s</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -3396,17 +3396,17 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location filename="../wizard/core/jsontext.py" line="+65"/>
         <source>nested more than {limit} levels deep</source>
-        <translation type="unfinished"></translation>
+        <translation>anidado en más de {limit} niveles</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>a \u escape that is half of a character</source>
-        <translation type="unfinished"></translation>
+        <translation>una secuencia \u que es solo la mitad de un carácter</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>a number too long to read</source>
-        <translation type="unfinished"></translation>
+        <translation>un número demasiado largo para leerlo</translation>
     </message>
 </context>
 <context>
@@ -4640,22 +4640,22 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+9"/>
         <source>here we need CA certificates (intermediates or roots: .pem, .cer, .crt or .p7b) that complete the chain</source>
-        <translation type="unfinished"></translation>
+        <translation>aquí se necesitan certificados de CA (intermedios o raíz: .pem, .cer, .crt o .p7b) que completen la cadena</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>here we need the root certificate(s) that the tenant&apos;s server certificate must lead to (.pem, .cer, .crt or .p7b)</source>
-        <translation type="unfinished"></translation>
+        <translation>aquí se necesitan los certificados raíz a los que debe llevar el certificado de servidor del tenant (.pem, .cer, .crt o .p7b)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>here we need SAP&apos;s list of trusted roots: the JSON shipped in resources/ or a PEM bundle of root certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>aquí se necesita la lista de raíces de confianza de SAP: el JSON incluido en resources/ o un paquete PEM de certificados raíz</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>{source} is empty — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} está vacío — {need}.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -4685,7 +4685,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+11"/>
         <source>{source} holds more than {limit} PEM blocks; a CA reply holds a few certificates. Check that you picked the right file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contiene más de {limit} bloques PEM; una respuesta de CA contiene unos pocos certificados. Compruebe que ha elegido el archivo correcto.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -4745,32 +4745,32 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+31"/>
         <source>an algorithm this program cannot read</source>
-        <translation type="unfinished"></translation>
+        <translation>un algoritmo que este programa no puede leer</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>an unknown certificate version</source>
-        <translation type="unfinished"></translation>
+        <translation>una versión de certificado desconocida</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the text between the BEGIN and END lines is not valid base64</source>
-        <translation type="unfinished"></translation>
+        <translation>el texto entre las líneas BEGIN y END no es base64 válido</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>an extension appears twice</source>
-        <translation type="unfinished"></translation>
+        <translation>una extensión aparece dos veces</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>a validity date cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>no se puede leer una fecha de validez</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>its binary encoding is invalid</source>
-        <translation type="unfinished"></translation>
+        <translation>su codificación binaria no es válida</translation>
     </message>
     <message>
         <location line="+22"/>
@@ -5635,7 +5635,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+3"/>
         <source>What it received: your client certificate (public, like a business card) if it asked for one in the handshake. No request, no data and no secret (no key, no password) was sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lo que recibió: su certificado de cliente (público, como una tarjeta de visita) si lo pidió en el handshake. No se envió ninguna solicitud, ningún dato ni ningún secreto (ni clave ni contraseña).</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -5909,7 +5909,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+10"/>
         <source>It wants credentials: set them in the environment variable HTTPS_PROXY (http://user:password@proxy:port), not on the command line, where other users of the machine can read them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pide credenciales: defínalas en la variable de entorno HTTPS_PROXY (http://user:password@proxy:port), no en la línea de comandos, donde otros usuarios del equipo pueden leerlas.</translation>
     </message>
     <message>
         <location line="+6"/>

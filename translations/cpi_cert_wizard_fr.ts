@@ -1915,7 +1915,7 @@
     <message>
         <location line="+22"/>
         <source>not an access log: none of its lines has the shape of an http_access_*.log line</source>
-        <translation type="unfinished"></translation>
+        <translation>pas un journal d&apos;accès&#xa0;: aucune de ses lignes n&apos;a la forme d&apos;une ligne http_access_*.log</translation>
     </message>
 </context>
 <context>
@@ -1943,7 +1943,7 @@
     <message>
         <location line="+34"/>
         <source>{file} is not an SAP HTTP access log: none of its {lines} lines has the shape of an http_access_&lt;node&gt;_&lt;date&gt;.log line. Download the log from Monitor → System Log Files (a default trace is an ljs_trace_*.log file).</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} n&apos;est pas un journal d&apos;accès HTTP SAP&#xa0;: aucune de ses {lines} lignes n&apos;a la forme d&apos;une ligne http_access_&lt;node&gt;_&lt;date&gt;.log. Téléchargez le journal depuis Monitor → System Log Files (une trace par défaut est un fichier ljs_trace_*.log).</translation>
     </message>
     <message>
         <location line="+31"/>
@@ -2138,7 +2138,7 @@
     <message>
         <location line="+193"/>
         <source>{file} holds this certificate already, written with the same options.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} contient déjà ce certificat, écrit avec les mêmes options.</translation>
     </message>
 </context>
 <context>
@@ -2613,17 +2613,17 @@
     <message>
         <location filename="../wizard/commands/common.py" line="+70"/>
         <source>{prompt}: no answer (end of input). Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>{prompt}&#xa0;: aucune réponse (fin de l&apos;entrée). Rien n&apos;a été modifié.</translation>
     </message>
     <message>
         <location filename="../wizard/cli.py" line="+232"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
-        <translation type="unfinished"></translation>
+        <translation>L&apos;argument {argument} contient des octets qui ne sont pas du texte dans l&apos;encodage de ce système. Saisissez-le à nouveau, ou renommez le fichier qu&apos;il désigne.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>choose a command</source>
-        <translation type="unfinished"></translation>
+        <translation>choisissez une commande</translation>
     </message>
     <message>
         <location line="+21"/>
@@ -2811,7 +2811,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+27"/>
         <source>Profile {name!r} has a certificate request waiting at the CA ({csr}); importing this keystore would replace its key, and the CA&apos;s answer would then fit no key. To replace it anyway, run again with --new-key (the current key is kept in the profile&apos;s archive); or import into another --profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {name!r} a une demande de certificat en attente auprès de l&apos;autorité de certification ({csr})&#xa0;; importer ce magasin de clés remplacerait sa clé, et la réponse de l&apos;autorité ne correspondrait alors à aucune clé. Pour la remplacer quand même, relancez avec --new-key (la clé actuelle est conservée dans l&apos;archive du profil)&#xa0;; ou importez dans un autre --profile.</translation>
     </message>
     <message>
         <location line="+72"/>
@@ -2831,17 +2831,17 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+50"/>
         <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} existe déjà et a été conservé. Confirmez pour le remplacer (--force en ligne de commande), ou choisissez un autre --out.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>--out {file}: the keystore is a .p12 (or .pfx) file, and {suffix} is the name of one of the public files written next to it. Give --out NAME.p12 or a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {file}&#xa0;: le magasin de clés est un fichier .p12 (ou .pfx), et {suffix} est l&apos;extension d&apos;un des fichiers publics écrits à côté. Indiquez --out NOM.p12 ou un dossier.</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>--out {file}: give the keystore a name ending in .p12 or .pfx.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {file}&#xa0;: donnez au magasin de clés un nom se terminant par .p12 ou .pfx.</translation>
     </message>
     <message>
         <location line="+23"/>
@@ -2887,7 +2887,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+2"/>
         <source>Password: not shown</source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de passe&#xa0;: non affiché</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2932,12 +2932,12 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+22"/>
         <source>{files} exist(s) already. Replace? [y/N] </source>
-        <translation type="unfinished"></translation>
+        <translation>{files} existe(nt) déjà. Remplacer&#xa0;? [o/N] </translation>
     </message>
     <message>
         <location line="+7"/>
         <source>y</source>
-        <translation type="unfinished">o</translation>
+        <translation>o</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -3396,17 +3396,17 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location filename="../wizard/core/jsontext.py" line="+65"/>
         <source>nested more than {limit} levels deep</source>
-        <translation type="unfinished"></translation>
+        <translation>imbriqué sur plus de {limit} niveaux</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>a \u escape that is half of a character</source>
-        <translation type="unfinished"></translation>
+        <translation>une séquence \u qui n&apos;est que la moitié d&apos;un caractère</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>a number too long to read</source>
-        <translation type="unfinished"></translation>
+        <translation>un nombre trop long pour être lu</translation>
     </message>
 </context>
 <context>
@@ -4640,22 +4640,22 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+9"/>
         <source>here we need CA certificates (intermediates or roots: .pem, .cer, .crt or .p7b) that complete the chain</source>
-        <translation type="unfinished"></translation>
+        <translation>il faut ici des certificats d&apos;autorité (intermédiaires ou racines&#xa0;: .pem, .cer, .crt ou .p7b) qui complètent la chaîne</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>here we need the root certificate(s) that the tenant&apos;s server certificate must lead to (.pem, .cer, .crt or .p7b)</source>
-        <translation type="unfinished"></translation>
+        <translation>il faut ici le ou les certificats racines auxquels le certificat serveur du tenant doit mener (.pem, .cer, .crt ou .p7b)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>here we need SAP&apos;s list of trusted roots: the JSON shipped in resources/ or a PEM bundle of root certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>il faut ici la liste des racines de confiance de SAP&#xa0;: le JSON fourni dans resources/ ou un lot PEM de certificats racines</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>{source} is empty — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} est vide — {need}.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -4685,7 +4685,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+11"/>
         <source>{source} holds more than {limit} PEM blocks; a CA reply holds a few certificates. Check that you picked the right file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} contient plus de {limit} blocs PEM&#xa0;; une réponse d&apos;autorité de certification contient quelques certificats. Vérifiez que vous avez choisi le bon fichier.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -4745,32 +4745,32 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+31"/>
         <source>an algorithm this program cannot read</source>
-        <translation type="unfinished"></translation>
+        <translation>un algorithme que ce programme ne sait pas lire</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>an unknown certificate version</source>
-        <translation type="unfinished"></translation>
+        <translation>une version de certificat inconnue</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the text between the BEGIN and END lines is not valid base64</source>
-        <translation type="unfinished"></translation>
+        <translation>le texte entre les lignes BEGIN et END n&apos;est pas du base64 valide</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>an extension appears twice</source>
-        <translation type="unfinished"></translation>
+        <translation>une extension apparaît deux fois</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>a validity date cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>une date de validité est illisible</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>its binary encoding is invalid</source>
-        <translation type="unfinished"></translation>
+        <translation>son encodage binaire n&apos;est pas valide</translation>
     </message>
     <message>
         <location line="+22"/>
@@ -5635,7 +5635,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+3"/>
         <source>What it received: your client certificate (public, like a business card) if it asked for one in the handshake. No request, no data and no secret (no key, no password) was sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce qu&apos;il a reçu&#xa0;: votre certificat client (public, comme une carte de visite) s&apos;il l&apos;a demandé pendant la négociation TLS. Aucune requête, aucune donnée et aucun secret (ni clé, ni mot de passe) n&apos;ont été envoyés.</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -5909,7 +5909,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+10"/>
         <source>It wants credentials: set them in the environment variable HTTPS_PROXY (http://user:password@proxy:port), not on the command line, where other users of the machine can read them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Il demande des identifiants&#xa0;: définissez-les dans la variable d&apos;environnement HTTPS_PROXY (http://user:password@proxy:port), pas sur la ligne de commande, où d&apos;autres utilisateurs de la machine peuvent les lire.</translation>
     </message>
     <message>
         <location line="+6"/>

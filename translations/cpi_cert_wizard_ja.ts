@@ -1914,7 +1914,7 @@
     <message>
         <location line="+22"/>
         <source>not an access log: none of its lines has the shape of an http_access_*.log line</source>
-        <translation type="unfinished"></translation>
+        <translation>アクセスログではありません: http_access_*.log の行の形をした行が 1 つもありません</translation>
     </message>
 </context>
 <context>
@@ -1942,7 +1942,7 @@
     <message>
         <location line="+34"/>
         <source>{file} is not an SAP HTTP access log: none of its {lines} lines has the shape of an http_access_&lt;node&gt;_&lt;date&gt;.log line. Download the log from Monitor → System Log Files (a default trace is an ljs_trace_*.log file).</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} は SAP の HTTP アクセスログではありません: {lines} 行のどれも http_access_&lt;node&gt;_&lt;date&gt;.log の行の形をしていません。Monitor → System Log Files からログをダウンロードしてください (デフォルトトレースは ljs_trace_*.log ファイルです)。</translation>
     </message>
     <message>
         <location line="+31"/>
@@ -2137,7 +2137,7 @@
     <message>
         <location line="+193"/>
         <source>{file} holds this certificate already, written with the same options.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} には既にこの証明書が同じオプションで書き込まれています。</translation>
     </message>
 </context>
 <context>
@@ -2612,17 +2612,17 @@
     <message>
         <location filename="../wizard/commands/common.py" line="+70"/>
         <source>{prompt}: no answer (end of input). Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>{prompt}: 応答がありません (入力の終わり)。何も変更していません。</translation>
     </message>
     <message>
         <location filename="../wizard/cli.py" line="+232"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
-        <translation type="unfinished"></translation>
+        <translation>引数 {argument} には、このシステムの文字コードではテキストにならないバイトが含まれています。入力し直すか、指しているファイルの名前を変更してください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>choose a command</source>
-        <translation type="unfinished"></translation>
+        <translation>コマンドを選んでください</translation>
     </message>
     <message>
         <location line="+21"/>
@@ -2810,7 +2810,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+27"/>
         <source>Profile {name!r} has a certificate request waiting at the CA ({csr}); importing this keystore would replace its key, and the CA&apos;s answer would then fit no key. To replace it anyway, run again with --new-key (the current key is kept in the profile&apos;s archive); or import into another --profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r} には CA の回答を待っている証明書要求があります ({csr})。このキーストアをインポートすると鍵が置き換わり、CA の回答はどの鍵にも合わなくなります。それでも置き換える場合は --new-key を付けて再実行してください (現在の鍵はプロファイルのアーカイブに残ります)。または別の --profile にインポートしてください。</translation>
     </message>
     <message>
         <location line="+72"/>
@@ -2830,17 +2830,17 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+50"/>
         <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} は既に存在するため、そのまま残しました。置き換えるには確認してください (コマンドラインでは --force)。または別の --out を選んでください。</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>--out {file}: the keystore is a .p12 (or .pfx) file, and {suffix} is the name of one of the public files written next to it. Give --out NAME.p12 or a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {file}: キーストアは .p12 (または .pfx) ファイルです。{suffix} は、その横に書き込まれる公開ファイルの拡張子です。--out NAME.p12 またはフォルダーを指定してください。</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>--out {file}: give the keystore a name ending in .p12 or .pfx.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {file}: キーストアには .p12 または .pfx で終わる名前を付けてください。</translation>
     </message>
     <message>
         <location line="+23"/>
@@ -2886,7 +2886,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+2"/>
         <source>Password: not shown</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワード: 表示しません</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2931,12 +2931,12 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+22"/>
         <source>{files} exist(s) already. Replace? [y/N] </source>
-        <translation type="unfinished"></translation>
+        <translation>{files} は既に存在します。置き換えますか? [y/N] </translation>
     </message>
     <message>
         <location line="+7"/>
         <source>y</source>
-        <translation type="unfinished">はい</translation>
+        <translation>y</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -3395,17 +3395,17 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location filename="../wizard/core/jsontext.py" line="+65"/>
         <source>nested more than {limit} levels deep</source>
-        <translation type="unfinished"></translation>
+        <translation>{limit} 階層を超えて入れ子になっています</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>a \u escape that is half of a character</source>
-        <translation type="unfinished"></translation>
+        <translation>文字の半分だけを表す \u エスケープ</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>a number too long to read</source>
-        <translation type="unfinished"></translation>
+        <translation>長すぎて読み取れない数値</translation>
     </message>
 </context>
 <context>
@@ -4639,22 +4639,22 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+9"/>
         <source>here we need CA certificates (intermediates or roots: .pem, .cer, .crt or .p7b) that complete the chain</source>
-        <translation type="unfinished"></translation>
+        <translation>ここで必要なのは、チェーンを補う CA 証明書 (中間証明書またはルート: .pem、.cer、.crt、.p7b) です</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>here we need the root certificate(s) that the tenant&apos;s server certificate must lead to (.pem, .cer, .crt or .p7b)</source>
-        <translation type="unfinished"></translation>
+        <translation>ここで必要なのは、テナントのサーバー証明書がたどり着くべきルート証明書 (.pem、.cer、.crt、.p7b) です</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>here we need SAP&apos;s list of trusted roots: the JSON shipped in resources/ or a PEM bundle of root certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>ここで必要なのは SAP の信頼済みルートの一覧です: resources/ に同梱の JSON、またはルート証明書の PEM バンドル</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>{source} is empty — {need}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} は空です — {need}。</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -4684,7 +4684,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+11"/>
         <source>{source} holds more than {limit} PEM blocks; a CA reply holds a few certificates. Check that you picked the right file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} には {limit} を超える PEM ブロックがあります。CA の回答に含まれる証明書は数個です。正しいファイルを選んだか確認してください。</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -4744,32 +4744,32 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+31"/>
         <source>an algorithm this program cannot read</source>
-        <translation type="unfinished"></translation>
+        <translation>このプログラムが読めないアルゴリズム</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>an unknown certificate version</source>
-        <translation type="unfinished"></translation>
+        <translation>不明な証明書バージョン</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the text between the BEGIN and END lines is not valid base64</source>
-        <translation type="unfinished"></translation>
+        <translation>BEGIN 行と END 行の間のテキストが正しい Base64 ではありません</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>an extension appears twice</source>
-        <translation type="unfinished"></translation>
+        <translation>拡張が 2 回現れます</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>a validity date cannot be read</source>
-        <translation type="unfinished"></translation>
+        <translation>有効期間の日付が読み取れません</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>its binary encoding is invalid</source>
-        <translation type="unfinished"></translation>
+        <translation>バイナリエンコーディングが不正です</translation>
     </message>
     <message>
         <location line="+22"/>
@@ -5634,7 +5634,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+3"/>
         <source>What it received: your client certificate (public, like a business card) if it asked for one in the handshake. No request, no data and no secret (no key, no password) was sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーが受け取ったもの: ハンドシェイクで要求された場合はクライアント証明書 (名刺のような公開情報)。リクエスト、データ、秘密情報 (鍵やパスワード) は送信していません。</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -5908,7 +5908,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+10"/>
         <source>It wants credentials: set them in the environment variable HTTPS_PROXY (http://user:password@proxy:port), not on the command line, where other users of the machine can read them.</source>
-        <translation type="unfinished"></translation>
+        <translation>資格情報が必要です: コマンドラインではなく環境変数 HTTPS_PROXY (http://user:password@proxy:port) に設定してください。コマンドラインは同じマシンの他のユーザーから読めます。</translation>
     </message>
     <message>
         <location line="+6"/>
