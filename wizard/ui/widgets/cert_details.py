@@ -21,15 +21,11 @@ from wizard.ui.widgets.copyable import CopyableText
 from wizard.ui.widgets.wrap_label import WrapLabel
 
 
-def _tr(text: str) -> str:
-    return translate("CertificateDetails", text)
-
-
 class CertificateDetailsDialog(QDialog):
     def __init__(self, details, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.details = details
-        self.setWindowTitle(_tr("Certificate details"))
+        self.setWindowTitle(translate("CertificateDetails", "Certificate details"))
         self.resize(640, 560)
         outer = QVBoxLayout(self)
         scroll = QScrollArea(self)
@@ -39,36 +35,76 @@ class CertificateDetailsDialog(QDialog):
         content = QWidget(scroll)
         form = QFormLayout(content)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        none = _tr("none")
-        yes, no = _tr("yes"), _tr("no")
+        none = translate("CertificateDetails", "none")
+        yes, no = translate("CertificateDetails", "yes"), translate("CertificateDetails", "no")
         self.values: dict[str, QLabel] = {}
         rows = (
-            ("subject", _tr("Subject:"), details.subject),
-            ("issuer", _tr("Issuer:"), details.issuer),
-            ("serial", _tr("Serial number:"), details.serial),
-            ("not_before", _tr("Valid from:"), f"{details.not_before:%Y-%m-%d %H:%M} UTC"),
-            ("not_after", _tr("Valid until:"), f"{details.not_after:%Y-%m-%d %H:%M} UTC"),
-            ("key", _tr("Public key:"), details.key),
-            ("signature", _tr("Signature algorithm:"), details.signature),
-            ("ca", _tr("Certificate authority:"), yes if details.is_ca else no),
-            ("self_signed", _tr("Self-signed:"), yes if details.self_signed else no),
-            ("key_usage", _tr("Key usage:"), ", ".join(details.key_usage) or none),
+            ("subject", translate("CertificateDetails", "Subject:"), details.subject),
+            ("issuer", translate("CertificateDetails", "Issuer:"), details.issuer),
+            ("serial", translate("CertificateDetails", "Serial number:"), details.serial),
+            (
+                "not_before",
+                translate("CertificateDetails", "Valid from:"),
+                f"{details.not_before:%Y-%m-%d %H:%M} UTC",
+            ),
+            (
+                "not_after",
+                translate("CertificateDetails", "Valid until:"),
+                f"{details.not_after:%Y-%m-%d %H:%M} UTC",
+            ),
+            ("key", translate("CertificateDetails", "Public key:"), details.key),
+            (
+                "signature",
+                translate("CertificateDetails", "Signature algorithm:"),
+                details.signature,
+            ),
+            (
+                "ca",
+                translate("CertificateDetails", "Certificate authority:"),
+                yes if details.is_ca else no,
+            ),
+            (
+                "self_signed",
+                translate("CertificateDetails", "Self-signed:"),
+                yes if details.self_signed else no,
+            ),
+            (
+                "key_usage",
+                translate("CertificateDetails", "Key usage:"),
+                ", ".join(details.key_usage) or none,
+            ),
             (
                 "eku",
-                _tr("Extended key usage:"),
+                translate("CertificateDetails", "Extended key usage:"),
                 ", ".join(details.extended_key_usage) or none,
             ),
             (
                 "san",
-                _tr("Subject alternative names:"),
+                translate("CertificateDetails", "Subject alternative names:"),
                 ", ".join(details.subject_alternative_names) or none,
             ),
-            ("aki", _tr("Authority key identifier:"), details.authority_key_id or none),
-            ("ski", _tr("Subject key identifier:"), details.subject_key_id or none),
-            ("ca_issuers", _tr("CA issuers (AIA):"), "\n".join(details.ca_issuers) or none),
-            ("ocsp", _tr("OCSP (AIA):"), "\n".join(details.ocsp) or none),
-            ("sha256", _tr("SHA-256 fingerprint:"), details.sha256),
-            ("sha1", _tr("SHA-1 fingerprint:"), details.sha1),
+            (
+                "aki",
+                translate("CertificateDetails", "Authority key identifier:"),
+                details.authority_key_id or none,
+            ),
+            (
+                "ski",
+                translate("CertificateDetails", "Subject key identifier:"),
+                details.subject_key_id or none,
+            ),
+            (
+                "ca_issuers",
+                translate("CertificateDetails", "CA issuers (AIA):"),
+                "\n".join(details.ca_issuers) or none,
+            ),
+            (
+                "ocsp",
+                translate("CertificateDetails", "OCSP (AIA):"),
+                "\n".join(details.ocsp) or none,
+            ),
+            ("sha256", translate("CertificateDetails", "SHA-256 fingerprint:"), details.sha256),
+            ("sha1", translate("CertificateDetails", "SHA-1 fingerprint:"), details.sha1),
         )
         for key, label, value in rows:
             shown = WrapLabel(value, content)
@@ -77,7 +113,7 @@ class CertificateDetailsDialog(QDialog):
             self.values[key] = shown
         self.pem = CopyableText(content, lines=8)
         self.pem.set_text(details.pem)
-        pem_label = QLabel(_tr("&PEM:"), content)
+        pem_label = QLabel(translate("CertificateDetails", "&PEM:"), content)
         pem_label.setBuddy(self.pem.edit)
         form.addRow(pem_label, self.pem)
         scroll.setWidget(content)
