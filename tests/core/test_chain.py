@@ -18,8 +18,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from tests import pki
 from tests.core.conftest import DATA
 from wizard.core import chain, trust
-from wizard.core.chain import LINTS, Severity
 from wizard.core.errors import WizardError
+from wizard.core.lints import LINTS, Severity
 from wizard.core.reply import parse_certificates
 from wizard.core.trust import SapStatus, TrustSource
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from wizard.core import i18n
-from wizard.core.chain import LINTS, finding
+from wizard.core.lints import LINTS, finding
 from wizard.core.sap_sign import TimeUnit, Validity
 
 

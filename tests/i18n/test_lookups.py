@@ -3,14 +3,14 @@ contexts): every entry is found in a built catalogue. German is complete, so it 
 
 from __future__ import annotations
 
-from wizard.core import chain, flow, mapping, p12, reply, secrets, verdicts
+from wizard.core import flow, lints, mapping, p12, reply, secrets, verdicts
 from wizard.language import load_catalogue
 
 
 def table_texts() -> list[tuple[str, str]]:
     texts: list[tuple[str, str]] = []
-    for lint in chain.LINTS.values():
-        texts += [(chain.LINTS_CONTEXT, lint.title), (chain.LINTS_CONTEXT, lint.template)]
+    for lint in lints.LINTS.values():
+        texts += [(lints.LINTS_CONTEXT, lint.title), (lints.LINTS_CONTEXT, lint.template)]
     for info in verdicts.VERDICTS.values():
         for text in (info.title, info.meaning, info.next_step, info.next_step_neo,
                      info.next_step_cf):  # fmt: skip
