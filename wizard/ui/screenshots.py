@@ -126,7 +126,7 @@ def take_screenshots(out: Path, options: GuiOptions) -> int:
     with tempfile.TemporaryDirectory(prefix="cpi-cert-wizard-tour-") as home:
         tour_options = GuiOptions(home=Path(home), lang=options.lang, keyring=_memory_keyring())
         window = build_window(tour_options)
-        window.resize(window.sizeHint())
+        window.resize(DEFAULT_SIZE)  # the pictures are the same size on any screen
         window.show()
         saved: list[Path] = []
 
