@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QWizard
 from wizard.core.errors import WizardError
 from wizard.core.flow import Step
 from wizard.ui.app import GuiOptions, build_window, create_application
+from wizard.ui.wizard import DEFAULT_SIZE
 
 FILE_NAMES: dict[Step, str] = {
     Step.START: "00-start.png",
