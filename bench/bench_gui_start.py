@@ -36,13 +36,16 @@ sys.path.insert(0, str(ROOT))
 
 WIZARD = [sys.executable, "-m", "wizard", "gui"]
 BARE = [sys.executable, str(ROOT / "bench" / "bare_qwizard.py")]
-# The operations issue 19 names, and the page of the sandbox tour where each one runs.
+# The operations issue 19 names, and the pages of the sandbox tour whose interval holds each one
+# (the tour notes the longest stall since the previous page when it reaches a page: the key is
+# generated after the KEY page is noted, so it falls in WAITING, with the sandbox CA signing; the
+# test call runs on entering TEST_CALL and is noted with it or with SUMMARY).
 OPERATIONS = {
-    "keygen": "KEY",
-    "fetch": "TRUST",
-    "import": "CERTIFICATE",
-    "export": "EXPORT",
-    "test call": "TEST_CALL",
+    "keygen": ("WAITING",),
+    "fetch": ("TRUST",),
+    "import": ("CERTIFICATE",),
+    "export": ("EXPORT",),
+    "test call": ("TEST_CALL", "SUMMARY"),
 }
 
 
@@ -270,9 +273,10 @@ def main() -> None:
     )
     print("  per page (worst tour): " + ", ".join(f"{k} {v}" for k, v in worst["per_page"].items()))
     print("  goal: no stall over 16 ms during these operations (median over the tours, per page)")
-    for operation, page in OPERATIONS.items():
-        ms = median([t["per_page"].get(page, 0.0) for t in tours])
-        print(f"    {operation:<11} ({page:<11}) {ms:6.1f} ms  {'ok' if ms <= 16 else 'MISSED'}")
+    for operation, pages in OPERATIONS.items():
+        ms = median([max(t["per_page"].get(page, 0.0) for page in pages) for t in tours])
+        where = "+".join(pages)
+        print(f"    {operation:<11} ({where:<18}) {ms:6.1f} ms  {'ok' if ms <= 16 else 'MISSED'}")
 
 
 if __name__ == "__main__":
