@@ -25,7 +25,6 @@ from __future__ import annotations
 import http.client
 import io
 import re
-import select
 import shlex
 import socket
 import sys
@@ -51,6 +50,7 @@ from wizard.core.profiles import Artefact, Profile, ProfileStore, State, default
 from wizard.core.reply import NEED_CA_CERTIFICATES, NEED_SERVER_ROOTS, parse_certificates
 from wizard.core.secrets import SecretKind, Secrets
 from wizard.core.storage import read_input_file
+from wizard.core.tlschannel import NotTls, TlsChannel, ssl_reasons
 from wizard.core.trust import (
     SapStatus,
     SapTrustList,
@@ -64,12 +64,9 @@ from wizard.core.verdicts import Verdict, verdict_for_status
 
 DEFAULT_TIMEOUT = 30.0
 TRUST_ROOT, TRUST_SYSTEM = "root", "system"
-_READ = 65536
 _SETTLE_MIN, _SETTLE_MAX = 0.05, 1.0  # seconds to wait for the server to judge our certificate
 _BODY_LIMIT = 64 * 1024  # enough for the evidence; the rest of a large answer is not read
 _EXCERPT = 300
-_WROTE_CERTIFICATE = b"SSLv3/TLS write client certificate"
-_READ_CERT_REQUEST = b"SSLv3/TLS read server certificate request"
 # Alerts a server sends when it does not like the client certificate (OpenSSL's reason texts).
 _CERT_ALERTS = (
     "unknown ca",
@@ -540,144 +537,8 @@ def _accepted_name(
 # --- the connection -----------------------------------------------------------------------------
 
 
-class _Channel:
-    """TLS over memory BIOs on a socket we drive ourselves, under one deadline."""
-
-    def __init__(
-        self, sock: socket.socket, conn: SSL.Connection, deadline: float, where: str
-    ) -> None:
-        self.sock = sock
-        self.conn = conn
-        self.deadline = deadline
-        self.where = where
-        self.first = bytearray()  # the server's first bytes, to recognise a non-TLS answer
-        self.states: set[bytes] = set()
-        self.answered = False  # any application data received
-        self.pending = b""  # application data read early by settle()
-        conn.set_info_callback(lambda c, _w, _r: self.states.add(c.get_state_string()))
-
-    @property
-    def sent_certificate(self) -> bool:
-        return _WROTE_CERTIFICATE in self.states
-
-    @property
-    def certificate_requested(self) -> bool:
-        return _READ_CERT_REQUEST in self.states
-
-    def _remaining(self) -> float:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        return left
-
-    def flush(self) -> None:
-        while True:
-            try:
-                data = self.conn.bio_read(_READ)
-            except SSL.WantReadError:
-                return
-            if not data:
-                return
-            self.sock.settimeout(self._remaining())
-            self.sock.sendall(data)
-
-    def pull(self) -> None:
-        """Move one read's worth of bytes from the socket into OpenSSL; EOFError on close."""
-        self.sock.settimeout(self._remaining())
-        data = self.sock.recv(_READ)
-        if not data:
-            raise EOFError
-        if len(self.first) < 16:
-            self.first += data[: 16 - len(self.first)]
-        self.conn.bio_write(data)
-
-    def handshake(self) -> None:
-        while True:
-            try:
-                self.conn.do_handshake()
-                self.flush()
-                return
-            except SSL.WantReadError:
-                self.flush()
-                self.pull()
-                if self.first and self.first[0] not in (21, 22):  # not a TLS record
-                    raise _NotTls(bytes(self.first)) from None
-
-    def sendall(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            try:
-                sent = self.conn.send(view[:16384])
-            except SSL.WantReadError:
-                self.flush()
-                self.pull()
-                continue
-            view = view[sent:]
-            self.flush()
-
-    def settle(self, window: float) -> None:
-        """Give the server `window` seconds to answer our Finished before we send the request.
-
-        In TLS 1.3 the client's handshake ends before the server has looked at our certificate;
-        a server that refuses it sends an alert and closes. Were the request sent at once, it
-        would meet the closed socket, the reset would discard the alert, and we could only say
-        "closed". A server that accepts sends its session tickets right away, so this costs
-        one round trip, and at most `window` when a server sends nothing.
-        """
-        end = min(self.deadline, time.monotonic() + window)
-        while (left := end - time.monotonic()) > 0:
-            readable, _, _ = select.select([self.sock], [], [], left)
-            if not readable:
-                return
-            self.pull()
-            try:
-                self.pending += self.conn.recv(_READ)
-                return
-            except SSL.WantReadError:
-                return  # post-handshake messages (session tickets): the certificate passed
-            except SSL.ZeroReturnError:
-                raise EOFError from None
-
-    def recv_into(self, buffer) -> int:
-        if self.pending:
-            size = min(len(buffer), len(self.pending))
-            buffer[:size] = self.pending[:size]
-            self.pending = self.pending[size:]
-            self.answered = True
-            return size
-        while True:
-            try:
-                data = self.conn.recv(len(buffer))
-            except SSL.WantReadError:
-                self.flush()
-                try:
-                    self.pull()
-                except EOFError:
-                    return 0
-                continue
-            except SSL.ZeroReturnError:
-                return 0
-            self.answered = True
-            buffer[: len(data)] = data
-            return len(data)
-
-    def close(self) -> None:
-        try:
-            self.conn.shutdown()
-            self.flush()
-        except (SSL.Error, OSError, TimeoutError):
-            pass
-        self.sock.close()
-
-
-class _NotTls(Exception):
-    def __init__(self, first: bytes) -> None:
-        super().__init__("not TLS")
-        self.first = first
-
-
 class _Raw(io.RawIOBase):
-    def __init__(self, channel: _Channel) -> None:
+    def __init__(self, channel: TlsChannel) -> None:
         self.channel = channel
 
     def readable(self) -> bool:
@@ -690,7 +551,7 @@ class _Raw(io.RawIOBase):
 class _HttpSocket:
     """Just enough of a socket for http.client: sendall and makefile."""
 
-    def __init__(self, channel: _Channel) -> None:
+    def __init__(self, channel: TlsChannel) -> None:
         self.channel = channel
 
     def sendall(self, data: bytes) -> None:
@@ -701,15 +562,6 @@ class _HttpSocket:
 
     def close(self) -> None:
         pass  # the channel is closed by call_endpoint
-
-
-def _reasons(exc: SSL.Error) -> str:
-    args = exc.args[0] if exc.args else None
-    if isinstance(args, list):
-        parts = [str(entry[2]) for entry in args if isinstance(entry, tuple) and len(entry) > 2]
-        if parts:
-            return "; ".join(parts)
-    return str(exc) or type(exc).__name__
 
 
 def _is_cert_alert(reasons: str) -> bool:
@@ -1021,7 +873,7 @@ class _Call:
             sock = self._open(deadline)
         except _Stop as stop:
             return _Outcome(stop.verdict, (*self.log, *stop.evidence))
-        channel = _Channel(sock, self._tls(), deadline, where)
+        channel = TlsChannel(sock, self._tls(), deadline, where)
         try:
             return self._exchange(channel)
         except _Stop as stop:
@@ -1074,11 +926,11 @@ class _Call:
 
     # -- TLS and HTTP -------------------------------------------------------------------------
 
-    def _exchange(self, channel: _Channel) -> _Outcome:
+    def _exchange(self, channel: TlsChannel) -> _Outcome:
         where = channel.where
         try:
             channel.handshake()
-        except _NotTls as exc:
+        except NotTls as exc:
             raise _Stop(
                 Verdict.NOT_TLS,
                 translate("testcall", "{where} does not speak TLS: it answered {what}.").format(
@@ -1140,21 +992,21 @@ class _Call:
             self._settle(channel)
         return self._http(channel)
 
-    def _settle(self, channel: _Channel) -> None:
+    def _settle(self, channel: TlsChannel) -> None:
         window = min(max(_SETTLE_MIN, 3 * self.connect_time), _SETTLE_MAX)
         try:
             channel.settle(window)
         except SSL.Error as exc:
             raise _Stop(
                 Verdict.CLIENT_CERT_REJECTED,
-                _rejected_with_alert(channel.where, _reasons(exc)),
+                _rejected_with_alert(channel.where, ssl_reasons(exc)),
             ) from None
         except (EOFError, OSError):
             raise _Stop(Verdict.CLIENT_CERT_REJECTED, _closed_after_cert(channel.where)) from None
         except TimeoutError:
             return
 
-    def _record_handshake(self, channel: _Channel) -> None:
+    def _record_handshake(self, channel: TlsChannel) -> None:
         conn = channel.conn
         self.protocol = conn.get_protocol_version_name()
         presented = conn.get_peer_cert_chain(as_cryptography=True) or []
@@ -1192,7 +1044,7 @@ class _Call:
         self.accepted = live
         self.prechecks = tuple(check if c.name == "root accepted" else c for c in self.prechecks)
 
-    def _closed_in_handshake(self, channel: _Channel, exc: BaseException) -> _Stop:
+    def _closed_in_handshake(self, channel: TlsChannel, exc: BaseException) -> _Stop:
         where = channel.where
         if channel.sent_certificate:
             return _Stop(Verdict.CLIENT_CERT_REJECTED, _closed_after_cert(where))
@@ -1210,8 +1062,8 @@ class _Call:
             ).format(where=where),
         )
 
-    def _handshake_failed(self, channel: _Channel, exc: SSL.Error) -> _Stop:
-        reasons = _reasons(exc)
+    def _handshake_failed(self, channel: TlsChannel, exc: SSL.Error) -> _Stop:
+        reasons = ssl_reasons(exc)
         where = channel.where
         if channel.sent_certificate or (channel.certificate_requested and _is_cert_alert(reasons)):
             return _Stop(
@@ -1230,7 +1082,7 @@ class _Call:
             ).format(where=where, reasons=reasons),
         )
 
-    def _http(self, channel: _Channel) -> _Outcome:
+    def _http(self, channel: TlsChannel) -> _Outcome:
         http_conn = http.client.HTTPConnection(self.target.host, self.target.port)
         http_conn.sock = _HttpSocket(channel)  # type: ignore[assignment]
         send_failure: Exception | None = None
@@ -1259,7 +1111,7 @@ class _Call:
             body = b""  # the status is what counts; the body is only evidence
         return self._judge(response.status, response.reason, response, body)
 
-    def _no_answer_in_time(self, channel: _Channel) -> _Stop:
+    def _no_answer_in_time(self, channel: TlsChannel) -> _Stop:
         return _Stop(
             Verdict.TIMEOUT,
             translate(
@@ -1269,9 +1121,9 @@ class _Call:
             ).format(where=channel.where, timeout=self.timeout),
         )
 
-    def _no_answer(self, channel: _Channel, exc: BaseException) -> _Stop:
+    def _no_answer(self, channel: TlsChannel, exc: BaseException) -> _Stop:
         if isinstance(exc, SSL.Error):
-            reasons = _reasons(exc)
+            reasons = ssl_reasons(exc)
             if channel.sent_certificate and _is_cert_alert(reasons):
                 return _Stop(
                     Verdict.CLIENT_CERT_REJECTED, _rejected_with_alert(channel.where, reasons)

@@ -31,12 +31,11 @@ from OpenSSL import SSL
 
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
+from wizard.core.tlschannel import NotTls, TlsChannel, ssl_reasons
 
 DEFAULT_PORT = 443
 DEFAULT_TIMEOUT = 10.0
 NO_PROXY_WORDS = ("none", "direct")
-_CERT_REQUEST_STATE = b"SSLv3/TLS read server certificate request"
-_READ = 65536
 
 
 # --- what to connect to -----------------------------------------------------------------------
@@ -509,12 +508,11 @@ def _handshake(
     context.set_verify(SSL.VERIFY_NONE)  # read everything first; chain.py judges it afterwards
     context.set_min_proto_version(SSL.TLS1_2_VERSION)
     conn = SSL.Connection(context, None)  # memory BIOs: we move the bytes, under our deadline
-    states: set[bytes] = set()
-    conn.set_info_callback(lambda c, _where, _ret: states.add(c.get_state_string()))
     if sni:
         conn.set_tlsext_host_name(sni.encode("ascii"))
     conn.set_connect_state()
-    first = bytearray()
+    channel = TlsChannel(sock, conn, deadline, keep_first=64)
+    first = channel.first
     where = (
         translate("tlsprobe", "{target} (through the proxy {proxy})").format(
             target=target.address, proxy=proxy.display
@@ -523,25 +521,20 @@ def _handshake(
         else target.address
     )
     failure: SSL.Error | None = None
-    while True:
+    try:
+        channel.handshake()
+    except SSL.Error as exc:
+        failure = exc
         try:
-            conn.do_handshake()
-            _flush(conn, sock, deadline)
-            break
-        except SSL.WantReadError:
-            _flush(conn, sock, deadline, where=where, first=first, sni=sni)
-            data = _receive(sock, deadline, timeout, where=where, first=first, sni=sni)
-            if len(first) < 64:
-                first += data[: 64 - len(first)]
-                _require_tls(first, where)
-            conn.bio_write(data)
-        except SSL.Error as exc:
-            failure = exc
-            try:
-                _flush(conn, sock, deadline)  # let the server see our alert
-            except WizardError:
-                pass
-            break
+            channel.flush()  # let the server see our alert
+        except (OSError, TimeoutError):
+            pass
+    except NotTls:
+        _require_tls(first, where)  # raises: the first byte starts no TLS record
+    except TimeoutError:
+        raise _timeout_error(where, first, timeout) from None
+    except (EOFError, OSError):
+        raise _closed_error(where, first, sni) from None
     presented = tuple(conn.get_peer_cert_chain(as_cryptography=True) or ())
     if failure is not None and not presented:
         raise _handshake_error(failure, where, sni, first)
@@ -551,80 +544,36 @@ def _handshake(
         presented=presented,
         protocol=conn.get_protocol_version_name(),
         cipher=conn.get_cipher_name() or "",
-        client_cert_requested=_CERT_REQUEST_STATE in states,
+        client_cert_requested=channel.certificate_requested,
         client_ca_names=tuple(
             name.rfc4514_string() for name in conn.get_client_ca_list(as_cryptography=True)
         ),
         proxy=proxy.display if proxy else None,
-        handshake_error=_reasons(failure) if failure is not None else None,
+        handshake_error=ssl_reasons(failure) if failure is not None else None,
     )
     if failure is None:
-        try:
-            conn.shutdown()
-            _flush(conn, sock, deadline)
-        except (SSL.Error, WizardError):
-            pass
+        channel.shutdown()
     return result
 
 
-def _flush(
-    conn: SSL.Connection,
-    sock: socket.socket,
-    deadline: float,
-    *,
-    where: str = "",
-    first: bytearray | None = None,
-    sni: str | None = None,
-) -> None:
-    while True:
-        try:
-            data = conn.bio_read(_READ)
-        except SSL.WantReadError:
-            return
-        if not data:
-            return
-        try:
-            sock.settimeout(_remaining(deadline))
-            sock.sendall(data)
-        except OSError:
-            raise _closed_error(where, first or bytearray(), sni) from None
-
-
-def _receive(
-    sock: socket.socket,
-    deadline: float,
-    timeout: float,
-    *,
-    where: str,
-    first: bytearray,
-    sni: str | None,
-) -> bytes:
-    try:
-        sock.settimeout(_remaining(deadline))
-        data = sock.recv(_READ)
-    except TimeoutError:
-        if first:
-            message = translate(
-                "tlsprobe",
-                "{where} started the TLS handshake but did not finish it within {timeout:g} s. "
-                "The port may speak another protocol that waits for the client, or a firewall "
-                "holds the connection; check host and port (the tenant's runtime uses 443), or "
-                "raise --timeout.",
-            )
-        else:
-            message = translate(
-                "tlsprobe",
-                "{where} accepted the connection but sent no TLS answer within {timeout:g} s. "
-                "The port may speak another protocol that waits for the client, or a firewall "
-                "holds the connection; check host and port (the tenant's runtime uses 443), or "
-                "raise --timeout.",
-            )
-        raise WizardError("tls.timeout", message.format(where=where, timeout=timeout)) from None
-    except OSError:
-        raise _closed_error(where, first, sni) from None
-    if not data:
-        raise _closed_error(where, first, sni)
-    return data
+def _timeout_error(where: str, first: bytearray, timeout: float) -> WizardError:
+    if first:
+        message = translate(
+            "tlsprobe",
+            "{where} started the TLS handshake but did not finish it within {timeout:g} s. "
+            "The port may speak another protocol that waits for the client, or a firewall "
+            "holds the connection; check host and port (the tenant's runtime uses 443), or "
+            "raise --timeout.",
+        )
+    else:
+        message = translate(
+            "tlsprobe",
+            "{where} accepted the connection but sent no TLS answer within {timeout:g} s. "
+            "The port may speak another protocol that waits for the client, or a firewall "
+            "holds the connection; check host and port (the tenant's runtime uses 443), or "
+            "raise --timeout.",
+        )
+    return WizardError("tls.timeout", message.format(where=where, timeout=timeout))
 
 
 def _require_tls(first: bytearray, where: str) -> None:
@@ -676,22 +625,10 @@ def _closed_error(where: str, first: bytearray, sni: str | None) -> WizardError:
     return WizardError("tls.closed", detail.format(where=where) + advice.format(sni=sni))
 
 
-def _reasons(exc: SSL.Error) -> str:
-    parts = [r for _lib, _func, r in _error_entries(exc) if r]
-    return "; ".join(parts) or str(exc) or type(exc).__name__
-
-
-def _error_entries(exc: SSL.Error) -> list[tuple[str, str, str]]:
-    args = exc.args[0] if exc.args else None
-    if isinstance(args, list):
-        return [tuple(str(x) for x in entry) for entry in args if isinstance(entry, tuple)]
-    return []
-
-
 def _handshake_error(exc: SSL.Error, where: str, sni: str | None, first: bytearray) -> WizardError:
     if isinstance(exc, SSL.SysCallError | SSL.ZeroReturnError):
         return _closed_error(where, first, sni)
-    reasons = _reasons(exc)
+    reasons = ssl_reasons(exc)
     text = reasons.lower()
     if any(
         k in text
