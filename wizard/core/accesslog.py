@@ -13,6 +13,7 @@ Lines that do not have this shape are counted and skipped, never fatal.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 import zlib
@@ -152,6 +153,7 @@ def certificate_user(subject: x509.Name | str | None, issuer: x509.Name | str | 
     return f"{cn}@{issuer_cn}"
 
 
+@functools.lru_cache(maxsize=4096)  # a busy log repeats each second many times
 def parse_log_time(text: str) -> datetime | None:
     """'12/Apr/2021:00:00:05 +0000' (month names in English whatever the locale)."""
     m = _TIME.match(text)
@@ -206,7 +208,8 @@ def normalise_path(value: str) -> str:
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    # a byte count of thousands of digits is no byte count (and int() refuses it)
+    return int(text) if text and text.isdigit() and len(text) <= 18 else None
 
 
 def parse_line(
@@ -249,6 +252,8 @@ def node_and_date(path: Path) -> tuple[str, str | None]:
 
 MAX_LINE = 64 * 1024  # characters; an access-log line is a few hundred
 MAX_CALLS = 10_000  # matching calls kept (the latest); all of them are counted
+_MAX_OVERLONG_CHUNKS = 256  # 16 MiB without a line end ends the reading
+_GIVE_UP_AFTER = 10_000  # lines without a single access-log line: not an access log
 
 
 def log_lines(path: Path, *, what: str) -> Iterator[str | None]:
@@ -261,8 +266,13 @@ def log_lines(path: Path, *, what: str) -> Iterator[str | None]:
             if not line:
                 return
             if len(line) == MAX_LINE and not line.endswith(b"\n"):
-                while (rest := raw.readline(MAX_LINE)) and not rest.endswith(b"\n"):
-                    pass  # skip the rest of an overlong line (a binary file, a gzip bomb)
+                for _ in range(_MAX_OVERLONG_CHUNKS):  # skip the rest of an overlong line
+                    rest = raw.readline(MAX_LINE)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                else:  # megabytes without a line end: a binary file or a gzip bomb, no log
+                    yield None
+                    return
                 yield None
                 continue
             yield line.decode("utf-8", errors="replace")
@@ -273,6 +283,7 @@ class _FileReader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.source = path.name
         self.node, self.date = node_and_date(path)
         self.lines = self.parsed = self.malformed = 0
         self.error: str | None = None
@@ -287,9 +298,11 @@ class _FileReader:
                     continue
                 if not raw.strip():
                     continue
-                entry = parse_line(raw, source=self.path.name, node=self.node, line_no=self.lines)
+                entry = parse_line(raw, source=self.source, node=self.node, line_no=self.lines)
                 if entry is None:
                     self.malformed += 1
+                    if not self.parsed and self.malformed >= _GIVE_UP_AFTER:
+                        break  # reading on would only take time: not an access log
                 else:
                     self.parsed += 1
                     yield entry
