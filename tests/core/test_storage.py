@@ -208,6 +208,19 @@ def test_a_fifo_is_refused_as_a_named_pipe_instead_of_waiting_forever(tmp_path):
         open_log_text(fifo, what="an access log")
 
 
+@pytest.mark.linux_only("named pipes (FIFOs) in the file system are POSIX")
+def test_analyze_log_given_a_fifo_says_so_instead_of_waiting_forever(cli, tmp_path):
+    fifo = tmp_path / "http_access_node1.log"
+    os.mkfifo(fifo)
+    result = cli("analyze-log", fifo)
+    assert result.code == 2, result.err
+    assert "named pipe" in result.err and str(fifo) in result.err
+    other = tmp_path / "something.log"  # not named like an access log: sniffed first
+    os.mkfifo(other)
+    result = cli("analyze-log", other)
+    assert result.code == 2 and "named pipe" in result.err
+
+
 @pytest.mark.skipif(sys.platform != "win32", reason="Windows only: the NUL device")
 def test_on_windows_the_nul_device_is_refused_as_a_device(tmp_path):
     with pytest.raises(WizardError) as caught:

@@ -8,7 +8,6 @@ both kinds, each refused call is shown with the trace records of the same node t
 from __future__ import annotations
 
 import argparse
-import gzip
 import re
 import zlib
 from collections import Counter
@@ -21,6 +20,7 @@ from wizard.core.accesslog import LogAnalysis, analyze, certificate_user, parse_
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
 from wizard.core.logjoin import JOIN_SECONDS, JoinedLogs, join_logs
+from wizard.core.storage import open_log_text
 from wizard.core.tracelog import TraceAnalysis, TraceFinding, analyze_traces
 from wizard.core.verdicts import Verdict, trace_file
 
@@ -83,17 +83,14 @@ def _is_trace(path: Path) -> bool:
         return True
     if path.name.lower().startswith("http_access"):
         return False
-    try:
-        with path.open("rb") as probe:
-            gzipped = probe.read(2) == b"\x1f\x8b"
-        opener = gzip.open if gzipped else open
-        with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+    try:  # a FIFO or a device is refused before it is opened (it could block or never end)
+        with open_log_text(path, what="a log") as handle:
             for number, line in enumerate(handle):
                 if line.strip():
                     return bool(_TRACE_RECORD.match(line))
                 if number > 50:
                     break
-    except (OSError, EOFError, zlib.error):
+    except (OSError, EOFError, zlib.error, WizardError):
         return False  # the access-log reader says what is wrong with it
     return False
 
