@@ -33,7 +33,7 @@ LRELEASE ?= $(BIN)/pyside6-lrelease
 # (DejaVu fonts for the offscreen screenshots). The Windows CPython and its wheels are cached in
 # ~/.cache/cpi-cert-wizard (CPI_WINE_CACHE) by packaging/wine/prepare.
 WINDOWS_PACKAGES = wine wine64 nsis mingw-w64 fonts-dejavu-core unzip osslsigncode
-WINDOWS_PYTEST_ARGS ?= tests/core tests/cli
+WINDOWS_PYTEST_ARGS ?= tests/core tests/cli tests/fleet
 
 .PHONY: run test setup setup-test system-packages system-test-packages lint translations qm clean \
         windows windows-prefix test-windows test-windows-core test-windows-installed \
