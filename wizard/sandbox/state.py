@@ -22,7 +22,7 @@ from wizard.core import certs, jsontext
 from wizard.core.certs import fingerprint
 from wizard.core.errors import WizardError
 from wizard.core.mapping import DEFAULT_ROLE, is_role_name  # the tenant's own role rule
-from wizard.core.storage import atomic_write
+from wizard.core.storage import atomic_write, read_input_file
 
 SCHEMA_VERSION = 1
 DEFAULT_NODE = "sandbox0"
@@ -188,12 +188,9 @@ class StateFile:
                 state = initial_state()
                 self._write(state)
                 return state
-            try:
-                text = self.path.read_bytes().decode("utf-8", errors="replace")
-            except OSError as exc:
-                raise WizardError(
-                    "sandbox.state", f"Cannot read {self.path}: {exc.strerror}."
-                ) from None
+            # bounded, and only a regular file: a planted FIFO or /dev/zero link is refused
+            raw = read_input_file(self.path, what="the sandbox state file", limit=16 * 1024**2)
+            text = raw.decode("utf-8", errors="replace")
             self._state = TenantState.from_json(text, source=self.path)
             self._seen = stamp
             return self._state
