@@ -264,3 +264,21 @@ def test_without_keyring_or_terminal_the_error_names_the_variable_not_secret_sho
     assert "CPI_CERT_WIZARD_KEY_PASSPHRASE" in made.stderr
     assert "secret show" not in made.stderr and "Traceback" not in made.stderr
     assert not (tmp_path / "home" / "profiles" / "erp" / "client.key").exists()
+
+
+@pytest.mark.keyring
+def test_a_broken_connection_to_the_secret_service_is_opened_again(tmp_path):
+    # the window stays open for days; the bus connection may break under it
+    _real_keyring()
+    from keyring.backends import SecretService
+
+    secrets = Secrets(backend=SecretService.Keyring())
+    secrets.store("reconnect", SecretKind.P12_PASSWORD, "value-12345678")
+    session = secrets.choice.store
+    session.connection.close()
+    try:
+        assert secrets.lookup("reconnect", SecretKind.P12_PASSWORD) == "value-12345678"
+        assert session.connections_opened == 2
+    finally:
+        secrets.delete_profile("reconnect")
+    assert secrets.lookup("reconnect", SecretKind.P12_PASSWORD) is None

@@ -231,8 +231,9 @@ class SecretServiceSession:
     """keyring's SecretService backend opens a D-Bus connection for every call, and secretstorage
     a new session (a Diffie-Hellman exchange) for every secret. This keeps one connection and one
     session for the process and stores items exactly as keyring does (same attributes and label),
-    so `keyring get cpi-cert-wizard <profile>/key` still finds them. Not thread-safe: `Secrets`
-    serializes the calls."""
+    so `keyring get cpi-cert-wizard <profile>/key` still finds them. One call at a time (its own
+    lock: several `Secrets` of one process share it); a connection that broke (the daemon or the
+    bus restarted while the window stayed open) is opened again once."""
 
     APPID = "Python keyring library"  # keyring's SecretService.Keyring.appid
 
@@ -249,7 +250,14 @@ class SecretServiceSession:
             self.close()
             raise
         self._collection: Any = None
+        self._lock = threading.RLock()
         self.connections_opened = 1
+
+    def _reconnect(self) -> None:
+        self.close()
+        self.connection = self._secretstorage.dbus_init()
+        self._collection = None
+        self.connections_opened += 1
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -286,6 +294,24 @@ class SecretServiceSession:
         return self._collection
 
     def _retrying(self, func: Callable[[Any], Any]) -> Any:
+        from jeepney.wrappers import DBusErrorResponse
+
+        with self._lock:
+            try:
+                return self._attempt(func)
+            except (OSError, EOFError):  # the connection broke: open it again, once
+                try:
+                    self._reconnect()
+                except Exception as exc:
+                    raise _KeyringFailed(type(exc).__name__) from None
+                try:
+                    return self._attempt(func)
+                except (OSError, EOFError, DBusErrorResponse) as exc:
+                    raise _KeyringFailed(type(exc).__name__) from None
+            except DBusErrorResponse as exc:
+                raise _KeyringFailed(type(exc).__name__) from None
+
+    def _attempt(self, func: Callable[[Any], Any]) -> Any:
         ss = self._secretstorage
         try:
             return func(self.collection())
