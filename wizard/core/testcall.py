@@ -18,16 +18,17 @@ Why pyOpenSSL and not Python's `ssl`:
 The TLS bytes go through memory BIOs on a socket we drive ourselves (as tlsprobe does), so one
 deadline covers connect, tunnel, handshake and answer, and the server's first bytes tell a plain
 HTTP port (NOT_TLS) from a TLS failure.
+
+Its parts: client_identity.py (what the sender presents and trusts), prechecks.py (the local
+checks of the chain), tlschannel.py (the transport), curl.py (the same call as a curl line);
+this module makes the call and judges it.
 """
 
 from __future__ import annotations
 
 import http.client
 import io
-import re
-import shlex
 import socket
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,28 +43,39 @@ from OpenSSL import SSL
 from wizard import __version__
 from wizard.core import chain as chainmod
 from wizard.core import tlsprobe
-from wizard.core.certs import cn_or_dn, is_self_signed, same_public_key
+from wizard.core.certs import cn_or_dn
+from wizard.core.client_identity import (  # noqa: F401 -- also importable from here
+    TRUST_ROOT,
+    TRUST_SYSTEM,
+    AcceptedRoots,
+    ClientIdentity,
+    ServerTrust,
+    _names,
+    accepted_roots,
+    load_client_identity,
+    server_trust,
+)
+from wizard.core.curl import CURL, _data_for_curl, curl_command, shell_quote  # noqa: F401
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
-from wizard.core.keys import PrivateKey, load_key
-from wizard.core.profiles import Artefact, Profile, ProfileStore, State, default_home, now_utc
-from wizard.core.reply import NEED_CA_CERTIFICATES, NEED_SERVER_ROOTS, parse_certificates
-from wizard.core.secrets import SecretKind, Secrets
-from wizard.core.storage import read_input_file
+from wizard.core.prechecks import (  # noqa: F401 -- also importable from here
+    PreCheck,
+    _root_check,
+    _short,
+    client_chain_report,
+    run_prechecks,
+)
+from wizard.core.profiles import Profile, ProfileStore, State, default_home, now_utc
+from wizard.core.secrets import Secrets
 from wizard.core.tlschannel import NotTls, TlsChannel, ssl_reasons
 from wizard.core.trust import (
-    SapStatus,
     SapTrustList,
     TrustSource,
-    certifi_source,
     list_for_profile,
-    load_sap_list,
-    system_source,
 )
 from wizard.core.verdicts import Verdict, verdict_for_status
 
 DEFAULT_TIMEOUT = 30.0
-TRUST_ROOT, TRUST_SYSTEM = "root", "system"
 _SETTLE_MIN, _SETTLE_MAX = 0.05, 1.0  # seconds to wait for the server to judge our certificate
 _BODY_LIMIT = 64 * 1024  # enough for the evidence; the rest of a large answer is not read
 _EXCERPT = 300
@@ -83,61 +95,6 @@ _CERT_ALERTS = (
 
 
 # --- what goes into a call ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClientIdentity:
-    """What the sender presents: the key (in memory only), the leaf and the intermediates."""
-
-    key: PrivateKey = field(repr=False)
-    leaf: x509.Certificate
-    intermediates: tuple[x509.Certificate, ...]  # as sent, leaf's issuer first
-    known_chain: tuple[x509.Certificate, ...]  # chain.pem: leaf, intermediates, root if known
-    chain_file: Path  # for the curl line
-    key_file: Path
-
-    @property
-    def sent(self) -> tuple[x509.Certificate, ...]:
-        return (self.leaf, *self.intermediates)
-
-
-@dataclass(frozen=True)
-class ServerTrust:
-    """The roots the server's chain must lead to, and how to say so (and tell curl)."""
-
-    label: str
-    roots: tuple[x509.Certificate, ...] = field(repr=False)
-    cafile: Path | None  # curl --cacert; None = curl's default store
-
-
-@dataclass(frozen=True)
-class AcceptedRoots:
-    """Which client roots the load balancer accepts, and where we learnt it."""
-
-    source: str
-    names: tuple[x509.Name, ...] = ()  # acceptable-CA names (from the server's request or a file)
-    sap_list: SapTrustList | None = None  # when no names are known: SAP's list judges the root
-    certificates: tuple[x509.Certificate, ...] = field(default=(), repr=False)  # --accepted-roots
-
-    @property
-    def described(self) -> str:
-        if self.sap_list is not None:
-            return f"{self.source} ({self.sap_list.version})"
-        return self.source
-
-
-@dataclass(frozen=True)
-class PreCheck:
-    """One local check of the client chain before (and after) the call."""
-
-    name: str  # "chain complete", "valid now", "clientAuth", "chain valid", "root accepted"
-    passed: bool | None  # None: could not tell
-    detail: str
-
-    @property
-    def line(self) -> str:
-        mark = {True: "ok", False: "PROBLEM", None: "unknown"}[self.passed]
-        return f"pre-check {self.name}: {mark}: {self.detail}"
 
 
 @dataclass(frozen=True)
@@ -200,338 +157,6 @@ def record_result(profile: Profile, result: TestCallResult) -> Profile:
     if result.ok:
         profile.state = State.TESTED
     return profile
-
-
-# --- reading the profile ------------------------------------------------------------------------
-
-
-def load_client_identity(store: ProfileStore, profile: Profile, secrets: Secrets) -> ClientIdentity:
-    """The profile's key (decrypted in memory), leaf and intermediates; WizardError if missing."""
-    name = profile.name
-    key_pem = store.read_artefact(name, Artefact.KEY)
-    if key_pem is None:
-        raise WizardError(
-            "testcall.no_key",
-            translate(
-                "testcall",
-                "Profile {profile!r} has no private key ({file}). Create the "
-                "key and CSR first (csr), or import a PKCS#12 (import-p12).",
-            ).format(profile=name, file=store.path(name, Artefact.KEY)),
-        )
-    known_pem = store.read_artefact(name, Artefact.CHAIN)
-    sent_pem = store.read_artefact(name, Artefact.CLIENT_CHAIN_PEM)
-    if sent_pem is None and known_pem is None:
-        raise WizardError(
-            "testcall.no_certificate",
-            translate(
-                "testcall",
-                "Profile {profile!r} has no certificate yet. Import what the CA sent back "
-                "(import-reply) or a PKCS#12 (import-p12) first.",
-            ).format(profile=name),
-        )
-    chain_file = store.path(name, Artefact.CLIENT_CHAIN_PEM)
-    known: list[x509.Certificate] = []
-    if known_pem is not None:
-        known = parse_certificates(known_pem, source=str(store.path(name, Artefact.CHAIN)))
-    if sent_pem is not None:
-        sent = parse_certificates(sent_pem, source=str(chain_file))
-    else:  # older profiles: send chain.pem without its root (servers never need the root)
-        chain_file = store.path(name, Artefact.CHAIN)
-        sent = [known[0], *(c for c in known[1:] if not is_self_signed(c))]
-    passphrase = secrets.fetch(name, SecretKind.KEY_PASSPHRASE)
-    key = load_key(key_pem, passphrase, source=str(store.path(name, Artefact.KEY)))
-    if not same_public_key(key.public_key(), sent[0].public_key()):  # type: ignore[arg-type]
-        raise WizardError(
-            "testcall.key_mismatch",
-            translate(
-                "testcall",
-                "The certificate in {file} ({subject}) does not "
-                "belong to the private key of profile {profile!r}. Import the certificate issued "
-                "for this profile's CSR again.",
-            ).format(file=chain_file, subject=sent[0].subject.rfc4514_string(), profile=name),
-        )
-    return ClientIdentity(
-        key=key,
-        leaf=sent[0],
-        intermediates=tuple(sent[1:]),
-        known_chain=tuple(known) if known else tuple(sent),
-        chain_file=chain_file,
-        key_file=store.path(name, Artefact.KEY),
-    )
-
-
-def server_trust(store: ProfileStore, profile: Profile, trust: str | None) -> ServerTrust:
-    """`root` (fetch-root's saved tenant root), `system`, a FILE, or None = root if saved else system."""
-    choice = (trust or "").strip()
-    saved = store.path(profile.name, Artefact.TENANT_ROOT_PEM)
-    if choice.lower() == TRUST_ROOT or (not choice and saved.is_file()):
-        data = store.read_artefact(profile.name, Artefact.TENANT_ROOT_PEM)
-        if data is None:
-            raise WizardError(
-                "testcall.no_tenant_root",
-                translate(
-                    "testcall",
-                    "Profile {profile!r} has no saved tenant root ({file}). Read it with "
-                    "fetch-root first, or choose --trust system or --trust FILE.",
-                ).format(profile=profile.name, file=saved),
-            )
-        roots = tuple(parse_certificates(data, source=str(saved)))
-        subject = roots[0].subject.rfc4514_string()
-        return ServerTrust(
-            label=translate("testcall", "the tenant root saved by fetch-root ({subject})").format(
-                subject=subject
-            ),
-            roots=roots,
-            cafile=saved,
-        )
-    if not choice or choice.lower() == TRUST_SYSTEM:
-        roots = system_source().certificates
-        if not roots:
-            raise WizardError(
-                "testcall.no_system_store",
-                translate(
-                    "testcall",
-                    "No system trust store could be read on this computer. Save the tenant root "
-                    "with fetch-root, or give the root file with --trust FILE.",
-                ),
-            )
-        return ServerTrust(
-            label=translate("testcall", "the system trust store"), roots=roots, cafile=None
-        )
-    path = Path(choice).expanduser()
-    data = read_input_file(path, what=translate("testcall", "a root certificate for the tenant"))
-    return ServerTrust(
-        label=translate("testcall", "the certificates in {file}").format(file=path),
-        roots=tuple(parse_certificates(data, source=str(path), need=NEED_SERVER_ROOTS)),
-        cafile=path,
-    )
-
-
-def _names(values: Sequence[str], *, source: str) -> tuple[x509.Name, ...]:
-    names = []
-    for value in values:
-        try:
-            names.append(x509.Name.from_rfc4514_string(value))
-        except ValueError:
-            raise WizardError(
-                "profile.corrupt",
-                translate(
-                    "testcall",
-                    "The acceptable-CA name {value!r} in {source} is not an RFC 4514 name; run "
-                    "fetch-root again.",
-                ).format(value=value, source=source),
-            ) from None
-    return tuple(names)
-
-
-def accepted_roots(
-    profile: Profile,
-    *,
-    accepted_file: Path | None = None,
-    sap_list: SapTrustList | None = None,
-) -> AcceptedRoots:
-    """--accepted-roots FILE, else the names fetch-root recorded, else SAP's list."""
-    if accepted_file is not None:
-        path = Path(accepted_file).expanduser()
-        data = read_input_file(
-            path, what=translate("testcall", "a file of accepted client root certificates")
-        )
-        certs = parse_certificates(data, source=str(path), need=NEED_CA_CERTIFICATES)
-        return AcceptedRoots(
-            source=f"the roots in {path}",
-            names=tuple(c.subject for c in certs),
-            certificates=tuple(certs),
-        )
-    if profile.client_ca_names:
-        return AcceptedRoots(
-            source="the acceptable-CA names fetch-root recorded from the server",
-            names=_names(profile.client_ca_names, source=f"profile {profile.name}"),
-        )
-    judged = sap_list or load_sap_list()
-    if judged.custom_domain:
-        return AcceptedRoots(source="the custom domain's trusted CAs", sap_list=judged)
-    return AcceptedRoots(source="SAP's list of client roots", sap_list=judged)
-
-
-# --- the pre-checks -----------------------------------------------------------------------------
-
-# chain.py errors that make a TLS verifier (the load balancer) refuse the chain, besides
-# "incomplete" and "self_signed" which have a pre-check of their own.
-_REFUSED_BY_VERIFIER = {
-    "invalid",
-    "weak_rsa",
-    "sha1_signature",
-    "leaf_is_ca",
-    "no_digital_signature",
-}
-
-
-def _short(name: x509.Name) -> str:
-    return name.rfc4514_string()
-
-
-def _root_sources(
-    identity: ClientIdentity, accepted_certs: Sequence[x509.Certificate] = ()
-) -> list[TrustSource]:
-    """Roots only: the chain must reach one of them with what we *send*, not with what we know."""
-    roots = [c for c in (*identity.known_chain, *accepted_certs) if is_self_signed(c)]
-    own = TrustSource("the profile's chain.pem", tuple(roots))
-    if any(is_self_signed(c) for c in identity.known_chain):
-        return [own]  # the usual case: import-reply stored the root; no need to read the stores
-    return [own, certifi_source(), system_source()]
-
-
-def client_chain_report(
-    identity: ClientIdentity,
-    *,
-    sap_list: SapTrustList | None = None,
-    accepted_certs: Sequence[x509.Certificate] = (),
-    at: datetime | None = None,
-) -> chainmod.ChainReport:
-    """chain.py's judgement of the chain exactly as the call sends it."""
-    return chainmod.check_client_certificate(
-        list(identity.sent),
-        public_key=identity.key.public_key(),
-        sources=_root_sources(identity, accepted_certs),
-        sap_list=sap_list,
-        at=at,
-        fetch_aia=False,
-    )
-
-
-def run_prechecks(
-    identity: ClientIdentity,
-    accepted: AcceptedRoots,
-    *,
-    at: datetime | None = None,
-    report: chainmod.ChainReport | None = None,
-) -> tuple[PreCheck, ...]:
-    """The chain as we send it: complete, valid now, clientAuth, root accepted by the LB."""
-    at = at or datetime.now(UTC)
-    if report is None:
-        report = client_chain_report(
-            identity, sap_list=accepted.sap_list, accepted_certs=accepted.certificates, at=at
-        )
-    codes = {f.code: f for f in report.errors}
-    leaf = identity.leaf
-    sent_names = " ← ".join(cn_or_dn(c.subject) for c in identity.sent)
-    checks: list[PreCheck] = []
-    if "self_signed" in codes:
-        checks.append(
-            PreCheck(
-                "chain complete",
-                False,
-                f"the certificate {_short(leaf.subject)} is self-signed; load balancers never "
-                "accept a self-signed client certificate",
-            )
-        )
-    elif report.complete and report.root is not None:
-        root = report.root
-        checks.append(
-            PreCheck(
-                "chain complete",
-                True,
-                f"we send {sent_names}, which reaches the root {cn_or_dn(root.subject)}",
-            )
-        )
-    else:
-        missing = _short(identity.sent[-1].issuer)
-        checks.append(
-            PreCheck(
-                "chain complete",
-                False,
-                f"we send {sent_names}, but not the certificate of its issuer {missing}: the "
-                "load balancer, which knows only roots, cannot build the chain",
-            )
-        )
-    expired = [c for c in identity.sent if not _valid_at(c, at)]
-    if expired:
-        text = "; ".join(
-            f"{cn_or_dn(c.subject)} is valid from {c.not_valid_before_utc:%Y-%m-%d} to "
-            f"{c.not_valid_after_utc:%Y-%m-%d}"
-            for c in expired
-        )
-        checks.append(PreCheck("valid now", False, text))
-    else:
-        checks.append(
-            PreCheck(
-                "valid now", True, f"the leaf is valid until {leaf.not_valid_after_utc:%Y-%m-%d}"
-            )
-        )
-    eku_problem = next((f for f in report.findings if f.code in chainmod.CLIENT_AUTH_CODES), None)
-    if eku_problem is not None:  # SAP rejects it in the TLS handshake, override or not
-        checks.append(PreCheck("clientAuth", False, eku_problem.message))
-    else:
-        checks.append(PreCheck("clientAuth", True, "clientAuth is in Extended Key Usage"))
-    refused = [f for f in report.errors if f.code in _REFUSED_BY_VERIFIER]
-    expired_texts = ("expired on", "not valid before")
-    refused = [f for f in refused if not any(t in f.message for t in expired_texts)]
-    if refused:
-        checks.append(PreCheck("chain valid", False, " ".join(f.message for f in refused)))
-    checks.append(_root_check(identity, report, accepted))
-    return tuple(checks)
-
-
-def _valid_at(cert: x509.Certificate, at: datetime) -> bool:
-    return cert.not_valid_before_utc <= at <= cert.not_valid_after_utc
-
-
-def _root_check(
-    identity: ClientIdentity, report: chainmod.ChainReport, accepted: AcceptedRoots
-) -> PreCheck:
-    root = report.root
-    if accepted.names:
-        match = _accepted_name(identity, root, accepted.names)
-        if match is not None:
-            return PreCheck("root accepted", True, f"{_short(match)} is among {accepted.described}")
-        top = root.subject if root is not None else identity.sent[-1].issuer
-        listed = "; ".join(_short(n) for n in accepted.names)
-        return PreCheck(
-            "root accepted",
-            False,
-            f"the chain ends at {_short(top)}, which is not among {accepted.described} ({listed})",
-        )
-    if root is None or report.sap_status is None:
-        return PreCheck(
-            "root accepted", None, "the chain's root is not known, so it cannot be judged"
-        )
-    version = report.sap_list_version
-    name = _short(root.subject)
-    if report.sap_status in (SapStatus.REQUIRED, SapStatus.APPROVED):
-        return PreCheck("root accepted", True, f"{name} is on {version}")
-    if report.sap_status is SapStatus.EXPIRED:
-        return PreCheck("root accepted", False, f"{name} has expired and is no longer on {version}")
-    if accepted.sap_list is not None and accepted.sap_list.custom_domain:
-        return PreCheck("root accepted", False, f"{name} is not among {version}")
-    if report.sap_status is SapStatus.REMOVED:
-        return PreCheck(
-            "root accepted",
-            None,
-            f"not confirmed: {name} was removed from {version}; SAP's Neo page of trusted root "
-            "CAs (April 2026) still lists some removed roots, and SAP Note 2801396 is the "
-            "authoritative list",
-        )
-    return PreCheck(
-        "root accepted",
-        None,
-        f"not confirmed: {name} is not on {version}, the list this judgement used (one source; "
-        "SAP Note 2801396 is the authoritative list; add roots with --sap-roots)",
-    )
-
-
-def _accepted_name(
-    identity: ClientIdentity, root: x509.Certificate | None, names: Sequence[x509.Name]
-) -> x509.Name | None:
-    wanted = set(names)
-    candidates = [c.subject for c in identity.known_chain[1:]]
-    candidates += [c.subject for c in identity.intermediates]
-    if root is not None:
-        candidates.append(root.subject)
-    candidates.append(identity.sent[-1].issuer)
-    for name in candidates:
-        if name in wanted:
-            return name
-    return None
 
 
 # --- the connection -----------------------------------------------------------------------------
@@ -602,66 +227,6 @@ def _content_type(data: bytes) -> str:
     if head in (b"{", b"["):
         return "application/json"
     return "text/plain; charset=utf-8"
-
-
-CURL = "curl.exe" if sys.platform == "win32" else "curl"  # PowerShell's `curl` is another command
-
-
-def shell_quote(text: str) -> str:
-    """`text` as one word of the shell the line is pasted into: POSIX sh, or PowerShell on Windows
-    (where backslashes, drive letters and UNC paths need no quoting, and ' is doubled)."""
-    if sys.platform != "win32":
-        return shlex.quote(text)
-    if re.fullmatch(r"[\w@%+=:,./\\-]+", text):
-        return text
-    return "'" + re.sub(r"(['\u2018\u2019\u201a\u201b])", r"\1\1", text) + "'"
-
-
-def curl_command(
-    *,
-    profile: Profile,
-    identity_chain: Path,
-    key_file: Path,
-    trust: ServerTrust,
-    url: str,
-    method: str,
-    headers: Sequence[tuple[str, str]],
-    data_arg: str | None,
-    proxy: tlsprobe.Proxy | None,
-    timeout: float,
-    home: Path | None = None,
-) -> str:
-    """The same call with curl. The key passphrase is fetched by a command, never written here.
-    `home`: the data folder when it is not the default one (the secret command needs it)."""
-    q = shell_quote
-    home_arg = f"--home {q(str(home))} " if home is not None else ""
-    parts = [
-        CURL,
-        "--cert",
-        q(str(identity_chain)),
-        "--key",
-        q(str(key_file)),
-        "--pass",
-        f'"$(cpi-cert-wizard {home_arg}secret show key --profile {q(profile.name)})"',
-    ]
-    if trust.cafile is not None:
-        parts += ["--cacert", q(str(trust.cafile))]
-    if proxy is not None:
-        auth = " --proxy-user USER:PASSWORD" if proxy.authorization else ""
-        parts += ["--proxy", q(proxy.display) + auth]
-    for name, value in headers:
-        shown = (
-            "***" if name.lower() in ("authorization", "proxy-authorization", "cookie") else value
-        )
-        parts += ["-H", q(f"{name}: {shown}")]
-    if data_arg is not None:
-        parts += ["--data-binary", q(data_arg)]
-        if method != "POST":
-            parts += ["-X", method]
-    elif method != "GET":
-        parts += ["-X", method]
-    parts += ["--max-time", f"{timeout:g}", q(url)]
-    return " ".join(parts)
 
 
 def call_endpoint(
@@ -778,16 +343,6 @@ def call_endpoint(
 
 
 _AUTOMATIC = {"host", "user-agent", "accept", "content-length"}
-
-
-def _data_for_curl(data: bytes | None) -> str | None:
-    if data is None:
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "@BODY_FILE"
-    return text if len(text) <= 2000 and text.isprintable() else "@BODY_FILE"
 
 
 def _target_url(url: str | None, profile: Profile) -> str:
