@@ -10,6 +10,7 @@ finishes and says so.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -207,10 +208,19 @@ def on_gui_thread() -> bool:
     return app is not None and QThread.currentThread() is app.thread()
 
 
+def _template(context: str, text: str) -> re.Pattern[str]:
+    """A translated core template ("… {what} for profile {profile} …") as a pattern."""
+    translated = QCoreApplication.translate(context, text).strip()
+    parts = re.split(r"\{[a-zA-Z]+\}", translated)
+    return re.compile(".+?".join(re.escape(part) for part in parts) + r"\s*$", re.DOTALL)
+
+
 class SecretPrompt(QObject):
     """The `ask` callable for `Secrets`: shows a password dialog on the GUI thread, from any thread.
 
     A job that needs a passphrase (no keyring) blocks on the answer; the GUI thread stays free.
+    Choosing a secret is one dialog with the entry typed twice (core's second question, "again",
+    is answered from it), and each answer is asked once per session.
     """
 
     _asked = Signal(str)
@@ -222,6 +232,8 @@ class SecretPrompt(QObject):
         self._lock = threading.Lock()  # one question at a time
         self._asked.connect(self._show)
         self.dialog: Callable[[str], tuple[str, bool]] = self._dialog
+        self.choose_dialog: Callable[[str], tuple[str, bool]] = self._choose_dialog
+        self._answers: dict[str, str] = {}  # prompt → answer, for this session
 
     def __call__(self, prompt: str) -> str:
         if on_gui_thread():
@@ -237,8 +249,34 @@ class SecretPrompt(QObject):
         self._ready.set()
 
     def _ask_here(self, prompt: str) -> str:
-        text, ok = self.dialog(prompt)
-        return text if ok else ""
+        key = prompt.strip()
+        if _template("secrets", "Type {what} for profile {profile} again: ").match(key):
+            return self._last_chosen  # the dialog had the repeat field already
+        if key in self._answers:
+            return self._answers[key]
+        choosing = _template("secrets", "No keyring: choose {what} for profile {profile}: ")
+        if choosing.match(key):
+            text, ok = self.choose_dialog(prompt)
+            self._last_chosen = text if ok else ""
+            answer = self._last_chosen
+        else:
+            text, ok = self.dialog(prompt)
+            answer = text if ok else ""
+        if answer:
+            self._answers[key] = answer
+        return answer
+
+    _last_chosen = ""
+
+    @staticmethod
+    def _choose_dialog(prompt: str) -> tuple[str, bool]:
+        from PySide6.QtWidgets import QApplication, QDialog
+
+        from wizard.ui.widgets.password_dialog import ChooseSecretDialog
+
+        dialog = ChooseSecretDialog(prompt, QApplication.activeWindow())
+        ok = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.value(), ok
 
     @staticmethod
     def _dialog(prompt: str) -> tuple[str, bool]:
