@@ -506,6 +506,44 @@
     </message>
 </context>
 <context>
+    <name>ChooseSecretDialog</name>
+    <message>
+        <location filename="../wizard/ui/widgets/password_dialog.py" line="+26"/>
+        <source>No keyring: choose a passphrase</source>
+        <translation>Kein Schlüsselbund: Passphrase wählen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>At least 8 characters, typed twice. It is not stored anywhere: keep it safe, you will be asked for it once per session.</source>
+        <translation>Mindestens 8 Zeichen, zweimal eingegeben. Sie wird nirgends gespeichert: Bewahren Sie sie sicher auf, Sie werden einmal pro Sitzung danach gefragt.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>&amp;Passphrase:</source>
+        <translation>&amp;Passphrase:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Repeat:</source>
+        <translation>&amp;Wiederholen:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Show</source>
+        <translation>An&amp;zeigen</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Too short: at least 8 characters.</source>
+        <translation>Zu kurz: mindestens 8 Zeichen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The two entries differ.</source>
+        <translation>Die beiden Eingaben unterscheiden sich.</translation>
+    </message>
+</context>
+<context>
     <name>CopyableText</name>
     <message>
         <location filename="../wizard/ui/widgets/copyable.py" line="+29"/>
@@ -863,7 +901,7 @@
 <context>
     <name>SecretPrompt</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="+247"/>
+        <location filename="../wizard/ui/workers.py" line="+285"/>
         <source>Passphrase needed</source>
         <translation>Passphrase erforderlich</translation>
     </message>
@@ -1908,12 +1946,12 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+281"/>
+        <location filename="../wizard/core/accesslog.py" line="+292"/>
         <source>an http_access_*.log file</source>
         <translation>eine http_access_*.log-Datei</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>not an access log: none of its lines has the shape of an http_access_*.log line</source>
         <translation>keine Zugriffsprotokolldatei: keine ihrer Zeilen hat die Form einer http_access_*.log-Zeile</translation>
     </message>
@@ -1926,7 +1964,7 @@
         <translation>{text!r} ist keine Zeitspanne; geben Sie Sekunden, Minuten oder Stunden an, etwa 90s, 5m oder 1h.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+33"/>
         <source>--around last-test needs --profile (whose last test call counts).</source>
         <translation>--around last-test braucht --profile (dessen letzter Testaufruf zählt).</translation>
     </message>
@@ -3480,6 +3518,16 @@ SAP-Vertrauensliste. Dann:</translation>
     </message>
     <message>
         <location line="+5"/>
+        <source>validity date encoded as GeneralizedTime</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;{subject}&apos; encodes a validity date before 2050 as GeneralizedTime. RFC 5280 asks CAs for UTCTime there, but validators such as OpenSSL accept it (NIST PKITS 4.2.4), and so does this program: signatures and dates were checked. If a sender&apos;s TLS library refuses the certificate, ask the CA to issue it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>CA certificate instead of a client certificate</source>
         <translation>CA-Zertifikat statt eines Client-Zertifikats</translation>
     </message>
@@ -3645,12 +3693,12 @@ SAP-Vertrauensliste. Dann:</translation>
     </message>
     <message>
         <location line="+32"/>
-        <location line="+255"/>
+        <location line="+285"/>
         <source> Also tried: {sources}.</source>
         <translation> Ebenfalls versucht: {sources}.</translation>
     </message>
     <message>
-        <location line="-246"/>
+        <location line="-276"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>seine Signatur lässt sich mit dem Schlüssel von &apos;{issuer}&apos; aus {origin} nicht prüfen, einem anderen CA-Zertifikat mit demselben Namen</translation>
     </message>
@@ -3705,7 +3753,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Die CA muss Ihnen ein mit SHA-256 signiertes CA-Zertifikat geben, oder verwenden Sie eine andere CA.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
         <translation>seine Kette zu &apos;{root}&apos; hat die Validierung nicht bestanden ({reason})</translation>
     </message>
@@ -3715,7 +3763,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Verlangen Sie von der CA die richtige Kette oder ein neues Zertifikat.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+57"/>
         <source>{host} sent no certificate.</source>
         <translation>{host} hat kein Zertifikat gesendet.</translation>
     </message>
@@ -5152,7 +5200,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>das Passwort für die Unternehmens-CA</translation>
     </message>
     <message>
-        <location line="+440"/>
+        <location line="+466"/>
         <source>none (no usable keyring)</source>
         <translation>nirgends (kein nutzbarer Schlüsselbund)</translation>
     </message>
@@ -5529,7 +5577,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+218"/>
+        <location filename="../wizard/core/client_identity.py" line="+80"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>Profil {profile!r} hat keinen privaten Schlüssel ({file}). Erstellen Sie zuerst Schlüssel und CSR (csr), oder importieren Sie eine PKCS#12-Datei (import-p12).</translation>
     </message>
@@ -5584,12 +5632,12 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>eine Datei mit akzeptierten Client-Root-Zertifikaten</translation>
     </message>
     <message>
-        <location line="+555"/>
+        <location filename="../wizard/core/testcall.py" line="+312"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>Dieser Aufruf sendet neben dem Client-Zertifikat einen Authorization-Header. SAP-KBA 3584034: Ein Sender, der Basic-Authentifizierung und Client-Zertifikate zum Tenant mischt, erhält durch TLS-Session-Wiederverwendung sporadische 401; verwenden Sie eine Authentifizierungsart pro Sender.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+40"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
         <translation>Profil {profile!r} hat keine Tenant-URL; geben Sie den Endpunkt mit --url an (zum Beispiel https://&lt;Runtime-Host&gt;/http/&lt;Adresse&gt;).</translation>
     </message>
@@ -5802,7 +5850,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>tlsprobe</name>
     <message>
-        <location filename="../wizard/core/tlsprobe.py" line="+70"/>
+        <location filename="../wizard/core/tlsprobe.py" line="+69"/>
         <source>No target given: pass the tenant&apos;s runtime URL or host, for example https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</source>
         <translation>Kein Ziel angegeben: Übergeben Sie die Runtime-URL oder den Host des Tenants, zum Beispiel https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</translation>
     </message>
@@ -5938,12 +5986,12 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Der Proxy {proxy} hat es abgelehnt, einen Tunnel zu {target} zu öffnen: {status} {reason}. {hint}</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>{target} (through the proxy {proxy})</source>
         <translation>{target} (über den Proxy {proxy})</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+44"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
         <translation>{where} hat den TLS-Handshake begonnen, aber nicht innerhalb von {timeout:g} s abgeschlossen. Womöglich spricht der Port ein anderes Protokoll, das auf den Client wartet, oder eine Firewall hält die Verbindung fest; prüfen Sie Host und Port (die Runtime des Tenants verwendet 443), oder erhöhen Sie --timeout.</translation>
     </message>
@@ -5953,7 +6001,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{where} hat die Verbindung angenommen, aber innerhalb von {timeout:g} s keine TLS-Antwort gesendet. Womöglich spricht der Port ein anderes Protokoll, das auf den Client wartet, oder eine Firewall hält die Verbindung fest; prüfen Sie Host und Port (die Runtime des Tenants verwendet 443), oder erhöhen Sie --timeout.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+17"/>
         <source>plain HTTP ({line!r})</source>
         <translation>Klartext-HTTP ({line!r})</translation>
     </message>
@@ -5998,7 +6046,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation> Womöglich spricht der Port kein TLS; prüfen Sie Host und Port (die Runtime des Tenants verwendet 443).</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+18"/>
         <source>{where} and this program have no TLS version in common ({reasons}). The server offers only versions this program does not use (it needs TLS 1.2 or 1.3, as SAP Cloud Integration does): check that this is the tenant&apos;s runtime host.</source>
         <translation>{where} und dieses Programm haben keine TLS-Version gemeinsam ({reasons}). Der Server bietet nur Versionen an, die dieses Programm nicht verwendet (es braucht TLS 1.2 oder 1.3, wie SAP Cloud Integration): Prüfen Sie, ob dies der Runtime-Host des Tenants ist.</translation>
     </message>
@@ -6350,7 +6398,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>workers</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="-215"/>
+        <location filename="../wizard/ui/workers.py" line="-252"/>
         <source>Cancelled; nothing was written.</source>
         <translation>Abgebrochen; nichts wurde geschrieben.</translation>
     </message>

@@ -506,6 +506,44 @@
     </message>
 </context>
 <context>
+    <name>ChooseSecretDialog</name>
+    <message>
+        <location filename="../wizard/ui/widgets/password_dialog.py" line="+26"/>
+        <source>No keyring: choose a passphrase</source>
+        <translation>Sin llavero: elija una frase de contraseña</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>At least 8 characters, typed twice. It is not stored anywhere: keep it safe, you will be asked for it once per session.</source>
+        <translation>Al menos 8 caracteres, escrita dos veces. No se guarda en ningún sitio: consérvela en lugar seguro; se le pedirá una vez por sesión.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>&amp;Passphrase:</source>
+        <translation>&amp;Frase de contraseña:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Repeat:</source>
+        <translation>&amp;Repetir:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Show</source>
+        <translation>&amp;Mostrar</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Too short: at least 8 characters.</source>
+        <translation>Demasiado corta: al menos 8 caracteres.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The two entries differ.</source>
+        <translation>Las dos entradas no coinciden.</translation>
+    </message>
+</context>
+<context>
     <name>CopyableText</name>
     <message>
         <location filename="../wizard/ui/widgets/copyable.py" line="+29"/>
@@ -863,7 +901,7 @@
 <context>
     <name>SecretPrompt</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="+247"/>
+        <location filename="../wizard/ui/workers.py" line="+285"/>
         <source>Passphrase needed</source>
         <translation>Se necesita la frase de contraseña</translation>
     </message>
@@ -1908,12 +1946,12 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+281"/>
+        <location filename="../wizard/core/accesslog.py" line="+292"/>
         <source>an http_access_*.log file</source>
         <translation>un archivo http_access_*.log</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>not an access log: none of its lines has the shape of an http_access_*.log line</source>
         <translation>no es un registro de acceso: ninguna de sus líneas tiene la forma de una línea de http_access_*.log</translation>
     </message>
@@ -1926,7 +1964,7 @@
         <translation>{text!r} no es un intervalo de tiempo; indique segundos, minutos u horas, como 90s, 5m o 1h.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+33"/>
         <source>--around last-test needs --profile (whose last test call counts).</source>
         <translation>--around last-test necesita --profile (el perfil cuya última llamada de prueba se toma).</translation>
     </message>
@@ -3479,6 +3517,16 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     </message>
     <message>
         <location line="+5"/>
+        <source>validity date encoded as GeneralizedTime</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;{subject}&apos; encodes a validity date before 2050 as GeneralizedTime. RFC 5280 asks CAs for UTCTime there, but validators such as OpenSSL accept it (NIST PKITS 4.2.4), and so does this program: signatures and dates were checked. If a sender&apos;s TLS library refuses the certificate, ask the CA to issue it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>CA certificate instead of a client certificate</source>
         <translation>certificado de CA en lugar de certificado de cliente</translation>
     </message>
@@ -3644,12 +3692,12 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     </message>
     <message>
         <location line="+32"/>
-        <location line="+255"/>
+        <location line="+285"/>
         <source> Also tried: {sources}.</source>
         <translation> También se ha probado: {sources}.</translation>
     </message>
     <message>
-        <location line="-246"/>
+        <location line="-276"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>su firma no se puede verificar con la clave de &apos;{issuer}&apos; de {origin}, otro certificado de CA con el mismo nombre</translation>
     </message>
@@ -3704,7 +3752,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>La CA debe proporcionarle un certificado de CA firmado con SHA-256; si no, use otra CA.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
         <translation>su cadena hasta &apos;{root}&apos; no ha superado la validación ({reason})</translation>
     </message>
@@ -3714,7 +3762,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Pida a la CA la cadena correcta o un certificado nuevo.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+57"/>
         <source>{host} sent no certificate.</source>
         <translation>{host} no envió ningún certificado.</translation>
     </message>
@@ -5151,7 +5199,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>la contraseña de la CA de la empresa</translation>
     </message>
     <message>
-        <location line="+440"/>
+        <location line="+466"/>
         <source>none (no usable keyring)</source>
         <translation>ninguno (no hay ningún llavero utilizable)</translation>
     </message>
@@ -5528,7 +5576,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+218"/>
+        <location filename="../wizard/core/client_identity.py" line="+80"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>El perfil {profile!r} no tiene clave privada ({file}). Cree primero la clave y la CSR (csr) o importe un PKCS#12 (import-p12).</translation>
     </message>
@@ -5583,12 +5631,12 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>un archivo de certificados raíz de cliente aceptados</translation>
     </message>
     <message>
-        <location line="+555"/>
+        <location filename="../wizard/core/testcall.py" line="+312"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>Esta llamada envía una cabecera Authorization además del certificado de cliente. KBA de SAP 3584034: un emisor que mezcla autenticación Basic y certificados de cliente hacia el tenant recibe 401 intermitentes por la reutilización de sesiones TLS; use un solo tipo de autenticación por emisor.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+40"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
         <translation>El perfil {profile!r} no tiene URL del tenant; indique el punto final con --url (por ejemplo, https://&lt;runtime host&gt;/http/&lt;address&gt;).</translation>
     </message>
@@ -5801,7 +5849,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>tlsprobe</name>
     <message>
-        <location filename="../wizard/core/tlsprobe.py" line="+70"/>
+        <location filename="../wizard/core/tlsprobe.py" line="+69"/>
         <source>No target given: pass the tenant&apos;s runtime URL or host, for example https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</source>
         <translation>No se ha indicado ningún destino: pase la URL o el host de tiempo de ejecución del tenant, por ejemplo, https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</translation>
     </message>
@@ -5937,12 +5985,12 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>El proxy {proxy} se negó a abrir un túnel hacia {target}: {status} {reason}. {hint}</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>{target} (through the proxy {proxy})</source>
         <translation>{target} (a través del proxy {proxy})</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+44"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
         <translation>{where} inició el handshake TLS pero no lo terminó en {timeout:g} s. Puede que el puerto hable otro protocolo que espera al cliente o que un cortafuegos retenga la conexión; compruebe el host y el puerto (el tiempo de ejecución del tenant usa el 443) o aumente --timeout.</translation>
     </message>
@@ -5952,7 +6000,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{where} aceptó la conexión pero no envió ninguna respuesta TLS en {timeout:g} s. Puede que el puerto hable otro protocolo que espera al cliente o que un cortafuegos retenga la conexión; compruebe el host y el puerto (el tiempo de ejecución del tenant usa el 443) o aumente --timeout.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+17"/>
         <source>plain HTTP ({line!r})</source>
         <translation>HTTP sin cifrar ({line!r})</translation>
     </message>
@@ -5997,7 +6045,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation> Puede que el puerto no hable TLS; compruebe el host y el puerto (el tiempo de ejecución del tenant usa el 443).</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+18"/>
         <source>{where} and this program have no TLS version in common ({reasons}). The server offers only versions this program does not use (it needs TLS 1.2 or 1.3, as SAP Cloud Integration does): check that this is the tenant&apos;s runtime host.</source>
         <translation>{where} y este programa no tienen ninguna versión de TLS en común ({reasons}). El servidor solo ofrece versiones que este programa no usa (necesita TLS 1.2 o 1.3, como SAP Cloud Integration): compruebe que es el host de tiempo de ejecución del tenant.</translation>
     </message>
@@ -6349,7 +6397,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>workers</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="-215"/>
+        <location filename="../wizard/ui/workers.py" line="-252"/>
         <source>Cancelled; nothing was written.</source>
         <translation>Cancelado; no se ha escrito nada.</translation>
     </message>

@@ -506,6 +506,44 @@
     </message>
 </context>
 <context>
+    <name>ChooseSecretDialog</name>
+    <message>
+        <location filename="../wizard/ui/widgets/password_dialog.py" line="+26"/>
+        <source>No keyring: choose a passphrase</source>
+        <translation>Pas de trousseau&#xa0;: choisissez une phrase secrète</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>At least 8 characters, typed twice. It is not stored anywhere: keep it safe, you will be asked for it once per session.</source>
+        <translation>Au moins 8 caractères, saisis deux fois. Elle n&apos;est enregistrée nulle part&#xa0;: conservez-la en lieu sûr, elle vous sera demandée une fois par session.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>&amp;Passphrase:</source>
+        <translation>&amp;Phrase secrète&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Repeat:</source>
+        <translation>&amp;Répéter&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Show</source>
+        <translation>A&amp;fficher</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Too short: at least 8 characters.</source>
+        <translation>Trop courte&#xa0;: au moins 8 caractères.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The two entries differ.</source>
+        <translation>Les deux saisies diffèrent.</translation>
+    </message>
+</context>
+<context>
     <name>CopyableText</name>
     <message>
         <location filename="../wizard/ui/widgets/copyable.py" line="+29"/>
@@ -863,7 +901,7 @@
 <context>
     <name>SecretPrompt</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="+247"/>
+        <location filename="../wizard/ui/workers.py" line="+285"/>
         <source>Passphrase needed</source>
         <translation>Phrase secrète requise</translation>
     </message>
@@ -1908,12 +1946,12 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+281"/>
+        <location filename="../wizard/core/accesslog.py" line="+292"/>
         <source>an http_access_*.log file</source>
         <translation>un fichier http_access_*.log</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>not an access log: none of its lines has the shape of an http_access_*.log line</source>
         <translation>pas un journal d&apos;accès&#xa0;: aucune de ses lignes n&apos;a la forme d&apos;une ligne http_access_*.log</translation>
     </message>
@@ -1926,7 +1964,7 @@
         <translation>{text!r} n&apos;est pas une durée&#xa0;; indiquez des secondes, des minutes ou des heures, p. ex. 90s, 5m ou 1h.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+33"/>
         <source>--around last-test needs --profile (whose last test call counts).</source>
         <translation>--around last-test nécessite --profile (le profil dont le dernier appel de test fait foi).</translation>
     </message>
@@ -3479,6 +3517,16 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     </message>
     <message>
         <location line="+5"/>
+        <source>validity date encoded as GeneralizedTime</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;{subject}&apos; encodes a validity date before 2050 as GeneralizedTime. RFC 5280 asks CAs for UTCTime there, but validators such as OpenSSL accept it (NIST PKITS 4.2.4), and so does this program: signatures and dates were checked. If a sender&apos;s TLS library refuses the certificate, ask the CA to issue it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>CA certificate instead of a client certificate</source>
         <translation>certificat d&apos;AC au lieu d&apos;un certificat client</translation>
     </message>
@@ -3644,12 +3692,12 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     </message>
     <message>
         <location line="+32"/>
-        <location line="+255"/>
+        <location line="+285"/>
         <source> Also tried: {sources}.</source>
         <translation> Sources également essayées&#xa0;: {sources}.</translation>
     </message>
     <message>
-        <location line="-246"/>
+        <location line="-276"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>sa signature ne se vérifie pas avec la clé de «&#xa0;{issuer}&#xa0;» provenant de {origin}, un autre certificat d&apos;AC portant le même nom</translation>
     </message>
@@ -3704,7 +3752,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>L&apos;AC doit vous fournir un certificat d&apos;AC signé avec SHA-256&#xa0;; sinon, changez d&apos;AC.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
         <translation>sa chaîne vers «&#xa0;{root}&#xa0;» n&apos;a pas passé la validation ({reason})</translation>
     </message>
@@ -3714,7 +3762,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Demandez à l&apos;AC la bonne chaîne, ou un nouveau certificat.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+57"/>
         <source>{host} sent no certificate.</source>
         <translation>{host} n&apos;a envoyé aucun certificat.</translation>
     </message>
@@ -5151,7 +5199,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>le mot de passe pour l&apos;AC de l&apos;entreprise</translation>
     </message>
     <message>
-        <location line="+440"/>
+        <location line="+466"/>
         <source>none (no usable keyring)</source>
         <translation>aucun (pas de trousseau de clés utilisable)</translation>
     </message>
@@ -5528,7 +5576,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+218"/>
+        <location filename="../wizard/core/client_identity.py" line="+80"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>Le profil {profile!r} n&apos;a pas de clé privée ({file}). Créez d&apos;abord la clé et la CSR (csr), ou importez un PKCS#12 (import-p12).</translation>
     </message>
@@ -5583,12 +5631,12 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>un fichier de certificats racine client acceptés</translation>
     </message>
     <message>
-        <location line="+555"/>
+        <location filename="../wizard/core/testcall.py" line="+312"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>Cet appel envoie un en-tête Authorization en plus du certificat client. KBA SAP 3584034&#xa0;: un émetteur qui mélange authentification Basic et certificats client vers le tenant reçoit des 401 intermittents à cause de la réutilisation des sessions TLS&#xa0;; utilisez un seul type d&apos;authentification par émetteur.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+40"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
         <translation>Le profil {profile!r} n&apos;a pas d&apos;URL de tenant&#xa0;; indiquez le point de terminaison avec --url (par exemple https://&lt;hôte d&apos;exécution&gt;/http/&lt;adresse&gt;).</translation>
     </message>
@@ -5801,7 +5849,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>tlsprobe</name>
     <message>
-        <location filename="../wizard/core/tlsprobe.py" line="+70"/>
+        <location filename="../wizard/core/tlsprobe.py" line="+69"/>
         <source>No target given: pass the tenant&apos;s runtime URL or host, for example https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</source>
         <translation>Aucune cible indiquée&#xa0;: passez l&apos;URL ou l&apos;hôte d&apos;exécution du tenant, par exemple https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</translation>
     </message>
@@ -5937,12 +5985,12 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Le proxy {proxy} a refusé d&apos;ouvrir un tunnel vers {target}&#xa0;: {status} {reason}. {hint}</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>{target} (through the proxy {proxy})</source>
         <translation>{target} (via le proxy {proxy})</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+44"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
         <translation>{where} a commencé la négociation TLS mais ne l&apos;a pas terminée en {timeout:g} s. Le port parle peut-être un autre protocole qui attend le client, ou un pare-feu retient la connexion&#xa0;; vérifiez l&apos;hôte et le port (l&apos;environnement d&apos;exécution du tenant utilise 443), ou augmentez --timeout.</translation>
     </message>
@@ -5952,7 +6000,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{where} a accepté la connexion mais n&apos;a envoyé aucune réponse TLS en {timeout:g} s. Le port parle peut-être un autre protocole qui attend le client, ou un pare-feu retient la connexion&#xa0;; vérifiez l&apos;hôte et le port (l&apos;environnement d&apos;exécution du tenant utilise 443), ou augmentez --timeout.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+17"/>
         <source>plain HTTP ({line!r})</source>
         <translation>du HTTP simple ({line!r})</translation>
     </message>
@@ -5997,7 +6045,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation> Le port ne parle peut-être pas TLS&#xa0;; vérifiez l&apos;hôte et le port (l&apos;environnement d&apos;exécution du tenant utilise 443).</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+18"/>
         <source>{where} and this program have no TLS version in common ({reasons}). The server offers only versions this program does not use (it needs TLS 1.2 or 1.3, as SAP Cloud Integration does): check that this is the tenant&apos;s runtime host.</source>
         <translation>{where} et ce programme n&apos;ont aucune version de TLS en commun ({reasons}). Le serveur ne propose que des versions que ce programme n&apos;utilise pas (il lui faut TLS 1.2 ou 1.3, comme SAP Cloud Integration)&#xa0;: vérifiez qu&apos;il s&apos;agit bien de l&apos;hôte d&apos;exécution du tenant.</translation>
     </message>
@@ -6349,7 +6397,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>workers</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="-215"/>
+        <location filename="../wizard/ui/workers.py" line="-252"/>
         <source>Cancelled; nothing was written.</source>
         <translation>Annulé&#xa0;; rien n&apos;a été écrit.</translation>
     </message>

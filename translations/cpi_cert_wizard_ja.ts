@@ -506,6 +506,44 @@
     </message>
 </context>
 <context>
+    <name>ChooseSecretDialog</name>
+    <message>
+        <location filename="../wizard/ui/widgets/password_dialog.py" line="+26"/>
+        <source>No keyring: choose a passphrase</source>
+        <translation>キーリングがありません: パスフレーズを選んでください</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>At least 8 characters, typed twice. It is not stored anywhere: keep it safe, you will be asked for it once per session.</source>
+        <translation>8 文字以上を 2 回入力してください。どこにも保存されません。安全に保管してください。セッションごとに 1 回入力を求められます。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>&amp;Passphrase:</source>
+        <translation>パスフレーズ(&amp;P):</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Repeat:</source>
+        <translation>再入力(&amp;R):</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Show</source>
+        <translation>表示(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Too short: at least 8 characters.</source>
+        <translation>短すぎます: 8 文字以上にしてください。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The two entries differ.</source>
+        <translation>2 つの入力が一致しません。</translation>
+    </message>
+</context>
+<context>
     <name>CopyableText</name>
     <message>
         <location filename="../wizard/ui/widgets/copyable.py" line="+29"/>
@@ -863,7 +901,7 @@
 <context>
     <name>SecretPrompt</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="+247"/>
+        <location filename="../wizard/ui/workers.py" line="+285"/>
         <source>Passphrase needed</source>
         <translation>パスフレーズが必要です</translation>
     </message>
@@ -1907,12 +1945,12 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+281"/>
+        <location filename="../wizard/core/accesslog.py" line="+292"/>
         <source>an http_access_*.log file</source>
         <translation>http_access_*.log ファイル</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>not an access log: none of its lines has the shape of an http_access_*.log line</source>
         <translation>アクセスログではありません: http_access_*.log の行の形をした行が 1 つもありません</translation>
     </message>
@@ -1925,7 +1963,7 @@
         <translation>{text!r} は期間ではありません。90s、5m、1h のように秒、分、時間で指定してください。</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+33"/>
         <source>--around last-test needs --profile (whose last test call counts).</source>
         <translation>--around last-test には --profile が必要です (そのプロファイルの最後のテスト呼び出しが基準になります)。</translation>
     </message>
@@ -3478,6 +3516,16 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     </message>
     <message>
         <location line="+5"/>
+        <source>validity date encoded as GeneralizedTime</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;{subject}&apos; encodes a validity date before 2050 as GeneralizedTime. RFC 5280 asks CAs for UTCTime there, but validators such as OpenSSL accept it (NIST PKITS 4.2.4), and so does this program: signatures and dates were checked. If a sender&apos;s TLS library refuses the certificate, ask the CA to issue it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>CA certificate instead of a client certificate</source>
         <translation>クライアント証明書ではなく CA 証明書</translation>
     </message>
@@ -3643,12 +3691,12 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     </message>
     <message>
         <location line="+32"/>
-        <location line="+255"/>
+        <location line="+285"/>
         <source> Also tried: {sources}.</source>
         <translation> 試行した取得元: {sources}。</translation>
     </message>
     <message>
-        <location line="-246"/>
+        <location line="-276"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>署名が {origin} から取得した &apos;{issuer}&apos; の鍵で検証できません (同じ名前の別の CA 証明書です)</translation>
     </message>
@@ -3703,7 +3751,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>SHA-256 で署名された CA 証明書を CA から入手するか、別の CA を使用してください。</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>its chain to &apos;{root}&apos; failed validation ({reason})</source>
         <translation>&apos;{root}&apos; までのチェーンの検証に失敗しました ({reason})</translation>
     </message>
@@ -3713,7 +3761,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>正しいチェーン、または新しい証明書を CA に依頼してください。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+57"/>
         <source>{host} sent no certificate.</source>
         <translation>{host} は証明書を送信しませんでした。</translation>
     </message>
@@ -5150,7 +5198,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>社内 CA のパスワード</translation>
     </message>
     <message>
-        <location line="+440"/>
+        <location line="+466"/>
         <source>none (no usable keyring)</source>
         <translation>なし (使用可能なキーリングがありません)</translation>
     </message>
@@ -5527,7 +5575,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+218"/>
+        <location filename="../wizard/core/client_identity.py" line="+80"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>プロファイル {profile!r} には秘密鍵 ({file}) がありません。先に鍵と CSR を作成する (csr) か、PKCS#12 をインポート (import-p12) してください。</translation>
     </message>
@@ -5582,12 +5630,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>受け入れ可能なクライアントルート証明書のファイル</translation>
     </message>
     <message>
-        <location line="+555"/>
+        <location filename="../wizard/core/testcall.py" line="+312"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>この呼び出しはクライアント証明書に加えて Authorization ヘッダーを送っています。SAP KBA 3584034: テナントに対して Basic 認証とクライアント証明書を混在させる送信側では、TLS セッションの再利用により 401 が断続的に発生します。送信側ごとに認証方式を 1 つにしてください。</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+40"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
         <translation>プロファイル {profile!r} にはテナントの URL がありません。--url でエンドポイントを指定してください (例: https://&lt;runtime host&gt;/http/&lt;address&gt;)。</translation>
     </message>
@@ -5800,7 +5848,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>tlsprobe</name>
     <message>
-        <location filename="../wizard/core/tlsprobe.py" line="+70"/>
+        <location filename="../wizard/core/tlsprobe.py" line="+69"/>
         <source>No target given: pass the tenant&apos;s runtime URL or host, for example https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders.</source>
         <translation>ターゲットが指定されていません。テナントのランタイム URL またはホストを指定してください (例: https://my-tenant.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders)。</translation>
     </message>
@@ -5936,12 +5984,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>プロキシ {proxy} が {target} へのトンネルを開くことを拒否しました: {status} {reason}。{hint}</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>{target} (through the proxy {proxy})</source>
         <translation>{target} (プロキシ {proxy} 経由)</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+44"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
         <translation>{where} は TLS ハンドシェイクを開始しましたが、{timeout:g} 秒以内に完了しませんでした。ポートがクライアントからの送信を待つ別のプロトコルを使用しているか、ファイアウォールが接続を保留している可能性があります。ホストとポート (テナントのランタイムは 443 を使用) を確認するか、--timeout を大きくしてください。</translation>
     </message>
@@ -5951,7 +5999,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{where} は接続を受け付けましたが、{timeout:g} 秒以内に TLS の応答を送信しませんでした。ポートがクライアントからの送信を待つ別のプロトコルを使用しているか、ファイアウォールが接続を保留している可能性があります。ホストとポート (テナントのランタイムは 443 を使用) を確認するか、--timeout を大きくしてください。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+17"/>
         <source>plain HTTP ({line!r})</source>
         <translation>平文の HTTP ({line!r})</translation>
     </message>
@@ -5996,7 +6044,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation> ポートが TLS を使用していない可能性があります。ホストとポート (テナントのランタイムは 443 を使用) を確認してください。</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+18"/>
         <source>{where} and this program have no TLS version in common ({reasons}). The server offers only versions this program does not use (it needs TLS 1.2 or 1.3, as SAP Cloud Integration does): check that this is the tenant&apos;s runtime host.</source>
         <translation>{where} とこのプログラムには共通の TLS バージョンがありません ({reasons})。サーバーは、このプログラムが使用しないバージョンのみを提供しています (このプログラムには、SAP Cloud Integration と同様に TLS 1.2 または 1.3 が必要です)。テナントのランタイムホストであることを確認してください。</translation>
     </message>
@@ -6348,7 +6396,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>workers</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="-215"/>
+        <location filename="../wizard/ui/workers.py" line="-252"/>
         <source>Cancelled; nothing was written.</source>
         <translation>キャンセルしました。何も書き込まれていません。</translation>
     </message>
