@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -628,6 +628,8 @@ def _path_validation(links: Sequence[ChainLink], when: dt.datetime) -> list[Find
         )
         verifier.verify(leaf.certificate, [link.certificate for link in links[1:-1]])
     except (VerificationError, ValueError) as exc:
+        if _UTC_TIME_RULE in str(exc) and _valid_but_for_time_encoding(links, when):
+            return [finding("generalized_time", leaf.subject)]
         return [
             finding(
                 "invalid",
@@ -641,6 +643,34 @@ def _path_validation(links: Sequence[ChainLink], when: dt.datetime) -> list[Find
             )
         ]
     return []
+
+
+# cryptography's verifier is stricter than RFC 5280 validators here (NIST PKITS 4.2.4): a leaf
+# whose validity date before 2050 is encoded as GeneralizedTime is refused.
+_UTC_TIME_RULE = "must be UtcTime"
+
+
+def _valid_but_for_time_encoding(links: Sequence[ChainLink], when: dt.datetime) -> bool:
+    """The chain validates when the leaf's date encoding is set aside: the issuers' chain by the
+    verifier (the first issuer as its end), the leaf's signature and dates by cryptography."""
+    leaf, issuer, root = links[0].certificate, links[1].certificate, links[-1].certificate
+    if not leaf.not_valid_before_utc <= when <= leaf.not_valid_after_utc:
+        return False
+    try:
+        leaf.verify_directly_issued_by(issuer)
+        if len(links) > 2:
+            _ee, ca = _client_policies()
+            (
+                PolicyBuilder()
+                .store(Store([root]))
+                .time(when)
+                .extension_policies(ee_policy=ExtensionPolicy.permit_all(), ca_policy=ca)
+                .build_client_verifier()
+                .verify(issuer, [link.certificate for link in links[2:-1]])
+            )
+    except (VerificationError, ValueError, TypeError, UnsupportedAlgorithm, InvalidSignature):
+        return False
+    return True
 
 
 def _verifier_reason(exc: Exception) -> str:

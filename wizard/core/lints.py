@@ -73,6 +73,18 @@ LINTS: dict[str, Lint] = {
             QT_TRANSLATE_NOOP("lints", "'{subject}' is not valid: {reason}. {fix}"),
         ),
         Lint(
+            "generalized_time",
+            _W,
+            QT_TRANSLATE_NOOP("lints", "validity date encoded as GeneralizedTime"),
+            QT_TRANSLATE_NOOP(
+                "lints",
+                "'{subject}' encodes a validity date before 2050 as GeneralizedTime. RFC 5280 "
+                "asks CAs for UTCTime there, but validators such as OpenSSL accept it (NIST PKITS "
+                "4.2.4), and so does this program: signatures and dates were checked. If a "
+                "sender's TLS library refuses the certificate, ask the CA to issue it again.",
+            ),
+        ),
+        Lint(
             "leaf_is_ca",
             _E,
             QT_TRANSLATE_NOOP("lints", "CA certificate instead of a client certificate"),
