@@ -257,6 +257,20 @@ class Session:
         finally:
             self._deadline = None
 
+    def client_credentials(self, token_url: str, client_id: str, secret: str) -> Answer:
+        """The OAuth client-credentials token request (Neo API, Destination service); the caller
+        reads `access_token` and words a refusal in its own terms."""
+        return self.call(
+            "POST",
+            token_url,
+            {
+                "Authorization": basic_auth(client_id, secret),
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/json",
+            },
+            b"grant_type=client_credentials",
+        )
+
 
 def _without_credentials(text: str) -> str:
     """A library's error text with any user:password@ of a URL in it masked."""

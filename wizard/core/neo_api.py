@@ -129,16 +129,7 @@ def _oauth_token(login: TenantApiLogin, session: https.Session) -> str:
                 "subaccount, …/oauth2/api/v1/token).",
             ).format(url=url),
         )
-    answer = session.call(
-        "POST",
-        url,
-        {
-            "Authorization": https.basic_auth(login.name, login.secret),
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/json",
-        },
-        b"grant_type=client_credentials",
-    )
+    answer = session.client_credentials(url, login.name, login.secret)
     if answer.status in (400, 401):
         raise WizardError(
             "tenant_api.credentials",

@@ -335,16 +335,7 @@ def _said(answer: https.Answer) -> str:
 
 def _get_token(conn: https.Session, key: DestinationKey, *, stored_secret: bool) -> str:
     url = key.token_endpoint
-    answer = conn.call(
-        "POST",
-        url,
-        {
-            "Authorization": https.basic_auth(key.client_id, key.client_secret),
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/json",
-        },
-        b"grant_type=client_credentials",
-    )
+    answer = conn.client_credentials(url, key.client_id, key.client_secret)
     host = urllib.parse.urlsplit(url).netloc
     if answer.status in (400, 401):
         env = SECRET_ENV[SecretKind.DESTINATION]
