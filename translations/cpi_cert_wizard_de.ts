@@ -216,7 +216,7 @@
         <translation>Zurück zur Liste der Sendersysteme</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>Discard what you typed?</source>
         <translation>Eingaben verwerfen?</translation>
     </message>
@@ -2129,7 +2129,7 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+159"/>
+        <location filename="../wizard/commands/batch.py" line="+161"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>Senden Sie die Anforderungen (den Ordner oder requests.zip) an die CA, und führen Sie dann aus: cpi-cert-wizard batch import ANTWORT-ORDNER</translation>
     </message>
@@ -2682,7 +2682,7 @@
         <translation>Sagen Sie, wofür das Zertifikat ist: --cn NAME (oder --subject DN).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Request: {file}</source>
         <translation>Anforderung: {file}</translation>
     </message>
@@ -3325,7 +3325,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>{url!r} ist keine https-URL.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+59"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
         <translation>Dem Serverzertifikat von {host} wird nicht vertraut ({reason}). {advice}</translation>
     </message>
@@ -3519,12 +3519,12 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+5"/>
         <source>validity date encoded as GeneralizedTime</source>
-        <translation type="unfinished"></translation>
+        <translation>Gültigkeitsdatum als GeneralizedTime kodiert</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; encodes a validity date before 2050 as GeneralizedTime. RFC 5280 asks CAs for UTCTime there, but validators such as OpenSSL accept it (NIST PKITS 4.2.4), and so does this program: signatures and dates were checked. If a sender&apos;s TLS library refuses the certificate, ask the CA to issue it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; kodiert ein Gültigkeitsdatum vor 2050 als GeneralizedTime. RFC 5280 verlangt von CAs dort UTCTime, aber Validatoren wie OpenSSL akzeptieren es (NIST PKITS 4.2.4), und dieses Programm auch: Signaturen und Daten wurden geprüft. Falls die TLS-Bibliothek eines Senders das Zertifikat ablehnt, bitten Sie die CA, es neu auszustellen.</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -4347,7 +4347,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Die Token-URL {url!r} muss eine https-URL sein (der OAuth-Token-Endpunkt des Subaccounts, …/oauth2/api/v1/token).</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+10"/>
         <source>The token endpoint {url} refused client {client!r} (HTTP {status}). Check the client id and its secret.</source>
         <translation>Der Token-Endpunkt {url} hat den Client {client!r} abgelehnt (HTTP {status}). Prüfen Sie die Client-ID und ihr Geheimnis.</translation>
     </message>

@@ -216,7 +216,7 @@
         <translation>Volver a la lista de sistemas emisores</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>Discard what you typed?</source>
         <translation>¿Descartar lo que ha escrito?</translation>
     </message>
@@ -2129,7 +2129,7 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+159"/>
+        <location filename="../wizard/commands/batch.py" line="+161"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>Envíe las solicitudes (la carpeta o requests.zip) a la CA y después ejecute: cpi-cert-wizard batch import CARPETA-RESPUESTAS</translation>
     </message>
@@ -2682,7 +2682,7 @@
         <translation>Indique para qué es el certificado: --cn NAME (o --subject DN).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Request: {file}</source>
         <translation>Solicitud: {file}</translation>
     </message>
@@ -3324,7 +3324,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>{url!r} no es una URL https.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+59"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
         <translation>El certificado del servidor de {host} no es de confianza ({reason}). {advice}</translation>
     </message>
@@ -3518,12 +3518,12 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+5"/>
         <source>validity date encoded as GeneralizedTime</source>
-        <translation type="unfinished"></translation>
+        <translation>fecha de validez codificada como GeneralizedTime</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; encodes a validity date before 2050 as GeneralizedTime. RFC 5280 asks CAs for UTCTime there, but validators such as OpenSSL accept it (NIST PKITS 4.2.4), and so does this program: signatures and dates were checked. If a sender&apos;s TLS library refuses the certificate, ask the CA to issue it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; codifica una fecha de validez anterior a 2050 como GeneralizedTime. La RFC 5280 pide a las CA UTCTime en ese caso, pero validadores como OpenSSL lo aceptan (NIST PKITS 4.2.4), y este programa también: se comprobaron las firmas y las fechas. Si la biblioteca TLS de un sistema emisor rechaza el certificado, pida a la CA que lo emita de nuevo.</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -4346,7 +4346,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>La URL de token {url!r} debe ser una URL https (el punto final de tokens OAuth de la subcuenta, …/oauth2/api/v1/token).</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+10"/>
         <source>The token endpoint {url} refused client {client!r} (HTTP {status}). Check the client id and its secret.</source>
         <translation>El punto final de tokens {url} rechazó el cliente {client!r} (HTTP {status}). Compruebe el ID de cliente y su secreto.</translation>
     </message>

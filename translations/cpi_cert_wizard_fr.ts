@@ -216,7 +216,7 @@
         <translation>Retour à la liste des systèmes émetteurs</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>Discard what you typed?</source>
         <translation>Abandonner ce que vous avez saisi&#xa0;?</translation>
     </message>
@@ -2129,7 +2129,7 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+159"/>
+        <location filename="../wizard/commands/batch.py" line="+161"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>Envoyez les demandes (le dossier ou requests.zip) à l&apos;AC, puis exécutez&#xa0;: cpi-cert-wizard batch import DOSSIER-RÉPONSES</translation>
     </message>
@@ -2682,7 +2682,7 @@
         <translation>Indiquez à quoi sert le certificat&#xa0;: --cn NOM (ou --subject DN).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Request: {file}</source>
         <translation>Demande&#xa0;: {file}</translation>
     </message>
@@ -3324,7 +3324,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>{url!r} n&apos;est pas une URL https.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+59"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
         <translation>Le certificat serveur de {host} n&apos;est pas approuvé ({reason}). {advice}</translation>
     </message>
@@ -3518,12 +3518,12 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+5"/>
         <source>validity date encoded as GeneralizedTime</source>
-        <translation type="unfinished"></translation>
+        <translation>date de validité encodée en GeneralizedTime</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; encodes a validity date before 2050 as GeneralizedTime. RFC 5280 asks CAs for UTCTime there, but validators such as OpenSSL accept it (NIST PKITS 4.2.4), and so does this program: signatures and dates were checked. If a sender&apos;s TLS library refuses the certificate, ask the CA to issue it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; encode une date de validité antérieure à 2050 en GeneralizedTime. La RFC 5280 demande UTCTime aux autorités de certification dans ce cas, mais des validateurs comme OpenSSL l&apos;acceptent (NIST PKITS 4.2.4), et ce programme aussi&#xa0;: signatures et dates ont été vérifiées. Si la bibliothèque TLS d&apos;un système émetteur refuse le certificat, demandez à l&apos;autorité de le réémettre.</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -4346,7 +4346,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>L&apos;URL de jeton {url!r} doit être une URL https (le point de terminaison de jeton OAuth du sous-compte, …/oauth2/api/v1/token).</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+10"/>
         <source>The token endpoint {url} refused client {client!r} (HTTP {status}). Check the client id and its secret.</source>
         <translation>Le point de terminaison de jeton {url} a refusé le client {client!r} (HTTP {status}). Vérifiez l&apos;ID client et son secret.</translation>
     </message>

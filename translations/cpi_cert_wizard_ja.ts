@@ -216,7 +216,7 @@
         <translation>送信側システムの一覧に戻ります</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>Discard what you typed?</source>
         <translation>入力した内容を破棄しますか?</translation>
     </message>
@@ -2128,7 +2128,7 @@
 <context>
     <name>batch</name>
     <message>
-        <location filename="../wizard/commands/batch.py" line="+159"/>
+        <location filename="../wizard/commands/batch.py" line="+161"/>
         <source>Send the requests (the folder or requests.zip) to the CA, then run: cpi-cert-wizard batch import REPLY-FOLDER</source>
         <translation>要求 (フォルダーまたは requests.zip) を CA に送付してから、次を実行してください: cpi-cert-wizard batch import REPLY-FOLDER</translation>
     </message>
@@ -2681,7 +2681,7 @@
         <translation>証明書の用途を指定してください: --cn NAME (または --subject DN)。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Request: {file}</source>
         <translation>要求: {file}</translation>
     </message>
@@ -3323,7 +3323,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>{url!r} は https URL ではありません。</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+59"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
         <translation>{host} のサーバー証明書は信頼されていません ({reason})。{advice}</translation>
     </message>
@@ -3517,12 +3517,12 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+5"/>
         <source>validity date encoded as GeneralizedTime</source>
-        <translation type="unfinished"></translation>
+        <translation>有効期間の日付が GeneralizedTime でエンコードされています</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;{subject}&apos; encodes a validity date before 2050 as GeneralizedTime. RFC 5280 asks CAs for UTCTime there, but validators such as OpenSSL accept it (NIST PKITS 4.2.4), and so does this program: signatures and dates were checked. If a sender&apos;s TLS library refuses the certificate, ask the CA to issue it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;{subject}&apos; は 2050 年より前の有効期間の日付を GeneralizedTime でエンコードしています。RFC 5280 では CA はここで UTCTime を使うことになっていますが、OpenSSL などの検証器は受け入れます (NIST PKITS 4.2.4)。このプログラムも受け入れます: 署名と日付は確認済みです。送信側の TLS ライブラリーがこの証明書を拒否する場合は、CA に再発行を依頼してください。</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -4345,7 +4345,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>トークン URL {url!r} は https URL (サブアカウントの OAuth トークンエンドポイント、…/oauth2/api/v1/token) である必要があります。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+10"/>
         <source>The token endpoint {url} refused client {client!r} (HTTP {status}). Check the client id and its secret.</source>
         <translation>トークンエンドポイント {url} がクライアント {client!r} を拒否しました (HTTP {status})。クライアント ID とそのシークレットを確認してください。</translation>
     </message>
