@@ -147,7 +147,9 @@ def _run(args: argparse.Namespace, ctx: Context) -> Outcome:
     if args.step == "csr":
         systems = batch.read_systems_csv(args.csv)
         if not ctx.secrets.available and not ctx.json:
-            ctx.say(ctx.secrets.unavailable_message())
+            from wizard.core.secrets import SecretKind
+
+        ctx.say(ctx.secrets.unavailable_message(SecretKind.KEY_PASSPHRASE))
         report = batch.request_all(
             ctx.store,
             ctx.secrets,

@@ -62,7 +62,9 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
             translate("csr", "Say what the certificate is for: --cn NAME (or --subject DN)."),
         )
     if not ctx.secrets.available and not ctx.json:
-        ctx.say(ctx.secrets.unavailable_message())
+        from wizard.core.secrets import SecretKind
+
+        ctx.say(ctx.secrets.unavailable_message(SecretKind.KEY_PASSPHRASE))
     result = create_request(
         ctx.store, ctx.secrets, args.profile, subject, keys.KeyType(args.key_type),
         new_key=args.new_key,
