@@ -107,7 +107,8 @@ class CertWizard(QWizard):
             super().reject()
             return
         if page.running:
-            page.cancel_job()
+            if page.cancellable:  # a job that cannot be stopped finishes (it saves)
+                page.cancel_job()
             return
         if page.step is Step.START:
             self.close()
