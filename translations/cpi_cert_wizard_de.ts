@@ -634,12 +634,17 @@
         <translation>Exportiert</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>The password is kept in: %1.</source>
         <translation>Das Passwort liegt in: %1.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>The password is not kept anywhere (%1).</source>
+        <translation>Das Passwort wird nirgends aufbewahrt (%1).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Files:</source>
         <translation>Dateien:</translation>
     </message>
@@ -825,7 +830,7 @@
         <translation>Der aktuelle Schlüssel, die Anforderung und das Zertifikat werden in den Archivordner des Profils verschoben; das aktuelle Zertifikat funktioniert weiter, bis der Sender das neue verwendet.</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+93"/>
         <source>Generating the key pair…</source>
         <translation>Schlüsselpaar wird erzeugt…</translation>
     </message>
@@ -835,17 +840,22 @@
         <translation>Subject: %1. Schlüssel: %2.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
+        <source>nowhere (no keyring: %1)</source>
+        <translation>keinem Schlüsselbund (keiner vorhanden: %1)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Saved: the request in %1, the encrypted key in %2; its passphrase is kept in %3. Once you go on, this key stays; for another one later, use Renew on the start page.</source>
         <translation>Gespeichert: die Anforderung in %1, der verschlüsselte Schlüssel in %2; seine Passphrase liegt in %3. Sobald Sie weitergehen, bleibt dieser Schlüssel; für einen anderen später nutzen Sie „Erneuern“ auf der Startseite.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-6"/>
         <source>the keyring</source>
         <translation>dem Schlüsselbund</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+23"/>
         <source>Save the certificate request</source>
         <translation>Zertifikatsanforderung speichern</translation>
     </message>

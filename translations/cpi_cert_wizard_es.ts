@@ -634,12 +634,17 @@
         <translation>Exportado</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>The password is kept in: %1.</source>
         <translation>La contraseña se guarda en: %1.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>The password is not kept anywhere (%1).</source>
+        <translation>La contraseña no se guarda en ningún sitio (%1).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Files:</source>
         <translation>Archivos:</translation>
     </message>
@@ -825,7 +830,7 @@
         <translation>La clave, la solicitud y el certificado actuales se mueven a la carpeta de archivado del perfil; el certificado actual sigue funcionando hasta que el emisor use el nuevo.</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+93"/>
         <source>Generating the key pair…</source>
         <translation>Generando el par de claves…</translation>
     </message>
@@ -835,17 +840,22 @@
         <translation>Sujeto: %1. Clave: %2.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
+        <source>nowhere (no keyring: %1)</source>
+        <translation>ningún llavero (no hay ninguno: %1)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Saved: the request in %1, the encrypted key in %2; its passphrase is kept in %3. Once you go on, this key stays; for another one later, use Renew on the start page.</source>
         <translation>Guardado: la solicitud en %1, la clave cifrada en %2; su frase de contraseña se guarda en %3. Al continuar, esta clave se mantiene; para otra más adelante, use Renovar en la página de inicio.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-6"/>
         <source>the keyring</source>
         <translation>el llavero</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+23"/>
         <source>Save the certificate request</source>
         <translation>Guardar la solicitud de certificado</translation>
     </message>

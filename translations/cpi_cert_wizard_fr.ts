@@ -634,12 +634,17 @@
         <translation>Exporté</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>The password is kept in: %1.</source>
         <translation>Le mot de passe est conservé dans&#xa0;: %1.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>The password is not kept anywhere (%1).</source>
+        <translation>Le mot de passe n&apos;est conservé nulle part (%1).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Files:</source>
         <translation>Fichiers&#xa0;:</translation>
     </message>
@@ -825,7 +830,7 @@
         <translation>La clé, la demande et le certificat actuels sont déplacés dans le dossier d&apos;archive du profil&#xa0;; le certificat actuel continue de fonctionner jusqu&apos;à ce que l&apos;émetteur utilise le nouveau.</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+93"/>
         <source>Generating the key pair…</source>
         <translation>Génération de la paire de clés…</translation>
     </message>
@@ -835,17 +840,22 @@
         <translation>Sujet&#xa0;: %1. Clé&#xa0;: %2.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
+        <source>nowhere (no keyring: %1)</source>
+        <translation>aucun trousseau (il n&apos;y en a pas&#xa0;: %1)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Saved: the request in %1, the encrypted key in %2; its passphrase is kept in %3. Once you go on, this key stays; for another one later, use Renew on the start page.</source>
         <translation>Enregistré&#xa0;: la demande dans %1, la clé chiffrée dans %2&#xa0;; sa phrase secrète est conservée dans %3. Une fois que vous continuez, cette clé est conservée&#xa0;; pour en créer une autre plus tard, utilisez Renouveler sur la page d&apos;accueil.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-6"/>
         <source>the keyring</source>
         <translation>le trousseau de clés</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+23"/>
         <source>Save the certificate request</source>
         <translation>Enregistrer la demande de certificat</translation>
     </message>

@@ -634,12 +634,17 @@
         <translation>エクスポートしました</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>The password is kept in: %1.</source>
         <translation>パスワードの保管場所: %1。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>The password is not kept anywhere (%1).</source>
+        <translation>パスワードはどこにも保存されていません (%1)。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Files:</source>
         <translation>ファイル:</translation>
     </message>
@@ -825,7 +830,7 @@
         <translation>現在の鍵、要求、証明書はプロファイルのアーカイブフォルダーに移動されます。現在の証明書は、送信側が新しい証明書を使い始めるまで引き続き使用できます。</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+93"/>
         <source>Generating the key pair…</source>
         <translation>鍵ペアを生成しています…</translation>
     </message>
@@ -835,17 +840,22 @@
         <translation>サブジェクト: %1。鍵: %2。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
+        <source>nowhere (no keyring: %1)</source>
+        <translation>どこにも保存されていません (キーリングなし: %1)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Saved: the request in %1, the encrypted key in %2; its passphrase is kept in %3. Once you go on, this key stays; for another one later, use Renew on the start page.</source>
         <translation>保存しました: 要求は %1、暗号化された鍵は %2 にあり、そのパスフレーズは %3 に保管されています。先に進むとこの鍵で確定します。後で別の鍵が必要になった場合は、開始ページの「更新」を使用してください。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-6"/>
         <source>the keyring</source>
         <translation>キーリング</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+23"/>
         <source>Save the certificate request</source>
         <translation>証明書署名要求を保存</translation>
     </message>

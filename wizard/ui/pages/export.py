@@ -190,7 +190,12 @@ class ExportPage(Page):
         if result is None:
             return
         lines = [
-            arg(self.tr("The password is kept in: %1."), from_core(result.password_kept_in)),
+            arg(
+                self.tr("The password is kept in: %1.")
+                if self.session.keyring_available is not False
+                else self.tr("The password is not kept anywhere (%1)."),
+                from_core(result.password_kept_in),
+            ),
             self.tr("Files:"),
         ]
         labels = {

@@ -290,6 +290,11 @@ class KeyPage(Page):
 
         return SubjectFields(**self.values(), sans=self.san_list())
 
+    def _key_type_words(self, key_type: str | None) -> str:
+        """`rsa-4096` as the key type list names it ("RSA 4096 bits")."""
+        index = self.key_type.findData(key_type)
+        return self.key_type.itemText(index) if index >= 0 else (key_type or "")
+
     def _country_typed(self, text: str) -> None:
         """`de` becomes `DE` as it is typed (the subject needs capitals)."""
         upper = normalize_country(text)
@@ -387,10 +392,13 @@ class KeyPage(Page):
                 arg(
                     self.tr("Subject: %1. Key: %2."),
                     result.profile.subject or "",
-                    result.profile.key_type or "",
+                    self._key_type_words(result.profile.key_type),
                 )
             )
             self.csr.set_text(result.csr_pem)
+            kept = result.passphrase_kept_in or self.tr("the keyring")
+            if self.session.keyring_available is False:  # core's words name no place then
+                kept = arg(self.tr("nowhere (no keyring: %1)"), kept)
             self.where.setText(
                 arg(
                     self.tr(
@@ -400,7 +408,7 @@ class KeyPage(Page):
                     ),
                     result.csr_path,
                     result.key_path,
-                    result.passphrase_kept_in or self.tr("the keyring"),
+                    kept,
                 )
             )
             self.clear_error()
