@@ -56,6 +56,7 @@ from wizard.core.client_identity import (  # noqa: F401 -- also importable from 
     server_trust,
 )
 from wizard.core.curl import CURL, _data_for_curl, curl_command, shell_quote  # noqa: F401
+from wizard.core.error_codes import in_area
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
 from wizard.core.prechecks import (  # noqa: F401 -- also importable from here
@@ -892,9 +893,9 @@ def _not_requested_text() -> str:
 
 
 def _connect_verdict(code: str) -> Verdict:
-    if code.startswith("proxy."):
+    if in_area(code, "proxy"):
         return Verdict.TIMEOUT if code == "proxy.timeout" else Verdict.PROXY_ERROR
-    if code.endswith(".timeout"):
+    if code == "tls.timeout":
         return Verdict.TIMEOUT
     return Verdict.UNREACHABLE
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
 )
 
+from wizard.core.error_codes import in_area
 from wizard.core.errors import WizardError
 from wizard.core.flow import Step, country_problem, normalize_country
 from wizard.core.profiles import Artefact, Profile, ProfileStore, State
@@ -370,7 +371,7 @@ class KeyPage(Page):
         self.reveal(self.where)
 
     def _failed(self, exc: WizardError) -> None:
-        if exc.code.startswith("subject") or exc.code.startswith("san"):
+        if in_area(exc.code, "subject", "san"):
             self.set_field_error(self.errors["cn"], from_core(exc.message))
         else:
             self.show_error(exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
+from wizard.core.error_codes import in_area
 from wizard.core.errors import WizardError
 from wizard.core.flow import Step, check_tenant_url
 from wizard.core.profiles import Profile, ProfileStore, validate_profile_name
@@ -229,9 +230,9 @@ class TenantPage(Page):
         self.session.set_profile(profile)
 
     def _save_failed(self, exc: WizardError) -> None:
-        if exc.code.startswith("profile."):
+        if in_area(exc.code, "profile"):
             self.set_field_error(self.name_error, from_core(exc.message))
-        elif exc.code.startswith("target."):
+        elif in_area(exc.code, "target"):
             self.set_field_error(self.url_error, from_core(exc.message))
         else:
             self.show_error(exc)
