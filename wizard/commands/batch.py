@@ -149,7 +149,7 @@ def _run(args: argparse.Namespace, ctx: Context) -> Outcome:
         if not ctx.secrets.available and not ctx.json:
             from wizard.core.secrets import SecretKind
 
-        ctx.say(ctx.secrets.unavailable_message(SecretKind.KEY_PASSPHRASE))
+            ctx.say(ctx.secrets.unavailable_message(SecretKind.KEY_PASSPHRASE))
         report = batch.request_all(
             ctx.store,
             ctx.secrets,
