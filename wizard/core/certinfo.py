@@ -15,26 +15,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID
 
-from wizard.core.certs import eku_name, extension, fingerprint, is_self_signed
-
-KEY_USAGES = (
-    "digital_signature",
-    "content_commitment",
-    "key_encipherment",
-    "data_encipherment",
-    "key_agreement",
-    "key_cert_sign",
-    "crl_sign",
+from wizard.core.certs import (
+    KEY_USAGE_NAMES,
+    KEY_USAGES,
+    eku_name,
+    extension,
+    fingerprint,
+    is_self_signed,
 )
-_KEY_USAGE_NAMES = {
-    "digital_signature": "digitalSignature",
-    "content_commitment": "nonRepudiation",
-    "key_encipherment": "keyEncipherment",
-    "data_encipherment": "dataEncipherment",
-    "key_agreement": "keyAgreement",
-    "key_cert_sign": "keyCertSign",
-    "crl_sign": "cRLSign",
-}
 
 
 @dataclass(frozen=True)
@@ -112,7 +100,7 @@ def certificate_details(certificate: x509.Certificate | bytes) -> CertificateDet
     key_usage: tuple[str, ...] = ()
     if usage is not None:
         flags = [n for n in KEY_USAGES if getattr(usage, n)]
-        key_usage = tuple(_KEY_USAGE_NAMES[n] for n in flags)
+        key_usage = tuple(KEY_USAGE_NAMES[n] for n in flags)
     eku = extension(cert, x509.ExtendedKeyUsage)
     san = extension(cert, x509.SubjectAlternativeName)
     aki = extension(cert, x509.AuthorityKeyIdentifier)

@@ -25,6 +25,27 @@ EKU_NAMES: dict[ObjectIdentifier, str] = {
 }
 
 
+# KeyUsage's flags (cryptography's attribute names) and the names openssl prints for them
+KEY_USAGES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+)
+KEY_USAGE_NAMES = {
+    "digital_signature": "digitalSignature",
+    "content_commitment": "nonRepudiation",
+    "key_encipherment": "keyEncipherment",
+    "data_encipherment": "dataEncipherment",
+    "key_agreement": "keyAgreement",
+    "key_cert_sign": "keyCertSign",
+    "crl_sign": "cRLSign",
+}
+
+
 def eku_name(oid: ObjectIdentifier) -> str:
     """`clientAuth` for the OID openssl calls so; the dotted string for any other."""
     return EKU_NAMES.get(oid, oid.dotted_string)

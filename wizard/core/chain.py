@@ -32,6 +32,7 @@ from cryptography.x509.verification import (
 
 from wizard.core.aia import AIA_MAX_BYTES, aia_urls, fetch_issuers  # noqa: F401
 from wizard.core.certs import (  # fingerprint & co. stay importable from here
+    KEY_USAGES,
     WEAK_HASHES,
     eku_name,
     extension,
@@ -522,15 +523,7 @@ def _leaf_findings(leaf: x509.Certificate, when: dt.datetime) -> list[Finding]:
 
 def _key_usages(key_usage: x509.KeyUsage) -> str:
     names = []
-    for name in (
-        "digital_signature",
-        "content_commitment",
-        "key_encipherment",
-        "data_encipherment",
-        "key_agreement",
-        "key_cert_sign",
-        "crl_sign",
-    ):
+    for name in KEY_USAGES:
         if getattr(key_usage, name):
             names.append(name.replace("_", " "))
     return ", ".join(names) or "none"
