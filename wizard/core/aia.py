@@ -5,10 +5,7 @@ Used by chain completion (chain.py); nothing else here goes to the network.
 
 from __future__ import annotations
 
-import http.client
 import time
-import urllib.error
-import urllib.request
 
 from cryptography import x509
 from cryptography.x509.oid import AuthorityInformationAccessOID
@@ -35,6 +32,10 @@ def aia_urls(cert: x509.Certificate) -> list[str]:
 
 def fetch_issuers(url: str, timeout: float) -> list[x509.Certificate]:
     """GET the issuer certificate at an AIA address: bounded in time and size."""
+    import http.client  # only here: a command that fetches nothing does not load them
+    import urllib.error
+    import urllib.request
+
     deadline = time.monotonic() + 2 * timeout
     request = urllib.request.Request(url, headers={"User-Agent": "cpi-cert-wizard"})  # noqa: S310
     chunks: list[bytes] = []
