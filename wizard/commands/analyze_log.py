@@ -13,16 +13,18 @@ import zlib
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.commands.common import Context, Outcome
-from wizard.core import tracelog
-from wizard.core.accesslog import LogAnalysis, analyze, certificate_user, parse_since
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
-from wizard.core.logjoin import JOIN_SECONDS, JoinedLogs, join_logs
-from wizard.core.storage import open_log_text
-from wizard.core.tracelog import TraceAnalysis, TraceFinding, analyze_traces
-from wizard.core.verdicts import Verdict, trace_file
+
+# The log readers (and cryptography, through verdicts) are imported where they are used, so
+# `analyze-log --help` loads neither (issue 19).
+if TYPE_CHECKING:
+    from wizard.core.accesslog import LogAnalysis
+    from wizard.core.logjoin import JoinedLogs
+    from wizard.core.tracelog import TraceAnalysis, TraceFinding
 
 _SHOWN = 200  # calls listed in the text output; --json has them all
 DEFAULT_WINDOW = "2m"
@@ -79,6 +81,9 @@ def _span(text: str) -> timedelta:
 
 def _is_trace(path: Path) -> bool:
     """By name (ljs_trace_…), else by the first non-empty line (a trace header or record)."""
+    from wizard.core import tracelog
+    from wizard.core.storage import open_log_text
+
     if tracelog.is_trace_name(path):
         return True
     if path.name.lower().startswith("http_access"):
@@ -96,6 +101,8 @@ def _is_trace(path: Path) -> bool:
 
 
 def _around(args: argparse.Namespace, profile) -> datetime | None:
+    from wizard.core.accesslog import parse_since
+
     if not args.around:
         return None
     if args.around.strip().lower() == "last-test":
@@ -121,6 +128,10 @@ def _around(args: argparse.Namespace, profile) -> datetime | None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> Outcome:
+    from wizard.core.accesslog import analyze, certificate_user, parse_since
+    from wizard.core.logjoin import JOIN_SECONDS, join_logs
+    from wizard.core.tracelog import analyze_traces
+
     since = parse_since(args.since) if args.since else None
     users: list[str] = []
     certificate_users: list[str] = []
@@ -226,6 +237,8 @@ def _finding_line(finding: TraceFinding) -> list[str]:
 
 
 def render_traces(traces: TraceAnalysis, joined: JoinedLogs) -> str:
+    from wizard.core.verdicts import trace_file
+
     files = len(traces.files)
     nodes = len({f.node for f in traces.files})
     malformed = traces.malformed
@@ -279,6 +292,8 @@ def render_traces(traces: TraceAnalysis, joined: JoinedLogs) -> str:
 
 
 def render(analysis: LogAnalysis, joined: JoinedLogs | None = None) -> str:
+    from wizard.core.verdicts import Verdict
+
     traced = {id(c.call): c.findings for c in joined.calls} if joined else {}
     nodes = len({f.node for f in analysis.files})
     files, malformed = len(analysis.files), analysis.malformed
