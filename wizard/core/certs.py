@@ -138,7 +138,7 @@ def _legacy_signature_verifies(cert: x509.Certificate, issuer: x509.Certificate)
     try:
         if isinstance(key, rsa.RSAPublicKey):
             rsa_padding = parameters or padding.PKCS1v15()
-            key.verify(cert.signature, cert.tbs_certificate_bytes, rsa_padding, algorithm)
+            key.verify(cert.signature, cert.tbs_certificate_bytes, rsa_padding, algorithm)  # type: ignore[arg-type]
         elif isinstance(key, ec.EllipticCurvePublicKey):
             key.verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(algorithm))
         elif isinstance(key, dsa.DSAPublicKey):

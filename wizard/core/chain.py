@@ -761,7 +761,7 @@ def check_server_chain(
         host=host,
         links=tuple(links),
         root=root.certificate if root is not None else None,
-        valid_for_host=valid and root.sha256 in trusted_fingerprints,
+        valid_for_host=valid and root is not None and root.sha256 in trusted_fingerprints,
         problems=tuple(dict.fromkeys(problems)),
     )
 

@@ -152,6 +152,7 @@ def check_expiry(
             days=days, date=day, how=_how(profile.name, profile.environment)
         )
     elif status is Expiry.DUE:
+        assert start is not None  # the branch above took a certificate without a start
         used = int((at - start) / (end - start) * 100)
         advice = ADVICE["due_lifetime"].format(
             used=used,
@@ -288,7 +289,9 @@ def ics_fold(line: str) -> str:
     never splitting a UTF-8 character."""
     if len(line.encode("utf-8")) <= 75:
         return line
-    parts, current, size = [], [], 0
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
     for char in line:
         width = len(char.encode("utf-8"))
         if size + width > (75 if not parts else 74):  # continuation lines start with a space

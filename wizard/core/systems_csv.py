@@ -156,7 +156,8 @@ def _row(values: dict[str, str], line: int) -> SystemRow:
         validate_profile_name(profile)
     except WizardError as exc:
         problems.append(exc.message)
-    subject = SubjectFields(**{_SUBJECT_COLUMNS[k]: values.get(k, "") for k in _SUBJECT_COLUMNS})
+    fields = {_SUBJECT_COLUMNS[k]: values.get(k, "") for k in _SUBJECT_COLUMNS}
+    subject = SubjectFields(**fields)  # type: ignore[arg-type]  # str fields only
     problems += [p.message for p in subject.problems()]
     env = values.get("env", "").lower() or None
     if env is not None and env not in ("neo", "cf"):

@@ -40,7 +40,7 @@ class Verdict(StrEnum):
         return VERDICTS[self]
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # the verdict's title, not str.title()
         return tr(CONTEXT, VERDICTS[self].title)
 
     @property
