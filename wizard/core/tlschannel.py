@@ -10,13 +10,78 @@ from __future__ import annotations
 
 import select
 import socket
+import threading
 import time
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from OpenSSL import SSL
 
 READ = 65536
 _WROTE_CERTIFICATE = b"SSLv3/TLS write client certificate"
 _READ_CERT_REQUEST = b"SSLv3/TLS read server certificate request"
+
+
+class Hangup:
+    """Ends a job's connections at once from another thread (the window's Cancel).
+
+    A job runs `with hangup.active():`; every socket the transport opens meanwhile is `watch`ed,
+    and `hang_up()` shuts them down, which wakes a connect, recv or select waiting on them: the
+    job fails at once instead of waiting out its network timeout. Thread-safe.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._hung_up = False
+
+    @property
+    def hung_up(self) -> bool:
+        with self._lock:
+            return self._hung_up
+
+    def hang_up(self) -> None:
+        with self._lock:
+            self._hung_up = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            if not self._hung_up:
+                self._sockets.add(sock)
+                return
+        sock.close()  # hung up before it was opened: any use of it fails at once
+
+    @contextmanager
+    def active(self) -> Iterator[Hangup]:
+        """Make this the hangup of the sockets this thread opens until the block ends."""
+        token = _current.set(self)
+        try:
+            yield self
+        finally:
+            _current.reset(token)
+
+
+_current: ContextVar[Hangup | None] = ContextVar("tlschannel_hangup", default=None)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # closed already, or never connected
+
+
+def watch(sock: socket.socket) -> socket.socket:
+    """Put `sock` under the current thread's Hangup (if any); returns `sock`."""
+    hangup = _current.get()
+    if hangup is not None:
+        hangup.watch(sock)
+    return sock
 
 
 class NotTls(Exception):
@@ -43,7 +108,7 @@ class TlsChannel:
         *,
         keep_first: int = 16,
     ) -> None:
-        self.sock = sock
+        self.sock = watch(sock)
         self.conn = conn
         self.deadline = deadline
         self.where = where
@@ -63,6 +128,9 @@ class TlsChannel:
         return _READ_CERT_REQUEST in self.states
 
     def _remaining(self) -> float:
+        hangup = _current.get()
+        if hangup is not None and hangup.hung_up:
+            raise EOFError  # cancelled: as if the server had closed
         left = self.deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError

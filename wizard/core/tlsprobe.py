@@ -31,7 +31,7 @@ from OpenSSL import SSL
 
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
-from wizard.core.tlschannel import NotTls, TlsChannel, ssl_reasons
+from wizard.core.tlschannel import NotTls, TlsChannel, ssl_reasons, watch
 
 DEFAULT_PORT = 443
 DEFAULT_TIMEOUT = 10.0
@@ -373,7 +373,7 @@ def _connect(
         ) from None
     last: OSError | None = None
     for family, kind, proto, _, address in infos:
-        sock = socket.socket(family, kind, proto)
+        sock = watch(socket.socket(family, kind, proto))  # Cancel shuts it down at once
         sock.settimeout(_remaining(deadline))
         try:
             sock.connect(address)

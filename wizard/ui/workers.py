@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThrea
 
 from wizard.core.errors import WizardError
 from wizard.core.profiles import Artefact, Profile, ProfileStore
+from wizard.core.tlschannel import Hangup
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +36,17 @@ class Cancelled(WizardError):
 
 
 class CancelToken:
-    """Cancel or commit, whichever comes first; thread-safe."""
+    """Cancel or commit, whichever comes first; thread-safe.
+
+    Cancel also hangs up the job's network connections (`hangup`): a fetch or a call waiting
+    on the network ends at once instead of waiting out its timeout.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._cancelled = False
         self._committed = False
+        self.hangup = Hangup()
 
     @property
     def cancelled(self) -> bool:
@@ -58,7 +64,8 @@ class CancelToken:
             if self._committed:
                 return False
             self._cancelled = True
-            return True
+        self.hangup.hang_up()
+        return True
 
     def commit(self) -> None:
         """Called by the job before its first write; raises Cancelled when cancelled already."""
@@ -148,7 +155,8 @@ class Job(QRunnable):
         self.thread_name = threading.current_thread().name
         started = time.perf_counter()
         try:
-            result = self.function(*self.args, **self.kwargs)
+            with self.token.hangup.active():
+                result = self.function(*self.args, **self.kwargs)
         except Cancelled:
             self._emit(self.signals.cancelled)
             return
@@ -159,6 +167,9 @@ class Job(QRunnable):
                 self._emit(self.signals.failed, exc)
             return
         except Exception as exc:
+            if self.token.cancelled:  # a hung-up connection may fail in any way
+                self._emit(self.signals.cancelled)
+                return
             log.exception("job %s failed", getattr(self.function, "__name__", self.function))
             self._emit(self.signals.failed, _bug(exc))
             return

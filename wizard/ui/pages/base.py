@@ -111,7 +111,7 @@ class Page(QWizardPage):
 
     def cancel_job(self) -> None:
         """Cancel takes effect at once: the job is abandoned (its token stops it writing
-        anything; a network wait ends in the background), unless it is already saving."""
+        anything and hangs up its network connections), unless it is already saving."""
         if self._token is None or self.job is None:
             return
         if self._token.cancel():
