@@ -715,7 +715,7 @@
 <context>
     <name>KeyPage</name>
     <message>
-        <location filename="../wizard/ui/pages/key.py" line="+139"/>
+        <location filename="../wizard/ui/pages/key.py" line="+140"/>
         <source>The key pair is made on this computer and never leaves it; the CA only sees the request (CSR). Only the common name is required: it may be any name the tenant administrators recognise, without leading or trailing spaces.</source>
         <translation>Das Schlüsselpaar wird auf diesem Computer erzeugt und verlässt ihn nie; die CA sieht nur die Anforderung (CSR). Nur der Common Name ist Pflicht: Er darf jeder Name sein, den die Tenant-Administratoren wiedererkennen, ohne Leerzeichen am Anfang oder Ende.</translation>
     </message>
@@ -911,7 +911,7 @@
 <context>
     <name>SecretPrompt</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="+285"/>
+        <location filename="../wizard/ui/workers.py" line="+296"/>
         <source>Passphrase needed</source>
         <translation>Passphrase erforderlich</translation>
     </message>
@@ -1477,7 +1477,7 @@
 <context>
     <name>TenantPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant.py" line="+57"/>
+        <location filename="../wizard/ui/pages/tenant.py" line="+58"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
         <translation>Benennen Sie das Sendersystem (das System, das den Tenant aufrufen wird) und fügen Sie die Endpunkt-URL des Integrationsflusses ein, oder nur den Runtime-Host des Tenants.</translation>
     </message>
@@ -1967,14 +1967,42 @@
     </message>
 </context>
 <context>
+    <name>aia</name>
+    <message>
+        <location filename="../wizard/core/aia.py" line="+51"/>
+        <source>the AIA address {url} sent more than {size} KB, which is not an issuer certificate</source>
+        <translation>die AIA-Adresse {url} hat mehr als {size} KB gesendet, was kein Zertifikat einer ausstellenden Stelle ist</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the AIA address {url} did not answer within {timeout:g} s</source>
+        <translation>die AIA-Adresse {url} hat nicht innerhalb von {timeout:g} s geantwortet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the AIA address {url} answered HTTP {status}</source>
+        <translation>die AIA-Adresse {url} hat mit HTTP {status} geantwortet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the AIA address {url} could not be fetched ({reason})</source>
+        <translation>die AIA-Adresse {url} konnte nicht abgerufen werden ({reason})</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the AIA address {url} sent no valid answer ({reason})</source>
+        <translation>die AIA-Adresse {url} hat keine gültige Antwort gesendet ({reason})</translation>
+    </message>
+</context>
+<context>
     <name>analyze_log</name>
     <message>
-        <location filename="../wizard/commands/analyze_log.py" line="+72"/>
+        <location filename="../wizard/commands/analyze_log.py" line="+74"/>
         <source>{text!r} is not a span; give seconds, minutes or hours like 90s, 5m or 1h.</source>
         <translation>{text!r} ist keine Zeitspanne; geben Sie Sekunden, Minuten oder Stunden an, etwa 90s, 5m oder 1h.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+38"/>
         <source>--around last-test needs --profile (whose last test call counts).</source>
         <translation>--around last-test braucht --profile (dessen letzter Testaufruf zählt).</translation>
     </message>
@@ -1984,7 +2012,7 @@
         <translation>Profil {profile!r} hat noch keinen Testaufruf. Führen Sie cpi-cert-wizard test-call --profile {name} aus, oder geben Sie die Zeit an: --around 2021-04-12T10:30.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+26"/>
         <source>Profile {profile!r} has no certificate with a common name yet, so its calls cannot be recognised in a log. Import the certificate first, or filter with --path and --since instead.</source>
         <translation>Profil {profile!r} hat noch kein Zertifikat mit einem Common Name, daher lassen sich seine Aufrufe in einem Protokoll nicht erkennen. Importieren Sie zuerst das Zertifikat, oder filtern Sie stattdessen mit --path und --since.</translation>
     </message>
@@ -2029,24 +2057,24 @@
         <translation>{title} ({file}, Zeile {line})</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Default trace: {files} ({nodes}): {records} records, {unreadable} skipped.</source>
         <translation>Standard-Trace: {files} ({nodes}): {records} Einträge, {unreadable} übersprungen.</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+52"/>
+        <location line="+54"/>
         <source>%n file(s)</source>
         <translation>%n Datei(en)</translation>
     </message>
     <message>
-        <location line="-51"/>
-        <location line="+52"/>
+        <location line="-53"/>
+        <location line="+54"/>
         <source>%n node(s)</source>
         <translation>%n Knoten</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-52"/>
         <source>%n unreadable line(s)</source>
         <translation>%n unlesbare Zeile(n)</translation>
     </message>
@@ -2081,7 +2109,7 @@
         <translation>Abgelehnte Aufrufe, beantwortet von Knoten, deren Trace-Datei hier fehlt:</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Read {files} ({nodes}): {calls} calls, {malformed} skipped.</source>
         <translation>{files} ({nodes}) gelesen: {calls} Aufrufe, {malformed} übersprungen.</translation>
     </message>
@@ -2823,7 +2851,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+114"/>
+        <location filename="../wizard/core/enrollment.py" line="+120"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>Profil {name!r} hat bereits einen Schlüssel ({key}); seine CSR ist {csr}. Um ihn zu ersetzen (Erneuerung oder verlorene CSR), führen Sie den Befehl erneut mit --new-key aus; das aktuelle Zertifikat funktioniert weiter, bis Sie das neue einsetzen.</translation>
     </message>
@@ -2838,7 +2866,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Profil {name!r} hat noch kein Zertifikat. Importieren Sie zuerst die Antwort der CA: cpi-cert-wizard import-reply --profile {name} DATEI</translation>
     </message>
     <message>
-        <location line="+137"/>
+        <location line="+142"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>Profil {name!r} hat keine Zertifikatsanforderung, daher kann keine Antwort einer CA dazu gehören. Erstellen Sie zuerst eine: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -2878,12 +2906,17 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Das Feld &apos;key&apos; in {file} ist kein lesbarer privater PEM-Schlüssel.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+55"/>
         <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
         <translation>{file} existiert bereits und wurde beibehalten. Bestätigen Sie das Ersetzen (--force auf der Befehlszeile) oder wählen Sie ein anderes --out.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+18"/>
+        <source>The PKCS#12 password needs {count} characters or more, on one line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>--out {file}: the keystore is a .p12 (or .pfx) file, and {suffix} is the name of one of the public files written next to it. Give --out NAME.p12 or a folder.</source>
         <translation>--out {file}: der Keystore ist eine .p12- (oder .pfx-)Datei, und {suffix} ist die Endung einer der öffentlichen Dateien, die daneben geschrieben werden. Geben Sie --out NAME.p12 oder einen Ordner an.</translation>
     </message>
@@ -2893,9 +2926,14 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>--out {file}: geben Sie dem Keystore einen Namen mit der Endung .p12 oder .pfx.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
         <translation>Der Schlüssel von Profil {name!r} gehört nicht zu seinem gespeicherten Zertifikat (der Schlüssel wurde nach dem Import ersetzt). Importieren Sie das Zertifikat für den neuen Schlüssel, oder exportieren Sie die alte .p12 aus dem Archivordner des Profils.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>not stored: no keyring, the password you chose</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2929,7 +2967,7 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>export_p12</name>
     <message>
-        <location filename="../wizard/commands/export_p12.py" line="+61"/>
+        <location filename="../wizard/commands/export_p12.py" line="+78"/>
         <source>Password: {password}</source>
         <translation>Passwort: {password}</translation>
     </message>
@@ -2980,6 +3018,26 @@ SAP-Vertrauensliste. Dann:</translation>
     </message>
     <message>
         <location line="+22"/>
+        <source>a password file</source>
+        <translation type="unfinished">eine Passwortdatei</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>New PKCS#12 password: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The same password again: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The two entries differ; nothing was exported. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>{files} exist(s) already. Replace? [y/N] </source>
         <translation>{files} existiert/existieren bereits. Ersetzen? [j/N] </translation>
     </message>
@@ -3697,18 +3755,23 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Die Kette endet bei &apos;{subject}&apos;, das am {date} abgelaufen ist. Es war das historische Root-Zertifikat des Neo-Load-Balancers von SAP, und davon abhängige Zertifikate funktionieren nicht mehr. Besorgen Sie ein neues Zertifikat von einer CA, deren Root-Zertifikat auf {version} steht.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/chain.py" line="+407"/>
+        <location filename="../wizard/core/chain.py" line="+356"/>
+        <source>No certificate was given. Import the file the CA sent back.</source>
+        <translation>Es wurde kein Zertifikat angegeben. Importieren Sie die Datei, die die CA zurückgeschickt hat.</translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
         <translation> Trotzdem akzeptiert, weil {flag} angegeben wurde: der Load Balancer von SAP verwirft dieses Zertifikat im TLS-Handshake, es kann also keinen Sender bei Cloud Integration authentifizieren.</translation>
     </message>
     <message>
         <location line="+32"/>
-        <location line="+285"/>
+        <location line="+277"/>
         <source> Also tried: {sources}.</source>
         <translation> Ebenfalls versucht: {sources}.</translation>
     </message>
     <message>
-        <location line="-276"/>
+        <location line="-268"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>seine Signatur lässt sich mit dem Schlüssel von &apos;{issuer}&apos; aus {origin} nicht prüfen, einem anderen CA-Zertifikat mit demselben Namen</translation>
     </message>
@@ -3743,7 +3806,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Prüfen Sie die Uhr des Computers, oder warten Sie bis zu diesem Datum.</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+59"/>
         <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
         <translation>Erstellen Sie eine neue CSR mit --key-type rsa-3072 (oder ec-p256) und lassen Sie sie erneut signieren.</translation>
     </message>
@@ -5642,7 +5705,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>eine Datei mit akzeptierten Client-Root-Zertifikaten</translation>
     </message>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+312"/>
+        <location filename="../wizard/core/testcall.py" line="+313"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>Dieser Aufruf sendet neben dem Client-Zertifikat einen Authorization-Header. SAP-KBA 3584034: Ein Sender, der Basic-Authentifizierung und Client-Zertifikate zum Tenant mischt, erhält durch TLS-Session-Wiederverwendung sporadische 401; verwenden Sie eine Authentifizierungsart pro Sender.</translation>
     </message>
@@ -6087,7 +6150,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+102"/>
+        <location filename="../wizard/core/trust.py" line="+103"/>
         <source>an SAP trust list</source>
         <translation>eine SAP-Vertrauensliste</translation>
     </message>
@@ -6112,7 +6175,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>die mit dem Assistenten ausgelieferte SAP-Vertrauensliste</translation>
     </message>
     <message>
-        <location line="+144"/>
+        <location line="+149"/>
         <source>a CA certificate file</source>
         <translation>eine CA-Zertifikatsdatei</translation>
     </message>
@@ -6408,12 +6471,12 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>workers</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="-252"/>
+        <location filename="../wizard/ui/workers.py" line="-262"/>
         <source>Cancelled; nothing was written.</source>
         <translation>Abgebrochen; nichts wurde geschrieben.</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+92"/>
         <source>Something went wrong that is not your fault (%1). Please report it with the log; nothing half-written was kept.</source>
         <translation>Etwas ist schiefgegangen, wofür Sie nichts können (%1). Bitte melden Sie es mit dem Protokoll; nichts halb Geschriebenes wurde behalten.</translation>
     </message>

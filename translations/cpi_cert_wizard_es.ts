@@ -715,7 +715,7 @@
 <context>
     <name>KeyPage</name>
     <message>
-        <location filename="../wizard/ui/pages/key.py" line="+139"/>
+        <location filename="../wizard/ui/pages/key.py" line="+140"/>
         <source>The key pair is made on this computer and never leaves it; the CA only sees the request (CSR). Only the common name is required: it may be any name the tenant administrators recognise, without leading or trailing spaces.</source>
         <translation>El par de claves se genera en este ordenador y nunca sale de él; la CA solo ve la solicitud (CSR). Solo el nombre común es obligatorio: puede ser cualquier nombre que reconozcan los administradores del tenant, sin espacios al principio ni al final.</translation>
     </message>
@@ -911,7 +911,7 @@
 <context>
     <name>SecretPrompt</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="+285"/>
+        <location filename="../wizard/ui/workers.py" line="+296"/>
         <source>Passphrase needed</source>
         <translation>Se necesita la frase de contraseña</translation>
     </message>
@@ -1477,7 +1477,7 @@
 <context>
     <name>TenantPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant.py" line="+57"/>
+        <location filename="../wizard/ui/pages/tenant.py" line="+58"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
         <translation>Dé un nombre al sistema emisor (el sistema que llamará al tenant) y pegue la URL del punto final del flujo de integración, o solo el host de tiempo de ejecución del tenant.</translation>
     </message>
@@ -1967,14 +1967,42 @@
     </message>
 </context>
 <context>
+    <name>aia</name>
+    <message>
+        <location filename="../wizard/core/aia.py" line="+51"/>
+        <source>the AIA address {url} sent more than {size} KB, which is not an issuer certificate</source>
+        <translation>la dirección AIA {url} envió más de {size} KB, lo que no es un certificado de emisor</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the AIA address {url} did not answer within {timeout:g} s</source>
+        <translation>la dirección AIA {url} no respondió en {timeout:g} s</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the AIA address {url} answered HTTP {status}</source>
+        <translation>la dirección AIA {url} respondió HTTP {status}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the AIA address {url} could not be fetched ({reason})</source>
+        <translation>no se pudo obtener la dirección AIA {url} ({reason})</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the AIA address {url} sent no valid answer ({reason})</source>
+        <translation>la dirección AIA {url} no envió una respuesta válida ({reason})</translation>
+    </message>
+</context>
+<context>
     <name>analyze_log</name>
     <message>
-        <location filename="../wizard/commands/analyze_log.py" line="+72"/>
+        <location filename="../wizard/commands/analyze_log.py" line="+74"/>
         <source>{text!r} is not a span; give seconds, minutes or hours like 90s, 5m or 1h.</source>
         <translation>{text!r} no es un intervalo de tiempo; indique segundos, minutos u horas, como 90s, 5m o 1h.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+38"/>
         <source>--around last-test needs --profile (whose last test call counts).</source>
         <translation>--around last-test necesita --profile (el perfil cuya última llamada de prueba se toma).</translation>
     </message>
@@ -1984,7 +2012,7 @@
         <translation>El perfil {profile!r} aún no tiene ninguna llamada de prueba. Ejecute cpi-cert-wizard test-call --profile {name} o indique la hora: --around 2021-04-12T10:30.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+26"/>
         <source>Profile {profile!r} has no certificate with a common name yet, so its calls cannot be recognised in a log. Import the certificate first, or filter with --path and --since instead.</source>
         <translation>El perfil {profile!r} aún no tiene un certificado con nombre común, así que sus llamadas no se pueden reconocer en un log. Importe primero el certificado o filtre con --path y --since.</translation>
     </message>
@@ -2029,24 +2057,24 @@
         <translation>{title} ({file}, línea {line})</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Default trace: {files} ({nodes}): {records} records, {unreadable} skipped.</source>
         <translation>Default trace: {files} ({nodes}): {records} registros, {unreadable} omitidos.</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+52"/>
+        <location line="+54"/>
         <source>%n file(s)</source>
         <translation>%n archivo(s)</translation>
     </message>
     <message>
-        <location line="-51"/>
-        <location line="+52"/>
+        <location line="-53"/>
+        <location line="+54"/>
         <source>%n node(s)</source>
         <translation>%n nodo(s)</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-52"/>
         <source>%n unreadable line(s)</source>
         <translation>%n línea(s) ilegible(s)</translation>
     </message>
@@ -2081,7 +2109,7 @@
         <translation>Llamadas rechazadas respondidas por nodos sin archivo de trace aquí:</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Read {files} ({nodes}): {calls} calls, {malformed} skipped.</source>
         <translation>Leídos {files} ({nodes}): {calls} llamadas, {malformed} omitidas.</translation>
     </message>
@@ -2822,7 +2850,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+114"/>
+        <location filename="../wizard/core/enrollment.py" line="+120"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>El perfil {name!r} ya tiene una clave ({key}); su CSR es {csr}. Para sustituirla (renovación o CSR perdida), vuelva a ejecutar el comando con --new-key; el certificado actual sigue funcionando hasta que instale el nuevo.</translation>
     </message>
@@ -2837,7 +2865,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>El perfil {name!r} aún no tiene certificado. Importe primero la respuesta de la CA: cpi-cert-wizard import-reply --profile {name} FILE</translation>
     </message>
     <message>
-        <location line="+137"/>
+        <location line="+142"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>El perfil {name!r} no tiene ninguna solicitud de certificado, así que ninguna respuesta de la CA puede corresponderle. Cree primero una: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -2877,12 +2905,17 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>El campo &apos;key&apos; de {file} no es una clave privada PEM legible.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+55"/>
         <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
         <translation>{file} ya existe y se ha conservado. Confirme para sustituirlo (--force en la línea de comandos) o elija otro --out.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+18"/>
+        <source>The PKCS#12 password needs {count} characters or more, on one line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>--out {file}: the keystore is a .p12 (or .pfx) file, and {suffix} is the name of one of the public files written next to it. Give --out NAME.p12 or a folder.</source>
         <translation>--out {file}: el almacén de claves es un archivo .p12 (o .pfx), y {suffix} es la extensión de uno de los archivos públicos que se escriben a su lado. Indique --out NOMBRE.p12 o una carpeta.</translation>
     </message>
@@ -2892,9 +2925,14 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>--out {file}: dé al almacén de claves un nombre que termine en .p12 o .pfx.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
         <translation>La clave del perfil {name!r} no corresponde a su certificado guardado (la clave se sustituyó después de la importación). Importe el certificado de la clave nueva o exporte el .p12 anterior desde la carpeta de archivado del perfil.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>not stored: no keyring, the password you chose</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2928,7 +2966,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>export_p12</name>
     <message>
-        <location filename="../wizard/commands/export_p12.py" line="+61"/>
+        <location filename="../wizard/commands/export_p12.py" line="+78"/>
         <source>Password: {password}</source>
         <translation>Contraseña: {password}</translation>
     </message>
@@ -2979,6 +3017,26 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     </message>
     <message>
         <location line="+22"/>
+        <source>a password file</source>
+        <translation type="unfinished">un archivo de contraseña</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>New PKCS#12 password: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The same password again: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The two entries differ; nothing was exported. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>{files} exist(s) already. Replace? [y/N] </source>
         <translation>{files} ya existe(n). ¿Sustituir? [s/N] </translation>
     </message>
@@ -3696,18 +3754,23 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>la cadena termina en &apos;{subject}&apos;, que caducó el {date}. Era la raíz histórica del equilibrador de carga de Neo de SAP y los certificados que dependen de ella ya no funcionan. Obtenga un certificado nuevo de una CA cuya raíz figure en {version}.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/chain.py" line="+407"/>
+        <location filename="../wizard/core/chain.py" line="+356"/>
+        <source>No certificate was given. Import the file the CA sent back.</source>
+        <translation>No se indicó ningún certificado. Importe el archivo que devolvió la CA.</translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
         <translation> Aceptado de todos modos porque se indicó {flag}: el balanceador de carga de SAP descartará este certificado en el handshake TLS, así que no puede autenticar a un emisor ante Cloud Integration.</translation>
     </message>
     <message>
         <location line="+32"/>
-        <location line="+285"/>
+        <location line="+277"/>
         <source> Also tried: {sources}.</source>
         <translation> También se ha probado: {sources}.</translation>
     </message>
     <message>
-        <location line="-276"/>
+        <location line="-268"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>su firma no se puede verificar con la clave de &apos;{issuer}&apos; de {origin}, otro certificado de CA con el mismo nombre</translation>
     </message>
@@ -3742,7 +3805,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Compruebe el reloj del ordenador o espere hasta esa fecha.</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+59"/>
         <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
         <translation>Cree una CSR nueva con --key-type rsa-3072 (o ec-p256) y pida que la firmen de nuevo.</translation>
     </message>
@@ -5641,7 +5704,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>un archivo de certificados raíz de cliente aceptados</translation>
     </message>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+312"/>
+        <location filename="../wizard/core/testcall.py" line="+313"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>Esta llamada envía una cabecera Authorization además del certificado de cliente. KBA de SAP 3584034: un emisor que mezcla autenticación Basic y certificados de cliente hacia el tenant recibe 401 intermitentes por la reutilización de sesiones TLS; use un solo tipo de autenticación por emisor.</translation>
     </message>
@@ -6086,7 +6149,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+102"/>
+        <location filename="../wizard/core/trust.py" line="+103"/>
         <source>an SAP trust list</source>
         <translation>una lista de confianza de SAP</translation>
     </message>
@@ -6111,7 +6174,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>la lista de confianza de SAP incluida con el asistente</translation>
     </message>
     <message>
-        <location line="+144"/>
+        <location line="+149"/>
         <source>a CA certificate file</source>
         <translation>un archivo de certificado de CA</translation>
     </message>
@@ -6407,12 +6470,12 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>workers</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="-252"/>
+        <location filename="../wizard/ui/workers.py" line="-262"/>
         <source>Cancelled; nothing was written.</source>
         <translation>Cancelado; no se ha escrito nada.</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+92"/>
         <source>Something went wrong that is not your fault (%1). Please report it with the log; nothing half-written was kept.</source>
         <translation>Algo ha fallado y no es culpa suya (%1). Notifíquelo adjuntando el log; no se ha conservado nada a medio escribir.</translation>
     </message>

@@ -715,7 +715,7 @@
 <context>
     <name>KeyPage</name>
     <message>
-        <location filename="../wizard/ui/pages/key.py" line="+139"/>
+        <location filename="../wizard/ui/pages/key.py" line="+140"/>
         <source>The key pair is made on this computer and never leaves it; the CA only sees the request (CSR). Only the common name is required: it may be any name the tenant administrators recognise, without leading or trailing spaces.</source>
         <translation>La paire de clés est générée sur cet ordinateur et ne le quitte jamais&#xa0;; l&apos;AC ne voit que la demande (CSR). Seul le nom commun est obligatoire&#xa0;: tout nom que les administrateurs du tenant reconnaîtront, sans espace au début ni à la fin.</translation>
     </message>
@@ -911,7 +911,7 @@
 <context>
     <name>SecretPrompt</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="+285"/>
+        <location filename="../wizard/ui/workers.py" line="+296"/>
         <source>Passphrase needed</source>
         <translation>Phrase secrète requise</translation>
     </message>
@@ -1477,7 +1477,7 @@
 <context>
     <name>TenantPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant.py" line="+57"/>
+        <location filename="../wizard/ui/pages/tenant.py" line="+58"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
         <translation>Nommez le système émetteur (celui qui appellera le tenant) et collez l&apos;URL du point de terminaison du flux d&apos;intégration, ou simplement l&apos;hôte d&apos;exécution du tenant.</translation>
     </message>
@@ -1967,14 +1967,42 @@
     </message>
 </context>
 <context>
+    <name>aia</name>
+    <message>
+        <location filename="../wizard/core/aia.py" line="+51"/>
+        <source>the AIA address {url} sent more than {size} KB, which is not an issuer certificate</source>
+        <translation>l&apos;adresse AIA {url} a envoyé plus de {size} Ko, ce qui n&apos;est pas un certificat d&apos;émetteur</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the AIA address {url} did not answer within {timeout:g} s</source>
+        <translation>l&apos;adresse AIA {url} n&apos;a pas répondu en {timeout:g} s</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the AIA address {url} answered HTTP {status}</source>
+        <translation>l&apos;adresse AIA {url} a répondu HTTP {status}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the AIA address {url} could not be fetched ({reason})</source>
+        <translation>l&apos;adresse AIA {url} n&apos;a pas pu être récupérée ({reason})</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the AIA address {url} sent no valid answer ({reason})</source>
+        <translation>l&apos;adresse AIA {url} n&apos;a envoyé aucune réponse valide ({reason})</translation>
+    </message>
+</context>
+<context>
     <name>analyze_log</name>
     <message>
-        <location filename="../wizard/commands/analyze_log.py" line="+72"/>
+        <location filename="../wizard/commands/analyze_log.py" line="+74"/>
         <source>{text!r} is not a span; give seconds, minutes or hours like 90s, 5m or 1h.</source>
         <translation>{text!r} n&apos;est pas une durée&#xa0;; indiquez des secondes, des minutes ou des heures, p. ex. 90s, 5m ou 1h.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+38"/>
         <source>--around last-test needs --profile (whose last test call counts).</source>
         <translation>--around last-test nécessite --profile (le profil dont le dernier appel de test fait foi).</translation>
     </message>
@@ -1984,7 +2012,7 @@
         <translation>Le profil {profile!r} n&apos;a encore aucun appel de test. Exécutez cpi-cert-wizard test-call --profile {name}, ou indiquez l&apos;heure&#xa0;: --around 2021-04-12T10:30.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+26"/>
         <source>Profile {profile!r} has no certificate with a common name yet, so its calls cannot be recognised in a log. Import the certificate first, or filter with --path and --since instead.</source>
         <translation>Le profil {profile!r} n&apos;a pas encore de certificat avec un nom commun&#xa0;: ses appels ne peuvent donc pas être reconnus dans un journal. Importez d&apos;abord le certificat, ou filtrez plutôt avec --path et --since.</translation>
     </message>
@@ -2029,24 +2057,24 @@
         <translation>{title} ({file} ligne {line})</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Default trace: {files} ({nodes}): {records} records, {unreadable} skipped.</source>
         <translation>Trace par défaut&#xa0;: {files} ({nodes})&#xa0;: {records} enregistrements, {unreadable} ignorée(s).</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+52"/>
+        <location line="+54"/>
         <source>%n file(s)</source>
         <translation>%n fichier(s)</translation>
     </message>
     <message>
-        <location line="-51"/>
-        <location line="+52"/>
+        <location line="-53"/>
+        <location line="+54"/>
         <source>%n node(s)</source>
         <translation>%n nœud(s)</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-52"/>
         <source>%n unreadable line(s)</source>
         <translation>%n ligne(s) illisible(s)</translation>
     </message>
@@ -2081,7 +2109,7 @@
         <translation>Appels refusés auxquels ont répondu des nœuds dont le fichier de trace n&apos;est pas ici&#xa0;:</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Read {files} ({nodes}): {calls} calls, {malformed} skipped.</source>
         <translation>Lu {files} ({nodes})&#xa0;: {calls} appels, {malformed} ignorée(s).</translation>
     </message>
@@ -2822,7 +2850,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+114"/>
+        <location filename="../wizard/core/enrollment.py" line="+120"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>Le profil {name!r} a déjà une clé ({key})&#xa0;; sa CSR est {csr}. Pour la remplacer (renouvellement, ou CSR perdue), relancez avec --new-key&#xa0;; le certificat actuel continue de fonctionner jusqu&apos;à ce que vous déployiez le nouveau.</translation>
     </message>
@@ -2837,7 +2865,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Le profil {name!r} n&apos;a pas encore de certificat. Importez d&apos;abord la réponse de l&apos;AC&#xa0;: cpi-cert-wizard import-reply --profile {name} FICHIER</translation>
     </message>
     <message>
-        <location line="+137"/>
+        <location line="+142"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>Le profil {name!r} n&apos;a pas de demande de certificat&#xa0;: aucune réponse d&apos;AC ne peut donc lui correspondre. Créez-en d&apos;abord une&#xa0;: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -2877,12 +2905,17 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Le champ «&#xa0;key&#xa0;» de {file} n&apos;est pas une clé privée PEM lisible.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+55"/>
         <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
         <translation>{file} existe déjà et a été conservé. Confirmez pour le remplacer (--force en ligne de commande), ou choisissez un autre --out.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+18"/>
+        <source>The PKCS#12 password needs {count} characters or more, on one line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>--out {file}: the keystore is a .p12 (or .pfx) file, and {suffix} is the name of one of the public files written next to it. Give --out NAME.p12 or a folder.</source>
         <translation>--out {file}&#xa0;: le magasin de clés est un fichier .p12 (ou .pfx), et {suffix} est l&apos;extension d&apos;un des fichiers publics écrits à côté. Indiquez --out NOM.p12 ou un dossier.</translation>
     </message>
@@ -2892,9 +2925,14 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>--out {file}&#xa0;: donnez au magasin de clés un nom se terminant par .p12 ou .pfx.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
         <translation>La clé du profil {name!r} ne correspond pas à son certificat enregistré (la clé a été remplacée après l&apos;import). Importez le certificat de la nouvelle clé, ou exportez l&apos;ancien .p12 depuis le dossier d&apos;archive du profil.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>not stored: no keyring, the password you chose</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2928,7 +2966,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>export_p12</name>
     <message>
-        <location filename="../wizard/commands/export_p12.py" line="+61"/>
+        <location filename="../wizard/commands/export_p12.py" line="+78"/>
         <source>Password: {password}</source>
         <translation>Mot de passe&#xa0;: {password}</translation>
     </message>
@@ -2979,6 +3017,26 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     </message>
     <message>
         <location line="+22"/>
+        <source>a password file</source>
+        <translation type="unfinished">un fichier de mot de passe</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>New PKCS#12 password: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The same password again: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The two entries differ; nothing was exported. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>{files} exist(s) already. Replace? [y/N] </source>
         <translation>{files} existe(nt) déjà. Remplacer&#xa0;? [o/N] </translation>
     </message>
@@ -3696,18 +3754,23 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>la chaîne aboutit à «&#xa0;{subject}&#xa0;», qui a expiré le {date}. C&apos;était l&apos;ancienne racine du répartiteur de charge SAP Neo, et les certificats qui en dépendent ne fonctionnent plus. Obtenez un nouveau certificat auprès d&apos;une AC dont la racine figure dans {version}.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/chain.py" line="+407"/>
+        <location filename="../wizard/core/chain.py" line="+356"/>
+        <source>No certificate was given. Import the file the CA sent back.</source>
+        <translation>Aucun certificat n&apos;a été fourni. Importez le fichier que l&apos;AC vous a renvoyé.</translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
         <translation> Accepté malgré tout parce que {flag} a été indiqué&#xa0;: le répartiteur de charge de SAP écartera ce certificat pendant la négociation TLS, il ne peut donc pas authentifier un émetteur auprès de Cloud Integration.</translation>
     </message>
     <message>
         <location line="+32"/>
-        <location line="+285"/>
+        <location line="+277"/>
         <source> Also tried: {sources}.</source>
         <translation> Sources également essayées&#xa0;: {sources}.</translation>
     </message>
     <message>
-        <location line="-276"/>
+        <location line="-268"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>sa signature ne se vérifie pas avec la clé de «&#xa0;{issuer}&#xa0;» provenant de {origin}, un autre certificat d&apos;AC portant le même nom</translation>
     </message>
@@ -3742,7 +3805,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>Vérifiez l&apos;horloge de l&apos;ordinateur, ou attendez cette date.</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+59"/>
         <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
         <translation>Créez une nouvelle CSR avec --key-type rsa-3072 (ou ec-p256) et faites-la signer à nouveau.</translation>
     </message>
@@ -5641,7 +5704,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>un fichier de certificats racine client acceptés</translation>
     </message>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+312"/>
+        <location filename="../wizard/core/testcall.py" line="+313"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>Cet appel envoie un en-tête Authorization en plus du certificat client. KBA SAP 3584034&#xa0;: un émetteur qui mélange authentification Basic et certificats client vers le tenant reçoit des 401 intermittents à cause de la réutilisation des sessions TLS&#xa0;; utilisez un seul type d&apos;authentification par émetteur.</translation>
     </message>
@@ -6086,7 +6149,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+102"/>
+        <location filename="../wizard/core/trust.py" line="+103"/>
         <source>an SAP trust list</source>
         <translation>une liste de confiance SAP</translation>
     </message>
@@ -6111,7 +6174,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>la liste de confiance SAP fournie avec l&apos;assistant</translation>
     </message>
     <message>
-        <location line="+144"/>
+        <location line="+149"/>
         <source>a CA certificate file</source>
         <translation>un fichier de certificat d&apos;AC</translation>
     </message>
@@ -6407,12 +6470,12 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>workers</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="-252"/>
+        <location filename="../wizard/ui/workers.py" line="-262"/>
         <source>Cancelled; nothing was written.</source>
         <translation>Annulé&#xa0;; rien n&apos;a été écrit.</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+92"/>
         <source>Something went wrong that is not your fault (%1). Please report it with the log; nothing half-written was kept.</source>
         <translation>Une erreur s&apos;est produite, qui n&apos;est pas de votre fait (%1). Merci de la signaler avec le journal&#xa0;; rien de partiellement écrit n&apos;a été conservé.</translation>
     </message>

@@ -715,7 +715,7 @@
 <context>
     <name>KeyPage</name>
     <message>
-        <location filename="../wizard/ui/pages/key.py" line="+139"/>
+        <location filename="../wizard/ui/pages/key.py" line="+140"/>
         <source>The key pair is made on this computer and never leaves it; the CA only sees the request (CSR). Only the common name is required: it may be any name the tenant administrators recognise, without leading or trailing spaces.</source>
         <translation>鍵ペアはこのコンピューター上で生成され、外部に出ることはありません。CA が受け取るのは要求 (CSR) だけです。必須項目はコモンネームのみで、テナント管理者が識別できる任意の名前を指定できます (先頭と末尾に空白は使用できません)。</translation>
     </message>
@@ -911,7 +911,7 @@
 <context>
     <name>SecretPrompt</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="+285"/>
+        <location filename="../wizard/ui/workers.py" line="+296"/>
         <source>Passphrase needed</source>
         <translation>パスフレーズが必要です</translation>
     </message>
@@ -1476,7 +1476,7 @@
 <context>
     <name>TenantPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant.py" line="+57"/>
+        <location filename="../wizard/ui/pages/tenant.py" line="+58"/>
         <source>Name the sender system (the system that will call the tenant) and paste the endpoint URL of the integration flow, or just the tenant&apos;s runtime host.</source>
         <translation>送信側システム (テナントを呼び出すシステム) に名前を付け、統合フローのエンドポイント URL、またはテナントのランタイムホストだけを貼り付けてください。</translation>
     </message>
@@ -1966,14 +1966,42 @@
     </message>
 </context>
 <context>
+    <name>aia</name>
+    <message>
+        <location filename="../wizard/core/aia.py" line="+51"/>
+        <source>the AIA address {url} sent more than {size} KB, which is not an issuer certificate</source>
+        <translation>AIA アドレス {url} が {size} KB を超えるデータを送信しました。発行者の証明書ではありません</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>the AIA address {url} did not answer within {timeout:g} s</source>
+        <translation>AIA アドレス {url} が {timeout:g} 秒以内に応答しませんでした</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the AIA address {url} answered HTTP {status}</source>
+        <translation>AIA アドレス {url} が HTTP {status} を返しました</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the AIA address {url} could not be fetched ({reason})</source>
+        <translation>AIA アドレス {url} を取得できませんでした ({reason})</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the AIA address {url} sent no valid answer ({reason})</source>
+        <translation>AIA アドレス {url} から有効な応答がありませんでした ({reason})</translation>
+    </message>
+</context>
+<context>
     <name>analyze_log</name>
     <message>
-        <location filename="../wizard/commands/analyze_log.py" line="+72"/>
+        <location filename="../wizard/commands/analyze_log.py" line="+74"/>
         <source>{text!r} is not a span; give seconds, minutes or hours like 90s, 5m or 1h.</source>
         <translation>{text!r} は期間ではありません。90s、5m、1h のように秒、分、時間で指定してください。</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+38"/>
         <source>--around last-test needs --profile (whose last test call counts).</source>
         <translation>--around last-test には --profile が必要です (そのプロファイルの最後のテスト呼び出しが基準になります)。</translation>
     </message>
@@ -1983,7 +2011,7 @@
         <translation>プロファイル {profile!r} にはまだテスト呼び出しがありません。cpi-cert-wizard test-call --profile {name} を実行するか、時刻を指定してください: --around 2021-04-12T10:30。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+26"/>
         <source>Profile {profile!r} has no certificate with a common name yet, so its calls cannot be recognised in a log. Import the certificate first, or filter with --path and --since instead.</source>
         <translation>プロファイル {profile!r} にはまだコモンネームを持つ証明書がないため、ログ内でその呼び出しを識別できません。先に証明書をインポートするか、代わりに --path と --since で絞り込んでください。</translation>
     </message>
@@ -2028,24 +2056,24 @@
         <translation>{title} ({file} の {line} 行目)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Default trace: {files} ({nodes}): {records} records, {unreadable} skipped.</source>
         <translation>デフォルトトレース: {files} ({nodes}): レコード {records} 件、{unreadable}をスキップしました。</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+52"/>
+        <location line="+54"/>
         <source>%n file(s)</source>
         <translation>ファイル %n 個</translation>
     </message>
     <message>
-        <location line="-51"/>
-        <location line="+52"/>
+        <location line="-53"/>
+        <location line="+54"/>
         <source>%n node(s)</source>
         <translation>ノード %n 個</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-52"/>
         <source>%n unreadable line(s)</source>
         <translation>読み取れない行 %n 行</translation>
     </message>
@@ -2080,7 +2108,7 @@
         <translation>このフォルダーにトレースファイルがないノードが応答した、拒否された呼び出し:</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Read {files} ({nodes}): {calls} calls, {malformed} skipped.</source>
         <translation>{files} ({nodes}) を読み込みました: 呼び出し {calls} 件、{malformed}をスキップしました。</translation>
     </message>
@@ -2821,7 +2849,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+114"/>
+        <location filename="../wizard/core/enrollment.py" line="+120"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>プロファイル {name!r} には既に鍵 ({key}) があり、その CSR は {csr} です。置き換える場合 (更新、または CSR の紛失) は --new-key を付けて再実行してください。新しい証明書を配置するまで、現在の証明書は引き続き使用できます。</translation>
     </message>
@@ -2836,7 +2864,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>プロファイル {name!r} にはまだ証明書がありません。先に CA の応答をインポートしてください: cpi-cert-wizard import-reply --profile {name} FILE</translation>
     </message>
     <message>
-        <location line="+137"/>
+        <location line="+142"/>
         <source>Profile {name!r} has no certificate request, so no CA reply can belong to it. Create one first: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>プロファイル {name!r} には証明書署名要求がないため、対応する CA の応答もありません。先に作成してください: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -2876,12 +2904,17 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>{file} の &apos;key&apos; フィールドは読み取り可能な PEM 秘密鍵ではありません。</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+55"/>
         <source>{file} exists already and was kept. Confirm to replace it (--force on the command line), or choose another --out.</source>
         <translation>{file} は既に存在するため、そのまま残しました。置き換えるには確認してください (コマンドラインでは --force)。または別の --out を選んでください。</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+18"/>
+        <source>The PKCS#12 password needs {count} characters or more, on one line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>--out {file}: the keystore is a .p12 (or .pfx) file, and {suffix} is the name of one of the public files written next to it. Give --out NAME.p12 or a folder.</source>
         <translation>--out {file}: キーストアは .p12 (または .pfx) ファイルです。{suffix} は、その横に書き込まれる公開ファイルの拡張子です。--out NAME.p12 またはフォルダーを指定してください。</translation>
     </message>
@@ -2891,9 +2924,14 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>--out {file}: キーストアには .p12 または .pfx で終わる名前を付けてください。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>The key of profile {name!r} does not belong to its stored certificate (the key was replaced after the import). Import the certificate for the new key, or export the old .p12 from the profile&apos;s archive folder.</source>
         <translation>プロファイル {name!r} の鍵が、保存されている証明書に対応していません (インポート後に鍵が置き換えられました)。新しい鍵に対する証明書をインポートするか、プロファイルのアーカイブフォルダーから古い .p12 をエクスポートしてください。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>not stored: no keyring, the password you chose</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2927,7 +2965,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>export_p12</name>
     <message>
-        <location filename="../wizard/commands/export_p12.py" line="+61"/>
+        <location filename="../wizard/commands/export_p12.py" line="+78"/>
         <source>Password: {password}</source>
         <translation>パスワード: {password}</translation>
     </message>
@@ -2978,6 +3016,26 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     </message>
     <message>
         <location line="+22"/>
+        <source>a password file</source>
+        <translation type="unfinished">パスワードファイル</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>New PKCS#12 password: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The same password again: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The two entries differ; nothing was exported. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>{files} exist(s) already. Replace? [y/N] </source>
         <translation>{files} は既に存在します。置き換えますか? [y/N] </translation>
     </message>
@@ -3695,18 +3753,23 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>チェーンの終端は &apos;{subject}&apos; で、{date} に有効期限が切れています。これは SAP の Neo ロードバランサーの旧ルートであり、これに依存する証明書はもう使用できません。ルート証明書が {version} にある CA から新しい証明書を入手してください。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/chain.py" line="+407"/>
+        <location filename="../wizard/core/chain.py" line="+356"/>
+        <source>No certificate was given. Import the file the CA sent back.</source>
+        <translation>証明書が指定されていません。CA から返送されたファイルをインポートしてください。</translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source> Accepted anyway because {flag} was given: SAP&apos;s load balancer will drop this certificate in the TLS handshake, so it cannot authenticate a sender to Cloud Integration.</source>
         <translation> {flag} が指定されたため受け入れました。SAP のロードバランサーは TLS ハンドシェイクでこの証明書を破棄するため、Cloud Integration への送信側の認証には使えません。</translation>
     </message>
     <message>
         <location line="+32"/>
-        <location line="+285"/>
+        <location line="+277"/>
         <source> Also tried: {sources}.</source>
         <translation> 試行した取得元: {sources}。</translation>
     </message>
     <message>
-        <location line="-276"/>
+        <location line="-268"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>署名が {origin} から取得した &apos;{issuer}&apos; の鍵で検証できません (同じ名前の別の CA 証明書です)</translation>
     </message>
@@ -3741,7 +3804,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>コンピューターの時刻を確認するか、その日付までお待ちください。</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+59"/>
         <source>Create a new CSR with --key-type rsa-3072 (or ec-p256) and have it signed again.</source>
         <translation>--key-type rsa-3072 (または ec-p256) で新しい CSR を作成し、再度署名を受けてください。</translation>
     </message>
@@ -5640,7 +5703,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>受け入れ可能なクライアントルート証明書のファイル</translation>
     </message>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+312"/>
+        <location filename="../wizard/core/testcall.py" line="+313"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>この呼び出しはクライアント証明書に加えて Authorization ヘッダーを送っています。SAP KBA 3584034: テナントに対して Basic 認証とクライアント証明書を混在させる送信側では、TLS セッションの再利用により 401 が断続的に発生します。送信側ごとに認証方式を 1 つにしてください。</translation>
     </message>
@@ -6085,7 +6148,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+102"/>
+        <location filename="../wizard/core/trust.py" line="+103"/>
         <source>an SAP trust list</source>
         <translation>SAP のトラストリスト</translation>
     </message>
@@ -6110,7 +6173,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>ウィザードに同梱されている SAP のトラストリスト</translation>
     </message>
     <message>
-        <location line="+144"/>
+        <location line="+149"/>
         <source>a CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
@@ -6406,12 +6469,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>workers</name>
     <message>
-        <location filename="../wizard/ui/workers.py" line="-252"/>
+        <location filename="../wizard/ui/workers.py" line="-262"/>
         <source>Cancelled; nothing was written.</source>
         <translation>キャンセルしました。何も書き込まれていません。</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+92"/>
         <source>Something went wrong that is not your fault (%1). Please report it with the log; nothing half-written was kept.</source>
         <translation>お客様の操作に起因しない問題が発生しました (%1)。ログを添えてご報告ください。書きかけのファイルは残していません。</translation>
     </message>

@@ -12,6 +12,7 @@ from cryptography.x509.oid import AuthorityInformationAccessOID
 
 from wizard.core.certs import extension
 from wizard.core.errors import WizardError
+from wizard.core.i18n import translate
 from wizard.core.reply import parse_certificates
 
 AIA_MAX_BYTES = 1024 * 1024  # an issuer certificate or a small PKCS#7 bundle; never more
@@ -47,8 +48,11 @@ def fetch_issuers(url: str, timeout: float) -> list[x509.Certificate]:
                 if size > AIA_MAX_BYTES:
                     raise WizardError(
                         "aia.too_large",
-                        f"the AIA address {url} sent more than {AIA_MAX_BYTES // 1024} KB, "
-                        "which is not an issuer certificate",
+                        translate(
+                            "aia",
+                            "the AIA address {url} sent more than {size} KB, which is not an "
+                            "issuer certificate",
+                        ).format(url=url, size=AIA_MAX_BYTES // 1024),
                     )
                 if time.monotonic() > deadline:
                     raise TimeoutError
@@ -58,14 +62,20 @@ def fetch_issuers(url: str, timeout: float) -> list[x509.Certificate]:
     except (TimeoutError, OSError, ValueError) as exc:  # URLError and HTTPError are OSErrors
         reason = getattr(exc, "reason", exc)
         if isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError):
-            why = f"did not answer within {timeout:g} s"
+            text = translate("aia", "the AIA address {url} did not answer within {timeout:g} s")
         elif isinstance(exc, urllib.error.HTTPError):
-            why = f"answered HTTP {exc.code}"
+            text = translate("aia", "the AIA address {url} answered HTTP {status}")
         else:
-            why = f"could not be fetched ({reason})"
-        raise WizardError("aia.fetch", f"the AIA address {url} {why}") from None
+            text = translate("aia", "the AIA address {url} could not be fetched ({reason})")
+        message = text.format(
+            url=url, timeout=timeout, status=getattr(exc, "code", ""), reason=reason
+        )
+        raise WizardError("aia.fetch", message) from None
     except http.client.HTTPException as exc:  # not HTTP at all, or cut off
         raise WizardError(
-            "aia.fetch", f"the AIA address {url} sent no valid answer ({exc})"
+            "aia.fetch",
+            translate("aia", "the AIA address {url} sent no valid answer ({reason})").format(
+                url=url, reason=exc
+            ),
         ) from None
     return parse_certificates(b"".join(chunks), source=f"the AIA address {url}")

@@ -352,7 +352,8 @@ def check_client_certificate(
     given = _unique(certificates)
     if not given:
         raise WizardError(
-            "chain.empty", "No certificate was given. Import the file the CA sent back."
+            "chain.empty",
+            translate("lints", "No certificate was given. Import the file the CA sent back."),
         )
     when = _now(at)
     sap_list = sap_list if sap_list is not None else load_sap_list()
