@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from wizard.core import chain as chains
-from wizard.core import jsontext, keys, p12, reply, trust
+from wizard.core import certs, jsontext, keys, p12, reply
 from wizard.core.csr import SubjectFields, build_csr, csr_pem
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
@@ -30,6 +30,12 @@ from wizard.core.profiles import (
 )
 from wizard.core.secrets import SecretKind, Secrets
 from wizard.core.storage import read_input_file
+
+# chain and trust (certifi, ssl, the lint catalogue) are imported by the steps that validate, so
+# `csr` does not load them (issue 19).
+if TYPE_CHECKING:
+    from wizard.core import chain as chains
+    from wizard.core import trust
 
 PEM = serialization.Encoding.PEM
 DER = serialization.Encoding.DER
@@ -232,7 +238,7 @@ def _store_certificate(
 ) -> dict[str, Path]:
     name = profile.name
     leaf = report.leaf
-    if profile.leaf_sha256 and profile.leaf_sha256 != chains.fingerprint(leaf):
+    if profile.leaf_sha256 and profile.leaf_sha256 != certs.fingerprint(leaf):
         _retire_certificate_files(store, name, archive=not archived)
     client_chain = [leaf, *report.intermediates]
     full = [link.certificate for link in report.links]
@@ -246,7 +252,7 @@ def _store_certificate(
         "leaf_cer": store.write_artefact(name, Artefact.LEAF_CER, leaf.public_bytes(DER)),
         "leaf_pem": store.write_artefact(name, Artefact.LEAF_PEM, leaf.public_bytes(PEM)),
     }
-    fingerprint = chains.fingerprint(leaf)
+    fingerprint = certs.fingerprint(leaf)
     if profile.leaf_sha256 and profile.leaf_sha256 != fingerprint:
         profile.previous_leaf_sha256 = profile.leaf_sha256
     profile.leaf_sha256 = fingerprint
@@ -278,6 +284,9 @@ def _check(
     accept_without_client_auth: bool = False,
     sap_list: trust.SapTrustList | None = None,
 ) -> chains.ChainReport:
+    from wizard.core import chain as chains
+    from wizard.core import trust
+
     report = chains.check_client_certificate(
         certificates,
         public_key=public_key,
@@ -324,6 +333,8 @@ def import_certificates(
     accept_without_client_auth: bool = False,
 ) -> ImportResult:
     """Certificates already read (pasted PEM, a sandbox CA's answer) into profile `name`."""
+    from wizard.core import trust
+
     profile = store.load(name)
     request = store.read_artefact(name, Artefact.CSR)
     if request is None:
