@@ -16,6 +16,7 @@ import os
 import shlex
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 
@@ -38,10 +39,13 @@ from wizard.core.mapping import (
     tenant_entry_files,
     text,
 )
-from wizard.core.neo_api import AuthMethod, PublishedMapping, TenantApiLogin, publish_mapping
 from wizard.core.profiles import Artefact, Profile
 from wizard.core.secrets import ENVIRONMENT as SECRET_ENV
 from wizard.core.secrets import SecretKind
+
+# The Neo API client (https, cookies, urllib) only when publishing with --tmn (issue 19).
+if TYPE_CHECKING:
+    from wizard.core.neo_api import PublishedMapping
 
 # What each file is for, shown next to its name (label used in --json "files").
 _FILES: dict[Artefact, tuple[str, str]] = {
@@ -267,6 +271,8 @@ def _check_flags(args: argparse.Namespace, env: Environment) -> None:
 
 def _publish(args: argparse.Namespace, ctx, entry: TenantEntry) -> tuple[PublishedMapping, str]:
     """Publish with the stored secret, else the environment's, else ask once and store it."""
+    from wizard.core.neo_api import AuthMethod, TenantApiLogin, publish_mapping
+
     secrets, name = ctx.secrets, args.profile
     stored = secrets.lookup(name, SecretKind.TENANT_API)
     from_env = os.environ.get(SECRET_ENV[SecretKind.TENANT_API])
