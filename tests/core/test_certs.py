@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
@@ -13,6 +14,7 @@ from tests import pki
 from wizard.core import certs
 
 
+@pytest.mark.linux_only("runs the openssl command, which a Windows process under Wine cannot start")
 def test_fingerprint_is_the_sha256_openssl_prints(hierarchy, tmp_path):
     path = tmp_path / "leaf.pem"
     path.write_bytes(pki.pem(hierarchy.leaf))
@@ -62,6 +64,7 @@ def test_issuer_and_self_signed_follow_the_signatures(hierarchy):
     assert not certs.is_issued_by(hierarchy.leaf, impostor.cert)
 
 
+@pytest.mark.linux_only("runs the openssl command, which a Windows process under Wine cannot start")
 def test_a_sha1_signed_certificate_is_still_recognised_as_issued(hierarchy, openssl_sha1_sign):
     key = pki.make_key("rsa-2048")
     legacy = openssl_sha1_sign(hierarchy.issuing, key)

@@ -17,6 +17,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from hypothesis import HealthCheck, given, settings
@@ -289,6 +290,9 @@ def _bounded(call, *args) -> str:
     return answer
 
 
+FORKED = pytest.mark.linux_only(  # why the Windows leg skips the bounded runs below
+    "each input runs in a forked child under a memory limit (os.fork, resource.setrlimit)"
+)
 HOSTILE = settings(FUZZ, max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")))
 
 
@@ -369,6 +373,7 @@ def _json_readers():
     }
 
 
+@FORKED
 @HOSTILE
 @given(HOSTILE_JSON)
 def test_every_json_reader_answers_hostile_json_within_bounds(data):
@@ -378,6 +383,7 @@ def test_every_json_reader_answers_hostile_json_within_bounds(data):
         assert answer in ("read", "refused"), (what, answer)
 
 
+@FORKED
 @HOSTILE
 @given(st.one_of(quadratic_pem(), pem_blocks(), mutated(REPLIES)))
 def test_every_certificate_reader_answers_hostile_pem_within_bounds(data):
@@ -389,6 +395,7 @@ def test_every_certificate_reader_answers_hostile_pem_within_bounds(data):
         assert answer in ("read", "refused"), (read.__name__, answer)
 
 
+@FORKED
 @HOSTILE
 @given(st.one_of(st.text(max_size=300), st.integers(4000, 8000).map(lambda n: "h.example:" + "9" * n),
                  st.sampled_from(["[::1", "[zz::zz]:1", "xn--a.example", "a..b", "\udcff.example",
@@ -402,6 +409,7 @@ def test_hosts_ports_and_proxies_answer_within_bounds(text):
         assert answer in ("read", "refused"), (text[:80], answer)
 
 
+@FORKED
 @HOSTILE
 @given(st.one_of(
     st.integers(1, 64).map(lambda mb: gzip.compress(b"\0" * (mb * 1024 * 1024))),
