@@ -1487,7 +1487,7 @@
         <translation>zum Beispiel ERP-PRD</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Detect from the host</source>
         <translation>Am Host erkennen</translation>
     </message>
@@ -2963,6 +2963,78 @@ SAP-Vertrauensliste. Dann:</translation>
         <source>Calendar reminders: {file} (import it into your calendar).</source>
         <translation>Kalendererinnerungen: {file} (importieren Sie die Datei in Ihren Kalender).</translation>
     </message>
+    <message>
+        <location filename="../wizard/core/expiry.py" line="+39"/>
+        <source>No certificate yet (state {state}); nothing expires.</source>
+        <translation>Noch kein Zertifikat (Status {state}); nichts läuft ab.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid for {days} more days; plan the renewal from {renew_by}.</source>
+        <translation>Noch {days} Tage gültig; planen Sie die Erneuerung ab {renew_by}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Renew now: only {days} days left (expires {date}). {how}</source>
+        <translation>Jetzt erneuern: nur noch {days} Tage (läuft am {date} ab). {how}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Renew now: {used}% of its {lifetime}-day lifetime is used (expires {date}, {days} days left). {how}</source>
+        <translation>Jetzt erneuern: {used} % der Laufzeit von {lifetime} Tagen sind verbraucht (läuft am {date} ab, noch {days} Tage). {how}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Expired on {date} ({days} days ago): the tenant refuses it. {how}</source>
+        <translation>Am {date} abgelaufen (vor {days} Tagen): der Tenant weist es ab. {how}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The CA certificate {subject} in its chain ends on {date}, before the certificate itself: from then on the chain no longer validates. </source>
+        <translation>Das CA-Zertifikat {subject} in seiner Kette endet am {date}, vor dem Zertifikat selbst: ab dann ist die Kette nicht mehr gültig. </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{message}</source>
+        <translation>{message}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Make a new key and request (cpi-cert-wizard csr --profile {profile} --new-key …), import the CA&apos;s reply, export the new .p12; then {tenant}</source>
+        <translation>Erzeugen Sie einen neuen Schlüssel und Antrag (cpi-cert-wizard csr --profile {profile} --new-key …), importieren Sie die Antwort der CA, exportieren Sie die neue .p12; dann {tenant}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>add a new Certificate-to-User Mapping on Neo (it matches the whole certificate).</source>
+        <translation>legen Sie auf Neo eine neue Zertifikat-zu-Benutzer-Zuordnung an (sie vergleicht das ganze Zertifikat).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>create a new service key on Cloud Foundry (pinning accepts only the exact one).</source>
+        <translation>erstellen Sie auf Cloud Foundry einen neuen Serviceschlüssel (das Pinning akzeptiert nur genau dieses Zertifikat).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>update the tenant entry (a new Neo mapping or Cloud Foundry service key).</source>
+        <translation>aktualisieren Sie den Tenant-Eintrag (eine neue Neo-Zuordnung oder einen neuen Cloud-Foundry-Serviceschlüssel).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Renew the client certificate of {profile}</source>
+        <translation>Client-Zertifikat von {profile} erneuern</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The client certificate of sender system {profile} ({subject}) expires on {date}. {how}
+Certificate SHA-256: {sha256}</source>
+        <translation>Das Client-Zertifikat des Sendersystems {profile} ({subject}) läuft am {date} ab. {how}
+Zertifikat SHA-256: {sha256}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> (This reminder was made less than {days_before} days before the expiry.)</source>
+        <translation> (Diese Erinnerung wurde weniger als {days_before} Tage vor dem Ablauf erstellt.)</translation>
+    </message>
 </context>
 <context>
     <name>export_p12</name>
@@ -4186,7 +4258,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Issuer</translation>
     </message>
     <message>
-        <location filename="../wizard/commands/mapping.py" line="+50"/>
+        <location filename="../wizard/commands/mapping.py" line="+54"/>
         <source>upload in Certificate-to-User Mappings</source>
         <translation>Hochladen unter Zertifikat-zu-Benutzer-Zuordnungen</translation>
     </message>
@@ -4266,7 +4338,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>--tmn-token-url funktioniert nur mit --tmn-client-id.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>{message} The stored secret was removed from the keyring; run again to enter the right one.</source>
         <translation>{message} Das gespeicherte Geheimnis wurde aus dem Schlüsselbund entfernt; führen Sie den Befehl erneut aus, um das richtige einzugeben.</translation>
     </message>

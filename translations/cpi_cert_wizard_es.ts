@@ -1487,7 +1487,7 @@
         <translation>por ejemplo ERP-PRD</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Detect from the host</source>
         <translation>Detectar a partir del host</translation>
     </message>
@@ -2962,6 +2962,78 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <source>Calendar reminders: {file} (import it into your calendar).</source>
         <translation>Recordatorios de calendario: {file} (impórtelo en su calendario).</translation>
     </message>
+    <message>
+        <location filename="../wizard/core/expiry.py" line="+39"/>
+        <source>No certificate yet (state {state}); nothing expires.</source>
+        <translation>Todavía no hay certificado (estado {state}); nada caduca.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid for {days} more days; plan the renewal from {renew_by}.</source>
+        <translation>Válido {days} días más; planifique la renovación a partir del {renew_by}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Renew now: only {days} days left (expires {date}). {how}</source>
+        <translation>Renueve ahora: solo quedan {days} días (caduca el {date}). {how}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Renew now: {used}% of its {lifetime}-day lifetime is used (expires {date}, {days} days left). {how}</source>
+        <translation>Renueve ahora: se ha consumido el {used} % de su vigencia de {lifetime} días (caduca el {date}, quedan {days} días). {how}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Expired on {date} ({days} days ago): the tenant refuses it. {how}</source>
+        <translation>Caducó el {date} (hace {days} días): el tenant lo rechaza. {how}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The CA certificate {subject} in its chain ends on {date}, before the certificate itself: from then on the chain no longer validates. </source>
+        <translation>El certificado de CA {subject} de su cadena vence el {date}, antes que el propio certificado: a partir de entonces la cadena deja de ser válida. </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{message}</source>
+        <translation>{message}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Make a new key and request (cpi-cert-wizard csr --profile {profile} --new-key …), import the CA&apos;s reply, export the new .p12; then {tenant}</source>
+        <translation>Cree una clave y una solicitud nuevas (cpi-cert-wizard csr --profile {profile} --new-key …), importe la respuesta de la CA, exporte el nuevo .p12; después {tenant}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>add a new Certificate-to-User Mapping on Neo (it matches the whole certificate).</source>
+        <translation>añada una nueva asignación de certificado a usuario en Neo (compara el certificado completo).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>create a new service key on Cloud Foundry (pinning accepts only the exact one).</source>
+        <translation>cree una nueva clave de servicio en Cloud Foundry (la fijación solo acepta exactamente ese certificado).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>update the tenant entry (a new Neo mapping or Cloud Foundry service key).</source>
+        <translation>actualice la entrada del tenant (una nueva asignación de Neo o una nueva clave de servicio de Cloud Foundry).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Renew the client certificate of {profile}</source>
+        <translation>Renovar el certificado de cliente de {profile}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The client certificate of sender system {profile} ({subject}) expires on {date}. {how}
+Certificate SHA-256: {sha256}</source>
+        <translation>El certificado de cliente del sistema emisor {profile} ({subject}) caduca el {date}. {how}
+Certificado SHA-256: {sha256}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> (This reminder was made less than {days_before} days before the expiry.)</source>
+        <translation> (Este recordatorio se creó menos de {days_before} días antes de la caducidad.)</translation>
+    </message>
 </context>
 <context>
     <name>export_p12</name>
@@ -4185,7 +4257,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>Emisor</translation>
     </message>
     <message>
-        <location filename="../wizard/commands/mapping.py" line="+50"/>
+        <location filename="../wizard/commands/mapping.py" line="+54"/>
         <source>upload in Certificate-to-User Mappings</source>
         <translation>cargar en Asignaciones de certificado a usuario</translation>
     </message>
@@ -4265,7 +4337,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>--tmn-token-url solo funciona con --tmn-client-id.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>{message} The stored secret was removed from the keyring; run again to enter the right one.</source>
         <translation>{message} El secreto guardado se ha eliminado del llavero; vuelva a ejecutar el comando para introducir el correcto.</translation>
     </message>

@@ -1487,7 +1487,7 @@
         <translation>par exemple ERP-PRD</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Detect from the host</source>
         <translation>Détecter d&apos;après l&apos;hôte</translation>
     </message>
@@ -2962,6 +2962,78 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <source>Calendar reminders: {file} (import it into your calendar).</source>
         <translation>Rappels de calendrier&#xa0;: {file} (importez-le dans votre calendrier).</translation>
     </message>
+    <message>
+        <location filename="../wizard/core/expiry.py" line="+39"/>
+        <source>No certificate yet (state {state}); nothing expires.</source>
+        <translation>Pas encore de certificat (état {state})&#xa0;; rien n&apos;expire.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid for {days} more days; plan the renewal from {renew_by}.</source>
+        <translation>Valide encore {days} jours&#xa0;; prévoyez le renouvellement à partir du {renew_by}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Renew now: only {days} days left (expires {date}). {how}</source>
+        <translation>Renouvelez maintenant&#xa0;: il ne reste que {days} jours (expire le {date}). {how}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Renew now: {used}% of its {lifetime}-day lifetime is used (expires {date}, {days} days left). {how}</source>
+        <translation>Renouvelez maintenant&#xa0;: {used} % de sa durée de vie de {lifetime} jours est écoulé (expire le {date}, {days} jours restants). {how}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Expired on {date} ({days} days ago): the tenant refuses it. {how}</source>
+        <translation>Expiré le {date} (il y a {days} jours)&#xa0;: le tenant le refuse. {how}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The CA certificate {subject} in its chain ends on {date}, before the certificate itself: from then on the chain no longer validates. </source>
+        <translation>Le certificat d&apos;AC {subject} de sa chaîne expire le {date}, avant le certificat lui-même&#xa0;: à partir de là, la chaîne n&apos;est plus valide. </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{message}</source>
+        <translation>{message}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Make a new key and request (cpi-cert-wizard csr --profile {profile} --new-key …), import the CA&apos;s reply, export the new .p12; then {tenant}</source>
+        <translation>Créez une nouvelle clé et une nouvelle demande (cpi-cert-wizard csr --profile {profile} --new-key …), importez la réponse de l&apos;AC, exportez le nouveau .p12&#xa0;; puis {tenant}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>add a new Certificate-to-User Mapping on Neo (it matches the whole certificate).</source>
+        <translation>ajoutez un nouveau mappage certificat-utilisateur sur Neo (il compare le certificat entier).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>create a new service key on Cloud Foundry (pinning accepts only the exact one).</source>
+        <translation>créez une nouvelle clé de service sur Cloud Foundry (l&apos;épinglage n&apos;accepte que ce certificat exact).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>update the tenant entry (a new Neo mapping or Cloud Foundry service key).</source>
+        <translation>mettez à jour l&apos;entrée du tenant (un nouveau mappage Neo ou une nouvelle clé de service Cloud Foundry).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Renew the client certificate of {profile}</source>
+        <translation>Renouveler le certificat client de {profile}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The client certificate of sender system {profile} ({subject}) expires on {date}. {how}
+Certificate SHA-256: {sha256}</source>
+        <translation>Le certificat client du système émetteur {profile} ({subject}) expire le {date}. {how}
+Certificat SHA-256&#xa0;: {sha256}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> (This reminder was made less than {days_before} days before the expiry.)</source>
+        <translation> (Ce rappel a été créé moins de {days_before} jours avant l&apos;expiration.)</translation>
+    </message>
 </context>
 <context>
     <name>export_p12</name>
@@ -4185,7 +4257,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>de l&apos;émetteur</translation>
     </message>
     <message>
-        <location filename="../wizard/commands/mapping.py" line="+50"/>
+        <location filename="../wizard/commands/mapping.py" line="+54"/>
         <source>upload in Certificate-to-User Mappings</source>
         <translation>à charger dans Mappages certificat-utilisateur</translation>
     </message>
@@ -4265,7 +4337,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>--tmn-token-url ne fonctionne qu&apos;avec --tmn-client-id.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>{message} The stored secret was removed from the keyring; run again to enter the right one.</source>
         <translation>{message} Le secret enregistré a été supprimé du trousseau de clés&#xa0;; relancez la commande pour saisir le bon.</translation>
     </message>

@@ -1486,7 +1486,7 @@
         <translation>例: ERP-PRD</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Detect from the host</source>
         <translation>ホストから判定</translation>
     </message>
@@ -2961,6 +2961,78 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <source>Calendar reminders: {file} (import it into your calendar).</source>
         <translation>カレンダーのリマインダー: {file} (カレンダーにインポートしてください)。</translation>
     </message>
+    <message>
+        <location filename="../wizard/core/expiry.py" line="+39"/>
+        <source>No certificate yet (state {state}); nothing expires.</source>
+        <translation>まだ証明書がありません (状態 {state})。期限切れになるものはありません。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid for {days} more days; plan the renewal from {renew_by}.</source>
+        <translation>あと {days} 日間有効です。{renew_by} から更新を計画してください。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Renew now: only {days} days left (expires {date}). {how}</source>
+        <translation>今すぐ更新してください: 残り {days} 日です ({date} に期限切れ)。{how}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Renew now: {used}% of its {lifetime}-day lifetime is used (expires {date}, {days} days left). {how}</source>
+        <translation>今すぐ更新してください: 有効期間 {lifetime} 日のうち {used}% が経過しています ({date} に期限切れ、残り {days} 日)。{how}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Expired on {date} ({days} days ago): the tenant refuses it. {how}</source>
+        <translation>{date} に期限切れになりました ({days} 日前)。テナントはこの証明書を拒否します。{how}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The CA certificate {subject} in its chain ends on {date}, before the certificate itself: from then on the chain no longer validates. </source>
+        <translation>チェーン内の CA 証明書 {subject} は証明書自体より前の {date} に期限切れになります。それ以降、チェーンは検証に失敗します。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{message}</source>
+        <translation>{message}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Make a new key and request (cpi-cert-wizard csr --profile {profile} --new-key …), import the CA&apos;s reply, export the new .p12; then {tenant}</source>
+        <translation>新しい鍵と要求を作成し (cpi-cert-wizard csr --profile {profile} --new-key …)、CA の応答をインポートし、新しい .p12 をエクスポートしてください。その後 {tenant}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>add a new Certificate-to-User Mapping on Neo (it matches the whole certificate).</source>
+        <translation>Neo で新しい証明書とユーザーのマッピングを追加してください (証明書全体で照合されます)。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>create a new service key on Cloud Foundry (pinning accepts only the exact one).</source>
+        <translation>Cloud Foundry で新しいサービスキーを作成してください (ピン留めは完全に一致する証明書のみを受け入れます)。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>update the tenant entry (a new Neo mapping or Cloud Foundry service key).</source>
+        <translation>テナントの登録を更新してください (新しい Neo のマッピングまたは Cloud Foundry のサービスキー)。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Renew the client certificate of {profile}</source>
+        <translation>{profile} のクライアント証明書を更新する</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The client certificate of sender system {profile} ({subject}) expires on {date}. {how}
+Certificate SHA-256: {sha256}</source>
+        <translation>送信側システム {profile} ({subject}) のクライアント証明書は {date} に期限切れになります。{how}
+証明書 SHA-256: {sha256}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> (This reminder was made less than {days_before} days before the expiry.)</source>
+        <translation> (このリマインダーは期限切れの {days_before} 日前より後に作成されました。)</translation>
+    </message>
 </context>
 <context>
     <name>export_p12</name>
@@ -4184,7 +4256,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>発行者</translation>
     </message>
     <message>
-        <location filename="../wizard/commands/mapping.py" line="+50"/>
+        <location filename="../wizard/commands/mapping.py" line="+54"/>
         <source>upload in Certificate-to-User Mappings</source>
         <translation>Certificate-to-User Mappings でアップロード</translation>
     </message>
@@ -4264,7 +4336,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>--tmn-token-url は --tmn-client-id と併用した場合にのみ使用できます。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>{message} The stored secret was removed from the keyring; run again to enter the right one.</source>
         <translation>{message} 保存されていたシークレットはキーリングから削除しました。もう一度実行して正しいシークレットを入力してください。</translation>
     </message>

@@ -18,10 +18,12 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from wizard.core import renewal
+from wizard.core.i18n import QT_TRANSLATE_NOOP, tr
 from wizard.core.profiles import BrokenProfile, Profile, ProfileStore, now_utc
 from wizard.core.renewal import RENEW_WITHIN_DAYS
 
 REMINDER_DAYS = 30
+CONTEXT = "expiry"  # tr() context of this module's texts
 PRODID = "-//cpi-cert-wizard//certificate reminder//EN"
 
 
@@ -32,35 +34,58 @@ class Expiry(StrEnum):
     EXPIRED = "expired"  # red
 
 
-# Every text a person reads, in one place.
+# Every text a person reads, in one place (English; read through advice_text() in the user's language).
 ADVICE: dict[str, str] = {
-    "none": "No certificate yet (state {state}); nothing expires.",
-    "ok": "Valid for {days} more days; plan the renewal from {renew_by}.",
-    "due_days": "Renew now: only {days} days left (expires {date}). {how}",
-    "due_lifetime": (
+    "none": QT_TRANSLATE_NOOP("expiry", "No certificate yet (state {state}); nothing expires."),
+    "ok": QT_TRANSLATE_NOOP(
+        "expiry", "Valid for {days} more days; plan the renewal from {renew_by}."
+    ),
+    "due_days": QT_TRANSLATE_NOOP(
+        "expiry", "Renew now: only {days} days left (expires {date}). {how}"
+    ),
+    "due_lifetime": QT_TRANSLATE_NOOP(
+        "expiry",
         "Renew now: {used}% of its {lifetime}-day lifetime is used (expires {date}, {days} days "
-        "left). {how}"
+        "left). {how}",
     ),
-    "expired": "Expired on {date} ({days} days ago): the tenant refuses it. {how}",
-    "chain_ends_first": (
+    "expired": QT_TRANSLATE_NOOP(
+        "expiry", "Expired on {date} ({days} days ago): the tenant refuses it. {how}"
+    ),
+    "chain_ends_first": QT_TRANSLATE_NOOP(
+        "expiry",
         "The CA certificate {subject} in its chain ends on {date}, before the certificate itself: "
-        "from then on the chain no longer validates. "
+        "from then on the chain no longer validates. ",
     ),
-    "broken": "{message}",
-    "how": (
+    "broken": QT_TRANSLATE_NOOP("expiry", "{message}"),
+    "how": QT_TRANSLATE_NOOP(
+        "expiry",
         "Make a new key and request (cpi-cert-wizard csr --profile {profile} --new-key …), "
-        "import the CA's reply, export the new .p12; then {tenant}"
+        "import the CA's reply, export the new .p12; then {tenant}",
     ),
-    "tenant_neo": "add a new Certificate-to-User Mapping on Neo (it matches the whole certificate).",
-    "tenant_cf": "create a new service key on Cloud Foundry (pinning accepts only the exact one).",
-    "tenant_unknown": "update the tenant entry (a new Neo mapping or Cloud Foundry service key).",
-    "summary": "Renew the client certificate of {profile}",
-    "description": (
+    "tenant_neo": QT_TRANSLATE_NOOP(
+        "expiry", "add a new Certificate-to-User Mapping on Neo (it matches the whole certificate)."
+    ),
+    "tenant_cf": QT_TRANSLATE_NOOP(
+        "expiry", "create a new service key on Cloud Foundry (pinning accepts only the exact one)."
+    ),
+    "tenant_unknown": QT_TRANSLATE_NOOP(
+        "expiry", "update the tenant entry (a new Neo mapping or Cloud Foundry service key)."
+    ),
+    "summary": QT_TRANSLATE_NOOP("expiry", "Renew the client certificate of {profile}"),
+    "description": QT_TRANSLATE_NOOP(
+        "expiry",
         "The client certificate of sender system {profile} ({subject}) expires on {date}. "
-        "{how}\nCertificate SHA-256: {sha256}"
+        "{how}\nCertificate SHA-256: {sha256}",
     ),
-    "late": " (This reminder was made less than {days_before} days before the expiry.)",
+    "late": QT_TRANSLATE_NOOP(
+        "expiry", " (This reminder was made less than {days_before} days before the expiry.)"
+    ),
 }
+
+
+def advice_text(key: str) -> str:
+    """One text of ADVICE in the user's language."""
+    return tr(CONTEXT, ADVICE[key])
 
 
 def expiry_of(
@@ -104,7 +129,7 @@ class CertificateExpiry:
 
 def _how(profile: str, environment: str | None) -> str:
     tenant = {"neo": "tenant_neo", "cf": "tenant_cf"}.get(environment or "", "tenant_unknown")
-    return ADVICE["how"].format(profile=profile, tenant=ADVICE[tenant])
+    return advice_text("how").format(profile=profile, tenant=advice_text(tenant))
 
 
 def _chain_end(profile: Profile) -> datetime | None:
@@ -125,7 +150,7 @@ def check_expiry(
         from dataclasses import replace
 
         row = check_expiry(replace(profile, not_after=chain_end.isoformat()), at, within=within)
-        note = ADVICE["chain_ends_first"].format(
+        note = advice_text("chain_ends_first").format(
             subject=profile.chain_not_after_subject or "?", date=chain_end.date().isoformat()
         )
         return replace(row, advice=note + row.advice)
@@ -135,7 +160,7 @@ def check_expiry(
         return CertificateExpiry(
             profile=profile.name,
             status=Expiry.NONE,
-            advice=ADVICE["none"].format(state=profile.state.value),
+            advice=advice_text("none").format(state=profile.state.value),
             environment=profile.environment,
             subject=profile.subject,
         )
@@ -144,17 +169,17 @@ def check_expiry(
     due = renew_by(profile, within=within)
     day = end.date().isoformat()
     if status is Expiry.EXPIRED:
-        advice = ADVICE["expired"].format(
+        advice = advice_text("expired").format(
             date=day, days=(at - end).days, how=_how(profile.name, profile.environment)
         )
     elif status is Expiry.DUE and (days < within or not start or not lifetime):
-        advice = ADVICE["due_days"].format(
+        advice = advice_text("due_days").format(
             days=days, date=day, how=_how(profile.name, profile.environment)
         )
     elif status is Expiry.DUE:
         assert start is not None  # the branch above took a certificate without a start
         used = int((at - start) / (end - start) * 100)
-        advice = ADVICE["due_lifetime"].format(
+        advice = advice_text("due_lifetime").format(
             used=used,
             lifetime=lifetime,
             date=day,
@@ -163,7 +188,7 @@ def check_expiry(
         )
     else:
         shown = due.date().isoformat() if due else day
-        advice = ADVICE["ok"].format(days=days, renew_by=shown)
+        advice = advice_text("ok").format(days=days, renew_by=shown)
     return CertificateExpiry(
         profile=profile.name,
         status=status,
@@ -202,7 +227,7 @@ def fleet_expiry(
                 CertificateExpiry(
                     profile=profile.name,
                     status=Expiry.NONE,
-                    advice=ADVICE["broken"].format(message=profile.message),
+                    advice=advice_text("broken").format(message=profile.message),
                     broken=True,
                 )
             )
@@ -258,7 +283,7 @@ def reminders(
             continue
         day = reminder_day(row.not_after, days_before=days_before, today=today)
         how = _how(row.profile, row.environment)
-        description = ADVICE["description"].format(
+        description = advice_text("description").format(
             profile=row.profile,
             subject=row.subject or "-",
             date=row.not_after.date().isoformat(),
@@ -266,12 +291,12 @@ def reminders(
             sha256=row.leaf_sha256 or "-",
         )
         if day > (row.not_after - timedelta(days=days_before)).date():
-            description += ADVICE["late"].format(days_before=days_before)
+            description += advice_text("late").format(days_before=days_before)
         out.append(
             Reminder(
                 uid=reminder_uid(row.profile, row.leaf_sha256),
                 day=day,
-                summary=ADVICE["summary"].format(profile=row.profile),
+                summary=advice_text("summary").format(profile=row.profile),
                 description=description,
             )
         )
