@@ -92,6 +92,25 @@ def test_the_sandbox_log_folder_is_0700_under_umask_000(tmp_path):
     assert mode(written) == 0o600
 
 
+@pytest.mark.linux_only(POSIX_MODES)
+def test_writing_into_an_existing_shared_folder_leaves_its_permissions_alone(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o755)  # noqa: S103 - a folder shared on purpose
+    store = ProfileStore(tmp_path / "home")
+    with store.change("erp") as change:
+        store.create("erp")
+        change.write_outside(shared / "erp.cer", b"public", private=False)
+    write_file_set({shared / "tenant-root.pem": (b"root", False)})
+    atomic_write(shared / "notes.txt", b"x", private=False)
+    assert mode(shared) == 0o755
+    assert sorted(p.name for p in shared.iterdir() if not p.name.startswith(".")) == [
+        "erp.cer",
+        "notes.txt",
+        "tenant-root.pem",
+    ]
+
+
 def test_a_private_file_is_written_whole_and_nothing_temporary_stays(tmp_path):
     target = atomic_write(tmp_path / "deep" / "er" / "key.pem", "geheim – 秘密")
     assert target.read_text(encoding="utf-8") == "geheim – 秘密"

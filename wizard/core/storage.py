@@ -54,12 +54,9 @@ def _set_mode(path: Path | str, mode: int) -> None:
         os.chmod(path, mode)
 
 
-def ensure_private_dir(path: Path) -> Path:
-    """Create `path` and any missing parent as 0700 (POSIX, whatever the umask).
-
-    An existing folder of ours is made 0700 too; one owned by someone else (a shared --out
-    folder) is left alone.
-    """
+def make_dirs(path: Path) -> Path:
+    """Create `path` and any missing parent, each 0700 on POSIX whatever the umask. Folders that
+    exist already (a user's --out folder) keep their permissions."""
     path = Path(path)
     missing: list[Path] = []
     probe = path
@@ -70,14 +67,21 @@ def ensure_private_dir(path: Path) -> Path:
         try:
             folder.mkdir(mode=PRIVATE_DIR)
         except FileExistsError:
-            continue  # made by another process meanwhile; its mode is set below
+            continue  # made by another process meanwhile
         with contextlib.suppress(OSError):
             _set_mode(folder, PRIVATE_DIR)  # mkdir's mode is masked by the umask
     if not path.is_dir():
         path.mkdir(mode=PRIVATE_DIR)  # raises FileExistsError / NotADirectoryError in words
+    return path
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """One of the tool's own folders: created as `make_dirs` does, and made 0700 (POSIX) if it
+    exists already and is ours; one owned by someone else is left alone."""
+    path = make_dirs(path)
     uid = _my_uid()
     if uid is not None:
-        with contextlib.suppress(OSError):  # not ours to change (e.g. a shared --out folder)
+        with contextlib.suppress(OSError):
             if path.stat().st_uid == uid:
                 _set_mode(path, PRIVATE_DIR)
     return path
@@ -155,7 +159,7 @@ def atomic_write(
         data = data.encode("utf-8")
     path = Path(path)
     try:
-        ensure_private_dir(path.parent)
+        make_dirs(path.parent)  # new folders 0700; an existing one keeps its permissions
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise _write_error(path, exc, changed=True) from None
@@ -374,7 +378,7 @@ def _holder(path: Path) -> str:
 
 def _open_lock_file(path: Path) -> int:
     try:
-        ensure_private_dir(Path(path).parent)
+        make_dirs(Path(path).parent)
         return os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _BINARY, PRIVATE_FILE)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.EMLINK) or (_NOFOLLOW and Path(path).is_symlink()):
@@ -669,9 +673,9 @@ def _apply(target: Path, staging: Path, journal: dict) -> None:
         rel = _relative(name)
         source, final = staging / _STAGED / rel, target / rel
         if source.exists():  # else moved already by the run that was interrupted
-            ensure_private_dir(target)
+            make_dirs(target)
             for parent in reversed(rel.parents[:-1]):
-                ensure_private_dir(target / parent)
+                make_dirs(target / parent)
             replace_file(source, final)
             touched.add(final.parent)
     for final_name, staged_name in journal.get("outside", []):
@@ -729,7 +733,7 @@ def write_file_set(files: dict[Path, tuple[bytes, bool]], *, timeout: float = 60
         raise ValueError("write_file_set writes into one folder")
     folder = folders.pop()
     staging = folder / ".cpi-cert-wizard-files"
-    ensure_private_dir(folder)
+    make_dirs(folder)
     with exclusive_lock(folder / ".cpi-cert-wizard.lock", what=str(folder), timeout=timeout):
         recover_change(folder, staging)
         change = StagedChange(folder, staging)
