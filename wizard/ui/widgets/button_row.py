@@ -20,11 +20,33 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QWidgetItem] = []
         self._end_from: int | None = None
+        # Qt asks heightForWidth and sizeHint many times per layout pass; each answer costs
+        # Python calls per button, so they are kept until the layout is invalidated (a button
+        # shown, hidden or retitled invalidates it). Uncached they were GUI-thread stalls of
+        # 10-30 ms when a page showed a result (issue 19).
+        self._hints: list[tuple[int, QWidgetItem, QSize]] | None = None
+        self._heights: dict[int, int] = {}
         self.setContentsMargins(0, 0, 0, 0)
         self.setSpacing(spacing)
 
     def addItem(self, item) -> None:
         self._items.append(item)
+        self._forget()
+
+    def _forget(self) -> None:
+        self._hints = None
+        self._heights.clear()
+
+    def invalidate(self) -> None:
+        self._forget()
+        super().invalidate()
+
+    def _visible(self) -> list[tuple[int, QWidgetItem, QSize]]:
+        if self._hints is None:
+            self._hints = [
+                (n, i, i.sizeHint()) for n, i in enumerate(self._items) if not i.isEmpty()
+            ]
+        return self._hints
 
     def mark_end(self) -> None:
         """The widgets added after this call sit at the right edge."""
@@ -37,6 +59,7 @@ class FlowLayout(QLayout):
         return self._items[index] if 0 <= index < len(self._items) else None
 
     def takeAt(self, index: int):
+        self._forget()
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     def expandingDirections(self) -> Qt.Orientation:
@@ -46,18 +69,19 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._place(QRect(0, 0, width, 0), move=False)
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = self._place(QRect(0, 0, width, 0), move=False)
+        return height
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
         self._place(rect, move=True)
 
     def sizeHint(self) -> QSize:
-        visible = [i for i in self._items if not i.isEmpty()]
-        width = sum(i.sizeHint().width() for i in visible) + self.spacing() * max(
-            len(visible) - 1, 0
-        )
-        height = max((i.sizeHint().height() for i in visible), default=0)
+        visible = self._visible()
+        width = sum(h.width() for _, _, h in visible) + self.spacing() * max(len(visible) - 1, 0)
+        height = max((h.height() for _, _, h in visible), default=0)
         return QSize(width, height)
 
     def minimumSize(self) -> QSize:
@@ -68,17 +92,14 @@ class FlowLayout(QLayout):
         return size
 
     def _place(self, rect: QRect, *, move: bool) -> int:
-        visible = [(n, i) for n, i in enumerate(self._items) if not i.isEmpty()]
+        visible = self._visible()
         spacing = self.spacing()
-        total = sum(i.sizeHint().width() for _, i in visible) + spacing * max(len(visible) - 1, 0)
+        total = sum(h.width() for _, _, h in visible) + spacing * max(len(visible) - 1, 0)
         one_line = total <= rect.width()
         x, y, line_height = rect.x(), rect.y(), 0
         if one_line and self._end_from is not None:
-            end_width = sum(
-                i.sizeHint().width() + spacing for n, i in visible if n >= self._end_from
-            )
-        for n, item in visible:
-            hint = item.sizeHint()
+            end_width = sum(h.width() + spacing for n, _, h in visible if n >= self._end_from)
+        for n, item, hint in visible:
             width = min(hint.width(), rect.width())
             if one_line and self._end_from is not None and n == self._end_from:
                 x = max(x, rect.right() + 1 - end_width + spacing)
