@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from wizard.commands.common import Context, Outcome
+from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
 from wizard.core.p12 import LEGACY, MODERN, explained
+from wizard.core.secrets import ENVIRONMENT, SecretKind
 from wizard.core.senders import Sender, guide_lines
+from wizard.core.storage import read_input_file
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +31,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--show-password",
         action="store_true",
         help="print the PKCS#12 password (otherwise: 'secret show --profile P p12')",
+    )
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--choose-password",
+        action="store_true",
+        help="use your own PKCS#12 password instead of a generated one: from "
+        "CPI_CERT_WIZARD_P12_PASSWORD, else asked twice at the prompt (kept in the keyring)",
+    )
+    chosen.add_argument(
+        "--password-file",
+        type=Path,
+        help="use your own PKCS#12 password: the first line of this file (kept in the keyring)",
     )
     parser.add_argument(
         "--sender",
@@ -51,6 +67,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         include_root=args.include_root,
         alias=args.name,
         replace=replace,
+        password=_chosen_password(args, ctx),
     )
     kind = LEGACY if result.legacy else MODERN
     shown = ctx.secrets.available
@@ -100,6 +117,37 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         },
         files=result.files,
     )
+
+
+def _chosen_password(args: argparse.Namespace, ctx: Context) -> str | None:
+    """The person's own PKCS#12 password (never from argv), or None for the generated one."""
+    from wizard.core.enrollment import check_p12_password
+
+    if getattr(args, "password_file", None):
+        raw = read_input_file(
+            args.password_file, what=translate("export_p12", "a password file"), limit=4096
+        )
+        lines = raw.decode("utf-8", "replace").splitlines()
+        password = lines[0] if lines else ""
+    elif getattr(args, "choose_password", False):
+        env = os.environ.get(ENVIRONMENT[SecretKind.P12_PASSWORD])
+        if env:
+            password = env
+        else:
+            password = ctx.ask_secret(translate("export_p12", "New PKCS#12 password: "))
+            check_p12_password(password)
+            again = ctx.ask_secret(translate("export_p12", "The same password again: "))
+            if again != password:
+                raise WizardError(
+                    "secret.mismatch",
+                    translate(
+                        "export_p12", "The two entries differ; nothing was exported. Try again."
+                    ),
+                )
+    else:
+        return None
+    check_p12_password(password)
+    return password
 
 
 def _confirmed(ctx: Context, targets: list[Path]) -> bool:

@@ -556,14 +556,19 @@ def export_p12(
     include_root: bool = False,
     alias: str | None = None,
     replace: bool = False,
+    password: str | None = None,
 ) -> ExportResult:
     """The PKCS#12 (key + leaf + intermediates) and the public files.
 
     The password is the profile's stored one if there is one (a new random one otherwise), so an
     export interrupted at any point never leaves a .p12 whose password the keyring lost.
+    `password` is the person's own choice instead (P12_PASSWORD_MIN characters or more): kept in
+    the keyring like a generated one; the old one is put back if the export fails.
     Files outside the profile's folder that exist already are kept (`export.exists`) unless
     `replace`; the companion files (.cer, .pem, -chain.pem) never take the keystore's name.
     """
+    if password is not None:
+        check_p12_password(password)
     targets = export_targets(store, name, out)
     if not replace:
         folder = store.folder(name).absolute()
@@ -578,7 +583,22 @@ def export_p12(
                 ).format(file=taken[0]),
             )
     with store.lock(name):
-        return _export_p12(store, secrets, name, targets, legacy, include_root, alias)
+        return _export_p12(store, secrets, name, targets, legacy, include_root, alias, password)
+
+
+P12_PASSWORD_MIN = 8  # as every secret the person chooses (wizard.core.secrets)
+
+
+def check_p12_password(password: str) -> None:
+    """A chosen PKCS#12 password: 8 characters or more, no line breaks."""
+    if len(password) < P12_PASSWORD_MIN or any(c in password for c in "\r\n\x00"):
+        raise WizardError(
+            "secret.weak",
+            translate(
+                "enrollment",
+                "The PKCS#12 password needs {count} characters or more, on one line.",
+            ).format(count=P12_PASSWORD_MIN),
+        )
 
 
 _PUBLIC_SUFFIXES = (".cer", ".crt", ".der", ".pem", ".key", ".csr", ".p7b", ".p7c")
@@ -624,6 +644,7 @@ def _export_p12(
     legacy: bool,
     include_root: bool,
     alias: str | None,
+    chosen: str | None = None,
 ) -> ExportResult:
     profile = store.load(name)
     full = load_chain(store, name)
@@ -645,8 +666,52 @@ def _export_p12(
     bundle = intermediates + ([rest[-1]] if include_root and has_root else [])
     password = secrets.lookup(name, SecretKind.P12_PASSWORD)
     where = secrets.backend_name
-    if not password:
+    previous = password
+    if chosen is not None:
+        password = chosen
+        if secrets.available:
+            where = secrets.store(name, SecretKind.P12_PASSWORD, chosen)
+        else:
+            where = translate("enrollment", "not stored: no keyring, the password you chose")
+    elif not password:
         password, where = secrets.create(name, SecretKind.P12_PASSWORD)
+    try:
+        return _write_export(
+            store,
+            profile,
+            targets,
+            key,
+            leaf,
+            bundle,
+            intermediates,
+            password,
+            where,
+            legacy,
+            alias,
+        )
+    except BaseException:
+        if chosen is not None and secrets.available and previous != chosen:
+            if previous:
+                secrets.store(name, SecretKind.P12_PASSWORD, previous)
+            else:
+                secrets.delete(name, SecretKind.P12_PASSWORD)
+        raise
+
+
+def _write_export(
+    store: ProfileStore,
+    profile: Profile,
+    targets: dict[str, Path],
+    key,
+    leaf: x509.Certificate,
+    bundle: list[x509.Certificate],
+    intermediates: list[x509.Certificate],
+    password: str,
+    where: str,
+    legacy: bool,
+    alias: str | None,
+) -> ExportResult:
+    name = profile.name
     data = p12.export_p12(key, leaf, bundle, password, legacy=legacy, alias=alias or name)
     contents = {
         "p12": (targets["p12"], data, True),

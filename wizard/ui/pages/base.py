@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -28,6 +28,59 @@ from wizard.ui.text import arg, from_core, translate
 from wizard.ui.widgets.banner import Banner, Severity
 from wizard.ui.widgets.busy import BusyBar
 from wizard.ui.widgets.wrap_label import WrapLabel
+
+
+class _ErrorSlot(QWidget):
+    """Holds the field errors of one input, stacked, and keeps `lines` lines of room for them,
+    shown or not, so that what follows stays put while the person types."""
+
+    def __init__(self, lines: int, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.labels: list[QLabel] = []
+        self.lines = lines
+
+    def add(self, label: QLabel) -> None:
+        label.setParent(self)
+        label.installEventFilter(self)
+        self.labels.append(label)
+
+    def _shown(self) -> list[QLabel]:
+        return [label for label in self.labels if not label.isHidden()]
+
+    def _height(self, width: int) -> int:
+        room = self.fontMetrics().lineSpacing() * self.lines
+        if width <= 0:
+            return room
+        return max(room, sum(label.heightForWidth(width) for label in self._shown()))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._height(width)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().averageCharWidth() * 20, self._height(self.width()))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self._height(self.width()))
+
+    def place(self) -> None:
+        top = 0
+        for label in self._shown():
+            height = label.heightForWidth(self.width())
+            label.setGeometry(0, top, self.width(), height)
+            top += height
+        self.updateGeometry()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.place()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+            self.place()
+        return False
 
 
 class Page(QWizardPage):
@@ -197,8 +250,20 @@ class Page(QWizardPage):
         return WrapLabel(text, parent)
 
     @staticmethod
-    def field_error(parent: QWidget | None = None, severity: Severity = Severity.ERROR) -> QLabel:
-        """The red line under an input that says what is wrong with it (amber: a warning)."""
+    def field_error(
+        parent: QWidget | None = None,
+        severity: Severity = Severity.ERROR,
+        *,
+        reserve: int = 0,
+        beside: QLabel | None = None,
+    ) -> QLabel:
+        """The red line under an input that says what is wrong with it (amber: a warning).
+
+        `reserve`: for errors that come and go while the person types, that many lines keep
+        their place when the error is hidden, so the rows below do not jump under the mouse;
+        put `label.slot` (which holds the label) into the layout instead of the label.
+        `beside`: share that reserved label's room (an error and a warning of one input).
+        """
         from wizard.ui.widgets.banner import severity_colour
 
         label = WrapLabel("", parent)
@@ -206,9 +271,16 @@ class Page(QWizardPage):
         palette.setColor(label.foregroundRole(), severity_colour(palette, severity))
         label.setPalette(palette)
         label.hide()
+        if reserve or beside is not None:
+            slot = beside.slot if beside is not None else _ErrorSlot(reserve, parent)
+            slot.add(label)
+            label.slot = slot  # type: ignore[attr-defined]
         return label
 
     @staticmethod
     def set_field_error(label: QLabel, message: str | None) -> None:
         label.setText(message or "")
         label.setVisible(bool(message))
+        slot = getattr(label, "slot", None)
+        if slot is not None:
+            slot.place()

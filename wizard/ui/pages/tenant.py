@@ -65,13 +65,15 @@ class TenantPage(Page):
         self.name = QLineEdit(self)
         self.name.setPlaceholderText(self.tr("for example ERP-PRD"))
         self.name.setMaxLength(64)
-        self.name_error = self.field_error(self)
+        self.name_error = self.field_error(self, reserve=2)
         self.url = QLineEdit(self)
         self.url.setPlaceholderText(
             "https://<subdomain>.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders"
         )
-        self.url_error = self.field_error(self)
-        self.url_warning = self.field_error(self, Severity.WARNING)  # not the runtime endpoint
+        self.url_error = self.field_error(self, reserve=3)
+        self.url_warning = self.field_error(
+            self, Severity.WARNING, beside=self.url_error
+        )  # not the runtime endpoint
         self.environment = Choice(self)
         self.environment.addItems(
             [self.tr("Detect from the host"), self.tr("Neo"), self.tr("Cloud Foundry")]
@@ -85,10 +87,9 @@ class TenantPage(Page):
         env_label = QLabel(self.tr("En&vironment:"), self)
         env_label.setBuddy(self.environment)
         form.addRow(self.name_label, self.name)
-        form.addRow("", self.name_error)
+        form.addRow("", self.name_error.slot)
         form.addRow(url_label, self.url)
-        form.addRow("", self.url_error)
-        form.addRow("", self.url_warning)
+        form.addRow("", self.url_error.slot)
         form.addRow(env_label, self.environment)
         form.addRow("", self.detected)
         self.body.addLayout(form)
