@@ -10,6 +10,7 @@ import time
 from cryptography import x509
 from cryptography.x509.oid import AuthorityInformationAccessOID
 
+from wizard.core import proxies
 from wizard.core.certs import extension
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
@@ -42,7 +43,10 @@ def fetch_issuers(url: str, timeout: float) -> list[x509.Certificate]:
     chunks: list[bytes] = []
     size = 0
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http only
+        chosen = proxies.system_proxy(url)  # the one proxy policy (proxies.py)
+        route = urllib.request.ProxyHandler({"http": chosen} if chosen else {})
+        opener = urllib.request.build_opener(route)
+        with opener.open(request, timeout=timeout) as response:  # http only
             while chunk := response.read(64 * 1024):
                 size += len(chunk)
                 if size > AIA_MAX_BYTES:

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wizard.core import jsontext
+from wizard.core import jsontext, proxies
 from wizard.core.errors import WizardError
 from wizard.core.i18n import tr, translate
 
@@ -215,9 +215,11 @@ class Session:
         ca_files: Sequence[Path] = (),
         timeout: float = DEFAULT_TIMEOUT,
         cookies: bool = False,
+        proxy: str | None = None,
     ) -> None:
         self.caller = caller
         self.timeout = timeout
+        self.proxy = proxy  # --proxy: wins over the system's; "none" = direct
         self._deadline: _Deadline | None = None
         handlers: list[urllib.request.BaseHandler] = [
             _HTTPSHandler(tls_context(ca_files, area=caller.area), self),
@@ -225,8 +227,13 @@ class Session:
         ]
         if cookies:
             handlers.append(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        # build_opener keeps urllib's ProxyHandler, so HTTPS_PROXY and NO_PROXY apply
-        self.opener = urllib.request.build_opener(*handlers)
+        self._handlers = handlers
+
+    def opener_for(self, url: str) -> urllib.request.OpenerDirector:
+        """The handlers of this session and the proxy proxies.py chooses for `url`."""
+        chosen = proxy_for(url, self.proxy)
+        route = urllib.request.ProxyHandler({"https": chosen} if chosen else {})
+        return urllib.request.build_opener(route, *self._handlers)
 
     def call(
         self, method: str, url: str, headers: dict[str, str], body: bytes | None = None
@@ -241,19 +248,20 @@ class Session:
         deadline = _Deadline(self.timeout)
         self._deadline = deadline
         try:
-            with deadline, self.opener.open(request, timeout=self.timeout) as response:
+            opener = self.opener_for(url)
+            with deadline, opener.open(request, timeout=self.timeout) as response:
                 return Answer(response.status, response.headers, response.read(), self.caller)
         except urllib.error.HTTPError as exc:
             if deadline.expired:
-                raise network_error(url, TimeoutError(), self.caller) from None
+                raise network_error(url, TimeoutError(), self.caller, self.proxy) from None
             with exc:
                 return Answer(exc.code, exc.headers, exc.read(), self.caller)
         except urllib.error.URLError as exc:
             reason = TimeoutError() if deadline.expired else exc.reason
-            raise network_error(url, reason, self.caller) from None
+            raise network_error(url, reason, self.caller, self.proxy) from None
         except (OSError, http.client.HTTPException, ValueError) as exc:
             reason = TimeoutError() if deadline.expired else exc
-            raise network_error(url, reason, self.caller) from None
+            raise network_error(url, reason, self.caller, self.proxy) from None
         finally:
             self._deadline = None
 
@@ -277,19 +285,20 @@ def _without_credentials(text: str) -> str:
     return re.sub(r"(?<=//)[^/@\s]+@", "***@", text)
 
 
-def proxy_for(url: str) -> str | None:
-    """The proxy urllib uses for `url` (HTTPS_PROXY unless NO_PROXY names the host), or None."""
-    host = urllib.parse.urlsplit(url).hostname or ""
-    proxy = urllib.request.getproxies().get("https")
-    if proxy and not urllib.request.proxy_bypass(host):
-        return proxy
-    return None
+def proxy_for(url: str, explicit: str | None = None) -> str | None:
+    """The proxy URL `url` goes through (proxies.py's policy: --proxy, else the system's), or
+    None; with credentials, so mask_url it before showing it."""
+    if explicit is not None:
+        return None if explicit.strip().lower() in proxies.NO_PROXY_WORDS else explicit
+    return proxies.system_proxy(url)
 
 
-def network_error(url: str, reason: object, caller: Caller) -> WizardError:
+def network_error(
+    url: str, reason: object, caller: Caller, explicit_proxy: str | None = None
+) -> WizardError:
     """Why `url` gave no answer, in words, with the caller's code prefix and advice."""
     host = urllib.parse.urlsplit(url).netloc.rpartition("@")[2]
-    proxy = proxy_for(url) if caller.name_proxy else None
+    proxy = proxy_for(url, explicit_proxy) if caller.name_proxy else None
     proxy = mask_url(proxy) if proxy else None
     if isinstance(reason, ssl.SSLCertVerificationError):
         return WizardError(

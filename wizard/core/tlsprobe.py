@@ -16,7 +16,6 @@ honoured (urllib's reading of those variables, so we match what Python tools do)
 
 from __future__ import annotations
 
-import base64
 import http.client
 import ipaddress
 import socket
@@ -24,18 +23,19 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from cryptography import x509
 from OpenSSL import SSL
 
+from wizard.core import proxies
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
+from wizard.core.proxies import NO_PROXY_WORDS, Proxy, parse_proxy  # noqa: F401 -- as before
 from wizard.core.tlschannel import NotTls, TlsChannel, ssl_reasons, watch
 
 DEFAULT_PORT = 443
 DEFAULT_TIMEOUT = 10.0
-NO_PROXY_WORDS = ("none", "direct")
 
 
 # --- what to connect to -----------------------------------------------------------------------
@@ -163,75 +163,13 @@ def _is_ip(host: str) -> bool:
     return True
 
 
-# --- proxies ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Proxy:
-    """An HTTP proxy that tunnels with CONNECT. Credentials never appear in `display`."""
-
-    host: str
-    port: int
-    authorization: str | None = field(default=None, repr=False)
-
-    @property
-    def display(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-
-def parse_proxy(text: str) -> Proxy:
-    """`http://[user:password@]host[:port]` (port 80 when left out, as in any http:// URL)."""
-    raw = text.strip()
-    try:
-        parts = urllib.parse.urlsplit(raw if "://" in raw else f"http://{raw}")
-    except ValueError:  # a broken IPv6 literal: the same answer as any other unusable host
-        parts = urllib.parse.urlsplit("http://")
-    if parts.scheme.lower() != "http":
-        raise WizardError(
-            "proxy.invalid",
-            translate(
-                "tlsprobe",
-                "Proxy scheme {scheme}:// is not supported; give an http:// proxy URL "
-                "(the usual kind: it tunnels TLS with CONNECT), for example http://proxy.corp:3128.",
-            ).format(scheme=parts.scheme),
-        )
-    try:
-        host, port = parts.hostname, parts.port or 80
-    except ValueError:
-        host, port = None, 0
-    if not host:
-        raise WizardError(
-            "proxy.invalid",
-            translate(
-                "tlsprobe",
-                "The proxy address has no usable host and port; write it like http://proxy.corp:3128.",
-            ),
-        )
-    authorization = None
-    if parts.username is not None:
-        user = urllib.parse.unquote(parts.username)
-        password = urllib.parse.unquote(parts.password or "")
-        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        authorization = f"Basic {token}"
-    return Proxy(host=host, port=port, authorization=authorization)
+# --- proxies (the policy is wizard/core/proxies.py) --------------------------------------------
 
 
 def proxy_for(target: Target, explicit: str | None = None) -> Proxy | None:
-    """The proxy to use: `explicit` (--proxy; "none" = direct) wins; else the environment."""
-    if explicit is not None:
-        if explicit.strip().lower() in NO_PROXY_WORDS:
-            return None
-        return parse_proxy(explicit)
-    proxies = urllib.request.getproxies_environment()
-    chosen = proxies.get("https") or proxies.get("all")
-    if not chosen:
-        return None
-    if urllib.request.proxy_bypass_environment(
-        target.host, proxies
-    ) or urllib.request.proxy_bypass_environment(target.address, proxies):
-        return None
-    return parse_proxy(chosen)
+    """The proxy to use for `target`: `explicit` (--proxy; "none" = direct) wins; else the
+    environment's, by proxies.proxy_for (the one policy of every outgoing call)."""
+    return proxies.proxy_for(f"https://{target.address}", explicit)
 
 
 # --- the probe --------------------------------------------------------------------------------
