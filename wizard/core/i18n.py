@@ -14,6 +14,7 @@ Never call `tr` with a literal: lupdate reads a two-literal `tr(…)` as Qt's `t
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 
 # (context, text, n) -> the translated text, with %n already replaced by n when n >= 0
 Translator = Callable[[str, str, int], str]
@@ -54,3 +55,29 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks
 
 
 N_ = QT_TRANSLATE_NOOP  # short alias for readers used to gettext; lupdate only sees the long name
+
+
+class Face(Enum):
+    """Who shows a text: the command line names its flags and commands, the window its buttons
+    and pages. One catalogue: a message whose words differ has a variant for each face."""
+
+    CLI = "cli"
+    GUI = "gui"
+
+
+_face = Face.CLI
+
+
+def set_face(face: Face) -> None:
+    """Chosen once by the program that shows the texts (the window asks for Face.GUI)."""
+    global _face
+    _face = face
+
+
+def current_face() -> Face:
+    return _face
+
+
+def for_face(cli: str, gui: str | None) -> str:
+    """The words for the current face: `gui` in the window when there is a GUI variant."""
+    return gui if _face is Face.GUI and gui else cli

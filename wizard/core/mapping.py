@@ -31,7 +31,7 @@ from cryptography.x509.oid import NameOID
 
 from wizard.core.certs import cn_or_dn, fingerprint
 from wizard.core.errors import WizardError
-from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
+from wizard.core.i18n import QT_TRANSLATE_NOOP, for_face, tr, translate
 from wizard.core.profiles import HAS_CERTIFICATE, Artefact, Profile, ProfileStore, State
 from wizard.core.renewal import renewal_due
 from wizard.core.storage import atomic_write
@@ -409,8 +409,60 @@ TEXT: dict[str, str] = {
 }
 
 
+# The window's words for the texts whose command-line words name flags or commands (i18n.Face):
+# the same message id, the same {fields}.
+TEXT_GUI: dict[str, str] = {
+    "step_neo_upload": QT_TRANSLATE_NOOP(
+        "mapping",
+        "Cloud Integration → Monitor → Manage Security → Certificate-to-User Mappings → Add: "
+        "user {user}, certificate {cer} (or let the wizard publish it on this page). "
+        "The tenant will show Id {id}.",
+    ),
+    "step_cf_instance": QT_TRANSLATE_NOOP(
+        "mapping",
+        "Create the Process Integration Runtime instance {instance} (plan integration-flow) with "
+        "the roles {roles} from {file}. Skip this if an instance with these roles exists already "
+        "and give its name on this page. In the cockpit: Instances and Subscriptions → Create.",
+    ),
+    "step_test": QT_TRANSLATE_NOOP(
+        "mapping",
+        "Call the endpoint on the next page (Test call). In Monitor → System Log Files → "
+        "http_access_<node>_<date>.log the user field shows {before} while the certificate "
+        "reaches the tenant but is not yet mapped, {after} once it works, and '-' when no "
+        "certificate arrived at all (send the whole chain).",
+    ),
+    "step_flow_test": QT_TRANSLATE_NOOP(
+        "mapping",
+        "Call the endpoint on the next page (Test call). A 403 whose default trace "
+        "(ljs_trace_<node>_<date>.log) says the subject and issuer are not contained in the "
+        "accepted subjectAndIssuers list means the channel's list lacks this certificate: "
+        "compare the DNs.",
+    ),
+    "flow_downtime": QT_TRANSLATE_NOOP(
+        "mapping",
+        "Second option, not recommended by SAP: the certificate is part of the integration flow, "
+        "so every certificate change (each renewal, a new issuing CA) means editing the flow and "
+        "redeploying it, and calls with the new certificate fail until then (downtime). The "
+        "recommended option is {recommended}, on this page.",
+    ),
+    "flow_cf_service_key": QT_TRANSLATE_NOOP(
+        "mapping",
+        "Cloud Foundry: SAP documents certificate login through a service key of the Process "
+        "Integration Runtime; whether a call also needs one when the channel checks the "
+        "certificate itself is not confirmed. If the test call gets 401, create the External "
+        "Certificate service key as well (the Cloud Foundry choice on this page).",
+    ),
+    "environment_unknown": QT_TRANSLATE_NOOP(
+        "mapping",
+        "Profile {profile!r} does not record whether the tenant runs on Neo or Cloud Foundry: "
+        "choose the environment on the first step.",
+    ),
+}
+
+
 def text(message_id: str, /, **values: object) -> str:
-    return tr(CONTEXT, TEXT[message_id]).format(**values)
+    """The message in the user's language, in the words of the face that shows it."""
+    return tr(CONTEXT, for_face(TEXT[message_id], TEXT_GUI.get(message_id))).format(**values)
 
 
 def one_line_pem(pem: str) -> str:

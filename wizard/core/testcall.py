@@ -58,7 +58,7 @@ from wizard.core.client_identity import (  # noqa: F401 -- also importable from 
 from wizard.core.curl import CURL, _data_for_curl, curl_command, shell_quote  # noqa: F401
 from wizard.core.error_codes import in_area
 from wizard.core.errors import WizardError
-from wizard.core.i18n import translate
+from wizard.core.i18n import for_face, translate
 from wizard.core.prechecks import (  # noqa: F401 -- also importable from here
     PreCheck,
     _root_check,
@@ -670,10 +670,17 @@ class _Call:
     def _no_answer_in_time(self, channel: TlsChannel) -> _Stop:
         return _Stop(
             Verdict.TIMEOUT,
-            translate(
-                "testcall",
-                "{where} accepted the request but did not answer within {timeout:g} s "
-                "(a slow flow needs a larger --timeout).",
+            for_face(
+                translate(
+                    "testcall",
+                    "{where} accepted the request but did not answer within {timeout:g} s "
+                    "(a slow flow needs a larger --timeout).",
+                ),
+                translate(
+                    "testcall",
+                    "{where} accepted the request but did not answer within {timeout:g} s "
+                    "(a slow flow may answer when you call again).",
+                ),
             ).format(where=channel.where, timeout=self.timeout),
         )
 

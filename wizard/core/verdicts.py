@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
+from wizard.core.i18n import QT_TRANSLATE_NOOP, for_face, tr, translate
 from wizard.core.mapping import Environment
 
 CONTEXT = "verdicts"  # tr() context of this module's texts
@@ -79,6 +79,8 @@ class VerdictInfo:
     # When the verdict is the tool's inference (from the chain), not what an answer or log said.
     inferred_title: str | None = None
     inferred_meaning: str | None = None
+    # The advice in the window's words where `next_step` names flags or commands (i18n.Face).
+    next_step_gui: str | None = None
 
     def next_step_for(
         self, environment: str | None, *, node: str | None = None, day: date | None = None
@@ -93,7 +95,7 @@ class VerdictInfo:
                 neo=tr(CONTEXT, self.next_step_neo), cf=tr(CONTEXT, self.next_step_cf)
             )
         else:
-            step = tr(CONTEXT, self.next_step)
+            step = tr(CONTEXT, for_face(self.next_step, self.next_step_gui))
         return f"{step} {trace_hint(node, day)}" if self.see_trace else step
 
 
@@ -112,17 +114,31 @@ def trace_hint(node: str | None = None, day: date | None = None) -> str:
     """Where the cause of a refused call is written: the trace of the node that answered."""
     where = translate("verdicts", "Monitor → System Log Files")
     if node:
-        return translate(
-            "verdicts",
-            "The default trace of node {node}, which answered, names the cause: open "
-            "{trace} ({where}), or give it to cpi-cert-wizard analyze-log "
-            "together with the access log.",
+        return for_face(
+            translate(
+                "verdicts",
+                "The default trace of node {node}, which answered, names the cause: open "
+                "{trace} ({where}), or give it to cpi-cert-wizard analyze-log "
+                "together with the access log.",
+            ),
+            translate(
+                "verdicts",
+                "The default trace of node {node}, which answered, names the cause: open "
+                "{trace} ({where}).",
+            ),
         ).format(node=node, trace=trace_file(node, day), where=where)
-    return translate(
-        "verdicts",
-        "The default trace of the node that answered names the cause: open {trace} "
-        "({where}) of the node whose {access_log} "
-        "shows this call, or give both files to cpi-cert-wizard analyze-log.",
+    return for_face(
+        translate(
+            "verdicts",
+            "The default trace of the node that answered names the cause: open {trace} "
+            "({where}) of the node whose {access_log} "
+            "shows this call, or give both files to cpi-cert-wizard analyze-log.",
+        ),
+        translate(
+            "verdicts",
+            "The default trace of the node that answered names the cause: open {trace} "
+            "({where}) of the node whose {access_log} shows this call.",
+        ),
     ).format(
         trace=trace_file(),
         where=where,
@@ -144,6 +160,11 @@ _INFOS = (
             "Nothing to fix. Configure the sender system with the same key, chain and URL "
             "(export-p12), and keep an eye on the certificate's expiry.",
         ),
+        next_step_gui=QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Nothing to fix. Configure the sender system with the same key, chain and URL "
+            "(the files of the Export step), and keep an eye on the certificate's expiry.",
+        ),
         http_statuses=(200, 201, 202, 204),
     ),
     VerdictInfo(
@@ -159,6 +180,11 @@ _INFOS = (
             "Import the tenant's load-balancer root into the trust store (step 1: fetch-root), or "
             "choose the right one with --trust root|system|FILE. If a company proxy inspects TLS, "
             "its root is the one to trust.",
+        ),
+        next_step_gui=QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Go back to the tenant's root step and fetch the load balancer's root again. If a "
+            "company proxy inspects TLS, its root is the one to trust.",
         ),
     ),
     VerdictInfo(
@@ -373,6 +399,12 @@ _INFOS = (
             "Check the host name and port (the runtime host, port 443), DNS, and whether a firewall "
             "or a company proxy (--proxy, HTTPS_PROXY) is needed.",
         ),
+        next_step_gui=QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Check the host name and port on the first step (the runtime host, port 443), DNS, "
+            "and whether a firewall or a company proxy is needed (the wizard uses the proxy in "
+            "HTTPS_PROXY).",
+        ),
     ),
     VerdictInfo(
         Verdict.TIMEOUT,
@@ -385,6 +417,11 @@ _INFOS = (
         QT_TRANSLATE_NOOP(
             "verdicts",
             "Check firewalls and proxies (--proxy, HTTPS_PROXY); for a slow flow, raise --timeout.",
+        ),
+        next_step_gui=QT_TRANSLATE_NOOP(
+            "verdicts",
+            "Check firewalls and proxies (the wizard uses the proxy in HTTPS_PROXY); a slow flow "
+            "may answer when you try again.",
         ),
         http_statuses=(408,),
     ),

@@ -99,7 +99,10 @@ def preload(session) -> tuple[bool, str]:
 
 
 def build_window(options: GuiOptions):
+    from wizard.core.i18n import Face, set_face
     from wizard.ui import workers
+
+    set_face(Face.GUI)  # core's messages in the window's words (its pages, not --flags)
     from wizard.ui.session import Session
     from wizard.ui.widgets.icons import icon
     from wizard.ui.wizard import CertWizard

@@ -29,8 +29,9 @@ def from_core(text: str) -> str:
 
     Core translates its own texts (wizard.core.i18n, routed to the application's catalogues by
     wizard.language), so they arrive here in the user's language; one place to adapt them: the
-    window does not speak command line (`--ca-file`, `cpi-cert-wizard test-call …`), so a
-    sentence that gives command-line advice is left out (the page offers its own buttons).
+    window does not speak command line: core words its messages for the window (the GUI asks
+    for `wizard.core.i18n.Face.GUI`); a sentence that still gives command-line advice (`--ca-file`,
+    `cpi-cert-wizard test-call …`) is left out as a last resort (the page offers its own buttons).
     """
     return gui_face(text)
 
