@@ -362,6 +362,22 @@ def test_signing_works_through_an_https_proxy(
     assert len(destination.state.received) == 3
 
 
+def test_the_proxy_option_routes_the_calls_and_none_goes_direct(
+    cli, with_csr, key_file, trust, destination, monkeypatch, tmp_path
+):
+    from tests.testcall.harness import run_tinyproxy
+
+    with run_tinyproxy(destination.port, tmp_path) as proxy:
+        result = sign(cli, key_file, trust, "--json", "--proxy", proxy)
+        log = (tmp_path / "tinyproxy.log").read_text(errors="replace")
+    assert result.code == 0, result.err
+    assert log.count(f"CONNECT 127.0.0.1:{destination.port} HTTP") == 3
+    # a dead proxy in the environment is not used when --proxy none says direct
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{free_port()}")
+    again = sign(cli, key_file, trust, "--json", "--proxy", "none", "--replace")
+    assert again.code == 0, again.err
+
+
 def test_a_proxy_that_refuses_the_host_says_so(
     cli, with_csr, key_file, trust, destination, monkeypatch, tmp_path
 ):

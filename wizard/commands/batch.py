@@ -10,7 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from wizard.commands.common import EXIT_INPUT, EXIT_NEGATIVE, EXIT_OK, Context, Outcome
+from wizard.commands.common import (
+    EXIT_INPUT,
+    EXIT_NEGATIVE,
+    EXIT_OK,
+    Context,
+    Outcome,
+    add_proxy_option,
+)
 from wizard.commands.render import batch_json, batch_table
 from wizard.core import keys
 from wizard.core.batch import DEFAULT_CONCURRENCY, Status
@@ -126,7 +133,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"calls at the same time (default {DEFAULT_CONCURRENCY})",
     )
     call.add_argument("--timeout", type=float, metavar="S", help="per call (default 30)")
-    call.add_argument("--proxy", metavar="URL", help="HTTP proxy (CONNECT); 'none' = direct")
+    add_proxy_option(call)
     call.add_argument(
         "--trust", metavar="root|system|FILE", help="what the servers' certificates lead to"
     )

@@ -99,6 +99,18 @@ def stdin_is_terminal() -> bool:
         return False
 
 
+def add_proxy_option(parser: argparse.ArgumentParser) -> None:
+    """--proxy for every command that goes out (the policy: wizard/core/proxies.py)."""
+    parser.add_argument(
+        "--proxy",
+        metavar="URL",
+        help="HTTP proxy to tunnel through (http://host:port), or 'none' for a direct connection; "
+        "default: the system's (HTTPS_PROXY / ALL_PROXY), honouring NO_PROXY. A proxy password "
+        "belongs in HTTPS_PROXY (http://user:password@host:port), never on the command line, "
+        "where other users of the machine can read it",
+    )
+
+
 def add_chain_options(parser: argparse.ArgumentParser, *, ca_file_help: str | None = None) -> None:
     """--ca-file, --no-aia and --accept-without-client-auth: how an imported chain is completed."""
     parser.add_argument(

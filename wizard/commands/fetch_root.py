@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wizard.commands.common import EXIT_OK, Context, Outcome
+from wizard.commands.common import EXIT_OK, Context, Outcome, add_proxy_option
 from wizard.core.errors import WizardError
 from wizard.core.fetch_root import FetchRootReport, fetch_root, save_root
 from wizard.core.i18n import translate
@@ -39,14 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="certificates that may complete the chain (root, intermediates); repeatable; "
         "searched before certifi and the system store",
     )
-    parser.add_argument(
-        "--proxy",
-        metavar="URL",
-        help="HTTP proxy to tunnel through (http://host:port), or 'none' for a direct connection; "
-        "default: HTTPS_PROXY / ALL_PROXY, honouring NO_PROXY. A proxy password belongs in "
-        "HTTPS_PROXY (http://user:password@host:port), never on the command line, where other "
-        "users of the machine can read it",
-    )
+    add_proxy_option(parser)
     parser.add_argument(
         "--timeout",
         type=float,

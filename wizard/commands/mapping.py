@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 
-from wizard.commands.common import Outcome
+from wizard.commands.common import Outcome, add_proxy_option
 from wizard.core.errors import WizardError
 from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 from wizard.core.mapping import (
@@ -140,6 +140,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     pub.add_argument(
         "--ca-file", type=Path, metavar="PEM", help="trust only this CA (a private test server)"
     )
+    add_proxy_option(pub)
 
 
 def _check_flow_flags(args: argparse.Namespace) -> None:
@@ -283,7 +284,9 @@ def _publish(args: argparse.Namespace, ctx, entry: TenantEntry) -> tuple[Publish
         login = TenantApiLogin(AuthMethod.OAUTH, args.tmn_client_id, secret, args.tmn_token_url)
     assert entry.neo is not None
     try:
-        published = publish_mapping(args.tmn, entry.neo, login, ca_file=args.ca_file)
+        published = publish_mapping(
+            args.tmn, entry.neo, login, ca_file=args.ca_file, proxy=args.proxy
+        )
     except WizardError as exc:
         if exc.code == "tenant_api.credentials" and stored:
             secrets.delete(name, SecretKind.TENANT_API)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wizard.commands.common import Context, Outcome
+from wizard.commands.common import Context, Outcome, add_proxy_option
 from wizard.commands.render import import_outcome
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
@@ -54,6 +54,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="trust only these CAs for the service's TLS (a private test server); also offered "
         "to complete the returned chain",
     )
+    add_proxy_option(parser)
 
 
 def _check_flags(args: argparse.Namespace) -> None:
@@ -96,6 +97,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         "ca_files": args.ca_file,
         "sap_roots": ctx.sap_roots,
         "progress": ctx.say,
+        "proxy": args.proxy,
     }
     if args.refresh:
         result = sap_sign.refresh_from_sap(

@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from wizard.commands.common import Context, Outcome
+from wizard.commands.common import Context, Outcome, add_proxy_option
 from wizard.core.errors import WizardError
 from wizard.core.i18n import translate
 from wizard.core.storage import read_input_file
@@ -51,12 +51,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help=f"give up after S seconds (default {DEFAULT_TIMEOUT:g})",
     )
-    parser.add_argument(
-        "--proxy",
-        metavar="URL",
-        help="HTTP proxy (CONNECT), e.g. http://proxy:3128; 'none' = direct "
-        "(default: HTTPS_PROXY/ALL_PROXY unless NO_PROXY names the host)",
-    )
+    add_proxy_option(parser)
     parser.add_argument(
         "--trust",
         metavar="root|system|FILE",

@@ -237,11 +237,14 @@ def publish_mapping(
     *,
     ca_file: Path | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    proxy: str | None = None,
 ) -> PublishedMapping:
     """Create (or update) the mapping on the tenant and read back its Id and ValidUntil."""
     root = api_root(tmn)
     # cookies: the CSRF token is only good together with the session cookie it came with
-    session = https.Session(_NEO, ca_files=_ca_files(ca_file), timeout=timeout, cookies=True)
+    session = https.Session(
+        _NEO, ca_files=_ca_files(ca_file), timeout=timeout, cookies=True, proxy=proxy
+    )
     auth = _auth_header(login, session)
     host = urllib.parse.urlsplit(root).netloc
 

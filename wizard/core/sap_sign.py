@@ -695,6 +695,7 @@ def sign_with_sap(
     fetch_aia: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
+    proxy: str | None = None,
 ) -> SapSignResult:
     """Have SAP sign profile `name`'s CSR and import the chain; one call, nothing half-done.
 
@@ -710,7 +711,7 @@ def sign_with_sap(
         else read_destination_key(destination_key)
     )
     certificate_name = default_certificate_name(name)
-    conn = https.Session(_SAP, ca_files=ca_files, timeout=timeout)
+    conn = https.Session(_SAP, ca_files=ca_files, timeout=timeout, proxy=proxy)
     _say(progress, f"Getting a token from {urllib.parse.urlsplit(key.token_url).netloc} …")
     token = _get_token(conn, key, stored_secret=False)
     kept_in = _keep_secret(secrets, name, key)
@@ -756,6 +757,7 @@ def refresh_from_sap(
     fetch_aia: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
+    proxy: str | None = None,
 ) -> SapSignResult:
     """Fetch SAP's current certificate for the profile; import it if it changed (a renewal).
 
@@ -772,7 +774,7 @@ def refresh_from_sap(
     else:
         key = read_destination_key(destination_key)
     certificate_name = profile.sap_certificate_name or default_certificate_name(name)
-    conn = https.Session(_SAP, ca_files=ca_files, timeout=timeout)
+    conn = https.Session(_SAP, ca_files=ca_files, timeout=timeout, proxy=proxy)
     _say(progress, f"Getting a token from {urllib.parse.urlsplit(key.token_url).netloc} …")
     token = _get_token(conn, key, stored_secret=not from_file)
     kept_in = _keep_secret(secrets, name, key) if from_file else _where(secrets, name)
