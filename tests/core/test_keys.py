@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import pytest
 
@@ -18,6 +19,8 @@ def test_each_key_type_is_written_encrypted_and_read_back(key_type, tmp_path):
     pem = keys.encrypt_key(key, "correct horse battery")
     assert b"ENCRYPTED PRIVATE KEY" in pem
     assert same_public_key(keys.load_key(pem, "correct horse battery"), key)
+    if sys.platform == "win32":
+        return  # no openssl for a Windows process under Wine; read back above with cryptography
     path = tmp_path / "key.pem"
     path.write_bytes(pem)
     read = subprocess.run(
