@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from wizard.core.profiles import Profile, ProfileStore
-from wizard.core.trust import saved_sap_roots
 from wizard.ui.workers import SecretPrompt
 
 if TYPE_CHECKING:
@@ -45,7 +44,8 @@ class Session(QObject):
         self.home = Path(home)
         self.store = ProfileStore(self.home)
         # roots the user adds to SAP's list: --sap-roots, else the wizard's saved setting
-        self.sap_roots = sap_roots if sap_roots is not None else saved_sap_roots(self.home)
+        self._sap_roots = sap_roots
+        self._sap_roots_read = sap_roots is not None
         self.profile: Profile | None = None
         self.renew = False
         self.sandbox: RunningSandbox | None = None
@@ -86,6 +86,17 @@ class Session(QObject):
         if self.sandbox is None or self.profile is None:
             return False
         return is_sandbox_host(self.profile) and self.profile.tenant_port == self.sandbox.port
+
+    @property
+    def sap_roots(self) -> Path | None:
+        """--sap-roots, else the saved setting (read when first needed: wizard.core.trust loads
+        certifi, ssl and cryptography, which must not be imported before the first paint)."""
+        if not self._sap_roots_read:
+            from wizard.core.trust import saved_sap_roots
+
+            self._sap_roots = saved_sap_roots(self.home)
+            self._sap_roots_read = True
+        return self._sap_roots
 
     @property
     def judge_roots(self) -> Path | None:

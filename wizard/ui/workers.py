@@ -14,13 +14,15 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal
 
 from wizard.core.errors import WizardError
 from wizard.core.profiles import Artefact, Profile, ProfileStore
-from wizard.core.tlschannel import Hangup
+
+if TYPE_CHECKING:
+    from wizard.core.tlschannel import Hangup
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,20 @@ class CancelToken:
         self._lock = threading.Lock()
         self._cancelled = False
         self._committed = False
-        self.hangup = Hangup()
+        self._hangup: Hangup | None = None
+
+    @property
+    def hangup(self) -> Hangup:
+        """Made by the job when it runs (on its worker): tlschannel loads OpenSSL, which must
+        not be imported before the first paint (issue 19)."""
+        from wizard.core.tlschannel import Hangup
+
+        with self._lock:
+            if self._hangup is None:
+                self._hangup = Hangup()
+                if self._cancelled:  # cancelled before the job started: nothing may connect
+                    self._hangup.hang_up()
+            return self._hangup
 
     @property
     def cancelled(self) -> bool:
@@ -64,7 +79,9 @@ class CancelToken:
             if self._committed:
                 return False
             self._cancelled = True
-        self.hangup.hang_up()
+            hangup = self._hangup
+        if hangup is not None:
+            hangup.hang_up()
         return True
 
     def commit(self) -> None:
