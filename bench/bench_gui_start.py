@@ -1,6 +1,6 @@
 """GUI start-up and responsiveness, side by side with XCA (a Qt 5 C++ certificate manager).
 
-    python3 bench/bench_gui_start.py [--runs N] [--tours M] [--no-xca]
+    python3 bench/bench_gui_start.py [--runs N] [--tours M] [--no-xca] [--only-tours]
 
 1. Start to first painted window, offscreen (QT_QPA_PLATFORM=offscreen): a new process each run,
    timed from spawn to the line the wizard prints at its first paint; peak RSS of the whole run
@@ -10,7 +10,10 @@
    wizard and for XCA the same way; peak RSS of each after one more second (the wizard has
    finished loading by then).
 3. The longest GUI-thread stall while the sandbox flow is walked through all nine pages
-   (a 5 ms timer on the GUI thread; the gap between ticks minus the interval), per page.
+   (a 5 ms timer on the GUI thread; the gap between ticks minus the interval), per page, with
+   how much of the stall the GUI thread spent on a CPU (its own work) and waiting for one (the
+   machine's load), from /proc/self/task/<id>/schedstat; anchor: the same meter on an idle Qt
+   event loop in the same run.
 
 Prints medians and the ratios wizard/XCA. Runs start with a warm page cache (the first run is
 not counted), so "cold" means a new process, not an empty disk cache; byte-code is cached (in a
@@ -137,6 +140,57 @@ def start_xvfb() -> tuple[subprocess.Popen, str]:
     raise SystemExit("could not start Xvfb")
 
 
+def _schedstat_path() -> Path:
+    import threading
+
+    return Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
+
+
+def _cpu_meter(interval_ms: int = 5):
+    """A StallMeter that also notes, for its longest stall, how much of it the GUI thread spent
+    on a CPU (its own work) and waiting for one (the machine's load), from Linux's schedstat."""
+    from wizard.ui.stall import StallMeter
+
+    class CpuStallMeter(StallMeter):
+        def __init__(self) -> None:
+            super().__init__(interval_ms)
+            self._stat = _schedstat_path()
+            self._cpu = (0.0, 0.0)
+            self.longest_cpu_ms = 0.0  # on a CPU during the longest stall
+            self.longest_queued_ms = 0.0  # runnable, waiting for a CPU, during it
+            self.most_cpu_ms = 0.0  # the most on-CPU time inside any one stall
+
+        def _read(self) -> tuple[float, float]:
+            try:
+                on_cpu, queued = self._stat.read_text().split()[:2]
+            except (OSError, ValueError):
+                return (0.0, 0.0)
+            return (int(on_cpu) / 1e6, int(queued) / 1e6)
+
+        def start(self) -> None:
+            self._cpu = self._read()
+            self.reset()
+            super().start()
+
+        def reset(self) -> None:
+            self.longest_ms = self.longest_cpu_ms = self.longest_queued_ms = 0.0
+            self.most_cpu_ms = 0.0
+
+        def _tick(self) -> None:
+            now = time.perf_counter()
+            cpu = self._read()
+            gap = (now - self._last) * 1000 - self.interval_ms
+            on_cpu, queued = cpu[0] - self._cpu[0], cpu[1] - self._cpu[1]
+            if gap > self.longest_ms:
+                self.longest_cpu_ms, self.longest_queued_ms = on_cpu, queued
+            if gap > 16:
+                self.most_cpu_ms = max(self.most_cpu_ms, on_cpu)
+            self._cpu = cpu
+            super()._tick()
+
+    return CpuStallMeter()
+
+
 def stall_tour() -> None:
     """Child mode: walk the sandbox flow with a stall meter; print JSON (ms per page)."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -145,26 +199,50 @@ def stall_tour() -> None:
     from wizard.core.secrets import MemoryKeyring
     from wizard.ui.app import GuiOptions, build_window, create_application
     from wizard.ui.screenshots import tour, wait_until
-    from wizard.ui.stall import StallMeter
 
     create_application([sys.argv[0]], None)
     with tempfile.TemporaryDirectory() as home:
         window = build_window(GuiOptions(home=Path(home), keyring=MemoryKeyring()))
         window.show()
-        meter = StallMeter(5)
+        meter = _cpu_meter(5)
         wait_until(lambda: window._painted)
         meter.start()
         per_page: dict[str, float] = {}
+        cpu_page: dict[str, list[float]] = {}
 
         def shot(step) -> None:  # no picture: only note the longest stall up to this page
             per_page[step.name] = round(meter.longest_ms, 1)
-            meter.longest_ms = 0.0
+            cpu_page[step.name] = [
+                round(meter.longest_cpu_ms, 1),
+                round(meter.longest_queued_ms, 1),
+                round(meter.most_cpu_ms, 1),
+            ]
+            meter.reset()
 
         tour(window, shot=shot)
         meter.stop()
         window.shutdown()
         QThreadPool.globalInstance().waitForDone(30000)
-    print(json.dumps({"longest_ms": max(per_page.values()), "per_page": per_page}))
+    print(
+        json.dumps(
+            {"longest_ms": max(per_page.values()), "per_page": per_page, "cpu_page": cpu_page}
+        )
+    )
+
+
+def idle_loop(seconds: float = 3.0) -> None:
+    """Child mode: the same meter on an event loop with nothing to do (the machine's floor)."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([sys.argv[0]])
+    meter = _cpu_meter(5)
+    meter.start()
+    QTimer.singleShot(int(seconds * 1000), app.quit)
+    app.exec()
+    meter.stop()
+    print(json.dumps({"longest_ms": round(meter.longest_ms, 1)}))
 
 
 def interpreter_start(runs: int) -> float:
@@ -177,6 +255,10 @@ def interpreter_start(runs: int) -> float:
     return median(samples)
 
 
+def _worst_page(tour: dict, pages: tuple[str, ...]) -> str:
+    return max(pages, key=lambda page: tour["per_page"].get(page, 0.0))
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -186,12 +268,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--tours", type=int, default=3)
     parser.add_argument("--no-xca", action="store_true")
+    parser.add_argument("--only-tours", action="store_true", help="skip the first-window part")
     parser.add_argument("--stall-tour", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--idle-loop", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stall_tour:
         stall_tour()
         return
+    if args.idle_loop:
+        idle_loop()
+        return
 
+    if not args.only_tours:
+        first_window(args)
+    tour_report(args)
+
+
+def first_window(args: argparse.Namespace) -> None:
     home = Path(tempfile.mkdtemp(prefix="bench-gui-"))
     try:
         first_paint_offscreen(home)  # warm the page cache; not counted
@@ -252,31 +345,50 @@ def main() -> None:
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
+
+def tour_report(args: argparse.Namespace) -> None:
     if args.tours <= 0:
         return
-    tours = []
+    tours, idles = [], []
     for run in range(args.tours + 1):  # the first one writes the byte-code cache: not counted
-        done = subprocess.run(
-            [sys.executable, __file__, "--stall-tour"],
-            capture_output=True,
-            text=True,
-            env=_env(),
-            timeout=600,
-            check=True,
-        )
-        if run:
-            tours.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        for mode, into in (("--stall-tour", tours), ("--idle-loop", idles)):
+            done = subprocess.run(
+                [sys.executable, __file__, mode],
+                capture_output=True,
+                text=True,
+                env=_env(),
+                timeout=600,
+                check=True,
+            )
+            if run:
+                into.append(json.loads(done.stdout.strip().splitlines()[-1]))
     longest = median([t["longest_ms"] for t in tours])
     worst = max(tours, key=lambda t: t["longest_ms"])
     print(
         f"sandbox flow, longest GUI-thread stall: median {longest:.1f} ms over {args.tours} tours"
     )
     print("  per page (worst tour): " + ", ".join(f"{k} {v}" for k, v in worst["per_page"].items()))
+    idle = median([i["longest_ms"] for i in idles])
+    print(
+        f"  anchor, same run: an idle Qt event loop's longest gap over 3 s: median {idle:.1f} ms "
+        "(the machine's load alone)"
+    )
     print("  goal: no stall over 16 ms during these operations (median over the tours, per page)")
+    print(
+        "    operation   (pages)             stall  of it: GUI thread on a CPU / waiting for a CPU"
+        "  (most on-CPU in any stall)"
+    )
     for operation, pages in OPERATIONS.items():
         ms = median([max(t["per_page"].get(page, 0.0) for page in pages) for t in tours])
+        cpu = [t["cpu_page"].get(_worst_page(t, pages), [0, 0, 0]) for t in tours]
+        on_cpu = median([c[0] for c in cpu]) if cpu else 0.0
+        queued = median([c[1] for c in cpu]) if cpu else 0.0
+        most = median([max(t["cpu_page"].get(p, [0, 0, 0])[2] for p in pages) for t in tours])
         where = "+".join(pages)
-        print(f"    {operation:<11} ({where:<18}) {ms:6.1f} ms  {'ok' if ms <= 16 else 'MISSED'}")
+        print(
+            f"    {operation:<11} ({where:<18}) {ms:6.1f} ms  {on_cpu:5.1f} / {queued:5.1f} ms"
+            f"  ({most:.1f} ms)  {'ok' if ms <= 16 else 'MISSED'}"
+        )
 
 
 if __name__ == "__main__":
