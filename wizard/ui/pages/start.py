@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from wizard.core.errors import WizardError
 from wizard.core.flow import Expiry, ProfileRow, Step, profile_rows
-from wizard.core.profiles import Profile, ProfileStore, State
+from wizard.core.profiles import HAS_CERTIFICATE, Profile, ProfileStore, State
 from wizard.language import LANGUAGES, NATIVE_NAMES, language_setting, save_language_setting
 from wizard.ui import workers
 from wizard.ui.pages.base import Page
@@ -67,6 +67,14 @@ def open_profile(session: Session, name: str) -> tuple[Profile, object | None]:
         profile.tenant_port = running.port
         session.store.save(profile)
     return profile, running
+
+
+def leaf_details(store: ProfileStore, name: str):
+    """Worker: the details of the profile's certificate (the leaf of its stored chain)."""
+    from wizard.core.certinfo import certificate_details
+    from wizard.core.enrollment import load_chain
+
+    return certificate_details(load_chain(store, name)[0])
 
 
 def made_by_sandbox(folder, profile: Profile) -> bool:
@@ -184,6 +192,10 @@ class StartPage(Page):
         self.resume_button = QPushButton(self.tr("&Resume"), self)
         self.renew_button = QPushButton(self.tr("Ren&ew"), self)
         self.remove_button = QPushButton(self.tr("Re&move…"), self)
+        self.details_button = QPushButton(self.tr("Certificate &details…"), self)
+        self.details_button.setToolTip(
+            self.tr("Subject, issuer, validity, key, extensions and fingerprints")
+        )
         self.sandbox_button = QPushButton(self.tr("&Try it with the sandbox tenant"), self)
         self.sandbox_button.setIcon(icon("tenant"))
         self.renew_button.setToolTip(
@@ -195,7 +207,13 @@ class StartPage(Page):
         self.body.addWidget(
             ButtonRow(
                 self,
-                [self.new_button, self.resume_button, self.renew_button, self.remove_button],
+                [
+                    self.new_button,
+                    self.resume_button,
+                    self.renew_button,
+                    self.details_button,
+                    self.remove_button,
+                ],
                 end=[self.sandbox_button],
             )
         )
@@ -203,6 +221,7 @@ class StartPage(Page):
         self.resume_button.clicked.connect(self.resume)
         self.renew_button.clicked.connect(self.renew)
         self.remove_button.clicked.connect(self.remove)
+        self.details_button.clicked.connect(self.show_details)
         self.sandbox_button.clicked.connect(self.try_sandbox)
         self._add_language_choice()
         session.keyring_checked.connect(self._keyring_checked)
@@ -435,6 +454,7 @@ class StartPage(Page):
         self.resume_button.setEnabled(usable and not busy)
         self.renew_button.setEnabled(usable and row.state is not State.NEW and not busy)
         self.remove_button.setEnabled(name is not None and not busy)
+        self.details_button.setEnabled(usable and row.state in HAS_CERTIFICATE and not self.running)
         self.new_button.setEnabled(not busy)
         self.sandbox_button.setEnabled(not busy and self.session.sandbox is None)
         self.sandbox_button.setToolTip(
@@ -520,6 +540,27 @@ class StartPage(Page):
         self.session.renew = False
         self.session.prefill = {}
         self._open(row.name, row.resume)
+
+    def show_details(self) -> None:
+        """The certificate details dialog for the selected profile's certificate."""
+        from wizard.ui.widgets.cert_details import CertificateDetailsDialog
+
+        name = self.selected_name()
+        if name is None or self.running:
+            return
+
+        def show(details) -> None:
+            self.details_dialog = CertificateDetailsDialog(details, self)
+            self.details_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.details_dialog.show()
+
+        self.run(
+            leaf_details,
+            self.session.store,
+            name,
+            busy=arg(self.tr("Reading the certificate of %1…"), name),
+            on_done=show,
+        )
 
     def renew(self) -> None:
         row = self.selected_row()

@@ -198,9 +198,7 @@ class WaitingPage(Page):
         self.validity_label.setBuddy(self.validity_value)
         self.validity_unit = Choice(group)
         self.validity_unit.setAccessibleName(self.tr("Validity unit"))
-        for unit, text in zip(
-            UNITS, (self.tr("days"), self.tr("months"), self.tr("years")), strict=True
-        ):
+        for unit, text in zip(UNITS, self._unit_names(1), strict=True):
             self.validity_unit.addItem(text, unit.value)
         self.validity_unit.setCurrentIndex(UNITS.index(TimeUnit.YEARS))
         self.validity_value.setRange(1, 1)
@@ -241,6 +239,7 @@ class WaitingPage(Page):
         self.key_path.textChanged.connect(self._sap_inputs_changed)
         self.validity_unit.currentIndexChanged.connect(self._unit_changed)
         self.validity_value.valueChanged.connect(self._sap_inputs_changed)
+        self.validity_value.valueChanged.connect(self._name_units)
         self.auto_renew.toggled.connect(self._sap_inputs_changed)
         self._update_sap_button()
         return group
@@ -329,6 +328,18 @@ class WaitingPage(Page):
         )
         if path:
             self.key_path.setText(path)
+
+    def _unit_names(self, count: int) -> tuple[str, str, str]:
+        """The units as the number before them needs them: 1 year, 2 months."""
+        return (
+            self.tr("day(s)", "validity unit", count),
+            self.tr("month(s)", "validity unit", count),
+            self.tr("year(s)", "validity unit", count),
+        )
+
+    def _name_units(self) -> None:
+        for index, text in enumerate(self._unit_names(self.validity_value.value())):
+            self.validity_unit.setItemText(index, text)
 
     def _unit_changed(self) -> None:
         unit = TimeUnit(self.validity_unit.currentData())

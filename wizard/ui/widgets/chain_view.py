@@ -65,7 +65,14 @@ class ChainView(QTreeWidget):
         self.rows = list(rows)
         for row in rows:
             until = row.not_after.strftime("%Y-%m-%d") if row.not_after else "—"
-            item = QTreeWidgetItem([f"{row.role}: {row.subject}", row.issuer, until, row.source])
+            item = QTreeWidgetItem(
+                [
+                    arg(self.tr("%1: %2", "chain role: subject"), row.role, row.subject),
+                    row.issuer,
+                    until,
+                    row.source,
+                ]
+            )
             item.setIcon(
                 0, icon("certificate" if row.severity is Severity.OK else str(row.severity))
             )
