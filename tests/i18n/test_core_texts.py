@@ -51,7 +51,7 @@ PENDING_MESSAGES = {
     ("testcall", "testcall.timeout"),
     ("trust", "sap_list.unreadable"),
 }
-PENDING_TABLES = {"tracelog.PROBLEMS"}
+PENDING_TABLES: set[str] = set()
 
 
 def _translatable(node: ast.expr) -> bool:

@@ -36,7 +36,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from wizard.core.accesslog import log_lines
-from wizard.core.i18n import translate
+from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 from wizard.core.verdicts import Verdict
 
 RECORD_SEPARATOR = "|"
@@ -62,6 +62,8 @@ _TIME = re.compile(
 _ZONE = re.compile(r"^(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$")
 _PROBLEM_SEVERITIES = {"WARNING", "ERROR", "SEVERE", "FATAL"}
 _NO_USER = {"", "anonymous", "null", "guest", "-", "na", "n/a"}
+
+CONTEXT = "tracelog"  # tr() context of the PROBLEMS texts
 
 
 class TraceProblem(StrEnum):
@@ -91,14 +93,17 @@ class ProblemInfo:
     verdict: Verdict = Verdict.NOT_AUTHORIZED  # what the test call / access log says meanwhile
 
     def fix_for(self, environment: str | None) -> str:
+        """What to do, for the tenant's environment, in the user's language."""
         env = (environment or "").lower()
         if env == "neo" and self.fix_neo:
-            return self.fix_neo
+            return tr(CONTEXT, self.fix_neo)
         if env == "cf" and self.fix_cf:
-            return self.fix_cf
+            return tr(CONTEXT, self.fix_cf)
         if self.fix_neo and self.fix_cf:
-            return f"Neo: {self.fix_neo} Cloud Foundry: {self.fix_cf}"
-        return self.fix
+            return translate("tracelog", "Neo: {neo} Cloud Foundry: {cf}").format(
+                neo=tr(CONTEXT, self.fix_neo), cf=tr(CONTEXT, self.fix_cf)
+            )
+        return tr(CONTEXT, self.fix)
 
 
 # Every text about trace problems, in one place (CLI, GUI, docs and tests read from here).
@@ -107,108 +112,173 @@ PROBLEMS: dict[TraceProblem, ProblemInfo] = {
     for info in (
         ProblemInfo(
             TraceProblem.ROLE_MISSING,
-            "The user lacks the channel's role",
-            "The certificate was accepted and the call authenticated as {user}, who lacks "
-            "{the_role} (the user role the sender channel checks; HTTP 403).",
-            "Give {user} {the_role}, or set the channel's user role to one {user} has.",
+            QT_TRANSLATE_NOOP("tracelog", "The user lacks the channel's role"),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "The certificate was accepted and the call authenticated as {user}, who lacks "
+                "{the_role} (the user role the sender channel checks; HTTP 403).",
+            ),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "Give {user} {the_role}, or set the channel's user role to one {user} has.",
+            ),
             fix_neo=(
-                "Give {user} {the_role}: SAP BTP cockpit → Neo subaccount → Security → "
-                "Authorizations → {user} → Show Assignments → Assign → the application ending "
-                "in 'iflmap' → "
-                "{role}. (A custom role must first exist on that application.)"
+                QT_TRANSLATE_NOOP(
+                    "tracelog",
+                    "Give {user} {the_role}: SAP BTP cockpit → Neo subaccount → Security → "
+                    "Authorizations → {user} → Show Assignments → Assign → the application ending "
+                    "in 'iflmap' → "
+                    "{role}. (A custom role must first exist on that application.)",
+                )
             ),
             fix_cf=(
-                'Add {role} to the "roles" parameter of the Process Integration Runtime '
-                "instance whose service key holds this certificate (cf update-service INSTANCE "
-                "-c service-instance.json); the change can take up to an hour to apply."
+                QT_TRANSLATE_NOOP(
+                    "tracelog",
+                    'Add {role} to the "roles" parameter of the Process Integration Runtime '
+                    "instance whose service key holds this certificate (cf update-service INSTANCE "
+                    "-c service-instance.json); the change can take up to an hour to apply.",
+                )
             ),
         ),
         ProblemInfo(
             TraceProblem.NOT_IN_FLOW_LIST,
-            "The flow's certificate list does not contain this certificate",
-            "The sender channel checks client certificates itself (Authorization = Client "
-            "Certificate) and its list has no entry with subject {subject} and issuer {issuer} "
-            "(HTTP 403).",
-            "Add the certificate to the sender channel: upload client.crt from cpi-cert-wizard "
-            "mapping --profile <profile> --flow-certificate (or type its Subject DN and Issuer DN "
-            "exactly as printed there), then redeploy the flow. Or switch the channel to "
-            "Authorization = User Role and map the certificate (the recommended option).",
+            QT_TRANSLATE_NOOP(
+                "tracelog", "The flow's certificate list does not contain this certificate"
+            ),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "The sender channel checks client certificates itself (Authorization = Client "
+                "Certificate) and its list has no entry with subject {subject} and issuer {issuer} "
+                "(HTTP 403).",
+            ),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "Add the certificate to the sender channel: upload client.crt from cpi-cert-wizard "
+                "mapping --profile <profile> --flow-certificate (or type its Subject DN and Issuer DN "
+                "exactly as printed there), then redeploy the flow. Or switch the channel to "
+                "Authorization = User Role and map the certificate (the recommended option).",
+            ),
         ),
         ProblemInfo(
             TraceProblem.CSRF_CHECK_FAILED,
-            "The CSRF token check failed",
-            "The sender channel is CSRF protected and the call brought no valid X-CSRF-Token "
-            "(HTTP 403): the certificate and the role are fine.",
-            "Have the sender fetch a token first (a GET with header X-CSRF-Token: Fetch, keep the "
-            "session cookies, send the token back with the POST), or untick CSRF Protected in "
-            "the sender channel if the sender cannot do that, and redeploy.",
+            QT_TRANSLATE_NOOP("tracelog", "The CSRF token check failed"),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "The sender channel is CSRF protected and the call brought no valid X-CSRF-Token "
+                "(HTTP 403): the certificate and the role are fine.",
+            ),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "Have the sender fetch a token first (a GET with header X-CSRF-Token: Fetch, keep the "
+                "session cookies, send the token back with the POST), or untick CSRF Protected in "
+                "the sender channel if the sender cannot do that, and redeploy.",
+            ),
         ),
         ProblemInfo(
             TraceProblem.NOT_IN_ONE_SERVICE_KEY,
-            "The certificate is not in exactly one service key",
-            "The tenant found the certificate in no service key, or in more than one "
-            "(invalid_client; HTTP 401).",
-            "Put the leaf certificate into exactly one service key of type External Certificate "
-            "(cpi-cert-wizard mapping --profile <profile> --env cf) and delete any other key that "
-            "holds it.",
+            QT_TRANSLATE_NOOP("tracelog", "The certificate is not in exactly one service key"),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "The tenant found the certificate in no service key, or in more than one "
+                "(invalid_client; HTTP 401).",
+            ),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "Put the leaf certificate into exactly one service key of type External Certificate "
+                "(cpi-cert-wizard mapping --profile <profile> --env cf) and delete any other key that "
+                "holds it.",
+            ),
             verdict=Verdict.NOT_MAPPED,
         ),
         ProblemInfo(
             TraceProblem.CERTIFICATE_NOT_MAPPED,
-            "The certificate is not mapped to a user",
-            "The certificate reached the tenant but no user is mapped to it (HTTP 401).",
-            "Register exactly this certificate for a user.",
+            QT_TRANSLATE_NOOP("tracelog", "The certificate is not mapped to a user"),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "The certificate reached the tenant but no user is mapped to it (HTTP 401).",
+            ),
+            QT_TRANSLATE_NOOP("tracelog", "Register exactly this certificate for a user."),
             fix_neo=(
-                "Add this exact certificate (client.cer, serial included) in Certificate-to-User "
-                "Mappings with a user name: cpi-cert-wizard mapping --profile <profile> --env neo."
+                QT_TRANSLATE_NOOP(
+                    "tracelog",
+                    "Add this exact certificate (client.cer, serial included) in Certificate-to-User "
+                    "Mappings with a user name: cpi-cert-wizard mapping --profile <profile> --env neo.",
+                )
             ),
             fix_cf=(
-                "Create a service key of type External Certificate with this leaf: "
-                "cpi-cert-wizard mapping --profile <profile> --env cf."
+                QT_TRANSLATE_NOOP(
+                    "tracelog",
+                    "Create a service key of type External Certificate with this leaf: "
+                    "cpi-cert-wizard mapping --profile <profile> --env cf.",
+                )
             ),
             verdict=Verdict.NOT_MAPPED,
         ),
         ProblemInfo(
             TraceProblem.OAUTH_CLIENT_NOT_AUTHENTICATED,
-            "XSUAA could not authenticate the OAuth client",
-            "The tenant could not turn the caller into an OAuth client (HTTP 401). With a client "
-            "certificate on Cloud Foundry this is logged when the certificate is in no service "
-            "key, or, with Pin Certificate off, when several service keys hold certificates with "
-            "the same subject and issuer DN (SAP KBA 3364579). SAP calls the message generic: "
-            "the subaccount's audit log ('Multiple clones found for certificate …') confirms the "
-            "conflict.",
-            "Keep each certificate in exactly one service key; with Pin Certificate off, keep "
-            "each subject and issuer DN in one key only and delete the conflicting keys "
-            "(cpi-cert-wizard mapping --profile <profile> --env cf). Check the subaccount's audit "
-            "log for 'Multiple clones found for certificate'.",
+            QT_TRANSLATE_NOOP("tracelog", "XSUAA could not authenticate the OAuth client"),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "The tenant could not turn the caller into an OAuth client (HTTP 401). With a client "
+                "certificate on Cloud Foundry this is logged when the certificate is in no service "
+                "key, or, with Pin Certificate off, when several service keys hold certificates with "
+                "the same subject and issuer DN (SAP KBA 3364579). SAP calls the message generic: "
+                "the subaccount's audit log ('Multiple clones found for certificate …') confirms the "
+                "conflict.",
+            ),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "Keep each certificate in exactly one service key; with Pin Certificate off, keep "
+                "each subject and issuer DN in one key only and delete the conflicting keys "
+                "(cpi-cert-wizard mapping --profile <profile> --env cf). Check the subaccount's audit "
+                "log for 'Multiple clones found for certificate'.",
+            ),
             verdict=Verdict.NOT_MAPPED,
         ),
         ProblemInfo(
             TraceProblem.NO_CREDENTIALS,
-            "No credentials reached the runtime",
-            "The call reached the runtime without credentials it could use (HTTP 401): no "
-            "certificate was forwarded and no user or token came with it. (The message is the "
-            "runtime's security framework's; SAP does not document it for this case, so this "
-            "reading is the tool's.)",
-            "Make sure the sender presents its client certificate with the whole chain to the "
-            "runtime host: cpi-cert-wizard test-call --profile <profile> shows whether the server "
-            "asks for a certificate and whether the chain passes.",
+            QT_TRANSLATE_NOOP("tracelog", "No credentials reached the runtime"),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "The call reached the runtime without credentials it could use (HTTP 401): no "
+                "certificate was forwarded and no user or token came with it. (The message is the "
+                "runtime's security framework's; SAP does not document it for this case, so this "
+                "reading is the tool's.)",
+            ),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "Make sure the sender presents its client certificate with the whole chain to the "
+                "runtime host: cpi-cert-wizard test-call --profile <profile> shows whether the server "
+                "asks for a certificate and whether the chain passes.",
+            ),
             verdict=Verdict.NO_CERT_FORWARDED,
         ),
         ProblemInfo(
             TraceProblem.AUTHENTICATION_FAILED,
-            "Authentication failed",
-            "The tenant could not authenticate the caller (HTTP 401); the trace text says how.",
-            "Check that the certificate is registered: Certificate-to-User Mapping (Neo) or "
-            "exactly one service key (Cloud Foundry), and that the sender sends the whole chain.",
+            QT_TRANSLATE_NOOP("tracelog", "Authentication failed"),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "The tenant could not authenticate the caller (HTTP 401); the trace text says how.",
+            ),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "Check that the certificate is registered: Certificate-to-User Mapping (Neo) or "
+                "exactly one service key (Cloud Foundry), and that the sender sends the whole chain.",
+            ),
             verdict=Verdict.NOT_MAPPED,
         ),
         ProblemInfo(
             TraceProblem.AUTHORIZATION_FAILED,
-            "Authorization failed",
-            "The caller was authenticated but refused (HTTP 403); the trace text says why.",
-            "Check the sender channel's authorization: the user role and its assignment, the "
-            "client certificate list, and the CSRF setting.",
+            QT_TRANSLATE_NOOP("tracelog", "Authorization failed"),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "The caller was authenticated but refused (HTTP 403); the trace text says why.",
+            ),
+            QT_TRANSLATE_NOOP(
+                "tracelog",
+                "Check the sender channel's authorization: the user role and its assignment, the "
+                "client certificate list, and the CSRF setting.",
+            ),
         ),
     )
 }
@@ -249,7 +319,7 @@ class TraceFinding:
 
     @property
     def title(self) -> str:
-        return PROBLEMS[self.problem].title
+        return tr(CONTEXT, PROBLEMS[self.problem].title)
 
 
 @dataclass(frozen=True)
@@ -628,7 +698,7 @@ def explain_record(
         "subject": subject or "(as in the trace)",
         "issuer": issuer or "(as in the trace)",
     }
-    explanation = info.meaning.format(**values)
+    explanation = tr(CONTEXT, info.meaning).format(**values)
     fix = info.fix_for(environment).format(**values)
     if profile:
         fix = fix.replace("<profile>", profile)
