@@ -48,3 +48,23 @@ def test_a_french_chain_row_has_a_no_break_space_before_the_colon(language, qtbo
     )
     view.set_rows([row])
     assert view.topLevelItem(0).text(0) == "feuille\u00a0: CN=erp-prd"
+
+
+@pytest.mark.parametrize("language", ["ja"], indirect=True)
+def test_japanese_evidence_is_japanese_and_in_one_font(language, qtbot):
+    from PySide6.QtGui import QFontDatabase, QFontMetrics
+
+    from wizard.core.prechecks import PreCheck
+    from wizard.ui.widgets.copyable import CopyableText
+
+    line = PreCheck("valid now", True, "…").line
+    assert line.startswith("事前チェック 現在有効: OK"), line
+    if not QFontDatabase.families(QFontDatabase.WritingSystem.Japanese):
+        pytest.skip("no Japanese font is installed on this machine, so none can be chosen")
+    box = CopyableText(wrap=True)
+    qtbot.addWidget(box)
+    text = "\n".join([line, "Connected to 127.0.0.1:8443.", "証明書チェーンは完全です"])
+    box.set_text(text)
+    metrics = QFontMetrics(box.edit.font())
+    # every character from the box's own font: no line falls back to a font of another size
+    assert all(metrics.inFontUcs4(ord(c)) for c in text if not c.isspace())

@@ -14,6 +14,7 @@ from cryptography import x509
 from wizard.core import chain as chainmod
 from wizard.core.certs import cn_or_dn, is_self_signed
 from wizard.core.client_identity import AcceptedRoots, ClientIdentity
+from wizard.core.i18n import QT_TRANSLATE_NOOP, for_face, tr, translate
 from wizard.core.trust import (
     SapStatus,
     SapTrustList,
@@ -33,8 +34,26 @@ class PreCheck:
 
     @property
     def line(self) -> str:
-        mark = {True: "ok", False: "PROBLEM", None: "unknown"}[self.passed]
-        return f"pre-check {self.name}: {mark}: {self.detail}"
+        """The evidence line, in the user's language (the check's name and mark included)."""
+        return translate("prechecks", "pre-check {name}: {mark}: {detail}").format(
+            name=tr("prechecks", _NAMES.get(self.name, self.name)),
+            mark=tr("prechecks", _MARKS[self.passed]),
+            detail=self.detail,
+        )
+
+
+_NAMES = {  # the checks' names as the evidence shows them (the name itself is an identifier)
+    "chain complete": QT_TRANSLATE_NOOP("prechecks", "chain complete"),
+    "valid now": QT_TRANSLATE_NOOP("prechecks", "valid now"),
+    "clientAuth": QT_TRANSLATE_NOOP("prechecks", "clientAuth"),
+    "chain valid": QT_TRANSLATE_NOOP("prechecks", "chain valid"),
+    "root accepted": QT_TRANSLATE_NOOP("prechecks", "root accepted"),
+}
+_MARKS = {
+    True: QT_TRANSLATE_NOOP("prechecks", "ok"),
+    False: QT_TRANSLATE_NOOP("prechecks", "PROBLEM"),
+    None: QT_TRANSLATE_NOOP("prechecks", "unknown"),
+}
 
 
 # --- the pre-checks -----------------------------------------------------------------------------
@@ -105,8 +124,11 @@ def run_prechecks(
             PreCheck(
                 "chain complete",
                 False,
-                f"the certificate {_short(leaf.subject)} is self-signed; load balancers never "
-                "accept a self-signed client certificate",
+                translate(
+                    "prechecks",
+                    "the certificate {subject} is self-signed; load balancers never accept a "
+                    "self-signed client certificate",
+                ).format(subject=_short(leaf.subject)),
             )
         )
     elif report.complete and report.root is not None:
@@ -115,7 +137,9 @@ def run_prechecks(
             PreCheck(
                 "chain complete",
                 True,
-                f"we send {sent_names}, which reaches the root {cn_or_dn(root.subject)}",
+                translate("prechecks", "we send {sent}, which reaches the root {root}").format(
+                    sent=sent_names, root=cn_or_dn(root.subject)
+                ),
             )
         )
     else:
@@ -124,29 +148,43 @@ def run_prechecks(
             PreCheck(
                 "chain complete",
                 False,
-                f"we send {sent_names}, but not the certificate of its issuer {missing}: the "
-                "load balancer, which knows only roots, cannot build the chain",
+                translate(
+                    "prechecks",
+                    "we send {sent}, but not the certificate of its issuer {missing}: the load "
+                    "balancer, which knows only roots, cannot build the chain",
+                ).format(sent=sent_names, missing=missing),
             )
         )
     expired = [c for c in identity.sent if not _valid_at(c, at)]
     if expired:
         text = "; ".join(
-            f"{cn_or_dn(c.subject)} is valid from {c.not_valid_before_utc:%Y-%m-%d} to "
-            f"{c.not_valid_after_utc:%Y-%m-%d}"
+            translate("prechecks", "{subject} is valid from {start} to {end}").format(
+                subject=cn_or_dn(c.subject),
+                start=f"{c.not_valid_before_utc:%Y-%m-%d}",
+                end=f"{c.not_valid_after_utc:%Y-%m-%d}",
+            )
             for c in expired
         )
         checks.append(PreCheck("valid now", False, text))
     else:
         checks.append(
             PreCheck(
-                "valid now", True, f"the leaf is valid until {leaf.not_valid_after_utc:%Y-%m-%d}"
+                "valid now",
+                True,
+                translate("prechecks", "the leaf is valid until {end}").format(
+                    end=f"{leaf.not_valid_after_utc:%Y-%m-%d}"
+                ),
             )
         )
     eku_problem = next((f for f in report.findings if f.code in chainmod.CLIENT_AUTH_CODES), None)
     if eku_problem is not None:  # SAP rejects it in the TLS handshake, override or not
         checks.append(PreCheck("clientAuth", False, eku_problem.message))
     else:
-        checks.append(PreCheck("clientAuth", True, "clientAuth is in Extended Key Usage"))
+        checks.append(
+            PreCheck(
+                "clientAuth", True, translate("prechecks", "clientAuth is in Extended Key Usage")
+            )
+        )
     refused = [f for f in report.errors if f.code in _REFUSED_BY_VERIFIER]
     expired_texts = ("expired on", "not valid before")
     refused = [f for f in refused if not any(t in f.message for t in expired_texts)]
@@ -167,39 +205,78 @@ def _root_check(
     if accepted.names:
         match = _accepted_name(identity, root, accepted.names)
         if match is not None:
-            return PreCheck("root accepted", True, f"{_short(match)} is among {accepted.described}")
+            return PreCheck(
+                "root accepted",
+                True,
+                translate("prechecks", "{name} is among {accepted}").format(
+                    name=_short(match), accepted=accepted.described
+                ),
+            )
         top = root.subject if root is not None else identity.sent[-1].issuer
         listed = "; ".join(_short(n) for n in accepted.names)
         return PreCheck(
             "root accepted",
             False,
-            f"the chain ends at {_short(top)}, which is not among {accepted.described} ({listed})",
+            translate(
+                "prechecks", "the chain ends at {top}, which is not among {accepted} ({listed})"
+            ).format(top=_short(top), accepted=accepted.described, listed=listed),
         )
     if root is None or report.sap_status is None:
         return PreCheck(
-            "root accepted", None, "the chain's root is not known, so it cannot be judged"
+            "root accepted",
+            None,
+            translate("prechecks", "the chain's root is not known, so it cannot be judged"),
         )
     version = report.sap_list_version
     name = _short(root.subject)
     if report.sap_status in (SapStatus.REQUIRED, SapStatus.APPROVED):
-        return PreCheck("root accepted", True, f"{name} is on {version}")
+        return PreCheck(
+            "root accepted",
+            True,
+            translate("prechecks", "{name} is on {version}").format(name=name, version=version),
+        )
     if report.sap_status is SapStatus.EXPIRED:
-        return PreCheck("root accepted", False, f"{name} has expired and is no longer on {version}")
+        return PreCheck(
+            "root accepted",
+            False,
+            translate("prechecks", "{name} has expired and is no longer on {version}").format(
+                name=name, version=version
+            ),
+        )
     if accepted.sap_list is not None and accepted.sap_list.custom_domain:
-        return PreCheck("root accepted", False, f"{name} is not among {version}")
+        return PreCheck(
+            "root accepted",
+            False,
+            translate("prechecks", "{name} is not among {version}").format(
+                name=name, version=version
+            ),
+        )
     if report.sap_status is SapStatus.REMOVED:
         return PreCheck(
             "root accepted",
             None,
-            f"not confirmed: {name} was removed from {version}; SAP's Neo page of trusted root "
-            "CAs (April 2026) still lists some removed roots, and SAP Note 2801396 is the "
-            "authoritative list",
+            translate(
+                "prechecks",
+                "not confirmed: {name} was removed from {version}; SAP's Neo page of trusted root "
+                "CAs (April 2026) still lists some removed roots, and SAP Note 2801396 is the "
+                "authoritative list",
+            ).format(name=name, version=version),
         )
     return PreCheck(
         "root accepted",
         None,
-        f"not confirmed: {name} is not on {version}, the list this judgement used (one source; "
-        "SAP Note 2801396 is the authoritative list; add roots with --sap-roots)",
+        for_face(
+            translate(
+                "prechecks",
+                "not confirmed: {name} is not on {version}, the list this judgement used (one "
+                "source; SAP Note 2801396 is the authoritative list; add roots with --sap-roots)",
+            ),
+            translate(
+                "prechecks",
+                "not confirmed: {name} is not on {version}, the list this judgement used (one "
+                "source; SAP Note 2801396 is the authoritative list)",
+            ),
+        ).format(name=name, version=version),
     )
 
 

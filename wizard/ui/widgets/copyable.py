@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from wizard.ui.text import translate
@@ -19,7 +19,8 @@ class CopyableText(QWidget):
         super().__init__(parent)
         self.edit = QPlainTextEdit(self)
         self.edit.setReadOnly(True)
-        self.edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.fixed_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.edit.setFont(self.fixed_font)
         self.edit.setLineWrapMode(
             QPlainTextEdit.LineWrapMode.WidgetWidth if wrap else QPlainTextEdit.LineWrapMode.NoWrap
         )
@@ -43,6 +44,7 @@ class CopyableText(QWidget):
         row.addLayout(buttons)
 
     def set_text(self, text: str) -> None:
+        self.edit.setFont(font_covering(text, self.fixed_font))
         self.edit.setPlainText(text)
 
     def text(self) -> str:
@@ -51,3 +53,23 @@ class CopyableText(QWidget):
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self.text())
         self.copied.emit()
+
+
+def _covers(font: QFont, text: str) -> bool:
+    metrics = QFontMetrics(font)
+    return all(metrics.inFontUcs4(ord(c)) for c in set(text) if not c.isspace())
+
+
+def font_covering(text: str, preferred: QFont) -> QFont:
+    """`preferred`, or a font of its size that has every character of `text` (Japanese lines
+    next to English ones): one font for the whole box, so no line comes out in another size
+    from a fallback font. Fixed-pitch families first."""
+    if _covers(preferred, text):
+        return preferred
+    families = QFontDatabase.families(QFontDatabase.WritingSystem.Japanese)
+    for family in sorted(families, key=lambda f: not QFontDatabase.isFixedPitch(f)):
+        font = QFont(preferred)
+        font.setFamilies([family])
+        if _covers(font, text):
+            return font
+    return preferred
