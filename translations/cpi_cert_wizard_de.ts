@@ -2,6 +2,15 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <location filename="../wizard/core/prechecks.py" line="+39"/>
+        <location line="+1"/>
+        <source>prechecks</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -552,7 +561,7 @@
 <context>
     <name>CopyableText</name>
     <message>
-        <location filename="../wizard/ui/widgets/copyable.py" line="+29"/>
+        <location filename="../wizard/ui/widgets/copyable.py" line="+30"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
@@ -4746,6 +4755,129 @@ Zertifikat SHA-256: {sha256}</translation>
         <location line="+10"/>
         <source>{source} holds no private key (only certificates). Export it again including the private key, or use import-reply for certificates alone.</source>
         <translation>{source} enthält keinen privaten Schlüssel (nur Zertifikate). Exportieren Sie sie erneut einschließlich des privaten Schlüssels, oder verwenden Sie import-reply für reine Zertifikate.</translation>
+    </message>
+</context>
+<context>
+    <name>prechecks</name>
+    <message>
+        <location filename="../wizard/core/prechecks.py" line="-2"/>
+        <source>pre-check {name}: {mark}: {detail}</source>
+        <translation>Vorprüfung {name}: {mark}: {detail}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>chain complete</source>
+        <translation>Kette vollständig</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>valid now</source>
+        <translation>jetzt gültig</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>clientAuth</source>
+        <translation>clientAuth</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>chain valid</source>
+        <translation>Kette gültig</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>root accepted</source>
+        <translation>Stammzertifikat akzeptiert</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>ok</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PROBLEM</source>
+        <translation>PROBLEM</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>the certificate {subject} is self-signed; load balancers never accept a self-signed client certificate</source>
+        <translation>das Zertifikat {subject} ist selbstsigniert; Load Balancer akzeptieren nie ein selbstsigniertes Client-Zertifikat</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>we send {sent}, which reaches the root {root}</source>
+        <translation>wir senden {sent}, was bis zum Stammzertifikat {root} reicht</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>we send {sent}, but not the certificate of its issuer {missing}: the load balancer, which knows only roots, cannot build the chain</source>
+        <translation>wir senden {sent}, aber nicht das Zertifikat seines Ausstellers {missing}: Der Load Balancer kennt nur Stammzertifikate und kann die Kette nicht bilden</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{subject} is valid from {start} to {end}</source>
+        <translation>{subject} ist gültig von {start} bis {end}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>the leaf is valid until {end}</source>
+        <translation>das Blattzertifikat ist gültig bis {end}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>clientAuth is in Extended Key Usage</source>
+        <translation>clientAuth steht in Extended Key Usage</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>{name} is among {accepted}</source>
+        <translation>{name} ist unter {accepted}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the chain ends at {top}, which is not among {accepted} ({listed})</source>
+        <translation>die Kette endet bei {top}, das nicht unter {accepted} ist ({listed})</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the chain&apos;s root is not known, so it cannot be judged</source>
+        <translation>das Stammzertifikat der Kette ist nicht bekannt und kann daher nicht beurteilt werden</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{name} is on {version}</source>
+        <translation>{name} steht auf {version}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{name} has expired and is no longer on {version}</source>
+        <translation>{name} ist abgelaufen und steht nicht mehr auf {version}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{name} is not among {version}</source>
+        <translation>{name} ist nicht unter {version}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>not confirmed: {name} was removed from {version}; SAP&apos;s Neo page of trusted root CAs (April 2026) still lists some removed roots, and SAP Note 2801396 is the authoritative list</source>
+        <translation>nicht bestätigt: {name} wurde von {version} entfernt; SAPs Neo-Seite der vertrauenswürdigen Stamm-CAs (April 2026) führt noch einige entfernte Stammzertifikate, und SAP-Hinweis 2801396 ist die maßgebliche Liste</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>not confirmed: {name} is not on {version}, the list this judgement used (one source; SAP Note 2801396 is the authoritative list; add roots with --sap-roots)</source>
+        <translation>nicht bestätigt: {name} steht nicht auf {version}, der Liste dieser Beurteilung (eine Quelle; SAP-Hinweis 2801396 ist die maßgebliche Liste; weitere Stammzertifikate mit --sap-roots)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>not confirmed: {name} is not on {version}, the list this judgement used (one source; SAP Note 2801396 is the authoritative list)</source>
+        <translation>nicht bestätigt: {name} steht nicht auf {version}, der Liste dieser Beurteilung (eine Quelle; SAP-Hinweis 2801396 ist die maßgebliche Liste)</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,15 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <location filename="../wizard/core/prechecks.py" line="+39"/>
+        <location line="+1"/>
+        <source>prechecks</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -552,7 +561,7 @@
 <context>
     <name>CopyableText</name>
     <message>
-        <location filename="../wizard/ui/widgets/copyable.py" line="+29"/>
+        <location filename="../wizard/ui/widgets/copyable.py" line="+30"/>
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
@@ -642,7 +651,7 @@
     <message>
         <location line="+15"/>
         <source>&amp;Password:</source>
-        <translation>&amp;Nueva contraseña:</translation>
+        <translation>Nue&amp;va contraseña:</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -652,7 +661,7 @@
     <message>
         <location line="+2"/>
         <source>Show &amp;typed</source>
-        <translation>&amp;Ver lo escrito</translation>
+        <translation>Ver lo escrit&amp;o</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -4745,6 +4754,129 @@ Certificado SHA-256: {sha256}</translation>
         <location line="+10"/>
         <source>{source} holds no private key (only certificates). Export it again including the private key, or use import-reply for certificates alone.</source>
         <translation>{source} no contiene ninguna clave privada (solo certificados). Vuelva a exportarlo incluyendo la clave privada, o use import-reply si solo tiene certificados.</translation>
+    </message>
+</context>
+<context>
+    <name>prechecks</name>
+    <message>
+        <location filename="../wizard/core/prechecks.py" line="-2"/>
+        <source>pre-check {name}: {mark}: {detail}</source>
+        <translation>comprobación previa {name}: {mark}: {detail}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>chain complete</source>
+        <translation>cadena completa</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>valid now</source>
+        <translation>válido ahora</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>clientAuth</source>
+        <translation>clientAuth</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>chain valid</source>
+        <translation>cadena válida</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>root accepted</source>
+        <translation>raíz aceptada</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>ok</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PROBLEM</source>
+        <translation>PROBLEMA</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown</source>
+        <translation>desconocido</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>the certificate {subject} is self-signed; load balancers never accept a self-signed client certificate</source>
+        <translation>el certificado {subject} está autofirmado; los balanceadores de carga nunca aceptan un certificado de cliente autofirmado</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>we send {sent}, which reaches the root {root}</source>
+        <translation>enviamos {sent}, que llega a la raíz {root}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>we send {sent}, but not the certificate of its issuer {missing}: the load balancer, which knows only roots, cannot build the chain</source>
+        <translation>enviamos {sent}, pero no el certificado de su emisor {missing}: el balanceador de carga, que solo conoce raíces, no puede construir la cadena</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{subject} is valid from {start} to {end}</source>
+        <translation>{subject} es válido del {start} al {end}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>the leaf is valid until {end}</source>
+        <translation>la hoja es válida hasta el {end}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>clientAuth is in Extended Key Usage</source>
+        <translation>clientAuth está en Extended Key Usage</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>{name} is among {accepted}</source>
+        <translation>{name} está entre {accepted}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the chain ends at {top}, which is not among {accepted} ({listed})</source>
+        <translation>la cadena termina en {top}, que no está entre {accepted} ({listed})</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the chain&apos;s root is not known, so it cannot be judged</source>
+        <translation>la raíz de la cadena no se conoce, así que no puede juzgarse</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{name} is on {version}</source>
+        <translation>{name} está en {version}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{name} has expired and is no longer on {version}</source>
+        <translation>{name} ha caducado y ya no está en {version}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{name} is not among {version}</source>
+        <translation>{name} no está entre {version}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>not confirmed: {name} was removed from {version}; SAP&apos;s Neo page of trusted root CAs (April 2026) still lists some removed roots, and SAP Note 2801396 is the authoritative list</source>
+        <translation>no confirmado: {name} se retiró de {version}; la página de Neo de SAP de CA raíz de confianza (abril de 2026) aún muestra algunas raíces retiradas, y la nota SAP 2801396 es la lista de referencia</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>not confirmed: {name} is not on {version}, the list this judgement used (one source; SAP Note 2801396 is the authoritative list; add roots with --sap-roots)</source>
+        <translation>no confirmado: {name} no está en {version}, la lista que usó este juicio (una sola fuente; la nota SAP 2801396 es la lista de referencia; añada raíces con --sap-roots)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>not confirmed: {name} is not on {version}, the list this judgement used (one source; SAP Note 2801396 is the authoritative list)</source>
+        <translation>no confirmado: {name} no está en {version}, la lista que usó este juicio (una sola fuente; la nota SAP 2801396 es la lista de referencia)</translation>
     </message>
 </context>
 <context>

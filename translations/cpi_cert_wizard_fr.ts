@@ -2,6 +2,15 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <location filename="../wizard/core/prechecks.py" line="+39"/>
+        <location line="+1"/>
+        <source>prechecks</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -552,7 +561,7 @@
 <context>
     <name>CopyableText</name>
     <message>
-        <location filename="../wizard/ui/widgets/copyable.py" line="+29"/>
+        <location filename="../wizard/ui/widgets/copyable.py" line="+30"/>
         <source>Copy</source>
         <translation>Copier</translation>
     </message>
@@ -4745,6 +4754,129 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <location line="+10"/>
         <source>{source} holds no private key (only certificates). Export it again including the private key, or use import-reply for certificates alone.</source>
         <translation>{source} ne contient aucune clé privée (uniquement des certificats). Exportez-le de nouveau en incluant la clé privée, ou utilisez import-reply pour des certificats seuls.</translation>
+    </message>
+</context>
+<context>
+    <name>prechecks</name>
+    <message>
+        <location filename="../wizard/core/prechecks.py" line="-2"/>
+        <source>pre-check {name}: {mark}: {detail}</source>
+        <translation>vérification préalable {name}&#xa0;: {mark}&#xa0;: {detail}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>chain complete</source>
+        <translation>chaîne complète</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>valid now</source>
+        <translation>valide maintenant</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>clientAuth</source>
+        <translation>clientAuth</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>chain valid</source>
+        <translation>chaîne valide</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>root accepted</source>
+        <translation>racine acceptée</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>ok</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PROBLEM</source>
+        <translation>PROBLÈME</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown</source>
+        <translation>inconnu</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>the certificate {subject} is self-signed; load balancers never accept a self-signed client certificate</source>
+        <translation>le certificat {subject} est auto-signé&#xa0;; les répartiteurs de charge n&apos;acceptent jamais un certificat client auto-signé</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>we send {sent}, which reaches the root {root}</source>
+        <translation>nous envoyons {sent}, qui mène à la racine {root}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>we send {sent}, but not the certificate of its issuer {missing}: the load balancer, which knows only roots, cannot build the chain</source>
+        <translation>nous envoyons {sent}, mais pas le certificat de son émetteur {missing}&#xa0;: le répartiteur de charge, qui ne connaît que les racines, ne peut pas construire la chaîne</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{subject} is valid from {start} to {end}</source>
+        <translation>{subject} est valide du {start} au {end}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>the leaf is valid until {end}</source>
+        <translation>la feuille est valide jusqu&apos;au {end}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>clientAuth is in Extended Key Usage</source>
+        <translation>clientAuth figure dans l&apos;Extended Key Usage</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>{name} is among {accepted}</source>
+        <translation>{name} figure parmi {accepted}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the chain ends at {top}, which is not among {accepted} ({listed})</source>
+        <translation>la chaîne se termine à {top}, qui ne figure pas parmi {accepted} ({listed})</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the chain&apos;s root is not known, so it cannot be judged</source>
+        <translation>la racine de la chaîne n&apos;est pas connue, elle ne peut donc pas être jugée</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{name} is on {version}</source>
+        <translation>{name} figure sur {version}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{name} has expired and is no longer on {version}</source>
+        <translation>{name} a expiré et ne figure plus sur {version}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{name} is not among {version}</source>
+        <translation>{name} ne figure pas parmi {version}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>not confirmed: {name} was removed from {version}; SAP&apos;s Neo page of trusted root CAs (April 2026) still lists some removed roots, and SAP Note 2801396 is the authoritative list</source>
+        <translation>non confirmé&#xa0;: {name} a été retiré de {version}&#xa0;; la page Neo de SAP des AC racines de confiance (avril 2026) liste encore certaines racines retirées, et la note SAP 2801396 est la liste qui fait foi</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>not confirmed: {name} is not on {version}, the list this judgement used (one source; SAP Note 2801396 is the authoritative list; add roots with --sap-roots)</source>
+        <translation>non confirmé&#xa0;: {name} ne figure pas sur {version}, la liste utilisée pour ce jugement (une seule source&#xa0;; la note SAP 2801396 est la liste qui fait foi&#xa0;; ajoutez des racines avec --sap-roots)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>not confirmed: {name} is not on {version}, the list this judgement used (one source; SAP Note 2801396 is the authoritative list)</source>
+        <translation>non confirmé&#xa0;: {name} ne figure pas sur {version}, la liste utilisée pour ce jugement (une seule source&#xa0;; la note SAP 2801396 est la liste qui fait foi)</translation>
     </message>
 </context>
 <context>

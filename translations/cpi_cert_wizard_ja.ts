@@ -2,6 +2,15 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <location filename="../wizard/core/prechecks.py" line="+39"/>
+        <location line="+1"/>
+        <source>prechecks</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -552,7 +561,7 @@
 <context>
     <name>CopyableText</name>
     <message>
-        <location filename="../wizard/ui/widgets/copyable.py" line="+29"/>
+        <location filename="../wizard/ui/widgets/copyable.py" line="+30"/>
         <source>Copy</source>
         <translation>コピー</translation>
     </message>
@@ -4740,6 +4749,129 @@ Certificate SHA-256: {sha256}</source>
         <location line="+10"/>
         <source>{source} holds no private key (only certificates). Export it again including the private key, or use import-reply for certificates alone.</source>
         <translation>{source} には秘密鍵が含まれていません (証明書のみ)。秘密鍵を含めて再度エクスポートするか、証明書のみの場合は import-reply を使用してください。</translation>
+    </message>
+</context>
+<context>
+    <name>prechecks</name>
+    <message>
+        <location filename="../wizard/core/prechecks.py" line="-2"/>
+        <source>pre-check {name}: {mark}: {detail}</source>
+        <translation>事前チェック {name}: {mark}: {detail}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>chain complete</source>
+        <translation>チェーンの完全性</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>valid now</source>
+        <translation>現在有効</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>clientAuth</source>
+        <translation>clientAuth</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>chain valid</source>
+        <translation>チェーンの有効性</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>root accepted</source>
+        <translation>ルートの受け入れ</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>ok</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PROBLEM</source>
+        <translation>問題あり</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>the certificate {subject} is self-signed; load balancers never accept a self-signed client certificate</source>
+        <translation>証明書 {subject} は自己署名です。ロードバランサーは自己署名のクライアント証明書を受け入れません</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>we send {sent}, which reaches the root {root}</source>
+        <translation>{sent} を送信し、ルート {root} までつながります</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>we send {sent}, but not the certificate of its issuer {missing}: the load balancer, which knows only roots, cannot build the chain</source>
+        <translation>{sent} を送信していますが、発行者 {missing} の証明書を送信していません。ルートしか知らないロードバランサーはチェーンを構築できません</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{subject} is valid from {start} to {end}</source>
+        <translation>{subject} の有効期間は {start} から {end} までです</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>the leaf is valid until {end}</source>
+        <translation>リーフ証明書は {end} まで有効です</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>clientAuth is in Extended Key Usage</source>
+        <translation>clientAuth は Extended Key Usage に含まれています</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>{name} is among {accepted}</source>
+        <translation>{name} は {accepted} に含まれています</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the chain ends at {top}, which is not among {accepted} ({listed})</source>
+        <translation>チェーンは {top} で終わっており、{accepted} に含まれていません ({listed})</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the chain&apos;s root is not known, so it cannot be judged</source>
+        <translation>チェーンのルートが不明なため、判断できません</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{name} is on {version}</source>
+        <translation>{name} は {version} に載っています</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{name} has expired and is no longer on {version}</source>
+        <translation>{name} は期限切れで、{version} にはもう載っていません</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{name} is not among {version}</source>
+        <translation>{name} は {version} に含まれていません</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>not confirmed: {name} was removed from {version}; SAP&apos;s Neo page of trusted root CAs (April 2026) still lists some removed roots, and SAP Note 2801396 is the authoritative list</source>
+        <translation>未確認: {name} は {version} から削除されました。SAP の Neo の信頼済みルート CA のページ (2026 年 4 月) には削除済みのルートがまだ一部載っており、正式なリストは SAP Note 2801396 です</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>not confirmed: {name} is not on {version}, the list this judgement used (one source; SAP Note 2801396 is the authoritative list; add roots with --sap-roots)</source>
+        <translation>未確認: {name} はこの判断に使ったリスト {version} に載っていません (情報源は 1 つです。正式なリストは SAP Note 2801396 です。ルートは --sap-roots で追加できます)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>not confirmed: {name} is not on {version}, the list this judgement used (one source; SAP Note 2801396 is the authoritative list)</source>
+        <translation>未確認: {name} はこの判断に使ったリスト {version} に載っていません (情報源は 1 つです。正式なリストは SAP Note 2801396 です)</translation>
     </message>
 </context>
 <context>
