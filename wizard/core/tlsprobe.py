@@ -30,7 +30,7 @@ from OpenSSL import SSL
 
 from wizard.core import proxies
 from wizard.core.errors import WizardError
-from wizard.core.i18n import translate
+from wizard.core.i18n import for_face, translate
 from wizard.core.proxies import NO_PROXY_WORDS, Proxy, parse_proxy  # noqa: F401 -- as before
 from wizard.core.tlschannel import NotTls, TlsChannel, ssl_reasons, watch
 
@@ -295,11 +295,19 @@ def _connect(
         hint = (
             translate("tlsprobe", "Check the proxy address in --proxy or HTTPS_PROXY.")
             if proxy
-            else translate(
-                "tlsprobe",
-                "Check the spelling (copy the host from the tenant's URL or service key); "
-                "if this computer reaches the internet only through a proxy, give it with --proxy "
-                "or HTTPS_PROXY.",
+            else for_face(
+                translate(
+                    "tlsprobe",
+                    "Check the spelling (copy the host from the tenant's URL or service key); "
+                    "if this computer reaches the internet only through a proxy, give it with "
+                    "--proxy or HTTPS_PROXY.",
+                ),
+                translate(
+                    "tlsprobe",
+                    "Check the spelling on the first step (copy the host from the tenant's URL or "
+                    "service key); if this computer reaches the internet only through a proxy, set "
+                    "it in the system's proxy settings or HTTPS_PROXY and start the wizard again.",
+                ),
             )
         )
         reason = getattr(exc, "strerror", None) or str(exc)
@@ -343,19 +351,34 @@ def _connect(
     if isinstance(last, TimeoutError) or last is None:
         raise WizardError(
             f"{prefix}.timeout",
-            translate(
-                "tlsprobe",
-                "Connecting to {where} took longer than {timeout:g} s. A firewall may drop the "
-                "connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if the "
-                "line is slow.",
+            for_face(
+                translate(
+                    "tlsprobe",
+                    "Connecting to {where} took longer than {timeout:g} s. A firewall may drop the "
+                    "connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if "
+                    "the line is slow.",
+                ),
+                translate(
+                    "tlsprobe",
+                    "Connecting to {where} took longer than {timeout:g} s. A firewall may drop the "
+                    "connection, or a proxy is needed (the system's proxy settings or "
+                    "HTTPS_PROXY); try again if the line is slow.",
+                ),
             ).format(where=where, timeout=timeout),
         )
     raise WizardError(
         f"{prefix}.unreachable",
-        translate(
-            "tlsprobe",
-            "{where} cannot be reached: {reason}. Check the network, the host, "
-            "and whether a proxy is needed (--proxy or HTTPS_PROXY).",
+        for_face(
+            translate(
+                "tlsprobe",
+                "{where} cannot be reached: {reason}. Check the network, the host, "
+                "and whether a proxy is needed (--proxy or HTTPS_PROXY).",
+            ),
+            translate(
+                "tlsprobe",
+                "{where} cannot be reached: {reason}. Check the network, the host, and whether a "
+                "proxy is needed (the system's proxy settings or HTTPS_PROXY).",
+            ),
         ).format(where=where, reason=last.strerror or last),
     )
 
