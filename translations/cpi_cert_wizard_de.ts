@@ -6319,12 +6319,17 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Prüfen Sie die Proxy-Adresse in --proxy oder HTTPS_PROXY.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Check the spelling (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, give it with --proxy or HTTPS_PROXY.</source>
         <translation>Prüfen Sie die Schreibweise (kopieren Sie den Host aus der URL oder dem Serviceschlüssel des Tenants); wenn dieser Computer das Internet nur über einen Proxy erreicht, geben Sie ihn mit --proxy oder HTTPS_PROXY an.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+6"/>
+        <source>Check the spelling on the first step (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, set it in the system&apos;s proxy settings or HTTPS_PROXY and start the wizard again.</source>
+        <translation>Prüfen Sie die Schreibweise im ersten Schritt (kopieren Sie den Host aus der URL des Tenants oder dem Serviceschlüssel); erreicht dieser Computer das Internet nur über einen Proxy, tragen Sie ihn in den Proxy-Einstellungen des Systems oder in HTTPS_PROXY ein und starten Sie den Assistenten neu.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>The name {host} (for {where}) cannot be resolved: {reason}. {hint}</source>
         <translation>Der Name {host} (für {where}) lässt sich nicht auflösen: {reason}. {hint}</translation>
     </message>
@@ -6344,17 +6349,27 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{where} hat die Verbindung abgelehnt. {what}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if the line is slow.</source>
         <translation>Der Verbindungsaufbau zu {where} hat länger als {timeout:g} s gedauert. Womöglich verwirft eine Firewall die Verbindung, oder ein Proxy ist nötig (--proxy oder HTTPS_PROXY); erhöhen Sie --timeout, wenn die Leitung langsam ist.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (the system&apos;s proxy settings or HTTPS_PROXY); try again if the line is slow.</source>
+        <translation>Die Verbindung zu {where} hat länger als {timeout:g} s gedauert. Eine Firewall verwirft die Verbindung vielleicht, oder ein Proxy ist nötig (Proxy-Einstellungen des Systems oder HTTPS_PROXY); versuchen Sie es noch einmal, wenn die Leitung langsam ist.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>{where} cannot be reached: {reason}. Check the network, the host, and whether a proxy is needed (--proxy or HTTPS_PROXY).</source>
         <translation>{where} ist nicht erreichbar: {reason}. Prüfen Sie das Netzwerk, den Host und ob ein Proxy nötig ist (--proxy oder HTTPS_PROXY).</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+5"/>
+        <source>{where} cannot be reached: {reason}. Check the network, the host, and whether a proxy is needed (the system&apos;s proxy settings or HTTPS_PROXY).</source>
+        <translation>{where} ist nicht erreichbar: {reason}. Prüfen Sie das Netzwerk, den Host und ob ein Proxy nötig ist (Proxy-Einstellungen des Systems oder HTTPS_PROXY).</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, or raise --timeout.</source>
         <translation>Der Proxy {proxy} hat auf die Tunnel-Anfrage zu {target} nicht innerhalb von {timeout:g} s geantwortet. Prüfen Sie den Proxy, oder erhöhen Sie --timeout.</translation>
     </message>

@@ -6318,12 +6318,17 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>Compruebe la dirección del proxy en --proxy o HTTPS_PROXY.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Check the spelling (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, give it with --proxy or HTTPS_PROXY.</source>
         <translation>Compruebe la ortografía (copie el host de la URL del tenant o de la clave de servicio); si este ordenador solo accede a Internet mediante un proxy, indíquelo con --proxy o HTTPS_PROXY.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+6"/>
+        <source>Check the spelling on the first step (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, set it in the system&apos;s proxy settings or HTTPS_PROXY and start the wizard again.</source>
+        <translation>Compruebe la ortografía en el primer paso (copie el host de la URL del tenant o de la clave de servicio); si este equipo solo llega a internet a través de un proxy, indíquelo en la configuración de proxy del sistema o en HTTPS_PROXY y vuelva a iniciar el asistente.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>The name {host} (for {where}) cannot be resolved: {reason}. {hint}</source>
         <translation>El nombre {host} (para {where}) no se puede resolver: {reason}. {hint}</translation>
     </message>
@@ -6343,17 +6348,27 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{where} rechazó la conexión. {what}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if the line is slow.</source>
         <translation>La conexión con {where} tardó más de {timeout:g} s. Puede que un cortafuegos descarte la conexión o que se necesite un proxy (--proxy o HTTPS_PROXY); aumente --timeout si la línea es lenta.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (the system&apos;s proxy settings or HTTPS_PROXY); try again if the line is slow.</source>
+        <translation>La conexión con {where} tardó más de {timeout:g} s. Puede que un cortafuegos descarte la conexión o que haga falta un proxy (la configuración de proxy del sistema o HTTPS_PROXY); inténtelo de nuevo si la línea es lenta.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>{where} cannot be reached: {reason}. Check the network, the host, and whether a proxy is needed (--proxy or HTTPS_PROXY).</source>
         <translation>No se puede acceder a {where}: {reason}. Compruebe la red, el host y si se necesita un proxy (--proxy o HTTPS_PROXY).</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+5"/>
+        <source>{where} cannot be reached: {reason}. Check the network, the host, and whether a proxy is needed (the system&apos;s proxy settings or HTTPS_PROXY).</source>
+        <translation>No se puede llegar a {where}: {reason}. Compruebe la red, el host y si hace falta un proxy (la configuración de proxy del sistema o HTTPS_PROXY).</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, or raise --timeout.</source>
         <translation>El proxy {proxy} no respondió a la solicitud de túnel hacia {target} en {timeout:g} s. Compruebe el proxy o aumente --timeout.</translation>
     </message>

@@ -6318,12 +6318,17 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Vérifiez l&apos;adresse du proxy dans --proxy ou HTTPS_PROXY.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Check the spelling (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, give it with --proxy or HTTPS_PROXY.</source>
         <translation>Vérifiez l&apos;orthographe (copiez l&apos;hôte depuis l&apos;URL du tenant ou la clé de service)&#xa0;; si cet ordinateur n&apos;accède à Internet que via un proxy, indiquez-le avec --proxy ou HTTPS_PROXY.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+6"/>
+        <source>Check the spelling on the first step (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, set it in the system&apos;s proxy settings or HTTPS_PROXY and start the wizard again.</source>
+        <translation>Vérifiez l&apos;orthographe à la première étape (copiez l&apos;hôte depuis l&apos;URL du tenant ou la clé de service)&#xa0;; si cet ordinateur n&apos;accède à Internet que par un proxy, indiquez-le dans les paramètres de proxy du système ou dans HTTPS_PROXY et relancez l&apos;assistant.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>The name {host} (for {where}) cannot be resolved: {reason}. {hint}</source>
         <translation>Le nom {host} (pour {where}) ne peut pas être résolu&#xa0;: {reason}. {hint}</translation>
     </message>
@@ -6343,17 +6348,27 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{where} a refusé la connexion. {what}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if the line is slow.</source>
         <translation>La connexion ({where}) a pris plus de {timeout:g} s. Un pare-feu bloque peut-être la connexion, ou un proxy est nécessaire (--proxy ou HTTPS_PROXY)&#xa0;; augmentez --timeout si la ligne est lente.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (the system&apos;s proxy settings or HTTPS_PROXY); try again if the line is slow.</source>
+        <translation>La connexion à {where} a pris plus de {timeout:g} s. Un pare-feu bloque peut-être la connexion, ou un proxy est nécessaire (paramètres de proxy du système ou HTTPS_PROXY)&#xa0;; réessayez si la ligne est lente.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>{where} cannot be reached: {reason}. Check the network, the host, and whether a proxy is needed (--proxy or HTTPS_PROXY).</source>
         <translation>{where} est injoignable&#xa0;: {reason}. Vérifiez le réseau, l&apos;hôte et si un proxy est nécessaire (--proxy ou HTTPS_PROXY).</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+5"/>
+        <source>{where} cannot be reached: {reason}. Check the network, the host, and whether a proxy is needed (the system&apos;s proxy settings or HTTPS_PROXY).</source>
+        <translation>{where} est injoignable&#xa0;: {reason}. Vérifiez le réseau, l&apos;hôte, et si un proxy est nécessaire (paramètres de proxy du système ou HTTPS_PROXY).</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, or raise --timeout.</source>
         <translation>Le proxy {proxy} n&apos;a pas répondu à la demande de tunnel vers {target} en {timeout:g} s. Vérifiez le proxy, ou augmentez --timeout.</translation>
     </message>

@@ -6313,12 +6313,17 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>--proxy または HTTPS_PROXY のプロキシアドレスを確認してください。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Check the spelling (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, give it with --proxy or HTTPS_PROXY.</source>
         <translation>スペルを確認してください (ホストはテナントの URL またはサービスキーからコピーしてください)。このコンピューターがプロキシ経由でのみインターネットに接続する場合は、--proxy または HTTPS_PROXY でプロキシを指定してください。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+6"/>
+        <source>Check the spelling on the first step (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, set it in the system&apos;s proxy settings or HTTPS_PROXY and start the wizard again.</source>
+        <translation>最初のステップで綴りを確認してください (テナントの URL またはサービスキーからホストをコピーしてください)。このコンピューターがプロキシ経由でしかインターネットに接続できない場合は、システムのプロキシ設定または HTTPS_PROXY に設定して、ウィザードを起動し直してください。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>The name {host} (for {where}) cannot be resolved: {reason}. {hint}</source>
         <translation>名前 {host} ({where} 用) を解決できません: {reason}。{hint}</translation>
     </message>
@@ -6338,17 +6343,27 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{where} が接続を拒否しました。{what}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (--proxy or HTTPS_PROXY); raise --timeout if the line is slow.</source>
         <translation>{where} への接続に {timeout:g} 秒以上かかりました。ファイアウォールが接続を破棄しているか、プロキシが必要な可能性があります (--proxy または HTTPS_PROXY)。回線が遅い場合は --timeout を大きくしてください。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>Connecting to {where} took longer than {timeout:g} s. A firewall may drop the connection, or a proxy is needed (the system&apos;s proxy settings or HTTPS_PROXY); try again if the line is slow.</source>
+        <translation>{where} への接続に {timeout:g} 秒以上かかりました。ファイアウォールが接続を破棄しているか、プロキシが必要です (システムのプロキシ設定または HTTPS_PROXY)。回線が遅い場合はもう一度お試しください。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>{where} cannot be reached: {reason}. Check the network, the host, and whether a proxy is needed (--proxy or HTTPS_PROXY).</source>
         <translation>{where} に到達できません: {reason}。ネットワーク、ホスト、およびプロキシが必要かどうか (--proxy または HTTPS_PROXY) を確認してください。</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+5"/>
+        <source>{where} cannot be reached: {reason}. Check the network, the host, and whether a proxy is needed (the system&apos;s proxy settings or HTTPS_PROXY).</source>
+        <translation>{where} に到達できません: {reason}。ネットワーク、ホスト、プロキシが必要かどうかを確認してください (システムのプロキシ設定または HTTPS_PROXY)。</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, or raise --timeout.</source>
         <translation>プロキシ {proxy} は {target} へのトンネル要求に {timeout:g} 秒以内に応答しませんでした。プロキシを確認するか、--timeout を大きくしてください。</translation>
     </message>
