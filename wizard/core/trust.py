@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import ssl
 import sys
@@ -282,7 +283,8 @@ def system_source() -> TrustSource:
     found: list[x509.Certificate] = []
     paths = ssl.get_default_verify_paths()
     bundles = [paths.cafile, paths.openssl_cafile, *_SYSTEM_BUNDLES]
-    for bundle in dict.fromkeys(b for b in bundles if b):
+    # by real path: /usr/lib/ssl/cert.pem is often a link to the same bundle (read once)
+    for bundle in dict.fromkeys(os.path.realpath(b) for b in bundles if b):
         try:
             found.extend(_quietly(parse_certificates_lenient, Path(bundle).read_bytes()))
         except OSError:
