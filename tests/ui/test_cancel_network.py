@@ -13,9 +13,11 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QWizard
 
-from wizard.core import fetch_root
+from wizard.core import fetch_root, testcall
 from wizard.core.flow import Step
 from wizard.core.profiles import Artefact, ProfileStore
+
+from .conftest import sandbox_walk
 
 
 class SilentServer:
@@ -93,3 +95,26 @@ def test_cancel_during_a_fetch_closes_the_connection_and_ends_the_worker(
     wizard.qtbot.waitUntil(lambda: job.seconds is not None, timeout=10000)
     assert not ProfileStore(home).path("ERP-PRD", Artefact.TENANT_ROOT_CER).exists()
     assert wizard.at() is Step.TRUST  # Cancel stopped the job, it did not close the window
+
+
+def test_cancel_during_a_test_call_closes_the_connection_and_keeps_the_old_result(
+    home, wizard, silent_server, monkeypatch
+):
+    sandbox_walk(wizard, Step.TEST_CALL)  # the call against the sandbox went through
+    page = wizard.page_of(Step.TEST_CALL)
+    name = wizard.window.session.name
+    before = ProfileStore(home).load(name).last_test_verdict
+    monkeypatch.setitem(testcall.call_endpoint.__kwdefaults__, "timeout", 600.0)
+    page.url.setText(f"https://127.0.0.1:{silent_server.port}/http/orders")
+    wizard.click(page.call_button)
+    wizard.qtbot.waitUntil(silent_server.accepted.is_set, timeout=10000)
+    job = page.job
+    assert job is not None and page.running
+
+    wizard.click(wizard.button(QWizard.WizardButton.CancelButton))
+
+    assert not page.running
+    wizard.qtbot.waitUntil(silent_server.client_closed.is_set, timeout=10000)
+    wizard.qtbot.waitUntil(lambda: job.seconds is not None, timeout=10000)
+    assert ProfileStore(home).load(name).last_test_verdict == before  # nothing recorded
+    assert wizard.at() is Step.TEST_CALL
