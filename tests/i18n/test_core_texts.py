@@ -60,6 +60,10 @@ def _translatable(node: ast.expr) -> bool:
         if isinstance(func, ast.Attribute) and func.attr == "format":
             return _translatable(func.value)
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if (
+            name == "for_face"
+        ):  # the words of the CLI and of the window (i18n.Face): both translated
+            return all(_translatable(arg) for arg in node.args)
         return name in _TRANSLATING or name.startswith("_")  # a helper builds it (checked there)
     if isinstance(node, ast.Name | ast.Attribute | ast.Subscript):
         return True  # a message made elsewhere and passed on

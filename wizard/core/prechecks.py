@@ -36,12 +36,13 @@ class PreCheck:
     def line(self) -> str:
         """The evidence line, in the user's language (the check's name and mark included)."""
         return translate("prechecks", "pre-check {name}: {mark}: {detail}").format(
-            name=tr("prechecks", _NAMES.get(self.name, self.name)),
-            mark=tr("prechecks", _MARKS[self.passed]),
+            name=tr(_CONTEXT, _NAMES.get(self.name, self.name)),
+            mark=tr(_CONTEXT, _MARKS[self.passed]),
             detail=self.detail,
         )
 
 
+_CONTEXT = "prechecks"  # a variable: lupdate reads tr() with two literals as Qt's tr(text, comment)
 _NAMES = {  # the checks' names as the evidence shows them (the name itself is an identifier)
     "chain complete": QT_TRANSLATE_NOOP("prechecks", "chain complete"),
     "valid now": QT_TRANSLATE_NOOP("prechecks", "valid now"),
