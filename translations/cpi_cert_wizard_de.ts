@@ -2,15 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <location filename="../wizard/core/prechecks.py" line="+39"/>
-        <location line="+1"/>
-        <source>prechecks</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -4760,12 +4751,12 @@ Zertifikat SHA-256: {sha256}</translation>
 <context>
     <name>prechecks</name>
     <message>
-        <location filename="../wizard/core/prechecks.py" line="-2"/>
+        <location filename="../wizard/core/prechecks.py" line="+38"/>
         <source>pre-check {name}: {mark}: {detail}</source>
         <translation>Vorprüfung {name}: {mark}: {detail}</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>chain complete</source>
         <translation>Kette vollständig</translation>
     </message>
@@ -6660,7 +6651,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+103"/>
+        <location filename="../wizard/core/trust.py" line="+104"/>
         <source>an SAP trust list</source>
         <translation>eine SAP-Vertrauensliste</translation>
     </message>
@@ -6685,7 +6676,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>die mit dem Assistenten ausgelieferte SAP-Vertrauensliste</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+150"/>
         <source>a CA certificate file</source>
         <translation>eine CA-Zertifikatsdatei</translation>
     </message>

@@ -2,15 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <location filename="../wizard/core/prechecks.py" line="+39"/>
-        <location line="+1"/>
-        <source>prechecks</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -4759,12 +4750,12 @@ Certificado SHA-256: {sha256}</translation>
 <context>
     <name>prechecks</name>
     <message>
-        <location filename="../wizard/core/prechecks.py" line="-2"/>
+        <location filename="../wizard/core/prechecks.py" line="+38"/>
         <source>pre-check {name}: {mark}: {detail}</source>
         <translation>comprobación previa {name}: {mark}: {detail}</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>chain complete</source>
         <translation>cadena completa</translation>
     </message>
@@ -6659,7 +6650,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+103"/>
+        <location filename="../wizard/core/trust.py" line="+104"/>
         <source>an SAP trust list</source>
         <translation>una lista de confianza de SAP</translation>
     </message>
@@ -6684,7 +6675,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>la lista de confianza de SAP incluida con el asistente</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+150"/>
         <source>a CA certificate file</source>
         <translation>un archivo de certificado de CA</translation>
     </message>

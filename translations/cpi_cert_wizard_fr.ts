@@ -2,15 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <location filename="../wizard/core/prechecks.py" line="+39"/>
-        <location line="+1"/>
-        <source>prechecks</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -4759,12 +4750,12 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
 <context>
     <name>prechecks</name>
     <message>
-        <location filename="../wizard/core/prechecks.py" line="-2"/>
+        <location filename="../wizard/core/prechecks.py" line="+38"/>
         <source>pre-check {name}: {mark}: {detail}</source>
         <translation>vérification préalable {name}&#xa0;: {mark}&#xa0;: {detail}</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>chain complete</source>
         <translation>chaîne complète</translation>
     </message>
@@ -6659,7 +6650,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+103"/>
+        <location filename="../wizard/core/trust.py" line="+104"/>
         <source>an SAP trust list</source>
         <translation>une liste de confiance SAP</translation>
     </message>
@@ -6684,7 +6675,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>la liste de confiance SAP fournie avec l&apos;assistant</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+150"/>
         <source>a CA certificate file</source>
         <translation>un fichier de certificat d&apos;AC</translation>
     </message>

@@ -2,15 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <location filename="../wizard/core/prechecks.py" line="+39"/>
-        <location line="+1"/>
-        <source>prechecks</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -4754,12 +4745,12 @@ Certificate SHA-256: {sha256}</source>
 <context>
     <name>prechecks</name>
     <message>
-        <location filename="../wizard/core/prechecks.py" line="-2"/>
+        <location filename="../wizard/core/prechecks.py" line="+38"/>
         <source>pre-check {name}: {mark}: {detail}</source>
         <translation>事前チェック {name}: {mark}: {detail}</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>chain complete</source>
         <translation>チェーンの完全性</translation>
     </message>
@@ -6654,7 +6645,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>trust</name>
     <message>
-        <location filename="../wizard/core/trust.py" line="+103"/>
+        <location filename="../wizard/core/trust.py" line="+104"/>
         <source>an SAP trust list</source>
         <translation>SAP のトラストリスト</translation>
     </message>
@@ -6679,7 +6670,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>ウィザードに同梱されている SAP のトラストリスト</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+150"/>
         <source>a CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
