@@ -49,7 +49,9 @@ def locked(timeout: float = 900) -> Iterator[None]:
 def qt_tool(name: str) -> str:
     import PySide6
 
-    return str(Path(PySide6.__file__).resolve().parent / (name + (".exe" if os.name == "nt" else "")))
+    return str(
+        Path(PySide6.__file__).resolve().parent / (name + (".exe" if os.name == "nt" else ""))
+    )
 
 
 def ts_file(language: str) -> Path:
@@ -141,7 +143,9 @@ def main() -> None:
             lupdate()
             lrelease()
         elif args.command == "unfinished":
-            json.dump(unfinished(tuple(args.lang or LANGUAGES)), sys.stdout, ensure_ascii=False, indent=1)
+            json.dump(
+                unfinished(tuple(args.lang or LANGUAGES)), sys.stdout, ensure_ascii=False, indent=1
+            )
             print()
         else:
             entries = json.loads(args.file.read_text(encoding="utf-8"))
