@@ -66,6 +66,15 @@ class MemoryKeyring(secrets.MemoryKeyring):
 
 
 @pytest.fixture(autouse=True)
+def command_line_face_after_the_test() -> Iterator[None]:
+    """The window asks core for its words (Face.GUI); every test after one that opened a window gets the command line's words again."""
+    from wizard.core.i18n import Face, set_face
+
+    yield
+    set_face(Face.CLI)
+
+
+@pytest.fixture(autouse=True)
 def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     """The program follows the system locale; tests read English unless they choose a language."""
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):

@@ -67,15 +67,6 @@ class Driver:
         self.qtbot.waitUntil(lambda: start.rows_loaded_once and not start.running, timeout=30000)
 
 
-@pytest.fixture(autouse=True)
-def command_line_face_after_the_test() -> Iterator[None]:
-    """The window asks core for its words (Face.GUI); the CLI's tests after these get theirs."""
-    from wizard.core.i18n import Face, set_face
-
-    yield
-    set_face(Face.CLI)
-
-
 @pytest.fixture
 def secrets(memory_keyring):
     """The same memory keyring the windows use, for looking at what they stored."""
