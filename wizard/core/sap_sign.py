@@ -107,15 +107,22 @@ def parse_validity(text: str) -> Validity:
     if match is None or unit is None:
         raise WizardError(
             "sap_sign.validity",
-            f"{text!r} is not a validity the wizard understands. Give a number with d, m or y "
-            "(90d, 6m, 1y) or words (90 days, 6 months, 1 year); SAP signs for 1 day to 1 year.",
+            translate(
+                "sap_sign",
+                "{text!r} is not a validity the wizard understands. Give a number with d, m or y "
+                "(90d, 6m, 1y) or words (90 days, 6 months, 1 year); SAP signs for 1 day to 1 "
+                "year.",
+            ).format(text=text),
         )
     value = int(match.group(1))
     if not 1 <= value <= _MAX[unit]:
         raise WizardError(
             "sap_sign.validity",
-            f"A validity of {value} {unit.value.lower()} is outside what SAP signs: 1 day to "
-            "1 year (at most 365 days, 12 months or 1 year).",
+            translate(
+                "sap_sign",
+                "A validity of {validity} is outside what SAP signs: 1 day to 1 year (at most "
+                "365 days, 12 months or 1 year).",
+            ).format(validity=Validity(unit, value).label),
         )
     return Validity(unit, value)
 
@@ -165,8 +172,11 @@ def _https(value: object, name: str, source: str) -> str:
     if parts.scheme != "https" or not parts.hostname:
         raise WizardError(
             "sap_sign.service_key",
-            f"The {name!r} of {source} is {value!r}, not an https URL. Copy the service key "
-            "again as the BTP cockpit shows it.",
+            translate(
+                "sap_sign",
+                "The {name!r} of {source} is {value!r}, not an https URL. Copy the service key "
+                "again as the BTP cockpit shows it.",
+            ).format(name=name, source=source, value=value),
         )
     return str(value).strip()
 
@@ -187,23 +197,33 @@ def parse_destination_key(data: bytes, *, source: str) -> DestinationKey:
     except ValueError as exc:
         raise WizardError(
             "sap_sign.service_key",
-            f"{source} is not a service key in JSON ({exc}). In the BTP cockpit open the "
-            "Destination service instance → Service Keys → the key → Download, or save the output "
-            "of 'cf service-key <instance> <key>'.",
+            translate(
+                "sap_sign",
+                "{source} is not a service key in JSON ({problem}). In the BTP cockpit open the "
+                "Destination service instance → Service Keys → the key → Download, or save the "
+                "output of 'cf service-key <instance> <key>'.",
+            ).format(source=source, problem=exc),
         ) from None
     creds = _credentials(document)
     if creds is None:
         hint = (
-            " It looks like a Process Integration Runtime key (certificate and key), which the "
-            "sender uses to call the tenant."
+            " "
+            + translate(
+                "sap_sign",
+                "It looks like a Process Integration Runtime key (certificate and key), which "
+                "the sender uses to call the tenant.",
+            )
             if "certificate" in text and "key-type" not in text
             else ""
         )
         raise WizardError(
             "sap_sign.service_key",
-            f"{source} has no 'clientid', so it is not a Destination service key.{hint} Create "
-            "an instance of the Destination service (plan lite) in a Cloud Foundry or 'Other "
-            "Environment' subaccount and a service key for it, then give that key.",
+            translate(
+                "sap_sign",
+                "{source} has no 'clientid', so it is not a Destination service key.{hint} "
+                "Create an instance of the Destination service (plan lite) in a Cloud Foundry or "
+                "'Other Environment' subaccount and a service key for it, then give that key.",
+            ).format(source=source, hint=hint),
         )
     secret = creds.get("clientsecret")
     if not isinstance(secret, str) or not secret:
@@ -211,26 +231,41 @@ def parse_destination_key(data: bytes, *, source: str) -> DestinationKey:
         if "certificate" in creds or kind == "x509":
             raise WizardError(
                 "sap_sign.service_key",
-                f"{source} is a service key with credential type 'x509' (certificate and key "
-                "instead of a client secret); the wizard needs a key with a client secret. Create "
-                'the service key again with the parameters {"credential-type": "binding-secret"}.',
+                translate(
+                    "sap_sign",
+                    "{source} is a service key with credential type 'x509' (certificate and key "
+                    "instead of a client secret); the wizard needs a key with a client secret. "
+                    "Create the service key again with the parameters {parameters}.",
+                ).format(source=source, parameters='{"credential-type": "binding-secret"}'),
             )
         raise WizardError(
             "sap_sign.service_key",
-            f"{source} has no 'clientsecret'. Copy the whole service key of the Destination "
-            "service instance.",
+            translate(
+                "sap_sign",
+                "{source} has no 'clientsecret'. Copy the whole service key of the Destination "
+                "service instance.",
+            ).format(source=source),
         )
     missing = [k for k in ("url", "uri") if not isinstance(creds.get(k), str) or not creds[k]]
     if missing:
         what = {
-            "url": "'url' (the subaccount's token base URL)",
-            "uri": "'uri' (the Destination service's base URL)",
+            "url": translate("sap_sign", "'url' (the subaccount's token base URL)"),
+            "uri": translate("sap_sign", "'uri' (the Destination service's base URL)"),
         }
+        lacking = (
+            translate("sap_sign", "{first} and no {second}").format(
+                first=what[missing[0]], second=what[missing[1]]
+            )
+            if len(missing) == 2
+            else what[missing[0]]
+        )
         raise WizardError(
             "sap_sign.service_key",
-            f"{source} has no {' and no '.join(what[k] for k in missing)}: it is not a "
-            "Destination service key. Create a service key of the Destination service (plan "
-            "lite) and give that file.",
+            translate(
+                "sap_sign",
+                "{source} has no {fields}: it is not a Destination service key. Create a service "
+                "key of the Destination service (plan lite) and give that file.",
+            ).format(source=source, fields=lacking),
         )
     return DestinationKey(
         client_id=str(creds["clientid"]).strip(),
@@ -340,19 +375,24 @@ def _get_token(conn: https.Session, key: DestinationKey, *, stored_secret: bool)
     if answer.status in (400, 401):
         env = SECRET_ENV[SecretKind.DESTINATION]
         where = (
-            f"the client secret kept in the keyring for this profile (or in {env})"
+            translate(
+                "sap_sign", "the client secret kept in the keyring for this profile (or in {env})"
+            ).format(env=env)
             if stored_secret
-            else f"the client secret in {key.source}"
+            else translate("sap_sign", "the client secret in {source}").format(source=key.source)
         )
         raise WizardError(
             "sap_sign.credentials",
-            f"The token endpoint {host} refused client {key.client_id!r} (HTTP {answer.status}): "
-            f"{where} is wrong or expired, or the service key was deleted. Create a new service "
-            "key for the Destination service instance and run again with --destination-key "
-            "NEW-KEY.json.",
+            translate(
+                "sap_sign",
+                "The token endpoint {host} refused client {client!r} (HTTP {status}): {where} is "
+                "wrong or expired, or the service key was deleted. Create a new service key for "
+                "the Destination service instance and run again with --destination-key "
+                "NEW-KEY.json.",
+            ).format(host=host, client=key.client_id, status=answer.status, where=where),
         )
     if answer.status >= 300:
-        raise _http_error(answer, url, "the token request")
+        raise _http_error(answer, url, translate("sap_sign", "the token request"))
     try:
         data = jsontext.loads(answer.body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -361,9 +401,17 @@ def _get_token(conn: https.Session, key: DestinationKey, *, stored_secret: bool)
     if not isinstance(token, str) or not token:
         raise WizardError(
             "sap_sign.not_json",
-            f"{host} answered the token request without an access_token (HTTP {answer.status}, "
-            f"{answer.headers.get('Content-Type') or 'no content type'}). Check the service key's "
-            "'url': it is the subaccount's authentication URL.",
+            translate(
+                "sap_sign",
+                "{host} answered the token request without an access_token (HTTP {status}, "
+                "{content_type}). Check the service key's 'url': it is the subaccount's "
+                "authentication URL.",
+            ).format(
+                host=host,
+                status=answer.status,
+                content_type=answer.headers.get("Content-Type")
+                or translate("sap_sign", "no content type"),
+            ),
         )
     return token
 
@@ -371,52 +419,78 @@ def _get_token(conn: https.Session, key: DestinationKey, *, stored_secret: bool)
 def _http_error(answer: https.Answer, url: str, what: str) -> WizardError:
     host = urllib.parse.urlsplit(url).netloc
     said = _said(answer)
-    quoted = f" SAP said: {said}" if said else ""
+    quoted = " " + translate("sap_sign", "SAP said: {said}").format(said=said) if said else ""
     status = answer.status
     if 300 <= status < 400:
         return WizardError(
             "sap_sign.redirect",
-            f"{host} answered {what} with a redirect to {answer.headers.get('Location', '?')} "
-            f"(HTTP {status}), usually a login page. Check the service key's 'url' and 'uri'.",
+            translate(
+                "sap_sign",
+                "{host} answered {what} with a redirect to {location} (HTTP {status}), usually a "
+                "login page. Check the service key's 'url' and 'uri'.",
+            ).format(
+                host=host, what=what, location=answer.headers.get("Location", "?"), status=status
+            ),
         )
     if status == 401:
         return WizardError(
             "sap_sign.credentials",
-            f"The Destination service at {host} did not accept the token for {what} (HTTP 401)."
-            f"{quoted} The service key may belong to another region's service; download it "
-            "again from the subaccount and retry.",
+            translate(
+                "sap_sign",
+                "The Destination service at {host} did not accept the token for {what} (HTTP "
+                "401).{quoted} The service key may belong to another region's service; download "
+                "it again from the subaccount and retry.",
+            ).format(host=host, what=what, quoted=quoted),
         )
     if status == 403:
         return WizardError(
             "sap_sign.forbidden",
-            f"The Destination service at {host} refused {what} (HTTP 403): this service key "
-            f"may not manage the subaccount's certificates.{quoted} Use a key of a Destination "
-            "service instance of plan 'lite' created in the subaccount itself.",
+            translate(
+                "sap_sign",
+                "The Destination service at {host} refused {what} (HTTP 403): this service key "
+                "may not manage the subaccount's certificates.{quoted} Use a key of a Destination "
+                "service instance of plan 'lite' created in the subaccount itself.",
+            ).format(host=host, what=what, quoted=quoted),
         )
     if status == 413:
         return WizardError(
             "sap_sign.quota",
-            f"The Destination service at {host} refused {what} as too large or over quota "
-            f"(HTTP 413).{quoted} Delete certificates the subaccount no longer needs (cockpit → "
-            "Connectivity → Destination Certificates) and try again.",
+            translate(
+                "sap_sign",
+                "The Destination service at {host} refused {what} as too large or over quota "
+                "(HTTP 413).{quoted} Delete certificates the subaccount no longer needs (cockpit "
+                "→ Connectivity → Destination Certificates) and try again.",
+            ).format(host=host, what=what, quoted=quoted),
         )
     if status == 429:
         wait = answer.headers.get("Retry-After")
-        after = f" in {wait} seconds" if wait and wait.isdigit() else " in a few minutes"
+        again = (
+            translate("sap_sign", "Try again in {seconds} seconds.").format(seconds=wait)
+            if wait and wait.isdigit()
+            else translate("sap_sign", "Try again in a few minutes.")
+        )
         return WizardError(
             "sap_sign.rate_limited",
-            f"The Destination service at {host} has had too many requests from this subaccount "
-            f"(HTTP 429).{quoted} Try again{after}.",
+            translate(
+                "sap_sign",
+                "The Destination service at {host} has had too many requests from this "
+                "subaccount (HTTP 429).{quoted} {again}",
+            ).format(host=host, quoted=quoted, again=again),
         )
     if status >= 500:
         return WizardError(
             "sap_sign.unavailable",
-            f"The Destination service at {host} failed on {what} (HTTP {status}).{quoted} It is "
-            "SAP's side: try again later, and check SAP's status page for the region.",
+            translate(
+                "sap_sign",
+                "The Destination service at {host} failed on {what} (HTTP {status}).{quoted} It "
+                "is SAP's side: try again later, and check SAP's status page for the region.",
+            ).format(host=host, what=what, status=status, quoted=quoted),
         )
     return WizardError(
         "sap_sign.refused",
-        f"The Destination service at {host} refused {what} (HTTP {status}).{quoted}",
+        translate(
+            "sap_sign", "The Destination service at {host} refused {what} (HTTP {status}).{quoted}"
+        ).format(host=host, what=what, status=status, quoted=quoted),
     )
 
 
@@ -446,17 +520,25 @@ def _send_csr(
     if answer.status == 409 and replace:
         answer = conn.call("PUT", url, headers, body)
         if answer.status >= 300:
-            raise _http_error(answer, url, f"replacing the certificate {name!r}")
+            raise _http_error(
+                answer,
+                url,
+                translate("sap_sign", "replacing the certificate {name!r}").format(name=name),
+            )
         return True
     if answer.status == 409:
         raise WizardError(
             "sap_sign.name_taken",
-            f"The subaccount already has a certificate named {name!r} (HTTP 409). Run again with "
-            "--replace to have SAP sign your CSR again under that name (the old certificate is "
-            "replaced there), or with --refresh to import the one that is there.",
+            translate(
+                "sap_sign",
+                "The subaccount already has a certificate named {name!r} (HTTP 409). Run again "
+                "with --replace to have SAP sign your CSR again under that name (the old "
+                "certificate is replaced there), or with --refresh to import the one that is "
+                "there.",
+            ).format(name=name),
         )
     if answer.status >= 300:
-        raise _http_error(answer, url, "the signing request")
+        raise _http_error(answer, url, translate("sap_sign", "the signing request"))
     return False
 
 
@@ -470,23 +552,36 @@ def _fetch_chain(
     if answer.status == 404:
         raise WizardError(
             "sap_sign.not_found",
-            f"The subaccount has no certificate named {name!r} (HTTP 404 from "
-            f"{urllib.parse.urlsplit(url).netloc}). It may have been deleted in the cockpit: "
-            "have SAP sign the CSR again (without --refresh).",
+            translate(
+                "sap_sign",
+                "The subaccount has no certificate named {name!r} (HTTP 404 from {host}). It may "
+                "have been deleted in the cockpit: have SAP sign the CSR again (without "
+                "--refresh).",
+            ).format(name=name, host=urllib.parse.urlsplit(url).netloc),
         )
     if answer.status >= 300:
-        raise _http_error(answer, url, f"reading the certificate {name!r}")
+        raise _http_error(
+            answer,
+            url,
+            translate("sap_sign", "reading the certificate {name!r}").format(name=name),
+        )
     try:
         data = jsontext.loads(answer.body.decode("utf-8"))
         content = base64.b64decode(data["Content"], validate=False)
     except (UnicodeDecodeError, json.JSONDecodeError, TypeError, KeyError, binascii.Error):
         raise WizardError(
             "sap_sign.content",
-            f"The Destination service's answer for {name!r} has no readable 'Content' (base64 "
-            "of the certificate chain). Check that the service key's 'uri' is the Destination "
-            "service's.",
+            translate(
+                "sap_sign",
+                "The Destination service's answer for {name!r} has no readable 'Content' (base64 "
+                "of the certificate chain). Check that the service key's 'uri' is the "
+                "Destination service's.",
+            ).format(name=name),
         ) from None
-    return parse_certificates(content, source=f"the certificate {name!r} SAP issued")
+    return parse_certificates(
+        content,
+        source=translate("sap_sign", "the certificate {name!r} SAP issued").format(name=name),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -532,8 +627,11 @@ def _csr_of(store: ProfileStore, name: str) -> tuple[bytes, x509.CertificateSign
     if data is None:
         raise WizardError(
             "csr.missing",
-            f"Profile {name!r} has no certificate request for SAP to sign. Create one first: "
-            f"cpi-cert-wizard csr --profile {name} --cn …",
+            translate(
+                "sap_sign",
+                "Profile {name!r} has no certificate request for SAP to sign. Create one first: "
+                "cpi-cert-wizard csr --profile {profile} --cn …",
+            ).format(name=name, profile=name),
         )
     return data, x509.load_pem_x509_csr(data)
 
@@ -738,12 +836,17 @@ def _stored_key(secrets: Secrets, profile: Profile) -> DestinationKey:
     if not (client_id and token_url and uri):
         raise WizardError(
             "sap_sign.no_service_key",
-            f"Profile {profile.name!r} does not know a Destination service key yet. Give one: "
-            f"cpi-cert-wizard sap-sign --profile {profile.name} --refresh --destination-key "
-            "FILE.json",
+            translate(
+                "sap_sign",
+                "Profile {name!r} does not know a Destination service key yet. Give one: "
+                "cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key "
+                "FILE.json",
+            ).format(name=profile.name, profile=profile.name),
         )
     secret = secrets.fetch(profile.name, SecretKind.DESTINATION)
-    return DestinationKey(client_id, secret, token_url, uri, source="the profile")
+    return DestinationKey(
+        client_id, secret, token_url, uri, source=translate("sap_sign", "the profile")
+    )
 
 
 def refresh_from_sap(
