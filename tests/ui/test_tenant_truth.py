@@ -62,3 +62,23 @@ def test_a_reply_without_client_auth_is_refused_on_the_certificate_page_as_an_er
     )
     assert not page.isComplete()
     assert store.load(session.name).state is State.KEY_GENERATED
+
+
+def test_no_validity_is_asked_for_an_external_certificate_service_key(wizard):
+    from PySide6.QtWidgets import QSpinBox
+
+    from .conftest import sandbox_walk
+
+    sandbox_walk(wizard, Step.TENANT_ENTRY)
+    page = wizard.page_of(Step.TENANT_ENTRY)
+    wizard.idle()
+    assert not page.validity_note.isVisible()  # Neo: no service key at all
+    page.environment.setCurrentIndex(1)  # Cloud Foundry: an External Certificate key
+    wizard.idle()
+    assert page.key_name.isVisible()
+    assert page.validity_note.isVisible() and page.validity_label.isVisible()
+    assert "External Certificate" in page.validity_note.text()
+    assert "valid as long as the certificate" in page.validity_note.text()
+    assert not [s for s in page.findChildren(QSpinBox) if s.isVisible()]
+    key_json = page.prepared.entry.cf.service_key_json
+    assert '"certificate_external"' in key_json and "validity" not in key_json.lower()

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
-    QSpinBox,
     QWidget,
 )
 
@@ -57,7 +56,6 @@ def prepare_entry(
     roles: list[str],
     instance: str | None,
     key_name: str | None,
-    validity: int,
 ) -> Prepared:
     """Worker: build the tenant entry, write its files into the profile, record it (MAPPED):
     the same core calls as `cpi-cert-wizard mapping`, validated before the first write."""
@@ -72,7 +70,6 @@ def prepare_entry(
         roles=roles,
         instance=instance,
         key_name=key_name,
-        validity_days=validity,
     )
     stored = mapping.store_tenant_entry(store, profile, entry)
     files = {artefact.value: path for artefact, path in stored.files.items()}
@@ -162,12 +159,16 @@ class TenantEntryPage(Page):
         self.key_name = QLineEdit(self)
         self.key_label = QLabel(self.tr("Service &key name:"), self)
         self.key_label.setBuddy(self.key_name)
-        self.validity = QSpinBox(self)
-        self.validity.setRange(1, 3650)
-        self.validity.setValue(365)
-        self.validity.setSuffix(self.tr(" days"))
-        self.validity_label = QLabel(self.tr("Key va&lidity:"), self)
-        self.validity_label.setBuddy(self.validity)
+        # The wizard's Cloud Foundry key is always of type External Certificate
+        # (certificate_external): SAP documents no validity for it, so none is asked for.
+        self.validity_label = QLabel(self.tr("Key validity:"), self)
+        self.validity_note = WrapLabel(
+            self.tr(
+                "Not set for an External Certificate service key: SAP documents a validity only "
+                "for keys SAP generates; this key is valid as long as the certificate itself."
+            ),
+            self,
+        )
         self.input_error = self.field_error(self)
         form.addRow(env_label, self.environment)
         form.addRow(option_label, self.option)
@@ -175,7 +176,7 @@ class TenantEntryPage(Page):
         form.addRow(self.roles_label, self.roles)
         form.addRow(self.instance_label, self.instance)
         form.addRow(self.key_label, self.key_name)
-        form.addRow(self.validity_label, self.validity)
+        form.addRow(self.validity_label, self.validity_note)
         form.addRow("", self.input_error)
         self.body.addLayout(form)
         self.prepare_button = action_button(self.tr("Up&date"), self, self.prepare)
@@ -270,7 +271,7 @@ class TenantEntryPage(Page):
             self.instance_label,
             self.key_name,
             self.key_label,
-            self.validity,
+            self.validity_note,
             self.validity_label,
         ):
             widget.setVisible(not neo and not flow)
@@ -330,7 +331,6 @@ class TenantEntryPage(Page):
             roles=roles,
             instance=self.instance.text().strip() or None,
             key_name=self.key_name.text().strip() or None,
-            validity=self.validity.value(),
             busy=self.tr("Preparing the tenant entry…"),
             on_done=self._prepared,
             on_error=self._prepare_failed,
@@ -511,7 +511,6 @@ class TenantEntryPage(Page):
             self.roles,
             self.instance,
             self.key_name,
-            self.validity,
             self.prepare_button,
             self.sandbox_button,
             self.publish_button,
