@@ -17,40 +17,8 @@ from wizard.language import load_catalogue
 CORE = Path(__file__).resolve().parents[2] / "wizard" / "core"
 _TRANSLATING = {"translate", "tr", "text", "QT_TRANSLATE_NOOP"}
 
-# Still English only (issue 15, item 9): (module, error code). Fix one, then delete its line.
-PENDING_MESSAGES = {
-    ("accesslog", "log.since"),
-    ("batch", "batch.concurrency"),
-    ("batch", "batch.no_profiles"),
-    ("batch", "file.write"),
-    ("ca_enroll/enroll", "f'{AREA}.denied'"),
-    ("csr", "subject.invalid"),
-    ("enrollment", "service_key.no_certificate"),
-    ("mapping", "file.write"),
-    ("profiles", "profile.corrupt"),
-    ("profiles", "profile.exists"),
-    ("profiles", "profile.not_found"),
-    ("profiles", "profile.schema"),
-    ("sap_sign", "csr.missing"),
-    ("sap_sign", "sap_sign.content"),
-    ("sap_sign", "sap_sign.credentials"),
-    ("sap_sign", "sap_sign.forbidden"),
-    ("sap_sign", "sap_sign.name_taken"),
-    ("sap_sign", "sap_sign.no_service_key"),
-    ("sap_sign", "sap_sign.not_found"),
-    ("sap_sign", "sap_sign.not_json"),
-    ("sap_sign", "sap_sign.quota"),
-    ("sap_sign", "sap_sign.rate_limited"),
-    ("sap_sign", "sap_sign.redirect"),
-    ("sap_sign", "sap_sign.refused"),
-    ("sap_sign", "sap_sign.service_key"),
-    ("sap_sign", "sap_sign.unavailable"),
-    ("sap_sign", "sap_sign.validity"),
-    ("systems_csv", "batch.csv"),
-    ("systems_csv", "batch.row"),
-    ("testcall", "testcall.timeout"),
-    ("trust", "sap_list.unreadable"),
-}
+# Still English only: (module, error code). Empty since issue 15 item 9; keep it so.
+PENDING_MESSAGES: set[tuple[str, str]] = set()
 PENDING_TABLES: set[str] = set()
 
 

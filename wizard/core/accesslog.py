@@ -189,9 +189,12 @@ def parse_since(text: str, *, now: datetime | None = None) -> datetime:
     except ValueError:
         raise WizardError(
             "log.since",
-            f"{text!r} is not a time this command understands. Use an ISO date or time "
-            "(2021-04-12 or 2021-04-12T10:30, UTC unless it names a zone), a log timestamp "
-            "(12/Apr/2021:10:30:00 +0000) or a span back from now (30m, 2h, 7d).",
+            translate(
+                "accesslog",
+                "{text!r} is not a time this command understands. Use an ISO date or time "
+                "(2021-04-12 or 2021-04-12T10:30, UTC unless it names a zone), a log timestamp "
+                "(12/Apr/2021:10:30:00 +0000) or a span back from now (30m, 2h, 7d).",
+            ).format(text=text),
         ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 

@@ -191,7 +191,12 @@ def request_all(
 ) -> BatchReport:
     """A key and CSR for every system of the CSV; all pending CSRs into `out` and out/requests.zip."""
     if out.exists() and not out.is_dir():
-        raise WizardError("file.write", f"--out {out} is a file; give a folder for the requests.")
+        raise WizardError(
+            "file.write",
+            translate("batch", "--out {out} is a file; give a folder for the requests.").format(
+                out=out
+            ),
+        )
     results: list[ProfileResult] = []
     requests: dict[str, bytes] = {}
     for problem in systems.problems:
@@ -422,14 +427,20 @@ def select_profiles(
     names = store.names()
     chosen = [n for n in names if pattern is None or fnmatch.fnmatchcase(n, pattern)]
     if not chosen:
-        known = ", ".join(names) or "none yet"
+        known = ", ".join(names) or translate("batch", "none yet")
         raise WizardError(
             "batch.no_profiles",
-            f"No profile matches {pattern!r} (profiles: {known}). Patterns use * and ?, "
-            "for example --profiles 'ERP-*'."
+            translate(
+                "batch",
+                "No profile matches {pattern!r} (profiles: {known}). Patterns use * and ?, for "
+                "example --profiles 'ERP-*'.",
+            ).format(pattern=pattern, known=known)
             if pattern
-            else f"There are no profiles in {store.root} yet. Start with: cpi-cert-wizard batch csr "
-            "--from systems.csv",
+            else translate(
+                "batch",
+                "There are no profiles in {folder} yet. Start with: cpi-cert-wizard batch csr "
+                "--from systems.csv",
+            ).format(folder=store.root),
         )
     out: list[Profile | BrokenProfile] = []
     for name in chosen:
@@ -505,7 +516,10 @@ def export_all(
 
     if out is not None:
         if out.exists() and not out.is_dir():
-            raise WizardError("file.write", f"--out {out} is a file; give a folder.")
+            raise WizardError(
+                "file.write",
+                translate("batch", "--out {out} is a file; give a folder.").format(out=out),
+            )
         ensure_private_dir(out)
     results: list[ProfileResult] = []
     for profile in select_profiles(store, pattern):
@@ -591,7 +605,10 @@ def map_all(
     from wizard.core import mapping
 
     if out.exists() and not out.is_dir():
-        raise WizardError("file.write", f"--out {out} is a file; give a folder.")
+        raise WizardError(
+            "file.write",
+            translate("batch", "--out {out} is a file; give a folder.").format(out=out),
+        )
     results: list[ProfileResult] = []
     combined: dict[str, list[dict]] = {"neo": [], "cf": []}
     for profile in select_profiles(store, pattern):
@@ -672,7 +689,9 @@ def test_all(
     if not 1 <= concurrency <= MAX_CONCURRENCY:
         raise WizardError(
             "batch.concurrency",
-            f"--concurrency must be between 1 and {MAX_CONCURRENCY}, not {concurrency}.",
+            translate("batch", "--concurrency must be between 1 and {most}, not {given}.").format(
+                most=MAX_CONCURRENCY, given=concurrency
+            ),
         )
     sap_list = load_sap_list(sap_roots) if sap_roots else None
     results: list[ProfileResult] = []

@@ -129,7 +129,8 @@ class SubjectFields:
     def to_name(self) -> x509.Name:
         problems = self.problems()
         if problems:
-            raise WizardError("subject.invalid", " ".join(p.message for p in problems))
+            message = " ".join(p.message for p in problems)  # each translated (SubjectProblem)
+            raise WizardError("subject.invalid", message)
         attrs = [
             x509.NameAttribute(oid, getattr(self, name))
             for name, oid, _label, _limit in reversed(SUBJECT_FIELDS)

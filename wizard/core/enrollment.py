@@ -507,9 +507,12 @@ def import_service_key(
     if parts is None:
         raise WizardError(
             "service_key.no_certificate",
-            f"{key_file} has no 'certificate' and 'key' fields: it is not a service key of "
-            "key-type 'certificate' (a client-secret key has 'clientsecret' instead). Create the "
-            'key with {"key-type":"certificate"} or use the External Certificate path.',
+            translate(
+                "enrollment",
+                "{file} has no 'certificate' and 'key' fields: it is not a service key of "
+                "key-type 'certificate' (a client-secret key has 'clientsecret' instead). Create "
+                "the key with {parameters} or use the External Certificate path.",
+            ).format(file=key_file, parameters='{"key-type":"certificate"}'),
         )
     cert_text, key_text, url = parts
     # Some copies keep the JSON escapes as literal backslash-n.

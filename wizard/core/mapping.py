@@ -1096,7 +1096,10 @@ def _store(
     out_files: dict[Artefact, Path] = {}
     if out is not None:
         if out.exists() and not out.is_dir():
-            raise WizardError("file.write", f"--out {out} is a file; give a folder.")
+            raise WizardError(
+                "file.write",
+                translate("mapping", "--out {out} is a file; give a folder.").format(out=out),
+            )
         for artefact, data in contents.items():
             out_files[artefact] = atomic_write(out / artefact.value, data, private=False)
     files: dict[Artefact, Path] = {}

@@ -190,8 +190,11 @@ class Profile:
         if not isinstance(version, int) or version > SCHEMA_VERSION:
             raise WizardError(
                 "profile.schema",
-                f"{source} was written by a newer cpi-cert-wizard (schema {version}); "
-                "update the program to open it.",
+                translate(
+                    "profiles",
+                    "{file} was written by a newer cpi-cert-wizard (schema {version}); update the "
+                    "program to open it.",
+                ).format(file=source, version=version),
             )
         known = {f.name: f.type for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
@@ -203,13 +206,18 @@ class Profile:
         except (TypeError, ValueError) as exc:
             raise WizardError(
                 "profile.corrupt",
-                f"{source} is not a valid profile ({exc}). {restore_hint(source)}",
+                translate("profiles", "{file} is not a valid profile ({problem}). {hint}").format(
+                    file=source, problem=exc, hint=restore_hint(source)
+                ),
             ) from None
         if profile.name != source.parent.name:
             raise WizardError(
                 "profile.corrupt",
-                f"{source} names profile {profile.name!r} but lives in folder "
-                f"{source.parent.name!r}; rename the folder back.",
+                translate(
+                    "profiles",
+                    "{file} names profile {name!r} but lives in folder {folder!r}; rename the "
+                    "folder back.",
+                ).format(file=source, name=profile.name, folder=source.parent.name),
             )
         return profile
 
@@ -489,7 +497,10 @@ class ProfileStore:
         self._refuse_case_twin(name)
         if self.exists(name):
             raise WizardError(
-                "profile.exists", f"A profile named {name!r} exists already; pick another name."
+                "profile.exists",
+                translate(
+                    "profiles", "A profile named {name!r} exists already; pick another name."
+                ).format(name=name),
             )
         ensure_private_dir(self.home)
         ensure_private_dir(self.root)
@@ -668,5 +679,8 @@ class ProfileStore:
         folder = self.folder(name)
         with self.lock(name):
             if not folder.is_dir():
-                raise WizardError("profile.not_found", f"There is no profile named {name!r}.")
+                raise WizardError(
+                    "profile.not_found",
+                    translate("profiles", "There is no profile named {name!r}.").format(name=name),
+                )
             shutil.rmtree(folder)

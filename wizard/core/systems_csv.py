@@ -82,7 +82,12 @@ def read_systems_csv(path: Path) -> SystemsFile:
 
 
 def _csv_error(source: str, line: int, what: str) -> WizardError:
-    return WizardError("batch.csv", f"{source}, line {line}: {what}")
+    return WizardError(
+        "batch.csv",
+        translate("batch", "{file}, line {line}: {problem}").format(
+            file=source, line=line, problem=what
+        ),
+    )
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -90,7 +95,11 @@ def _decode(data: bytes, source: str) -> str:
         raise _csv_error(
             source,
             1,
-            "the file is UTF-16 ('Unicode text'). Save it as 'CSV UTF-8' (Excel) or as UTF-8 text.",
+            translate(
+                "batch",
+                "the file is UTF-16 ('Unicode text'). Save it as 'CSV UTF-8' (Excel) or as UTF-8 "
+                "text.",
+            ),
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -101,12 +110,17 @@ def _decode(data: bytes, source: str) -> str:
         raise _csv_error(
             source,
             line,
-            f"byte 0x{data[exc.start]:02x} is not UTF-8 (the file is probably in a Windows code "
-            "page). Save it as 'CSV UTF-8' (Excel) or as UTF-8 text.",
+            translate(
+                "batch",
+                "byte {byte} is not UTF-8 (the file is probably in a Windows code page). Save it "
+                "as 'CSV UTF-8' (Excel) or as UTF-8 text.",
+            ).format(byte=f"0x{data[exc.start]:02x}"),
         ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise _csv_error(source, line, "contains a NUL byte: this is not a text CSV file.")
+        raise _csv_error(
+            source, line, translate("batch", "contains a NUL byte: this is not a text CSV file.")
+        )
     return text
 
 
@@ -120,23 +134,33 @@ def _header(cells: list[str], source: str, line: int) -> list[str]:
     seen: set[str] = set()
     for name in names:
         if name not in COLUMNS:
-            shown = repr(name) if name else "an empty name"
+            shown = repr(name) if name else translate("batch", "an empty name")
             raise _csv_error(
                 source,
                 line,
-                f"the header names column {shown}, which is not one of: {known}. The first line "
-                "must name the columns (profile and cn are required).",
+                translate(
+                    "batch",
+                    "the header names column {column}, which is not one of: {known}. The first "
+                    "line must name the columns (profile and cn are required).",
+                ).format(column=shown, known=known),
             )
         if name in seen:
-            raise _csv_error(source, line, f"the header names column {name!r} twice.")
+            raise _csv_error(
+                source,
+                line,
+                translate("batch", "the header names column {column!r} twice.").format(column=name),
+            )
         seen.add(name)
     missing = [c for c in REQUIRED_COLUMNS if c not in seen]
     if missing:
         raise _csv_error(
             source,
             line,
-            f"the header has no column {' and '.join(missing)}; the first line must name the "
-            f"columns, for example: profile;cn;o;c;env;url (known: {known}).",
+            translate(
+                "batch",
+                "the header has no column {columns}; the first line must name the columns, for "
+                "example: profile;cn;o;c;env;url (known: {known}).",
+            ).format(columns=", ".join(missing), known=known),
         )
     return names
 
@@ -161,7 +185,9 @@ def _row(values: dict[str, str], line: int) -> SystemRow:
     problems += [p.message for p in subject.problems()]
     env = values.get("env", "").lower() or None
     if env is not None and env not in ("neo", "cf"):
-        problems.append(f"env {values['env']!r} is neither neo nor cf.")
+        problems.append(
+            translate("batch", "env {env!r} is neither neo nor cf.").format(env=values["env"])
+        )
     url = values.get("url") or None
     if url is not None:
         try:
@@ -187,7 +213,8 @@ def _row(values: dict[str, str], line: int) -> SystemRow:
     except WizardError as exc:
         problems.append(exc.message)
     if problems:
-        raise WizardError("batch.row", " ".join(problems))
+        message = " ".join(problems)  # each one translated where it was found
+        raise WizardError("batch.row", message)
     return SystemRow(
         line=line,
         profile=profile,
@@ -210,7 +237,11 @@ def parse_systems_csv(data: bytes, *, source: str) -> SystemsFile:
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise _csv_error(
-            source, 1, "the file is empty. The first line must name the columns: profile;cn;…"
+            source,
+            1,
+            translate(
+                "batch", "the file is empty. The first line must name the columns: profile;cn;…"
+            ),
         )
     delimiter = _delimiter(lines[first])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -238,8 +269,11 @@ def parse_systems_csv(data: bytes, *, source: str) -> SystemsFile:
                     RowProblem(
                         line,
                         profile,
-                        f"{len(cells)} fields but the header names {len(names)}: a value holds "
-                        f"the separator {delimiter!r}? Put such a value in double quotes.",
+                        translate(
+                            "batch",
+                            "{fields} fields but the header names {columns}: a value holds the "
+                            "separator {separator!r}? Put such a value in double quotes.",
+                        ).format(fields=len(cells), columns=len(names), separator=delimiter),
                     )
                 )
                 continue
@@ -248,8 +282,10 @@ def parse_systems_csv(data: bytes, *, source: str) -> SystemsFile:
                     RowProblem(
                         line,
                         profile,
-                        f"profile {profile} is on line {first_line[profile]} already; list each "
-                        "system once.",
+                        translate(
+                            "batch",
+                            "profile {profile} is on line {line} already; list each system once.",
+                        ).format(profile=profile, line=first_line[profile]),
                     )
                 )
                 continue
@@ -260,9 +296,21 @@ def parse_systems_csv(data: bytes, *, source: str) -> SystemsFile:
             if profile is not None:
                 first_line.setdefault(profile, line)
     except csv.Error as exc:  # cannot resynchronise after this: report it and keep what was read
-        problems.append(RowProblem(line, None, f"unreadable CSV ({exc}); rows after it skipped."))
+        problems.append(
+            RowProblem(
+                line,
+                None,
+                translate("batch", "unreadable CSV ({problem}); rows after it skipped.").format(
+                    problem=exc
+                ),
+            )
+        )
     if names is None:
-        raise _csv_error(source, 1, "there is no header line naming the columns (profile;cn;…).")
+        raise _csv_error(
+            source,
+            1,
+            translate("batch", "there is no header line naming the columns (profile;cn;…)."),
+        )
     return SystemsFile(
         source=source, delimiter=delimiter, rows=tuple(rows), problems=tuple(problems)
     )

@@ -253,7 +253,10 @@ def call_endpoint(
     `data_arg` is how the body appears in the curl line (`@file` or the text given).
     """
     if timeout <= 0:
-        raise WizardError("testcall.timeout", "The timeout must be a positive number of seconds.")
+        raise WizardError(
+            "testcall.timeout",
+            translate("testcall", "The timeout must be a positive number of seconds."),
+        )
     method = method.upper()
     target_url = _target_url(url or profile.tenant_url, profile)
     target = tlsprobe.parse_target(target_url)

@@ -198,8 +198,11 @@ def _list_from_json(data: bytes, *, source: str, fallback_version: str) -> SapTr
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise WizardError(
             "sap_list.unreadable",
-            f"{source} is not an SAP trust list the wizard can read ({type(exc).__name__}: "
-            f"{exc}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.",
+            translate(
+                "trust",
+                "{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON "
+                "shipped in resources/ (same shape) or a PEM bundle of roots.",
+            ).format(file=source, problem=f"{type(exc).__name__}: {exc}"),
         ) from None
     return SapTrustList(
         version=_version_of(doc, fallback_version), roots=roots, removed=removed, expired=expired

@@ -391,7 +391,8 @@ def _denied(settings: CaSettings, request_id: str | None, reason: str) -> Wizard
         text = translate("ca_enroll", "The CA at {url} denied the request: {reason}").format(
             url=settings.base, reason=reason
         )
-    return WizardError(f"{AREA}.denied", text + (f"\n{advice}" if advice else ""))
+    message = f"{text}\n{advice}" if advice else text  # both translated above
+    return WizardError(f"{AREA}.denied", message)
 
 
 def send_to_ca(
