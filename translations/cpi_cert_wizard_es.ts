@@ -983,7 +983,7 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+125"/>
+        <location filename="../wizard/ui/pages/start.py" line="+127"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Cada sistema emisor (un sistema SAP, una aplicación Java o .NET, Postman…) tiene un perfil: su clave, su certificado y el tenant al que llama.</translation>
     </message>
@@ -1088,12 +1088,52 @@
         <translation>Idioma del sistema</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Saved. The new language is used the next time the wizard starts.</source>
         <translation>Guardado. El nuevo idioma se usará la próxima vez que se inicie el asistente.</translation>
     </message>
     <message>
-        <location line="+126"/>
+        <location line="+9"/>
+        <source>Client roots judged against:</source>
+        <translation>Raíces de cliente evaluadas según:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add r&amp;oots file…</source>
+        <translation>Añadir arc&amp;hivo de raíces…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use SAP&apos;s l&amp;ist only</source>
+        <translation>Solo la lis&amp;ta de SAP</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A PEM file of root certificates that SAP&apos;s pages name but the bundled list lacks: they count as accepted from now on</source>
+        <translation>Un archivo PEM de certificados raíz que las páginas de SAP nombran pero que faltan en la lista incluida: a partir de ahora cuentan como aceptados</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>SAP&apos;s bundled list plus %1</source>
+        <translation>Lista de SAP incluida más %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>SAP&apos;s bundled list (BTP trust store)</source>
+        <translation>Lista de SAP incluida (almacén de confianza de BTP)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Roots to add to SAP&apos;s list</source>
+        <translation>Raíces que añadir a la lista de SAP</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>Certificados (*.pem *.crt *.cer);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <location line="+140"/>
         <source>%1 (expired)</source>
         <translation>%1 (caducado)</translation>
     </message>
@@ -1118,7 +1158,7 @@
         <translation>no se puede leer</translation>
     </message>
     <message>
-        <location line="-198"/>
+        <location line="-259"/>
         <source>Ne&amp;w sender system</source>
         <translation>N&amp;uevo sistema emisor</translation>
     </message>
@@ -1128,7 +1168,7 @@
         <translation>Reno&amp;var</translation>
     </message>
     <message>
-        <location line="+180"/>
+        <location line="+241"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>Leyendo los perfiles… %1 de %2</translation>
     </message>
@@ -1353,7 +1393,7 @@
 <context>
     <name>TenantEntryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant_entry.py" line="+137"/>
+        <location filename="../wizard/ui/pages/tenant_entry.py" line="+134"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
@@ -1403,17 +1443,7 @@
         <translation>Nombre de la c&amp;lave de servicio:</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source> days</source>
-        <translation> días</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Key va&amp;lidity:</source>
-        <translation>&amp;Validez de la clave:</translation>
-    </message>
-    <message>
-        <location line="+12"/>
+        <location line="+22"/>
         <source>Up&amp;date</source>
         <translation>Ac&amp;tualizar</translation>
     </message>
@@ -1473,7 +1503,7 @@
         <translation>Preparando el certificado para el flujo de integración…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>Preparing the tenant entry…</source>
         <translation>Preparando el registro en el tenant…</translation>
     </message>
@@ -1508,7 +1538,17 @@
         <translation>Archivo de certi&amp;ficado que cargar:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-217"/>
+        <source>Key validity:</source>
+        <translation>Validez de la clave:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not set for an External Certificate service key: SAP documents a validity only for keys SAP generates; this key is valid as long as the certificate itself.</source>
+        <translation>No se define para una clave de servicio External Certificate: SAP documenta una validez solo para las claves que genera SAP; esta clave es válida mientras lo sea el propio certificado.</translation>
+    </message>
+    <message>
+        <location line="+219"/>
         <source>cf &amp;commands (run them in the profile folder):</source>
         <translation>Comandos cf (e&amp;jecútelos en la carpeta del perfil):</translation>
     </message>
@@ -2047,7 +2087,12 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+292"/>
+        <location filename="../wizard/core/accesslog.py" line="+192"/>
+        <source>{text!r} is not a time this command understands. Use an ISO date or time (2021-04-12 or 2021-04-12T10:30, UTC unless it names a zone), a log timestamp (12/Apr/2021:10:30:00 +0000) or a span back from now (30m, 2h, 7d).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+103"/>
         <source>an http_access_*.log file</source>
         <translation>un archivo http_access_*.log</translation>
     </message>
@@ -2298,14 +2343,115 @@
         <translation>un CSV de sistemas emisores</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+329"/>
+        <location line="+8"/>
+        <source>{file}, line {line}: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the file is UTF-16 (&apos;Unicode text&apos;). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>byte {byte} is not UTF-8 (the file is probably in a Windows code page). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>contains a NUL byte: this is not a text CSV file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>an empty name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the header names column {column}, which is not one of: {known}. The first line must name the columns (profile and cn are required).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>the header names column {column!r} twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the header has no column {columns}; the first line must name the columns, for example: profile;cn;o;c;env;url (known: {known}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>env {env!r} is neither neo nor cf.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>the file is empty. The first line must name the columns: profile;cn;…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>{fields} fields but the header names {columns}: a value holds the separator {separator!r}? Put such a value in double quotes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>profile {profile} is on line {line} already; list each system once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>unreadable CSV ({problem}); rows after it skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>there is no header line naming the columns (profile;cn;…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/batch.py" line="+196"/>
+        <source>--out {out} is a file; give a folder for the requests.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+138"/>
         <source>a certificate file</source>
         <translation>un archivo de certificado</translation>
     </message>
     <message>
-        <location line="+193"/>
+        <location line="+96"/>
+        <source>none yet</source>
+        <translation type="unfinished">ninguno todavía</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No profile matches {pattern!r} (profiles: {known}). Patterns use * and ?, for example --profiles &apos;ERP-*&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>There are no profiles in {folder} yet. Start with: cpi-cert-wizard batch csr --from systems.csv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <location line="+89"/>
+        <source>--out {out} is a file; give a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-74"/>
         <source>{file} holds this certificate already, written with the same options.</source>
         <translation>{file} ya contiene este certificado, escrito con las mismas opciones.</translation>
+    </message>
+    <message>
+        <location line="+158"/>
+        <source>--concurrency must be between 1 and {most}, not {given}.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2589,7 +2735,7 @@
         <translation>La CA en {url} denegó la solicitud: {reason}</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
         <translation>Esta solicitud del perfil {name!r} ya está {note}. Recójala con: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
@@ -2898,7 +3044,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>{label} contiene caracteres de control.</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>{label} appears more than once.</source>
         <translation>{label} aparece más de una vez.</translation>
     </message>
@@ -2941,7 +3087,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+120"/>
+        <location filename="../wizard/core/enrollment.py" line="+121"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>El perfil {name!r} ya tiene una clave ({key}); su CSR es {csr}. Para sustituirla (renovación o CSR perdida), vuelva a ejecutar el comando con --new-key; el certificado actual sigue funcionando hasta que instale el nuevo.</translation>
     </message>
@@ -2991,7 +3137,12 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>{file} no es JSON ({reason}). Copie la clave de servicio tal como la muestra el cockpit de BTP (Instancias y suscripciones → la instancia → Claves de servicio → Ver).</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+10"/>
+        <source>{file} has no &apos;certificate&apos; and &apos;key&apos; fields: it is not a service key of key-type &apos;certificate&apos; (a client-secret key has &apos;clientsecret&apos; instead). Create the key with {parameters} or use the External Certificate path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>The &apos;key&apos; field of {file} is not a readable PEM private key.</source>
         <translation>El campo &apos;key&apos; de {file} no es una clave privada PEM legible.</translation>
     </message>
@@ -3535,7 +3686,7 @@ Certificado SHA-256: {sha256}</translation>
 <context>
     <name>https</name>
     <message>
-        <location filename="../wizard/core/https.py" line="+80"/>
+        <location filename="../wizard/core/https.py" line="+81"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
         <translation>{url} respondió a {what} con {content_type}, que no es JSON (HTTP {status}).</translation>
     </message>
@@ -3550,7 +3701,7 @@ Certificado SHA-256: {sha256}</translation>
         <translation>{file} no se puede usar como archivo de CA ({reason}); indique un archivo PEM con el certificado de la CA que firmó el certificado del servidor.</translation>
     </message>
     <message>
-        <location line="+133"/>
+        <location line="+135"/>
         <source>{url!r} is not an https URL.</source>
         <translation>{url!r} no es una URL https.</translation>
     </message>
@@ -3605,7 +3756,7 @@ Certificado SHA-256: {sha256}</translation>
         <translation>Parece una página de inicio de sesión: compruebe que la URL es el host tmn y que este usuario puede iniciar sesión con contraseña (o use --tmn-client-id).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+304"/>
+        <location filename="../wizard/core/sap_sign.py" line="+339"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>Compruebe &apos;url&apos; y &apos;uri&apos; de la clave de servicio, su red y, si lo necesita, el proxy (HTTPS_PROXY); después vuelva a intentarlo.</translation>
     </message>
@@ -3681,7 +3832,7 @@ Certificado SHA-256: {sha256}</translation>
 <context>
     <name>keys</name>
     <message>
-        <location filename="../wizard/core/keys.py" line="+36"/>
+        <location filename="../wizard/core/keys.py" line="+37"/>
         <source>{value!r} is not a key type this tool makes; choose one of {choices}.</source>
         <translation>{value!r} no es un tipo de clave que genere esta herramienta; elija uno de {choices}.</translation>
     </message>
@@ -4383,6 +4534,11 @@ Certificado SHA-256: {sha256}</translation>
         <translation>Emisor</translation>
     </message>
     <message>
+        <location line="+100"/>
+        <source>--out {out} is a file; give a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../wizard/commands/mapping.py" line="+54"/>
         <source>upload in Certificate-to-User Mappings</source>
         <translation>cargar en Asignaciones de certificado a usuario</translation>
@@ -4727,7 +4883,7 @@ Certificado SHA-256: {sha256}</translation>
 <context>
     <name>p12</name>
     <message>
-        <location filename="../wizard/core/p12.py" line="+22"/>
+        <location filename="../wizard/core/p12.py" line="+23"/>
         <source>AES-256-CBC with a SHA-256 MAC (PBES2): for current Java, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 and newer, Postman.</source>
         <translation>AES-256-CBC con MAC SHA-256 (PBES2): para Java actual, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 y posteriores, Postman.</translation>
     </message>
@@ -4737,7 +4893,7 @@ Certificado SHA-256: {sha256}</translation>
         <translation>3DES con MAC SHA-1: solo para programas antiguos (Windows Server 2012-2016, Llavero de macOS antiguo, Android 12 y anteriores, Java o kernels SAP antiguos) que, de lo contrario, indican &apos;wrong password&apos; o &apos;MAC verification failed&apos;.</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+57"/>
         <source>{source} could not be opened: the password is wrong, or it is not a PKCS#12 (.p12/.pfx) file. Check the password; if the file came from a CA portal, download it again as PKCS#12.</source>
         <translation>No se ha podido abrir {source}: la contraseña es incorrecta o no es un archivo PKCS#12 (.p12/.pfx). Compruebe la contraseña; si el archivo procede de un portal de CA, vuelva a descargarlo como PKCS#12.</translation>
     </message>
@@ -4910,7 +5066,22 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>Perfil {name} eliminado.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+282"/>
+        <location filename="../wizard/core/profiles.py" line="+194"/>
+        <source>{file} was written by a newer cpi-cert-wizard (schema {version}); update the program to open it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>{file} is not a valid profile ({problem}). {hint}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{file} names profile {name!r} but lives in folder {folder!r}; rename the folder back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+74"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>El perfil tal como estaba antes de su último cambio se conserva en {backup}: cópielo sobre {file} para restaurarlo, o elimine el perfil.</translation>
     </message>
@@ -4945,7 +5116,12 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>Perfil {name!r}</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+53"/>
+        <source>A profile named {name!r} exists already; pick another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>There is no profile named {name!r}; there is {other!r}, which differs only in upper and lower case. Use --profile {other}.</source>
         <translation>No hay ningún perfil llamado {name!r}; hay {other!r}, que solo se diferencia en mayúsculas y minúsculas. Use --profile {other}.</translation>
     </message>
@@ -4978,6 +5154,11 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <location line="+8"/>
         <source>Profile {name!r} was changed by another step (another window or command) since it was read here; nothing was saved, so that step&apos;s work is kept. Run this step again.</source>
         <translation>Otro paso (otra ventana u otro comando) ha modificado el perfil {name!r} desde que se leyó aquí; no se ha guardado nada, así que se conserva el trabajo de ese paso. Vuelva a ejecutar este paso.</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>There is no profile named {name!r}.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -5396,7 +5577,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>sap_sign</name>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="-224"/>
+        <location filename="../wizard/core/sap_sign.py" line="-259"/>
         <source>%n day(s)</source>
         <translation>%n día(s)</translation>
     </message>
@@ -5411,7 +5592,67 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>%n año(s)</translation>
     </message>
     <message>
-        <location line="+159"/>
+        <location line="+22"/>
+        <source>{text!r} is not a validity the wizard understands. Give a number with d, m or y (90d, 6m, 1y) or words (90 days, 6 months, 1 year); SAP signs for 1 day to 1 year.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>A validity of {validity} is outside what SAP signs: 1 day to 1 year (at most 365 days, 12 months or 1 year).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>The {name!r} of {source} is {value!r}, not an https URL. Copy the service key again as the BTP cockpit shows it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>{source} is not a service key in JSON ({problem}). In the BTP cockpit open the Destination service instance → Service Keys → the key → Download, or save the output of &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>It looks like a Process Integration Runtime key (certificate and key), which the sender uses to call the tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{source} has no &apos;clientid&apos;, so it is not a Destination service key.{hint} Create an instance of the Destination service (plan lite) in a Cloud Foundry or &apos;Other Environment&apos; subaccount and a service key for it, then give that key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{source} is a service key with credential type &apos;x509&apos; (certificate and key instead of a client secret); the wizard needs a key with a client secret. Create the service key again with the parameters {parameters}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{source} has no &apos;clientsecret&apos;. Copy the whole service key of the Destination service instance.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&apos;url&apos; (the subaccount&apos;s token base URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;uri&apos; (the Destination service&apos;s base URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{first} and no {second}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{source} has no {fields}: it is not a Destination service key. Create a service key of the Destination service (plan lite) and give that file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>a Destination service key (JSON)</source>
         <translation>una clave de servicio de Destination (JSON)</translation>
     </message>
@@ -5424,6 +5665,136 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <location line="+29"/>
         <source>The Destination service runs in a Cloud Foundry or an &apos;Other Environment&apos; subaccount, not in Neo: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
         <translation>El servicio Destination funciona en una subcuenta de Cloud Foundry o de &apos;Other Environment&apos;, no en Neo: los usuarios de Neo necesitan una subcuenta de Cloud Foundry (gratuita) para este único paso; después el certificado también sirve para Neo.</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>the client secret kept in the keyring for this profile (or in {env})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the client secret in {source}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The token endpoint {host} refused client {client!r} (HTTP {status}): {where} is wrong or expired, or the service key was deleted. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the token request</source>
+        <translation type="unfinished">la solicitud de token</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} answered the token request without an access_token (HTTP {status}, {content_type}). Check the service key&apos;s &apos;url&apos;: it is the subaccount&apos;s authentication URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>no content type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>SAP said: {said}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a login page. Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The Destination service at {host} did not accept the token for {what} (HTTP 401).{quoted} The service key may belong to another region&apos;s service; download it again from the subaccount and retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The Destination service at {host} refused {what} (HTTP 403): this service key may not manage the subaccount&apos;s certificates.{quoted} Use a key of a Destination service instance of plan &apos;lite&apos; created in the subaccount itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The Destination service at {host} refused {what} as too large or over quota (HTTP 413).{quoted} Delete certificates the subaccount no longer needs (cockpit → Connectivity → Destination Certificates) and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Try again in {seconds} seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Try again in a few minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The Destination service at {host} has had too many requests from this subaccount (HTTP 429).{quoted} {again}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The Destination service at {host} failed on {what} (HTTP {status}).{quoted} It is SAP&apos;s side: try again later, and check SAP&apos;s status page for the region.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The Destination service at {host} refused {what} (HTTP {status}).{quoted}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>replacing the certificate {name!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The subaccount already has a certificate named {name!r} (HTTP 409). Run again with --replace to have SAP sign your CSR again under that name (the old certificate is replaced there), or with --refresh to import the one that is there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the signing request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The subaccount has no certificate named {name!r} (HTTP 404 from {host}). It may have been deleted in the cockpit: have SAP sign the CSR again (without --refresh).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>reading the certificate {name!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The Destination service&apos;s answer for {name!r} has no readable &apos;Content&apos; (base64 of the certificate chain). Check that the service key&apos;s &apos;uri&apos; is the Destination service&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the certificate {name!r} SAP issued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Profile {name!r} has no certificate request for SAP to sign. Create one first: cpi-cert-wizard csr --profile {profile} --cn …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+209"/>
+        <source>Profile {name!r} does not know a Destination service key yet. Give one: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the profile</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+74"/>
@@ -5462,7 +5833,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../wizard/core/sap_sign.py" line="-23"/>
+        <location filename="../wizard/core/sap_sign.py" line="-547"/>
         <source>off</source>
         <translation>desactivada</translation>
     </message>
@@ -6025,7 +6396,12 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>un archivo de certificados raíz de cliente aceptados</translation>
     </message>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+313"/>
+        <location filename="../wizard/core/testcall.py" line="+258"/>
+        <source>The timeout must be a positive number of seconds.</source>
+        <translation type="unfinished">El tiempo de espera debe ser un número positivo de segundos.</translation>
+    </message>
+    <message>
+        <location line="+58"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>Esta llamada envía una cabecera Authorization además del certificado de cliente. KBA de SAP 3584034: un emisor que mezcla autenticación Basic y certificados de cliente hacia el tenant recibe 401 intermitentes por la reutilización de sesiones TLS; use un solo tipo de autenticación por emisor.</translation>
     </message>
@@ -6675,7 +7051,12 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>la lista de confianza de SAP incluida con el asistente</translation>
     </message>
     <message>
-        <location line="+150"/>
+        <location line="+19"/>
+        <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+134"/>
         <source>a CA certificate file</source>
         <translation>un archivo de certificado de CA</translation>
     </message>

@@ -983,7 +983,7 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+125"/>
+        <location filename="../wizard/ui/pages/start.py" line="+127"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Chaque système émetteur (système SAP, application Java ou .NET, Postman…) a son profil&#xa0;: sa clé, son certificat et le tenant qu&apos;il appelle.</translation>
     </message>
@@ -1088,12 +1088,52 @@
         <translation>Langue du système</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Saved. The new language is used the next time the wizard starts.</source>
         <translation>Enregistré. La nouvelle langue sera utilisée au prochain démarrage de l&apos;assistant.</translation>
     </message>
     <message>
-        <location line="+126"/>
+        <location line="+9"/>
+        <source>Client roots judged against:</source>
+        <translation>Racines client jugées d&apos;après&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add r&amp;oots file…</source>
+        <translation>A&amp;jouter un fichier de racines…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use SAP&apos;s l&amp;ist only</source>
+        <translation>Liste SAP &amp;uniquement</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A PEM file of root certificates that SAP&apos;s pages name but the bundled list lacks: they count as accepted from now on</source>
+        <translation>Un fichier PEM de certificats racines que les pages de SAP citent mais que la liste fournie ne contient pas&#xa0;: ils comptent désormais comme acceptés</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>SAP&apos;s bundled list plus %1</source>
+        <translation>Liste SAP fournie plus %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>SAP&apos;s bundled list (BTP trust store)</source>
+        <translation>Liste SAP fournie (magasin de confiance BTP)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Roots to add to SAP&apos;s list</source>
+        <translation>Racines à ajouter à la liste SAP</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <location line="+140"/>
         <source>%1 (expired)</source>
         <translation>%1 (expiré)</translation>
     </message>
@@ -1118,7 +1158,7 @@
         <translation>illisible</translation>
     </message>
     <message>
-        <location line="-198"/>
+        <location line="-259"/>
         <source>Ne&amp;w sender system</source>
         <translation>&amp;Nouveau système émetteur</translation>
     </message>
@@ -1128,7 +1168,7 @@
         <translation>Renou&amp;veler</translation>
     </message>
     <message>
-        <location line="+180"/>
+        <location line="+241"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>Lecture des profils… %1 sur %2</translation>
     </message>
@@ -1353,7 +1393,7 @@
 <context>
     <name>TenantEntryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant_entry.py" line="+137"/>
+        <location filename="../wizard/ui/pages/tenant_entry.py" line="+134"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
@@ -1403,17 +1443,7 @@
         <translation>&amp;Nom de la clé de service&#xa0;:</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source> days</source>
-        <translation> jours</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Key va&amp;lidity:</source>
-        <translation>Va&amp;lidité de la clé&#xa0;:</translation>
-    </message>
-    <message>
-        <location line="+12"/>
+        <location line="+22"/>
         <source>Up&amp;date</source>
         <translation>&amp;Mettre à jour</translation>
     </message>
@@ -1473,7 +1503,7 @@
         <translation>Préparation du certificat pour le flux d&apos;intégration…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>Preparing the tenant entry…</source>
         <translation>Préparation de l&apos;entrée dans le tenant…</translation>
     </message>
@@ -1508,7 +1538,17 @@
         <translation>Fichier de certificat à char&amp;ger&#xa0;:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-217"/>
+        <source>Key validity:</source>
+        <translation>Validité de la clé&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not set for an External Certificate service key: SAP documents a validity only for keys SAP generates; this key is valid as long as the certificate itself.</source>
+        <translation>Non défini pour une clé de service External Certificate&#xa0;: SAP ne documente une validité que pour les clés que SAP génère&#xa0;; cette clé est valable aussi longtemps que le certificat lui-même.</translation>
+    </message>
+    <message>
+        <location line="+219"/>
         <source>cf &amp;commands (run them in the profile folder):</source>
         <translation>Commandes cf (à exécuter dans le &amp;dossier du profil)&#xa0;:</translation>
     </message>
@@ -2047,7 +2087,12 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+292"/>
+        <location filename="../wizard/core/accesslog.py" line="+192"/>
+        <source>{text!r} is not a time this command understands. Use an ISO date or time (2021-04-12 or 2021-04-12T10:30, UTC unless it names a zone), a log timestamp (12/Apr/2021:10:30:00 +0000) or a span back from now (30m, 2h, 7d).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+103"/>
         <source>an http_access_*.log file</source>
         <translation>un fichier http_access_*.log</translation>
     </message>
@@ -2298,14 +2343,115 @@
         <translation>un fichier CSV de systèmes émetteurs</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+329"/>
+        <location line="+8"/>
+        <source>{file}, line {line}: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the file is UTF-16 (&apos;Unicode text&apos;). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>byte {byte} is not UTF-8 (the file is probably in a Windows code page). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>contains a NUL byte: this is not a text CSV file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>an empty name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the header names column {column}, which is not one of: {known}. The first line must name the columns (profile and cn are required).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>the header names column {column!r} twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the header has no column {columns}; the first line must name the columns, for example: profile;cn;o;c;env;url (known: {known}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>env {env!r} is neither neo nor cf.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>the file is empty. The first line must name the columns: profile;cn;…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>{fields} fields but the header names {columns}: a value holds the separator {separator!r}? Put such a value in double quotes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>profile {profile} is on line {line} already; list each system once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>unreadable CSV ({problem}); rows after it skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>there is no header line naming the columns (profile;cn;…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/batch.py" line="+196"/>
+        <source>--out {out} is a file; give a folder for the requests.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+138"/>
         <source>a certificate file</source>
         <translation>un fichier de certificat</translation>
     </message>
     <message>
-        <location line="+193"/>
+        <location line="+96"/>
+        <source>none yet</source>
+        <translation type="unfinished">aucun pour l&apos;instant</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No profile matches {pattern!r} (profiles: {known}). Patterns use * and ?, for example --profiles &apos;ERP-*&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>There are no profiles in {folder} yet. Start with: cpi-cert-wizard batch csr --from systems.csv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <location line="+89"/>
+        <source>--out {out} is a file; give a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-74"/>
         <source>{file} holds this certificate already, written with the same options.</source>
         <translation>{file} contient déjà ce certificat, écrit avec les mêmes options.</translation>
+    </message>
+    <message>
+        <location line="+158"/>
+        <source>--concurrency must be between 1 and {most}, not {given}.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2589,7 +2735,7 @@
         <translation>L&apos;AC à {url} a refusé la demande&#xa0;: {reason}</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
         <translation>Cette demande du profil {name!r} est déjà {note}. Récupérez-la avec&#xa0;: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
@@ -2898,7 +3044,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>{label} contient des caractères de contrôle.</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>{label} appears more than once.</source>
         <translation>{label} apparaît plusieurs fois.</translation>
     </message>
@@ -2941,7 +3087,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+120"/>
+        <location filename="../wizard/core/enrollment.py" line="+121"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>Le profil {name!r} a déjà une clé ({key})&#xa0;; sa CSR est {csr}. Pour la remplacer (renouvellement, ou CSR perdue), relancez avec --new-key&#xa0;; le certificat actuel continue de fonctionner jusqu&apos;à ce que vous déployiez le nouveau.</translation>
     </message>
@@ -2991,7 +3137,12 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>{file} n&apos;est pas du JSON ({reason}). Copiez la clé de service telle qu&apos;affichée dans le cockpit BTP (Instances et abonnements → l&apos;instance → Clés de service → Afficher).</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+10"/>
+        <source>{file} has no &apos;certificate&apos; and &apos;key&apos; fields: it is not a service key of key-type &apos;certificate&apos; (a client-secret key has &apos;clientsecret&apos; instead). Create the key with {parameters} or use the External Certificate path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>The &apos;key&apos; field of {file} is not a readable PEM private key.</source>
         <translation>Le champ «&#xa0;key&#xa0;» de {file} n&apos;est pas une clé privée PEM lisible.</translation>
     </message>
@@ -3535,7 +3686,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
 <context>
     <name>https</name>
     <message>
-        <location filename="../wizard/core/https.py" line="+80"/>
+        <location filename="../wizard/core/https.py" line="+81"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
         <translation>{url} a répondu à {what} avec {content_type}, qui n&apos;est pas du JSON (HTTP {status}).</translation>
     </message>
@@ -3550,7 +3701,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>{file} ne peut pas servir de fichier d&apos;AC ({reason})&#xa0;; indiquez un fichier PEM contenant le certificat de l&apos;AC qui a signé le certificat du serveur.</translation>
     </message>
     <message>
-        <location line="+133"/>
+        <location line="+135"/>
         <source>{url!r} is not an https URL.</source>
         <translation>{url!r} n&apos;est pas une URL https.</translation>
     </message>
@@ -3605,7 +3756,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>Cela ressemble à une page de connexion&#xa0;: vérifiez que l&apos;URL est bien celle de l&apos;hôte tmn et que cet utilisateur peut se connecter avec un mot de passe (ou utilisez --tmn-client-id).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+304"/>
+        <location filename="../wizard/core/sap_sign.py" line="+339"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>Vérifiez «&#xa0;url&#xa0;» et «&#xa0;uri&#xa0;» dans la clé de service, votre réseau et, si nécessaire, le proxy (HTTPS_PROXY)&#xa0;; puis réessayez.</translation>
     </message>
@@ -3681,7 +3832,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
 <context>
     <name>keys</name>
     <message>
-        <location filename="../wizard/core/keys.py" line="+36"/>
+        <location filename="../wizard/core/keys.py" line="+37"/>
         <source>{value!r} is not a key type this tool makes; choose one of {choices}.</source>
         <translation>{value!r} n&apos;est pas un type de clé que cet outil génère&#xa0;; choisissez parmi {choices}.</translation>
     </message>
@@ -4383,6 +4534,11 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>de l&apos;émetteur</translation>
     </message>
     <message>
+        <location line="+100"/>
+        <source>--out {out} is a file; give a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../wizard/commands/mapping.py" line="+54"/>
         <source>upload in Certificate-to-User Mappings</source>
         <translation>à charger dans Mappages certificat-utilisateur</translation>
@@ -4727,7 +4883,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
 <context>
     <name>p12</name>
     <message>
-        <location filename="../wizard/core/p12.py" line="+22"/>
+        <location filename="../wizard/core/p12.py" line="+23"/>
         <source>AES-256-CBC with a SHA-256 MAC (PBES2): for current Java, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 and newer, Postman.</source>
         <translation>AES-256-CBC avec MAC SHA-256 (PBES2)&#xa0;: pour Java actuel, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 et versions ultérieures, Postman.</translation>
     </message>
@@ -4737,7 +4893,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>3DES avec MAC SHA-1&#xa0;: uniquement pour les anciens logiciels (Windows Server 2012-2016, anciennes versions du Trousseau d&apos;accès macOS, Android 12 et antérieur, anciens Java ou noyaux SAP) qui sinon signalent «&#xa0;wrong password&#xa0;» ou «&#xa0;MAC verification failed&#xa0;».</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+57"/>
         <source>{source} could not be opened: the password is wrong, or it is not a PKCS#12 (.p12/.pfx) file. Check the password; if the file came from a CA portal, download it again as PKCS#12.</source>
         <translation>Impossible d&apos;ouvrir {source}&#xa0;: le mot de passe est erroné, ou ce n&apos;est pas un fichier PKCS#12 (.p12/.pfx). Vérifiez le mot de passe&#xa0;; si le fichier provient d&apos;un portail d&apos;AC, téléchargez-le de nouveau au format PKCS#12.</translation>
     </message>
@@ -4910,7 +5066,22 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Profil {name} supprimé.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+282"/>
+        <location filename="../wizard/core/profiles.py" line="+194"/>
+        <source>{file} was written by a newer cpi-cert-wizard (schema {version}); update the program to open it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>{file} is not a valid profile ({problem}). {hint}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{file} names profile {name!r} but lives in folder {folder!r}; rename the folder back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+74"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>Le profil tel qu&apos;il était avant sa dernière modification est conservé dans {backup}&#xa0;: copiez-le sur {file} pour le restaurer, ou supprimez le profil.</translation>
     </message>
@@ -4945,7 +5116,12 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Le profil {name!r}</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+53"/>
+        <source>A profile named {name!r} exists already; pick another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>There is no profile named {name!r}; there is {other!r}, which differs only in upper and lower case. Use --profile {other}.</source>
         <translation>Il n&apos;existe aucun profil nommé {name!r}&#xa0;; il existe {other!r}, qui n&apos;en diffère que par les majuscules et minuscules. Utilisez --profile {other}.</translation>
     </message>
@@ -4978,6 +5154,11 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <location line="+8"/>
         <source>Profile {name!r} was changed by another step (another window or command) since it was read here; nothing was saved, so that step&apos;s work is kept. Run this step again.</source>
         <translation>Le profil {name!r} a été modifié par une autre étape (une autre fenêtre ou commande) depuis sa lecture ici&#xa0;; rien n&apos;a été enregistré, le travail de cette autre étape est donc conservé. Relancez cette étape.</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>There is no profile named {name!r}.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -5396,7 +5577,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>sap_sign</name>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="-224"/>
+        <location filename="../wizard/core/sap_sign.py" line="-259"/>
         <source>%n day(s)</source>
         <translation>%n jour(s)</translation>
     </message>
@@ -5411,7 +5592,67 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>%n an(s)</translation>
     </message>
     <message>
-        <location line="+159"/>
+        <location line="+22"/>
+        <source>{text!r} is not a validity the wizard understands. Give a number with d, m or y (90d, 6m, 1y) or words (90 days, 6 months, 1 year); SAP signs for 1 day to 1 year.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>A validity of {validity} is outside what SAP signs: 1 day to 1 year (at most 365 days, 12 months or 1 year).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>The {name!r} of {source} is {value!r}, not an https URL. Copy the service key again as the BTP cockpit shows it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>{source} is not a service key in JSON ({problem}). In the BTP cockpit open the Destination service instance → Service Keys → the key → Download, or save the output of &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>It looks like a Process Integration Runtime key (certificate and key), which the sender uses to call the tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{source} has no &apos;clientid&apos;, so it is not a Destination service key.{hint} Create an instance of the Destination service (plan lite) in a Cloud Foundry or &apos;Other Environment&apos; subaccount and a service key for it, then give that key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{source} is a service key with credential type &apos;x509&apos; (certificate and key instead of a client secret); the wizard needs a key with a client secret. Create the service key again with the parameters {parameters}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{source} has no &apos;clientsecret&apos;. Copy the whole service key of the Destination service instance.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&apos;url&apos; (the subaccount&apos;s token base URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;uri&apos; (the Destination service&apos;s base URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{first} and no {second}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{source} has no {fields}: it is not a Destination service key. Create a service key of the Destination service (plan lite) and give that file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>a Destination service key (JSON)</source>
         <translation>une clé de service Destination (JSON)</translation>
     </message>
@@ -5424,6 +5665,136 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <location line="+29"/>
         <source>The Destination service runs in a Cloud Foundry or an &apos;Other Environment&apos; subaccount, not in Neo: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
         <translation>Le service Destination fonctionne dans un sous-compte Cloud Foundry ou &apos;Other Environment&apos;, pas dans Neo&#xa0;: les utilisateurs de Neo ont besoin d&apos;un sous-compte Cloud Foundry (gratuit) pour cette seule étape&#xa0;; le certificat fonctionne ensuite aussi pour Neo.</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>the client secret kept in the keyring for this profile (or in {env})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the client secret in {source}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The token endpoint {host} refused client {client!r} (HTTP {status}): {where} is wrong or expired, or the service key was deleted. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the token request</source>
+        <translation type="unfinished">la demande de jeton</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} answered the token request without an access_token (HTTP {status}, {content_type}). Check the service key&apos;s &apos;url&apos;: it is the subaccount&apos;s authentication URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>no content type</source>
+        <translation type="unfinished">aucun type de contenu</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>SAP said: {said}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a login page. Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The Destination service at {host} did not accept the token for {what} (HTTP 401).{quoted} The service key may belong to another region&apos;s service; download it again from the subaccount and retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The Destination service at {host} refused {what} (HTTP 403): this service key may not manage the subaccount&apos;s certificates.{quoted} Use a key of a Destination service instance of plan &apos;lite&apos; created in the subaccount itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The Destination service at {host} refused {what} as too large or over quota (HTTP 413).{quoted} Delete certificates the subaccount no longer needs (cockpit → Connectivity → Destination Certificates) and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Try again in {seconds} seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Try again in a few minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The Destination service at {host} has had too many requests from this subaccount (HTTP 429).{quoted} {again}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The Destination service at {host} failed on {what} (HTTP {status}).{quoted} It is SAP&apos;s side: try again later, and check SAP&apos;s status page for the region.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The Destination service at {host} refused {what} (HTTP {status}).{quoted}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>replacing the certificate {name!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The subaccount already has a certificate named {name!r} (HTTP 409). Run again with --replace to have SAP sign your CSR again under that name (the old certificate is replaced there), or with --refresh to import the one that is there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the signing request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The subaccount has no certificate named {name!r} (HTTP 404 from {host}). It may have been deleted in the cockpit: have SAP sign the CSR again (without --refresh).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>reading the certificate {name!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The Destination service&apos;s answer for {name!r} has no readable &apos;Content&apos; (base64 of the certificate chain). Check that the service key&apos;s &apos;uri&apos; is the Destination service&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the certificate {name!r} SAP issued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Profile {name!r} has no certificate request for SAP to sign. Create one first: cpi-cert-wizard csr --profile {profile} --cn …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+209"/>
+        <source>Profile {name!r} does not know a Destination service key yet. Give one: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the profile</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+74"/>
@@ -5462,7 +5833,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../wizard/core/sap_sign.py" line="-23"/>
+        <location filename="../wizard/core/sap_sign.py" line="-547"/>
         <source>off</source>
         <translation>désactivé</translation>
     </message>
@@ -6025,7 +6396,12 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>un fichier de certificats racine client acceptés</translation>
     </message>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+313"/>
+        <location filename="../wizard/core/testcall.py" line="+258"/>
+        <source>The timeout must be a positive number of seconds.</source>
+        <translation type="unfinished">Le délai d&apos;attente doit être un nombre positif de secondes.</translation>
+    </message>
+    <message>
+        <location line="+58"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>Cet appel envoie un en-tête Authorization en plus du certificat client. KBA SAP 3584034&#xa0;: un émetteur qui mélange authentification Basic et certificats client vers le tenant reçoit des 401 intermittents à cause de la réutilisation des sessions TLS&#xa0;; utilisez un seul type d&apos;authentification par émetteur.</translation>
     </message>
@@ -6675,7 +7051,12 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>la liste de confiance SAP fournie avec l&apos;assistant</translation>
     </message>
     <message>
-        <location line="+150"/>
+        <location line="+19"/>
+        <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+134"/>
         <source>a CA certificate file</source>
         <translation>un fichier de certificat d&apos;AC</translation>
     </message>

@@ -982,7 +982,7 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+125"/>
+        <location filename="../wizard/ui/pages/start.py" line="+127"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>送信側システム (SAP、Java/.NET、Postman など) ごとに、鍵・証明書・テナントのプロファイルを作成します。</translation>
     </message>
@@ -1087,12 +1087,52 @@
         <translation>システムの既定</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Saved. The new language is used the next time the wizard starts.</source>
         <translation>保存しました。新しい言語は次回ウィザードを起動したときに適用されます。</translation>
     </message>
     <message>
-        <location line="+126"/>
+        <location line="+9"/>
+        <source>Client roots judged against:</source>
+        <translation>クライアントのルートの判定基準:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add r&amp;oots file…</source>
+        <translation>ルート証明書ファイルを追加(&amp;O)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use SAP&apos;s l&amp;ist only</source>
+        <translation>SAP のリストのみ使用(&amp;I)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A PEM file of root certificates that SAP&apos;s pages name but the bundled list lacks: they count as accepted from now on</source>
+        <translation>SAP のページに記載されているが同梱リストにないルート証明書の PEM ファイルです。今後は受け入れ済みとして扱われます</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>SAP&apos;s bundled list plus %1</source>
+        <translation>同梱の SAP リストと %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>SAP&apos;s bundled list (BTP trust store)</source>
+        <translation>同梱の SAP リスト (BTP トラストストア)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Roots to add to SAP&apos;s list</source>
+        <translation>SAP リストに追加するルート証明書</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>証明書 (*.pem *.crt *.cer);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <location line="+140"/>
         <source>%1 (expired)</source>
         <translation>%1 (期限切れ)</translation>
     </message>
@@ -1117,7 +1157,7 @@
         <translation>読み取れません</translation>
     </message>
     <message>
-        <location line="-198"/>
+        <location line="-259"/>
         <source>Ne&amp;w sender system</source>
         <translation>新しい送信側システム(&amp;W)</translation>
     </message>
@@ -1127,7 +1167,7 @@
         <translation>更新(&amp;E)</translation>
     </message>
     <message>
-        <location line="+180"/>
+        <location line="+241"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>プロファイルを読み込んでいます… %1/%2</translation>
     </message>
@@ -1351,7 +1391,7 @@
 <context>
     <name>TenantEntryPage</name>
     <message>
-        <location filename="../wizard/ui/pages/tenant_entry.py" line="+137"/>
+        <location filename="../wizard/ui/pages/tenant_entry.py" line="+134"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
@@ -1401,17 +1441,7 @@
         <translation>サービスキー名(&amp;K):</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source> days</source>
-        <translation> 日</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Key va&amp;lidity:</source>
-        <translation>キーの有効期間(&amp;L):</translation>
-    </message>
-    <message>
-        <location line="+12"/>
+        <location line="+22"/>
         <source>Up&amp;date</source>
         <translation>更新(&amp;D)</translation>
     </message>
@@ -1471,7 +1501,7 @@
         <translation>統合フロー用の証明書を準備しています…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>Preparing the tenant entry…</source>
         <translation>テナントへの登録内容を準備しています…</translation>
     </message>
@@ -1506,7 +1536,17 @@
         <translation>アップロードする証明書ファイル(&amp;F):</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-217"/>
+        <source>Key validity:</source>
+        <translation>キーの有効期間:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not set for an External Certificate service key: SAP documents a validity only for keys SAP generates; this key is valid as long as the certificate itself.</source>
+        <translation>External Certificate タイプのサービスキーには設定しません。SAP が有効期間を記載しているのは SAP が生成するキーだけです。このキーは証明書自体が有効な間有効です。</translation>
+    </message>
+    <message>
+        <location line="+219"/>
         <source>cf &amp;commands (run them in the profile folder):</source>
         <translation>cf コマンド (プロファイルフォルダーで実行してください)(&amp;C):</translation>
     </message>
@@ -2042,7 +2082,12 @@
 <context>
     <name>accesslog</name>
     <message>
-        <location filename="../wizard/core/accesslog.py" line="+292"/>
+        <location filename="../wizard/core/accesslog.py" line="+192"/>
+        <source>{text!r} is not a time this command understands. Use an ISO date or time (2021-04-12 or 2021-04-12T10:30, UTC unless it names a zone), a log timestamp (12/Apr/2021:10:30:00 +0000) or a span back from now (30m, 2h, 7d).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+103"/>
         <source>an http_access_*.log file</source>
         <translation>http_access_*.log ファイル</translation>
     </message>
@@ -2293,14 +2338,115 @@
         <translation>送信側システムの CSV</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+329"/>
+        <location line="+8"/>
+        <source>{file}, line {line}: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the file is UTF-16 (&apos;Unicode text&apos;). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>byte {byte} is not UTF-8 (the file is probably in a Windows code page). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>contains a NUL byte: this is not a text CSV file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>an empty name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the header names column {column}, which is not one of: {known}. The first line must name the columns (profile and cn are required).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>the header names column {column!r} twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the header has no column {columns}; the first line must name the columns, for example: profile;cn;o;c;env;url (known: {known}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>env {env!r} is neither neo nor cf.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>the file is empty. The first line must name the columns: profile;cn;…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>{fields} fields but the header names {columns}: a value holds the separator {separator!r}? Put such a value in double quotes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>profile {profile} is on line {line} already; list each system once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>unreadable CSV ({problem}); rows after it skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>there is no header line naming the columns (profile;cn;…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../wizard/core/batch.py" line="+196"/>
+        <source>--out {out} is a file; give a folder for the requests.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+138"/>
         <source>a certificate file</source>
         <translation>証明書ファイル</translation>
     </message>
     <message>
-        <location line="+193"/>
+        <location line="+96"/>
+        <source>none yet</source>
+        <translation type="unfinished">まだありません</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No profile matches {pattern!r} (profiles: {known}). Patterns use * and ?, for example --profiles &apos;ERP-*&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>There are no profiles in {folder} yet. Start with: cpi-cert-wizard batch csr --from systems.csv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <location line="+89"/>
+        <source>--out {out} is a file; give a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-74"/>
         <source>{file} holds this certificate already, written with the same options.</source>
         <translation>{file} には既にこの証明書が同じオプションで書き込まれています。</translation>
+    </message>
+    <message>
+        <location line="+158"/>
+        <source>--concurrency must be between 1 and {most}, not {given}.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2584,7 +2730,7 @@
         <translation>{url} の CA は要求を拒否しました: {reason}</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>This request of profile {name!r} is already {note}. Collect it with: cpi-cert-wizard ca-enroll --profile {name} --check</source>
         <translation>プロファイル {name!r} のこの要求はすでに送信済みです ({note})。次のコマンドで取得してください: cpi-cert-wizard ca-enroll --profile {name} --check</translation>
     </message>
@@ -2893,7 +3039,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>{label} に制御文字が含まれています。</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>{label} appears more than once.</source>
         <translation>{label} が複数回指定されています。</translation>
     </message>
@@ -2936,7 +3082,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+120"/>
+        <location filename="../wizard/core/enrollment.py" line="+121"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>プロファイル {name!r} には既に鍵 ({key}) があり、その CSR は {csr} です。置き換える場合 (更新、または CSR の紛失) は --new-key を付けて再実行してください。新しい証明書を配置するまで、現在の証明書は引き続き使用できます。</translation>
     </message>
@@ -2986,7 +3132,12 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>{file} は JSON ではありません ({reason})。BTP cockpit に表示されるとおりにサービスキーをコピーしてください (Instances and Subscriptions → 該当のインスタンス → Service Keys → View)。</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+10"/>
+        <source>{file} has no &apos;certificate&apos; and &apos;key&apos; fields: it is not a service key of key-type &apos;certificate&apos; (a client-secret key has &apos;clientsecret&apos; instead). Create the key with {parameters} or use the External Certificate path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>The &apos;key&apos; field of {file} is not a readable PEM private key.</source>
         <translation>{file} の &apos;key&apos; フィールドは読み取り可能な PEM 秘密鍵ではありません。</translation>
     </message>
@@ -3530,7 +3681,7 @@ Certificate SHA-256: {sha256}</source>
 <context>
     <name>https</name>
     <message>
-        <location filename="../wizard/core/https.py" line="+80"/>
+        <location filename="../wizard/core/https.py" line="+81"/>
         <source>{url} answered {what} with {content_type} that is not JSON (HTTP {status}).</source>
         <translation>{url} は{what}に対して JSON ではない {content_type} で応答しました (HTTP {status})。</translation>
     </message>
@@ -3545,7 +3696,7 @@ Certificate SHA-256: {sha256}</source>
         <translation>{file} は CA ファイルとして使用できません ({reason})。サーバー証明書に署名した CA 証明書を含む PEM ファイルを指定してください。</translation>
     </message>
     <message>
-        <location line="+133"/>
+        <location line="+135"/>
         <source>{url!r} is not an https URL.</source>
         <translation>{url!r} は https URL ではありません。</translation>
     </message>
@@ -3600,7 +3751,7 @@ Certificate SHA-256: {sha256}</source>
         <translation>ログインページのようです。URL が tmn ホストであること、およびこのユーザーがパスワードでログインできることを確認してください (または --tmn-client-id を使用してください)。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+304"/>
+        <location filename="../wizard/core/sap_sign.py" line="+339"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>サービスキーの &apos;url&apos; と &apos;uri&apos;、ネットワーク、必要に応じてプロキシ (HTTPS_PROXY) を確認してから、もう一度実行してください。</translation>
     </message>
@@ -3676,7 +3827,7 @@ Certificate SHA-256: {sha256}</source>
 <context>
     <name>keys</name>
     <message>
-        <location filename="../wizard/core/keys.py" line="+36"/>
+        <location filename="../wizard/core/keys.py" line="+37"/>
         <source>{value!r} is not a key type this tool makes; choose one of {choices}.</source>
         <translation>{value!r} はこのツールで作成できる鍵タイプではありません。{choices} のいずれかを選択してください。</translation>
     </message>
@@ -4378,6 +4529,11 @@ Certificate SHA-256: {sha256}</source>
         <translation>発行者</translation>
     </message>
     <message>
+        <location line="+100"/>
+        <source>--out {out} is a file; give a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../wizard/commands/mapping.py" line="+54"/>
         <source>upload in Certificate-to-User Mappings</source>
         <translation>Certificate-to-User Mappings でアップロード</translation>
@@ -4722,7 +4878,7 @@ Certificate SHA-256: {sha256}</source>
 <context>
     <name>p12</name>
     <message>
-        <location filename="../wizard/core/p12.py" line="+22"/>
+        <location filename="../wizard/core/p12.py" line="+23"/>
         <source>AES-256-CBC with a SHA-256 MAC (PBES2): for current Java, OpenSSL 3, SAP sapgenpse, Windows 10/Server 2019 and newer, Postman.</source>
         <translation>AES-256-CBC と SHA-256 MAC (PBES2): 最新の Java、OpenSSL 3、SAP sapgenpse、Windows 10/Server 2019 以降、Postman 向け。</translation>
     </message>
@@ -4732,7 +4888,7 @@ Certificate SHA-256: {sha256}</source>
         <translation>3DES と SHA-1 MAC: 古いシステム (Windows Server 2012-2016、古い macOS キーチェーン、Android 12 以前、古い Java や SAP カーネル) 専用です。これらのシステムでは、この方式でないと &apos;wrong password&apos; や &apos;MAC verification failed&apos; が報告されます。</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+57"/>
         <source>{source} could not be opened: the password is wrong, or it is not a PKCS#12 (.p12/.pfx) file. Check the password; if the file came from a CA portal, download it again as PKCS#12.</source>
         <translation>{source} を開けませんでした。パスワードが間違っているか、PKCS#12 (.p12/.pfx) ファイルではありません。パスワードを確認してください。ファイルを CA のポータルから取得した場合は、PKCS#12 形式で再度ダウンロードしてください。</translation>
     </message>
@@ -4905,7 +5061,22 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>プロファイル {name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+282"/>
+        <location filename="../wizard/core/profiles.py" line="+194"/>
+        <source>{file} was written by a newer cpi-cert-wizard (schema {version}); update the program to open it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>{file} is not a valid profile ({problem}). {hint}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{file} names profile {name!r} but lives in folder {folder!r}; rename the folder back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+74"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>最後に変更する前のプロファイルは {backup} に保存されています。復元するにはこれを {file} に上書きコピーするか、プロファイルを削除してください。</translation>
     </message>
@@ -4940,7 +5111,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>プロファイル {name!r}</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+53"/>
+        <source>A profile named {name!r} exists already; pick another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>There is no profile named {name!r}; there is {other!r}, which differs only in upper and lower case. Use --profile {other}.</source>
         <translation>{name!r} という名前のプロファイルはありません。大文字・小文字だけが異なる {other!r} があります。--profile {other} を使ってください。</translation>
     </message>
@@ -4973,6 +5149,11 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <location line="+8"/>
         <source>Profile {name!r} was changed by another step (another window or command) since it was read here; nothing was saved, so that step&apos;s work is kept. Run this step again.</source>
         <translation>プロファイル {name!r} は、ここで読み込んだ後に別の手順 (別のウィンドウまたはコマンド) によって変更されました。何も保存されていないため、その手順の結果は保持されています。この手順をもう一度実行してください。</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>There is no profile named {name!r}.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -5391,7 +5572,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>sap_sign</name>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="-224"/>
+        <location filename="../wizard/core/sap_sign.py" line="-259"/>
         <source>%n day(s)</source>
         <translation>%n 日</translation>
     </message>
@@ -5406,7 +5587,67 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>%n 年</translation>
     </message>
     <message>
-        <location line="+159"/>
+        <location line="+22"/>
+        <source>{text!r} is not a validity the wizard understands. Give a number with d, m or y (90d, 6m, 1y) or words (90 days, 6 months, 1 year); SAP signs for 1 day to 1 year.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>A validity of {validity} is outside what SAP signs: 1 day to 1 year (at most 365 days, 12 months or 1 year).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>The {name!r} of {source} is {value!r}, not an https URL. Copy the service key again as the BTP cockpit shows it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>{source} is not a service key in JSON ({problem}). In the BTP cockpit open the Destination service instance → Service Keys → the key → Download, or save the output of &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>It looks like a Process Integration Runtime key (certificate and key), which the sender uses to call the tenant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{source} has no &apos;clientid&apos;, so it is not a Destination service key.{hint} Create an instance of the Destination service (plan lite) in a Cloud Foundry or &apos;Other Environment&apos; subaccount and a service key for it, then give that key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{source} is a service key with credential type &apos;x509&apos; (certificate and key instead of a client secret); the wizard needs a key with a client secret. Create the service key again with the parameters {parameters}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{source} has no &apos;clientsecret&apos;. Copy the whole service key of the Destination service instance.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&apos;url&apos; (the subaccount&apos;s token base URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;uri&apos; (the Destination service&apos;s base URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{first} and no {second}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{source} has no {fields}: it is not a Destination service key. Create a service key of the Destination service (plan lite) and give that file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>a Destination service key (JSON)</source>
         <translation>Destination サービスのサービスキー (JSON)</translation>
     </message>
@@ -5419,6 +5660,136 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <location line="+29"/>
         <source>The Destination service runs in a Cloud Foundry or an &apos;Other Environment&apos; subaccount, not in Neo: Neo users need a (free) Cloud Foundry subaccount for this one step; the certificate then works for Neo as well.</source>
         <translation>Destination サービスは Cloud Foundry または &apos;Other Environment&apos; のサブアカウントで動作し、Neo では動作しません。Neo の利用者はこの手順のためだけに（無料の）Cloud Foundry サブアカウントが必要です。証明書はその後 Neo でも使えます。</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>the client secret kept in the keyring for this profile (or in {env})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the client secret in {source}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The token endpoint {host} refused client {client!r} (HTTP {status}): {where} is wrong or expired, or the service key was deleted. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the token request</source>
+        <translation type="unfinished">トークン要求</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{host} answered the token request without an access_token (HTTP {status}, {content_type}). Check the service key&apos;s &apos;url&apos;: it is the subaccount&apos;s authentication URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>no content type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>SAP said: {said}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a login page. Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The Destination service at {host} did not accept the token for {what} (HTTP 401).{quoted} The service key may belong to another region&apos;s service; download it again from the subaccount and retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The Destination service at {host} refused {what} (HTTP 403): this service key may not manage the subaccount&apos;s certificates.{quoted} Use a key of a Destination service instance of plan &apos;lite&apos; created in the subaccount itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The Destination service at {host} refused {what} as too large or over quota (HTTP 413).{quoted} Delete certificates the subaccount no longer needs (cockpit → Connectivity → Destination Certificates) and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Try again in {seconds} seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Try again in a few minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The Destination service at {host} has had too many requests from this subaccount (HTTP 429).{quoted} {again}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The Destination service at {host} failed on {what} (HTTP {status}).{quoted} It is SAP&apos;s side: try again later, and check SAP&apos;s status page for the region.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The Destination service at {host} refused {what} (HTTP {status}).{quoted}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>replacing the certificate {name!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The subaccount already has a certificate named {name!r} (HTTP 409). Run again with --replace to have SAP sign your CSR again under that name (the old certificate is replaced there), or with --refresh to import the one that is there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the signing request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The subaccount has no certificate named {name!r} (HTTP 404 from {host}). It may have been deleted in the cockpit: have SAP sign the CSR again (without --refresh).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>reading the certificate {name!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The Destination service&apos;s answer for {name!r} has no readable &apos;Content&apos; (base64 of the certificate chain). Check that the service key&apos;s &apos;uri&apos; is the Destination service&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the certificate {name!r} SAP issued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Profile {name!r} has no certificate request for SAP to sign. Create one first: cpi-cert-wizard csr --profile {profile} --cn …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+209"/>
+        <source>Profile {name!r} does not know a Destination service key yet. Give one: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the profile</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+74"/>
@@ -5457,7 +5828,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../wizard/core/sap_sign.py" line="-23"/>
+        <location filename="../wizard/core/sap_sign.py" line="-547"/>
         <source>off</source>
         <translation>オフ</translation>
     </message>
@@ -6020,7 +6391,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>受け入れ可能なクライアントルート証明書のファイル</translation>
     </message>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+313"/>
+        <location filename="../wizard/core/testcall.py" line="+258"/>
+        <source>The timeout must be a positive number of seconds.</source>
+        <translation type="unfinished">タイムアウトには正の秒数を指定してください。</translation>
+    </message>
+    <message>
+        <location line="+58"/>
         <source>This call sends an Authorization header as well as the client certificate. SAP KBA 3584034: a sender that mixes Basic authentication and client certificates towards the tenant gets intermittent 401s through TLS session reuse; use one authentication type per sender.</source>
         <translation>この呼び出しはクライアント証明書に加えて Authorization ヘッダーを送っています。SAP KBA 3584034: テナントに対して Basic 認証とクライアント証明書を混在させる送信側では、TLS セッションの再利用により 401 が断続的に発生します。送信側ごとに認証方式を 1 つにしてください。</translation>
     </message>
@@ -6670,7 +7046,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>ウィザードに同梱されている SAP のトラストリスト</translation>
     </message>
     <message>
-        <location line="+150"/>
+        <location line="+19"/>
+        <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+134"/>
         <source>a CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>

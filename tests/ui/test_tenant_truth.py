@@ -82,3 +82,36 @@ def test_no_validity_is_asked_for_an_external_certificate_service_key(wizard):
     assert not [s for s in page.findChildren(QSpinBox) if s.isVisible()]
     key_json = page.prepared.entry.cf.service_key_json
     assert '"certificate_external"' in key_json and "validity" not in key_json.lower()
+
+
+def test_a_roots_file_chosen_on_the_start_page_turns_not_confirmed_into_accepted(
+    home, wizard, tmp_path
+):
+    from tests import pki
+    from wizard.core.trust import SapStatus, load_sap_list, saved_sap_roots
+
+    root = pki.root("Named On SAP's Page Root")
+    bundle = tmp_path / "sap-page-roots.pem"
+    bundle.write_bytes(pki.pem(root.cert))
+    start = wizard.page_of(Step.START)
+    session = wizard.window.session
+    assert "bundled list" in start.sap_roots_text.text()
+    assert load_sap_list(session.judge_roots).status(root.cert) is SapStatus.NOT_LISTED
+    assert not start.sap_roots_clear.isEnabled()
+
+    start.set_sap_roots(bundle)  # what the file dialog of "Add roots file…" hands over
+    judged = load_sap_list(session.judge_roots)
+    assert judged.status(root.cert) is SapStatus.APPROVED
+    assert "sap-page-roots.pem" in judged.version
+    assert start.sap_roots_text.text() == judged.version  # which list and version, said
+    assert "1 root(s)" in start.sap_roots_text.text()
+    assert saved_sap_roots(home) == bundle.resolve()
+
+    wizard.click(start.sap_roots_clear)
+    assert load_sap_list(session.judge_roots).status(root.cert) is SapStatus.NOT_LISTED
+    assert saved_sap_roots(home) is None and "plus" not in start.sap_roots_text.text()
+
+    not_roots = tmp_path / "notes.txt"
+    not_roots.write_text("not a certificate\n")
+    start.set_sap_roots(not_roots)
+    assert start.error.isVisible() and saved_sap_roots(home) is None

@@ -98,6 +98,11 @@ class Session(QObject):
             self._sap_roots_read = True
         return self._sap_roots
 
+    def set_sap_roots(self, path: Path | None) -> None:
+        """The roots file chosen (or cleared) in the wizard's setting, used from now on."""
+        self._sap_roots = path
+        self._sap_roots_read = True
+
     @property
     def judge_roots(self) -> Path | None:
         """The list of client roots to judge the profile's chain against (SAP's, or the

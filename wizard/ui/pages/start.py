@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
@@ -21,7 +22,7 @@ from wizard.language import LANGUAGES, NATIVE_NAMES, language_setting, save_lang
 from wizard.ui import workers
 from wizard.ui.pages.base import Page
 from wizard.ui.session import Session, is_sandbox_host
-from wizard.ui.text import arg, from_core
+from wizard.ui.text import arg, downloads_folder, from_core
 from wizard.ui.widgets.banner import Banner, Severity
 from wizard.ui.widgets.button_row import ButtonRow
 from wizard.ui.widgets.choice import Choice
@@ -34,6 +35,7 @@ from wizard.ui.widgets.profile_table import (
     ProfileTableModel,
     RowTexts,
 )
+from wizard.ui.widgets.wrap_label import WrapLabel
 
 SANDBOX_PROFILE = "sandbox-demo"
 CHUNK = 100  # profiles per worker job: each answer is one short turn of the GUI thread
@@ -248,6 +250,7 @@ class StartPage(Page):
         row.addWidget(self.language_note, 1)
         self.body.addLayout(row)
         self.language.currentIndexChanged.connect(self._language_chosen)
+        self._add_sap_roots_choice()
 
     def _language_chosen(self) -> None:
         try:
@@ -259,6 +262,65 @@ class StartPage(Page):
             self.tr("Saved. The new language is used the next time the wizard starts.")
         )
         self.language_note.show()
+
+    # --- roots added to SAP's list (a setting, issue 16: the bundled list is one source) ---
+
+    def _add_sap_roots_choice(self) -> None:
+        from wizard.language import read_settings  # settings only: trust loads too much here
+
+        self.sap_roots_label = QLabel(self.tr("Client roots judged against:"), self)
+        self.sap_roots_text = WrapLabel("", self)
+        self.sap_roots_button = QPushButton(self.tr("Add r&oots file…"), self)
+        self.sap_roots_clear = QPushButton(self.tr("Use SAP's l&ist only"), self)
+        self.sap_roots_button.setToolTip(
+            self.tr(
+                "A PEM file of root certificates that SAP's pages name but the bundled list "
+                "lacks: they count as accepted from now on"
+            )
+        )
+        row = QHBoxLayout()
+        row.addWidget(self.sap_roots_label)
+        row.addWidget(self.sap_roots_text, 1)
+        self.body.addLayout(row)
+        self.body.addWidget(ButtonRow(self, [self.sap_roots_button, self.sap_roots_clear]))
+        self.sap_roots_button.clicked.connect(self._choose_sap_roots)
+        self.sap_roots_clear.clicked.connect(lambda: self.set_sap_roots(None))
+        saved = read_settings(self.session.home).get("sap_roots")
+        self._show_sap_roots(saved if isinstance(saved, str) and saved.strip() else None)
+
+    def _show_sap_roots(self, added: str | None, version: str | None = None) -> None:
+        if version:
+            self.sap_roots_text.setText(version)
+        elif added:
+            self.sap_roots_text.setText(arg(self.tr("SAP's bundled list plus %1"), added))
+        else:
+            self.sap_roots_text.setText(self.tr("SAP's bundled list (BTP trust store)"))
+        self.sap_roots_clear.setEnabled(added is not None)
+
+    def _choose_sap_roots(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Roots to add to SAP's list"),
+            downloads_folder(),
+            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
+        )
+        if path:
+            self.set_sap_roots(Path(path))
+
+    def set_sap_roots(self, path: Path | None) -> None:
+        """Save (or clear) the roots file; every later judgement uses it and names it."""
+        from wizard.core.trust import load_sap_list, save_sap_roots
+
+        try:
+            save_sap_roots(self.session.home, path)
+            version = load_sap_list(path).version
+        except WizardError as exc:
+            self.show_error(exc)
+            return
+        self.session.set_sap_roots(path)
+        self._show_sap_roots(str(path) if path else None, version)
 
     # --- the list: the names at once, then the rows, a chunk per worker job ---
 
