@@ -81,7 +81,7 @@ def system_language(environ: Mapping[str, str] | None = None) -> str | None:
             continue
         if variable == "LANGUAGE":
             # a list of preferences, used only with a real locale (not C/POSIX)
-            locale = env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG", "")
+            locale = env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG") or ""
             if locale.split(".")[0] in ("C", "POSIX"):
                 continue
             for choice in value.split(":"):

@@ -106,7 +106,8 @@ def certificate_details(certificate: x509.Certificate | bytes) -> CertificateDet
     aki = extension(cert, x509.AuthorityKeyIdentifier)
     ski = extension(cert, x509.SubjectKeyIdentifier)
     aia = extension(cert, x509.AuthorityInformationAccess)
-    issuers, ocsp = [], []
+    issuers: list[str] = []
+    ocsp: list[str] = []
     for access in aia or ():
         target = ocsp if access.access_method == AuthorityInformationAccessOID.OCSP else issuers
         if access.access_method in (

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import base64
+import email.message
 import http.client
 import http.cookiejar
 import json
@@ -27,7 +28,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +60,7 @@ class Answer:
     """What the server answered: any status, redirects included."""
 
     status: int
-    headers: http.client.HTTPMessage
+    headers: email.message.Message  # an HTTPMessage; urllib's HTTPError is typed as its base
     body: bytes
     caller: Caller = field(repr=False, compare=False)
 
@@ -184,10 +185,12 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
         super().__init__(context=context)
         self._tls, self._session = context, session
 
-    def https_open(self, req):  # type: ignore[override]
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         session = self._session
 
         class Connection(http.client.HTTPSConnection):
+            _create_connection: Callable[..., socket.socket]  # http.client's; typeshed omits it
+
             def __init__(self, *args, **kwargs) -> None:
                 super().__init__(*args, **kwargs)
                 deadline = session._deadline

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 
 from wizard.core.certs import same_public_key  # noqa: F401 -- imported from here by callers
 from wizard.core.errors import WizardError
@@ -46,7 +47,7 @@ def generate_key(key_type: KeyType) -> PrivateKey:
     return ec.generate_private_key(curve)
 
 
-def key_type_of(key: PrivateKey | PublicKey) -> str:
+def key_type_of(key: PrivateKeyTypes | PublicKeyTypes) -> str:
     if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
         return f"rsa-{key.key_size}"
     if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
@@ -54,7 +55,7 @@ def key_type_of(key: PrivateKey | PublicKey) -> str:
     return type(key).__name__
 
 
-def encrypt_key(key: PrivateKey, passphrase: str) -> bytes:
+def encrypt_key(key: PrivateKeyTypes, passphrase: str) -> bytes:
     """Encrypted PKCS#8 PEM (PBES2, AES-256-CBC), readable by openssl and Java."""
     return key.private_bytes(
         serialization.Encoding.PEM,

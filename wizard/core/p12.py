@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12
 
 from wizard.core.errors import WizardError
@@ -48,6 +49,7 @@ def export_p12(
     alias: str | None = None,
 ) -> bytes:
     """Key + leaf + `chain` (intermediates, and the root if the caller includes it)."""
+    mac: hashes.HashAlgorithm
     if legacy:
         algorithm = pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC
         mac = hashes.SHA1()  # noqa: S303 - what legacy consumers can read; chosen explicitly
@@ -69,7 +71,7 @@ def export_p12(
 
 @dataclass(frozen=True)
 class P12Contents:
-    key: PrivateKey
+    key: PrivateKeyTypes  # whatever the file holds (adopted as it is, like a service key's)
     certificate: x509.Certificate | None
     additional: tuple[x509.Certificate, ...]
 

@@ -366,7 +366,7 @@ class _Choice:
         pinned: str | None = None,
     ) -> None:
         self.backend = backend
-        self.store = store if store is not None else backend
+        self.store: Any = store if store is not None else backend  # a backend or a wrapper of one
         self.problem = problem  # None: usable
         self.pinned = pinned  # the pinned backend id this choice came from, if any
 

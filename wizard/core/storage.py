@@ -337,7 +337,7 @@ _held = threading.local()  # this thread's locks: path -> depth (a step may call
 
 def _lock_file(fd: int) -> bool:
     """Try to take the exclusive lock once; False when another process (or thread) holds it."""
-    if WINDOWS:
+    if sys.platform == "win32":  # spelled out (not WINDOWS) so type checkers know msvcrt's API
         import msvcrt
 
         os.lseek(fd, _LOCK_BYTE, os.SEEK_SET)
@@ -356,7 +356,7 @@ def _lock_file(fd: int) -> bool:
 
 
 def _unlock_file(fd: int) -> None:
-    if WINDOWS:
+    if sys.platform == "win32":
         import msvcrt
 
         os.lseek(fd, _LOCK_BYTE, os.SEEK_SET)
