@@ -622,7 +622,9 @@ def map_all(
                 leaf = mapping.leaf_of_profile(
                     profile, store.read_artefact(name, Artefact.CHAIN), source=str(chain_path)
                 )
-                entry = mapping.build_tenant_entry(profile, leaf, environment=env, roles=roles)
+                entry = mapping.build_tenant_entry(
+                    profile, leaf, environment=env, roles=tuple(roles)
+                )
                 combined[env.value].append(_entry_json(entry))
                 done_before = (
                     profile.mapped_leaf_sha256 == leaf.sha256
@@ -639,11 +641,11 @@ def map_all(
                     )
                 else:
                     stored = mapping.store_tenant_entry(store, profile, entry, out=out / name)
-                    who = (
-                        f"user {entry.neo.user}"
-                        if entry.neo
-                        else f"service key {entry.cf.key_name}"
-                    )
+                    if entry.neo:
+                        who = f"user {entry.neo.user}"
+                    else:
+                        assert entry.cf is not None  # an entry is a Neo mapping or a CF key
+                        who = f"service key {entry.cf.key_name}"
                     result = ProfileResult(
                         name,
                         Status.DONE,

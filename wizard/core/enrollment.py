@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 
 from wizard.core import certs, jsontext, keys, p12, reply
 from wizard.core.csr import SubjectFields, build_csr, csr_pem
@@ -276,7 +277,7 @@ def _store_certificate(
 
 def _check(
     certificates: Sequence[x509.Certificate],
-    public_key: keys.PublicKey,
+    public_key: PublicKeyTypes,
     ca_files: Sequence[Path],
     sap_roots: Path | None,
     source: str,
@@ -403,7 +404,7 @@ def import_p12(
 
 
 def _refuse_pending_request(
-    store: ProfileStore, name: str, key: keys.PrivateKey, *, replace_key: bool
+    store: ProfileStore, name: str, key: PrivateKeyTypes, *, replace_key: bool
 ) -> None:
     if replace_key or not store.exists(name):
         return
@@ -432,7 +433,7 @@ def _adopt_key_and_chain(
     store: ProfileStore,
     secrets: Secrets,
     name: str,
-    key: keys.PrivateKey,
+    key: PrivateKeyTypes,  # a PKCS#12's or a service key's, of whatever type it is
     certificates: Sequence[x509.Certificate],
     source: str,
     ca_files: Sequence[Path],
@@ -540,7 +541,7 @@ def import_service_key(
             sap_roots,
             fetch_aia,
             replace_key=True,  # as before: a service key is SAP's key pair for this profile
-        )  # type: ignore[arg-type]
+        )
         profile = result.profile
         profile.environment = "cf"
         if url and not profile.tenant_url:

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal, overload
 
 from wizard.core import jsontext, renewal
 from wizard.core.errors import WizardError
@@ -658,8 +659,12 @@ class ProfileStore:
         """The artefact's bytes (inside a change: as that change left them), None if absent."""
         return self._read(name, artefact)
 
+    @overload
+    def _read(self, name: str, artefact: Artefact, *, missing_ok: Literal[False]) -> bytes: ...
+    @overload
+    def _read(self, name: str, artefact: Artefact, *, missing_ok: bool = True) -> bytes | None: ...
     def _read(self, name: str, artefact: Artefact, *, missing_ok: bool = True) -> bytes | None:
-        path = self.path(name, artefact)
+        path: Path | None = self.path(name, artefact)
         change = _open_changes().get(str(self.folder(name).absolute()))
         if change is not None:
             if change.removes(artefact.value):
