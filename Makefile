@@ -48,6 +48,7 @@ test: setup-test
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The Windows leg: core + CLI tests on the Windows CPython, then the installed program.
 test-windows: test-windows-core test-windows-installed
@@ -106,4 +107,4 @@ $(VENV)/.test-deps: $(BIN)/python pyproject.toml
 	@touch $@
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache
