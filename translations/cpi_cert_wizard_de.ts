@@ -1113,7 +1113,7 @@
         <translation>Eine PEM-Datei mit Stammzertifikaten, die SAPs Seiten nennen, die mitgelieferte Liste aber nicht enthält: Sie gelten ab jetzt als akzeptiert</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+18"/>
         <source>SAP&apos;s bundled list plus %1</source>
         <translation>Mitgelieferte SAP-Liste plus %1</translation>
     </message>
@@ -1158,7 +1158,7 @@
         <translation>nicht lesbar</translation>
     </message>
     <message>
-        <location line="-259"/>
+        <location line="-258"/>
         <source>Ne&amp;w sender system</source>
         <translation>&amp;Neues Sendersystem</translation>
     </message>
@@ -1168,7 +1168,7 @@
         <translation>&amp;Erneuern</translation>
     </message>
     <message>
-        <location line="+241"/>
+        <location line="+240"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>Profile werden gelesen… %1 von %2</translation>
     </message>
@@ -2089,7 +2089,7 @@
     <message>
         <location filename="../wizard/core/accesslog.py" line="+192"/>
         <source>{text!r} is not a time this command understands. Use an ISO date or time (2021-04-12 or 2021-04-12T10:30, UTC unless it names a zone), a log timestamp (12/Apr/2021:10:30:00 +0000) or a span back from now (30m, 2h, 7d).</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} ist keine Zeitangabe, die dieser Befehl versteht. Geben Sie ein ISO-Datum oder eine ISO-Uhrzeit (2021-04-12 oder 2021-04-12T10:30, UTC, sofern keine Zone angegeben ist), einen Log-Zeitstempel (12/Apr/2021:10:30:00 +0000) oder eine Zeitspanne zurück ab jetzt (30m, 2h, 7d) an.</translation>
     </message>
     <message>
         <location line="+103"/>
@@ -2345,77 +2345,77 @@
     <message>
         <location line="+8"/>
         <source>{file}, line {line}: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file}, Zeile {line}: {problem}</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>the file is UTF-16 (&apos;Unicode text&apos;). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
-        <translation type="unfinished"></translation>
+        <translation>die Datei ist UTF-16 (&apos;Unicode-Text&apos;). Speichern Sie sie als &apos;CSV UTF-8&apos; (Excel) oder als UTF-8-Text.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>byte {byte} is not UTF-8 (the file is probably in a Windows code page). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
-        <translation type="unfinished"></translation>
+        <translation>Byte {byte} ist kein UTF-8 (die Datei ist vermutlich in einer Windows-Codepage). Speichern Sie sie als &apos;CSV UTF-8&apos; (Excel) oder als UTF-8-Text.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>contains a NUL byte: this is not a text CSV file.</source>
-        <translation type="unfinished"></translation>
+        <translation>enthält ein NUL-Byte: Dies ist keine CSV-Textdatei.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>an empty name</source>
-        <translation type="unfinished"></translation>
+        <translation>einen leeren Namen</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the header names column {column}, which is not one of: {known}. The first line must name the columns (profile and cn are required).</source>
-        <translation type="unfinished"></translation>
+        <translation>die Kopfzeile nennt die Spalte {column}, die keine von diesen ist: {known}. Die erste Zeile muss die Spalten nennen (profile und cn sind erforderlich).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>the header names column {column!r} twice.</source>
-        <translation type="unfinished"></translation>
+        <translation>die Kopfzeile nennt die Spalte {column!r} zweimal.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the header has no column {columns}; the first line must name the columns, for example: profile;cn;o;c;env;url (known: {known}).</source>
-        <translation type="unfinished"></translation>
+        <translation>der Kopfzeile fehlt die Spalte {columns}; die erste Zeile muss die Spalten nennen, zum Beispiel: profile;cn;o;c;env;url (bekannt: {known}).</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>env {env!r} is neither neo nor cf.</source>
-        <translation type="unfinished"></translation>
+        <translation>env {env!r} ist weder neo noch cf.</translation>
     </message>
     <message>
         <location line="+53"/>
         <source>the file is empty. The first line must name the columns: profile;cn;…</source>
-        <translation type="unfinished"></translation>
+        <translation>die Datei ist leer. Die erste Zeile muss die Spalten nennen: profile;cn;…</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>{fields} fields but the header names {columns}: a value holds the separator {separator!r}? Put such a value in double quotes.</source>
-        <translation type="unfinished"></translation>
+        <translation>{fields} Felder, aber die Kopfzeile nennt {columns}: Enthält ein Wert das Trennzeichen {separator!r}? Setzen Sie einen solchen Wert in doppelte Anführungszeichen.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>profile {profile} is on line {line} already; list each system once.</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {profile} steht bereits in Zeile {line}; führen Sie jedes System nur einmal auf.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>unreadable CSV ({problem}); rows after it skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>unlesbare CSV ({problem}); die Zeilen danach wurden übersprungen.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>there is no header line naming the columns (profile;cn;…).</source>
-        <translation type="unfinished"></translation>
+        <translation>es gibt keine Kopfzeile, die die Spalten nennt (profile;cn;…).</translation>
     </message>
     <message>
         <location filename="../wizard/core/batch.py" line="+196"/>
         <source>--out {out} is a file; give a folder for the requests.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {out} ist eine Datei; geben Sie einen Ordner für die Anforderungen an.</translation>
     </message>
     <message>
         <location line="+138"/>
@@ -2425,23 +2425,23 @@
     <message>
         <location line="+96"/>
         <source>none yet</source>
-        <translation type="unfinished">noch keine</translation>
+        <translation>noch keine</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>No profile matches {pattern!r} (profiles: {known}). Patterns use * and ?, for example --profiles &apos;ERP-*&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Profil passt zu {pattern!r} (Profile: {known}). Muster verwenden * und ?, zum Beispiel --profiles &apos;ERP-*&apos;.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>There are no profiles in {folder} yet. Start with: cpi-cert-wizard batch csr --from systems.csv</source>
-        <translation type="unfinished"></translation>
+        <translation>In {folder} gibt es noch keine Profile. Beginnen Sie mit: cpi-cert-wizard batch csr --from systems.csv</translation>
     </message>
     <message>
         <location line="+82"/>
         <location line="+89"/>
         <source>--out {out} is a file; give a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {out} ist eine Datei; geben Sie einen Ordner an.</translation>
     </message>
     <message>
         <location line="-74"/>
@@ -2451,7 +2451,7 @@
     <message>
         <location line="+158"/>
         <source>--concurrency must be between 1 and {most}, not {given}.</source>
-        <translation type="unfinished"></translation>
+        <translation>--concurrency muss zwischen 1 und {most} liegen, nicht {given}.</translation>
     </message>
 </context>
 <context>
@@ -3140,7 +3140,7 @@ SAP-Vertrauensliste. Dann:</translation>
     <message>
         <location line="+10"/>
         <source>{file} has no &apos;certificate&apos; and &apos;key&apos; fields: it is not a service key of key-type &apos;certificate&apos; (a client-secret key has &apos;clientsecret&apos; instead). Create the key with {parameters} or use the External Certificate path.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} hat keine Felder &apos;certificate&apos; und &apos;key&apos;: Es ist kein Serviceschlüssel vom key-type &apos;certificate&apos; (ein Schlüssel mit Client-Secret hat stattdessen &apos;clientsecret&apos;). Erstellen Sie den Schlüssel mit {parameters} oder verwenden Sie den Weg über ein externes Zertifikat.</translation>
     </message>
     <message>
         <location line="+17"/>
@@ -4537,7 +4537,7 @@ Zertifikat SHA-256: {sha256}</translation>
     <message>
         <location line="+100"/>
         <source>--out {out} is a file; give a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {out} ist eine Datei; geben Sie einen Ordner an.</translation>
     </message>
     <message>
         <location filename="../wizard/commands/mapping.py" line="+54"/>
@@ -5069,17 +5069,17 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location filename="../wizard/core/profiles.py" line="+194"/>
         <source>{file} was written by a newer cpi-cert-wizard (schema {version}); update the program to open it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} wurde von einem neueren cpi-cert-wizard geschrieben (Schema {version}); aktualisieren Sie das Programm, um es zu öffnen.</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>{file} is not a valid profile ({problem}). {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} ist kein gültiges Profil ({problem}). {hint}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} names profile {name!r} but lives in folder {folder!r}; rename the folder back.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} nennt das Profil {name!r}, liegt aber im Ordner {folder!r}; benennen Sie den Ordner zurück.</translation>
     </message>
     <message>
         <location line="+74"/>
@@ -5119,7 +5119,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+53"/>
         <source>A profile named {name!r} exists already; pick another name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Profil namens {name!r} existiert bereits; wählen Sie einen anderen Namen.</translation>
     </message>
     <message>
         <location line="+26"/>
@@ -5159,7 +5159,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+47"/>
         <source>There is no profile named {name!r}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt kein Profil namens {name!r}.</translation>
     </message>
 </context>
 <context>
@@ -5595,62 +5595,62 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+22"/>
         <source>{text!r} is not a validity the wizard understands. Give a number with d, m or y (90d, 6m, 1y) or words (90 days, 6 months, 1 year); SAP signs for 1 day to 1 year.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} ist keine Gültigkeitsdauer, die der Assistent versteht. Geben Sie eine Zahl mit d, m oder y (90d, 6m, 1y) oder Wörter (90 days, 6 months, 1 year) an; SAP signiert für 1 Tag bis 1 Jahr.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>A validity of {validity} is outside what SAP signs: 1 day to 1 year (at most 365 days, 12 months or 1 year).</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Gültigkeit von {validity} liegt außerhalb dessen, was SAP signiert: 1 Tag bis 1 Jahr (höchstens 365 Tage, 12 Monate oder 1 Jahr).</translation>
     </message>
     <message>
         <location line="+54"/>
         <source>The {name!r} of {source} is {value!r}, not an https URL. Copy the service key again as the BTP cockpit shows it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Wert {name!r} von {source} ist {value!r}, keine https-URL. Kopieren Sie den Serviceschlüssel erneut so, wie ihn das BTP-Cockpit anzeigt.</translation>
     </message>
     <message>
         <location line="+25"/>
         <source>{source} is not a service key in JSON ({problem}). In the BTP cockpit open the Destination service instance → Service Keys → the key → Download, or save the output of &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} ist kein Serviceschlüssel in JSON ({problem}). Öffnen Sie im BTP-Cockpit die Instanz des Destination-Service → Service Keys → den Schlüssel → Download, oder speichern Sie die Ausgabe von &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>It looks like a Process Integration Runtime key (certificate and key), which the sender uses to call the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es sieht nach einem Schlüssel der Process Integration Runtime aus (Zertifikat und Schlüssel), mit dem der Sender den Tenant aufruft.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} has no &apos;clientid&apos;, so it is not a Destination service key.{hint} Create an instance of the Destination service (plan lite) in a Cloud Foundry or &apos;Other Environment&apos; subaccount and a service key for it, then give that key.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} hat kein &apos;clientid&apos; und ist daher kein Serviceschlüssel des Destination-Service.{hint} Erstellen Sie eine Instanz des Destination-Service (Plan lite) in einem Cloud-Foundry- oder &apos;Other Environment&apos;-Subaccount und einen Serviceschlüssel dafür, und geben Sie dann diesen Schlüssel an.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{source} is a service key with credential type &apos;x509&apos; (certificate and key instead of a client secret); the wizard needs a key with a client secret. Create the service key again with the parameters {parameters}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} ist ein Serviceschlüssel mit dem Berechtigungstyp &apos;x509&apos; (Zertifikat und Schlüssel statt eines Client-Secrets); der Assistent benötigt einen Schlüssel mit Client-Secret. Erstellen Sie den Serviceschlüssel erneut mit den Parametern {parameters}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} has no &apos;clientsecret&apos;. Copy the whole service key of the Destination service instance.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} hat kein &apos;clientsecret&apos;. Kopieren Sie den vollständigen Serviceschlüssel der Instanz des Destination-Service.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&apos;url&apos; (the subaccount&apos;s token base URL)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;url&apos; (die Token-Basis-URL des Subaccounts)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;uri&apos; (the Destination service&apos;s base URL)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;uri&apos; (die Basis-URL des Destination-Service)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{first} and no {second}</source>
-        <translation type="unfinished"></translation>
+        <translation>{first} und kein {second}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{source} has no {fields}: it is not a Destination service key. Create a service key of the Destination service (plan lite) and give that file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} hat kein {fields}: Es ist kein Serviceschlüssel des Destination-Service. Erstellen Sie einen Serviceschlüssel des Destination-Service (Plan lite) und geben Sie diese Datei an.</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -5670,132 +5670,132 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+54"/>
         <source>the client secret kept in the keyring for this profile (or in {env})</source>
-        <translation type="unfinished"></translation>
+        <translation>das im Schlüsselbund für dieses Profil gespeicherte Client-Secret (oder das in {env})</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the client secret in {source}</source>
-        <translation type="unfinished"></translation>
+        <translation>das Client-Secret in {source}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The token endpoint {host} refused client {client!r} (HTTP {status}): {where} is wrong or expired, or the service key was deleted. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Token-Endpunkt {host} hat den Client {client!r} abgelehnt (HTTP {status}): {where} ist falsch oder abgelaufen, oder der Serviceschlüssel wurde gelöscht. Erstellen Sie einen neuen Serviceschlüssel für die Instanz des Destination-Service und starten Sie erneut mit --destination-key NEW-KEY.json.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the token request</source>
-        <translation type="unfinished">die Token-Anforderung</translation>
+        <translation>die Token-Anforderung</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} answered the token request without an access_token (HTTP {status}, {content_type}). Check the service key&apos;s &apos;url&apos;: it is the subaccount&apos;s authentication URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat die Token-Anforderung ohne access_token beantwortet (HTTP {status}, {content_type}). Prüfen Sie die &apos;url&apos; des Serviceschlüssels: Sie ist die Authentifizierungs-URL des Subaccounts.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>no content type</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Content-Type</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>SAP said: {said}</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP meldet: {said}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a login page. Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} hat {what} mit einer Weiterleitung nach {location} beantwortet (HTTP {status}), meist eine Anmeldeseite. Prüfen Sie &apos;url&apos; und &apos;uri&apos; des Serviceschlüssels.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The Destination service at {host} did not accept the token for {what} (HTTP 401).{quoted} The service key may belong to another region&apos;s service; download it again from the subaccount and retry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Destination-Service unter {host} hat das Token für {what} nicht akzeptiert (HTTP 401).{quoted} Der Serviceschlüssel gehört vielleicht zum Service einer anderen Region; laden Sie ihn erneut aus dem Subaccount herunter und versuchen Sie es noch einmal.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The Destination service at {host} refused {what} (HTTP 403): this service key may not manage the subaccount&apos;s certificates.{quoted} Use a key of a Destination service instance of plan &apos;lite&apos; created in the subaccount itself.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Destination-Service unter {host} hat {what} abgelehnt (HTTP 403): Dieser Serviceschlüssel darf die Zertifikate des Subaccounts möglicherweise nicht verwalten.{quoted} Verwenden Sie einen Schlüssel einer Instanz des Destination-Service mit Plan &apos;lite&apos;, die im Subaccount selbst erstellt wurde.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The Destination service at {host} refused {what} as too large or over quota (HTTP 413).{quoted} Delete certificates the subaccount no longer needs (cockpit → Connectivity → Destination Certificates) and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Destination-Service unter {host} hat {what} als zu groß oder über dem Kontingent abgelehnt (HTTP 413).{quoted} Löschen Sie Zertifikate, die der Subaccount nicht mehr braucht (Cockpit → Connectivity → Destination Certificates), und versuchen Sie es erneut.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Try again in {seconds} seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuchen Sie es in {seconds} Sekunden erneut.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Try again in a few minutes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuchen Sie es in ein paar Minuten erneut.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The Destination service at {host} has had too many requests from this subaccount (HTTP 429).{quoted} {again}</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Destination-Service unter {host} hat zu viele Anfragen von diesem Subaccount erhalten (HTTP 429).{quoted} {again}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The Destination service at {host} failed on {what} (HTTP {status}).{quoted} It is SAP&apos;s side: try again later, and check SAP&apos;s status page for the region.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Destination-Service unter {host} ist bei {what} gescheitert (HTTP {status}).{quoted} Das liegt bei SAP: Versuchen Sie es später erneut und prüfen Sie die Statusseite von SAP für die Region.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The Destination service at {host} refused {what} (HTTP {status}).{quoted}</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Destination-Service unter {host} hat {what} abgelehnt (HTTP {status}).{quoted}</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>replacing the certificate {name!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>das Ersetzen des Zertifikats {name!r}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The subaccount already has a certificate named {name!r} (HTTP 409). Run again with --replace to have SAP sign your CSR again under that name (the old certificate is replaced there), or with --refresh to import the one that is there.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Subaccount hat bereits ein Zertifikat namens {name!r} (HTTP 409). Starten Sie erneut mit --replace, damit SAP Ihren CSR unter diesem Namen neu signiert (das alte Zertifikat wird dort ersetzt), oder mit --refresh, um das vorhandene zu importieren.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the signing request</source>
-        <translation type="unfinished"></translation>
+        <translation>die Signieranforderung</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The subaccount has no certificate named {name!r} (HTTP 404 from {host}). It may have been deleted in the cockpit: have SAP sign the CSR again (without --refresh).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Subaccount hat kein Zertifikat namens {name!r} (HTTP 404 von {host}). Vielleicht wurde es im Cockpit gelöscht: Lassen Sie SAP den CSR erneut signieren (ohne --refresh).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>reading the certificate {name!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>das Lesen des Zertifikats {name!r}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The Destination service&apos;s answer for {name!r} has no readable &apos;Content&apos; (base64 of the certificate chain). Check that the service key&apos;s &apos;uri&apos; is the Destination service&apos;s.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Antwort des Destination-Service für {name!r} hat keinen lesbaren &apos;Content&apos; (Base64 der Zertifikatskette). Prüfen Sie, ob die &apos;uri&apos; des Serviceschlüssels die des Destination-Service ist.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the certificate {name!r} SAP issued</source>
-        <translation type="unfinished"></translation>
+        <translation>das von SAP ausgestellte Zertifikat {name!r}</translation>
     </message>
     <message>
         <location line="+47"/>
         <source>Profile {name!r} has no certificate request for SAP to sign. Create one first: cpi-cert-wizard csr --profile {profile} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {name!r} hat keine Zertifikatsanforderung, die SAP signieren könnte. Erstellen Sie zuerst eine: cpi-cert-wizard csr --profile {profile} --cn …</translation>
     </message>
     <message>
         <location line="+209"/>
         <source>Profile {name!r} does not know a Destination service key yet. Give one: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil {name!r} kennt noch keinen Serviceschlüssel des Destination-Service. Geben Sie einen an: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the profile</source>
-        <translation type="unfinished"></translation>
+        <translation>das Profil</translation>
     </message>
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+74"/>
@@ -6399,7 +6399,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location filename="../wizard/core/testcall.py" line="+258"/>
         <source>The timeout must be a positive number of seconds.</source>
-        <translation type="unfinished">Das Timeout muss eine positive Anzahl von Sekunden sein.</translation>
+        <translation>Die Zeitüberschreitung muss eine positive Anzahl von Sekunden sein.</translation>
     </message>
     <message>
         <location line="+58"/>
@@ -7054,7 +7054,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+19"/>
         <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} ist keine SAP-Vertrauensliste, die der Assistent lesen kann ({problem}). Geben Sie das in resources/ mitgelieferte JSON (gleiche Form) oder ein PEM-Bündel von Stammzertifikaten an.</translation>
     </message>
     <message>
         <location line="+134"/>

@@ -1113,7 +1113,7 @@
         <translation>Un archivo PEM de certificados raíz que las páginas de SAP nombran pero que faltan en la lista incluida: a partir de ahora cuentan como aceptados</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+18"/>
         <source>SAP&apos;s bundled list plus %1</source>
         <translation>Lista de SAP incluida más %1</translation>
     </message>
@@ -1158,7 +1158,7 @@
         <translation>no se puede leer</translation>
     </message>
     <message>
-        <location line="-259"/>
+        <location line="-258"/>
         <source>Ne&amp;w sender system</source>
         <translation>N&amp;uevo sistema emisor</translation>
     </message>
@@ -1168,7 +1168,7 @@
         <translation>Reno&amp;var</translation>
     </message>
     <message>
-        <location line="+241"/>
+        <location line="+240"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>Leyendo los perfiles… %1 de %2</translation>
     </message>
@@ -2089,7 +2089,7 @@
     <message>
         <location filename="../wizard/core/accesslog.py" line="+192"/>
         <source>{text!r} is not a time this command understands. Use an ISO date or time (2021-04-12 or 2021-04-12T10:30, UTC unless it names a zone), a log timestamp (12/Apr/2021:10:30:00 +0000) or a span back from now (30m, 2h, 7d).</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} no es una hora que este comando entienda. Indique una fecha u hora ISO (2021-04-12 o 2021-04-12T10:30, UTC salvo que indique una zona), una marca de tiempo del registro (12/Apr/2021:10:30:00 +0000) o un intervalo hacia atrás desde ahora (30m, 2h, 7d).</translation>
     </message>
     <message>
         <location line="+103"/>
@@ -2345,77 +2345,77 @@
     <message>
         <location line="+8"/>
         <source>{file}, line {line}: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file}, línea {line}: {problem}</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>the file is UTF-16 (&apos;Unicode text&apos;). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
-        <translation type="unfinished"></translation>
+        <translation>el archivo está en UTF-16 (&apos;texto Unicode&apos;). Guárdelo como &apos;CSV UTF-8&apos; (Excel) o como texto UTF-8.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>byte {byte} is not UTF-8 (the file is probably in a Windows code page). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
-        <translation type="unfinished"></translation>
+        <translation>el byte {byte} no es UTF-8 (probablemente el archivo está en una página de códigos de Windows). Guárdelo como &apos;CSV UTF-8&apos; (Excel) o como texto UTF-8.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>contains a NUL byte: this is not a text CSV file.</source>
-        <translation type="unfinished"></translation>
+        <translation>contiene un byte NUL: no es un archivo CSV de texto.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>an empty name</source>
-        <translation type="unfinished"></translation>
+        <translation>un nombre vacío</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the header names column {column}, which is not one of: {known}. The first line must name the columns (profile and cn are required).</source>
-        <translation type="unfinished"></translation>
+        <translation>la cabecera nombra la columna {column}, que no es ninguna de: {known}. La primera línea debe nombrar las columnas (profile y cn son obligatorias).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>the header names column {column!r} twice.</source>
-        <translation type="unfinished"></translation>
+        <translation>la cabecera nombra dos veces la columna {column!r}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the header has no column {columns}; the first line must name the columns, for example: profile;cn;o;c;env;url (known: {known}).</source>
-        <translation type="unfinished"></translation>
+        <translation>a la cabecera le falta la columna {columns}; la primera línea debe nombrar las columnas, por ejemplo: profile;cn;o;c;env;url (conocidas: {known}).</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>env {env!r} is neither neo nor cf.</source>
-        <translation type="unfinished"></translation>
+        <translation>env {env!r} no es ni neo ni cf.</translation>
     </message>
     <message>
         <location line="+53"/>
         <source>the file is empty. The first line must name the columns: profile;cn;…</source>
-        <translation type="unfinished"></translation>
+        <translation>el archivo está vacío. La primera línea debe nombrar las columnas: profile;cn;…</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>{fields} fields but the header names {columns}: a value holds the separator {separator!r}? Put such a value in double quotes.</source>
-        <translation type="unfinished"></translation>
+        <translation>{fields} campos pero la cabecera nombra {columns}: ¿contiene algún valor el separador {separator!r}? Ponga ese valor entre comillas dobles.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>profile {profile} is on line {line} already; list each system once.</source>
-        <translation type="unfinished"></translation>
+        <translation>el perfil {profile} ya está en la línea {line}; indique cada sistema una sola vez.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>unreadable CSV ({problem}); rows after it skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV ilegible ({problem}); se omiten las filas siguientes.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>there is no header line naming the columns (profile;cn;…).</source>
-        <translation type="unfinished"></translation>
+        <translation>no hay ninguna línea de cabecera que nombre las columnas (profile;cn;…).</translation>
     </message>
     <message>
         <location filename="../wizard/core/batch.py" line="+196"/>
         <source>--out {out} is a file; give a folder for the requests.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {out} es un archivo; indique una carpeta para las solicitudes.</translation>
     </message>
     <message>
         <location line="+138"/>
@@ -2425,23 +2425,23 @@
     <message>
         <location line="+96"/>
         <source>none yet</source>
-        <translation type="unfinished">ninguno todavía</translation>
+        <translation>ninguno todavía</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>No profile matches {pattern!r} (profiles: {known}). Patterns use * and ?, for example --profiles &apos;ERP-*&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ningún perfil coincide con {pattern!r} (perfiles: {known}). Los patrones usan * y ?, por ejemplo --profiles &apos;ERP-*&apos;.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>There are no profiles in {folder} yet. Start with: cpi-cert-wizard batch csr --from systems.csv</source>
-        <translation type="unfinished"></translation>
+        <translation>Todavía no hay perfiles en {folder}. Empiece con: cpi-cert-wizard batch csr --from systems.csv</translation>
     </message>
     <message>
         <location line="+82"/>
         <location line="+89"/>
         <source>--out {out} is a file; give a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {out} es un archivo; indique una carpeta.</translation>
     </message>
     <message>
         <location line="-74"/>
@@ -2451,7 +2451,7 @@
     <message>
         <location line="+158"/>
         <source>--concurrency must be between 1 and {most}, not {given}.</source>
-        <translation type="unfinished"></translation>
+        <translation>--concurrency debe estar entre 1 y {most}, no {given}.</translation>
     </message>
 </context>
 <context>
@@ -3139,7 +3139,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
     <message>
         <location line="+10"/>
         <source>{file} has no &apos;certificate&apos; and &apos;key&apos; fields: it is not a service key of key-type &apos;certificate&apos; (a client-secret key has &apos;clientsecret&apos; instead). Create the key with {parameters} or use the External Certificate path.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} no tiene los campos &apos;certificate&apos; y &apos;key&apos;: no es una clave de servicio de key-type &apos;certificate&apos; (una clave con secreto de cliente tiene &apos;clientsecret&apos; en su lugar). Cree la clave con {parameters} o use la vía del certificado externo.</translation>
     </message>
     <message>
         <location line="+17"/>
@@ -4536,7 +4536,7 @@ Certificado SHA-256: {sha256}</translation>
     <message>
         <location line="+100"/>
         <source>--out {out} is a file; give a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {out} es un archivo; indique una carpeta.</translation>
     </message>
     <message>
         <location filename="../wizard/commands/mapping.py" line="+54"/>
@@ -5068,17 +5068,17 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location filename="../wizard/core/profiles.py" line="+194"/>
         <source>{file} was written by a newer cpi-cert-wizard (schema {version}); update the program to open it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} lo escribió una versión más reciente de cpi-cert-wizard (esquema {version}); actualice el programa para abrirlo.</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>{file} is not a valid profile ({problem}). {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} no es un perfil válido ({problem}). {hint}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} names profile {name!r} but lives in folder {folder!r}; rename the folder back.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} nombra el perfil {name!r} pero está en la carpeta {folder!r}; devuelva a la carpeta su nombre anterior.</translation>
     </message>
     <message>
         <location line="+74"/>
@@ -5118,7 +5118,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+53"/>
         <source>A profile named {name!r} exists already; pick another name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ya existe un perfil llamado {name!r}; elija otro nombre.</translation>
     </message>
     <message>
         <location line="+26"/>
@@ -5158,7 +5158,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+47"/>
         <source>There is no profile named {name!r}.</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay ningún perfil llamado {name!r}.</translation>
     </message>
 </context>
 <context>
@@ -5594,62 +5594,62 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+22"/>
         <source>{text!r} is not a validity the wizard understands. Give a number with d, m or y (90d, 6m, 1y) or words (90 days, 6 months, 1 year); SAP signs for 1 day to 1 year.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} no es una validez que el asistente entienda. Indique un número con d, m o y (90d, 6m, 1y) o palabras (90 days, 6 months, 1 year); SAP firma de 1 día a 1 año.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>A validity of {validity} is outside what SAP signs: 1 day to 1 year (at most 365 days, 12 months or 1 year).</source>
-        <translation type="unfinished"></translation>
+        <translation>Una validez de {validity} está fuera de lo que SAP firma: de 1 día a 1 año (como máximo 365 días, 12 meses o 1 año).</translation>
     </message>
     <message>
         <location line="+54"/>
         <source>The {name!r} of {source} is {value!r}, not an https URL. Copy the service key again as the BTP cockpit shows it.</source>
-        <translation type="unfinished"></translation>
+        <translation>El {name!r} de {source} es {value!r}, no una URL https. Copie de nuevo la clave de servicio tal como la muestra el cockpit de BTP.</translation>
     </message>
     <message>
         <location line="+25"/>
         <source>{source} is not a service key in JSON ({problem}). In the BTP cockpit open the Destination service instance → Service Keys → the key → Download, or save the output of &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} no es una clave de servicio en JSON ({problem}). En el cockpit de BTP abra la instancia del servicio Destination → Service Keys → la clave → Download, o guarde la salida de &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>It looks like a Process Integration Runtime key (certificate and key), which the sender uses to call the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Parece una clave de Process Integration Runtime (certificado y clave), que el emisor usa para llamar al tenant.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} has no &apos;clientid&apos;, so it is not a Destination service key.{hint} Create an instance of the Destination service (plan lite) in a Cloud Foundry or &apos;Other Environment&apos; subaccount and a service key for it, then give that key.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} no tiene &apos;clientid&apos;, así que no es una clave de servicio de Destination.{hint} Cree una instancia del servicio Destination (plan lite) en una subcuenta de Cloud Foundry u &apos;Other Environment&apos; y una clave de servicio para ella, y luego indique esa clave.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{source} is a service key with credential type &apos;x509&apos; (certificate and key instead of a client secret); the wizard needs a key with a client secret. Create the service key again with the parameters {parameters}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} es una clave de servicio con tipo de credencial &apos;x509&apos; (certificado y clave en lugar de un secreto de cliente); el asistente necesita una clave con secreto de cliente. Vuelva a crear la clave de servicio con los parámetros {parameters}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} has no &apos;clientsecret&apos;. Copy the whole service key of the Destination service instance.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} no tiene &apos;clientsecret&apos;. Copie la clave de servicio completa de la instancia del servicio Destination.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&apos;url&apos; (the subaccount&apos;s token base URL)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;url&apos; (la URL base de tokens de la subcuenta)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;uri&apos; (the Destination service&apos;s base URL)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;uri&apos; (la URL base del servicio Destination)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{first} and no {second}</source>
-        <translation type="unfinished"></translation>
+        <translation>{first} ni {second}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{source} has no {fields}: it is not a Destination service key. Create a service key of the Destination service (plan lite) and give that file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} no tiene {fields}: no es una clave de servicio de Destination. Cree una clave de servicio del servicio Destination (plan lite) e indique ese archivo.</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -5669,132 +5669,132 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+54"/>
         <source>the client secret kept in the keyring for this profile (or in {env})</source>
-        <translation type="unfinished"></translation>
+        <translation>el secreto de cliente guardado en el llavero para este perfil (o en {env})</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the client secret in {source}</source>
-        <translation type="unfinished"></translation>
+        <translation>el secreto de cliente de {source}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The token endpoint {host} refused client {client!r} (HTTP {status}): {where} is wrong or expired, or the service key was deleted. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
-        <translation type="unfinished"></translation>
+        <translation>El endpoint de tokens {host} rechazó el cliente {client!r} (HTTP {status}): {where} es incorrecto o ha caducado, o se eliminó la clave de servicio. Cree una nueva clave de servicio para la instancia del servicio Destination y vuelva a ejecutar con --destination-key NEW-KEY.json.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the token request</source>
-        <translation type="unfinished">la solicitud de token</translation>
+        <translation>la solicitud de token</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} answered the token request without an access_token (HTTP {status}, {content_type}). Check the service key&apos;s &apos;url&apos;: it is the subaccount&apos;s authentication URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} respondió a la solicitud de token sin access_token (HTTP {status}, {content_type}). Compruebe la &apos;url&apos; de la clave de servicio: es la URL de autenticación de la subcuenta.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>no content type</source>
-        <translation type="unfinished"></translation>
+        <translation>sin tipo de contenido</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>SAP said: {said}</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP dijo: {said}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a login page. Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} respondió a {what} con una redirección a {location} (HTTP {status}), normalmente una página de inicio de sesión. Compruebe &apos;url&apos; y &apos;uri&apos; de la clave de servicio.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The Destination service at {host} did not accept the token for {what} (HTTP 401).{quoted} The service key may belong to another region&apos;s service; download it again from the subaccount and retry.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servicio Destination en {host} no aceptó el token para {what} (HTTP 401).{quoted} Puede que la clave de servicio pertenezca al servicio de otra región; descárguela de nuevo de la subcuenta y vuelva a intentarlo.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The Destination service at {host} refused {what} (HTTP 403): this service key may not manage the subaccount&apos;s certificates.{quoted} Use a key of a Destination service instance of plan &apos;lite&apos; created in the subaccount itself.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servicio Destination en {host} rechazó {what} (HTTP 403): puede que esta clave de servicio no pueda gestionar los certificados de la subcuenta.{quoted} Use una clave de una instancia del servicio Destination de plan &apos;lite&apos; creada en la propia subcuenta.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The Destination service at {host} refused {what} as too large or over quota (HTTP 413).{quoted} Delete certificates the subaccount no longer needs (cockpit → Connectivity → Destination Certificates) and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servicio Destination en {host} rechazó {what} por ser demasiado grande o superar la cuota (HTTP 413).{quoted} Elimine los certificados que la subcuenta ya no necesite (cockpit → Connectivity → Destination Certificates) y vuelva a intentarlo.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Try again in {seconds} seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vuelva a intentarlo dentro de {seconds} segundos.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Try again in a few minutes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vuelva a intentarlo dentro de unos minutos.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The Destination service at {host} has had too many requests from this subaccount (HTTP 429).{quoted} {again}</source>
-        <translation type="unfinished"></translation>
+        <translation>El servicio Destination en {host} ha recibido demasiadas solicitudes de esta subcuenta (HTTP 429).{quoted} {again}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The Destination service at {host} failed on {what} (HTTP {status}).{quoted} It is SAP&apos;s side: try again later, and check SAP&apos;s status page for the region.</source>
-        <translation type="unfinished"></translation>
+        <translation>El servicio Destination en {host} falló en {what} (HTTP {status}).{quoted} Es un problema de SAP: vuelva a intentarlo más tarde y consulte la página de estado de SAP para la región.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The Destination service at {host} refused {what} (HTTP {status}).{quoted}</source>
-        <translation type="unfinished"></translation>
+        <translation>El servicio Destination en {host} rechazó {what} (HTTP {status}).{quoted}</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>replacing the certificate {name!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>el reemplazo del certificado {name!r}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The subaccount already has a certificate named {name!r} (HTTP 409). Run again with --replace to have SAP sign your CSR again under that name (the old certificate is replaced there), or with --refresh to import the one that is there.</source>
-        <translation type="unfinished"></translation>
+        <translation>La subcuenta ya tiene un certificado llamado {name!r} (HTTP 409). Vuelva a ejecutar con --replace para que SAP firme de nuevo su CSR con ese nombre (allí se reemplaza el certificado anterior), o con --refresh para importar el que ya existe.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the signing request</source>
-        <translation type="unfinished"></translation>
+        <translation>la solicitud de firma</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The subaccount has no certificate named {name!r} (HTTP 404 from {host}). It may have been deleted in the cockpit: have SAP sign the CSR again (without --refresh).</source>
-        <translation type="unfinished"></translation>
+        <translation>La subcuenta no tiene ningún certificado llamado {name!r} (HTTP 404 de {host}). Puede que se haya eliminado en el cockpit: haga que SAP firme de nuevo el CSR (sin --refresh).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>reading the certificate {name!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>la lectura del certificado {name!r}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The Destination service&apos;s answer for {name!r} has no readable &apos;Content&apos; (base64 of the certificate chain). Check that the service key&apos;s &apos;uri&apos; is the Destination service&apos;s.</source>
-        <translation type="unfinished"></translation>
+        <translation>La respuesta del servicio Destination para {name!r} no tiene un &apos;Content&apos; legible (base64 de la cadena de certificados). Compruebe que la &apos;uri&apos; de la clave de servicio es la del servicio Destination.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the certificate {name!r} SAP issued</source>
-        <translation type="unfinished"></translation>
+        <translation>el certificado {name!r} que emitió SAP</translation>
     </message>
     <message>
         <location line="+47"/>
         <source>Profile {name!r} has no certificate request for SAP to sign. Create one first: cpi-cert-wizard csr --profile {profile} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {name!r} no tiene ninguna solicitud de certificado para que SAP la firme. Cree una primero: cpi-cert-wizard csr --profile {profile} --cn …</translation>
     </message>
     <message>
         <location line="+209"/>
         <source>Profile {name!r} does not know a Destination service key yet. Give one: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {name!r} todavía no conoce ninguna clave de servicio de Destination. Indique una: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the profile</source>
-        <translation type="unfinished"></translation>
+        <translation>el perfil</translation>
     </message>
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+74"/>
@@ -6398,7 +6398,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location filename="../wizard/core/testcall.py" line="+258"/>
         <source>The timeout must be a positive number of seconds.</source>
-        <translation type="unfinished">El tiempo de espera debe ser un número positivo de segundos.</translation>
+        <translation>El tiempo de espera debe ser un número positivo de segundos.</translation>
     </message>
     <message>
         <location line="+58"/>
@@ -7053,7 +7053,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+19"/>
         <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} no es una lista de confianza de SAP que el asistente pueda leer ({problem}). Indique el JSON incluido en resources/ (misma forma) o un paquete PEM de raíces.</translation>
     </message>
     <message>
         <location line="+134"/>

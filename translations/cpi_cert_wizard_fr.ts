@@ -1113,7 +1113,7 @@
         <translation>Un fichier PEM de certificats racines que les pages de SAP citent mais que la liste fournie ne contient pas&#xa0;: ils comptent désormais comme acceptés</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+18"/>
         <source>SAP&apos;s bundled list plus %1</source>
         <translation>Liste SAP fournie plus %1</translation>
     </message>
@@ -1158,7 +1158,7 @@
         <translation>illisible</translation>
     </message>
     <message>
-        <location line="-259"/>
+        <location line="-258"/>
         <source>Ne&amp;w sender system</source>
         <translation>&amp;Nouveau système émetteur</translation>
     </message>
@@ -1168,7 +1168,7 @@
         <translation>Renou&amp;veler</translation>
     </message>
     <message>
-        <location line="+241"/>
+        <location line="+240"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>Lecture des profils… %1 sur %2</translation>
     </message>
@@ -2089,7 +2089,7 @@
     <message>
         <location filename="../wizard/core/accesslog.py" line="+192"/>
         <source>{text!r} is not a time this command understands. Use an ISO date or time (2021-04-12 or 2021-04-12T10:30, UTC unless it names a zone), a log timestamp (12/Apr/2021:10:30:00 +0000) or a span back from now (30m, 2h, 7d).</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} n&apos;est pas une heure que cette commande comprend. Indiquez une date ou une heure ISO (2021-04-12 ou 2021-04-12T10:30, UTC sauf si un fuseau est indiqué), un horodatage de journal (12/Apr/2021:10:30:00 +0000) ou une durée en arrière à partir de maintenant (30m, 2h, 7d).</translation>
     </message>
     <message>
         <location line="+103"/>
@@ -2345,77 +2345,77 @@
     <message>
         <location line="+8"/>
         <source>{file}, line {line}: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file}, ligne {line}&#xa0;: {problem}</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>the file is UTF-16 (&apos;Unicode text&apos;). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
-        <translation type="unfinished"></translation>
+        <translation>le fichier est en UTF-16 (&apos;texte Unicode&apos;). Enregistrez-le en &apos;CSV UTF-8&apos; (Excel) ou en texte UTF-8.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>byte {byte} is not UTF-8 (the file is probably in a Windows code page). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
-        <translation type="unfinished"></translation>
+        <translation>l&apos;octet {byte} n&apos;est pas de l&apos;UTF-8 (le fichier est probablement dans une page de codes Windows). Enregistrez-le en &apos;CSV UTF-8&apos; (Excel) ou en texte UTF-8.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>contains a NUL byte: this is not a text CSV file.</source>
-        <translation type="unfinished"></translation>
+        <translation>contient un octet NUL&#xa0;: ce n&apos;est pas un fichier CSV texte.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>an empty name</source>
-        <translation type="unfinished"></translation>
+        <translation>un nom vide</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the header names column {column}, which is not one of: {known}. The first line must name the columns (profile and cn are required).</source>
-        <translation type="unfinished"></translation>
+        <translation>l&apos;en-tête nomme la colonne {column}, qui n&apos;est pas l&apos;une de&#xa0;: {known}. La première ligne doit nommer les colonnes (profile et cn sont obligatoires).</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>the header names column {column!r} twice.</source>
-        <translation type="unfinished"></translation>
+        <translation>l&apos;en-tête nomme deux fois la colonne {column!r}.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the header has no column {columns}; the first line must name the columns, for example: profile;cn;o;c;env;url (known: {known}).</source>
-        <translation type="unfinished"></translation>
+        <translation>l&apos;en-tête n&apos;a pas de colonne {columns}&#xa0;; la première ligne doit nommer les colonnes, par exemple&#xa0;: profile;cn;o;c;env;url (connues&#xa0;: {known}).</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>env {env!r} is neither neo nor cf.</source>
-        <translation type="unfinished"></translation>
+        <translation>env {env!r} n&apos;est ni neo ni cf.</translation>
     </message>
     <message>
         <location line="+53"/>
         <source>the file is empty. The first line must name the columns: profile;cn;…</source>
-        <translation type="unfinished"></translation>
+        <translation>le fichier est vide. La première ligne doit nommer les colonnes&#xa0;: profile;cn;…</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>{fields} fields but the header names {columns}: a value holds the separator {separator!r}? Put such a value in double quotes.</source>
-        <translation type="unfinished"></translation>
+        <translation>{fields} champs mais l&apos;en-tête en nomme {columns}&#xa0;: une valeur contient-elle le séparateur {separator!r}&#xa0;? Mettez une telle valeur entre guillemets doubles.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>profile {profile} is on line {line} already; list each system once.</source>
-        <translation type="unfinished"></translation>
+        <translation>le profil {profile} figure déjà à la ligne {line}&#xa0;; indiquez chaque système une seule fois.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>unreadable CSV ({problem}); rows after it skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV illisible ({problem})&#xa0;; les lignes suivantes sont ignorées.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>there is no header line naming the columns (profile;cn;…).</source>
-        <translation type="unfinished"></translation>
+        <translation>aucune ligne d&apos;en-tête ne nomme les colonnes (profile;cn;…).</translation>
     </message>
     <message>
         <location filename="../wizard/core/batch.py" line="+196"/>
         <source>--out {out} is a file; give a folder for the requests.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {out} est un fichier&#xa0;; indiquez un dossier pour les demandes.</translation>
     </message>
     <message>
         <location line="+138"/>
@@ -2425,23 +2425,23 @@
     <message>
         <location line="+96"/>
         <source>none yet</source>
-        <translation type="unfinished">aucun pour l&apos;instant</translation>
+        <translation>aucun pour l&apos;instant</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>No profile matches {pattern!r} (profiles: {known}). Patterns use * and ?, for example --profiles &apos;ERP-*&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun profil ne correspond à {pattern!r} (profils&#xa0;: {known}). Les motifs utilisent * et&#xa0;?, par exemple --profiles &apos;ERP-*&apos;.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>There are no profiles in {folder} yet. Start with: cpi-cert-wizard batch csr --from systems.csv</source>
-        <translation type="unfinished"></translation>
+        <translation>Il n&apos;y a pas encore de profil dans {folder}. Commencez par&#xa0;: cpi-cert-wizard batch csr --from systems.csv</translation>
     </message>
     <message>
         <location line="+82"/>
         <location line="+89"/>
         <source>--out {out} is a file; give a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {out} est un fichier&#xa0;; indiquez un dossier.</translation>
     </message>
     <message>
         <location line="-74"/>
@@ -2451,7 +2451,7 @@
     <message>
         <location line="+158"/>
         <source>--concurrency must be between 1 and {most}, not {given}.</source>
-        <translation type="unfinished"></translation>
+        <translation>--concurrency doit être compris entre 1 et {most}, pas {given}.</translation>
     </message>
 </context>
 <context>
@@ -3139,7 +3139,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
     <message>
         <location line="+10"/>
         <source>{file} has no &apos;certificate&apos; and &apos;key&apos; fields: it is not a service key of key-type &apos;certificate&apos; (a client-secret key has &apos;clientsecret&apos; instead). Create the key with {parameters} or use the External Certificate path.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} n&apos;a pas de champs &apos;certificate&apos; et &apos;key&apos;&#xa0;: ce n&apos;est pas une clé de service de key-type &apos;certificate&apos; (une clé à secret client a &apos;clientsecret&apos; à la place). Créez la clé avec {parameters} ou utilisez la voie du certificat externe.</translation>
     </message>
     <message>
         <location line="+17"/>
@@ -4536,7 +4536,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
     <message>
         <location line="+100"/>
         <source>--out {out} is a file; give a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {out} est un fichier&#xa0;; indiquez un dossier.</translation>
     </message>
     <message>
         <location filename="../wizard/commands/mapping.py" line="+54"/>
@@ -5068,17 +5068,17 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location filename="../wizard/core/profiles.py" line="+194"/>
         <source>{file} was written by a newer cpi-cert-wizard (schema {version}); update the program to open it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} a été écrit par une version plus récente de cpi-cert-wizard (schéma {version})&#xa0;; mettez le programme à jour pour l&apos;ouvrir.</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>{file} is not a valid profile ({problem}). {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} n&apos;est pas un profil valide ({problem}). {hint}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} names profile {name!r} but lives in folder {folder!r}; rename the folder back.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} nomme le profil {name!r} mais se trouve dans le dossier {folder!r}&#xa0;; redonnez au dossier son ancien nom.</translation>
     </message>
     <message>
         <location line="+74"/>
@@ -5118,7 +5118,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+53"/>
         <source>A profile named {name!r} exists already; pick another name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un profil nommé {name!r} existe déjà&#xa0;; choisissez un autre nom.</translation>
     </message>
     <message>
         <location line="+26"/>
@@ -5158,7 +5158,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+47"/>
         <source>There is no profile named {name!r}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Il n&apos;y a pas de profil nommé {name!r}.</translation>
     </message>
 </context>
 <context>
@@ -5594,62 +5594,62 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+22"/>
         <source>{text!r} is not a validity the wizard understands. Give a number with d, m or y (90d, 6m, 1y) or words (90 days, 6 months, 1 year); SAP signs for 1 day to 1 year.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} n&apos;est pas une durée de validité que l&apos;assistant comprend. Indiquez un nombre avec d, m ou y (90d, 6m, 1y) ou des mots (90 days, 6 months, 1 year)&#xa0;; SAP signe pour 1 jour à 1 an.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>A validity of {validity} is outside what SAP signs: 1 day to 1 year (at most 365 days, 12 months or 1 year).</source>
-        <translation type="unfinished"></translation>
+        <translation>Une validité de {validity} est hors de ce que SAP signe&#xa0;: 1 jour à 1 an (au plus 365 jours, 12 mois ou 1 an).</translation>
     </message>
     <message>
         <location line="+54"/>
         <source>The {name!r} of {source} is {value!r}, not an https URL. Copy the service key again as the BTP cockpit shows it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le {name!r} de {source} vaut {value!r}, ce n&apos;est pas une URL https. Copiez de nouveau la clé de service telle que le cockpit BTP l&apos;affiche.</translation>
     </message>
     <message>
         <location line="+25"/>
         <source>{source} is not a service key in JSON ({problem}). In the BTP cockpit open the Destination service instance → Service Keys → the key → Download, or save the output of &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} n&apos;est pas une clé de service en JSON ({problem}). Dans le cockpit BTP, ouvrez l&apos;instance du service Destination → Service Keys → la clé → Download, ou enregistrez la sortie de &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>It looks like a Process Integration Runtime key (certificate and key), which the sender uses to call the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cela ressemble à une clé Process Integration Runtime (certificat et clé), que l&apos;émetteur utilise pour appeler le tenant.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} has no &apos;clientid&apos;, so it is not a Destination service key.{hint} Create an instance of the Destination service (plan lite) in a Cloud Foundry or &apos;Other Environment&apos; subaccount and a service key for it, then give that key.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} n&apos;a pas de &apos;clientid&apos;&#xa0;: ce n&apos;est donc pas une clé de service Destination.{hint} Créez une instance du service Destination (plan lite) dans un sous-compte Cloud Foundry ou &apos;Other Environment&apos; et une clé de service pour elle, puis indiquez cette clé.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{source} is a service key with credential type &apos;x509&apos; (certificate and key instead of a client secret); the wizard needs a key with a client secret. Create the service key again with the parameters {parameters}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} est une clé de service de type d&apos;identifiants &apos;x509&apos; (certificat et clé au lieu d&apos;un secret client)&#xa0;; l&apos;assistant a besoin d&apos;une clé avec un secret client. Recréez la clé de service avec les paramètres {parameters}.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} has no &apos;clientsecret&apos;. Copy the whole service key of the Destination service instance.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} n&apos;a pas de &apos;clientsecret&apos;. Copiez la clé de service complète de l&apos;instance du service Destination.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&apos;url&apos; (the subaccount&apos;s token base URL)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;url&apos; (l&apos;URL de base des jetons du sous-compte)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;uri&apos; (the Destination service&apos;s base URL)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;uri&apos; (l&apos;URL de base du service Destination)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{first} and no {second}</source>
-        <translation type="unfinished"></translation>
+        <translation>{first} ni {second}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{source} has no {fields}: it is not a Destination service key. Create a service key of the Destination service (plan lite) and give that file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} n&apos;a pas de {fields}&#xa0;: ce n&apos;est pas une clé de service Destination. Créez une clé de service du service Destination (plan lite) et indiquez ce fichier.</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -5669,132 +5669,132 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+54"/>
         <source>the client secret kept in the keyring for this profile (or in {env})</source>
-        <translation type="unfinished"></translation>
+        <translation>le secret client conservé dans le trousseau pour ce profil (ou dans {env})</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the client secret in {source}</source>
-        <translation type="unfinished"></translation>
+        <translation>le secret client de {source}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The token endpoint {host} refused client {client!r} (HTTP {status}): {where} is wrong or expired, or the service key was deleted. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le point de terminaison des jetons {host} a refusé le client {client!r} (HTTP {status})&#xa0;: {where} est faux ou expiré, ou la clé de service a été supprimée. Créez une nouvelle clé de service pour l&apos;instance du service Destination et relancez avec --destination-key NEW-KEY.json.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the token request</source>
-        <translation type="unfinished">la demande de jeton</translation>
+        <translation>la demande de jeton</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} answered the token request without an access_token (HTTP {status}, {content_type}). Check the service key&apos;s &apos;url&apos;: it is the subaccount&apos;s authentication URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} a répondu à la demande de jeton sans access_token (HTTP {status}, {content_type}). Vérifiez la &apos;url&apos; de la clé de service&#xa0;: c&apos;est l&apos;URL d&apos;authentification du sous-compte.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>no content type</source>
-        <translation type="unfinished">aucun type de contenu</translation>
+        <translation>pas de type de contenu</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>SAP said: {said}</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP a répondu&#xa0;: {said}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a login page. Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} a répondu à {what} par une redirection vers {location} (HTTP {status}), généralement une page de connexion. Vérifiez la &apos;url&apos; et la &apos;uri&apos; de la clé de service.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The Destination service at {host} did not accept the token for {what} (HTTP 401).{quoted} The service key may belong to another region&apos;s service; download it again from the subaccount and retry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le service Destination à {host} n&apos;a pas accepté le jeton pour {what} (HTTP 401).{quoted} La clé de service appartient peut-être au service d&apos;une autre région&#xa0;; téléchargez-la de nouveau depuis le sous-compte et réessayez.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The Destination service at {host} refused {what} (HTTP 403): this service key may not manage the subaccount&apos;s certificates.{quoted} Use a key of a Destination service instance of plan &apos;lite&apos; created in the subaccount itself.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le service Destination à {host} a refusé {what} (HTTP 403)&#xa0;: cette clé de service n&apos;a peut-être pas le droit de gérer les certificats du sous-compte.{quoted} Utilisez une clé d&apos;une instance du service Destination de plan &apos;lite&apos; créée dans le sous-compte lui-même.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The Destination service at {host} refused {what} as too large or over quota (HTTP 413).{quoted} Delete certificates the subaccount no longer needs (cockpit → Connectivity → Destination Certificates) and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le service Destination à {host} a refusé {what} comme trop volumineux ou hors quota (HTTP 413).{quoted} Supprimez les certificats dont le sous-compte n&apos;a plus besoin (cockpit → Connectivity → Destination Certificates) et réessayez.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Try again in {seconds} seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>Réessayez dans {seconds} secondes.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Try again in a few minutes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Réessayez dans quelques minutes.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The Destination service at {host} has had too many requests from this subaccount (HTTP 429).{quoted} {again}</source>
-        <translation type="unfinished"></translation>
+        <translation>Le service Destination à {host} a reçu trop de requêtes de ce sous-compte (HTTP 429).{quoted} {again}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The Destination service at {host} failed on {what} (HTTP {status}).{quoted} It is SAP&apos;s side: try again later, and check SAP&apos;s status page for the region.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le service Destination à {host} a échoué sur {what} (HTTP {status}).{quoted} Le problème est du côté de SAP&#xa0;: réessayez plus tard et consultez la page d&apos;état de SAP pour la région.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The Destination service at {host} refused {what} (HTTP {status}).{quoted}</source>
-        <translation type="unfinished"></translation>
+        <translation>Le service Destination à {host} a refusé {what} (HTTP {status}).{quoted}</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>replacing the certificate {name!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>le remplacement du certificat {name!r}</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The subaccount already has a certificate named {name!r} (HTTP 409). Run again with --replace to have SAP sign your CSR again under that name (the old certificate is replaced there), or with --refresh to import the one that is there.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le sous-compte a déjà un certificat nommé {name!r} (HTTP 409). Relancez avec --replace pour que SAP signe de nouveau votre CSR sous ce nom (l&apos;ancien certificat y est remplacé), ou avec --refresh pour importer celui qui s&apos;y trouve.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the signing request</source>
-        <translation type="unfinished"></translation>
+        <translation>la demande de signature</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The subaccount has no certificate named {name!r} (HTTP 404 from {host}). It may have been deleted in the cockpit: have SAP sign the CSR again (without --refresh).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le sous-compte n&apos;a pas de certificat nommé {name!r} (HTTP 404 de {host}). Il a peut-être été supprimé dans le cockpit&#xa0;: faites signer de nouveau le CSR par SAP (sans --refresh).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>reading the certificate {name!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>la lecture du certificat {name!r}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The Destination service&apos;s answer for {name!r} has no readable &apos;Content&apos; (base64 of the certificate chain). Check that the service key&apos;s &apos;uri&apos; is the Destination service&apos;s.</source>
-        <translation type="unfinished"></translation>
+        <translation>La réponse du service Destination pour {name!r} n&apos;a pas de &apos;Content&apos; lisible (base64 de la chaîne de certificats). Vérifiez que la &apos;uri&apos; de la clé de service est bien celle du service Destination.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the certificate {name!r} SAP issued</source>
-        <translation type="unfinished"></translation>
+        <translation>le certificat {name!r} émis par SAP</translation>
     </message>
     <message>
         <location line="+47"/>
         <source>Profile {name!r} has no certificate request for SAP to sign. Create one first: cpi-cert-wizard csr --profile {profile} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {name!r} n&apos;a pas de demande de certificat à faire signer par SAP. Créez-en d&apos;abord une&#xa0;: cpi-cert-wizard csr --profile {profile} --cn …</translation>
     </message>
     <message>
         <location line="+209"/>
         <source>Profile {name!r} does not know a Destination service key yet. Give one: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {name!r} ne connaît pas encore de clé de service Destination. Indiquez-en une&#xa0;: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the profile</source>
-        <translation type="unfinished"></translation>
+        <translation>le profil</translation>
     </message>
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+74"/>
@@ -6398,7 +6398,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location filename="../wizard/core/testcall.py" line="+258"/>
         <source>The timeout must be a positive number of seconds.</source>
-        <translation type="unfinished">Le délai d&apos;attente doit être un nombre positif de secondes.</translation>
+        <translation>Le délai d&apos;attente doit être un nombre positif de secondes.</translation>
     </message>
     <message>
         <location line="+58"/>
@@ -7053,7 +7053,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+19"/>
         <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} n&apos;est pas une liste de confiance SAP que l&apos;assistant sait lire ({problem}). Indiquez le JSON fourni dans resources/ (même forme) ou un lot PEM de certificats racine.</translation>
     </message>
     <message>
         <location line="+134"/>

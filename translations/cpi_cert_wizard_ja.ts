@@ -1112,7 +1112,7 @@
         <translation>SAP のページに記載されているが同梱リストにないルート証明書の PEM ファイルです。今後は受け入れ済みとして扱われます</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+18"/>
         <source>SAP&apos;s bundled list plus %1</source>
         <translation>同梱の SAP リストと %1</translation>
     </message>
@@ -1157,7 +1157,7 @@
         <translation>読み取れません</translation>
     </message>
     <message>
-        <location line="-259"/>
+        <location line="-258"/>
         <source>Ne&amp;w sender system</source>
         <translation>新しい送信側システム(&amp;W)</translation>
     </message>
@@ -1167,7 +1167,7 @@
         <translation>更新(&amp;E)</translation>
     </message>
     <message>
-        <location line="+241"/>
+        <location line="+240"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>プロファイルを読み込んでいます… %1/%2</translation>
     </message>
@@ -2084,7 +2084,7 @@
     <message>
         <location filename="../wizard/core/accesslog.py" line="+192"/>
         <source>{text!r} is not a time this command understands. Use an ISO date or time (2021-04-12 or 2021-04-12T10:30, UTC unless it names a zone), a log timestamp (12/Apr/2021:10:30:00 +0000) or a span back from now (30m, 2h, 7d).</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} はこのコマンドが理解できる時刻ではありません。ISO の日付または時刻 (2021-04-12 や 2021-04-12T10:30、タイムゾーンの指定がなければ UTC)、ログのタイムスタンプ (12/Apr/2021:10:30:00 +0000)、または現在からさかのぼる期間 (30m、2h、7d) を指定してください。</translation>
     </message>
     <message>
         <location line="+103"/>
@@ -2340,77 +2340,77 @@
     <message>
         <location line="+8"/>
         <source>{file}, line {line}: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file}、{line} 行目: {problem}</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>the file is UTF-16 (&apos;Unicode text&apos;). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
-        <translation type="unfinished"></translation>
+        <translation>ファイルが UTF-16 (&apos;Unicode テキスト&apos;) です。&apos;CSV UTF-8&apos; (Excel) または UTF-8 テキストとして保存してください。</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>byte {byte} is not UTF-8 (the file is probably in a Windows code page). Save it as &apos;CSV UTF-8&apos; (Excel) or as UTF-8 text.</source>
-        <translation type="unfinished"></translation>
+        <translation>バイト {byte} は UTF-8 ではありません (ファイルはおそらく Windows のコードページで保存されています)。&apos;CSV UTF-8&apos; (Excel) または UTF-8 テキストとして保存してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>contains a NUL byte: this is not a text CSV file.</source>
-        <translation type="unfinished"></translation>
+        <translation>NUL バイトが含まれています: テキストの CSV ファイルではありません。</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>an empty name</source>
-        <translation type="unfinished"></translation>
+        <translation>空の名前</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the header names column {column}, which is not one of: {known}. The first line must name the columns (profile and cn are required).</source>
-        <translation type="unfinished"></translation>
+        <translation>ヘッダーに列 {column} がありますが、次のいずれでもありません: {known}。1 行目には列名を書いてください (profile と cn は必須です)。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>the header names column {column!r} twice.</source>
-        <translation type="unfinished"></translation>
+        <translation>ヘッダーに列 {column!r} が 2 回あります。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>the header has no column {columns}; the first line must name the columns, for example: profile;cn;o;c;env;url (known: {known}).</source>
-        <translation type="unfinished"></translation>
+        <translation>ヘッダーに列 {columns} がありません。1 行目には列名を書いてください。例: profile;cn;o;c;env;url (使用できる列: {known})。</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>env {env!r} is neither neo nor cf.</source>
-        <translation type="unfinished"></translation>
+        <translation>env {env!r} は neo でも cf でもありません。</translation>
     </message>
     <message>
         <location line="+53"/>
         <source>the file is empty. The first line must name the columns: profile;cn;…</source>
-        <translation type="unfinished"></translation>
+        <translation>ファイルが空です。1 行目には列名を書いてください: profile;cn;…</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>{fields} fields but the header names {columns}: a value holds the separator {separator!r}? Put such a value in double quotes.</source>
-        <translation type="unfinished"></translation>
+        <translation>フィールドが {fields} 個ありますが、ヘッダーの列は {columns} 個です。値に区切り文字 {separator!r} が含まれていませんか? そのような値は二重引用符で囲んでください。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>profile {profile} is on line {line} already; list each system once.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile} は既に {line} 行目にあります。各システムは 1 回だけ記載してください。</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>unreadable CSV ({problem}); rows after it skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV を読み取れません ({problem})。以降の行はスキップしました。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>there is no header line naming the columns (profile;cn;…).</source>
-        <translation type="unfinished"></translation>
+        <translation>列名を書いたヘッダー行がありません (profile;cn;…)。</translation>
     </message>
     <message>
         <location filename="../wizard/core/batch.py" line="+196"/>
         <source>--out {out} is a file; give a folder for the requests.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {out} はファイルです。要求の保存先にはフォルダーを指定してください。</translation>
     </message>
     <message>
         <location line="+138"/>
@@ -2420,23 +2420,23 @@
     <message>
         <location line="+96"/>
         <source>none yet</source>
-        <translation type="unfinished">まだありません</translation>
+        <translation>まだありません</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>No profile matches {pattern!r} (profiles: {known}). Patterns use * and ?, for example --profiles &apos;ERP-*&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{pattern!r} に一致するプロファイルはありません (プロファイル: {known})。パターンには * と ? を使います。例: --profiles &apos;ERP-*&apos;。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>There are no profiles in {folder} yet. Start with: cpi-cert-wizard batch csr --from systems.csv</source>
-        <translation type="unfinished"></translation>
+        <translation>{folder} にはまだプロファイルがありません。次のコマンドから始めてください: cpi-cert-wizard batch csr --from systems.csv</translation>
     </message>
     <message>
         <location line="+82"/>
         <location line="+89"/>
         <source>--out {out} is a file; give a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {out} はファイルです。フォルダーを指定してください。</translation>
     </message>
     <message>
         <location line="-74"/>
@@ -2446,7 +2446,7 @@
     <message>
         <location line="+158"/>
         <source>--concurrency must be between 1 and {most}, not {given}.</source>
-        <translation type="unfinished"></translation>
+        <translation>--concurrency は 1 から {most} の間で指定してください ({given} ではなく)。</translation>
     </message>
 </context>
 <context>
@@ -3134,7 +3134,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
     <message>
         <location line="+10"/>
         <source>{file} has no &apos;certificate&apos; and &apos;key&apos; fields: it is not a service key of key-type &apos;certificate&apos; (a client-secret key has &apos;clientsecret&apos; instead). Create the key with {parameters} or use the External Certificate path.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} には &apos;certificate&apos; と &apos;key&apos; のフィールドがありません: key-type &apos;certificate&apos; のサービスキーではありません (クライアントシークレットのキーには代わりに &apos;clientsecret&apos; があります)。{parameters} でキーを作成するか、外部証明書の方法を使ってください。</translation>
     </message>
     <message>
         <location line="+17"/>
@@ -4531,7 +4531,7 @@ Certificate SHA-256: {sha256}</source>
     <message>
         <location line="+100"/>
         <source>--out {out} is a file; give a folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>--out {out} はファイルです。フォルダーを指定してください。</translation>
     </message>
     <message>
         <location filename="../wizard/commands/mapping.py" line="+54"/>
@@ -5063,17 +5063,17 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/profiles.py" line="+194"/>
         <source>{file} was written by a newer cpi-cert-wizard (schema {version}); update the program to open it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} は新しいバージョンの cpi-cert-wizard で書かれています (スキーマ {version})。開くにはプログラムを更新してください。</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>{file} is not a valid profile ({problem}). {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} は有効なプロファイルではありません ({problem})。{hint}</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>{file} names profile {name!r} but lives in folder {folder!r}; rename the folder back.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} はプロファイル {name!r} を示していますが、フォルダー {folder!r} にあります。フォルダー名を元に戻してください。</translation>
     </message>
     <message>
         <location line="+74"/>
@@ -5113,7 +5113,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+53"/>
         <source>A profile named {name!r} exists already; pick another name.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name!r} という名前のプロファイルは既にあります。別の名前を選んでください。</translation>
     </message>
     <message>
         <location line="+26"/>
@@ -5153,7 +5153,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+47"/>
         <source>There is no profile named {name!r}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name!r} という名前のプロファイルはありません。</translation>
     </message>
 </context>
 <context>
@@ -5589,62 +5589,62 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+22"/>
         <source>{text!r} is not a validity the wizard understands. Give a number with d, m or y (90d, 6m, 1y) or words (90 days, 6 months, 1 year); SAP signs for 1 day to 1 year.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text!r} はウィザードが理解できる有効期間ではありません。d、m、y を付けた数値 (90d、6m、1y) または語 (90 days、6 months、1 year) で指定してください。SAP が署名する期間は 1 日から 1 年です。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>A validity of {validity} is outside what SAP signs: 1 day to 1 year (at most 365 days, 12 months or 1 year).</source>
-        <translation type="unfinished"></translation>
+        <translation>有効期間 {validity} は SAP が署名する範囲外です: 1 日から 1 年 (最大 365 日、12 か月、または 1 年) です。</translation>
     </message>
     <message>
         <location line="+54"/>
         <source>The {name!r} of {source} is {value!r}, not an https URL. Copy the service key again as the BTP cockpit shows it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} の {name!r} は {value!r} で、https の URL ではありません。BTP コックピットに表示されるとおりにサービスキーをもう一度コピーしてください。</translation>
     </message>
     <message>
         <location line="+25"/>
         <source>{source} is not a service key in JSON ({problem}). In the BTP cockpit open the Destination service instance → Service Keys → the key → Download, or save the output of &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} は JSON のサービスキーではありません ({problem})。BTP コックピットで Destination サービスのインスタンス → Service Keys → キー → Download を開くか、&apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos; の出力を保存してください。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>It looks like a Process Integration Runtime key (certificate and key), which the sender uses to call the tenant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Process Integration Runtime のキー (証明書とキー) のようです。これは送信側がテナントを呼び出すためのものです。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>{source} has no &apos;clientid&apos;, so it is not a Destination service key.{hint} Create an instance of the Destination service (plan lite) in a Cloud Foundry or &apos;Other Environment&apos; subaccount and a service key for it, then give that key.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} には &apos;clientid&apos; がないため、Destination サービスのサービスキーではありません。{hint} Cloud Foundry または &apos;Other Environment&apos; のサブアカウントに Destination サービス (プラン lite) のインスタンスとそのサービスキーを作成し、そのキーを指定してください。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>{source} is a service key with credential type &apos;x509&apos; (certificate and key instead of a client secret); the wizard needs a key with a client secret. Create the service key again with the parameters {parameters}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} は資格情報タイプ &apos;x509&apos; (クライアントシークレットではなく証明書とキー) のサービスキーです。ウィザードにはクライアントシークレットのあるキーが必要です。パラメーター {parameters} を付けてサービスキーを作成し直してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{source} has no &apos;clientsecret&apos;. Copy the whole service key of the Destination service instance.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} には &apos;clientsecret&apos; がありません。Destination サービスのインスタンスのサービスキーを全部コピーしてください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>&apos;url&apos; (the subaccount&apos;s token base URL)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;url&apos; (サブアカウントのトークンのベース URL)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&apos;uri&apos; (the Destination service&apos;s base URL)</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;uri&apos; (Destination サービスのベース URL)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>{first} and no {second}</source>
-        <translation type="unfinished"></translation>
+        <translation>{first} と {second}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>{source} has no {fields}: it is not a Destination service key. Create a service key of the Destination service (plan lite) and give that file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} には {fields} がありません: Destination サービスのサービスキーではありません。Destination サービス (プラン lite) のサービスキーを作成し、そのファイルを指定してください。</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -5664,132 +5664,132 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+54"/>
         <source>the client secret kept in the keyring for this profile (or in {env})</source>
-        <translation type="unfinished"></translation>
+        <translation>このプロファイル用にキーリングに保存されたクライアントシークレット (または {env} の値)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>the client secret in {source}</source>
-        <translation type="unfinished"></translation>
+        <translation>{source} のクライアントシークレット</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The token endpoint {host} refused client {client!r} (HTTP {status}): {where} is wrong or expired, or the service key was deleted. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
-        <translation type="unfinished"></translation>
+        <translation>トークンエンドポイント {host} がクライアント {client!r} を拒否しました (HTTP {status}): {where} が誤っているか期限切れ、またはサービスキーが削除されています。Destination サービスのインスタンスに新しいサービスキーを作成し、--destination-key NEW-KEY.json を付けて再実行してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the token request</source>
-        <translation type="unfinished">トークン要求</translation>
+        <translation>トークン要求</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>{host} answered the token request without an access_token (HTTP {status}, {content_type}). Check the service key&apos;s &apos;url&apos;: it is the subaccount&apos;s authentication URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} はトークン要求に access_token なしで応答しました (HTTP {status}、{content_type})。サービスキーの &apos;url&apos; を確認してください: サブアカウントの認証 URL です。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>no content type</source>
-        <translation type="unfinished"></translation>
+        <translation>Content-Type なし</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>SAP said: {said}</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP の応答: {said}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{host} answered {what} with a redirect to {location} (HTTP {status}), usually a login page. Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} は {what} にリダイレクト ({location} へ、HTTP {status}) で応答しました。通常はログインページです。サービスキーの &apos;url&apos; と &apos;uri&apos; を確認してください。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>The Destination service at {host} did not accept the token for {what} (HTTP 401).{quoted} The service key may belong to another region&apos;s service; download it again from the subaccount and retry.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} の Destination サービスは {what} のトークンを受け付けませんでした (HTTP 401)。{quoted} サービスキーが別のリージョンのサービスのものかもしれません。サブアカウントからもう一度ダウンロードして再試行してください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The Destination service at {host} refused {what} (HTTP 403): this service key may not manage the subaccount&apos;s certificates.{quoted} Use a key of a Destination service instance of plan &apos;lite&apos; created in the subaccount itself.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} の Destination サービスは {what} を拒否しました (HTTP 403): このサービスキーにはサブアカウントの証明書を管理する権限がないかもしれません。{quoted} サブアカウント自体で作成したプラン &apos;lite&apos; の Destination サービスのインスタンスのキーを使ってください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The Destination service at {host} refused {what} as too large or over quota (HTTP 413).{quoted} Delete certificates the subaccount no longer needs (cockpit → Connectivity → Destination Certificates) and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} の Destination サービスは {what} を大きすぎるかクォータ超過として拒否しました (HTTP 413)。{quoted} サブアカウントで不要になった証明書を削除して (コックピット → Connectivity → Destination Certificates)、再試行してください。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Try again in {seconds} seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>{seconds} 秒後に再試行してください。</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Try again in a few minutes.</source>
-        <translation type="unfinished"></translation>
+        <translation>数分後に再試行してください。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The Destination service at {host} has had too many requests from this subaccount (HTTP 429).{quoted} {again}</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} の Destination サービスはこのサブアカウントからの要求が多すぎます (HTTP 429)。{quoted} {again}</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The Destination service at {host} failed on {what} (HTTP {status}).{quoted} It is SAP&apos;s side: try again later, and check SAP&apos;s status page for the region.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} の Destination サービスは {what} で失敗しました (HTTP {status})。{quoted} SAP 側の問題です。後で再試行し、リージョンの SAP ステータスページを確認してください。</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The Destination service at {host} refused {what} (HTTP {status}).{quoted}</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} の Destination サービスは {what} を拒否しました (HTTP {status})。{quoted}</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>replacing the certificate {name!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書 {name!r} の置き換え</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The subaccount already has a certificate named {name!r} (HTTP 409). Run again with --replace to have SAP sign your CSR again under that name (the old certificate is replaced there), or with --refresh to import the one that is there.</source>
-        <translation type="unfinished"></translation>
+        <translation>サブアカウントには既に {name!r} という名前の証明書があります (HTTP 409)。その名前で SAP に CSR を署名し直させるには --replace を付けて再実行してください (そこにある古い証明書は置き換えられます)。既存の証明書をインポートするには --refresh を付けてください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the signing request</source>
-        <translation type="unfinished"></translation>
+        <translation>署名要求</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>The subaccount has no certificate named {name!r} (HTTP 404 from {host}). It may have been deleted in the cockpit: have SAP sign the CSR again (without --refresh).</source>
-        <translation type="unfinished"></translation>
+        <translation>サブアカウントには {name!r} という名前の証明書がありません ({host} から HTTP 404)。コックピットで削除された可能性があります: SAP に CSR を署名し直させてください (--refresh なしで)。</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>reading the certificate {name!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書 {name!r} の読み取り</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The Destination service&apos;s answer for {name!r} has no readable &apos;Content&apos; (base64 of the certificate chain). Check that the service key&apos;s &apos;uri&apos; is the Destination service&apos;s.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name!r} に対する Destination サービスの応答に読み取れる &apos;Content&apos; (証明書チェーンの base64) がありません。サービスキーの &apos;uri&apos; が Destination サービスのものか確認してください。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the certificate {name!r} SAP issued</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP が発行した証明書 {name!r}</translation>
     </message>
     <message>
         <location line="+47"/>
         <source>Profile {name!r} has no certificate request for SAP to sign. Create one first: cpi-cert-wizard csr --profile {profile} --cn …</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r} には SAP に署名させる証明書要求がありません。まず作成してください: cpi-cert-wizard csr --profile {profile} --cn …</translation>
     </message>
     <message>
         <location line="+209"/>
         <source>Profile {name!r} does not know a Destination service key yet. Give one: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {name!r} はまだ Destination サービスのサービスキーを知りません。指定してください: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>the profile</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル</translation>
     </message>
     <message>
         <location filename="../wizard/commands/sap_sign.py" line="+74"/>
@@ -6393,7 +6393,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location filename="../wizard/core/testcall.py" line="+258"/>
         <source>The timeout must be a positive number of seconds.</source>
-        <translation type="unfinished">タイムアウトには正の秒数を指定してください。</translation>
+        <translation>タイムアウトは正の秒数で指定してください。</translation>
     </message>
     <message>
         <location line="+58"/>
@@ -7048,7 +7048,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+19"/>
         <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} はウィザードが読み取れる SAP の信頼リストではありません ({problem})。resources/ に同梱の JSON (同じ形式) またはルート証明書の PEM バンドルを指定してください。</translation>
     </message>
     <message>
         <location line="+134"/>
