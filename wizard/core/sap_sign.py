@@ -190,7 +190,7 @@ def parse_destination_key(data: bytes, *, source: str) -> DestinationKey:
     start = text.find("{")
     try:
         if start < 0:
-            raise ValueError("no JSON object")
+            raise ValueError(translate("sap_sign", "no JSON object"))
         # `cf service-key` prints "Getting key … as …" before the JSON
         end = text.rfind("}") + 1
         document = jsontext.loads(text[start:end] if end > start else text[start:])
