@@ -5608,7 +5608,12 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Der Wert {name!r} von {source} ist {value!r}, keine https-URL. Kopieren Sie den Serviceschlüssel erneut so, wie ihn das BTP-Cockpit anzeigt.</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+18"/>
+        <source>no JSON object</source>
+        <translation>kein JSON-Objekt</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>{source} is not a service key in JSON ({problem}). In the BTP cockpit open the Destination service instance → Service Keys → the key → Download, or save the output of &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</source>
         <translation>{source} ist kein Serviceschlüssel in JSON ({problem}). Öffnen Sie im BTP-Cockpit die Instanz des Destination-Service → Service Keys → den Schlüssel → Download, oder speichern Sie die Ausgabe von &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</translation>
     </message>

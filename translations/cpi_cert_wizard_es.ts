@@ -5607,7 +5607,12 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>El {name!r} de {source} es {value!r}, no una URL https. Copie de nuevo la clave de servicio tal como la muestra el cockpit de BTP.</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+18"/>
+        <source>no JSON object</source>
+        <translation>ningún objeto JSON</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>{source} is not a service key in JSON ({problem}). In the BTP cockpit open the Destination service instance → Service Keys → the key → Download, or save the output of &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</source>
         <translation>{source} no es una clave de servicio en JSON ({problem}). En el cockpit de BTP abra la instancia del servicio Destination → Service Keys → la clave → Download, o guarde la salida de &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</translation>
     </message>

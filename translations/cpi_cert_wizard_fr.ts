@@ -5607,7 +5607,12 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Le {name!r} de {source} vaut {value!r}, ce n&apos;est pas une URL https. Copiez de nouveau la clé de service telle que le cockpit BTP l&apos;affiche.</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+18"/>
+        <source>no JSON object</source>
+        <translation>aucun objet JSON</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>{source} is not a service key in JSON ({problem}). In the BTP cockpit open the Destination service instance → Service Keys → the key → Download, or save the output of &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</source>
         <translation>{source} n&apos;est pas une clé de service en JSON ({problem}). Dans le cockpit BTP, ouvrez l&apos;instance du service Destination → Service Keys → la clé → Download, ou enregistrez la sortie de &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</translation>
     </message>

@@ -5602,7 +5602,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{source} の {name!r} は {value!r} で、https の URL ではありません。BTP コックピットに表示されるとおりにサービスキーをもう一度コピーしてください。</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+18"/>
+        <source>no JSON object</source>
+        <translation>JSON オブジェクトがありません</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>{source} is not a service key in JSON ({problem}). In the BTP cockpit open the Destination service instance → Service Keys → the key → Download, or save the output of &apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos;.</source>
         <translation>{source} は JSON のサービスキーではありません ({problem})。BTP コックピットで Destination サービスのインスタンス → Service Keys → キー → Download を開くか、&apos;cf service-key &lt;instance&gt; &lt;key&gt;&apos; の出力を保存してください。</translation>
     </message>
