@@ -4198,7 +4198,7 @@ Zertifikat SHA-256: {sha256}</translation>
 <context>
     <name>mapping</name>
     <message>
-        <location filename="../wizard/core/mapping.py" line="+62"/>
+        <location filename="../wizard/core/mapping.py" line="+63"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</source>
         <translation>Profil {profile!r} hat noch kein Zertifikat (Status {state}). Importieren Sie zuerst die Antwort der CA: cpi-cert-wizard import-reply --profile {profile} DATEI [DATEI ...]</translation>
     </message>
@@ -4254,6 +4254,11 @@ Zertifikat SHA-256: {sha256}</translation>
     </message>
     <message>
         <location line="+4"/>
+        <source>The user name {user!r} contains a space; the tenant takes a user name without spaces (for example ERP_PRD_SENDER). Use &apos;_&apos; or &apos;-&apos; instead.</source>
+        <translation>Der Benutzername {user!r} enthält ein Leerzeichen; der Tenant nimmt Benutzernamen ohne Leerzeichen an (zum Beispiel ERP_PRD_SENDER). Verwenden Sie stattdessen &apos;_&apos; oder &apos;-&apos;.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>{role!r} is not a valid role name: SAP allows only letters, digits, &apos;_&apos; and &apos;.&apos; (for example ESBMessaging.send); remove {bad}.</source>
         <translation>{role!r} ist kein gültiger Rollenname: SAP erlaubt nur Buchstaben, Ziffern, &apos;_&apos; und &apos;.&apos; (zum Beispiel ESBMessaging.send); entfernen Sie {bad}.</translation>
     </message>
@@ -4510,7 +4515,7 @@ Zertifikat SHA-256: {sha256}</translation>
         <translation>Profil {profile!r} hält nicht fest, ob der Tenant auf Neo oder Cloud Foundry läuft: Wählen Sie die Umgebung im ersten Schritt.</translation>
     </message>
     <message>
-        <location line="+211"/>
+        <location line="+224"/>
         <source>nothing (the name is empty)</source>
         <translation>nichts (der Name ist leer)</translation>
     </message>

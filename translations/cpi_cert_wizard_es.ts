@@ -4197,7 +4197,7 @@ Certificado SHA-256: {sha256}</translation>
 <context>
     <name>mapping</name>
     <message>
-        <location filename="../wizard/core/mapping.py" line="+62"/>
+        <location filename="../wizard/core/mapping.py" line="+63"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</source>
         <translation>El perfil {profile!r} aún no tiene certificado (estado {state}). Importe primero la respuesta de la CA: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</translation>
     </message>
@@ -4253,6 +4253,11 @@ Certificado SHA-256: {sha256}</translation>
     </message>
     <message>
         <location line="+4"/>
+        <source>The user name {user!r} contains a space; the tenant takes a user name without spaces (for example ERP_PRD_SENDER). Use &apos;_&apos; or &apos;-&apos; instead.</source>
+        <translation>El nombre de usuario {user!r} contiene un espacio; el tenant acepta nombres de usuario sin espacios (por ejemplo, ERP_PRD_SENDER). Use &apos;_&apos; o &apos;-&apos; en su lugar.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>{role!r} is not a valid role name: SAP allows only letters, digits, &apos;_&apos; and &apos;.&apos; (for example ESBMessaging.send); remove {bad}.</source>
         <translation>{role!r} no es un nombre de rol válido: SAP solo admite letras, dígitos, &apos;_&apos; y &apos;.&apos; (por ejemplo, ESBMessaging.send); elimine {bad}.</translation>
     </message>
@@ -4509,7 +4514,7 @@ Certificado SHA-256: {sha256}</translation>
         <translation>El perfil {profile!r} no indica si el tenant funciona en Neo o en Cloud Foundry: elija el entorno en el primer paso.</translation>
     </message>
     <message>
-        <location line="+211"/>
+        <location line="+224"/>
         <source>nothing (the name is empty)</source>
         <translation>nada (el nombre está vacío)</translation>
     </message>

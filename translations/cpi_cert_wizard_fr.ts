@@ -4197,7 +4197,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
 <context>
     <name>mapping</name>
     <message>
-        <location filename="../wizard/core/mapping.py" line="+62"/>
+        <location filename="../wizard/core/mapping.py" line="+63"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</source>
         <translation>Le profil {profile!r} n&apos;a pas encore de certificat (état {state}). Importez d&apos;abord la réponse de l&apos;AC&#xa0;: cpi-cert-wizard import-reply --profile {profile} FICHIER [FICHIER ...]</translation>
     </message>
@@ -4253,6 +4253,11 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
     </message>
     <message>
         <location line="+4"/>
+        <source>The user name {user!r} contains a space; the tenant takes a user name without spaces (for example ERP_PRD_SENDER). Use &apos;_&apos; or &apos;-&apos; instead.</source>
+        <translation>Le nom d&apos;utilisateur {user!r} contient une espace&#xa0;; le tenant accepte un nom d&apos;utilisateur sans espace (par exemple ERP_PRD_SENDER). Utilisez plutôt &apos;_&apos; ou &apos;-&apos;.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>{role!r} is not a valid role name: SAP allows only letters, digits, &apos;_&apos; and &apos;.&apos; (for example ESBMessaging.send); remove {bad}.</source>
         <translation>{role!r} n&apos;est pas un nom de rôle valide&#xa0;: SAP n&apos;autorise que les lettres, les chiffres, «&#xa0;_&#xa0;» et «&#xa0;.&#xa0;» (par exemple ESBMessaging.send)&#xa0;; à retirer&#xa0;: {bad}.</translation>
     </message>
@@ -4509,7 +4514,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>Le profil {profile!r} n&apos;indique pas si le tenant fonctionne sur Neo ou Cloud Foundry&#xa0;: choisissez l&apos;environnement à la première étape.</translation>
     </message>
     <message>
-        <location line="+211"/>
+        <location line="+224"/>
         <source>nothing (the name is empty)</source>
         <translation>rien (le nom est vide)</translation>
     </message>

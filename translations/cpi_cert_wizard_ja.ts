@@ -4192,7 +4192,7 @@ Certificate SHA-256: {sha256}</source>
 <context>
     <name>mapping</name>
     <message>
-        <location filename="../wizard/core/mapping.py" line="+62"/>
+        <location filename="../wizard/core/mapping.py" line="+63"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</source>
         <translation>プロファイル {profile!r} にはまだ証明書がありません (状態 {state})。先に CA の応答をインポートしてください: cpi-cert-wizard import-reply --profile {profile} FILE [FILE ...]</translation>
     </message>
@@ -4248,6 +4248,11 @@ Certificate SHA-256: {sha256}</source>
     </message>
     <message>
         <location line="+4"/>
+        <source>The user name {user!r} contains a space; the tenant takes a user name without spaces (for example ERP_PRD_SENDER). Use &apos;_&apos; or &apos;-&apos; instead.</source>
+        <translation>ユーザー名 {user!r} に空白が含まれています。テナントは空白のないユーザー名を受け付けます (例: ERP_PRD_SENDER)。代わりに &apos;_&apos; または &apos;-&apos; を使用してください。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>{role!r} is not a valid role name: SAP allows only letters, digits, &apos;_&apos; and &apos;.&apos; (for example ESBMessaging.send); remove {bad}.</source>
         <translation>{role!r} は有効なロール名ではありません。SAP で使用できるのは英字、数字、&apos;_&apos;、&apos;.&apos; のみです (例: ESBMessaging.send)。{bad} を削除してください。</translation>
     </message>
@@ -4504,7 +4509,7 @@ Certificate SHA-256: {sha256}</source>
         <translation>プロファイル {profile!r} には、テナントが Neo と Cloud Foundry のどちらで動いているかが記録されていません。最初のステップで環境を選んでください。</translation>
     </message>
     <message>
-        <location line="+211"/>
+        <location line="+224"/>
         <source>nothing (the name is empty)</source>
         <translation>なし (名前が空です)</translation>
     </message>

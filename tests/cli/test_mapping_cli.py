@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from tests import pki
 from tests.tenant_double import RunningTenant, TenantState, neo_tenant
 from wizard.cli import Context
+from wizard.core.errors import WizardError
 from wizard.core.mapping import colon_hex
 from wizard.core.profiles import Artefact, ProfileStore, State
 from wizard.core.secrets import SERVICE
@@ -220,6 +221,40 @@ def test_expired_certificate_is_refused(cli, home, ca, tmp_path):
 def test_bad_user_names_and_roles_are_refused(cli, home, ca, tmp_path, args, expect):
     _leaf, store = certified(home, ca, environment="neo")
     assert_refused(cli, store, tmp_path / "out", *args, expect=expect)
+
+
+@pytest.fixture(scope="module")
+def sandbox_tenant(tmp_path_factory):
+    from wizard.sandbox import Sandbox
+
+    return Sandbox(tmp_path_factory.mktemp("mapping-users") / "sandbox")
+
+
+@pytest.mark.parametrize(
+    ("user", "accepted"),
+    [
+        ("ERP PRD", False),  # a space inside: the sandbox tenant refused it, mapping wrote it
+        ("ERP\u00a0PRD", False),  # a no-break space
+        ("ERP\u2028PRD", False),  # a line separator
+        ("ERP\x85PRD", False),  # a C1 control character
+        ("sender@erp.example(PRD)", True),
+        ("E" * 150, True),
+    ],
+)
+def test_mapping_and_the_sandbox_tenant_accept_the_same_user_names(
+    cli, home, ca, tmp_path, sandbox_tenant, user, accepted
+):
+    _leaf, store = certified(home, ca, environment="neo")
+    if accepted:
+        result = cli("mapping", "--profile", "ERP", "--out", tmp_path / "out", "--user", user)
+        assert result.code == 0, result.err
+        assert sandbox_tenant.grant(user, "ESBMessaging.send") == ("ESBMessaging.send",)
+        return
+    assert_refused(cli, store, tmp_path / "out", "--user", user, expect="The user name")
+    with pytest.raises(WizardError) as refused:
+        sandbox_tenant.grant(user, "ESBMessaging.send")
+    assert refused.value.code == "sandbox.user"
+    assert refused.value.message in cli("mapping", "--profile", "ERP", "--user", user).err
 
 
 def test_cf_flags_on_neo_and_publish_on_cf_are_refused(cli, home, ca, tmp_path):

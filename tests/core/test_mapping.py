@@ -237,6 +237,9 @@ def test_cf_validity_below_one_day_is_refused(profile, chain):
         ("ERP ", "leading or trailing spaces"),
         ("E" * 151, "151 characters long; the tenant allows at most 150"),
         ("ERP\nX", "control character"),
+        ("ERP\u2028X", "control character"),
+        ("ERP PRD", "contains a space"),
+        ("ERP\u3000PRD", "contains a space"),
     ],
 )
 def test_bad_user_names_are_refused_with_the_reason(user, expected):
@@ -248,7 +251,8 @@ def test_bad_user_names_are_refused_with_the_reason(user, expected):
 
 def test_a_user_name_of_150_characters_and_any_other_character_is_accepted():
     assert validate_user("E" * 150) == "E" * 150
-    assert validate_user("sender@erp.example (PRD)") == "sender@erp.example (PRD)"
+    assert validate_user("sender@erp.example(PRD)") == "sender@erp.example(PRD)"
+    assert validate_user("Müller-ERP_送信") == "Müller-ERP_送信"
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ import base64
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -124,6 +125,13 @@ TEXT: dict[str, str] = {
     ),
     "user_control": QT_TRANSLATE_NOOP(
         "mapping", "The user name {user!r} contains a control character; remove it."
+    ),
+    "user_space_inside": (
+        QT_TRANSLATE_NOOP(
+            "mapping",
+            "The user name {user!r} contains a space; the tenant takes a user name without "
+            "spaces (for example ERP_PRD_SENDER). Use '_' or '-' instead.",
+        )
     ),
     "role_invalid": (
         QT_TRANSLATE_NOOP(
@@ -640,7 +648,9 @@ def parse_environment(value: str | None, profile: Profile) -> Environment:
 
 
 def validate_user(user: str) -> str:
-    if not user or not user.strip():
+    """The one rule for a user name, used by `mapping`, the wizard, the systems CSV and the
+    sandbox tenant: 1 to 150 characters, no space, no control character."""
+    if not isinstance(user, str) or not user or not user.strip():
         raise WizardError("mapping.user", text("user_empty"))
     if user != user.strip():
         raise WizardError("mapping.user", text("user_spaces", user=user))
@@ -648,9 +658,20 @@ def validate_user(user: str) -> str:
         raise WizardError(
             "mapping.user", text("user_too_long", length=len(user), limit=MAX_USER_LENGTH)
         )
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in user):
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in user):
         raise WizardError("mapping.user", text("user_control", user=user))
+    if any(ch.isspace() or unicodedata.category(ch) == "Zs" for ch in user):
+        raise WizardError("mapping.user", text("user_space_inside", user=user))
     return user
+
+
+def is_user_name(user: object) -> bool:
+    """True when `validate_user` accepts `user`."""
+    try:
+        validate_user(user)  # type: ignore[arg-type]
+    except WizardError:
+        return False
+    return True
 
 
 def is_role_name(role: object) -> bool:

@@ -21,7 +21,11 @@ from cryptography.hazmat.primitives import serialization
 from wizard.core import certs, jsontext
 from wizard.core.certs import fingerprint
 from wizard.core.errors import WizardError
-from wizard.core.mapping import DEFAULT_ROLE, is_role_name  # the tenant's own role rule
+from wizard.core.mapping import (  # the tenant's own role and user rules
+    DEFAULT_ROLE,
+    is_role_name,
+    validate_user,
+)
 from wizard.core.storage import atomic_write, read_input_file
 
 SCHEMA_VERSION = 1
@@ -29,7 +33,6 @@ DEFAULT_NODE = "sandbox0"
 DEFAULT_MAX_BYTES = 40 * 1024 * 1024  # the HTTPS sender adapter's default maximum body size
 EXAMPLE_ENDPOINT = "/http/demo"
 
-_USER = re.compile(r"^[^\s\x00-\x1f\x7f]{1,150}$")
 _PATH = re.compile(r"^/(http|cxf)/[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$")
 
 
@@ -221,13 +224,12 @@ class StateFile:
 
 
 def check_user(user: str) -> str:
-    if not isinstance(user, str) or not _USER.match(user):
-        raise WizardError(
-            "sandbox.user",
-            f"{user!r} is not a usable user name: 1 to 150 characters without spaces "
-            "(for example ERP_PRD_SENDER).",
-        )
-    return user
+    """The tenant's user-name rule is core's (wizard.core.mapping.validate_user), so `mapping`
+    never prepares a user the sandbox refuses."""
+    try:
+        return validate_user(user)
+    except WizardError as exc:
+        raise WizardError("sandbox.user", exc.message) from None
 
 
 def check_role(role: str) -> str:
