@@ -244,6 +244,8 @@ class StartPage(Page):
         self.language_note = QLabel(self)
         self.language_note.setWordWrap(True)
         self.language_note.hide()
+        # the settings sit at the bottom; this only takes space while the list is hidden (stretch 0)
+        self.body.addStretch(0)
         row = QHBoxLayout()
         row.addWidget(self.language_label)
         row.addWidget(self.language)
