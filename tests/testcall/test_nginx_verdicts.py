@@ -413,3 +413,19 @@ def test_custom_domain_profile_judges_the_root_against_the_domain_cas_not_sap_li
     assert "custom domain cpi.example.com" in root.detail
     assert "custom domain's trusted CAs" in result.accepted_roots
     assert result.verdict is Verdict.NOT_MAPPED  # the chain passes: inferred, not dropped
+
+
+def test_expired_certificate_is_said_once_in_german_too(make_profile, profile_for):
+    # The "chain valid" pre-check leaves out what "valid now" already said, in any language.
+    from wizard.language import install_for_command_line
+
+    assert install_for_command_line("de") == "de"
+    try:
+        result = call(make_profile, profile_for("frank"))
+    finally:
+        install_for_command_line("en")
+    names = [c.name for c in result.prechecks if not c.passed]
+    assert "valid now" in names
+    assert "chain valid" not in names  # before: the expiry again, because "expired on" is English
+    valid = next(c for c in result.prechecks if c.name == "valid now")
+    assert "gültig" in valid.detail  # German words, not the English template

@@ -187,7 +187,19 @@ def run_prechecks(
             )
         )
     refused = [f for f in report.errors if f.code in _REFUSED_BY_VERIFIER]
-    expired_texts = ("expired on", "not valid before")
+    # the validity findings were said above ("valid now"); matched in the user's language
+    expired_texts = {
+        text
+        for c in expired
+        for text in (
+            translate("lints", "expired on {date}").format(
+                date=f"{c.not_valid_after_utc:%Y-%m-%d}"
+            ),
+            translate("lints", "not valid before {date}").format(
+                date=f"{c.not_valid_before_utc:%Y-%m-%d}"
+            ),
+        )
+    }
     refused = [f for f in refused if not any(t in f.message for t in expired_texts)]
     if refused:
         checks.append(PreCheck("chain valid", False, " ".join(f.message for f in refused)))
