@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from wizard.core import tlsprobe, trust
 from wizard.core.chain import ChainLink, check_server_chain, fingerprint
 from wizard.core.errors import WizardError
-from wizard.core.i18n import translate
+from wizard.core.i18n import Face, current_face, for_face, translate
 from wizard.core.profiles import Artefact, ProfileStore, validate_profile_name
 from wizard.core.storage import write_file_set
 from wizard.core.tlsprobe import DEFAULT_TIMEOUT, ProbeResult, Target
@@ -190,17 +190,28 @@ class FetchRootReport:
         if entry is None:
             top = self.chain[-1]
             return [
-                translate(
-                    "fetch_root",
-                    "Root: not found, so nothing was saved. The chain stops at '{subject}', "
-                    "issued by '{issuer}': get that CA's root certificate (from the CA's "
-                    "website, or SAP's Connectivity Test) and pass it with --ca-file.",
+                for_face(
+                    translate(
+                        "fetch_root",
+                        "Root: not found, so nothing was saved. The chain stops at '{subject}', "
+                        "issued by '{issuer}': get that CA's root certificate (from the CA's "
+                        "website, or SAP's Connectivity Test) and pass it with --ca-file.",
+                    ),
+                    translate(
+                        "fetch_root",
+                        "Root: not found, so nothing was saved. The chain stops at '{subject}', "
+                        "issued by '{issuer}': get that CA's root certificate (from the CA's "
+                        "website, or SAP's Connectivity Test) and tick Skip on this step.",
+                    ),
                 ).format(subject=top.subject, issuer=top.issuer)
             ]
         if entry.sent_by_server:
             origin = translate("fetch_root", "sent by server")
         else:
-            origin = translate("fetch_root", "resolved from {source}").format(source=entry.source)
+            source = entry.source
+            if current_face() is Face.GUI:  # the window names the file, not the flag
+                source = source.removeprefix("--ca-file ")
+            origin = translate("fetch_root", "resolved from {source}").format(source=source)
         lines = [
             translate("fetch_root", "Root: {subject} (SHA-256 {sha256}), {origin}.").format(
                 subject=entry.subject, sha256=entry.sha256, origin=origin
