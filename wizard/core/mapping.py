@@ -465,6 +465,38 @@ TEXT_GUI: dict[str, str] = {
         "Profile {profile!r} does not record whether the tenant runs on Neo or Cloud Foundry: "
         "choose the environment on the first step.",
     ),
+    "no_certificate": QT_TRANSLATE_NOOP(
+        "mapping",
+        "Profile {profile!r} has no certificate yet (state {state}). Import the CA's reply first "
+        "on the step 'Signed certificate'.",
+    ),
+    "chain_missing": QT_TRANSLATE_NOOP(
+        "mapping",
+        "Profile {profile!r} is marked {state} but its certificate file {file} is missing. "
+        "Import the CA's reply again on the step 'Signed certificate'.",
+    ),
+    "chain_unreadable": QT_TRANSLATE_NOOP(
+        "mapping",
+        "{file} of profile {profile!r} holds no readable PEM certificate ({reason}). "
+        "Import the CA's reply again on the step 'Signed certificate'.",
+    ),
+    "leaf_mismatch": QT_TRANSLATE_NOOP(
+        "mapping",
+        "{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile "
+        "records {recorded}. Import the CA's reply again on the step 'Signed certificate' so "
+        "both agree.",
+    ),
+    "expired": QT_TRANSLATE_NOOP(
+        "mapping",
+        "The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses "
+        "it. Renew it first: make a new key and request on the step 'Key and certificate "
+        "request', have the CA sign it, then import the reply.",
+    ),
+    "user_empty": QT_TRANSLATE_NOOP(
+        "mapping",
+        "The user name is empty; give the user the certificate maps to (any name, up to 150 "
+        "characters).",
+    ),
 }
 
 

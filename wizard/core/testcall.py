@@ -353,10 +353,17 @@ def _target_url(url: str | None, profile: Profile) -> str:
     if not url:
         raise WizardError(
             "testcall.no_url",
-            translate(
-                "testcall",
-                "Profile {profile!r} has no tenant URL; give the endpoint with --url "
-                "(for example https://<runtime host>/http/<address>).",
+            for_face(
+                translate(
+                    "testcall",
+                    "Profile {profile!r} has no tenant URL; give the endpoint with --url "
+                    "(for example https://<runtime host>/http/<address>).",
+                ),
+                translate(
+                    "testcall",
+                    "Profile {profile!r} has no tenant URL; give the endpoint on the first step "
+                    "(for example https://<runtime host>/http/<address>).",
+                ),
             ).format(profile=profile.name),
         )
     url = url.strip()

@@ -285,15 +285,28 @@ def _connect(
     except TimeoutError:
         raise WizardError(
             f"{prefix}.timeout",
-            translate(
-                "tlsprobe",
-                "Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network "
-                "and DNS settings, or raise --timeout.",
+            for_face(
+                translate(
+                    "tlsprobe",
+                    "Looking up {host} (for {where}) took longer than {timeout:g} s. Check the "
+                    "network and DNS settings, or raise --timeout.",
+                ),
+                translate(
+                    "tlsprobe",
+                    "Looking up {host} (for {where}) took longer than {timeout:g} s. Check the "
+                    "network and DNS settings, then try again.",
+                ),
             ).format(host=host, where=where, timeout=timeout),
         ) from None
     except OSError as exc:
         hint = (
-            translate("tlsprobe", "Check the proxy address in --proxy or HTTPS_PROXY.")
+            for_face(
+                translate("tlsprobe", "Check the proxy address in --proxy or HTTPS_PROXY."),
+                translate(
+                    "tlsprobe",
+                    "Check the proxy address in the system's proxy settings or HTTPS_PROXY.",
+                ),
+            )
             if proxy
             else for_face(
                 translate(
@@ -405,10 +418,17 @@ def _open_tunnel(
     except TimeoutError:
         raise WizardError(
             "proxy.timeout",
-            translate(
-                "tlsprobe",
-                "The proxy {proxy} did not answer the tunnel request to {target} "
-                "within {timeout:g} s. Check the proxy, or raise --timeout.",
+            for_face(
+                translate(
+                    "tlsprobe",
+                    "The proxy {proxy} did not answer the tunnel request to {target} "
+                    "within {timeout:g} s. Check the proxy, or raise --timeout.",
+                ),
+                translate(
+                    "tlsprobe",
+                    "The proxy {proxy} did not answer the tunnel request to {target} "
+                    "within {timeout:g} s. Check the proxy, then try again.",
+                ),
             ).format(proxy=proxy.display, target=target.address, timeout=timeout),
         ) from None
     except (OSError, http.client.HTTPException) as exc:
@@ -519,20 +539,38 @@ def _handshake(
 
 def _timeout_error(where: str, first: bytearray, timeout: float) -> WizardError:
     if first:
-        message = translate(
-            "tlsprobe",
-            "{where} started the TLS handshake but did not finish it within {timeout:g} s. "
-            "The port may speak another protocol that waits for the client, or a firewall "
-            "holds the connection; check host and port (the tenant's runtime uses 443), or "
-            "raise --timeout.",
+        message = for_face(
+            translate(
+                "tlsprobe",
+                "{where} started the TLS handshake but did not finish it within {timeout:g} s. "
+                "The port may speak another protocol that waits for the client, or a firewall "
+                "holds the connection; check host and port (the tenant's runtime uses 443), or "
+                "raise --timeout.",
+            ),
+            translate(
+                "tlsprobe",
+                "{where} started the TLS handshake but did not finish it within {timeout:g} s. "
+                "The port may speak another protocol that waits for the client, or a firewall "
+                "holds the connection; check host and port on the first step (the tenant's "
+                "runtime uses 443).",
+            ),
         )
     else:
-        message = translate(
-            "tlsprobe",
-            "{where} accepted the connection but sent no TLS answer within {timeout:g} s. "
-            "The port may speak another protocol that waits for the client, or a firewall "
-            "holds the connection; check host and port (the tenant's runtime uses 443), or "
-            "raise --timeout.",
+        message = for_face(
+            translate(
+                "tlsprobe",
+                "{where} accepted the connection but sent no TLS answer within {timeout:g} s. "
+                "The port may speak another protocol that waits for the client, or a firewall "
+                "holds the connection; check host and port (the tenant's runtime uses 443), or "
+                "raise --timeout.",
+            ),
+            translate(
+                "tlsprobe",
+                "{where} accepted the connection but sent no TLS answer within {timeout:g} s. "
+                "The port may speak another protocol that waits for the client, or a firewall "
+                "holds the connection; check host and port on the first step (the tenant's "
+                "runtime uses 443).",
+            ),
         )
     return WizardError("tls.timeout", message.format(where=where, timeout=timeout))
 
@@ -573,10 +611,17 @@ def _closed_error(where: str, first: bytearray, sni: str | None) -> WizardError:
             "tlsprobe", "{where} closed the connection without answering the TLS handshake."
         )
     if sni:
-        advice = translate(
-            "tlsprobe",
-            " The port may not speak TLS, or does not serve the name {sni!r} (give the right one "
-            "with --servername); check host and port (the tenant's runtime uses 443).",
+        advice = for_face(
+            translate(
+                "tlsprobe",
+                " The port may not speak TLS, or does not serve the name {sni!r} (give the right "
+                "one with --servername); check host and port (the tenant's runtime uses 443).",
+            ),
+            translate(
+                "tlsprobe",
+                " The port may not speak TLS, or does not serve the name {sni!r}; check host and "
+                "port on the first step (the tenant's runtime uses 443).",
+            ),
         )
     else:
         advice = translate(
@@ -620,10 +665,17 @@ def _handshake_error(exc: SSL.Error, where: str, sni: str | None, first: bytearr
     if "unrecognized name" in text:
         return WizardError(
             "tls.servername",
-            translate(
-                "tlsprobe",
-                "{where} does not serve the name {sni!r} ({reasons}). Check the host, or give the "
-                "name it expects with --servername.",
+            for_face(
+                translate(
+                    "tlsprobe",
+                    "{where} does not serve the name {sni!r} ({reasons}). Check the host, or give "
+                    "the name it expects with --servername.",
+                ),
+                translate(
+                    "tlsprobe",
+                    "{where} does not serve the name {sni!r} ({reasons}). Check the host on the "
+                    "first step.",
+                ),
             ).format(where=where, sni=sni, reasons=reasons),
         )
     return WizardError(
