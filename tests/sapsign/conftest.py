@@ -8,6 +8,11 @@ returns is judged `root_not_on_sap_list`.
 
 - `POST <url>/oauth/token` (here url = https://127.0.0.1:<port>/uaa): client credentials with
   HTTP Basic, else 401 `invalid_client`;
+- an x509-bound service key (`credential-type` x509: `certificate`, `key`, `certurl`) gets its
+  token at `<certurl>/oauth/token` on a second port that requires, in the TLS handshake, a client
+  certificate issued by the test "XSUAA Client CA" (else the handshake fails), with
+  `grant_type=client_credentials&client_id=…` and no secret; the certificate must be the one
+  bound to that client id, else 401 `invalid_client` (`x509_key_file` writes such a key);
 - every service call needs `Authorization: Bearer <token from that endpoint>`, else 401;
 - `POST /destination-configuration/v1/subaccountCertificates` with
   `{"Name", "Attributes": {"CN", "CSR" (base64 of the PEM CSR), "Validity": {"TimeUnit",
@@ -68,6 +73,8 @@ class SapTestPki:
     tls_ca_file: Path  # PEM of the CA behind the double's own TLS certificate
     server_cert: Path
     server_key: Path
+    xsuaa_client_ca: pki.Authority  # issues the certificates of x509-bound service keys
+    xsuaa_client_ca_file: Path
 
 
 @dataclass
@@ -101,6 +108,7 @@ class DestinationState:
     rate_limited: bool = False  # 429 with Retry-After
     include_root: bool = False  # Content carries the root too
     client_auth: bool = True  # False: the CA leaves clientAuth out of the EKU
+    x509_clients: dict[str, bytes] = field(default_factory=dict)  # client id → bound cert (DER)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def issue(
@@ -233,6 +241,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- the work ---
     def _token(self, body: bytes) -> None:
+        if getattr(self.server, "mtls", False):
+            return self._mtls_token(body)
         value = self.headers.get("Authorization", "")
         try:
             client, _, secret = (
@@ -245,6 +255,22 @@ class _Handler(BaseHTTPRequestHandler):
         if urllib.parse.parse_qs(body.decode()).get("grant_type") != ["client_credentials"]:
             return self._json(400, {"error": "unsupported_grant_type"})
         if not value.startswith("Basic ") or self.state.clients.get(client) != secret:
+            return self._json(
+                401, {"error": "invalid_client", "error_description": "Bad credentials"}
+            )
+        token = secrets.token_urlsafe(24)
+        with self.state.lock:
+            self.state.tokens.add(token)
+        self._json(200, {"access_token": token, "token_type": "bearer", "expires_in": 43199})
+
+    def _mtls_token(self, body: bytes) -> None:
+        """The certurl: TLS already verified the client certificate against the test CA."""
+        form = urllib.parse.parse_qs(body.decode())
+        if form.get("grant_type") != ["client_credentials"]:
+            return self._json(400, {"error": "unsupported_grant_type"})
+        client = (form.get("client_id") or [""])[0]
+        presented = self.connection.getpeercert(binary_form=True)  # type: ignore[attr-defined]
+        if not presented or self.state.x509_clients.get(client) != presented:
             return self._json(
                 401, {"error": "invalid_client", "error_description": "Bad credentials"}
             )
@@ -284,6 +310,11 @@ class _Handler(BaseHTTPRequestHandler):
 class RunningDestination:
     port: int
     state: DestinationState
+    mtls_port: int = 0
+
+    @property
+    def certurl(self) -> str:
+        return f"https://127.0.0.1:{self.mtls_port}{TOKEN_PREFIX}"
 
     @property
     def uri(self) -> str:
@@ -324,11 +355,14 @@ def sap_pki(tmp_path_factory: pytest.TempPathFactory) -> SapTestPki:
         "server_cert": folder / "server.pem",
         "server_key": folder / "server.key",
     }
+    xsuaa = pki.root("Test SAP XSUAA Client CA")
+    paths["xsuaa_client_ca_file"] = folder / "xsuaa-client-ca.pem"
+    paths["xsuaa_client_ca_file"].write_bytes(xsuaa.pem())
     paths["root_file"].write_bytes(root.pem())
     paths["tls_ca_file"].write_bytes(tls_root.pem())
     paths["server_cert"].write_bytes(pki.pem(cert))
     paths["server_key"].write_bytes(pki.key_pem(key))
-    return SapTestPki(root=root, client_ca=client_ca, **paths)
+    return SapTestPki(root=root, client_ca=client_ca, xsuaa_client_ca=xsuaa, **paths)
 
 
 @pytest.fixture
@@ -343,12 +377,23 @@ def destination(sap_pki: SapTestPki) -> Iterator[RunningDestination]:
     server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
+    mtls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    mtls_context.load_cert_chain(sap_pki.server_cert, sap_pki.server_key)
+    mtls_context.verify_mode = ssl.CERT_REQUIRED
+    mtls_context.load_verify_locations(cafile=sap_pki.xsuaa_client_ca_file)
+    mtls = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    mtls.daemon_threads = True
+    mtls.mtls = True  # type: ignore[attr-defined]
+    mtls.socket = mtls_context.wrap_socket(mtls.socket, server_side=True)
+    mtls_thread = threading.Thread(target=mtls.serve_forever, args=(0.05,), daemon=True)
+    mtls_thread.start()
     try:
-        yield RunningDestination(server.server_address[1], state)
+        yield RunningDestination(server.server_address[1], state, mtls.server_address[1])
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+        for each, running in ((server, thread), (mtls, mtls_thread)):
+            each.shutdown()
+            each.server_close()
+            running.join(timeout=10)
 
 
 @pytest.fixture(autouse=True)
@@ -366,6 +411,49 @@ def key_file(destination: RunningDestination, tmp_path: Path) -> Path:
     path = tmp_path / "downloads" / "destination-key.json"
     path.parent.mkdir()
     path.write_text(json.dumps(destination.credentials(), indent=2))
+    return path
+
+
+def x509_credentials(
+    destination: RunningDestination,
+    *,
+    days: int = 7,
+    not_after: dt.datetime | None = None,
+    issuer: pki.Authority | None = None,
+    bind: bool = True,
+) -> dict[str, str]:
+    """An x509-bound key's credentials: a fresh key pair and a certificate of the XSUAA Client CA
+    (or `issuer`), bound to CLIENT_ID at the double unless `bind` is False."""
+    key = pki.make_key("rsa-2048")
+    authority = issuer or destination.state.ca.xsuaa_client_ca
+    start = None
+    if not_after is not None:
+        start = not_after - dt.timedelta(days=days)
+    cert = authority.issue(
+        key.public_key(), f"{CLIENT_ID[:40]}", eku="client", days=days,
+        not_before=start, not_after=not_after,
+    )  # fmt: skip
+    if bind:
+        destination.state.x509_clients[CLIENT_ID] = pki.der(cert)
+    creds = destination.credentials()
+    del creds["clientsecret"]
+    creds.update(
+        {
+            "credential-type": "x509",
+            "certificate": pki.pem(cert).decode(),
+            "key": pki.key_pem(key).decode(),
+            "certurl": destination.certurl,
+        }
+    )
+    return creds
+
+
+@pytest.fixture
+def x509_key_file(destination: RunningDestination, tmp_path: Path) -> Path:
+    """An x509-bound service key as downloaded from the BTP cockpit (outside the home)."""
+    path = tmp_path / "downloads" / "destination-x509-key.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(x509_credentials(destination), indent=2))
     return path
 
 

@@ -104,7 +104,7 @@ def test_service_key_is_read_in_every_shape_it_is_printed(text):
                     "credential-type": "x509",
                 }
             ),
-            "credential type 'x509'",
+            "is an x509-bound service key but has no 'certurl', 'uri'",
         ),
         (json.dumps({**CREDS, "uri": None}), "'uri' (the Destination service's base URL)"),
         (json.dumps({**CREDS, "url": "http://plain.example"}), "not an https URL"),

@@ -222,6 +222,7 @@ class Session:
     ) -> None:
         self.caller = caller
         self.timeout = timeout
+        self.ca_files = tuple(ca_files)  # also trusted by the mTLS token call
         self.proxy = proxy  # --proxy: wins over the system's; "none" = direct
         self._deadline: _Deadline | None = None
         handlers: list[urllib.request.BaseHandler] = [
@@ -345,3 +346,136 @@ def network_error(
             host=host, detail=detail, check=tr(CONTEXT, caller.check)
         ),
     )
+
+
+def client_credentials_mtls(
+    session: Session,
+    token_url: str,
+    client_id: str,
+    certificate_pem: str,
+    key_pem: str,
+    ca_files: Sequence[Path] = (),
+) -> Answer:
+    """The client-credentials token request of an x509-bound service key, by mutual TLS.
+
+    The key stays an object in memory (pyOpenSSL; Python's ssl loads keys only from files). The
+    server's chain and name are judged by cryptography's verifier before anything is sent.
+    """
+    import io
+    import time
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from OpenSSL import SSL
+
+    from wizard.core import chain as chainmod
+    from wizard.core import tlschannel, tlsprobe, trust
+
+    caller = session.caller
+    if urllib.parse.urlsplit(token_url).scheme != "https":
+        raise WizardError(
+            f"{caller.area}.url",
+            translate("https", "{url!r} is not an https URL.").format(url=mask_url(token_url)),
+        )
+    # the caller checked the service key's PEM; the CA files are checked as for every call
+    certs = x509.load_pem_x509_certificates(certificate_pem.encode("utf-8"))
+    key = serialization.load_pem_private_key(key_pem.encode("utf-8"), password=None)
+    if ca_files:
+        tls_context(ca_files, area=caller.area)  # names a file that is no CA file
+        roots: list[x509.Certificate] = []
+        for ca_file in ca_files:
+            try:
+                roots += x509.load_pem_x509_certificates(Path(ca_file).read_bytes())
+            except (OSError, ValueError):
+                continue  # ssl read it (certificates among other text); cryptography did not
+        source = trust.TrustSource("CA files", tuple(roots))
+    else:
+        source = trust.system_source()
+    target = tlsprobe.parse_target(token_url)
+    deadline = time.monotonic() + session.timeout
+    context = SSL.Context(SSL.TLS_CLIENT_METHOD)
+    context.set_min_proto_version(SSL.TLS1_2_VERSION)
+    context.set_verify(SSL.VERIFY_NONE)  # judged below, before the request is sent
+    context.use_certificate(certs[0])
+    context.use_privatekey(key)  # type: ignore[arg-type]
+    for extra in certs[1:]:
+        context.add_extra_chain_cert(extra)
+    conn = SSL.Connection(context, None)
+    if not target.is_ip:
+        conn.set_tlsext_host_name(target.host.encode("ascii"))
+    conn.set_connect_state()
+    host = urllib.parse.urlsplit(token_url).netloc
+    try:
+        sock = tlsprobe.open_connection(
+            target,
+            deadline=deadline,
+            timeout=session.timeout,
+            proxy=tlsprobe.proxy_for(target, session.proxy),
+        )
+    except WizardError as exc:
+        raise network_error(token_url, OSError(exc.message), caller, session.proxy) from None
+    channel = tlschannel.TlsChannel(sock, conn, deadline, host)
+    try:
+        channel.handshake()
+        presented = [c.to_cryptography() for c in conn.get_peer_cert_chain() or []]
+        report = chainmod.check_server_chain(presented, target.host, [source], fetch_aia=False)
+        if not report.valid_for_host:
+            raise WizardError(
+                f"{caller.area}.tls",
+                translate(
+                    "https", "The server certificate of {host} is not trusted ({why}). {advice}"
+                ).format(
+                    host=host,
+                    why="; ".join(report.problems) or "its chain does not validate",
+                    advice=tr(CONTEXT, caller.tls_advice),
+                ),
+            )
+        parts = urllib.parse.urlsplit(token_url)
+        body = urllib.parse.urlencode(
+            {"grant_type": "client_credentials", "client_id": client_id}
+        ).encode("ascii")
+        target_path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        request = (
+            f"POST {target_path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\nAccept: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode("ascii")
+        channel.sendall(request + body)
+
+        class _Raw(io.RawIOBase):
+            def readable(self) -> bool:
+                return True
+
+            def readinto(self, buffer) -> int:  # type: ignore[override]
+                try:
+                    return channel.recv_into(memoryview(buffer).cast("B"))
+                except EOFError:
+                    return 0
+
+        class _Sock:
+            def makefile(self, mode: str = "rb", *args: object, **kwargs: object) -> io.IOBase:
+                return io.BufferedReader(_Raw())
+
+        response = http.client.HTTPResponse(_Sock(), method="POST")  # type: ignore[arg-type]
+        response.begin()
+        return Answer(response.status, response.msg, response.read(), caller)
+    except WizardError:
+        raise
+    except (SSL.Error, OSError, EOFError, http.client.HTTPException) as exc:
+        refused = channel.sent_certificate and not channel.answered
+        if not refused:
+            raise network_error(token_url, exc, caller, session.proxy) from None
+        # TLS 1.3: the server judges the certificate after our handshake ends, and its alert (or
+        # just a closed connection) comes where the answer should
+        reason = tlschannel.ssl_reasons(exc) if isinstance(exc, SSL.Error) else ""
+        raise WizardError(
+            f"{caller.area}.credentials",
+            translate(
+                "https",
+                "{host} refused the client certificate of the service key during the TLS "
+                "handshake{reason}: it is expired, revoked or not the one of this key. Create "
+                "a new service key and run again with --destination-key NEW-KEY.json.",
+            ).format(host=host, reason=f" ({reason})" if reason else ""),
+        ) from None
+    finally:
+        channel.close()

@@ -27,11 +27,12 @@ import re
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from wizard.core import chain as chains
 from wizard.core import https, jsontext
@@ -140,14 +141,98 @@ class DestinationKey:
     token_url: str  # `url`: the subaccount's XSUAA, the token endpoint is <url>/oauth/token
     service_uri: str  # `uri`: https://destination-configuration.cfapps.<region>.hana.ondemand.com
     source: str  # the file it came from, or "the profile" for --refresh
+    # an x509-bound key (`credential-type` x509): no secret; certificate and key (PEM) for mTLS,
+    # and `token_url` is then the key's `certurl`
+    certificate: str = field(default="", repr=False)
+    private_key: str = field(default="", repr=False)
+
+    @property
+    def x509(self) -> bool:
+        return bool(self.certificate)
 
     @property
     def token_endpoint(self) -> str:
         return self.token_url.rstrip("/") + TOKEN_PATH
 
     @property
+    def kept_secret(self) -> str:
+        """What the keyring keeps for --refresh: the client secret, or certificate and key."""
+        if not self.x509:
+            return self.client_secret
+        return json.dumps({X509_SECRET: {"certificate": self.certificate, "key": self.private_key}})
+
+    @property
     def certificates_url(self) -> str:
         return self.service_uri.rstrip("/") + CERTIFICATES_PATH
+
+
+X509_SECRET = "x509"  # the keyring value of an x509-bound key is {"x509": {certificate, key}}
+
+
+def _x509_secret(value: str) -> tuple[str, str] | None:
+    """Certificate and key when the kept secret is an x509-bound key's, else None."""
+    if not value.startswith("{"):
+        return None
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError:
+        return None
+    inner = data.get(X509_SECRET) if isinstance(data, dict) else None
+    if not isinstance(inner, dict):
+        return None
+    cert, key = inner.get("certificate"), inner.get("key")
+    if isinstance(cert, str) and isinstance(key, str) and cert and key:
+        return cert, key
+    return None
+
+
+def _field(creds: dict, document: object, name: str) -> object:
+    """`name` of the credentials, of their `uaa` part, or of the document's root (SAP puts the
+    certificate and key of some x509 keys there)."""
+    for where in (creds, creds.get("uaa"), document):
+        if isinstance(where, dict) and where.get(name):
+            return where[name]
+    return None
+
+
+def _x509_key(creds: dict, document: object, source: str) -> DestinationKey:
+    values = {n: _field(creds, document, n) for n in ("certificate", "key", "certurl", "uri")}
+    missing = [n for n, v in values.items() if not isinstance(v, str) or not v.strip()]
+    if missing:
+        raise WizardError(
+            "sap_sign.service_key",
+            translate(
+                "sap_sign",
+                "{source} is an x509-bound service key but has no {fields}. Copy the whole "
+                "service key of the Destination service instance (Download in the BTP cockpit).",
+            ).format(source=source, fields=", ".join(repr(n) for n in missing)),
+        )
+    certificate, key = str(values["certificate"]).strip(), str(values["key"]).strip()
+    try:
+        x509.load_pem_x509_certificates(certificate.encode("utf-8"))
+        serialization.load_pem_private_key(key.encode("utf-8"), password=None)
+        readable = True
+    except (ValueError, TypeError):
+        readable = False
+    if not readable:
+        raise WizardError(
+            "sap_sign.service_key",
+            translate(
+                "sap_sign",
+                "The 'certificate' or 'key' of {source} is not PEM that can be read (an "
+                "unencrypted private key). Copy the service key again as the BTP cockpit "
+                "downloads it.",
+            ).format(source=source),
+        )
+    return DestinationKey(
+        client_id=str(creds["clientid"]).strip(),
+        client_secret="",
+        token_url=_https(values["certurl"], "certurl", source),
+        service_uri=_https(values["uri"], "uri", source),
+        source=source,
+        certificate=certificate,
+        private_key=key,
+    )
 
 
 def _credentials(data: object) -> dict | None:
@@ -228,16 +313,8 @@ def parse_destination_key(data: bytes, *, source: str) -> DestinationKey:
     secret = creds.get("clientsecret")
     if not isinstance(secret, str) or not secret:
         kind = creds.get("credential-type")
-        if "certificate" in creds or kind == "x509":
-            raise WizardError(
-                "sap_sign.service_key",
-                translate(
-                    "sap_sign",
-                    "{source} is a service key with credential type 'x509' (certificate and key "
-                    "instead of a client secret); the wizard needs a key with a client secret. "
-                    "Create the service key again with the parameters {parameters}.",
-                ).format(source=source, parameters='{"credential-type": "binding-secret"}'),
-            )
+        if kind == "x509" or _field(creds, document, "certificate") is not None:
+            return _x509_key(creds, document, source)
         raise WizardError(
             "sap_sign.service_key",
             translate(
@@ -368,19 +445,57 @@ def _said(answer: https.Answer) -> str:
 # The Destination service calls
 
 
+def _check_not_expired(key: DestinationKey) -> None:
+    """An x509-bound key whose certificate has expired: said before the certificate URL refuses."""
+    try:
+        leaf = x509.load_pem_x509_certificates(key.certificate.encode("utf-8"))[0]
+    except ValueError:
+        return  # the token call names a certificate that cannot be read
+    ended = leaf.not_valid_after_utc
+    if ended < datetime.now(UTC):
+        raise WizardError(
+            "sap_sign.credentials",
+            translate(
+                "sap_sign",
+                "The certificate of the x509-bound service key ({source}) expired on {date}. "
+                "Create a new service key for the Destination service instance and run again "
+                "with --destination-key NEW-KEY.json.",
+            ).format(source=key.source, date=ended.strftime("%Y-%m-%d %H:%M UTC")),
+        )
+
+
 def _get_token(conn: https.Session, key: DestinationKey, *, stored_secret: bool) -> str:
     url = key.token_endpoint
-    answer = conn.client_credentials(url, key.client_id, key.client_secret)
+    if key.x509:
+        _check_not_expired(key)
+        answer = https.client_credentials_mtls(
+            conn, url, key.client_id, key.certificate, key.private_key, conn.ca_files
+        )
+    else:
+        answer = conn.client_credentials(url, key.client_id, key.client_secret)
     host = urllib.parse.urlsplit(url).netloc
     if answer.status in (400, 401):
         env = SECRET_ENV[SecretKind.DESTINATION]
-        where = (
-            translate(
-                "sap_sign", "the client secret kept in the keyring for this profile (or in {env})"
-            ).format(env=env)
-            if stored_secret
-            else translate("sap_sign", "the client secret in {source}").format(source=key.source)
-        )
+        if key.x509:
+            where = (
+                translate(
+                    "sap_sign",
+                    "the certificate of the service key kept in the keyring for this profile",
+                )
+                if stored_secret
+                else translate("sap_sign", "the certificate in {source}").format(source=key.source)
+            )
+        else:
+            where = (
+                translate(
+                    "sap_sign",
+                    "the client secret kept in the keyring for this profile (or in {env})",
+                ).format(env=env)
+                if stored_secret
+                else translate("sap_sign", "the client secret in {source}").format(
+                    source=key.source
+                )
+            )
         raise WizardError(
             "sap_sign.credentials",
             translate(
@@ -653,8 +768,8 @@ def _keep_secret(secrets: Secrets, name: str, key: DestinationKey) -> str:
             f"{SECRET_ENV[SecretKind.DESTINATION]}"
         )
     try:
-        if secrets.lookup(name, SecretKind.DESTINATION) != key.client_secret:
-            secrets.store(name, SecretKind.DESTINATION, key.client_secret)
+        if secrets.lookup(name, SecretKind.DESTINATION) != key.kept_secret:
+            secrets.store(name, SecretKind.DESTINATION, key.kept_secret)
     except SecretsUnavailable as exc:
         return f"not stored ({exc.message})"
     return f"the keyring ({secrets.backend_name})"
@@ -844,9 +959,13 @@ def _stored_key(secrets: Secrets, profile: Profile) -> DestinationKey:
             ).format(name=profile.name, profile=profile.name),
         )
     secret = secrets.fetch(profile.name, SecretKind.DESTINATION)
-    return DestinationKey(
-        client_id, secret, token_url, uri, source=translate("sap_sign", "the profile")
-    )
+    source = translate("sap_sign", "the profile")
+    x509 = _x509_secret(secret)
+    if x509 is not None:
+        return DestinationKey(
+            client_id, "", token_url, uri, source=source, certificate=x509[0], private_key=x509[1]
+        )
+    return DestinationKey(client_id, secret, token_url, uri, source=source)
 
 
 def refresh_from_sap(
