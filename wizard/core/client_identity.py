@@ -14,7 +14,7 @@ from cryptography import x509
 
 from wizard.core.certs import is_self_signed, same_public_key
 from wizard.core.errors import WizardError
-from wizard.core.i18n import translate
+from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
 from wizard.core.keys import PrivateKey, load_key
 from wizard.core.profiles import Artefact, Profile, ProfileStore
 from wizard.core.reply import NEED_CA_CERTIFICATES, NEED_SERVER_ROOTS, parse_certificates
@@ -58,16 +58,30 @@ class ServerTrust:
 class AcceptedRoots:
     """Which client roots the load balancer accepts, and where we learnt it."""
 
-    source: str
+    source: str  # an English text of ACCEPTED_SOURCES' catalogue, {file} filled by `file`
     names: tuple[x509.Name, ...] = ()  # acceptable-CA names (from the server's request or a file)
     sap_list: SapTrustList | None = None  # when no names are known: SAP's list judges the root
     certificates: tuple[x509.Certificate, ...] = field(default=(), repr=False)  # --accepted-roots
+    file: str = ""  # the file of --accepted-roots, for {file} in `source`
 
     @property
     def described(self) -> str:
+        """Where the accepted roots come from, in the user's language."""
+        source = tr("client_identity", self.source).format(file=self.file)
         if self.sap_list is not None:
-            return f"{self.source} ({self.sap_list.version})"
-        return self.source
+            return f"{source} ({self.sap_list.version})"
+        return source
+
+
+ROOTS_IN_FILE = QT_TRANSLATE_NOOP("client_identity", "the roots in {file}")
+RECORDED_NAMES = QT_TRANSLATE_NOOP(
+    "client_identity", "the acceptable-CA names fetch-root recorded from the server"
+)
+LIVE_NAMES = QT_TRANSLATE_NOOP(
+    "client_identity", "the acceptable-CA names the server sent in this call"
+)
+CUSTOM_DOMAIN_CAS = QT_TRANSLATE_NOOP("client_identity", "the custom domain's trusted CAs")
+SAP_CLIENT_ROOTS = QT_TRANSLATE_NOOP("client_identity", "SAP's list of client roots")
 
 
 def load_client_identity(store: ProfileStore, profile: Profile, secrets: Secrets) -> ClientIdentity:
@@ -203,16 +217,17 @@ def accepted_roots(
         )
         certs = parse_certificates(data, source=str(path), need=NEED_CA_CERTIFICATES)
         return AcceptedRoots(
-            source=f"the roots in {path}",
+            source=ROOTS_IN_FILE,
+            file=str(path),
             names=tuple(c.subject for c in certs),
             certificates=tuple(certs),
         )
     if profile.client_ca_names:
         return AcceptedRoots(
-            source="the acceptable-CA names fetch-root recorded from the server",
+            source=RECORDED_NAMES,
             names=_names(profile.client_ca_names, source=f"profile {profile.name}"),
         )
     judged = sap_list or load_sap_list()
     if judged.custom_domain:
-        return AcceptedRoots(source="the custom domain's trusted CAs", sap_list=judged)
-    return AcceptedRoots(source="SAP's list of client roots", sap_list=judged)
+        return AcceptedRoots(source=CUSTOM_DOMAIN_CAS, sap_list=judged)
+    return AcceptedRoots(source=SAP_CLIENT_ROOTS, sap_list=judged)

@@ -45,6 +45,8 @@ from wizard.core import chain as chainmod
 from wizard.core import tlsprobe
 from wizard.core.certs import cn_or_dn
 from wizard.core.client_identity import (  # noqa: F401 -- also importable from here
+    LIVE_NAMES,
+    ROOTS_IN_FILE,
     TRUST_ROOT,
     TRUST_SYSTEM,
     AcceptedRoots,
@@ -600,10 +602,10 @@ class _Call:
 
     def _reconsider_accepted(self) -> None:
         """Live acceptable-CA names beat what was recorded earlier; re-judge the root with them."""
-        if not self.ca_names or self.accepted.source.startswith("the roots in "):
+        if not self.ca_names or self.accepted.source == ROOTS_IN_FILE:
             return
         live = AcceptedRoots(
-            source="the acceptable-CA names the server sent in this call",
+            source=LIVE_NAMES,
             names=_names(self.ca_names, source="the server's certificate request"),
         )
         check = _root_check(self.identity, self.report, live)

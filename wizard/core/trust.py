@@ -230,7 +230,7 @@ def _version_of(doc: dict, fallback: str) -> str:
     version = re.search(r"version\s+(v?[\d.]+)", source)
     released = re.search(r"released\s+(\d{4}-\d{2}-\d{2})", source)
     if version:
-        text = f"SAP BTP trust store {version.group(1)}"
+        text = translate("trust", "SAP BTP trust store {version}").format(version=version.group(1))
         return f"{text} ({released.group(1)})" if released else text
     return fallback
 
