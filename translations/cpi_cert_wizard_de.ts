@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <location filename="../wizard/core/client_identity.py" line="+70"/>
+        <source>client_identity</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -1088,7 +1096,7 @@
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Saved. The new language is used the next time the wizard starts.</source>
         <translation>Gespeichert. Die neue Sprache gilt beim nächsten Start des Assistenten.</translation>
     </message>
@@ -1158,7 +1166,7 @@
         <translation>nicht lesbar</translation>
     </message>
     <message>
-        <location line="-258"/>
+        <location line="-260"/>
         <source>Ne&amp;w sender system</source>
         <translation>&amp;Neues Sendersystem</translation>
     </message>
@@ -1168,7 +1176,7 @@
         <translation>&amp;Erneuern</translation>
     </message>
     <message>
-        <location line="+240"/>
+        <location line="+242"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>Profile werden gelesen… %1 von %2</translation>
     </message>
@@ -2945,6 +2953,34 @@
     </message>
 </context>
 <context>
+    <name>client_identity</name>
+    <message>
+        <location filename="../wizard/core/client_identity.py" line="+6"/>
+        <source>the roots in {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the acceptable-CA names fetch-root recorded from the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the acceptable-CA names the server sent in this call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the custom domain&apos;s trusted CAs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SAP&apos;s list of client roots</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>csr</name>
     <message>
         <location filename="../wizard/commands/csr.py" line="+44"/>
@@ -3389,7 +3425,7 @@ Zertifikat SHA-256: {sha256}</translation>
         <translation>Der Server hat den Handshake nach dem Senden seiner Kette beendet ({error}). Die Kette oben wurde vorher gelesen.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and pass it with --ca-file.</source>
         <translation>Root-Zertifikat: nicht gefunden, daher wurde nichts gespeichert. Die Kette endet bei &apos;{subject}&apos;, ausgestellt von &apos;{issuer}&apos;: Besorgen Sie das Root-Zertifikat dieser CA (von der Website der CA oder über den Konnektivitätstest von SAP) und geben Sie es mit --ca-file an.</translation>
     </message>
@@ -3415,13 +3451,13 @@ Zertifikat SHA-256: {sha256}</translation>
     </message>
     <message>
         <location line="+11"/>
-        <location filename="../wizard/core/fetch_root.py" line="+8"/>
+        <location filename="../wizard/core/fetch_root.py" line="+15"/>
         <source>sent by server</source>
         <translation>vom Server gesendet</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location filename="../wizard/core/fetch_root.py" line="+2"/>
+        <location filename="../wizard/core/fetch_root.py" line="+5"/>
         <source>resolved from {source}</source>
         <translation>ermittelt aus {source}</translation>
     </message>
@@ -3446,7 +3482,12 @@ Zertifikat SHA-256: {sha256}</translation>
         <translation>Nicht gespeichert: Geben Sie --profile NAME und/oder --out ORDNER an, um das Root-Zertifikat zu speichern.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/fetch_root.py" line="+2"/>
+        <location filename="../wizard/core/fetch_root.py" line="-14"/>
+        <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and tick Skip on this step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Root: {subject} (SHA-256 {sha256}), {origin}.</source>
         <translation>Root-Zertifikat: {subject} (SHA-256 {sha256}), {origin}.</translation>
     </message>
@@ -3702,12 +3743,13 @@ Zertifikat SHA-256: {sha256}</translation>
         <translation>{file} kann nicht als CA-Datei verwendet werden ({reason}); geben Sie eine PEM-Datei mit dem CA-Zertifikat an, das das Zertifikat des Servers signiert hat.</translation>
     </message>
     <message>
-        <location line="+135"/>
+        <location line="+136"/>
+        <location line="+129"/>
         <source>{url!r} is not an https URL.</source>
         <translation>{url!r} ist keine https-URL.</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="-68"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
         <translation>Dem Serverzertifikat von {host} wird nicht vertraut ({reason}). {advice}</translation>
     </message>
@@ -3742,6 +3784,16 @@ Zertifikat SHA-256: {sha256}</translation>
         <translation>{host} ist nicht erreichbar: {detail}. {check}</translation>
     </message>
     <message>
+        <location line="+80"/>
+        <source>The server certificate of {host} is not trusted ({why}). {advice}</source>
+        <translation>Dem Serverzertifikat von {host} wird nicht vertraut ({why}). {advice}</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>{host} refused the client certificate of the service key during the TLS handshake{reason}: it is expired, revoked or not the one of this key. Create a new service key and run again with --destination-key NEW-KEY.json.</source>
+        <translation>{host} hat das Clientzertifikat des Serviceschlüssels beim TLS-Handshake abgelehnt{reason}: Es ist abgelaufen, widerrufen oder nicht das dieses Schlüssels. Legen Sie einen neuen Serviceschlüssel an und starten Sie erneut mit --destination-key NEW-KEY.json.</translation>
+    </message>
+    <message>
         <location filename="../wizard/core/neo_api.py" line="+90"/>
         <source>Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.</source>
         <translation>Prüfen Sie die --tmn-URL, Ihr Netzwerk und den Proxy (HTTPS_PROXY), und versuchen Sie es dann erneut.</translation>
@@ -3757,7 +3809,7 @@ Zertifikat SHA-256: {sha256}</translation>
         <translation>Das sieht nach einer Anmeldeseite aus: Prüfen Sie, ob die URL der tmn-Host ist und ob sich dieser Benutzer mit Passwort anmelden darf (oder verwenden Sie --tmn-client-id).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+339"/>
+        <location filename="../wizard/core/sap_sign.py" line="+416"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>Prüfen Sie &apos;url&apos; und &apos;uri&apos; des Serviceschlüssels, Ihr Netzwerk und, falls nötig, den Proxy (HTTPS_PROXY); versuchen Sie es dann erneut.</translation>
     </message>
@@ -4106,11 +4158,13 @@ Zertifikat SHA-256: {sha256}</translation>
     </message>
     <message>
         <location line="+3"/>
+        <location filename="../wizard/core/prechecks.py" line="+195"/>
         <source>expired on {date}</source>
         <translation>am {date} abgelaufen</translation>
     </message>
     <message>
         <location line="+4"/>
+        <location filename="../wizard/core/prechecks.py" line="+3"/>
         <source>not valid before {date}</source>
         <translation>nicht gültig vor dem {date}</translation>
     </message>
@@ -4515,6 +4569,36 @@ Zertifikat SHA-256: {sha256}</translation>
         <translation>Profil {profile!r} hält nicht fest, ob der Tenant auf Neo oder Cloud Foundry läuft: Wählen Sie die Umgebung im ersten Schritt.</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first on the step &apos;Signed certificate&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Profile {profile!r} is marked {state} but its certificate file {file} is missing. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{file} of profile {profile!r} holds no readable PEM certificate ({reason}). Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile records {recorded}. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos; so both agree.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses it. Renew it first: make a new key and request on the step &apos;Key and certificate request&apos;, have the CA sign it, then import the reply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The user name is empty; give the user the certificate maps to (any name, up to 150 characters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+224"/>
         <source>nothing (the name is empty)</source>
         <translation>nichts (der Name ist leer)</translation>
@@ -4912,7 +4996,7 @@ Zertifikat SHA-256: {sha256}</translation>
 <context>
     <name>prechecks</name>
     <message>
-        <location filename="../wizard/core/prechecks.py" line="+38"/>
+        <location filename="../wizard/core/prechecks.py" line="-160"/>
         <source>pre-check {name}: {mark}: {detail}</source>
         <translation>Vorprüfung {name}: {mark}: {detail}</translation>
     </message>
@@ -4987,7 +5071,7 @@ Zertifikat SHA-256: {sha256}</translation>
         <translation>clientAuth steht in Extended Key Usage</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+38"/>
         <source>{name} is among {accepted}</source>
         <translation>{name} ist unter {accepted}</translation>
     </message>
@@ -5583,7 +5667,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>sap_sign</name>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="-259"/>
+        <location filename="../wizard/core/sap_sign.py" line="-335"/>
         <source>%n day(s)</source>
         <translation>%n Tag(e)</translation>
     </message>
@@ -5608,7 +5692,17 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Eine Gültigkeit von {validity} liegt außerhalb dessen, was SAP signiert: 1 Tag bis 1 Jahr (höchstens 365 Tage, 12 Monate oder 1 Jahr).</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+82"/>
+        <source>{source} is an x509-bound service key but has no {fields}. Copy the whole service key of the Destination service instance (Download in the BTP cockpit).</source>
+        <translation>{source} ist ein x509-gebundener Serviceschlüssel, enthält aber kein {fields}. Kopieren Sie den ganzen Serviceschlüssel der Destination-Service-Instanz (Download im BTP-Cockpit).</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>The &apos;certificate&apos; or &apos;key&apos; of {source} is not PEM that can be read (an unencrypted private key). Copy the service key again as the BTP cockpit downloads it.</source>
+        <translation>&apos;certificate&apos; oder &apos;key&apos; von {source} ist kein lesbares PEM (ein unverschlüsselter privater Schlüssel). Kopieren Sie den Serviceschlüssel erneut so, wie das BTP-Cockpit ihn herunterlädt.</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>The {name!r} of {source} is {value!r}, not an https URL. Copy the service key again as the BTP cockpit shows it.</source>
         <translation>Der Wert {name!r} von {source} ist {value!r}, keine https-URL. Kopieren Sie den Serviceschlüssel erneut so, wie ihn das BTP-Cockpit anzeigt.</translation>
     </message>
@@ -5633,12 +5727,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{source} hat kein &apos;clientid&apos; und ist daher kein Serviceschlüssel des Destination-Service.{hint} Erstellen Sie eine Instanz des Destination-Service (Plan lite) in einem Cloud-Foundry- oder &apos;Other Environment&apos;-Subaccount und einen Serviceschlüssel dafür, und geben Sie dann diesen Schlüssel an.</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>{source} is a service key with credential type &apos;x509&apos; (certificate and key instead of a client secret); the wizard needs a key with a client secret. Create the service key again with the parameters {parameters}.</source>
-        <translation>{source} ist ein Serviceschlüssel mit dem Berechtigungstyp &apos;x509&apos; (Zertifikat und Schlüssel statt eines Client-Secrets); der Assistent benötigt einen Schlüssel mit Client-Secret. Erstellen Sie den Serviceschlüssel erneut mit den Parametern {parameters}.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+14"/>
         <source>{source} has no &apos;clientsecret&apos;. Copy the whole service key of the Destination service instance.</source>
         <translation>{source} hat kein &apos;clientsecret&apos;. Kopieren Sie den vollständigen Serviceschlüssel der Instanz des Destination-Service.</translation>
     </message>
@@ -5678,17 +5767,32 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Der Destination Service läuft in einem Subaccount der Umgebung Cloud Foundry oder &apos;Other Environment&apos;, nicht in Neo: Neo-Benutzer brauchen für diesen einen Schritt einen (kostenlosen) Cloud-Foundry-Subaccount; das Zertifikat funktioniert dann auch für Neo.</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+57"/>
+        <source>The certificate of the x509-bound service key ({source}) expired on {date}. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
+        <translation>Das Zertifikat des x509-gebundenen Serviceschlüssels ({source}) ist am {date} abgelaufen. Legen Sie einen neuen Serviceschlüssel für die Destination-Service-Instanz an und starten Sie erneut mit --destination-key NEW-KEY.json.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>the certificate of the service key kept in the keyring for this profile</source>
+        <translation>das Zertifikat des Serviceschlüssels, das für dieses Profil im Schlüsselbund liegt</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the certificate in {source}</source>
+        <translation>das Zertifikat in {source}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>the client secret kept in the keyring for this profile (or in {env})</source>
         <translation>das im Schlüsselbund für dieses Profil gespeicherte Client-Secret (oder das in {env})</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>the client secret in {source}</source>
         <translation>das Client-Secret in {source}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>The token endpoint {host} refused client {client!r} (HTTP {status}): {where} is wrong or expired, or the service key was deleted. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
         <translation>Der Token-Endpunkt {host} hat den Client {client!r} abgelehnt (HTTP {status}): {where} ist falsch oder abgelaufen, oder der Serviceschlüssel wurde gelöscht. Erstellen Sie einen neuen Serviceschlüssel für die Instanz des Destination-Service und starten Sie erneut mit --destination-key NEW-KEY.json.</translation>
     </message>
@@ -5803,7 +5907,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Profil {name!r} kennt noch keinen Serviceschlüssel des Destination-Service. Geben Sie einen an: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>the profile</source>
         <translation>das Profil</translation>
     </message>
@@ -5844,7 +5948,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../wizard/core/sap_sign.py" line="-547"/>
+        <location filename="../wizard/core/sap_sign.py" line="-584"/>
         <source>off</source>
         <translation>aus</translation>
     </message>
@@ -6352,7 +6456,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/client_identity.py" line="+80"/>
+        <location filename="../wizard/core/client_identity.py" line="+10"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>Profil {profile!r} hat keinen privaten Schlüssel ({file}). Erstellen Sie zuerst Schlüssel und CSR (csr), oder importieren Sie eine PKCS#12-Datei (import-p12).</translation>
     </message>
@@ -6407,7 +6511,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>eine Datei mit akzeptierten Client-Root-Zertifikaten</translation>
     </message>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+258"/>
+        <location filename="../wizard/core/testcall.py" line="+260"/>
         <source>The timeout must be a positive number of seconds.</source>
         <translation>Die Zeitüberschreitung muss eine positive Anzahl von Sekunden sein.</translation>
     </message>
@@ -6417,12 +6521,17 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Dieser Aufruf sendet neben dem Client-Zertifikat einen Authorization-Header. SAP-KBA 3584034: Ein Sender, der Basic-Authentifizierung und Client-Zertifikate zum Tenant mischt, erhält durch TLS-Session-Wiederverwendung sporadische 401; verwenden Sie eine Authentifizierungsart pro Sender.</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
         <translation>Profil {profile!r} hat keine Tenant-URL; geben Sie den Endpunkt mit --url an (zum Beispiel https://&lt;Runtime-Host&gt;/http/&lt;Adresse&gt;).</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no tenant URL; give the endpoint on the first step (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>{url!r} is not an https:// URL. The tenant accepts client certificates only over TLS: use https://&lt;runtime host&gt;/http/&lt;address&gt;.</source>
         <translation>{url!r} ist keine https://-URL. Der Tenant akzeptiert Client-Zertifikate nur über TLS: Verwenden Sie https://&lt;Runtime-Host&gt;/http/&lt;Adresse&gt;.</translation>
     </message>
@@ -6686,17 +6795,27 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Proxy {proxy}</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, or raise --timeout.</source>
         <translation>Das Auflösen von {host} (für {where}) hat länger als {timeout:g} s gedauert. Prüfen Sie Netzwerk und DNS-Einstellungen, oder erhöhen Sie --timeout.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Check the proxy address in --proxy or HTTPS_PROXY.</source>
         <translation>Prüfen Sie die Proxy-Adresse in --proxy oder HTTPS_PROXY.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
+        <source>Check the proxy address in the system&apos;s proxy settings or HTTPS_PROXY.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Check the spelling (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, give it with --proxy or HTTPS_PROXY.</source>
         <translation>Prüfen Sie die Schreibweise (kopieren Sie den Host aus der URL oder dem Serviceschlüssel des Tenants); wenn dieser Computer das Internet nur über einen Proxy erreicht, geben Sie ihn mit --proxy oder HTTPS_PROXY an.</translation>
     </message>
@@ -6746,12 +6865,17 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{where} ist nicht erreichbar: {reason}. Prüfen Sie das Netzwerk, den Host und ob ein Proxy nötig ist (Proxy-Einstellungen des Systems oder HTTPS_PROXY).</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, or raise --timeout.</source>
         <translation>Der Proxy {proxy} hat auf die Tunnel-Anfrage zu {target} nicht innerhalb von {timeout:g} s geantwortet. Prüfen Sie den Proxy, oder erhöhen Sie --timeout.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
+        <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>The proxy {proxy} did not open a tunnel to {target}: it answered the CONNECT request unlike an HTTP proxy ({error}). Check that this address is an HTTP proxy.</source>
         <translation>Der Proxy {proxy} hat keinen Tunnel zu {target} geöffnet: Er hat auf die CONNECT-Anfrage nicht wie ein HTTP-Proxy geantwortet ({error}). Prüfen Sie, ob diese Adresse ein HTTP-Proxy ist.</translation>
     </message>
@@ -6791,17 +6915,27 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{target} (über den Proxy {proxy})</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
         <translation>{where} hat den TLS-Handshake begonnen, aber nicht innerhalb von {timeout:g} s abgeschlossen. Womöglich spricht der Port ein anderes Protokoll, das auf den Client wartet, oder eine Firewall hält die Verbindung fest; prüfen Sie Host und Port (die Runtime des Tenants verwendet 443), oder erhöhen Sie --timeout.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
+        <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
         <translation>{where} hat die Verbindung angenommen, aber innerhalb von {timeout:g} s keine TLS-Antwort gesendet. Womöglich spricht der Port ein anderes Protokoll, das auf den Client wartet, oder eine Firewall hält die Verbindung fest; prüfen Sie Host und Port (die Runtime des Tenants verwendet 443), oder erhöhen Sie --timeout.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+7"/>
+        <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>plain HTTP ({line!r})</source>
         <translation>Klartext-HTTP ({line!r})</translation>
     </message>
@@ -6836,12 +6970,17 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{where} hat die Verbindung geschlossen, ohne auf den TLS-Handshake zu antworten.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source> The port may not speak TLS, or does not serve the name {sni!r} (give the right one with --servername); check host and port (the tenant&apos;s runtime uses 443).</source>
         <translation> Womöglich spricht der Port kein TLS oder bedient den Namen {sni!r} nicht (geben Sie den richtigen mit --servername an); prüfen Sie Host und Port (die Runtime des Tenants verwendet 443).</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source> The port may not speak TLS, or does not serve the name {sni!r}; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source> The port may not speak TLS; check host and port (the tenant&apos;s runtime uses 443).</source>
         <translation> Womöglich spricht der Port kein TLS; prüfen Sie Host und Port (die Runtime des Tenants verwendet 443).</translation>
     </message>
@@ -6856,12 +6995,17 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{where} hat den TLS-Handshake abgelehnt ({reasons}): keine gemeinsame Cipher Suite und kein gemeinsamer Schlüsselaustausch mit den TLS-1.2/1.3-Standardeinstellungen dieses Programms. Prüfen Sie, ob dies Runtime-Host und Port des Tenants sind.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>{where} does not serve the name {sni!r} ({reasons}). Check the host, or give the name it expects with --servername.</source>
         <translation>{where} bedient den Namen {sni!r} nicht ({reasons}). Prüfen Sie den Host, oder geben Sie mit --servername den Namen an, den er erwartet.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>{where} does not serve the name {sni!r} ({reasons}). Check the host on the first step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>The TLS handshake with {where} failed: {reasons}. Check host and port (the tenant&apos;s runtime uses 443).</source>
         <translation>Der TLS-Handshake mit {where} ist fehlgeschlagen: {reasons}. Prüfen Sie Host und Port (die Runtime des Tenants verwendet 443).</translation>
     </message>
@@ -7067,7 +7211,12 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{file} ist keine SAP-Vertrauensliste, die der Assistent lesen kann ({problem}). Geben Sie das in resources/ mitgelieferte JSON (gleiche Form) oder ein PEM-Bündel von Stammzertifikaten an.</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+32"/>
+        <source>SAP BTP trust store {version}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+102"/>
         <source>a CA certificate file</source>
         <translation>eine CA-Zertifikatsdatei</translation>
     </message>

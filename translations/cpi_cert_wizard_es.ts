@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <location filename="../wizard/core/client_identity.py" line="+70"/>
+        <source>client_identity</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -1088,7 +1096,7 @@
         <translation>Idioma del sistema</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Saved. The new language is used the next time the wizard starts.</source>
         <translation>Guardado. El nuevo idioma se usará la próxima vez que se inicie el asistente.</translation>
     </message>
@@ -1158,7 +1166,7 @@
         <translation>no se puede leer</translation>
     </message>
     <message>
-        <location line="-258"/>
+        <location line="-260"/>
         <source>Ne&amp;w sender system</source>
         <translation>N&amp;uevo sistema emisor</translation>
     </message>
@@ -1168,7 +1176,7 @@
         <translation>Reno&amp;var</translation>
     </message>
     <message>
-        <location line="+240"/>
+        <location line="+242"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>Leyendo los perfiles… %1 de %2</translation>
     </message>
@@ -2945,6 +2953,34 @@
     </message>
 </context>
 <context>
+    <name>client_identity</name>
+    <message>
+        <location filename="../wizard/core/client_identity.py" line="+6"/>
+        <source>the roots in {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the acceptable-CA names fetch-root recorded from the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the acceptable-CA names the server sent in this call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the custom domain&apos;s trusted CAs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SAP&apos;s list of client roots</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>csr</name>
     <message>
         <location filename="../wizard/commands/csr.py" line="+44"/>
@@ -3388,7 +3424,7 @@ Certificado SHA-256: {sha256}</translation>
         <translation>El servidor terminó el handshake tras enviar su cadena ({error}). La cadena anterior se leyó antes de eso.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and pass it with --ca-file.</source>
         <translation>Raíz: no encontrada, así que no se ha guardado nada. La cadena termina en &apos;{subject}&apos;, emitido por &apos;{issuer}&apos;: obtenga el certificado raíz de esa CA (en su sitio web o con la prueba de conectividad de SAP) e indíquelo con --ca-file.</translation>
     </message>
@@ -3414,13 +3450,13 @@ Certificado SHA-256: {sha256}</translation>
     </message>
     <message>
         <location line="+11"/>
-        <location filename="../wizard/core/fetch_root.py" line="+8"/>
+        <location filename="../wizard/core/fetch_root.py" line="+15"/>
         <source>sent by server</source>
         <translation>enviado por el servidor</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location filename="../wizard/core/fetch_root.py" line="+2"/>
+        <location filename="../wizard/core/fetch_root.py" line="+5"/>
         <source>resolved from {source}</source>
         <translation>obtenido de {source}</translation>
     </message>
@@ -3445,7 +3481,12 @@ Certificado SHA-256: {sha256}</translation>
         <translation>No se ha guardado: añada --profile NAME y/o --out DIR para guardar la raíz.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/fetch_root.py" line="+2"/>
+        <location filename="../wizard/core/fetch_root.py" line="-14"/>
+        <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and tick Skip on this step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Root: {subject} (SHA-256 {sha256}), {origin}.</source>
         <translation>Raíz: {subject} (SHA-256 {sha256}), {origin}.</translation>
     </message>
@@ -3701,12 +3742,13 @@ Certificado SHA-256: {sha256}</translation>
         <translation>{file} no se puede usar como archivo de CA ({reason}); indique un archivo PEM con el certificado de la CA que firmó el certificado del servidor.</translation>
     </message>
     <message>
-        <location line="+135"/>
+        <location line="+136"/>
+        <location line="+129"/>
         <source>{url!r} is not an https URL.</source>
         <translation>{url!r} no es una URL https.</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="-68"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
         <translation>El certificado del servidor de {host} no es de confianza ({reason}). {advice}</translation>
     </message>
@@ -3741,6 +3783,16 @@ Certificado SHA-256: {sha256}</translation>
         <translation>No se puede acceder a {host}: {detail}. {check}</translation>
     </message>
     <message>
+        <location line="+80"/>
+        <source>The server certificate of {host} is not trusted ({why}). {advice}</source>
+        <translation>El certificado del servidor de {host} no es de confianza ({why}). {advice}</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>{host} refused the client certificate of the service key during the TLS handshake{reason}: it is expired, revoked or not the one of this key. Create a new service key and run again with --destination-key NEW-KEY.json.</source>
+        <translation>{host} rechazó el certificado de cliente de la clave de servicio durante el protocolo de enlace TLS{reason}: está caducado, revocado o no es el de esta clave. Cree una clave de servicio nueva y vuelva a ejecutar con --destination-key NEW-KEY.json.</translation>
+    </message>
+    <message>
         <location filename="../wizard/core/neo_api.py" line="+90"/>
         <source>Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.</source>
         <translation>Compruebe la URL de --tmn, su red y el proxy (HTTPS_PROXY) y vuelva a intentarlo.</translation>
@@ -3756,7 +3808,7 @@ Certificado SHA-256: {sha256}</translation>
         <translation>Parece una página de inicio de sesión: compruebe que la URL es el host tmn y que este usuario puede iniciar sesión con contraseña (o use --tmn-client-id).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+339"/>
+        <location filename="../wizard/core/sap_sign.py" line="+416"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>Compruebe &apos;url&apos; y &apos;uri&apos; de la clave de servicio, su red y, si lo necesita, el proxy (HTTPS_PROXY); después vuelva a intentarlo.</translation>
     </message>
@@ -4105,11 +4157,13 @@ Certificado SHA-256: {sha256}</translation>
     </message>
     <message>
         <location line="+3"/>
+        <location filename="../wizard/core/prechecks.py" line="+195"/>
         <source>expired on {date}</source>
         <translation>caducó el {date}</translation>
     </message>
     <message>
         <location line="+4"/>
+        <location filename="../wizard/core/prechecks.py" line="+3"/>
         <source>not valid before {date}</source>
         <translation>válido solo a partir del {date}</translation>
     </message>
@@ -4514,6 +4568,36 @@ Certificado SHA-256: {sha256}</translation>
         <translation>El perfil {profile!r} no indica si el tenant funciona en Neo o en Cloud Foundry: elija el entorno en el primer paso.</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first on the step &apos;Signed certificate&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Profile {profile!r} is marked {state} but its certificate file {file} is missing. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{file} of profile {profile!r} holds no readable PEM certificate ({reason}). Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile records {recorded}. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos; so both agree.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses it. Renew it first: make a new key and request on the step &apos;Key and certificate request&apos;, have the CA sign it, then import the reply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The user name is empty; give the user the certificate maps to (any name, up to 150 characters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+224"/>
         <source>nothing (the name is empty)</source>
         <translation>nada (el nombre está vacío)</translation>
@@ -4911,7 +4995,7 @@ Certificado SHA-256: {sha256}</translation>
 <context>
     <name>prechecks</name>
     <message>
-        <location filename="../wizard/core/prechecks.py" line="+38"/>
+        <location filename="../wizard/core/prechecks.py" line="-160"/>
         <source>pre-check {name}: {mark}: {detail}</source>
         <translation>comprobación previa {name}: {mark}: {detail}</translation>
     </message>
@@ -4986,7 +5070,7 @@ Certificado SHA-256: {sha256}</translation>
         <translation>clientAuth está en Extended Key Usage</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+38"/>
         <source>{name} is among {accepted}</source>
         <translation>{name} está entre {accepted}</translation>
     </message>
@@ -5582,7 +5666,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>sap_sign</name>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="-259"/>
+        <location filename="../wizard/core/sap_sign.py" line="-335"/>
         <source>%n day(s)</source>
         <translation>%n día(s)</translation>
     </message>
@@ -5607,7 +5691,17 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>Una validez de {validity} está fuera de lo que SAP firma: de 1 día a 1 año (como máximo 365 días, 12 meses o 1 año).</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+82"/>
+        <source>{source} is an x509-bound service key but has no {fields}. Copy the whole service key of the Destination service instance (Download in the BTP cockpit).</source>
+        <translation>{source} es una clave de servicio vinculada a x509, pero no tiene {fields}. Copie la clave de servicio completa de la instancia del servicio Destination (Download en el cockpit de BTP).</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>The &apos;certificate&apos; or &apos;key&apos; of {source} is not PEM that can be read (an unencrypted private key). Copy the service key again as the BTP cockpit downloads it.</source>
+        <translation>El &apos;certificate&apos; o la &apos;key&apos; de {source} no es un PEM legible (una clave privada sin cifrar). Copie de nuevo la clave de servicio tal como la descarga el cockpit de BTP.</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>The {name!r} of {source} is {value!r}, not an https URL. Copy the service key again as the BTP cockpit shows it.</source>
         <translation>El {name!r} de {source} es {value!r}, no una URL https. Copie de nuevo la clave de servicio tal como la muestra el cockpit de BTP.</translation>
     </message>
@@ -5632,12 +5726,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{source} no tiene &apos;clientid&apos;, así que no es una clave de servicio de Destination.{hint} Cree una instancia del servicio Destination (plan lite) en una subcuenta de Cloud Foundry u &apos;Other Environment&apos; y una clave de servicio para ella, y luego indique esa clave.</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>{source} is a service key with credential type &apos;x509&apos; (certificate and key instead of a client secret); the wizard needs a key with a client secret. Create the service key again with the parameters {parameters}.</source>
-        <translation>{source} es una clave de servicio con tipo de credencial &apos;x509&apos; (certificado y clave en lugar de un secreto de cliente); el asistente necesita una clave con secreto de cliente. Vuelva a crear la clave de servicio con los parámetros {parameters}.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+14"/>
         <source>{source} has no &apos;clientsecret&apos;. Copy the whole service key of the Destination service instance.</source>
         <translation>{source} no tiene &apos;clientsecret&apos;. Copie la clave de servicio completa de la instancia del servicio Destination.</translation>
     </message>
@@ -5677,17 +5766,32 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>El servicio Destination funciona en una subcuenta de Cloud Foundry o de &apos;Other Environment&apos;, no en Neo: los usuarios de Neo necesitan una subcuenta de Cloud Foundry (gratuita) para este único paso; después el certificado también sirve para Neo.</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+57"/>
+        <source>The certificate of the x509-bound service key ({source}) expired on {date}. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
+        <translation>El certificado de la clave de servicio vinculada a x509 ({source}) caducó el {date}. Cree una clave de servicio nueva para la instancia del servicio Destination y vuelva a ejecutar con --destination-key NEW-KEY.json.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>the certificate of the service key kept in the keyring for this profile</source>
+        <translation>el certificado de la clave de servicio guardado en el llavero para este perfil</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the certificate in {source}</source>
+        <translation>el certificado en {source}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>the client secret kept in the keyring for this profile (or in {env})</source>
         <translation>el secreto de cliente guardado en el llavero para este perfil (o en {env})</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>the client secret in {source}</source>
         <translation>el secreto de cliente de {source}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>The token endpoint {host} refused client {client!r} (HTTP {status}): {where} is wrong or expired, or the service key was deleted. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
         <translation>El endpoint de tokens {host} rechazó el cliente {client!r} (HTTP {status}): {where} es incorrecto o ha caducado, o se eliminó la clave de servicio. Cree una nueva clave de servicio para la instancia del servicio Destination y vuelva a ejecutar con --destination-key NEW-KEY.json.</translation>
     </message>
@@ -5802,7 +5906,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>El perfil {name!r} todavía no conoce ninguna clave de servicio de Destination. Indique una: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>the profile</source>
         <translation>el perfil</translation>
     </message>
@@ -5843,7 +5947,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../wizard/core/sap_sign.py" line="-547"/>
+        <location filename="../wizard/core/sap_sign.py" line="-584"/>
         <source>off</source>
         <translation>desactivada</translation>
     </message>
@@ -6351,7 +6455,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/client_identity.py" line="+80"/>
+        <location filename="../wizard/core/client_identity.py" line="+10"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>El perfil {profile!r} no tiene clave privada ({file}). Cree primero la clave y la CSR (csr) o importe un PKCS#12 (import-p12).</translation>
     </message>
@@ -6406,7 +6510,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>un archivo de certificados raíz de cliente aceptados</translation>
     </message>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+258"/>
+        <location filename="../wizard/core/testcall.py" line="+260"/>
         <source>The timeout must be a positive number of seconds.</source>
         <translation>El tiempo de espera debe ser un número positivo de segundos.</translation>
     </message>
@@ -6416,12 +6520,17 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>Esta llamada envía una cabecera Authorization además del certificado de cliente. KBA de SAP 3584034: un emisor que mezcla autenticación Basic y certificados de cliente hacia el tenant recibe 401 intermitentes por la reutilización de sesiones TLS; use un solo tipo de autenticación por emisor.</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
         <translation>El perfil {profile!r} no tiene URL del tenant; indique el punto final con --url (por ejemplo, https://&lt;runtime host&gt;/http/&lt;address&gt;).</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no tenant URL; give the endpoint on the first step (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>{url!r} is not an https:// URL. The tenant accepts client certificates only over TLS: use https://&lt;runtime host&gt;/http/&lt;address&gt;.</source>
         <translation>{url!r} no es una URL https://. El tenant solo acepta certificados de cliente mediante TLS: use https://&lt;runtime host&gt;/http/&lt;address&gt;.</translation>
     </message>
@@ -6685,17 +6794,27 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>el proxy {proxy}</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, or raise --timeout.</source>
         <translation>La búsqueda de {host} (para {where}) tardó más de {timeout:g} s. Compruebe la configuración de red y DNS, o aumente --timeout.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Check the proxy address in --proxy or HTTPS_PROXY.</source>
         <translation>Compruebe la dirección del proxy en --proxy o HTTPS_PROXY.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
+        <source>Check the proxy address in the system&apos;s proxy settings or HTTPS_PROXY.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Check the spelling (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, give it with --proxy or HTTPS_PROXY.</source>
         <translation>Compruebe la ortografía (copie el host de la URL del tenant o de la clave de servicio); si este ordenador solo accede a Internet mediante un proxy, indíquelo con --proxy o HTTPS_PROXY.</translation>
     </message>
@@ -6745,12 +6864,17 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>No se puede llegar a {where}: {reason}. Compruebe la red, el host y si hace falta un proxy (la configuración de proxy del sistema o HTTPS_PROXY).</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, or raise --timeout.</source>
         <translation>El proxy {proxy} no respondió a la solicitud de túnel hacia {target} en {timeout:g} s. Compruebe el proxy o aumente --timeout.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
+        <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>The proxy {proxy} did not open a tunnel to {target}: it answered the CONNECT request unlike an HTTP proxy ({error}). Check that this address is an HTTP proxy.</source>
         <translation>El proxy {proxy} no abrió un túnel hacia {target}: respondió a la solicitud CONNECT de forma distinta a un proxy HTTP ({error}). Compruebe que esta dirección es un proxy HTTP.</translation>
     </message>
@@ -6790,17 +6914,27 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{target} (a través del proxy {proxy})</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
         <translation>{where} inició el handshake TLS pero no lo terminó en {timeout:g} s. Puede que el puerto hable otro protocolo que espera al cliente o que un cortafuegos retenga la conexión; compruebe el host y el puerto (el tiempo de ejecución del tenant usa el 443) o aumente --timeout.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
+        <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
         <translation>{where} aceptó la conexión pero no envió ninguna respuesta TLS en {timeout:g} s. Puede que el puerto hable otro protocolo que espera al cliente o que un cortafuegos retenga la conexión; compruebe el host y el puerto (el tiempo de ejecución del tenant usa el 443) o aumente --timeout.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+7"/>
+        <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>plain HTTP ({line!r})</source>
         <translation>HTTP sin cifrar ({line!r})</translation>
     </message>
@@ -6835,12 +6969,17 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{where} cerró la conexión sin responder al handshake TLS.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source> The port may not speak TLS, or does not serve the name {sni!r} (give the right one with --servername); check host and port (the tenant&apos;s runtime uses 443).</source>
         <translation> Puede que el puerto no hable TLS o que no sirva el nombre {sni!r} (indique el correcto con --servername); compruebe el host y el puerto (el tiempo de ejecución del tenant usa el 443).</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source> The port may not speak TLS, or does not serve the name {sni!r}; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source> The port may not speak TLS; check host and port (the tenant&apos;s runtime uses 443).</source>
         <translation> Puede que el puerto no hable TLS; compruebe el host y el puerto (el tiempo de ejecución del tenant usa el 443).</translation>
     </message>
@@ -6855,12 +6994,17 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{where} rechazó el handshake TLS ({reasons}): no hay ningún conjunto de cifrado ni intercambio de claves en común con los valores por defecto de TLS 1.2/1.3 de este programa. Compruebe que son el host y el puerto de tiempo de ejecución del tenant.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>{where} does not serve the name {sni!r} ({reasons}). Check the host, or give the name it expects with --servername.</source>
         <translation>{where} no sirve el nombre {sni!r} ({reasons}). Compruebe el host o indique el nombre que espera con --servername.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>{where} does not serve the name {sni!r} ({reasons}). Check the host on the first step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>The TLS handshake with {where} failed: {reasons}. Check host and port (the tenant&apos;s runtime uses 443).</source>
         <translation>El handshake TLS con {where} falló: {reasons}. Compruebe el host y el puerto (el tiempo de ejecución del tenant usa el 443).</translation>
     </message>
@@ -7066,7 +7210,12 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{file} no es una lista de confianza de SAP que el asistente pueda leer ({problem}). Indique el JSON incluido en resources/ (misma forma) o un paquete PEM de raíces.</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+32"/>
+        <source>SAP BTP trust store {version}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+102"/>
         <source>a CA certificate file</source>
         <translation>un archivo de certificado de CA</translation>
     </message>

@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <location filename="../wizard/core/client_identity.py" line="+70"/>
+        <source>client_identity</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -1088,7 +1096,7 @@
         <translation>Langue du système</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Saved. The new language is used the next time the wizard starts.</source>
         <translation>Enregistré. La nouvelle langue sera utilisée au prochain démarrage de l&apos;assistant.</translation>
     </message>
@@ -1158,7 +1166,7 @@
         <translation>illisible</translation>
     </message>
     <message>
-        <location line="-258"/>
+        <location line="-260"/>
         <source>Ne&amp;w sender system</source>
         <translation>&amp;Nouveau système émetteur</translation>
     </message>
@@ -1168,7 +1176,7 @@
         <translation>Renou&amp;veler</translation>
     </message>
     <message>
-        <location line="+240"/>
+        <location line="+242"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>Lecture des profils… %1 sur %2</translation>
     </message>
@@ -2945,6 +2953,34 @@
     </message>
 </context>
 <context>
+    <name>client_identity</name>
+    <message>
+        <location filename="../wizard/core/client_identity.py" line="+6"/>
+        <source>the roots in {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the acceptable-CA names fetch-root recorded from the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the acceptable-CA names the server sent in this call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the custom domain&apos;s trusted CAs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SAP&apos;s list of client roots</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>csr</name>
     <message>
         <location filename="../wizard/commands/csr.py" line="+44"/>
@@ -3388,7 +3424,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>Le serveur a mis fin à la négociation TLS après avoir envoyé sa chaîne ({error}). La chaîne ci-dessus a été lue avant.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and pass it with --ca-file.</source>
         <translation>Racine&#xa0;: introuvable, rien n&apos;a donc été enregistré. La chaîne s&apos;arrête à «&#xa0;{subject}&#xa0;», émis par «&#xa0;{issuer}&#xa0;»&#xa0;: procurez-vous le certificat racine de cette AC (sur son site web ou via le test de connectivité SAP) et passez-le avec --ca-file.</translation>
     </message>
@@ -3414,13 +3450,13 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
     </message>
     <message>
         <location line="+11"/>
-        <location filename="../wizard/core/fetch_root.py" line="+8"/>
+        <location filename="../wizard/core/fetch_root.py" line="+15"/>
         <source>sent by server</source>
         <translation>envoyé par le serveur</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location filename="../wizard/core/fetch_root.py" line="+2"/>
+        <location filename="../wizard/core/fetch_root.py" line="+5"/>
         <source>resolved from {source}</source>
         <translation>trouvé dans {source}</translation>
     </message>
@@ -3445,7 +3481,12 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>Non enregistré&#xa0;: ajoutez --profile NOM et/ou --out DOSSIER pour enregistrer la racine.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/fetch_root.py" line="+2"/>
+        <location filename="../wizard/core/fetch_root.py" line="-14"/>
+        <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and tick Skip on this step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Root: {subject} (SHA-256 {sha256}), {origin}.</source>
         <translation>Racine&#xa0;: {subject} (SHA-256 {sha256}), {origin}.</translation>
     </message>
@@ -3701,12 +3742,13 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>{file} ne peut pas servir de fichier d&apos;AC ({reason})&#xa0;; indiquez un fichier PEM contenant le certificat de l&apos;AC qui a signé le certificat du serveur.</translation>
     </message>
     <message>
-        <location line="+135"/>
+        <location line="+136"/>
+        <location line="+129"/>
         <source>{url!r} is not an https URL.</source>
         <translation>{url!r} n&apos;est pas une URL https.</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="-68"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
         <translation>Le certificat serveur de {host} n&apos;est pas approuvé ({reason}). {advice}</translation>
     </message>
@@ -3741,6 +3783,16 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>Impossible de joindre {host}&#xa0;: {detail}. {check}</translation>
     </message>
     <message>
+        <location line="+80"/>
+        <source>The server certificate of {host} is not trusted ({why}). {advice}</source>
+        <translation>Le certificat serveur de {host} n&apos;est pas approuvé ({why}). {advice}</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>{host} refused the client certificate of the service key during the TLS handshake{reason}: it is expired, revoked or not the one of this key. Create a new service key and run again with --destination-key NEW-KEY.json.</source>
+        <translation>{host} a refusé le certificat client de la clé de service pendant la négociation TLS{reason}&#xa0;: il est expiré, révoqué ou n&apos;est pas celui de cette clé. Créez une nouvelle clé de service et relancez avec --destination-key NEW-KEY.json.</translation>
+    </message>
+    <message>
         <location filename="../wizard/core/neo_api.py" line="+90"/>
         <source>Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.</source>
         <translation>Vérifiez l&apos;URL --tmn, votre réseau et le proxy (HTTPS_PROXY), puis réessayez.</translation>
@@ -3756,7 +3808,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>Cela ressemble à une page de connexion&#xa0;: vérifiez que l&apos;URL est bien celle de l&apos;hôte tmn et que cet utilisateur peut se connecter avec un mot de passe (ou utilisez --tmn-client-id).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+339"/>
+        <location filename="../wizard/core/sap_sign.py" line="+416"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>Vérifiez «&#xa0;url&#xa0;» et «&#xa0;uri&#xa0;» dans la clé de service, votre réseau et, si nécessaire, le proxy (HTTPS_PROXY)&#xa0;; puis réessayez.</translation>
     </message>
@@ -4105,11 +4157,13 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
     </message>
     <message>
         <location line="+3"/>
+        <location filename="../wizard/core/prechecks.py" line="+195"/>
         <source>expired on {date}</source>
         <translation>expiré le {date}</translation>
     </message>
     <message>
         <location line="+4"/>
+        <location filename="../wizard/core/prechecks.py" line="+3"/>
         <source>not valid before {date}</source>
         <translation>valide seulement à partir du {date}</translation>
     </message>
@@ -4514,6 +4568,36 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>Le profil {profile!r} n&apos;indique pas si le tenant fonctionne sur Neo ou Cloud Foundry&#xa0;: choisissez l&apos;environnement à la première étape.</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first on the step &apos;Signed certificate&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Profile {profile!r} is marked {state} but its certificate file {file} is missing. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{file} of profile {profile!r} holds no readable PEM certificate ({reason}). Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile records {recorded}. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos; so both agree.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses it. Renew it first: make a new key and request on the step &apos;Key and certificate request&apos;, have the CA sign it, then import the reply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The user name is empty; give the user the certificate maps to (any name, up to 150 characters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+224"/>
         <source>nothing (the name is empty)</source>
         <translation>rien (le nom est vide)</translation>
@@ -4911,7 +4995,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
 <context>
     <name>prechecks</name>
     <message>
-        <location filename="../wizard/core/prechecks.py" line="+38"/>
+        <location filename="../wizard/core/prechecks.py" line="-160"/>
         <source>pre-check {name}: {mark}: {detail}</source>
         <translation>vérification préalable {name}&#xa0;: {mark}&#xa0;: {detail}</translation>
     </message>
@@ -4986,7 +5070,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>clientAuth figure dans l&apos;Extended Key Usage</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+38"/>
         <source>{name} is among {accepted}</source>
         <translation>{name} figure parmi {accepted}</translation>
     </message>
@@ -5582,7 +5666,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>sap_sign</name>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="-259"/>
+        <location filename="../wizard/core/sap_sign.py" line="-335"/>
         <source>%n day(s)</source>
         <translation>%n jour(s)</translation>
     </message>
@@ -5607,7 +5691,17 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Une validité de {validity} est hors de ce que SAP signe&#xa0;: 1 jour à 1 an (au plus 365 jours, 12 mois ou 1 an).</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+82"/>
+        <source>{source} is an x509-bound service key but has no {fields}. Copy the whole service key of the Destination service instance (Download in the BTP cockpit).</source>
+        <translation>{source} est une clé de service liée à x509, mais sans {fields}. Copiez la clé de service entière de l&apos;instance du service Destination (Download dans le cockpit BTP).</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>The &apos;certificate&apos; or &apos;key&apos; of {source} is not PEM that can be read (an unencrypted private key). Copy the service key again as the BTP cockpit downloads it.</source>
+        <translation>Le &apos;certificate&apos; ou la &apos;key&apos; de {source} n&apos;est pas un PEM lisible (une clé privée non chiffrée). Copiez de nouveau la clé de service telle que le cockpit BTP la télécharge.</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>The {name!r} of {source} is {value!r}, not an https URL. Copy the service key again as the BTP cockpit shows it.</source>
         <translation>Le {name!r} de {source} vaut {value!r}, ce n&apos;est pas une URL https. Copiez de nouveau la clé de service telle que le cockpit BTP l&apos;affiche.</translation>
     </message>
@@ -5632,12 +5726,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{source} n&apos;a pas de &apos;clientid&apos;&#xa0;: ce n&apos;est donc pas une clé de service Destination.{hint} Créez une instance du service Destination (plan lite) dans un sous-compte Cloud Foundry ou &apos;Other Environment&apos; et une clé de service pour elle, puis indiquez cette clé.</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>{source} is a service key with credential type &apos;x509&apos; (certificate and key instead of a client secret); the wizard needs a key with a client secret. Create the service key again with the parameters {parameters}.</source>
-        <translation>{source} est une clé de service de type d&apos;identifiants &apos;x509&apos; (certificat et clé au lieu d&apos;un secret client)&#xa0;; l&apos;assistant a besoin d&apos;une clé avec un secret client. Recréez la clé de service avec les paramètres {parameters}.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+14"/>
         <source>{source} has no &apos;clientsecret&apos;. Copy the whole service key of the Destination service instance.</source>
         <translation>{source} n&apos;a pas de &apos;clientsecret&apos;. Copiez la clé de service complète de l&apos;instance du service Destination.</translation>
     </message>
@@ -5677,17 +5766,32 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Le service Destination fonctionne dans un sous-compte Cloud Foundry ou &apos;Other Environment&apos;, pas dans Neo&#xa0;: les utilisateurs de Neo ont besoin d&apos;un sous-compte Cloud Foundry (gratuit) pour cette seule étape&#xa0;; le certificat fonctionne ensuite aussi pour Neo.</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+57"/>
+        <source>The certificate of the x509-bound service key ({source}) expired on {date}. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
+        <translation>Le certificat de la clé de service liée à x509 ({source}) a expiré le {date}. Créez une nouvelle clé de service pour l&apos;instance du service Destination et relancez avec --destination-key NEW-KEY.json.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>the certificate of the service key kept in the keyring for this profile</source>
+        <translation>le certificat de la clé de service conservé dans le trousseau pour ce profil</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the certificate in {source}</source>
+        <translation>le certificat dans {source}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>the client secret kept in the keyring for this profile (or in {env})</source>
         <translation>le secret client conservé dans le trousseau pour ce profil (ou dans {env})</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>the client secret in {source}</source>
         <translation>le secret client de {source}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>The token endpoint {host} refused client {client!r} (HTTP {status}): {where} is wrong or expired, or the service key was deleted. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
         <translation>Le point de terminaison des jetons {host} a refusé le client {client!r} (HTTP {status})&#xa0;: {where} est faux ou expiré, ou la clé de service a été supprimée. Créez une nouvelle clé de service pour l&apos;instance du service Destination et relancez avec --destination-key NEW-KEY.json.</translation>
     </message>
@@ -5802,7 +5906,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Le profil {name!r} ne connaît pas encore de clé de service Destination. Indiquez-en une&#xa0;: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>the profile</source>
         <translation>le profil</translation>
     </message>
@@ -5843,7 +5947,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../wizard/core/sap_sign.py" line="-547"/>
+        <location filename="../wizard/core/sap_sign.py" line="-584"/>
         <source>off</source>
         <translation>désactivé</translation>
     </message>
@@ -6351,7 +6455,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/client_identity.py" line="+80"/>
+        <location filename="../wizard/core/client_identity.py" line="+10"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>Le profil {profile!r} n&apos;a pas de clé privée ({file}). Créez d&apos;abord la clé et la CSR (csr), ou importez un PKCS#12 (import-p12).</translation>
     </message>
@@ -6406,7 +6510,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>un fichier de certificats racine client acceptés</translation>
     </message>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+258"/>
+        <location filename="../wizard/core/testcall.py" line="+260"/>
         <source>The timeout must be a positive number of seconds.</source>
         <translation>Le délai d&apos;attente doit être un nombre positif de secondes.</translation>
     </message>
@@ -6416,12 +6520,17 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Cet appel envoie un en-tête Authorization en plus du certificat client. KBA SAP 3584034&#xa0;: un émetteur qui mélange authentification Basic et certificats client vers le tenant reçoit des 401 intermittents à cause de la réutilisation des sessions TLS&#xa0;; utilisez un seul type d&apos;authentification par émetteur.</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
         <translation>Le profil {profile!r} n&apos;a pas d&apos;URL de tenant&#xa0;; indiquez le point de terminaison avec --url (par exemple https://&lt;hôte d&apos;exécution&gt;/http/&lt;adresse&gt;).</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no tenant URL; give the endpoint on the first step (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>{url!r} is not an https:// URL. The tenant accepts client certificates only over TLS: use https://&lt;runtime host&gt;/http/&lt;address&gt;.</source>
         <translation>{url!r} n&apos;est pas une URL https://. Le tenant n&apos;accepte les certificats client que via TLS&#xa0;: utilisez https://&lt;hôte d&apos;exécution&gt;/http/&lt;adresse&gt;.</translation>
     </message>
@@ -6685,17 +6794,27 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>le proxy {proxy}</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, or raise --timeout.</source>
         <translation>La résolution de {host} (pour {where}) a pris plus de {timeout:g} s. Vérifiez le réseau et les paramètres DNS, ou augmentez --timeout.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Check the proxy address in --proxy or HTTPS_PROXY.</source>
         <translation>Vérifiez l&apos;adresse du proxy dans --proxy ou HTTPS_PROXY.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
+        <source>Check the proxy address in the system&apos;s proxy settings or HTTPS_PROXY.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Check the spelling (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, give it with --proxy or HTTPS_PROXY.</source>
         <translation>Vérifiez l&apos;orthographe (copiez l&apos;hôte depuis l&apos;URL du tenant ou la clé de service)&#xa0;; si cet ordinateur n&apos;accède à Internet que via un proxy, indiquez-le avec --proxy ou HTTPS_PROXY.</translation>
     </message>
@@ -6745,12 +6864,17 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{where} est injoignable&#xa0;: {reason}. Vérifiez le réseau, l&apos;hôte, et si un proxy est nécessaire (paramètres de proxy du système ou HTTPS_PROXY).</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, or raise --timeout.</source>
         <translation>Le proxy {proxy} n&apos;a pas répondu à la demande de tunnel vers {target} en {timeout:g} s. Vérifiez le proxy, ou augmentez --timeout.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
+        <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>The proxy {proxy} did not open a tunnel to {target}: it answered the CONNECT request unlike an HTTP proxy ({error}). Check that this address is an HTTP proxy.</source>
         <translation>Le proxy {proxy} n&apos;a pas ouvert de tunnel vers {target}&#xa0;: il a répondu à la requête CONNECT autrement qu&apos;un proxy HTTP ({error}). Vérifiez que cette adresse est bien celle d&apos;un proxy HTTP.</translation>
     </message>
@@ -6790,17 +6914,27 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{target} (via le proxy {proxy})</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
         <translation>{where} a commencé la négociation TLS mais ne l&apos;a pas terminée en {timeout:g} s. Le port parle peut-être un autre protocole qui attend le client, ou un pare-feu retient la connexion&#xa0;; vérifiez l&apos;hôte et le port (l&apos;environnement d&apos;exécution du tenant utilise 443), ou augmentez --timeout.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
+        <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
         <translation>{where} a accepté la connexion mais n&apos;a envoyé aucune réponse TLS en {timeout:g} s. Le port parle peut-être un autre protocole qui attend le client, ou un pare-feu retient la connexion&#xa0;; vérifiez l&apos;hôte et le port (l&apos;environnement d&apos;exécution du tenant utilise 443), ou augmentez --timeout.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+7"/>
+        <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>plain HTTP ({line!r})</source>
         <translation>du HTTP simple ({line!r})</translation>
     </message>
@@ -6835,12 +6969,17 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{where} a fermé la connexion sans répondre à la négociation TLS.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source> The port may not speak TLS, or does not serve the name {sni!r} (give the right one with --servername); check host and port (the tenant&apos;s runtime uses 443).</source>
         <translation> Le port ne parle peut-être pas TLS, ou ne sert pas le nom {sni!r} (indiquez le bon avec --servername)&#xa0;; vérifiez l&apos;hôte et le port (l&apos;environnement d&apos;exécution du tenant utilise 443).</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source> The port may not speak TLS, or does not serve the name {sni!r}; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source> The port may not speak TLS; check host and port (the tenant&apos;s runtime uses 443).</source>
         <translation> Le port ne parle peut-être pas TLS&#xa0;; vérifiez l&apos;hôte et le port (l&apos;environnement d&apos;exécution du tenant utilise 443).</translation>
     </message>
@@ -6855,12 +6994,17 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{where} a refusé la négociation TLS ({reasons})&#xa0;: aucune suite de chiffrement ni méthode d&apos;échange de clés en commun avec les paramètres TLS 1.2/1.3 par défaut de ce programme. Vérifiez qu&apos;il s&apos;agit bien de l&apos;hôte et du port d&apos;exécution du tenant.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>{where} does not serve the name {sni!r} ({reasons}). Check the host, or give the name it expects with --servername.</source>
         <translation>{where} ne sert pas le nom {sni!r} ({reasons}). Vérifiez l&apos;hôte, ou indiquez le nom attendu avec --servername.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>{where} does not serve the name {sni!r} ({reasons}). Check the host on the first step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>The TLS handshake with {where} failed: {reasons}. Check host and port (the tenant&apos;s runtime uses 443).</source>
         <translation>La négociation TLS avec {where} a échoué&#xa0;: {reasons}. Vérifiez l&apos;hôte et le port (l&apos;environnement d&apos;exécution du tenant utilise 443).</translation>
     </message>
@@ -7066,7 +7210,12 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{file} n&apos;est pas une liste de confiance SAP que l&apos;assistant sait lire ({problem}). Indiquez le JSON fourni dans resources/ (même forme) ou un lot PEM de certificats racine.</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+32"/>
+        <source>SAP BTP trust store {version}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+102"/>
         <source>a CA certificate file</source>
         <translation>un fichier de certificat d&apos;AC</translation>
     </message>

@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <location filename="../wizard/core/client_identity.py" line="+70"/>
+        <source>client_identity</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -1087,7 +1095,7 @@
         <translation>システムの既定</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Saved. The new language is used the next time the wizard starts.</source>
         <translation>保存しました。新しい言語は次回ウィザードを起動したときに適用されます。</translation>
     </message>
@@ -1157,7 +1165,7 @@
         <translation>読み取れません</translation>
     </message>
     <message>
-        <location line="-258"/>
+        <location line="-260"/>
         <source>Ne&amp;w sender system</source>
         <translation>新しい送信側システム(&amp;W)</translation>
     </message>
@@ -1167,7 +1175,7 @@
         <translation>更新(&amp;E)</translation>
     </message>
     <message>
-        <location line="+240"/>
+        <location line="+242"/>
         <source>Reading the profiles… %1 of %2</source>
         <translation>プロファイルを読み込んでいます… %1/%2</translation>
     </message>
@@ -2940,6 +2948,34 @@
     </message>
 </context>
 <context>
+    <name>client_identity</name>
+    <message>
+        <location filename="../wizard/core/client_identity.py" line="+6"/>
+        <source>the roots in {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the acceptable-CA names fetch-root recorded from the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the acceptable-CA names the server sent in this call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the custom domain&apos;s trusted CAs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SAP&apos;s list of client roots</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>csr</name>
     <message>
         <location filename="../wizard/commands/csr.py" line="+44"/>
@@ -3383,7 +3419,7 @@ Certificate SHA-256: {sha256}</source>
         <translation>サーバーはチェーンの送信後にハンドシェイクを終了しました ({error})。上記のチェーンはその前に読み取ったものです。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and pass it with --ca-file.</source>
         <translation>ルート証明書: 見つからないため、何も保存していません。チェーンは &apos;{subject}&apos; (発行者 &apos;{issuer}&apos;) で途切れています。その CA のルート証明書を (CA の Web サイトまたは SAP の接続テストで) 入手し、--ca-file で指定してください。</translation>
     </message>
@@ -3409,13 +3445,13 @@ Certificate SHA-256: {sha256}</source>
     </message>
     <message>
         <location line="+11"/>
-        <location filename="../wizard/core/fetch_root.py" line="+8"/>
+        <location filename="../wizard/core/fetch_root.py" line="+15"/>
         <source>sent by server</source>
         <translation>サーバーから送信</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location filename="../wizard/core/fetch_root.py" line="+2"/>
+        <location filename="../wizard/core/fetch_root.py" line="+5"/>
         <source>resolved from {source}</source>
         <translation>{source} から解決</translation>
     </message>
@@ -3440,7 +3476,12 @@ Certificate SHA-256: {sha256}</source>
         <translation>保存していません: ルート証明書を保存するには --profile NAME と --out DIR の一方または両方を指定してください。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/fetch_root.py" line="+2"/>
+        <location filename="../wizard/core/fetch_root.py" line="-14"/>
+        <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and tick Skip on this step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Root: {subject} (SHA-256 {sha256}), {origin}.</source>
         <translation>ルート証明書: {subject} (SHA-256 {sha256})、{origin}。</translation>
     </message>
@@ -3696,12 +3737,13 @@ Certificate SHA-256: {sha256}</source>
         <translation>{file} は CA ファイルとして使用できません ({reason})。サーバー証明書に署名した CA 証明書を含む PEM ファイルを指定してください。</translation>
     </message>
     <message>
-        <location line="+135"/>
+        <location line="+136"/>
+        <location line="+129"/>
         <source>{url!r} is not an https URL.</source>
         <translation>{url!r} は https URL ではありません。</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="-68"/>
         <source>The server certificate of {host} is not trusted ({reason}). {advice}</source>
         <translation>{host} のサーバー証明書は信頼されていません ({reason})。{advice}</translation>
     </message>
@@ -3736,6 +3778,16 @@ Certificate SHA-256: {sha256}</source>
         <translation>{host} に到達できません: {detail}。{check}</translation>
     </message>
     <message>
+        <location line="+80"/>
+        <source>The server certificate of {host} is not trusted ({why}). {advice}</source>
+        <translation>{host} のサーバー証明書は信頼されていません ({why})。{advice}</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>{host} refused the client certificate of the service key during the TLS handshake{reason}: it is expired, revoked or not the one of this key. Create a new service key and run again with --destination-key NEW-KEY.json.</source>
+        <translation>{host} は TLS ハンドシェイクでサービスキーのクライアント証明書を拒否しました{reason}。証明書の期限切れ、失効、またはこのキーのものではありません。新しいサービスキーを作成し、--destination-key NEW-KEY.json を付けて再実行してください。</translation>
+    </message>
+    <message>
         <location filename="../wizard/core/neo_api.py" line="+90"/>
         <source>Check the --tmn URL, your network and proxy (HTTPS_PROXY), then try again.</source>
         <translation>--tmn の URL、ネットワーク、プロキシ (HTTPS_PROXY) を確認してから、もう一度実行してください。</translation>
@@ -3751,7 +3803,7 @@ Certificate SHA-256: {sha256}</source>
         <translation>ログインページのようです。URL が tmn ホストであること、およびこのユーザーがパスワードでログインできることを確認してください (または --tmn-client-id を使用してください)。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+339"/>
+        <location filename="../wizard/core/sap_sign.py" line="+416"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>サービスキーの &apos;url&apos; と &apos;uri&apos;、ネットワーク、必要に応じてプロキシ (HTTPS_PROXY) を確認してから、もう一度実行してください。</translation>
     </message>
@@ -4100,11 +4152,13 @@ Certificate SHA-256: {sha256}</source>
     </message>
     <message>
         <location line="+3"/>
+        <location filename="../wizard/core/prechecks.py" line="+195"/>
         <source>expired on {date}</source>
         <translation>{date} に有効期限切れ</translation>
     </message>
     <message>
         <location line="+4"/>
+        <location filename="../wizard/core/prechecks.py" line="+3"/>
         <source>not valid before {date}</source>
         <translation>有効期間の開始は {date}</translation>
     </message>
@@ -4509,6 +4563,36 @@ Certificate SHA-256: {sha256}</source>
         <translation>プロファイル {profile!r} には、テナントが Neo と Cloud Foundry のどちらで動いているかが記録されていません。最初のステップで環境を選んでください。</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first on the step &apos;Signed certificate&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Profile {profile!r} is marked {state} but its certificate file {file} is missing. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{file} of profile {profile!r} holds no readable PEM certificate ({reason}). Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile records {recorded}. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos; so both agree.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses it. Renew it first: make a new key and request on the step &apos;Key and certificate request&apos;, have the CA sign it, then import the reply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The user name is empty; give the user the certificate maps to (any name, up to 150 characters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+224"/>
         <source>nothing (the name is empty)</source>
         <translation>なし (名前が空です)</translation>
@@ -4906,7 +4990,7 @@ Certificate SHA-256: {sha256}</source>
 <context>
     <name>prechecks</name>
     <message>
-        <location filename="../wizard/core/prechecks.py" line="+38"/>
+        <location filename="../wizard/core/prechecks.py" line="-160"/>
         <source>pre-check {name}: {mark}: {detail}</source>
         <translation>事前チェック {name}: {mark}: {detail}</translation>
     </message>
@@ -4981,7 +5065,7 @@ Certificate SHA-256: {sha256}</source>
         <translation>clientAuth は Extended Key Usage に含まれています</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+38"/>
         <source>{name} is among {accepted}</source>
         <translation>{name} は {accepted} に含まれています</translation>
     </message>
@@ -5577,7 +5661,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>sap_sign</name>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="-259"/>
+        <location filename="../wizard/core/sap_sign.py" line="-335"/>
         <source>%n day(s)</source>
         <translation>%n 日</translation>
     </message>
@@ -5602,7 +5686,17 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>有効期間 {validity} は SAP が署名する範囲外です: 1 日から 1 年 (最大 365 日、12 か月、または 1 年) です。</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+82"/>
+        <source>{source} is an x509-bound service key but has no {fields}. Copy the whole service key of the Destination service instance (Download in the BTP cockpit).</source>
+        <translation>{source} は x509 バインドのサービスキーですが、{fields} がありません。Destination サービスインスタンスのサービスキー全体をコピーしてください (BTP コックピットの Download)。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>The &apos;certificate&apos; or &apos;key&apos; of {source} is not PEM that can be read (an unencrypted private key). Copy the service key again as the BTP cockpit downloads it.</source>
+        <translation>{source} の &apos;certificate&apos; または &apos;key&apos; は読み取れる PEM (暗号化されていない秘密鍵) ではありません。BTP コックピットがダウンロードするとおりにサービスキーをもう一度コピーしてください。</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>The {name!r} of {source} is {value!r}, not an https URL. Copy the service key again as the BTP cockpit shows it.</source>
         <translation>{source} の {name!r} は {value!r} で、https の URL ではありません。BTP コックピットに表示されるとおりにサービスキーをもう一度コピーしてください。</translation>
     </message>
@@ -5627,12 +5721,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{source} には &apos;clientid&apos; がないため、Destination サービスのサービスキーではありません。{hint} Cloud Foundry または &apos;Other Environment&apos; のサブアカウントに Destination サービス (プラン lite) のインスタンスとそのサービスキーを作成し、そのキーを指定してください。</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>{source} is a service key with credential type &apos;x509&apos; (certificate and key instead of a client secret); the wizard needs a key with a client secret. Create the service key again with the parameters {parameters}.</source>
-        <translation>{source} は資格情報タイプ &apos;x509&apos; (クライアントシークレットではなく証明書とキー) のサービスキーです。ウィザードにはクライアントシークレットのあるキーが必要です。パラメーター {parameters} を付けてサービスキーを作成し直してください。</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+14"/>
         <source>{source} has no &apos;clientsecret&apos;. Copy the whole service key of the Destination service instance.</source>
         <translation>{source} には &apos;clientsecret&apos; がありません。Destination サービスのインスタンスのサービスキーを全部コピーしてください。</translation>
     </message>
@@ -5672,17 +5761,32 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>Destination サービスは Cloud Foundry または &apos;Other Environment&apos; のサブアカウントで動作し、Neo では動作しません。Neo の利用者はこの手順のためだけに（無料の）Cloud Foundry サブアカウントが必要です。証明書はその後 Neo でも使えます。</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+57"/>
+        <source>The certificate of the x509-bound service key ({source}) expired on {date}. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
+        <translation>x509 バインドのサービスキー ({source}) の証明書は {date} に期限切れになりました。Destination サービスインスタンスの新しいサービスキーを作成し、--destination-key NEW-KEY.json を付けて再実行してください。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>the certificate of the service key kept in the keyring for this profile</source>
+        <translation>このプロファイル用にキーリングに保存されたサービスキーの証明書</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the certificate in {source}</source>
+        <translation>{source} の証明書</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>the client secret kept in the keyring for this profile (or in {env})</source>
         <translation>このプロファイル用にキーリングに保存されたクライアントシークレット (または {env} の値)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>the client secret in {source}</source>
         <translation>{source} のクライアントシークレット</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>The token endpoint {host} refused client {client!r} (HTTP {status}): {where} is wrong or expired, or the service key was deleted. Create a new service key for the Destination service instance and run again with --destination-key NEW-KEY.json.</source>
         <translation>トークンエンドポイント {host} がクライアント {client!r} を拒否しました (HTTP {status}): {where} が誤っているか期限切れ、またはサービスキーが削除されています。Destination サービスのインスタンスに新しいサービスキーを作成し、--destination-key NEW-KEY.json を付けて再実行してください。</translation>
     </message>
@@ -5797,7 +5901,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>プロファイル {name!r} はまだ Destination サービスのサービスキーを知りません。指定してください: cpi-cert-wizard sap-sign --profile {profile} --refresh --destination-key FILE.json</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>the profile</source>
         <translation>プロファイル</translation>
     </message>
@@ -5838,7 +5942,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../wizard/core/sap_sign.py" line="-547"/>
+        <location filename="../wizard/core/sap_sign.py" line="-584"/>
         <source>off</source>
         <translation>オフ</translation>
     </message>
@@ -6346,7 +6450,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/client_identity.py" line="+80"/>
+        <location filename="../wizard/core/client_identity.py" line="+10"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>プロファイル {profile!r} には秘密鍵 ({file}) がありません。先に鍵と CSR を作成する (csr) か、PKCS#12 をインポート (import-p12) してください。</translation>
     </message>
@@ -6401,7 +6505,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>受け入れ可能なクライアントルート証明書のファイル</translation>
     </message>
     <message>
-        <location filename="../wizard/core/testcall.py" line="+258"/>
+        <location filename="../wizard/core/testcall.py" line="+260"/>
         <source>The timeout must be a positive number of seconds.</source>
         <translation>タイムアウトは正の秒数で指定してください。</translation>
     </message>
@@ -6411,12 +6515,17 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>この呼び出しはクライアント証明書に加えて Authorization ヘッダーを送っています。SAP KBA 3584034: テナントに対して Basic 認証とクライアント証明書を混在させる送信側では、TLS セッションの再利用により 401 が断続的に発生します。送信側ごとに認証方式を 1 つにしてください。</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint with --url (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
         <translation>プロファイル {profile!r} にはテナントの URL がありません。--url でエンドポイントを指定してください (例: https://&lt;runtime host&gt;/http/&lt;address&gt;)。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no tenant URL; give the endpoint on the first step (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>{url!r} is not an https:// URL. The tenant accepts client certificates only over TLS: use https://&lt;runtime host&gt;/http/&lt;address&gt;.</source>
         <translation>{url!r} は https:// URL ではありません。テナントは TLS 経由でのみクライアント証明書を受け入れます。https://&lt;runtime host&gt;/http/&lt;address&gt; を使用してください。</translation>
     </message>
@@ -6680,17 +6789,27 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>プロキシ {proxy}</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, or raise --timeout.</source>
         <translation>{host} ({where} 用) の名前解決に {timeout:g} 秒以上かかりました。ネットワークと DNS の設定を確認するか、--timeout を大きくしてください。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Check the proxy address in --proxy or HTTPS_PROXY.</source>
         <translation>--proxy または HTTPS_PROXY のプロキシアドレスを確認してください。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
+        <source>Check the proxy address in the system&apos;s proxy settings or HTTPS_PROXY.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Check the spelling (copy the host from the tenant&apos;s URL or service key); if this computer reaches the internet only through a proxy, give it with --proxy or HTTPS_PROXY.</source>
         <translation>スペルを確認してください (ホストはテナントの URL またはサービスキーからコピーしてください)。このコンピューターがプロキシ経由でのみインターネットに接続する場合は、--proxy または HTTPS_PROXY でプロキシを指定してください。</translation>
     </message>
@@ -6740,12 +6859,17 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{where} に到達できません: {reason}。ネットワーク、ホスト、プロキシが必要かどうかを確認してください (システムのプロキシ設定または HTTPS_PROXY)。</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, or raise --timeout.</source>
         <translation>プロキシ {proxy} は {target} へのトンネル要求に {timeout:g} 秒以内に応答しませんでした。プロキシを確認するか、--timeout を大きくしてください。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
+        <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>The proxy {proxy} did not open a tunnel to {target}: it answered the CONNECT request unlike an HTTP proxy ({error}). Check that this address is an HTTP proxy.</source>
         <translation>プロキシ {proxy} は {target} へのトンネルを開きませんでした: CONNECT 要求への応答が HTTP プロキシのものではありません ({error})。このアドレスが HTTP プロキシであることを確認してください。</translation>
     </message>
@@ -6785,17 +6909,27 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{target} (プロキシ {proxy} 経由)</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
         <translation>{where} は TLS ハンドシェイクを開始しましたが、{timeout:g} 秒以内に完了しませんでした。ポートがクライアントからの送信を待つ別のプロトコルを使用しているか、ファイアウォールが接続を保留している可能性があります。ホストとポート (テナントのランタイムは 443 を使用) を確認するか、--timeout を大きくしてください。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
+        <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port (the tenant&apos;s runtime uses 443), or raise --timeout.</source>
         <translation>{where} は接続を受け付けましたが、{timeout:g} 秒以内に TLS の応答を送信しませんでした。ポートがクライアントからの送信を待つ別のプロトコルを使用しているか、ファイアウォールが接続を保留している可能性があります。ホストとポート (テナントのランタイムは 443 を使用) を確認するか、--timeout を大きくしてください。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+7"/>
+        <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>plain HTTP ({line!r})</source>
         <translation>平文の HTTP ({line!r})</translation>
     </message>
@@ -6830,12 +6964,17 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{where} は TLS ハンドシェイクに応答せずに接続を閉じました。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source> The port may not speak TLS, or does not serve the name {sni!r} (give the right one with --servername); check host and port (the tenant&apos;s runtime uses 443).</source>
         <translation> ポートが TLS を使用していないか、名前 {sni!r} を提供していない可能性があります (正しい名前は --servername で指定してください)。ホストとポート (テナントのランタイムは 443 を使用) を確認してください。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source> The port may not speak TLS, or does not serve the name {sni!r}; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source> The port may not speak TLS; check host and port (the tenant&apos;s runtime uses 443).</source>
         <translation> ポートが TLS を使用していない可能性があります。ホストとポート (テナントのランタイムは 443 を使用) を確認してください。</translation>
     </message>
@@ -6850,12 +6989,17 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{where} が TLS ハンドシェイクを拒否しました ({reasons})。このプログラムの TLS 1.2/1.3 の既定値と共通の暗号スイートまたは鍵交換がありません。テナントのランタイムホストとポートであることを確認してください。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>{where} does not serve the name {sni!r} ({reasons}). Check the host, or give the name it expects with --servername.</source>
         <translation>{where} は名前 {sni!r} を提供していません ({reasons})。ホストを確認するか、--servername でサーバーが想定する名前を指定してください。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>{where} does not serve the name {sni!r} ({reasons}). Check the host on the first step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>The TLS handshake with {where} failed: {reasons}. Check host and port (the tenant&apos;s runtime uses 443).</source>
         <translation>{where} との TLS ハンドシェイクに失敗しました: {reasons}。ホストとポート (テナントのランタイムは 443 を使用) を確認してください。</translation>
     </message>
@@ -7061,7 +7205,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{file} はウィザードが読み取れる SAP の信頼リストではありません ({problem})。resources/ に同梱の JSON (同じ形式) またはルート証明書の PEM バンドルを指定してください。</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+32"/>
+        <source>SAP BTP trust store {version}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+102"/>
         <source>a CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
