@@ -13,6 +13,9 @@ service of a Cloud Foundry subaccount signs *our* CSR, so the private key never 
 SAP ignores the CSR's subject DN and writes its own (subaccount, region, the CN attribute).
 The chain goes through the normal import (`enrollment.import_certificates`): validation, lints,
 SAP-list judgement. The client secret lives in the keyring only (`SecretKind.DESTINATION`).
+An x509-bound key (`credential-type` x509: `certificate`, `key`, `certurl`) gets its token by
+mutual TLS at <certurl>/oauth/token (`https.client_credentials_mtls`, the key in memory only);
+its certificate and key are then what the keyring keeps, as {"x509": {...}} (`kept_secret`).
 HTTPS goes through `wizard.core.https`: HTTPS_PROXY/NO_PROXY apply, redirects are never followed
 (urllib would resend the Authorization header), and the OS store and certifi are trusted, or only
 --ca-file for a test server.
