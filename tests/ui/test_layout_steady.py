@@ -4,6 +4,7 @@ its chosen text shows it ending in "…" with the whole text as the tooltip."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint
 
 from wizard.core.flow import Step
@@ -54,3 +55,54 @@ def test_a_combo_box_too_narrow_for_its_choice_shows_an_ellipsis_and_the_whole_t
     assert box.toolTip() == long
     box.setCurrentIndex(0)
     assert box.shown_text() == "Neo"
+
+
+@pytest.fixture
+def german():
+    from PySide6.QtCore import QCoreApplication, QLocale
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.ui.app import install_translators
+
+    translators = install_translators(QApplication.instance(), "de")
+    yield
+    for translator in translators:
+        QCoreApplication.removeTranslator(translator)
+    QLocale.setDefault(QLocale.system())
+
+
+def test_in_german_at_the_minimum_size_the_longest_field_errors_fit_their_room(german, wizard):
+    """German errors are long: at 720×540 the longest ones (a full-length name ending in a dot,
+    a Windows device name, the design-time host warning) wrap over more lines than the two or
+    three kept by default; the room grows to fit them, so the rows below still do not move and
+    no error runs under the next row."""
+    wizard.window.resize(720, 540)
+    wizard.click(wizard.page_of(Step.START).new_button)
+    wizard.qtbot.waitUntil(lambda: wizard.at() is Step.TENANT)
+    page = wizard.page_of(Step.TENANT)
+    page.name.setText("ERP-PRD")
+    page.url.setText("https://acme.it-cpi018-rt.cfapps.eu10-003.hana.ondemand.com/http/orders")
+    wizard.qtbot.waitUntil(lambda: not page.url_error.isVisible())
+    assert page.tr("Give the profile a name.") != "Give the profile a name."  # German is on
+    url_top, below_top = _top(page.url), _top(page.environment)
+    line = page.name_error.fontMetrics().lineSpacing()
+    # the German name errors need more than the two lines kept by default at this width
+    assert page.name_error.slot.height() > 2 * line
+
+    for name in (("ERP-PRD-" * 8)[:63] + ".", "COM1." + ("ERP-PRD-" * 8)[:59], "a b"):
+        page.name.setText(name)
+        wizard.qtbot.waitUntil(lambda: page.name_error.isVisible() and bool(page.name_error.text()))
+        wizard.qtbot.waitUntil(lambda: _top(page.url) == url_top, timeout=2000)
+        error = page.name_error
+        assert error.geometry().bottom() < error.slot.height(), (name, error.text())
+        assert error.heightForWidth(error.width()) <= error.slot.height(), error.text()
+    for url in (
+        "htp:/not a url",
+        "https://my-subdomain.it-cpi018.cfapps.eu10-003.hana.ondemand.com/",
+    ):
+        page.url.setText(url)
+        shown = page.url_warning if "cfapps" in url else page.url_error
+        wizard.qtbot.waitUntil(lambda shown=shown: shown.isVisible() and bool(shown.text()))
+        wizard.qtbot.waitUntil(lambda: _top(page.environment) == below_top, timeout=2000)
+        assert shown.heightForWidth(shown.width()) <= shown.slot.height(), shown.text()
+    assert _top(page.url) == url_top and _top(page.environment) == below_top

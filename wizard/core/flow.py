@@ -224,7 +224,10 @@ def check_tenant_url(text: str) -> UrlCheck:
     from urllib.parse import urlsplit
 
     if "://" in text:
-        parts = urlsplit(text)
+        try:
+            parts = urlsplit(text)
+        except ValueError:  # "https://[host": an unclosed IPv6 bracket
+            return UrlCheck(problem=bad)
         if parts.scheme.lower() != "https":
             return UrlCheck(
                 problem=QT_TRANSLATE_NOOP(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -24,7 +24,7 @@ from wizard.core.errors import WizardError
 from wizard.core.flow import COMMIT_STEPS, ORDER, TITLES, Step, step_number
 from wizard.ui import workers
 from wizard.ui.session import Session
-from wizard.ui.text import arg, from_core, translate
+from wizard.ui.text import arg, breakable, from_core, translate
 from wizard.ui.widgets.banner import Banner, Severity
 from wizard.ui.widgets.busy import BusyBar
 from wizard.ui.widgets.wrap_label import WrapLabel
@@ -32,12 +32,35 @@ from wizard.ui.widgets.wrap_label import WrapLabel
 
 class _ErrorSlot(QWidget):
     """Holds the field errors of one input, stacked, and keeps `lines` lines of room for them,
-    shown or not, so that what follows stays put while the person types."""
+    shown or not, so that what follows stays put while the person types.
+
+    `samples` (set by the page): the errors this input can show, in the current language; the
+    room is then as tall as the longest of them at the current width (German at the minimum
+    window width needs more than `lines`)."""
 
     def __init__(self, lines: int, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.labels: list[QLabel] = []
         self.lines = lines
+        self.samples: Callable[[], list[str]] | None = None
+        self._heights: dict[tuple[int, str], int] = {}
+
+    def _sample_height(self, width: int) -> int:
+        if self.samples is None:
+            return 0
+        if len(self._heights) > 2000:  # many widths and languages over a long session
+            self._heights.clear()
+        metrics = self.fontMetrics()
+        tallest = 0
+        for text in self.samples():
+            key = (width, text)
+            if key not in self._heights:  # as a word-wrapped WrapLabel lays it out
+                box = metrics.boundingRect(
+                    QRect(0, 0, width, 1 << 20), Qt.TextFlag.TextWordWrap, breakable(text)
+                )
+                self._heights[key] = box.height()
+            tallest = max(tallest, self._heights[key])
+        return tallest
 
     def add(self, label: QLabel) -> None:
         label.setParent(self)
@@ -51,7 +74,8 @@ class _ErrorSlot(QWidget):
         room = self.fontMetrics().lineSpacing() * self.lines
         if width <= 0:
             return room
-        return max(room, sum(label.heightForWidth(width) for label in self._shown()))
+        shown = sum(label.heightForWidth(width) for label in self._shown())
+        return max(room, self._sample_height(width), shown)
 
     def hasHeightForWidth(self) -> bool:
         return True

@@ -74,6 +74,9 @@ class TenantPage(Page):
         self.url_warning = self.field_error(
             self, Severity.WARNING, beside=self.url_error
         )  # not the runtime endpoint
+        # the room under each input fits its longest error in this language at this width
+        self.name_error.slot.samples = self._name_samples
+        self.url_error.slot.samples = self._url_samples
         self.environment = Choice(self)
         self.environment.addItems(
             [self.tr("Detect from the host"), self.tr("Neo"), self.tr("Cloud Foundry")]
@@ -130,6 +133,38 @@ class TenantPage(Page):
         self._check_inputs()
         self.name.setFocus() if profile is None else self.url.setFocus()
 
+    # Typical inputs (a full-length name, a long host) that bring up each error of the input.
+    SAMPLE_NAME = ("ERP-PRD-" * 8)[:63]
+    SAMPLE_HOST = "my-subdomain.it-cpi018.cfapps.eu10-003.hana.ondemand.com"
+
+    def _name_samples(self) -> list[str]:
+        found = [self.tr("Give the profile a name.")]
+        for name in (self.SAMPLE_NAME + " ", self.SAMPLE_NAME + ".", "COM1." + self.SAMPLE_NAME):
+            try:
+                validate_profile_name(name[:64])
+            except WizardError as exc:
+                found.append(from_core(exc.message))
+        return found
+
+    def _url_samples(self) -> list[str]:
+        found = [self.tr("Paste the endpoint URL or the host.")]
+        host = self.SAMPLE_HOST
+        for text in (
+            "htp:/not a url",
+            f"http://{host}/http/orders",
+            f"https://{host}/http/orders",
+            f"ftp://{host}",
+            f"https://[{host}",
+        ):
+            problem = self._url_problem(text)
+            if problem:
+                found.append(problem)
+        for text in (f"https://{host}", "https://p0123456789tmn-tmn.hci.eu1.hana.ondemand.com"):
+            checked = check_tenant_url(text)
+            if checked.warning:
+                found.append(translate("flow", checked.warning).format(host=checked.host))
+        return found
+
     def _name_problem(self) -> str | None:
         name = self.name.text()
         if not name:
@@ -141,10 +176,10 @@ class TenantPage(Page):
                 return from_core(exc.message)
         return None
 
-    def _url_problem(self) -> str | None:
+    def _url_problem(self, typed: str | None = None) -> str | None:
         from wizard.core.tlsprobe import parse_target
 
-        text = self.url.text().strip()
+        text = (self.url.text() if typed is None else typed).strip()
         if not text:
             return self.tr("Paste the endpoint URL or the host.") if self._touched else None
         checked = check_tenant_url(text)
