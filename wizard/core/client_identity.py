@@ -67,12 +67,13 @@ class AcceptedRoots:
     @property
     def described(self) -> str:
         """Where the accepted roots come from, in the user's language."""
-        source = tr("client_identity", self.source).format(file=self.file)
+        source = tr(CONTEXT, self.source).format(file=self.file)
         if self.sap_list is not None:
             return f"{source} ({self.sap_list.version})"
         return source
 
 
+CONTEXT = "client_identity"  # of the texts below (a variable: lupdate must not read tr's)
 ROOTS_IN_FILE = QT_TRANSLATE_NOOP("client_identity", "the roots in {file}")
 RECORDED_NAMES = QT_TRANSLATE_NOOP(
     "client_identity", "the acceptable-CA names fetch-root recorded from the server"
