@@ -2,14 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <location filename="../wizard/core/client_identity.py" line="+70"/>
-        <source>client_identity</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -960,7 +952,7 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../wizard/ui/pages/base.py" line="+95"/>
+        <location filename="../wizard/ui/pages/base.py" line="+119"/>
         <source>Step %1 of %2</source>
         <translation>Schritt %1 von %2</translation>
     </message>
@@ -1614,24 +1606,24 @@
         <translation>zum Beispiel ERP-PRD</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>Detect from the host</source>
         <translation>Am Host erkennen</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+96"/>
+        <location line="+128"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
     <message>
-        <location line="-96"/>
-        <location line="+96"/>
+        <location line="-128"/>
+        <location line="+128"/>
         <source>Cloud Foundry</source>
         <translation>Cloud Foundry</translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-124"/>
         <source>&amp;Profile name:</source>
         <translation>&amp;Profilname:</translation>
     </message>
@@ -1651,12 +1643,14 @@
         <translation>Das ist der Sandbox-Tenant: Er läuft in diesem Programm auf 127.0.0.1 und verhält sich wie ein Neo-Tenant, mit eigener Demo-CA. Nichts verlässt diesen Computer.</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+40"/>
+        <location line="+30"/>
         <source>Give the profile a name.</source>
         <translation>Geben Sie dem Profil einen Namen.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-21"/>
+        <location line="+34"/>
         <source>Paste the endpoint URL or the host.</source>
         <translation>Fügen Sie die Endpunkt-URL oder den Host ein.</translation>
     </message>
@@ -2955,29 +2949,29 @@
 <context>
     <name>client_identity</name>
     <message>
-        <location filename="../wizard/core/client_identity.py" line="+6"/>
+        <location filename="../wizard/core/client_identity.py" line="+77"/>
         <source>the roots in {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>die Root-Zertifikate in {file}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the acceptable-CA names fetch-root recorded from the server</source>
-        <translation type="unfinished"></translation>
+        <translation>die vom Server gemeldeten Namen akzeptierter CAs, die beim Abruf des Root-Zertifikats gespeichert wurden</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the acceptable-CA names the server sent in this call</source>
-        <translation type="unfinished"></translation>
+        <translation>die Namen akzeptierter CAs, die der Server bei diesem Aufruf gesendet hat</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the custom domain&apos;s trusted CAs</source>
-        <translation type="unfinished"></translation>
+        <translation>die vertrauenswürdigen CAs der benutzerdefinierten Domäne</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>SAP&apos;s list of client roots</source>
-        <translation type="unfinished"></translation>
+        <translation>die SAP-Liste der Root-Zertifikate für Client-Zertifikate</translation>
     </message>
 </context>
 <context>
@@ -3484,7 +3478,7 @@ Zertifikat SHA-256: {sha256}</translation>
     <message>
         <location filename="../wizard/core/fetch_root.py" line="-14"/>
         <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and tick Skip on this step.</source>
-        <translation type="unfinished"></translation>
+        <translation>Root-Zertifikat: nicht gefunden, daher wurde nichts gespeichert. Die Kette endet bei &apos;{subject}&apos;, ausgestellt von &apos;{issuer}&apos;: Besorgen Sie das Root-Zertifikat dieser CA (von der Website der CA oder über den Konnektivitätstest von SAP) und setzen Sie in diesem Schritt das Häkchen bei „Vorerst überspringen“.</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -3605,7 +3599,7 @@ Zertifikat SHA-256: {sha256}</translation>
         <translation>Das ist keine URL und kein Hostname: Fügen Sie den Endpunkt als https://host/pfad ein oder nur den Runtime-Host.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>The tenant is called over HTTPS: the URL starts with https://.</source>
         <translation>Der Tenant wird über HTTPS aufgerufen: Die URL beginnt mit https://.</translation>
     </message>
@@ -3809,7 +3803,7 @@ Zertifikat SHA-256: {sha256}</translation>
         <translation>Das sieht nach einer Anmeldeseite aus: Prüfen Sie, ob die URL der tmn-Host ist und ob sich dieser Benutzer mit Passwort anmelden darf (oder verwenden Sie --tmn-client-id).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+416"/>
+        <location filename="../wizard/core/sap_sign.py" line="+419"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>Prüfen Sie &apos;url&apos; und &apos;uri&apos; des Serviceschlüssels, Ihr Netzwerk und, falls nötig, den Proxy (HTTPS_PROXY); versuchen Sie es dann erneut.</translation>
     </message>
@@ -4571,32 +4565,32 @@ Zertifikat SHA-256: {sha256}</translation>
     <message>
         <location line="+5"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first on the step &apos;Signed certificate&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Profil {profile!r} hat noch kein Zertifikat (Status {state}). Importieren Sie zuerst die Antwort der CA im Schritt „Signiertes Zertifikat“.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Profile {profile!r} is marked {state} but its certificate file {file} is missing. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Profil {profile!r} ist als {state} markiert, aber seine Zertifikatsdatei {file} fehlt. Importieren Sie die Antwort der CA erneut im Schritt „Signiertes Zertifikat“.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} of profile {profile!r} holds no readable PEM certificate ({reason}). Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} des Profils {profile!r} enthält kein lesbares PEM-Zertifikat ({reason}). Importieren Sie die Antwort der CA erneut im Schritt „Signiertes Zertifikat“.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile records {recorded}. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos; so both agree.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} des Profils {profile!r} beginnt mit dem Zertifikat SHA-256 {found}, das Profil verzeichnet aber {recorded}. Importieren Sie die Antwort der CA erneut im Schritt „Signiertes Zertifikat“, damit beide übereinstimmen.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses it. Renew it first: make a new key and request on the step &apos;Key and certificate request&apos;, have the CA sign it, then import the reply.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat des Profils {profile!r} ({subject}) ist am {date} abgelaufen; der Tenant lehnt es ab. Erneuern Sie es zuerst: Erzeugen Sie im Schritt „Schlüssel und Zertifikatsanforderung“ einen neuen Schlüssel und eine neue Anforderung, lassen Sie sie von der CA signieren und importieren Sie dann die Antwort.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The user name is empty; give the user the certificate maps to (any name, up to 150 characters).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Benutzername ist leer; geben Sie den Benutzer an, dem das Zertifikat zugeordnet wird (beliebiger Name, bis zu 150 Zeichen).</translation>
     </message>
     <message>
         <location line="+224"/>
@@ -6528,7 +6522,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+5"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint on the first step (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Profil {profile!r} hat keine Tenant-URL; geben Sie den Endpunkt im ersten Schritt an (zum Beispiel https://&lt;runtime host&gt;/http/&lt;address&gt;).</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -6802,7 +6796,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+5"/>
         <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Namensauflösung von {host} (für {where}) dauerte länger als {timeout:g} s. Prüfen Sie die Netzwerk- und DNS-Einstellungen und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -6812,7 +6806,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+1"/>
         <source>Check the proxy address in the system&apos;s proxy settings or HTTPS_PROXY.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie die Proxy-Adresse in den Proxy-Einstellungen des Systems oder in HTTPS_PROXY.</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -6872,7 +6866,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+5"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Proxy {proxy} hat die Tunnelanfrage zu {target} nicht innerhalb von {timeout:g} s beantwortet. Prüfen Sie den Proxy und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -6922,7 +6916,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+7"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat den TLS-Handshake begonnen, aber nicht innerhalb von {timeout:g} s abgeschlossen. Womöglich spricht der Port ein anderes Protokoll, das auf den Client wartet, oder eine Firewall hält die Verbindung fest; prüfen Sie Host und Port im ersten Schritt (die Runtime des Tenants verwendet 443).</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -6932,7 +6926,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+7"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} hat die Verbindung angenommen, aber innerhalb von {timeout:g} s keine TLS-Antwort gesendet. Womöglich spricht der Port ein anderes Protokoll, das auf den Client wartet, oder eine Firewall hält die Verbindung fest; prüfen Sie Host und Port im ersten Schritt (die Runtime des Tenants verwendet 443).</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -6977,7 +6971,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+5"/>
         <source> The port may not speak TLS, or does not serve the name {sni!r}; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation> Womöglich spricht der Port kein TLS oder bedient den Namen {sni!r} nicht; prüfen Sie Host und Port im ersten Schritt (die Runtime des Tenants verwendet 443).</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -7002,7 +6996,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+5"/>
         <source>{where} does not serve the name {sni!r} ({reasons}). Check the host on the first step.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} bedient den Namen {sni!r} nicht ({reasons}). Prüfen Sie den Host im ersten Schritt.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -7213,7 +7207,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
     <message>
         <location line="+32"/>
         <source>SAP BTP trust store {version}</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP BTP Trust Store {version}</translation>
     </message>
     <message>
         <location line="+102"/>

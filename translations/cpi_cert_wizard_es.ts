@@ -2,14 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <location filename="../wizard/core/client_identity.py" line="+70"/>
-        <source>client_identity</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -960,7 +952,7 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../wizard/ui/pages/base.py" line="+95"/>
+        <location filename="../wizard/ui/pages/base.py" line="+119"/>
         <source>Step %1 of %2</source>
         <translation>Paso %1 de %2</translation>
     </message>
@@ -1614,24 +1606,24 @@
         <translation>por ejemplo ERP-PRD</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>Detect from the host</source>
         <translation>Detectar a partir del host</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+96"/>
+        <location line="+128"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
     <message>
-        <location line="-96"/>
-        <location line="+96"/>
+        <location line="-128"/>
+        <location line="+128"/>
         <source>Cloud Foundry</source>
         <translation>Cloud Foundry</translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-124"/>
         <source>&amp;Profile name:</source>
         <translation>Nombre del &amp;perfil:</translation>
     </message>
@@ -1651,12 +1643,14 @@
         <translation>Este es el tenant sandbox: se ejecuta dentro de este programa en 127.0.0.1 y se comporta como un tenant Neo, con su propia CA de demostración. Nada sale de este ordenador.</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+40"/>
+        <location line="+30"/>
         <source>Give the profile a name.</source>
         <translation>Dé un nombre al perfil.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-21"/>
+        <location line="+34"/>
         <source>Paste the endpoint URL or the host.</source>
         <translation>Pegue la URL del punto final o el host.</translation>
     </message>
@@ -2955,29 +2949,29 @@
 <context>
     <name>client_identity</name>
     <message>
-        <location filename="../wizard/core/client_identity.py" line="+6"/>
+        <location filename="../wizard/core/client_identity.py" line="+77"/>
         <source>the roots in {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>las raíces de {file}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the acceptable-CA names fetch-root recorded from the server</source>
-        <translation type="unfinished"></translation>
+        <translation>los nombres de CA aceptadas que el servidor indicó al obtener la raíz</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the acceptable-CA names the server sent in this call</source>
-        <translation type="unfinished"></translation>
+        <translation>los nombres de CA aceptadas que el servidor envió en esta llamada</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the custom domain&apos;s trusted CAs</source>
-        <translation type="unfinished"></translation>
+        <translation>las CA de confianza del dominio personalizado</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>SAP&apos;s list of client roots</source>
-        <translation type="unfinished"></translation>
+        <translation>la lista de SAP de raíces de certificados de cliente</translation>
     </message>
 </context>
 <context>
@@ -3483,7 +3477,7 @@ Certificado SHA-256: {sha256}</translation>
     <message>
         <location filename="../wizard/core/fetch_root.py" line="-14"/>
         <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and tick Skip on this step.</source>
-        <translation type="unfinished"></translation>
+        <translation>Raíz: no encontrada, así que no se ha guardado nada. La cadena termina en &apos;{subject}&apos;, emitido por &apos;{issuer}&apos;: obtenga el certificado raíz de esa CA (en su sitio web o con la prueba de conectividad de SAP) y marque «Omitir por ahora» en este paso.</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -3604,7 +3598,7 @@ Certificado SHA-256: {sha256}</translation>
         <translation>Esto no es una URL ni un nombre de host: pegue el punto final como https://host/ruta, o solo el host de ejecución.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>The tenant is called over HTTPS: the URL starts with https://.</source>
         <translation>Al tenant se le llama por HTTPS: la URL empieza por https://.</translation>
     </message>
@@ -3808,7 +3802,7 @@ Certificado SHA-256: {sha256}</translation>
         <translation>Parece una página de inicio de sesión: compruebe que la URL es el host tmn y que este usuario puede iniciar sesión con contraseña (o use --tmn-client-id).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+416"/>
+        <location filename="../wizard/core/sap_sign.py" line="+419"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>Compruebe &apos;url&apos; y &apos;uri&apos; de la clave de servicio, su red y, si lo necesita, el proxy (HTTPS_PROXY); después vuelva a intentarlo.</translation>
     </message>
@@ -4570,32 +4564,32 @@ Certificado SHA-256: {sha256}</translation>
     <message>
         <location line="+5"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first on the step &apos;Signed certificate&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {profile!r} aún no tiene certificado (estado {state}). Importe primero la respuesta de la CA en el paso «Certificado firmado».</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Profile {profile!r} is marked {state} but its certificate file {file} is missing. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {profile!r} está marcado como {state} pero falta su archivo de certificado {file}. Vuelva a importar la respuesta de la CA en el paso «Certificado firmado».</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} of profile {profile!r} holds no readable PEM certificate ({reason}). Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} del perfil {profile!r} no contiene ningún certificado PEM legible ({reason}). Vuelva a importar la respuesta de la CA en el paso «Certificado firmado».</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile records {recorded}. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos; so both agree.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} del perfil {profile!r} empieza por el certificado SHA-256 {found}, pero el perfil registra {recorded}. Vuelva a importar la respuesta de la CA en el paso «Certificado firmado» para que coincidan.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses it. Renew it first: make a new key and request on the step &apos;Key and certificate request&apos;, have the CA sign it, then import the reply.</source>
-        <translation type="unfinished"></translation>
+        <translation>El certificado del perfil {profile!r} ({subject}) caducó el {date}; el tenant lo rechaza. Renuévelo primero: cree una clave y una solicitud nuevas en el paso «Clave y solicitud de certificado», haga que la CA la firme y luego importe la respuesta.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The user name is empty; give the user the certificate maps to (any name, up to 150 characters).</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre de usuario está vacío; indique el usuario al que se asigna el certificado (cualquier nombre, hasta 150 caracteres).</translation>
     </message>
     <message>
         <location line="+224"/>
@@ -6527,7 +6521,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+5"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint on the first step (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
-        <translation type="unfinished"></translation>
+        <translation>El perfil {profile!r} no tiene URL del tenant; indique el endpoint en el primer paso (por ejemplo https://&lt;runtime host&gt;/http/&lt;address&gt;).</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -6801,7 +6795,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+5"/>
         <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>La resolución de {host} (para {where}) tardó más de {timeout:g} s. Compruebe la configuración de red y DNS y vuelva a intentarlo.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -6811,7 +6805,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+1"/>
         <source>Check the proxy address in the system&apos;s proxy settings or HTTPS_PROXY.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compruebe la dirección del proxy en la configuración de proxy del sistema o en HTTPS_PROXY.</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -6871,7 +6865,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+5"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>El proxy {proxy} no respondió a la solicitud de túnel hacia {target} en {timeout:g} s. Compruebe el proxy y vuelva a intentarlo.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -6921,7 +6915,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+7"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} inició el handshake TLS pero no lo terminó en {timeout:g} s. Puede que el puerto hable otro protocolo que espera al cliente o que un cortafuegos retenga la conexión; compruebe el host y el puerto en el primer paso (el tiempo de ejecución del tenant usa el 443).</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -6931,7 +6925,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+7"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} aceptó la conexión pero no envió ninguna respuesta TLS en {timeout:g} s. Puede que el puerto hable otro protocolo que espera al cliente o que un cortafuegos retenga la conexión; compruebe el host y el puerto en el primer paso (el tiempo de ejecución del tenant usa el 443).</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -6976,7 +6970,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+5"/>
         <source> The port may not speak TLS, or does not serve the name {sni!r}; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation> Puede que el puerto no hable TLS o no sirva el nombre {sni!r}; compruebe el host y el puerto en el primer paso (el tiempo de ejecución del tenant usa el 443).</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -7001,7 +6995,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+5"/>
         <source>{where} does not serve the name {sni!r} ({reasons}). Check the host on the first step.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} no sirve el nombre {sni!r} ({reasons}). Compruebe el host en el primer paso.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -7212,7 +7206,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     <message>
         <location line="+32"/>
         <source>SAP BTP trust store {version}</source>
-        <translation type="unfinished"></translation>
+        <translation>almacén de confianza de SAP BTP {version}</translation>
     </message>
     <message>
         <location line="+102"/>

@@ -2,14 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <location filename="../wizard/core/client_identity.py" line="+70"/>
-        <source>client_identity</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -960,7 +952,7 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../wizard/ui/pages/base.py" line="+95"/>
+        <location filename="../wizard/ui/pages/base.py" line="+119"/>
         <source>Step %1 of %2</source>
         <translation>Étape %1 sur %2</translation>
     </message>
@@ -1614,24 +1606,24 @@
         <translation>par exemple ERP-PRD</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>Detect from the host</source>
         <translation>Détecter d&apos;après l&apos;hôte</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+96"/>
+        <location line="+128"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
     <message>
-        <location line="-96"/>
-        <location line="+96"/>
+        <location line="-128"/>
+        <location line="+128"/>
         <source>Cloud Foundry</source>
         <translation>Cloud Foundry</translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-124"/>
         <source>&amp;Profile name:</source>
         <translation>&amp;Nom du profil&#xa0;:</translation>
     </message>
@@ -1651,12 +1643,14 @@
         <translation>Voici le tenant bac à sable&#xa0;: il s&apos;exécute dans ce programme sur 127.0.0.1 et se comporte comme un tenant Neo, avec sa propre AC de démonstration. Rien ne quitte cet ordinateur.</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+40"/>
+        <location line="+30"/>
         <source>Give the profile a name.</source>
         <translation>Donnez un nom au profil.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-21"/>
+        <location line="+34"/>
         <source>Paste the endpoint URL or the host.</source>
         <translation>Collez l&apos;URL du point de terminaison ou l&apos;hôte.</translation>
     </message>
@@ -2955,29 +2949,29 @@
 <context>
     <name>client_identity</name>
     <message>
-        <location filename="../wizard/core/client_identity.py" line="+6"/>
+        <location filename="../wizard/core/client_identity.py" line="+77"/>
         <source>the roots in {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>les racines de {file}</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the acceptable-CA names fetch-root recorded from the server</source>
-        <translation type="unfinished"></translation>
+        <translation>les noms d&apos;AC acceptées que le serveur a indiqués lors de la récupération de la racine</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the acceptable-CA names the server sent in this call</source>
-        <translation type="unfinished"></translation>
+        <translation>les noms d&apos;AC acceptées que le serveur a envoyés lors de cet appel</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the custom domain&apos;s trusted CAs</source>
-        <translation type="unfinished"></translation>
+        <translation>les AC de confiance du domaine personnalisé</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>SAP&apos;s list of client roots</source>
-        <translation type="unfinished"></translation>
+        <translation>la liste SAP des racines de certificats client</translation>
     </message>
 </context>
 <context>
@@ -3483,7 +3477,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
     <message>
         <location filename="../wizard/core/fetch_root.py" line="-14"/>
         <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and tick Skip on this step.</source>
-        <translation type="unfinished"></translation>
+        <translation>Racine&#xa0;: introuvable, rien n&apos;a donc été enregistré. La chaîne s&apos;arrête à «&#xa0;{subject}&#xa0;», émis par «&#xa0;{issuer}&#xa0;»&#xa0;: procurez-vous le certificat racine de cette AC (sur son site web ou via le test de connectivité SAP) et cochez «&#xa0;Ignorer pour l&apos;instant&#xa0;» à cette étape.</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -3604,7 +3598,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>Ce n&apos;est ni une URL ni un nom d&apos;hôte&#xa0;: collez le point de terminaison sous la forme https://hôte/chemin, ou l&apos;hôte d&apos;exécution seul.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>The tenant is called over HTTPS: the URL starts with https://.</source>
         <translation>Le tenant est appelé en HTTPS&#xa0;: l&apos;URL commence par https://.</translation>
     </message>
@@ -3808,7 +3802,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>Cela ressemble à une page de connexion&#xa0;: vérifiez que l&apos;URL est bien celle de l&apos;hôte tmn et que cet utilisateur peut se connecter avec un mot de passe (ou utilisez --tmn-client-id).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+416"/>
+        <location filename="../wizard/core/sap_sign.py" line="+419"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>Vérifiez «&#xa0;url&#xa0;» et «&#xa0;uri&#xa0;» dans la clé de service, votre réseau et, si nécessaire, le proxy (HTTPS_PROXY)&#xa0;; puis réessayez.</translation>
     </message>
@@ -4570,32 +4564,32 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
     <message>
         <location line="+5"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first on the step &apos;Signed certificate&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {profile!r} n&apos;a pas encore de certificat (état {state}). Importez d&apos;abord la réponse de l&apos;AC à l&apos;étape «&#xa0;Certificat signé&#xa0;».</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Profile {profile!r} is marked {state} but its certificate file {file} is missing. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {profile!r} est marqué {state} mais son fichier de certificat {file} est absent. Importez de nouveau la réponse de l&apos;AC à l&apos;étape «&#xa0;Certificat signé&#xa0;».</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} of profile {profile!r} holds no readable PEM certificate ({reason}). Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} du profil {profile!r} ne contient aucun certificat PEM lisible ({reason}). Importez de nouveau la réponse de l&apos;AC à l&apos;étape «&#xa0;Certificat signé&#xa0;».</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile records {recorded}. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos; so both agree.</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} du profil {profile!r} commence par le certificat SHA-256 {found}, mais le profil enregistre {recorded}. Importez de nouveau la réponse de l&apos;AC à l&apos;étape «&#xa0;Certificat signé&#xa0;» pour qu&apos;ils concordent.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses it. Renew it first: make a new key and request on the step &apos;Key and certificate request&apos;, have the CA sign it, then import the reply.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le certificat du profil {profile!r} ({subject}) a expiré le {date}&#xa0;; le tenant le refuse. Renouvelez-le d&apos;abord&#xa0;: créez une nouvelle clé et une nouvelle demande à l&apos;étape «&#xa0;Clé et demande de certificat&#xa0;», faites-la signer par l&apos;AC, puis importez la réponse.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The user name is empty; give the user the certificate maps to (any name, up to 150 characters).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le nom d&apos;utilisateur est vide&#xa0;; indiquez l&apos;utilisateur auquel le certificat est associé (n&apos;importe quel nom, jusqu&apos;à 150 caractères).</translation>
     </message>
     <message>
         <location line="+224"/>
@@ -6527,7 +6521,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+5"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint on the first step (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
-        <translation type="unfinished"></translation>
+        <translation>Le profil {profile!r} n&apos;a pas d&apos;URL de tenant&#xa0;; indiquez le point de terminaison à la première étape (par exemple https://&lt;runtime host&gt;/http/&lt;address&gt;).</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -6801,7 +6795,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+5"/>
         <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>La résolution de {host} (pour {where}) a pris plus de {timeout:g} s. Vérifiez les paramètres réseau et DNS, puis réessayez.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -6811,7 +6805,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+1"/>
         <source>Check the proxy address in the system&apos;s proxy settings or HTTPS_PROXY.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifiez l&apos;adresse du proxy dans les paramètres proxy du système ou dans HTTPS_PROXY.</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -6871,7 +6865,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+5"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le proxy {proxy} n&apos;a pas répondu à la demande de tunnel vers {target} en {timeout:g} s. Vérifiez le proxy, puis réessayez.</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -6921,7 +6915,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+7"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a commencé la négociation TLS mais ne l&apos;a pas terminée en {timeout:g} s. Le port parle peut-être un autre protocole qui attend le client, ou un pare-feu retient la connexion&#xa0;; vérifiez l&apos;hôte et le port à la première étape (l&apos;environnement d&apos;exécution du tenant utilise 443).</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -6931,7 +6925,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+7"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} a accepté la connexion mais n&apos;a envoyé aucune réponse TLS en {timeout:g} s. Le port parle peut-être un autre protocole qui attend le client, ou un pare-feu retient la connexion&#xa0;; vérifiez l&apos;hôte et le port à la première étape (l&apos;environnement d&apos;exécution du tenant utilise 443).</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -6976,7 +6970,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+5"/>
         <source> The port may not speak TLS, or does not serve the name {sni!r}; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation> Le port ne parle peut-être pas TLS, ou ne sert pas le nom {sni!r}&#xa0;; vérifiez l&apos;hôte et le port à la première étape (l&apos;environnement d&apos;exécution du tenant utilise 443).</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -7001,7 +6995,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+5"/>
         <source>{where} does not serve the name {sni!r} ({reasons}). Check the host on the first step.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} ne sert pas le nom {sni!r} ({reasons}). Vérifiez l&apos;hôte à la première étape.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -7212,7 +7206,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
     <message>
         <location line="+32"/>
         <source>SAP BTP trust store {version}</source>
-        <translation type="unfinished"></translation>
+        <translation>magasin de confiance SAP BTP {version}</translation>
     </message>
     <message>
         <location line="+102"/>

@@ -2,14 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <location filename="../wizard/core/client_identity.py" line="+70"/>
-        <source>client_identity</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>BusyBar</name>
     <message>
         <location filename="../wizard/ui/widgets/busy.py" line="+20"/>
@@ -959,7 +951,7 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../wizard/ui/pages/base.py" line="+95"/>
+        <location filename="../wizard/ui/pages/base.py" line="+119"/>
         <source>Step %1 of %2</source>
         <translation>ステップ %1/%2</translation>
     </message>
@@ -1612,24 +1604,24 @@
         <translation>例: ERP-PRD</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>Detect from the host</source>
         <translation>ホストから判定</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+96"/>
+        <location line="+128"/>
         <source>Neo</source>
         <translation>Neo</translation>
     </message>
     <message>
-        <location line="-96"/>
-        <location line="+96"/>
+        <location line="-128"/>
+        <location line="+128"/>
         <source>Cloud Foundry</source>
         <translation>Cloud Foundry</translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-124"/>
         <source>&amp;Profile name:</source>
         <translation>プロファイル名(&amp;P):</translation>
     </message>
@@ -1649,12 +1641,14 @@
         <translation>これはサンドボックステナントです。このプログラム内の 127.0.0.1 で動作し、独自のデモ CA を持つ Neo テナントとして振る舞います。このコンピューターの外には何も送信されません。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+40"/>
+        <location line="+30"/>
         <source>Give the profile a name.</source>
         <translation>プロファイルに名前を付けてください。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-21"/>
+        <location line="+34"/>
         <source>Paste the endpoint URL or the host.</source>
         <translation>エンドポイント URL またはホストを貼り付けてください。</translation>
     </message>
@@ -2950,29 +2944,29 @@
 <context>
     <name>client_identity</name>
     <message>
-        <location filename="../wizard/core/client_identity.py" line="+6"/>
+        <location filename="../wizard/core/client_identity.py" line="+77"/>
         <source>the roots in {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file} のルート証明書</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the acceptable-CA names fetch-root recorded from the server</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書の取得時にサーバーから記録した、受け入れられる CA の名前</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the acceptable-CA names the server sent in this call</source>
-        <translation type="unfinished"></translation>
+        <translation>この呼び出しでサーバーが送信した、受け入れられる CA の名前</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the custom domain&apos;s trusted CAs</source>
-        <translation type="unfinished"></translation>
+        <translation>カスタムドメインの信頼済み CA</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>SAP&apos;s list of client roots</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP のクライアント証明書用ルート証明書一覧</translation>
     </message>
 </context>
 <context>
@@ -3478,7 +3472,7 @@ Certificate SHA-256: {sha256}</source>
     <message>
         <location filename="../wizard/core/fetch_root.py" line="-14"/>
         <source>Root: not found, so nothing was saved. The chain stops at &apos;{subject}&apos;, issued by &apos;{issuer}&apos;: get that CA&apos;s root certificate (from the CA&apos;s website, or SAP&apos;s Connectivity Test) and tick Skip on this step.</source>
-        <translation type="unfinished"></translation>
+        <translation>ルート証明書: 見つからないため、何も保存していません。チェーンは &apos;{subject}&apos; (発行者 &apos;{issuer}&apos;) で途切れています。その CA のルート証明書を (CA の Web サイトまたは SAP の接続テストで) 入手し、このステップで「今はスキップ」にチェックを入れてください。</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -3599,7 +3593,7 @@ Certificate SHA-256: {sha256}</source>
         <translation>これは URL でもホスト名でもありません。エンドポイントを https://host/path の形で貼り付けるか、ランタイム ホストだけを入力してください。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>The tenant is called over HTTPS: the URL starts with https://.</source>
         <translation>テナントは HTTPS で呼び出します。URL は https:// で始まります。</translation>
     </message>
@@ -3803,7 +3797,7 @@ Certificate SHA-256: {sha256}</source>
         <translation>ログインページのようです。URL が tmn ホストであること、およびこのユーザーがパスワードでログインできることを確認してください (または --tmn-client-id を使用してください)。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/sap_sign.py" line="+416"/>
+        <location filename="../wizard/core/sap_sign.py" line="+419"/>
         <source>Check the service key&apos;s &apos;url&apos; and &apos;uri&apos;, your network and, if you need one, the proxy (HTTPS_PROXY); then try again.</source>
         <translation>サービスキーの &apos;url&apos; と &apos;uri&apos;、ネットワーク、必要に応じてプロキシ (HTTPS_PROXY) を確認してから、もう一度実行してください。</translation>
     </message>
@@ -4565,32 +4559,32 @@ Certificate SHA-256: {sha256}</source>
     <message>
         <location line="+5"/>
         <source>Profile {profile!r} has no certificate yet (state {state}). Import the CA&apos;s reply first on the step &apos;Signed certificate&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} にはまだ証明書がありません (状態 {state})。先に「署名済み証明書」のステップで CA の応答をインポートしてください。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Profile {profile!r} is marked {state} but its certificate file {file} is missing. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} は {state} とされていますが、証明書ファイル {file} がありません。「署名済み証明書」のステップで CA の応答をもう一度インポートしてください。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} of profile {profile!r} holds no readable PEM certificate ({reason}). Import the CA&apos;s reply again on the step &apos;Signed certificate&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} の {file} には読み取れる PEM 証明書がありません ({reason})。「署名済み証明書」のステップで CA の応答をもう一度インポートしてください。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>{file} of profile {profile!r} starts with certificate SHA-256 {found}, but the profile records {recorded}. Import the CA&apos;s reply again on the step &apos;Signed certificate&apos; so both agree.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} の {file} は SHA-256 {found} の証明書で始まっていますが、プロファイルには {recorded} と記録されています。両者が一致するよう、「署名済み証明書」のステップで CA の応答をもう一度インポートしてください。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The certificate of profile {profile!r} ({subject}) expired on {date}; the tenant refuses it. Renew it first: make a new key and request on the step &apos;Key and certificate request&apos;, have the CA sign it, then import the reply.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} の証明書 ({subject}) は {date} に期限切れになり、テナントに拒否されます。先に更新してください。「鍵と証明書署名要求」のステップで新しい鍵と要求を作成し、CA に署名してもらってから応答をインポートします。</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>The user name is empty; give the user the certificate maps to (any name, up to 150 characters).</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー名が空です。証明書をマッピングするユーザーを指定してください (任意の名前、150 文字以内)。</translation>
     </message>
     <message>
         <location line="+224"/>
@@ -6522,7 +6516,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+5"/>
         <source>Profile {profile!r} has no tenant URL; give the endpoint on the first step (for example https://&lt;runtime host&gt;/http/&lt;address&gt;).</source>
-        <translation type="unfinished"></translation>
+        <translation>プロファイル {profile!r} にテナントの URL がありません。最初のステップでエンドポイントを指定してください (例: https://&lt;runtime host&gt;/http/&lt;address&gt;)。</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -6796,7 +6790,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+5"/>
         <source>Looking up {host} (for {where}) took longer than {timeout:g} s. Check the network and DNS settings, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{host} の名前解決 ({where} 用) に {timeout:g} 秒以上かかりました。ネットワークと DNS の設定を確認してから、もう一度お試しください。</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -6806,7 +6800,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+1"/>
         <source>Check the proxy address in the system&apos;s proxy settings or HTTPS_PROXY.</source>
-        <translation type="unfinished"></translation>
+        <translation>システムのプロキシ設定または HTTPS_PROXY のプロキシアドレスを確認してください。</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -6866,7 +6860,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+5"/>
         <source>The proxy {proxy} did not answer the tunnel request to {target} within {timeout:g} s. Check the proxy, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>プロキシ {proxy} は {target} へのトンネル要求に {timeout:g} 秒以内に応答しませんでした。プロキシを確認してから、もう一度お試しください。</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -6916,7 +6910,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+7"/>
         <source>{where} started the TLS handshake but did not finish it within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は TLS ハンドシェイクを開始しましたが、{timeout:g} 秒以内に完了しませんでした。ポートがクライアントからの送信を待つ別のプロトコルを使用しているか、ファイアウォールが接続を保留している可能性があります。最初のステップでホストとポート (テナントのランタイムは 443 を使用) を確認してください。</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -6926,7 +6920,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+7"/>
         <source>{where} accepted the connection but sent no TLS answer within {timeout:g} s. The port may speak another protocol that waits for the client, or a firewall holds the connection; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は接続を受け付けましたが、{timeout:g} 秒以内に TLS の応答を送信しませんでした。ポートがクライアントからの送信を待つ別のプロトコルを使用しているか、ファイアウォールが接続を保留している可能性があります。最初のステップでホストとポート (テナントのランタイムは 443 を使用) を確認してください。</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -6971,7 +6965,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+5"/>
         <source> The port may not speak TLS, or does not serve the name {sni!r}; check host and port on the first step (the tenant&apos;s runtime uses 443).</source>
-        <translation type="unfinished"></translation>
+        <translation> ポートが TLS を使用していないか、名前 {sni!r} を提供していない可能性があります。最初のステップでホストとポート (テナントのランタイムは 443 を使用) を確認してください。</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -6996,7 +6990,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+5"/>
         <source>{where} does not serve the name {sni!r} ({reasons}). Check the host on the first step.</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} は名前 {sni!r} を提供していません ({reasons})。最初のステップでホストを確認してください。</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -7207,7 +7201,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
     <message>
         <location line="+32"/>
         <source>SAP BTP trust store {version}</source>
-        <translation type="unfinished"></translation>
+        <translation>SAP BTP トラストストア {version}</translation>
     </message>
     <message>
         <location line="+102"/>
