@@ -15,7 +15,7 @@ import ssl
 import sys
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -176,12 +176,22 @@ def save_sap_roots(home: Path, path: Path | None) -> Path:
 
 
 @functools.cache
-def _shipped_list() -> SapTrustList:
+def _shipped_list_read() -> SapTrustList:
     path = resource(DEFAULT_SAP_LIST)
     data = read_input_file(
         path, what=translate("trust", "the SAP trust list shipped with the wizard")
     )
     return _list_from_json(data, source=str(path), fallback_version=path.name)
+
+
+def _shipped_list() -> SapTrustList:
+    """The shipped list, read once; its name in the language in use now."""
+    shipped = _shipped_list_read()
+    version = _named_version(shipped.version)
+    return shipped if version == shipped.version else replace(shipped, version=version)
+
+
+_shipped_list.cache_clear = _shipped_list_read.cache_clear  # type: ignore[attr-defined]
 
 
 def _list_from_json(data: bytes, *, source: str, fallback_version: str) -> SapTrustList:
@@ -223,6 +233,17 @@ def _sap_root(item: dict) -> SapRoot:
     )
 
 
+_STORE_NAME = "SAP BTP trust store"  # SAP's words; said in the user's language by _named_version
+
+
+def _named_version(version: str) -> str:
+    if not version.startswith(_STORE_NAME + " "):
+        return version
+    return translate("trust", "SAP BTP trust store {version}").format(
+        version=version.removeprefix(_STORE_NAME + " ")
+    )
+
+
 def _version_of(doc: dict, fallback: str) -> str:
     if isinstance(doc.get("version"), str):
         return doc["version"]
@@ -230,7 +251,7 @@ def _version_of(doc: dict, fallback: str) -> str:
     version = re.search(r"version\s+(v?[\d.]+)", source)
     released = re.search(r"released\s+(\d{4}-\d{2}-\d{2})", source)
     if version:
-        text = translate("trust", "SAP BTP trust store {version}").format(version=version.group(1))
+        text = f"{_STORE_NAME} {version.group(1)}"
         return f"{text} ({released.group(1)})" if released else text
     return fallback
 
