@@ -7200,17 +7200,17 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>die mit dem Assistenten ausgelieferte SAP-Vertrauensliste</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+29"/>
         <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
         <translation>{file} ist keine SAP-Vertrauensliste, die der Assistent lesen kann ({problem}). Geben Sie das in resources/ mitgelieferte JSON (gleiche Form) oder ein PEM-Bündel von Stammzertifikaten an.</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>SAP BTP trust store {version}</source>
         <translation>SAP BTP Trust Store {version}</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+114"/>
         <source>a CA certificate file</source>
         <translation>eine CA-Zertifikatsdatei</translation>
     </message>

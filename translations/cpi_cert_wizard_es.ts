@@ -7199,17 +7199,17 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>la lista de confianza de SAP incluida con el asistente</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+29"/>
         <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
         <translation>{file} no es una lista de confianza de SAP que el asistente pueda leer ({problem}). Indique el JSON incluido en resources/ (misma forma) o un paquete PEM de raíces.</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>SAP BTP trust store {version}</source>
         <translation>almacén de confianza de SAP BTP {version}</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+114"/>
         <source>a CA certificate file</source>
         <translation>un archivo de certificado de CA</translation>
     </message>

@@ -7199,17 +7199,17 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>la liste de confiance SAP fournie avec l&apos;assistant</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+29"/>
         <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
         <translation>{file} n&apos;est pas une liste de confiance SAP que l&apos;assistant sait lire ({problem}). Indiquez le JSON fourni dans resources/ (même forme) ou un lot PEM de certificats racine.</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>SAP BTP trust store {version}</source>
         <translation>magasin de confiance SAP BTP {version}</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+114"/>
         <source>a CA certificate file</source>
         <translation>un fichier de certificat d&apos;AC</translation>
     </message>

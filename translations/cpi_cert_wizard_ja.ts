@@ -7194,17 +7194,17 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>ウィザードに同梱されている SAP のトラストリスト</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+29"/>
         <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
         <translation>{file} はウィザードが読み取れる SAP の信頼リストではありません ({problem})。resources/ に同梱の JSON (同じ形式) またはルート証明書の PEM バンドルを指定してください。</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>SAP BTP trust store {version}</source>
         <translation>SAP BTP トラストストア {version}</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+114"/>
         <source>a CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
