@@ -667,9 +667,30 @@ def _valid_but_for_time_encoding(links: Sequence[ChainLink], when: dt.datetime) 
     return True
 
 
+def _verifier_phrases() -> tuple[tuple[str, str], ...]:
+    """cryptography's verifier speaks English: its usual phrases in the user's language."""
+    return (
+        ("candidates exhausted: ", translate("lints", "no issuer led to a trusted root: ")),
+        (
+            "cert is not valid at validation time",
+            translate("lints", "the certificate is not valid at this time"),
+        ),
+        ("Forbidden signature algorithm", translate("lints", "signature algorithm not allowed")),
+        ("Forbidden public key algorithm", translate("lints", "public key algorithm not allowed")),
+        (
+            "required EKU not found",
+            translate("lints", "the required Extended Key Usage is missing"),
+        ),
+        ("signature does not match", translate("lints", "the signature does not match")),
+    )
+
+
 def _verifier_reason(exc: Exception) -> str:
     text = str(exc).removeprefix("validation failed: ")
-    return text.split(" (encountered processing")[0]
+    text = text.split(" (encountered processing")[0]
+    for english, said in _verifier_phrases():
+        text = text.replace(english, said)
+    return text
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from cryptography import x509
 
 from wizard.core.certs import is_self_signed, same_public_key
 from wizard.core.errors import WizardError
-from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
+from wizard.core.i18n import QT_TRANSLATE_NOOP, for_face, tr, translate
 from wizard.core.keys import PrivateKey, load_key
 from wizard.core.profiles import Artefact, Profile, ProfileStore
 from wizard.core.reply import NEED_CA_CERTIFICATES, NEED_SERVER_ROOTS, parse_certificates
@@ -92,10 +92,17 @@ def load_client_identity(store: ProfileStore, profile: Profile, secrets: Secrets
     if key_pem is None:
         raise WizardError(
             "testcall.no_key",
-            translate(
-                "testcall",
-                "Profile {profile!r} has no private key ({file}). Create the "
-                "key and CSR first (csr), or import a PKCS#12 (import-p12).",
+            for_face(
+                translate(
+                    "testcall",
+                    "Profile {profile!r} has no private key ({file}). Create the "
+                    "key and CSR first (csr), or import a PKCS#12 (import-p12).",
+                ),
+                translate(
+                    "testcall",
+                    "Profile {profile!r} has no private key ({file}). Create the key and "
+                    "request first on the step 'Key and certificate request'.",
+                ),
             ).format(profile=name, file=store.path(name, Artefact.KEY)),
         )
     known_pem = store.read_artefact(name, Artefact.CHAIN)
@@ -103,10 +110,17 @@ def load_client_identity(store: ProfileStore, profile: Profile, secrets: Secrets
     if sent_pem is None and known_pem is None:
         raise WizardError(
             "testcall.no_certificate",
-            translate(
-                "testcall",
-                "Profile {profile!r} has no certificate yet. Import what the CA sent back "
-                "(import-reply) or a PKCS#12 (import-p12) first.",
+            for_face(
+                translate(
+                    "testcall",
+                    "Profile {profile!r} has no certificate yet. Import what the CA sent back "
+                    "(import-reply) or a PKCS#12 (import-p12) first.",
+                ),
+                translate(
+                    "testcall",
+                    "Profile {profile!r} has no certificate yet. Import what the CA sent back "
+                    "first, on the step 'Signed certificate'.",
+                ),
             ).format(profile=name),
         )
     chain_file = store.path(name, Artefact.CLIENT_CHAIN_PEM)
