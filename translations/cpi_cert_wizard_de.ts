@@ -4126,12 +4126,12 @@ Zertifikat SHA-256: {sha256}</translation>
     </message>
     <message>
         <location line="+32"/>
-        <location line="+277"/>
+        <location line="+298"/>
         <source> Also tried: {sources}.</source>
         <translation> Ebenfalls versucht: {sources}.</translation>
     </message>
     <message>
-        <location line="-268"/>
+        <location line="-289"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>seine Signatur lässt sich mit dem Schlüssel von &apos;{issuer}&apos; aus {origin} nicht prüfen, einem anderen CA-Zertifikat mit demselben Namen</translation>
     </message>
@@ -4198,7 +4198,37 @@ Zertifikat SHA-256: {sha256}</translation>
         <translation>Verlangen Sie von der CA die richtige Kette oder ein neues Zertifikat.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+39"/>
+        <source>no issuer led to a trusted root: </source>
+        <translation>kein Aussteller führte zu einem vertrauenswürdigen Root-Zertifikat: </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the certificate is not valid at this time</source>
+        <translation>das Zertifikat ist zu diesem Zeitpunkt nicht gültig</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>signature algorithm not allowed</source>
+        <translation>Signaturalgorithmus nicht zulässig</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>public key algorithm not allowed</source>
+        <translation>Public-Key-Algorithmus nicht zulässig</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the required Extended Key Usage is missing</source>
+        <translation>die erforderliche erweiterte Schlüsselverwendung (Extended Key Usage) fehlt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the signature does not match</source>
+        <translation>die Signatur passt nicht</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>{host} sent no certificate.</source>
         <translation>{host} hat kein Zertifikat gesendet.</translation>
     </message>
@@ -6450,17 +6480,27 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/client_identity.py" line="+10"/>
+        <location filename="../wizard/core/client_identity.py" line="+11"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>Profil {profile!r} hat keinen privaten Schlüssel ({file}). Erstellen Sie zuerst Schlüssel und CSR (csr), oder importieren Sie eine PKCS#12-Datei (import-p12).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no private key ({file}). Create the key and request first on the step &apos;Key and certificate request&apos;.</source>
+        <translation>Das Profil {profile!r} hat keinen privaten Schlüssel ({file}). Erzeugen Sie zuerst Schlüssel und Anforderung im Schritt „Schlüssel und Zertifikatsanforderung“.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Profile {profile!r} has no certificate yet. Import what the CA sent back (import-reply) or a PKCS#12 (import-p12) first.</source>
         <translation>Profil {profile!r} hat noch kein Zertifikat. Importieren Sie zuerst, was die CA zurückgeschickt hat (import-reply), oder eine PKCS#12-Datei (import-p12).</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no certificate yet. Import what the CA sent back first, on the step &apos;Signed certificate&apos;.</source>
+        <translation>Das Profil {profile!r} hat noch kein Zertifikat. Importieren Sie zuerst die Antwort der CA im Schritt „Signiertes Zertifikat“.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>The certificate in {file} ({subject}) does not belong to the private key of profile {profile!r}. Import the certificate issued for this profile&apos;s CSR again.</source>
         <translation>Das Zertifikat in {file} ({subject}) gehört nicht zum privaten Schlüssel von Profil {profile!r}. Importieren Sie erneut das Zertifikat, das für die CSR dieses Profils ausgestellt wurde.</translation>
     </message>

@@ -4125,12 +4125,12 @@ Certificado SHA-256: {sha256}</translation>
     </message>
     <message>
         <location line="+32"/>
-        <location line="+277"/>
+        <location line="+298"/>
         <source> Also tried: {sources}.</source>
         <translation> También se ha probado: {sources}.</translation>
     </message>
     <message>
-        <location line="-268"/>
+        <location line="-289"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>su firma no se puede verificar con la clave de &apos;{issuer}&apos; de {origin}, otro certificado de CA con el mismo nombre</translation>
     </message>
@@ -4197,7 +4197,37 @@ Certificado SHA-256: {sha256}</translation>
         <translation>Pida a la CA la cadena correcta o un certificado nuevo.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+39"/>
+        <source>no issuer led to a trusted root: </source>
+        <translation>ningún emisor llevó a una raíz de confianza: </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the certificate is not valid at this time</source>
+        <translation>el certificado no es válido en este momento</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>signature algorithm not allowed</source>
+        <translation>algoritmo de firma no permitido</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>public key algorithm not allowed</source>
+        <translation>algoritmo de clave pública no permitido</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the required Extended Key Usage is missing</source>
+        <translation>falta el uso extendido de clave (Extended Key Usage) requerido</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the signature does not match</source>
+        <translation>la firma no coincide</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>{host} sent no certificate.</source>
         <translation>{host} no envió ningún certificado.</translation>
     </message>
@@ -6449,17 +6479,27 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/client_identity.py" line="+10"/>
+        <location filename="../wizard/core/client_identity.py" line="+11"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>El perfil {profile!r} no tiene clave privada ({file}). Cree primero la clave y la CSR (csr) o importe un PKCS#12 (import-p12).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no private key ({file}). Create the key and request first on the step &apos;Key and certificate request&apos;.</source>
+        <translation>El perfil {profile!r} no tiene clave privada ({file}). Cree primero la clave y la solicitud en el paso «Clave y solicitud de certificado».</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Profile {profile!r} has no certificate yet. Import what the CA sent back (import-reply) or a PKCS#12 (import-p12) first.</source>
         <translation>El perfil {profile!r} aún no tiene certificado. Importe primero lo que devolvió la CA (import-reply) o un PKCS#12 (import-p12).</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no certificate yet. Import what the CA sent back first, on the step &apos;Signed certificate&apos;.</source>
+        <translation>El perfil {profile!r} aún no tiene certificado. Importe primero lo que devolvió la CA, en el paso «Certificado firmado».</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>The certificate in {file} ({subject}) does not belong to the private key of profile {profile!r}. Import the certificate issued for this profile&apos;s CSR again.</source>
         <translation>El certificado de {file} ({subject}) no corresponde a la clave privada del perfil {profile!r}. Vuelva a importar el certificado emitido para la CSR de este perfil.</translation>
     </message>

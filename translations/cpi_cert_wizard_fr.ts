@@ -4125,12 +4125,12 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
     </message>
     <message>
         <location line="+32"/>
-        <location line="+277"/>
+        <location line="+298"/>
         <source> Also tried: {sources}.</source>
         <translation> Sources également essayées&#xa0;: {sources}.</translation>
     </message>
     <message>
-        <location line="-268"/>
+        <location line="-289"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>sa signature ne se vérifie pas avec la clé de «&#xa0;{issuer}&#xa0;» provenant de {origin}, un autre certificat d&apos;AC portant le même nom</translation>
     </message>
@@ -4197,7 +4197,37 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>Demandez à l&apos;AC la bonne chaîne, ou un nouveau certificat.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+39"/>
+        <source>no issuer led to a trusted root: </source>
+        <translation>aucun émetteur n&apos;a mené à une racine de confiance&#xa0;: </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the certificate is not valid at this time</source>
+        <translation>le certificat n&apos;est pas valide à ce moment</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>signature algorithm not allowed</source>
+        <translation>algorithme de signature non autorisé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>public key algorithm not allowed</source>
+        <translation>algorithme de clé publique non autorisé</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the required Extended Key Usage is missing</source>
+        <translation>l&apos;utilisation étendue de la clé (Extended Key Usage) requise est absente</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the signature does not match</source>
+        <translation>la signature ne correspond pas</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>{host} sent no certificate.</source>
         <translation>{host} n&apos;a envoyé aucun certificat.</translation>
     </message>
@@ -6449,17 +6479,27 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/client_identity.py" line="+10"/>
+        <location filename="../wizard/core/client_identity.py" line="+11"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>Le profil {profile!r} n&apos;a pas de clé privée ({file}). Créez d&apos;abord la clé et la CSR (csr), ou importez un PKCS#12 (import-p12).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no private key ({file}). Create the key and request first on the step &apos;Key and certificate request&apos;.</source>
+        <translation>Le profil {profile!r} n&apos;a pas de clé privée ({file}). Créez d&apos;abord la clé et la demande à l&apos;étape «&#xa0;Clé et demande de certificat&#xa0;».</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Profile {profile!r} has no certificate yet. Import what the CA sent back (import-reply) or a PKCS#12 (import-p12) first.</source>
         <translation>Le profil {profile!r} n&apos;a pas encore de certificat. Importez d&apos;abord ce que l&apos;AC a renvoyé (import-reply) ou un PKCS#12 (import-p12).</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no certificate yet. Import what the CA sent back first, on the step &apos;Signed certificate&apos;.</source>
+        <translation>Le profil {profile!r} n&apos;a pas encore de certificat. Importez d&apos;abord ce que l&apos;AC a renvoyé, à l&apos;étape «&#xa0;Certificat signé&#xa0;».</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>The certificate in {file} ({subject}) does not belong to the private key of profile {profile!r}. Import the certificate issued for this profile&apos;s CSR again.</source>
         <translation>Le certificat de {file} ({subject}) ne correspond pas à la clé privée du profil {profile!r}. Importez de nouveau le certificat émis pour la CSR de ce profil.</translation>
     </message>

@@ -4120,12 +4120,12 @@ Certificate SHA-256: {sha256}</source>
     </message>
     <message>
         <location line="+32"/>
-        <location line="+277"/>
+        <location line="+298"/>
         <source> Also tried: {sources}.</source>
         <translation> 試行した取得元: {sources}。</translation>
     </message>
     <message>
-        <location line="-268"/>
+        <location line="-289"/>
         <source>its signature does not verify with the key of &apos;{issuer}&apos; from {origin}, a different CA certificate with the same name</source>
         <translation>署名が {origin} から取得した &apos;{issuer}&apos; の鍵で検証できません (同じ名前の別の CA 証明書です)</translation>
     </message>
@@ -4192,7 +4192,37 @@ Certificate SHA-256: {sha256}</source>
         <translation>正しいチェーン、または新しい証明書を CA に依頼してください。</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+39"/>
+        <source>no issuer led to a trusted root: </source>
+        <translation>信頼済みルート証明書に至る発行者がありません: </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the certificate is not valid at this time</source>
+        <translation>証明書はこの時点で有効ではありません</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>signature algorithm not allowed</source>
+        <translation>許可されていない署名アルゴリズム</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>public key algorithm not allowed</source>
+        <translation>許可されていない公開鍵アルゴリズム</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the required Extended Key Usage is missing</source>
+        <translation>必要な拡張キー使用法 (Extended Key Usage) がありません</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the signature does not match</source>
+        <translation>署名が一致しません</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>{host} sent no certificate.</source>
         <translation>{host} は証明書を送信しませんでした。</translation>
     </message>
@@ -6444,17 +6474,27 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>testcall</name>
     <message>
-        <location filename="../wizard/core/client_identity.py" line="+10"/>
+        <location filename="../wizard/core/client_identity.py" line="+11"/>
         <source>Profile {profile!r} has no private key ({file}). Create the key and CSR first (csr), or import a PKCS#12 (import-p12).</source>
         <translation>プロファイル {profile!r} には秘密鍵 ({file}) がありません。先に鍵と CSR を作成する (csr) か、PKCS#12 をインポート (import-p12) してください。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no private key ({file}). Create the key and request first on the step &apos;Key and certificate request&apos;.</source>
+        <translation>プロファイル {profile!r} に秘密鍵がありません ({file})。先に「鍵と証明書署名要求」のステップで鍵と要求を作成してください。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Profile {profile!r} has no certificate yet. Import what the CA sent back (import-reply) or a PKCS#12 (import-p12) first.</source>
         <translation>プロファイル {profile!r} にはまだ証明書がありません。先に CA から返送されたもの (import-reply) または PKCS#12 (import-p12) をインポートしてください。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+5"/>
+        <source>Profile {profile!r} has no certificate yet. Import what the CA sent back first, on the step &apos;Signed certificate&apos;.</source>
+        <translation>プロファイル {profile!r} にはまだ証明書がありません。先に「署名済み証明書」のステップで CA から返されたものをインポートしてください。</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>The certificate in {file} ({subject}) does not belong to the private key of profile {profile!r}. Import the certificate issued for this profile&apos;s CSR again.</source>
         <translation>{file} 内の証明書 ({subject}) は、プロファイル {profile!r} の秘密鍵に対応していません。このプロファイルの CSR に対して発行された証明書を再度インポートしてください。</translation>
     </message>
