@@ -48,3 +48,15 @@ def test_json_lists_written_files_with_absolute_paths(cli, home):
     assert set(data["files"]) == {"csr", "key"}
     assert all(Path(path).is_absolute() for path in data["files"].values())
     assert Path(data["files"]["csr"]).parts[-3:] == ("profiles", "b", "request.csr")
+
+
+def test_the_profile_list_keeps_its_columns_under_their_headings(cli, home):
+    # A short profile name used to pull its row left of the PROFILE/STATE headings.
+    assert cli("csr", "--profile", "erp", "--cn", "ERP PRD", "--key-type", "ec-p256").code == 0
+    broken = home / "profiles" / "x"
+    broken.mkdir(parents=True)
+    (broken / "profile.json").write_text("{")
+    lines = cli("profiles").out.splitlines()
+    heading = lines[0]
+    for row in lines[1:3]:
+        assert row.index(row.split()[1]) == heading.index("STATE"), row

@@ -47,7 +47,9 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
             "Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME",
         ).format(folder=ctx.store.root)
     else:
-        width = max(len(p.name) for p in profiles)
+        width = max(
+            [len("PROFILE"), *(len(p.name) for p in profiles), *(len(b.name) for b in broken)]
+        )
         lines = [f"{'PROFILE':<{width}}  {'STATE':<20}  {'EXPIRES':<10}  {'DAYS':>5}  SUBJECT"]
         for r in rows:
             expires = (r["not_after"] or "")[:10] or "-"
