@@ -17,7 +17,6 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from tests import pki
 from tests.fleet.conftest import sign_folder, systems, write_csv
 from wizard.core.profiles import Artefact, ProfileStore, State
-from wizard.core.secrets import SERVICE
 
 BAD_ROWS = [
     "erp-bad;;ACME AG;Germany;neo;;;",  # no CN, country not a code
@@ -173,14 +172,21 @@ def test_batch_export_writes_a_p12_per_profile_with_its_password_in_the_keyring(
     leaves = onboard(cli, home, tmp_path, ca, root_file)
     # one more profile that still waits for its certificate
     assert cli("csr", "--profile", "waiting", "--cn", "w", "--key-type", "ec-p256").code == 0
+    items_before = set(memory_keyring.entries)
     out = tmp_path / "keystores"
     result = cli("batch", "export", "--out", out, "--json")
     assert result.code == 0, result.out
     statuses = {r["profile"]: r["status"] for r in result.json["results"]}
     assert statuses == {"erp-000": "done", "erp-001": "done", "erp-002": "done",
                         "waiting": "skipped"}  # fmt: skip
+    # one keyring item for the batch's passwords, not one per profile
+    new_items = set(memory_keyring.entries) - items_before
+    assert len(new_items) == 1 and next(iter(new_items))[1].startswith("batch:")
     for name, leaf in leaves.items():
-        password = memory_keyring.entries[(SERVICE, f"{name}/p12")]
+        shown = cli("secret", "show", "--profile", name, "p12", "--json")
+        assert shown.code == 0, shown.out
+        password = shown.json["secret"]
+        assert shown.json["source"] == "batch"
         assert password not in result.out
         _key, cert, extra = pkcs12.load_key_and_certificates(
             (out / f"{name}.p12").read_bytes(), password.encode()

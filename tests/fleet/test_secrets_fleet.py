@@ -14,11 +14,15 @@ import keyring
 import keyring.errors
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from tests import pki
 from tests.conftest import MemoryKeyring
 from tests.fleet.conftest import sign_folder, systems, write_csv
 from wizard.core.profiles import Artefact, ProfileStore, State
+from wizard.core.secrets import SecretKind, Secrets
+
+KEY, P12 = SecretKind.KEY_PASSPHRASE, SecretKind.P12_PASSWORD
 
 PLAIN_KEY_MARKERS = (b"BEGIN PRIVATE KEY", b"BEGIN EC PRIVATE KEY", b"BEGIN RSA PRIVATE KEY")
 
@@ -74,10 +78,15 @@ def test_after_onboarding_fifty_systems_no_secret_is_anywhere_and_private_files_
     run("expiry", "--ics", tmp_path / "renewals.ics")
     run("profiles", "--json")
 
-    secrets = list(memory_keyring.entries.values())
-    assert len(secrets) == 100  # a key passphrase and a PKCS#12 password per system
+    # one keyring item per batch step (csr, export); each system's secrets derived from them
+    assert len(memory_keyring.entries) == 2
+    assert all(account.startswith("batch:") for _service, account in memory_keyring.entries)
     store = ProfileStore(home)
     assert len(store.names()) == 50
+    kept = Secrets(backend=memory_keyring, references=store)
+    derived = [kept.lookup(n, k) for n in store.names() for k in (KEY, P12)]
+    assert all(derived) and len(set(derived)) == 100  # a passphrase and a password per system
+    secrets = [*memory_keyring.entries.values(), *derived]
     scanned = [*files_under(home, temp, requests, keystores, entries), tmp_path / "renewals.ics"]
     assert_no_secret_in(secrets, scanned, [*printed, caplog.text])
     assert not files_under(temp), "nothing is left in the temporary folder"
@@ -99,30 +108,34 @@ def test_after_onboarding_fifty_systems_no_secret_is_anywhere_and_private_files_
 
 
 class LockingKeyring(MemoryKeyring):
-    """A keyring that the desktop locks after `allowed` more writes (screen lock, timeout)."""
+    """A keyring that the desktop locks after `allowed` more calls (screen lock, timeout)."""
 
     def __init__(self, allowed: int) -> None:
         super().__init__()
         self.allowed = allowed
         self.locked = False
 
-    def set_password(self, service: str, username: str, password: str) -> None:
+    def _use(self) -> None:
         if self.allowed <= 0:
             self.locked = True
         if self.locked:
             raise keyring.errors.KeyringLocked("the collection is locked")
         self.allowed -= 1
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._use()
         super().set_password(service, username, password)
 
     def get_password(self, service: str, username: str) -> str | None:
-        if self.locked:
-            raise keyring.errors.KeyringLocked("the collection is locked")
+        self._use()
         return super().get_password(service, username)
 
 
 @pytest.fixture
 def locking_keyring(memory_keyring):
-    backend = LockingKeyring(allowed=2)
+    # the batch csr asks for each profile's own item, and stores the batch secret once: two
+    # profiles take 3 calls (a lookup, the batch item, a lookup), the third profile's lookup fails
+    backend = LockingKeyring(allowed=3)
     keyring.set_keyring(backend)
     return backend  # memory_keyring's teardown restores the previous backend
 
@@ -142,7 +155,12 @@ def test_a_keyring_locked_in_the_middle_of_a_batch_stops_only_the_rest_and_write
     store = ProfileStore(home)
     assert store.names() == ["erp-000", "erp-001"]  # nothing of the others, not even half
     assert not (store.root / ".changes").exists() or not any((store.root / ".changes").iterdir())
-    secrets = list(locking_keyring.entries.values())
+    locking_keyring.locked, locking_keyring.allowed = False, 10
+    kept = Secrets(backend=locking_keyring, references=store)
+    derived = [kept.lookup(n, KEY) for n in store.names()]
+    for name, passphrase in zip(store.names(), derived, strict=True):  # both keys open
+        load_pem_private_key(store.read_artefact(name, Artefact.KEY), passphrase.encode())
+    secrets = [*locking_keyring.entries.values(), *derived]
     assert_no_secret_in(secrets, files_under(home, out), [result.out, result.err])
 
     locking_keyring.locked, locking_keyring.allowed = False, 10  # the person unlocks it

@@ -51,7 +51,8 @@ class Context:
         if self._secrets is None:
             from wizard.core.secrets import Secrets
 
-            self._secrets = Secrets(ask=self.ask_secret, home=self.home)
+            # the store says which secrets come from a batch secret (profile.json names it)
+            self._secrets = Secrets(ask=self.ask_secret, home=self.home, references=self.store)
         return self._secrets
 
     def ask_secret(self, prompt: str) -> str:

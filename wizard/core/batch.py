@@ -37,7 +37,7 @@ from wizard.core.profiles import (
     ProfileStore,
     State,
 )
-from wizard.core.secrets import Secrets
+from wizard.core.secrets import SecretKind, Secrets
 from wizard.core.storage import atomic_write, ensure_private_dir, read_input_file
 from wizard.core.systems_csv import (  # noqa: F401 -- the systems file, importable from here too
     COLUMNS,
@@ -141,10 +141,15 @@ def _request_one(
             return done
         from wizard.core.enrollment import create_request
 
-        result = create_request(store, secrets, row.profile, row.subject, row.key_type or key_type)
+        result = create_request(
+            store,
+            secrets,
+            row.profile,
+            row.subject,
+            row.key_type or key_type,
+            amend=lambda profile: _apply_row(profile, row),  # saved once, with the key
+        )
         profile = result.profile
-        _apply_row(profile, row)
-        store.save(profile)
     return ProfileResult(
         row.profile,
         Status.DONE,
@@ -205,22 +210,33 @@ def request_all(
             ProfileResult(problem.profile or "", Status.FAILED, problem.message, line=problem.line),
             progress,
         )
-    for row in systems.rows:
-        try:
-            result, request = _request_one(store, secrets, row, key_type)
-        except WizardError as exc:
-            result, request = _failed(row.profile, exc, line=row.line), None
-        if request is not None:
-            path = atomic_write(out / f"{row.profile}.csr", request, private=False)
-            requests[row.profile] = request
-            result = _with_files(result, path)
-        _each(results, result, progress)
+    what = _batch_what(
+        translate("batch", "key passphrases of {count} sender systems (batch csr, {day})"),
+        len(systems.rows),
+    )
+    with secrets.batch(SecretKind.KEY_PASSPHRASE, what):  # one keyring item for the batch
+        for row in systems.rows:
+            try:
+                result, request = _request_one(store, secrets, row, key_type)
+            except WizardError as exc:
+                result, request = _failed(row.profile, exc, line=row.line), None
+            if request is not None:
+                path = atomic_write(out / f"{row.profile}.csr", request, private=False)
+                requests[row.profile] = request
+                result = _with_files(result, path)
+            _each(results, result, progress)
     results.sort(key=lambda r: r.line or 0)
     files: list[tuple[str, Path]] = []
     if requests:
         files.append(("zip", atomic_write(out / "requests.zip", _zip(requests), private=False)))
         files.insert(0, ("folder", out))
     return BatchReport(step="csr", results=tuple(results), files=tuple(files))
+
+
+def _batch_what(text: str, count: int) -> str:
+    """What a batch secret is for, as its keyring item's label says it (Seahorse, Windows
+    Credential Manager)."""
+    return text.format(count=count, day=datetime.now(UTC).date().isoformat())
 
 
 def _with_files(result: ProfileResult, *paths: Path) -> ProfileResult:
@@ -512,8 +528,6 @@ def export_all(
     Skipped when the .p12 holds the current certificate and was written with the same options
     (a record beside it says so), unless `again`.
     """
-    from wizard.core.enrollment import export_p12
-
     if out is not None:
         if out.exists() and not out.is_dir():
             raise WizardError(
@@ -522,49 +536,68 @@ def export_all(
             )
         ensure_private_dir(out)
     results: list[ProfileResult] = []
-    for profile in select_profiles(store, pattern):
-        result = _not_ready(profile, store)
-        if result is None:
-            assert isinstance(profile, Profile)
-            name = profile.name
-            target = out / f"{name}.p12" if out else store.path(name, Artefact.P12)
-            wanted = _export_stamp(store, name, legacy=legacy, include_root=include_root)
-            if not again and target.exists() and _read_stamp(target) == wanted:
-                result = ProfileResult(
-                    name,
-                    Status.SKIPPED,
-                    translate(
-                        "batch",
-                        "{file} holds this certificate already, written with the same options.",
-                    ).format(file=target),
-                    subject=profile.leaf_subject,
-                    not_after=profile.not_after,
-                    files=(target,),
-                )
-            else:
-                try:
-                    exported = export_p12(
-                        store,
-                        secrets,
-                        name,
-                        out=target,
-                        legacy=legacy,
-                        include_root=include_root,
-                        replace=True,  # the batch's own output folder
-                    )
-                    _write_stamp(target, wanted)
-                    result = ProfileResult(
-                        name,
-                        Status.DONE,
-                        f"written (password: {exported.password_kept_in}).",
-                        subject=profile.leaf_subject,
-                        not_after=profile.not_after,
-                        files=tuple(exported.files.values()),
-                    )
-                except WizardError as exc:
-                    result = _failed(name, exc)
-        _each(results, result, progress)
+    selected = select_profiles(store, pattern)
+    what = _batch_what(
+        translate("batch", "PKCS#12 passwords of {count} sender systems (batch export, {day})"),
+        len(selected),
+    )
+    with secrets.batch(SecretKind.P12_PASSWORD, what):  # one keyring item for the batch
+        for profile in selected:
+            result = _export_one(store, secrets, profile, out, legacy, include_root, again)
+            _each(results, result, progress)
     return BatchReport(step="export", results=tuple(results))
+
+
+def _export_one(
+    store: ProfileStore,
+    secrets: Secrets,
+    profile: Profile | BrokenProfile,
+    out: Path | None,
+    legacy: bool,
+    include_root: bool,
+    again: bool,
+) -> ProfileResult:
+    from wizard.core.enrollment import export_p12
+
+    not_ready = _not_ready(profile, store)
+    if not_ready is not None:
+        return not_ready
+    assert isinstance(profile, Profile)
+    name = profile.name
+    target = out / f"{name}.p12" if out else store.path(name, Artefact.P12)
+    wanted = _export_stamp(store, name, legacy=legacy, include_root=include_root)
+    if not again and target.exists() and _read_stamp(target) == wanted:
+        return ProfileResult(
+            name,
+            Status.SKIPPED,
+            translate(
+                "batch", "{file} holds this certificate already, written with the same options."
+            ).format(file=target),
+            subject=profile.leaf_subject,
+            not_after=profile.not_after,
+            files=(target,),
+        )
+    try:
+        exported = export_p12(
+            store,
+            secrets,
+            name,
+            out=target,
+            legacy=legacy,
+            include_root=include_root,
+            replace=True,  # the batch's own output folder
+        )
+        _write_stamp(target, wanted)
+    except WizardError as exc:
+        return _failed(name, exc)
+    return ProfileResult(
+        name,
+        Status.DONE,
+        f"written (password: {exported.password_kept_in}).",
+        subject=profile.leaf_subject,
+        not_after=profile.not_after,
+        files=tuple(exported.files.values()),
+    )
 
 
 # --- batch mapping ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ profile exactly as it was, or finished, and can simply be run again.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -100,8 +100,10 @@ def create_request(
     key_type: keys.KeyType = keys.DEFAULT_KEY_TYPE,
     *,
     new_key: bool = False,
+    amend: Callable[[Profile], None] | None = None,
 ) -> RequestResult:
-    """Generate the key and the CSR for profile `name` (created if new)."""
+    """Generate the key and the CSR for profile `name` (created if new); `amend` changes the
+    profile further before its one save (batch csr: the CSV's tenant columns)."""
     subject.to_name()  # validate before anything happens
     _existing_profile(store, name, new_key=new_key)  # refuse before the (slow) key generation
     key = keys.generate_key(key_type)
@@ -109,7 +111,9 @@ def create_request(
     pem = csr_pem(request)
     with store.change(name):
         profile = _existing_profile(store, name, new_key=new_key)  # again, now locked
-        return _write_request(store, secrets, name, profile, key, request, pem, subject, key_type)
+        return _write_request(
+            store, secrets, name, profile, key, request, pem, subject, key_type, amend
+        )
 
 
 def _existing_profile(store: ProfileStore, name: str, *, new_key: bool) -> Profile | None:
@@ -138,16 +142,17 @@ def _write_request(
     pem: bytes,
     subject: SubjectFields,
     key_type: keys.KeyType,
+    amend: Callable[[Profile], None] | None = None,
 ) -> RequestResult:
     key_path = store.path(name, Artefact.KEY)
     if profile is None:
-        profile = store.create(name)
+        profile = store.new(name)  # saved once, below, with the key (one change)
     # One passphrase per profile, kept across re-keys, so a crash between writes never leaves a
     # key whose passphrase is gone.
     passphrase = secrets.lookup(name, SecretKind.KEY_PASSPHRASE)
     where = secrets.backend_name
     if not passphrase:
-        passphrase, where = secrets.create(name, SecretKind.KEY_PASSPHRASE)
+        passphrase, where = new_secret(secrets, profile, SecretKind.KEY_PASSPHRASE)
     encrypted = keys.encrypt_key(key, passphrase)
     archived = _archive_current(store, name) if key_path.exists() else None
     store.write_artefact(name, Artefact.CSR, pem)
@@ -166,6 +171,8 @@ def _write_request(
     profile.ca_pending_id = profile.ca_pending_since = profile.ca_retry_after = None
     profile.ca_pending_csr_sha256 = None
     profile.secrets_backend = secrets.backend_name
+    if amend is not None:
+        amend(profile)
     store.save(profile)
     return RequestResult(
         profile=profile,
@@ -175,6 +182,18 @@ def _write_request(
         passphrase_kept_in=where,
         archived=archived,
     )
+
+
+def new_secret(secrets: Secrets, profile: Profile, kind: SecretKind) -> tuple[str, str]:
+    """A new secret for `profile` (`Secrets.create`); when it is derived from a batch secret,
+    the profile records which (saved by the caller, in the same change as what it protects)."""
+    value, where = secrets.create(profile.name, kind)
+    reference = secrets.made_reference(profile.name, kind)
+    if reference is not None:
+        profile.secret_sources = {**profile.secret_sources, kind.value: reference.text()}
+    elif kind.value in profile.secret_sources:
+        profile.secret_sources = {k: v for k, v in profile.secret_sources.items() if k != kind}
+    return value, where
 
 
 def load_private_key(store: ProfileStore, secrets: Secrets, name: str) -> keys.PrivateKey:
@@ -671,6 +690,7 @@ def _export_p12(
     password = secrets.lookup(name, SecretKind.P12_PASSWORD)
     where = secrets.backend_name
     previous = password
+    record = False
     if chosen is not None:
         password = chosen
         if secrets.available:
@@ -678,7 +698,9 @@ def _export_p12(
         else:
             where = translate("enrollment", "not stored: no keyring, the password you chose")
     elif not password:
-        password, where = secrets.create(name, SecretKind.P12_PASSWORD)
+        sources = profile.secret_sources
+        password, where = new_secret(secrets, profile, SecretKind.P12_PASSWORD)
+        record = profile.secret_sources != sources  # saved with the .p12 it opens
     try:
         return _write_export(
             store,
@@ -692,6 +714,7 @@ def _export_p12(
             where,
             legacy,
             alias,
+            save_profile=record,
         )
     except BaseException:
         if chosen is not None and secrets.available and previous != chosen:
@@ -714,6 +737,8 @@ def _write_export(
     where: str,
     legacy: bool,
     alias: str | None,
+    *,
+    save_profile: bool = False,
 ) -> ExportResult:
     name = profile.name
     data = p12.export_p12(key, leaf, bundle, password, legacy=legacy, alias=alias or name)
@@ -735,6 +760,8 @@ def _write_export(
                 files[label] = change.write(path.name, content, private=private)
             else:
                 files[label] = change.write_outside(path, content, private=private)
+        if save_profile:  # the batch secret its password comes from
+            store.save(profile)
     return ExportResult(
         profile=profile, password=password, password_kept_in=where, legacy=legacy, files=files
     )

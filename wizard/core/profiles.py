@@ -23,7 +23,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -151,6 +151,9 @@ class Profile:
     last_test_url: str | None = None
     # where this profile's secrets are kept (keyring backend name), for the user's information
     secrets_backend: str | None = None
+    # secrets derived from a batch secret instead of a keyring item of their own: kind ("key",
+    # "p12") -> "<batch id>/<label>" (wizard.core.secrets.SecretReference); never a value
+    secret_sources: dict[str, str] = field(default_factory=dict)
     # certificate signed by SAP Cloud Root CA through the BTP Destination service (sap_sign.py);
     # the client secret is in the keyring, never here
     sap_certificate_name: str | None = None  # its name among the subaccount's certificates
@@ -181,7 +184,8 @@ class Profile:
         return self.sap_leaf_sha256 is not None and self.sap_leaf_sha256 == self.leaf_sha256
 
     def to_json(self) -> str:
-        data = asdict(self)
+        # the fields as they are (json copies nothing): asdict's deep copy cost more than the dump
+        data = {name: getattr(self, name) for name in _field_names()}
         data["state"] = str(self.state)
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
@@ -244,6 +248,11 @@ class Profile:
         return renewal.renewal_due(start, end, at or now_utc(), within=days)
 
 
+@functools.cache
+def _field_names() -> tuple[str, ...]:
+    return tuple(f.name for f in fields(Profile))
+
+
 _DATES = ("not_before", "not_after")  # compared with the clock: must carry a time zone
 
 
@@ -278,6 +287,11 @@ def _fits(annotation: str, value: object) -> bool:
                 return True
         elif option.startswith("list[") and option.endswith("]"):
             if isinstance(value, list) and all(_fits(option[5:-1], v) for v in value):
+                return True
+        elif option == "dict[str, str]":
+            if isinstance(value, dict) and all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+            ):
                 return True
         else:
             return True  # a type this check does not know: left to the dataclass
@@ -494,6 +508,16 @@ class ProfileStore:
     # --- reading and writing ---------------------------------------------------------------------
 
     def create(self, name: str) -> Profile:
+        """A new profile, saved now."""
+        profile = self.new(name)
+        ensure_private_dir(self.home)
+        ensure_private_dir(self.root)
+        self.save(profile)
+        return profile
+
+    def new(self, name: str) -> Profile:
+        """A new profile, not saved yet: a step that makes one saves it once, with its work, in
+        its change (one write of profile.json instead of one to create it and one at the end)."""
         validate_profile_name(name)
         self._refuse_case_twin(name)
         if self.exists(name):
@@ -503,13 +527,42 @@ class ProfileStore:
                     "profiles", "A profile named {name!r} exists already; pick another name."
                 ).format(name=name),
             )
-        ensure_private_dir(self.home)
-        ensure_private_dir(self.root)
         stamp = now_utc().isoformat()
         profile = Profile(name=name, created=stamp, updated=stamp)
         setattr(profile, _READ_AS, None)  # a new profile: saved only where none exists yet
-        self.save(profile)
         return profile
+
+    # --- what wizard.core.secrets asks (SecretReferences) ------------------------------------
+
+    def secret_reference(self, name: str, kind: str) -> str | None:
+        """The batch secret profile `name`'s secret of `kind` is derived from ("<batch>/<label>"),
+        as its profile.json says (inside a change: as that change left it)."""
+        try:
+            raw = self._read(name, Artefact.PROFILE)
+        except (OSError, WizardError):
+            return None
+        if raw is None or b'"secret_sources"' not in raw:
+            return None
+        try:
+            sources = jsontext.loads(raw.decode("utf-8")).get("secret_sources")
+        except (UnicodeDecodeError, ValueError, AttributeError):
+            return None
+        value = sources.get(kind) if isinstance(sources, dict) else None
+        return value if isinstance(value, str) else None
+
+    def batch_in_use(self, batch: str, *, besides: str) -> bool:
+        """Whether a profile other than `besides` has a secret derived from batch secret `batch`."""
+        needle = f'"{batch}/'.encode()
+        for name in self.names():
+            if name == besides:
+                continue
+            try:
+                raw = self._read(name, Artefact.PROFILE)
+            except OSError:
+                continue
+            if raw is not None and needle in raw:
+                return True
+        return False
 
     def load(self, name: str) -> Profile:
         """The profile as it is now (inside a change: with that change's own writes)."""

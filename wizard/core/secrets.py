@@ -17,6 +17,7 @@ Which keyring (decided once per process, as Maestral does):
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import importlib
 import json
@@ -25,10 +26,12 @@ import secrets as _random
 import sys
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from wizard.core.errors import SecretsUnavailable, WizardError
 from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
@@ -100,6 +103,77 @@ def _capitalized(text: str) -> str:
 def new_password(nbytes: int = 24) -> str:
     """A random password people can copy without ambiguity (URL-safe base64)."""
     return _random.token_urlsafe(nbytes)
+
+
+# --- batch secrets: one keyring item for a batch step, each profile's secret derived from it ------
+
+BATCH_ACCOUNT = "batch:"  # keyring account of a batch secret: batch:<id>
+
+
+@dataclass(frozen=True)
+class SecretReference:
+    """A profile's secret that has no keyring item of its own: derived from the batch secret
+    `batch` (keyring account batch:<batch>) for `label` (the profile's name when it was made).
+    profile.json keeps this reference, never a value."""
+
+    batch: str
+    label: str
+
+    @property
+    def account(self) -> str:
+        return BATCH_ACCOUNT + self.batch
+
+    def text(self) -> str:
+        return f"{self.batch}/{self.label}"
+
+    @classmethod
+    def parse(cls, text: object) -> SecretReference | None:
+        if not isinstance(text, str):
+            return None
+        batch, _, label = text.partition("/")
+        return cls(batch, label) if batch and label else None
+
+
+def derive(batch_secret: str, kind: SecretKind, label: str) -> str:
+    """The secret of one profile from its batch's secret: HKDF-SHA256 bound to what it is for
+    (kind) and whose it is (label); as long as and in the alphabet of `new_password`."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    info = f"{SERVICE} {kind.value} {label}".encode()
+    raw = HKDF(algorithm=hashes.SHA256(), length=24, salt=None, info=info).derive(
+        batch_secret.encode("utf-8")
+    )
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+class SecretReferences(Protocol):
+    """What Secrets asks about profiles (the ProfileStore answers): which batch secret a
+    profile's secret comes from, and whether any other profile still uses a batch secret."""
+
+    def secret_reference(self, name: str, kind: str) -> str | None: ...
+
+    def batch_in_use(self, batch: str, *, besides: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class SecretSource:
+    """Where a profile's secret is: its own keyring item, a batch secret, or nowhere."""
+
+    own: bool = False
+    reference: SecretReference | None = None
+    batch_present: bool = False
+
+
+class _OpenBatch:
+    """A batch step that makes many secrets of one kind: its keyring item, stored on first use."""
+
+    def __init__(self, kind: SecretKind, what: str) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        self.kind = kind
+        self.id = f"{stamp}-{_random.token_urlsafe(6)}"
+        self.what = what
+        self.value: str | None = None  # set once stored in the keyring
 
 
 def _errors():
@@ -334,10 +408,12 @@ class SecretServiceSession:
 
         return self._retrying(get)
 
-    def set_password(self, service: str, username: str, password: str) -> None:
+    def set_password(
+        self, service: str, username: str, password: str, label: str | None = None
+    ) -> None:
         appid = getattr(self.backend, "appid", self.APPID)
         attributes = self._query(service, username, application=appid)
-        label = f"Password for '{username}' on '{service}'"
+        label = label or f"Password for '{username}' on '{service}'"
         self._retrying(
             lambda collection: collection.create_item(label, attributes, password, replace=True)
         )
@@ -513,11 +589,16 @@ class Secrets:
         ask: Callable[[str], str] | None = None,
         *,
         home: Path | None = None,
+        references: SecretReferences | None = None,
     ) -> None:
         self._given = backend
         self._ask = ask
         self._home = Path(home) if home is not None else None
+        self._references = references  # which profiles' secrets come from a batch secret
         self._choice: _Choice | None = None
+        self._batches: dict[SecretKind, _OpenBatch] = {}  # batch steps open now, by kind
+        self._batch_values: dict[str, str | None] = {}  # batch id -> its secret (None: gone)
+        self._made: dict[tuple[str, SecretKind], SecretReference] = {}  # by create, unrecorded
         # Keyring backends (SecretService over D-Bus) are not documented as thread-safe, and a
         # person answers one prompt at a time: batch test calls share one Secrets across threads.
         self._lock = threading.RLock()
@@ -628,25 +709,146 @@ class Secrets:
 
     def store(self, profile: str, kind: SecretKind, value: str) -> str:
         """Keep a secret; returns the name of the place it went. Raises if nowhere safe."""
-        if not self.available:
-            raise SecretsUnavailable(self.unavailable_message(kind))
-        self._call(
-            _WHAT[kind],
-            self.choice.store.set_password,
-            SERVICE,
-            self._account(profile, kind),
-            value,
-        )
-        self._pin()
+        self._made.pop((profile, kind), None)
+        self._store_item(self._account(profile, kind), value, kind)
         return self.backend_name
 
+    def _store_item(
+        self, account: str, value: str, kind: SecretKind, label: str | None = None
+    ) -> None:
+        if not self.available:
+            raise SecretsUnavailable(self.unavailable_message(kind))
+        store = self.choice.store
+        if label is not None and isinstance(store, SecretServiceSession):
+            self._call(_WHAT[kind], store.set_password, SERVICE, account, value, label)
+        else:
+            self._call(_WHAT[kind], store.set_password, SERVICE, account, value)
+        self._pin()
+
     def lookup(self, profile: str, kind: SecretKind) -> str | None:
-        """The stored secret, or None when there is none (or no keyring)."""
+        """The stored secret, or None when there is none (or no keyring): the profile's own
+        keyring item first, else the one derived from the batch secret its profile names."""
         if not self.available:
             return None
-        return self._call(
+        own = self._call(
             _WHAT[kind], self.choice.store.get_password, SERVICE, self._account(profile, kind)
         )
+        if own:
+            return own
+        reference = self.reference(profile, kind)
+        if reference is None:
+            return None
+        batch = self._batch_secret(reference.batch, kind)
+        return derive(batch, kind, reference.label) if batch else None
+
+    def reference(self, profile: str, kind: SecretKind) -> SecretReference | None:
+        """The batch secret `profile`'s secret of `kind` is derived from, if its profile says so."""
+        made = self._made.get((profile, kind))
+        if made is not None:
+            return made
+        if self._references is None:
+            return None
+        return SecretReference.parse(self._references.secret_reference(profile, kind.value))
+
+    def _batch_secret(self, batch: str, kind: SecretKind) -> str | None:
+        """A batch secret, read from the keyring once per process (None: not there)."""
+        with self._lock:
+            if batch not in self._batch_values:
+                self._batch_values[batch] = self._call(
+                    _WHAT[kind], self.choice.store.get_password, SERVICE, BATCH_ACCOUNT + batch
+                )
+            return self._batch_values[batch]
+
+    def source(self, profile: str, kind: SecretKind) -> SecretSource:
+        """Where the secret of `kind` of `profile` is kept (for `secret show` and messages)."""
+        if not self.available:
+            return SecretSource()
+        own = self._call(
+            _WHAT[kind], self.choice.store.get_password, SERVICE, self._account(profile, kind)
+        )
+        if own:
+            return SecretSource(own=True)
+        reference = self.reference(profile, kind)
+        if reference is None:
+            return SecretSource()
+        present = self._batch_secret(reference.batch, kind) is not None
+        return SecretSource(reference=reference, batch_present=present)
+
+    def batch_missing_message(self, profile: str, kind: SecretKind) -> str | None:
+        """The specific message when `profile`'s secret comes from a batch secret that is no
+        longer in the keyring (None when that is not the case)."""
+        reference = self.reference(profile, kind) if self.available else None
+        if reference is None or self._batch_secret(reference.batch, kind) is not None:
+            return None
+        if kind is SecretKind.KEY_PASSPHRASE:
+            todo = translate(
+                "secrets",
+                "Restore that item from a backup of the keyring; if it is lost, the key cannot be "
+                "opened: make a new one with 'cpi-cert-wizard csr --profile {profile} --new-key' "
+                "(or set {variable} if you know the passphrase).",
+            )
+        else:
+            todo = translate(
+                "secrets",
+                "Restore that item from a backup of the keyring, or export again "
+                "('cpi-cert-wizard export-p12 --profile {profile}' makes a new password), or set "
+                "{variable}.",
+            )
+        return (
+            translate(
+                "secrets",
+                "{What} of profile {profile!r} is derived from a batch secret, the keyring item "
+                "{account!r} of {service}, which is no longer in the keyring ({keyring}).",
+            ).format(
+                What=_capitalized(_what(kind)),
+                profile=profile,
+                account=reference.account,
+                service=SERVICE,
+                keyring=self.backend_name,
+            )
+            + " "
+            + todo.format(profile=profile, variable=ENVIRONMENT[kind])
+        )
+
+    @contextlib.contextmanager
+    def batch(self, kind: SecretKind, what: str) -> Iterator[None]:
+        """Inside the block, each new secret of `kind` (`create`) is derived from one new batch
+        secret instead of being a keyring item of its own: a batch step of N profiles stores one
+        item, not N. `what` names the batch for a person (the keyring item's label). The batch
+        secret is stored when the first secret is made, before anything is encrypted with it."""
+        with self._lock:
+            self._batches[kind] = _OpenBatch(kind, what)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._batches.pop(kind, None)
+
+    def _derived(self, profile: str, kind: SecretKind) -> tuple[str, str] | None:
+        """A new secret derived from the open batch of `kind` (its item stored first)."""
+        batch = self._batches.get(kind)
+        if batch is None or not self.available:
+            return None
+        with self._lock:
+            if batch.value is None:
+                value = new_password(32)
+                label = translate("secrets", "{service} {account}: {what}").format(
+                    service=SERVICE, account=BATCH_ACCOUNT + batch.id, what=batch.what
+                )
+                self._store_item(BATCH_ACCOUNT + batch.id, value, kind, label)
+                batch.value = value
+                self._batch_values[batch.id] = value
+        reference = SecretReference(batch.id, profile)
+        self._made[(profile, kind)] = reference
+        where = translate("secrets", "{keyring}, derived from batch secret {account}").format(
+            keyring=self.backend_name, account=reference.account
+        )
+        return derive(batch.value, kind, profile), where
+
+    def made_reference(self, profile: str, kind: SecretKind) -> SecretReference | None:
+        """The batch reference the last `create` of this secret made (to record in the
+        profile), or None when it made a keyring item of its own (or none)."""
+        return self._made.pop((profile, kind), None)
 
     def _asked(self, prompt: str, kind: SecretKind) -> str:
         """The person's answer; without a terminal, the error names the variable to set."""
@@ -690,6 +892,9 @@ class Secrets:
             )
             if value:
                 return value
+        missing_batch = self.batch_missing_message(profile, kind)
+        if missing_batch is not None:
+            raise WizardError("secret.batch_missing", missing_batch)
         if not self.available:
             message = translate(
                 "secrets",
@@ -718,8 +923,15 @@ class Secrets:
         """A new random secret stored in the keyring; without a keyring, the person's own,
         typed twice (a typo would make the key unusable).
 
+        Inside `batch(kind, …)` the secret is derived from the batch's secret (one keyring item
+        for the whole batch; `made_reference` says which, for the profile to record).
+
         Returns (value, where it is kept).
         """
+        self._made.pop((profile, kind), None)
+        derived = self._derived(profile, kind)
+        if derived is not None:
+            return derived
         if self.available:
             value = new_password()
             return value, self.store(profile, kind, value)
@@ -763,11 +975,15 @@ class Secrets:
         ).format(variable=ENVIRONMENT[kind])
 
     def delete(self, profile: str, kind: SecretKind) -> None:
+        """The profile's own item of `kind` (a batch secret stays: see `delete_profile`)."""
+        self._delete_account(self._account(profile, kind), kind)
+
+    def _delete_account(self, account: str, kind: SecretKind) -> None:
         if not self.available:
             return
         try:
             with self._lock:
-                self.choice.store.delete_password(SERVICE, self._account(profile, kind))
+                self.choice.store.delete_password(SERVICE, account)
             return
         except Exception as exc:
             failure, error = _failure(exc), type(exc).__name__
@@ -782,5 +998,14 @@ class Secrets:
         )
 
     def delete_profile(self, profile: str) -> None:
+        """The profile's own keyring items, and each batch secret it used that no other profile
+        uses any more (call before its folder is removed: its profile.json names them)."""
+        batches = {r.batch for kind in SecretKind if (r := self.reference(profile, kind))}
         for kind in SecretKind:
             self.delete(profile, kind)
+        if not self.available or self._references is None:
+            return
+        for batch in sorted(batches):
+            if not self._references.batch_in_use(batch, besides=profile):
+                self._delete_account(BATCH_ACCOUNT + batch, SecretKind.KEY_PASSPHRASE)
+                self._batch_values.pop(batch, None)

@@ -64,7 +64,9 @@ class Session(QObject):
             if self._secrets is None:
                 from wizard.core.secrets import Secrets
 
-                self._secrets = Secrets(backend=self._keyring, ask=self.prompt, home=self.home)
+                self._secrets = Secrets(
+                    backend=self._keyring, ask=self.prompt, home=self.home, references=self.store
+                )
             return self._secrets
 
     def check_keyring(self) -> tuple[bool, str]:
