@@ -6,6 +6,8 @@ the test call, the sandbox and the commands all ask here instead of writing them
 
 from __future__ import annotations
 
+import functools
+
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
@@ -51,8 +53,13 @@ def eku_name(oid: ObjectIdentifier) -> str:
     return EKU_NAMES.get(oid, oid.dotted_string)
 
 
+@functools.lru_cache(maxsize=4096)
 def fingerprint(cert: x509.Certificate) -> str:
-    """The SHA-256 of the DER, lowercase hex without separators."""
+    """The SHA-256 of the DER, lowercase hex without separators.
+
+    Computed once per certificate (a certificate hashes and compares by its DER): a chain check
+    asks for the same fingerprints several times, a batch for the same CA's hundreds of times.
+    """
     return cert.fingerprint(hashes.SHA256()).hex()
 
 
@@ -99,7 +106,25 @@ def is_issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     aki, ski = _authority_key_id(cert), _subject_key_id(issuer)
     if aki is not None and ski is not None and aki != ski:
         return False
-    return _signature_verifies(cert, issuer)
+    return _verified(cert, issuer)
+
+
+# The answer depends on the two DERs only (certificates hash and compare by them): a chain check
+# asks it several times for the same pair (is_self_signed of each link), a batch import for the
+# same CA certificates once per profile. Bounded; cleared whole when full.
+_VERIFIED: dict[tuple[x509.Certificate, x509.Certificate], bool] = {}
+_VERIFIED_MAX = 4096
+
+
+def _verified(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    key = (cert, issuer)
+    known = _VERIFIED.get(key)
+    if known is None:
+        known = _signature_verifies(cert, issuer)
+        if len(_VERIFIED) >= _VERIFIED_MAX:
+            _VERIFIED.clear()
+        _VERIFIED[key] = known
+    return known
 
 
 def is_self_signed(cert: x509.Certificate) -> bool:

@@ -30,7 +30,6 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
-from wizard.core.aia import AIA_MAX_BYTES, aia_urls, fetch_issuers  # noqa: F401
 from wizard.core.certs import (  # fingerprint & co. stay importable from here
     KEY_USAGES,
     WEAK_HASHES,
@@ -57,6 +56,18 @@ from wizard.core.lints import (  # noqa: F401 -- importable from here
 )
 from wizard.core.renewal import RENEW_WITHIN_DAYS, renewal_due
 from wizard.core.trust import SapStatus, SapTrustList, TrustSource, load_sap_list
+
+_FROM_AIA = ("AIA_MAX_BYTES", "aia_urls", "fetch_issuers")  # importable from here, as before
+
+
+def __getattr__(name: str):
+    # aia.py loads urllib/http.client: imported when a chain needs an AIA fetch, not at start-up
+    if name in _FROM_AIA:
+        from wizard.core import aia
+
+        return getattr(aia, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 MAX_CHAIN_LENGTH = 10
 BALTIMORE_SHA1 = "d4de20d05e66fc53fe1a50882c78db2852cae474"
@@ -266,6 +277,8 @@ def _find_issuer(
 def _issuer_from_aia(
     cert: x509.Certificate, timeout: float, used: set[str], build: _Build
 ) -> ChainLink | None:
+    from wizard.core.aia import aia_urls, fetch_issuers  # http and proxies only when needed
+
     for url in aia_urls(cert):
         if not url.lower().startswith("http://"):
             build.notes.append(f"its AIA address {url} is not plain http, so it was not fetched")

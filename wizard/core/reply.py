@@ -18,7 +18,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
+from cryptography.hazmat.primitives.serialization import pkcs12
 
 from wizard.core.errors import WizardError
 from wizard.core.i18n import QT_TRANSLATE_NOOP, tr, translate
@@ -244,9 +244,7 @@ def _from_pem_text(data: bytes, source: str) -> list[x509.Certificate]:
                 ) from None
         elif label in _PKCS7_LABELS:
             try:
-                found.extend(
-                    _pkcs7(pkcs7.load_pem_pkcs7_certificates, block.replace(label, b"PKCS7"))
-                )
+                found.extend(_pkcs7(_load_pem_pkcs7, block.replace(label, b"PKCS7")))
             except (ValueError, UnsupportedAlgorithm) as exc:  # damaged, or not signed-data
                 raise WizardError(
                     "reply.corrupt",
@@ -303,7 +301,7 @@ def _from_pem_text(data: bytes, source: str) -> list[x509.Certificate]:
 
 def _pkcs7_in_certificate_armour(block: bytes, label: bytes) -> list[x509.Certificate]:
     try:
-        return _pkcs7(pkcs7.load_pem_pkcs7_certificates, block.replace(label, b"PKCS7"))
+        return _pkcs7(_load_pem_pkcs7, block.replace(label, b"PKCS7"))
     except (ValueError, UnsupportedAlgorithm):
         return []
 
@@ -332,10 +330,23 @@ def _der_certificates(data: bytes) -> list[x509.Certificate] | None:
     except ValueError:
         pass
     try:
-        certificates = _pkcs7(pkcs7.load_der_pkcs7_certificates, data)
+        certificates = _pkcs7(_load_der_pkcs7, data)
     except (ValueError, UnsupportedAlgorithm):  # not PKCS#7, or PKCS#7 without certificates
         return None
     return certificates or None
+
+
+def _load_pem_pkcs7(data: bytes) -> list[x509.Certificate]:
+    # imported when a PKCS#7 is met: the module brings the email package (~10 ms at start-up)
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    return pkcs7.load_pem_pkcs7_certificates(data)
+
+
+def _load_der_pkcs7(data: bytes) -> list[x509.Certificate]:
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    return pkcs7.load_der_pkcs7_certificates(data)
 
 
 def _pkcs7(load, data: bytes) -> list[x509.Certificate]:
@@ -488,11 +499,5 @@ def _readable(certificates: list[x509.Certificate], source: str) -> list[x509.Ce
 
 
 def _unique(certificates: Iterable[x509.Certificate]) -> list[x509.Certificate]:
-    seen: set[bytes] = set()
-    out = []
-    for cert in certificates:
-        der = cert.public_bytes(serialization.Encoding.DER)
-        if der not in seen:
-            seen.add(der)
-            out.append(cert)
-    return out
+    """The first of each certificate, in order (a certificate hashes and compares by its DER)."""
+    return list(dict.fromkeys(certificates))

@@ -11,7 +11,6 @@ import functools
 import json
 import os
 import re
-import ssl
 import sys
 import warnings
 from collections.abc import Sequence
@@ -304,6 +303,8 @@ def certifi_source() -> TrustSource:
 @functools.cache
 def system_source() -> TrustSource:
     """The OS trust store where Python can read it; empty (never an error) where it cannot."""
+    import ssl  # here, not at start-up: only a chain check reads the OS store (issue 19)
+
     found: list[x509.Certificate] = []
     paths = ssl.get_default_verify_paths()
     bundles = [paths.cafile, paths.openssl_cafile, *_SYSTEM_BUNDLES]
@@ -319,8 +320,8 @@ def system_source() -> TrustSource:
     if found and sys.platform != "win32":
         # load_default_certs would read the same bundle file again (55 ms; issue 19): only
         # Windows has a store behind it that the files above do not hold.
-        unique = {cert.fingerprint(hashes.SHA256()): cert for cert in found}
-        return TrustSource("system store", tuple(unique.values()))
+        # the first of each certificate (a certificate hashes and compares by its DER)
+        return TrustSource("system store", tuple(dict.fromkeys(found)))
     try:  # Windows (and a system without a bundle file): the store behind load_default_certs
         context = ssl.create_default_context()
         for der in context.get_ca_certs(binary_form=True):
@@ -330,8 +331,7 @@ def system_source() -> TrustSource:
                 continue
     except (ssl.SSLError, OSError):
         pass
-    unique = {cert.fingerprint(hashes.SHA256()): cert for cert in found}
-    return TrustSource("system store", tuple(unique.values()))
+    return TrustSource("system store", tuple(dict.fromkeys(found)))
 
 
 def _from_hashed_dir(folder: Path) -> list[x509.Certificate]:
@@ -350,14 +350,33 @@ def _from_hashed_dir(folder: Path) -> list[x509.Certificate]:
     return found
 
 
+# --ca-file sources read in this process, by the file's identity and version: a batch import
+# checks every profile's chain against the same files (read once, not once per profile).
+_CA_FILES: dict[tuple, TrustSource] = {}
+
+
 def ca_file_source(path: Path) -> TrustSource:
     """Certificates a user offers to complete a chain (PEM, DER or PKCS#7)."""
     path = Path(path)
+    try:
+        seen = os.stat(path)
+        key: tuple | None = (
+            os.path.abspath(path), seen.st_dev, seen.st_ino, seen.st_size, seen.st_mtime_ns
+        )  # fmt: skip
+    except OSError:
+        key = None  # read_input_file says what is wrong
+    if key is not None and (known := _CA_FILES.get(key)) is not None:
+        return known
     data = read_input_file(path, what=translate("trust", "a CA certificate file"))
     name = f"--ca-file {path.resolve()}"
-    return TrustSource(
+    source = TrustSource(
         name, tuple(parse_certificates(data, source=str(path), need=NEED_CA_CERTIFICATES))
     )
+    if key is not None:
+        if len(_CA_FILES) >= 64:
+            _CA_FILES.clear()
+        _CA_FILES[key] = source
+    return source
 
 
 def sap_list_source(sap_list: SapTrustList) -> TrustSource | None:
