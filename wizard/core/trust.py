@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 import certifi
 from cryptography import x509
@@ -294,19 +295,26 @@ def _quietly(load, *args):
         return load(*args)
 
 
+def _certifi_bundle() -> Path:
+    """certifi's bundle: beside its module (a plain or frozen install), else where it says.
+
+    certifi.where() goes through importlib.resources (2-3 ms at start-up) to find the same file.
+    """
+    beside = Path(certifi.__file__).with_name("cacert.pem")
+    return beside if beside.is_file() else Path(certifi.where())
+
+
 @functools.cache
 def certifi_source() -> TrustSource:
-    data = Path(certifi.where()).read_bytes()
+    data = _certifi_bundle().read_bytes()
     return TrustSource("certifi", tuple(_quietly(parse_certificates_lenient, data)))
 
 
 @functools.cache
 def system_source() -> TrustSource:
     """The OS trust store where Python can read it; empty (never an error) where it cannot."""
-    import ssl  # here, not at start-up: only a chain check reads the OS store (issue 19)
-
     found: list[x509.Certificate] = []
-    paths = ssl.get_default_verify_paths()
+    paths = _default_verify_paths()
     bundles = [paths.cafile, paths.openssl_cafile, *_SYSTEM_BUNDLES]
     # by real path: /usr/lib/ssl/cert.pem is often a link to the same bundle (read once)
     for bundle in dict.fromkeys(os.path.realpath(b) for b in bundles if b):
@@ -322,6 +330,8 @@ def system_source() -> TrustSource:
         # Windows has a store behind it that the files above do not hold.
         # the first of each certificate (a certificate hashes and compares by its DER)
         return TrustSource("system store", tuple(dict.fromkeys(found)))
+    import ssl  # here, not at start-up: Windows' store is read through it
+
     try:  # Windows (and a system without a bundle file): the store behind load_default_certs
         context = ssl.create_default_context()
         for der in context.get_ca_certs(binary_form=True):
@@ -332,6 +342,38 @@ def system_source() -> TrustSource:
     except (ssl.SSLError, OSError):
         pass
     return TrustSource("system store", tuple(dict.fromkeys(found)))
+
+
+class _VerifyPaths(NamedTuple):
+    cafile: str | None
+    capath: str | None
+    openssl_cafile: str
+    openssl_capath: str
+
+
+def _default_verify_paths() -> _VerifyPaths:
+    """What `ssl.get_default_verify_paths()` says, without importing `ssl` (5-7 ms at start-up):
+    the same steps on the `_ssl` module it wraps (SSL_CERT_FILE/SSL_CERT_DIR override OpenSSL's
+    built-in places; a place that does not exist is None)."""
+    try:
+        import _ssl
+
+        env_file, openssl_cafile, env_dir, openssl_capath = _ssl.get_default_verify_paths()
+    except (ImportError, AttributeError, ValueError):
+        import ssl
+
+        paths = ssl.get_default_verify_paths()
+        return _VerifyPaths(
+            paths.cafile, paths.capath, paths.openssl_cafile, paths.openssl_capath
+        )  # fmt: skip
+    cafile = os.environ.get(env_file, openssl_cafile)
+    capath = os.environ.get(env_dir, openssl_capath)
+    return _VerifyPaths(
+        cafile if os.path.isfile(cafile) else None,
+        capath if os.path.isdir(capath) else None,
+        openssl_cafile,
+        openssl_capath,
+    )
 
 
 def _from_hashed_dir(folder: Path) -> list[x509.Certificate]:
