@@ -101,30 +101,30 @@ def same_public_key(a, b) -> bool:
 
 def is_issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     """`issuer` names, identifies (AKI/SKI when both present) and signed `cert`."""
-    if cert.issuer != issuer.subject:
-        return False
-    aki, ski = _authority_key_id(cert), _subject_key_id(issuer)
-    if aki is not None and ski is not None and aki != ski:
-        return False
-    return _verified(cert, issuer)
+    key = (cert, issuer)
+    known = _ISSUED.get(key)
+    if known is None:
+        known = _is_issued_by(cert, issuer)
+        if len(_ISSUED) >= _ISSUED_MAX:
+            _ISSUED.clear()
+        _ISSUED[key] = known
+    return known
 
 
 # The answer depends on the two DERs only (certificates hash and compare by them): a chain check
 # asks it several times for the same pair (is_self_signed of each link), a batch import for the
 # same CA certificates once per profile. Bounded; cleared whole when full.
-_VERIFIED: dict[tuple[x509.Certificate, x509.Certificate], bool] = {}
-_VERIFIED_MAX = 4096
+_ISSUED: dict[tuple[x509.Certificate, x509.Certificate], bool] = {}
+_ISSUED_MAX = 4096
 
 
-def _verified(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    key = (cert, issuer)
-    known = _VERIFIED.get(key)
-    if known is None:
-        known = _signature_verifies(cert, issuer)
-        if len(_VERIFIED) >= _VERIFIED_MAX:
-            _VERIFIED.clear()
-        _VERIFIED[key] = known
-    return known
+def _is_issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    if cert.issuer != issuer.subject:
+        return False
+    aki, ski = _authority_key_id(cert), _subject_key_id(issuer)
+    if aki is not None and ski is not None and aki != ski:
+        return False
+    return _signature_verifies(cert, issuer)
 
 
 def is_self_signed(cert: x509.Certificate) -> bool:
