@@ -243,6 +243,9 @@ def test_killed_before_any_change_of_a_step_the_profile_is_before_or_after(steps
         point = f"before change {k}/{step.changes}"
         seen[step.judge(home, point, rerun=seen["before"] % 8 == 0)] += 1
         shutil.rmtree(home)
+    if label == "csr":  # a new profile's folder appears whole by one rename, the step's last
+        assert seen == {"before": step.changes, "after": 0}, seen
+        return
     # the commit point lies inside the step: kills before it are "before", after it "after"
     assert seen["before"] and seen["after"], seen
 

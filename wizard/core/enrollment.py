@@ -145,6 +145,7 @@ def _write_request(
     amend: Callable[[Profile], None] | None = None,
 ) -> RequestResult:
     key_path = store.path(name, Artefact.KEY)
+    new_profile = profile is None
     if profile is None:
         profile = store.new(name)  # saved once, below, with the key (one change)
     # One passphrase per profile, kept across re-keys, so a crash between writes never leaves a
@@ -159,7 +160,7 @@ def _write_request(
     store.write_artefact(name, Artefact.KEY, encrypted)
     if profile.leaf_sha256:
         profile.previous_leaf_sha256 = profile.leaf_sha256
-    for stale in CERTIFICATE_FILES:
+    for stale in () if new_profile else CERTIFICATE_FILES:  # a new profile has none
         store.remove_artefact(name, stale)
     profile.leaf_sha256 = profile.leaf_subject = profile.leaf_issuer = None
     profile.not_before = profile.not_after = profile.root_subject = None

@@ -387,12 +387,24 @@ class ProfileStore:
         self.home = Path(home) if home is not None else default_home()
         self.root = self.home / "profiles"
         self.lock_timeout = lock_timeout
+        self._paths: dict[tuple[str, str], Path] = {}  # (name, artefact) -> path, names checked
 
     def folder(self, name: str) -> Path:
-        return self.root / validate_profile_name(name)
+        return self._cached(name, "")
 
     def path(self, name: str, artefact: Artefact) -> Path:
-        return self.folder(name) / artefact.value
+        return self._cached(name, artefact.value)
+
+    def _cached(self, name: str, file: str) -> Path:
+        """Asked dozens of times per profile and step: the name checked, the path built once."""
+        found = self._paths.get((name, file))
+        if found is None:
+            folder = self.root / validate_profile_name(name)
+            found = folder / file if file else folder
+            if len(self._paths) > 4096:
+                self._paths.clear()
+            self._paths[(name, file)] = found
+        return found
 
     def exists(self, name: str) -> bool:
         return self.path(name, Artefact.PROFILE).is_file()

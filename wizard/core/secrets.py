@@ -108,6 +108,7 @@ def new_password(nbytes: int = 24) -> str:
 # --- batch secrets: one keyring item for a batch step, each profile's secret derived from it ------
 
 BATCH_ACCOUNT = "batch:"  # keyring account of a batch secret: batch:<id>
+_INDEX_LIMIT = 512  # more items of ours than this: a batch asks per profile instead
 
 
 @dataclass(frozen=True)
@@ -418,6 +419,18 @@ class SecretServiceSession:
             lambda collection: collection.create_item(label, attributes, password, replace=True)
         )
 
+    def accounts(self, service: str, limit: int) -> set[str] | None:
+        """The accounts (usernames) of every item of `service`, in one search; None when there
+        are more than `limit` (asking each item would cost more than asking per profile)."""
+
+        def find(collection: Any) -> set[str] | None:
+            items = list(collection.search_items({"service": service}))
+            if len(items) > limit:
+                return None
+            return {item.get_attributes().get("username", "") for item in items}
+
+        return self._retrying(find)
+
     def delete_password(self, service: str, username: str) -> None:
         def delete(collection: Any) -> None:
             for item in collection.search_items(self._query(service, username)):
@@ -599,6 +612,9 @@ class Secrets:
         self._batches: dict[SecretKind, _OpenBatch] = {}  # batch steps open now, by kind
         self._batch_values: dict[str, str | None] = {}  # batch id -> its secret (None: gone)
         self._made: dict[tuple[str, SecretKind], SecretReference] = {}  # by create, unrecorded
+        # while a batch runs: every account of ours in the keyring, read in one search, so the
+        # profiles without an item of their own cost no round trip each (None: ask each time)
+        self._accounts: set[str] | None = None
         # Keyring backends (SecretService over D-Bus) are not documented as thread-safe, and a
         # person answers one prompt at a time: batch test calls share one Secrets across threads.
         self._lock = threading.RLock()
@@ -723,6 +739,8 @@ class Secrets:
             self._call(_WHAT[kind], store.set_password, SERVICE, account, value, label)
         else:
             self._call(_WHAT[kind], store.set_password, SERVICE, account, value)
+        if self._accounts is not None:
+            self._accounts.add(account)
         self._pin()
 
     def lookup(self, profile: str, kind: SecretKind) -> str | None:
@@ -730,9 +748,7 @@ class Secrets:
         keyring item first, else the one derived from the batch secret its profile names."""
         if not self.available:
             return None
-        own = self._call(
-            _WHAT[kind], self.choice.store.get_password, SERVICE, self._account(profile, kind)
-        )
+        own = self._own(profile, kind)
         if own:
             return own
         reference = self.reference(profile, kind)
@@ -740,6 +756,14 @@ class Secrets:
             return None
         batch = self._batch_secret(reference.batch, kind)
         return derive(batch, kind, reference.label) if batch else None
+
+    def _own(self, profile: str, kind: SecretKind) -> str | None:
+        """The profile's own keyring item of `kind`."""
+        account = self._account(profile, kind)
+        known = self._accounts
+        if known is not None and account not in known:
+            return None
+        return self._call(_WHAT[kind], self.choice.store.get_password, SERVICE, account)
 
     def reference(self, profile: str, kind: SecretKind) -> SecretReference | None:
         """The batch secret `profile`'s secret of `kind` is derived from, if its profile says so."""
@@ -763,10 +787,7 @@ class Secrets:
         """Where the secret of `kind` of `profile` is kept (for `secret show` and messages)."""
         if not self.available:
             return SecretSource()
-        own = self._call(
-            _WHAT[kind], self.choice.store.get_password, SERVICE, self._account(profile, kind)
-        )
-        if own:
+        if self._own(profile, kind):
             return SecretSource(own=True)
         reference = self.reference(profile, kind)
         if reference is None:
@@ -818,11 +839,17 @@ class Secrets:
         secret is stored when the first secret is made, before anything is encrypted with it."""
         with self._lock:
             self._batches[kind] = _OpenBatch(kind, what)
+            index = self._accounts is None and self.available
+            store = self.choice.store if index else None
+            if isinstance(store, SecretServiceSession):
+                self._accounts = self._call(_WHAT[kind], store.accounts, SERVICE, _INDEX_LIMIT)
         try:
             yield
         finally:
             with self._lock:
                 self._batches.pop(kind, None)
+                if index:
+                    self._accounts = None
 
     def _derived(self, profile: str, kind: SecretKind) -> tuple[str, str] | None:
         """A new secret derived from the open batch of `kind` (its item stored first)."""
@@ -983,6 +1010,8 @@ class Secrets:
             return
         try:
             with self._lock:
+                if self._accounts is not None:
+                    self._accounts.discard(account)
                 self.choice.store.delete_password(SERVICE, account)
             return
         except Exception as exc:

@@ -82,7 +82,9 @@ def ensure_private_dir(path: Path) -> Path:
     uid = _my_uid()
     if uid is not None:
         with contextlib.suppress(OSError):
-            if path.stat().st_uid == uid:
+            status = path.stat()
+            # a chmod that changes nothing still rewrites the inode: only when it is needed
+            if status.st_uid == uid and stat.S_IMODE(status.st_mode) != PRIVATE_DIR:
                 _set_mode(path, PRIVATE_DIR)
     return path
 
@@ -553,15 +555,45 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+_RESERVED = frozenset({_JOURNAL, _PENDING, _STAGED})  # staging's own names: never a staged file's
+
+
+def _write_staged(path: Path, data: bytes | str, *, private: bool, new: bool = False) -> None:
+    """A staged file: written in place (no temporary file and rename), since nobody reads it
+    before the change's commit point and an interrupted change is thrown away. `new`: the file
+    must not exist yet (one beside the user's own files)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    flags = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | _BINARY | (os.O_EXCL if new else os.O_TRUNC)
+    try:
+        fd = os.open(path, flags, PRIVATE_FILE)
+    except FileNotFoundError:
+        make_dirs(path.parent)
+        fd = os.open(path, flags, PRIVATE_FILE)
+    except OSError as exc:
+        raise _write_error(path, exc, changed=False) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if not private:
+                _set_mode(path, PUBLIC_FILE)
+            handle.write(data)
+            handle.flush()
+            _fsync_file(handle.fileno(), path)
+    except OSError as exc:
+        raise _write_error(path, exc, changed=False) from None
+
+
 class StagedChange:
     """Files of one folder (and optionally files elsewhere) written and removed together: after a
     crash, all of them or none.
 
-    Writes go to `staging` first (files outside `target` to a hidden folder beside them, on their
+    Writes go to `staging` first (files outside `target` to hidden files beside them, on their
     own volume); `commit` then writes a journal (the commit point) and moves the files into place.
-    `recover_change` finishes a committed change or throws an uncommitted one away, so whoever
-    opens the folder next sees it exactly as before or exactly as after. The caller holds the
-    folder's lock for the whole change.
+    A change that makes a new folder (`target` did not exist, nothing outside it) is committed by
+    renaming `staging` to `target` instead: the folder appears whole, with no journal and no file
+    moved one by one. `recover_change` finishes a committed change or throws an uncommitted one
+    away, so whoever opens the folder next sees it exactly as before or exactly as after. The
+    caller holds the folder's lock for the whole change.
     """
 
     def __init__(self, target: Path, staging: Path) -> None:
@@ -571,14 +603,35 @@ class StagedChange:
         self._removes: set[str] = set()
         self._outside: dict[str, str] = {}  # final absolute path -> staged absolute path
         self._outside_dirs: list[str] = []
+        self._files = self.staging  # where staged files are (staging/files/ for reserved names)
+        self._begun = False
+        self._new_folder = False  # target did not exist when the change began
         self.on_discard: list = []  # callables run when the change is thrown away
+
+    def _begin(self) -> None:
+        if not self._begun:
+            self._new_folder = not os.path.lexists(self.target)
+            ensure_private_dir(self.staging)
+            self._begun = True
+
+    def _nest(self) -> None:
+        """Staged files move into staging/files/, so a staged name may be a staging name."""
+        if self._files != self.staging:
+            return
+        nested = self.staging / _STAGED
+        for name in self._writes:
+            source = self.staging / _relative(name)
+            make_dirs((nested / _relative(name)).parent)
+            os.replace(source, nested / _relative(name))
+        self._files = nested
 
     def write(self, name: str, data: bytes | str, *, private: bool = True) -> Path:
         """Stage `data` for `target/name`; returns that final path."""
         rel = _relative(name)
-        if self.empty:
-            ensure_private_dir(self.staging)
-        atomic_write(self.staging / _STAGED / rel, data, private=private, sync_dir=False)
+        self._begin()
+        if rel.parts[0] in _RESERVED:
+            self._nest()
+        _write_staged(self._files / rel, data, private=private)
         self._writes[rel.as_posix()] = private
         self._removes.discard(rel.as_posix())
         return self.target / rel
@@ -586,17 +639,16 @@ class StagedChange:
     def write_outside(self, path: Path, data: bytes | str, *, private: bool = True) -> Path:
         """Stage `data` for `path`, a file outside `target` (e.g. `--out`), in this same change."""
         final = Path(os.path.abspath(path))
-        if self.empty:
-            ensure_private_dir(self.staging)
-        folder = final.parent / f"{OUTSIDE_PREFIX}{self.staging.name}"
-        if str(folder) not in self._outside_dirs:
-            self._outside_dirs.append(str(folder))
-            # recorded before the folder exists, so an interrupted change can remove it
-            atomic_write(self.staging / _PENDING, json.dumps(self._outside_dirs))
-            with contextlib.suppress(FileNotFoundError):
-                shutil.rmtree(folder)  # left by an earlier crash of this same profile
-        staged = folder / f"{len(self._outside)}-{final.name}"
-        atomic_write(staged, data, private=private, sync_dir=False)
+        self._begin()
+        # a hidden file beside the final one (its own volume, no folder to make and remove)
+        prefix = final.parent / f"{OUTSIDE_PREFIX}{self.staging.name}-"
+        if str(prefix) not in self._outside_dirs:
+            self._outside_dirs.append(str(prefix))
+            # recorded before any such file exists, so an interrupted change can remove them
+            atomic_write(self.staging / _PENDING, json.dumps(self._outside_dirs), sync_dir=False)
+            _remove_outside_dirs([str(prefix)])  # left by an earlier crash of this same profile
+        staged = Path(f"{prefix}{len(self._outside)}-{final.name}")
+        _write_staged(staged, data, private=private, new=True)
         self._outside[str(final)] = str(staged)
         return final
 
@@ -606,7 +658,7 @@ class StagedChange:
 
     def remove(self, name: str) -> None:
         rel = _relative(name).as_posix()
-        staged = self.staging / _STAGED / rel
+        staged = self._files / rel
         if rel in self._writes:
             del self._writes[rel]
             staged.unlink(missing_ok=True)
@@ -619,7 +671,7 @@ class StagedChange:
     def staged_path(self, name: str) -> Path | None:
         """Where the staged content of `name` is, if this change writes it."""
         rel = _relative(name)
-        return self.staging / _STAGED / rel if rel.as_posix() in self._writes else None
+        return self._files / rel if rel.as_posix() in self._writes else None
 
     def removes(self, name: str) -> bool:
         return _relative(name).as_posix() in self._removes
@@ -632,18 +684,35 @@ class StagedChange:
         if self.empty:
             self.discard()
             return
+        for folder in {(self._files / name).parent for name in self._writes} | {
+            Path(s).parent for s in self._outside.values()
+        }:
+            _fsync_dir(Path(folder))  # the staged files' names are durable before the commit point
+        if self._commit_new_folder():
+            return
         journal = {
             "writes": sorted(self._writes),
             "removes": sorted(self._removes),
             "outside": sorted(self._outside.items()),
             "outside_dirs": self._outside_dirs,
+            "nested": self._files != self.staging,
         }
-        for folder in {(self.staging / _STAGED / name).parent for name in self._writes} | {
-            str(Path(s).parent) for s in self._outside.values()
-        }:
-            _fsync_dir(Path(folder))  # the staged files' names are durable before the commit point
-        atomic_write(self.staging / _JOURNAL, json.dumps(journal))  # the commit point
+        _write_staged(self.staging / _JOURNAL, json.dumps(journal), private=True)
+        _fsync_dir(self.staging)  # the commit point: the journal's name is durable
         _apply(self.target, self.staging, journal)
+
+    def _commit_new_folder(self) -> bool:
+        """A new folder with only its own files: staging becomes it, in one rename."""
+        if not self._new_folder or self._outside or self._files != self.staging:
+            return False
+        if (self.staging / _PENDING).exists() or os.path.lexists(self.target):
+            return False
+        try:
+            replace_file(self.staging, self.target)  # the commit point
+        except (OSError, WizardError):
+            return False  # committed by the journal instead
+        _fsync_dir(self.target.parent)
+        return True
 
     def discard(self) -> None:
         undo, self.on_discard = self.on_discard, []
@@ -659,19 +728,34 @@ class StagedChange:
 
 
 def _remove_outside_dirs(folders: object) -> None:
+    """Staged copies beside files outside the folder: hidden files `<prefix><n>-<name>` (or a
+    hidden folder, as earlier versions staged them)."""
     if not isinstance(folders, list):
         return
     for folder in folders:
-        # only our own hidden staging folders, whatever a damaged journal says
-        if isinstance(folder, str) and Path(folder).name.startswith(OUTSIDE_PREFIX):
+        # only our own hidden staging files and folders, whatever a damaged journal says
+        if not isinstance(folder, str) or not Path(folder).name.startswith(OUTSIDE_PREFIX):
+            continue
+        if folder.endswith("-"):
+            parent, prefix = Path(folder).parent, Path(folder).name
+            with contextlib.suppress(OSError):
+                for entry in os.scandir(parent):
+                    if entry.name.startswith(prefix) and entry.is_file(follow_symlinks=False):
+                        with contextlib.suppress(OSError):
+                            os.unlink(entry.path)
+        else:
             shutil.rmtree(folder, ignore_errors=True)
 
 
 def _apply(target: Path, staging: Path, journal: dict) -> None:
     touched = {target}
+    nested = journal.get("nested")
+    if not isinstance(nested, bool):  # a journal of an earlier version: staging/files/
+        nested = (staging / _STAGED).is_dir()
+    files = staging / _STAGED if nested else staging
     for name in journal.get("writes", []):
         rel = _relative(name)
-        source, final = staging / _STAGED / rel, target / rel
+        source, final = files / rel, target / rel
         if source.exists():  # else moved already by the run that was interrupted
             make_dirs(target)
             for parent in reversed(rel.parents[:-1]):
@@ -680,9 +764,15 @@ def _apply(target: Path, staging: Path, journal: dict) -> None:
             touched.add(final.parent)
     for final_name, staged_name in journal.get("outside", []):
         final, source = Path(final_name), Path(staged_name)
-        if source.name.split("-", 1)[-1] != final.name or not source.parent.name.startswith(
+        beside = (
+            source.parent == final.parent
+            and source.name.startswith(OUTSIDE_PREFIX)
+            and source.name.endswith(f"-{final.name}")
+        )
+        in_folder = source.name.split("-", 1)[-1] == final.name and source.parent.name.startswith(
             OUTSIDE_PREFIX
-        ):
+        )  # as earlier versions staged them
+        if not (beside or in_folder):
             raise ValueError(f"{staged_name!r} is not a staged copy of {final_name!r}")
         if source.exists():
             replace_file(source, final)
