@@ -692,6 +692,7 @@ def _export_p12(
     where = secrets.backend_name
     previous = password
     record = False
+    generated = chosen is None and bool(password) and secrets.derived(name, SecretKind.P12_PASSWORD)
     if chosen is not None:
         password = chosen
         if secrets.available:
@@ -702,6 +703,7 @@ def _export_p12(
         sources = profile.secret_sources
         password, where = new_secret(secrets, profile, SecretKind.P12_PASSWORD)
         record = profile.secret_sources != sources  # saved with the .p12 it opens
+        generated = record  # derived from a batch secret: random, never a person's choice
     try:
         return _write_export(
             store,
@@ -716,6 +718,7 @@ def _export_p12(
             legacy,
             alias,
             save_profile=record,
+            generated=generated,
         )
     except BaseException:
         if chosen is not None and secrets.available and previous != chosen:
@@ -740,9 +743,12 @@ def _write_export(
     alias: str | None,
     *,
     save_profile: bool = False,
+    generated: bool = False,
 ) -> ExportResult:
     name = profile.name
-    data = p12.export_p12(key, leaf, bundle, password, legacy=legacy, alias=alias or name)
+    data = p12.export_p12(
+        key, leaf, bundle, password, legacy=legacy, alias=alias or name, generated=generated
+    )
     contents = {
         "p12": (targets["p12"], data, True),
         "cer": (targets["cer"], leaf.public_bytes(DER), False),

@@ -81,6 +81,7 @@ CODES: dict[str, str] = {
     # secrets
     "keyring.unavailable": "no usable OS keyring; the secret is asked for or read from a variable",
     "secret.missing": "a secret of the profile is not in the keyring",
+    "secret.batch_missing": "the batch secret a profile's secret is derived from is not in the keyring",
     "secret.mismatch": "a new secret typed twice differs",
     "secret.weak": "a new secret is too short",
     "secret.no_answer": "no answer was typed for a secret",

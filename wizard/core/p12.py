@@ -47,8 +47,12 @@ def export_p12(
     *,
     legacy: bool = False,
     alias: str | None = None,
+    generated: bool = False,
 ) -> bytes:
-    """Key + leaf + `chain` (intermediates, and the root if the caller includes it)."""
+    """Key + leaf + `chain` (intermediates, and the root if the caller includes it).
+
+    `generated`: the password is a random one derived from a batch secret (never a person's
+    choice), so OpenSSL's default 2048 rounds protect it as well as more would."""
     mac: hashes.HashAlgorithm
     if legacy:
         algorithm = pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC
@@ -60,7 +64,8 @@ def export_p12(
     # would add no protection, only a longer export that holds Python's GIL (GUI stalls).
     encryption = (
         PrivateFormat.PKCS12.encryption_builder()
-        .kdf_rounds(2048 if legacy else 10_000)
+        # batch export's derived passwords: OpenSSL's default, as `openssl pkcs12 -export`
+        .kdf_rounds(2048 if legacy or generated else 10_000)
         .key_cert_algorithm(algorithm)
         .hmac_hash(mac)
         .build(password.encode("utf-8"))

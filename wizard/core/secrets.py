@@ -757,6 +757,12 @@ class Secrets:
         batch = self._batch_secret(reference.batch, kind)
         return derive(batch, kind, reference.label) if batch else None
 
+    def derived(self, profile: str, kind: SecretKind) -> bool:
+        """The secret is one derived from a batch secret (random: never a person's choice)."""
+        if not self.available or self.reference(profile, kind) is None:
+            return False
+        return not self._own(profile, kind)
+
     def _own(self, profile: str, kind: SecretKind) -> str | None:
         """The profile's own keyring item of `kind`."""
         account = self._account(profile, kind)

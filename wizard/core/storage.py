@@ -646,8 +646,9 @@ class StagedChange:
             self._outside_dirs.append(str(prefix))
             # recorded before any such file exists, so an interrupted change can remove them
             atomic_write(self.staging / _PENDING, json.dumps(self._outside_dirs), sync_dir=False)
-            _remove_outside_dirs([str(prefix)])  # left by an earlier crash of this same profile
         staged = Path(f"{prefix}{len(self._outside)}-{final.name}")
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(staged)  # left by a crash whose clean-up could not remove it
         _write_staged(staged, data, private=private, new=True)
         self._outside[str(final)] = str(staged)
         return final
@@ -781,7 +782,8 @@ def _apply(target: Path, staging: Path, journal: dict) -> None:
         (target / _relative(name)).unlink(missing_ok=True)
     for folder in touched:
         _fsync_dir(folder)
-    _remove_outside_dirs(journal.get("outside_dirs", []))
+    # the staged copies were moved: only an earlier version's folders are left to remove
+    _remove_outside_dirs([d for d in journal.get("outside_dirs", []) if not str(d).endswith("-")])
     (staging / _JOURNAL).unlink(missing_ok=True)
     shutil.rmtree(staging, ignore_errors=True)
 
