@@ -10,12 +10,11 @@ something missing), 1 only for bugs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
-import logging
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -124,8 +123,12 @@ def _language(code: str) -> str:
     return found
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser; only `command`'s module is imported, so start-up and --help stay fast."""
+def build_parser(command: str | None = None, *, only: bool = False) -> argparse.ArgumentParser:
+    """The parser; only `command`'s module is imported, so start-up and --help stay fast.
+
+    `only`: no parser for the other commands either (17 parsers cost 2-3 ms at every start);
+    for a line that names `command` and asks for no help, where the others are never used.
+    """
     common = _Parser(add_help=False)
     # SUPPRESS: a subcommand's default must not undo a --json given before the command
     common.add_argument(
@@ -169,6 +172,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module, help_text in COMMANDS:
+        if only and name != command:
+            continue
         p = sub.add_parser(
             name, help=help_text, description=help_text, epilog=EXIT_STATUS_HELP, parents=[common]
         )
@@ -177,6 +182,22 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             mod.configure(p)
             p.set_defaults(_run=mod.run)
     return parser
+
+
+def _parse(
+    argv: list[str], command: str | None
+) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """The arguments, read by a parser that knows only `command` where that is enough; anything
+    it refuses is read again by the whole parser, whose message (listing every command) the user
+    sees, exactly as before."""
+    if command is not None and not {"-h", "--help", "--version"} & set(argv):
+        parser = build_parser(command, only=True)
+        try:
+            return parser, parser.parse_args(argv)
+        except UsageError:
+            pass
+    parser = build_parser(command)
+    return parser, parser.parse_args(argv)
 
 
 def set_up_console(*, json_output: bool) -> None:
@@ -206,6 +227,58 @@ def set_up_console(*, json_output: bool) -> None:
             continue  # a stream that cannot be changed keeps working as it was
 
 
+def _configure_logging(level: str) -> None:
+    """`logging.basicConfig(level=level)`, as every command always did; but importing logging
+    (4-5 ms of every start; issue 19) is left to the first module that uses it (the GUI, the
+    sandbox, keyring on Windows and macOS): most commands never load it."""
+    if "logging" in sys.modules or level != "WARNING":
+        import logging
+
+        logging.basicConfig(level=level)
+    elif not any(isinstance(f, _ConfigureLoggingOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _ConfigureLoggingOnImport(level))
+
+
+class _ConfigureLoggingOnImport:
+    """A finder that steps aside for everything but `logging`, and has logging configured the
+    moment it is first imported, before any module can log through it."""
+
+    def __init__(self, level: str) -> None:
+        self.level = level
+
+    def find_spec(self, name: str, path=None, target=None):
+        if name != "logging":
+            return None
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(self)
+        import importlib.util
+
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ThenConfigure(spec.loader, self.level)
+        return spec
+
+
+class _ThenConfigure:
+    """The real loader of `logging`, then basicConfig; the module keeps the real loader."""
+
+    def __init__(self, loader, level: str) -> None:
+        self._loader, self._level = loader, level
+
+    def __getattr__(self, name: str):
+        return getattr(self._loader, name)
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module) -> None:
+        self._loader.exec_module(module)
+        module.__loader__ = self._loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self._loader
+        module.basicConfig(level=self._level)
+
+
 def _emit_json(payload: dict[str, Any]) -> None:
     print(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
 
@@ -214,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     from wizard.language import remember_gettext_lookups
 
     remember_gettext_lookups()  # argparse's 56 gettext searches: once each
-    logging.basicConfig(level=os.environ.get("CPI_CERT_WIZARD_LOG", "WARNING"))
+    _configure_logging(os.environ.get("CPI_CERT_WIZARD_LOG", "WARNING"))
     argv = list(sys.argv[1:] if argv is None else argv)
     set_up_console(json_output="--json" in argv)
     if "--self-check" in argv and not {"-h", "--help"} & set(argv):
@@ -236,8 +309,7 @@ def main(argv: list[str] | None = None) -> int:
                 ).format(argument=ascii(undecodable)),
                 "",
             )
-        parser = build_parser(command)
-        args = parser.parse_args(argv)
+        parser, args = _parse(argv, command)
         if not hasattr(args, "_run"):
             parser.error(translate("cli", "choose a command"))
     except UsageError as exc:
@@ -268,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so, keep the traceback for the report
         if ctx.json:
             _emit_json({"ok": False, "error": {"code": "bug", "message": repr(exc)}})
+        import traceback  # only for a bug: not loaded at every start
+
         traceback.print_exc()
         print(
             "This is a bug in cpi-cert-wizard; please report it with the lines above.",
