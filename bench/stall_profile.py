@@ -62,6 +62,9 @@ def main() -> None:
             frames = sys._current_frames()
             gui = _stack(frames.get(main_id), args.depth)
             others = [_stack(f, 3) for ident, f in frames.items() if ident not in (main_id, me)]
+            # Hold no frame while sleeping: a frame keeps its locals alive, and a QPainter kept
+            # past its paintEvent would end on this thread (Qt warns, and it can crash).
+            del frames
             samples.append((now, gui, others))
             time.sleep(0.001)
 

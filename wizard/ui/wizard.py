@@ -79,9 +79,17 @@ class CertWizard(QWizard):
         self._restore_geometry()
 
     def _add(self, page_class: type[Page]) -> None:
+        from PySide6.QtCore import SIGNAL, SLOT, QObject
+
         page = page_class(self.session)
         self.pages[page.step] = page
         self.setPage(int(page.step), page)
+        # QWizard answers every completeChanged by turning the whole window's updates off and
+        # on, which repaints each visible widget on its own (5-10 ms of the GUI thread each
+        # time, issue 19); a page's completeness only changes whether the forward buttons are
+        # enabled, so that is all that is done here (`_follow_complete`).
+        QObject.disconnect(page, SIGNAL("completeChanged()"), self, SLOT("_q_updateButtonStates()"))
+        page.completeChanged.connect(self._follow_complete)
         page.completeChanged.connect(self._update_cancel)
 
     # --- navigation: core decides ---
@@ -153,6 +161,28 @@ class CertWizard(QWizard):
                 return
         if page is not None:
             page.focusNextChild()
+
+    def _follow_complete(self) -> None:
+        """What QWizard does on completeChanged, without repainting the window: Next, Commit
+        and Finish are enabled when the current page is complete. Which of them shows (the
+        page can go on, or finish) is QWizard's decision when the page is entered, and does not
+        change while it stays; Back and the default button do not depend on completeness."""
+        if self.testOption(QWizard.WizardOption.HaveNextButtonOnLastPage) or self.testOption(
+            QWizard.WizardOption.HaveFinishButtonOnEarlyPages
+        ):  # a shown button then says nothing about where the page can go: Qt decides
+            from PySide6.QtCore import QMetaObject
+
+            QMetaObject.invokeMethod(self, "_q_updateButtonStates")
+            return
+        page = self.currentPage()
+        complete = page is not None and page.isComplete()
+        forward = self.button(QWizard.WizardButton.NextButton)
+        commit = self.button(QWizard.WizardButton.CommitButton)
+        finish = self.button(QWizard.WizardButton.FinishButton)
+        can_continue = not (forward.isHidden() and commit.isHidden())
+        forward.setEnabled(can_continue and complete)
+        commit.setEnabled(can_continue and complete)
+        finish.setEnabled(not finish.isHidden() and complete)
 
     def _update_cancel(self) -> None:
         """One Cancel: while a job runs it stops the job (if the job can be stopped)."""

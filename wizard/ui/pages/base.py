@@ -8,6 +8,7 @@ the GUI thread.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
@@ -27,6 +28,7 @@ from wizard.ui.session import Session
 from wizard.ui.text import arg, breakable, from_core, translate
 from wizard.ui.widgets.banner import Banner, Severity
 from wizard.ui.widgets.busy import BusyBar
+from wizard.ui.widgets.layout_batch import laid_out_once
 from wizard.ui.widgets.wrap_label import WrapLabel
 
 
@@ -179,12 +181,18 @@ class Page(QWizardPage):
         if job is not self.job:
             return  # an abandoned job (cancelled, or the page was left)
         self.job = None
-        self.busy.stop()
-        try:
-            callback(value) if call_with else callback()
-        finally:
-            self.work_finished()
-            self.completeChanged.emit()
+        with self.batched():
+            self.busy.stop()
+            try:
+                callback(value) if call_with else callback()
+            finally:
+                self.work_finished()
+                self.completeChanged.emit()
+
+    def batched(self) -> AbstractContextManager[None]:
+        """The page laid out once for everything done inside (a result shown: texts set, rows
+        shown and hidden), not once per widget shown (`laid_out_once`)."""
+        return laid_out_once(self.body)
 
     def cancel_job(self) -> None:
         """Cancel takes effect at once: the job is abandoned (its token stops it writing

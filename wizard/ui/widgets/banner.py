@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
 from wizard.ui.widgets.icons import icon
+from wizard.ui.widgets.wrap_label import HeightCachedLabel
 
 
 class Severity(StrEnum):
@@ -56,13 +57,13 @@ class Banner(QFrame):
         self._icon = QLabel(self)
         self._icon_size = icon_size
         self._icon.setFixedSize(icon_size, icon_size)
-        self.title = QLabel(self)
+        self.title = HeightCachedLabel(self)
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
-        self.text = QLabel(self)
+        self.text = HeightCachedLabel(self)
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from wizard.ui.widgets.banner import Severity
 from wizard.ui.widgets.icons import icon
+from wizard.ui.widgets.layout_batch import laid_out_once
 from wizard.ui.widgets.wrap_label import WrapLabel
 
 
@@ -18,33 +19,41 @@ class FindingsView(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.items: list[tuple[Severity, str]] = []
+        self._rows: list[tuple[QLabel, WrapLabel]] = []
 
-    def set_findings(self, findings: Sequence[tuple[Severity, str]]) -> None:
-        while self._layout.count():
-            child = self._layout.takeAt(0)
-            if child.widget():
-                child.widget().deleteLater()
-            elif child.layout():
-                _drop(child.layout())
-        self.items = list(findings)
-        for severity, message in findings:
+    def _row(self, index: int) -> tuple[QLabel, WrapLabel]:
+        """The index-th row of icon and text, made the first time it is needed and kept: a
+        page that shows new findings changes texts instead of building widgets (issue 19)."""
+        while len(self._rows) <= index:
             row = QHBoxLayout()
             mark = QLabel(self)
-            mark.setPixmap(icon(str(severity)).pixmap(16, 16))
             mark.setFixedSize(16, 16)
-            text = WrapLabel(message, self)
+            text = WrapLabel("", self)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             row.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
             row.addWidget(text, 1)
             self._layout.addLayout(row)
+            self._rows.append((mark, text))
+        return self._rows[index]
+
+    def set_findings(self, findings: Sequence[tuple[Severity, str]]) -> None:
+        self.items = list(findings)
+        with laid_out_once(self._layout):
+            self._fill()
         self.setVisible(bool(findings))
+
+    def _fill(self) -> None:
+        # Shown here, not by Qt later one by one: each later show would lay the page out again.
+        for index, (severity, message) in enumerate(self.items):
+            mark, text = self._row(index)
+            mark.setPixmap(icon(str(severity)).pixmap(16, 16))
+            text.setText(message)
+            mark.setVisible(True)
+            text.setVisible(True)
+        for mark, text in self._rows[len(self.items) :]:
+            mark.setVisible(False)
+            text.setVisible(False)
+            text.setText("")
 
     def text(self) -> str:
         return "\n".join(message for _severity, message in self.items)
-
-
-def _drop(layout) -> None:
-    while layout.count():
-        child = layout.takeAt(0)
-        if child.widget():
-            child.widget().deleteLater()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 from wizard.ui.text import translate
 from wizard.ui.widgets.banner import Severity, tinted
 from wizard.ui.widgets.icons import icon
+from wizard.ui.widgets.wrap_label import HeightCachedLabel
 
 
 class VerdictBanner(QFrame):
@@ -17,14 +18,14 @@ class VerdictBanner(QFrame):
         self.setAutoFillBackground(True)
         self._icon = QLabel(self)
         self._icon.setFixedSize(48, 48)
-        self.title = QLabel(self)
+        self.title = HeightCachedLabel(self)
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.title.setFont(font)
         self.title.setWordWrap(True)
-        self.meaning = QLabel(self)
-        self.next_step = QLabel(self)
+        self.meaning = HeightCachedLabel(self)
+        self.next_step = HeightCachedLabel(self)
         for label in (self.meaning, self.next_step):
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
