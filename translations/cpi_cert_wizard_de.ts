@@ -201,12 +201,12 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+60"/>
+        <location filename="../wizard/ui/wizard.py" line="+66"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: Assistent für Client-Zertifikate</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
         <source>&amp;Finish</source>
         <translation>Fertig &amp;stellen</translation>
     </message>
@@ -216,7 +216,7 @@
         <translation>Zurück zur Liste der Sendersysteme</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+76"/>
         <source>Discard what you typed?</source>
         <translation>Eingaben verwerfen?</translation>
     </message>
@@ -226,7 +226,7 @@
         <translation>Was Sie auf dieser Seite eingegeben haben, ist noch nicht gespeichert. Seite verlassen und die Eingaben verlieren? Alles zuvor Gespeicherte bleibt im Profil.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+63"/>
         <source>Stop what is running; nothing is written</source>
         <translation>Laufende Arbeit anhalten; nichts wird geschrieben</translation>
     </message>
@@ -952,12 +952,12 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../wizard/ui/pages/base.py" line="+119"/>
+        <location filename="../wizard/ui/pages/base.py" line="+121"/>
         <source>Step %1 of %2</source>
         <translation>Schritt %1 von %2</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+90"/>
         <source>Too late to cancel: the result is being saved…</source>
         <translation>Zu spät zum Abbrechen: Das Ergebnis wird gespeichert…</translation>
     </message>
@@ -983,12 +983,12 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+127"/>
+        <location filename="../wizard/ui/pages/start_shell.py" line="+22"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Jedes Sendersystem (ein SAP-System, eine Java- oder .NET-Anwendung, Postman…) erhält ein Profil: seinen Schlüssel, sein Zertifikat und den Tenant, den es aufruft.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location filename="../wizard/ui/pages/start.py" line="+138"/>
         <source>&amp;Sender systems:</source>
         <translation>&amp;Sendersysteme:</translation>
     </message>
@@ -1871,7 +1871,7 @@
 <context>
     <name>VerdictBanner</name>
     <message>
-        <location filename="../wizard/ui/widgets/verdict.py" line="+48"/>
+        <location filename="../wizard/ui/widgets/verdict.py" line="+49"/>
         <source>Next step: </source>
         <translation>Nächster Schritt: </translation>
     </message>
@@ -2415,12 +2415,17 @@
         <translation>es gibt keine Kopfzeile, die die Spalten nennt (profile;cn;…).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+196"/>
+        <location filename="../wizard/core/batch.py" line="+201"/>
         <source>--out {out} is a file; give a folder for the requests.</source>
         <translation>--out {out} ist eine Datei; geben Sie einen Ordner für die Anforderungen an.</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+13"/>
+        <source>key passphrases of {count} sender systems (batch csr, {day})</source>
+        <translation>Schlüssel-Passphrasen von {count} Sendersystemen (batch csr, {day})</translation>
+    </message>
+    <message>
+        <location line="+136"/>
         <source>a certificate file</source>
         <translation>eine Zertifikatsdatei</translation>
     </message>
@@ -2440,18 +2445,23 @@
         <translation>In {folder} gibt es noch keine Profile. Beginnen Sie mit: cpi-cert-wizard batch csr --from systems.csv</translation>
     </message>
     <message>
-        <location line="+82"/>
-        <location line="+89"/>
+        <location line="+80"/>
+        <location line="+108"/>
         <source>--out {out} is a file; give a folder.</source>
         <translation>--out {out} ist eine Datei; geben Sie einen Ordner an.</translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-102"/>
+        <source>PKCS#12 passwords of {count} sender systems (batch export, {day})</source>
+        <translation>PKCS#12-Passwörter von {count} Sendersystemen (batch export, {day})</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>{file} holds this certificate already, written with the same options.</source>
         <translation>{file} enthält dieses Zertifikat bereits, mit denselben Optionen geschrieben.</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+154"/>
         <source>--concurrency must be between 1 and {most}, not {given}.</source>
         <translation>--concurrency muss zwischen 1 und {most} liegen, nicht {given}.</translation>
     </message>
@@ -2926,17 +2936,17 @@
 <context>
     <name>cli</name>
     <message>
-        <location filename="../wizard/commands/common.py" line="+70"/>
+        <location filename="../wizard/commands/common.py" line="+71"/>
         <source>{prompt}: no answer (end of input). Nothing was changed.</source>
         <translation>{prompt}: keine Antwort (Ende der Eingabe). Es wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../wizard/cli.py" line="+232"/>
+        <location filename="../wizard/cli.py" line="+305"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
         <translation>Das Argument {argument} enthält Bytes, die in der Zeichenkodierung dieses Systems kein Text sind. Geben Sie es erneut ein oder benennen Sie die Datei um, die es bezeichnet.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>choose a command</source>
         <translation>Wählen Sie einen Befehl</translation>
     </message>
@@ -3118,12 +3128,12 @@ SAP-Vertrauensliste. Dann:</translation>
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+121"/>
+        <location filename="../wizard/core/enrollment.py" line="+125"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>Profil {name!r} hat bereits einen Schlüssel ({key}); seine CSR ist {csr}. Um ihn zu ersetzen (Erneuerung oder verlorene CSR), führen Sie den Befehl erneut mit --new-key aus; das aktuelle Zertifikat funktioniert weiter, bis Sie das neue einsetzen.</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+81"/>
         <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>Profil {name!r} hat noch keinen Schlüssel. Erzeugen Sie einen: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -3203,7 +3213,7 @@ SAP-Vertrauensliste. Dann:</translation>
         <translation>Der Schlüssel von Profil {name!r} gehört nicht zu seinem gespeicherten Zertifikat (der Schlüssel wurde nach dem Import ersetzt). Importieren Sie das Zertifikat für den neuen Schlüssel, oder exportieren Sie die alte .p12 aus dem Archivordner des Profils.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>not stored: no keyring, the password you chose</source>
         <translation>nicht gespeichert: kein Schlüsselbund, das von Ihnen gewählte Passwort</translation>
     </message>
@@ -4115,7 +4125,7 @@ Zertifikat SHA-256: {sha256}</translation>
         <translation>Die Kette endet bei &apos;{subject}&apos;, das am {date} abgelaufen ist. Es war das historische Root-Zertifikat des Neo-Load-Balancers von SAP, und davon abhängige Zertifikate funktionieren nicht mehr. Besorgen Sie ein neues Zertifikat von einer CA, deren Root-Zertifikat auf {version} steht.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/chain.py" line="+356"/>
+        <location filename="../wizard/core/chain.py" line="+369"/>
         <source>No certificate was given. Import the file the CA sent back.</source>
         <translation>Es wurde kein Zertifikat angegeben. Importieren Sie die Datei, die die CA zurückgeschickt hat.</translation>
     </message>
@@ -5007,7 +5017,7 @@ Zertifikat SHA-256: {sha256}</translation>
         <translation>3DES mit SHA-1-MAC: nur für alte Empfänger (Windows Server 2012–2016, ältere macOS-Schlüsselbundverwaltung, Android 12 und älter, altes Java oder alte SAP-Kernel), die sonst „falsches Passwort“ oder „MAC verification failed“ melden.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+62"/>
         <source>{source} could not be opened: the password is wrong, or it is not a PKCS#12 (.p12/.pfx) file. Check the password; if the file came from a CA portal, download it again as PKCS#12.</source>
         <translation>{source} konnte nicht geöffnet werden: Das Passwort ist falsch, oder es ist keine PKCS#12-Datei (.p12/.pfx). Prüfen Sie das Passwort; stammt die Datei aus einem CA-Portal, laden Sie sie erneut als PKCS#12 herunter.</translation>
     </message>
@@ -5150,7 +5160,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source> (renew)</source>
         <translation> (erneuern)</translation>
     </message>
@@ -5180,7 +5190,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Profil {name} entfernt.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+194"/>
+        <location filename="../wizard/core/profiles.py" line="+198"/>
         <source>{file} was written by a newer cpi-cert-wizard (schema {version}); update the program to open it.</source>
         <translation>{file} wurde von einem neueren cpi-cert-wizard geschrieben (Schema {version}); aktualisieren Sie das Programm, um es zu öffnen.</translation>
     </message>
@@ -5195,7 +5205,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{file} nennt das Profil {name!r}, liegt aber im Ordner {folder!r}; benennen Sie den Ordner zurück.</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+84"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>Das Profil, wie es vor seiner letzten Änderung war, liegt in {backup}: Kopieren Sie es über {file}, um es wiederherzustellen, oder entfernen Sie das Profil.</translation>
     </message>
@@ -5220,7 +5230,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{name} ist kein verwendbarer Profilname: Windows reserviert {device} (mit jeder Endung) für ein Gerät, daher kann dort kein Ordner so heißen. Wählen Sie einen anderen Namen (zum Beispiel {device}-1 oder {device}_PRD).</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+56"/>
         <source>{name} differs from the existing profile {other} only in upper and lower case; Windows and macOS would see one folder. Use {other}, or pick a name that differs in more than case.</source>
         <translation>{name} unterscheidet sich vom vorhandenen Profil {other} nur in Groß- und Kleinschreibung; Windows und macOS sähen nur einen Ordner. Verwenden Sie {other} oder wählen Sie einen Namen, der sich nicht nur in der Schreibweise unterscheidet.</translation>
     </message>
@@ -5230,12 +5240,12 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Profil {name!r}</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+63"/>
         <source>A profile named {name!r} exists already; pick another name.</source>
         <translation>Ein Profil namens {name!r} existiert bereits; wählen Sie einen anderen Namen.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+55"/>
         <source>There is no profile named {name!r}; there is {other!r}, which differs only in upper and lower case. Use --profile {other}.</source>
         <translation>Es gibt kein Profil namens {name!r}; es gibt {other!r}, das sich nur in Groß- und Kleinschreibung unterscheidet. Verwenden Sie --profile {other}.</translation>
     </message>
@@ -5415,7 +5425,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{source}: Zertifikatsblock {number} ist beschädigt ({reason}). Die Datei wurde wahrscheinlich beim Kopieren verändert oder abgeschnitten; laden Sie sie erneut von der CA herunter oder kopieren Sie den ganzen Block einschließlich der BEGIN/END-Zeilen.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>{source}: the PKCS#7 block {number} is damaged ({reason}). Download the .p7b again from the CA.</source>
         <translation>{source}: Der PKCS#7-Block {number} ist beschädigt ({reason}). Laden Sie die .p7b erneut von der CA herunter.</translation>
     </message>
@@ -5440,7 +5450,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{source} enthält kein Zertifikat — {need}.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+70"/>
         <source>{source} holds a private key, not a certificate — {need}.</source>
         <translation>{source} enthält einen privaten Schlüssel, kein Zertifikat — {need}.</translation>
     </message>
@@ -6070,15 +6080,25 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>secret</name>
     <message>
-        <location filename="../wizard/commands/secret.py" line="+30"/>
+        <location filename="../wizard/commands/secret.py" line="+34"/>
         <source>No {kind} secret of profile {profile!r} is in the keyring ({keyring}).</source>
         <translation>Kein {kind}-Geheimnis von Profil {profile!r} ist im Schlüsselbund ({keyring}).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Derived from the batch secret {account!r} of {service} in the keyring ({keyring}) for {label}.</source>
+        <translation>Abgeleitet aus dem Batch-Geheimnis {account!r} von {service} im Schlüsselbund ({keyring}) für {label}.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Kept in its own item {account!r} of {service} in the keyring ({keyring}).</source>
+        <translation>Gespeichert in einem eigenen Eintrag {account!r} von {service} im Schlüsselbund ({keyring}).</translation>
     </message>
 </context>
 <context>
     <name>secrets</name>
     <message>
-        <location filename="../wizard/core/secrets.py" line="+82"/>
+        <location filename="../wizard/core/secrets.py" line="+85"/>
         <source>the private-key passphrase</source>
         <translation>die Passphrase des privaten Schlüssels</translation>
     </message>
@@ -6103,7 +6123,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>das Passwort für die Unternehmens-CA</translation>
     </message>
     <message>
-        <location line="+466"/>
+        <location line="+560"/>
         <source>none (no usable keyring)</source>
         <translation>nirgends (kein nutzbarer Schlüsselbund)</translation>
     </message>
@@ -6138,7 +6158,32 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>Der Schlüsselbund ({keyring}) hat die Verarbeitung von {what} verweigert: {error}. Prüfen Sie, ob er läuft und entsperrt ist.</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+104"/>
+        <source>Restore that item from a backup of the keyring; if it is lost, the key cannot be opened: make a new one with &apos;cpi-cert-wizard csr --profile {profile} --new-key&apos; (or set {variable} if you know the passphrase).</source>
+        <translation>Stellen Sie diesen Eintrag aus einer Sicherung des Schlüsselbunds wieder her; ist er verloren, lässt sich der Schlüssel nicht mehr öffnen: Erzeugen Sie einen neuen mit &apos;cpi-cert-wizard csr --profile {profile} --new-key&apos; (oder setzen Sie {variable}, wenn Sie die Passphrase kennen).</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Restore that item from a backup of the keyring, or export again (&apos;cpi-cert-wizard export-p12 --profile {profile}&apos; makes a new password), or set {variable}.</source>
+        <translation>Stellen Sie diesen Eintrag aus einer Sicherung des Schlüsselbunds wieder her, exportieren Sie erneut (&apos;cpi-cert-wizard export-p12 --profile {profile}&apos; erzeugt ein neues Passwort) oder setzen Sie {variable}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{What} of profile {profile!r} is derived from a batch secret, the keyring item {account!r} of {service}, which is no longer in the keyring ({keyring}).</source>
+        <translation>{What} von Profil {profile!r} wird aus einem Batch-Geheimnis abgeleitet, dem Schlüsselbund-Eintrag {account!r} von {service}, der nicht mehr im Schlüsselbund ({keyring}) ist.</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>{service} {account}: {what}</source>
+        <translation>{service} {account}: {what}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{keyring}, derived from batch secret {account}</source>
+        <translation>{keyring}, abgeleitet aus dem Batch-Geheimnis {account}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
         <translation>{What} des Profils wird benötigt, aber es gibt weder einen Schlüsselbund noch ein Terminal für die Eingabe. Setzen Sie {variable} in der Umgebung.</translation>
     </message>
@@ -6153,7 +6198,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{What} von Profil {profile}: </translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>{What} of profile {profile!r} is needed and is not in a keyring: {reason} Set {variable} in the environment.</source>
         <translation>{What} von Profil {profile!r} wird benötigt und liegt in keinem Schlüsselbund: {reason} Setzen Sie {variable} in der Umgebung.</translation>
     </message>
@@ -6163,7 +6208,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>{What} von Profil {profile!r} ist nicht im Schlüsselbund ({keyring}). Setzen Sie {variable} oder speichern Sie es erneut.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+30"/>
         <source>not stored: taken from {variable}</source>
         <translation>nicht gespeichert: aus {variable} übernommen</translation>
     </message>
@@ -6193,7 +6238,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>nicht gespeichert: kein Schlüsselbund, Sie werden danach gefragt (oder setzen Sie {variable})</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+24"/>
         <source>The keyring refused to delete {what}: {error}.</source>
         <translation>Der Schlüsselbund hat das Löschen von {what} verweigert: {error}.</translation>
     </message>
@@ -6359,7 +6404,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
 <context>
     <name>storage</name>
     <message>
-        <location filename="../wizard/core/storage.py" line="+126"/>
+        <location filename="../wizard/core/storage.py" line="+128"/>
         <source>Cannot replace {file}: another program has it open. Close it (an editor, a viewer, a virus scanner still reading it) and try again; nothing was changed.</source>
         <translation>{file} kann nicht ersetzt werden: Ein anderes Programm hat die Datei geöffnet. Schließen Sie es (einen Editor, einen Betrachter, einen Virenscanner, der sie noch liest) und versuchen Sie es erneut; es wurde nichts geändert.</translation>
     </message>
@@ -7240,7 +7285,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>die mit dem Assistenten ausgelieferte SAP-Vertrauensliste</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+33"/>
         <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
         <translation>{file} ist keine SAP-Vertrauensliste, die der Assistent lesen kann ({problem}). Geben Sie das in resources/ mitgelieferte JSON (gleiche Form) oder ein PEM-Bündel von Stammzertifikaten an.</translation>
     </message>
@@ -7250,7 +7295,7 @@ Beginnen Sie mit: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translati
         <translation>SAP BTP Trust Store {version}</translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location line="+170"/>
         <source>a CA certificate file</source>
         <translation>eine CA-Zertifikatsdatei</translation>
     </message>

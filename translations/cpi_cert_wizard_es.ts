@@ -201,12 +201,12 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+60"/>
+        <location filename="../wizard/ui/wizard.py" line="+66"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: asistente de certificados de cliente</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
         <source>&amp;Finish</source>
         <translation>&amp;Finalizar</translation>
     </message>
@@ -216,7 +216,7 @@
         <translation>Volver a la lista de sistemas emisores</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+76"/>
         <source>Discard what you typed?</source>
         <translation>¿Descartar lo que ha escrito?</translation>
     </message>
@@ -226,7 +226,7 @@
         <translation>Lo que ha escrito en esta página aún no está guardado. ¿Salir de la página y perderlo? Todo lo guardado antes se conserva en el perfil.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+63"/>
         <source>Stop what is running; nothing is written</source>
         <translation>Detener lo que está en curso; no se escribe nada</translation>
     </message>
@@ -952,12 +952,12 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../wizard/ui/pages/base.py" line="+119"/>
+        <location filename="../wizard/ui/pages/base.py" line="+121"/>
         <source>Step %1 of %2</source>
         <translation>Paso %1 de %2</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+90"/>
         <source>Too late to cancel: the result is being saved…</source>
         <translation>Demasiado tarde para cancelar: se está guardando el resultado…</translation>
     </message>
@@ -983,12 +983,12 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+127"/>
+        <location filename="../wizard/ui/pages/start_shell.py" line="+22"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Cada sistema emisor (un sistema SAP, una aplicación Java o .NET, Postman…) tiene un perfil: su clave, su certificado y el tenant al que llama.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location filename="../wizard/ui/pages/start.py" line="+138"/>
         <source>&amp;Sender systems:</source>
         <translation>Sistemas &amp;emisores:</translation>
     </message>
@@ -1871,7 +1871,7 @@
 <context>
     <name>VerdictBanner</name>
     <message>
-        <location filename="../wizard/ui/widgets/verdict.py" line="+48"/>
+        <location filename="../wizard/ui/widgets/verdict.py" line="+49"/>
         <source>Next step: </source>
         <translation>Siguiente paso: </translation>
     </message>
@@ -2415,12 +2415,17 @@
         <translation>no hay ninguna línea de cabecera que nombre las columnas (profile;cn;…).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+196"/>
+        <location filename="../wizard/core/batch.py" line="+201"/>
         <source>--out {out} is a file; give a folder for the requests.</source>
         <translation>--out {out} es un archivo; indique una carpeta para las solicitudes.</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+13"/>
+        <source>key passphrases of {count} sender systems (batch csr, {day})</source>
+        <translation>frases de contraseña de las claves de {count} sistemas emisores (batch csr, {day})</translation>
+    </message>
+    <message>
+        <location line="+136"/>
         <source>a certificate file</source>
         <translation>un archivo de certificado</translation>
     </message>
@@ -2440,18 +2445,23 @@
         <translation>Todavía no hay perfiles en {folder}. Empiece con: cpi-cert-wizard batch csr --from systems.csv</translation>
     </message>
     <message>
-        <location line="+82"/>
-        <location line="+89"/>
+        <location line="+80"/>
+        <location line="+108"/>
         <source>--out {out} is a file; give a folder.</source>
         <translation>--out {out} es un archivo; indique una carpeta.</translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-102"/>
+        <source>PKCS#12 passwords of {count} sender systems (batch export, {day})</source>
+        <translation>contraseñas PKCS#12 de {count} sistemas emisores (batch export, {day})</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>{file} holds this certificate already, written with the same options.</source>
         <translation>{file} ya contiene este certificado, escrito con las mismas opciones.</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+154"/>
         <source>--concurrency must be between 1 and {most}, not {given}.</source>
         <translation>--concurrency debe estar entre 1 y {most}, no {given}.</translation>
     </message>
@@ -2926,17 +2936,17 @@
 <context>
     <name>cli</name>
     <message>
-        <location filename="../wizard/commands/common.py" line="+70"/>
+        <location filename="../wizard/commands/common.py" line="+71"/>
         <source>{prompt}: no answer (end of input). Nothing was changed.</source>
         <translation>{prompt}: sin respuesta (fin de la entrada). No se ha cambiado nada.</translation>
     </message>
     <message>
-        <location filename="../wizard/cli.py" line="+232"/>
+        <location filename="../wizard/cli.py" line="+305"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
         <translation>El argumento {argument} contiene bytes que no son texto en la codificación de este sistema. Escríbalo de nuevo o cambie el nombre del archivo al que se refiere.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>choose a command</source>
         <translation>elija un comando</translation>
     </message>
@@ -3117,12 +3127,12 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+121"/>
+        <location filename="../wizard/core/enrollment.py" line="+125"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>El perfil {name!r} ya tiene una clave ({key}); su CSR es {csr}. Para sustituirla (renovación o CSR perdida), vuelva a ejecutar el comando con --new-key; el certificado actual sigue funcionando hasta que instale el nuevo.</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+81"/>
         <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>El perfil {name!r} aún no tiene clave. Genere una: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -3202,7 +3212,7 @@ Key Usage clientAuth) con la cadena completa, de una CA de la lista de confianza
         <translation>La clave del perfil {name!r} no corresponde a su certificado guardado (la clave se sustituyó después de la importación). Importe el certificado de la clave nueva o exporte el .p12 anterior desde la carpeta de archivado del perfil.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>not stored: no keyring, the password you chose</source>
         <translation>no guardada: no hay llavero, la contraseña que usted eligió</translation>
     </message>
@@ -4114,7 +4124,7 @@ Certificado SHA-256: {sha256}</translation>
         <translation>la cadena termina en &apos;{subject}&apos;, que caducó el {date}. Era la raíz histórica del equilibrador de carga de Neo de SAP y los certificados que dependen de ella ya no funcionan. Obtenga un certificado nuevo de una CA cuya raíz figure en {version}.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/chain.py" line="+356"/>
+        <location filename="../wizard/core/chain.py" line="+369"/>
         <source>No certificate was given. Import the file the CA sent back.</source>
         <translation>No se indicó ningún certificado. Importe el archivo que devolvió la CA.</translation>
     </message>
@@ -5006,7 +5016,7 @@ Certificado SHA-256: {sha256}</translation>
         <translation>3DES con MAC SHA-1: solo para programas antiguos (Windows Server 2012-2016, Llavero de macOS antiguo, Android 12 y anteriores, Java o kernels SAP antiguos) que, de lo contrario, indican &apos;wrong password&apos; o &apos;MAC verification failed&apos;.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+62"/>
         <source>{source} could not be opened: the password is wrong, or it is not a PKCS#12 (.p12/.pfx) file. Check the password; if the file came from a CA portal, download it again as PKCS#12.</source>
         <translation>No se ha podido abrir {source}: la contraseña es incorrecta o no es un archivo PKCS#12 (.p12/.pfx). Compruebe la contraseña; si el archivo procede de un portal de CA, vuelva a descargarlo como PKCS#12.</translation>
     </message>
@@ -5149,7 +5159,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source> (renew)</source>
         <translation> (renovar)</translation>
     </message>
@@ -5179,7 +5189,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>Perfil {name} eliminado.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+194"/>
+        <location filename="../wizard/core/profiles.py" line="+198"/>
         <source>{file} was written by a newer cpi-cert-wizard (schema {version}); update the program to open it.</source>
         <translation>{file} lo escribió una versión más reciente de cpi-cert-wizard (esquema {version}); actualice el programa para abrirlo.</translation>
     </message>
@@ -5194,7 +5204,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{file} nombra el perfil {name!r} pero está en la carpeta {folder!r}; devuelva a la carpeta su nombre anterior.</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+84"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>El perfil tal como estaba antes de su último cambio se conserva en {backup}: cópielo sobre {file} para restaurarlo, o elimine el perfil.</translation>
     </message>
@@ -5219,7 +5229,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{name} no es un nombre de perfil válido: Windows reserva {device} para un dispositivo, con cualquier extensión, así que allí ninguna carpeta puede llamarse así. Elija otro nombre (por ejemplo {device}-1 o {device}_PRD).</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+56"/>
         <source>{name} differs from the existing profile {other} only in upper and lower case; Windows and macOS would see one folder. Use {other}, or pick a name that differs in more than case.</source>
         <translation>{name} solo se diferencia del perfil existente {other} en mayúsculas y minúsculas; Windows y macOS verían una sola carpeta. Use {other} o elija un nombre que se diferencie en algo más que en mayúsculas.</translation>
     </message>
@@ -5229,12 +5239,12 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>Perfil {name!r}</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+63"/>
         <source>A profile named {name!r} exists already; pick another name.</source>
         <translation>Ya existe un perfil llamado {name!r}; elija otro nombre.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+55"/>
         <source>There is no profile named {name!r}; there is {other!r}, which differs only in upper and lower case. Use --profile {other}.</source>
         <translation>No hay ningún perfil llamado {name!r}; hay {other!r}, que solo se diferencia en mayúsculas y minúsculas. Use --profile {other}.</translation>
     </message>
@@ -5414,7 +5424,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{source}: el bloque de certificado {number} está dañado ({reason}). Probablemente el archivo se modificó o se cortó al copiarlo; vuelva a descargarlo de la CA o copie el bloque completo, incluidas las líneas BEGIN/END.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>{source}: the PKCS#7 block {number} is damaged ({reason}). Download the .p7b again from the CA.</source>
         <translation>{source}: el bloque PKCS#7 {number} está dañado ({reason}). Vuelva a descargar el .p7b de la CA.</translation>
     </message>
@@ -5439,7 +5449,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{source} no contiene ningún certificado — {need}.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+70"/>
         <source>{source} holds a private key, not a certificate — {need}.</source>
         <translation>{source} contiene una clave privada, no un certificado — {need}.</translation>
     </message>
@@ -6069,15 +6079,25 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>secret</name>
     <message>
-        <location filename="../wizard/commands/secret.py" line="+30"/>
+        <location filename="../wizard/commands/secret.py" line="+34"/>
         <source>No {kind} secret of profile {profile!r} is in the keyring ({keyring}).</source>
         <translation>No hay ningún secreto {kind} del perfil {profile!r} en el llavero ({keyring}).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Derived from the batch secret {account!r} of {service} in the keyring ({keyring}) for {label}.</source>
+        <translation>Derivado del secreto de lote {account!r} de {service} en el llavero ({keyring}) para {label}.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Kept in its own item {account!r} of {service} in the keyring ({keyring}).</source>
+        <translation>Guardado en su propia entrada {account!r} de {service} en el llavero ({keyring}).</translation>
     </message>
 </context>
 <context>
     <name>secrets</name>
     <message>
-        <location filename="../wizard/core/secrets.py" line="+82"/>
+        <location filename="../wizard/core/secrets.py" line="+85"/>
         <source>the private-key passphrase</source>
         <translation>la frase de contraseña de la clave privada</translation>
     </message>
@@ -6102,7 +6122,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>la contraseña de la CA de la empresa</translation>
     </message>
     <message>
-        <location line="+466"/>
+        <location line="+560"/>
         <source>none (no usable keyring)</source>
         <translation>ninguno (no hay ningún llavero utilizable)</translation>
     </message>
@@ -6137,7 +6157,32 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>El llavero ({keyring}) se negó a gestionar {what}: {error}. Compruebe que está en ejecución y desbloqueado.</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+104"/>
+        <source>Restore that item from a backup of the keyring; if it is lost, the key cannot be opened: make a new one with &apos;cpi-cert-wizard csr --profile {profile} --new-key&apos; (or set {variable} if you know the passphrase).</source>
+        <translation>Restaure esa entrada desde una copia de seguridad del llavero; si se ha perdido, la clave no se puede abrir: cree una nueva con &apos;cpi-cert-wizard csr --profile {profile} --new-key&apos; (o defina {variable} si conoce la frase de contraseña).</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Restore that item from a backup of the keyring, or export again (&apos;cpi-cert-wizard export-p12 --profile {profile}&apos; makes a new password), or set {variable}.</source>
+        <translation>Restaure esa entrada desde una copia de seguridad del llavero, exporte de nuevo (&apos;cpi-cert-wizard export-p12 --profile {profile}&apos; crea una contraseña nueva) o defina {variable}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{What} of profile {profile!r} is derived from a batch secret, the keyring item {account!r} of {service}, which is no longer in the keyring ({keyring}).</source>
+        <translation>{What} del perfil {profile!r} se deriva de un secreto de lote, la entrada {account!r} de {service} del llavero, que ya no está en el llavero ({keyring}).</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>{service} {account}: {what}</source>
+        <translation>{service} {account}: {what}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{keyring}, derived from batch secret {account}</source>
+        <translation>{keyring}, derivado del secreto de lote {account}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
         <translation>{What} del perfil es necesario, pero no hay llavero ni terminal donde pedirlo. Defina {variable} en el entorno.</translation>
     </message>
@@ -6152,7 +6197,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{What} del perfil {profile}: </translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>{What} of profile {profile!r} is needed and is not in a keyring: {reason} Set {variable} in the environment.</source>
         <translation>{What} del perfil {profile!r} es necesario y no está en ningún llavero: {reason} Defina {variable} en el entorno.</translation>
     </message>
@@ -6162,7 +6207,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>{What} del perfil {profile!r} no está en el llavero ({keyring}). Defina {variable} o vuelva a guardar el valor.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+30"/>
         <source>not stored: taken from {variable}</source>
         <translation>no guardado: tomado de {variable}</translation>
     </message>
@@ -6192,7 +6237,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>no guardado: no hay llavero, se le pedirá (o defina {variable})</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+24"/>
         <source>The keyring refused to delete {what}: {error}.</source>
         <translation>El llavero se negó a borrar {what}: {error}.</translation>
     </message>
@@ -6358,7 +6403,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
 <context>
     <name>storage</name>
     <message>
-        <location filename="../wizard/core/storage.py" line="+126"/>
+        <location filename="../wizard/core/storage.py" line="+128"/>
         <source>Cannot replace {file}: another program has it open. Close it (an editor, a viewer, a virus scanner still reading it) and try again; nothing was changed.</source>
         <translation>No se puede reemplazar {file}: otro programa lo tiene abierto. Ciérrelo (un editor, un visor, un antivirus que aún lo esté leyendo) e inténtelo de nuevo; no se ha cambiado nada.</translation>
     </message>
@@ -7239,7 +7284,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>la lista de confianza de SAP incluida con el asistente</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+33"/>
         <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
         <translation>{file} no es una lista de confianza de SAP que el asistente pueda leer ({problem}). Indique el JSON incluido en resources/ (misma forma) o un paquete PEM de raíces.</translation>
     </message>
@@ -7249,7 +7294,7 @@ Empiece con: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
         <translation>almacén de confianza de SAP BTP {version}</translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location line="+170"/>
         <source>a CA certificate file</source>
         <translation>un archivo de certificado de CA</translation>
     </message>

@@ -201,12 +201,12 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+60"/>
+        <location filename="../wizard/ui/wizard.py" line="+66"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration&#xa0;: assistant de certificat client</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
         <source>&amp;Finish</source>
         <translation>&amp;Terminer</translation>
     </message>
@@ -216,7 +216,7 @@
         <translation>Retour à la liste des systèmes émetteurs</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+76"/>
         <source>Discard what you typed?</source>
         <translation>Abandonner ce que vous avez saisi&#xa0;?</translation>
     </message>
@@ -226,7 +226,7 @@
         <translation>Ce que vous avez saisi sur cette page n&apos;est pas encore enregistré. Quitter la page et le perdre&#xa0;? Tout ce qui a été enregistré avant reste dans le profil.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+63"/>
         <source>Stop what is running; nothing is written</source>
         <translation>Arrêter ce qui est en cours&#xa0;; rien n&apos;est écrit</translation>
     </message>
@@ -952,12 +952,12 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../wizard/ui/pages/base.py" line="+119"/>
+        <location filename="../wizard/ui/pages/base.py" line="+121"/>
         <source>Step %1 of %2</source>
         <translation>Étape %1 sur %2</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+90"/>
         <source>Too late to cancel: the result is being saved…</source>
         <translation>Trop tard pour annuler&#xa0;: le résultat est en cours d&apos;enregistrement…</translation>
     </message>
@@ -983,12 +983,12 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+127"/>
+        <location filename="../wizard/ui/pages/start_shell.py" line="+22"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>Chaque système émetteur (système SAP, application Java ou .NET, Postman…) a son profil&#xa0;: sa clé, son certificat et le tenant qu&apos;il appelle.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location filename="../wizard/ui/pages/start.py" line="+138"/>
         <source>&amp;Sender systems:</source>
         <translation>S&amp;ystèmes émetteurs&#xa0;:</translation>
     </message>
@@ -1871,7 +1871,7 @@
 <context>
     <name>VerdictBanner</name>
     <message>
-        <location filename="../wizard/ui/widgets/verdict.py" line="+48"/>
+        <location filename="../wizard/ui/widgets/verdict.py" line="+49"/>
         <source>Next step: </source>
         <translation>Étape suivante&#xa0;: </translation>
     </message>
@@ -2415,12 +2415,17 @@
         <translation>aucune ligne d&apos;en-tête ne nomme les colonnes (profile;cn;…).</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+196"/>
+        <location filename="../wizard/core/batch.py" line="+201"/>
         <source>--out {out} is a file; give a folder for the requests.</source>
         <translation>--out {out} est un fichier&#xa0;; indiquez un dossier pour les demandes.</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+13"/>
+        <source>key passphrases of {count} sender systems (batch csr, {day})</source>
+        <translation>phrases secrètes des clés de {count} systèmes émetteurs (batch csr, {day})</translation>
+    </message>
+    <message>
+        <location line="+136"/>
         <source>a certificate file</source>
         <translation>un fichier de certificat</translation>
     </message>
@@ -2440,18 +2445,23 @@
         <translation>Il n&apos;y a pas encore de profil dans {folder}. Commencez par&#xa0;: cpi-cert-wizard batch csr --from systems.csv</translation>
     </message>
     <message>
-        <location line="+82"/>
-        <location line="+89"/>
+        <location line="+80"/>
+        <location line="+108"/>
         <source>--out {out} is a file; give a folder.</source>
         <translation>--out {out} est un fichier&#xa0;; indiquez un dossier.</translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-102"/>
+        <source>PKCS#12 passwords of {count} sender systems (batch export, {day})</source>
+        <translation>mots de passe PKCS#12 de {count} systèmes émetteurs (batch export, {day})</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>{file} holds this certificate already, written with the same options.</source>
         <translation>{file} contient déjà ce certificat, écrit avec les mêmes options.</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+154"/>
         <source>--concurrency must be between 1 and {most}, not {given}.</source>
         <translation>--concurrency doit être compris entre 1 et {most}, pas {given}.</translation>
     </message>
@@ -2926,17 +2936,17 @@
 <context>
     <name>cli</name>
     <message>
-        <location filename="../wizard/commands/common.py" line="+70"/>
+        <location filename="../wizard/commands/common.py" line="+71"/>
         <source>{prompt}: no answer (end of input). Nothing was changed.</source>
         <translation>{prompt}&#xa0;: aucune réponse (fin de l&apos;entrée). Rien n&apos;a été modifié.</translation>
     </message>
     <message>
-        <location filename="../wizard/cli.py" line="+232"/>
+        <location filename="../wizard/cli.py" line="+305"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
         <translation>L&apos;argument {argument} contient des octets qui ne sont pas du texte dans l&apos;encodage de ce système. Saisissez-le à nouveau, ou renommez le fichier qu&apos;il désigne.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>choose a command</source>
         <translation>choisissez une commande</translation>
     </message>
@@ -3117,12 +3127,12 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+121"/>
+        <location filename="../wizard/core/enrollment.py" line="+125"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>Le profil {name!r} a déjà une clé ({key})&#xa0;; sa CSR est {csr}. Pour la remplacer (renouvellement, ou CSR perdue), relancez avec --new-key&#xa0;; le certificat actuel continue de fonctionner jusqu&apos;à ce que vous déployiez le nouveau.</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+81"/>
         <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>Le profil {name!r} n&apos;a pas encore de clé. Générez-en une&#xa0;: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -3202,7 +3212,7 @@ Key Usage clientAuth) avec toute la chaîne, émis par une AC de la liste de con
         <translation>La clé du profil {name!r} ne correspond pas à son certificat enregistré (la clé a été remplacée après l&apos;import). Importez le certificat de la nouvelle clé, ou exportez l&apos;ancien .p12 depuis le dossier d&apos;archive du profil.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>not stored: no keyring, the password you chose</source>
         <translation>non conservé&#xa0;: pas de trousseau, le mot de passe que vous avez choisi</translation>
     </message>
@@ -4114,7 +4124,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>la chaîne aboutit à «&#xa0;{subject}&#xa0;», qui a expiré le {date}. C&apos;était l&apos;ancienne racine du répartiteur de charge SAP Neo, et les certificats qui en dépendent ne fonctionnent plus. Obtenez un nouveau certificat auprès d&apos;une AC dont la racine figure dans {version}.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/chain.py" line="+356"/>
+        <location filename="../wizard/core/chain.py" line="+369"/>
         <source>No certificate was given. Import the file the CA sent back.</source>
         <translation>Aucun certificat n&apos;a été fourni. Importez le fichier que l&apos;AC vous a renvoyé.</translation>
     </message>
@@ -5006,7 +5016,7 @@ Certificat SHA-256&#xa0;: {sha256}</translation>
         <translation>3DES avec MAC SHA-1&#xa0;: uniquement pour les anciens logiciels (Windows Server 2012-2016, anciennes versions du Trousseau d&apos;accès macOS, Android 12 et antérieur, anciens Java ou noyaux SAP) qui sinon signalent «&#xa0;wrong password&#xa0;» ou «&#xa0;MAC verification failed&#xa0;».</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+62"/>
         <source>{source} could not be opened: the password is wrong, or it is not a PKCS#12 (.p12/.pfx) file. Check the password; if the file came from a CA portal, download it again as PKCS#12.</source>
         <translation>Impossible d&apos;ouvrir {source}&#xa0;: le mot de passe est erroné, ou ce n&apos;est pas un fichier PKCS#12 (.p12/.pfx). Vérifiez le mot de passe&#xa0;; si le fichier provient d&apos;un portail d&apos;AC, téléchargez-le de nouveau au format PKCS#12.</translation>
     </message>
@@ -5149,7 +5159,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source> (renew)</source>
         <translation> (renouvellement)</translation>
     </message>
@@ -5179,7 +5189,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Profil {name} supprimé.</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+194"/>
+        <location filename="../wizard/core/profiles.py" line="+198"/>
         <source>{file} was written by a newer cpi-cert-wizard (schema {version}); update the program to open it.</source>
         <translation>{file} a été écrit par une version plus récente de cpi-cert-wizard (schéma {version})&#xa0;; mettez le programme à jour pour l&apos;ouvrir.</translation>
     </message>
@@ -5194,7 +5204,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{file} nomme le profil {name!r} mais se trouve dans le dossier {folder!r}&#xa0;; redonnez au dossier son ancien nom.</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+84"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>Le profil tel qu&apos;il était avant sa dernière modification est conservé dans {backup}&#xa0;: copiez-le sur {file} pour le restaurer, ou supprimez le profil.</translation>
     </message>
@@ -5219,7 +5229,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{name} n&apos;est pas un nom de profil utilisable&#xa0;: Windows réserve {device} à un périphérique, quelle que soit l&apos;extension, aucun dossier ne peut donc y porter ce nom. Choisissez un autre nom (par exemple {device}-1 ou {device}_PRD).</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+56"/>
         <source>{name} differs from the existing profile {other} only in upper and lower case; Windows and macOS would see one folder. Use {other}, or pick a name that differs in more than case.</source>
         <translation>{name} ne diffère du profil existant {other} que par les majuscules et minuscules&#xa0;; Windows et macOS n&apos;y verraient qu&apos;un seul dossier. Utilisez {other}, ou choisissez un nom qui diffère par autre chose que la casse.</translation>
     </message>
@@ -5229,12 +5239,12 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Le profil {name!r}</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+63"/>
         <source>A profile named {name!r} exists already; pick another name.</source>
         <translation>Un profil nommé {name!r} existe déjà&#xa0;; choisissez un autre nom.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+55"/>
         <source>There is no profile named {name!r}; there is {other!r}, which differs only in upper and lower case. Use --profile {other}.</source>
         <translation>Il n&apos;existe aucun profil nommé {name!r}&#xa0;; il existe {other!r}, qui n&apos;en diffère que par les majuscules et minuscules. Utilisez --profile {other}.</translation>
     </message>
@@ -5414,7 +5424,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{source}&#xa0;: le bloc de certificat {number} est endommagé ({reason}). Le fichier a probablement été modifié ou tronqué lors de la copie&#xa0;; téléchargez-le de nouveau auprès de l&apos;AC ou copiez le bloc entier, lignes BEGIN/END comprises.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>{source}: the PKCS#7 block {number} is damaged ({reason}). Download the .p7b again from the CA.</source>
         <translation>{source}&#xa0;: le bloc PKCS#7 {number} est endommagé ({reason}). Téléchargez de nouveau le .p7b auprès de l&apos;AC.</translation>
     </message>
@@ -5439,7 +5449,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{source} ne contient aucun certificat — {need}.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+70"/>
         <source>{source} holds a private key, not a certificate — {need}.</source>
         <translation>{source} contient une clé privée, pas un certificat — {need}.</translation>
     </message>
@@ -6069,15 +6079,25 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>secret</name>
     <message>
-        <location filename="../wizard/commands/secret.py" line="+30"/>
+        <location filename="../wizard/commands/secret.py" line="+34"/>
         <source>No {kind} secret of profile {profile!r} is in the keyring ({keyring}).</source>
         <translation>Aucun secret {kind} du profil {profile!r} dans le trousseau ({keyring}).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Derived from the batch secret {account!r} of {service} in the keyring ({keyring}) for {label}.</source>
+        <translation>Dérivé du secret de lot {account!r} de {service} dans le trousseau ({keyring}) pour {label}.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Kept in its own item {account!r} of {service} in the keyring ({keyring}).</source>
+        <translation>Conservé dans sa propre entrée {account!r} de {service} dans le trousseau ({keyring}).</translation>
     </message>
 </context>
 <context>
     <name>secrets</name>
     <message>
-        <location filename="../wizard/core/secrets.py" line="+82"/>
+        <location filename="../wizard/core/secrets.py" line="+85"/>
         <source>the private-key passphrase</source>
         <translation>la phrase secrète de la clé privée</translation>
     </message>
@@ -6102,7 +6122,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>le mot de passe pour l&apos;AC de l&apos;entreprise</translation>
     </message>
     <message>
-        <location line="+466"/>
+        <location line="+560"/>
         <source>none (no usable keyring)</source>
         <translation>aucun (pas de trousseau de clés utilisable)</translation>
     </message>
@@ -6137,7 +6157,32 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>Le trousseau ({keyring}) a refusé de traiter {what}&#xa0;: {error}. Vérifiez qu&apos;il fonctionne et qu&apos;il est déverrouillé.</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+104"/>
+        <source>Restore that item from a backup of the keyring; if it is lost, the key cannot be opened: make a new one with &apos;cpi-cert-wizard csr --profile {profile} --new-key&apos; (or set {variable} if you know the passphrase).</source>
+        <translation>Restaurez cette entrée depuis une sauvegarde du trousseau&#xa0;; si elle est perdue, la clé ne peut plus être ouverte&#xa0;: créez-en une nouvelle avec &apos;cpi-cert-wizard csr --profile {profile} --new-key&apos; (ou définissez {variable} si vous connaissez la phrase secrète).</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Restore that item from a backup of the keyring, or export again (&apos;cpi-cert-wizard export-p12 --profile {profile}&apos; makes a new password), or set {variable}.</source>
+        <translation>Restaurez cette entrée depuis une sauvegarde du trousseau, exportez de nouveau (&apos;cpi-cert-wizard export-p12 --profile {profile}&apos; crée un nouveau mot de passe) ou définissez {variable}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{What} of profile {profile!r} is derived from a batch secret, the keyring item {account!r} of {service}, which is no longer in the keyring ({keyring}).</source>
+        <translation>{What} du profil {profile!r} est dérivé d&apos;un secret de lot, l&apos;entrée {account!r} de {service} du trousseau, qui ne se trouve plus dans le trousseau ({keyring}).</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>{service} {account}: {what}</source>
+        <translation>{service} {account}&#xa0;: {what}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{keyring}, derived from batch secret {account}</source>
+        <translation>{keyring}, dérivé du secret de lot {account}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
         <translation>{What} du profil est nécessaire, mais il n&apos;y a ni trousseau ni terminal pour le demander. Définissez {variable} dans l&apos;environnement.</translation>
     </message>
@@ -6152,7 +6197,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{What} du profil {profile}&#xa0;: </translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>{What} of profile {profile!r} is needed and is not in a keyring: {reason} Set {variable} in the environment.</source>
         <translation>{What} du profil {profile!r} est nécessaire et ne se trouve dans aucun trousseau&#xa0;: {reason} Définissez {variable} dans l&apos;environnement.</translation>
     </message>
@@ -6162,7 +6207,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>{What} du profil {profile!r} ne se trouve pas dans le trousseau ({keyring}). Définissez {variable} ou enregistrez ce secret de nouveau.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+30"/>
         <source>not stored: taken from {variable}</source>
         <translation>non enregistré&#xa0;: lu dans {variable}</translation>
     </message>
@@ -6192,7 +6237,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>non enregistré&#xa0;: pas de trousseau, il vous sera demandé (ou définissez {variable})</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+24"/>
         <source>The keyring refused to delete {what}: {error}.</source>
         <translation>Le trousseau a refusé de supprimer {what}&#xa0;: {error}.</translation>
     </message>
@@ -6358,7 +6403,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
 <context>
     <name>storage</name>
     <message>
-        <location filename="../wizard/core/storage.py" line="+126"/>
+        <location filename="../wizard/core/storage.py" line="+128"/>
         <source>Cannot replace {file}: another program has it open. Close it (an editor, a viewer, a virus scanner still reading it) and try again; nothing was changed.</source>
         <translation>Impossible de remplacer {file}&#xa0;: un autre programme l&apos;a ouvert. Fermez-le (un éditeur, une visionneuse, un antivirus qui le lit encore) et réessayez&#xa0;; rien n&apos;a été modifié.</translation>
     </message>
@@ -7239,7 +7284,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>la liste de confiance SAP fournie avec l&apos;assistant</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+33"/>
         <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
         <translation>{file} n&apos;est pas une liste de confiance SAP que l&apos;assistant sait lire ({problem}). Indiquez le JSON fourni dans resources/ (même forme) ou un lot PEM de certificats racine.</translation>
     </message>
@@ -7249,7 +7294,7 @@ Pour commencer&#xa0;: cpi-cert-wizard csr --profile NOM --cn NOM-COMMUN</transla
         <translation>magasin de confiance SAP BTP {version}</translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location line="+170"/>
         <source>a CA certificate file</source>
         <translation>un fichier de certificat d&apos;AC</translation>
     </message>

@@ -201,12 +201,12 @@
 <context>
     <name>CertWizard</name>
     <message>
-        <location filename="../wizard/ui/wizard.py" line="+60"/>
+        <location filename="../wizard/ui/wizard.py" line="+66"/>
         <source>SAP Cloud Integration: client certificate wizard</source>
         <translation>SAP Cloud Integration: クライアント証明書ウィザード</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
         <source>&amp;Finish</source>
         <translation>完了(&amp;F)</translation>
     </message>
@@ -216,7 +216,7 @@
         <translation>送信側システムの一覧に戻ります</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+76"/>
         <source>Discard what you typed?</source>
         <translation>入力した内容を破棄しますか?</translation>
     </message>
@@ -226,7 +226,7 @@
         <translation>このページで入力した内容はまだ保存されていません。ページを離れて破棄しますか? それ以前に保存した内容はプロファイルに残ります。</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+63"/>
         <source>Stop what is running; nothing is written</source>
         <translation>実行中の処理を中止します。何も書き込まれません</translation>
     </message>
@@ -951,12 +951,12 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../wizard/ui/pages/base.py" line="+119"/>
+        <location filename="../wizard/ui/pages/base.py" line="+121"/>
         <source>Step %1 of %2</source>
         <translation>ステップ %1/%2</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+90"/>
         <source>Too late to cancel: the result is being saved…</source>
         <translation>キャンセルできません。結果を保存しています…</translation>
     </message>
@@ -982,12 +982,12 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../wizard/ui/pages/start.py" line="+127"/>
+        <location filename="../wizard/ui/pages/start_shell.py" line="+22"/>
         <source>Each sender system (an SAP system, a Java or .NET application, Postman…) gets a profile: its key, its certificate, and the tenant it calls.</source>
         <translation>送信側システム (SAP、Java/.NET、Postman など) ごとに、鍵・証明書・テナントのプロファイルを作成します。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location filename="../wizard/ui/pages/start.py" line="+138"/>
         <source>&amp;Sender systems:</source>
         <translation>送信側システム(&amp;S):</translation>
     </message>
@@ -1869,7 +1869,7 @@
 <context>
     <name>VerdictBanner</name>
     <message>
-        <location filename="../wizard/ui/widgets/verdict.py" line="+48"/>
+        <location filename="../wizard/ui/widgets/verdict.py" line="+49"/>
         <source>Next step: </source>
         <translation>次の手順: </translation>
     </message>
@@ -2410,12 +2410,17 @@
         <translation>列名を書いたヘッダー行がありません (profile;cn;…)。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/batch.py" line="+196"/>
+        <location filename="../wizard/core/batch.py" line="+201"/>
         <source>--out {out} is a file; give a folder for the requests.</source>
         <translation>--out {out} はファイルです。要求の保存先にはフォルダーを指定してください。</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+13"/>
+        <source>key passphrases of {count} sender systems (batch csr, {day})</source>
+        <translation>{count} 件の送信側システムの鍵パスフレーズ (batch csr、{day})</translation>
+    </message>
+    <message>
+        <location line="+136"/>
         <source>a certificate file</source>
         <translation>証明書ファイル</translation>
     </message>
@@ -2435,18 +2440,23 @@
         <translation>{folder} にはまだプロファイルがありません。次のコマンドから始めてください: cpi-cert-wizard batch csr --from systems.csv</translation>
     </message>
     <message>
-        <location line="+82"/>
-        <location line="+89"/>
+        <location line="+80"/>
+        <location line="+108"/>
         <source>--out {out} is a file; give a folder.</source>
         <translation>--out {out} はファイルです。フォルダーを指定してください。</translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-102"/>
+        <source>PKCS#12 passwords of {count} sender systems (batch export, {day})</source>
+        <translation>{count} 件の送信側システムの PKCS#12 パスワード (batch export、{day})</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>{file} holds this certificate already, written with the same options.</source>
         <translation>{file} には既にこの証明書が同じオプションで書き込まれています。</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+154"/>
         <source>--concurrency must be between 1 and {most}, not {given}.</source>
         <translation>--concurrency は 1 から {most} の間で指定してください ({given} ではなく)。</translation>
     </message>
@@ -2921,17 +2931,17 @@
 <context>
     <name>cli</name>
     <message>
-        <location filename="../wizard/commands/common.py" line="+70"/>
+        <location filename="../wizard/commands/common.py" line="+71"/>
         <source>{prompt}: no answer (end of input). Nothing was changed.</source>
         <translation>{prompt}: 応答がありません (入力の終わり)。何も変更していません。</translation>
     </message>
     <message>
-        <location filename="../wizard/cli.py" line="+232"/>
+        <location filename="../wizard/cli.py" line="+305"/>
         <source>The argument {argument} holds bytes that are not text in this system&apos;s encoding. Type it again, or rename the file it names.</source>
         <translation>引数 {argument} には、このシステムの文字コードではテキストにならないバイトが含まれています。入力し直すか、指しているファイルの名前を変更してください。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>choose a command</source>
         <translation>コマンドを選んでください</translation>
     </message>
@@ -3112,12 +3122,12 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
 <context>
     <name>enrollment</name>
     <message>
-        <location filename="../wizard/core/enrollment.py" line="+121"/>
+        <location filename="../wizard/core/enrollment.py" line="+125"/>
         <source>Profile {name!r} already has a key ({key}); its CSR is {csr}. To replace it (renewal, or a lost CSR), run again with --new-key; the current certificate keeps working until you deploy the new one.</source>
         <translation>プロファイル {name!r} には既に鍵 ({key}) があり、その CSR は {csr} です。置き換える場合 (更新、または CSR の紛失) は --new-key を付けて再実行してください。新しい証明書を配置するまで、現在の証明書は引き続き使用できます。</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+81"/>
         <source>Profile {name!r} has no key yet. Generate one: cpi-cert-wizard csr --profile {name} --cn …</source>
         <translation>プロファイル {name!r} にはまだ鍵がありません。生成してください: cpi-cert-wizard csr --profile {name} --cn …</translation>
     </message>
@@ -3197,7 +3207,7 @@ SAP のトラストリストにある CA にチェーン全体付きで依頼し
         <translation>プロファイル {name!r} の鍵が、保存されている証明書に対応していません (インポート後に鍵が置き換えられました)。新しい鍵に対する証明書をインポートするか、プロファイルのアーカイブフォルダーから古い .p12 をエクスポートしてください。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>not stored: no keyring, the password you chose</source>
         <translation>保存されていません: キーリングがありません (ご自身で決めたパスワードです)</translation>
     </message>
@@ -4109,7 +4119,7 @@ Certificate SHA-256: {sha256}</source>
         <translation>チェーンの終端は &apos;{subject}&apos; で、{date} に有効期限が切れています。これは SAP の Neo ロードバランサーの旧ルートであり、これに依存する証明書はもう使用できません。ルート証明書が {version} にある CA から新しい証明書を入手してください。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/chain.py" line="+356"/>
+        <location filename="../wizard/core/chain.py" line="+369"/>
         <source>No certificate was given. Import the file the CA sent back.</source>
         <translation>証明書が指定されていません。CA から返送されたファイルをインポートしてください。</translation>
     </message>
@@ -5001,7 +5011,7 @@ Certificate SHA-256: {sha256}</source>
         <translation>3DES と SHA-1 MAC: 古いシステム (Windows Server 2012-2016、古い macOS キーチェーン、Android 12 以前、古い Java や SAP カーネル) 専用です。これらのシステムでは、この方式でないと &apos;wrong password&apos; や &apos;MAC verification failed&apos; が報告されます。</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+62"/>
         <source>{source} could not be opened: the password is wrong, or it is not a PKCS#12 (.p12/.pfx) file. Check the password; if the file came from a CA portal, download it again as PKCS#12.</source>
         <translation>{source} を開けませんでした。パスワードが間違っているか、PKCS#12 (.p12/.pfx) ファイルではありません。パスワードを確認してください。ファイルを CA のポータルから取得した場合は、PKCS#12 形式で再度ダウンロードしてください。</translation>
     </message>
@@ -5144,7 +5154,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 次のコマンドで開始してください: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source> (renew)</source>
         <translation> (要更新)</translation>
     </message>
@@ -5174,7 +5184,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>プロファイル {name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../wizard/core/profiles.py" line="+194"/>
+        <location filename="../wizard/core/profiles.py" line="+198"/>
         <source>{file} was written by a newer cpi-cert-wizard (schema {version}); update the program to open it.</source>
         <translation>{file} は新しいバージョンの cpi-cert-wizard で書かれています (スキーマ {version})。開くにはプログラムを更新してください。</translation>
     </message>
@@ -5189,7 +5199,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{file} はプロファイル {name!r} を示していますが、フォルダー {folder!r} にあります。フォルダー名を元に戻してください。</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+84"/>
         <source>The profile as it was before its last change is kept in {backup}: copy it over {file} to restore it, or remove the profile.</source>
         <translation>最後に変更する前のプロファイルは {backup} に保存されています。復元するにはこれを {file} に上書きコピーするか、プロファイルを削除してください。</translation>
     </message>
@@ -5214,7 +5224,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{name} はプロファイル名として使用できません。Windows は {device} を (拡張子に関係なく) デバイス用に予約しているため、その名前のフォルダーは作成できません。別の名前を選んでください (例: {device}-1、{device}_PRD)。</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+56"/>
         <source>{name} differs from the existing profile {other} only in upper and lower case; Windows and macOS would see one folder. Use {other}, or pick a name that differs in more than case.</source>
         <translation>{name} は既存のプロファイル {other} と大文字・小文字だけが異なります。Windows と macOS では 1 つのフォルダーとして扱われます。{other} を使うか、大文字・小文字以外も異なる名前を選んでください。</translation>
     </message>
@@ -5224,12 +5234,12 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>プロファイル {name!r}</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+63"/>
         <source>A profile named {name!r} exists already; pick another name.</source>
         <translation>{name!r} という名前のプロファイルは既にあります。別の名前を選んでください。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+55"/>
         <source>There is no profile named {name!r}; there is {other!r}, which differs only in upper and lower case. Use --profile {other}.</source>
         <translation>{name!r} という名前のプロファイルはありません。大文字・小文字だけが異なる {other!r} があります。--profile {other} を使ってください。</translation>
     </message>
@@ -5409,7 +5419,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{source}: 証明書ブロック {number} が破損しています ({reason})。コピー中にファイルが変更されたか途切れた可能性があります。CA から再度ダウンロードするか、BEGIN/END 行を含めてブロック全体をコピーしてください。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>{source}: the PKCS#7 block {number} is damaged ({reason}). Download the .p7b again from the CA.</source>
         <translation>{source}: PKCS#7 ブロック {number} が破損しています ({reason})。CA から .p7b を再度ダウンロードしてください。</translation>
     </message>
@@ -5434,7 +5444,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>{source} に証明書が含まれていません。{need}。</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+70"/>
         <source>{source} holds a private key, not a certificate — {need}.</source>
         <translation>{source} に含まれているのは証明書ではなく秘密鍵です。{need}。</translation>
     </message>
@@ -6064,15 +6074,25 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>secret</name>
     <message>
-        <location filename="../wizard/commands/secret.py" line="+30"/>
+        <location filename="../wizard/commands/secret.py" line="+34"/>
         <source>No {kind} secret of profile {profile!r} is in the keyring ({keyring}).</source>
         <translation>プロファイル {profile!r} の {kind} シークレットはキーリング ({keyring}) にありません。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Derived from the batch secret {account!r} of {service} in the keyring ({keyring}) for {label}.</source>
+        <translation>キーリング ({keyring}) にある {service} のバッチシークレット {account!r} から {label} 用に導出されています。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Kept in its own item {account!r} of {service} in the keyring ({keyring}).</source>
+        <translation>キーリング ({keyring}) にある {service} の専用の項目 {account!r} に保存されています。</translation>
     </message>
 </context>
 <context>
     <name>secrets</name>
     <message>
-        <location filename="../wizard/core/secrets.py" line="+82"/>
+        <location filename="../wizard/core/secrets.py" line="+85"/>
         <source>the private-key passphrase</source>
         <translation>秘密鍵のパスフレーズ</translation>
     </message>
@@ -6097,7 +6117,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>社内 CA のパスワード</translation>
     </message>
     <message>
-        <location line="+466"/>
+        <location line="+560"/>
         <source>none (no usable keyring)</source>
         <translation>なし (使用可能なキーリングがありません)</translation>
     </message>
@@ -6132,7 +6152,32 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>キーリング ({keyring}) が{what}の処理を拒否しました: {error}。キーリングが実行中でロック解除されていることを確認してください。</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+104"/>
+        <source>Restore that item from a backup of the keyring; if it is lost, the key cannot be opened: make a new one with &apos;cpi-cert-wizard csr --profile {profile} --new-key&apos; (or set {variable} if you know the passphrase).</source>
+        <translation>キーリングのバックアップからその項目を復元してください。失われた場合、鍵は開けません。&apos;cpi-cert-wizard csr --profile {profile} --new-key&apos; で新しい鍵を作成してください (パスフレーズが分かる場合は {variable} を設定してください)。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Restore that item from a backup of the keyring, or export again (&apos;cpi-cert-wizard export-p12 --profile {profile}&apos; makes a new password), or set {variable}.</source>
+        <translation>キーリングのバックアップからその項目を復元するか、もう一度エクスポートするか (&apos;cpi-cert-wizard export-p12 --profile {profile}&apos; で新しいパスワードが作成されます)、{variable} を設定してください。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{What} of profile {profile!r} is derived from a batch secret, the keyring item {account!r} of {service}, which is no longer in the keyring ({keyring}).</source>
+        <translation>プロファイル {profile!r} の{What}はバッチシークレット ({service} のキーリング項目 {account!r}) から導出されますが、その項目はもうキーリング ({keyring}) にありません。</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>{service} {account}: {what}</source>
+        <translation>{service} {account}: {what}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{keyring}, derived from batch secret {account}</source>
+        <translation>{keyring}、バッチシークレット {account} から導出</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>{What} of the profile is needed, but there is no keyring and no terminal to ask on. Set {variable} in the environment.</source>
         <translation>プロファイルの{What}が必要ですが、キーリングも入力用の端末もありません。環境変数 {variable} を設定してください。</translation>
     </message>
@@ -6147,7 +6192,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>プロファイル {profile} の{What}: </translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>{What} of profile {profile!r} is needed and is not in a keyring: {reason} Set {variable} in the environment.</source>
         <translation>プロファイル {profile!r} の{What}が必要ですが、キーリングにありません: {reason} 環境変数 {variable} を設定してください。</translation>
     </message>
@@ -6157,7 +6202,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>プロファイル {profile!r} の{What}がキーリング ({keyring}) にありません。{variable} を設定するか、再度保存してください。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+30"/>
         <source>not stored: taken from {variable}</source>
         <translation>保存なし: {variable} から取得</translation>
     </message>
@@ -6187,7 +6232,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>保存されていません: キーリングがないため、入力を求められます（または環境変数 {variable} を設定してください）</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+24"/>
         <source>The keyring refused to delete {what}: {error}.</source>
         <translation>キーリングが{what}の削除を拒否しました: {error}。</translation>
     </message>
@@ -6353,7 +6398,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
 <context>
     <name>storage</name>
     <message>
-        <location filename="../wizard/core/storage.py" line="+126"/>
+        <location filename="../wizard/core/storage.py" line="+128"/>
         <source>Cannot replace {file}: another program has it open. Close it (an editor, a viewer, a virus scanner still reading it) and try again; nothing was changed.</source>
         <translation>{file} を置き換えられません。別のプログラムがこのファイルを開いています。そのプログラム (エディター、ビューアー、まだ読み取り中のウイルス対策ソフトなど) を閉じてから再試行してください。何も変更されていません。</translation>
     </message>
@@ -7234,7 +7279,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>ウィザードに同梱されている SAP のトラストリスト</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+33"/>
         <source>{file} is not an SAP trust list the wizard can read ({problem}). Give the JSON shipped in resources/ (same shape) or a PEM bundle of roots.</source>
         <translation>{file} はウィザードが読み取れる SAP の信頼リストではありません ({problem})。resources/ に同梱の JSON (同じ形式) またはルート証明書の PEM バンドルを指定してください。</translation>
     </message>
@@ -7244,7 +7289,7 @@ Start with: cpi-cert-wizard csr --profile NAME --cn COMMON-NAME</source>
         <translation>SAP BTP トラストストア {version}</translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location line="+170"/>
         <source>a CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>

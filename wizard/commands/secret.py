@@ -56,9 +56,7 @@ def run(args: argparse.Namespace, ctx: Context) -> Outcome:
         )
         account = f"{args.profile}/{kind.value}"
     if not ctx.json:
-        ctx.say(
-            translate("secret", "From {where}.").format(where=where)
-        )  # stderr: stdout is the value
+        ctx.say(where)  # on stderr: stdout is the value alone, for scripts
     return Outcome(
         text=value,
         data={
