@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,7 +129,9 @@ def preload(session) -> tuple[bool, str]:
     return session.check_keyring()
 
 
-def build_window(options: GuiOptions):
+def build_window(options: GuiOptions, on_first_paint: Callable[[], None] | None = None):
+    """The window, showing the start page's heading at its first paint; `on_first_paint` runs
+    at that paint, before the start page is built in its place (the bench's time stamp)."""
     from wizard.core.i18n import Face, set_face
     from wizard.ui import workers
 
@@ -138,7 +141,7 @@ def build_window(options: GuiOptions):
     from wizard.ui.wizard import CertWizard
 
     session = Session(options.home, sap_roots=options.sap_roots, keyring=options.keyring)
-    window = CertWizard(session)
+    window = CertWizard(session, deferred_start=True)
     QApplication.instance().setWindowIcon(icon("app"))
 
     def keyring_known(answer: tuple[bool, str]) -> None:
@@ -146,11 +149,11 @@ def build_window(options: GuiOptions):
         session.keyring_checked.emit(*answer)
 
     def painted() -> None:
-        # The list first (read on workers), then the imports on a worker, then the step pages
-        # built on the GUI thread: importing on both threads at once makes each turn several
-        # times longer (the GIL and the import lock), and a page import on the GUI thread can
-        # take 150 ms (measured: bench/bench_gui_start.py, stall after the first paint).
-        window.start_page.refresh()
+        # The start page in place of its heading (it reads the list on workers), then the
+        # imports on a worker, then the step pages built on the GUI thread: importing on both
+        # threads at once makes each turn several times longer (the GIL and the import lock),
+        # and a page import on the GUI thread can take 150 ms (bench/bench_gui_start.py).
+        window.finish_start()
         workers.start(preload, session, on_done=preloaded)
 
     def preloaded(answer: tuple[bool, str]) -> None:
@@ -162,6 +165,8 @@ def build_window(options: GuiOptions):
         if options.sandbox:
             window.start_page.try_sandbox()
 
+    if on_first_paint is not None:
+        window.first_painted.connect(on_first_paint)
     window.first_painted.connect(painted)
     return window
 
@@ -169,14 +174,14 @@ def build_window(options: GuiOptions):
 def run_gui(options: GuiOptions) -> int:
     started = time.perf_counter()
     app = create_application(options.argv, options.lang)
-    window = build_window(options)
+    report = None
     if os.environ.get(EXIT_AFTER_PAINT):
 
         def report() -> None:
             print(f"first-paint {time.perf_counter() - started:.4f}", flush=True)
             app.exit(0)  # quit() asks the window, which refuses while a task runs
 
-        window.first_painted.connect(report)
+    window = build_window(options, on_first_paint=report)
     window.show()
     code = app.exec()
     window.shutdown()

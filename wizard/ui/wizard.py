@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import importlib
 import logging
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
+# Only what the first paint needs (issue 19): Qt's enums are made the first time their class is
+# imported (`Qt` alone makes 93 of them), so Qt, QMessageBox and the pages come after the paint.
+from PySide6.QtCore import QByteArray, QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget, QWizard
+from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from wizard.core.flow import ORDER, Step, loggable, next_step
-from wizard.ui import workers
-from wizard.ui.pages.base import Page
-from wizard.ui.session import Session
 from wizard.ui.text import translate
 from wizard.ui.widgets.icons import icon
+
+if TYPE_CHECKING:
+    from wizard.ui.pages.base import Page
+    from wizard.ui.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +50,12 @@ class CertWizard(QWizard):
     first_painted = Signal()
     pages_ready = Signal()
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, *, deferred_start: bool = False
+    ) -> None:
+        """`deferred_start`: the first paint shows the start page's heading only (StartShell);
+        `finish_start`, called right after that paint, builds the real start page in its place."""
         super().__init__(parent)
-        from wizard.ui.pages.start import StartPage
-
         self.session = session
         self._painted = False
         self._closing = False
@@ -67,7 +73,15 @@ class CertWizard(QWizard):
         self.setMinimumSize(minimum_size())
         self.pages: dict[Step, Page] = {}
         self._pending = [PAGE_CLASSES[step] for step in ORDER]
-        self._add(StartPage)
+        self._shell = None
+        self._cover: QWidget | None = None  # repaint_at_once
+        if deferred_start:
+            from wizard.ui.pages.start_shell import StartShell
+
+            self._shell = StartShell()
+            self.setPage(int(Step.START), self._shell)
+        else:
+            self._add_start_page()
         self.setStartId(int(Step.START))
         self.currentIdChanged.connect(self._entered)
         for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):
@@ -77,6 +91,23 @@ class CertWizard(QWizard):
             self.tr("Back to the list of sender systems")
         )
         self._restore_geometry()
+
+    def _add_start_page(self) -> None:
+        from wizard.ui.pages.start import StartPage
+
+        self._add(StartPage)
+
+    def finish_start(self) -> None:
+        """The real start page in place of the heading shown at the first paint (in one turn of
+        the event loop: nothing is painted in between). Entering it reads the list."""
+        shell, self._shell = self._shell, None
+        if shell is None:
+            return
+        self.removePage(int(Step.START))
+        shell.deleteLater()
+        self._add_start_page()
+        self.setStartId(int(Step.START))
+        self.restart()
 
     def _add(self, page_class: type[Page]) -> None:
         from PySide6.QtCore import SIGNAL, SLOT, QObject
@@ -98,6 +129,8 @@ class CertWizard(QWizard):
         if self.currentId() < 0:
             return -1
         step = Step(self.currentId())
+        if step is Step.START and Step.START not in self.pages:
+            return int(Step.TENANT)  # the heading of the first paint: Next shows, disabled
         chosen = self.start_page.target if step is Step.START else None
         following = next_step(step, chosen)
         return int(following) if following is not None else -1
@@ -127,6 +160,8 @@ class CertWizard(QWizard):
         self.restart()
 
     def _confirm_discard(self) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self,
             self.tr("Discard what you typed?"),
@@ -152,11 +187,15 @@ class CertWizard(QWizard):
             if page is None or page.isAncestorOf(focused) or focused.parentWidget() is not None:
                 return
         if page is not None and page.enter_action() is not None:
+            from PySide6.QtCore import Qt
+
             page.setFocus(Qt.FocusReason.OtherFocusReason)  # Enter: the page's action
             return
         for which in FORWARD:
             button = self.button(which)
             if button.isVisible() and button.isEnabled():
+                from PySide6.QtCore import Qt
+
                 button.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
         if page is not None:
@@ -183,6 +222,29 @@ class CertWizard(QWizard):
         forward.setEnabled(can_continue and complete)
         commit.setEnabled(can_continue and complete)
         finish.setEnabled(not finish.isHidden() and complete)
+
+    def repaint_at_once(self) -> None:
+        """Have the next paint redraw the window in one pass.
+
+        When many widgets change at once (a page entered, a result shown), Qt paints each of
+        them on its own, each with everything inside it: 4-8 ms of the GUI thread where one
+        pass over the whole window takes about 1 ms (issue 19). Hiding a widget makes Qt mark
+        what it covered as needing a repaint; a child as big as the window, shown and hidden
+        again at once (nothing is painted in between), marks the whole window, and every
+        change after that is already covered."""
+        if not self.isVisible():
+            return
+        cover = self._cover
+        if cover is None:
+            from PySide6.QtCore import Qt
+
+            cover = self._cover = QWidget(self)
+            cover.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            cover.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            cover.hide()
+        cover.setGeometry(self.rect())
+        cover.show()
+        cover.hide()
 
     def _update_cancel(self) -> None:
         """One Cancel: while a job runs it stops the job (if the job can be stopped)."""
@@ -233,6 +295,8 @@ class CertWizard(QWizard):
 
     def when_ready(self, action) -> None:
         """Run `action` once every page is there (at once if they are)."""
+        from PySide6.QtCore import Qt
+
         if self.ready:
             action()
         else:
@@ -248,6 +312,7 @@ class CertWizard(QWizard):
     def _entered(self, page_id: int) -> None:
         if page_id < 0:
             return
+        self.repaint_at_once()
         self._update_cancel()
         for which in FORWARD:  # Enter on a focused Next still runs the page's action first
             self.button(which).removeEventFilter(self)
@@ -292,6 +357,8 @@ class CertWizard(QWizard):
 
     def shutdown(self) -> None:
         """Cancel what can be cancelled, let the rest finish (it saves), stop the sandbox."""
+        from wizard.ui import workers
+
         for page in self.pages.values():
             page.cancel_job()
         workers.wait_for_jobs(30000)
@@ -300,6 +367,8 @@ class CertWizard(QWizard):
     def keyPressEvent(self, event) -> None:
         """Enter moves forward: the page's one pending action (Generate, Import, Export, …)
         when it has one, else Next, Commit or Finish."""
+        from PySide6.QtCore import Qt
+
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
             event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         ):

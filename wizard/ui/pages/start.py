@@ -21,6 +21,7 @@ from wizard.core.profiles import HAS_CERTIFICATE, Profile, ProfileStore, State
 from wizard.language import LANGUAGES, NATIVE_NAMES, language_setting, save_language_setting
 from wizard.ui import workers
 from wizard.ui.pages.base import Page
+from wizard.ui.pages.start_shell import start_subtitle
 from wizard.ui.session import Session, is_sandbox_host
 from wizard.ui.text import arg, downloads_folder, from_core
 from wizard.ui.widgets.banner import Banner, Severity
@@ -122,12 +123,7 @@ class StartPage(Page):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
-        self.setSubTitle(
-            self.tr(
-                "Each sender system (an SAP system, a Java or .NET application, Postman…) gets a "
-                "profile: its key, its certificate, and the tenant it calls."
-            )
-        )
+        self.setSubTitle(start_subtitle())  # the same heading as the first paint's
         self.target: Step = Step.TENANT
         self.rows_loaded_once = False  # every row has been read once
         self.loading = False  # rows are being read (the list is usable meanwhile)
