@@ -1,6 +1,7 @@
 """GUI start-up and responsiveness, side by side with XCA (a Qt 5 C++ certificate manager).
 
     python3 bench/bench_gui_start.py [--runs N] [--tours M] [--no-xca] [--only-tours]
+                                     [--frozen build/linux/.../cpi-cert-wizard]
 
 1. Start to first painted window, offscreen (QT_QPA_PLATFORM=offscreen): a new process each run,
    timed from spawn to the line the wizard prints at its first paint; peak RSS of the whole run
@@ -269,6 +270,12 @@ def main() -> None:
     parser.add_argument("--tours", type=int, default=3)
     parser.add_argument("--no-xca", action="store_true")
     parser.add_argument("--only-tours", action="store_true", help="skip the first-window part")
+    parser.add_argument(
+        "--frozen",
+        type=Path,
+        metavar="EXE",
+        help="also time the frozen program (packaging/build-linux: build/linux/.../cpi-cert-wizard)",
+    )
     parser.add_argument("--stall-tour", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--idle-loop", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -308,6 +315,11 @@ def first_window(args: argparse.Namespace) -> None:
                     "wizard": (WIZARD, _env(QT_QPA_PLATFORM="xcb", CPI_CERT_WIZARD_HOME=str(home))),
                     "bare QWizard": (BARE, _env(QT_QPA_PLATFORM="xcb")),
                 }
+                if args.frozen:
+                    contenders["frozen wizard"] = (
+                        [str(args.frozen.resolve()), "gui"],
+                        _env(QT_QPA_PLATFORM="xcb", CPI_CERT_WIZARD_HOME=str(home)),
+                    )
                 if have_xca:
                     contenders["XCA"] = (["xca"], _env(HOME=str(xca_home), QT_QPA_PLATFORM="xcb"))
                 samples: dict[str, list[tuple[float, int]]] = {name: [] for name in contenders}
@@ -328,6 +340,15 @@ def first_window(args: argparse.Namespace) -> None:
                     f"ratio wizard/bare QWizard (the PySide6 floor): {mapped['wizard'] / floor:.2f}x "
                     "(goal <= 1.10)"
                 )
+                if args.frozen:
+                    print(
+                        f"ratio frozen wizard/bare QWizard: {mapped['frozen wizard'] / floor:.2f}x"
+                        + (
+                            f"   frozen wizard/XCA: {mapped['frozen wizard'] / mapped['XCA']:.2f}x"
+                            if have_xca
+                            else ""
+                        )
+                    )
                 if have_xca:
                     print(
                         f"ratio wizard/XCA : start {mapped['wizard'] / mapped['XCA']:.2f}x   "

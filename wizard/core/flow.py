@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import IntEnum
 from pathlib import Path
 
 from wizard.core.ca_enroll.pending import pending_note
@@ -37,59 +36,16 @@ from wizard.core.profiles import (
     ProfileStore,
     State,
 )
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks for
-    """Marks `text` for extraction; translated later by the GUI with the same context."""
-    return text
-
-
-CONTEXT = "flow"
-
-
-class Step(IntEnum):
-    """The wizard's pages; the value is the QWizard page id."""
-
-    START = 0
-    TENANT = 1
-    TRUST = 2
-    KEY = 3
-    WAITING = 4
-    CERTIFICATE = 5
-    EXPORT = 6
-    TENANT_ENTRY = 7
-    TEST_CALL = 8
-    SUMMARY = 9
-
-
-ORDER: tuple[Step, ...] = (
-    Step.TENANT,
-    Step.TRUST,
-    Step.KEY,
-    Step.WAITING,
-    Step.CERTIFICATE,
-    Step.EXPORT,
-    Step.TENANT_ENTRY,
-    Step.TEST_CALL,
-    Step.SUMMARY,
+from wizard.core.steps import (  # noqa: F401 -- the steps are flow's vocabulary too
+    COMMIT_STEPS,
+    CONTEXT,
+    ORDER,
+    QT_TRANSLATE_NOOP,
+    TITLES,
+    Step,
+    next_step,
+    step_number,
 )
-
-# Steps whose work cannot be undone by going back: a key is never silently made twice, and an
-# exported PKCS#12's password is not replaced by pressing Back and Next.
-COMMIT_STEPS: frozenset[Step] = frozenset({Step.KEY, Step.EXPORT})
-
-TITLES: dict[Step, str] = {
-    Step.START: QT_TRANSLATE_NOOP("flow", "Sender systems"),
-    Step.TENANT: QT_TRANSLATE_NOOP("flow", "Sender system and tenant"),
-    Step.TRUST: QT_TRANSLATE_NOOP("flow", "Trust the tenant"),
-    Step.KEY: QT_TRANSLATE_NOOP("flow", "Key and certificate request"),
-    Step.WAITING: QT_TRANSLATE_NOOP("flow", "Waiting for the CA"),
-    Step.CERTIFICATE: QT_TRANSLATE_NOOP("flow", "Signed certificate"),
-    Step.EXPORT: QT_TRANSLATE_NOOP("flow", "Export for the sender system"),
-    Step.TENANT_ENTRY: QT_TRANSLATE_NOOP("flow", "Tenant entry"),
-    Step.TEST_CALL: QT_TRANSLATE_NOOP("flow", "Test call"),
-    Step.SUMMARY: QT_TRANSLATE_NOOP("flow", "Summary"),
-}
 
 
 @dataclass(frozen=True)
@@ -171,19 +127,6 @@ def resume_step(progress: Progress) -> Step:
         if completed(step, progress):
             furthest = index
     return ORDER[min(furthest + 1, len(ORDER) - 1)]
-
-
-def next_step(step: Step, chosen: Step | None = None) -> Step | None:
-    """The page after `step` (None after the summary: the wizard goes back to its list).
-
-    The start page leads where the user chose (`chosen`: a new profile's first step, a resumed
-    profile's `resume_step`, the key step for a renewal), by default to the tenant. The GUI asks
-    this for every Next (as Electrum's `resolve_next`); it keeps no order of its own.
-    """
-    if step is Step.START:
-        return chosen if chosen is not None and chosen is not Step.START else Step.TENANT
-    index = ORDER.index(step)
-    return ORDER[index + 1] if index + 1 < len(ORDER) else None
 
 
 # --- step 1: the tenant's URL -----------------------------------------------------------------
@@ -316,11 +259,6 @@ def fix_step(verdict: str | None) -> Step | None:
     if not verdict or verdict == "OK":
         return None
     return FIX_STEPS.get(verdict, Step.TEST_CALL)
-
-
-def step_number(step: Step) -> int:
-    """1 to 9 as shown to the user ("Step 3 of 9"); 0 for the start page."""
-    return 0 if step is Step.START else ORDER.index(step) + 1
 
 
 # --- the start page's list --------------------------------------------------------------------

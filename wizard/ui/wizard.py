@@ -13,7 +13,7 @@ from PySide6.QtCore import QByteArray, QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
-from wizard.core.flow import ORDER, Step, loggable, next_step
+from wizard.core.steps import ORDER, Step, next_step
 from wizard.ui.text import translate
 from wizard.ui.widgets.icons import icon
 
@@ -318,6 +318,10 @@ class CertWizard(QWizard):
             self.button(which).removeEventFilter(self)
             self.button(which).installEventFilter(self)
         QTimer.singleShot(0, self._focus_forward)
+        if self._shell is not None:
+            return  # the heading of the first paint: the start page is entered when it is built
+        from wizard.core.flow import loggable
+
         step = Step(page_id)
         fields = {"step": step.name, "profile": self.session.name}
         log.info("page %s", loggable(fields))

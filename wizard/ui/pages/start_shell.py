@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWizardPage
 
-from wizard.core.flow import TITLES, Step
+from wizard.core.steps import TITLES, Step
 
 
 def start_title() -> str:
