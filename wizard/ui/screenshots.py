@@ -72,8 +72,8 @@ def tour(window, *, shot: Callable[[Step], None]) -> None:
         wait_until(lambda: window.currentId() == step, what=f"page {step.name}")
         wait_until(idle(window), what=f"page {step.name} to settle")
 
+    wait_until(lambda: window.ready, what="the pages")  # the start page too (after the paint)
     start = pages[Step.START]
-    wait_until(lambda: window.ready, what="the pages")
     wait_until(lambda: start.rows_loaded_once and not start.running, what="the profile list")
     shot(Step.START)
     pages[Step.START].sandbox_button.click()
