@@ -60,3 +60,38 @@ def test_the_profile_list_keeps_its_columns_under_their_headings(cli, home):
     heading = lines[0]
     for row in lines[1:3]:
         assert row.index(row.split()[1]) == heading.index("STATE"), row
+
+
+def test_a_line_read_by_the_one_command_parser_gets_the_whole_parsers_answer(
+    cli, tmp_path, monkeypatch
+):
+    # `--hom` is --home abbreviated: argparse takes `csr` as the folder and `profiles` as the
+    # command, while the quick look at the line guesses `csr`. The answer is the whole parser's
+    # (as before the one-command parser), never "choose from 'csr'".
+    monkeypatch.chdir(tmp_path)
+    result = cli("--hom", "csr", "profiles")
+    assert result.code == 2
+    assert "choose a command" in result.err
+    assert "choose from" not in result.err
+    # and a usage error in the named command's own options lists what it accepts
+    result = cli("csr", "--profile", "a", "--cn", "a", "--key-type", "dsa-1024", "--json")
+    assert result.code == 2
+    message = result.json["error"]["message"]
+    assert "dsa-1024" in message and "ec-p256" in message
+
+
+def test_a_command_run_without_logging_loaded_configures_it_when_first_imported():
+    # logging is imported only by a module that uses it; it is then configured as every
+    # command always had it (basicConfig, WARNING), so a library's warning reads the same.
+    script = (
+        "import sys\n"
+        "from wizard.cli import main\n"
+        "main(['--home', sys.argv[1], 'profiles'])\n"
+        "assert 'logging' not in sys.modules, 'profiles loaded logging'\n"
+        "import logging\n"
+        "logging.getLogger('some.library').warning('a library speaks')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "unused-home"], capture_output=True, text=True, check=True
+    )
+    assert "WARNING:some.library:a library speaks" in done.stderr
