@@ -141,3 +141,25 @@ def test_a_new_profile_is_written_once_and_its_folder_appears_whole(tmp_path, mo
     if os.name == "posix":
         assert store.folder("erp-001").stat().st_mode & 0o777 == 0o700
         assert store.path("erp-001", Artefact.KEY).stat().st_mode & 0o777 == 0o600
+
+
+def test_a_batch_step_over_existing_profiles_makes_no_folder_per_profile(tmp_path):
+    store = ProfileStore(tmp_path / "home")
+    secrets = Secrets(backend=MemoryKeyring(), references=store)
+    make_batch(store, secrets, [f"erp-{i:03d}" for i in range(5)])
+    made: list[str] = []
+
+    def hook(event: str, args: tuple) -> None:
+        if event == "os.mkdir" and os.fspath(args[0]).startswith(str(tmp_path)):
+            made.append(os.fspath(args[0]))
+
+    sys.addaudithook(hook)  # cannot be removed: it only records under this test's tmp_path
+    with storage.grouped_durability():
+        for name in store.names():
+            with store.update(name) as profile:
+                profile.mapping_user = f"SENDER_{name}"
+    assert len(made) <= 1, made  # one staging folder, reused from profile to profile
+    assert [store.load(n).mapping_user for n in store.names()] == [
+        f"SENDER_erp-{i:03d}" for i in range(5)
+    ]
+    assert not list((store.root / ".changes").iterdir())  # nothing kept after the step
