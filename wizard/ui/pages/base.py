@@ -188,6 +188,13 @@ class Page(QWizardPage):
             finally:
                 self.work_finished()
                 self.completeChanged.emit()
+        self.repaint_at_once()
+
+    def repaint_at_once(self) -> None:
+        """The window's next paint in one pass (CertWizard.repaint_at_once)."""
+        repaint = getattr(self.wizard(), "repaint_at_once", None)
+        if repaint is not None:
+            repaint()
 
     def batched(self) -> AbstractContextManager[None]:
         """The page laid out once for everything done inside (a result shown: texts set, rows
