@@ -72,8 +72,11 @@ def median_of(argv: list[str], runs: int, prepare=None) -> float:
     return statistics.median(samples)
 
 
+PROGRAM = [PY, "-m", "wizard"]  # --frozen EXE: the frozen program instead
+
+
 def wizard(home: Path, *args: object) -> list[str]:
-    return [PY, "-m", "wizard", "--home", str(home), *map(str, args)]
+    return [*PROGRAM, "--home", str(home), *map(str, args)]
 
 
 def setup_profiles(home: Path, tmp: Path) -> str:
@@ -116,7 +119,15 @@ def main() -> None:
     parser.add_argument(
         "--only", default="", help="comma-separated label prefixes (e.g. csr,mapping)"
     )
+    parser.add_argument(
+        "--frozen",
+        type=Path,
+        metavar="EXE",
+        help="time the frozen program (packaging/build-linux's bundle) against the same floor",
+    )
     args = parser.parse_args()
+    if args.frozen:
+        PROGRAM[:] = [str(args.frozen.resolve())]
     if not inside_keyring_session():
         if shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon"):
             raise SystemExit(reexec_in_keyring_session())
@@ -191,7 +202,10 @@ def main() -> None:
                     print(f"  {label}: not measured ({str(exc).splitlines()[0]})")
                     continue
                 rows.append((group, label, statistics.median(ours), statistics.median(floors)))
-        print(f"CLI commands, median of {args.runs} runs each (new process each time), each run")
+        print(
+            f"CLI commands ({'the frozen program ' + str(args.frozen) if args.frozen else 'source'})"
+            f", median of {args.runs} runs each (new process each time), each run"
+        )
         print("paired with a run of the floor: python -c 'import cryptography.x509, keyring'")
         print(f"  python -c pass: {bare * 1000:.0f} ms")
         print(f"  {'command':<32} {'ms':>6} {'floor ms':>9} {'ratio':>6}  goal")
