@@ -60,18 +60,32 @@ def env() -> dict[str, str]:
     return out
 
 
+_last_cpu = [0.0]  # CPU seconds (user + system) of the last timed command and its children
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(argv: list[str], **kwargs) -> float:
+    cpu = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(argv, env=env(), capture_output=True, cwd=ROOT, **kwargs)
     elapsed = time.perf_counter() - started
+    _last_cpu[0] = _children_cpu() - cpu
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, argv))} failed:\n{done.stderr.decode()[-3000:]}")
     return elapsed
 
 
 def _in(cwd: Path, script: str) -> float:
+    cpu = _children_cpu()
     started = time.perf_counter()
     subprocess.run(["sh", "-c", script], cwd=cwd, check=True, capture_output=True, env=env())
+    _last_cpu[0] = _children_cpu() - cpu  # the loop's openssl processes, waited for by sh
     return time.perf_counter() - started
 
 
@@ -147,6 +161,7 @@ def one_run(tmp: Path, count: int, run: int, ca, root_pem: Path) -> dict[str, fl
     out["csr"] = timed(
         wizard(home, "batch", "csr", "--from", csv_file, "--out", requests, "--key-type", "ec-p256")
     )
+    out["csr_cpu"] = _last_cpu[0]
     keys = list((home / "profiles").glob("*/key.pem"))
     if len(keys) != count:
         raise SystemExit("not every key was made")
@@ -159,10 +174,13 @@ def one_run(tmp: Path, count: int, run: int, ca, root_pem: Path) -> dict[str, fl
     out["import"] = timed(
         wizard(home, "batch", "import", replies, "--ca-file", root_pem, "--no-aia")
     )
+    out["import_cpu"] = _last_cpu[0]
     out["export"] = timed(wizard(home, "batch", "export", "--out", tmp / "export"))
+    out["export_cpu"] = _last_cpu[0]
     check_one_item_per_step(items, "export")
     check_secrets_open_files(home, tmp / "export")
     out["expiry"] = timed(wizard(home, "expiry"))
+    out["expiry_cpu"] = _last_cpu[0]
     return out
 
 
@@ -177,6 +195,7 @@ def openssl_run(tmp: Path, count: int, ca) -> dict[str, float]:
         "ec_paramgen_curve:P-256 -nodes -keyout o$i.key -out o$i.csr "
         "-subj /CN=o$i/O=ACME 2>/dev/null || exit 1; done",
     )
+    out["csr_cpu"] = _last_cpu[0]
     (tmp / "root.pem").write_bytes(pki.pem(ca.parent.cert))
     (tmp / "int.pem").write_bytes(pki.pem(ca.cert))
     key = pki.make_key()
@@ -187,6 +206,7 @@ def openssl_run(tmp: Path, count: int, ca) -> dict[str, float]:
         f"for i in $(seq {n}); do openssl verify -CAfile root.pem "
         "-untrusted int.pem -purpose sslclient leaf.pem >/dev/null || exit 1; done",
     )
+    out["import_cpu"] = _last_cpu[0]
     out["export"] = _in(
         tmp,
         f"for i in $(seq {n}); do openssl pkcs12 -export -inkey leaf.key "
@@ -194,11 +214,13 @@ def openssl_run(tmp: Path, count: int, ca) -> dict[str, float]:
         "AES-256-CBC -certpbe AES-256-CBC -macalg sha256 -out o$i.p12 || exit 1; "
         "done",
     )
+    out["export_cpu"] = _last_cpu[0]
     out["expiry"] = _in(
         tmp,
         f"for i in $(seq {n}); do openssl x509 -noout -enddate -in leaf.pem "
         ">/dev/null || exit 1; done",
     )
+    out["expiry_cpu"] = _last_cpu[0]
     return out
 
 
@@ -271,17 +293,26 @@ def main() -> None:
     print(
         f"{n} EC P-256 sender systems, real Secret Service (gnome-keyring); median of {args.runs}"
     )
-    header = f"{'step':<14} {'wizard s':>9} {'openssl loop s':>15} {'ratio':>6}"
+    header = (
+        f"{'step':<14} {'wizard s':>9} {'openssl loop s':>15} {'ratio':>6}"
+        f" {'CPU s wizard':>13} {'CPU s openssl':>14} {'CPU ratio':>9}"
+    )
     print(header)
     print("-" * len(header))
     for step in ("csr", "import", "export", "expiry"):
         a = statistics.median(r[step] for r in ours)
         b = statistics.median(r[step] for r in theirs)
+        ca = statistics.median(r[f"{step}_cpu"] for r in ours)
+        cb = statistics.median(r[f"{step}_cpu"] for r in theirs)
+        label = f"batch {step}" if step != "expiry" else step
         print(
-            f"batch {step:<8} {a:>9.2f} {b:>15.2f} {a / b:>6.2f}"
-            if step != "expiry"
-            else f"{'expiry':<14} {a:>9.2f} {b:>15.2f} {a / b:>6.2f}"
+            f"{label:<14} {a:>9.2f} {b:>15.2f} {a / b:>6.2f}"
+            f" {ca:>13.2f} {cb:>14.2f} {ca / cb:>9.2f}"
         )
+    print(
+        "(CPU: user + system seconds of the processes each side started, from getrusage; the "
+        "keyring daemon's own work is not in it)"
+    )
     if floors:
         floor = statistics.median(floors)
         print(
