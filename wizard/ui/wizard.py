@@ -352,6 +352,9 @@ class CertWizard(QWizard):
         if rest:
             QTimer.singleShot(0, self, lambda: self._warm_next(rest))
             return
+        warm = getattr(following, "warm", None)
+        if warm is not None:
+            warm()
         following.resize(page.size())
         layout = following.layout()
         if layout is not None:

@@ -190,6 +190,10 @@ class Page(QWizardPage):
                 self.completeChanged.emit()
         self.repaint_at_once()
 
+    def warm(self) -> None:
+        """Hook: get ready what showing a result will need (called while the page before this
+        one is read, CertWizard._warm_next); nothing by default."""
+
     def repaint_at_once(self) -> None:
         """The window's next paint in one pass (CertWizard.repaint_at_once)."""
         repaint = getattr(self.wizard(), "repaint_at_once", None)

@@ -180,6 +180,9 @@ class TrustPage(Page):
             self._show(None)
             self.fetch()
 
+    def warm(self) -> None:
+        self.verdict.prepare(4)  # a fetch usually says 3-6 things
+
     def fetch(self) -> None:
         profile = self.session.profile
         if profile is None or self.running:

@@ -36,6 +36,15 @@ class FindingsView(QWidget):
             self._rows.append((mark, text))
         return self._rows[index]
 
+    def prepare(self, rows: int) -> None:
+        """Make `rows` rows now (hidden), so that showing that many findings later only sets
+        texts (the wizard calls this while the page before is being read)."""
+        with laid_out_once(self._layout):
+            for index in range(rows):
+                for widget in self._row(index):
+                    widget.setVisible(index < len(self.items))
+                    widget.ensurePolished()
+
     def set_findings(self, findings: Sequence[tuple[Severity, str]]) -> None:
         self.items = list(findings)
         with laid_out_once(self._layout):
