@@ -13,18 +13,25 @@ from contextlib import contextmanager
 
 from PySide6.QtWidgets import QLayout
 
+_open = 0  # batches open now (on the GUI thread)
+
 
 @contextmanager
 def laid_out_once(layout: QLayout) -> Iterator[None]:
-    if not layout.isEnabled():  # an outer batch lays it out at its end
+    global _open
+    if not layout.isEnabled():  # an outer batch of this layout lays it out at its end
         yield
         return
     layout.setEnabled(False)
+    _open += 1
     try:
         yield
     finally:
+        _open -= 1
         layout.setEnabled(True)
         layout.invalidate()
         owner = layout.parentWidget()
-        if owner is not None and owner.isVisible():
+        # Inside another batch (a page showing a result), the outer one gives this widget its
+        # size first; laid out now it would be laid out at its old width, then again.
+        if _open == 0 and owner is not None and owner.isVisible():
             layout.activate()
