@@ -610,6 +610,24 @@ def _fsync_dir(path: Path) -> None:
 
 
 _RESERVED = frozenset({_JOURNAL, _PENDING, _STAGED})  # staging's own names: never a staged file's
+_OUTSIDE_STAGED = ".outside-"  # a file for outside `target`, staged in staging (same volume)
+_volumes: dict[str, int] = {}  # folder -> st_dev, asked once per process
+
+
+def _volume(folder: Path) -> int | None:
+    key = str(folder)
+    if key not in _volumes:
+        try:
+            _volumes[key] = os.stat(folder).st_dev
+        except OSError:
+            return None
+    return _volumes[key]
+
+
+def _same_volume(a: Path, b: Path) -> bool:
+    """`a` and `b` are on one filesystem (a rename moves a file from one to the other)."""
+    first, second = _volume(a), _volume(b.parent)
+    return first is not None and first == second
 
 
 def _write_staged(path: Path, data: bytes | str, *, private: bool, new: bool = False) -> None:
@@ -695,7 +713,14 @@ class StagedChange:
         """Stage `data` for `path`, a file outside `target` (e.g. `--out`), in this same change."""
         final = Path(os.path.abspath(path))
         self._begin()
-        # a hidden file beside the final one (its own volume, no folder to make and remove)
+        if not final.parent.is_dir():
+            make_dirs(final.parent)
+        if _same_volume(final.parent, self.staging):  # staged with the rest: one rename away
+            staged = self.staging / f"{_OUTSIDE_STAGED}{len(self._outside)}-{final.name}"
+            _write_staged(staged, data, private=private)
+            self._outside[str(final)] = str(staged)
+            return final
+        # another volume: a hidden file beside the final one (no folder to make and remove)
         prefix = final.parent / f"{OUTSIDE_PREFIX}{self.staging.name}-"
         if str(prefix) not in self._outside_dirs:
             self._outside_dirs.append(str(prefix))
@@ -825,10 +850,15 @@ def _apply(target: Path, staging: Path, journal: dict) -> None:
             and source.name.startswith(OUTSIDE_PREFIX)
             and source.name.endswith(f"-{final.name}")
         )
+        inside = (
+            source.parent == staging
+            and source.name.startswith(_OUTSIDE_STAGED)
+            and source.name.endswith(f"-{final.name}")
+        )
         in_folder = source.name.split("-", 1)[-1] == final.name and source.parent.name.startswith(
             OUTSIDE_PREFIX
         )  # as earlier versions staged them
-        if not (beside or in_folder):
+        if not (beside or inside or in_folder):
             raise ValueError(f"{staged_name!r} is not a staged copy of {final_name!r}")
         if source.exists():
             replace_file(source, final)
