@@ -15,7 +15,6 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -24,7 +23,6 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from wizard.core import chain as chains
 from wizard.core import keys
 from wizard.core.certs import spki_der
 from wizard.core.errors import WizardError
@@ -337,6 +335,7 @@ def import_replies(
 ) -> BatchReport:
     """Read every reply, match each certificate to the profile whose request has its public key
     (file names do not matter), and import and validate it there."""
+    from wizard.core import chain as chains  # (imported here: batch csr and export need none)
     from wizard.core.enrollment import import_certificates
     from wizard.core.reply import parse_certificates
 
@@ -767,6 +766,8 @@ def test_all(
             subject=profile.leaf_subject,
             source=outcome.url,
         )
+
+    from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="test-call") as pool:
         for result in pool.map(call, todo):
