@@ -13,8 +13,9 @@
 3. The longest GUI-thread stall while the sandbox flow is walked through all nine pages
    (a 5 ms timer on the GUI thread; the gap between ticks minus the interval), per page, with
    how much of the stall the GUI thread spent on a CPU (its own work) and waiting for one (the
-   machine's load), from /proc/self/task/<id>/schedstat; anchor: the same meter on an idle Qt
-   event loop in the same run.
+   machine's load), from /proc/self/task/<id>/schedstat, and the GUI thread's longest run of its
+   own work between two ticks ("peak on a CPU": what the program can shorten, whatever the load);
+   anchor: the same meter on an idle Qt event loop in the same run.
 
 Prints medians and the ratios wizard/XCA. Runs start with a warm page cache (the first run is
 not counted), so "cold" means a new process, not an empty disk cache; byte-code is cached (in a

@@ -360,8 +360,11 @@ class CertWizard(QWizard):
         if layout is not None:
             layout.activate()
         scroll = getattr(following, "scroll", None)
-        if scroll is not None and scroll.widget() is not None:
-            scroll.widget().resize(scroll.viewport().size())
+        here = getattr(page, "scroll", None)
+        # a hidden scroll area's viewport keeps its first, tiny size until it is shown: the
+        # content is laid out at the width this page's has (the same, give or take a scroll bar)
+        if scroll is not None and here is not None and scroll.widget() is not None:
+            scroll.widget().resize(here.viewport().size())
             inner = scroll.widget().layout()
             if inner is not None:
                 inner.activate()
