@@ -212,7 +212,7 @@ def request_all(
         translate("batch", "key passphrases of {count} sender systems (batch csr, {day})"),
         len(systems.rows),
     )
-    with secrets.batch(SecretKind.KEY_PASSPHRASE, what):  # one keyring item for the batch
+    with secrets.batch(SecretKind.KEY_PASSPHRASE, what, len(systems.rows)):  # one keyring item
         for row in systems.rows:
             try:
                 result, request = _request_one(store, secrets, row, key_type)
@@ -540,7 +540,7 @@ def export_all(
         translate("batch", "PKCS#12 passwords of {count} sender systems (batch export, {day})"),
         len(selected),
     )
-    with secrets.batch(SecretKind.P12_PASSWORD, what):  # one keyring item for the batch
+    with secrets.batch(SecretKind.P12_PASSWORD, what, len(selected)):  # one keyring item
         for profile in selected:
             result = _export_one(store, secrets, profile, out, legacy, include_root, again)
             _each(results, result, progress)

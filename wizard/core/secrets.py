@@ -838,7 +838,7 @@ class Secrets:
         )
 
     @contextlib.contextmanager
-    def batch(self, kind: SecretKind, what: str) -> Iterator[None]:
+    def batch(self, kind: SecretKind, what: str, size: int | None = None) -> Iterator[None]:
         """Inside the block, each new secret of `kind` (`create`) is derived from one new batch
         secret instead of being a keyring item of its own: a batch step of N profiles stores one
         item, not N. `what` names the batch for a person (the keyring item's label). The batch
@@ -848,7 +848,10 @@ class Secrets:
             index = self._accounts is None and self.available
             store = self.choice.store if index else None
             if isinstance(store, SecretServiceSession):
-                self._accounts = self._call(_WHAT[kind], store.accounts, SERVICE, _INDEX_LIMIT)
+                # reading each item's account is a round trip too: worth it for up to about
+                # twice the profiles the batch will ask about (`size`)
+                limit = _INDEX_LIMIT if size is None else min(_INDEX_LIMIT, 2 * size + 16)
+                self._accounts = self._call(_WHAT[kind], store.accounts, SERVICE, limit)
         try:
             yield
         finally:
